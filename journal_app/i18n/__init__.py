@@ -1,0 +1,93 @@
+"""Translations (fr first, en) and locale formatting for fr_CA and en_CA.
+
+Every user-visible string lives in `fr.toml` and `en.toml` beside this file; a test checks that
+both catalogs hold the same keys and the same {placeholders}.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+@cache
+def catalog(lang: str) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath(f"{lang}.toml").read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def normalize_language(lang: str | None) -> str:
+    """'fr_CA.UTF-8' -> 'fr'; anything we do not speak -> French."""
+    code = (lang or "").replace("-", "_").split("_")[0].split(".")[0].lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def system_language(environ: Mapping[str, str] = os.environ) -> str:
+    """The language the system asks for, French when unsure."""
+    for var in ("JOURNAL_APP_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = environ.get(var, "")
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            return normalize_language(value)
+    return DEFAULT_LANGUAGE
+
+
+def translate(key: str, lang: str, **params: Any) -> str:
+    lang = normalize_language(lang)
+    text = catalog(lang).get(key)
+    if text is None:
+        text = catalog(DEFAULT_LANGUAGE).get(key, key)
+    if isinstance(text, list):
+        text = "\n".join(text)
+    return str(text).format(**params) if params else str(text)
+
+
+def months(lang: str) -> list[str]:
+    return list(catalog(normalize_language(lang))["date.months"])
+
+
+def format_date(value: date, lang: str) -> str:
+    """fr_CA: « 27 novembre 2026 »; en_CA: "November 27, 2026"."""
+    name = months(lang)[value.month - 1]
+    if normalize_language(lang) == "fr":
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day} {name} {value.year}"
+    return f"{name} {value.day}, {value.year}"
+
+
+def format_time(value: datetime, lang: str) -> str:
+    """fr_CA: « 21 h 05 »; en_CA: "9:05 p.m."."""
+    if normalize_language(lang) == "fr":
+        return f"{value.hour} h {value.minute:02d}"
+    hour = value.hour % 12 or 12
+    return f"{hour}:{value.minute:02d} {'a.m.' if value.hour < 12 else 'p.m.'}"
+
+
+def format_datetime(value: datetime, lang: str) -> str:
+    return translate("date.at", lang, date=format_date(value, lang), time=format_time(value, lang))
+
+
+def format_number(value: float, lang: str, decimals: int = 0) -> str:
+    """fr_CA: « 10 000,5 » (narrow no-break space); en_CA: "10,000.5"."""
+    text = f"{value:,.{decimals}f}"
+    if normalize_language(lang) == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text

@@ -1,0 +1,82 @@
+"""Day One's JSON export: the .zip it makes, or the `Journal.json` inside.
+
+{"metadata": {"version": "1.0"}, "entries": [{"uuid", "creationDate": "2024-01-02T03:04:05Z",
+"timeZone": "America/Toronto", "text", "tags": [...], ...}]}. Day One escapes Markdown
+punctuation in `text` ("\\." for "."); the first line, when it is a "# " heading, is the title.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from journal_app.errors import FileUnreadable, InputTooLarge, MalformedImport
+from journal_app.interchange import (
+    MAX_IMPORT_BYTES,
+    Candidate,
+    Reading,
+    Skipped,
+    label,
+    load_json,
+    read_bytes,
+)
+
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def unescape(text: str) -> str:
+    return _ESCAPED.sub(r"\1", text)
+
+
+def _json_documents(path: Path) -> list[tuple[str, Any]]:
+    if path.suffix.lower() != ".zip":
+        return [(path.name, load_json(read_bytes(path), path.name))]
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist()
+                       if m.filename.lower().endswith(".json") and not m.is_dir()]
+            if sum(m.file_size for m in members) > MAX_IMPORT_BYTES:
+                raise InputTooLarge(size=sum(m.file_size for m in members), limit=MAX_IMPORT_BYTES)
+            return [(m.filename, load_json(archive.read(m), m.filename)) for m in members]
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise FileUnreadable(file=path.name, detail="zip") from None
+
+
+def _created(item: dict[str, Any]) -> datetime:
+    created = datetime.fromisoformat(str(item["creationDate"]).replace("Z", "+00:00"))
+    if created.tzinfo is None:
+        raise ValueError("naive date")
+    try:
+        return created.astimezone(ZoneInfo(str(item["timeZone"])))
+    except (KeyError, ValueError, OSError, LookupError):
+        return created.astimezone()
+
+
+def read(path: Path) -> Reading:
+    reading = Reading()
+    documents = [(name, doc) for name, doc in _json_documents(path)
+                 if isinstance(doc, dict) and isinstance(doc.get("entries"), list)]
+    if not documents:
+        raise MalformedImport(file=path.name, where="entries")
+    n = 0
+    for _name, doc in documents:
+        for item in doc["entries"]:
+            n += 1
+            try:
+                created = _created(item)
+                text = unescape(str(item.get("text") or "")).strip("\n")
+                tags = tuple(str(t) for t in item.get("tags") or ())
+            except (KeyError, TypeError, ValueError, AttributeError):
+                reading.skipped.append(Skipped(label(n, None), "invalid"))
+                continue
+            title, body = "", text
+            first, _, rest = text.partition("\n")
+            if first.startswith("# "):
+                title, body = first[2:].strip(), rest.strip("\n")
+            reading.candidates.append(Candidate(created=created, title=title, body=body,
+                                                tags=tags, label=label(n, created)))
+    return reading

@@ -1,0 +1,302 @@
+"""Journal entries: create, read, update, delete, filter and search, over the encrypted database."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from tinydb.table import Document
+
+from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
+from journal_app.storage import Database
+
+KINDS = ("free", "focusing", "reflection")
+ROLES = ("facilitator", "participant", "scribe", "timekeeper", "other")
+TABLE = "entries"
+MAX_TEXT_CHARS = 2_000_000  # one entry; a 1 MB body fits with room to spare
+MAX_TAGS = 50
+
+Clock = Callable[[], datetime]
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+@dataclass(frozen=True)
+class Meeting:
+    name: str = ""
+    date: date | None = None
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class FeltShift:
+    """Felt-shift ratings from 0 to 10, before and after a practice."""
+
+    before: int | None = None
+    after: int | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    created: datetime
+    updated: datetime
+    kind: str = "free"
+    title: str = ""
+    body: str = ""
+    answers: Mapping[str, str] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    meeting: Meeting | None = None
+    felt_shift: FeltShift | None = None
+    language: str = "fr"
+    pack_id: str = ""
+
+    @property
+    def headline(self) -> str:
+        """The title, or else the first non-empty line of the body or of an answer."""
+        if self.title.strip():
+            return self.title.strip()
+        for text in (self.body, *self.answers.values()):
+            for line in text.splitlines():
+                if line.strip():
+                    return line.strip()
+        return ""
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    kind: str | None = None
+    tag: str | None = None
+    since: date | None = None  # inclusive, by local date of creation
+    until: date | None = None  # inclusive
+
+    def matches(self, entry: Entry) -> bool:
+        if self.kind and entry.kind != self.kind:
+            return False
+        if self.tag and fold(self.tag.lstrip("#@")) not in {fold(t) for t in entry.tags}:
+            return False
+        day = entry.created.date()
+        if self.since and day < self.since:
+            return False
+        return not (self.until and day > self.until)
+
+
+_EXTRA_FOLDS = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "‘": "'"})
+
+
+def fold(text: str) -> str:
+    """Lower-case and drop accents, so that "reunion" finds « Réunion » and "coeur" « cœur »."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Trim, drop '#'/'@' prefixes and empties, keep the first spelling of each folded tag."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        name = " ".join(tag.strip().lstrip("#@").split())
+        if name and fold(name) not in seen:
+            seen[fold(name)] = name
+    return tuple(seen.values())
+
+
+# --- (de)serialization -----------------------------------------------------------------------
+def entry_to_doc(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "created": entry.created.isoformat(),
+        "updated": entry.updated.isoformat(),
+        "kind": entry.kind,
+        "title": entry.title,
+        "body": entry.body,
+        "answers": dict(entry.answers),
+        "tags": list(entry.tags),
+        "meeting": None if entry.meeting is None else {
+            "name": entry.meeting.name,
+            "date": entry.meeting.date.isoformat() if entry.meeting.date else None,
+            "role": entry.meeting.role,
+        },
+        "felt_shift": None if entry.felt_shift is None else {
+            "before": entry.felt_shift.before, "after": entry.felt_shift.after},
+        "language": entry.language,
+        "pack_id": entry.pack_id,
+    }
+
+
+def entry_from_doc(doc: Mapping[str, Any]) -> Entry:
+    meeting = doc.get("meeting")
+    shift = doc.get("felt_shift")
+    return Entry(
+        id=doc["id"],
+        created=datetime.fromisoformat(doc["created"]),
+        updated=datetime.fromisoformat(doc["updated"]),
+        kind=doc.get("kind", "free"),
+        title=doc.get("title", ""),
+        body=doc.get("body", ""),
+        answers=dict(doc.get("answers") or {}),
+        tags=tuple(doc.get("tags") or ()),
+        meeting=None if not meeting else Meeting(
+            name=meeting.get("name", ""),
+            date=date.fromisoformat(meeting["date"]) if meeting.get("date") else None,
+            role=meeting.get("role", ""),
+        ),
+        felt_shift=None if not shift else FeltShift(shift.get("before"), shift.get("after")),
+        language=doc.get("language", "fr"),
+        pack_id=doc.get("pack_id", ""),
+    )
+
+
+def validate(entry: Entry) -> Entry:
+    """Check an entry before it is stored; returns it with tags cleaned."""
+    if entry.kind not in KINDS:
+        raise InvalidEntry(field="kind", value=entry.kind)
+    if entry.created.tzinfo is None or entry.updated.tzinfo is None:
+        raise InvalidEntry(field="created", value=str(entry.created))
+    size = len(entry.title) + len(entry.body) + sum(len(k) + len(v) for k, v in entry.answers.items())
+    if size > MAX_TEXT_CHARS:
+        raise InputTooLarge(size=size, limit=MAX_TEXT_CHARS)
+    tags = clean_tags(entry.tags)
+    if len(tags) > MAX_TAGS:
+        raise InvalidEntry(field="tags", value=len(tags))
+    if entry.meeting and entry.meeting.role and entry.meeting.role not in ROLES:
+        raise InvalidEntry(field="role", value=entry.meeting.role)
+    if entry.felt_shift:
+        for value in (entry.felt_shift.before, entry.felt_shift.after):
+            if value is not None and not (isinstance(value, int) and 0 <= value <= 10):
+                raise InvalidEntry(field="felt_shift", value=value)
+    return replace(entry, tags=tags)
+
+
+def search_text(entry: Entry) -> str:
+    return fold("\n".join([entry.title, entry.body, *entry.answers.values(), *entry.tags,
+                           entry.meeting.name if entry.meeting else ""]))
+
+
+class Journal:
+    """The member's entries. Reads come from memory; every change is saved before it returns."""
+
+    def __init__(self, db: Database, clock: Clock = local_now) -> None:
+        self._table = db.table(TABLE)
+        self._clock = clock
+        self._cache: dict[str, Entry] | None = None
+        self._folded: dict[str, str] = {}
+
+    # -- reading ------------------------------------------------------------------------------
+    @property
+    def _entries(self) -> dict[str, Entry]:
+        if self._cache is None:
+            self._cache = {doc.doc_id: entry_from_doc(doc) for doc in self._table}
+        return self._cache
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, entry_id: str) -> Entry:
+        """The entry with this id, or with the only id that starts with it (as `git` does)."""
+        found = self._entries.get(entry_id)
+        if found is not None:
+            return found
+        matches = [e for key, e in self._entries.items() if key.startswith(entry_id)] if entry_id else []
+        if len(matches) > 1:
+            raise AmbiguousEntryId(id=entry_id, count=len(matches))
+        if not matches:
+            raise EntryNotFound(id=entry_id)
+        return matches[0]
+
+    def entries(self, where: EntryFilter | None = None) -> list[Entry]:
+        """Entries newest first, optionally filtered."""
+        chosen = self._entries.values() if where is None else filter(where.matches, self._entries.values())
+        return sorted(chosen, key=lambda e: e.created, reverse=True)
+
+    def search(self, query: str, where: EntryFilter | None = None) -> list[Entry]:
+        """Entries holding every word of `query`, ignoring case and accents, newest first."""
+        terms = fold(query).split()
+        if not terms:
+            return self.entries(where)
+        found = []
+        for entry in self._entries.values():
+            text = self._folded.get(entry.id)
+            if text is None:
+                text = self._folded[entry.id] = search_text(entry)
+            if all(term in text for term in terms) and (where is None or where.matches(entry)):
+                found.append(entry)
+        return sorted(found, key=lambda e: e.created, reverse=True)
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Every tag with how many entries carry it, most used first."""
+        counts: dict[str, int] = {}
+        names: dict[str, str] = {}
+        for entry in self._entries.values():
+            for tag in entry.tags:
+                key = fold(tag)
+                names.setdefault(key, tag)
+                counts[key] = counts.get(key, 0) + 1
+        return sorted(((names[k], n) for k, n in counts.items()), key=lambda t: (-t[1], fold(t[0])))
+
+    # -- writing ------------------------------------------------------------------------------
+    def new_entry(self, body: str = "", *, title: str = "", kind: str = "free",
+                  tags: Iterable[str] = (), answers: Mapping[str, str] | None = None,
+                  meeting: Meeting | None = None, felt_shift: FeltShift | None = None,
+                  language: str = "fr", pack_id: str = "", created: datetime | None = None) -> Entry:
+        """A checked entry with a fresh id, not stored yet."""
+        now = self._clock()
+        return validate(Entry(
+            id=str(uuid.uuid4()), created=created or now, updated=now, kind=kind, title=title,
+            body=body, answers=dict(answers or {}), tags=tuple(tags), meeting=meeting,
+            felt_shift=felt_shift, language=language, pack_id=pack_id))
+
+    def add(self, body: str = "", **fields: Any) -> Entry:
+        """Create and save an entry (see `new_entry` for the fields)."""
+        return self.put(self.new_entry(body, **fields))
+
+    def put(self, entry: Entry) -> Entry:
+        """Store a whole entry, new or existing (used by the editor, import and undo)."""
+        entry = validate(entry)
+        doc = entry_to_doc(entry)
+        if entry.id in self._entries:
+            self._table.update(doc, doc_ids=[entry.id])
+        else:
+            self._table.insert(Document(doc, doc_id=entry.id))
+        self._remember(entry)
+        return entry
+
+    def put_new(self, entries: Iterable[Entry]) -> list[Entry]:
+        """Store many new entries with a single save (import). Ids must not exist yet."""
+        checked = [validate(e) for e in entries]
+        if any(e.id in self._entries for e in checked):
+            raise InvalidEntry(field="id", value="duplicate")
+        if checked:
+            self._table.insert_multiple(Document(entry_to_doc(e), doc_id=e.id) for e in checked)
+        for entry in checked:
+            self._remember(entry)
+        return checked
+
+    def contains(self, entry_id: str) -> bool:
+        return entry_id in self._entries
+
+    def _remember(self, entry: Entry) -> None:
+        self._entries[entry.id] = entry
+        self._folded.pop(entry.id, None)
+
+    def update(self, entry_id: str, **changes: Any) -> Entry:
+        """Change some fields of an entry; `updated` is set to now."""
+        current = self.get(entry_id)
+        unknown = set(changes) - {"title", "body", "kind", "tags", "answers", "meeting",
+                                  "felt_shift", "language", "created", "pack_id"}
+        if unknown:
+            raise InvalidEntry(field=", ".join(sorted(unknown)), value="?")
+        return self.put(replace(current, **changes, updated=self._clock()))
+
+    def delete(self, entry_id: str) -> Entry:
+        """Delete an entry and return it, so the caller can offer to undo with `put`."""
+        entry = self.get(entry_id)
+        self._table.remove(doc_ids=[entry.id])
+        del self._entries[entry.id]
+        self._folded.pop(entry.id, None)
+        return entry

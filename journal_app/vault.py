@@ -1,0 +1,461 @@
+"""The encrypted vault file: one file per journal, byte format in docs/vault-format.md.
+
+A random 256-bit data key encrypts the whole document with AES-256-GCM; the header is the
+associated data. The data key is stored twice, wrapped: under a key derived from the passphrase
+with Argon2id, and under a key derived with HKDF from a high-entropy recovery key shown once.
+
+Writes are atomic and durable (`write_atomically`), and one process at a time may hold a vault
+open (`VaultLock`). This module knows nothing of what the document contains.
+"""
+
+from __future__ import annotations
+
+import base64
+import errno
+import hashlib
+import os
+import secrets
+import struct
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from journal_app.errors import (
+    DiskFull,
+    NotAVault,
+    SaveFailed,
+    UnsupportedVersion,
+    VaultClosed,
+    VaultDamaged,
+    VaultExists,
+    VaultLocked,
+    VaultMissing,
+    WeakPassphrase,
+    WrongPassphrase,
+    WrongRecoveryKey,
+)
+
+MAGIC = b"RESSENTI"
+FORMAT_VERSION = 1
+KDF_ARGON2ID = 1
+MIN_PASSPHRASE_CHARS = 8
+
+# Header layout, version 1 (big-endian). Kept in one struct so the reader and writer cannot drift.
+_HEADER = struct.Struct(">8sBBIII16s12s48s16s12s48s12s")
+_DIGEST_LEN = 32
+HEADER_LEN = _HEADER.size + _DIGEST_LEN  # 218 bytes
+_TAG_LEN = 16
+_WRAP_AAD_PASSPHRASE = MAGIC + b"\x01passphrase"
+_WRAP_AAD_RECOVERY = MAGIC + b"\x01recovery"
+_RECOVERY_INFO = b"ressenti vault recovery key v1"
+_RECOVERY_BYTES = 20  # 160 bits, shown as 32 base32 characters
+
+# Bounds that a header read from disk must respect, so a crafted file cannot ask Argon2 for
+# terabytes of memory or hours of work before the passphrase is even checked.
+_MAX_MEMORY_KIB = 4 * 1024 * 1024
+_MAX_ITERATIONS = 64
+_MAX_LANES = 64
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost parameters; stored in the header so they can be raised later."""
+
+    memory_kib: int = 64 * 1024
+    iterations: int = 3
+    lanes: int = 4
+
+    def derive(self, passphrase: str, salt: bytes) -> bytes:
+        kdf = Argon2id(
+            salt=salt,
+            length=32,
+            iterations=self.iterations,
+            lanes=self.lanes,
+            memory_cost=self.memory_kib,
+        )
+        return kdf.derive(passphrase.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Header:
+    kdf: KdfParams
+    salt: bytes
+    pass_nonce: bytes
+    pass_wrapped: bytes
+    recovery_salt: bytes
+    recovery_nonce: bytes
+    recovery_wrapped: bytes
+    body_nonce: bytes
+
+    def pack(self) -> bytes:
+        fields = _HEADER.pack(
+            MAGIC,
+            FORMAT_VERSION,
+            KDF_ARGON2ID,
+            self.kdf.memory_kib,
+            self.kdf.iterations,
+            self.kdf.lanes,
+            self.salt,
+            self.pass_nonce,
+            self.pass_wrapped,
+            self.recovery_salt,
+            self.recovery_nonce,
+            self.recovery_wrapped,
+            self.body_nonce,
+        )
+        return fields + hashlib.sha256(fields).digest()
+
+
+def parse_header(data: bytes) -> Header:
+    """Read and check a vault header; raise NotAVault, VaultDamaged or UnsupportedVersion."""
+    if len(data) < HEADER_LEN + _TAG_LEN:
+        raise NotAVault()
+    fields, digest = data[: _HEADER.size], data[_HEADER.size : HEADER_LEN]
+    if fields[:8] != MAGIC or fields[8] != FORMAT_VERSION or fields[9] != KDF_ARGON2ID:
+        # A version-1 vault with its first bytes damaged still carries a matching digest once
+        # those bytes are put back: that is damage, not a foreign file or a newer format.
+        restored = MAGIC + bytes([FORMAT_VERSION, KDF_ARGON2ID]) + fields[10:]
+        if hashlib.sha256(restored).digest() == digest:
+            raise VaultDamaged()
+        if fields[:8] != MAGIC:
+            raise NotAVault()
+        raise UnsupportedVersion(version=fields[8])
+    if hashlib.sha256(fields).digest() != digest:
+        raise VaultDamaged()
+    (_, _, _, memory, iterations, lanes, *rest) = _HEADER.unpack(fields)
+    if not (8 * lanes <= memory <= _MAX_MEMORY_KIB and 1 <= iterations <= _MAX_ITERATIONS
+            and 1 <= lanes <= _MAX_LANES):
+        raise VaultDamaged()
+    return Header(KdfParams(memory, iterations, lanes), *rest)
+
+
+# --- recovery key ----------------------------------------------------------------------------
+def format_recovery_key(raw: bytes) -> str:
+    text = base64.b32encode(raw).decode("ascii")
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def parse_recovery_key(text: str) -> bytes:
+    """Accept the key as shown, or as typed: any case, spaces or dashes, 0/1/8 for O/I/B."""
+    cleaned = "".join(ch for ch in text.upper() if not ch.isspace() and ch != "-")
+    cleaned = cleaned.translate(str.maketrans("018", "OIB"))
+    if len(cleaned) != 32:
+        raise WrongRecoveryKey()
+    try:
+        return base64.b32decode(cleaned)
+    except ValueError:
+        raise WrongRecoveryKey() from None
+
+
+def _recovery_kek(raw: bytes, salt: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=_RECOVERY_INFO).derive(raw)
+
+
+# --- padding ---------------------------------------------------------------------------------
+def padded_length(n: int) -> int:
+    """Round a plaintext length up so the file size tells little about how much was written."""
+    unit = 1 << max(12, n.bit_length() - 5)
+    return (n + unit - 1) // unit * unit
+
+
+def _pad(content: bytes) -> bytes:
+    framed_len = 8 + len(content)
+    return struct.pack(">Q", len(content)) + content + bytes(padded_length(framed_len) - framed_len)
+
+
+def _unpad(plain: bytes) -> bytes:
+    (length,) = struct.unpack(">Q", plain[:8])
+    if length > len(plain) - 8:
+        raise VaultDamaged()
+    return plain[8 : 8 + length]
+
+
+# --- files -----------------------------------------------------------------------------------
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _fsync_dir(folder: Path) -> None:
+    if sys.platform == "win32":
+        return  # Windows cannot open a directory for fsync; its rename is already durable.
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _save_error(exc: OSError) -> SaveFailed:
+    if exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
+        return DiskFull()
+    return SaveFailed(detail=exc.strerror or str(exc))
+
+
+def write_atomically(path: Path, data: bytes, *, keep_backup: bool = True) -> None:
+    """Replace `path` with `data` so that a crash at any instant leaves the old or the new file.
+
+    The previous generation stays beside it as `<name>.bak` (a hard link, so no copy is made).
+    Raises DiskFull or SaveFailed, with the previous file untouched.
+    """
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if keep_backup and path.exists():
+            _keep_previous_generation(path)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise _save_error(exc) from exc
+
+
+def _keep_previous_generation(path: Path) -> None:
+    bak = backup_path(path)
+    staged = bak.with_name(bak.name + ".tmp")
+    staged.unlink(missing_ok=True)
+    try:
+        os.link(path, staged)
+    except OSError:
+        # File systems without hard links (FAT on a memory card): copy instead.
+        data = path.read_bytes()
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    os.replace(staged, bak)
+
+
+class VaultLock:
+    """An exclusive, non-blocking lock on `<vault>.lock`, held while a vault is open.
+
+    `flock` locks belong to an open file, so two windows of the same process conflict too.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = lock_path(path)
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise VaultLocked() from None
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the lock
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase.strip()) < MIN_PASSPHRASE_CHARS:
+        raise WeakPassphrase(min=MIN_PASSPHRASE_CHARS)
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise VaultMissing(path=str(path)) from None
+    except IsADirectoryError:
+        raise NotAVault() from None
+
+
+class Vault:
+    """An open vault: its path, the data key and the current header, and the writer's lock."""
+
+    def __init__(self, path: Path, data_key: bytes, header: Header, lock: VaultLock,
+                 rng: Callable[[int], bytes] = secrets.token_bytes) -> None:
+        self.path = path
+        self._key = data_key
+        self._header = header
+        self._lock = lock
+        self._rng = rng
+
+    # -- opening ------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path, passphrase: str, content: bytes, *, kdf: KdfParams = KdfParams(),
+               rng: Callable[[int], bytes] = secrets.token_bytes) -> tuple[Vault, str]:
+        """Create a new vault holding `content`; returns it open, and the recovery key to show."""
+        check_passphrase(passphrase)
+        path = Path(path)
+        lock = VaultLock(path)
+        lock.acquire()
+        try:
+            if path.exists():
+                raise VaultExists(path=str(path))
+            data_key, recovery_raw = rng(32), rng(_RECOVERY_BYTES)
+            salt, recovery_salt = rng(16), rng(16)
+            pass_nonce, recovery_nonce = rng(12), rng(12)
+            header = Header(
+                kdf=kdf,
+                salt=salt,
+                pass_nonce=pass_nonce,
+                pass_wrapped=AESGCM(kdf.derive(passphrase, salt)).encrypt(
+                    pass_nonce, data_key, _WRAP_AAD_PASSPHRASE),
+                recovery_salt=recovery_salt,
+                recovery_nonce=recovery_nonce,
+                recovery_wrapped=AESGCM(_recovery_kek(recovery_raw, recovery_salt)).encrypt(
+                    recovery_nonce, data_key, _WRAP_AAD_RECOVERY),
+                body_nonce=bytes(12),
+            )
+            vault = cls(path, data_key, header, lock, rng)
+            vault.save(content)
+        except BaseException:
+            lock.release()
+            raise
+        return vault, format_recovery_key(recovery_raw)
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str, *, use_backup: bool = False) -> tuple[Vault, bytes]:
+        """Open with the passphrase; returns the vault and its decrypted content."""
+        return cls._open(Path(path), use_backup, lambda header: cls._unwrap_passphrase(header, passphrase))
+
+    @classmethod
+    def open_with_recovery(cls, path: Path, recovery_key: str, new_passphrase: str) -> tuple[Vault, bytes]:
+        """Open with the recovery key and set a new passphrase (the old one stops working)."""
+        check_passphrase(new_passphrase)
+        raw = parse_recovery_key(recovery_key)
+        vault, content = cls._open(Path(path), False, lambda header: cls._unwrap_recovery(header, raw))
+        try:
+            vault.change_passphrase(new_passphrase)
+        except BaseException:
+            vault.close()
+            raise
+        return vault, content
+
+    @classmethod
+    def _open(cls, path: Path, use_backup: bool, unwrap: Callable[[Header], bytes]) -> tuple[Vault, bytes]:
+        lock = VaultLock(path)
+        lock.acquire()
+        try:
+            source = backup_path(path) if use_backup else path
+            data = _read_file(source)
+            header = parse_header(data)
+            data_key = unwrap(header)
+            content = _decrypt_body(data, data_key)
+            vault = cls(path, data_key, header, lock)
+            if use_backup:
+                vault._restore_from_backup(data)
+        except BaseException:
+            lock.release()
+            raise
+        return vault, content
+
+    @staticmethod
+    def _unwrap_passphrase(header: Header, passphrase: str) -> bytes:
+        kek = header.kdf.derive(passphrase, header.salt)
+        try:
+            return AESGCM(kek).decrypt(header.pass_nonce, header.pass_wrapped, _WRAP_AAD_PASSPHRASE)
+        except InvalidTag:
+            raise WrongPassphrase() from None
+
+    @staticmethod
+    def _unwrap_recovery(header: Header, raw: bytes) -> bytes:
+        kek = _recovery_kek(raw, header.recovery_salt)
+        try:
+            return AESGCM(kek).decrypt(header.recovery_nonce, header.recovery_wrapped, _WRAP_AAD_RECOVERY)
+        except InvalidTag:
+            raise WrongRecoveryKey() from None
+
+    def _restore_from_backup(self, backup_bytes: bytes) -> None:
+        """Put the backup generation back in place, keeping the damaged file aside, not deleting it."""
+        if self.path.exists():
+            n = 1
+            while (aside := self.path.with_name(f"{self.path.name}.damaged-{n}")).exists():
+                n += 1
+            os.replace(self.path, aside)
+        write_atomically(self.path, backup_bytes, keep_backup=False)
+
+    # -- while open ---------------------------------------------------------------------------
+    def _require_open(self) -> None:
+        if not self._lock.held:
+            raise VaultClosed()
+
+    def save(self, content: bytes) -> None:
+        """Encrypt `content` under a fresh nonce and replace the file atomically and durably."""
+        self._require_open()
+        header = replace(self._header, body_nonce=self._rng(12))
+        packed = header.pack()
+        body = AESGCM(self._key).encrypt(header.body_nonce, _pad(content), packed)
+        write_atomically(self.path, packed + body)
+        self._header = header
+
+    def read(self) -> bytes:
+        """Read back and decrypt what is on disk (after a failed save, to drop unsaved changes)."""
+        self._require_open()
+        data = _read_file(self.path)
+        parse_header(data)
+        return _decrypt_body(data, self._key)
+
+    def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams | None = None) -> None:
+        """Re-wrap the same data key under a new passphrase; the recovery key keeps working."""
+        check_passphrase(new_passphrase)
+        self._require_open()
+        content = self.read()
+        kdf = kdf or self._header.kdf
+        salt, nonce = self._rng(16), self._rng(12)
+        wrapped = AESGCM(kdf.derive(new_passphrase, salt)).encrypt(nonce, self._key, _WRAP_AAD_PASSPHRASE)
+        previous = self._header
+        self._header = replace(previous, kdf=kdf, salt=salt, pass_nonce=nonce, pass_wrapped=wrapped)
+        try:
+            self.save(content)
+        except BaseException:
+            self._header = previous
+            raise
+
+    def close(self) -> None:
+        self._key = b""
+        self._lock.release()
+
+    @property
+    def is_open(self) -> bool:
+        return self._lock.held
+
+
+def _decrypt_body(data: bytes, data_key: bytes) -> bytes:
+    """Decrypt the body of a file whose header `parse_header` has already accepted."""
+    packed = data[:HEADER_LEN]
+    try:
+        plain = AESGCM(data_key).decrypt(packed[_HEADER.size - 12 : _HEADER.size], data[HEADER_LEN:], packed)
+    except InvalidTag:
+        raise VaultDamaged() from None
+    return _unpad(plain)
