@@ -1,0 +1,55 @@
+"""Shared fixtures: real files in a temporary folder, real encryption with cheap Argon2 costs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from journal_app.journal import Journal
+from journal_app.storage import Database, create_database
+from journal_app.vault import KdfParams
+
+# Real Argon2id, with costs low enough for hundreds of opens in a test run. The default
+# parameters (64 MiB, 3 passes) are exercised by test_vault.test_default_parameters.
+FAST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
+PASSPHRASE = "une phrase de passe"
+MONTREAL = timezone(timedelta(hours=-5))
+
+
+class FakeClock:
+    """A clock that moves only when told to."""
+
+    def __init__(self, start: datetime = datetime(2026, 11, 27, 19, 30, tzinfo=MONTREAL)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def vault_file(tmp_path: Path) -> Path:
+    return tmp_path / "journal.vault"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def db(vault_file: Path) -> Iterator[Database]:
+    database, _ = create_database(vault_file, PASSPHRASE, kdf=FAST_KDF)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def journal(db: Database, clock: FakeClock) -> Journal:
+    return Journal(db, clock)

@@ -1,0 +1,103 @@
+"""The journal service: entries, filters, search that ignores case and accents, undo."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
+from journal_app.journal import EntryFilter, FeltShift, Journal, Meeting, fold
+from journal_app.storage import open_database
+from tests.conftest import PASSPHRASE
+
+
+def test_add_read_update_delete(journal, clock):
+    entry = journal.add("Corps lourd en arrivant.", title="Cercle de mardi", tags=["#Cercle", "corps"],
+                        meeting=Meeting("Cercle de mardi", date(2026, 11, 24), "scribe"),
+                        felt_shift=FeltShift(3, 7))
+    assert entry.created == clock.now and entry.tags == ("Cercle", "corps")
+    clock.advance(minutes=5)
+    changed = journal.update(entry.id[:8], body="Plus léger en partant.")
+    assert changed.body == "Plus léger en partant." and changed.updated == clock.now
+    assert changed.created == entry.created
+    assert journal.get(entry.id) == changed
+    removed = journal.delete(entry.id)
+    with pytest.raises(EntryNotFound):
+        journal.get(entry.id)
+    journal.put(removed)  # undo
+    assert journal.get(entry.id) == changed
+
+
+def test_changes_are_saved_before_returning(journal, db, vault_file):
+    entry = journal.add("Sauvé tout de suite")
+    journal.update(entry.id, tags=["vite"])
+    db.close()
+    db2 = open_database(vault_file, PASSPHRASE)
+    assert Journal(db2).get(entry.id).tags == ("vite",)
+    db2.close()
+
+
+def test_search_ignores_case_and_accents(journal):
+    reunion = journal.add("Après la Réunion, un cœur serré.", title="Soirée")
+    journal.add("Marche en forêt", tags=["Été"])
+    assert journal.search("reunion") == [reunion]
+    assert journal.search("RÉUNION coeur") == [reunion]
+    assert journal.search("soiree") == [reunion]
+    assert [e.body for e in journal.search("ete")] == ["Marche en forêt"]  # tags are searched
+    assert journal.search("réunion forêt") == []  # every word must match
+    assert fold("Œuvre ÉLAN") == "oeuvre elan"
+
+
+def test_search_covers_answers_and_meeting(journal):
+    guided = journal.add(kind="reflection", answers={"orid.objective": "On a parlé du budget"},
+                         meeting=Meeting("Conseil d’administration"))
+    assert journal.search("budget") == [guided]
+    assert journal.search("conseil d'administration") == [guided]
+
+
+def test_filters_by_kind_tag_and_dates(journal, clock):
+    old = journal.add("vieux", kind="focusing", tags=["corps"])
+    clock.advance(days=10)
+    new = journal.add("neuf", kind="reflection", tags=["Réunion"])
+    assert journal.entries() == [new, old]  # newest first
+    assert journal.entries(EntryFilter(kind="focusing")) == [old]
+    assert journal.entries(EntryFilter(tag="reunion")) == [new]
+    assert journal.entries(EntryFilter(since=new.created.date())) == [new]
+    assert journal.entries(EntryFilter(until=old.created.date())) == [old]
+    assert journal.search("", EntryFilter(kind="reflection")) == [new]
+    assert journal.tags() == [("corps", 1), ("Réunion", 1)]
+
+
+def test_ambiguous_and_unknown_ids(journal):
+    entries = [journal.add(str(i)) for i in range(40)]
+    first_chars = [e.id[0] for e in entries]
+    shared = next(c for c in first_chars if first_chars.count(c) > 1)  # 40 ids, 16 hex digits
+    with pytest.raises(AmbiguousEntryId):
+        journal.get(shared)
+    for unknown in ("", "zzzz"):
+        with pytest.raises(EntryNotFound):
+            journal.get(unknown)
+    assert journal.get(entries[3].id[:36]) == entries[3]
+
+
+def test_invalid_entries_are_refused_and_nothing_is_saved(journal):
+    with pytest.raises(InvalidEntry):
+        journal.add("x", kind="poème")
+    with pytest.raises(InvalidEntry):
+        journal.add("x", felt_shift=FeltShift(before=11))
+    with pytest.raises(InvalidEntry):
+        journal.add("x", meeting=Meeting("m", role="chef"))
+    with pytest.raises(InputTooLarge):
+        journal.add("x" * 2_000_001)
+    assert len(journal) == 0
+
+
+def test_put_new_saves_many_at_once(journal):
+    made = [journal.new_entry(f"importée {i}") for i in range(5)]
+    journal.put_new(made)
+    assert len(journal) == 5
+    with pytest.raises(InvalidEntry):
+        journal.put_new([replace(made[0], body="doublon")])
+    assert journal.get(made[0].id).body == "importée 0"
