@@ -1,0 +1,123 @@
+"""The command line end to end, in subprocesses, on a real vault with the default Argon2 costs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PASS = "ma phrase de passe secrète"
+
+
+def run(data: Path, *args: str, input: str | None = None, passphrase: str | None = PASS,
+        lang: str = "fr_CA.UTF-8", **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JOURNAL_APP_")}
+    env.update(LANG=lang, LC_ALL="", JOURNAL_APP_DATA_DIR=str(data), **extra_env)
+    if passphrase is not None:
+        env["JOURNAL_APP_PASSPHRASE"] = passphrase
+    return subprocess.run([sys.executable, "-m", "journal_app", *args], input=input or "",
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.slow
+def test_a_member_uses_the_command_line(tmp_path):
+    data = tmp_path / "données"
+    init = run(data, "init")
+    assert init.returncode == 0, init.stderr
+    recovery_key = re.search(r"([A-Z2-7]{4}(?:-[A-Z2-7]{4}){7})", init.stdout).group(1)
+
+    added = run(data, "add", "--text", "Après la réunion, j’ai senti mon cœur s’ouvrir.",
+                "--title", "Cercle de jeudi", "--tags", "réunion,cœur", "--kind", "reflection")
+    assert added.returncode == 0 and "enregistrée" in added.stdout
+    assert run(data, "add", input="Écrit sur l’entrée standard\nsur deux lignes\n").returncode == 0
+
+    found = run(data, "search", "reunion", "coeur", "--json")
+    entries = json.loads(found.stdout)
+    assert [e["title"] for e in entries] == ["Cercle de jeudi"]
+    assert entries[0]["tags"] == ["réunion", "cœur"] and entries[0]["kind"] == "reflection"
+    assert len(json.loads(run(data, "list", "--json").stdout)) == 2
+
+    shown = run(data, "show", entries[0]["id"][:8])
+    assert "Après la réunion" in shown.stdout and "réflexion" in shown.stdout
+    assert "reflection" in run(data, "show", entries[0]["id"][:8], lang="en_CA.UTF-8").stdout
+
+    export = run(data, "export", "-o", str(tmp_path / "out.json"))
+    assert export.returncode == 0 and "n’est pas chiffré" in export.stderr
+    assert len(json.loads((tmp_path / "out.json").read_text("utf-8"))["entries"]) == 2
+    assert run(data, "export", "-o", str(tmp_path / "out.md"), "--format", "markdown").returncode == 0
+    assert "# Cercle de jeudi" in (tmp_path / "out.md").read_text("utf-8")
+
+    archive = tmp_path / "dayone.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(FIXTURES / "dayone-Journal.json", "Journal.json")
+    imported = run(data, "import", str(FIXTURES / "jrnl-export.json"), str(archive))
+    assert imported.returncode == 0, imported.stderr
+    assert "ajoutées : 3" in imported.stdout and "ajoutées : 2" in imported.stdout
+    again = run(data, "import", str(FIXTURES / "jrnl-export.json"))
+    assert "ajoutées : 0" in again.stdout and "déjà dans le journal : 3" in again.stdout
+    assert len(json.loads(run(data, "list", "--json").stdout)) == 7
+    assert json.loads(run(data, "search", "caillou", "--json").stdout)[0]["tags"] == ["corps", "cercle"]
+
+    # Nothing decrypted was left anywhere in the data folder.
+    for file in data.iterdir():
+        raw = file.read_bytes()
+        assert b"caillou" not in raw and "réunion".encode() not in raw
+
+    deleted = run(data, "delete", entries[0]["id"][:8], "--yes")
+    assert deleted.returncode == 0
+    assert run(data, "search", "reunion", "coeur", "--json").stdout.strip() == "[]"
+
+    new_file = tmp_path / "new.txt"
+    new_file.write_text("une nouvelle phrase de passe\n", encoding="utf-8")
+    assert run(data, "passphrase", "change", "--new-passphrase-file", str(new_file)).returncode == 0
+    assert "bonne phrase" in one_clear_line(run(data, "list"))
+    assert run(data, "list", passphrase="une nouvelle phrase de passe").returncode == 0
+
+    key_file = tmp_path / "key.txt"
+    key_file.write_text(recovery_key.lower() + "\n", encoding="utf-8")
+    new_file.write_text("après récupération\n", encoding="utf-8")
+    recovered = run(data, "recover", "--recovery-key-file", str(key_file),
+                    "--new-passphrase-file", str(new_file), passphrase=None)
+    assert recovered.returncode == 0, recovered.stderr
+    assert len(json.loads(run(data, "list", "--json", passphrase="après récupération").stdout)) == 6
+
+
+@pytest.mark.slow
+def test_errors_are_one_translated_line(tmp_path):
+    data = tmp_path / "d"
+    assert "Aucun journal ici" in one_clear_line(run(data, "list"))
+    assert "No journal here" in one_clear_line(run(data, "list", lang="en_CA.UTF-8"))
+    assert run(data, "init").returncode == 0
+    assert "existe déjà" in one_clear_line(run(data, "init"))
+    assert "bonne phrase" in one_clear_line(run(data, "list", passphrase="mauvaise phrase"))
+    assert "right passphrase" in one_clear_line(run(data, "list", "--lang", "en", passphrase="nope nope"))
+    bad = tmp_path / "bad.json"
+    bad.write_text("{ pas du json", encoding="utf-8")
+    assert "bad.json" in one_clear_line(run(data, "import", str(bad)))
+    assert "rien à enregistrer" in one_clear_line(run(data, "add", "--text", "   "))
+    usage = run(data, "add", "--kind", "poème")
+    assert usage.returncode == 2 and "choix invalide" in usage.stderr and "Traceback" not in usage.stderr
+    assert "phrase de passe est nécessaire" in one_clear_line(run(data, "list", passphrase=None))
+
+    vault = data / "journal.vault"
+    raw = bytearray(vault.read_bytes())
+    raw[-5] ^= 0xFF
+    vault.write_bytes(bytes(raw))
+    assert "endommagé" in one_clear_line(run(data, "list"))
+    vault.write_bytes(b"hello")
+    assert "pas un journal Ressenti" in one_clear_line(run(data, "list"))

@@ -1,0 +1,92 @@
+"""Both catalogs hold every key, with the same placeholders; dates and numbers follow the locale."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from journal_app import errors
+from journal_app.i18n import (
+    LANGUAGES,
+    catalog,
+    format_date,
+    format_datetime,
+    format_number,
+    normalize_language,
+    system_language,
+    translate,
+)
+
+SOURCE = Path(__file__).parent.parent / "journal_app"
+
+
+def placeholders(value: object) -> set[str]:
+    text = "\n".join(value) if isinstance(value, list) else str(value)
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_catalogs_have_the_same_keys_and_placeholders():
+    fr, en = catalog("fr"), catalog("en")
+    assert set(fr) - set(en) == set(), "missing in en.toml"
+    assert set(en) - set(fr) == set(), "missing in fr.toml"
+    for key in fr:
+        assert placeholders(fr[key]) == placeholders(en[key]), key
+
+
+def keys_used_in_code() -> set[str]:
+    keys = set()
+    for path in SOURCE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        keys |= set(re.findall(r'\b(?:t|translate|_t)\(\s*"([a-z_]+(?:\.[a-z_0-9]+)+)"', text))
+        keys |= set(re.findall(r'key = "([a-z_.]+)"', text))
+        keys |= {f"cli.help.{k}" for k in re.findall(r'\bh\("([a-z_]+)"\)', text)}
+    return keys
+
+
+def test_every_key_the_code_uses_exists_in_both_languages():
+    used = keys_used_in_code()
+    assert len(used) > 40
+    for lang in LANGUAGES:
+        assert used - set(catalog(lang)) == set(), lang
+
+
+def test_every_error_has_a_message():
+    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.RessentiError)]
+    for cls in classes:
+        for lang in LANGUAGES:
+            assert cls.key in catalog(lang), (cls.__name__, lang)
+
+
+def test_french_uses_typographic_apostrophes():
+    for key, value in catalog("fr").items():
+        if not key.startswith("argparse."):
+            texts = value if isinstance(value, list) else [value]
+            assert all("'" not in str(text) for text in texts), key
+
+
+def test_locale_formats():
+    assert format_date(date(2026, 11, 1), "fr") == "1er novembre 2026"
+    assert format_date(date(2026, 11, 27), "en") == "November 27, 2026"
+    evening = datetime(2026, 11, 27, 21, 5)
+    assert format_datetime(evening, "fr") == "27 novembre 2026 à 21 h 05"
+    assert format_datetime(evening, "en") == "November 27, 2026 at 9:05 p.m."
+    assert format_number(10000.5, "fr", 1) == "10\u202f000,5"
+    assert format_number(10000.5, "en", 1) == "10,000.5"
+
+
+@pytest.mark.parametrize("env,expected", [
+    ({"LANG": "en_CA.UTF-8"}, "en"), ({"LANG": "fr_CA.UTF-8"}, "fr"), ({}, "fr"),
+    ({"LANG": "C.UTF-8"}, "fr"), ({"LANG": "de_DE.UTF-8"}, "fr"),
+    ({"LC_ALL": "en_US.UTF-8", "LANG": "fr_CA"}, "en"), ({"JOURNAL_APP_LANG": "en"}, "en"),
+])
+def test_system_language_defaults_to_french_when_unsure(env, expected):
+    assert system_language(env) == expected
+
+
+def test_unknown_language_falls_back_to_french():
+    assert normalize_language("pt-BR") == "fr"
+    assert translate("kind.free", "en-CA") == "free writing"
