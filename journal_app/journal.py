@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -87,13 +88,20 @@ class EntryFilter:
         return not (self.until and day > self.until)
 
 
-_EXTRA_FOLDS = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "‘": "'"})
+# Combining marks of the Latin, Greek, Cyrillic, Hebrew and Arabic blocks, and generic ones.
+_COMBINING = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u064b-\u065f\u0670"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
 def fold(text: str) -> str:
     """Lower-case and drop accents, so that "reunion" finds « Réunion » and "coeur" « cœur »."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    # str.replace is many times faster than str.translate on non-ASCII text.
+    text = (text.replace("’", "'").replace("‘", "'").replace("œ", "oe").replace("Œ", "oe")
+            .replace("æ", "ae").replace("Æ", "ae"))
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
 def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:

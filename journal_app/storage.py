@@ -3,13 +3,13 @@
 The TinyDB document lives in memory after opening; every write encrypts the whole document and
 replaces the vault file atomically. Inside the vault the document is stored as JSON lines, one
 line per TinyDB document (docs/vault-format.md), so that a write re-encodes only the documents
-that changed since the last write: the others reuse their cached line.
+that changed since the last write: the others reuse their cached line (see StoredDoc).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,34 +22,94 @@ from journal_app.vault import KdfParams, Vault
 
 DOCUMENT_FORMAT = "ressenti-document"
 DOCUMENT_VERSION = 1
-_FIRST_LINE = json.dumps({"format": DOCUMENT_FORMAT, "version": DOCUMENT_VERSION}).encode()
+_FIRST_LINE = json.dumps({"format": DOCUMENT_FORMAT, "version": DOCUMENT_VERSION}).encode() + b"\n"
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 
 
 def encode_line(table: str, doc_id: str, doc: dict[str, Any]) -> bytes:
+    """One stored document as one line, newline included."""
     # surrogatepass: a lone surrogate typed or pasted somewhere must not make a save fail.
     text = json.dumps([table, doc_id, doc], ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8", "surrogatepass")
+    return text.encode("utf-8", "surrogatepass") + b"\n"
 
 
-def decode_document(content: bytes) -> Iterator[tuple[str, str, dict[str, Any], bytes]]:
-    """Yield (table, doc_id, document, line) for each line of a decrypted document."""
+class StoredDoc(dict):  # type: ignore[type-arg]
+    """A stored document that remembers its encoded line until it is changed in place.
+
+    TinyDB changes documents by assigning top-level fields (`doc.update(fields)`), which drops
+    the remembered line, so a write re-encodes only what changed. Code must not mutate a stored
+    document's nested lists or dicts in place (the journal never does: it stores fresh dicts).
+    """
+
+    __slots__ = ("line",)
+
+    def __init__(self, data: dict[str, Any], line: bytes | None) -> None:
+        super().__init__(data)
+        self.line = line
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.line = None
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.line = None
+        super().__delitem__(key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.line = None
+        super().update(*args, **kwargs)
+
+    def pop(self, *args: Any) -> Any:
+        self.line = None
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[str, Any]:
+        self.line = None
+        return super().popitem()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self.line = None
+        return super().setdefault(key, default)
+
+    def clear(self) -> None:
+        self.line = None
+        super().clear()
+
+    def __ior__(self, other: Any) -> StoredDoc:  # type: ignore[override]
+        self.line = None
+        super().update(other)
+        return self
+
+
+def decode_document(content: bytes) -> Tables:
+    """Parse a decrypted document into TinyDB's tables of StoredDocs."""
     lines = content.split(b"\n")
+    tables: Tables = {}
     try:
         head = json.loads(lines[0])
         if head.get("format") != DOCUMENT_FORMAT or head.get("version") != DOCUMENT_VERSION:
             raise VaultDamaged()
         for line in lines[1:]:
-            table, doc_id, doc = json.loads(line.decode("utf-8", "surrogatepass"))
-            yield table, doc_id, doc, line
+            if line:
+                table, doc_id, doc = json.loads(line.decode("utf-8", "surrogatepass"))
+                tables.setdefault(table, {})[doc_id] = StoredDoc(doc, line + b"\n")
     except (ValueError, TypeError, AttributeError):
         raise VaultDamaged() from None
+    return tables
 
 
-def encode_document(tables: Tables) -> bytes:
-    return b"\n".join([_FIRST_LINE] + [encode_line(t, i, d) for t, docs in tables.items()
-                                       for i, d in docs.items()])
+def encode_document(tables: Tables) -> list[bytes]:
+    """The document as chunks to concatenate; unchanged documents reuse their line."""
+    chunks = [_FIRST_LINE]
+    for table, docs in tables.items():
+        for doc_id, doc in docs.items():
+            line = doc.line if type(doc) is StoredDoc else None
+            if line is None:
+                line = encode_line(table, doc_id, doc)
+                docs[doc_id] = StoredDoc(doc, line)
+            chunks.append(line)
+    return chunks
 
 
 class StrIdTable(Table):
@@ -57,52 +117,43 @@ class StrIdTable(Table):
 
     document_id_class = str  # type: ignore[assignment]
 
+    def _update_table(self, updater: Callable[[dict[str, Any]], None]) -> None:
+        # TinyDB's version copies the whole table twice to convert ids to and from strings;
+        # ours are strings already, so the table is changed in place and then written.
+        tables = self._storage.read()
+        table = tables.setdefault(self.name, {})
+        try:
+            updater(table)
+        except BaseException:
+            self._storage.discard_changes()
+            raise
+        self._storage.write(tables)
+        self.clear_cache()
+
 
 class VaultStorage(Storage):
-    """A TinyDB storage that keeps the document in memory and saves it into a Vault.
-
-    TinyDB changes a document by assigning its top-level fields, so a shallow snapshot per
-    document is enough to tell which documents changed. Code that stores documents must not
-    mutate a stored document's nested lists or dicts in place (the journal never does).
-    """
+    """A TinyDB storage that keeps the document in memory and saves it into a Vault."""
 
     def __init__(self, vault: Vault, content: bytes) -> None:
         self.vault = vault
-        self._tables: Tables = {}
-        # (table, doc_id) -> (shallow snapshot of the document, its encoded line)
-        self._lines: dict[tuple[str, str], tuple[dict[str, Any], bytes]] = {}
-        self._load(content)
-
-    def _load(self, content: bytes) -> None:
-        tables: Tables = {}
-        lines: dict[tuple[str, str], tuple[dict[str, Any], bytes]] = {}
-        for table, doc_id, doc, line in decode_document(content):
-            tables.setdefault(table, {})[doc_id] = doc
-            lines[(table, doc_id)] = (dict(doc), line)
-        self._tables, self._lines = tables, lines
+        self._tables: Tables = decode_document(content)
 
     def read(self) -> Tables:
         return self._tables
 
     def write(self, data: Tables) -> None:
-        out = [_FIRST_LINE]
-        lines: dict[tuple[str, str], tuple[dict[str, Any], bytes]] = {}
-        for table, docs in data.items():
-            for doc_id, doc in docs.items():
-                key = (table, doc_id)
-                cached = self._lines.get(key)
-                if cached is None or cached[0] != doc:
-                    cached = (dict(doc), encode_line(table, doc_id, doc))
-                lines[key] = cached
-                out.append(cached[1])
+        self._tables = data
         try:
-            self.vault.save(b"\n".join(out))
+            self.vault.save(encode_document(data))
         except SaveFailed:
-            # TinyDB has already changed the in-memory document: go back to what is on disk, so
-            # memory never holds a change the person was told had failed.
-            self._load(self.vault.read())
+            # The in-memory document already holds the change: go back to what is on disk, so
+            # memory never keeps a change the person was told had failed.
+            self.discard_changes()
             raise
-        self._tables, self._lines = data, lines
+
+    def discard_changes(self) -> None:
+        """Drop unsaved in-memory changes by reading the vault back from disk."""
+        self._tables = decode_document(self.vault.read())
 
     def close(self) -> None:
         self.vault.close()
@@ -126,7 +177,7 @@ def _database(vault: Vault, content: bytes) -> Database:
 
 def create_database(path: Path, passphrase: str, *, kdf: KdfParams = KdfParams()) -> tuple[Database, str]:
     """Create an empty encrypted database; returns it open, and the recovery key to show once."""
-    vault, recovery_key = Vault.create(path, passphrase, _FIRST_LINE, kdf=kdf)
+    vault, recovery_key = Vault.create(path, passphrase, [_FIRST_LINE], kdf=kdf)
     return _database(vault, _FIRST_LINE), recovery_key
 
 

@@ -17,7 +17,7 @@ import os
 import secrets
 import struct
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -165,9 +165,11 @@ def padded_length(n: int) -> int:
     return (n + unit - 1) // unit * unit
 
 
-def _pad(content: bytes) -> bytes:
-    framed_len = 8 + len(content)
-    return struct.pack(">Q", len(content)) + content + bytes(padded_length(framed_len) - framed_len)
+def _pad(chunks: Sequence[bytes]) -> bytes:
+    """Frame and pad the content in a single copy: 8-byte length, content, zeros."""
+    length = sum(map(len, chunks))
+    framed_len = 8 + length
+    return b"".join([struct.pack(">Q", length), *chunks, bytes(padded_length(framed_len) - framed_len)])
 
 
 def _unpad(plain: bytes) -> bytes:
@@ -312,7 +314,7 @@ class Vault:
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path, passphrase: str, content: bytes, *, kdf: KdfParams = KdfParams(),
+    def create(cls, path: Path, passphrase: str, content: bytes | Sequence[bytes], *, kdf: KdfParams = KdfParams(),
                rng: Callable[[int], bytes] = secrets.token_bytes) -> tuple[Vault, str]:
         """Create a new vault holding `content`; returns it open, and the recovery key to show."""
         check_passphrase(passphrase)
@@ -410,12 +412,14 @@ class Vault:
         if not self._lock.held:
             raise VaultClosed()
 
-    def save(self, content: bytes) -> None:
-        """Encrypt `content` under a fresh nonce and replace the file atomically and durably."""
+    def save(self, content: bytes | Sequence[bytes]) -> None:
+        """Encrypt the content (bytes, or chunks to concatenate) under a fresh nonce and replace
+        the file atomically and durably."""
         self._require_open()
         header = replace(self._header, body_nonce=self._rng(12))
         packed = header.pack()
-        body = AESGCM(self._key).encrypt(header.body_nonce, _pad(content), packed)
+        chunks = [content] if isinstance(content, bytes) else content
+        body = AESGCM(self._key).encrypt(header.body_nonce, _pad(chunks), packed)
         write_atomically(self.path, packed + body)
         self._header = header
 
