@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 
 from journal_app.journal import Journal  # noqa: E402
 from journal_app.storage import Database, VaultStorage, create_database  # noqa: E402
-from journal_app.vault import _WRAP_AAD_PASSPHRASE, KdfParams, Vault  # noqa: E402
+from journal_app.vault import _WRAP_AAD_PASSPHRASE, Vault  # noqa: E402
 
 PASSPHRASE = "une phrase de passe"
 SEARCH_WORD = "poitrine"

@@ -7,7 +7,6 @@ its key derivation is memoized by (password, salt), and its per-write random sal
 
 from __future__ import annotations
 
-import base64
 import json
 import statistics
 import sys

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from journal_app import __version__
-from journal_app.errors import InvalidEntry, RessentiError
+from journal_app.errors import RessentiError
 from journal_app.i18n import format_datetime, normalize_language, system_language, translate
 from journal_app.interchange import FORMATS, import_path
 from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc

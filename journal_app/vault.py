@@ -430,6 +430,12 @@ class Vault:
         parse_header(data)
         return _decrypt_body(data, self._key)
 
+    def verify_passphrase(self, passphrase: str) -> None:
+        """Raise WrongPassphrase unless `passphrase` opens this vault (asked before changing it)."""
+        self._require_open()
+        if self._unwrap_passphrase(self._header, passphrase) != self._key:
+            raise WrongPassphrase()
+
     def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams | None = None) -> None:
         """Re-wrap the same data key under a new passphrase; the recovery key keeps working."""
         check_passphrase(new_passphrase)

@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal_app.errors import (
-    DiskFull,
     NotAVault,
     UnsupportedVersion,
     VaultDamaged,

@@ -88,13 +88,14 @@ def load_json(data: bytes, name: str) -> Any:
         raise MalformedImport(file=name, where="JSON") from None
 
 
-def detect_format(path: Path) -> str:
-    if path.is_dir() or path.suffix.lower() in (".md", ".markdown", ".txt"):
+def detect_format(name: str, data: bytes) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".md", ".markdown", ".txt"):
         return "markdown"
-    if path.suffix.lower() == ".zip":
+    if suffix == ".zip" or data[:4] == b"PK\x03\x04":
         return "dayone"
-    if path.suffix.lower() == ".json":
-        doc = load_json(read_bytes(path), path.name)
+    if suffix == ".json" or data.lstrip()[:1] in (b"{", b"["):
+        doc = load_json(data, name)
         if isinstance(doc, dict):
             if doc.get("format") == "ressenti-export":
                 return "ressenti"
@@ -105,28 +106,51 @@ def detect_format(path: Path) -> str:
                     return "dayone"
                 if "date" in first or "tags" in doc:
                     return "jrnl"
-    raise UnknownImportFormat(file=path.name)
+    raise UnknownImportFormat(file=name)
+
+
+def read_data(name: str, data: bytes, fmt: str = "auto", modified: datetime | None = None
+              ) -> tuple[str, Reading]:
+    """Read one file's bytes (a file picked in the app, or read from disk)."""
+    from journal_app.interchange import dayone, jrnl, markdown, ressenti_json
+
+    if fmt == "auto":
+        fmt = detect_format(name, data)
+    if fmt == "markdown":
+        return fmt, markdown.read_data(name, data, modified)
+    readers = {"ressenti": ressenti_json.read_data, "jrnl": jrnl.read_data,
+               "dayone": dayone.read_data}
+    if fmt not in readers:
+        raise UnknownImportFormat(file=name)
+    return fmt, readers[fmt](name, data)
 
 
 def read_path(path: Path, fmt: str = "auto") -> tuple[str, Reading]:
-    from journal_app.interchange import dayone, jrnl, markdown, ressenti_json
+    from journal_app.interchange import markdown
 
     path = Path(path)
+    if path.is_dir():
+        if fmt not in ("auto", "markdown"):
+            raise UnknownImportFormat(file=path.name)
+        return "markdown", markdown.read_folder(path)
     if not path.exists():
         raise FileUnreadable(file=path.name, detail="—")
-    if fmt == "auto":
-        fmt = detect_format(path)
-    readers = {"ressenti": ressenti_json.read, "jrnl": jrnl.read, "dayone": dayone.read,
-               "markdown": markdown.read}
-    if fmt not in readers:
-        raise UnknownImportFormat(file=path.name)
-    return fmt, readers[fmt](path)
+    modified = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+    return read_data(path.name, read_bytes(path), fmt, modified)
 
 
 def import_path(journal: Journal, path: Path, fmt: str = "auto") -> ImportReport:
     """Add the entries of a file (or a folder of Markdown files) that the journal lacks."""
     fmt, reading = read_path(Path(path), fmt)
     return add_candidates(journal, reading, source=Path(path).name, fmt=fmt)
+
+
+def import_data(journal: Journal, name: str, data: bytes, fmt: str = "auto") -> ImportReport:
+    """The same, for a file's bytes (what the app receives from a file picker)."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise InputTooLarge(size=len(data), limit=MAX_IMPORT_BYTES)
+    fmt, reading = read_data(name, data, fmt)
+    return add_candidates(journal, reading, source=name, fmt=fmt)
 
 
 def add_candidates(journal: Journal, reading: Reading, *, source: str, fmt: str) -> ImportReport:

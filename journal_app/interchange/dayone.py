@@ -7,10 +7,10 @@ punctuation in `text` ("\\." for "."); the first line, when it is a "# " heading
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,6 @@ from journal_app.interchange import (
     Skipped,
     label,
     load_json,
-    read_bytes,
 )
 
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
@@ -32,18 +31,18 @@ def unescape(text: str) -> str:
     return _ESCAPED.sub(r"\1", text)
 
 
-def _json_documents(path: Path) -> list[tuple[str, Any]]:
-    if path.suffix.lower() != ".zip":
-        return [(path.name, load_json(read_bytes(path), path.name))]
+def _json_documents(name: str, data: bytes) -> list[tuple[str, Any]]:
+    if data[:4] != b"PK\x03\x04":
+        return [(name, load_json(data, name))]
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = [m for m in archive.infolist()
                        if m.filename.lower().endswith(".json") and not m.is_dir()]
             if sum(m.file_size for m in members) > MAX_IMPORT_BYTES:
                 raise InputTooLarge(size=sum(m.file_size for m in members), limit=MAX_IMPORT_BYTES)
             return [(m.filename, load_json(archive.read(m), m.filename)) for m in members]
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise FileUnreadable(file=path.name, detail="zip") from None
+        raise FileUnreadable(file=name, detail="zip") from None
 
 
 def _created(item: dict[str, Any]) -> datetime:
@@ -56,12 +55,12 @@ def _created(item: dict[str, Any]) -> datetime:
         return created.astimezone()
 
 
-def read(path: Path) -> Reading:
+def read_data(name: str, data: bytes) -> Reading:
     reading = Reading()
-    documents = [(name, doc) for name, doc in _json_documents(path)
+    documents = [(member, doc) for member, doc in _json_documents(name, data)
                  if isinstance(doc, dict) and isinstance(doc.get("entries"), list)]
     if not documents:
-        raise MalformedImport(file=path.name, where="entries")
+        raise MalformedImport(file=name, where="entries")
     n = 0
     for _name, doc in documents:
         for item in doc["entries"]:

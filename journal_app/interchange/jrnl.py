@@ -4,17 +4,16 @@ time, tags, starred}, ...]}, with local dates and times to the minute and tags s
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from journal_app.errors import MalformedImport
-from journal_app.interchange import Candidate, Reading, Skipped, label, load_json, read_bytes
+from journal_app.interchange import Candidate, Reading, Skipped, label, load_json
 
 
-def read(path: Path) -> Reading:
-    doc = load_json(read_bytes(path), path.name)
+def read_data(name: str, data: bytes) -> Reading:
+    doc = load_json(data, name)
     items = doc.get("entries") if isinstance(doc, dict) else None
     if not isinstance(items, list):
-        raise MalformedImport(file=path.name, where="entries")
+        raise MalformedImport(file=name, where="entries")
     reading = Reading()
     for n, item in enumerate(items, 1):
         try:

@@ -89,22 +89,22 @@ def _title_and_body(text: str) -> tuple[str, str]:
     return "", text
 
 
-def _read_text(path: Path, reading: Reading, start: int) -> int:
+def _read_text(name: str, data: bytes, modified: datetime | None, reading: Reading,
+               start: int) -> int:
     try:
-        text = read_bytes(path).decode("utf-8-sig").replace("\r\n", "\n")
+        text = data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError:
-        raise MalformedImport(file=path.name, where="UTF-8") from None
+        raise MalformedImport(file=name, where="UTF-8") from None
     blocks = list(_FRONT.finditer(text))
     if not blocks or blocks[0].start() != 0:
-        match = _DAY_IN_NAME.search(path.stem)
+        fallback = modified or datetime.now().astimezone()
+        match = _DAY_IN_NAME.search(Path(name).stem)
         try:
-            created = (datetime(*map(int, match.groups())).astimezone() if match
-                       else datetime.fromtimestamp(path.stat().st_mtime).astimezone())
+            created = datetime(*map(int, match.groups())).astimezone() if match else fallback
         except ValueError:
-            created = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+            created = fallback
         title, body = _title_and_body(text)
-        reading.candidates.append(Candidate(created=created, title=title or "", body=body,
-                                            label=f"{path.name}"))
+        reading.candidates.append(Candidate(created=created, title=title, body=body, label=name))
         return start + 1
     n = start
     for i, block in enumerate(blocks):
@@ -117,25 +117,29 @@ def _read_text(path: Path, reading: Reading, start: int) -> int:
         try:
             created = _parse_date(fields["date"])
         except (KeyError, ValueError):
-            reading.skipped.append(Skipped(f"{path.name} {label(n - start, None)}", "invalid"))
+            reading.skipped.append(Skipped(f"{name} {label(n - start, None)}", "invalid"))
             continue
         title, body = _title_and_body(text[block.end():end])
         reading.candidates.append(Candidate(
             created=created, title=title, body=body, tags=_parse_tags(fields.get("tags", "")),
-            label=f"{path.name} {label(n - start, created)}", source_id=fields.get("id", "")))
+            label=f"{name} {label(n - start, created)}", source_id=fields.get("id", "")))
     return n
 
 
-def read(path: Path) -> Reading:
+def read_data(name: str, data: bytes, modified: datetime | None = None) -> Reading:
     reading = Reading()
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file()
-                       and p.suffix.lower() in (".md", ".markdown", ".txt"))
-        if len(files) > MAX_FILES:
-            raise FileUnreadable(file=path.name, detail=f"> {MAX_FILES}")
-    else:
-        files = [path]
+    _read_text(name, data, modified, reading, 0)
+    return reading
+
+
+def read_folder(folder: Path) -> Reading:
+    files = sorted(p for p in folder.rglob("*") if p.is_file()
+                   and p.suffix.lower() in (".md", ".markdown", ".txt"))
+    if len(files) > MAX_FILES:
+        raise FileUnreadable(file=folder.name, detail=f"> {MAX_FILES}")
+    reading = Reading()
     n = 0
     for file in files:
-        n = _read_text(file, reading, n)
+        modified = datetime.fromtimestamp(file.stat().st_mtime).astimezone()
+        n = _read_text(file.name, read_bytes(file), modified, reading, n)
     return reading

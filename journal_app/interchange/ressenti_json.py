@@ -15,7 +15,6 @@ from journal_app.interchange import (
     entries_for_export,
     label,
     load_json,
-    read_bytes,
     write_export,
 )
 from journal_app.journal import Entry, Journal, entry_from_doc, entry_to_doc
@@ -42,15 +41,15 @@ def export(journal: Journal, path: Path, entries: Iterable[Entry] | None = None,
     return len(chosen)
 
 
-def read(path: Path) -> Reading:
-    doc = load_json(read_bytes(path), path.name)
+def read_data(name: str, data: bytes) -> Reading:
+    doc = load_json(data, name)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise MalformedImport(file=path.name, where="format")
+        raise MalformedImport(file=name, where="format")
     if doc.get("version") != VERSION:
-        raise MalformedImport(file=path.name, where=f"version {doc.get('version')!r}")
+        raise MalformedImport(file=name, where=f"version {doc.get('version')!r}")
     items = doc.get("entries")
     if not isinstance(items, list):
-        raise MalformedImport(file=path.name, where="entries")
+        raise MalformedImport(file=name, where="entries")
     reading = Reading()
     for n, item in enumerate(items, 1):
         try:

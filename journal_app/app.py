@@ -1,0 +1,82 @@
+"""The Flet app: one JournalSession per window or browser tab, over the same data folder.
+
+`run` opens a desktop window where a display and the Flet desktop client are available, else
+serves the web app on 127.0.0.1 (never beyond, unless a host is given).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import flet as ft
+
+from journal_app.i18n import system_language, translate
+from journal_app.session import AutoLock, JournalSession
+from journal_app.settings import load_settings
+from journal_app.views.context import AppContext
+from journal_app.views.shell import Shell
+
+ASSETS = Path(__file__).parent / "assets"
+DEFAULT_PORT = 8550
+
+
+def build_app(page: ft.Page, data_dir: Path, *, autosave_delay: float = 1.0) -> Shell:
+    """Set up one page: its services, its session and its shell (also used by the view tests)."""
+    settings = load_settings(data_dir, fallback_language=system_language())
+    ctx = AppContext(page=page, session=JournalSession(data_dir), settings=settings,
+                     data_dir=data_dir, autosave_delay=autosave_delay,
+                     auto_lock=AutoLock(settings.auto_lock_minutes),
+                     clipboard=ft.Clipboard(), file_picker=ft.FilePicker())
+    shell = Shell(ctx)
+    shell.start()
+    return shell
+
+
+def make_main(data_dir: Path):
+    async def main(page: ft.Page) -> None:
+        shell = build_app(page, data_dir)
+        page.update()
+        await shell.watch_idle()
+
+    return main
+
+
+def _desktop_possible() -> bool:
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                 or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    try:
+        import flet_desktop  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web: bool = False,
+        lang: str = "fr") -> int:
+    """Start the app; returns the process exit status."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    main = make_main(data_dir)
+    logging.getLogger("flet").setLevel(logging.WARNING)
+    if not web and _desktop_possible():
+        try:
+            ft.run(main, view=ft.AppView.FLET_APP, assets_dir=str(ASSETS))
+            return 0
+        except Exception:  # no desktop client can be fetched here: the browser will do
+            print(translate("app.desktop_unavailable", lang), file=sys.stderr)
+    host = host or "127.0.0.1"
+    port = port or DEFAULT_PORT
+    print(translate("app.serving", lang, url=f"http://{host}:{port}"), flush=True)
+    ft.run(main, host=host, port=port, view=ft.AppView.WEB_BROWSER if web else None,
+           assets_dir=str(ASSETS), no_cdn=True, web_renderer=ft.WebRenderer.CANVAS_KIT)
+    return 0
+
+
+if __name__ == "__main__":  # `flet build` and `flet run` start the app from here
+    from journal_app.paths import data_dir as default_data_dir
+
+    ft.run(make_main(default_data_dir()), assets_dir=str(ASSETS))

@@ -1,0 +1,95 @@
+"""One person's open journal in the app: create, unlock, lock, recover; and when to auto-lock.
+
+The app holds one JournalSession per window or browser tab; the vault's lock keeps a second
+one from opening the same journal.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from journal_app.errors import VaultClosed
+from journal_app.journal import Clock, Journal, local_now
+from journal_app.paths import vault_path
+from journal_app.storage import Database, create_database, open_database, recover_database
+from journal_app.vault import KdfParams, backup_path
+
+
+class JournalSession:
+    def __init__(self, data_dir: Path, clock: Clock = local_now, kdf: KdfParams = KdfParams()) -> None:
+        self.data_dir = Path(data_dir)
+        self._clock = clock
+        self._kdf = kdf
+        self._db: Database | None = None
+        self._journal: Journal | None = None
+
+    @property
+    def vault_path(self) -> Path:
+        return vault_path(self.data_dir)
+
+    def exists(self) -> bool:
+        return self.vault_path.exists()
+
+    def backup_exists(self) -> bool:
+        return backup_path(self.vault_path).exists()
+
+    @property
+    def is_open(self) -> bool:
+        return self._db is not None
+
+    @property
+    def journal(self) -> Journal:
+        if self._journal is None:
+            raise VaultClosed()
+        return self._journal
+
+    def _opened(self, db: Database) -> None:
+        self.lock()
+        self._db = db
+        self._journal = Journal(db, self._clock)
+
+    def create(self, passphrase: str) -> str:
+        """Create the journal; returns the recovery key, to be shown once."""
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        db, recovery_key = create_database(self.vault_path, passphrase, kdf=self._kdf)
+        self._opened(db)
+        return recovery_key
+
+    def unlock(self, passphrase: str, *, use_backup: bool = False) -> None:
+        self._opened(open_database(self.vault_path, passphrase, use_backup=use_backup))
+
+    def recover(self, recovery_key: str, new_passphrase: str) -> None:
+        self._opened(recover_database(self.vault_path, recovery_key, new_passphrase))
+
+    def change_passphrase(self, current: str, new: str) -> None:
+        if self._db is None:
+            raise VaultClosed()
+        self._db.vault.verify_passphrase(current)
+        self._db.vault.change_passphrase(new)
+
+    def lock(self) -> None:
+        """Close the vault and forget the journal; nothing stays in memory that we hold."""
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+        self._journal = None
+
+
+class AutoLock:
+    """Says when the journal should lock: after `minutes` without activity."""
+
+    def __init__(self, minutes: int = 5, clock: Callable[[], float] = time.monotonic) -> None:
+        self.minutes = minutes
+        self._clock = clock
+        self._last = clock()
+
+    def touch(self) -> None:
+        self._last = self._clock()
+
+    def idle_seconds(self) -> float:
+        return self._clock() - self._last
+
+    def due(self) -> bool:
+        return self.idle_seconds() >= self.minutes * 60

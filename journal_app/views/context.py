@@ -1,0 +1,79 @@
+"""What every screen needs: the page, the services, the settings, translation and messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from journal_app.errors import RessentiError
+from journal_app.i18n import translate
+from journal_app.session import AutoLock, JournalSession
+from journal_app.settings import Settings, save_settings
+
+WIDE_MIN_WIDTH = 900
+
+
+@dataclass
+class AppContext:
+    page: ft.Page
+    session: JournalSession
+    settings: Settings
+    data_dir: Path
+    autosave_delay: float = 1.0  # seconds of quiet typing before the editor saves
+    auto_lock: AutoLock = field(default_factory=AutoLock)
+    on_settings_changed: Callable[[], None] | None = None
+    clipboard: ft.Clipboard | None = None
+    file_picker: ft.FilePicker | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.settings.language
+
+    def t(self, key: str, **params: Any) -> str:
+        return translate(key, self.settings.language, **params)
+
+    def message(self, exc: BaseException) -> str:
+        """The one sentence a person sees for an error: translated, never a traceback."""
+        if isinstance(exc, RessentiError):
+            return exc.message(self.lang)
+        return self.t("error.unexpected", detail=type(exc).__name__)
+
+    @property
+    def wide(self) -> bool:
+        return (self.page.width or 0) >= WIDE_MIN_WIDTH
+
+    def activity(self) -> None:
+        self.auto_lock.touch()
+
+    def change_settings(self, settings: Settings) -> None:
+        self.settings = settings.checked()
+        self.auto_lock.minutes = self.settings.auto_lock_minutes
+        try:
+            save_settings(self.data_dir, self.settings)
+        except RessentiError as exc:
+            self.snack(self.message(exc))
+        if self.on_settings_changed:
+            self.on_settings_changed()
+
+    async def save_bytes(self, file_name: str, data: bytes) -> bool:
+        """Let the person choose where to save `data` (a download in the browser)."""
+        if self.file_picker is None:
+            return False
+        try:
+            path = await self.file_picker.save_file(file_name=file_name, src_bytes=data)
+        except Exception as exc:
+            self.snack(self.message(exc))
+            return False
+        return bool(path) or self.page.web
+
+    def snack(self, text: str, action: str | None = None,
+              on_action: Callable[[Any], Any] | None = None, seconds: int = 5) -> ft.SnackBar:
+        bar = ft.SnackBar(content=ft.Text(text), action=action, on_action=on_action,
+                          duration=ft.Duration(seconds=seconds), show_close_icon=True,
+                          close_icon_color=None)
+        self.page.show_dialog(bar)
+        return bar

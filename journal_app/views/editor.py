@@ -1,0 +1,160 @@
+"""The entry editor: title, body, tags, an optional meeting; saves itself into the vault."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date
+
+import flet as ft
+
+from journal_app.i18n import format_time
+from journal_app.journal import KINDS, ROLES, Entry, Meeting
+from journal_app.views.context import AppContext
+from journal_app.views.theme import muted
+
+
+class EditorScreen:
+    """Edits one entry, or a new one (`entry_id` None) that is created at the first save."""
+
+    def __init__(self, ctx: AppContext, entry_id: str | None, on_close: Callable[[], None],
+                 on_deleted: Callable[[Entry], None]) -> None:
+        self.ctx = ctx
+        self.on_close = on_close
+        self.on_deleted = on_deleted
+        self.entry: Entry | None = ctx.session.journal.get(entry_id) if entry_id else None
+        self.dirty = False
+        self._generation = 0
+        t = ctx.t
+        e = self.entry
+        meeting = e.meeting if e and e.meeting else Meeting()
+        self.title = ft.TextField(label=t("editor.title"), value=e.title if e else "",
+                                  on_change=self._changed, on_blur=self._blurred)
+        self.body = ft.TextField(label=t("editor.body"), value=e.body if e else "", multiline=True,
+                                 min_lines=8, autofocus=e is None, on_change=self._changed,
+                                 on_blur=self._blurred)
+        self.tags = ft.TextField(label=t("editor.tags"), value=", ".join(e.tags) if e else "",
+                                 helper=t("editor.tags_help"), on_change=self._changed,
+                                 on_blur=self._blurred)
+        self.kind = ft.Dropdown(label=t("editor.kind"), value=e.kind if e else "free", width=220,
+                                options=[ft.DropdownOption(key=k, text=t(f"kind.{k}")) for k in KINDS],
+                                on_select=self._changed)
+        self.meeting_name = ft.TextField(label=t("editor.meeting_name"), value=meeting.name,
+                                         on_change=self._changed, on_blur=self._blurred)
+        self.meeting_date = ft.TextField(
+            label=t("editor.meeting_date"), hint_text=t("editor.date_hint"), width=220,
+            value=meeting.date.isoformat() if meeting.date else "", on_change=self._changed,
+            on_blur=self._blurred)
+        self.meeting_role = ft.Dropdown(
+            label=t("editor.meeting_role"), value=meeting.role or "", width=220,
+            options=[ft.DropdownOption(key="", text=t("editor.no_role"))]
+            + [ft.DropdownOption(key=r, text=t(f"role.{r}")) for r in ROLES],
+            on_select=self._changed)
+        self.status = muted(self._saved_text() if e else t("editor.new"))
+        self.delete_button = ft.IconButton(icon=ft.Icons.DELETE_OUTLINE,
+                                           tooltip=t("editor.delete"), on_click=self.delete,
+                                           disabled=e is None)
+
+    def control(self) -> ft.Control:
+        t = self.ctx.t
+        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12, controls=[
+            ft.Row(controls=[
+                ft.IconButton(icon=ft.Icons.ARROW_BACK, tooltip=t("editor.back"),
+                              on_click=self.close),
+                ft.Container(content=self.status, expand=True),
+                self.delete_button,
+            ]),
+            self.title,
+            self.body,
+            self.tags,
+            self.kind,
+            ft.ExpansionTile(
+                title=ft.Text(t("editor.meeting")), leading=ft.Icon(ft.Icons.GROUPS_OUTLINED),
+                expanded=bool(self.meeting_name.value),
+                controls=[ft.Column(spacing=12, controls=[
+                    self.meeting_name,
+                    ft.Row(wrap=True, controls=[self.meeting_date, self.meeting_role])])]),
+        ])
+
+    # -- saving -------------------------------------------------------------------------------
+    def _saved_text(self) -> str:
+        assert self.entry is not None
+        return self.ctx.t("editor.saved_at", time=format_time(self.entry.updated, self.ctx.lang))
+
+    def _changed(self, _: object = None) -> None:
+        self.ctx.activity()
+        self.dirty = True
+        self.status.value = self.ctx.t("editor.unsaved")
+        self._generation += 1
+        self.ctx.page.run_task(self._save_later, self._generation)
+
+    async def _save_later(self, generation: int) -> None:
+        await asyncio.sleep(self.ctx.autosave_delay)
+        if generation == self._generation and self.dirty:
+            self.save()
+            self.ctx.page.update()
+
+    def _blurred(self, _: object = None) -> None:
+        self.save()
+
+    def _meeting(self) -> Meeting | None:
+        text = (self.meeting_date.value or "").strip()
+        when = None
+        self.meeting_date.error = None
+        if text:
+            try:
+                when = date.fromisoformat(text)
+            except ValueError:
+                self.meeting_date.error = self.ctx.t("editor.bad_date")
+        name = (self.meeting_name.value or "").strip()
+        role = self.meeting_role.value or ""
+        if not (name or when or role):
+            return None
+        return Meeting(name=name, date=when, role=role)
+
+    def save(self) -> bool:
+        """Save now if anything changed; returns False (and says why) when it could not."""
+        if not self.dirty:
+            return True
+        fields = dict(
+            title=self.title.value or "", body=self.body.value or "",
+            tags=tuple(t for t in (self.tags.value or "").split(",") if t.strip()),
+            kind=self.kind.value or "free", meeting=self._meeting())
+        journal = self.ctx.session.journal
+        try:
+            if self.entry is None:
+                if not (fields["title"].strip() or fields["body"].strip()):
+                    return True  # nothing written yet: nothing to keep
+                self.entry = journal.add(language=self.ctx.lang, **fields)
+                self.delete_button.disabled = False
+            else:
+                self.entry = journal.update(self.entry.id, **fields)
+        except Exception as exc:
+            self.status.value = self.ctx.message(exc)
+            self.status.color = ft.Colors.ERROR
+            return False
+        self.dirty = False
+        self.status.value = self._saved_text()
+        self.status.color = ft.Colors.ON_SURFACE_VARIANT
+        return True
+
+    def leave(self) -> bool:
+        """Called before another screen replaces this one."""
+        self._generation += 1  # a pending autosave has nothing left to do
+        return self.save()
+
+    def close(self, _: object = None) -> None:
+        if self.leave():
+            self.on_close()
+
+    def delete(self, _: object = None) -> None:
+        if self.entry is None:
+            return
+        try:
+            removed = self.ctx.session.journal.delete(self.entry.id)
+        except Exception as exc:
+            self.status.value = self.ctx.message(exc)
+            return
+        self.dirty = False
+        self._generation += 1
+        self.on_deleted(removed)

@@ -1,0 +1,133 @@
+"""The journal: entries by day, newest first; live search; filters; built a page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import flet as ft
+
+from journal_app.i18n import format_date, format_number, format_time
+from journal_app.journal import KINDS, Entry, EntryFilter
+from journal_app.views.context import AppContext
+from journal_app.views.theme import KIND_ICONS, heading, muted
+
+PAGE_SIZE = 50
+PERIODS = {"all": None, "week": 7, "month": 30, "year": 365}
+
+
+class JournalScreen:
+    def __init__(self, ctx: AppContext, on_open: Callable[[str | None], None],
+                 today: Callable[[], date] = date.today) -> None:
+        self.ctx = ctx
+        self.on_open = on_open
+        self.today = today
+        self.results: list[Entry] = []
+        self.shown = 0
+        t = ctx.t
+        self.search = ft.TextField(label=t("journal.search"), prefix_icon=ft.Icons.SEARCH,
+                                   on_change=self._changed, dense=True,
+                                   tooltip=t("journal.search_help"))
+        self.kind = ft.Dropdown(
+            label=t("journal.kind"), value="all", on_select=self._changed, dense=True, width=190,
+            options=[ft.DropdownOption(key="all", text=t("journal.all_kinds"))]
+            + [ft.DropdownOption(key=k, text=t(f"kind.{k}")) for k in KINDS])
+        self.tag = ft.Dropdown(label=t("journal.tag"), value="", on_select=self._changed,
+                               dense=True, width=190)
+        self.period = ft.Dropdown(
+            label=t("journal.period"), value="all", on_select=self._changed, dense=True, width=190,
+            options=[ft.DropdownOption(key=k, text=t(f"journal.period_{k}")) for k in PERIODS])
+        self.count = muted("")
+        self.list = ft.ListView(expand=True, spacing=0, on_scroll=self._scrolled,
+                                scroll_interval=100)
+        self.refresh()
+
+    def control(self) -> ft.Control:
+        return ft.Column(expand=True, spacing=8, controls=[
+            self.search,
+            ft.Row(wrap=True, spacing=8, run_spacing=8,
+                   controls=[self.kind, self.tag, self.period]),
+            self.count,
+            self.list,
+        ])
+
+    def where(self) -> EntryFilter:
+        days = PERIODS.get(self.period.value or "all")
+        return EntryFilter(
+            kind=None if self.kind.value in (None, "all") else self.kind.value,
+            tag=self.tag.value or None,
+            since=self.today() - timedelta(days=days) if days else None)
+
+    def _changed(self, _: object = None) -> None:
+        self.ctx.activity()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Search again with the current query and filters, and show the first page."""
+        journal = self.ctx.session.journal
+        t = self.ctx.t
+        self.tag.options = [ft.DropdownOption(key="", text=t("journal.all_tags"))] + [
+            ft.DropdownOption(key=name, text=f"{name} ({count})") for name, count in journal.tags()]
+        self.results = journal.search(self.search.value or "", self.where())
+        self.shown = 0
+        self.list.controls = []
+        total = len(journal)
+        if total == 0:
+            self.count.value = ""
+            self.list.controls = [self._welcome()]
+            return
+        self.count.value = t("journal.count", shown=format_number(len(self.results), self.ctx.lang),
+                             total=format_number(total, self.ctx.lang))
+        if not self.results:
+            self.list.controls = [ft.Container(padding=24, content=muted(t("journal.no_results")))]
+            return
+        self.show_more()
+
+    def show_more(self, _: object = None) -> None:
+        controls = [c for c in self.list.controls if not isinstance(c, ft.TextButton)]
+        previous = self.results[self.shown - 1].created.date() if self.shown else None
+        for entry in self.results[self.shown:self.shown + PAGE_SIZE]:
+            day = entry.created.date()
+            if day != previous:
+                controls.append(ft.Container(
+                    padding=ft.Padding.only(left=8, top=12, bottom=4),
+                    content=ft.Text(format_date(day, self.ctx.lang), weight=ft.FontWeight.W_600,
+                                    color=ft.Colors.PRIMARY)))
+                previous = day
+            controls.append(self.tile(entry))
+        self.shown = min(len(self.results), self.shown + PAGE_SIZE)
+        if self.shown < len(self.results):
+            controls.append(ft.TextButton(content=self.ctx.t("journal.more"),
+                                          on_click=self.show_more))
+        self.list.controls = controls
+
+    def _scrolled(self, e: ft.OnScrollEvent) -> None:
+        if (e.max_scroll_extent and e.pixels >= e.max_scroll_extent - 400
+                and self.shown < len(self.results)):
+            self.show_more()
+
+    def tile(self, entry: Entry) -> ft.ListTile:
+        t = self.ctx.t
+        details = [format_time(entry.created, self.ctx.lang)]
+        if entry.tags:
+            details.append(" ".join(f"#{tag}" for tag in entry.tags))
+        return ft.ListTile(
+            leading=ft.Icon(KIND_ICONS.get(entry.kind, ft.Icons.NOTES),
+                            semantics_label=t(f"kind.{entry.kind}")),
+            title=ft.Text(entry.headline or t("journal.untitled"), max_lines=1,
+                          overflow=ft.TextOverflow.ELLIPSIS),
+            subtitle=ft.Text(" · ".join(details), max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
+            on_click=lambda _, entry_id=entry.id: self.on_open(entry_id),
+            data=entry.id,
+        )
+
+    def _welcome(self) -> ft.Control:
+        t = self.ctx.t
+        return ft.Container(padding=24, content=ft.Column(spacing=12, controls=[
+            ft.Icon(ft.Icons.SPA_OUTLINED, size=48, color=ft.Colors.PRIMARY,
+                    semantics_label=t("journal.empty_title")),
+            heading(t("journal.empty_title")),
+            ft.Text(t("journal.empty_text")),
+            ft.FilledButton(content=t("journal.first_entry"), icon=ft.Icons.EDIT,
+                            on_click=lambda _: self.on_open(None)),
+        ]))

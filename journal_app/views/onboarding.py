@@ -1,0 +1,161 @@
+"""First run: language, a passphrase with strength feedback, the recovery key shown once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import flet as ft
+
+from journal_app.passphrase import estimate
+from journal_app.views.context import AppContext
+from journal_app.views.theme import heading, muted
+
+_STRENGTH_COLORS = [ft.Colors.ERROR, ft.Colors.ORANGE_700, ft.Colors.AMBER_700,
+                    ft.Colors.GREEN_700, ft.Colors.GREEN_800]
+
+
+class OnboardingScreen:
+    """Three steps; `on_done` is called once the person confirms the recovery key is kept."""
+
+    def __init__(self, ctx: AppContext, on_done: Callable[[], None]) -> None:
+        self.ctx = ctx
+        self.on_done = on_done
+        self.recovery_key = ""
+        self.step = "language"
+        self.root = ft.Column(spacing=16, scroll=ft.ScrollMode.AUTO, expand=True)
+        self.render()
+
+    def control(self) -> ft.Control:
+        return ft.Container(content=self.root, padding=16, alignment=ft.Alignment.TOP_CENTER)
+
+    def render(self) -> None:
+        builder = {"language": self._language, "passphrase": self._passphrase,
+                   "recovery": self._recovery}[self.step]
+        self.root.controls = builder()
+
+    def go(self, step: str) -> None:
+        self.step = step
+        self.render()
+
+    # -- step 1 -------------------------------------------------------------------------------
+    def _language(self) -> list[ft.Control]:
+        t = self.ctx.t
+
+        def choose(lang: str) -> Callable[[ft.Event[ft.Button]], None]:
+            def handler(_: ft.Event[ft.Button]) -> None:
+                self.ctx.change_settings(type(self.ctx.settings)(
+                    language=lang, theme=self.ctx.settings.theme,
+                    auto_lock_minutes=self.ctx.settings.auto_lock_minutes))
+                self.go("passphrase")
+            return handler
+
+        return [
+            heading(t("onboarding.welcome_title"), 26),
+            ft.Text(t("onboarding.welcome_text")),
+            muted(t("onboarding.choose_language")),
+            ft.Row(wrap=True, spacing=12, controls=[
+                ft.FilledButton(content="Français", on_click=choose("fr"),
+                                tooltip="Continuer en français"),
+                ft.OutlinedButton(content="English", on_click=choose("en"),
+                                  tooltip="Continue in English"),
+            ]),
+        ]
+
+    # -- step 2 -------------------------------------------------------------------------------
+    def _passphrase(self) -> list[ft.Control]:
+        t = self.ctx.t
+        self.first = ft.TextField(label=t("onboarding.passphrase"), password=True,
+                                  can_reveal_password=True, autofocus=True,
+                                  helper=t("onboarding.passphrase_help"), on_change=self._check)
+        self.second = ft.TextField(label=t("onboarding.passphrase_again"), password=True,
+                                   can_reveal_password=True, on_change=self._check,
+                                   on_submit=self._create)
+        self.meter = ft.ProgressBar(value=0, semantics_label=t("onboarding.strength_label"))
+        self.meter_text = muted(t("strength.too_weak"))
+        self.create_button = ft.FilledButton(content=t("onboarding.create"), disabled=True,
+                                             on_click=self._create)
+        self.error = ft.Text("", color=ft.Colors.ERROR)
+        return [
+            heading(t("onboarding.passphrase_title")),
+            ft.Text(t("onboarding.passphrase_text")),
+            self.first, self.meter, self.meter_text, self.second, self.error,
+            ft.Row(wrap=True, controls=[
+                ft.TextButton(content=t("common.back"), on_click=lambda _: self.go("language")),
+                self.create_button]),
+        ]
+
+    def _check(self, _: object = None) -> None:
+        strength = estimate(self.first.value)
+        self.meter.value = strength.score / 4
+        self.meter.color = _STRENGTH_COLORS[strength.score]
+        self.meter_text.value = self.ctx.t(strength.key)
+        same = self.first.value == self.second.value
+        self.second.error = None if same or not self.second.value else self.ctx.t(
+            "onboarding.mismatch")
+        self.create_button.disabled = not (strength.acceptable and same)
+
+    async def _create(self, _: object = None) -> None:
+        self._check()
+        if self.create_button.disabled:
+            return
+        self.create_button.disabled = True
+        self.error.value = ""
+        self.create_button.content = self.ctx.t("onboarding.creating")
+        self.ctx.page.update()
+        try:
+            self.recovery_key = await asyncio.to_thread(self.ctx.session.create, self.first.value)
+        except Exception as exc:  # shown as one sentence, never a traceback
+            self.error.value = self.ctx.message(exc)
+            self.create_button.content = self.ctx.t("onboarding.create")
+            self.create_button.disabled = False
+            return
+        self.first.value = self.second.value = ""
+        self.go("recovery")
+
+    # -- step 3 -------------------------------------------------------------------------------
+    def _recovery(self) -> list[ft.Control]:
+        t = self.ctx.t
+        self.kept = ft.Checkbox(label=t("onboarding.recovery_kept"), on_change=self._kept_changed)
+        self.continue_button = ft.FilledButton(content=t("common.continue"), disabled=True,
+                                               on_click=self._finish)
+        return [
+            heading(t("onboarding.recovery_title")),
+            ft.Text(t("onboarding.recovery_text")),
+            ft.Container(
+                content=ft.Text(self.recovery_key, selectable=True, font_family="monospace",
+                                size=18, weight=ft.FontWeight.W_600,
+                                semantics_label=t("onboarding.recovery_key_label")),
+                padding=12, border_radius=8, bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),
+            ft.Row(wrap=True, controls=[
+                ft.OutlinedButton(content=t("onboarding.copy"), icon=ft.Icons.COPY,
+                                  on_click=self._copy),
+                ft.OutlinedButton(content=t("onboarding.save_file"), icon=ft.Icons.SAVE_ALT,
+                                  on_click=self._save_file),
+            ]),
+            muted(t("onboarding.recovery_warning")),
+            self.kept,
+            self.continue_button,
+        ]
+
+    def _kept_changed(self, _: object) -> None:
+        self.continue_button.disabled = not self.kept.value
+
+    async def _copy(self, _: object) -> None:
+        if self.ctx.clipboard is not None:
+            await self.ctx.clipboard.set(self.recovery_key)
+        self.ctx.snack(self.ctx.t("onboarding.copied"))
+
+    def recovery_file_text(self) -> str:
+        return self.ctx.t("onboarding.recovery_file", key=self.recovery_key) + "\n"
+
+    async def _save_file(self, _: object) -> None:
+        data = self.recovery_file_text().encode("utf-8")
+        if await self.ctx.save_bytes("ressenti-recovery-key.txt", data):
+            self.ctx.snack(self.ctx.t("onboarding.saved"))
+
+    def _finish(self, _: object) -> None:
+        if not self.kept.value:
+            return
+        self.recovery_key = ""  # shown once: not kept in memory after this
+        self.on_done()

@@ -1,0 +1,162 @@
+"""Settings: language, theme, auto-lock, passphrase, import/export, about."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import flet as ft
+
+from journal_app import __version__
+from journal_app.interchange import import_data, markdown, ressenti_json
+from journal_app.settings import AUTO_LOCK_CHOICES, THEMES
+from journal_app.views.context import AppContext
+from journal_app.views.theme import heading, muted
+
+
+class SettingsScreen:
+    def __init__(self, ctx: AppContext, on_lock: Callable[[], None],
+                 on_imported: Callable[[], None]) -> None:
+        self.ctx = ctx
+        self.on_lock = on_lock
+        self.on_imported = on_imported
+        t = ctx.t
+        s = ctx.settings
+        self.language = ft.Dropdown(
+            label=t("settings.language"), value=s.language, width=260, on_select=self._language,
+            options=[ft.DropdownOption(key="fr", text="Français"),
+                     ft.DropdownOption(key="en", text="English")])
+        self.theme = ft.Dropdown(
+            label=t("settings.theme"), value=s.theme, width=260, on_select=self._theme,
+            options=[ft.DropdownOption(key=k, text=t(f"settings.theme_{k}")) for k in THEMES])
+        self.auto_lock = ft.Dropdown(
+            label=t("settings.auto_lock"), value=str(s.auto_lock_minutes), width=260,
+            on_select=self._auto_lock,
+            options=[ft.DropdownOption(key=str(m), text=t("settings.minutes", n=m))
+                     for m in AUTO_LOCK_CHOICES])
+        self.current = ft.TextField(label=t("settings.current_passphrase"), password=True,
+                                    can_reveal_password=True)
+        self.new = ft.TextField(label=t("settings.new_passphrase"), password=True,
+                                can_reveal_password=True)
+        self.again = ft.TextField(label=t("settings.new_passphrase_again"), password=True,
+                                  can_reveal_password=True, on_submit=self.change_passphrase)
+        self.passphrase_status = ft.Text("")
+        self.change_button = ft.FilledButton(content=t("settings.change_passphrase"),
+                                             on_click=self.change_passphrase)
+        self.import_status = ft.Text("")
+
+    def control(self) -> ft.Control:
+        t = self.ctx.t
+        section = lambda text: heading(text, 18)  # noqa: E731
+        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=14, controls=[
+            heading(t("settings.title")),
+            section(t("settings.appearance")),
+            ft.Row(wrap=True, spacing=12, run_spacing=12,
+                   controls=[self.language, self.theme]),
+            section(t("settings.privacy")),
+            self.auto_lock,
+            muted(t("settings.auto_lock_help")),
+            ft.OutlinedButton(content=t("settings.lock_now"), icon=ft.Icons.LOCK,
+                              on_click=lambda _: self.on_lock()),
+            section(t("settings.passphrase")),
+            self.current, self.new, self.again, self.passphrase_status, self.change_button,
+            section(t("settings.import_export")),
+            muted(t("settings.import_help")),
+            ft.OutlinedButton(content=t("settings.import"), icon=ft.Icons.UPLOAD_FILE,
+                              on_click=self.pick_import),
+            self.import_status,
+            ft.Container(padding=12, border_radius=8, bgcolor=ft.Colors.ERROR_CONTAINER,
+                         content=ft.Text(t("export.unencrypted_warning"),
+                                         color=ft.Colors.ON_ERROR_CONTAINER)),
+            ft.Row(wrap=True, spacing=12, controls=[
+                ft.OutlinedButton(content=t("settings.export_json"), icon=ft.Icons.DOWNLOAD,
+                                  on_click=lambda _: self.export("json")),
+                ft.OutlinedButton(content=t("settings.export_markdown"), icon=ft.Icons.DOWNLOAD,
+                                  on_click=lambda _: self.export("markdown")),
+            ]),
+            section(t("settings.about")),
+            ft.Text(t("settings.about_text", version=__version__)),
+            muted(t("settings.data_location", path=str(self.ctx.data_dir))),
+            muted(t("settings.licence")),
+        ])
+
+    # -- preferences --------------------------------------------------------------------------
+    def _language(self, _: object) -> None:
+        self.ctx.change_settings(replace(self.ctx.settings, language=self.language.value or "fr"))
+
+    def _theme(self, _: object) -> None:
+        self.ctx.change_settings(replace(self.ctx.settings, theme=self.theme.value or "system"))
+
+    def _auto_lock(self, _: object) -> None:
+        self.ctx.change_settings(replace(self.ctx.settings,
+                                         auto_lock_minutes=int(self.auto_lock.value or 5)))
+
+    # -- passphrase ---------------------------------------------------------------------------
+    async def change_passphrase(self, _: object = None) -> None:
+        t = self.ctx.t
+        self.ctx.activity()
+        if self.new.value != self.again.value:
+            self._passphrase_said(t("onboarding.mismatch"), error=True)
+            return
+        current, new = self.current.value, self.new.value
+        self.change_button.disabled = True
+        self.ctx.page.update()
+        try:
+            await asyncio.to_thread(self.ctx.session.change_passphrase, current, new)
+        except Exception as exc:
+            self._passphrase_said(self.ctx.message(exc), error=True)
+            return
+        finally:
+            self.change_button.disabled = False
+        self.current.value = self.new.value = self.again.value = ""
+        self._passphrase_said(t("settings.passphrase_changed"), error=False)
+
+    def _passphrase_said(self, text: str, *, error: bool) -> None:
+        self.passphrase_status.value = text
+        self.passphrase_status.color = ft.Colors.ERROR if error else ft.Colors.PRIMARY
+
+    # -- import / export ----------------------------------------------------------------------
+    async def pick_import(self, _: object = None) -> None:
+        picker = self.ctx.file_picker
+        if picker is None:
+            return
+        try:
+            files = await picker.pick_files(allow_multiple=True, with_data=True,
+                                            dialog_title=self.ctx.t("settings.import"))
+        except Exception as exc:
+            self.import_status.value = self.ctx.message(exc)
+            return
+        self.import_files([(f.name, f.bytes if f.bytes is not None else
+                            Path(f.path).read_bytes() if f.path else b"") for f in files or []])
+
+    def import_files(self, files: list[tuple[str, bytes]]) -> None:
+        """Import picked files and say, for each, what was added and skipped."""
+        t = self.ctx.t
+        lines = []
+        for name, data in files:
+            try:
+                report = import_data(self.ctx.session.journal, name, data)
+            except Exception as exc:
+                lines.append(self.ctx.message(exc))
+                continue
+            lines.append(t("cli.import_report", file=name, format=report.format,
+                           added=report.added, skipped=len(report.skipped)))
+        self.import_status.value = "\n".join(lines)
+        if lines:
+            self.on_imported()
+
+    def export_bytes(self, fmt: str) -> tuple[str, bytes]:
+        journal = self.ctx.session.journal
+        stamp = date.today().isoformat()
+        if fmt == "markdown":
+            return f"ressenti-{stamp}.md", markdown.export_text(journal).encode("utf-8")
+        return f"ressenti-{stamp}.json", ressenti_json.export_text(journal).encode("utf-8")
+
+    async def export(self, fmt: str) -> None:
+        self.ctx.activity()
+        name, data = self.export_bytes(fmt)
+        if await self.ctx.save_bytes(name, data):
+            self.ctx.snack(self.ctx.t("settings.exported"))

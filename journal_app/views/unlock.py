@@ -1,0 +1,132 @@
+"""Unlock: the passphrase; the recovery key when it is forgotten; the backup when the file is damaged."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import flet as ft
+
+from journal_app.errors import VaultDamaged
+from journal_app.views.context import AppContext
+from journal_app.views.theme import heading, muted
+
+
+class UnlockScreen:
+    def __init__(self, ctx: AppContext, on_unlocked: Callable[[], None]) -> None:
+        self.ctx = ctx
+        self.on_unlocked = on_unlocked
+        self.mode = "unlock"  # or "recover"
+        self.damaged = False
+        self.root = ft.Column(spacing=16, scroll=ft.ScrollMode.AUTO, expand=True)
+        self.render()
+
+    def control(self) -> ft.Control:
+        return ft.Container(content=self.root, padding=16)
+
+    def render(self) -> None:
+        self.root.controls = self._unlock() if self.mode == "unlock" else self._recover()
+
+    def _unlock(self) -> list[ft.Control]:
+        t = self.ctx.t
+        self.passphrase = ft.TextField(label=t("unlock.passphrase"), password=True,
+                                       can_reveal_password=True, autofocus=True,
+                                       on_submit=self.unlock)
+        self.button = ft.FilledButton(content=t("unlock.unlock"), icon=ft.Icons.LOCK_OPEN,
+                                      on_click=self.unlock)
+        self.error = ft.Text("", color=ft.Colors.ERROR)
+        self.restore = ft.OutlinedButton(content=t("unlock.restore_backup"),
+                                         icon=ft.Icons.RESTORE, visible=False,
+                                         on_click=self.restore_backup)
+        return [
+            ft.Icon(ft.Icons.LOCK_OUTLINE, size=40, semantics_label=t("unlock.locked")),
+            heading(t("unlock.title")),
+            muted(t("unlock.text")),
+            self.passphrase,
+            self.error,
+            ft.Row(wrap=True, controls=[self.button, self.restore]),
+            ft.TextButton(content=t("unlock.forgot"), on_click=self._to_recover),
+        ]
+
+    def _to_recover(self, _: object) -> None:
+        self.mode = "recover"
+        self.render()
+
+    def _to_unlock(self, _: object) -> None:
+        self.mode = "unlock"
+        self.render()
+
+    async def _attempt(self, action: Callable[[], None], error: ft.Text,
+                       button: ft.FilledButton) -> bool:
+        button.disabled = True
+        error.value = ""
+        self.ctx.page.update()
+        try:
+            await asyncio.to_thread(action)
+        except VaultDamaged as exc:
+            self.damaged = True
+            error.value = exc.message(self.ctx.lang)
+            if self.mode == "unlock":
+                self.restore.visible = self.ctx.session.backup_exists()
+            return False
+        except Exception as exc:
+            error.value = self.ctx.message(exc)
+            return False
+        finally:
+            button.disabled = False
+        return True
+
+    async def unlock(self, _: object = None) -> None:
+        phrase = self.passphrase.value
+        if not phrase:
+            self.error.value = self.ctx.t("unlock.empty")
+            return
+        if await self._attempt(lambda: self.ctx.session.unlock(phrase), self.error, self.button):
+            self.passphrase.value = ""
+            self.on_unlocked()
+        elif not self.damaged:
+            self.passphrase.value = ""
+
+    async def restore_backup(self, _: object = None) -> None:
+        phrase = self.passphrase.value
+        if not phrase:
+            self.error.value = self.ctx.t("unlock.empty")
+            return
+        ok = await self._attempt(lambda: self.ctx.session.unlock(phrase, use_backup=True),
+                                 self.error, self.button)
+        if ok:
+            self.passphrase.value = ""
+            self.ctx.snack(self.ctx.t("unlock.restored"))
+            self.on_unlocked()
+
+    def _recover(self) -> list[ft.Control]:
+        t = self.ctx.t
+        self.key = ft.TextField(label=t("unlock.recovery_key"), autofocus=True,
+                                hint_text="ABCD-EFGH-…", capitalization=ft.TextCapitalization.CHARACTERS)
+        self.new = ft.TextField(label=t("unlock.new_passphrase"), password=True,
+                                can_reveal_password=True)
+        self.again = ft.TextField(label=t("unlock.new_passphrase_again"), password=True,
+                                  can_reveal_password=True, on_submit=self.recover)
+        self.recover_error = ft.Text("", color=ft.Colors.ERROR)
+        self.recover_button = ft.FilledButton(content=t("unlock.recover"), on_click=self.recover)
+        return [
+            heading(t("unlock.recover_title")),
+            muted(t("unlock.recover_text")),
+            self.key, self.new, self.again, self.recover_error,
+            ft.Row(wrap=True, controls=[
+                ft.TextButton(content=t("common.back"), on_click=self._to_unlock),
+                self.recover_button]),
+        ]
+
+    async def recover(self, _: object = None) -> None:
+        if self.new.value != self.again.value:
+            self.recover_error.value = self.ctx.t("onboarding.mismatch")
+            return
+        key, new = self.key.value, self.new.value
+        if await self._attempt(lambda: self.ctx.session.recover(key, new), self.recover_error,
+                               self.recover_button):
+            self.key.value = self.new.value = self.again.value = ""
+            self.ctx.snack(self.ctx.t("unlock.recovered"))
+            self.on_unlocked()
+
+

@@ -1,0 +1,148 @@
+"""A whole Flet page without a client: a real Session over an in-memory connection.
+
+This uses Flet's internal messaging API (checked on Flet 1.0.5); it lives in this one file so a
+Flet upgrade touches only here. Every message is encoded the way the real client would receive
+it, so a control that cannot be serialized fails the test, and a handler that raises is
+recorded as a crash (the real client would show a red error page).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import flet as ft
+import msgpack
+from flet.controls.context import _context_page
+from flet.messaging.connection import Connection
+from flet.messaging.protocol import MessageAction, configure_encode_object_for_msgpack
+from flet.messaging.session import Session
+from flet.pubsub.pubsub_hub import PubSubHub
+
+_encode = configure_encode_object_for_msgpack(ft.BaseControl)
+
+
+class MemoryConnection(Connection):
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        self.loop = loop
+        self.pubsubhub = PubSubHub(loop=loop)
+        self.crashes: list[str] = []
+        self.page_url = "http://127.0.0.1:8550/"
+
+    def send_message(self, message: Any) -> None:
+        msgpack.packb([message.action, message.body], default=_encode)
+        if message.action == MessageAction.SESSION_CRASHED:
+            self.crashes.append(message.body.message)
+
+
+class Harness:
+    """One page of the app, driven by events as a client would send them."""
+
+    def __init__(self, session: Session, conn: MemoryConnection) -> None:
+        self.session = session
+        self.conn = conn
+        self.page = session.page
+
+    # -- finding ------------------------------------------------------------------------------
+    def walk(self, root: Any = None) -> Iterator[ft.BaseControl]:
+        seen: set[int] = set()
+
+        def visit(node: Any) -> Iterator[ft.BaseControl]:
+            if isinstance(node, list):
+                for item in node:
+                    yield from visit(item)
+                return
+            if not isinstance(node, ft.BaseControl) or id(node) in seen:
+                return
+            seen.add(id(node))
+            if getattr(node, "visible", True) is False:
+                return
+            yield node
+            for f in dataclasses.fields(node):
+                if f.name.startswith("_") or f.name in ("parent", "page"):
+                    continue
+                value = getattr(node, f.name, None)
+                if isinstance(value, (ft.BaseControl, list)):
+                    yield from visit(value)
+
+        yield from visit(root if root is not None else self.page.views)
+
+    def texts(self) -> list[str]:
+        out = []
+        for c in self.walk():
+            for attr in ("value", "label", "content", "tooltip", "text", "hint_text", "error"):
+                v = getattr(c, attr, None)
+                if isinstance(v, str) and v:
+                    out.append(v)
+        return out
+
+    def has_text(self, fragment: str) -> bool:
+        return any(fragment in t for t in self.texts())
+
+    def find(self, cls: type, label: str | None = None) -> Any:
+        found = self.find_all(cls, label)
+        if not found:
+            raise AssertionError(f"no {cls.__name__} labelled {label!r}; texts: {self.texts()}")
+        return found[0]
+
+    def find_all(self, cls: type, label: str | None = None) -> list[Any]:
+        def matches(c: Any) -> bool:
+            if label is None:
+                return True
+            for attr in ("label", "content", "tooltip", "text", "value"):
+                v = getattr(c, attr, None)
+                if isinstance(v, str) and label in v:
+                    return True
+                if isinstance(v, ft.Text) and isinstance(v.value, str) and label in v.value:
+                    return True
+            title = getattr(c, "title", None)
+            return isinstance(title, ft.Text) and label in str(title.value)
+        return [c for c in self.walk() if isinstance(c, cls) and matches(c)]
+
+    # -- acting -------------------------------------------------------------------------------
+    async def settle(self, rounds: int = 5) -> None:
+        for _ in range(rounds):
+            await asyncio.sleep(0.01)
+
+    async def fire(self, control: ft.BaseControl, event: str, data: Any = None) -> None:
+        await self.session.dispatch_event(control._i, event, data)
+        await self.settle()
+        assert not self.conn.crashes, self.conn.crashes[-1]
+
+    async def click(self, cls: type, label: str | None = None) -> None:
+        await self.fire(self.find(cls, label), "click")
+
+    async def type(self, field: ft.TextField, text: str, *, submit: bool = False) -> None:
+        field.value = text
+        await self.fire(field, "change")
+        if submit:
+            await self.fire(field, "submit")
+
+    async def select(self, dropdown: ft.Dropdown, value: str) -> None:
+        dropdown.value = value
+        await self.fire(dropdown, "select")
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not predicate():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"timed out; texts: {self.texts()}")
+            await asyncio.sleep(0.02)
+        assert not self.conn.crashes, self.conn.crashes[-1]
+
+
+async def new_harness(width: float = 390, height: float = 844) -> Harness:
+    conn = MemoryConnection(asyncio.get_running_loop())
+    session = Session(conn)
+    page = session.page
+    page.width, page.height = width, height
+    msgpack.packb(session.get_page_patch(), default=_encode)
+    _context_page.set(page)
+    return Harness(session, conn)
+
+
+def run_ui(body: Callable[[], Awaitable[None]]) -> None:
+    asyncio.run(body())

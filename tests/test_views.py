@@ -1,0 +1,283 @@
+"""View tests without a client: first run, unlock, journal, editor, settings, auto-lock."""
+
+from __future__ import annotations
+
+import flet as ft
+import pytest
+
+from journal_app.app import build_app
+from journal_app.session import JournalSession
+from journal_app.settings import Settings, save_settings
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.flet_harness import new_harness, run_ui
+
+
+def make_journal(data_dir, entries=()):
+    session = JournalSession(data_dir, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    for body, fields in entries:
+        session.journal.add(body, **fields)
+    session.lock()
+
+
+async def app(data_dir, width=390, lang="fr"):
+    save_settings(data_dir, Settings(language=lang))
+    h = await new_harness(width=width)
+    shell = build_app(h.page, data_dir, autosave_delay=0.01)
+    shell.ctx.session._kdf = FAST_KDF
+    h.page.update()
+    return h, shell
+
+
+async def unlock(h, passphrase=PASSPHRASE):
+    await h.type(h.find(ft.TextField, "Phrase de passe"), passphrase)
+    await h.click(ft.FilledButton, "Déverrouiller")
+    await h.wait_for(lambda: not h.find_all(ft.FilledButton, "Déverrouiller"))
+
+
+def test_first_run_creates_the_journal_and_shows_the_recovery_key_once(tmp_path):
+    async def body():
+        h = await new_harness()
+        shell = build_app(h.page, tmp_path, autosave_delay=0.01)
+        shell.ctx.session._kdf = FAST_KDF
+        assert h.has_text("Bienvenue")
+        await h.click(ft.FilledButton, "Français")
+        first = h.find(ft.TextField, "Phrase de passe")
+        await h.type(first, "court")
+        assert h.find(ft.FilledButton, "Créer").disabled
+        assert h.has_text("Trop faible")
+        await h.type(first, "trois mots tranquilles")
+        await h.type(h.find(ft.TextField, "Encore une fois"), "trois mots différents")
+        assert h.find(ft.FilledButton, "Créer").disabled
+        assert h.has_text("ne sont pas identiques")
+        await h.type(h.find(ft.TextField, "Encore une fois"), "trois mots tranquilles")
+        await h.click(ft.FilledButton, "Créer")
+        await h.wait_for(lambda: h.has_text("clé de récupération"))
+        key_text = next(t for t in h.texts() if t.count("-") == 7 and len(t) == 39)
+        assert (tmp_path / "journal.vault").exists()
+        go_on = h.find(ft.FilledButton, "Continuer")
+        assert go_on.disabled
+        checkbox = h.find(ft.Checkbox)
+        checkbox.value = True
+        await h.fire(checkbox, "change")
+        await h.click(ft.FilledButton, "Continuer")
+        assert h.has_text("Votre journal est vide")
+        assert not any(key_text in t for t in h.texts())
+        shell.lock()
+        assert JournalSession(tmp_path).exists()
+
+    run_ui(body)
+
+
+def test_wrong_passphrase_says_so_and_the_right_one_opens(tmp_path):
+    make_journal(tmp_path, [("Après la réunion", {"title": "Cercle"})])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await h.type(h.find(ft.TextField, "Phrase de passe"), "mauvaise phrase")
+        await h.click(ft.FilledButton, "Déverrouiller")
+        await h.wait_for(lambda: h.has_text("pas la bonne phrase de passe"))
+        assert not shell.ctx.session.is_open
+        await unlock(h)
+        assert h.has_text("Cercle")
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_forgotten_passphrase_path_uses_the_recovery_key(tmp_path):
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    key = session.create(PASSPHRASE)
+    session.journal.add("Toujours là")
+    session.lock()
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await h.click(ft.TextButton, "oublié")
+        await h.type(h.find(ft.TextField, "Clé de récupération"), "AAAA-BBBB")
+        await h.type(h.find(ft.TextField, "Nouvelle phrase de passe"), "nouvelle phrase ici")
+        await h.type(h.find(ft.TextField, "Encore une fois"), "nouvelle phrase ici")
+        await h.click(ft.FilledButton, "Rouvrir")
+        await h.wait_for(lambda: h.has_text("ne correspond pas"))
+        await h.type(h.find(ft.TextField, "Clé de récupération"), key.lower())
+        await h.click(ft.FilledButton, "Rouvrir")
+        await h.wait_for(lambda: h.has_text("Toujours là"))
+        shell.lock()
+        JournalSession(tmp_path).unlock("nouvelle phrase ici")
+
+    run_ui(body)
+
+
+def test_damaged_file_offers_the_backup(tmp_path):
+    make_journal(tmp_path, [("Première", {}), ("Deuxième", {})])
+    vault = tmp_path / "journal.vault"
+    data = bytearray(vault.read_bytes())
+    data[-3] ^= 0xFF
+    vault.write_bytes(bytes(data))
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await h.type(h.find(ft.TextField, "Phrase de passe"), PASSPHRASE)
+        await h.click(ft.FilledButton, "Déverrouiller")
+        await h.wait_for(lambda: h.has_text("endommagé"))
+        await h.click(ft.OutlinedButton, "Restaurer")
+        await h.wait_for(lambda: h.has_text("Première"))
+        assert not h.has_text("Deuxième")  # the backup is the generation before the last save
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_search_filters_and_ignores_accents(tmp_path):
+    make_journal(tmp_path, [
+        ("Le corps a parlé", {"title": "Réunion du conseil", "tags": ["conseil"]}),
+        ("Marche en forêt", {"title": "Dehors", "kind": "focusing"}),
+    ])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        search = h.find(ft.TextField, "Rechercher")
+        await h.type(search, "reunion")
+        assert h.has_text("Réunion du conseil") and not h.has_text("Dehors")
+        await h.type(search, "")
+        await h.select(h.find(ft.Dropdown, "Type"), "focusing")
+        assert h.has_text("Dehors") and not h.has_text("Réunion du conseil")
+        await h.select(h.find(ft.Dropdown, "Type"), "all")
+        await h.select(h.find(ft.Dropdown, "Étiquette"), "conseil")
+        assert h.has_text("Réunion du conseil") and not h.has_text("Dehors")
+        await h.type(search, "introuvable")
+        assert h.has_text("Aucune entrée ne correspond")
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_long_journals_are_built_a_page_at_a_time(tmp_path):
+    make_journal(tmp_path)
+    session = JournalSession(tmp_path)
+    session.unlock(PASSPHRASE)
+    journal = session.journal
+    journal.put_new(journal.new_entry(f"entrée {i}") for i in range(180))
+    session.lock()
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        tiles = lambda: len(h.find_all(ft.ListTile))  # noqa: E731
+        assert tiles() == 50
+        await h.click(ft.TextButton, "Voir plus")
+        assert tiles() == 100
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_editor_autosaves_and_delete_can_be_undone(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await h.click(ft.FilledButton, "première entrée")
+        await h.type(h.find(ft.TextField, "Titre"), "Après le cercle")
+        await h.type(h.find(ft.TextField, "Texte"), "Une chaleur dans la poitrine.")
+        await h.wait_for(lambda: h.has_text("Enregistré"))
+        journal = shell.ctx.session.journal
+        assert [e.title for e in journal.entries()] == ["Après le cercle"]
+        assert journal.entries()[0].body == "Une chaleur dans la poitrine."
+        await h.type(h.find(ft.TextField, "Étiquettes"), "cercle, corps")
+        await h.wait_for(lambda: journal.entries()[0].tags == ("cercle", "corps"))
+        await h.click(ft.IconButton, "Supprimer")
+        assert len(journal) == 0
+        bar = next(c for c in h.page._dialogs.controls if isinstance(c, ft.SnackBar))
+        assert bar.action == "Annuler"
+        await h.fire(bar, "action")
+        assert len(journal) == 1 and h.has_text("Après le cercle")
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_auto_lock_after_idle_minutes(tmp_path):
+    make_journal(tmp_path, [("Secret", {"title": "Secret"})])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        now = [1000.0]
+        shell.ctx.auto_lock._clock = lambda: now[0]
+        await unlock(h)
+        assert h.has_text("Secret")
+        now[0] += 4 * 60
+        shell.check_idle()
+        assert shell.ctx.session.is_open
+        now[0] += 61
+        shell.check_idle()
+        assert not shell.ctx.session.is_open
+        assert not h.has_text("Secret") and h.has_text("Déverrouiller")
+        # Going to the background locks at once.
+        await unlock(h)
+        shell._lifecycle(ft.AppLifecycleStateChangeEvent(
+            name="app_lifecycle_state_change", control=h.page, state=ft.AppLifecycleState.HIDE))
+        assert not shell.ctx.session.is_open
+
+    run_ui(body)
+
+
+def test_language_switch_relabels_everything(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        shell.show_settings()
+        await h.select(h.find(ft.Dropdown, "Langue"), "en")
+        assert h.has_text("Language") and h.has_text("Journal") and not h.has_text("Langue")
+        assert h.find(ft.IconButton, "Lock")
+        shell.lock()
+
+    run_ui(body)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_layout_follows_the_width(tmp_path, width):
+    make_journal(tmp_path, [("x", {"title": "Une entrée"})])
+
+    async def body():
+        h, shell = await app(tmp_path, width=width)
+        await unlock(h)
+        if width >= 900:
+            assert h.find_all(ft.NavigationRail) and not h.page.views[-1].navigation_bar
+            await h.click(ft.ListTile, "Une entrée")
+            assert h.find(ft.TextField, "Titre").value == "Une entrée"
+            assert h.find_all(ft.ListTile, "Une entrée")  # the list stays beside the editor
+        else:
+            assert h.page.views[-1].navigation_bar and not h.find_all(ft.NavigationRail)
+            await h.click(ft.ListTile, "Une entrée")
+            assert h.find(ft.TextField, "Titre").value == "Une entrée"
+            assert not h.find_all(ft.ListTile)
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_every_interactive_control_has_a_label_or_tooltip(tmp_path):
+    make_journal(tmp_path, [("x", {"title": "Une entrée", "tags": ["a"]})])
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await unlock(h)
+        await h.click(ft.ListTile, "Une entrée")
+        screens = [lambda: None, shell.show_settings]
+        for show in screens:
+            show()
+            for c in h.walk():
+                if isinstance(c, (ft.IconButton,)):
+                    assert c.tooltip, c
+                if isinstance(c, (ft.TextField, ft.Dropdown, ft.Checkbox)):
+                    assert c.label or c.tooltip, c
+        shell.lock()
+
+    run_ui(body)
+
+
