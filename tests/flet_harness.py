@@ -30,12 +30,15 @@ class MemoryConnection(Connection):
         self.loop = loop
         self.pubsubhub = PubSubHub(loop=loop)
         self.crashes: list[str] = []
+        self.patches = 0  # patch messages with at least one operation
         self.page_url = "http://127.0.0.1:8550/"
 
     def send_message(self, message: Any) -> None:
         msgpack.packb([message.action, message.body], default=_encode)
         if message.action == MessageAction.SESSION_CRASHED:
             self.crashes.append(message.body.message)
+        if message.action == MessageAction.PATCH_CONTROL and message.body.patch:
+            self.patches += 1
 
 
 class Harness:
@@ -111,6 +114,13 @@ class Harness:
         await self.session.dispatch_event(control._i, event, data)
         await self.settle()
         assert not self.conn.crashes, self.conn.crashes[-1]
+        self.assert_client_up_to_date()
+
+    def assert_client_up_to_date(self) -> None:
+        """What the person sees is what the code holds: an extra update finds nothing to send."""
+        before = self.conn.patches
+        self.page.update()
+        assert self.conn.patches == before, "a change was made but never sent to the client"
 
     async def click(self, cls: type, label: str | None = None) -> None:
         await self.fire(self.find(cls, label), "click")
@@ -131,7 +141,9 @@ class Harness:
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(f"timed out; texts: {self.texts()}")
             await asyncio.sleep(0.02)
+        await self.settle()
         assert not self.conn.crashes, self.conn.crashes[-1]
+        self.assert_client_up_to_date()
 
 
 async def new_harness(width: float = 390, height: float = 844) -> Harness:

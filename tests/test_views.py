@@ -40,6 +40,7 @@ def test_first_run_creates_the_journal_and_shows_the_recovery_key_once(tmp_path)
         h = await new_harness()
         shell = build_app(h.page, tmp_path, autosave_delay=0.01)
         shell.ctx.session._kdf = FAST_KDF
+        h.page.update()
         assert h.has_text("Bienvenue")
         await h.click(ft.FilledButton, "Français")
         first = h.find(ft.TextField, "Phrase de passe")
@@ -230,7 +231,10 @@ def test_language_switch_relabels_everything(tmp_path):
     async def body():
         h, shell = await app(tmp_path)
         await unlock(h)
-        shell.show_settings()
+        bar = h.page.views[-1].navigation_bar
+        bar.selected_index = 2
+        await h.fire(bar, "change")
+        assert h.has_text("Réglages")
         await h.select(h.find(ft.Dropdown, "Langue"), "en")
         assert h.has_text("Language") and h.has_text("Journal") and not h.has_text("Langue")
         assert h.find(ft.IconButton, "Lock")

@@ -57,7 +57,8 @@ class EditorScreen:
 
     def control(self) -> ft.Control:
         t = self.ctx.t
-        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12, controls=[
+        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
+                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             ft.Row(controls=[
                 ft.IconButton(icon=ft.Icons.ARROW_BACK, tooltip=t("editor.back"),
                               on_click=self.close),

@@ -43,7 +43,8 @@ class JournalScreen:
         self.refresh()
 
     def control(self) -> ft.Control:
-        return ft.Column(expand=True, spacing=8, controls=[
+        return ft.Column(expand=True, spacing=8,
+                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             self.search,
             ft.Row(wrap=True, spacing=8, run_spacing=8,
                    controls=[self.kind, self.tag, self.period]),
@@ -83,7 +84,11 @@ class JournalScreen:
             return
         self.show_more()
 
-    def show_more(self, _: object = None) -> None:
+    def more_clicked(self, _: object) -> None:
+        self.show_more()
+        self.ctx.page.update()  # the clicked button has left the list: no automatic update
+
+    def show_more(self) -> None:
         controls = [c for c in self.list.controls if not isinstance(c, ft.TextButton)]
         previous = self.results[self.shown - 1].created.date() if self.shown else None
         for entry in self.results[self.shown:self.shown + PAGE_SIZE]:
@@ -98,7 +103,7 @@ class JournalScreen:
         self.shown = min(len(self.results), self.shown + PAGE_SIZE)
         if self.shown < len(self.results):
             controls.append(ft.TextButton(content=self.ctx.t("journal.more"),
-                                          on_click=self.show_more))
+                                          on_click=self.more_clicked))
         self.list.controls = controls
 
     def _scrolled(self, e: ft.OnScrollEvent) -> None:

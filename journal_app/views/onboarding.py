@@ -23,7 +23,8 @@ class OnboardingScreen:
         self.on_done = on_done
         self.recovery_key = ""
         self.step = "language"
-        self.root = ft.Column(spacing=16, scroll=ft.ScrollMode.AUTO, expand=True)
+        self.root = ft.Column(spacing=16, scroll=ft.ScrollMode.AUTO, expand=True,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.render()
 
     def control(self) -> ft.Control:
@@ -37,6 +38,7 @@ class OnboardingScreen:
     def go(self, step: str) -> None:
         self.step = step
         self.render()
+        self.ctx.page.update()
 
     # -- step 1 -------------------------------------------------------------------------------
     def _language(self) -> list[ft.Control]:
@@ -109,6 +111,7 @@ class OnboardingScreen:
             self.error.value = self.ctx.message(exc)
             self.create_button.content = self.ctx.t("onboarding.create")
             self.create_button.disabled = False
+            self.ctx.page.update()
             return
         self.first.value = self.second.value = ""
         self.go("recovery")

@@ -51,7 +51,8 @@ class SettingsScreen:
     def control(self) -> ft.Control:
         t = self.ctx.t
         section = lambda text: heading(text, 18)  # noqa: E731
-        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=14, controls=[
+        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=14,
+                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             heading(t("settings.title")),
             section(t("settings.appearance")),
             ft.Row(wrap=True, spacing=12, run_spacing=12,
@@ -108,11 +109,11 @@ class SettingsScreen:
             await asyncio.to_thread(self.ctx.session.change_passphrase, current, new)
         except Exception as exc:
             self._passphrase_said(self.ctx.message(exc), error=True)
-            return
-        finally:
-            self.change_button.disabled = False
-        self.current.value = self.new.value = self.again.value = ""
-        self._passphrase_said(t("settings.passphrase_changed"), error=False)
+        else:
+            self.current.value = self.new.value = self.again.value = ""
+            self._passphrase_said(t("settings.passphrase_changed"), error=False)
+        self.change_button.disabled = False
+        self.ctx.page.update()  # an update went out mid-handler: Flet will not send this one
 
     def _passphrase_said(self, text: str, *, error: bool) -> None:
         self.passphrase_status.value = text

@@ -102,6 +102,9 @@ class Shell:
         self.page.views.clear()
         self.page.views.append(ft.View(route="/", appbar=appbar, navigation_bar=bar,
                                        controls=[body], padding=12))
+        # The control whose handler got here has just left the page, so Flet's automatic
+        # update after the handler would not reach the new screen: send it now.
+        self.page.update()
 
     def show_onboarding(self) -> None:
         screen = OnboardingScreen(self.ctx, on_done=self.show_journal)
@@ -154,6 +157,7 @@ class Shell:
         if self.ctx.wide and self.journal_screen is not None and self.screen is self.journal_screen:
             self.nav = NAV_WRITE if entry_id is None else NAV_JOURNAL
             self.detail.content = self.editor.control()
+            self.page.update()
             return
         self.nav = NAV_WRITE if entry_id is None else NAV_JOURNAL
         self.screen = self.editor

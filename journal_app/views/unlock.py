@@ -18,7 +18,8 @@ class UnlockScreen:
         self.on_unlocked = on_unlocked
         self.mode = "unlock"  # or "recover"
         self.damaged = False
-        self.root = ft.Column(spacing=16, scroll=ft.ScrollMode.AUTO, expand=True)
+        self.root = ft.Column(spacing=16, scroll=ft.ScrollMode.AUTO, expand=True,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.render()
 
     def control(self) -> ft.Control:
@@ -51,13 +52,17 @@ class UnlockScreen:
     def _to_recover(self, _: object) -> None:
         self.mode = "recover"
         self.render()
+        self.ctx.page.update()
 
     def _to_unlock(self, _: object) -> None:
         self.mode = "unlock"
         self.render()
+        self.ctx.page.update()
 
     async def _attempt(self, action: Callable[[], None], error: ft.Text,
                        button: ft.FilledButton) -> bool:
+        """Run a slow vault action off the event loop. It sends an update mid-handler, so the
+        caller must call `page.update()` when done (Flet then skips its automatic one)."""
         button.disabled = True
         error.value = ""
         self.ctx.page.update()
@@ -86,6 +91,7 @@ class UnlockScreen:
             self.on_unlocked()
         elif not self.damaged:
             self.passphrase.value = ""
+        self.ctx.page.update()
 
     async def restore_backup(self, _: object = None) -> None:
         phrase = self.passphrase.value
@@ -98,6 +104,7 @@ class UnlockScreen:
             self.passphrase.value = ""
             self.ctx.snack(self.ctx.t("unlock.restored"))
             self.on_unlocked()
+        self.ctx.page.update()
 
     def _recover(self) -> list[ft.Control]:
         t = self.ctx.t
@@ -128,5 +135,6 @@ class UnlockScreen:
             self.key.value = self.new.value = self.again.value = ""
             self.ctx.snack(self.ctx.t("unlock.recovered"))
             self.on_unlocked()
+        self.ctx.page.update()
 
 
