@@ -131,9 +131,27 @@ class Harness:
         if submit:
             await self.fire(field, "submit")
 
-    async def select(self, dropdown: ft.Dropdown, value: str) -> None:
-        dropdown.value = value
-        await self.fire(dropdown, "select")
+    async def choose(self, text: str) -> None:
+        """Pick an option shown as a chip, a radio button or a segment, by its visible text."""
+        for c in self.walk():
+            if isinstance(c, ft.Chip) and isinstance(c.label, ft.Text) and c.label.value == text:
+                c.selected = True
+                await self.fire(c, "select")
+                return
+            if isinstance(c, ft.Radio) and c.label == text:
+                group = c.parent
+                while not isinstance(group, ft.RadioGroup):
+                    group = group.parent
+                group.value = c.value
+                await self.fire(group, "change")
+                return
+            if isinstance(c, ft.SegmentedButton):
+                for seg in c.segments:
+                    if isinstance(seg.label, ft.Text) and seg.label.value == text:
+                        c.selected = [seg.value]
+                        await self.fire(c, "change")
+                        return
+        raise AssertionError(f"no option {text!r}; texts: {self.texts()}")
 
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10) -> None:
         deadline = asyncio.get_running_loop().time() + timeout

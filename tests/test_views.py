@@ -142,10 +142,10 @@ def test_search_filters_and_ignores_accents(tmp_path):
         await h.type(search, "reunion")
         assert h.has_text("Réunion du conseil") and not h.has_text("Dehors")
         await h.type(search, "")
-        await h.select(h.find(ft.Dropdown, "Type"), "focusing")
+        await h.choose("focusing")
         assert h.has_text("Dehors") and not h.has_text("Réunion du conseil")
-        await h.select(h.find(ft.Dropdown, "Type"), "all")
-        await h.select(h.find(ft.Dropdown, "Étiquette"), "conseil")
+        await h.choose("Tous les types")
+        await h.choose("conseil (1)")
         assert h.has_text("Réunion du conseil") and not h.has_text("Dehors")
         await h.type(search, "introuvable")
         assert h.has_text("Aucune entrée ne correspond")
@@ -235,7 +235,7 @@ def test_language_switch_relabels_everything(tmp_path):
         bar.selected_index = 2
         await h.fire(bar, "change")
         assert h.has_text("Réglages")
-        await h.select(h.find(ft.Dropdown, "Langue"), "en")
+        await h.choose("English")
         assert h.has_text("Language") and h.has_text("Journal") and not h.has_text("Langue")
         assert h.find(ft.IconButton, "Lock")
         shell.lock()
@@ -278,8 +278,12 @@ def test_every_interactive_control_has_a_label_or_tooltip(tmp_path):
             for c in h.walk():
                 if isinstance(c, (ft.IconButton,)):
                     assert c.tooltip, c
-                if isinstance(c, (ft.TextField, ft.Dropdown, ft.Checkbox)):
+                if isinstance(c, (ft.TextField, ft.Checkbox, ft.Radio)):
                     assert c.label or c.tooltip, c
+                if isinstance(c, ft.Chip):
+                    assert isinstance(c.label, ft.Text) and c.label.value, c
+                if isinstance(c, ft.IconButton):
+                    assert isinstance(c.parent, ft.Semantics) and c.parent.label == c.tooltip
         shell.lock()
 
     run_ui(body)

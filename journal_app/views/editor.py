@@ -11,17 +11,19 @@ import flet as ft
 from journal_app.i18n import format_time
 from journal_app.journal import KINDS, ROLES, Entry, Meeting
 from journal_app.views.context import AppContext
-from journal_app.views.theme import muted
+from journal_app.views.theme import icon_button, muted, radio_row
 
 
 class EditorScreen:
     """Edits one entry, or a new one (`entry_id` None) that is created at the first save."""
 
     def __init__(self, ctx: AppContext, entry_id: str | None, on_close: Callable[[], None],
-                 on_deleted: Callable[[Entry], None]) -> None:
+                 on_deleted: Callable[[Entry], None],
+                 on_saved: Callable[[Entry], None] | None = None) -> None:
         self.ctx = ctx
         self.on_close = on_close
         self.on_deleted = on_deleted
+        self.on_saved = on_saved
         self.entry: Entry | None = ctx.session.journal.get(entry_id) if entry_id else None
         self.dirty = False
         self._generation = 0
@@ -36,51 +38,53 @@ class EditorScreen:
         self.tags = ft.TextField(label=t("editor.tags"), value=", ".join(e.tags) if e else "",
                                  helper=t("editor.tags_help"), on_change=self._changed,
                                  on_blur=self._blurred)
-        self.kind = ft.Dropdown(label=t("editor.kind"), value=e.kind if e else "free", width=220,
-                                options=[ft.DropdownOption(key=k, text=t(f"kind.{k}")) for k in KINDS],
-                                on_select=self._changed)
+        self.kind_value = e.kind if e else "free"
+        self.kind = radio_row([(k, t(f"kind.{k}")) for k in KINDS], self.kind_value,
+                              lambda v: self._chose("kind_value", v))
         self.meeting_name = ft.TextField(label=t("editor.meeting_name"), value=meeting.name,
                                          on_change=self._changed, on_blur=self._blurred)
         self.meeting_date = ft.TextField(
-            label=t("editor.meeting_date"), hint_text=t("editor.date_hint"), width=220,
+            label=t("editor.meeting_date"), hint_text=t("editor.date_hint"),
             value=meeting.date.isoformat() if meeting.date else "", on_change=self._changed,
             on_blur=self._blurred)
-        self.meeting_role = ft.Dropdown(
-            label=t("editor.meeting_role"), value=meeting.role or "", width=220,
-            options=[ft.DropdownOption(key="", text=t("editor.no_role"))]
-            + [ft.DropdownOption(key=r, text=t(f"role.{r}")) for r in ROLES],
-            on_select=self._changed)
+        self.role_value = meeting.role or ""
+        self.meeting_role = radio_row(
+            [("", t("editor.no_role"))] + [(r, t(f"role.{r}")) for r in ROLES], self.role_value,
+            lambda v: self._chose("role_value", v))
         self.status = muted(self._saved_text() if e else t("editor.new"))
-        self.delete_button = ft.IconButton(icon=ft.Icons.DELETE_OUTLINE,
-                                           tooltip=t("editor.delete"), on_click=self.delete,
-                                           disabled=e is None)
+        self.delete_button = icon_button(ft.Icons.DELETE_OUTLINE, t("editor.delete"),
+                                         self.delete, disabled=e is None)
 
     def control(self) -> ft.Control:
         t = self.ctx.t
         return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             ft.Row(controls=[
-                ft.IconButton(icon=ft.Icons.ARROW_BACK, tooltip=t("editor.back"),
-                              on_click=self.close),
+                icon_button(ft.Icons.ARROW_BACK, t("editor.back"), self.close),
                 ft.Container(content=self.status, expand=True),
                 self.delete_button,
             ]),
             self.title,
             self.body,
             self.tags,
+            muted(t("editor.kind")),
             self.kind,
             ft.ExpansionTile(
                 title=ft.Text(t("editor.meeting")), leading=ft.Icon(ft.Icons.GROUPS_OUTLINED),
                 expanded=bool(self.meeting_name.value),
                 controls=[ft.Column(spacing=12, controls=[
-                    self.meeting_name,
-                    ft.Row(wrap=True, controls=[self.meeting_date, self.meeting_role])])]),
+                    self.meeting_name, self.meeting_date,
+                    muted(t("editor.meeting_role")), self.meeting_role])]),
         ])
 
     # -- saving -------------------------------------------------------------------------------
     def _saved_text(self) -> str:
         assert self.entry is not None
         return self.ctx.t("editor.saved_at", time=format_time(self.entry.updated, self.ctx.lang))
+
+    def _chose(self, name: str, value: str) -> None:
+        setattr(self, name, value)
+        self._changed()
 
     def _changed(self, _: object = None) -> None:
         self.ctx.activity()
@@ -108,7 +112,7 @@ class EditorScreen:
             except ValueError:
                 self.meeting_date.error = self.ctx.t("editor.bad_date")
         name = (self.meeting_name.value or "").strip()
-        role = self.meeting_role.value or ""
+        role = self.role_value
         if not (name or when or role):
             return None
         return Meeting(name=name, date=when, role=role)
@@ -120,14 +124,14 @@ class EditorScreen:
         fields = dict(
             title=self.title.value or "", body=self.body.value or "",
             tags=tuple(t for t in (self.tags.value or "").split(",") if t.strip()),
-            kind=self.kind.value or "free", meeting=self._meeting())
+            kind=self.kind_value, meeting=self._meeting())
         journal = self.ctx.session.journal
         try:
             if self.entry is None:
                 if not (fields["title"].strip() or fields["body"].strip()):
                     return True  # nothing written yet: nothing to keep
                 self.entry = journal.add(language=self.ctx.lang, **fields)
-                self.delete_button.disabled = False
+                self.delete_button.content.disabled = False
             else:
                 self.entry = journal.update(self.entry.id, **fields)
         except Exception as exc:
@@ -137,6 +141,8 @@ class EditorScreen:
         self.dirty = False
         self.status.value = self._saved_text()
         self.status.color = ft.Colors.ON_SURFACE_VARIANT
+        if self.on_saved is not None:
+            self.on_saved(self.entry)
         return True
 
     def leave(self) -> bool:

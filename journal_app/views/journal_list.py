@@ -10,9 +10,10 @@ import flet as ft
 from journal_app.i18n import format_date, format_number, format_time
 from journal_app.journal import KINDS, Entry, EntryFilter
 from journal_app.views.context import AppContext
-from journal_app.views.theme import KIND_ICONS, heading, muted
+from journal_app.views.theme import KIND_ICONS, choice_chips, heading, muted
 
 PAGE_SIZE = 50
+MAX_TAG_CHIPS = 20  # the most used tags; the others are reached by searching
 PERIODS = {"all": None, "week": 7, "month": 30, "year": 365}
 
 
@@ -28,15 +29,19 @@ class JournalScreen:
         self.search = ft.TextField(label=t("journal.search"), prefix_icon=ft.Icons.SEARCH,
                                    on_change=self._changed, dense=True,
                                    tooltip=t("journal.search_help"))
-        self.kind = ft.Dropdown(
-            label=t("journal.kind"), value="all", on_select=self._changed, dense=True, width=190,
-            options=[ft.DropdownOption(key="all", text=t("journal.all_kinds"))]
-            + [ft.DropdownOption(key=k, text=t(f"kind.{k}")) for k in KINDS])
-        self.tag = ft.Dropdown(label=t("journal.tag"), value="", on_select=self._changed,
-                               dense=True, width=190)
-        self.period = ft.Dropdown(
-            label=t("journal.period"), value="all", on_select=self._changed, dense=True, width=190,
-            options=[ft.DropdownOption(key=k, text=t(f"journal.period_{k}")) for k in PERIODS])
+        self.kind_value, self.tag_value, self.period_value = "all", "", "all"
+        self.kind = choice_chips(
+            [("all", t("journal.all_kinds"))] + [(k, t(f"kind.{k}")) for k in KINDS], "all",
+            lambda v: self._set("kind_value", v))
+        self.period = choice_chips([(k, t(f"journal.period_{k}")) for k in PERIODS], "all",
+                                   lambda v: self._set("period_value", v))
+        self.tags_row = ft.Row(wrap=True)
+        self.filters = ft.ExpansionTile(
+            title=ft.Text(t("journal.filters")), leading=ft.Icon(ft.Icons.FILTER_LIST),
+            controls=[ft.Column(spacing=6, controls=[
+                muted(t("journal.kind")), self.kind,
+                muted(t("journal.tag")), self.tags_row,
+                muted(t("journal.period")), self.period])])
         self.count = muted("")
         self.list = ft.ListView(expand=True, spacing=0, on_scroll=self._scrolled,
                                 scroll_interval=100)
@@ -46,18 +51,21 @@ class JournalScreen:
         return ft.Column(expand=True, spacing=8,
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             self.search,
-            ft.Row(wrap=True, spacing=8, run_spacing=8,
-                   controls=[self.kind, self.tag, self.period]),
+            self.filters,
             self.count,
             self.list,
         ])
 
     def where(self) -> EntryFilter:
-        days = PERIODS.get(self.period.value or "all")
+        days = PERIODS.get(self.period_value)
         return EntryFilter(
-            kind=None if self.kind.value in (None, "all") else self.kind.value,
-            tag=self.tag.value or None,
+            kind=None if self.kind_value == "all" else self.kind_value,
+            tag=self.tag_value or None,
             since=self.today() - timedelta(days=days) if days else None)
+
+    def _set(self, name: str, value: str) -> None:
+        setattr(self, name, value)
+        self._changed()
 
     def _changed(self, _: object = None) -> None:
         self.ctx.activity()
@@ -67,8 +75,12 @@ class JournalScreen:
         """Search again with the current query and filters, and show the first page."""
         journal = self.ctx.session.journal
         t = self.ctx.t
-        self.tag.options = [ft.DropdownOption(key="", text=t("journal.all_tags"))] + [
-            ft.DropdownOption(key=name, text=f"{name} ({count})") for name, count in journal.tags()]
+        tags = journal.tags()[:MAX_TAG_CHIPS]
+        if self.tag_value and self.tag_value not in {name for name, _ in tags}:
+            self.tag_value = ""
+        self.tags_row.controls = choice_chips(
+            [("", t("journal.all_tags"))] + [(name, f"{name} ({n})") for name, n in tags],
+            self.tag_value, lambda v: self._set("tag_value", v)).controls
         self.results = journal.search(self.search.value or "", self.where())
         self.shown = 0
         self.list.controls = []

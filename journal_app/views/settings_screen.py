@@ -14,7 +14,7 @@ from journal_app import __version__
 from journal_app.interchange import import_data, markdown, ressenti_json
 from journal_app.settings import AUTO_LOCK_CHOICES, THEMES
 from journal_app.views.context import AppContext
-from journal_app.views.theme import heading, muted
+from journal_app.views.theme import heading, muted, radio_row, segmented
 
 
 class SettingsScreen:
@@ -25,18 +25,12 @@ class SettingsScreen:
         self.on_imported = on_imported
         t = ctx.t
         s = ctx.settings
-        self.language = ft.Dropdown(
-            label=t("settings.language"), value=s.language, width=260, on_select=self._language,
-            options=[ft.DropdownOption(key="fr", text="Français"),
-                     ft.DropdownOption(key="en", text="English")])
-        self.theme = ft.Dropdown(
-            label=t("settings.theme"), value=s.theme, width=260, on_select=self._theme,
-            options=[ft.DropdownOption(key=k, text=t(f"settings.theme_{k}")) for k in THEMES])
-        self.auto_lock = ft.Dropdown(
-            label=t("settings.auto_lock"), value=str(s.auto_lock_minutes), width=260,
-            on_select=self._auto_lock,
-            options=[ft.DropdownOption(key=str(m), text=t("settings.minutes", n=m))
-                     for m in AUTO_LOCK_CHOICES])
+        self.language = segmented([("fr", "Français"), ("en", "English")], s.language,
+                                  self._language)
+        self.theme = segmented([(k, t(f"settings.theme_{k}")) for k in THEMES], s.theme,
+                               self._theme)
+        self.auto_lock = radio_row([(str(m), t("settings.minutes", n=m)) for m in AUTO_LOCK_CHOICES],
+                                   str(s.auto_lock_minutes), self._auto_lock)
         self.current = ft.TextField(label=t("settings.current_passphrase"), password=True,
                                     can_reveal_password=True)
         self.new = ft.TextField(label=t("settings.new_passphrase"), password=True,
@@ -55,10 +49,10 @@ class SettingsScreen:
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             heading(t("settings.title")),
             section(t("settings.appearance")),
-            ft.Row(wrap=True, spacing=12, run_spacing=12,
-                   controls=[self.language, self.theme]),
+            muted(t("settings.language")), self.language,
+            muted(t("settings.theme")), self.theme,
             section(t("settings.privacy")),
-            self.auto_lock,
+            muted(t("settings.auto_lock")), self.auto_lock,
             muted(t("settings.auto_lock_help")),
             ft.OutlinedButton(content=t("settings.lock_now"), icon=ft.Icons.LOCK,
                               on_click=lambda _: self.on_lock()),
@@ -85,15 +79,14 @@ class SettingsScreen:
         ])
 
     # -- preferences --------------------------------------------------------------------------
-    def _language(self, _: object) -> None:
-        self.ctx.change_settings(replace(self.ctx.settings, language=self.language.value or "fr"))
+    def _language(self, value: str) -> None:
+        self.ctx.change_settings(replace(self.ctx.settings, language=value))
 
-    def _theme(self, _: object) -> None:
-        self.ctx.change_settings(replace(self.ctx.settings, theme=self.theme.value or "system"))
+    def _theme(self, value: str) -> None:
+        self.ctx.change_settings(replace(self.ctx.settings, theme=value))
 
-    def _auto_lock(self, _: object) -> None:
-        self.ctx.change_settings(replace(self.ctx.settings,
-                                         auto_lock_minutes=int(self.auto_lock.value or 5)))
+    def _auto_lock(self, value: str) -> None:
+        self.ctx.change_settings(replace(self.ctx.settings, auto_lock_minutes=int(value)))
 
     # -- passphrase ---------------------------------------------------------------------------
     async def change_passphrase(self, _: object = None) -> None:

@@ -14,7 +14,7 @@ from journal_app.views.editor import EditorScreen
 from journal_app.views.journal_list import JournalScreen
 from journal_app.views.onboarding import OnboardingScreen
 from journal_app.views.settings_screen import SettingsScreen
-from journal_app.views.theme import apply_theme
+from journal_app.views.theme import apply_theme, icon_button
 from journal_app.views.unlock import UnlockScreen
 
 NAV_JOURNAL, NAV_WRITE, NAV_SETTINGS = 0, 1, 2
@@ -96,8 +96,8 @@ class Shell:
                           controls=[rail, ft.VerticalDivider(width=1), body])
         appbar = ft.AppBar(
             title=ft.Text("Ressenti"),
-            actions=[ft.IconButton(icon=ft.Icons.LOCK_OUTLINE, tooltip=t("nav.lock"),
-                                   on_click=lambda _: self.lock())] if navigation else [],
+            actions=[icon_button(ft.Icons.LOCK_OUTLINE, t("nav.lock"), lambda _: self.lock())]
+            if navigation else [],
         )
         self.page.views.clear()
         self.page.views.append(ft.View(route="/", appbar=appbar, navigation_bar=bar,
@@ -146,7 +146,12 @@ class Shell:
 
     def _new_editor(self, entry_id: str | None) -> EditorScreen:
         return EditorScreen(self.ctx, entry_id, on_close=self._editor_closed,
-                            on_deleted=self._deleted)
+                            on_deleted=self._deleted, on_saved=self._saved)
+
+    def _saved(self, _: Entry) -> None:
+        """Side by side, the list shows the entry as it is being written."""
+        if self.ctx.wide and self.journal_screen is not None and self.screen is self.journal_screen:
+            self.journal_screen.refresh()
 
     def open_entry(self, entry_id: str | None) -> None:
         """Open an entry (None: a new one) in the editor."""

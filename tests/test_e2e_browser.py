@@ -1,0 +1,191 @@
+"""End to end in a real browser: Debian's Chromium, headless, driven by Playwright, against
+`journal-app web` started on a free port with a temporary data folder.
+
+Flutter draws on a canvas; its accessibility tree appears after clicking the hidden
+`flt-semantics-placeholder`, and then buttons, text fields and texts are found by role and label.
+Screenshots go to tests/artifacts/ (git-ignored) for review.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PASSPHRASE = "galets tranquilles sous la pluie"
+# Requests that Flet's prebuilt web client makes by itself, even with no_cdn=True: it loads the
+# Rive animation runtime from jsDelivr. The app asks for nothing else outside 127.0.0.1.
+FLET_OWN_REQUESTS = ("https://cdn.jsdelivr.net/npm/@rive-app/flutter-native-wasm@",)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="Debian's chromium is not installed (apt-get install chromium); "
+                              ".ci/run installs it"),
+]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    port = free_port()
+    data = tmp_path / "data"
+    env = {**os.environ, "LANG": "fr_CA.UTF-8", "JOURNAL_APP_DATA_DIR": str(data)}
+    env.pop("DISPLAY", None)
+    proc = subprocess.Popen([sys.executable, "-m", "journal_app", "web", "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise AssertionError(proc.stdout.read())
+            time.sleep(0.2)
+    try:
+        yield f"http://127.0.0.1:{port}/", data
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+class App:
+    """The app as a person sees it, through Flutter's accessibility tree."""
+
+    def __init__(self, page, name: str) -> None:
+        self.page = page
+        self.name = name
+        self.requests: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+
+    def open(self, url: str) -> None:
+        self.page.goto(url)
+        placeholder = self.page.locator("flt-semantics-placeholder")
+        placeholder.wait_for(state="attached", timeout=60_000)
+        placeholder.dispatch_event("click")
+
+    def button(self, name: str):
+        by_role = self.page.get_by_role
+        return by_role("button", name=name).or_(by_role("tab", name=name)).first
+
+    def click(self, name: str) -> None:
+        self.button(name).click()
+
+    def fill(self, label: str, text: str) -> None:
+        field = self.page.locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]').first
+        field.click()
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.type(text)
+
+    def _text(self, text: str):
+        # Flutter merges some texts into their container's aria-label instead of its text.
+        return self.page.get_by_text(text).or_(self.page.locator(f'[aria-label*="{text}"]'))
+
+    def see(self, text: str, timeout: float = 20_000) -> None:
+        self._text(text).first.wait_for(timeout=timeout)
+
+    def absent(self, text: str) -> bool:
+        return self._text(text).count() == 0
+
+    def shot(self, step: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{self.name}-{step}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+    def outside_requests(self) -> list[str]:
+        return [u for u in self.requests
+                if not u.startswith(("http://127.0.0.1", "data:", "blob:"))
+                and not u.startswith(FLET_OWN_REQUESTS)]
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1280, 800)], ids=["phone", "desktop"])
+def test_first_run_write_lock_unlock_search_and_switch_language(browser, server, size):
+    url, data = server
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    app = App(context.new_page(), "phone" if width < 900 else "desktop")
+    try:
+        app.open(url)
+        app.see("Bienvenue dans Ressenti")
+        app.shot("1-bienvenue")
+        app.click("Français")
+        app.fill("Phrase de passe", PASSPHRASE)
+        app.fill("Encore une fois, pour confirmer", PASSPHRASE)
+        app.click("Créer mon journal")
+        app.see("Votre clé de récupération")
+        app.shot("2-cle")
+        app.page.get_by_role("checkbox").first.click()
+        app.click("Continuer")
+        app.see("Votre journal est vide pour l’instant")
+        app.shot("3-vide")
+
+        app.click("Écrire ma première entrée")
+        app.fill("Titre", "Après la réunion du cercle")
+        app.fill("Texte", "J’ai senti une chaleur dans la poitrine; le cœur s’est ouvert.")
+        app.see("Enregistré à")
+        app.shot("4-entree")
+        if width < 900:
+            app.click("Retour au journal")
+        app.see("Après la réunion du cercle")
+        app.shot("5-journal")
+        vault = (data / "journal.vault").read_bytes()
+        assert "réunion".encode() not in vault and b"poitrine" not in vault
+
+        app.click("Verrouiller le journal")
+        app.see("Votre journal est verrouillé")
+        assert app.absent("Après la réunion du cercle")
+        app.fill("Phrase de passe", "pas la bonne phrase")
+        app.click("Déverrouiller")
+        app.see("Ce n’est pas la bonne phrase de passe")
+        app.fill("Phrase de passe", PASSPHRASE)
+        app.click("Déverrouiller")
+        app.see("Après la réunion du cercle")
+
+        app.fill("Rechercher", "reunion coeur")
+        app.see("1 sur 1")
+        app.see("Après la réunion du cercle")
+        app.fill("Rechercher", "introuvable")
+        app.see("Aucune entrée ne correspond à cette recherche.")
+        app.shot("6-recherche")
+
+        app.click("Réglages")
+        app.see("Apparence")
+        app.click("English")
+        app.see("Appearance")
+        app.see("Settings")
+        assert app.absent("Apparence")
+        app.shot("7-english")
+        assert app.outside_requests() == []
+    finally:
+        context.close()
+
