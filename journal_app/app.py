@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 
 import flet as ft
 
+from journal_app.errors import PortInUse
 from journal_app.i18n import system_language, translate
 from journal_app.session import AutoLock, JournalSession
 from journal_app.settings import load_settings
@@ -55,6 +57,15 @@ def _desktop_possible() -> bool:
     return True
 
 
+def _check_port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise PortInUse(port=port, host=host) from None
+
+
 def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web: bool = False,
         lang: str = "fr") -> int:
     """Start the app; returns the process exit status."""
@@ -70,6 +81,7 @@ def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web
             print(translate("app.desktop_unavailable", lang), file=sys.stderr)
     host = host or "127.0.0.1"
     port = port or DEFAULT_PORT
+    _check_port_free(host, port)
     print(translate("app.serving", lang, url=f"http://{host}:{port}"), flush=True)
     ft.run(main, host=host, port=port, view=ft.AppView.WEB_BROWSER if web else None,
            assets_dir=str(ASSETS), no_cdn=True, web_renderer=ft.WebRenderer.CANVAS_KIT)

@@ -122,3 +122,7 @@ class InputTooLarge(RessentiError):
 
 class FileUnreadable(RessentiError):
     key = "error.file_unreadable"
+
+
+class PortInUse(RessentiError):
+    key = "error.port_in_use"

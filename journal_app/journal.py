@@ -193,7 +193,9 @@ class Journal:
         self._table = db.table(TABLE)
         self._clock = clock
         self._cache: dict[str, Entry] | None = None
-        self._folded: dict[str, str] = {}
+        # entry id -> (the entry as it was folded, its folded text). Keeping the entry lets a
+        # reader tell a stale text from a fresh one without a lock (see `warm_up`).
+        self._folded: dict[str, tuple[Entry, str]] = {}
 
     # -- reading ------------------------------------------------------------------------------
     @property
@@ -227,14 +229,23 @@ class Journal:
         terms = fold(query).split()
         if not terms:
             return self.entries(where)
-        found = []
-        for entry in self._entries.values():
-            text = self._folded.get(entry.id)
-            if text is None:
-                text = self._folded[entry.id] = search_text(entry)
-            if all(term in text for term in terms) and (where is None or where.matches(entry)):
-                found.append(entry)
+        found = [entry for entry in list(self._entries.values())
+                 if all(term in self._folded_text(entry) for term in terms)
+                 and (where is None or where.matches(entry))]
         return sorted(found, key=lambda e: e.created, reverse=True)
+
+    def _folded_text(self, entry: Entry) -> str:
+        cached = self._folded.get(entry.id)
+        if cached is not None and cached[0] is entry:
+            return cached[1]
+        text = search_text(entry)
+        self._folded[entry.id] = (entry, text)
+        return text
+
+    def warm_up(self) -> None:
+        """Prepare the search index ahead of the first search (the app runs it in a thread)."""
+        for entry in list(self._entries.values()):
+            self._folded_text(entry)
 
     def tags(self) -> list[tuple[str, int]]:
         """Every tag with how many entries carry it, most used first."""

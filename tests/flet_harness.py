@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -28,7 +29,8 @@ class MemoryConnection(Connection):
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__()
         self.loop = loop
-        self.pubsubhub = PubSubHub(loop=loop)
+        self.executor = ThreadPoolExecutor(max_workers=2)
+        self.pubsubhub = PubSubHub(loop=loop, executor=self.executor)
         self.crashes: list[str] = []
         self.patches = 0  # patch messages with at least one operation
         self.page_url = "http://127.0.0.1:8550/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import zipfile
@@ -113,6 +114,12 @@ def test_errors_are_one_translated_line(tmp_path):
     usage = run(data, "add", "--kind", "poème")
     assert usage.returncode == 2 and "choix invalide" in usage.stderr and "Traceback" not in usage.stderr
     assert "phrase de passe est nécessaire" in one_clear_line(run(data, "list", passphrase=None))
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert "déjà utilisé" in one_clear_line(run(data, "web", "--port", str(port)))
 
     vault = data / "journal.vault"
     raw = bytearray(vault.read_bytes())

@@ -101,3 +101,11 @@ def test_put_new_saves_many_at_once(journal):
     with pytest.raises(InvalidEntry):
         journal.put_new([replace(made[0], body="doublon")])
     assert journal.get(made[0].id).body == "importée 0"
+
+
+def test_search_index_never_serves_stale_text(journal):
+    entry = journal.add("ancien texte")
+    journal.warm_up()
+    journal.update(entry.id, body="nouveau texte")
+    assert journal.search("ancien") == []
+    assert [e.id for e in journal.search("nouveau")] == [entry.id]

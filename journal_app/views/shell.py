@@ -121,6 +121,8 @@ class Shell:
     def _unlocked(self) -> None:
         self.ctx.activity()
         self.show_journal()
+        # With thousands of entries the first search would pause to build its index: do it now.
+        self.page.run_thread(self.ctx.session.journal.warm_up)
 
     def show_journal(self, select: str | None = None) -> None:
         if not self._leave_editor():
