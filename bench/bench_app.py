@@ -43,6 +43,12 @@ def memory_mib(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
+def visible(page, text: str) -> None:
+    """Wait for a text; Flutter sometimes merges it into its container's aria-label."""
+    page.get_by_text(text).or_(page.locator(f'[aria-label*="{text}"]')).first.wait_for(
+        timeout=120_000)
+
+
 def one_run(data: Path, newest: str, needle: str, expected: str) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -71,13 +77,13 @@ def one_run(data: Path, newest: str, needle: str, expected: str) -> dict:
             button = page.get_by_role("button", name="Déverrouiller")
             start = time.perf_counter()
             button.click()
-            page.get_by_text(newest, exact=True).first.wait_for(timeout=120_000)
+            visible(page, newest)
             unlock_to_list = time.perf_counter() - start
             search = page.locator('input[aria-label="Rechercher"]')
             search.click()
             start = time.perf_counter()
             page.keyboard.insert_text(needle)
-            page.get_by_text(expected, exact=True).first.wait_for(timeout=120_000)
+            visible(page, expected)
             search_to_results = time.perf_counter() - start
             rss, peak = memory_mib(server.pid)
             browser.close()

@@ -147,9 +147,35 @@ def test_search_filters_and_ignores_accents(tmp_path):
         await h.choose("Tous les types")
         await h.choose("conseil (1)")
         assert h.has_text("Réunion du conseil") and not h.has_text("Dehors")
+        await h.choose("Toutes les étiquettes")
+        first = shell.ctx.session.journal.entries()[-1].created.date()
+        await h.type(h.find(ft.TextField, "Du"), (first.replace(year=first.year + 1)).isoformat())
+        assert h.has_text("Aucune entrée ne correspond")
+        await h.type(h.find(ft.TextField, "Du"), "pas une date")
+        assert h.has_text("Réunion du conseil") and h.find(ft.TextField, "Du").error == "AAAA-MM-JJ"
+        await h.type(h.find(ft.TextField, "Du"), "")
         await h.type(search, "introuvable")
         assert h.has_text("Aucune entrée ne correspond")
         shell.lock()
+
+    run_ui(body)
+
+
+def test_a_second_window_gets_already_open(tmp_path):
+    make_journal(tmp_path, [("x", {"title": "Une entrée"})])
+
+    async def body():
+        h1, shell1 = await app(tmp_path)
+        await unlock(h1)
+        h2, shell2 = await app(tmp_path)
+        await h2.type(h2.find(ft.TextField, "Phrase de passe"), PASSPHRASE)
+        await h2.click(ft.FilledButton, "Déverrouiller")
+        await h2.wait_for(lambda: h2.has_text("déjà ouvert ailleurs"))
+        assert not shell2.ctx.session.is_open
+        shell1.lock()
+        await unlock(h2)
+        assert h2.has_text("Une entrée")
+        shell2.lock()
 
     run_ui(body)
 

@@ -36,12 +36,17 @@ class JournalScreen:
         self.period = choice_chips([(k, t(f"journal.period_{k}")) for k in PERIODS], "all",
                                    lambda v: self._set("period_value", v))
         self.tags_row = ft.Row(wrap=True)
+        self.since_field = ft.TextField(label=t("journal.since"), hint_text=t("editor.date_hint"),
+                                        width=170, dense=True, on_change=self._changed)
+        self.until_field = ft.TextField(label=t("journal.until"), hint_text=t("editor.date_hint"),
+                                        width=170, dense=True, on_change=self._changed)
         self.filters = ft.ExpansionTile(
             title=ft.Text(t("journal.filters")), leading=ft.Icon(ft.Icons.FILTER_LIST),
             controls=[ft.Column(spacing=6, controls=[
                 muted(t("journal.kind")), self.kind,
                 muted(t("journal.tag")), self.tags_row,
-                muted(t("journal.period")), self.period])])
+                muted(t("journal.period")), self.period,
+                ft.Row(wrap=True, controls=[self.since_field, self.until_field])])])
         self.count = muted("")
         self.list = ft.ListView(expand=True, spacing=0, on_scroll=self._scrolled,
                                 scroll_interval=100)
@@ -56,12 +61,26 @@ class JournalScreen:
             self.list,
         ])
 
+    def _day(self, field: ft.TextField) -> date | None:
+        """The date typed in a range field, or None; a malformed one is pointed out, not used."""
+        text = (field.value or "").strip()
+        field.error = None
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            field.error = self.ctx.t("editor.date_hint")
+            return None
+
     def where(self) -> EntryFilter:
         days = PERIODS.get(self.period_value)
+        since = self._day(self.since_field)
+        if days:
+            since = max(filter(None, (since, self.today() - timedelta(days=days))))
         return EntryFilter(
             kind=None if self.kind_value == "all" else self.kind_value,
-            tag=self.tag_value or None,
-            since=self.today() - timedelta(days=days) if days else None)
+            tag=self.tag_value or None, since=since, until=self._day(self.until_field))
 
     def _set(self, name: str, value: str) -> None:
         setattr(self, name, value)
