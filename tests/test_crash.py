@@ -43,7 +43,8 @@ def test_sigkill_at_random_moments_never_loses_a_returned_save(tmp_path):
         child = subprocess.Popen([sys.executable, "-c", WRITER, str(path), PASSPHRASE],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         seen: list[str] = []
-        reader = threading.Thread(target=lambda: seen.extend(line.strip() for line in child.stdout))
+        reader = threading.Thread(target=lambda out=child.stdout, into=seen: into.extend(
+            line.strip() for line in out))
         reader.start()
         # Wait until the child has started writing, then kill it a random moment later.
         deadline = time.monotonic() + 30

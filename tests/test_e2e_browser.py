@@ -54,9 +54,9 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             break
-        except OSError:
+        except OSError as exc:
             if proc.poll() is not None:
-                raise AssertionError(proc.stdout.read())
+                raise AssertionError(proc.stdout.read()) from exc
             time.sleep(0.2)
     try:
         yield f"http://127.0.0.1:{port}/", data

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from tinydb import Query, where
-from tinydb.operations import delete, increment, set as set_field
+from tinydb.operations import delete, increment
+from tinydb.operations import set as set_field
 from tinydb.table import Document
 
 from journal_app.storage import open_database

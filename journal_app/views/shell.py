@@ -69,29 +69,19 @@ class Shell:
     def _frame(self, body: ft.Control, *, navigation: bool) -> None:
         t = self.ctx.t
         bar = None
+        places = [(ft.Icons.BOOK_OUTLINED, ft.Icons.BOOK, t("nav.journal")),
+                  (ft.Icons.EDIT_OUTLINED, ft.Icons.EDIT, t("nav.write")),
+                  (ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS, t("nav.settings"))]
         if navigation and not self.ctx.wide:
-            bar = ft.NavigationBar(selected_index=self.nav, on_change=self._navigate,
-                                   destinations=[
-                ft.NavigationBarDestination(icon=ft.Icons.BOOK_OUTLINED,
-                                            selected_icon=ft.Icons.BOOK, label=t("nav.journal")),
-                ft.NavigationBarDestination(icon=ft.Icons.EDIT_OUTLINED,
-                                            selected_icon=ft.Icons.EDIT, label=t("nav.write")),
-                ft.NavigationBarDestination(icon=ft.Icons.SETTINGS_OUTLINED,
-                                            selected_icon=ft.Icons.SETTINGS,
-                                            label=t("nav.settings")),
-            ])
+            bar = ft.NavigationBar(selected_index=self.nav, on_change=self._navigate, destinations=[
+                ft.NavigationBarDestination(icon=icon, selected_icon=selected, label=label)
+                for icon, selected, label in places])
         if navigation and self.ctx.wide:
             rail = ft.NavigationRail(
                 selected_index=self.nav, on_change=self._navigate,
                 label_type=ft.NavigationRailLabelType.ALL, destinations=[
-                    ft.NavigationRailDestination(icon=ft.Icons.BOOK_OUTLINED,
-                                                 selected_icon=ft.Icons.BOOK, label=t("nav.journal")),
-                    ft.NavigationRailDestination(icon=ft.Icons.EDIT_OUTLINED,
-                                                 selected_icon=ft.Icons.EDIT, label=t("nav.write")),
-                    ft.NavigationRailDestination(icon=ft.Icons.SETTINGS_OUTLINED,
-                                                 selected_icon=ft.Icons.SETTINGS,
-                                                 label=t("nav.settings")),
-                ])
+                    ft.NavigationRailDestination(icon=icon, selected_icon=selected, label=label)
+                    for icon, selected, label in places])
             body = ft.Row(expand=True, vertical_alignment=ft.CrossAxisAlignment.STRETCH,
                           controls=[rail, ft.VerticalDivider(width=1), body])
         appbar = ft.AppBar(
