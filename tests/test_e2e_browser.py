@@ -128,6 +128,26 @@ class App:
                 and not u.startswith(FLET_OWN_REQUESTS)]
 
 
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses with a listening TCP socket on `port`, read from /proc (Linux)."""
+    found = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        if not Path(table).exists():
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.partition(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address if width == 32 else socket.inet_ntoa(bytes.fromhex(address)[::-1]))
+    return found
+
+
+def test_the_web_app_listens_on_loopback_only(server):
+    url, _ = server
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    assert listening_addresses(port) == {"127.0.0.1"}
+
+
 @pytest.mark.parametrize("size", [(390, 844), (1280, 800)], ids=["phone", "desktop"])
 def test_first_run_write_lock_unlock_search_and_switch_language(browser, server, size):
     url, data = server
@@ -189,3 +209,41 @@ def test_first_run_write_lock_unlock_search_and_switch_language(browser, server,
     finally:
         context.close()
 
+
+
+def test_text_at_one_and_a_half_times_still_fits_a_phone(browser, server):
+    """Flutter follows the browser's font size: 24 px for the usual 16 px is 1.5× text."""
+    url, _ = server
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_init_script("document.addEventListener('DOMContentLoaded', () => "
+                            "{ document.documentElement.style.fontSize = '24px'; });")
+    app = App(context.new_page(), "phone-1.5x")
+
+    def fits(name: str) -> None:
+        box = app.button(name).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (name, box)
+
+    try:
+        app.open(url)
+        app.see("Bienvenue dans Ressenti")
+        fits("Français")
+        fits("English")
+        app.click("Français")
+        app.fill("Phrase de passe", PASSPHRASE)
+        app.fill("Encore une fois, pour confirmer", PASSPHRASE)
+        fits("Créer mon journal")
+        app.shot("1-phrase")
+        app.click("Créer mon journal")
+        app.see("Votre clé de récupération")
+        fits("Enregistrer dans un fichier")
+        app.page.get_by_role("checkbox").first.click()
+        app.click("Continuer")
+        app.see("Votre journal est vide pour l’instant")
+        fits("Écrire ma première entrée")
+        app.shot("2-vide")
+        app.click("Réglages")
+        app.see("Apparence")
+        fits("Verrouiller maintenant")
+        app.shot("3-reglages")
+    finally:
+        context.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import flet as ft
 import pytest
 
@@ -221,6 +223,28 @@ def test_editor_autosaves_and_delete_can_be_undone(tmp_path):
         assert bar.action == "Annuler"
         await h.fire(bar, "action")
         assert len(journal) == 1 and h.has_text("Après le cercle")
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_settings_import_reports_and_export_holds_the_entries(tmp_path):
+    make_journal(tmp_path)
+    fixture = Path(__file__).parent / "fixtures" / "jrnl-export.json"
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        shell.show_settings()
+        screen = shell.screen
+        screen.import_files([(fixture.name, fixture.read_bytes()), ("bad.json", b"{ oops")])
+        status = screen.import_status.value
+        assert "ajoutées : 3" in status and "bad.json" in status and "mal formé" in status
+        assert h.has_text("n’est pas chiffré")
+        name, data = screen.export_bytes("json")
+        assert name.endswith(".json") and "caillou" in data.decode("utf-8")
+        name, data = screen.export_bytes("markdown")
+        assert name.endswith(".md") and "# Focusing du matin." in data.decode("utf-8")
         shell.lock()
 
     run_ui(body)

@@ -36,7 +36,7 @@ class EditorScreen:
                                  min_lines=8, autofocus=e is None, on_change=self._changed,
                                  on_blur=self._blurred)
         self.tags = ft.TextField(label=t("editor.tags"), value=", ".join(e.tags) if e else "",
-                                 helper=t("editor.tags_help"), on_change=self._changed,
+                                 helper=t("editor.tags_help"), helper_max_lines=3, on_change=self._changed,
                                  on_blur=self._blurred)
         self.kind_value = e.kind if e else "free"
         self.kind = radio_row([(k, t(f"kind.{k}")) for k in KINDS], self.kind_value,
@@ -44,7 +44,7 @@ class EditorScreen:
         self.meeting_name = ft.TextField(label=t("editor.meeting_name"), value=meeting.name,
                                          on_change=self._changed, on_blur=self._blurred)
         self.meeting_date = ft.TextField(
-            label=t("editor.meeting_date"), hint_text=t("editor.date_hint"),
+            label=t("editor.meeting_date"), hint_text=t("editor.date_hint"), error_max_lines=3,
             value=meeting.date.isoformat() if meeting.date else "", on_change=self._changed,
             on_blur=self._blurred)
         self.role_value = meeting.role or ""

@@ -69,8 +69,10 @@ class OnboardingScreen:
         t = self.ctx.t
         self.first = ft.TextField(label=t("onboarding.passphrase"), password=True,
                                   can_reveal_password=True, autofocus=True,
-                                  helper=t("onboarding.passphrase_help"), on_change=self._check)
+                                  helper=t("onboarding.passphrase_help"), helper_max_lines=3,
+                                  on_change=self._check)
         self.second = ft.TextField(label=t("onboarding.passphrase_again"), password=True,
+                                   error_max_lines=3,
                                    can_reveal_password=True, on_change=self._check,
                                    on_submit=self._create)
         self.meter = ft.ProgressBar(value=0, semantics_label=t("onboarding.strength_label"))

@@ -62,7 +62,7 @@ def segmented(options: list[tuple[str, str]], selected: str, on_change: object) 
     def changed(e: ft.Event[ft.SegmentedButton]) -> None:
         on_change(next(iter(e.control.selected or [selected])))  # type: ignore[operator]
 
-    return ft.SegmentedButton(selected=[selected], allow_multiple_selection=False,
+    return ft.SegmentedButton(selected=[selected], allow_multiple_selection=False, show_selected_icon=False,
                               allow_empty_selection=False, on_change=changed,
                               segments=[ft.Segment(value=v, label=ft.Text(t)) for v, t in options])
 
