@@ -1,0 +1,1 @@
+"""Prompt packs: open data (TOML), one file a pack. See docs/prompt-packs.md."""
