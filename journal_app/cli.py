@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from journal_app import __version__
-from journal_app.errors import RessentiError
+from journal_app.errors import RessentiError, VaultMissing
 from journal_app.i18n import format_datetime, normalize_language, system_language, translate
 from journal_app.interchange import FORMATS, import_path
 from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc
@@ -275,6 +275,55 @@ def cmd_recover(c: Command) -> int:
     return 0
 
 
+def cmd_prompts(c: Command) -> int:
+    from journal_app.interchange import read_bytes, write_export
+    from journal_app.prompts.library import PackLibrary
+    from journal_app.prompts.packs import parse_pack
+
+    action, target = c.args.action, c.args.target
+    if action in ("show", "validate", "import", "export") and not target:
+        raise UsageError(c.t("argparse.required") % "ID/FILE")
+    if action == "validate":
+        pack = parse_pack(read_bytes(Path(target)), Path(target).name)
+        c.say(c.t("cli.pack_valid", file=Path(target).name, id=pack.id, version=pack.version,
+                  steps=len(pack.steps)))
+        return 0
+    db = open_database(c.vault, c.passphrase()) if c.vault.exists() else None
+    try:
+        library = PackLibrary(db)
+        if action == "list":
+            for pack in library.packs():
+                length = (c.t("pack.minutes", n=round(pack.total_seconds / 60)) if pack.kind == "session"
+                          else c.t("pack.questions", n=len(pack.steps)))
+                origin = c.t("cli.pack_builtin" if pack.builtin else "cli.pack_imported")
+                c.say("  ".join((pack.id, f"[{c.t(f'pack.{pack.kind}')}]", length,
+                                 pack.title.get(c.lang), f"({origin}, {pack.version})")))
+        elif action == "show":
+            pack = library.get(target)
+            c.say(pack.title.get(c.lang))
+            c.say(f"{pack.id} {pack.version} · {c.t(f'pack.{pack.kind}')} · {pack.author} · {pack.licence}")
+            c.say(pack.description.get(c.lang))
+            for n, step in enumerate(pack.steps, 1):
+                length = f" ({c.t('pack.minutes', n=round(step.duration / 60))})" if step.duration else ""
+                c.say("")
+                c.say(f"{n}. {step.title.get(c.lang)}{length}")
+                c.say(f"   {step.text.get(c.lang)}")
+        elif action == "import":
+            if db is None:
+                raise VaultMissing(path=str(c.vault))
+            result = library.import_pack(read_bytes(Path(target)), Path(target).name)
+            c.say(c.t(f"cli.pack_{result.outcome}", id=result.pack.id, version=result.pack.version))
+        elif action == "export":
+            if not c.args.output:
+                raise UsageError(c.t("argparse.required") % "-o/--output")
+            write_export(Path(c.args.output), library.export_text(target), overwrite=c.args.force)
+            c.say(c.t("cli.pack_exported", id=target, file=c.args.output))
+    finally:
+        if db is not None:
+            db.close()
+    return 0
+
+
 def cmd_app(c: Command) -> int:
     from journal_app.app import run
 
@@ -360,6 +409,13 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     phrase.add_argument("action", choices=("change",), help=h("passphrase_action"))
     phrase.add_argument("--new-passphrase-file", metavar="FILE", help=h("new_passphrase_file"))
 
+    prompts = command("prompts", cmd_prompts)
+    prompts.add_argument("action", choices=("list", "show", "validate", "import", "export"),
+                         help=h("prompts_action"))
+    prompts.add_argument("target", nargs="?", help=h("pack_target"))
+    prompts.add_argument("-o", "--output", metavar="FILE", help=h("output"))
+    prompts.add_argument("--force", action="store_true", help=h("force"))
+
     recover = command("recover", cmd_recover)
     recover.add_argument("--recovery-key-file", metavar="FILE", help=h("recovery_key_file"))
     recover.add_argument("--new-passphrase-file", metavar="FILE", help=h("new_passphrase_file"))
@@ -406,7 +462,10 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
     try:
         return func(command)
     except RessentiError as exc:
-        command.warn(exc.message(command.lang))
+        try:
+            command.warn(exc.message(command.lang))
+        except Exception:  # a message that cannot be built still must not become a traceback
+            command.warn(command.t("error.generic"))
     except UsageError as exc:
         command.warn(str(exc))
         return EXIT_USAGE

@@ -126,3 +126,7 @@ class FileUnreadable(RessentiError):
 
 class PortInUse(RessentiError):
     key = "error.port_in_use"
+
+
+class PackNotFound(RessentiError):
+    key = "error.pack_not_found"

@@ -128,3 +128,30 @@ def test_errors_are_one_translated_line(tmp_path):
     assert "endommagé" in one_clear_line(run(data, "list"))
     vault.write_bytes(b"hello")
     assert "pas un journal Ressenti" in one_clear_line(run(data, "list"))
+
+
+@pytest.mark.slow
+def test_prompt_packs_from_the_command_line(tmp_path):
+    data = tmp_path / "d"
+    packs = Path(__file__).parent.parent / "journal_app" / "prompts"
+    listed = run(data, "prompts", "list")  # no journal yet: the built-in packs
+    assert listed.returncode == 0 and listed.stdout.count("\n") == 8
+    assert "Séance guidée de Wholebody Focusing" in listed.stdout
+    assert "Focusing in six movements" in run(data, "prompts", "show", "focusing-six-steps",
+                                               lang="en_CA.UTF-8").stdout
+    assert "carnet valide" in run(data, "prompts", "validate", str(packs / "orid.toml")).stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text((packs / "orid.toml").read_text("utf-8").replace('en = "Objective"\n', ""), "utf-8")
+    refused = run(data, "prompts", "validate", str(bad))
+    assert refused.returncode == 1 and "steps[1].title.en" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert run(data, "init").returncode == 0
+    mine = tmp_path / "mine.toml"
+    mine.write_text((packs / "orid.toml").read_text("utf-8").replace('id = "orid"', 'id = "orid-cercle"'),
+                    "utf-8")
+    assert "importé" in run(data, "prompts", "import", str(mine)).stdout
+    assert "orid-cercle" in run(data, "prompts", "list").stdout
+    out = tmp_path / "out.toml"
+    assert run(data, "prompts", "export", "orid-cercle", "-o", str(out)).returncode == 0
+    assert out.read_text("utf-8") == mine.read_text("utf-8")
+    assert "orid-cercle".encode() not in (data / "journal.vault").read_bytes()

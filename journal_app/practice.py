@@ -1,0 +1,155 @@
+"""The guided-session engine: a plain state machine driven by an injected clock.
+
+start → (pause ⇄ resume, next, back)* → finish, or abandon (keeping the notes or not).
+Time spent paused does not count. A finished session becomes an Entry of kind `focusing`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from journal_app.errors import InvalidEntry
+from journal_app.journal import Entry, FeltShift, Journal
+from journal_app.prompts.packs import Pack, Step
+
+HANDLE_KEY = ":handle"  # the colon keeps it apart from any step id
+
+
+class State(Enum):
+    READY = "ready"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    ABANDONED = "abandoned"
+
+
+class WrongMoment(InvalidEntry):
+    """An action that the session's current state does not allow (a bug in the caller)."""
+
+
+@dataclass
+class PracticeSession:
+    pack: Pack
+    lang: str = "fr"
+    clock: Callable[[], float] = time.monotonic
+    state: State = State.READY
+    index: int = 0
+    notes: dict[str, str] = field(default_factory=dict)
+    felt_before: int | None = None
+    felt_after: int | None = None
+    handle: str = ""
+    _step_elapsed: float = 0.0  # seconds counted in the current step before the last resume
+    _running_since: float | None = None
+    _total_elapsed: float = 0.0
+
+    # -- reading ------------------------------------------------------------------------------
+    @property
+    def step(self) -> Step:
+        return self.pack.steps[self.index]
+
+    @property
+    def is_last(self) -> bool:
+        return self.index == len(self.pack.steps) - 1
+
+    def elapsed_in_step(self) -> float:
+        running = self.clock() - self._running_since if self._running_since is not None else 0.0
+        return self._step_elapsed + running
+
+    def remaining_in_step(self) -> float:
+        return max(0.0, (self.step.duration or 0) - self.elapsed_in_step())
+
+    def step_time_is_up(self) -> bool:
+        """True once the step's suggested duration has passed (the player rings the bell)."""
+        return bool(self.step.duration) and self.remaining_in_step() == 0.0
+
+    def progress(self) -> float:
+        """Share of the whole session's suggested time already spent, 0 to 1."""
+        total = self.pack.total_seconds
+        if not total:
+            return self.index / len(self.pack.steps)
+        before = sum(s.duration or 0 for s in self.pack.steps[: self.index])
+        return min(1.0, (before + min(self.elapsed_in_step(), self.step.duration or 0)) / total)
+
+    # -- acting -------------------------------------------------------------------------------
+    def _require(self, *states: State) -> None:
+        if self.state not in states:
+            raise WrongMoment(field="state", value=self.state.value)
+
+    def _stop_clock(self) -> None:
+        if self._running_since is not None:
+            spent = self.clock() - self._running_since
+            self._step_elapsed += spent
+            self._total_elapsed += spent
+            self._running_since = None
+
+    def start(self) -> None:
+        self._require(State.READY)
+        self.state = State.RUNNING
+        self._running_since = self.clock()
+
+    def pause(self) -> None:
+        self._require(State.RUNNING)
+        self._stop_clock()
+        self.state = State.PAUSED
+
+    def resume(self) -> None:
+        self._require(State.PAUSED)
+        self.state = State.RUNNING
+        self._running_since = self.clock()
+
+    def _move(self, index: int) -> None:
+        self._require(State.RUNNING, State.PAUSED)
+        running = self.state is State.RUNNING
+        self._stop_clock()
+        self.index = index
+        self._step_elapsed = 0.0
+        if running:
+            self._running_since = self.clock()
+
+    def next(self) -> None:
+        if not self.is_last:
+            self._move(self.index + 1)
+
+    def back(self) -> None:
+        if self.index > 0:
+            self._move(self.index - 1)
+
+    def set_note(self, text: str, step_id: str | None = None) -> None:
+        self.notes[step_id or self.step.id] = text
+
+    def finish(self, journal: Journal) -> Entry:
+        """End the session and save it as a `focusing` entry."""
+        self._require(State.RUNNING, State.PAUSED)
+        self._stop_clock()
+        self.state = State.FINISHED
+        return journal.add(**self.entry_fields())
+
+    def abandon(self, journal: Journal, *, keep_notes: bool) -> Entry | None:
+        """Stop early. With `keep_notes`, what was written so far is saved; else nothing is."""
+        self._require(State.READY, State.RUNNING, State.PAUSED)
+        self._stop_clock()
+        self.state = State.ABANDONED
+        if keep_notes and (any(n.strip() for n in self.notes.values()) or self.handle.strip()):
+            return journal.add(**self.entry_fields())
+        return None
+
+    def minutes_spent(self) -> float:
+        running = self.clock() - self._running_since if self._running_since is not None else 0.0
+        return (self._total_elapsed + running) / 60
+
+    def entry_fields(self) -> dict[str, object]:
+        answers = {k: v for k, v in self.notes.items() if v.strip()}
+        if self.handle.strip():
+            answers[HANDLE_KEY] = self.handle.strip()
+        title = self.pack.title.get(self.lang)
+        if self.handle.strip():
+            title = f"{title} — « {self.handle.strip()} »" if self.lang == "fr" else \
+                f"{title} — \"{self.handle.strip()}\""
+        shift = None
+        if self.felt_before is not None or self.felt_after is not None:
+            shift = FeltShift(self.felt_before, self.felt_after)
+        return {"kind": "focusing", "title": title, "answers": answers, "felt_shift": shift,
+                "pack_id": self.pack.id, "language": self.lang}

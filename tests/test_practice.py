@@ -1,0 +1,91 @@
+"""The session engine with a fake clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from journal_app.practice import HANDLE_KEY, PracticeSession, State, WrongMoment
+from journal_app.prompts.library import PackLibrary
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def six_steps():
+    return PackLibrary().get("focusing-six-steps")
+
+
+def test_pause_does_not_count_and_next_back_move_between_steps(six_steps):
+    clock = Ticks()
+    session = PracticeSession(six_steps, "fr", clock)
+    session.start()
+    clock.now += 100
+    assert session.elapsed_in_step() == 100
+    session.pause()
+    clock.now += 1000  # a phone call: not counted
+    assert session.elapsed_in_step() == 100
+    session.resume()
+    clock.now += 50
+    assert session.remaining_in_step() == six_steps.steps[0].duration - 150
+    clock.now += 10_000
+    assert session.step_time_is_up()
+    session.next()
+    assert session.step.id == "felt-sense" and session.elapsed_in_step() == 0
+    session.back()
+    assert session.step.id == "clearing"
+    session.back()
+    assert session.index == 0  # nothing before the first step
+    for _ in range(10):
+        session.next()
+    assert session.is_last and session.step.id == "receiving"
+    assert 0 < session.progress() <= 1
+
+
+def test_finish_makes_a_focusing_entry(six_steps, journal):
+    clock = Ticks()
+    session = PracticeSession(six_steps, "fr", clock)
+    session.felt_before = 3
+    session.start()
+    session.set_note("Le budget, la fatigue.")
+    session.next()
+    session.set_note("Une boule dans le ventre.")
+    session.handle = "caillou"
+    session.felt_after = 7
+    entry = session.finish(journal)
+    assert session.state is State.FINISHED
+    assert entry.kind == "focusing" and entry.pack_id == "focusing-six-steps"
+    assert entry.answers == {"clearing": "Le budget, la fatigue.",
+                             "felt-sense": "Une boule dans le ventre.", HANDLE_KEY: "caillou"}
+    assert (entry.felt_shift.before, entry.felt_shift.after) == (3, 7)
+    assert "caillou" in entry.title and journal.search("caillou") == [entry]
+    with pytest.raises(WrongMoment):
+        session.next()
+
+
+def test_abandon_with_and_without_keeping_notes(six_steps, journal):
+    kept = PracticeSession(six_steps, "en", Ticks())
+    kept.start()
+    kept.set_note("Something tight in the chest")
+    entry = kept.abandon(journal, keep_notes=True)
+    assert entry is not None and entry.answers["clearing"] == "Something tight in the chest"
+    dropped = PracticeSession(six_steps, "en", Ticks())
+    dropped.start()
+    dropped.set_note("not kept")
+    assert dropped.abandon(journal, keep_notes=False) is None
+    assert dropped.state is State.ABANDONED
+    assert [e.id for e in journal.entries()] == [entry.id]
+
+
+def test_actions_out_of_order_are_refused(six_steps):
+    session = PracticeSession(six_steps, "fr", Ticks())
+    with pytest.raises(WrongMoment):
+        session.pause()
+    session.start()
+    with pytest.raises(WrongMoment):
+        session.resume()
