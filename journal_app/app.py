@@ -27,11 +27,14 @@ DEFAULT_PORT = 8550
 
 def build_app(page: ft.Page, data_dir: Path, *, autosave_delay: float = 1.0) -> Shell:
     """Set up one page: its services, its session and its shell (also used by the view tests)."""
+    import flet_audio
+
     settings = load_settings(data_dir, fallback_language=system_language())
     ctx = AppContext(page=page, session=JournalSession(data_dir), settings=settings,
                      data_dir=data_dir, autosave_delay=autosave_delay,
                      auto_lock=AutoLock(settings.auto_lock_minutes),
-                     clipboard=ft.Clipboard(), file_picker=ft.FilePicker())
+                     clipboard=ft.Clipboard(), file_picker=ft.FilePicker(),
+                     bell=flet_audio.Audio(src="bell.wav", volume=0.6), wakelock=ft.Wakelock())
     shell = Shell(ctx)
     shell.start()
     return shell

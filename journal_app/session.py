@@ -40,6 +40,11 @@ class JournalSession:
         return self._db is not None
 
     @property
+    def database(self) -> Database | None:
+        """The open database (for services that keep their own tables), or None when locked."""
+        return self._db
+
+    @property
     def journal(self) -> Journal:
         if self._journal is None:
             raise VaultClosed()

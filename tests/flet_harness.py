@@ -33,6 +33,8 @@ class MemoryConnection(Connection):
         self.pubsubhub = PubSubHub(loop=loop, executor=self.executor)
         self.crashes: list[str] = []
         self.patches = 0  # patch messages with at least one operation
+        self.invoked: list[str] = []  # service methods called (the bell, the wake lock...)
+        self.session: Session | None = None
         self.page_url = "http://127.0.0.1:8550/"
 
     def send_message(self, message: Any) -> None:
@@ -41,6 +43,12 @@ class MemoryConnection(Connection):
             self.crashes.append(message.body.message)
         if message.action == MessageAction.PATCH_CONTROL and message.body.patch:
             self.patches += 1
+        if message.action == MessageAction.INVOKE_METHOD and self.session is not None:
+            # A client would run the service method; this one answers at once, with no result.
+            body = message.body
+            self.invoked.append(body.name)
+            self.loop.call_soon(self.session.handle_invoke_method_results, body.control_id,
+                                body.call_id, None, None)
 
 
 class Harness:
@@ -73,7 +81,8 @@ class Harness:
                 if isinstance(value, (ft.BaseControl, list)):
                     yield from visit(value)
 
-        yield from visit(root if root is not None else self.page.views)
+        # Dialogs and snack bars live beside the views, in the page's dialog layer.
+        yield from visit(root if root is not None else [self.page.views, self.page._dialogs.controls])
 
     def texts(self) -> list[str]:
         out = []
@@ -169,6 +178,7 @@ class Harness:
 async def new_harness(width: float = 390, height: float = 844) -> Harness:
     conn = MemoryConnection(asyncio.get_running_loop())
     session = Session(conn)
+    conn.session = session
     page = session.page
     page.width, page.height = width, height
     msgpack.packb(session.get_page_patch(), default=_encode)

@@ -282,7 +282,7 @@ def test_language_switch_relabels_everything(tmp_path):
         h, shell = await app(tmp_path)
         await unlock(h)
         bar = h.page.views[-1].navigation_bar
-        bar.selected_index = 2
+        bar.selected_index = 3
         await h.fire(bar, "change")
         assert h.has_text("Réglages")
         await h.choose("English")

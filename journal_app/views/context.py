@@ -28,6 +28,8 @@ class AppContext:
     on_settings_changed: Callable[[], None] | None = None
     clipboard: ft.Clipboard | None = None
     file_picker: ft.FilePicker | None = None
+    bell: Any = None  # flet_audio.Audio playing assets/bell.wav
+    wakelock: ft.Wakelock | None = None
 
     @property
     def lang(self) -> str:
@@ -75,5 +77,11 @@ class AppContext:
         bar = ft.SnackBar(content=ft.Text(text), action=action, on_action=on_action,
                           duration=ft.Duration(seconds=seconds), show_close_icon=True,
                           close_icon_color=None)
-        self.page.show_dialog(bar)
+        self.show_dialog(bar)
         return bar
+
+    def show_dialog(self, dialog: ft.DialogControl) -> None:
+        """Show a dialog or snack bar and everything the handler changed before it: Flet's
+        show_dialog sends only the dialog, and then skips its automatic update."""
+        self.page.show_dialog(dialog)
+        self.page.update()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import date
 
@@ -10,6 +9,7 @@ import flet as ft
 
 from journal_app.i18n import format_time
 from journal_app.journal import KINDS, ROLES, Entry, Meeting
+from journal_app.views.autosave import Autosave
 from journal_app.views.context import AppContext
 from journal_app.views.theme import icon_button, muted, radio_row
 
@@ -25,8 +25,7 @@ class EditorScreen:
         self.on_deleted = on_deleted
         self.on_saved = on_saved
         self.entry: Entry | None = ctx.session.journal.get(entry_id) if entry_id else None
-        self.dirty = False
-        self._generation = 0
+        self.autosave = Autosave(ctx, self._write)
         t = ctx.t
         e = self.entry
         meeting = e.meeting if e and e.meeting else Meeting()
@@ -87,17 +86,8 @@ class EditorScreen:
         self._changed()
 
     def _changed(self, _: object = None) -> None:
-        self.ctx.activity()
-        self.dirty = True
         self.status.value = self.ctx.t("editor.unsaved")
-        self._generation += 1
-        self.ctx.page.run_task(self._save_later, self._generation)
-
-    async def _save_later(self, generation: int) -> None:
-        await asyncio.sleep(self.ctx.autosave_delay)
-        if generation == self._generation and self.dirty:
-            self.save()
-            self.ctx.page.update()
+        self.autosave.changed()
 
     def _blurred(self, _: object = None) -> None:
         self.save()
@@ -119,8 +109,9 @@ class EditorScreen:
 
     def save(self) -> bool:
         """Save now if anything changed; returns False (and says why) when it could not."""
-        if not self.dirty:
-            return True
+        return self.autosave.flush()
+
+    def _write(self) -> bool:
         fields = dict(
             title=self.title.value or "", body=self.body.value or "",
             tags=tuple(t for t in (self.tags.value or "").split(",") if t.strip()),
@@ -138,7 +129,6 @@ class EditorScreen:
             self.status.value = self.ctx.message(exc)
             self.status.color = ft.Colors.ERROR
             return False
-        self.dirty = False
         self.status.value = self._saved_text()
         self.status.color = ft.Colors.ON_SURFACE_VARIANT
         if self.on_saved is not None:
@@ -147,7 +137,6 @@ class EditorScreen:
 
     def leave(self) -> bool:
         """Called before another screen replaces this one."""
-        self._generation += 1  # a pending autosave has nothing left to do
         return self.save()
 
     def close(self, _: object = None) -> None:
@@ -162,6 +151,5 @@ class EditorScreen:
         except Exception as exc:
             self.status.value = self.ctx.message(exc)
             return
-        self.dirty = False
-        self._generation += 1
+        self.autosave.cancel()
         self.on_deleted(removed)

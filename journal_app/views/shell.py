@@ -12,12 +12,17 @@ from journal_app.journal import Entry
 from journal_app.views.context import AppContext
 from journal_app.views.editor import EditorScreen
 from journal_app.views.journal_list import JournalScreen
+from journal_app.prompts.packs import Pack
 from journal_app.views.onboarding import OnboardingScreen
+from journal_app.views.player import PlayerScreen
+from journal_app.views.practice_library import PracticeLibraryScreen
+from journal_app.views.progress_screen import ProgressScreen
 from journal_app.views.settings_screen import SettingsScreen
 from journal_app.views.theme import apply_theme, icon_button
 from journal_app.views.unlock import UnlockScreen
+from journal_app.views.wizard import WizardScreen
 
-NAV_JOURNAL, NAV_WRITE, NAV_SETTINGS = 0, 1, 2
+NAV_JOURNAL, NAV_WRITE, NAV_PRACTICE, NAV_SETTINGS = 0, 1, 2, 3
 AUTO_LOCK_CHECK_SECONDS = 15
 
 
@@ -61,9 +66,15 @@ class Shell:
 
     # -- screens ------------------------------------------------------------------------------
     def _leave_editor(self) -> bool:
+        """Let the screen being left save what it holds; False keeps the person there."""
         if self.editor is not None and not self.editor.leave():
             return False
         self.editor = None
+        if isinstance(self.screen, (PlayerScreen, WizardScreen)):
+            leaving, self.screen = self.screen, None
+            if not leaving.leave():
+                self.screen = leaving
+                return False
         return True
 
     def _frame(self, body: ft.Control, *, navigation: bool) -> None:
@@ -71,6 +82,7 @@ class Shell:
         bar = None
         places = [(ft.Icons.BOOK_OUTLINED, ft.Icons.BOOK, t("nav.journal")),
                   (ft.Icons.EDIT_OUTLINED, ft.Icons.EDIT, t("nav.write")),
+                  (ft.Icons.SELF_IMPROVEMENT_OUTLINED, ft.Icons.SELF_IMPROVEMENT, t("nav.practice")),
                   (ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS, t("nav.settings"))]
         if navigation and not self.ctx.wide:
             bar = ft.NavigationBar(selected_index=self.nav, on_change=self._navigate, destinations=[
@@ -192,13 +204,50 @@ class Shell:
             if self.ctx.wide and not isinstance(self.screen, JournalScreen):
                 self.show_journal()
             self.open_entry(None)
+        elif index == NAV_PRACTICE:
+            self.show_practices()
         else:
             self.show_settings()
 
+    # -- practices ----------------------------------------------------------------------------
+    def show_practices(self) -> None:
+        if not self._leave_editor():
+            return
+        self.nav = NAV_PRACTICE
+        screen = PracticeLibraryScreen(self.ctx, on_pick=self.open_pack,
+                                       on_progress=self.show_progress)
+        self.screen = screen
+        self._frame(ft.Container(content=screen.control(), expand=True), navigation=True)
+
+    def open_pack(self, pack: Pack) -> None:
+        self.ctx.activity()
+        self.nav = NAV_PRACTICE
+        if pack.kind == "session":
+            screen: PlayerScreen | WizardScreen = PlayerScreen(self.ctx, pack, self._practice_done)
+        else:
+            screen = WizardScreen(self.ctx, pack, self._practice_done)
+        self.screen = screen
+        self._frame(ft.Container(content=screen.control(), expand=True, width=760),
+                    navigation=True)
+
+    def _practice_done(self, entry: Entry | None) -> None:
+        self.screen = None
+        if entry is None:
+            self.show_practices()
+            return
+        self.show_journal(select=entry.id if self.ctx.wide else None)
+        self.ctx.snack(self.ctx.t("practice.saved"))
+
+    def show_progress(self) -> None:
+        self.nav = NAV_PRACTICE
+        screen = ProgressScreen(self.ctx, on_back=self.show_practices)
+        self.screen = screen
+        self._frame(ft.Container(content=screen.control(), expand=True), navigation=True)
+
     # -- locking ------------------------------------------------------------------------------
     def lock(self, show: bool = True) -> None:
-        if self.editor is not None:
-            self.editor.leave()  # what was typed is saved before the vault closes
+        if self.ctx.session.is_open:
+            self._leave_editor()  # what was typed is saved before the vault closes
         self.editor = None
         self.journal_screen = None
         self.ctx.session.lock()
@@ -231,6 +280,12 @@ class Shell:
             self.show_unlock()
         elif isinstance(self.screen, SettingsScreen):
             self.show_settings()
+        elif isinstance(self.screen, (PracticeLibraryScreen, ProgressScreen)):
+            self.show_practices()
+        elif isinstance(self.screen, (PlayerScreen, WizardScreen)):
+            self.screen.render()  # the session goes on, in the new language or layout
+            self._frame(ft.Container(content=self.screen.control(), expand=True, width=760),
+                        navigation=True)
         elif self.ctx.session.is_open:
             entry = self.editor.entry.id if self.editor and self.editor.entry else None
             if isinstance(self.screen, EditorScreen) and not self.ctx.wide:

@@ -1,0 +1,226 @@
+"""The guided-session player: one step at a time, calm text, a progress ring, a soft bell."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import flet as ft
+
+from journal_app.journal import Entry
+from journal_app.practice import PracticeSession, State
+from journal_app.prompts.packs import Pack
+from journal_app.views.context import AppContext
+from journal_app.views.theme import heading, muted
+
+TICK_SECONDS = 1.0
+
+
+def clock_text(seconds: float) -> str:
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+class PlayerScreen:
+    def __init__(self, ctx: AppContext, pack: Pack, on_done: Callable[[Entry | None], None],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ctx = ctx
+        self.on_done = on_done
+        self.session = PracticeSession(pack, ctx.lang, clock)
+        self.phase = "before"  # before, running, after
+        self.active = True
+        self.bell_rung_for: int | None = None
+        self.root = ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=16,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.render()
+
+    def control(self) -> ft.Control:
+        return ft.Container(content=self.root, padding=8, expand=True)
+
+    # -- screens ------------------------------------------------------------------------------
+    def _rating(self, value: int | None) -> ft.Slider:
+        return ft.Slider(min=0, max=10, divisions=10, value=5 if value is None else value,
+                         label="{value}")
+
+    def render(self) -> None:
+        t, lang, pack = self.ctx.t, self.ctx.lang, self.session.pack
+        if self.phase == "before":
+            self.before = self._rating(self.session.felt_before)
+            self.root.controls = [
+                heading(pack.title.get(lang)), ft.Text(pack.description.get(lang)),
+                ft.Text(t("player.before_question")),
+                ft.Semantics(label=t("player.rating_label"), content=self.before),
+                muted(t("player.scale_help")),
+                ft.FilledButton(content=t("player.start"), icon=ft.Icons.PLAY_ARROW,
+                                on_click=self.start),
+                ft.TextButton(content=t("common.back"), on_click=lambda _: self.leave_to(None)),
+            ]
+        elif self.phase == "running":
+            self._render_step()
+        else:
+            self.after = self._rating(self.session.felt_after)
+            self.handle = ft.TextField(label=t("player.handle"), helper=t("player.handle_help"),
+                                       helper_max_lines=3, value=self.session.handle)
+            self.save_error = ft.Text("", color=ft.Colors.ERROR)
+            self.root.controls = [
+                heading(t("player.after_title")), ft.Text(t("player.after_question")),
+                ft.Semantics(label=t("player.rating_label"), content=self.after),
+                self.handle, self.save_error,
+                ft.FilledButton(content=t("player.save"), icon=ft.Icons.CHECK, on_click=self.save),
+            ]
+
+    def _render_step(self) -> None:
+        t, lang, s = self.ctx.t, self.ctx.lang, self.session
+        self.ring = ft.ProgressRing(value=0, width=120, height=120, stroke_width=6,
+                                    semantics_label=t("player.time_left"))
+        self.remaining = ft.Text("", size=22)
+        self.bell_note = muted("")
+        self.notes = ft.TextField(label=t("player.notes"), multiline=True, min_lines=3,
+                                  value=s.notes.get(s.step.id, ""), on_change=self._note)
+        self.pause_button = ft.OutlinedButton(
+            content=t("player.pause") if s.state is State.RUNNING else t("player.resume"),
+            icon=ft.Icons.PAUSE if s.state is State.RUNNING else ft.Icons.PLAY_ARROW,
+            on_click=self.toggle_pause)
+        forward = (ft.FilledButton(content=t("player.finish"), icon=ft.Icons.CHECK,
+                                   on_click=self.finish) if s.is_last else
+                   ft.FilledButton(content=t("player.next"), icon=ft.Icons.ARROW_FORWARD,
+                                   on_click=self.next))
+        self.root.controls = [
+            muted(t("player.step_of", n=s.index + 1, total=len(s.pack.steps))),
+            ft.Text(s.step.title.get(lang), size=26, weight=ft.FontWeight.W_500),
+            ft.Text(s.step.text.get(lang), size=20),
+            ft.Row(alignment=ft.MainAxisAlignment.CENTER, controls=[ft.Stack(
+                width=120, height=120, alignment=ft.Alignment.CENTER,
+                controls=[self.ring, self.remaining])]),
+            self.bell_note,
+            self.notes,
+            ft.Row(wrap=True, spacing=8, controls=[
+                ft.OutlinedButton(content=t("player.back"), icon=ft.Icons.ARROW_BACK,
+                                  on_click=self.back, disabled=s.index == 0),
+                self.pause_button, forward]),
+            ft.TextButton(content=t("player.stop"), on_click=self.ask_abandon),
+        ]
+        self.tick()
+
+    # -- time ---------------------------------------------------------------------------------
+    def tick(self) -> None:
+        """Refresh the ring and the time left; ring the bell once when the step's time is up."""
+        s = self.session
+        duration = s.step.duration or 1
+        self.ring.value = min(1.0, s.elapsed_in_step() / duration)
+        self.remaining.value = clock_text(s.remaining_in_step())
+        if s.step_time_is_up() and self.bell_rung_for != s.index:
+            self.bell_rung_for = s.index
+            self.bell_note.value = self.ctx.t("player.time_up")
+            self.ctx.page.run_task(self.ring_bell)
+
+    async def ring_bell(self) -> None:
+        if self.ctx.bell is not None:
+            try:
+                await self.ctx.bell.play()
+            except Exception:  # a bell that cannot play must not stop the practice
+                pass
+
+    async def run_clock(self) -> None:
+        while self.active and self.phase == "running":
+            await asyncio.sleep(TICK_SECONDS)
+            if self.active and self.phase == "running" and self.session.state is State.RUNNING:
+                self.tick()
+                self.ctx.page.update()
+
+    async def _keep_awake(self, on: bool) -> None:
+        if self.ctx.wakelock is None:
+            return
+        try:
+            await (self.ctx.wakelock.enable() if on else self.ctx.wakelock.disable())
+        except Exception:  # not every platform lets an app keep the screen on
+            pass
+
+    # -- actions ------------------------------------------------------------------------------
+    def start(self, _: object = None) -> None:
+        self.ctx.activity()
+        self.session.felt_before = int(self.before.value or 0)
+        self.session.start()
+        self.phase = "running"
+        self.render()
+        self.ctx.page.run_task(self.run_clock)
+        self.ctx.page.run_task(self._keep_awake, True)
+
+    def _note(self, _: object) -> None:
+        self.ctx.activity()
+        self.session.set_note(self.notes.value or "")
+
+    def toggle_pause(self, _: object = None) -> None:
+        self.ctx.activity()
+        if self.session.state is State.RUNNING:
+            self.session.pause()
+        else:
+            self.session.resume()
+        self._render_step()
+
+    def next(self, _: object = None) -> None:
+        self.ctx.activity()
+        self.session.next()
+        self._render_step()
+
+    def back(self, _: object = None) -> None:
+        self.ctx.activity()
+        self.session.back()
+        self._render_step()
+
+    def finish(self, _: object = None) -> None:
+        self.ctx.activity()
+        if self.session.state is State.RUNNING:
+            self.session.pause()
+        self.phase = "after"
+        self.render()
+
+    def save(self, _: object = None) -> None:
+        self.session.felt_after = int(self.after.value or 0)
+        self.session.handle = self.handle.value or ""
+        try:
+            entry = self.session.finish(self.ctx.session.journal)
+        except Exception as exc:
+            self.save_error.value = self.ctx.message(exc)
+            return
+        self.leave_to(entry)
+
+    def ask_abandon(self, _: object = None) -> None:
+        t = self.ctx.t
+        if self.session.state is State.RUNNING:
+            self.session.pause()
+            self._render_step()
+
+        def close(keep: bool | None) -> Callable[[object], None]:
+            def handler(_: object) -> None:
+                self.ctx.page.pop_dialog()
+                if keep is None:
+                    return
+                self.abandon(keep)
+            return handler
+
+        self.dialog = ft.AlertDialog(
+            modal=True, title=ft.Text(t("player.stop_title")), content=ft.Text(t("player.stop_text")),
+            actions=[ft.TextButton(content=t("player.keep_notes"), on_click=close(True)),
+                     ft.TextButton(content=t("player.drop_notes"), on_click=close(False)),
+                     ft.TextButton(content=t("player.continue"), on_click=close(None))])
+        self.ctx.show_dialog(self.dialog)
+
+    def abandon(self, keep_notes: bool) -> None:
+        if self.phase == "running":
+            self.session.set_note(self.notes.value or "")
+        entry = self.session.abandon(self.ctx.session.journal, keep_notes=keep_notes)
+        self.leave_to(entry)
+
+    def leave_to(self, entry: Entry | None) -> None:
+        self.active = False
+        self.ctx.page.run_task(self._keep_awake, False)
+        self.on_done(entry)
+
+    def leave(self) -> bool:
+        """Another screen is taking over (navigation, lock): stop the clock, keep the notes."""
+        if self.phase == "running" and self.session.state in (State.RUNNING, State.PAUSED):
+            self.session.abandon(self.ctx.session.journal, keep_notes=True)
+        self.active = False
+        return True

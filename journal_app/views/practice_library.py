@@ -1,0 +1,69 @@
+"""The practice library: guided sessions and reflections, by kind and length."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import flet as ft
+
+from journal_app.prompts.library import PackLibrary
+from journal_app.prompts.packs import Pack
+from journal_app.views.context import AppContext
+from journal_app.views.theme import choice_chips, heading, muted
+
+LENGTHS = {"all": (0, 10**9), "short": (0, 10 * 60), "long": (10 * 60 + 1, 10**9)}
+
+
+class PracticeLibraryScreen:
+    def __init__(self, ctx: AppContext, on_pick: Callable[[Pack], None],
+                 on_progress: Callable[[], None]) -> None:
+        self.ctx = ctx
+        self.on_pick = on_pick
+        t = ctx.t
+        self.library = PackLibrary(ctx.session.database)
+        self.kind_value, self.length_value = "all", "all"
+        self.kind = choice_chips([("all", t("practice.all")), ("session", t("practice.sessions")),
+                                  ("reflection", t("practice.reflections"))], "all",
+                                 lambda v: self._set("kind_value", v))
+        self.length = choice_chips([(k, t(f"practice.length_{k}")) for k in LENGTHS], "all",
+                                   lambda v: self._set("length_value", v))
+        self.list = ft.Column(spacing=8)
+        self.progress_button = ft.OutlinedButton(content=t("practice.progress"),
+                                                 icon=ft.Icons.INSIGHTS,
+                                                 on_click=lambda _: on_progress())
+        self.refresh()
+
+    def control(self) -> ft.Control:
+        t = self.ctx.t
+        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
+                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
+            heading(t("practice.title")),
+            muted(t("practice.intro")),
+            self.progress_button,
+            self.kind, self.length, self.list])
+
+    def _set(self, name: str, value: str) -> None:
+        setattr(self, name, value)
+        self.ctx.activity()
+        self.refresh()
+
+    def packs(self) -> list[Pack]:
+        low, high = LENGTHS[self.length_value]
+        return [p for p in self.library.packs()
+                if self.kind_value in ("all", p.kind)
+                and (p.kind == "reflection" or low <= p.total_seconds <= high)]
+
+    def refresh(self) -> None:
+        t, lang = self.ctx.t, self.ctx.lang
+        cards = []
+        for pack in self.packs():
+            length = (t("pack.minutes", n=round(pack.total_seconds / 60)) if pack.kind == "session"
+                      else t("pack.questions", n=len(pack.steps)))
+            icon = ft.Icons.SELF_IMPROVEMENT if pack.kind == "session" else ft.Icons.FORUM_OUTLINED
+            cards.append(ft.Card(content=ft.ListTile(
+                leading=ft.Icon(icon, semantics_label=t(f"pack.{pack.kind}")),
+                title=ft.Text(pack.title.get(lang)),
+                subtitle=ft.Text(f"{t(f'pack.{pack.kind}')} · {length}\n{pack.description.get(lang)}"),
+                is_three_line=True,
+                on_click=lambda _, p=pack: self.on_pick(p))))
+        self.list.controls = cards or [muted(t("practice.none"))]

@@ -1,0 +1,70 @@
+"""My progress: practices per week, and the felt shift before and after, over time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import flet as ft
+import flet_charts as fc
+
+from journal_app.i18n import months
+from journal_app.progress import felt_shifts, practice_weeks
+from journal_app.views.context import AppContext
+from journal_app.views.theme import heading, muted
+
+
+class ProgressScreen:
+    def __init__(self, ctx: AppContext, on_back: Callable[[], None],
+                 today: Callable[[], date] = date.today) -> None:
+        self.ctx = ctx
+        self.on_back = on_back
+        entries = ctx.session.journal.entries()
+        self.weeks = practice_weeks(entries, today())
+        self.shifts = felt_shifts(entries)[-30:]
+
+    def _week_label(self, day: date) -> str:
+        return f"{day.day} {months(self.ctx.lang)[day.month - 1][:4]}"
+
+    def control(self) -> ft.Control:
+        t = self.ctx.t
+        top = max([w.practices for w in self.weeks] + [1])
+        bars = fc.BarChart(
+            height=220, max_y=top + 1, interactive=True,
+            # No per-bar tooltip: flet-charts rebuilds a string tooltip on every update, which
+            # would resend the whole chart each time; the Semantics label below sums it up.
+            groups=[fc.BarChartGroup(x=i, rods=[fc.BarChartRod(
+                from_y=0, to_y=w.practices, width=14, color=ft.Colors.PRIMARY)])
+                for i, w in enumerate(self.weeks)],
+            bottom_axis=fc.ChartAxis(labels=[
+                fc.ChartAxisLabel(value=i, label=ft.Text(self._week_label(w.week_start), size=10))
+                for i, w in enumerate(self.weeks) if i % 3 == 0]),
+            left_axis=fc.ChartAxis(label_size=30))
+        parts: list[ft.Control] = [
+            ft.Row(controls=[ft.TextButton(content=t("common.back"), icon=ft.Icons.ARROW_BACK,
+                                           on_click=lambda _: self.on_back())]),
+            heading(t("progress.title")),
+            ft.Text(t("progress.per_week")),
+            ft.Semantics(label=t("progress.per_week_summary",
+                                 n=sum(w.practices for w in self.weeks)), content=bars),
+            ft.Text(t("progress.shift")),
+        ]
+        if self.shifts:
+            line = fc.LineChart(
+                height=220, min_y=0, max_y=10, interactive=True,
+                data_series=[
+                    fc.LineChartData(points=[fc.LineChartDataPoint(i, p.before)
+                                             for i, p in enumerate(self.shifts)],
+                                     color=ft.Colors.OUTLINE, stroke_width=2),
+                    fc.LineChartData(points=[fc.LineChartDataPoint(i, p.after)
+                                             for i, p in enumerate(self.shifts)],
+                                     color=ft.Colors.PRIMARY, stroke_width=3)],
+                left_axis=fc.ChartAxis(label_size=30))
+            parts += [ft.Semantics(label=t("progress.shift_summary", n=len(self.shifts)), content=line),
+                      ft.Row(wrap=True, controls=[
+                          ft.Text("━━ " + t("progress.before"), color=ft.Colors.OUTLINE),
+                          ft.Text("━━ " + t("progress.after"), color=ft.Colors.PRIMARY)])]
+        else:
+            parts.append(muted(t("progress.no_shift")))
+        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
+                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=parts)

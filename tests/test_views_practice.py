@@ -1,0 +1,179 @@
+"""View tests for the practice library, the session player, the reflection wizard, progress."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from journal_app.practice import HANDLE_KEY, State
+from journal_app.views.player import PlayerScreen
+from journal_app.views.progress_screen import ProgressScreen
+from journal_app.views.wizard import WizardScreen
+from tests.flet_harness import run_ui
+from tests.test_views import app, make_journal, unlock
+
+
+async def to_practices(h):
+    bar = h.page.views[-1].navigation_bar
+    bar.selected_index = 2
+    await h.fire(bar, "change")
+    assert h.has_text("Pratiques")
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_session_runs_rings_the_bell_and_is_saved(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.choose("Séances guidées")
+        assert not h.has_text("ORID après une rencontre")
+        await h.click(ft.ListTile, "Point de présence de cinq minutes")
+        player = shell.screen
+        assert isinstance(player, PlayerScreen)
+        ticks = Ticks()
+        player.session.clock = ticks
+        slider = h.find(ft.Slider)
+        slider.value = 3
+        await h.click(ft.FilledButton, "Commencer")
+        assert player.session.state is State.RUNNING and h.has_text("Se poser")
+        assert "enable" in h.conn.invoked  # the screen is kept awake
+        await h.type(h.find(ft.TextField, "Mes notes"), "Les épaules descendent.")
+        await h.click(ft.OutlinedButton, "Pause")
+        ticks.now += 500  # paused: does not count
+        await h.click(ft.OutlinedButton, "Reprendre")
+        ticks.now += 30
+        player.tick()
+        assert player.remaining.value == "0:30" and not player.bell_note.value
+        ticks.now += 31
+        player.tick()
+        await h.settle()
+        assert "play" in h.conn.invoked and player.bell_note.value  # the bell, once
+        h.conn.invoked.clear()
+        player.tick()
+        await h.settle()
+        assert "play" not in h.conn.invoked
+        await h.click(ft.FilledButton, "Suivant")
+        await h.click(ft.FilledButton, "Suivant")
+        await h.click(ft.FilledButton, "Terminer")
+        assert h.has_text("Et maintenant")
+        h.find(ft.Slider).value = 8
+        await h.type(h.find(ft.TextField, "Un mot"), "galet")
+        await h.click(ft.FilledButton, "Enregistrer la séance")
+        entry = shell.ctx.session.journal.entries()[0]
+        assert entry.kind == "focusing" and entry.answers["settle"] == "Les épaules descendent."
+        assert entry.answers[HANDLE_KEY] == "galet"
+        assert (entry.felt_shift.before, entry.felt_shift.after) == (3, 8)
+        assert h.has_text("Pratique enregistrée") and h.has_text("galet")
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_stopping_a_session_asks_whether_to_keep_the_notes(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Focusing en six mouvements")
+        await h.click(ft.FilledButton, "Commencer")
+        await h.type(h.find(ft.TextField, "Mes notes"), "Pas le temps aujourd’hui")
+        await h.click(ft.TextButton, "Arrêter la séance")
+        dialog = next(c for c in h.page._dialogs.controls if isinstance(c, ft.AlertDialog))
+        keep = next(b for b in dialog.actions if b.content == "Ne rien garder")
+        await h.fire(keep, "click")
+        assert len(shell.ctx.session.journal) == 0
+        await h.click(ft.ListTile, "Focusing en six mouvements")
+        await h.click(ft.FilledButton, "Commencer")
+        await h.type(h.find(ft.TextField, "Mes notes"), "À garder")
+        shell.lock()  # locking mid-session keeps what was written
+        await unlock(h)
+        assert h.has_text("Focusing en six mouvements")
+        assert shell.ctx.session.journal.entries()[0].answers["clearing"] == "À garder"
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_the_wizard_asks_one_question_a_screen_on_a_phone_and_saves_a_draft(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "ORID après une rencontre")
+        wizard = shell.screen
+        assert isinstance(wizard, WizardScreen)
+        await h.type(h.find(ft.TextField, "Nom de la rencontre"), "Cercle de jeudi")
+        await h.choose("prise de notes")
+        await h.click(ft.FilledButton, "Suivant")
+        assert h.has_text("Question 1 sur 4") and not h.has_text("Réflexif")
+        await h.type(h.find(ft.TextField, "Objectif"), "On a parlé du budget.")
+        await h.wait_for(lambda: wizard.entry is not None)  # the draft is in the vault already
+        journal = shell.ctx.session.journal
+        assert journal.get(wizard.entry.id).answers == {"objective": "On a parlé du budget."}
+        await h.click(ft.FilledButton, "Suivant")
+        await h.type(h.find(ft.TextField, "Réflexif"), "Surprise, puis soulagement.")
+        await h.click(ft.FilledButton, "Suivant")
+        await h.click(ft.FilledButton, "Suivant")
+        await h.click(ft.FilledButton, "Terminer")
+        entry = journal.entries()[0]
+        assert entry.kind == "reflection" and entry.pack_id == "orid"
+        assert entry.meeting.name == "Cercle de jeudi" and entry.meeting.role == "scribe"
+        assert set(entry.answers) == {"objective", "reflective"}
+        assert entry.title == "ORID après une rencontre — Cercle de jeudi"
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_the_wizard_shows_every_question_on_a_wide_screen(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await unlock(h)
+        shell.show_practices()
+        await h.click(ft.ListTile, "Les 4 A")
+        for label in ("Ce que j’ai apprécié", "Ce que j’ai appris", "Ce qui a manqué",
+                      "Ce à quoi j’aspire"):
+            assert h.find(ft.TextField, label)
+        await h.click(ft.TextButton, "Arrêter")
+        dialog = next(c for c in h.page._dialogs.controls if isinstance(c, ft.AlertDialog))
+        await h.fire(next(b for b in dialog.actions if b.content == "Ne rien garder"), "click")
+        assert len(shell.ctx.session.journal) == 0
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_progress_shows_weeks_and_the_felt_shift(tmp_path):
+    from journal_app.journal import FeltShift
+
+    make_journal(tmp_path, [("x", {"kind": "focusing", "felt_shift": FeltShift(2, 6)}),
+                            ("y", {"kind": "reflection"})])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.OutlinedButton, "Mon parcours")
+        assert isinstance(shell.screen, ProgressScreen)
+        assert h.has_text("2 pratiques en 12 semaines")
+        chart = h.find(ft.Semantics, "pratiques en 12").content
+        assert sum(group.rods[0].to_y for group in chart.groups) == 2
+        assert h.has_text("Ressenti avant et après, sur les 1 dernières séances notées")
+        shell.lock()
+
+    run_ui(body)
