@@ -73,6 +73,7 @@ class PlayerScreen:
     def _render_step(self) -> None:
         t, lang, s = self.ctx.t, self.ctx.lang, self.session
         self.ring = ft.ProgressRing(value=0, width=120, height=120, stroke_width=6,
+                                    bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST,
                                     semantics_label=t("player.time_left"))
         self.remaining = ft.Text("", size=22)
         self.bell_note = muted("")
