@@ -181,6 +181,7 @@ async def new_harness(width: float = 390, height: float = 844) -> Harness:
     conn.session = session
     page = session.page
     page.width, page.height = width, height
+    page.web, page.platform = True, ft.PagePlatform.LINUX  # as `journal-app web` is seen
     msgpack.packb(session.get_page_patch(), default=_encode)
     _context_page.set(page)
     return Harness(session, conn)

@@ -177,3 +177,29 @@ def test_progress_shows_weeks_and_the_felt_shift(tmp_path):
         shell.lock()
 
     run_ui(body)
+
+
+def test_packs_are_imported_and_exported_from_the_library(tmp_path):
+    from pathlib import Path
+
+    make_journal(tmp_path)
+    orid = (Path(__file__).parent.parent / "journal_app" / "prompts" / "orid.toml").read_text("utf-8")
+    mine = orid.replace('id = "orid"', 'id = "orid-cercle"').replace(
+        'fr = "ORID après une rencontre"', 'fr = "ORID du cercle"')
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        library = shell.screen
+        library.import_files([("mine.toml", mine.encode()), ("orid.toml", orid.encode()),
+                              ("broken.toml", b"id = [")])
+        status = library.import_status.value
+        assert "orid-cercle" in status and "carnet intégré" in status and "broken.toml" in status
+        h.page.update()
+        assert h.has_text("ORID du cercle")
+        await library.export_pack(library.library.get("orid-cercle"))
+        assert "save_file" in h.conn.invoked
+        shell.lock()
+
+    run_ui(body)

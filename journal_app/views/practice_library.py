@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import flet as ft
 
 from journal_app.prompts.library import PackLibrary
 from journal_app.prompts.packs import Pack
 from journal_app.views.context import AppContext
-from journal_app.views.theme import choice_chips, heading, muted
+from journal_app.views.theme import choice_chips, heading, icon_button, muted
 
 LENGTHS = {"all": (0, 10**9), "short": (0, 10 * 60), "long": (10 * 60 + 1, 10**9)}
 
@@ -31,6 +32,9 @@ class PracticeLibraryScreen:
         self.progress_button = ft.OutlinedButton(content=t("practice.progress"),
                                                  icon=ft.Icons.INSIGHTS,
                                                  on_click=lambda _: on_progress())
+        self.import_button = ft.OutlinedButton(content=t("practice.import"),
+                                               icon=ft.Icons.UPLOAD_FILE, on_click=self.pick_pack)
+        self.import_status = ft.Text("")
         self.refresh()
 
     def control(self) -> ft.Control:
@@ -39,7 +43,8 @@ class PracticeLibraryScreen:
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             heading(t("practice.title")),
             muted(t("practice.intro")),
-            self.progress_button,
+            ft.Row(wrap=True, spacing=8, controls=[self.progress_button, self.import_button]),
+            self.import_status,
             self.kind, self.length, self.list])
 
     def _set(self, name: str, value: str) -> None:
@@ -65,5 +70,42 @@ class PracticeLibraryScreen:
                 title=ft.Text(pack.title.get(lang)),
                 subtitle=ft.Text(f"{t(f'pack.{pack.kind}')} · {length}\n{pack.description.get(lang)}"),
                 is_three_line=True,
+                trailing=icon_button(ft.Icons.DOWNLOAD, t("practice.export", title=pack.title.get(lang)),
+                                     lambda _, p=pack: self.ctx.page.run_task(self.export_pack, p)),
                 on_click=lambda _, p=pack: self.on_pick(p))))
         self.list.controls = cards or [muted(t("practice.none"))]
+
+    # -- sharing packs ------------------------------------------------------------------------
+    async def pick_pack(self, _: object = None) -> None:
+        if self.ctx.file_picker is None:
+            return
+        try:
+            files = await self.ctx.file_picker.pick_files(
+                allow_multiple=True, with_data=True, file_type=ft.FilePickerFileType.CUSTOM,
+                allowed_extensions=["toml"], dialog_title=self.ctx.t("practice.import"))
+        except Exception as exc:
+            self.import_status.value = self.ctx.message(exc)
+            return
+        self.import_files([(f.name, f.bytes if f.bytes is not None else
+                            Path(f.path).read_bytes() if f.path else b"") for f in files or []])
+
+    def import_files(self, files: list[tuple[str, bytes]]) -> None:
+        """Check and keep picked pack files; say for each what happened, or every problem."""
+        lines = []
+        failed = False
+        for name, data in files:
+            try:
+                result = self.library.import_pack(data, name)
+            except Exception as exc:
+                lines.append(self.ctx.message(exc))
+                failed = True
+                continue
+            lines.append(self.ctx.t(f"cli.pack_{result.outcome}", id=result.pack.id,
+                                    version=result.pack.version))
+        self.import_status.value = "\n".join(lines)
+        self.import_status.color = ft.Colors.ERROR if failed else None
+        self.refresh()
+
+    async def export_pack(self, pack: Pack) -> None:
+        if await self.ctx.save_bytes(f"{pack.id}.toml", pack.source.encode("utf-8")):
+            self.ctx.snack(self.ctx.t("practice.exported", id=pack.id))

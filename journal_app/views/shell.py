@@ -9,10 +9,10 @@ import contextlib
 import flet as ft
 
 from journal_app.journal import Entry
+from journal_app.prompts.packs import Pack
 from journal_app.views.context import AppContext
 from journal_app.views.editor import EditorScreen
 from journal_app.views.journal_list import JournalScreen
-from journal_app.prompts.packs import Pack
 from journal_app.views.onboarding import OnboardingScreen
 from journal_app.views.player import PlayerScreen
 from journal_app.views.practice_library import PracticeLibraryScreen
