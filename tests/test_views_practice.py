@@ -73,6 +73,15 @@ def test_a_session_runs_rings_the_bell_and_is_saved(tmp_path):
         assert entry.answers[HANDLE_KEY] == "galet"
         assert (entry.felt_shift.before, entry.felt_shift.after) == (3, 8)
         assert h.has_text("Pratique enregistrée") and h.has_text("galet")
+        # Opened again, the entry shows each note under its step, and the felt shift.
+        await h.click(ft.ListTile, "galet")
+        notes = h.find(ft.TextField, "Se poser")
+        assert notes.value == "Les épaules descendent."
+        assert h.has_text("3 → 8")
+        await h.type(notes, "Les épaules descendent, le souffle aussi.")
+        await h.wait_for(lambda: shell.ctx.session.journal.get(entry.id).answers["settle"]
+                         == "Les épaules descendent, le souffle aussi.")
+        assert shell.ctx.session.journal.get(entry.id).answers[HANDLE_KEY] == "galet"
         shell.lock()
 
     run_ui(body)

@@ -8,7 +8,10 @@ from datetime import date
 import flet as ft
 
 from journal_app.i18n import format_time
+from journal_app.errors import RessentiError
 from journal_app.journal import KINDS, ROLES, Entry, Meeting
+from journal_app.practice import HANDLE_KEY
+from journal_app.prompts.library import PackLibrary
 from journal_app.views.autosave import Autosave
 from journal_app.views.context import AppContext
 from journal_app.views.theme import icon_button, muted, radio_row
@@ -50,6 +53,7 @@ class EditorScreen:
         self.meeting_role = radio_row(
             [("", t("editor.no_role"))] + [(r, t(f"role.{r}")) for r in ROLES], self.role_value,
             lambda v: self._chose("role_value", v))
+        self.answer_fields = self._answer_fields(e)
         self.status = muted(self._saved_text() if e else t("editor.new"))
         self.delete_button = icon_button(ft.Icons.DELETE_OUTLINE, t("editor.delete"),
                                          self.delete, disabled=e is None)
@@ -64,6 +68,7 @@ class EditorScreen:
                 self.delete_button,
             ]),
             self.title,
+            *self._guided_part(),
             self.body,
             self.tags,
             muted(t("editor.kind")),
@@ -75,6 +80,29 @@ class EditorScreen:
                     self.meeting_name, self.meeting_date,
                     muted(t("editor.meeting_role")), self.meeting_role])]),
         ])
+
+    # -- guided entries -----------------------------------------------------------------------
+    def _answer_fields(self, entry: Entry | None) -> dict[str, ft.TextField]:
+        """A field per answer of a guided entry, labelled with the pack's question."""
+        if entry is None or not entry.answers:
+            return {}
+        labels: dict[str, str] = {HANDLE_KEY: self.ctx.t("player.handle")}
+        try:
+            pack = PackLibrary(self.ctx.session.database).get(entry.pack_id)
+            labels.update({s.id: s.title.get(self.ctx.lang) for s in pack.steps})
+        except RessentiError:
+            pass  # a pack since removed: the answers still show, under their ids
+        return {key: ft.TextField(label=labels.get(key, key), value=text, multiline=True,
+                                  on_change=self._changed, on_blur=self._blurred)
+                for key, text in entry.answers.items()}
+
+    def _guided_part(self) -> list[ft.Control]:
+        parts: list[ft.Control] = list(self.answer_fields.values())
+        shift = self.entry.felt_shift if self.entry else None
+        if shift and shift.before is not None and shift.after is not None:
+            parts.insert(0, muted(self.ctx.t("editor.felt_shift", before=shift.before,
+                                             after=shift.after)))
+        return parts
 
     # -- saving -------------------------------------------------------------------------------
     def _saved_text(self) -> str:
@@ -116,6 +144,9 @@ class EditorScreen:
             title=self.title.value or "", body=self.body.value or "",
             tags=tuple(t for t in (self.tags.value or "").split(",") if t.strip()),
             kind=self.kind_value, meeting=self._meeting())
+        if self.answer_fields:
+            fields["answers"] = {key: field.value for key, field in self.answer_fields.items()
+                                 if (field.value or "").strip()}
         journal = self.ctx.session.journal
         try:
             if self.entry is None:
