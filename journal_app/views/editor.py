@@ -7,8 +7,8 @@ from datetime import date
 
 import flet as ft
 
-from journal_app.i18n import format_time
 from journal_app.errors import RessentiError
+from journal_app.i18n import format_time
 from journal_app.journal import KINDS, ROLES, Entry, Meeting
 from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
