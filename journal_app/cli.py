@@ -324,6 +324,14 @@ def cmd_prompts(c: Command) -> int:
     return 0
 
 
+def cmd_anonymize(c: Command) -> int:
+    from journal_app.anonymize import anonymize
+
+    text = c.env.stdin.read()
+    c.env.stdout.write(anonymize(text, c.args.text_lang).text)
+    return 0
+
+
 def cmd_app(c: Command) -> int:
     from journal_app.app import run
 
@@ -415,6 +423,12 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     prompts.add_argument("target", nargs="?", help=h("pack_target"))
     prompts.add_argument("-o", "--output", metavar="FILE", help=h("output"))
     prompts.add_argument("--force", action="store_true", help=h("force"))
+
+    # No common options here: --lang is the language of the text (and of the messages).
+    anon = sub.add_parser("anonymize", help=h("anonymize"), description=h("anonymize"))
+    anon.set_defaults(func=cmd_anonymize)
+    anon.add_argument("--lang", dest="text_lang", choices=("fr", "en", "auto"), default="auto",
+                      help=h("text_lang"))
 
     recover = command("recover", cmd_recover)
     recover.add_argument("--recovery-key-file", metavar="FILE", help=h("recovery_key_file"))

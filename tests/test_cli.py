@@ -155,3 +155,10 @@ def test_prompt_packs_from_the_command_line(tmp_path):
     assert run(data, "prompts", "export", "orid-cercle", "-o", str(out)).returncode == 0
     assert out.read_text("utf-8") == mine.read_text("utf-8")
     assert "orid-cercle".encode() not in (data / "journal.vault").read_bytes()
+
+
+def test_anonymize_reads_stdin_and_prints_the_anonymized_text(tmp_path):
+    done = run(tmp_path, "anonymize", "--lang", "en", input="Call Sarah at (438) 555 1234.\n")
+    assert done.returncode == 0 and done.stdout == "Call [person A] at [phone].\n"
+    auto = run(tmp_path, "anonymize", input="Ginette a écrit de ginette@exemple.ca hier.")
+    assert auto.stdout == "[personne A] a écrit de [courriel] hier."

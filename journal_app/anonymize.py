@@ -1,0 +1,229 @@
+"""Finding and replacing personal data in an insight, in French and English, in pure Python.
+
+Finds e-mails, URLs, North American phone numbers, Canadian postal codes, street addresses,
+social insurance numbers, dates of birth and people's names (a curated list in data/names.txt,
+titles such as Mme or Dr, the names the member marked, and a spaCy French model when the
+optional `ner` extra is installed). Names get stable placeholders within one insight.
+
+The result keeps every redaction as a span, so the consent screen can show each one, and the
+member can redact another word or restore one before anything leaves the device.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+KINDS = ("email", "url", "phone", "postal_code", "address", "sin", "birth_date", "name", "marked")
+
+_MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
+           "novembre|décembre|decembre|january|february|march|april|may|june|july|august|"
+           "september|october|november|december|jan\\.?|feb\\.?|mar\\.?|apr\\.?|jun\\.?|jul\\.?|"
+           "aug\\.?|sept?\\.?|oct\\.?|nov\\.?|dec\\.?|déc\\.?|févr\\.?")
+_DATE = (rf"(?:\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
+         rf"\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})")
+_STREET_FR = ("rue|avenue|av\\.|boulevard|boul\\.|bd|chemin|ch\\.|rang|route|place|allée|côte|"
+              "montée|impasse|croissant|promenade|carré|terrasse")
+_STREET_EN = ("Street|St\\.?|Avenue|Ave\\.?|Road|Rd\\.?|Boulevard|Blvd\\.?|Drive|Dr\\.?|Lane|Ln\\.?|"
+              "Court|Crescent|Way|Place|Terrace")
+_NAME_WORD = r"(?:(?:de|du|des|de la|d’|d'|la|le|Saint|Sainte|St|Ste)[\s-]?)?[A-ZÀ-Ý][\w’'.-]*"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)),
+    ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|ca|org|net|"
+                       r"info|io|fr|quebec|qc\.ca|gouv\.qc\.ca)\b(?:/[^\s<>\"]*)?", re.IGNORECASE)),
+    ("birth_date", re.compile(
+        rf"(?:\bné(?:e|\(e\))?\s+(?:le\s+)?|\bdate de naissance\s*:?\s*|\bDDN\s*:?\s*|\bborn\s+(?:on\s+)?|"
+        rf"\bdate of birth\s*:?\s*|\bDOB\s*:?\s*|\bbirthday\s+(?:is\s+)?(?:on\s+)?)"
+        rf"(?P<value>{_DATE})", re.IGNORECASE)),
+    ("sin", re.compile(r"(?<![\d-])\d{3}[ -]?\d{3}[ -]?\d{3}(?![\d-])")),
+    ("phone", re.compile(r"(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}"
+                         r"(?:\s*(?:poste|ext\.?|x)\s*\d{1,5})?(?!\d)", re.IGNORECASE)),
+    ("postal_code", re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d\b",
+                               re.IGNORECASE)),
+    ("address", re.compile(
+        rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?:{_STREET_FR})\s+(?:{_NAME_WORD}\s?){{1,4}}"
+        rf"(?:\s?(?:Ouest|Est|Nord|Sud|O\.|E\.))?", re.IGNORECASE)),
+    ("address", re.compile(
+        rf"\b\d{{1,6}}\s+(?:[A-Z][\w'-]*\s){{1,4}}(?:{_STREET_EN})(?:\s(?:West|East|North|South|W|E|N|S)\b)?")),
+]
+
+_TITLES = re.compile(r"\b(?:M\.|Mme\.?|Mmes\.?|Mlle\.?|Dr\.?|Dre\.?|Docteur|Docteure|Pr\.?|Me|Mr\.?|Mrs\.?|Ms\.?|"
+                     r"Monsieur|Madame|Mademoiselle|Professeur|Professeure)\s+"
+                     r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+[A-ZÀ-Ý][\w’'-]+)?)")
+_CAPITALIZED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ’']*(?:-[A-ZÀ-Ý][a-zà-ÿ’']+)*\b")
+_NOT_SURNAMES = frozenset(
+    "Je J’ai J'ai Il Elle On Nous Vous Ils Elles Et Mais Ou Donc Car Le La Les Un Une Des Ce Cette "
+    "Quand Puis Alors Aussi Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche I We He She They "
+    "It The And But Or So Then When Also Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "Janvier Février Mars Avril Mai Juin Juillet Août Septembre Octobre Novembre Décembre January "
+    "February March April May June July August September October November December".split())
+_PLACEHOLDER = {"fr": "personne", "en": "person"}
+_LABELS = {
+    "fr": {"email": "[courriel]", "url": "[adresse web]", "phone": "[téléphone]",
+           "postal_code": "[code postal]", "address": "[adresse]", "sin": "[NAS]",
+           "birth_date": "[date de naissance]", "marked": "[retiré]"},
+    "en": {"email": "[e-mail]", "url": "[web address]", "phone": "[phone]",
+           "postal_code": "[postal code]", "address": "[address]", "sin": "[SIN]",
+           "birth_date": "[date of birth]", "marked": "[removed]"},
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """One redaction: `text[start:end]` of kind `kind` becomes `replacement`."""
+
+    start: int
+    end: int
+    kind: str
+    replacement: str = ""
+
+
+@dataclass(frozen=True)
+class Anonymized:
+    original: str
+    spans: tuple[Span, ...]
+    lang: str
+
+    @property
+    def text(self) -> str:
+        out, last = [], 0
+        for span in self.spans:
+            out.append(self.original[last:span.start])
+            out.append(span.replacement)
+            last = span.end
+        out.append(self.original[last:])
+        return "".join(out)
+
+    def without(self, span: Span) -> Anonymized:
+        """Restore one redaction (the member decides this word may stay)."""
+        return _finish(self.original, [s for s in self.spans if s != span], self.lang)
+
+    def with_redaction(self, start: int, end: int) -> Anonymized:
+        """Redact a stretch the member chose (a word the anonymizer missed)."""
+        spans = [s for s in self.spans if s.end <= start or s.start >= end]
+        spans.append(Span(start, end, "marked"))
+        return _finish(self.original, spans, self.lang)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@cache
+def known_names() -> frozenset[str]:
+    text = resources.files("journal_app").joinpath("data/names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def _ner_names(text: str) -> list[tuple[int, int]]:
+    """People's names from spaCy's French model, when the `ner` extra is installed."""
+    try:
+        nlp = _spacy_model()
+    except Exception:  # not installed, or the model is missing: the lists still work
+        return []
+    return [(ent.start_char, ent.end_char) for ent in nlp(text).ents if ent.label_ in ("PER", "PERSON")]
+
+
+@cache
+def _spacy_model():  # type: ignore[no-untyped-def]
+    import spacy  # imported only here: a heavy, optional dependency
+
+    return spacy.load("fr_core_news_sm")
+
+
+def detect_language(text: str) -> str:
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
+    french = sum(w in {"le", "la", "les", "de", "des", "et", "je", "j'", "un", "une", "est", "pas",
+                       "que", "qui", "du", "au", "avec", "pour", "dans", "mon", "ma", "nous"}
+                 for w in words)
+    english = sum(w in {"the", "and", "i", "is", "was", "not", "that", "who", "of", "to", "us",
+                        "with", "for", "in", "my", "we", "it", "he", "she", "our", "you", "at",
+                        "this", "on", "me", "her", "his", "they"} for w in words)
+    return "en" if english > french else "fr"
+
+
+def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True) -> list[tuple[int, int, str]]:
+    """Every stretch of personal data, as (start, end, kind); overlaps are resolved later."""
+    found: list[tuple[int, int, str]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            start, end = (m.start("value"), m.end("value")) if "value" in pattern.groupindex else m.span()
+            value = text[start:end].rstrip(".,;:!?)»\"'")
+            end = start + len(value)
+            if kind == "sin":
+                digits = re.sub(r"\D", "", value)
+                context = text[max(0, start - 40):start].lower()
+                if not (_luhn(digits) or any(w in context for w in ("nas", "sin", "assurance sociale",
+                                                                    "social insurance"))):
+                    continue
+            found.append((start, end, kind))
+    for m in _TITLES.finditer(text):
+        found.append((m.start("value"), m.end("value"), "name"))
+    names = known_names()
+    for m in _CAPITALIZED.finditer(text):
+        if m.group() in names:
+            end = m.end()
+            # A capitalized word right after a first name is most often the family name.
+            follow = re.match(r"[ \t]+([A-ZÀ-Ý][\w’'-]+)", text[end:])
+            if follow and follow.group(1) not in _NOT_SURNAMES:
+                end += follow.end()
+            found.append((m.start(), end, "name"))
+    for name in marked_names:
+        name = name.strip()
+        if len(name) < 2:
+            continue
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
+            found.append((m.start(), m.end(), "name"))
+    if use_ner:
+        found += [(s, e, "name") for s, e in _ner_names(text)]
+    return found
+
+
+def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str) -> Anonymized:
+    """Merge overlapping spans (the longest wins) and give names stable placeholders."""
+    raw = [s if isinstance(s, Span) else Span(*s) for s in spans]
+    raw.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    merged: list[Span] = []
+    for span in raw:
+        if merged and span.start < merged[-1].end:
+            if span.end > merged[-1].end:
+                merged[-1] = replace(merged[-1], end=span.end)
+            continue
+        merged.append(span)
+    people: dict[str, str] = {}
+    out = []
+    for span in merged:
+        if span.kind == "name":
+            value = _fold(text[span.start:span.end])
+            first = value.split()[0] if value.split() else value
+            key = next((k for k in people if k == value or k.split()[0] == first), value)
+            if key not in people:
+                people[key] = chr(ord("A") + len(people) % 26)
+            word = _PLACEHOLDER.get(lang, "personne")
+            out.append(replace(span, replacement=f"[{word} {people[key]}]"))
+        else:
+            out.append(replace(span, replacement=_LABELS.get(lang, _LABELS["fr"])[span.kind]))
+    return Anonymized(text, tuple(out), lang)
+
+
+def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
+              use_ner: bool = True) -> Anonymized:
+    """Find and replace the personal data in `text` ("auto": guess French or English)."""
+    if lang not in ("fr", "en"):
+        lang = detect_language(text)
+    return _finish(text, find_spans(text, marked_names, use_ner), lang)

@@ -1,0 +1,81 @@
+"""The anonymizer on a labelled set of French and English sentences, and on random text."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from journal_app.anonymize import anonymize, detect_language
+
+SET = json.loads((Path(__file__).parent / "data" / "anonymizer_set.json").read_text("utf-8"))
+
+
+def measure() -> tuple[Counter, Counter, int, int]:
+    found, total = Counter(), Counter()
+    clean = altered = 0
+    for item in SET:
+        out = anonymize(item["text"], item["lang"], use_ner=False).text
+        if not item["pii"]:
+            clean += 1
+            altered += out != item["text"]
+        for kind, value in item["pii"]:
+            total[kind] += 1
+            found[kind] += value not in out
+    return found, total, clean, altered
+
+
+def test_the_labelled_set_meets_the_targets():
+    assert len(SET) >= 80
+    assert {item["lang"] for item in SET} == {"fr", "en"}
+    found, total, clean, altered = measure()
+    for kind in ("email", "phone", "url", "postal_code"):
+        assert total[kind] >= 4 and found[kind] == total[kind], kind  # every one
+    assert found["name"] / total["name"] >= 0.9
+    for kind in ("address", "sin", "birth_date"):
+        assert total[kind] >= 3 and found[kind] / total[kind] >= 0.9, kind
+    assert clean >= 30 and altered / clean <= 0.05
+
+
+def test_names_get_stable_placeholders_within_one_insight():
+    result = anonymize("Quand Sylvie a parlé, Marc a souri. Plus tard, Sylvie est revenue.", "fr",
+                       use_ner=False)
+    assert result.text == ("Quand [personne A] a parlé, [personne B] a souri. "
+                           "Plus tard, [personne A] est revenue.")
+    english = anonymize("Sarah thanked Kevin, and Kevin smiled.", "en", use_ner=False)
+    assert english.text == "[person A] thanked [person B], and [person B] smiled."
+
+
+def test_marked_names_and_the_members_own_choices():
+    result = anonymize("Ti-Loup m’a fait rire toute la soirée.", "fr", marked_names=["Ti-Loup"],
+                       use_ner=False)
+    assert "Ti-Loup" not in result.text
+    restored = result.without(result.spans[0])
+    assert restored.text == "Ti-Loup m’a fait rire toute la soirée."
+    start = restored.original.index("soirée")
+    more = restored.with_redaction(start, start + len("soirée"))
+    assert "soirée" not in more.text and "[retiré]" in more.text
+
+
+def test_language_guess():
+    assert detect_language("Je me suis senti accueilli par le groupe.") == "fr"
+    assert detect_language("I felt welcome in the group.") == "en"
+
+
+EMAILS = st.from_regex(r"[a-z]{1,8}(\.[a-z]{1,5})?@[a-z]{2,8}\.(ca|com|org)", fullmatch=True)
+PHONES = st.sampled_from(["514-555-0199", "(438) 555 1234", "+1 819 555 0143", "450.555.3388",
+                          "1-800-555-0100", "4185550177"])
+WORDS = st.text(alphabet=st.sampled_from("abcdéèç ,.;:!?'’-\n0123456789ABCÉ"), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=WORDS, email=EMAILS, middle=WORDS, phone=PHONES, after=WORDS)
+def test_no_email_or_phone_survives(before, email, middle, phone, after):
+    text = f"{before} {email} {middle} {phone} {after}"
+    out = anonymize(text, use_ner=False).text
+    assert email not in out
+    assert re.sub(r"\D", "", phone)[-10:] not in re.sub(r"\D", "", out)
