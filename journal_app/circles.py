@@ -1,0 +1,141 @@
+"""The circles a person facilitates or has joined, and their outbox, kept in the vault."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from tinydb.table import Document
+
+from journal_app.errors import RessentiError
+from journal_app.sharing import (
+    CircleKeys,
+    Insight,
+    Invitation,
+    SharedInsight,
+    Withdrawal,
+    b64,
+    make_bundle,
+    new_insight,
+    parse_invitation,
+    seal,
+    unb64,
+)
+from journal_app.storage import Database
+
+OWNED, JOINED, OUTBOX = "circles_owned", "circles_joined", "outbox"
+
+
+class CircleNotFound(RessentiError):
+    key = "error.circle_not_found"
+
+
+class Delivery(Protocol):
+    """How a bundle leaves the device: a file today, a relay server later."""
+
+    def deliver(self, circle_id: str, bundle: bytes) -> None: ...
+
+
+@dataclass(frozen=True)
+class FileDelivery:
+    path: Path
+    overwrite: bool = False
+
+    def deliver(self, circle_id: str, bundle: bytes) -> None:
+        from journal_app.interchange import write_export
+
+        write_export(self.path, bundle.decode("utf-8"), overwrite=self.overwrite)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    shared: SharedInsight
+    withdrawn: bool
+    withdrawal: dict[str, Any] | None
+
+
+class Circles:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- facilitator --------------------------------------------------------------------------
+    def create(self, name: str) -> CircleKeys:
+        if not name.strip():
+            raise CircleNotFound(id="—")
+        keys = CircleKeys.create(name)
+        inv = keys.invitation
+        self._db.table(OWNED).insert(Document(
+            {"id": inv.circle_id, "name": inv.name, "pk": b64(inv.public_key),
+             "sk": b64(keys.private_key)}, doc_id=inv.circle_id))
+        return keys
+
+    def owned(self) -> list[CircleKeys]:
+        return [CircleKeys(Invitation(d["id"], d["name"], unb64(d["pk"])), unb64(d["sk"]))
+                for d in self._db.table(OWNED)]
+
+    def owned_circle(self, circle_id: str) -> CircleKeys:
+        for keys in self.owned():
+            if keys.invitation.circle_id == circle_id:
+                return keys
+        raise CircleNotFound(id=circle_id)
+
+    # -- member -------------------------------------------------------------------------------
+    def join(self, code: str) -> Invitation:
+        inv = parse_invitation(code)
+        doc = {"id": inv.circle_id, "name": inv.name, "pk": b64(inv.public_key)}
+        table = self._db.table(JOINED)
+        if table.get(doc_id=inv.circle_id) is None:
+            table.insert(Document(doc, doc_id=inv.circle_id))
+        return inv
+
+    def joined(self) -> list[Invitation]:
+        return [Invitation(d["id"], d["name"], unb64(d["pk"])) for d in self._db.table(JOINED)]
+
+    def joined_circle(self, circle_id: str) -> Invitation:
+        for inv in self.joined():
+            if inv.circle_id == circle_id:
+                return inv
+        raise CircleNotFound(id=circle_id)
+
+    def share(self, circle_id: str, text: str, *, day: date, kind: str, prompt_id: str = "",
+              lang: str = "fr") -> SharedInsight:
+        """Seal an approved insight for a circle and keep it in the outbox."""
+        inv = self.joined_circle(circle_id)
+        insight, secret = new_insight(text, day=day, kind=kind, prompt_id=prompt_id, lang=lang)
+        shared = SharedInsight(insight, circle_id, secret, seal(insight, inv))
+        self._db.table(OUTBOX).insert(Document(
+            {"insight": asdict(insight), "circle": circle_id, "secret": secret,
+             "envelope": shared.envelope, "withdrawn": False, "withdrawal": None},
+            doc_id=insight.id))
+        return shared
+
+    def outbox(self) -> list[OutboxItem]:
+        return [OutboxItem(SharedInsight(Insight(**d["insight"]), d["circle"], d["secret"],
+                                         d["envelope"]), d["withdrawn"], d["withdrawal"])
+                for d in self._db.table(OUTBOX)]
+
+    def withdraw(self, insight_id: str) -> None:
+        item = next((i for i in self.outbox() if i.shared.insight.id == insight_id), None)
+        if item is None:
+            raise CircleNotFound(id=insight_id)
+        envelope = seal(Withdrawal(insight_id, item.shared.secret),
+                        self.joined_circle(item.shared.circle_id))
+        self._db.table(OUTBOX).update({"withdrawn": True, "withdrawal": envelope},
+                                      doc_ids=[insight_id])
+
+    def outbox_bundle(self, circle_id: str) -> bytes:
+        """Every envelope of the outbox for one circle: insights and withdrawals."""
+        envelopes = []
+        for item in self.outbox():
+            if item.shared.circle_id == circle_id:
+                envelopes.append(item.shared.envelope)
+                if item.withdrawal:
+                    envelopes.append(item.withdrawal)
+        return make_bundle(circle_id, envelopes)
+
+    def deliver_outbox(self, circle_id: str, delivery: Delivery) -> int:
+        bundle = self.outbox_bundle(circle_id)
+        delivery.deliver(circle_id, bundle)
+        return sum(1 for i in self.outbox() if i.shared.circle_id == circle_id)

@@ -1,0 +1,273 @@
+"""Circles, sealed insights, withdrawals and bundles (formats in docs/sharing.md).
+
+A facilitator makes a circle: an X25519 key pair whose private half stays in their vault. The
+invitation carries the circle's id, name and public key. A member seals each approved insight
+to that key (ephemeral X25519, HKDF-SHA256, AES-256-GCM, padded), so whatever carries it cannot
+read it. An insight carries no author, device or exact time. A withdrawal travels the same way
+and proves itself with a secret that only the member who shared the insight holds.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from journal_app.errors import RessentiError
+
+INVITE_PREFIX = "RSNT1-"
+ENVELOPE_VERSION = 1
+BUNDLE_FORMAT = "ressenti-bundle"
+BUNDLE_VERSION = 1
+MAX_INSIGHT_CHARS = 4000
+MAX_BUNDLE_BYTES = 32 * 1024 * 1024
+MAX_ENVELOPES = 20_000
+_PAD_UNIT = 512
+_HKDF_INFO = b"ressenti sealed message v1"
+_AAD = b"ressenti-envelope-v1:"
+
+
+class SharingError(RessentiError):
+    key = "error.sharing"
+
+
+class InvitationInvalid(SharingError):
+    key = "error.invitation_invalid"
+
+
+class BundleInvalid(SharingError):
+    key = "error.bundle_invalid"
+
+
+class WrongCircle(SharingError):
+    key = "error.wrong_circle"
+
+
+class EnvelopeDamaged(SharingError):
+    key = "error.envelope_damaged"
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+# --- circles and invitations -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Invitation:
+    circle_id: str
+    name: str
+    public_key: bytes  # 32 bytes, X25519
+
+    def code(self) -> str:
+        """A short text to paste: prefix, base64url(JSON), and a 4-byte checksum against typos."""
+        body = json.dumps({"id": self.circle_id, "name": self.name, "pk": b64(self.public_key)},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        check = hashlib.sha256(body).digest()[:4]
+        return INVITE_PREFIX + b64(body + check)
+
+    def qr_png(self, scale: int = 6) -> bytes:
+        import io
+
+        import segno  # small, pure Python: only loaded when a QR image is asked for
+
+        out = io.BytesIO()
+        segno.make(self.code(), error="m").save(out, kind="png", scale=scale, border=2)
+        return out.getvalue()
+
+
+def parse_invitation(code: str) -> Invitation:
+    text = "".join(code.split())
+    if not text.startswith(INVITE_PREFIX) or len(text) > 2000:
+        raise InvitationInvalid()
+    try:
+        raw = unb64(text[len(INVITE_PREFIX):])
+        body, check = raw[:-4], raw[-4:]
+        if hashlib.sha256(body).digest()[:4] != check:
+            raise InvitationInvalid()
+        doc = json.loads(body.decode("utf-8"))
+        key = unb64(doc["pk"])
+        if len(key) != 32 or not isinstance(doc["id"], str) or not isinstance(doc["name"], str):
+            raise InvitationInvalid()
+        X25519PublicKey.from_public_bytes(key)
+        return Invitation(doc["id"], doc["name"][:200], key)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise InvitationInvalid() from None
+
+
+@dataclass(frozen=True)
+class CircleKeys:
+    """A circle as its facilitator holds it: the invitation and the private key."""
+
+    invitation: Invitation
+    private_key: bytes
+
+    @classmethod
+    def create(cls, name: str, rng: Callable[[int], bytes] = secrets.token_bytes) -> CircleKeys:
+        private = X25519PrivateKey.from_private_bytes(rng(32))
+        public = private.public_key().public_bytes(serialization.Encoding.Raw,
+                                                   serialization.PublicFormat.Raw)
+        circle_id = b64(rng(12))
+        return cls(Invitation(circle_id, name.strip()[:200], public),
+                   private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                         serialization.NoEncryption()))
+
+
+# --- what travels ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Insight:
+    """What a member approved to share: no author, no device, no exact time."""
+
+    id: str
+    week: str  # ISO week, e.g. 2026-W48
+    kind: str  # free, focusing, reflection
+    prompt_id: str
+    lang: str
+    text: str
+    proof: str  # SHA-256 of the member's withdrawal secret, hex
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    insight_id: str
+    secret: str  # hex; its SHA-256 is the insight's proof
+
+
+@dataclass(frozen=True)
+class SharedInsight:
+    """The member's own record of a shared insight (kept in their vault, in the outbox)."""
+
+    insight: Insight
+    circle_id: str
+    secret: str
+    envelope: dict[str, Any]
+
+
+def new_insight(text: str, *, day: date, kind: str, prompt_id: str, lang: str,
+                rng: Callable[[int], bytes] = secrets.token_bytes) -> tuple[Insight, str]:
+    """An insight ready to seal, and the secret that will let its author withdraw it."""
+    if not text.strip() or len(text) > MAX_INSIGHT_CHARS:
+        raise SharingError()
+    secret = rng(32).hex()
+    insight = Insight(id=str(uuid.UUID(bytes=rng(16), version=4)), week=iso_week(day), kind=kind,
+                      prompt_id=prompt_id, lang=lang, text=text,
+                      proof=hashlib.sha256(bytes.fromhex(secret)).hexdigest())
+    return insight, secret
+
+
+def _pad(data: bytes) -> bytes:
+    framed = len(data).to_bytes(4, "big") + data
+    size = max(1024, -(-len(framed) // _PAD_UNIT) * _PAD_UNIT)
+    return framed + bytes(size - len(framed))
+
+
+def _unpad(data: bytes) -> bytes:
+    length = int.from_bytes(data[:4], "big")
+    if length > len(data) - 4:
+        raise EnvelopeDamaged()
+    return data[4:4 + length]
+
+
+def _key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
+    return HKDF(hashes.SHA256(), 32, salt=ephemeral + recipient, info=_HKDF_INFO).derive(shared)
+
+
+def seal(message: Insight | Withdrawal, invitation: Invitation,
+         rng: Callable[[int], bytes] = secrets.token_bytes) -> dict[str, Any]:
+    """Seal an insight or a withdrawal to a circle's public key; returns the envelope."""
+    kind = "insight" if isinstance(message, Insight) else "withdrawal"
+    plain = json.dumps({"type": kind, **asdict(message)}, ensure_ascii=False,
+                       separators=(",", ":")).encode("utf-8")
+    ephemeral = X25519PrivateKey.from_private_bytes(rng(32))
+    epk = ephemeral.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(invitation.public_key))
+    nonce = rng(12)
+    sealed = AESGCM(_key(shared, epk, invitation.public_key)).encrypt(
+        nonce, _pad(plain), _AAD + invitation.circle_id.encode())
+    return {"v": ENVELOPE_VERSION, "circle": invitation.circle_id, "epk": b64(epk),
+            "nonce": b64(nonce), "ct": b64(sealed)}
+
+
+def open_envelope(envelope: dict[str, Any], circle: CircleKeys) -> Insight | Withdrawal:
+    """Open an envelope with the circle's private key."""
+    if not isinstance(envelope, dict) or envelope.get("v") != ENVELOPE_VERSION:
+        raise BundleInvalid(detail="envelope")
+    if envelope.get("circle") != circle.invitation.circle_id:
+        raise WrongCircle()
+    try:
+        epk, nonce, sealed = (unb64(envelope[k]) for k in ("epk", "nonce", "ct"))
+        private = X25519PrivateKey.from_private_bytes(circle.private_key)
+        shared = private.exchange(X25519PublicKey.from_public_bytes(epk))
+        plain = AESGCM(_key(shared, epk, circle.invitation.public_key)).decrypt(
+            nonce, sealed, _AAD + circle.invitation.circle_id.encode())
+        doc = json.loads(_unpad(plain).decode("utf-8"))
+        kind = doc.pop("type")
+        if kind == "insight":
+            return Insight(**doc)
+        if kind == "withdrawal":
+            return Withdrawal(**doc)
+    except (InvalidTag, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise EnvelopeDamaged() from None
+    raise EnvelopeDamaged()
+
+
+def withdrawal_is_genuine(withdrawal: Withdrawal, insight: Insight) -> bool:
+    try:
+        secret = bytes.fromhex(withdrawal.secret)
+    except ValueError:
+        return False
+    return (withdrawal.insight_id == insight.id
+            and secrets.compare_digest(hashlib.sha256(secret).hexdigest(), insight.proof))
+
+
+# --- bundles ---------------------------------------------------------------------------------
+def make_bundle(circle_id: str, envelopes: Iterable[dict[str, Any]]) -> bytes:
+    """A file carrying many envelopes for one circle, in an order that tells nothing."""
+    shuffled = list(envelopes)
+    secrets.SystemRandom().shuffle(shuffled)
+    return json.dumps({"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "circle": circle_id,
+                       "envelopes": shuffled}, separators=(",", ":")).encode("utf-8")
+
+
+def read_bundle(data: bytes, circle_id: str | None = None) -> list[dict[str, Any]]:
+    """Check a bundle file's shape; with `circle_id`, refuse a bundle for another circle."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise BundleInvalid(detail="size")
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise BundleInvalid(detail="JSON") from None
+    if not isinstance(doc, dict) or doc.get("format") != BUNDLE_FORMAT:
+        raise BundleInvalid(detail="format")
+    if doc.get("version") != BUNDLE_VERSION:
+        raise BundleInvalid(detail=f"version {doc.get('version')!r}")
+    envelopes = doc.get("envelopes")
+    if not isinstance(envelopes, list) or len(envelopes) > MAX_ENVELOPES:
+        raise BundleInvalid(detail="envelopes")
+    if circle_id is not None and doc.get("circle") != circle_id:
+        raise WrongCircle()
+    for env in envelopes:
+        if not (isinstance(env, dict) and env.get("circle") == doc.get("circle")
+                and all(isinstance(env.get(k), str) for k in ("epk", "nonce", "ct"))):
+            raise BundleInvalid(detail="envelope")
+    return envelopes
