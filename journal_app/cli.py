@@ -324,6 +324,50 @@ def cmd_prompts(c: Command) -> int:
     return 0
 
 
+def cmd_circle(c: Command) -> int:
+    from journal_app.circles import Circles, FileDelivery
+
+    action, target = c.args.action, c.args.target
+    if action in ("create", "invite", "join") and not target:
+        raise UsageError(c.t("argparse.required") % "NAME/ID/CODE")
+    db = open_database(c.vault, c.passphrase())
+    try:
+        circles = Circles(db)
+        if action == "create":
+            keys = circles.create(target)
+            c.say(c.t("cli.circle_created", name=keys.invitation.name, id=keys.invitation.circle_id))
+            c.say(keys.invitation.code())
+        elif action == "invite":
+            invitation = circles.owned_circle(target).invitation
+            c.say(invitation.code())
+            if c.args.output:
+                from journal_app.vault import write_atomically
+
+                write_atomically(Path(c.args.output), invitation.qr_png(), keep_backup=False)
+                c.say(c.t("cli.circle_qr", file=c.args.output))
+        elif action == "join":
+            invitation = circles.join(target)
+            c.say(c.t("cli.circle_joined", name=invitation.name, id=invitation.circle_id))
+        elif action == "list":
+            for keys in circles.owned():
+                c.say(f"{keys.invitation.circle_id}  {keys.invitation.name}  ({c.t('cli.circle_owned')})")
+            for invitation in circles.joined():
+                c.say(f"{invitation.circle_id}  {invitation.name}  ({c.t('cli.circle_member')})")
+        elif action == "export-outbox":
+            if not c.args.output:
+                raise UsageError(c.t("argparse.required") % "-o/--output")
+            joined = [i.circle_id for i in circles.joined()]
+            circle_id = target or (joined[0] if len(joined) == 1 else None)
+            if circle_id is None:
+                raise UsageError(c.t("cli.circle_which", ids=", ".join(joined) or "—"))
+            count = circles.deliver_outbox(circle_id, FileDelivery(Path(c.args.output),
+                                                                   overwrite=c.args.force))
+            c.say(c.t("cli.circle_exported", count=count, file=c.args.output))
+    finally:
+        db.close()
+    return 0
+
+
 def cmd_anonymize(c: Command) -> int:
     from journal_app.anonymize import anonymize
 
@@ -423,6 +467,13 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     prompts.add_argument("target", nargs="?", help=h("pack_target"))
     prompts.add_argument("-o", "--output", metavar="FILE", help=h("output"))
     prompts.add_argument("--force", action="store_true", help=h("force"))
+
+    circle = command("circle", cmd_circle)
+    circle.add_argument("action", choices=("create", "invite", "join", "list", "export-outbox"),
+                        help=h("circle_action"))
+    circle.add_argument("target", nargs="?", help=h("circle_target"))
+    circle.add_argument("-o", "--output", metavar="FILE", help=h("output"))
+    circle.add_argument("--force", action="store_true", help=h("force"))
 
     # No common options here: --lang is the language of the text (and of the messages).
     anon = sub.add_parser("anonymize", help=h("anonymize"), description=h("anonymize"))

@@ -162,3 +162,22 @@ def test_anonymize_reads_stdin_and_prints_the_anonymized_text(tmp_path):
     assert done.returncode == 0 and done.stdout == "Call [person A] at [phone].\n"
     auto = run(tmp_path, "anonymize", input="Ginette a écrit de ginette@exemple.ca hier.")
     assert auto.stdout == "[personne A] a écrit de [courriel] hier."
+
+
+@pytest.mark.slow
+def test_circles_from_the_command_line(tmp_path):
+    facilitator, member = tmp_path / "f", tmp_path / "m"
+    assert run(facilitator, "init").returncode == 0 and run(member, "init").returncode == 0
+    created = run(facilitator, "circle", "create", "Cercle du jeudi")
+    code = created.stdout.strip().splitlines()[-1]
+    assert created.returncode == 0 and code.startswith("RSNT1-")
+    circle_id = run(facilitator, "circle", "list").stdout.split()[0]
+    qr = tmp_path / "qr.png"
+    assert run(facilitator, "circle", "invite", circle_id, "-o", str(qr)).stdout.startswith(code)
+    assert qr.read_bytes().startswith(b"\x89PNG")
+    assert "Cercle du jeudi" in run(member, "circle", "join", code).stdout
+    bundle = tmp_path / "b.json"
+    assert run(member, "circle", "export-outbox", "-o", str(bundle)).returncode == 0
+    assert json.loads(bundle.read_text("utf-8"))["circle"] == circle_id
+    assert "pas valide" in one_clear_line(run(member, "circle", "join", code[:-4] + "AAAA"))
+    assert b"Cercle du jeudi" not in (member / "journal.vault").read_bytes()
