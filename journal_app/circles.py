@@ -25,7 +25,7 @@ from journal_app.sharing import (
 )
 from journal_app.storage import Database
 
-OWNED, JOINED, OUTBOX = "circles_owned", "circles_joined", "outbox"
+OWNED, JOINED, OUTBOX, MARKED = "circles_owned", "circles_joined", "outbox", "marked_names"
 
 
 class CircleNotFound(RessentiError):
@@ -82,6 +82,15 @@ class Circles:
         raise CircleNotFound(id=circle_id)
 
     # -- member -------------------------------------------------------------------------------
+    def marked_names(self) -> list[str]:
+        """Names the member marked as private once; redacted in every later insight."""
+        return [d["name"] for d in self._db.table(MARKED)]
+
+    def mark_name(self, name: str) -> None:
+        name = name.strip(".,;:!?«»\"'()[]")
+        if len(name) >= 2 and name not in self.marked_names():
+            self._db.table(MARKED).insert(Document({"name": name}, doc_id=name.casefold()))
+
     def join(self, code: str) -> Invitation:
         inv = parse_invitation(code)
         doc = {"id": inv.circle_id, "name": inv.name, "pk": b64(inv.public_key)}

@@ -119,6 +119,22 @@ class App:
         # Flutter merges some texts into their container's aria-label instead of its text.
         return self.page.get_by_text(text).or_(self.page.locator(f'[aria-label*="{text}"]'))
 
+    def tick_checkbox(self) -> None:
+        box = self.page.get_by_role("checkbox").first
+        try:
+            box.click(timeout=5_000)
+        except sync_api.TimeoutError:
+            box.dispatch_event("click")
+
+    def tap_text(self, text: str) -> None:
+        """Tap a list item or card by its text (the text may sit in an aria-label)."""
+        target = self._text(text).first
+        target.wait_for(timeout=20_000)
+        try:
+            target.click(timeout=5_000)
+        except sync_api.TimeoutError:
+            target.dispatch_event("click")
+
     def see(self, text: str, timeout: float = 20_000) -> None:
         self._text(text).first.wait_for(timeout=timeout)
 
@@ -173,7 +189,7 @@ def test_first_run_write_lock_unlock_search_and_switch_language(browser, server,
         app.click("Créer mon journal")
         app.see("Votre clé de récupération")
         app.shot("2-cle")
-        app.page.get_by_role("checkbox").first.click()
+        app.tick_checkbox()
         app.click("Continuer")
         app.see("Votre journal est vide pour l’instant")
         app.shot("3-vide")
@@ -245,7 +261,7 @@ def test_text_at_one_and_a_half_times_still_fits_a_phone(browser, server):
         app.click("Créer mon journal")
         app.see("Votre clé de récupération")
         fits("Enregistrer dans un fichier")
-        app.page.get_by_role("checkbox").first.click()
+        app.tick_checkbox()
         app.click("Continuer")
         app.see("Votre journal est vide pour l’instant")
         fits("Écrire ma première entrée")
@@ -269,12 +285,12 @@ def test_a_short_guided_session_ends_in_the_journal(browser, server):
         app.fill("Encore une fois, pour confirmer", PASSPHRASE)
         app.click("Créer mon journal")
         app.see("Votre clé de récupération")
-        app.page.get_by_role("checkbox").first.click()
+        app.tick_checkbox()
         app.click("Continuer")
         app.click("Pratiques")
         app.see("Point de présence de cinq minutes")
         app.shot("1-pratiques")
-        app.page.get_by_text("Point de présence de cinq minutes").first.click()
+        app.tap_text("Point de présence de cinq minutes")
         app.see("Commencer")
         app.shot("1b-avant")
         app.click("Commencer")

@@ -22,11 +22,13 @@ class EditorScreen:
 
     def __init__(self, ctx: AppContext, entry_id: str | None, on_close: Callable[[], None],
                  on_deleted: Callable[[Entry], None],
-                 on_saved: Callable[[Entry], None] | None = None) -> None:
+                 on_saved: Callable[[Entry], None] | None = None,
+                 on_share: Callable[[Entry], None] | None = None) -> None:
         self.ctx = ctx
         self.on_close = on_close
         self.on_deleted = on_deleted
         self.on_saved = on_saved
+        self.on_share = on_share
         self.entry: Entry | None = ctx.session.journal.get(entry_id) if entry_id else None
         self.autosave = Autosave(ctx, self._write)
         t = ctx.t
@@ -65,6 +67,7 @@ class EditorScreen:
             ft.Row(controls=[
                 icon_button(ft.Icons.ARROW_BACK, t("editor.back"), self.close),
                 ft.Container(content=self.status, expand=True),
+                icon_button(ft.Icons.IOS_SHARE, t("share.open"), self.share),
                 self.delete_button,
             ]),
             self.title,
@@ -173,6 +176,14 @@ class EditorScreen:
     def close(self, _: object = None) -> None:
         if self.leave():
             self.on_close()
+
+    def share(self, _: object = None) -> None:
+        """Offer to share an insight from this entry (after saving what was typed)."""
+        if self.save() and self.entry is not None and self.on_share is not None:
+            if self.entry.body.strip() or any(v.strip() for v in self.entry.answers.values()):
+                self.on_share(self.entry)
+            else:
+                self.ctx.snack(self.ctx.t("share.nothing"))
 
     def delete(self, _: object = None) -> None:
         if self.entry is None:

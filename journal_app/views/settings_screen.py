@@ -19,10 +19,12 @@ from journal_app.views.theme import heading, muted, radio_row, segmented
 
 class SettingsScreen:
     def __init__(self, ctx: AppContext, on_lock: Callable[[], None],
-                 on_imported: Callable[[], None]) -> None:
+                 on_imported: Callable[[], None],
+                 on_outbox: Callable[[], None] | None = None) -> None:
         self.ctx = ctx
         self.on_lock = on_lock
         self.on_imported = on_imported
+        self.on_outbox = on_outbox
         t = ctx.t
         s = ctx.settings
         self.language = segmented([("fr", "Français"), ("en", "English")], s.language,
@@ -72,6 +74,10 @@ class SettingsScreen:
                 ft.OutlinedButton(content=t("settings.export_markdown"), icon=ft.Icons.DOWNLOAD,
                                   on_click=lambda _: self.export("markdown")),
             ]),
+            section(t("share.circles")),
+            muted(t("share.circles_help")),
+            ft.OutlinedButton(content=t("share.outbox"), icon=ft.Icons.OUTBOX,
+                              on_click=lambda _: self.on_outbox and self.on_outbox()),
             section(t("settings.about")),
             ft.Text(t("settings.about_text", version=__version__)),
             muted(t("settings.data_location", path=str(self.ctx.data_dir))),

@@ -18,6 +18,7 @@ from journal_app.views.player import PlayerScreen
 from journal_app.views.practice_library import PracticeLibraryScreen
 from journal_app.views.progress_screen import ProgressScreen
 from journal_app.views.settings_screen import SettingsScreen
+from journal_app.views.share import OutboxScreen, ShareScreen
 from journal_app.views.theme import apply_theme, icon_button
 from journal_app.views.unlock import UnlockScreen
 from journal_app.views.wizard import WizardScreen
@@ -150,7 +151,8 @@ class Shell:
 
     def _new_editor(self, entry_id: str | None) -> EditorScreen:
         return EditorScreen(self.ctx, entry_id, on_close=self._editor_closed,
-                            on_deleted=self._deleted, on_saved=self._saved)
+                            on_deleted=self._deleted, on_saved=self._saved,
+                            on_share=self.open_share)
 
     def _saved(self, _: Entry) -> None:
         """Side by side, the list shows the entry as it is being written."""
@@ -191,7 +193,8 @@ class Shell:
         if not self._leave_editor():
             return
         self.nav = NAV_SETTINGS
-        screen = SettingsScreen(self.ctx, on_lock=self.lock, on_imported=lambda: None)
+        screen = SettingsScreen(self.ctx, on_lock=self.lock, on_imported=lambda: None,
+                                on_outbox=self.show_outbox)
         self.screen = screen
         self._frame(ft.Container(content=screen.control(), expand=True), navigation=True)
 
@@ -238,6 +241,25 @@ class Shell:
         self.show_journal(select=entry.id if self.ctx.wide else None)
         self.ctx.snack(self.ctx.t("practice.saved"))
 
+    # -- sharing ------------------------------------------------------------------------------
+    def open_share(self, entry: Entry) -> None:
+        if not self._leave_editor():
+            return
+        screen = ShareScreen(self.ctx, entry, on_done=lambda: self.show_journal(
+            select=entry.id if self.ctx.wide else None))
+        self.screen = screen
+        self._frame(ft.Container(content=screen.control(), expand=True, width=760),
+                    navigation=True)
+
+    def show_outbox(self) -> None:
+        if not self._leave_editor():
+            return
+        self.nav = NAV_SETTINGS
+        screen = OutboxScreen(self.ctx, on_back=self.show_settings)
+        self.screen = screen
+        self._frame(ft.Container(content=screen.control(), expand=True, width=760),
+                    navigation=True)
+
     def show_progress(self) -> None:
         self.nav = NAV_PRACTICE
         screen = ProgressScreen(self.ctx, on_back=self.show_practices)
@@ -280,6 +302,8 @@ class Shell:
             self.show_unlock()
         elif isinstance(self.screen, SettingsScreen):
             self.show_settings()
+        elif isinstance(self.screen, (ShareScreen, OutboxScreen)):
+            self.show_journal()
         elif isinstance(self.screen, (PracticeLibraryScreen, ProgressScreen)):
             self.show_practices()
         elif isinstance(self.screen, (PlayerScreen, WizardScreen)):

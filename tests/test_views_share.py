@@ -1,0 +1,106 @@
+"""View tests for the consent preview (redact, restore, confirm, cancel) and the outbox."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from journal_app.circles import Circles
+from journal_app.sharing import CircleKeys, open_envelope, read_bundle
+from journal_app.views.share import OutboxScreen, ShareScreen
+from tests.flet_harness import run_ui
+from tests.test_views import app, make_journal, unlock
+
+TEXT = "Quand Sylvie a parlé, j’ai senti ma gorge se serrer. Écrivez-moi à s@exemple.ca."
+
+
+async def open_share(h, shell):
+    await h.click(ft.ListTile, "Cercle")
+    await h.click(ft.IconButton, "Partager")
+
+
+def test_consent_preview_redact_restore_and_confirm(tmp_path):
+    make_journal(tmp_path, [(TEXT, {"title": "Cercle"})])
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await open_share(h, shell)
+        screen = shell.screen
+        assert isinstance(screen, ShareScreen)
+        assert "Sylvie" not in screen.outgoing_text and "s@exemple.ca" not in screen.outgoing_text
+        assert h.has_text("[personne A]") and h.has_text("[courriel]")
+        # Not in a circle yet: confirm is off until the invitation is pasted.
+        assert h.find(ft.FilledButton, "Je confirme").disabled
+        await h.type(h.find(ft.TextField, "Code d’invitation"), "RSNT1-faux")
+        await h.click(ft.OutlinedButton, "Rejoindre")
+        assert h.has_text("pas valide")
+        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
+        await h.click(ft.OutlinedButton, "Rejoindre")
+        assert not h.find(ft.FilledButton, "Je confirme").disabled
+        # Tap a word to redact it, tap the name's placeholder to restore it.
+        gorge = next(c for c in h.find_all(ft.Container) if isinstance(c.content, ft.Text)
+                     and c.content.value == "gorge")
+        await h.fire(gorge, "click")
+        assert "gorge" not in screen.outgoing_text and "[retiré]" in screen.outgoing_text
+        name = next(c for c in h.find_all(ft.Container) if isinstance(c.content, ft.Text)
+                    and c.content.value == "[personne A]")
+        await h.fire(name, "click")
+        assert "Sylvie" in screen.outgoing_text
+        quand = next(c for c in h.find_all(ft.Container) if isinstance(c.content, ft.Text)
+                     and c.content.value == "Quand")
+        await h.fire(quand, "click")  # a capitalized word: remembered as a marked name
+        assert "Quand" in Circles(shell.ctx.session.database).marked_names()
+        shown = screen.outgoing_text
+        await h.click(ft.FilledButton, "Je confirme")
+        circles = Circles(shell.ctx.session.database)
+        [item] = circles.outbox()
+        assert item.shared.insight.text == shown  # exactly what was shown, nothing else
+        opened = open_envelope(item.shared.envelope, facilitator)
+        assert opened.text == shown and opened.kind == "free"
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_cancel_leaves_the_outbox_unchanged(tmp_path):
+    make_journal(tmp_path, [(TEXT, {"title": "Cercle"})])
+    facilitator = CircleKeys.create("Cercle")
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        Circles(shell.ctx.session.database).join(facilitator.invitation.code())
+        await open_share(h, shell)
+        await h.click(ft.TextButton, "Annuler")
+        assert Circles(shell.ctx.session.database).outbox() == []
+        assert not isinstance(shell.screen, ShareScreen)
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_outbox_withdraw_and_export(tmp_path):
+    make_journal(tmp_path)
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    async def body():
+        from datetime import date
+
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        circles = Circles(shell.ctx.session.database)
+        circles.join(facilitator.invitation.code())
+        circles.share(facilitator.invitation.circle_id, "Un extrait", day=date(2026, 11, 27), kind="free")
+        shell.show_outbox()
+        assert isinstance(shell.screen, OutboxScreen) and h.has_text("Un extrait")
+        await h.click(ft.TextButton, "Retirer")
+        assert h.has_text("retiré") and circles.outbox()[0].withdrawn
+        envelopes = read_bundle(circles.outbox_bundle(facilitator.invitation.circle_id))
+        assert len(envelopes) == 2
+        await h.click(ft.OutlinedButton, "Exporter le paquet")
+        await h.settle()
+        assert "save_file" in h.conn.invoked
+        shell.lock()
+
+    run_ui(body)
