@@ -127,7 +127,7 @@ class CircleKeys:
         private = X25519PrivateKey.from_private_bytes(rng(32))
         public = private.public_key().public_bytes(serialization.Encoding.Raw,
                                                    serialization.PublicFormat.Raw)
-        circle_id = b64(rng(12))
+        circle_id = rng(10).hex()  # hex: never starts with "-", which a command line would misread
         return cls(Invitation(circle_id, name.strip()[:200], public),
                    private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                          serialization.NoEncryption()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -132,3 +133,8 @@ def test_malformed_bundles_each_get_one_clear_error():
 def test_the_invitation_qr_image_is_a_png():
     png = CircleKeys.create("Cercle").invitation.qr_png()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 200
+
+
+def test_circle_ids_are_safe_on_a_command_line():
+    ids = {CircleKeys.create("c").invitation.circle_id for _ in range(300)}
+    assert len(ids) == 300 and all(re.fullmatch(r"[0-9a-f]{20}", i) for i in ids)
