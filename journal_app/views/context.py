@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import flet as ft
 
 from journal_app.errors import RessentiError
 from journal_app.i18n import translate
+from journal_app.journal import Meeting
 from journal_app.session import AutoLock, JournalSession
 from journal_app.settings import Settings, save_settings
 
@@ -71,6 +73,34 @@ class AppContext:
             self.snack(self.message(exc))
             return False
         return bool(path) or self.page.web
+
+    async def pick_files(self, title: str, extensions: list[str] | None = None) -> list[tuple[str, bytes]]:
+        """Let the person pick files to read (uploaded by the browser in web mode): name, bytes.
+        Raises what the picker raised; the caller shows it."""
+        if self.file_picker is None:
+            return []
+        files = await self.file_picker.pick_files(
+            allow_multiple=True, with_data=True, dialog_title=title,
+            file_type=ft.FilePickerFileType.CUSTOM if extensions else ft.FilePickerFileType.ANY,
+            allowed_extensions=extensions)
+        return [(f.name, f.bytes if f.bytes is not None else
+                 Path(f.path).read_bytes() if f.path else b"") for f in files or []]
+
+    def read_meeting(self, name: ft.TextField, day: ft.TextField, role: str,
+                     *, date_alone_counts: bool = True) -> Meeting | None:
+        """The meeting typed in a form; a malformed date is pointed out on its field, not kept."""
+        text = (day.value or "").strip()
+        when = None
+        day.error = None
+        if text:
+            try:
+                when = date.fromisoformat(text)
+            except ValueError:
+                day.error = self.t("editor.bad_date")
+        title = (name.value or "").strip()
+        if not (title or role or (when and date_alone_counts)):
+            return None
+        return Meeting(name=title, date=when, role=role)
 
     def snack(self, text: str, action: str | None = None,
               on_action: Callable[[Any], Any] | None = None, seconds: int = 5) -> ft.SnackBar:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import flet as ft
 
@@ -124,19 +123,7 @@ class EditorScreen:
         self.save()
 
     def _meeting(self) -> Meeting | None:
-        text = (self.meeting_date.value or "").strip()
-        when = None
-        self.meeting_date.error = None
-        if text:
-            try:
-                when = date.fromisoformat(text)
-            except ValueError:
-                self.meeting_date.error = self.ctx.t("editor.bad_date")
-        name = (self.meeting_name.value or "").strip()
-        role = self.role_value
-        if not (name or when or role):
-            return None
-        return Meeting(name=name, date=when, role=role)
+        return self.ctx.read_meeting(self.meeting_name, self.meeting_date, self.role_value)
 
     def save(self) -> bool:
         """Save now if anything changed; returns False (and says why) when it could not."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import flet as ft
 
@@ -77,17 +76,12 @@ class PracticeLibraryScreen:
 
     # -- sharing packs ------------------------------------------------------------------------
     async def pick_pack(self, _: object = None) -> None:
-        if self.ctx.file_picker is None:
-            return
         try:
-            files = await self.ctx.file_picker.pick_files(
-                allow_multiple=True, with_data=True, file_type=ft.FilePickerFileType.CUSTOM,
-                allowed_extensions=["toml"], dialog_title=self.ctx.t("practice.import"))
+            files = await self.ctx.pick_files(self.ctx.t("practice.import"), ["toml"])
         except Exception as exc:
             self.import_status.value = self.ctx.message(exc)
             return
-        self.import_files([(f.name, f.bytes if f.bytes is not None else
-                            Path(f.path).read_bytes() if f.path else b"") for f in files or []])
+        self.import_files(files)
 
     def import_files(self, files: list[tuple[str, bytes]]) -> None:
         """Check and keep picked pack files; say for each what happened, or every problem."""

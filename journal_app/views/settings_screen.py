@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import flet as ft
 
@@ -120,17 +119,12 @@ class SettingsScreen:
 
     # -- import / export ----------------------------------------------------------------------
     async def pick_import(self, _: object = None) -> None:
-        picker = self.ctx.file_picker
-        if picker is None:
-            return
         try:
-            files = await picker.pick_files(allow_multiple=True, with_data=True,
-                                            dialog_title=self.ctx.t("settings.import"))
+            files = await self.ctx.pick_files(self.ctx.t("settings.import"))
         except Exception as exc:
             self.import_status.value = self.ctx.message(exc)
             return
-        self.import_files([(f.name, f.bytes if f.bytes is not None else
-                            Path(f.path).read_bytes() if f.path else b"") for f in files or []])
+        self.import_files(files)
 
     def import_files(self, files: list[tuple[str, bytes]]) -> None:
         """Import picked files and say, for each, what was added and skipped."""

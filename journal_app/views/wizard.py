@@ -99,18 +99,9 @@ class WizardScreen:
         self.autosave.changed()
 
     def _meeting(self) -> Meeting | None:
-        self.meeting_date.error = None
-        when = None
-        text = (self.meeting_date.value or "").strip()
-        if text:
-            try:
-                when = date.fromisoformat(text)
-            except ValueError:
-                self.meeting_date.error = self.ctx.t("editor.bad_date")
-        name = (self.meeting_name.value or "").strip()
-        if not (name or self.role_value):
-            return None
-        return Meeting(name=name, date=when, role=self.role_value)
+        # The date is filled in with today: on its own it does not make a meeting.
+        return self.ctx.read_meeting(self.meeting_name, self.meeting_date, self.role_value,
+                                     date_alone_counts=False)
 
     def _write(self) -> bool:
         answers = {sid: field.value for sid, field in self.answers.items() if (field.value or "").strip()}
