@@ -12,11 +12,12 @@ member can redact another word or restore one before anything leaves the device.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+
+from journal_app.journal import fold
 
 KINDS = ("email", "url", "phone", "postal_code", "address", "sin", "birth_date", "name", "marked")
 
@@ -108,11 +109,6 @@ class Anonymized:
         spans = [s for s in self.spans if s.end <= start or s.start >= end]
         spans.append(Span(start, end, "marked"))
         return _finish(self.original, spans, self.lang)
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @cache
@@ -209,7 +205,7 @@ def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str) 
     out = []
     for span in merged:
         if span.kind == "name":
-            value = _fold(text[span.start:span.end])
+            value = fold(text[span.start:span.end])
             first = value.split()[0] if value.split() else value
             key = next((k for k in people if k == value or k.split()[0] == first), value)
             if key not in people:

@@ -461,19 +461,15 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     phrase.add_argument("action", choices=("change",), help=h("passphrase_action"))
     phrase.add_argument("--new-passphrase-file", metavar="FILE", help=h("new_passphrase_file"))
 
-    prompts = command("prompts", cmd_prompts)
-    prompts.add_argument("action", choices=("list", "show", "validate", "import", "export"),
-                         help=h("prompts_action"))
-    prompts.add_argument("target", nargs="?", help=h("pack_target"))
-    prompts.add_argument("-o", "--output", metavar="FILE", help=h("output"))
-    prompts.add_argument("--force", action="store_true", help=h("force"))
-
-    circle = command("circle", cmd_circle)
-    circle.add_argument("action", choices=("create", "invite", "join", "list", "export-outbox"),
-                        help=h("circle_action"))
-    circle.add_argument("target", nargs="?", help=h("circle_target"))
-    circle.add_argument("-o", "--output", metavar="FILE", help=h("output"))
-    circle.add_argument("--force", action="store_true", help=h("force"))
+    # Commands of the form `NAME ACTION [TARGET] [-o FILE] [--force]`.
+    for name, func, actions in (
+            ("prompts", cmd_prompts, ("list", "show", "validate", "import", "export")),
+            ("circle", cmd_circle, ("create", "invite", "join", "list", "export-outbox"))):
+        p = command(name, func)
+        p.add_argument("action", choices=actions, help=h(f"{name}_action"))
+        p.add_argument("target", nargs="?", help=h(f"{name}_target"))
+        p.add_argument("-o", "--output", metavar="FILE", help=h("output"))
+        p.add_argument("--force", action="store_true", help=h("force"))
 
     # No common options here: --lang is the language of the text (and of the messages).
     anon = sub.add_parser("anonymize", help=h("anonymize"), description=h("anonymize"))
