@@ -19,8 +19,6 @@ from importlib import resources
 
 from journal_app.journal import fold
 
-KINDS = ("email", "url", "phone", "postal_code", "address", "sin", "birth_date", "name", "marked")
-
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
            "novembre|décembre|decembre|january|february|march|april|may|june|july|august|"
            "september|october|november|december|jan\\.?|feb\\.?|mar\\.?|apr\\.?|jun\\.?|jul\\.?|"

@@ -43,7 +43,6 @@ class PracticeSession:
     handle: str = ""
     _step_elapsed: float = 0.0  # seconds counted in the current step before the last resume
     _running_since: float | None = None
-    _total_elapsed: float = 0.0
 
     # -- reading ------------------------------------------------------------------------------
     @property
@@ -80,9 +79,7 @@ class PracticeSession:
 
     def _stop_clock(self) -> None:
         if self._running_since is not None:
-            spent = self.clock() - self._running_since
-            self._step_elapsed += spent
-            self._total_elapsed += spent
+            self._step_elapsed += self.clock() - self._running_since
             self._running_since = None
 
     def start(self) -> None:
@@ -135,10 +132,6 @@ class PracticeSession:
         if keep_notes and (any(n.strip() for n in self.notes.values()) or self.handle.strip()):
             return journal.add(**self.entry_fields())
         return None
-
-    def minutes_spent(self) -> float:
-        running = self.clock() - self._running_since if self._running_since is not None else 0.0
-        return (self._total_elapsed + running) / 60
 
     def entry_fields(self) -> dict[str, object]:
         answers = {k: v for k, v in self.notes.items() if v.strip()}

@@ -48,9 +48,3 @@ def save_settings(folder: Path, settings: Settings) -> None:
     Path(folder).mkdir(parents=True, exist_ok=True)
     write_atomically(Path(folder) / FILE_NAME,
                      json.dumps(asdict(settings.checked()), indent=1).encode(), keep_backup=False)
-
-
-def settings_exist(folder: Path) -> bool:
-    return (Path(folder) / FILE_NAME).exists()
-
-

@@ -105,8 +105,7 @@ class AppContext:
     def snack(self, text: str, action: str | None = None,
               on_action: Callable[[Any], Any] | None = None, seconds: int = 5) -> ft.SnackBar:
         bar = ft.SnackBar(content=ft.Text(text), action=action, on_action=on_action,
-                          duration=ft.Duration(seconds=seconds), show_close_icon=True,
-                          close_icon_color=None)
+                          duration=ft.Duration(seconds=seconds), show_close_icon=True)
         self.show_dialog(bar)
         return bar
 
