@@ -196,6 +196,7 @@ class Journal:
         # entry id -> (the entry as it was folded, its folded text). Keeping the entry lets a
         # reader tell a stale text from a fresh one without a lock (see `warm_up`).
         self._folded: dict[str, tuple[Entry, str]] = {}
+        self._tags: list[tuple[str, int]] | None = None  # dropped at every change
 
     # -- reading ------------------------------------------------------------------------------
     @property
@@ -249,6 +250,11 @@ class Journal:
 
     def tags(self) -> list[tuple[str, int]]:
         """Every tag with how many entries carry it, most used first."""
+        if self._tags is None:
+            self._tags = self._count_tags()
+        return list(self._tags)
+
+    def _count_tags(self) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
         names: dict[str, str] = {}
         for entry in self._entries.values():
@@ -302,6 +308,7 @@ class Journal:
     def _remember(self, entry: Entry) -> None:
         self._entries[entry.id] = entry
         self._folded.pop(entry.id, None)
+        self._tags = None
 
     def update(self, entry_id: str, **changes: Any) -> Entry:
         """Change some fields of an entry; `updated` is set to now."""
@@ -318,4 +325,5 @@ class Journal:
         self._table.remove(doc_ids=[entry.id])
         del self._entries[entry.id]
         self._folded.pop(entry.id, None)
+        self._tags = None
         return entry

@@ -109,3 +109,14 @@ def test_search_index_never_serves_stale_text(journal):
     journal.update(entry.id, body="nouveau texte")
     assert journal.search("ancien") == []
     assert [e.id for e in journal.search("nouveau")] == [entry.id]
+
+
+def test_tag_counts_follow_every_change(journal):
+    first = journal.add("a", tags=["corps"])
+    assert journal.tags() == [("corps", 1)]
+    second = journal.add("b", tags=["Corps", "cercle"])
+    assert journal.tags() == [("corps", 2), ("cercle", 1)]
+    journal.update(first.id, tags=["cercle"])
+    assert journal.tags() == [("cercle", 2), ("Corps", 1)]
+    journal.delete(second.id)
+    assert journal.tags() == [("cercle", 1)]
