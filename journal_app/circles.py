@@ -32,6 +32,10 @@ class CircleNotFound(RessentiError):
     key = "error.circle_not_found"
 
 
+class CircleNameMissing(RessentiError):
+    key = "error.circle_name_missing"
+
+
 class Delivery(Protocol):
     """How a bundle leaves the device: a file today, a relay server later."""
 
@@ -63,7 +67,7 @@ class Circles:
     # -- facilitator --------------------------------------------------------------------------
     def create(self, name: str) -> CircleKeys:
         if not name.strip():
-            raise CircleNotFound(id="—")
+            raise CircleNameMissing()
         keys = CircleKeys.create(name)
         inv = keys.invitation
         self._db.table(OWNED).insert(Document(

@@ -11,6 +11,7 @@ import getpass
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -246,12 +247,9 @@ def cmd_import(c: Command) -> int:
                 continue
             c.say(c.t("cli.import_report", file=report.source, format=report.format,
                       added=report.added, skipped=len(report.skipped)))
-            reasons: dict[str, int] = {}
-            for skip in report.skipped:
-                reasons[skip.reason] = reasons.get(skip.reason, 0) + 1
+            reasons = Counter(skip.reason for skip in report.skipped)
             for reason, count in sorted(reasons.items()):
-                c.say(f"  {c.t(f'import.reason.{reason}')} : {count}" if c.lang == "fr"
-                      else f"  {c.t(f'import.reason.{reason}')}: {count}")
+                c.say("  " + c.t("cli.skip_reason", reason=c.t(f"import.reason.{reason}"), count=count))
     finally:
         db.close()
     return EXIT_ERROR if failed else 0

@@ -138,3 +138,11 @@ def test_the_invitation_qr_image_is_a_png():
 def test_circle_ids_are_safe_on_a_command_line():
     ids = {CircleKeys.create("c").invitation.circle_id for _ in range(300)}
     assert len(ids) == 300 and all(re.fullmatch(r"[0-9a-f]{20}", i) for i in ids)
+
+
+def test_a_circle_needs_a_name(db):
+    from journal_app.circles import CircleNameMissing
+
+    with pytest.raises(CircleNameMissing) as caught:
+        Circles(db).create("   ")
+    assert "nom" in caught.value.message("fr") and Circles(db).owned() == []
