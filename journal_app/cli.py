@@ -291,8 +291,7 @@ def cmd_prompts(c: Command) -> int:
         library = PackLibrary(db)
         if action == "list":
             for pack in library.packs():
-                length = (c.t("pack.minutes", n=round(pack.total_seconds / 60)) if pack.kind == "session"
-                          else c.t("pack.questions", n=len(pack.steps)))
+                length = pack.length_text(c.lang)
                 origin = c.t("cli.pack_builtin" if pack.builtin else "cli.pack_imported")
                 c.say("  ".join((pack.id, f"[{c.t(f'pack.{pack.kind}')}]", length,
                                  pack.title.get(c.lang), f"({origin}, {pack.version})")))

@@ -66,6 +66,12 @@ class Pack:
     def total_seconds(self) -> int:
         return sum(s.duration or 0 for s in self.steps)
 
+    def length_text(self, lang: str) -> str:
+        """« 19 min » for a session, « 4 questions » for a reflection."""
+        if self.kind == "session":
+            return translate("pack.minutes", lang, n=round(self.total_seconds / 60))
+        return translate("pack.questions", lang, n=len(self.steps))
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -61,8 +61,7 @@ class PracticeLibraryScreen:
         t, lang = self.ctx.t, self.ctx.lang
         cards = []
         for pack in self.packs():
-            length = (t("pack.minutes", n=round(pack.total_seconds / 60)) if pack.kind == "session"
-                      else t("pack.questions", n=len(pack.steps)))
+            length = pack.length_text(lang)
             icon = ft.Icons.SELF_IMPROVEMENT if pack.kind == "session" else ft.Icons.FORUM_OUTLINED
             cards.append(ft.Card(content=ft.ListTile(
                 leading=ft.Icon(icon, semantics_label=t(f"pack.{pack.kind}")),
