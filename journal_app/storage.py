@@ -162,6 +162,22 @@ class VaultStorage(Storage):
 class Database(TinyDB):
     table_class = StrIdTable
 
+    def change(self, updater: Callable[[Tables], None]) -> None:
+        """Change several tables with a single save: all of it is kept, or none of it.
+
+        `updater` edits TinyDB's raw tables in place ({table: {doc_id: document}}).
+        """
+        storage: VaultStorage = self.storage  # type: ignore[assignment]
+        tables = storage.read()
+        try:
+            updater(tables)
+        except BaseException:
+            storage.discard_changes()
+            raise
+        storage.write(tables)
+        for table in self._tables.values():
+            table.clear_cache()
+
     @property
     def vault(self) -> Vault:
         return self.storage.vault  # type: ignore[attr-defined, no-any-return]

@@ -1,0 +1,194 @@
+"""The facilitator's side of a circle: bundles come in, insights are released in batches.
+
+Bundles are opened with the circle's private key, which never leaves the facilitator's vault.
+What was opened is kept in that same vault. Two rules protect the members:
+- an insight is released to the facilitator's screens only in a batch of at least k (default 5,
+  never below 3), so the moment one arrives cannot point to its author;
+- a withdrawal that proves itself (docs/sharing.md) removes the insight's text for good, and a
+  later import of the same bundle does not bring it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from journal_app.circles import Circles
+from journal_app.errors import RessentiError
+from journal_app.sharing import (
+    EnvelopeDamaged,
+    Insight,
+    Withdrawal,
+    WrongCircle,
+    open_envelope,
+    read_bundle,
+    withdrawal_is_genuine,
+)
+from journal_app.storage import Database
+
+RECEIVED, CIRCLE_STATE, VECTORS = "received", "harvest_circles", "theme_vectors"
+DEFAULT_K, MIN_K = 5, 3
+
+
+class ThresholdTooLow(RessentiError):
+    key = "error.threshold_too_low"
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    duplicates: int = 0
+    withdrawn: int = 0
+    damaged: int = 0
+    released: int = 0  # insights that became visible with this import
+    waiting: int = 0  # insights held back until the batch is large enough
+    circles: set[str] = field(default_factory=set)
+    new_ids: set[str] = field(default_factory=set, repr=False)
+
+    def merge(self, other: ImportReport) -> None:
+        for name in ("added", "duplicates", "withdrawn", "damaged", "released"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.waiting = other.waiting
+        self.circles |= other.circles
+
+
+def check_k(k: int) -> int:
+    if k < MIN_K:
+        raise ThresholdTooLow(k=k, minimum=MIN_K)
+    return k
+
+
+class Harvest:
+    """Insights received by the circles this person facilitates."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- threshold --------------------------------------------------------------------------
+    def k(self, circle_id: str) -> int:
+        state = self._db.table(CIRCLE_STATE).get(doc_id=circle_id)
+        return int(state["k"]) if state else DEFAULT_K
+
+    def set_k(self, circle_id: str, k: int) -> None:
+        check_k(k)
+        Circles(self._db).owned_circle(circle_id)
+
+        def update(tables: dict[str, dict[str, Any]]) -> None:
+            state = tables.setdefault(CIRCLE_STATE, {}).setdefault(circle_id, {"k": k, "batches": 0})
+            state["k"] = k
+            _release(tables, circle_id)
+
+        self._db.change(update)
+
+    # -- reading ----------------------------------------------------------------------------
+    def _docs(self, circle_id: str) -> Iterable[dict[str, Any]]:
+        return (d for d in self._db.table(RECEIVED) if d.get("circle") == circle_id and "text" in d)
+
+    def released(self, circle_id: str) -> list[Insight]:
+        """What the facilitator may see: released and not withdrawn."""
+        return [_insight(d) for d in self._docs(circle_id) if d["batch"]]
+
+    def waiting(self, circle_id: str) -> int:
+        return sum(1 for d in self._docs(circle_id) if not d["batch"])
+
+    # -- import -----------------------------------------------------------------------------
+    def import_bundle(self, data: bytes) -> ImportReport:
+        """Open a bundle for one of this person's circles and keep what it holds; one save.
+
+        A bundle for a circle this person does not facilitate is refused whole.
+        """
+        envelopes = read_bundle(data)
+        circle_id = envelopes[0]["circle"] if envelopes else _bundle_circle(data)
+        owned = {k.invitation.circle_id: k for k in Circles(self._db).owned()}
+        if circle_id not in owned:
+            raise WrongCircle()
+        keys = owned[circle_id]
+        report = ImportReport(circles={circle_id})
+        opened: list[Insight | Withdrawal] = []
+        for envelope in envelopes:
+            try:
+                opened.append(open_envelope(envelope, keys))
+            except EnvelopeDamaged:
+                report.damaged += 1
+
+        def update(tables: dict[str, dict[str, Any]]) -> None:
+            received = tables.setdefault(RECEIVED, {})
+            # Insights first, so a withdrawal in the same bundle finds its insight.
+            for message in sorted(opened, key=lambda m: isinstance(m, Withdrawal)):
+                if isinstance(message, Insight):
+                    _receive(received, circle_id, message, report)
+                else:
+                    _withdraw(tables, circle_id, message, report)
+            before = sum(1 for d in received.values() if d.get("circle") == circle_id
+                         and "text" in d and d["batch"])
+            _release(tables, circle_id)
+            after = sum(1 for d in received.values() if d.get("circle") == circle_id
+                        and "text" in d and d["batch"])
+            report.released = after - before
+            report.waiting = sum(1 for d in received.values() if d.get("circle") == circle_id
+                                 and "text" in d and not d["batch"])
+
+        self._db.change(update)
+        return report
+
+
+def _bundle_circle(data: bytes) -> str:
+    import json
+
+    return str(json.loads(data.decode("utf-8")).get("circle", ""))
+
+
+def _insight(doc: dict[str, Any]) -> Insight:
+    return Insight(**{k: doc[k] for k in ("id", "week", "kind", "prompt_id", "lang", "text", "proof")})
+
+
+def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report: ImportReport) -> None:
+    held = received.get(insight.id)
+    if held is not None and held.get("circle") != circle_id:
+        report.damaged += 1  # the same id in two circles: keep the first, trust neither more
+        return
+    if held is not None and ("text" in held or held.get("withdrawn")):
+        report.duplicates += 1
+        return
+    pending = held.get("pending_withdrawal") if held else None
+    if pending and withdrawal_is_genuine(Withdrawal(insight.id, pending), insight):
+        received[insight.id] = {"circle": circle_id, "withdrawn": True}
+        report.withdrawn += 1
+        return
+    received[insight.id] = {"circle": circle_id, **asdict(insight), "batch": 0}
+    report.added += 1
+    report.new_ids.add(insight.id)
+
+
+def _withdraw(tables: dict[str, Any], circle_id: str, withdrawal: Withdrawal, report: ImportReport) -> None:
+    received = tables[RECEIVED]
+    held = received.get(withdrawal.insight_id)
+    if held is None:
+        # The withdrawal came before its insight: remember it, check it when the insight comes.
+        received[withdrawal.insight_id] = {"circle": circle_id, "pending_withdrawal": withdrawal.secret}
+        return
+    if held.get("circle") != circle_id or "text" not in held:
+        if held.get("withdrawn"):
+            report.duplicates += 1
+        return
+    if not withdrawal_is_genuine(withdrawal, _insight(held)):
+        report.damaged += 1
+        return
+    received[withdrawal.insight_id] = {"circle": circle_id, "withdrawn": True}
+    tables.get(VECTORS, {}).pop(withdrawal.insight_id, None)
+    if withdrawal.insight_id in report.new_ids:  # shared and withdrawn before it was delivered
+        report.added -= 1
+        report.new_ids.discard(withdrawal.insight_id)
+    report.withdrawn += 1
+
+
+def _release(tables: dict[str, Any], circle_id: str) -> None:
+    """Release the waiting insights of a circle once there are at least k of them."""
+    state = tables.setdefault(CIRCLE_STATE, {}).setdefault(circle_id, {"k": DEFAULT_K, "batches": 0})
+    waiting = [d for d in tables.get(RECEIVED, {}).values()
+               if d.get("circle") == circle_id and "text" in d and not d["batch"]]
+    if len(waiting) >= state["k"]:
+        state["batches"] += 1
+        for doc in waiting:
+            doc["batch"] = state["batches"]
