@@ -272,6 +272,7 @@ class ThemeView:
 class Board:
     themes: list[Theme] = field(default_factory=list)
     unsorted: list[str] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)  # insights the facilitator placed by hand
 
     def placed(self) -> set[str]:
         return {i for t in self.themes for i in t.members} | set(self.unsorted)
@@ -318,10 +319,12 @@ class ThemeBoard:
         """Read the released insights and the saved board; place insights not yet placed."""
         self.insights = {i.id: i for i in Harvest(self._db).released(self.circle_id)}
         doc = self._db.table(BOARDS).get(doc_id=self.circle_id)
-        self.board = Board([Theme(**t) for t in doc["themes"]], list(doc["unsorted"])) if doc else Board()
+        self.board = (Board([Theme(**t) for t in doc["themes"]], list(doc["unsorted"]), list(doc["fixed"]))
+                      if doc else Board())
         for theme in self.board.themes:  # withdrawn insights leave their themes
             theme.members = [i for i in theme.members if i in self.insights]
         self.board.unsorted = [i for i in self.board.unsorted if i in self.insights]
+        self.board.fixed = [i for i in self.board.fixed if i in self.insights]
         self._vectors()
         new = [i for i in self.insights if i not in self.board.placed()]
         if new:
@@ -377,6 +380,7 @@ class ThemeBoard:
                 else:
                     rest.append(insight_id)
         if cluster_rest and len(rest) >= 2 * MIN_THEME:
+            rest = sorted(rest, key=lambda i: self.insights[i].text)  # same insights, same themes
             leftover = []
             for group in communities(self._rows(rest)):
                 members = [rest[i] for i in group]
@@ -397,7 +401,8 @@ class ThemeBoard:
 
     def _save(self) -> None:
         self._relabel()
-        doc = {"themes": [asdict(t) for t in self.board.themes], "unsorted": list(self.board.unsorted)}
+        doc = {"themes": [asdict(t) for t in self.board.themes], "unsorted": list(self.board.unsorted),
+               "fixed": list(self.board.fixed)}
 
         def write(tables: dict[str, dict[str, Any]]) -> None:
             tables.setdefault(BOARDS, {})[self.circle_id] = doc
@@ -408,30 +413,38 @@ class ThemeBoard:
         """Suggest themes again, keeping pinned and seeded ones as they are."""
         kept = [t for t in self.board.themes if t.pinned or t.origin == "seeded"]
         pool = [i for t in self.board.themes if t not in kept for i in t.members] + self.board.unsorted
-        self.board = Board(kept, [])
+        self.board = Board(kept, [], self.board.fixed)
         self._place(pool, cluster_rest=True)
         self._save()
 
     def seed(self, name: str, description: str = "") -> Theme:
-        """A theme named up front; the insights not in a pinned or seeded theme are sorted again."""
-        name, description = name.strip(), description.strip()
-        if not name:
-            raise ThemeNotFound(id="")
-        theme = Theme(uuid.uuid4().hex[:12], name, [], named=True, description=description,
-                      pinned=True, origin="seeded")
-        kept = [t for t in self.board.themes if t.pinned or t.origin == "seeded"]
-        pool = [i for t in self.board.themes if t not in kept for i in t.members] + self.board.unsorted
-        seeds = [t for t in kept if t.origin == "seeded"] + [theme]
-        self.board = Board(kept + [theme], [])
-        if all(not t.members for t in seeds) and pool:
+        return self.seed_many([(name, description)])[0]
+
+    def seed_many(self, named: Sequence[tuple[str, str]]) -> list[Theme]:
+        """Themes named up front. Every insight the facilitator did not place by hand and that
+        is not in a pinned theme is sorted again into the seeded themes, or left unsorted."""
+        new = []
+        for name, description in named:
+            if not name.strip():
+                raise ThemeNotFound(id="")
+            new.append(Theme(uuid.uuid4().hex[:12], name.strip()[:120], [], named=True,
+                             description=description.strip()[:500], pinned=True, origin="seeded"))
+        fixed = set(self.board.fixed)
+        seeds = [t for t in self.board.themes if t.origin == "seeded"] + new
+        kept = [t for t in self.board.themes if t.pinned and t.origin != "seeded"]
+        pool = [i for t in self.board.themes if t not in kept for i in t.members if i not in fixed]
+        pool += [i for i in self.board.unsorted if i not in fixed]
+        for theme in seeds:
+            theme.members = [i for i in theme.members if i in fixed]
+        self.board.themes = kept + seeds
+        self.board.unsorted = [i for i in self.board.unsorted if i in fixed]
+        if pool:
             fits = sort_into_seeds(self._rows(pool), self._model.np.array(
                 [self._description_vector(t) for t in seeds]))
             for insight_id, fit in zip(pool, fits, strict=True):
                 (seeds[fit].members if fit >= 0 else self.board.unsorted).append(insight_id)
-        else:
-            self._place(pool, cluster_rest=False)
         self._save()
-        return theme
+        return new
 
     def rename(self, theme_id: str, label: str) -> None:
         theme = self.board.theme(theme_id)
@@ -473,6 +486,8 @@ class ThemeBoard:
         target = self.board.theme(theme_id) if theme_id else None
         self.board.take(insight_id)
         (target.members if target else self.board.unsorted).append(insight_id)
+        if insight_id not in self.board.fixed:
+            self.board.fixed.append(insight_id)
         self._save()
 
     def dissolve(self, theme_id: str) -> None:
