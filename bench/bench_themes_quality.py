@@ -57,7 +57,7 @@ def from_groups(groups, n):
     for g, members in enumerate(groups):
         labels[members] = g
     # groups smaller than MIN_THEME are "unsorted" in the app: each its own label here
-    for g, members in enumerate(groups):
+    for members in groups:
         if len(members) < themes.MIN_THEME:
             for m in members:
                 labels[m] = n + m

@@ -324,9 +324,12 @@ def cmd_prompts(c: Command) -> int:
 def cmd_circle(c: Command) -> int:
     from journal_app.circles import Circles, FileDelivery
 
-    action, target = c.args.action, c.args.target
-    if action in ("create", "invite", "join") and not target:
-        raise UsageError(c.t("argparse.required") % "NAME/ID/CODE")
+    action, targets = c.args.action, c.args.target
+    target = " ".join(targets) if action == "create" else (targets[0] if targets else None)
+    if action in ("create", "invite", "join", "import", "themes", "seed") and not target:
+        raise UsageError(c.t("argparse.required") % ("FILE" if action == "import" else "NAME/ID/CODE"))
+    if action == "seed" and not c.args.theme:
+        raise UsageError(c.t("argparse.required") % "--theme")
     db = open_database(c.vault, c.passphrase())
     try:
         circles = Circles(db)
@@ -360,9 +363,59 @@ def cmd_circle(c: Command) -> int:
             count = circles.deliver_outbox(circle_id, FileDelivery(Path(c.args.output),
                                                                    overwrite=c.args.force))
             c.say(c.t("cli.circle_exported", count=count, file=c.args.output))
+        elif action == "import":
+            harvest_bundles(c, db, [Path(t) for t in targets])
+        elif action == "themes":
+            theme_report(c, db, target)
+        elif action == "seed":
+            from journal_app.themes import ThemeBoard
+
+            circles.owned_circle(target)
+            named = [(n.strip(), d.strip()) for n, _, d in (t.partition(":") for t in c.args.theme)]
+            for theme in ThemeBoard(db, target, c.lang).seed_many(named):
+                c.say(c.t("cli.theme_seeded", name=theme.label, count=len(theme.members)))
     finally:
         db.close()
     return 0
+
+
+def harvest_bundles(c: Command, db: Database, files: list[Path]) -> None:
+    """`circle import FILE...`: each file is imported whole or not at all."""
+    from journal_app.harvest import Harvest
+    from journal_app.interchange import read_bytes
+
+    harvest = Harvest(db)
+    circles: set[str] = set()
+    for path in files:
+        report = harvest.import_bundle(read_bytes(path))
+        circles |= report.circles
+        c.say(c.t("cli.bundle_imported", file=path.name, added=report.added, duplicates=report.duplicates,
+                  withdrawn=report.withdrawn))
+        if report.damaged:
+            c.say(c.t("cli.bundle_damaged", count=report.damaged))
+    for circle_id in sorted(circles):
+        if waiting := harvest.waiting(circle_id):
+            c.say(c.t("cli.bundle_waiting", count=waiting, k=harvest.k(circle_id)))
+
+
+def theme_report(c: Command, db: Database, circle_id: str) -> None:
+    """`circle themes ID`: the report meant for the wider collective, on standard output or -o."""
+    from journal_app.circles import Circles
+    from journal_app.harvest import Harvest, check_k
+    from journal_app.theme_report import build_report, render
+    from journal_app.themes import ThemeBoard
+
+    keys = Circles(db).owned_circle(circle_id)
+    k = check_k(c.args.k) if c.args.k is not None else Harvest(db).k(circle_id)
+    board = ThemeBoard(db, circle_id, c.lang)
+    text = render(build_report(board, keys.invitation.name, k), c.args.format, c.lang)
+    if c.args.output:
+        from journal_app.interchange import write_export
+
+        write_export(Path(c.args.output), text, overwrite=c.args.force)
+        c.say(c.t("cli.report_written", file=c.args.output))
+    else:
+        sys.stdout.write(text)
 
 
 def cmd_anonymize(c: Command) -> int:
@@ -461,10 +514,18 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     # Commands of the form `NAME ACTION [TARGET] [-o FILE] [--force]`.
     for name, func, actions in (
             ("prompts", cmd_prompts, ("list", "show", "validate", "import", "export")),
-            ("circle", cmd_circle, ("create", "invite", "join", "list", "export-outbox"))):
+            ("circle", cmd_circle, ("create", "invite", "join", "list", "export-outbox",
+                                    "import", "themes", "seed"))):
         p = command(name, func)
         p.add_argument("action", choices=actions, help=h(f"{name}_action"))
-        p.add_argument("target", nargs="?", help=h(f"{name}_target"))
+        if name == "circle":
+            p.add_argument("target", nargs="*", help=h(f"{name}_target"))
+            p.add_argument("--k", type=int, metavar="K", help=h("k"))
+            p.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown",
+                           help=h("report_format"))
+            p.add_argument("--theme", action="append", metavar="NAME: DESCRIPTION", help=h("theme"))
+        else:
+            p.add_argument("target", nargs="?", help=h(f"{name}_target"))
         p.add_argument("-o", "--output", metavar="FILE", help=h("output"))
         p.add_argument("--force", action="store_true", help=h("force"))
 

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,48 @@ def test_circles_from_the_command_line(tmp_path):
     assert json.loads(bundle.read_text("utf-8"))["circle"] == circle_id
     assert "pas valide" in one_clear_line(run(member, "circle", "join", code[:-4] + "AAAA"))
     assert b"Cercle du jeudi" not in (member / "journal.vault").read_bytes()
+
+
+def test_a_facilitator_imports_bundles_and_reports_themes_from_the_command_line(tmp_path):
+    from journal_app.sharing import CircleKeys, make_bundle, new_insight, parse_invitation, seal
+    from tests.labelled_insights import labelled_set
+
+    facilitator = tmp_path / "f"
+    assert run(facilitator, "init").returncode == 0
+    code = run(facilitator, "circle", "create", "Cercle du jeudi").stdout.strip().splitlines()[-1]
+    circle_id = run(facilitator, "circle", "list").stdout.split()[0]
+    invitation = parse_invitation(code)  # what a member holds: the public half only
+    rows = labelled_set()
+    envelopes = [seal(new_insight(r.text, day=date(2026, 11, 27), kind="reflection", prompt_id="",
+                                  lang=r.lang)[0], invitation) for r in rows[::4]]
+    first, second = tmp_path / "un.json", tmp_path / "deux.json"
+    first.write_bytes(make_bundle(circle_id, envelopes[:3]))
+    second.write_bytes(make_bundle(circle_id, envelopes))
+
+    small = run(facilitator, "circle", "import", str(first))
+    assert small.returncode == 0, small.stderr
+    assert "3 idée(s) ajoutée(s)" in small.stdout and "3 idée(s) en attente" in small.stdout
+    both = run(facilitator, "circle", "import", str(first), str(second))
+    assert "0 idée(s) ajoutée(s), 3 déjà reçue(s)" in both.stdout
+    assert f"{len(envelopes) - 3} idée(s) ajoutée(s)" in both.stdout and "en attente" not in both.stdout
+
+    report = run(facilitator, "circle", "themes", circle_id, "--format", "json")
+    assert report.returncode == 0, report.stderr
+    doc = json.loads(report.stdout)
+    assert doc["total"] == len(envelopes) and doc["k"] == 5
+    assert all(t["count"] >= 5 for t in doc["themes"])
+    assert sum(t["count"] for t in doc["themes"]) + doc["other"] == len(envelopes)
+    assert "seuil" in one_clear_line(run(facilitator, "circle", "themes", circle_id, "--k", "2"))
+
+    seeded = run(facilitator, "circle", "seed", circle_id, "--theme", "Argent : subventions, budget, dons",
+                 "--theme", "Body: breathing, sensations, felt sense")
+    assert seeded.returncode == 0, seeded.stderr
+    assert "Thème « Argent » semé" in seeded.stdout and "Thème « Body » semé" in seeded.stdout
+    markdown = run(facilitator, "circle", "themes", circle_id, "--k", "3", "-o", str(tmp_path / "r.md"))
+    assert markdown.returncode == 0 and (tmp_path / "r.md").read_text("utf-8").startswith("# Thèmes du cercle")
+
+    other = CircleKeys.create("Autre cercle")
+    stranger = tmp_path / "autre.json"
+    stranger.write_bytes(make_bundle(other.invitation.circle_id, [seal(new_insight(
+        "Rien à voir", day=date(2026, 11, 27), kind="free", prompt_id="", lang="fr")[0], other.invitation)]))
+    assert "autre cercle" in one_clear_line(run(facilitator, "circle", "import", str(stranger)))
