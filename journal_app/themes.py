@@ -410,8 +410,8 @@ class ThemeBoard:
 
     # -- what the facilitator does ------------------------------------------------------------
     def suggest(self) -> None:
-        """Suggest themes again, keeping pinned and seeded ones as they are."""
-        kept = [t for t in self.board.themes if t.pinned or t.origin == "seeded"]
+        """Suggest themes again, keeping pinned, named and seeded ones as they are."""
+        kept = [t for t in self.board.themes if t.pinned or t.named or t.origin == "seeded"]
         pool = [i for t in self.board.themes if t not in kept for i in t.members] + self.board.unsorted
         self.board = Board(kept, [], self.board.fixed)
         self._place(pool, cluster_rest=True)
@@ -431,7 +431,7 @@ class ThemeBoard:
                              description=description.strip()[:500], pinned=True, origin="seeded"))
         fixed = set(self.board.fixed)
         seeds = [t for t in self.board.themes if t.origin == "seeded"] + new
-        kept = [t for t in self.board.themes if t.pinned and t.origin != "seeded"]
+        kept = [t for t in self.board.themes if (t.pinned or t.named) and t.origin != "seeded"]
         pool = [i for t in self.board.themes if t not in kept for i in t.members if i not in fixed]
         pool += [i for i in self.board.unsorted if i not in fixed]
         for theme in seeds:

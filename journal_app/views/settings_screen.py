@@ -19,11 +19,13 @@ from journal_app.views.theme import heading, muted, radio_row, segmented
 class SettingsScreen:
     def __init__(self, ctx: AppContext, on_lock: Callable[[], None],
                  on_imported: Callable[[], None],
-                 on_outbox: Callable[[], None] | None = None) -> None:
+                 on_outbox: Callable[[], None] | None = None,
+                 on_facilitate: Callable[[], None] | None = None) -> None:
         self.ctx = ctx
         self.on_lock = on_lock
         self.on_imported = on_imported
         self.on_outbox = on_outbox
+        self.on_facilitate = on_facilitate
         t = ctx.t
         s = ctx.settings
         self.language = segmented([("fr", "Français"), ("en", "English")], s.language,
@@ -75,8 +77,11 @@ class SettingsScreen:
             ]),
             section(t("share.circles")),
             muted(t("share.circles_help")),
-            ft.OutlinedButton(content=t("share.outbox"), icon=ft.Icons.OUTBOX,
-                              on_click=lambda _: self.on_outbox and self.on_outbox()),
+            ft.Row(wrap=True, spacing=12, controls=[
+                ft.OutlinedButton(content=t("share.outbox"), icon=ft.Icons.OUTBOX,
+                                  on_click=lambda _: self.on_outbox and self.on_outbox()),
+                ft.OutlinedButton(content=t("facilitator.open"), icon=ft.Icons.GROUPS,
+                                  on_click=lambda _: self.on_facilitate and self.on_facilitate())]),
             section(t("settings.about")),
             ft.Text(t("settings.about_text", version=__version__)),
             muted(t("settings.data_location", path=str(self.ctx.data_dir))),

@@ -12,6 +12,7 @@ from journal_app.journal import Entry
 from journal_app.prompts.packs import Pack
 from journal_app.views.context import AppContext
 from journal_app.views.editor import EditorScreen
+from journal_app.views.facilitator import FacilitatorScreen
 from journal_app.views.journal_list import JournalScreen
 from journal_app.views.onboarding import OnboardingScreen
 from journal_app.views.player import PlayerScreen
@@ -194,7 +195,7 @@ class Shell:
             return
         self.nav = NAV_SETTINGS
         screen = SettingsScreen(self.ctx, on_lock=self.lock, on_imported=lambda: None,
-                                on_outbox=self.show_outbox)
+                                on_outbox=self.show_outbox, on_facilitate=self.show_facilitator)
         self.screen = screen
         self._frame(ft.Container(content=screen.control(), expand=True), navigation=True)
 
@@ -260,6 +261,15 @@ class Shell:
         self._frame(ft.Container(content=screen.control(), expand=True, width=760),
                     navigation=True)
 
+    def show_facilitator(self) -> None:
+        if not self._leave_editor():
+            return
+        self.nav = NAV_SETTINGS
+        screen = FacilitatorScreen(self.ctx, on_back=self.show_settings)
+        self.screen = screen
+        self._frame(ft.Container(content=screen.control(), expand=True, width=900),
+                    navigation=True)
+
     def show_progress(self) -> None:
         self.nav = NAV_PRACTICE
         screen = ProgressScreen(self.ctx, on_back=self.show_practices)
@@ -302,6 +312,8 @@ class Shell:
             self.show_unlock()
         elif isinstance(self.screen, SettingsScreen):
             self.show_settings()
+        elif isinstance(self.screen, FacilitatorScreen):
+            self.show_facilitator()
         elif isinstance(self.screen, (ShareScreen, OutboxScreen)):
             self.show_journal()
         elif isinstance(self.screen, (PracticeLibraryScreen, ProgressScreen)):

@@ -1,0 +1,297 @@
+"""The facilitator's dashboard: create a circle, import bundles, curate themes, export a report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import flet as ft
+import flet_charts as fc
+
+from journal_app.circles import Circles
+from journal_app.harvest import MIN_K, Harvest
+from journal_app.journal import KINDS
+from journal_app.theme_report import build_report, render
+from journal_app.themes import ThemeBoard, ThemeView
+from journal_app.views.context import AppContext
+from journal_app.views.theme import choice_chips, heading, icon_button, muted, radio_row
+
+ALL = "*"
+
+
+class FacilitatorScreen:
+    def __init__(self, ctx: AppContext, on_back: Callable[[], None]) -> None:
+        self.ctx = ctx
+        self.on_back = on_back
+        self.db = ctx.session.database
+        self.circles = Circles(self.db)  # type: ignore[arg-type]
+        self.harvest = Harvest(self.db)  # type: ignore[arg-type]
+        owned = self.circles.owned()
+        self.circle_id = owned[0].invitation.circle_id if owned else None
+        self.kind = ALL
+        self.prompt = ALL
+        self.board: ThemeBoard | None = None
+        self.body = ft.Column(spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.message = ft.Text("")
+        self.new_name = ft.TextField(label=ctx.t("facilitator.circle_name"), on_submit=self.create)
+        self.seed_field = ft.TextField(label=ctx.t("facilitator.seed_label"),
+                                       hint_text=ctx.t("facilitator.seed_hint"), on_submit=self.seed)
+        self.refresh()
+
+    def control(self) -> ft.Control:
+        t = self.ctx.t
+        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
+                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
+            ft.Row(controls=[ft.TextButton(content=t("common.back"), icon=ft.Icons.ARROW_BACK,
+                                           on_click=lambda _: self.on_back())]),
+            heading(t("facilitator.title")), muted(t("facilitator.help")), self.message, self.body])
+
+    # -- building -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        t = self.ctx.t
+        owned = self.circles.owned()
+        parts: list[ft.Control] = []
+        if len(owned) > 1:
+            parts.append(choice_chips([(k.invitation.circle_id, k.invitation.name) for k in owned],
+                                      self.circle_id or "", self.choose_circle))
+        if self.circle_id is None:
+            parts += [muted(t("facilitator.no_circle")), self.new_name,
+                      ft.FilledButton(content=t("facilitator.create"), icon=ft.Icons.GROUPS,
+                                      on_click=self.create)]
+            self.body.controls = parts
+            return
+        keys = self.circles.owned_circle(self.circle_id)
+        k = self.harvest.k(self.circle_id)
+        parts += [
+            ft.Text(keys.invitation.name, size=18, weight=ft.FontWeight.W_600),
+            muted(t("facilitator.invite_help")),
+            ft.Row(wrap=True, controls=[
+                ft.SelectionArea(content=ft.Text(keys.invitation.code(), size=12, font_family="monospace")),
+                ft.OutlinedButton(content=t("facilitator.copy_code"), icon=ft.Icons.COPY,
+                                  on_click=lambda _: self.ctx.page.run_task(self.copy_code))]),
+            ft.Row(wrap=True, spacing=12, controls=[
+                ft.FilledButton(content=t("facilitator.import"), icon=ft.Icons.MOVE_TO_INBOX,
+                                on_click=lambda _: self.ctx.page.run_task(self.import_bundles)),
+                ft.Row(spacing=0, controls=[
+                    icon_button(ft.Icons.REMOVE, t("facilitator.k_less"), lambda _: self.set_k(k - 1),
+                                disabled=k <= MIN_K),
+                    ft.Text(t("facilitator.k", k=k)),
+                    icon_button(ft.Icons.ADD, t("facilitator.k_more"), lambda _: self.set_k(k + 1))])]),
+        ]
+        released = self.harvest.released(self.circle_id)
+        waiting = self.harvest.waiting(self.circle_id)
+        if waiting:
+            parts.append(muted(t("facilitator.waiting", count=waiting, k=k)))
+        if not released:
+            parts.append(muted(t("facilitator.nothing_yet", k=k)))
+            self.body.controls = parts
+            return
+        try:
+            if self.board is None:
+                self.board = ThemeBoard(self.db, self.circle_id, self.ctx.lang)  # type: ignore[arg-type]
+        except Exception as exc:  # the extra is missing, most likely: say how to install it
+            parts.append(ft.Text(self.ctx.message(exc), color=ft.Colors.ERROR))
+            self.body.controls = parts
+            return
+        parts += self._themes(k)
+        self.body.controls = parts
+
+    def _filters(self) -> list[ft.Control]:
+        assert self.board is not None
+        t = self.ctx.t
+        kinds = [(ALL, t("facilitator.all"))] + [(k, t(f"kind.{k}")) for k in KINDS
+                                                  if any(i.kind == k for i in self.board.insights.values())]
+        prompts = sorted({i.prompt_id for i in self.board.insights.values() if i.prompt_id})
+        out: list[ft.Control] = [choice_chips(kinds, self.kind, self.filter_kind)]
+        if prompts:
+            out.append(choice_chips([(ALL, t("facilitator.all_prompts"))] + [(p, p) for p in prompts],
+                                    self.prompt, self.filter_prompt))
+        return out
+
+    def _themes(self, k: int) -> list[ft.Control]:
+        assert self.board is not None
+        t = self.ctx.t
+        views, unsorted = self.board.views(None if self.kind == ALL else self.kind,
+                                           None if self.prompt == ALL else self.prompt)
+        parts: list[ft.Control] = [
+            ft.Text(t("facilitator.themes", count=len(views)), size=18, weight=ft.FontWeight.W_600),
+            *self._filters(),
+            ft.Row(wrap=True, spacing=8, controls=[
+                ft.OutlinedButton(content=t("facilitator.suggest"), icon=ft.Icons.AUTO_AWESOME,
+                                  on_click=lambda _: self.act(self.board.suggest)),
+                ft.OutlinedButton(content=t("facilitator.export_markdown"), icon=ft.Icons.DOWNLOAD,
+                                  on_click=lambda _: self.ctx.page.run_task(self.export, "markdown")),
+                ft.OutlinedButton(content=t("facilitator.export_csv"), icon=ft.Icons.DOWNLOAD,
+                                  on_click=lambda _: self.ctx.page.run_task(self.export, "csv"))]),
+            muted(t("facilitator.report_help", k=k)),
+            ft.Row(wrap=True, vertical_alignment=ft.CrossAxisAlignment.END, controls=[
+                ft.Container(content=self.seed_field, width=420),
+                ft.OutlinedButton(content=t("facilitator.seed"), icon=ft.Icons.LABEL, on_click=self.seed)]),
+        ]
+        parts += [self._theme_card(view, views, k) for view in views]
+        if unsorted:
+            parts.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
+                ft.Text(t("facilitator.unsorted", count=len(unsorted)), weight=ft.FontWeight.W_600),
+                *[self._insight_row(i.id, i.text, views) for i in unsorted[:20]]]))))
+        return parts
+
+    def _trend(self, view: ThemeView) -> ft.Control:
+        top = max([n for _, n in view.weeks] + [1])
+        chart = fc.BarChart(height=70, max_y=top, interactive=False, groups=[
+            fc.BarChartGroup(x=i, rods=[fc.BarChartRod(from_y=0, to_y=n, width=10, color=ft.Colors.PRIMARY)])
+            for i, (_, n) in enumerate(view.weeks)])
+        summary = ", ".join(f"{w} : {n}" if self.ctx.lang == "fr" else f"{w}: {n}" for w, n in view.weeks)
+        return ft.Semantics(label=self.ctx.t("facilitator.trend", weeks=summary), content=chart)
+
+    def _theme_card(self, view: ThemeView, views: list[ThemeView], k: int) -> ft.Control:
+        t = self.ctx.t
+        theme = view.theme
+        small = view.count < k
+        title = ft.Row(wrap=True, controls=[
+            *([ft.Icon(ft.Icons.PUSH_PIN, size=16)] if theme.pinned else []),
+            ft.Text(f"{theme.label} ({view.count})", size=16, weight=ft.FontWeight.W_600),
+            *([muted(t("facilitator.below_k", k=k))] if small else [])])
+        others = [v.theme for v in views if v.theme.id != theme.id]
+        actions = ft.Row(wrap=True, spacing=0, controls=[
+            ft.TextButton(content=t("facilitator.rename"), icon=ft.Icons.EDIT,
+                          on_click=lambda _: self.rename_dialog(theme.id, theme.label)),
+            ft.TextButton(content=t("facilitator.unpin" if theme.pinned else "facilitator.pin"),
+                          icon=ft.Icons.PUSH_PIN,
+                          on_click=lambda _: self.act(self.board.pin, theme.id, not theme.pinned)),
+            *([ft.TextButton(content=t("facilitator.split"), icon=ft.Icons.CALL_SPLIT,
+                             on_click=lambda _: self.act(self.board.split, theme.id))]
+              if len(theme.members) >= 2 else []),
+            *([ft.TextButton(content=t("facilitator.merge"), icon=ft.Icons.MERGE,
+                             on_click=lambda _: self.choose_dialog(
+                                 t("facilitator.merge_into", name=theme.label),
+                                 [(o.id, o.label) for o in others],
+                                 lambda target: self.board.merge(theme.id, target)))]
+              if others else []),
+            ft.TextButton(content=t("facilitator.dissolve"), icon=ft.Icons.CLEAR_ALL,
+                          on_click=lambda _: self.act(self.board.dissolve, theme.id))])
+        quotes = [ft.Text(f"« {q.text} »" if self.ctx.lang == "fr" else f"“{q.text}”", italic=True)
+                  for q in view.quotes]
+        members = ft.ExpansionTile(title=ft.Text(t("facilitator.members", count=view.count)), controls=[
+            self._insight_row(i.id, i.text, views) for i in view.insights])
+        return ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
+            title, *([muted(theme.description)] if theme.description else []),
+            *([self._trend(view)] if view.weeks else []), *quotes, actions, members])))
+
+    def _insight_row(self, insight_id: str, text: str, views: list[ThemeView]) -> ft.Control:
+        t = self.ctx.t
+        targets = [(v.theme.id, v.theme.label) for v in views] + [("", t("facilitator.unsorted_short"))]
+        return ft.Row(vertical_alignment=ft.CrossAxisAlignment.START, controls=[
+            ft.Text(text, expand=True, size=13),
+            ft.TextButton(content=t("facilitator.move"), on_click=lambda _: self.choose_dialog(
+                t("facilitator.move_to"), targets,
+                lambda target: self.board.move(insight_id, target or None)))])
+
+    # -- actions ------------------------------------------------------------------------------
+    def choose_circle(self, circle_id: str) -> None:
+        self.circle_id, self.board = circle_id, None
+        self.refresh()
+
+    def filter_kind(self, kind: str) -> None:
+        self.kind = kind
+        self.refresh()
+
+    def filter_prompt(self, prompt: str) -> None:
+        self.prompt = prompt
+        self.refresh()
+
+    def act(self, action: Callable[..., object], *args: object) -> None:
+        try:
+            action(*args)
+        except Exception as exc:
+            self.message.value = self.ctx.message(exc)
+            self.message.color = ft.Colors.ERROR
+        else:
+            self.message.value = ""
+        self.refresh()
+        self.ctx.page.update()
+
+    def create(self, _: object = None) -> None:
+        try:
+            keys = self.circles.create(self.new_name.value or "")
+        except Exception as exc:
+            self.new_name.error = self.ctx.message(exc)
+            return
+        self.circle_id, self.board = keys.invitation.circle_id, None
+        self.refresh()
+
+    def set_k(self, k: int) -> None:
+        if self.circle_id:
+            self.board = None  # newly released insights join the themes
+            self.act(self.harvest.set_k, self.circle_id, k)
+
+    def seed(self, _: object = None) -> None:
+        name, _sep, description = (self.seed_field.value or "").partition(":")
+        if not name.strip() or self.board is None:
+            self.seed_field.error = self.ctx.t("facilitator.seed_hint")
+            return
+        self.seed_field.error = None
+        self.seed_field.value = ""
+        self.act(self.board.seed, name, description)
+
+    async def copy_code(self) -> None:
+        if self.ctx.clipboard and self.circle_id:
+            await self.ctx.clipboard.set(self.circles.owned_circle(self.circle_id).invitation.code())
+            self.ctx.snack(self.ctx.t("facilitator.copied"))
+
+    async def import_bundles(self) -> None:
+        t = self.ctx.t
+        try:
+            files = await self.ctx.pick_files(t("facilitator.import"), ["json"])
+            lines = []
+            for name, data in files:
+                report = self.harvest.import_bundle(data)
+                lines.append(t("cli.bundle_imported", file=name, added=report.added,
+                               duplicates=report.duplicates, withdrawn=report.withdrawn))
+            self.message.value, self.message.color = "\n".join(lines), None
+        except Exception as exc:
+            self.message.value, self.message.color = self.ctx.message(exc), ft.Colors.ERROR
+        if self.board is not None:
+            self.board.reload()
+        self.refresh()
+        self.ctx.page.update()
+
+    async def export(self, fmt: str) -> None:
+        if self.board is None or self.circle_id is None:
+            return
+        name = self.circles.owned_circle(self.circle_id).invitation.name
+        text = render(build_report(self.board, name, self.harvest.k(self.circle_id)), fmt, self.ctx.lang)
+        suffix = "md" if fmt == "markdown" else "csv"
+        if await self.ctx.save_bytes(f"ressenti-themes-{date.today().isoformat()}.{suffix}", text.encode()):
+            self.ctx.snack(self.ctx.t("facilitator.exported"))
+
+    # -- dialogs ------------------------------------------------------------------------------
+    def rename_dialog(self, theme_id: str, label: str) -> None:
+        field = ft.TextField(label=self.ctx.t("facilitator.new_name"), value=label, autofocus=True)
+
+        def done(_: object) -> None:
+            self.ctx.page.pop_dialog()
+            self.act(self.board.rename, theme_id, field.value or "")
+
+        self.ctx.show_dialog(ft.AlertDialog(title=ft.Text(self.ctx.t("facilitator.rename")), content=field,
+                                            actions=[ft.TextButton(content=self.ctx.t("common.cancel"),
+                                                                   on_click=lambda _: self.close()),
+                                                     ft.FilledButton(content=self.ctx.t("facilitator.ok"),
+                                                                     on_click=done)]))
+
+    def choose_dialog(self, title: str, options: list[tuple[str, str]], apply: Callable[[str], object]) -> None:
+        chosen: dict[str, str] = {}
+        group = radio_row(options, "", lambda value: chosen.update(value=value))
+        group.content = ft.Column(controls=group.content.controls, scroll=ft.ScrollMode.AUTO)
+
+        def done(_: object) -> None:
+            self.ctx.page.pop_dialog()
+            if "value" in chosen:
+                self.act(apply, chosen["value"])
+
+        self.ctx.show_dialog(ft.AlertDialog(title=ft.Text(title), content=group, actions=[
+            ft.TextButton(content=self.ctx.t("common.cancel"), on_click=lambda _: self.close()),
+            ft.FilledButton(content=self.ctx.t("facilitator.ok"), on_click=done)]))
+
+    def close(self) -> None:
+        self.ctx.page.pop_dialog()
+        self.ctx.page.update()

@@ -1,0 +1,95 @@
+"""View tests for the facilitator's dashboard: batches, themes, curation, report."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from journal_app.circles import Circles
+from journal_app.harvest import Harvest
+from journal_app.session import JournalSession
+from journal_app.themes import ThemeBoard
+from journal_app.views.facilitator import FacilitatorScreen
+from tests.conftest import FAST_KDF
+from tests.flet_harness import run_ui
+from tests.labelled_insights import bundle_for, labelled_set
+from tests.test_views import PASSPHRASE, app, unlock
+
+
+def facilitator_journal(data_dir, rows):
+    session = JournalSession(data_dir, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    keys = Circles(session.database).create("Cercle du jeudi")
+    if rows:
+        data, _ = bundle_for(keys, rows)
+        Harvest(session.database).import_bundle(data)
+    session.lock()
+    return keys.invitation.circle_id
+
+
+async def open_dashboard(h, shell):
+    await unlock(h)
+    shell.show_settings()
+    await h.settle()
+    await h.click(ft.OutlinedButton, "Animer un cercle")
+    assert isinstance(shell.screen, FacilitatorScreen)
+
+
+def test_fewer_than_k_insights_show_nothing_but_a_count(tmp_path):
+    facilitator_journal(tmp_path, labelled_set()[:4])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await open_dashboard(h, shell)
+        assert h.has_text("4 idée(s) en attente") and h.has_text("Rien à montrer pour l’instant")
+        assert not any(r.text in t for r in labelled_set()[:4] for t in h.texts())
+        # Lowering the threshold to 3 releases them (never below 3: the minus button is then off).
+        await h.click(ft.IconButton, "Baisser le seuil")
+        await h.click(ft.IconButton, "Baisser le seuil")
+        assert h.has_text("Seuil de confidentialité : 3") and h.find(ft.IconButton, "Baisser le seuil").disabled
+        assert not h.has_text("en attente")
+
+    run_ui(body)
+
+
+def test_themes_show_and_curation_is_kept(tmp_path):
+    rows = labelled_set()[::4]  # 80 insights, every topic, both languages
+    cid = facilitator_journal(tmp_path, rows)
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await open_dashboard(h, shell)
+        screen = shell.screen
+        assert h.has_text("Thèmes (") and h.find_all(ft.Card)
+        views, _ = screen.board.views()
+        first = views[0].theme
+        assert h.has_text(f"{first.label} ({views[0].count})")
+        # Rename the first theme through its dialog.
+        await h.fire(h.find_all(ft.TextButton, "Renommer")[0], "click")
+        field = h.find(ft.TextField, "Nouveau nom")
+        await h.type(field, "Le temps des rencontres")
+        await h.click(ft.FilledButton, "OK")
+        assert h.has_text(f"Le temps des rencontres ({views[0].count})")
+        # Move one of its insights to the second theme.
+        moved = views[0].insights[0]
+        screen.choose_dialog("test", [(views[1].theme.id, views[1].theme.label)],
+                             lambda target: screen.board.move(moved.id, target))
+        await h.settle()
+        await h.choose(views[1].theme.label)
+        await h.fire(h.find_all(ft.FilledButton, "OK")[-1], "click")  # the dialog now open
+        assert moved.id in screen.board.board.theme(views[1].theme.id).members
+        # A seeded theme.
+        await h.type(h.find(ft.TextField, "Nommer un thème d’avance"), "Argent : subventions, budget, dons")
+        await h.click(ft.OutlinedButton, "Ajouter le thème")
+        assert h.has_text("Argent (")
+        shell.lock()
+
+    run_ui(body)
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    session.unlock(PASSPHRASE)
+    try:
+        board = ThemeBoard(session.database, cid)
+        labels = {t.label for t in board.board.themes}
+        assert "Le temps des rencontres" in labels and "Argent" in labels
+        assert any(moved_id in t.members for t in board.board.themes for moved_id in board.board.fixed)
+    finally:
+        session.lock()
