@@ -31,6 +31,8 @@ class FacilitatorScreen:
         self.kind = ALL
         self.prompt = ALL
         self.board: ThemeBoard | None = None
+        self.loading = False
+        self.load_error = ""
         self.body = ft.Column(spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.message = ft.Text("")
         self.new_name = ft.TextField(label=ctx.t("facilitator.circle_name"), on_submit=self.create)
@@ -86,15 +88,32 @@ class FacilitatorScreen:
             parts.append(muted(t("facilitator.nothing_yet", k=k)))
             self.body.controls = parts
             return
-        try:
-            if self.board is None:
-                self.board = ThemeBoard(self.db, self.circle_id, self.ctx.lang)  # type: ignore[arg-type]
-        except Exception as exc:  # the extra is missing, most likely: say how to install it
-            parts.append(ft.Text(self.ctx.message(exc), color=ft.Colors.ERROR))
+        if self.board is None:
+            # Reading hundreds of new insights takes seconds: done aside, with a word on screen.
+            parts.append(ft.Row(controls=[ft.ProgressRing(width=20, height=20),
+                                          ft.Text(self.ctx.t("facilitator.grouping"))]))
+            if self.load_error:
+                parts[-1] = ft.Text(self.load_error, color=ft.Colors.ERROR)
+            elif not self.loading:
+                self.loading = True
+                self.ctx.page.run_thread(self._load_board, self.circle_id)
             self.body.controls = parts
             return
         parts += self._themes(k)
         self.body.controls = parts
+
+    def _load_board(self, circle_id: str) -> None:
+        try:
+            board = ThemeBoard(self.db, circle_id, self.ctx.lang)  # type: ignore[arg-type]
+        except Exception as exc:  # the extra is missing, most likely: say how to install it
+            self.load_error = self.ctx.message(exc)
+            board = None
+        self.loading = False
+        if circle_id != self.circle_id or not self.ctx.session.is_open:
+            return  # another circle was chosen, or the journal was locked meanwhile
+        self.board = board
+        self.refresh()
+        self.ctx.page.update()
 
     def _filters(self) -> list[ft.Control]:
         assert self.board is not None
@@ -240,6 +259,8 @@ class FacilitatorScreen:
 
     async def import_bundles(self) -> None:
         t = self.ctx.t
+        if self.loading:
+            return
         try:
             files = await self.ctx.pick_files(t("facilitator.import"), ["json"])
             lines = []
@@ -250,8 +271,7 @@ class FacilitatorScreen:
             self.message.value, self.message.color = "\n".join(lines), None
         except Exception as exc:
             self.message.value, self.message.color = self.ctx.message(exc), ft.Colors.ERROR
-        if self.board is not None:
-            self.board.reload()
+        self.board = None  # new insights are placed aside, with the word on screen
         self.refresh()
         self.ctx.page.update()
 
