@@ -209,25 +209,30 @@ def words(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def labels(groups: Sequence[Sequence[tuple[str, str]]], lang: str, count: int = LABEL_WORDS) -> list[str]:
+def labels(groups: Sequence[Sequence[tuple[str, str]]], lang: str, count_words: int = LABEL_WORDS) -> list[str]:
     """A few words per group that set it apart (class-based TF-IDF).
 
     `groups` holds, for each theme, its members as (text, language). Words are counted in the
-    facilitator's language when a theme has at least two members in it.
+    facilitator's language when its members in that language share enough words.
     """
     import math
 
     counts: list[Counter[str]] = []
     written: dict[str, Counter[str]] = {}
-    for members in groups:
-        own = [t for t, lg in members if lg == lang]
-        chosen = own if len(own) >= 2 else [t for t, _ in members]
+
+    def count(texts: Sequence[str]) -> Counter[str]:
         counter: Counter[str] = Counter()  # in how many members each word appears
-        for text in chosen:
+        for text in texts:
             found = words(text)
             counter.update({key for key, _ in found})
             for key, form in found:
                 written.setdefault(key, Counter())[form] += 1
+        return counter
+
+    for members in groups:
+        counter = count([t for t, lg in members if lg == lang])
+        if sum(1 for n in counter.values() if n >= 2) < count_words:  # too little in that language
+            counter = count([t for t, _ in members])
         counts.append(counter)
     total: Counter[str] = Counter()
     for counter in counts:
@@ -238,7 +243,7 @@ def labels(groups: Sequence[Sequence[tuple[str, str]]], lang: str, count: int = 
         size = sum(counter.values()) or 1
         shared = [w for w in counter if counter[w] >= 2] or list(counter)  # a word of one member is no label
         scored = sorted(shared, key=lambda w: (-(counter[w] / size) * math.log(1 + average / total[w]), w))
-        result.append(", ".join(written[w].most_common(1)[0][0] for w in scored[:count]))
+        result.append(", ".join(written[w].most_common(1)[0][0] for w in scored[:count_words]))
     return result
 
 

@@ -312,3 +312,42 @@ def test_a_short_guided_session_ends_in_the_journal(browser, server):
         assert app.outside_requests() == []
     finally:
         context.close()
+
+
+def test_a_facilitator_sees_and_renames_a_theme(browser, server):
+    from journal_app.circles import Circles
+    from journal_app.harvest import Harvest
+    from journal_app.session import JournalSession
+    from tests.conftest import FAST_KDF
+    from tests.labelled_insights import bundle_for, labelled_set
+
+    url, data = server
+    session = JournalSession(data, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    keys = Circles(session.database).create("Cercle du jeudi")
+    Harvest(session.database).import_bundle(bundle_for(keys, labelled_set()[::4])[0])
+    session.lock()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    app = App(context.new_page(), "desktop-facilitator")
+    try:
+        app.open(url)
+        app.fill("Phrase de passe", PASSPHRASE)
+        app.click("Déverrouiller")
+        app.click("Réglages")
+        app.click("Animer un cercle")
+        app.see("Seuil de confidentialité : 5")
+        app.see("Thèmes (", timeout=90_000)
+        app.shot("1-themes")
+        app.click("Renommer")
+        app.fill("Nouveau nom", "Le temps de nos rencontres")
+        app.click("OK")
+        app.see("Le temps de nos rencontres (")
+        app.page.mouse.move(640, 500)
+        app.page.mouse.wheel(0, 240)
+        app.page.wait_for_timeout(800)
+        app.shot("2-renamed")
+        assert app.outside_requests() == []
+    finally:
+        context.close()
+    assert b"rencontres" not in (data / "journal.vault").read_bytes()

@@ -66,11 +66,11 @@ class FacilitatorScreen:
         k = self.harvest.k(self.circle_id)
         parts += [
             ft.Text(keys.invitation.name, size=18, weight=ft.FontWeight.W_600),
-            muted(t("facilitator.invite_help")),
-            ft.Row(wrap=True, controls=[
+            ft.ExpansionTile(title=ft.Text(t("facilitator.invite")), controls=[
+                muted(t("facilitator.invite_help")),
                 ft.SelectionArea(content=ft.Text(keys.invitation.code(), size=12, font_family="monospace")),
-                ft.OutlinedButton(content=t("facilitator.copy_code"), icon=ft.Icons.COPY,
-                                  on_click=lambda _: self.ctx.page.run_task(self.copy_code))]),
+                ft.Row(controls=[ft.OutlinedButton(content=t("facilitator.copy_code"), icon=ft.Icons.COPY,
+                                                   on_click=lambda _: self.ctx.page.run_task(self.copy_code))])]),
             ft.Row(wrap=True, spacing=12, controls=[
                 ft.FilledButton(content=t("facilitator.import"), icon=ft.Icons.MOVE_TO_INBOX,
                                 on_click=lambda _: self.ctx.page.run_task(self.import_bundles)),
@@ -156,9 +156,12 @@ class FacilitatorScreen:
 
     def _trend(self, view: ThemeView) -> ft.Control:
         top = max([n for _, n in view.weeks] + [1])
-        chart = fc.BarChart(height=70, max_y=top, interactive=False, groups=[
+        chart = fc.BarChart(height=90, max_y=top, interactive=False, groups=[
             fc.BarChartGroup(x=i, rods=[fc.BarChartRod(from_y=0, to_y=n, width=10, color=ft.Colors.PRIMARY)])
-            for i, (_, n) in enumerate(view.weeks)])
+            for i, (_, n) in enumerate(view.weeks)],
+            bottom_axis=fc.ChartAxis(labels=[
+                fc.ChartAxisLabel(value=i, label=ft.Text(self.ctx.t("facilitator.week", n=int(w[-2:])), size=10))
+                for i, (w, _) in enumerate(view.weeks)]))
         summary = ", ".join(f"{w} : {n}" if self.ctx.lang == "fr" else f"{w}: {n}" for w, n in view.weeks)
         return ft.Semantics(label=self.ctx.t("facilitator.trend", weeks=summary), content=chart)
 
