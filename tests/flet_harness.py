@@ -34,6 +34,7 @@ class MemoryConnection(Connection):
         self.crashes: list[str] = []
         self.patches = 0  # patch messages with at least one operation
         self.invoked: list[str] = []  # service methods called (the bell, the wake lock...)
+        self.answers: dict[str, Any] = {}  # what the client returns, by method name (else None)
         self.session: Session | None = None
         self.page_url = "http://127.0.0.1:8550/"
 
@@ -48,7 +49,7 @@ class MemoryConnection(Connection):
             body = message.body
             self.invoked.append(body.name)
             self.loop.call_soon(self.session.handle_invoke_method_results, body.control_id,
-                                body.call_id, None, None)
+                                body.call_id, self.answers.get(body.name), None)
 
 
 class Harness:

@@ -146,3 +146,21 @@ def test_a_circle_needs_a_name(db):
     with pytest.raises(CircleNameMissing) as caught:
         Circles(db).create("   ")
     assert "nom" in caught.value.message("fr") and Circles(db).owned() == []
+
+
+def test_the_invitation_qr_image_reads_back_as_the_code_even_photographed_badly():
+    """What a phone's camera app does with the QR: ZXing (the reader many Android apps use)
+    finds the code in the image, also smaller, tilted and blurred."""
+    import io
+
+    import zxingcpp
+    from PIL import Image, ImageFilter
+
+    invitation = CircleKeys.create("Cercle du jeudi à Montréal").invitation
+    image = Image.open(io.BytesIO(invitation.qr_png()))
+    photo = (image.convert("L").resize((image.size[0] // 2,) * 2).rotate(12, expand=True, fillcolor=255)
+             .filter(ImageFilter.GaussianBlur(1)))
+    for picture in (image, photo):
+        [found] = zxingcpp.read_barcodes(picture)
+        assert found.text == invitation.code()
+        assert parse_invitation(found.text) == invitation

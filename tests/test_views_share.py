@@ -63,6 +63,26 @@ def test_consent_preview_redact_restore_and_confirm(tmp_path):
     run_ui(body)
 
 
+def test_a_code_read_by_the_phone_camera_is_pasted_from_the_clipboard(tmp_path):
+    make_journal(tmp_path, [(TEXT, {"title": "Cercle"})])
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await open_share(h, shell)
+        assert h.has_text("appareil photo")
+        h.conn.answers["get"] = "  " + facilitator.invitation.code() + "\n"  # as a camera app copies it
+        await h.click(ft.OutlinedButton, "Coller le code copié")
+        assert "get" in h.conn.invoked
+        assert [c.circle_id for c in Circles(shell.ctx.session.database).joined()] == \
+            [facilitator.invitation.circle_id]
+        assert not h.find(ft.FilledButton, "Je confirme").disabled
+        shell.lock()
+
+    run_ui(body)
+
+
 def test_cancel_leaves_the_outbox_unchanged(tmp_path):
     make_journal(tmp_path, [(TEXT, {"title": "Cercle"})])
     facilitator = CircleKeys.create("Cercle")

@@ -75,8 +75,12 @@ class ShareScreen:
             self.circle_area.controls = [muted(t("share.circle")), radio_row(
                 [(c.circle_id, c.name) for c in joined], self.circle_id, self._circle)]
         else:
-            self.circle_area.controls = [ft.Text(t("share.no_circle")), self.code,
-                                         ft.OutlinedButton(content=t("share.join"), on_click=self.join)]
+            self.circle_area.controls = [
+                ft.Text(t("share.no_circle")), muted(t("share.scan_help")), self.code,
+                ft.Row(wrap=True, spacing=8, controls=[
+                    ft.OutlinedButton(content=t("share.paste"), icon=ft.Icons.CONTENT_PASTE,
+                                      on_click=lambda _: self.ctx.page.run_task(self.paste)),
+                    ft.OutlinedButton(content=t("share.join"), on_click=self.join)])]
 
     # -- the preview --------------------------------------------------------------------------
     def render_preview(self) -> None:
@@ -142,6 +146,13 @@ class ShareScreen:
         self.message.value = self.ctx.t("cli.circle_joined", name=invitation.name,
                                         id=invitation.circle_id)
         self.message.color = None
+
+    async def paste(self) -> None:
+        """The code copied from the phone's camera (which reads the QR image) or a message."""
+        text = await self.ctx.clipboard.get() if self.ctx.clipboard else None
+        self.code.value = (text or "").strip()
+        self.join()
+        self.ctx.page.update()
 
     def confirm_share(self, _: object = None) -> None:
         if not self.circle_id or not self.outgoing_text.strip():
