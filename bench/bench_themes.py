@@ -41,7 +41,7 @@ def main() -> None:
     db, _ = create_database(folder / "journal.vault", "une phrase de passe", kdf=KdfParams(8192, 1, 1))
     keys = Circles(db).create("Cercle")
     start = time.perf_counter()
-    data, _ = bundle_for(keys, rows)
+    data, by_id = bundle_for(keys, rows)
     print(f"sealing {n} insights (members' side): {time.perf_counter() - start:.2f} s, bundle {len(data) / 1e6:.1f} MB")
     print(f"memory before import: peak {peak_mib():.0f} MiB")
 
@@ -58,6 +58,12 @@ def main() -> None:
     print(f"suggested themes, first run (model load + {n} embeddings + graph + labels): "
           f"{time.perf_counter() - start:.2f} s; {len(views)} themes, {len(unsorted)} unsorted; "
           f"peak {peak_mib():.0f} MiB")
+    from sklearn.metrics import adjusted_rand_score
+
+    group = {i.id: g for g, v in enumerate(views) for i in v.insights}
+    group.update({i.id: -1 - g for g, i in enumerate(unsorted)})
+    print(f"ARI against the labelled topics at {n}: "
+          f"{adjusted_rand_score([by_id[i].topic for i in by_id], [group[i] for i in by_id]):.3f}")
     start = time.perf_counter()
     board.suggest()
     views, unsorted = board.views()

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 BOARDS = "theme_boards"
 MIN_THEME = 3  # a suggested group smaller than this goes to "unsorted"
 NEIGHBOURS = 10  # each insight is linked to this many nearest others
+MAX_THEMES = 12  # more suggested themes than this are merged, closest first: a facilitator reads them all
 RESOLUTION = 1.0  # Louvain's resolution: higher gives more, smaller themes
 FIT_THRESHOLD = 0.05  # similarity (centred) below which a new insight is "unsorted"
 SEED_WEIGHT = 1.0  # how much a seed's description counts against its members' centre
@@ -140,6 +141,22 @@ def communities(x: np.ndarray, neighbours: int = NEIGHBOURS, resolution: float =
                 graph.add_edge(i, int(j), weight=weight)
     groups = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
     return sorted((sorted(g) for g in groups), key=lambda g: (-len(g), g[0]))
+
+
+def at_most(groups: list[list[int]], x: np.ndarray, limit: int = MAX_THEMES) -> list[list[int]]:
+    """Merge the groups whose centres are closest until at most `limit` remain (groups smaller
+    than MIN_THEME are left alone: they go to "unsorted")."""
+    big = [g for g in groups if len(g) >= MIN_THEME]
+    if len(big) <= limit:
+        return groups
+    from sklearn.cluster import AgglomerativeClustering
+
+    np = model().np
+    centres = normalize(np.array([x[g].mean(axis=0) for g in big]))
+    merged = AgglomerativeClustering(n_clusters=limit, metric="cosine", linkage="average").fit_predict(centres)
+    out = [sorted(i for g, m in zip(big, merged, strict=True) if m == label for i in g) for label in range(limit)]
+    out += [g for g in groups if len(g) < MIN_THEME]
+    return sorted(out, key=lambda g: (-len(g), g[0]))
 
 
 def split_in_two(x: np.ndarray) -> list[int]:
@@ -387,7 +404,8 @@ class ThemeBoard:
         if cluster_rest and len(rest) >= 2 * MIN_THEME:
             rest = sorted(rest, key=lambda i: self.insights[i].text)  # same insights, same themes
             leftover = []
-            for group in communities(self._rows(rest)):
+            rows = self._rows(rest)
+            for group in at_most(communities(rows), rows):
                 members = [rest[i] for i in group]
                 if len(members) >= MIN_THEME:
                     themes.append(Theme(uuid.uuid4().hex[:12], "", members))

@@ -314,7 +314,8 @@ def test_a_short_guided_session_ends_in_the_journal(browser, server):
         context.close()
 
 
-def test_a_facilitator_sees_and_renames_a_theme(browser, server):
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_a_facilitator_sees_and_renames_a_theme(browser, server, size):
     from journal_app.circles import Circles
     from journal_app.harvest import Harvest
     from journal_app.session import JournalSession
@@ -328,8 +329,8 @@ def test_a_facilitator_sees_and_renames_a_theme(browser, server):
     Harvest(session.database).import_bundle(bundle_for(keys, labelled_set()[::4])[0])
     session.lock()
 
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    app = App(context.new_page(), "desktop-facilitator")
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    app = App(context.new_page(), f"{size[0]}-facilitator")
     try:
         app.open(url)
         app.fill("Phrase de passe", PASSPHRASE)
@@ -343,7 +344,7 @@ def test_a_facilitator_sees_and_renames_a_theme(browser, server):
         app.fill("Nouveau nom", "Le temps de nos rencontres")
         app.click("OK")
         app.see("Le temps de nos rencontres (")
-        app.page.mouse.move(640, 500)
+        app.page.mouse.move(size[0] // 2, 500)
         app.page.mouse.wheel(0, 240)
         app.page.wait_for_timeout(800)
         app.shot("2-renamed")

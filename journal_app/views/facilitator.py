@@ -160,7 +160,8 @@ class FacilitatorScreen:
             fc.BarChartGroup(x=i, rods=[fc.BarChartRod(from_y=0, to_y=n, width=10, color=ft.Colors.PRIMARY)])
             for i, (_, n) in enumerate(view.weeks)],
             bottom_axis=fc.ChartAxis(labels=[
-                fc.ChartAxisLabel(value=i, label=ft.Text(self.ctx.t("facilitator.week", n=int(w[-2:])), size=10))
+                fc.ChartAxisLabel(value=i, label=ft.Text(
+                    self.ctx.t("facilitator.week", n=int(w[-2:])) if self.ctx.wide else w[-2:], size=10))
                 for i, (w, _) in enumerate(view.weeks)]))
         summary = ", ".join(f"{w} : {n}" if self.ctx.lang == "fr" else f"{w}: {n}" for w, n in view.weeks)
         return ft.Semantics(label=self.ctx.t("facilitator.trend", weeks=summary), content=chart)
