@@ -83,6 +83,10 @@ def test_themes_show_and_curation_is_kept(tmp_path):
         await h.type(h.find(ft.TextField, "Nommer un thème d’avance"), "Argent : subventions, budget, dons")
         await h.click(ft.OutlinedButton, "Ajouter le thème")
         assert h.has_text("Argent (")
+        # The report goes through the save dialog (a download in the browser).
+        await h.click(ft.OutlinedButton, "Rapport Markdown")
+        await h.wait_for(lambda: h.has_text("Rapport enregistré."))
+        assert "save_file" in h.conn.invoked
         shell.lock()
 
     run_ui(body)
