@@ -124,13 +124,34 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+# Words of our practices that a statistical model takes for people ("Focusing m'aide", "Théorie U").
+_PRACTICE_WORDS = frozenset(
+    "Focusing Wholebody Theory Théorie U Presencing Social Theater Theatre Lab ORID Scharmer "
+    "Gendlin Merci Belle Bonne Bravo".split())
+
+
 def _ner_names(text: str) -> list[tuple[int, int]]:
-    """People's names from spaCy's French model, when the `ner` extra is installed."""
+    """People's names from spaCy's French model, when the `ner` extra is installed.
+
+    The model alone is trusted only for what looks like a name: capitalized words, not a lone
+    word opening a sentence (« Belle rencontre »), none of our practices' own words."""
     try:
         nlp = _spacy_model()
     except Exception:  # not installed, or the model is missing: the lists still work
         return []
-    return [(ent.start_char, ent.end_char) for ent in nlp(text).ents if ent.label_ in ("PER", "PERSON")]
+    out = []
+    for ent in nlp(text).ents:
+        if ent.label_ not in ("PER", "PERSON"):
+            continue
+        words = ent.text.split()
+        if (len(ent.text) < 3 or not all(w[:1].isupper() for w in words)
+                or any(w.strip(".,;:!?'’") in _PRACTICE_WORDS for w in words)):
+            continue
+        opens_sentence = re.search(r"(^|[.!?…]\s+|\n)$", text[:ent.start_char]) is not None
+        if opens_sentence and len(words) == 1:
+            continue
+        out.append((ent.start_char, ent.end_char))
+    return out
 
 
 @cache
@@ -151,8 +172,10 @@ def detect_language(text: str) -> str:
     return "en" if english > french else "fr"
 
 
-def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True) -> list[tuple[int, int, str]]:
-    """Every stretch of personal data, as (start, end, kind); overlaps are resolved later."""
+def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True,
+               lang: str = "fr") -> list[tuple[int, int, str]]:
+    """Every stretch of personal data, as (start, end, kind); overlaps are resolved later.
+    The optional French model is used on French text only."""
     found: list[tuple[int, int, str]] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
@@ -183,7 +206,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
             continue
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
             found.append((m.start(), m.end(), "name"))
-    if use_ner:
+    if use_ner and lang == "fr":
         found += [(s, e, "name") for s, e in _ner_names(text)]
     return found
 
@@ -220,4 +243,4 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
     """Find and replace the personal data in `text` ("auto": guess French or English)."""
     if lang not in ("fr", "en"):
         lang = detect_language(text)
-    return _finish(text, find_spans(text, marked_names, use_ner), lang)
+    return _finish(text, find_spans(text, marked_names, use_ner, lang), lang)

