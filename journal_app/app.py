@@ -34,7 +34,8 @@ def build_app(page: ft.Page, data_dir: Path, *, autosave_delay: float = 1.0) -> 
                      data_dir=data_dir, autosave_delay=autosave_delay,
                      auto_lock=AutoLock(settings.auto_lock_minutes),
                      clipboard=ft.Clipboard(), file_picker=ft.FilePicker(),
-                     bell=flet_audio.Audio(src="bell.wav", volume=0.6), wakelock=ft.Wakelock())
+                     bell=flet_audio.Audio(src="bell.wav", volume=0.6), wakelock=ft.Wakelock(),
+                     share=ft.Share())
     shell = Shell(ctx)
     shell.start()
     return shell

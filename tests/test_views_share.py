@@ -120,7 +120,12 @@ def test_outbox_withdraw_and_export(tmp_path):
         assert len(envelopes) == 2
         await h.click(ft.OutlinedButton, "Exporter le paquet")
         await h.settle()
-        assert "save_file" in h.conn.invoked
+        assert "save_file" in h.conn.invoked and "share_files" not in h.conn.invoked
+        # On a phone, the same button hands the file to the platform's share sheet.
+        h.page.platform = ft.PagePlatform.ANDROID
+        await h.click(ft.OutlinedButton, "Exporter le paquet")
+        await h.settle()
+        assert "share_files" in h.conn.invoked
         shell.lock()
 
     run_ui(body)

@@ -32,6 +32,7 @@ class AppContext:
     file_picker: ft.FilePicker | None = None
     bell: Any = None  # flet_audio.Audio playing assets/bell.wav
     wakelock: ft.Wakelock | None = None
+    share: ft.Share | None = None  # the platform's share sheet (phones)
 
     @property
     def lang(self) -> str:
@@ -73,6 +74,23 @@ class AppContext:
             self.snack(self.message(exc))
             return False
         return bool(path) or self.page.web
+
+    @property
+    def phone(self) -> bool:
+        return self.page.platform in (ft.PagePlatform.ANDROID, ft.PagePlatform.IOS)
+
+    async def send_bytes(self, file_name: str, data: bytes, mime_type: str) -> bool:
+        """Hand a file to the platform's share sheet on a phone (mail, messages, drive...);
+        elsewhere, let the person choose where to save it."""
+        if not (self.phone and self.share):
+            return await self.save_bytes(file_name, data)
+        try:
+            result = await self.share.share_files([ft.ShareFile.from_bytes(data, mime_type=mime_type,
+                                                                           name=file_name)])
+        except Exception as exc:
+            self.snack(self.message(exc))
+            return False
+        return result is None or result.status != ft.ShareResultStatus.DISMISSED
 
     async def pick_files(self, title: str, extensions: list[str] | None = None) -> list[tuple[str, bytes]]:
         """Let the person pick files to read (uploaded by the browser in web mode): name, bytes.

@@ -69,8 +69,14 @@ class FacilitatorScreen:
             ft.ExpansionTile(title=ft.Text(t("facilitator.invite")), controls=[
                 muted(t("facilitator.invite_help")),
                 ft.SelectionArea(content=ft.Text(keys.invitation.code(), size=12, font_family="monospace")),
-                ft.Row(controls=[ft.OutlinedButton(content=t("facilitator.copy_code"), icon=ft.Icons.COPY,
-                                                   on_click=lambda _: self.ctx.page.run_task(self.copy_code))])]),
+                ft.Row(wrap=True, controls=[
+                    ft.OutlinedButton(content=t("facilitator.copy_code"), icon=ft.Icons.COPY,
+                                      on_click=lambda _: self.ctx.page.run_task(self.copy_code)),
+                    ft.OutlinedButton(content=t("facilitator.save_qr"), icon=ft.Icons.QR_CODE,
+                                      on_click=lambda _: self.ctx.page.run_task(self.save_qr))]),
+                muted(t("facilitator.qr_help")),
+                ft.Semantics(label=t("facilitator.qr_label"), image=True, content=ft.Image(
+                    src=keys.invitation.qr_png(scale=5), width=240, height=240))]),
             ft.Row(wrap=True, spacing=12, controls=[
                 ft.FilledButton(content=t("facilitator.import"), icon=ft.Icons.MOVE_TO_INBOX,
                                 on_click=lambda _: self.ctx.page.run_task(self.import_bundles)),
@@ -261,6 +267,12 @@ class FacilitatorScreen:
             await self.ctx.clipboard.set(self.circles.owned_circle(self.circle_id).invitation.code())
             self.ctx.snack(self.ctx.t("facilitator.copied"))
 
+    async def save_qr(self) -> None:
+        if self.circle_id and await self.ctx.send_bytes(
+                "ressenti-invitation.png", self.circles.owned_circle(self.circle_id).invitation.qr_png(),
+                "image/png"):
+            self.ctx.snack(self.ctx.t("facilitator.qr_saved"))
+
     async def import_bundles(self) -> None:
         t = self.ctx.t
         if self.loading:
@@ -285,7 +297,8 @@ class FacilitatorScreen:
         name = self.circles.owned_circle(self.circle_id).invitation.name
         text = render(build_report(self.board, name, self.harvest.k(self.circle_id)), fmt, self.ctx.lang)
         suffix = "md" if fmt == "markdown" else "csv"
-        if await self.ctx.save_bytes(f"ressenti-themes-{date.today().isoformat()}.{suffix}", text.encode()):
+        if await self.ctx.send_bytes(f"ressenti-themes-{date.today().isoformat()}.{suffix}", text.encode(),
+                                     "text/markdown" if fmt == "markdown" else "text/csv"):
             self.ctx.snack(self.ctx.t("facilitator.exported"))
 
     # -- dialogs ------------------------------------------------------------------------------
