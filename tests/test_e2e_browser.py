@@ -352,3 +352,45 @@ def test_a_facilitator_sees_and_renames_a_theme(browser, server, size):
     finally:
         context.close()
     assert b"rencontres" not in (data / "journal.vault").read_bytes()
+
+
+def test_a_member_pastes_the_code_the_camera_read_and_shares_an_insight(browser, server):
+    from journal_app.circles import Circles
+    from journal_app.session import JournalSession
+    from journal_app.sharing import CircleKeys
+    from tests.conftest import FAST_KDF
+
+    url, data = server
+    session = JournalSession(data, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    session.journal.add("Quand Sylvie a parlé, j’ai senti le groupe se poser.", title="Cercle du jeudi")
+    session.lock()
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    app = App(context.new_page(), "phone-join")
+    try:
+        app.open(url)
+        app.fill("Phrase de passe", PASSPHRASE)
+        app.click("Déverrouiller")
+        app.tap_text("Cercle du jeudi")
+        app.click("Partager")
+        app.see("[personne A]")
+        # What the phone's camera app leaves on the clipboard after reading the QR code.
+        app.page.evaluate("code => navigator.clipboard.writeText(code)", facilitator.invitation.code())
+        app.click("Coller le code copié")
+        app.see("Vous avez rejoint le cercle « Cercle du jeudi »")
+        app.shot("1-joined")
+        app.click("Je confirme")
+        app.see("Extrait scellé pour votre cercle")
+        assert app.outside_requests() == []
+    finally:
+        context.close()
+    db = JournalSession(data, kdf=FAST_KDF)
+    db.unlock(PASSPHRASE)
+    try:
+        [item] = Circles(db.database).outbox()
+        assert item.shared.insight.text == "Quand [personne A] a parlé, j’ai senti le groupe se poser."
+    finally:
+        db.lock()
