@@ -143,8 +143,7 @@ class ShareScreen:
         self.circle_id = invitation.circle_id
         self._fill_circle_area()
         self.confirm.disabled = False
-        self.message.value = self.ctx.t("cli.circle_joined", name=invitation.name,
-                                        id=invitation.circle_id)
+        self.message.value = self.ctx.t("share.joined", name=invitation.name)
         self.message.color = None
 
     async def paste(self) -> None:
