@@ -388,7 +388,7 @@ def harvest_bundles(c: Command, db: Database, files: list[Path]) -> None:
     circles: set[str] = set()
     for path in files:
         report = harvest.import_bundle(read_bytes(path))
-        circles |= report.circles
+        circles.add(report.circle)
         c.say(c.t("cli.bundle_imported", file=path.name, added=report.added, duplicates=report.duplicates,
                   withdrawn=report.withdrawn))
         if report.damaged:

@@ -36,21 +36,17 @@ class ThresholdTooLow(RessentiError):
 
 
 @dataclass
-class ImportReport:
+class HarvestReport:
+    """What one bundle brought to one circle."""
+
+    circle: str
     added: int = 0
     duplicates: int = 0
     withdrawn: int = 0
     damaged: int = 0
     released: int = 0  # insights that became visible with this import
     waiting: int = 0  # insights held back until the batch is large enough
-    circles: set[str] = field(default_factory=set)
     new_ids: set[str] = field(default_factory=set, repr=False)
-
-    def merge(self, other: ImportReport) -> None:
-        for name in ("added", "duplicates", "withdrawn", "damaged", "released"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.waiting = other.waiting
-        self.circles |= other.circles
 
 
 def check_k(k: int) -> int:
@@ -83,7 +79,7 @@ class Harvest:
 
     # -- reading ----------------------------------------------------------------------------
     def _docs(self, circle_id: str) -> Iterable[dict[str, Any]]:
-        return (d for d in self._db.table(RECEIVED) if d.get("circle") == circle_id and "text" in d)
+        return _held(self._db.table(RECEIVED), circle_id)
 
     def released(self, circle_id: str) -> list[Insight]:
         """What the facilitator may see: released and not withdrawn."""
@@ -93,7 +89,7 @@ class Harvest:
         return sum(1 for d in self._docs(circle_id) if not d["batch"])
 
     # -- import -----------------------------------------------------------------------------
-    def import_bundle(self, data: bytes) -> ImportReport:
+    def import_bundle(self, data: bytes) -> HarvestReport:
         """Open a bundle for one of this person's circles and keep what it holds; one save.
 
         A bundle for a circle this person does not facilitate is refused whole.
@@ -104,7 +100,7 @@ class Harvest:
         if circle_id not in owned:
             raise WrongCircle()
         keys = owned[circle_id]
-        report = ImportReport(circles={circle_id})
+        report = HarvestReport(circle_id)
         opened: list[Insight | Withdrawal] = []
         for envelope in envelopes:
             try:
@@ -120,14 +116,8 @@ class Harvest:
                     _receive(received, circle_id, message, report)
                 else:
                     _withdraw(tables, circle_id, message, report)
-            before = sum(1 for d in received.values() if d.get("circle") == circle_id
-                         and "text" in d and d["batch"])
-            _release(tables, circle_id)
-            after = sum(1 for d in received.values() if d.get("circle") == circle_id
-                        and "text" in d and d["batch"])
-            report.released = after - before
-            report.waiting = sum(1 for d in received.values() if d.get("circle") == circle_id
-                                 and "text" in d and not d["batch"])
+            report.released = _release(tables, circle_id)
+            report.waiting = sum(1 for d in _held(received.values(), circle_id) if not d["batch"])
 
         self._db.change(update)
         return report
@@ -143,7 +133,7 @@ def _insight(doc: dict[str, Any]) -> Insight:
     return Insight(**{k: doc[k] for k in ("id", "week", "kind", "prompt_id", "lang", "text", "proof")})
 
 
-def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report: ImportReport) -> None:
+def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report: HarvestReport) -> None:
     held = received.get(insight.id)
     if held is not None and held.get("circle") != circle_id:
         report.damaged += 1  # the same id in two circles: keep the first, trust neither more
@@ -161,7 +151,7 @@ def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report:
     report.new_ids.add(insight.id)
 
 
-def _withdraw(tables: dict[str, Any], circle_id: str, withdrawal: Withdrawal, report: ImportReport) -> None:
+def _withdraw(tables: dict[str, Any], circle_id: str, withdrawal: Withdrawal, report: HarvestReport) -> None:
     received = tables[RECEIVED]
     held = received.get(withdrawal.insight_id)
     if held is None:
@@ -183,12 +173,18 @@ def _withdraw(tables: dict[str, Any], circle_id: str, withdrawal: Withdrawal, re
     report.withdrawn += 1
 
 
-def _release(tables: dict[str, Any], circle_id: str) -> None:
-    """Release the waiting insights of a circle once there are at least k of them."""
+def _held(docs: Iterable[dict[str, Any]], circle_id: str) -> Iterable[dict[str, Any]]:
+    """The insights of a circle that still have their text (not withdrawn, not pending)."""
+    return (d for d in docs if d.get("circle") == circle_id and "text" in d)
+
+
+def _release(tables: dict[str, Any], circle_id: str) -> int:
+    """Release the waiting insights of a circle once there are at least k of them; how many."""
     state = tables.setdefault(CIRCLE_STATE, {}).setdefault(circle_id, {"k": DEFAULT_K, "batches": 0})
-    waiting = [d for d in tables.get(RECEIVED, {}).values()
-               if d.get("circle") == circle_id and "text" in d and not d["batch"]]
-    if len(waiting) >= state["k"]:
-        state["batches"] += 1
-        for doc in waiting:
-            doc["batch"] = state["batches"]
+    waiting = [d for d in _held(tables.get(RECEIVED, {}).values(), circle_id) if not d["batch"]]
+    if len(waiting) < state["k"]:
+        return 0
+    state["batches"] += 1
+    for doc in waiting:
+        doc["batch"] = state["batches"]
+    return len(waiting)
