@@ -169,7 +169,7 @@ class FacilitatorScreen:
                 fc.ChartAxisLabel(value=i, label=ft.Text(
                     self.ctx.t("facilitator.week", n=int(w[-2:])) if self.ctx.wide else w[-2:], size=10))
                 for i, (w, _) in enumerate(view.weeks)]))
-        summary = ", ".join(f"{w} : {n}" if self.ctx.lang == "fr" else f"{w}: {n}" for w, n in view.weeks)
+        summary = ", ".join(self.ctx.t("facilitator.week_count", week=w, n=n) for w, n in view.weeks)
         return ft.Semantics(label=self.ctx.t("facilitator.trend", weeks=summary), content=chart)
 
     def _theme_card(self, view: ThemeView, views: list[ThemeView], k: int) -> ft.Control:
@@ -198,8 +198,7 @@ class FacilitatorScreen:
               if others else []),
             ft.TextButton(content=t("facilitator.dissolve"), icon=ft.Icons.CLEAR_ALL,
                           on_click=lambda _: self.act(self.board.dissolve, theme.id))])
-        quotes = [ft.Text(f"« {q.text} »" if self.ctx.lang == "fr" else f"“{q.text}”", italic=True)
-                  for q in view.quotes]
+        quotes = [ft.Text(t("facilitator.quote", text=q.text), italic=True) for q in view.quotes]
         members = ft.ExpansionTile(title=ft.Text(t("facilitator.members", count=view.count)), controls=[
             self._insight_row(i.id, i.text, views) for i in view.insights])
         return ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
