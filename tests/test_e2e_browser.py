@@ -106,6 +106,10 @@ class App:
             # change): send the click to the button's own node, as a screen reader would.
             button.dispatch_event("click")
 
+    def unlock(self, passphrase: str = PASSPHRASE) -> None:
+        self.fill("Phrase de passe", passphrase)
+        self.click("Déverrouiller")
+
     def fill(self, label: str, text: str) -> None:
         field = self.page.locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]').first
         try:
@@ -151,6 +155,19 @@ class App:
         return [u for u in self.requests
                 if not u.startswith(("http://127.0.0.1", "data:", "blob:"))
                 and not u.startswith(FLET_OWN_REQUESTS)]
+
+
+def open_journal(data: Path):
+    """A journal made beforehand in the server's data folder, open for the test to fill."""
+    from journal_app.session import JournalSession
+    from tests.conftest import FAST_KDF
+
+    session = JournalSession(data, kdf=FAST_KDF)
+    if session.exists():
+        session.unlock(PASSPHRASE)
+    else:
+        session.create(PASSPHRASE)
+    return session
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -212,8 +229,7 @@ def test_first_run_write_lock_unlock_search_and_switch_language(browser, server,
         app.fill("Phrase de passe", "pas la bonne phrase")
         app.click("Déverrouiller")
         app.see("Ce n’est pas la bonne phrase de passe")
-        app.fill("Phrase de passe", PASSPHRASE)
-        app.click("Déverrouiller")
+        app.unlock()
         app.see("Après la réunion du cercle")
 
         app.fill("Rechercher", "reunion coeur")
@@ -318,13 +334,10 @@ def test_a_short_guided_session_ends_in_the_journal(browser, server):
 def test_a_facilitator_sees_and_renames_a_theme(browser, server, size):
     from journal_app.circles import Circles
     from journal_app.harvest import Harvest
-    from journal_app.session import JournalSession
-    from tests.conftest import FAST_KDF
     from tests.labelled_insights import bundle_for, labelled_set
 
     url, data = server
-    session = JournalSession(data, kdf=FAST_KDF)
-    session.create(PASSPHRASE)
+    session = open_journal(data)
     keys = Circles(session.database).create("Cercle du jeudi")
     Harvest(session.database).import_bundle(bundle_for(keys, labelled_set()[::4])[0])
     session.lock()
@@ -333,8 +346,7 @@ def test_a_facilitator_sees_and_renames_a_theme(browser, server, size):
     app = App(context.new_page(), f"{size[0]}-facilitator")
     try:
         app.open(url)
-        app.fill("Phrase de passe", PASSPHRASE)
-        app.click("Déverrouiller")
+        app.unlock()
         app.click("Réglages")
         app.click("Animer un cercle")
         app.see("Seuil de confidentialité : 5")
@@ -356,13 +368,10 @@ def test_a_facilitator_sees_and_renames_a_theme(browser, server, size):
 
 def test_a_member_pastes_the_code_the_camera_read_and_shares_an_insight(browser, server):
     from journal_app.circles import Circles
-    from journal_app.session import JournalSession
     from journal_app.sharing import CircleKeys
-    from tests.conftest import FAST_KDF
 
     url, data = server
-    session = JournalSession(data, kdf=FAST_KDF)
-    session.create(PASSPHRASE)
+    session = open_journal(data)
     session.journal.add("Quand Sylvie a parlé, j’ai senti le groupe se poser.", title="Cercle du jeudi")
     session.lock()
     facilitator = CircleKeys.create("Cercle du jeudi")
@@ -372,8 +381,7 @@ def test_a_member_pastes_the_code_the_camera_read_and_shares_an_insight(browser,
     app = App(context.new_page(), "phone-join")
     try:
         app.open(url)
-        app.fill("Phrase de passe", PASSPHRASE)
-        app.click("Déverrouiller")
+        app.unlock()
         app.tap_text("Cercle du jeudi")
         app.click("Partager")
         app.see("[personne A]")
@@ -387,8 +395,7 @@ def test_a_member_pastes_the_code_the_camera_read_and_shares_an_insight(browser,
         assert app.outside_requests() == []
     finally:
         context.close()
-    db = JournalSession(data, kdf=FAST_KDF)
-    db.unlock(PASSPHRASE)
+    db = open_journal(data)
     try:
         [item] = Circles(db.database).outbox()
         assert item.shared.insight.text == "Quand [personne A] a parlé, j’ai senti le groupe se poser."
