@@ -51,7 +51,7 @@ class Command:
     def __init__(self, args: argparse.Namespace, env: Env, lang: str) -> None:
         self.args, self.env, self.lang = args, env, lang
 
-    def t(self, key: str, **params: Any) -> str:
+    def t(self, key: str, /, **params: Any) -> str:
         return translate(key, self.lang, **params)
 
     def say(self, text: str = "") -> None:

@@ -40,7 +40,7 @@ def build_report(board: ThemeBoard, circle_name: str, k: int, kind: str | None =
 
 
 def to_markdown(report: Report, lang: str) -> str:
-    def t(key: str, **params: object) -> str:
+    def t(key: str, /, **params: object) -> str:
         return translate(f"report.{key}", lang, **params)
 
     lines = [f"# {t('title', name=report.circle)}", "",
@@ -59,7 +59,7 @@ def to_markdown(report: Report, lang: str) -> str:
 
 
 def to_csv(report: Report, lang: str) -> str:
-    def t(key: str, **params: object) -> str:
+    def t(key: str, /, **params: object) -> str:
         return translate(f"report.{key}", lang, **params)
 
     out = io.StringIO()

@@ -34,6 +34,7 @@ class MemoryConnection(Connection):
         self.crashes: list[str] = []
         self.patches = 0  # patch messages with at least one operation
         self.invoked: list[str] = []  # service methods called (the bell, the wake lock...)
+        self.invoked_args: list[tuple[str, dict[str, Any]]] = []  # the same, with their arguments
         self.answers: dict[str, Any] = {}  # what the client returns, by method name (else None)
         self.session: Session | None = None
         self.page_url = "http://127.0.0.1:8550/"
@@ -48,6 +49,7 @@ class MemoryConnection(Connection):
             # A client would run the service method; this one answers at once, with no result.
             body = message.body
             self.invoked.append(body.name)
+            self.invoked_args.append((body.name, dict(body.args or {})))
             self.loop.call_soon(self.session.handle_invoke_method_results, body.control_id,
                                 body.call_id, self.answers.get(body.name), None)
 

@@ -58,6 +58,12 @@ def test_first_run_creates_the_journal_and_shows_the_recovery_key_once(tmp_path)
         await h.wait_for(lambda: h.has_text("clé de récupération"))
         key_text = next(t for t in h.texts() if t.count("-") == 7 and len(t) == 39)
         assert (tmp_path / "journal.vault").exists()
+        # « Enregistrer dans un fichier » once crashed the whole app: tap it as a person would.
+        await h.click(ft.OutlinedButton, "Enregistrer dans un fichier")
+        saved = [args for name, args in h.conn.invoked_args if name == "save_file"]
+        assert len(saved) == 1
+        assert key_text in saved[0]["src_bytes"].decode("utf-8")
+        assert h.has_text("Fichier enregistré") and h.has_text(key_text)
         go_on = h.find(ft.FilledButton, "Continuer")
         assert go_on.disabled
         checkbox = h.find(ft.Checkbox)

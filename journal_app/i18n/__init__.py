@@ -50,7 +50,9 @@ def system_language(environ: Mapping[str, str] = os.environ) -> str:
     return DEFAULT_LANGUAGE
 
 
-def translate(key: str, lang: str, **params: Any) -> str:
+def translate(key: str, lang: str, /, **params: Any) -> str:
+    """The catalog text for `key`; `key` and `lang` are positional so a {key} or {lang}
+    placeholder can be filled like any other."""
     lang = normalize_language(lang)
     text = catalog(lang).get(key)
     if text is None:

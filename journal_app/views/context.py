@@ -38,7 +38,7 @@ class AppContext:
     def lang(self) -> str:
         return self.settings.language
 
-    def t(self, key: str, **params: Any) -> str:
+    def t(self, key: str, /, **params: Any) -> str:
         return translate(key, self.settings.language, **params)
 
     def message(self, exc: BaseException) -> str:
