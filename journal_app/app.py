@@ -10,26 +10,51 @@ import logging
 import os
 import socket
 import sys
+import weakref
 from pathlib import Path
 
 import flet as ft
 
 from journal_app.errors import PortInUse
-from journal_app.i18n import system_language, translate
+from journal_app.i18n import DEFAULT_LANGUAGE, environment_language, normalize_language, translate
+from journal_app.paths import assets_dir
+from journal_app.paths import data_dir as default_data_dir
 from journal_app.session import AutoLock, JournalSession
+from journal_app.settings import FILE_NAME as SETTINGS_FILE
 from journal_app.settings import load_settings
 from journal_app.views.context import AppContext
 from journal_app.views.shell import Shell
 
-ASSETS = Path(__file__).parent / "assets"
 DEFAULT_PORT = 8550
+# The shells of this process's pages: a phone has one screen, so a new one takes over from any
+# left by a UI the system rebuilt without a disconnect.
+_shells: weakref.WeakSet[Shell] = weakref.WeakSet()
 
 
-def build_app(page: ft.Page, data_dir: Path, *, autosave_delay: float = 1.0) -> Shell:
-    """Set up one page: its services, its session and its shell (also used by the view tests)."""
+async def first_run_language(page: ft.Page) -> str:
+    """The language a new journal starts in: the one the environment names, else the device's
+    (a phone sets no LANG), else French."""
+    named = environment_language()
+    if named:
+        return named
+    try:
+        info = await page.get_device_info()
+    except Exception:  # a client that cannot say: French, as everywhere else
+        return DEFAULT_LANGUAGE
+    locales = getattr(info, "locales", None) or []
+    return normalize_language(locales[0].language_code) if locales else DEFAULT_LANGUAGE
+
+
+def build_app(page: ft.Page, data_dir: Path, *, autosave_delay: float = 1.0,
+              fallback_language: str | None = None) -> Shell:
+    """Set up one page: its services, its session and its shell (also used by the view tests).
+    `fallback_language` is used when no settings were saved yet (a first run)."""
     import flet_audio
 
-    settings = load_settings(data_dir, fallback_language=system_language())
+    if page.platform.is_mobile() and not page.web:
+        for old in list(_shells):
+            old.lock(show=False)
+    settings = load_settings(data_dir, fallback_language=fallback_language)
     ctx = AppContext(page=page, session=JournalSession(data_dir), settings=settings,
                      data_dir=data_dir, autosave_delay=autosave_delay,
                      auto_lock=AutoLock(settings.auto_lock_minutes),
@@ -37,13 +62,17 @@ def build_app(page: ft.Page, data_dir: Path, *, autosave_delay: float = 1.0) -> 
                      bell=flet_audio.Audio(src="bell.wav", volume=0.6), wakelock=ft.Wakelock(),
                      share=ft.Share())
     shell = Shell(ctx)
+    _shells.add(shell)
     shell.start()
     return shell
 
 
 def make_main(data_dir: Path):
     async def main(page: ft.Page) -> None:
-        shell = build_app(page, data_dir)
+        language = None
+        if not (data_dir / SETTINGS_FILE).exists():
+            language = await first_run_language(page)
+        shell = build_app(page, data_dir, fallback_language=language)
         page.update()
         await shell.watch_idle()
 
@@ -79,7 +108,7 @@ def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web
     logging.getLogger("flet").setLevel(logging.WARNING)
     if not web and _desktop_possible():
         try:
-            ft.run(main, view=ft.AppView.FLET_APP, assets_dir=str(ASSETS))
+            ft.run(main, view=ft.AppView.FLET_APP, assets_dir=str(assets_dir()))
             return 0
         except Exception:  # no desktop client can be fetched here: the browser will do
             print(translate("app.desktop_unavailable", lang), file=sys.stderr)
@@ -88,11 +117,12 @@ def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web
     _check_port_free(host, port)
     print(translate("app.serving", lang, url=f"http://{host}:{port}"), flush=True)
     ft.run(main, host=host, port=port, view=ft.AppView.WEB_BROWSER if web else None,
-           assets_dir=str(ASSETS), no_cdn=True, web_renderer=ft.WebRenderer.CANVAS_KIT)
+           assets_dir=str(assets_dir()), no_cdn=True, web_renderer=ft.WebRenderer.CANVAS_KIT)
     return 0
 
 
-if __name__ == "__main__":  # `flet build` and `flet run` start the app from here
-    from journal_app.paths import data_dir as default_data_dir
-
-    ft.run(make_main(default_data_dir()), assets_dir=str(ASSETS))
+def run_packaged() -> None:
+    """Start the app as `flet build` packages it (phones): main.py calls this; the data folder is
+    the app storage the platform gives, the assets the folder the build ships."""
+    ft.run(make_main(default_data_dir()), assets_dir=str(assets_dir()),
+           no_cdn=True, web_renderer=ft.WebRenderer.CANVAS_KIT)  # for `flet run --web`

@@ -1,6 +1,6 @@
 """The soft bell rung between practice steps, synthesized here (no downloaded audio).
 
-`python -m journal_app.bell` writes journal_app/assets/bell.wav; the file is committed, and a
+`python -m journal_app.bell` writes assets/bell.wav; the file is committed, and a
 test checks that this code still makes exactly those bytes.
 """
 
@@ -37,7 +37,7 @@ def bell_wav() -> bytes:
     return out.getvalue()
 
 
-ASSET = Path(__file__).parent / "assets" / "bell.wav"
+ASSET = Path(__file__).parent.parent / "assets" / "bell.wav"  # in a source checkout
 
 if __name__ == "__main__":
     ASSET.write_bytes(bell_wav())

@@ -22,5 +22,15 @@ def data_dir(explicit: str | os.PathLike[str] | None = None,
     return Path(platformdirs.user_data_dir("Ressenti", appauthor=False))
 
 
+def assets_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """Where the bell, the icon and the fonts are: the folder a phone build names in
+    FLET_ASSETS_DIR, else inside the installed package (a wheel), else at the top of a source
+    checkout, which is where `flet build` takes them from."""
+    if environ.get("FLET_ASSETS_DIR"):
+        return Path(environ["FLET_ASSETS_DIR"])
+    installed = Path(__file__).parent / "assets"
+    return installed if installed.is_dir() else Path(__file__).parent.parent / "assets"
+
+
 def vault_path(folder: Path) -> Path:
     return Path(folder) / VAULT_NAME

@@ -7,7 +7,8 @@ one from opening the same journal.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from journal_app.errors import VaultClosed
@@ -83,15 +84,32 @@ class JournalSession:
 
 
 class AutoLock:
-    """Says when the journal should lock: after `minutes` without activity."""
+    """Says when the journal should lock: after `minutes` without activity, or at once when the
+    app goes to the background, except while the person is in a system screen the app opened."""
 
     def __init__(self, minutes: int = 5, clock: Callable[[], float] = time.monotonic) -> None:
         self.minutes = minutes
         self._clock = clock
         self._last = clock()
+        self._system_screens = 0
 
     def touch(self) -> None:
         self._last = self._clock()
+
+    @contextmanager
+    def system_screen(self) -> Iterator[None]:
+        """While a file picker or a share sheet is open: on a phone it is another app's screen,
+        so ours is hidden and paused, and that must not lock the journal under the person."""
+        self._system_screens += 1
+        try:
+            yield
+        finally:
+            self._system_screens -= 1
+            self.touch()
+
+    @property
+    def in_system_screen(self) -> bool:
+        return self._system_screens > 0
 
     def idle_seconds(self) -> float:
         return self._clock() - self._last

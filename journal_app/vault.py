@@ -24,9 +24,9 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from journal_app.kdf import argon2id
 from journal_app.errors import (
     DiskFull,
     NotAVault,
@@ -73,14 +73,8 @@ class KdfParams:
     lanes: int = 4
 
     def derive(self, passphrase: str, salt: bytes) -> bytes:
-        kdf = Argon2id(
-            salt=salt,
-            length=32,
-            iterations=self.iterations,
-            lanes=self.lanes,
-            memory_cost=self.memory_kib,
-        )
-        return kdf.derive(passphrase.encode("utf-8"))
+        return argon2id(passphrase.encode("utf-8"), salt, memory_kib=self.memory_kib,
+                        iterations=self.iterations, lanes=self.lanes)
 
 
 @dataclass(frozen=True)

@@ -41,13 +41,18 @@ def normalize_language(lang: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def system_language(environ: Mapping[str, str] = os.environ) -> str:
-    """The language the system asks for, French when unsure."""
+def environment_language(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The language the environment names, if any (phones name none)."""
     for var in ("JOURNAL_APP_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = environ.get(var, "")
         if value and value not in ("C", "POSIX", "C.UTF-8"):
             return normalize_language(value)
-    return DEFAULT_LANGUAGE
+    return None
+
+
+def system_language(environ: Mapping[str, str] = os.environ) -> str:
+    """The language the system asks for, French when unsure."""
+    return environment_language(environ) or DEFAULT_LANGUAGE
 
 
 def translate(key: str, lang: str, /, **params: Any) -> str:

@@ -69,7 +69,8 @@ class AppContext:
         if self.file_picker is None:
             return False
         try:
-            path = await self.file_picker.save_file(file_name=file_name, src_bytes=data)
+            with self.auto_lock.system_screen():
+                path = await self.file_picker.save_file(file_name=file_name, src_bytes=data)
         except Exception as exc:
             self.snack(self.message(exc))
             return False
@@ -79,17 +80,28 @@ class AppContext:
     def phone(self) -> bool:
         return self.page.platform in (ft.PagePlatform.ANDROID, ft.PagePlatform.IOS)
 
+    async def _tablet_without_anchor(self) -> bool:
+        """An iPad shows the share sheet as a popover that needs an anchor on screen, which a
+        Flet control cannot give: there, saving the file is the sure way."""
+        if self.page.platform != ft.PagePlatform.IOS:
+            return False
+        try:
+            info = await self.page.get_device_info()
+        except Exception:
+            return True  # an iOS device we cannot name: saving works on all of them
+        return "ipad" in str(getattr(info, "model", "")).lower()
+
     async def send_bytes(self, file_name: str, data: bytes, mime_type: str) -> bool:
         """Hand a file to the platform's share sheet on a phone (mail, messages, drive...);
-        elsewhere, let the person choose where to save it."""
-        if not (self.phone and self.share):
+        elsewhere, and on an iPad, let the person choose where to save it."""
+        if not (self.phone and self.share) or await self._tablet_without_anchor():
             return await self.save_bytes(file_name, data)
         try:
-            result = await self.share.share_files([ft.ShareFile.from_bytes(data, mime_type=mime_type,
-                                                                           name=file_name)])
-        except Exception as exc:
-            self.snack(self.message(exc))
-            return False
+            with self.auto_lock.system_screen():
+                result = await self.share.share_files([ft.ShareFile.from_bytes(
+                    data, mime_type=mime_type, name=file_name)])
+        except Exception:  # no share sheet after all: the file still reaches the person
+            return await self.save_bytes(file_name, data)
         return result is None or result.status != ft.ShareResultStatus.DISMISSED
 
     async def pick_files(self, title: str, extensions: list[str] | None = None) -> list[tuple[str, bytes]]:
@@ -97,10 +109,11 @@ class AppContext:
         Raises what the picker raised; the caller shows it."""
         if self.file_picker is None:
             return []
-        files = await self.file_picker.pick_files(
-            allow_multiple=True, with_data=True, dialog_title=title,
-            file_type=ft.FilePickerFileType.CUSTOM if extensions else ft.FilePickerFileType.ANY,
-            allowed_extensions=extensions)
+        with self.auto_lock.system_screen():
+            files = await self.file_picker.pick_files(
+                allow_multiple=True, with_data=True, dialog_title=title,
+                file_type=ft.FilePickerFileType.CUSTOM if extensions else ft.FilePickerFileType.ANY,
+                allowed_extensions=extensions)
         return [(f.name, f.bytes if f.bytes is not None else
                  Path(f.path).read_bytes() if f.path else b"") for f in files or []]
 

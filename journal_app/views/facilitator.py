@@ -14,7 +14,7 @@ from journal_app.journal import KINDS
 from journal_app.theme_report import build_report, render
 from journal_app.themes import ThemeBoard, ThemeView
 from journal_app.views.context import AppContext
-from journal_app.views.theme import choice_chips, heading, icon_button, muted, radio_row
+from journal_app.views.theme import MONOSPACE, choice_chips, heading, icon_button, muted, radio_row
 
 ALL = "*"
 
@@ -68,7 +68,7 @@ class FacilitatorScreen:
             ft.Text(keys.invitation.name, size=18, weight=ft.FontWeight.W_600),
             ft.ExpansionTile(title=ft.Text(t("facilitator.invite")), controls=[
                 muted(t("facilitator.invite_help")),
-                ft.SelectionArea(content=ft.Text(keys.invitation.code(), size=12, font_family="monospace")),
+                ft.SelectionArea(content=ft.Text(keys.invitation.code(), size=12, font_family=MONOSPACE)),
                 ft.Row(wrap=True, controls=[
                     ft.OutlinedButton(content=t("facilitator.copy_code"), icon=ft.Icons.COPY,
                                       on_click=lambda _: self.ctx.page.run_task(self.copy_code)),

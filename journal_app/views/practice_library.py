@@ -76,7 +76,9 @@ class PracticeLibraryScreen:
     # -- sharing packs ------------------------------------------------------------------------
     async def pick_pack(self, _: object = None) -> None:
         try:
-            files = await self.ctx.pick_files(self.ctx.t("practice.import"), ["toml"])
+            # Any file: Android's picker knows no type for .toml and would let none be chosen;
+            # the pack checker says what is wrong with a file that is not a pack.
+            files = await self.ctx.pick_files(self.ctx.t("practice.import"))
         except Exception as exc:
             self.import_status.value = self.ctx.message(exc)
             return

@@ -10,6 +10,7 @@ from datetime import date
 import flet as ft
 
 from journal_app import __version__
+from journal_app.kdf import crypto_versions
 from journal_app.interchange import import_data, markdown, ressenti_json
 from journal_app.settings import AUTO_LOCK_CHOICES, THEMES
 from journal_app.views.context import AppContext
@@ -47,6 +48,7 @@ class SettingsScreen:
 
     def control(self) -> ft.Control:
         t = self.ctx.t
+        crypto = crypto_versions()  # named in « À propos » for bug reports
         section = lambda text: heading(text, 18)  # noqa: E731
         return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=14,
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
@@ -85,6 +87,9 @@ class SettingsScreen:
             section(t("settings.about")),
             ft.Text(t("settings.about_text", version=__version__)),
             muted(t("settings.data_location", path=str(self.ctx.data_dir))),
+            ft.Text(t("settings.crypto", cryptography=crypto.cryptography, openssl=crypto.openssl,
+                      argon2=crypto.argon2), selectable=True, size=12,
+                    color=ft.Colors.ON_SURFACE_VARIANT),
             muted(t("settings.licence")),
         ])
 

@@ -42,6 +42,9 @@ class Shell:
         self.page.on_app_lifecycle_state_change = self._lifecycle
         self.page.on_keyboard_event = lambda _: ctx.activity()
         self.page.on_disconnect = lambda _: self.lock(show=False)
+        # A phone that rebuilds its UI but keeps the process closes the old session without a
+        # disconnect: its vault lock must go with it.
+        self.page.on_close = lambda _: self.lock(show=False)
         self.page.on_connect = lambda _: self.start()
 
     # -- entry points -------------------------------------------------------------------------
@@ -287,8 +290,10 @@ class Shell:
             self.show_unlock()
 
     def _lifecycle(self, e: ft.AppLifecycleStateChangeEvent) -> None:
+        """Going to the background locks at once, unless the app itself opened the screen in
+        front (a file picker, a share sheet); the idle time still applies then."""
         if e.state in (ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE) and \
-                self.ctx.session.is_open:
+                self.ctx.session.is_open and not self.ctx.auto_lock.in_system_screen:
             self.lock()
 
     # -- changes ------------------------------------------------------------------------------

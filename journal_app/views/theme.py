@@ -15,7 +15,14 @@ KIND_ICONS = {
 THEME_MODES = {"system": ft.ThemeMode.SYSTEM, "light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}
 
 
+# A font shipped in assets/fonts: "monospace" is a real monospace font on Android only (not on
+# iOS, nor in the web client's CanvasKit), and a recovery key must show each character apart.
+MONOSPACE = "Ressenti Mono"
+FONTS = {MONOSPACE: "fonts/DejaVuSansMono.ttf"}
+
+
 def apply_theme(page: ft.Page, theme: str) -> None:
+    page.fonts = FONTS
     page.theme = ft.Theme(color_scheme_seed=SEED, use_material3=True)
     page.dark_theme = ft.Theme(color_scheme_seed=SEED, use_material3=True)
     page.theme_mode = THEME_MODES.get(theme, ft.ThemeMode.SYSTEM)
