@@ -36,6 +36,8 @@ class MemoryConnection(Connection):
         self.invoked: list[str] = []  # service methods called (the bell, the wake lock...)
         self.invoked_args: list[tuple[str, dict[str, Any]]] = []  # the same, with their arguments
         self.answers: dict[str, Any] = {}  # what the client returns, by method name (else None)
+        self.held: set[str] = set()  # methods left open (a picker the person is still in)
+        self._open_calls: dict[str, tuple[int, str]] = {}
         self.session: Session | None = None
         self.page_url = "http://127.0.0.1:8550/"
 
@@ -50,8 +52,20 @@ class MemoryConnection(Connection):
             body = message.body
             self.invoked.append(body.name)
             self.invoked_args.append((body.name, dict(body.args or {})))
+            if body.name in self.held:
+                self._open_calls[body.name] = (body.control_id, body.call_id)
+                return
             self.loop.call_soon(self.session.handle_invoke_method_results, body.control_id,
                                 body.call_id, self.answers.get(body.name), None)
+
+    def is_open(self, name: str) -> bool:
+        return name in self._open_calls
+
+    def answer(self, name: str, result: Any) -> None:
+        """Close a held method with the client's result (the person picked, or cancelled)."""
+        control_id, call_id = self._open_calls.pop(name)
+        assert self.session is not None
+        self.session.handle_invoke_method_results(control_id, call_id, result, None)
 
 
 class Harness:
@@ -138,6 +152,14 @@ class Harness:
 
     async def click(self, cls: type, label: str | None = None) -> None:
         await self.fire(self.find(cls, label), "click")
+
+    async def click_and_wait_on_client(self, cls: type, label: str | None = None) -> asyncio.Task[None]:
+        """Tap a control whose handler then waits on the client (a file picker the person is
+        still in): returns the handler's task, which ends once a held method is answered."""
+        task = asyncio.ensure_future(self.session.dispatch_event(self.find(cls, label)._i, "click", None))
+        await self.settle()
+        assert not self.conn.crashes, self.conn.crashes[-1]
+        return task
 
     async def type(self, field: ft.TextField, text: str, *, submit: bool = False) -> None:
         field.value = text
