@@ -206,14 +206,7 @@ def write_atomically(path: Path, data: bytes, *, keep_backup: bool = True) -> No
     """
     tmp = path.with_name(path.name + ".tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _write_durably(tmp, data)
         if keep_backup and path.exists():
             _keep_previous_generation(path)
         os.replace(tmp, path)
@@ -226,6 +219,18 @@ def write_atomically(path: Path, data: bytes, *, keep_backup: bool = True) -> No
         raise _save_error(exc) from exc
 
 
+def _write_durably(path: Path, data: bytes) -> None:
+    """Write all of `data` to `path` (mode 0600) and fsync it; os.write may write less than asked."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _keep_previous_generation(path: Path) -> None:
     bak = backup_path(path)
     staged = bak.with_name(bak.name + ".tmp")
@@ -233,14 +238,9 @@ def _keep_previous_generation(path: Path) -> None:
     try:
         os.link(path, staged)
     except OSError:
-        # File systems without hard links (FAT on a memory card): copy instead.
-        data = path.read_bytes()
-        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        # No hard links here (Android's SELinux refuses them in app storage; FAT on a memory
+        # card has none): copy instead, which costs a full read and write per save.
+        _write_durably(staged, path.read_bytes())
     os.replace(staged, bak)
 
 

@@ -232,6 +232,30 @@ def test_backup_holds_the_previous_generation_and_can_be_restored(journal, vault
     assert reopen(vault_file).contains(first.id)
 
 
+def test_where_hard_links_are_refused_the_backup_is_a_full_copy(journal, vault_file, monkeypatch):
+    """Android's SELinux refuses hard links in app storage (EACCES), and os.write may write less
+    than asked: the previous generation is then copied, whole. Neither can be produced on this
+    machine's file system, so both are imposed on the os module here."""
+    import errno
+
+    def refuse(*_: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    real_write = os.write
+    monkeypatch.setattr(os, "link", refuse)
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data[:4096])))
+    first = journal.add("Première " + "mot " * 5000)
+    second = journal.add("Deuxième")
+    close(journal)
+    assert backup_path(vault_file).stat().st_ino != vault_file.stat().st_ino
+    db = open_database(vault_file, PASSPHRASE, use_backup=True)
+    restored = Journal(db)
+    assert restored.contains(first.id) and not restored.contains(second.id)
+    assert restored.get(first.id).body.startswith("Première mot")
+    db.close()
+    assert reopen(vault_file).contains(first.id)
+
+
 def test_lock_is_released_on_close(journal, vault_file):
     close(journal)
     reopen(vault_file)
