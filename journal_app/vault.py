@@ -26,7 +26,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from journal_app.kdf import argon2id
 from journal_app.errors import (
     DiskFull,
     NotAVault,
@@ -41,6 +40,7 @@ from journal_app.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
+from journal_app.kdf import argon2id
 
 MAGIC = b"RESSENTI"
 FORMAT_VERSION = 1
