@@ -11,7 +11,6 @@ import getpass
 import json
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,10 +20,11 @@ from typing import IO, Any
 from journal_app import __version__
 from journal_app.errors import RessentiError, VaultMissing
 from journal_app.i18n import format_datetime, normalize_language, system_language, translate
-from journal_app.interchange import FORMATS, import_path
+from journal_app.interchange import FORMATS
 from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc
 from journal_app.paths import data_dir, vault_path
-from journal_app.storage import Database, create_database, open_database, recover_database
+from journal_app.storage import Database, open_database
+from journal_app.usecases.access import change_passphrase, create_journal, recover_journal
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -121,7 +121,7 @@ def cmd_init(c: Command) -> int:
     if c.vault.exists():
         c.warn(c.t("error.vault_exists", path=str(c.vault)))
         return EXIT_ERROR
-    db, recovery_key = create_database(c.vault, c.passphrase(confirm=True))
+    db, recovery_key = create_journal(c.vault, c.passphrase(confirm=True))
     db.close()
     c.say(c.t("cli.init_done", path=str(c.vault)))
     c.say("")
@@ -220,45 +220,38 @@ def cmd_delete(c: Command) -> int:
 
 
 def cmd_export(c: Command) -> int:
-    from journal_app.interchange import markdown, ressenti_json
+    from journal_app.interchange import write_export
+    from journal_app.usecases.exporting import export_journal
 
-    writer = markdown.export if c.args.format == "markdown" else ressenti_json.export
     db, journal = c.open_journal()
     try:
-        count = writer(journal, Path(c.args.output), journal.entries(c.filter()),
-                       overwrite=c.args.force)
+        export = export_journal(journal, c.args.format, c.filter())
     finally:
         db.close()
+    write_export(Path(c.args.output), export.text, overwrite=c.args.force)
     c.warn(c.t("export.unencrypted_warning"))
-    c.say(c.t("cli.exported", count=count, file=c.args.output))
+    c.say(c.t("cli.exported", count=export.count, file=c.args.output))
     return 0
 
 
 def cmd_import(c: Command) -> int:
+    from journal_app.usecases.importing import describe_file, import_paths
+
     db, journal = c.open_journal()
-    failed = 0
     try:
-        for name in c.args.files:
-            try:
-                report = import_path(journal, Path(name), c.args.format)
-            except RessentiError as exc:
-                c.warn(exc.message(c.lang))
-                failed += 1
-                continue
-            c.say(c.t("cli.import_report", file=report.source, format=report.format,
-                      added=report.added, skipped=len(report.skipped)))
-            reasons = Counter(skip.reason for skip in report.skipped)
-            for reason, count in sorted(reasons.items()):
-                c.say("  " + c.t("cli.skip_reason", reason=c.t(f"import.reason.{reason}"), count=count))
+        batch = import_paths(journal, [Path(name) for name in c.args.files], c.args.format)
     finally:
         db.close()
-    return EXIT_ERROR if failed else 0
+    for item in batch.files:
+        for line in describe_file(item, c.lang):
+            (c.warn if item.error else c.say)(line)
+    return EXIT_ERROR if batch.failed else 0
 
 
 def cmd_passphrase(c: Command) -> int:
     db = open_database(c.vault, c.passphrase())
     try:
-        db.vault.change_passphrase(c.new_passphrase())
+        change_passphrase(db, None, c.new_passphrase())
     finally:
         db.close()
     c.say(c.t("cli.passphrase_changed"))
@@ -267,7 +260,7 @@ def cmd_passphrase(c: Command) -> int:
 
 def cmd_recover(c: Command) -> int:
     key = c._secret("JOURNAL_APP_RECOVERY_KEY", "recovery_key_file", "cli.prompt_recovery_key")
-    db = recover_database(c.vault, key, c.new_passphrase())
+    db = recover_journal(c.vault, key, c.new_passphrase())
     db.close()
     c.say(c.t("cli.recovered"))
     return 0
@@ -364,7 +357,7 @@ def cmd_circle(c: Command) -> int:
                                                                    overwrite=c.args.force))
             c.say(c.t("cli.circle_exported", count=count, file=c.args.output))
         elif action == "import":
-            harvest_bundles(c, db, [Path(t) for t in targets])
+            return harvest_bundles(c, db, [Path(t) for t in targets])
         elif action == "themes":
             theme_report(c, db, target)
         elif action == "seed":
@@ -379,43 +372,41 @@ def cmd_circle(c: Command) -> int:
     return 0
 
 
-def harvest_bundles(c: Command, db: Database, files: list[Path]) -> None:
-    """`circle import FILE...`: each file is imported whole or not at all."""
-    from journal_app.harvest import Harvest
+def harvest_bundles(c: Command, db: Database, files: list[Path]) -> int:
+    """`circle import FILE...`: each file is imported whole or not at all; a refused file does
+    not stop the others."""
     from journal_app.interchange import read_bytes
+    from journal_app.usecases.bundles import describe_bundle, describe_waiting, import_bundles
 
-    harvest = Harvest(db)
-    circles: set[str] = set()
+    read: list[tuple[str, bytes]] = []
+    unreadable = 0
     for path in files:
-        report = harvest.import_bundle(read_bytes(path))
-        circles.add(report.circle)
-        c.say(c.t("cli.bundle_imported", file=path.name, added=report.added, duplicates=report.duplicates,
-                  withdrawn=report.withdrawn))
-        if report.damaged:
-            c.say(c.t("cli.bundle_damaged", count=report.damaged))
-    for circle_id in sorted(circles):
-        if waiting := harvest.waiting(circle_id):
-            c.say(c.t("cli.bundle_waiting", count=waiting, k=harvest.k(circle_id)))
+        try:
+            read.append((path.name, read_bytes(path)))
+        except RessentiError as exc:
+            c.warn(c.t("cli.bundle_refused", file=path.name, reason=exc.message(c.lang)))
+            unreadable += 1
+    batch = import_bundles(db, read)
+    for item in batch.files:
+        for line in describe_bundle(item, c.lang):
+            (c.warn if item.error else c.say)(line)
+    for line in describe_waiting(batch, c.lang):
+        c.say(line)
+    return EXIT_ERROR if batch.failed or unreadable else 0
 
 
 def theme_report(c: Command, db: Database, circle_id: str) -> None:
     """`circle themes ID`: the report meant for the wider collective, on standard output or -o."""
-    from journal_app.circles import Circles
-    from journal_app.harvest import Harvest, check_k
-    from journal_app.theme_report import build_report, render
-    from journal_app.themes import ThemeBoard
+    from journal_app.usecases.reports import themes_report
 
-    keys = Circles(db).owned_circle(circle_id)
-    k = check_k(c.args.k) if c.args.k is not None else Harvest(db).k(circle_id)
-    board = ThemeBoard(db, circle_id, c.lang)
-    text = render(build_report(board, keys.invitation.name, k), c.args.format, c.lang)
+    report = themes_report(db, circle_id, c.lang, fmt=c.args.format, k=c.args.k)
     if c.args.output:
         from journal_app.interchange import write_export
 
-        write_export(Path(c.args.output), text, overwrite=c.args.force)
+        write_export(Path(c.args.output), report.text, overwrite=c.args.force)
         c.say(c.t("cli.report_written", file=c.args.output))
     else:
-        sys.stdout.write(text)
+        c.env.stdout.write(report.text)
 
 
 def cmd_anonymize(c: Command) -> int:

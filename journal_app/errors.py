@@ -78,6 +78,12 @@ class WeakPassphrase(VaultError):
     key = "error.weak_passphrase"
 
 
+class PassphraseTooWeak(WeakPassphrase):
+    """A new passphrase that the strength estimate calls too weak (the app and the CLI alike)."""
+
+    key = "error.passphrase_too_weak"
+
+
 class VaultClosed(VaultError):
     key = "error.vault_closed"
 

@@ -1,11 +1,16 @@
-"""Passphrase strength feedback for the first run: an estimate, not a verdict."""
+"""The one passphrase policy: a strength estimate (shown as feedback while typing) and the rule
+every new passphrase meets, whether it is chosen in the app or on the command line."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
+from journal_app.errors import PassphraseTooWeak
 from journal_app.vault import MIN_PASSPHRASE_CHARS
+
+# Below this, a passphrase falls to a guess of a few billion tries (« aaaaaaaa »).
+_MIN_BITS = 25.0
 
 # A few of the passphrases people reach for first; any of them is "too weak".
 _COMMON = {
@@ -46,5 +51,12 @@ def estimate(passphrase: str) -> Strength:
     words = len(text.split())
     if words >= 3:
         bits = max(bits, words * 11.0)  # a word drawn from a large vocabulary
-    score = 1 if bits < 40 else 2 if bits < 60 else 3 if bits < 80 else 4
+    score = 0 if bits < _MIN_BITS else 1 if bits < 40 else 2 if bits < 60 else 3 if bits < 80 else 4
     return Strength(score, bits)
+
+
+def require_acceptable(passphrase: str) -> None:
+    """Refuse a new passphrase the estimate calls too weak (raises PassphraseTooWeak)."""
+    check_length = len(passphrase.strip()) >= MIN_PASSPHRASE_CHARS
+    if not (check_length and estimate(passphrase).acceptable):
+        raise PassphraseTooWeak(min=MIN_PASSPHRASE_CHARS)

@@ -14,7 +14,8 @@ from pathlib import Path
 from journal_app.errors import VaultClosed
 from journal_app.journal import Clock, Journal, local_now
 from journal_app.paths import vault_path
-from journal_app.storage import Database, create_database, open_database, recover_database
+from journal_app.storage import Database, open_database
+from journal_app.usecases.access import change_passphrase, create_journal, recover_journal
 from journal_app.vault import KdfParams, backup_path
 
 
@@ -59,7 +60,7 @@ class JournalSession:
     def create(self, passphrase: str) -> str:
         """Create the journal; returns the recovery key, to be shown once."""
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        db, recovery_key = create_database(self.vault_path, passphrase, kdf=self._kdf)
+        db, recovery_key = create_journal(self.vault_path, passphrase, kdf=self._kdf)
         self._opened(db)
         return recovery_key
 
@@ -67,13 +68,12 @@ class JournalSession:
         self._opened(open_database(self.vault_path, passphrase, use_backup=use_backup))
 
     def recover(self, recovery_key: str, new_passphrase: str) -> None:
-        self._opened(recover_database(self.vault_path, recovery_key, new_passphrase))
+        self._opened(recover_journal(self.vault_path, recovery_key, new_passphrase))
 
     def change_passphrase(self, current: str, new: str) -> None:
         if self._db is None:
             raise VaultClosed()
-        self._db.vault.verify_passphrase(current)
-        self._db.vault.change_passphrase(new)
+        change_passphrase(self._db, current, new)
 
     def lock(self) -> None:
         """Close the vault and forget the journal; nothing stays in memory that we hold."""

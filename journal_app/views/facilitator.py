@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import flet as ft
 import flet_charts as fc
@@ -11,8 +10,9 @@ import flet_charts as fc
 from journal_app.circles import Circles
 from journal_app.harvest import MIN_K, Harvest
 from journal_app.journal import KINDS
-from journal_app.theme_report import build_report, render
 from journal_app.themes import ThemeBoard, ThemeView
+from journal_app.usecases.bundles import describe_bundles, import_bundles
+from journal_app.usecases.reports import themes_report
 from journal_app.views.context import AppContext
 from journal_app.views.theme import MONOSPACE, choice_chips, heading, icon_button, muted, radio_row
 
@@ -278,14 +278,12 @@ class FacilitatorScreen:
             return
         try:
             files = await self.ctx.pick_files(t("facilitator.import"), ["json"])
-            lines = []
-            for name, data in files:
-                report = self.harvest.import_bundle(data)
-                lines.append(t("cli.bundle_imported", file=name, added=report.added,
-                               duplicates=report.duplicates, withdrawn=report.withdrawn))
-            self.message.value, self.message.color = "\n".join(lines), None
-        except Exception as exc:
+            batch = import_bundles(self.db, files)
+        except Exception as exc:  # the picker failed, or the journal locked meanwhile: one sentence
             self.message.value, self.message.color = self.ctx.message(exc), ft.Colors.ERROR
+        else:
+            self.message.value = "\n".join(describe_bundles(batch, self.ctx.lang))
+            self.message.color = ft.Colors.ERROR if batch.failed else None
         self.board = None  # new insights are placed aside, with the word on screen
         self.refresh()
         self.ctx.page.update()
@@ -293,11 +291,8 @@ class FacilitatorScreen:
     async def export(self, fmt: str) -> None:
         if self.board is None or self.circle_id is None:
             return
-        name = self.circles.owned_circle(self.circle_id).invitation.name
-        text = render(build_report(self.board, name, self.harvest.k(self.circle_id)), fmt, self.ctx.lang)
-        suffix = "md" if fmt == "markdown" else "csv"
-        if await self.ctx.send_bytes(f"ressenti-themes-{date.today().isoformat()}.{suffix}", text.encode(),
-                                     "text/markdown" if fmt == "markdown" else "text/csv"):
+        report = themes_report(self.db, self.circle_id, self.ctx.lang, fmt=fmt, board=self.board)
+        if await self.ctx.send_bytes(report.name, report.text.encode(), report.mime_type):
             self.ctx.snack(self.ctx.t("facilitator.exported"))
 
     # -- dialogs ------------------------------------------------------------------------------

@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 
 import flet as ft
 
 from journal_app import __version__
-from journal_app.interchange import import_data, markdown, ressenti_json
+from journal_app.errors import RessentiError
 from journal_app.kdf import crypto_versions
 from journal_app.settings import AUTO_LOCK_CHOICES, THEMES
+from journal_app.usecases.exporting import export_journal
+from journal_app.usecases.importing import describe_import, import_files
 from journal_app.views.context import AppContext
 from journal_app.views.theme import heading, muted, radio_row, segmented
 
@@ -137,27 +138,19 @@ class SettingsScreen:
         self.import_files(files)
 
     def import_files(self, files: list[tuple[str, bytes]]) -> None:
-        """Import picked files and say, for each, what was added and skipped."""
-        t = self.ctx.t
-        lines = []
-        for name, data in files:
-            try:
-                report = import_data(self.ctx.session.journal, name, data)
-            except Exception as exc:
-                lines.append(self.ctx.message(exc))
-                continue
-            lines.append(t("cli.import_report", file=name, format=report.format,
-                           added=report.added, skipped=len(report.skipped)))
-        self.import_status.value = "\n".join(lines)
-        if lines:
+        """Import picked files and say, for each, what was added and skipped, and why."""
+        try:
+            batch = import_files(self.ctx.session.journal, files)
+        except RessentiError as exc:  # the journal locked while the picker was open
+            self.import_status.value = self.ctx.message(exc)
+            return
+        self.import_status.value = "\n".join(describe_import(batch, self.ctx.lang))
+        if batch.files:
             self.on_imported()
 
     def export_bytes(self, fmt: str) -> tuple[str, bytes]:
-        journal = self.ctx.session.journal
-        stamp = date.today().isoformat()
-        if fmt == "markdown":
-            return f"ressenti-{stamp}.md", markdown.export_text(journal).encode("utf-8")
-        return f"ressenti-{stamp}.json", ressenti_json.export_text(journal).encode("utf-8")
+        export = export_journal(self.ctx.session.journal, fmt)
+        return export.name, export.text.encode("utf-8", "surrogatepass")
 
     async def export(self, fmt: str) -> None:
         self.ctx.activity()
