@@ -57,6 +57,14 @@ class MemoryConnection(Connection):
                 return
             self.loop.call_soon(self.session.handle_invoke_method_results, body.control_id,
                                 body.call_id, self.answers.get(body.name), None)
+            if body.name == "push_route":  # the client moves to the address and says so
+                self.loop.call_soon(self._route_changed, body.args["route"])
+
+    def _route_changed(self, route: str) -> None:
+        assert self.session is not None
+        page = self.session.page
+        page.route = route
+        self.loop.create_task(self.session.dispatch_event(page._i, "route_change", {"route": route}))
 
     def is_open(self, name: str) -> bool:
         return name in self._open_calls
@@ -98,8 +106,9 @@ class Harness:
                 if isinstance(value, (ft.BaseControl, list)):
                     yield from visit(value)
 
-        # Dialogs and snack bars live beside the views, in the page's dialog layer.
-        yield from visit(root if root is not None else [self.page.views, self.page._dialogs.controls])
+        # What the person sees: the top view of the stack (the ones under it are hidden until
+        # "back"), and the dialogs and snack bars, which live in the page's dialog layer.
+        yield from visit(root if root is not None else [self.page.views[-1:], self.page._dialogs.controls])
 
     def texts(self) -> list[str]:
         out = []

@@ -20,14 +20,14 @@ ALL = "*"
 
 
 class FacilitatorScreen:
-    def __init__(self, ctx: AppContext, on_back: Callable[[], None]) -> None:
+    def __init__(self, ctx: AppContext, on_back: Callable[[], None], circle_id: str | None = None) -> None:
         self.ctx = ctx
         self.on_back = on_back
         self.db = ctx.session.database
         self.circles = Circles(self.db)  # type: ignore[arg-type]
         self.harvest = Harvest(self.db)  # type: ignore[arg-type]
-        owned = self.circles.owned()
-        self.circle_id = owned[0].invitation.circle_id if owned else None
+        owned = [k.invitation.circle_id for k in self.circles.owned()]
+        self.circle_id = circle_id if circle_id in owned else (owned[0] if owned else None)
         self.kind = ALL
         self.prompt = ALL
         self.board: ThemeBoard | None = None

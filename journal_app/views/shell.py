@@ -1,62 +1,131 @@
-"""The app's frame: which screen shows, navigation (bottom bar on phones, rail on wide
-screens, list and detail side by side), auto-lock, and locking when the app is hidden."""
+"""The app's frame: routes and the views stack (so the phone's and the browser's back buttons go
+back, and a reload lands on the same screen), navigation (bottom bar on phones, rail on wide
+screens, list and entry side by side), auto-lock, and locking when the app is hidden.
+
+Screens are registered in `views/routes.py`. A screen may have `leave() -> bool` (save what it
+holds; False keeps the person there) and `render()` (build again in a new language or layout,
+keeping its state).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+from dataclasses import dataclass
+from typing import Any
 
 import flet as ft
 
+from journal_app.errors import RessentiError
 from journal_app.journal import Entry
 from journal_app.prompts.packs import Pack
 from journal_app.views.context import AppContext
 from journal_app.views.editor import EditorScreen
-from journal_app.views.facilitator import FacilitatorScreen
 from journal_app.views.journal_list import JournalScreen
 from journal_app.views.onboarding import OnboardingScreen
-from journal_app.views.player import PlayerScreen
-from journal_app.views.practice_library import PracticeLibraryScreen
-from journal_app.views.progress_screen import ProgressScreen
-from journal_app.views.settings_screen import SettingsScreen
-from journal_app.views.share import OutboxScreen, ShareScreen
+from journal_app.views.routes import (
+    DESTINATIONS,
+    HOME,
+    NAV_JOURNAL,
+    NAV_PRACTICE,
+    NAV_SETTINGS,
+    NAV_WRITE,
+    Route,
+    chain,
+)
 from journal_app.views.theme import apply_theme, icon_button
 from journal_app.views.unlock import UnlockScreen
-from journal_app.views.wizard import WizardScreen
 
-NAV_JOURNAL, NAV_WRITE, NAV_PRACTICE, NAV_SETTINGS = 0, 1, 2, 3
+__all__ = ["NAV_JOURNAL", "NAV_PRACTICE", "NAV_SETTINGS", "NAV_WRITE", "JournalPage", "Shell"]
+
 AUTO_LOCK_CHECK_SECONDS = 15
+LOCK_SCREEN_WIDTH = 640
+JOURNAL_ROUTES = ("/entry/{id}", "/write")
+
+
+@dataclass
+class Shown:
+    """One view of the stack: its address, its screen and the Flet view that holds it."""
+
+    address: str
+    route: Route
+    screen: Any
+    view: ft.View
+
+
+class JournalPage:
+    """On a wide screen: the journal list, with the open entry beside it."""
+
+    def __init__(self, shell: Shell, select: str | None) -> None:
+        self.shell = shell
+        self.list = JournalScreen(shell.ctx, on_open=shell.open_entry)
+        self.editor: EditorScreen | None = None
+        self.detail = ft.Container(expand=True)
+        self.open(select)
+
+    def open(self, select: str | None) -> bool:
+        """Show an entry beside the list (None: nothing; "": a new one)."""
+        if self.editor is not None and not self.editor.leave():
+            return False
+        self.editor = self.shell.new_editor(select or None) if select is not None else None
+        self.detail.content = self.editor.control() if self.editor else ft.Container(
+            alignment=ft.Alignment.CENTER, content=ft.Text(
+                self.shell.ctx.t("journal.pick_one"), color=ft.Colors.ON_SURFACE_VARIANT))
+        return True
+
+    def control(self) -> ft.Control:
+        return ft.Row(expand=True, vertical_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
+            ft.Container(content=self.list.control(), width=380), ft.VerticalDivider(width=1),
+            self.detail])
+
+    def leave(self) -> bool:
+        return self.editor.leave() if self.editor is not None else True
 
 
 class Shell:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.page = ctx.page
-        self.screen: object | None = None  # onboarding, unlock, journal, editor or settings
-        self.journal_screen: JournalScreen | None = None
-        self.editor: EditorScreen | None = None
-        self.nav = NAV_JOURNAL
+        self.stack: list[Shown] = []
+        self.route = HOME  # the address shown, or wanted while the journal is locked
+        self.lock_screen: OnboardingScreen | UnlockScreen | None = None
+        self._pushed: list[str] = []  # addresses sent to the client whose echo has not come back
         self._was_wide = ctx.wide
         ctx.on_settings_changed = self._settings_changed
         self.page.on_resize = self._resized
         self.page.on_app_lifecycle_state_change = self._lifecycle
         self.page.on_keyboard_event = lambda _: ctx.activity()
+        self.page.on_route_change = self._route_changed
+        self.page.on_view_pop = lambda _: self.go_back()
         self.page.on_disconnect = lambda _: self.lock(show=False)
         # A phone that rebuilds its UI but keeps the process closes the old session without a
         # disconnect: its vault lock must go with it.
         self.page.on_close = lambda _: self.lock(show=False)
         self.page.on_connect = lambda _: self.start()
 
+    # -- what is shown ------------------------------------------------------------------------
+    @property
+    def screen(self) -> Any:
+        """The screen in front: a lock screen, or the top of the stack."""
+        if self.lock_screen is not None:
+            return self.lock_screen
+        return self.stack[-1].screen if self.stack else None
+
+    @property
+    def editor(self) -> EditorScreen | None:
+        top = self.screen
+        return top.editor if isinstance(top, JournalPage) else top if isinstance(top, EditorScreen) else None
+
+    @property
+    def nav(self) -> int:
+        return self.stack[-1].route.nav if self.stack else NAV_JOURNAL
+
     # -- entry points -------------------------------------------------------------------------
     def start(self) -> None:
         apply_theme(self.page, self.ctx.settings.theme)
         self.page.title = "Ressenti"
-        if not self.ctx.session.exists():
-            self.show_onboarding()
-        elif not self.ctx.session.is_open:
-            self.show_unlock()
-        else:
-            self.show_journal()
+        self.route = self.page.route if self.page.route not in ("", "/") else HOME
+        self.stack = []
+        self.render()
 
     async def watch_idle(self) -> None:
         """Lock after the chosen idle time; runs for the life of the page."""
@@ -69,20 +138,104 @@ class Shell:
             self.lock()
             self.page.update()
 
-    # -- screens ------------------------------------------------------------------------------
-    def _leave_editor(self) -> bool:
-        """Let the screen being left save what it holds; False keeps the person there."""
-        if self.editor is not None and not self.editor.leave():
-            return False
-        self.editor = None
-        if isinstance(self.screen, (PlayerScreen, WizardScreen)):
-            leaving, self.screen = self.screen, None
-            if not leaving.leave():
-                self.screen = leaving
+    def render(self) -> None:
+        """Show the wanted address, or first the screen that opens the journal."""
+        if not self.ctx.session.exists():
+            self._lock_screen(OnboardingScreen(self.ctx, on_done=self._opened))
+        elif not self.ctx.session.is_open:
+            self._lock_screen(UnlockScreen(self.ctx, on_unlocked=self._unlocked))
+        else:
+            self.lock_screen = None
+            self._show(self.route, rebuild=True)
+
+    # -- moving about -------------------------------------------------------------------------
+    def go(self, address: str, *, rebuild: bool = False, push: bool = True) -> bool:
+        """Show `address` (its parents under it, for the back button). False when the screen
+        being left could not save, and keeps the person there."""
+        self.ctx.activity()
+        if not self.ctx.session.is_open:
+            self.route = address
+            self.render()
+            return True
+        shown = self._show(address, rebuild=rebuild)
+        if shown and push:
+            self._push(self.route)
+        return shown
+
+    def _push(self, address: str) -> None:
+        """Put the address in the browser's bar and history (the client then reports it)."""
+        if self.page.route != address or self._pushed:
+            self._pushed.append(address)
+            self.page.navigate(address)
+
+    def go_back(self) -> None:
+        self.go(self.stack[-2].address if len(self.stack) > 1 else HOME)
+
+    def _chain(self, address: str) -> list[tuple[Route, dict[str, str]]]:
+        routes = chain(address)
+        if self.ctx.wide and routes[-1][0].pattern in JOURNAL_ROUTES:
+            routes = routes[-1:]  # list and entry side by side: one view
+        return routes
+
+    def _show(self, address: str, *, rebuild: bool = False) -> bool:
+        routes = self._chain(address)
+        addresses = [route.address(params) for route, params in routes]
+        top = self.stack[-1] if self.stack else None
+        # Side by side, another entry opens beside the same list.
+        if (not rebuild and top is not None and isinstance(top.screen, JournalPage)
+                and len(routes) == 1 and routes[0][0].pattern in JOURNAL_ROUTES + ("/journal",)):
+            if not top.screen.open(routes[0][1].get("id", "" if routes[0][0].pattern == "/write" else None)):
                 return False
+            top.address = top.view.route = addresses[0]
+            top.route = routes[0][0]
+            self._place(addresses[-1])
+            return True
+        keep = 0
+        if not rebuild:
+            while (keep < min(len(self.stack), len(addresses))
+                   and self.stack[keep].address == addresses[keep]):
+                keep += 1
+            if keep == len(addresses) == len(self.stack):
+                return True  # already there
+        for shown in reversed(self.stack[keep:]):
+            leave = getattr(shown.screen, "leave", None)
+            if leave is not None and not leave():
+                return False
+        stack = self.stack[:keep]
+        for (route, params), where in list(zip(routes, addresses, strict=True))[keep:]:
+            try:
+                screen = route.build(self, params)
+            except RessentiError as exc:  # an address that names nothing (anymore)
+                self.stack = stack
+                if where == HOME:
+                    raise
+                self.ctx.snack(self.ctx.message(exc))
+                return self._show(HOME)
+            stack.append(Shown(where, route, screen, self._view(where, route, screen)))
+        self.stack = stack
+        if keep == len(addresses):  # back to a screen kept under the one left: show it as it is now
+            refresh = getattr(stack[-1].screen, "refresh", None)
+            if refresh is not None:
+                refresh()
+        self._place(addresses[-1])
         return True
 
-    def _frame(self, body: ft.Control, *, navigation: bool) -> None:
+    def _place(self, address: str) -> None:
+        self.route = address
+        for shown in self.stack:
+            bar = shown.view.navigation_bar
+            if isinstance(bar, ft.NavigationBar):
+                bar.selected_index = shown.route.nav
+        self.page.views[:] = [shown.view for shown in self.stack]
+        # The control whose handler got here may have just left the page, so Flet's automatic
+        # update after the handler would not reach the new screen: send it now.
+        self.page.update()
+
+    def _view(self, address: str, route: Route, screen: Any) -> ft.View:
+        body: ft.Control = ft.Container(content=screen.control(), expand=True, width=route.width)
+        return self._frame(address, body, navigation=True, nav=route.nav)
+
+    def _frame(self, address: str, body: ft.Control, *, navigation: bool, nav: int = NAV_JOURNAL) -> ft.View:
         t = self.ctx.t
         bar = None
         places = [(ft.Icons.BOOK_OUTLINED, ft.Icons.BOOK, t("nav.journal")),
@@ -90,12 +243,12 @@ class Shell:
                   (ft.Icons.SELF_IMPROVEMENT_OUTLINED, ft.Icons.SELF_IMPROVEMENT, t("nav.practice")),
                   (ft.Icons.SETTINGS_OUTLINED, ft.Icons.SETTINGS, t("nav.settings"))]
         if navigation and not self.ctx.wide:
-            bar = ft.NavigationBar(selected_index=self.nav, on_change=self._navigate, destinations=[
+            bar = ft.NavigationBar(selected_index=nav, on_change=self._navigate, destinations=[
                 ft.NavigationBarDestination(icon=icon, selected_icon=selected, label=label)
                 for icon, selected, label in places])
         if navigation and self.ctx.wide:
             rail = ft.NavigationRail(
-                selected_index=self.nav, on_change=self._navigate,
+                selected_index=nav, on_change=self._navigate,
                 label_type=ft.NavigationRailLabelType.ALL, destinations=[
                     ft.NavigationRailDestination(icon=icon, selected_icon=selected, label=label)
                     for icon, selected, label in places])
@@ -106,188 +259,116 @@ class Shell:
             actions=[icon_button(ft.Icons.LOCK_OUTLINE, t("nav.lock"), lambda _: self.lock())]
             if navigation else [],
         )
-        self.page.views.clear()
-        self.page.views.append(ft.View(route="/", appbar=appbar, navigation_bar=bar,
-                                       controls=[body], padding=12))
-        # The control whose handler got here has just left the page, so Flet's automatic
-        # update after the handler would not reach the new screen: send it now.
+        return ft.View(route=address, appbar=appbar, navigation_bar=bar, controls=[body], padding=12)
+
+    def _lock_screen(self, screen: OnboardingScreen | UnlockScreen) -> None:
+        self.lock_screen = screen
+        self.stack = []
+        view = self._frame(self.route, ft.Container(content=screen.control(), expand=True,
+                                                    width=LOCK_SCREEN_WIDTH), navigation=False)
+        self.page.views[:] = [view]
         self.page.update()
 
-    def show_onboarding(self) -> None:
-        screen = OnboardingScreen(self.ctx, on_done=self.show_journal)
-        self.screen = screen
-        self._frame(ft.Container(content=screen.control(), expand=True, width=640),
-                    navigation=False)
+    def _navigate(self, e: ft.Event[ft.NavigationBar]) -> None:
+        index = int(e.control.selected_index or 0)
+        if not self.go(DESTINATIONS[index], rebuild=index == NAV_WRITE):
+            e.control.selected_index = self.nav  # the screen being left kept the person there
 
-    def show_unlock(self) -> None:
-        screen = UnlockScreen(self.ctx, on_unlocked=self._unlocked)
-        self.screen = screen
-        self._frame(ft.Container(content=screen.control(), expand=True, width=640),
-                    navigation=False)
-
-    def _unlocked(self) -> None:
-        self.ctx.activity()
-        self.show_journal()
-        # With thousands of entries the first search would pause to build its index: do it now.
-        self.page.run_thread(self.ctx.session.journal.warm_up)
-
-    def show_journal(self, select: str | None = None) -> None:
-        if not self._leave_editor():
+    def _route_changed(self, e: ft.RouteChangeEvent) -> None:
+        """The browser's back or forward button, or an address typed or reloaded. The echo of
+        an address this shell pushed is not one: a late echo must not undo a newer move."""
+        if e.route in self._pushed:
+            del self._pushed[:self._pushed.index(e.route) + 1]
             return
-        self.nav = NAV_JOURNAL
-        self.journal_screen = JournalScreen(self.ctx, on_open=self.open_entry)
-        self.screen = self.journal_screen
+        if e.route != self.route:
+            self.go(e.route, push=False)
+
+    # -- the journal --------------------------------------------------------------------------
+    def journal_page(self, select: str | None) -> Any:
+        """The journal list; `select` an entry id ("" a new entry) opens it, beside the list on
+        a wide screen."""
         if self.ctx.wide:
-            self.editor = self._new_editor(select) if select else None
-            detail = self.editor.control() if self.editor else self._placeholder()
-            self.detail = ft.Container(content=detail, expand=True)
-            body: ft.Control = ft.Row(expand=True, vertical_alignment=ft.CrossAxisAlignment.STRETCH,
-                                      controls=[ft.Container(content=self.journal_screen.control(),
-                                                             width=380),
-                                                ft.VerticalDivider(width=1), self.detail])
-        else:
-            body = ft.Container(content=self.journal_screen.control(), expand=True)
-        self._frame(body, navigation=True)
+            return JournalPage(self, select)
+        if select is None:
+            return JournalScreen(self.ctx, on_open=self.open_entry)
+        return self.new_editor(select or None)
 
-    def _placeholder(self) -> ft.Control:
-        return ft.Container(alignment=ft.Alignment.CENTER, content=ft.Text(
-            self.ctx.t("journal.pick_one"), color=ft.Colors.ON_SURFACE_VARIANT))
-
-    def _new_editor(self, entry_id: str | None) -> EditorScreen:
-        return EditorScreen(self.ctx, entry_id, on_close=self._editor_closed,
+    def new_editor(self, entry_id: str | None) -> EditorScreen:
+        return EditorScreen(self.ctx, entry_id, on_close=lambda: self.go(HOME),
                             on_deleted=self._deleted, on_saved=self._saved,
-                            on_share=self.open_share)
-
-    def _saved(self, _: Entry) -> None:
-        """Side by side, the list shows the entry as it is being written."""
-        if self.ctx.wide and self.journal_screen is not None and self.screen is self.journal_screen:
-            self.journal_screen.refresh()
+                            on_share=lambda entry: self.go(f"/share/{entry.id}"))
 
     def open_entry(self, entry_id: str | None) -> None:
         """Open an entry (None: a new one) in the editor."""
-        self.ctx.activity()
-        if not self._leave_editor():
-            return
-        self.editor = self._new_editor(entry_id)
-        if self.ctx.wide and self.journal_screen is not None and self.screen is self.journal_screen:
-            self.nav = NAV_WRITE if entry_id is None else NAV_JOURNAL
-            self.detail.content = self.editor.control()
-            self.page.update()
-            return
-        self.nav = NAV_WRITE if entry_id is None else NAV_JOURNAL
-        self.screen = self.editor
-        self._frame(ft.Container(content=self.editor.control(), expand=True), navigation=True)
+        self.go(f"/entry/{entry_id}" if entry_id else "/write", rebuild=entry_id is None)
 
-    def _editor_closed(self) -> None:
-        self.editor = None
-        self.show_journal()
+    def _saved(self, entry: Entry) -> None:
+        """A new entry now has an address; side by side, the list shows it as it is written."""
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.address == "/write":
+            top.address = top.view.route = self.route = f"/entry/{entry.id}"
+            self._push(self.route)
+        if top is not None and isinstance(top.screen, JournalPage):
+            top.screen.list.refresh()
 
     def _deleted(self, entry: Entry) -> None:
-        self.editor = None
-        self.show_journal()
+        self.go(HOME, rebuild=True)
 
         def undo(_: object) -> None:
             self.ctx.session.journal.put(entry)
-            self.show_journal(select=entry.id if self.ctx.wide else None)
+            self.go(f"/entry/{entry.id}" if self.ctx.wide else HOME, rebuild=True)
 
         self.ctx.snack(self.ctx.t("editor.deleted"), action=self.ctx.t("editor.undo"),
                        on_action=undo, seconds=8)
 
-    def show_settings(self) -> None:
-        if not self._leave_editor():
-            return
-        self.nav = NAV_SETTINGS
-        screen = SettingsScreen(self.ctx, on_lock=self.lock, on_imported=lambda: None,
-                                on_outbox=self.show_outbox, on_facilitate=self.show_facilitator)
-        self.screen = screen
-        self._frame(ft.Container(content=screen.control(), expand=True), navigation=True)
-
-    def _navigate(self, e: ft.Event[ft.NavigationBar]) -> None:
-        self.ctx.activity()
-        index = int(e.control.selected_index or 0)
-        if index == NAV_JOURNAL:
-            self.show_journal()
-        elif index == NAV_WRITE:
-            if self.ctx.wide and not isinstance(self.screen, JournalScreen):
-                self.show_journal()
-            self.open_entry(None)
-        elif index == NAV_PRACTICE:
-            self.show_practices()
-        else:
-            self.show_settings()
-
     # -- practices ----------------------------------------------------------------------------
-    def show_practices(self) -> None:
-        if not self._leave_editor():
-            return
-        self.nav = NAV_PRACTICE
-        screen = PracticeLibraryScreen(self.ctx, on_pick=self.open_pack,
-                                       on_progress=self.show_progress)
-        self.screen = screen
-        self._frame(ft.Container(content=screen.control(), expand=True), navigation=True)
-
     def open_pack(self, pack: Pack) -> None:
-        self.ctx.activity()
-        self.nav = NAV_PRACTICE
-        if pack.kind == "session":
-            screen: PlayerScreen | WizardScreen = PlayerScreen(self.ctx, pack, self._practice_done)
-        else:
-            screen = WizardScreen(self.ctx, pack, self._practice_done)
-        self.screen = screen
-        self._frame(ft.Container(content=screen.control(), expand=True, width=760),
-                    navigation=True)
+        self.go(f"/practice/{pack.id}" if pack.kind == "session" else f"/reflect/{pack.id}")
 
-    def _practice_done(self, entry: Entry | None) -> None:
-        self.screen = None
+    def practice_done(self, entry: Entry | None) -> None:
         if entry is None:
-            self.show_practices()
+            self.go("/practices")
             return
-        self.show_journal(select=entry.id if self.ctx.wide else None)
+        self.go(f"/entry/{entry.id}" if self.ctx.wide else HOME, rebuild=True)
         self.ctx.snack(self.ctx.t("practice.saved"))
 
-    # -- sharing ------------------------------------------------------------------------------
-    def open_share(self, entry: Entry) -> None:
-        if not self._leave_editor():
-            return
-        screen = ShareScreen(self.ctx, entry, on_done=lambda: self.show_journal(
-            select=entry.id if self.ctx.wide else None))
-        self.screen = screen
-        self._frame(ft.Container(content=screen.control(), expand=True, width=760),
-                    navigation=True)
+    # -- kept for callers that name a screen ---------------------------------------------------
+    def show_journal(self) -> None:
+        self.go(HOME)
+
+    def show_settings(self) -> None:
+        self.go("/settings")
 
     def show_outbox(self) -> None:
-        if not self._leave_editor():
-            return
-        self.nav = NAV_SETTINGS
-        screen = OutboxScreen(self.ctx, on_back=self.show_settings)
-        self.screen = screen
-        self._frame(ft.Container(content=screen.control(), expand=True, width=760),
-                    navigation=True)
+        self.go("/shares")
 
-    def show_facilitator(self) -> None:
-        if not self._leave_editor():
-            return
-        self.nav = NAV_SETTINGS
-        screen = FacilitatorScreen(self.ctx, on_back=self.show_settings)
-        self.screen = screen
-        self._frame(ft.Container(content=screen.control(), expand=True, width=900),
-                    navigation=True)
-
-    def show_progress(self) -> None:
-        self.nav = NAV_PRACTICE
-        screen = ProgressScreen(self.ctx, on_back=self.show_practices)
-        self.screen = screen
-        self._frame(ft.Container(content=screen.control(), expand=True), navigation=True)
+    def show_practices(self) -> None:
+        self.go("/practices")
 
     # -- locking ------------------------------------------------------------------------------
+    def _opened(self) -> None:
+        """The first run is over: the journal is open."""
+        self.lock_screen = None
+        self.go(HOME)
+
+    def _unlocked(self) -> None:
+        self.ctx.activity()
+        self.lock_screen = None
+        self._show(self.route, rebuild=True)
+        self._push(self.route)
+        # With thousands of entries the first search would pause to build its index: do it now.
+        self.page.run_thread(self.ctx.session.journal.warm_up)
+
     def lock(self, show: bool = True) -> None:
         if self.ctx.session.is_open:
-            self._leave_editor()  # what was typed is saved before the vault closes
-        self.editor = None
-        self.journal_screen = None
+            for shown in reversed(self.stack):  # what was typed is saved before the vault closes
+                leave = getattr(shown.screen, "leave", None)
+                if leave is not None:
+                    leave()
+        self.stack = []
         self.ctx.session.lock()
         if show and self.ctx.session.exists():
-            self.show_unlock()
+            self.render()
 
     def _lifecycle(self, e: ft.AppLifecycleStateChangeEvent) -> None:
         """Going to the background locks at once, unless the app itself opened the screen in
@@ -307,29 +388,28 @@ class Shell:
             self._rerender()
 
     def _rerender(self) -> None:
-        """Build the current screen again (new language or layout), keeping what was typed."""
-        if isinstance(self.screen, OnboardingScreen):
-            with contextlib.suppress(Exception):
-                self.screen.render()
-            self._frame(ft.Container(content=self.screen.control(), expand=True, width=640),
-                        navigation=False)
-        elif isinstance(self.screen, UnlockScreen):
-            self.show_unlock()
-        elif isinstance(self.screen, SettingsScreen):
-            self.show_settings()
-        elif isinstance(self.screen, FacilitatorScreen):
-            self.show_facilitator()
-        elif isinstance(self.screen, (ShareScreen, OutboxScreen)):
-            self.show_journal()
-        elif isinstance(self.screen, (PracticeLibraryScreen, ProgressScreen)):
-            self.show_practices()
-        elif isinstance(self.screen, (PlayerScreen, WizardScreen)):
-            self.screen.render()  # the session goes on, in the new language or layout
-            self._frame(ft.Container(content=self.screen.control(), expand=True, width=760),
-                        navigation=True)
-        elif self.ctx.session.is_open:
-            entry = self.editor.entry.id if self.editor and self.editor.entry else None
-            if isinstance(self.screen, EditorScreen) and not self.ctx.wide:
-                self.open_entry(entry)
+        """Build the screens again (new language or layout), keeping what was typed: screens
+        that can render again keep their state; the others save and are built anew."""
+        if self.lock_screen is not None:
+            render = getattr(self.lock_screen, "render", None)
+            if isinstance(self.lock_screen, OnboardingScreen) and render is not None:
+                render()
+                self._lock_screen(self.lock_screen)
             else:
-                self.show_journal(select=entry)
+                self.render()
+            return
+        kept = {shown.address: shown.screen for shown in self.stack if hasattr(shown.screen, "render")}
+        if not kept:
+            self._show(self.route, rebuild=True)
+            return
+        for shown in self.stack:
+            if shown.address in kept:
+                shown.screen.render()  # the session goes on, in the new language or layout
+                shown.view = self._view(shown.address, shown.route, shown.screen)
+            else:
+                leave = getattr(shown.screen, "leave", None)
+                if leave is not None:
+                    leave()
+                shown.screen = shown.route.build(self, shown.route.match(shown.address) or {})
+                shown.view = self._view(shown.address, shown.route, shown.screen)
+        self._place(self.route)
