@@ -11,6 +11,7 @@ import os
 import socket
 import sys
 import weakref
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import flet as ft
@@ -51,7 +52,7 @@ def build_app(page: ft.Page, data_dir: Path, *, autosave_delay: float = 1.0,
     `fallback_language` is used when no settings were saved yet (a first run)."""
     import flet_audio
 
-    if page.platform.is_mobile() and not page.web:
+    if page.platform is not None and page.platform.is_mobile() and not page.web:
         for old in list(_shells):
             old.lock(show=False)
     settings = load_settings(data_dir, fallback_language=fallback_language)
@@ -67,7 +68,7 @@ def build_app(page: ft.Page, data_dir: Path, *, autosave_delay: float = 1.0,
     return shell
 
 
-def make_main(data_dir: Path):
+def make_main(data_dir: Path) -> Callable[[ft.Page], Awaitable[None]]:
     async def main(page: ft.Page) -> None:
         language = None
         if not (data_dir / SETTINGS_FILE).exists():

@@ -7,8 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from tinydb.table import Document
-
 from journal_app.errors import RessentiError
 from journal_app.sharing import (
     CircleKeys,
@@ -70,9 +68,9 @@ class Circles:
             raise CircleNameMissing()
         keys = CircleKeys.create(name)
         inv = keys.invitation
-        self._db.table(OWNED).insert(Document(
-            {"id": inv.circle_id, "name": inv.name, "pk": b64(inv.public_key),
-             "sk": b64(keys.private_key)}, doc_id=inv.circle_id))
+        self._db.table(OWNED).insert_doc(inv.circle_id, {
+            "id": inv.circle_id, "name": inv.name, "pk": b64(inv.public_key),
+            "sk": b64(keys.private_key)})
         return keys
 
     def owned(self) -> list[CircleKeys]:
@@ -93,14 +91,14 @@ class Circles:
     def mark_name(self, name: str) -> None:
         name = name.strip(".,;:!?«»\"'()[]")
         if len(name) >= 2 and name not in self.marked_names():
-            self._db.table(MARKED).insert(Document({"name": name}, doc_id=name.casefold()))
+            self._db.table(MARKED).insert_doc(name.casefold(), {"name": name})
 
     def join(self, code: str) -> Invitation:
         inv = parse_invitation(code)
         doc = {"id": inv.circle_id, "name": inv.name, "pk": b64(inv.public_key)}
         table = self._db.table(JOINED)
-        if table.get(doc_id=inv.circle_id) is None:
-            table.insert(Document(doc, doc_id=inv.circle_id))
+        if table.get_doc(inv.circle_id) is None:
+            table.insert_doc(inv.circle_id, doc)
         return inv
 
     def joined(self) -> list[Invitation]:
@@ -118,10 +116,9 @@ class Circles:
         inv = self.joined_circle(circle_id)
         insight, secret = new_insight(text, day=day, kind=kind, prompt_id=prompt_id, lang=lang)
         shared = SharedInsight(insight, circle_id, secret, seal(insight, inv))
-        self._db.table(OUTBOX).insert(Document(
-            {"insight": asdict(insight), "circle": circle_id, "secret": secret,
-             "envelope": shared.envelope, "withdrawn": False, "withdrawal": None},
-            doc_id=insight.id))
+        self._db.table(OUTBOX).insert_doc(insight.id, {
+            "insight": asdict(insight), "circle": circle_id, "secret": secret,
+            "envelope": shared.envelope, "withdrawn": False, "withdrawal": None})
         return shared
 
     def outbox(self) -> list[OutboxItem]:
@@ -135,8 +132,7 @@ class Circles:
             raise CircleNotFound(id=insight_id)
         envelope = seal(Withdrawal(insight_id, item.shared.secret),
                         self.joined_circle(item.shared.circle_id))
-        self._db.table(OUTBOX).update({"withdrawn": True, "withdrawal": envelope},
-                                      doc_ids=[insight_id])
+        self._db.table(OUTBOX).update_doc(insight_id, {"withdrawn": True, "withdrawal": envelope})
 
     def outbox_bundle(self, circle_id: str) -> bytes:
         """Every envelope of the outbox for one circle: insights and withdrawals."""

@@ -21,7 +21,7 @@ from journal_app import __version__
 from journal_app.errors import RessentiError, VaultMissing
 from journal_app.i18n import format_datetime, normalize_language, system_language, translate
 from journal_app.interchange import FORMATS
-from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc
+from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc, parse_tags
 from journal_app.paths import data_dir, vault_path
 from journal_app.storage import Database, open_database
 from journal_app.usecases.access import change_passphrase, create_journal, recover_journal
@@ -141,7 +141,7 @@ def cmd_add(c: Command) -> int:
         text = c.env.stdin.read()
     if not text.strip() and not (c.args.title or "").strip():
         raise UsageError(c.t("cli.add_nothing"))
-    tags = [t for t in (c.args.tags or "").split(",") if t.strip()]
+    tags = parse_tags(c.args.tags or "")
     db, journal = c.open_journal()
     try:
         entry = journal.add(text.rstrip("\n"), title=c.args.title or "", kind=c.args.kind,
@@ -323,6 +323,7 @@ def cmd_circle(c: Command) -> int:
         raise UsageError(c.t("argparse.required") % ("FILE" if action == "import" else "NAME/ID/CODE"))
     if action == "seed" and not c.args.theme:
         raise UsageError(c.t("argparse.required") % "--theme")
+    target = target or ""
     db = open_database(c.vault, c.passphrase())
     try:
         circles = Circles(db)

@@ -63,7 +63,7 @@ class Harvest:
 
     # -- threshold --------------------------------------------------------------------------
     def k(self, circle_id: str) -> int:
-        state = self._db.table(CIRCLE_STATE).get(doc_id=circle_id)
+        state = self._db.table(CIRCLE_STATE).get_doc(circle_id)
         return int(state["k"]) if state else DEFAULT_K
 
     def set_k(self, circle_id: str, k: int) -> None:

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from tinydb.table import Document
-
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
 from journal_app.storage import Database
 
@@ -102,6 +100,11 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Tags as typed in one field, the editor's or the command line's: "cercle, corps"."""
+    return clean_tags(text.split(","))
 
 
 def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
@@ -202,7 +205,7 @@ class Journal:
     @property
     def _entries(self) -> dict[str, Entry]:
         if self._cache is None:
-            self._cache = {doc.doc_id: entry_from_doc(doc) for doc in self._table}
+            self._cache = {str(doc.doc_id): entry_from_doc(doc) for doc in self._table}
         return self._cache
 
     def __len__(self) -> int:
@@ -285,9 +288,9 @@ class Journal:
         entry = validate(entry)
         doc = entry_to_doc(entry)
         if entry.id in self._entries:
-            self._table.update(doc, doc_ids=[entry.id])
+            self._table.update_doc(entry.id, doc)
         else:
-            self._table.insert(Document(doc, doc_id=entry.id))
+            self._table.insert_doc(entry.id, doc)
         self._remember(entry)
         return entry
 
@@ -297,7 +300,7 @@ class Journal:
         if any(e.id in self._entries for e in checked):
             raise InvalidEntry(field="id", value="duplicate")
         if checked:
-            self._table.insert_multiple(Document(entry_to_doc(e), doc_id=e.id) for e in checked)
+            self._table.insert_docs((e.id, entry_to_doc(e)) for e in checked)
         for entry in checked:
             self._remember(entry)
         return checked
@@ -322,7 +325,7 @@ class Journal:
     def delete(self, entry_id: str) -> Entry:
         """Delete an entry and return it, so the caller can offer to undo with `put`."""
         entry = self.get(entry_id)
-        self._table.remove(doc_ids=[entry.id])
+        self._table.remove_docs([entry.id])
         del self._entries[entry.id]
         self._folded.pop(entry.id, None)
         self._tags = None

@@ -122,7 +122,7 @@ class PracticeSession:
         self._require(State.RUNNING, State.PAUSED)
         self._stop_clock()
         self.state = State.FINISHED
-        return journal.add(**self.entry_fields())
+        return journal.add(**self.entry_fields())  # type: ignore[arg-type]
 
     def abandon(self, journal: Journal, *, keep_notes: bool) -> Entry | None:
         """Stop early. With `keep_notes`, what was written so far is saved; else nothing is."""
@@ -130,7 +130,7 @@ class PracticeSession:
         self._stop_clock()
         self.state = State.ABANDONED
         if keep_notes and (any(n.strip() for n in self.notes.values()) or self.handle.strip()):
-            return journal.add(**self.entry_fields())
+            return journal.add(**self.entry_fields())  # type: ignore[arg-type]
         return None
 
     def entry_fields(self) -> dict[str, object]:

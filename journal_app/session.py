@@ -42,8 +42,10 @@ class JournalSession:
         return self._db is not None
 
     @property
-    def database(self) -> Database | None:
-        """The open database (for services that keep their own tables), or None when locked."""
+    def database(self) -> Database:
+        """The open database, for services that keep their own tables (raises VaultClosed)."""
+        if self._db is None:
+            raise VaultClosed()
         return self._db
 
     @property

@@ -9,13 +9,14 @@ that changed since the last write: the others reuse their cached line (see Store
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
 from journal_app.errors import SaveFailed, VaultDamaged
 from journal_app.vault import KdfParams, Vault
@@ -76,7 +77,7 @@ class StoredDoc(dict):  # type: ignore[type-arg]
         self.line = None
         super().clear()
 
-    def __ior__(self, other: Any) -> StoredDoc:  # type: ignore[override]
+    def __ior__(self, other: Any) -> StoredDoc:  # type: ignore[misc]
         self.line = None
         super().update(other)
         return self
@@ -113,22 +114,42 @@ def encode_document(tables: Tables) -> list[bytes]:
 
 
 class StrIdTable(Table):
-    """A table whose document ids are the entries' own string ids (uuids), not counters."""
+    """A table whose document ids are the entries' own string ids (uuids), not counters.
+
+    TinyDB types its ids as int; the `*_doc` methods below take our string ids, so the rest of
+    the code never has to pretend otherwise."""
 
     document_id_class = str  # type: ignore[assignment]
 
-    def _update_table(self, updater: Callable[[dict[str, Any]], None]) -> None:
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
         # TinyDB's version copies the whole table twice to convert ids to and from strings;
         # ours are strings already, so the table is changed in place and then written.
-        tables = self._storage.read()
-        table = tables.setdefault(self.name, {})
-        try:
-            updater(table)
-        except BaseException:
-            self._storage.discard_changes()
-            raise
-        self._storage.write(tables)
-        self.clear_cache()
+        storage = cast(VaultStorage, self._storage)
+        with storage.writing:
+            tables = storage.read()
+            table = tables.setdefault(self.name, {})
+            try:
+                updater(cast(dict[int, Any], table))
+            except BaseException:
+                storage.discard_changes()
+                raise
+            storage.write(tables)
+            self.clear_cache()
+
+    def get_doc(self, doc_id: str) -> dict[str, Any] | None:
+        return cast(dict[str, Any] | None, self.get(doc_id=cast(int, doc_id)))
+
+    def insert_doc(self, doc_id: str, doc: dict[str, Any]) -> None:
+        self.insert(Document(doc, doc_id=cast(int, doc_id)))
+
+    def insert_docs(self, docs: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        self.insert_multiple(Document(doc, doc_id=cast(int, doc_id)) for doc_id, doc in docs)
+
+    def update_doc(self, doc_id: str, fields: dict[str, Any]) -> None:
+        self.update(fields, doc_ids=[cast(int, doc_id)])
+
+    def remove_docs(self, doc_ids: Iterable[str]) -> None:
+        self.remove(doc_ids=[cast(int, d) for d in doc_ids])
 
 
 class VaultStorage(Storage):
@@ -137,26 +158,32 @@ class VaultStorage(Storage):
     def __init__(self, vault: Vault, content: bytes) -> None:
         self.vault = vault
         self._tables: Tables = decode_document(content)
+        # One writer at a time (a handler, a worker thread grouping themes, the auto-lock):
+        # a change is read, made and saved under this lock, and closing waits for it.
+        self.writing = threading.RLock()
 
     def read(self) -> Tables:
         return self._tables
 
     def write(self, data: Tables) -> None:
-        self._tables = data
-        try:
-            self.vault.save(encode_document(data))
-        except SaveFailed:
-            # The in-memory document already holds the change: go back to what is on disk, so
-            # memory never keeps a change the person was told had failed.
-            self.discard_changes()
-            raise
+        with self.writing:
+            self._tables = data
+            try:
+                self.vault.save(encode_document(data))
+            except SaveFailed:
+                # The in-memory document already holds the change: go back to what is on disk,
+                # so memory never keeps a change the person was told had failed.
+                self.discard_changes()
+                raise
 
     def discard_changes(self) -> None:
         """Drop unsaved in-memory changes by reading the vault back from disk."""
-        self._tables = decode_document(self.vault.read())
+        with self.writing:
+            self._tables = decode_document(self.vault.read())
 
     def close(self) -> None:
-        self.vault.close()
+        with self.writing:  # never under a writer: an in-flight save finishes first
+            self.vault.close()
 
 
 class Database(TinyDB):
@@ -167,20 +194,24 @@ class Database(TinyDB):
 
         `updater` edits TinyDB's raw tables in place ({table: {doc_id: document}}).
         """
-        storage: VaultStorage = self.storage  # type: ignore[assignment]
-        tables = storage.read()
-        try:
-            updater(tables)
-        except BaseException:
-            storage.discard_changes()
-            raise
-        storage.write(tables)
-        for table in self._tables.values():
-            table.clear_cache()
+        storage = cast(VaultStorage, self.storage)
+        with storage.writing:
+            tables = storage.read()
+            try:
+                updater(tables)
+            except BaseException:
+                storage.discard_changes()
+                raise
+            storage.write(tables)
+            for table in self._tables.values():
+                table.clear_cache()
+
+    def table(self, name: str, **kwargs: Any) -> StrIdTable:
+        return cast(StrIdTable, super().table(name, **kwargs))
 
     @property
     def vault(self) -> Vault:
-        return self.storage.vault  # type: ignore[attr-defined, no-any-return]
+        return cast(VaultStorage, self.storage).vault
 
 
 def _database(vault: Vault, content: bytes) -> Database:

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from journal_app.errors import RessentiError
 from journal_app.harvest import VECTORS, Harvest
@@ -100,9 +100,9 @@ def model() -> Model:
 
 # --- numeric building blocks (each takes and returns numpy arrays) ---------------------------
 def normalize(x: np.ndarray) -> np.ndarray:
-    np = model().np
-    norms = np.linalg.norm(x, axis=-1, keepdims=True)
-    return x / np.where(norms == 0, 1, norms)
+    numpy = model().np
+    norms = numpy.linalg.norm(x, axis=-1, keepdims=True)
+    return cast("np.ndarray", x / numpy.where(norms == 0, 1, norms))
 
 
 def centred(x: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -161,16 +161,16 @@ def split_in_two(x: np.ndarray) -> list[int]:
 
 def prototypes(groups: Sequence[np.ndarray], descriptions: Sequence[np.ndarray | None]) -> np.ndarray:
     """One vector a theme: its members' centre, with its description's vector where seeded."""
-    np = model().np
+    numpy = model().np
     protos = []
     for members, description in zip(groups, descriptions, strict=True):
-        vector = np.zeros(512, dtype="float32")
+        vector = numpy.zeros(512, dtype="float32")
         if len(members):
             vector += normalize(members.mean(axis=0))
         if description is not None:
             vector += SEED_WEIGHT * description
         protos.append(normalize(vector))
-    return np.array(protos, dtype="float32")
+    return cast("np.ndarray", numpy.array(protos, dtype="float32"))
 
 
 def best_fit(x: np.ndarray, protos: np.ndarray, threshold: float = FIT_THRESHOLD) -> list[int]:
@@ -312,8 +312,8 @@ def _vector_text(vector: np.ndarray) -> str:
 
 
 def _vector(text: str) -> np.ndarray:
-    np = model().np
-    return np.frombuffer(base64.b64decode(text), dtype="float16").astype("float32")
+    numpy = model().np
+    return cast("np.ndarray", numpy.frombuffer(base64.b64decode(text), dtype="float16").astype("float32"))
 
 
 class ThemeBoard:
@@ -335,7 +335,7 @@ class ThemeBoard:
     def reload(self) -> None:
         """Read the released insights and the saved board; place insights not yet placed."""
         self.insights = {i.id: i for i in Harvest(self._db).released(self.circle_id)}
-        doc = self._db.table(BOARDS).get(doc_id=self.circle_id)
+        doc = self._db.table(BOARDS).get_doc(self.circle_id)
         self.board = (Board([Theme(**t) for t in doc["themes"]], list(doc["unsorted"]), list(doc["fixed"]))
                       if doc else Board())
         for theme in self.board.themes:  # withdrawn insights leave their themes
@@ -353,7 +353,7 @@ class ThemeBoard:
         np = self._model.np
         stored = self._db.table(VECTORS)
         ids = list(self.insights)
-        missing = [i for i in ids if stored.get(doc_id=i) is None]
+        missing = [i for i in ids if stored.get_doc(i) is None]
         fresh = self._model.encode([self.insights[i].text for i in missing])
         if missing:
             def keep(tables: dict[str, dict[str, Any]]) -> None:
@@ -362,7 +362,8 @@ class ThemeBoard:
                     table[insight_id] = {"v": _vector_text(vector)}
             self._db.change(keep)
         computed = dict(zip(missing, fresh, strict=True))
-        raw = np.array([computed[i] if i in computed else _vector(stored.get(doc_id=i)["v"]) for i in ids],
+        kept = {i: doc["v"] for i in ids if i not in computed and (doc := stored.get_doc(i)) is not None}
+        raw = np.array([computed[i] if i in computed else _vector(kept[i]) for i in ids],
                        dtype="float32").reshape(len(ids), 512)
         self._mean = raw.mean(axis=0) if len(ids) >= 2 else np.zeros(512, dtype="float32")
         self._x = centred(raw, self._mean) if len(ids) else raw

@@ -100,7 +100,8 @@ def _read_text(name: str, data: bytes, modified: datetime | None, reading: Readi
         fallback = modified or datetime.now().astimezone()
         match = _DAY_IN_NAME.search(Path(name).stem)
         try:
-            created = datetime(*map(int, match.groups())).astimezone() if match else fallback
+            year, month, day = (int(g) for g in match.groups()) if match else (0, 0, 0)
+            created = datetime(year, month, day).astimezone() if match else fallback
         except ValueError:
             created = fallback
         title, body = _title_and_body(text)

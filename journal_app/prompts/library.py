@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tinydb.table import Document
-
 from journal_app.errors import PackNotFound
 from journal_app.prompts.packs import Pack, PackInvalid, Problem, builtin_packs, parse_pack
 from journal_app.storage import Database
@@ -27,10 +25,10 @@ class PackLibrary:
     def _imported(self) -> dict[str, Pack]:
         if self._db is None:
             return {}
-        packs = {}
+        packs: dict[str, Pack] = {}
         for doc in self._db.table(TABLE):
             try:
-                packs[doc.doc_id] = parse_pack(doc["source"].encode("utf-8"), f"{doc.doc_id}.toml")
+                packs[str(doc.doc_id)] = parse_pack(doc["source"].encode("utf-8"), f"{doc.doc_id}.toml")
             except PackInvalid:
                 continue  # checked on import; a later, stricter checker must not lose the rest
         return packs
@@ -53,14 +51,14 @@ class PackLibrary:
         if self._db is None:
             raise PackNotFound(id=pack.id)
         table = self._db.table(TABLE)
-        previous = table.get(doc_id=pack.id)
+        previous = table.get_doc(pack.id)
         if previous is not None and previous["source"] == pack.source:
             return PackImport(pack, "unchanged")
         doc = {"id": pack.id, "version": pack.version, "source": pack.source}
         if previous is None:
-            table.insert(Document(doc, doc_id=pack.id))
+            table.insert_doc(pack.id, doc)
             return PackImport(pack, "added")
-        table.update(doc, doc_ids=[pack.id])
+        table.update_doc(pack.id, doc)
         return PackImport(pack, "updated")
 
     def export_text(self, pack_id: str) -> str:

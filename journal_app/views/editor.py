@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import flet as ft
 
 from journal_app.errors import RessentiError
 from journal_app.i18n import format_time
-from journal_app.journal import KINDS, ROLES, Entry, Meeting
+from journal_app.journal import KINDS, ROLES, Entry, Meeting, parse_tags
 from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
 from journal_app.views.autosave import Autosave
@@ -130,9 +131,9 @@ class EditorScreen:
         return self.autosave.flush()
 
     def _write(self) -> bool:
-        fields = dict(
-            title=self.title.value or "", body=self.body.value or "",
-            tags=tuple(t for t in (self.tags.value or "").split(",") if t.strip()),
+        title, body = self.title.value or "", self.body.value or ""
+        fields: dict[str, Any] = dict(
+            title=title, body=body, tags=parse_tags(self.tags.value or ""),
             kind=self.kind_value, meeting=self._meeting())
         if self.answer_fields:
             fields["answers"] = {key: field.value for key, field in self.answer_fields.items()
@@ -140,10 +141,10 @@ class EditorScreen:
         journal = self.ctx.session.journal
         try:
             if self.entry is None:
-                if not (fields["title"].strip() or fields["body"].strip()):
+                if not (title.strip() or body.strip()):
                     return True  # nothing written yet: nothing to keep
                 self.entry = journal.add(language=self.ctx.lang, **fields)
-                self.delete_button.content.disabled = False
+                self.delete_button.content.disabled = False  # type: ignore[union-attr]
             else:
                 self.entry = journal.update(self.entry.id, **fields)
         except Exception as exc:

@@ -24,8 +24,8 @@ class FacilitatorScreen:
         self.ctx = ctx
         self.on_back = on_back
         self.db = ctx.session.database
-        self.circles = Circles(self.db)  # type: ignore[arg-type]
-        self.harvest = Harvest(self.db)  # type: ignore[arg-type]
+        self.circles = Circles(self.db)
+        self.harvest = Harvest(self.db)
         owned = [k.invitation.circle_id for k in self.circles.owned()]
         self.circle_id = circle_id if circle_id in owned else (owned[0] if owned else None)
         self.kind = ALL
@@ -110,7 +110,7 @@ class FacilitatorScreen:
 
     def _load_board(self, circle_id: str) -> None:
         try:
-            board = ThemeBoard(self.db, circle_id, self.ctx.lang)  # type: ignore[arg-type]
+            board = ThemeBoard(self.db, circle_id, self.ctx.lang)
         except Exception as exc:  # the extra is missing, most likely: say how to install it
             self.load_error = self.ctx.message(exc)
             board = None
@@ -186,24 +186,29 @@ class FacilitatorScreen:
                           on_click=lambda _: self.rename_dialog(theme.id, theme.label)),
             ft.TextButton(content=t("facilitator.unpin" if theme.pinned else "facilitator.pin"),
                           icon=ft.Icons.PUSH_PIN,
-                          on_click=lambda _: self.act(self.board.pin, theme.id, not theme.pinned)),
+                          on_click=lambda _: self.act(self._board().pin, theme.id, not theme.pinned)),
             *([ft.TextButton(content=t("facilitator.split"), icon=ft.Icons.CALL_SPLIT,
-                             on_click=lambda _: self.act(self.board.split, theme.id))]
+                             on_click=lambda _: self.act(self._board().split, theme.id))]
               if len(theme.members) >= 2 else []),
             *([ft.TextButton(content=t("facilitator.merge"), icon=ft.Icons.MERGE,
                              on_click=lambda _: self.choose_dialog(
                                  t("facilitator.merge_into", name=theme.label),
                                  [(o.id, o.label) for o in others],
-                                 lambda target: self.board.merge(theme.id, target)))]
+                                 lambda target: self._board().merge(theme.id, target)))]
               if others else []),
             ft.TextButton(content=t("facilitator.dissolve"), icon=ft.Icons.CLEAR_ALL,
-                          on_click=lambda _: self.act(self.board.dissolve, theme.id))])
+                          on_click=lambda _: self.act(self._board().dissolve, theme.id))])
         quotes = [ft.Text(t("facilitator.quote", text=q.text), italic=True) for q in view.quotes]
         members = ft.ExpansionTile(title=ft.Text(t("facilitator.members", count=view.count)), controls=[
             self._insight_row(i.id, i.text, views) for i in view.insights])
         return ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
             title, *([muted(theme.description)] if theme.description else []),
             *([self._trend(view)] if view.weeks else []), *quotes, actions, members])))
+
+    def _board(self) -> ThemeBoard:
+        """The board the actions apply to (their buttons only show once it is built)."""
+        assert self.board is not None
+        return self.board
 
     def _insight_row(self, insight_id: str, text: str, views: list[ThemeView]) -> ft.Control:
         t = self.ctx.t
@@ -212,7 +217,7 @@ class FacilitatorScreen:
             ft.Text(text, expand=True, size=13),
             ft.TextButton(content=t("facilitator.move"), on_click=lambda _: self.choose_dialog(
                 t("facilitator.move_to"), targets,
-                lambda target: self.board.move(insight_id, target or None)))])
+                lambda target: self._board().move(insight_id, target or None)))])
 
     # -- actions ------------------------------------------------------------------------------
     def choose_circle(self, circle_id: str) -> None:
@@ -301,7 +306,7 @@ class FacilitatorScreen:
 
         def done(_: object) -> None:
             self.ctx.page.pop_dialog()
-            self.act(self.board.rename, theme_id, field.value or "")
+            self.act(self._board().rename, theme_id, field.value or "")
 
         self.ctx.show_dialog(ft.AlertDialog(title=ft.Text(self.ctx.t("facilitator.rename")), content=field,
                                             actions=[ft.TextButton(content=self.ctx.t("common.cancel"),
@@ -312,7 +317,9 @@ class FacilitatorScreen:
     def choose_dialog(self, title: str, options: list[tuple[str, str]], apply: Callable[[str], object]) -> None:
         chosen: dict[str, str] = {}
         group = radio_row(options, "", lambda value: chosen.update(value=value))
-        group.content = ft.Column(controls=group.content.controls, scroll=ft.ScrollMode.AUTO)
+        choices = group.content
+        assert isinstance(choices, ft.Row)
+        group.content = ft.Column(controls=choices.controls, scroll=ft.ScrollMode.AUTO)
 
         def done(_: object) -> None:
             self.ctx.page.pop_dialog()

@@ -44,8 +44,8 @@ class OnboardingScreen:
     def _language(self) -> list[ft.Control]:
         t = self.ctx.t
 
-        def choose(lang: str) -> Callable[[ft.Event[ft.Button]], None]:
-            def handler(_: ft.Event[ft.Button]) -> None:
+        def choose(lang: str) -> Callable[[object], None]:
+            def handler(_: object) -> None:
                 self.ctx.change_settings(type(self.ctx.settings)(
                     language=lang, theme=self.ctx.settings.theme,
                     auto_lock_minutes=self.ctx.settings.auto_lock_minutes))

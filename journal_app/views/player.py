@@ -134,7 +134,7 @@ class PlayerScreen:
         if self.ctx.wakelock is None:
             return
         try:
-            await (self.ctx.wakelock.enable() if on else self.ctx.wakelock.disable())
+            await (self.ctx.wakelock.enable() if on else self.ctx.wakelock.disable())  # type: ignore[no-untyped-call]
         except Exception:  # not every platform lets an app keep the screen on
             pass
 

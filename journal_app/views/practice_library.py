@@ -59,7 +59,7 @@ class PracticeLibraryScreen:
 
     def refresh(self) -> None:
         t, lang = self.ctx.t, self.ctx.lang
-        cards = []
+        cards: list[ft.Control] = []
         for pack in self.packs():
             length = pack.length_text(lang)
             icon = ft.Icons.SELF_IMPROVEMENT if pack.kind == "session" else ft.Icons.FORUM_OUTLINED
@@ -69,9 +69,14 @@ class PracticeLibraryScreen:
                 subtitle=ft.Text(f"{t(f'pack.{pack.kind}')} · {length}\n{pack.description.get(lang)}"),
                 is_three_line=True,
                 trailing=icon_button(ft.Icons.DOWNLOAD, t("practice.export", title=pack.title.get(lang)),
-                                     lambda _, p=pack: self.ctx.page.run_task(self.export_pack, p)),
+                                     self._exporter(pack)),
                 on_click=lambda _, p=pack: self.on_pick(p))))
         self.list.controls = cards or [muted(t("practice.none"))]
+
+    def _exporter(self, pack: Pack) -> Callable[[object], None]:
+        def export(_: object) -> None:
+            self.ctx.page.run_task(self.export_pack, pack)
+        return export
 
     # -- sharing packs ------------------------------------------------------------------------
     async def pick_pack(self, _: object = None) -> None:

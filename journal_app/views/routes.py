@@ -66,7 +66,7 @@ ROUTES: list[Route] = [
         s.ctx, s.ctx.session.journal.get(p["id"]), on_done=lambda: s.go_back()),
         parent="/entry/{id}", width=760),
     Route("/practices", NAV_PRACTICE, lambda s, p: PracticeLibraryScreen(
-        s.ctx, on_pick=s.open_pack, on_progress=lambda: s.go("/progress"))),
+        s.ctx, on_pick=s.open_pack, on_progress=s.show_progress)),
     Route("/practice/{pack}", NAV_PRACTICE, lambda s, p: PlayerScreen(
         s.ctx, _pack(s, p["pack"]), s.practice_done), parent="/practices", width=760),
     Route("/reflect/{pack}", NAV_PRACTICE, lambda s, p: WizardScreen(
@@ -74,8 +74,8 @@ ROUTES: list[Route] = [
     Route("/progress", NAV_PRACTICE, lambda s, p: ProgressScreen(
         s.ctx, on_back=lambda: s.go_back()), parent="/practices"),
     Route("/settings", NAV_SETTINGS, lambda s, p: SettingsScreen(
-        s.ctx, on_lock=s.lock, on_imported=lambda: None, on_outbox=lambda: s.go("/shares"),
-        on_facilitate=lambda: s.go("/circles"))),
+        s.ctx, on_lock=s.lock, on_imported=lambda: None, on_outbox=s.show_outbox,
+        on_facilitate=s.show_facilitator)),
     Route("/shares", NAV_SETTINGS, lambda s, p: OutboxScreen(s.ctx, on_back=lambda: s.go_back()),
           parent="/settings", width=760),
     Route("/circles", NAV_SETTINGS, lambda s, p: FacilitatorScreen(s.ctx, on_back=lambda: s.go_back()),

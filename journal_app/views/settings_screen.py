@@ -50,7 +50,10 @@ class SettingsScreen:
     def control(self) -> ft.Control:
         t = self.ctx.t
         crypto = crypto_versions()  # named in « À propos » for bug reports
-        section = lambda text: heading(text, 18)  # noqa: E731
+
+        def section(text: str) -> ft.Text:
+            return heading(text, 18)
+
         return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=14,
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             heading(t("settings.title")),

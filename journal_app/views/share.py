@@ -28,7 +28,7 @@ class ShareScreen:
         self.entry = entry
         self.on_done = on_done
         self.today = today
-        self.circles = Circles(ctx.session.database)  # type: ignore[arg-type]
+        self.circles = Circles(ctx.session.database)
         t = ctx.t
         # What can be shared: the text, or one answer of a guided entry.
         self.sources = ([("", t("share.source_body"))] if entry.body.strip() else []) + [
@@ -174,7 +174,7 @@ class OutboxScreen:
     def __init__(self, ctx: AppContext, on_back: Callable[[], None]) -> None:
         self.ctx = ctx
         self.on_back = on_back
-        self.circles = Circles(ctx.session.database)  # type: ignore[arg-type]
+        self.circles = Circles(ctx.session.database)
         self.list = ft.Column(spacing=8)
         self.refresh()
 
@@ -193,7 +193,7 @@ class OutboxScreen:
     def refresh(self) -> None:
         t = self.ctx.t
         names = {c.circle_id: c.name for c in self.circles.joined()}
-        items = []
+        items: list[ft.Control] = []
         for item in self.circles.outbox():
             insight = item.shared.insight
             status = t("share.withdrawn") if item.withdrawn else t("share.shared")

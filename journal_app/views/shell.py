@@ -82,6 +82,9 @@ class JournalPage:
 
 
 class Shell:
+    ctx: AppContext
+    page: ft.Page
+
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.page = ctx.page
@@ -269,7 +272,7 @@ class Shell:
         self.page.views[:] = [view]
         self.page.update()
 
-    def _navigate(self, e: ft.Event[ft.NavigationBar]) -> None:
+    def _navigate(self, e: ft.Event[Any]) -> None:
         index = int(e.control.selected_index or 0)
         if not self.go(DESTINATIONS[index], rebuild=index == NAV_WRITE):
             e.control.selected_index = self.nav  # the screen being left kept the person there
@@ -294,9 +297,9 @@ class Shell:
         return self.new_editor(select or None)
 
     def new_editor(self, entry_id: str | None) -> EditorScreen:
-        return EditorScreen(self.ctx, entry_id, on_close=lambda: self.go(HOME),
+        return EditorScreen(self.ctx, entry_id, on_close=self.show_journal,
                             on_deleted=self._deleted, on_saved=self._saved,
-                            on_share=lambda entry: self.go(f"/share/{entry.id}"))
+                            on_share=lambda entry: self.open_share(entry.id))
 
     def open_entry(self, entry_id: str | None) -> None:
         """Open an entry (None: a new one) in the editor."""
@@ -332,9 +335,18 @@ class Shell:
         self.go(f"/entry/{entry.id}" if self.ctx.wide else HOME, rebuild=True)
         self.ctx.snack(self.ctx.t("practice.saved"))
 
-    # -- kept for callers that name a screen ---------------------------------------------------
+    # -- named moves, for screens' callbacks and for tests ------------------------------------
     def show_journal(self) -> None:
         self.go(HOME)
+
+    def open_share(self, entry_id: str) -> None:
+        self.go(f"/share/{entry_id}")
+
+    def show_progress(self) -> None:
+        self.go("/progress")
+
+    def show_facilitator(self) -> None:
+        self.go("/circles")
 
     def show_settings(self) -> None:
         self.go("/settings")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import flet as ft
 
 SEED = "#2F6F73"  # a deep teal; Material 3 derives light and dark schemes from it
@@ -36,47 +39,51 @@ def muted(text: str, size: int | None = None) -> ft.Text:
     return ft.Text(text, size=size, color=ft.Colors.ON_SURFACE_VARIANT)
 
 
-def icon_button(icon: ft.IconData, label: str, on_click: object, **kwargs: object) -> ft.Semantics:
+def icon_button(icon: ft.IconData, label: str, on_click: Callable[[Any], Any], *,
+                disabled: bool = False) -> ft.Semantics:
     """An icon button that screen readers announce by name (Flutter's web semantics do not
     expose a tooltip as the button's name)."""
     return ft.Semantics(label=label, button=True,
                         content=ft.IconButton(icon=icon, tooltip=label, on_click=on_click,
-                                              **kwargs))
+                                              disabled=disabled))
 
 
 def choice_chips(options: list[tuple[str, str]], selected: str,
-                 on_change: object) -> ft.Row:
+                 on_change: Callable[[str], Any]) -> ft.Row:
     """A single choice among a few options, as filter chips (each one announced with its
     label and checked state; Flutter's dropdown menus have no accessible names on the web)."""
     row = ft.Row(wrap=True, spacing=6, run_spacing=6)
 
-    def pick(value: str):
+    def pick(value: str) -> Callable[[ft.Event[ft.Chip]], None]:
         def handler(e: ft.Event[ft.Chip]) -> None:
-            for chip in row.controls:
+            for chip in chips:
                 chip.selected = chip.data == value
             row.data = value
-            on_change(value)  # type: ignore[operator]
+            on_change(value)
         return handler
 
-    row.controls = [ft.Chip(label=ft.Text(text), data=value, selected=value == selected,
-                            on_select=pick(value), show_checkmark=False)
-                    for value, text in options]
+    chips = [ft.Chip(label=ft.Text(text), data=value, selected=value == selected,
+                     on_select=pick(value), show_checkmark=False)
+             for value, text in options]
+    row.controls = list(chips)
     row.data = selected
     return row
 
 
-def segmented(options: list[tuple[str, str]], selected: str, on_change: object) -> ft.SegmentedButton:
+def segmented(options: list[tuple[str, str]], selected: str,
+              on_change: Callable[[str], Any]) -> ft.SegmentedButton:
     def changed(e: ft.Event[ft.SegmentedButton]) -> None:
-        on_change(next(iter(e.control.selected or [selected])))  # type: ignore[operator]
+        on_change(next(iter(e.control.selected or [selected])))
 
     return ft.SegmentedButton(selected=[selected], allow_multiple_selection=False, show_selected_icon=False,
                               allow_empty_selection=False, on_change=changed,
                               segments=[ft.Segment(value=v, label=ft.Text(t)) for v, t in options])
 
 
-def radio_row(options: list[tuple[str, str]], selected: str, on_change: object) -> ft.RadioGroup:
+def radio_row(options: list[tuple[str, str]], selected: str,
+              on_change: Callable[[str], Any]) -> ft.RadioGroup:
     def changed(e: ft.Event[ft.RadioGroup]) -> None:
-        on_change(e.control.value)  # type: ignore[operator]
+        on_change(e.control.value or "")
 
     return ft.RadioGroup(value=selected, on_change=changed, content=ft.Row(
         wrap=True, spacing=4, controls=[ft.Radio(value=v, label=t) for v, t in options]))
