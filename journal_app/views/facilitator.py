@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable
 
 import flet as ft
 import flet_charts as fc
@@ -32,6 +33,7 @@ class FacilitatorScreen:
         self.prompt = ALL
         self.board: ThemeBoard | None = None
         self.loading = False
+        self.busy = False  # a change is being made in a worker thread
         self.load_error = ""
         self.body = ft.Column(spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.message = ft.Text("")
@@ -81,10 +83,10 @@ class FacilitatorScreen:
                 ft.FilledButton(content=t("facilitator.import"), icon=ft.Icons.MOVE_TO_INBOX,
                                 on_click=lambda _: self.ctx.page.run_task(self.import_bundles)),
                 ft.Row(spacing=0, controls=[
-                    icon_button(ft.Icons.REMOVE, t("facilitator.k_less"), lambda _: self.set_k(k - 1),
+                    icon_button(ft.Icons.REMOVE, t("facilitator.k_less"), self.set_k(k - 1),
                                 disabled=k <= MIN_K),
                     ft.Text(t("facilitator.k", k=k)),
-                    icon_button(ft.Icons.ADD, t("facilitator.k_more"), lambda _: self.set_k(k + 1))])]),
+                    icon_button(ft.Icons.ADD, t("facilitator.k_more"), self.set_k(k + 1))])]),
         ]
         released = self.harvest.released(self.circle_id)
         waiting = self.harvest.waiting(self.circle_id)
@@ -143,7 +145,7 @@ class FacilitatorScreen:
             *self._filters(),
             ft.Row(wrap=True, spacing=8, controls=[
                 ft.OutlinedButton(content=t("facilitator.suggest"), icon=ft.Icons.AUTO_AWESOME,
-                                  on_click=lambda _: self.act(self.board.suggest)),
+                                  on_click=self.acting(self._board().suggest)),
                 ft.OutlinedButton(content=t("facilitator.export_markdown"), icon=ft.Icons.DOWNLOAD,
                                   on_click=lambda _: self.ctx.page.run_task(self.export, "markdown")),
                 ft.OutlinedButton(content=t("facilitator.export_csv"), icon=ft.Icons.DOWNLOAD,
@@ -186,9 +188,9 @@ class FacilitatorScreen:
                           on_click=lambda _: self.rename_dialog(theme.id, theme.label)),
             ft.TextButton(content=t("facilitator.unpin" if theme.pinned else "facilitator.pin"),
                           icon=ft.Icons.PUSH_PIN,
-                          on_click=lambda _: self.act(self._board().pin, theme.id, not theme.pinned)),
+                          on_click=self.acting(self._board().pin, theme.id, not theme.pinned)),
             *([ft.TextButton(content=t("facilitator.split"), icon=ft.Icons.CALL_SPLIT,
-                             on_click=lambda _: self.act(self._board().split, theme.id))]
+                             on_click=self.acting(self._board().split, theme.id))]
               if len(theme.members) >= 2 else []),
             *([ft.TextButton(content=t("facilitator.merge"), icon=ft.Icons.MERGE,
                              on_click=lambda _: self.choose_dialog(
@@ -197,7 +199,7 @@ class FacilitatorScreen:
                                  lambda target: self._board().merge(theme.id, target)))]
               if others else []),
             ft.TextButton(content=t("facilitator.dissolve"), icon=ft.Icons.CLEAR_ALL,
-                          on_click=lambda _: self.act(self._board().dissolve, theme.id))])
+                          on_click=self.acting(self._board().dissolve, theme.id))])
         quotes = [ft.Text(t("facilitator.quote", text=q.text), italic=True) for q in view.quotes]
         members = ft.ExpansionTile(title=ft.Text(t("facilitator.members", count=view.count)), controls=[
             self._insight_row(i.id, i.text, views) for i in view.insights])
@@ -232,14 +234,31 @@ class FacilitatorScreen:
         self.prompt = prompt
         self.refresh()
 
-    def act(self, action: Callable[..., object], *args: object) -> None:
+    def acting(self, action: Callable[..., object], *args: object) -> Callable[[object], AsyncIterator[None]]:
+        """A handler that runs `action` through `act`."""
+        async def handler(_: object) -> AsyncIterator[None]:
+            async for step in self.act(action, *args):
+                yield step
+        return handler
+
+    async def act(self, action: Callable[..., object], *args: object) -> AsyncIterator[None]:
+        """Run a change of the board or the circle in a worker thread (grouping again, splitting
+        or labelling take seconds with thousands of insights), « Un instant… » on screen: the
+        event loop, and every other open tab, go on answering meanwhile."""
+        if self.busy:
+            return
+        self.busy = True
+        self.message.value, self.message.color = self.ctx.t("facilitator.working"), None
+        yield  # the word reaches the screen before the work starts
         try:
-            action(*args)
-        except Exception as exc:
+            await asyncio.to_thread(action, *args)
+        except Exception as exc:  # shown as one sentence, never a traceback
             self.message.value = self.ctx.message(exc)
             self.message.color = ft.Colors.ERROR
         else:
             self.message.value = ""
+        finally:
+            self.busy = False
         self.refresh()
         self.ctx.page.update()
 
@@ -252,19 +271,23 @@ class FacilitatorScreen:
         self.circle_id, self.board = keys.invitation.circle_id, None
         self.refresh()
 
-    def set_k(self, k: int) -> None:
-        if self.circle_id:
-            self.board = None  # newly released insights join the themes
-            self.act(self.harvest.set_k, self.circle_id, k)
+    def set_k(self, k: int) -> Callable[[object], AsyncIterator[None]]:
+        async def handler(_: object) -> AsyncIterator[None]:
+            if self.circle_id:
+                self.board = None  # newly released insights join the themes
+                async for step in self.act(self.harvest.set_k, self.circle_id, k):
+                    yield step
+        return handler
 
-    def seed(self, _: object = None) -> None:
+    async def seed(self, _: object = None) -> AsyncIterator[None]:
         name, _sep, description = (self.seed_field.value or "").partition(":")
         if not name.strip() or self.board is None:
             self.seed_field.error = self.ctx.t("facilitator.seed_hint")
             return
         self.seed_field.error = None
         self.seed_field.value = ""
-        self.act(self.board.seed, name, description)
+        async for step in self.act(self.board.seed, name, description):
+            yield step
 
     async def copy_code(self) -> None:
         if self.ctx.clipboard and self.circle_id:
@@ -283,7 +306,9 @@ class FacilitatorScreen:
             return
         try:
             files = await self.ctx.pick_files(t("facilitator.import"), ["json"])
-            batch = import_bundles(self.db, files)
+            self.message.value, self.message.color = t("facilitator.working"), None
+            self.ctx.page.update()
+            batch = await asyncio.to_thread(import_bundles, self.db, files)
         except Exception as exc:  # the picker failed, or the journal locked meanwhile: one sentence
             self.message.value, self.message.color = self.ctx.message(exc), ft.Colors.ERROR
         else:
@@ -304,9 +329,10 @@ class FacilitatorScreen:
     def rename_dialog(self, theme_id: str, label: str) -> None:
         field = ft.TextField(label=self.ctx.t("facilitator.new_name"), value=label, autofocus=True)
 
-        def done(_: object) -> None:
+        async def done(_: object) -> AsyncIterator[None]:
             self.ctx.page.pop_dialog()
-            self.act(self._board().rename, theme_id, field.value or "")
+            async for step in self.act(self._board().rename, theme_id, field.value or ""):
+                yield step
 
         self.ctx.show_dialog(ft.AlertDialog(title=ft.Text(self.ctx.t("facilitator.rename")), content=field,
                                             actions=[ft.TextButton(content=self.ctx.t("common.cancel"),
@@ -321,10 +347,11 @@ class FacilitatorScreen:
         assert isinstance(choices, ft.Row)
         group.content = ft.Column(controls=choices.controls, scroll=ft.ScrollMode.AUTO)
 
-        def done(_: object) -> None:
+        async def done(_: object) -> AsyncIterator[None]:
             self.ctx.page.pop_dialog()
             if "value" in chosen:
-                self.act(apply, chosen["value"])
+                async for step in self.act(apply, chosen["value"]):
+                    yield step
 
         self.ctx.show_dialog(ft.AlertDialog(title=ft.Text(title), content=group, actions=[
             ft.TextButton(content=self.ctx.t("common.cancel"), on_click=lambda _: self.close()),

@@ -138,7 +138,11 @@ class SettingsScreen:
         except Exception as exc:
             self.import_status.value = self.ctx.message(exc)
             return
-        self.import_files(files)
+        if files:  # a 200 MB export takes a while: read aside, a word on screen meanwhile
+            self.import_status.value = self.ctx.t("facilitator.working")
+            self.ctx.page.update()
+            await asyncio.to_thread(self.import_files, files)
+            self.ctx.page.update()  # an update went out mid-handler: Flet will not send this one
 
     def import_files(self, files: list[tuple[str, bytes]]) -> None:
         """Import picked files and say, for each, what was added and skipped, and why."""

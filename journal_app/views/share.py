@@ -6,6 +6,7 @@ every redaction marked; a tap redacts a word, or restores a redaction.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from datetime import date
@@ -153,13 +154,13 @@ class ShareScreen:
         self.join()
         self.ctx.page.update()
 
-    def confirm_share(self, _: object = None) -> None:
+    async def confirm_share(self, _: object = None) -> None:
         if not self.circle_id or not self.outgoing_text.strip():
             return
-        try:
-            self.circles.share(self.circle_id, self.outgoing_text, day=self.today(),
-                               kind=self.entry.kind, prompt_id=self.source,
-                               lang=self.entry.language or self.ctx.lang)
+        try:  # sealed and saved in a worker thread: the vault may be large
+            await asyncio.to_thread(
+                self.circles.share, self.circle_id, self.outgoing_text, day=self.today(),
+                kind=self.entry.kind, prompt_id=self.source, lang=self.entry.language or self.ctx.lang)
         except Exception as exc:
             self.message.value = self.ctx.message(exc)
             self.message.color = ft.Colors.ERROR
