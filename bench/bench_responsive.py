@@ -76,17 +76,21 @@ async def main() -> None:
 
     model()  # the encoder loads once per process; measured apart
     print(f"{n} insights; another tab's click waits (longest / median), the work's own time:")
-    for label, work in (
-            ("first grouping (embeddings, graph, labels)", lambda: ThemeBoard(db, circle_id, "fr")),
-            ("suggest again (warm)", lambda: board.suggest()),
-            ("split the largest theme", lambda: board.split(max(board.board.themes,
-                                                                key=lambda t: len(t.members)).id))):
+    def largest(board: ThemeBoard) -> str:
+        return max(board.board.themes, key=lambda t: len(t.members)).id
+
+    works: list[tuple[str, Callable[[ThemeBoard | None], object]]] = [
+        ("first grouping (embeddings, graph, labels)", lambda _: ThemeBoard(db, circle_id, "fr")),
+        ("suggest again (warm)", lambda board: board.suggest() if board else None),
+        ("split the largest theme", lambda board: board.split(largest(board)) if board else None)]
+    for label, work in works:
         for in_worker in (False, True):
-            if label.startswith("first"):
+            first = label.startswith("first")
+            if first:
                 db.table(VECTORS).truncate()
                 db.table(BOARDS).truncate()
-            board = ThemeBoard(db, circle_id, "fr") if not label.startswith("first") else None
-            elapsed, worst, median = await longest_wait(work, in_worker=in_worker)
+            board = None if first else ThemeBoard(db, circle_id, "fr")
+            elapsed, worst, median = await longest_wait(lambda w=work, b=board: w(b), in_worker=in_worker)
             where = "worker thread (now)" if in_worker else "in the handler (before)"
             print(f"  {label:45} {where:24} wait {worst * 1000:7.0f} ms / {median * 1000:4.1f} ms;"
                   f" work {elapsed:5.2f} s")
