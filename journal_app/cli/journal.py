@@ -1,0 +1,161 @@
+"""The journal's commands: init, add, list, search, show, delete, export, import, passphrase,
+recover. Each calls the services or the use cases and says what happened."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from journal_app.cli.command import EXIT_ERROR, Command, UsageError
+from journal_app.i18n import format_datetime
+from journal_app.journal import entry_to_doc, parse_tags
+from journal_app.storage import open_database
+from journal_app.usecases.access import change_passphrase, create_journal, recover_journal
+
+
+def cmd_init(c: Command) -> int:
+    if c.vault.exists():
+        c.warn(c.t("error.vault_exists", path=str(c.vault)))
+        return EXIT_ERROR
+    db, recovery_key = create_journal(c.vault, c.passphrase(confirm=True))
+    db.close()
+    c.say(c.t("cli.init_done", path=str(c.vault)))
+    c.say("")
+    c.say(c.t("cli.recovery_key_intro"))
+    c.say("")
+    c.say(f"    {recovery_key}")
+    c.say("")
+    c.say(c.t("cli.recovery_key_keep"))
+    return 0
+
+
+def cmd_add(c: Command) -> int:
+    text = c.args.text
+    if text is None:
+        if c.env.stdin.isatty():
+            c.warn(c.t("cli.add_type_now"))
+        text = c.env.stdin.read()
+    if not text.strip() and not (c.args.title or "").strip():
+        raise UsageError(c.t("cli.add_nothing"))
+    tags = parse_tags(c.args.tags or "")
+    db, journal = c.open_journal()
+    try:
+        entry = journal.add(text.rstrip("\n"), title=c.args.title or "", kind=c.args.kind,
+                            tags=tags, language=c.lang)
+    finally:
+        db.close()
+    c.say(c.t("cli.added", id=entry.id[:8]))
+    return 0
+
+
+def cmd_list(c: Command) -> int:
+    db, journal = c.open_journal()
+    try:
+        entries = journal.entries(c.filter())
+    finally:
+        db.close()
+    c.print_entries(entries[: c.args.limit] if c.args.limit else entries)
+    return 0
+
+
+def cmd_search(c: Command) -> int:
+    db, journal = c.open_journal()
+    try:
+        entries = journal.search(" ".join(c.args.query), c.filter())
+    finally:
+        db.close()
+    c.print_entries(entries[: c.args.limit] if c.args.limit else entries)
+    return 0
+
+
+def cmd_show(c: Command) -> int:
+    db, journal = c.open_journal()
+    try:
+        entry = journal.get(c.args.id)
+    finally:
+        db.close()
+    if c.args.json:
+        c.say(json.dumps(entry_to_doc(entry), ensure_ascii=False, indent=1))
+        return 0
+    c.say(entry.title or entry.headline or c.t("journal.untitled"))
+    c.say(f"{format_datetime(entry.created, c.lang)} · {c.t(f'kind.{entry.kind}')} · {entry.id}")
+    if entry.tags:
+        c.say(" ".join(f"#{t}" for t in entry.tags))
+    if entry.meeting and entry.meeting.name:
+        role = c.t(f"role.{entry.meeting.role}") if entry.meeting.role else ""
+        when = entry.meeting.date.isoformat() if entry.meeting.date else ""
+        c.say(c.t("cli.meeting_line", name=entry.meeting.name,
+                  details=", ".join(p for p in (when, role) if p)))
+    c.say("")
+    if entry.body:
+        c.say(entry.body)
+    for prompt_id, answer in entry.answers.items():
+        c.say("")
+        c.say(f"— {prompt_id}")
+        c.say(answer)
+    return 0
+
+
+def cmd_delete(c: Command) -> int:
+    db, journal = c.open_journal()
+    try:
+        entry = journal.get(c.args.id)
+        if not c.args.yes:
+            if not c.env.interactive():
+                raise UsageError(c.t("cli.delete_needs_yes"))
+            c.warn(c.entry_line(entry))
+            if not c.confirm(c.t("cli.delete_confirm")):
+                c.warn(c.t("cli.cancelled"))
+                return EXIT_ERROR
+        journal.delete(entry.id)
+    finally:
+        db.close()
+    c.say(c.t("cli.deleted", id=entry.id[:8]))
+    return 0
+
+
+def cmd_export(c: Command) -> int:
+    from journal_app.interchange import write_export
+    from journal_app.usecases.exporting import export_journal
+
+    db, journal = c.open_journal()
+    try:
+        export = export_journal(journal, c.args.format, c.filter())
+    finally:
+        db.close()
+    write_export(Path(c.args.output), export.text, overwrite=c.args.force)
+    c.warn(c.t("export.unencrypted_warning"))
+    c.say(c.t("cli.exported", count=export.count, file=c.args.output))
+    return 0
+
+
+def cmd_import(c: Command) -> int:
+    from journal_app.usecases.importing import describe_file, import_paths
+
+    db, journal = c.open_journal()
+    try:
+        batch = import_paths(journal, [Path(name) for name in c.args.files], c.args.format)
+    finally:
+        db.close()
+    for item in batch.files:
+        for line in describe_file(item, c.lang):
+            (c.warn if item.error else c.say)(line)
+    return EXIT_ERROR if batch.failed else 0
+
+
+def cmd_passphrase(c: Command) -> int:
+    db = open_database(c.vault, c.passphrase())
+    try:
+        change_passphrase(db, None, c.new_passphrase())
+    finally:
+        db.close()
+    c.say(c.t("cli.passphrase_changed"))
+    return 0
+
+
+def cmd_recover(c: Command) -> int:
+    key = c.recovery_key()
+    db = recover_journal(c.vault, key, c.new_passphrase())
+    db.close()
+    c.say(c.t("cli.recovered"))
+    return 0

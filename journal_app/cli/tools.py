@@ -1,0 +1,21 @@
+"""`journal-app anonymize` and `journal-app [web]`, the app itself."""
+
+from __future__ import annotations
+
+from journal_app.cli.command import Command
+from journal_app.paths import data_dir
+
+
+def cmd_anonymize(c: Command) -> int:
+    from journal_app.anonymize import anonymize
+
+    text = c.env.stdin.read()
+    c.env.stdout.write(anonymize(text, c.args.text_lang).text)
+    return 0
+
+
+def cmd_app(c: Command) -> int:
+    from journal_app.app import run
+
+    return run(data_dir(c.args.data_dir, c.env.environ), host=getattr(c.args, "host", None),
+               port=getattr(c.args, "port", None), web=c.args.command == "web", lang=c.lang)
