@@ -30,6 +30,12 @@ class CircleNotFound(RessentiError):
     key = "error.circle_not_found"
 
 
+class SharedInsightNotFound(RessentiError):
+    """Withdrawing an insight this member never shared (or no longer has in the outbox)."""
+
+    key = "error.shared_insight_not_found"
+
+
 class CircleNameMissing(RessentiError):
     key = "error.circle_name_missing"
 
@@ -129,7 +135,7 @@ class Circles:
     def withdraw(self, insight_id: str) -> None:
         item = next((i for i in self.outbox() if i.shared.insight.id == insight_id), None)
         if item is None:
-            raise CircleNotFound(id=insight_id)
+            raise SharedInsightNotFound(id=insight_id)
         envelope = seal(Withdrawal(insight_id, item.shared.secret),
                         self.joined_circle(item.shared.circle_id))
         self._db.table(OUTBOX).update_doc(insight_id, {"withdrawn": True, "withdrawal": envelope})

@@ -58,6 +58,16 @@ class ThemeNotFound(RessentiError):
     key = "error.theme_not_found"
 
 
+class ThemeNameMissing(RessentiError):
+    key = "error.theme_name_missing"
+
+
+class InsightNotFound(RessentiError):
+    """An insight the facilitator's vault does not hold (released) for this circle."""
+
+    key = "error.insight_not_found"
+
+
 class CannotSplit(RessentiError):
     key = "error.cannot_split"
 
@@ -446,7 +456,7 @@ class ThemeBoard:
         new = []
         for name, description in named:
             if not name.strip():
-                raise ThemeNotFound(id="")
+                raise ThemeNameMissing()
             new.append(Theme(uuid.uuid4().hex[:12], name.strip()[:120], [], named=True,
                              description=description.strip()[:500], pinned=True, origin="seeded"))
         fixed = set(self.board.fixed)
@@ -502,7 +512,7 @@ class ThemeBoard:
         """Move an insight to another theme, or to "unsorted" (None). It becomes an example of
         the theme it is moved to, for the insights that arrive later."""
         if insight_id not in self.insights:
-            raise ThemeNotFound(id=insight_id)
+            raise InsightNotFound(id=insight_id)
         target = self.board.theme(theme_id) if theme_id else None
         self.board.take(insight_id)
         (target.members if target else self.board.unsorted).append(insight_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -11,6 +12,10 @@ import pytest
 from journal_app.journal import Journal
 from journal_app.storage import Database, create_database
 from journal_app.vault import KdfParams
+
+# A catalog key missing from both languages fails the tests (and the subprocesses they start)
+# instead of showing the key to a person.
+os.environ["RESSENTI_STRICT_CATALOG"] = "1"
 
 # Real Argon2id, with costs low enough for hundreds of opens in a test run. The default
 # parameters (64 MiB, 3 passes) are exercised by test_vault.test_default_parameters.

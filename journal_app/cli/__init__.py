@@ -16,8 +16,10 @@ from journal_app.cli.command import EXIT_ERROR, EXIT_USAGE, Command, UsageError
 from journal_app.cli.env import Env
 from journal_app.cli.parser import build_parser
 from journal_app.cli.tools import cmd_app
+from journal_app.diagnostics import record
 from journal_app.errors import RessentiError
 from journal_app.i18n import LANGUAGES, normalize_language, system_language
+from journal_app.paths import data_dir
 
 __all__ = ["Env", "main"]
 
@@ -64,7 +66,10 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
     except (EOFError, BrokenPipeError):
         return EXIT_ERROR
     except Exception as exc:  # the promise is one clear line, never a traceback
-        command.warn(command.t("error.unexpected", detail=f"{type(exc).__name__}: {exc}"))
+        command.warn(command.t("error.unexpected", detail=type(exc).__name__))
+        folder = data_dir(args.data_dir, env.environ)
+        if folder.is_dir():
+            record(folder, exc, where=f"journal-app {getattr(args, 'command', None) or ''}".strip())
         _explain(command, exc)
     return EXIT_ERROR
 

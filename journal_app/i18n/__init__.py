@@ -55,13 +55,22 @@ def system_language(environ: Mapping[str, str] = os.environ) -> str:
     return environment_language(environ) or DEFAULT_LANGUAGE
 
 
+class MissingTranslation(KeyError):
+    """A key in neither catalog: raised where RESSENTI_STRICT_CATALOG is set (the tests)."""
+
+
 def translate(key: str, lang: str, /, **params: Any) -> str:
     """The catalog text for `key`; `key` and `lang` are positional so a {key} or {lang}
-    placeholder can be filled like any other."""
+    placeholder can be filled like any other. A key missing from the catalogs shows as itself
+    to a person, and fails the tests."""
     lang = normalize_language(lang)
     text = catalog(lang).get(key)
     if text is None:
-        text = catalog(DEFAULT_LANGUAGE).get(key, key)
+        text = catalog(DEFAULT_LANGUAGE).get(key)
+    if text is None:
+        if os.environ.get("RESSENTI_STRICT_CATALOG"):
+            raise MissingTranslation(key)
+        text = key
     if isinstance(text, list):
         text = "\n".join(text)
     return str(text).format(**params) if params else str(text)

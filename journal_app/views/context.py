@@ -10,6 +10,7 @@ from typing import Any
 
 import flet as ft
 
+from journal_app.diagnostics import record
 from journal_app.errors import RessentiError
 from journal_app.i18n import translate
 from journal_app.journal import Meeting
@@ -42,10 +43,21 @@ class AppContext:
         return translate(key, self.settings.language, **params)
 
     def message(self, exc: BaseException) -> str:
-        """The one sentence a person sees for an error: translated, never a traceback."""
+        """The one sentence a person sees for an error: translated, never a traceback. An
+        error nobody foresaw is also written to the local log, and the screen offers to copy
+        its diagnostic (which holds no word of the journal) for a bug report."""
         if isinstance(exc, RessentiError):
             return exc.message(self.lang)
-        return self.t("error.unexpected", detail=type(exc).__name__)
+        diagnostic = record(self.data_dir, exc)
+
+        async def copy(_: object) -> None:
+            if self.clipboard is not None:
+                await self.clipboard.set(diagnostic)
+            self.snack(self.t("error.diagnostic_copied"))
+
+        text = self.t("error.unexpected", detail=type(exc).__name__)
+        self.snack(text, action=self.t("error.copy_diagnostic"), on_action=copy, seconds=12)
+        return text
 
     @property
     def wide(self) -> bool:
