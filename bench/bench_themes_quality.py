@@ -4,7 +4,7 @@
 
 Prints, for each approach, the adjusted Rand index (ARI) against the labelled topics and the
 time it took (embedding time printed once, apart), then the seeded accuracy. The approach kept
-in journal_app/themes.py is "graph": centred sentence embeddings, 10 nearest neighbours,
+in journal_app/themes/clustering.py is "graph": centred sentence embeddings, 10 nearest neighbours,
 Louvain communities.
 """
 
@@ -24,7 +24,7 @@ from sklearn.decomposition import TruncatedSVD  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, silhouette_score  # noqa: E402
 
-from journal_app import themes  # noqa: E402
+from journal_app.themes import clustering as themes  # noqa: E402
 from journal_app.journal import fold  # noqa: E402
 from tests.labelled_insights import labelled_set, seeds  # noqa: E402
 

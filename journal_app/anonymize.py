@@ -70,6 +70,11 @@ _LABELS = {
            "postal_code": "[postal code]", "address": "[address]", "sin": "[SIN]",
            "birth_date": "[date of birth]", "marked": "[removed]"},
 }
+# Every placeholder this module writes ("[personne A]", "[courriel]"...), for those who read
+# anonymized text and must not take a placeholder for the member's own words (themes' labels).
+PLACEHOLDER_PATTERN = re.compile(
+    r"\[(?:" + "|".join(_PLACEHOLDER.values()) + r") [A-Z]{1,2}\]|"
+    + "|".join(re.escape(label) for labels in _LABELS.values() for label in labels.values()))
 
 
 @dataclass(frozen=True)

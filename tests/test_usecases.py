@@ -132,3 +132,24 @@ def test_the_same_report_for_the_cli_and_the_dashboard(tmp_path):
     assert lines[2].startswith("a-encore.json : 0 idée(s) ajoutée(s), 3 déjà reçue(s)")
     assert "3 idée(s) en attente" in lines[3]
     session.lock()
+
+
+def test_reading_the_themes_report_never_writes_the_vault(tmp_path):
+    from journal_app.harvest import Harvest
+    from journal_app.themes import ThemeBoard
+    from journal_app.usecases.reports import themes_report
+
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    keys = Circles(session.database).create("Cercle du jeudi")
+    Harvest(session.database).import_bundle(bundle_for(keys, labelled_set()[::10])[0])
+    vault = tmp_path / "journal.vault"
+    before = vault.read_bytes()
+    report = themes_report(session.database, keys.invitation.circle_id, "fr", k=3)
+    assert "Cercle du jeudi" in report.text and report.name.endswith(".md")
+    assert vault.read_bytes() == before  # the new insights were placed in memory only
+    board = ThemeBoard(session.database, keys.invitation.circle_id)
+    assert board.unsaved
+    board.save()  # the facilitator's dashboard keeps the placement
+    assert vault.read_bytes() != before and not ThemeBoard(session.database, keys.invitation.circle_id).unsaved
+    session.lock()

@@ -113,6 +113,8 @@ class FacilitatorScreen:
     def _load_board(self, circle_id: str) -> None:
         try:
             board = ThemeBoard(self.db, circle_id, self.ctx.lang)
+            if board.unsaved:  # the insights released since are placed: keep where they went
+                board.save()
         except Exception as exc:  # the extra is missing, most likely: say how to install it
             self.load_error = self.ctx.message(exc)
             board = None
