@@ -24,8 +24,8 @@ from sklearn.decomposition import TruncatedSVD  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, silhouette_score  # noqa: E402
 
-from journal_app.themes import clustering as themes  # noqa: E402
 from journal_app.journal import fold  # noqa: E402
+from journal_app.themes import clustering as themes  # noqa: E402
 from tests.labelled_insights import labelled_set, seeds  # noqa: E402
 
 
