@@ -11,6 +11,7 @@ from journal_app.i18n import format_datetime
 from journal_app.journal import entry_to_doc, parse_tags
 from journal_app.storage import open_database
 from journal_app.usecases.access import change_passphrase, create_journal, recover_journal
+from journal_app.usecases.entries import Draft, delete_entry, save_entry
 
 
 def cmd_init(c: Command) -> int:
@@ -35,15 +36,16 @@ def cmd_add(c: Command) -> int:
         if c.env.stdin.isatty():
             c.warn(c.t("cli.add_type_now"))
         text = c.env.stdin.read()
-    if not text.strip() and not (c.args.title or "").strip():
+    draft = Draft(body=text.rstrip("\n"), title=c.args.title or "", kind=c.args.kind,
+                  tags=parse_tags(c.args.tags or ""))
+    if draft.empty:
         raise UsageError(c.t("cli.add_nothing"))
-    tags = parse_tags(c.args.tags or "")
     db, journal = c.open_journal()
     try:
-        entry = journal.add(text.rstrip("\n"), title=c.args.title or "", kind=c.args.kind,
-                            tags=tags, language=c.lang)
+        entry = save_entry(journal, None, draft, c.lang)
     finally:
         db.close()
+    assert entry is not None
     c.say(c.t("cli.added", id=entry.id[:8]))
     return 0
 
@@ -107,7 +109,7 @@ def cmd_delete(c: Command) -> int:
             if not c.confirm(c.t("cli.delete_confirm")):
                 c.warn(c.t("cli.cancelled"))
                 return EXIT_ERROR
-        journal.delete(entry.id)
+        delete_entry(journal, entry.id)
     finally:
         db.close()
     c.say(c.t("cli.deleted", id=entry.id[:8]))

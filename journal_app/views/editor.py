@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import flet as ft
 
@@ -12,6 +11,7 @@ from journal_app.i18n import format_time
 from journal_app.journal import KINDS, ROLES, Entry, Meeting, parse_tags
 from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
+from journal_app.usecases.entries import Draft, delete_entry, save_entry
 from journal_app.views.autosave import Autosave
 from journal_app.views.context import AppContext
 from journal_app.views.theme import icon_button, muted, radio_row
@@ -131,22 +131,19 @@ class EditorScreen:
         return self.autosave.flush()
 
     def _write(self) -> bool:
-        title, body = self.title.value or "", self.body.value or ""
-        fields: dict[str, Any] = dict(
-            title=title, body=body, tags=parse_tags(self.tags.value or ""),
-            kind=self.kind_value, meeting=self._meeting())
-        if self.answer_fields:
-            fields["answers"] = {key: field.value for key, field in self.answer_fields.items()
-                                 if (field.value or "").strip()}
-        journal = self.ctx.session.journal
+        answers = {key: field.value or "" for key, field in self.answer_fields.items()}
+        draft = Draft(body=self.body.value or "", title=self.title.value or "", kind=self.kind_value,
+                      tags=parse_tags(self.tags.value or ""), meeting=self._meeting(), answers=answers)
+        if self.entry is None and not (draft.title.strip() or draft.body.strip()):
+            return True  # nothing written yet: nothing to keep
         try:
+            saved = save_entry(self.ctx.session.journal, self.entry.id if self.entry else None, draft,
+                               self.ctx.lang)
+            if saved is None:
+                return True
             if self.entry is None:
-                if not (title.strip() or body.strip()):
-                    return True  # nothing written yet: nothing to keep
-                self.entry = journal.add(language=self.ctx.lang, **fields)
                 self.delete_button.content.disabled = False  # type: ignore[union-attr]
-            else:
-                self.entry = journal.update(self.entry.id, **fields)
+            self.entry = saved
         except Exception as exc:
             self.status.value = self.ctx.message(exc)
             self.status.color = ft.Colors.ERROR
@@ -177,7 +174,7 @@ class EditorScreen:
         if self.entry is None:
             return
         try:
-            removed = self.ctx.session.journal.delete(self.entry.id)
+            removed = delete_entry(self.ctx.session.journal, self.entry.id)
         except Exception as exc:
             self.status.value = self.ctx.message(exc)
             return

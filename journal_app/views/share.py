@@ -13,9 +13,10 @@ from datetime import date
 
 import flet as ft
 
-from journal_app.anonymize import Anonymized, Span, anonymize
+from journal_app.anonymize import Anonymized, Span
 from journal_app.circles import Circles
 from journal_app.journal import Entry
+from journal_app.usecases.sharing import consent_text, share_insight, withdraw_insight
 from journal_app.views.context import AppContext
 from journal_app.views.theme import heading, muted, radio_row
 
@@ -46,12 +47,8 @@ class ShareScreen:
         self.result = self._anonymize()
         self.render_preview()
 
-    def _text(self) -> str:
-        return self.entry.answers.get(self.source, "") if self.source else self.entry.body
-
     def _anonymize(self) -> Anonymized:
-        return anonymize(self._text(), self.entry.language or self.ctx.lang,
-                         marked_names=self.circles.marked_names())
+        return consent_text(self.circles, self.entry, self.source, self.ctx.lang)
 
     def control(self) -> ft.Control:
         t = self.ctx.t
@@ -158,9 +155,8 @@ class ShareScreen:
         if not self.circle_id or not self.outgoing_text.strip():
             return
         try:  # sealed and saved in a worker thread: the vault may be large
-            await asyncio.to_thread(
-                self.circles.share, self.circle_id, self.outgoing_text, day=self.today(),
-                kind=self.entry.kind, prompt_id=self.source, lang=self.entry.language or self.ctx.lang)
+            await asyncio.to_thread(share_insight, self.circles, self.circle_id, self.outgoing_text,
+                                    self.entry, self.source, self.ctx.lang, self.today())
         except Exception as exc:
             self.message.value = self.ctx.message(exc)
             self.message.color = ft.Colors.ERROR
@@ -208,7 +204,7 @@ class OutboxScreen:
         self.list.controls = items or [muted(t("share.empty"))]
 
     def withdraw(self, insight_id: str) -> None:
-        self.circles.withdraw(insight_id)
+        withdraw_insight(self.circles, insight_id)
         self.refresh()
         self.ctx.snack(self.ctx.t("share.withdrawal_ready"))
 

@@ -18,6 +18,7 @@ import flet as ft
 from journal_app.errors import RessentiError
 from journal_app.journal import Entry
 from journal_app.prompts.packs import Pack
+from journal_app.usecases.entries import restore_entry
 from journal_app.views.context import AppContext
 from journal_app.views.editor import EditorScreen
 from journal_app.views.journal_list import JournalScreen
@@ -318,7 +319,7 @@ class Shell:
         self.go(HOME, rebuild=True)
 
         def undo(_: object) -> None:
-            self.ctx.session.journal.put(entry)
+            restore_entry(self.ctx.session.journal, entry)
             self.go(f"/entry/{entry.id}" if self.ctx.wide else HOME, rebuild=True)
 
         self.ctx.snack(self.ctx.t("editor.deleted"), action=self.ctx.t("editor.undo"),

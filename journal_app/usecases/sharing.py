@@ -1,0 +1,33 @@
+"""Sharing an insight with a circle: the consent text (anonymized, then redacted further or
+restored by the member), sealed into the outbox only once confirmed; and withdrawing it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from journal_app.anonymize import Anonymized, anonymize
+from journal_app.circles import Circles
+from journal_app.journal import Entry
+from journal_app.sharing import SharedInsight
+
+
+def shareable_text(entry: Entry, source: str = "") -> str:
+    """The entry's text, or one of its answers (`source`: the question's id)."""
+    return entry.answers.get(source, "") if source else entry.body
+
+
+def consent_text(circles: Circles, entry: Entry, source: str, lang: str) -> Anonymized:
+    """What would leave, with every redaction the member can see, undo or add to."""
+    return anonymize(shareable_text(entry, source), entry.language or lang,
+                     marked_names=circles.marked_names())
+
+
+def share_insight(circles: Circles, circle_id: str, approved: str, entry: Entry, source: str,
+                  lang: str, day: date) -> SharedInsight:
+    """Seal exactly the approved text to the circle and keep it in the outbox."""
+    return circles.share(circle_id, approved, day=day, kind=entry.kind, prompt_id=source,
+                         lang=entry.language or lang)
+
+
+def withdraw_insight(circles: Circles, insight_id: str) -> None:
+    circles.withdraw(insight_id)
