@@ -3,75 +3,88 @@ a facilitator's (import share files, the themes report, seeded themes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from journal_app.cli.command import EXIT_ERROR, Command, UsageError
+from journal_app.circles import Circles, FileDelivery
+from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
 from journal_app.errors import RessentiError
 from journal_app.storage import Database, open_database
+from journal_app.vault import write_atomically
 
 
 def cmd_circle(c: Command) -> int:
-    from journal_app.circles import Circles, FileDelivery
-
     action, targets = c.args.action, c.args.target
-    target = " ".join(targets) if action == "create" else (targets[0] if targets else None)
+    target = " ".join(targets) if action == "create" else (targets[0] if targets else "")
     if action in ("create", "invite", "join", "import", "themes", "seed") and not target:
         raise UsageError(c.t("argparse.required") % ("FILE" if action == "import" else "NAME/ID/CODE"))
     if action == "seed" and not c.args.theme:
         raise UsageError(c.t("argparse.required") % "--theme")
-    target = target or ""
+    if action == "export-outbox" and not c.args.output:
+        raise UsageError(c.t("argparse.required") % "-o/--output")
     db = open_database(c.vault, c.passphrase())
     try:
-        circles = Circles(db)
-        if action == "create":
-            keys = circles.create(target)
-            c.say(c.t("cli.circle_created", name=keys.invitation.name, id=keys.invitation.circle_id))
-            c.say(keys.invitation.code())
-        elif action == "invite":
-            invitation = circles.owned_circle(target).invitation
-            c.say(invitation.code())
-            if c.args.output:
-                from journal_app.vault import write_atomically
-
-                write_atomically(Path(c.args.output), invitation.qr_png(), keep_backup=False)
-                c.say(c.t("cli.circle_qr", file=c.args.output))
-        elif action == "join":
-            invitation = circles.join(target)
-            c.say(c.t("cli.circle_joined", name=invitation.name, id=invitation.circle_id))
-        elif action == "list":
-            for keys in circles.owned():
-                c.say(f"{keys.invitation.circle_id}  {keys.invitation.name}  ({c.t('cli.circle_owned')})")
-            for invitation in circles.joined():
-                c.say(f"{invitation.circle_id}  {invitation.name}  ({c.t('cli.circle_member')})")
-        elif action == "export-outbox":
-            if not c.args.output:
-                raise UsageError(c.t("argparse.required") % "-o/--output")
-            joined = [i.circle_id for i in circles.joined()]
-            circle_id = target or (joined[0] if len(joined) == 1 else None)
-            if circle_id is None:
-                raise UsageError(c.t("cli.circle_which", ids=", ".join(joined) or "—"))
-            count = circles.deliver_outbox(circle_id, FileDelivery(Path(c.args.output),
-                                                                   overwrite=c.args.force))
-            c.say(c.t("cli.circle_exported", count=count, file=c.args.output))
-        elif action == "import":
-            return harvest_bundles(c, db, [Path(t) for t in targets])
-        elif action == "themes":
-            theme_report(c, db, target)
-        elif action == "seed":
-            from journal_app.themes import ThemeBoard
-
-            circles.owned_circle(target)
-            named = [(n.strip(), d.strip()) for n, _, d in (t.partition(":") for t in c.args.theme)]
-            for theme in ThemeBoard(db, target, c.lang).seed_many(named):
-                c.say(c.t("cli.theme_seeded", name=theme.label, count=len(theme.members)))
+        return ACTIONS[action](c, db, target)
     finally:
         db.close()
+
+
+def create(c: Command, db: Database, name: str) -> int:
+    keys = Circles(db).create(name)
+    c.say(c.t("cli.circle_created", name=keys.invitation.name, id=keys.invitation.circle_id))
+    c.say(keys.invitation.code())
     return 0
 
 
-def harvest_bundles(c: Command, db: Database, files: list[Path]) -> int:
+def invite(c: Command, db: Database, circle_id: str) -> int:
+    invitation = Circles(db).owned_circle(circle_id).invitation
+    c.say(invitation.code())
+    if c.args.output:
+        write_atomically(Path(c.args.output), invitation.qr_png(), keep_backup=False)
+        c.say(c.t("cli.circle_qr", file=c.args.output))
+    return 0
+
+
+def join(c: Command, db: Database, code: str) -> int:
+    invitation = Circles(db).join(code)
+    c.say(c.t("cli.circle_joined", name=invitation.name, id=invitation.circle_id))
+    return 0
+
+
+def list_circles(c: Command, db: Database, _: str) -> int:
+    circles = Circles(db)
+    for keys in circles.owned():
+        c.say(f"{keys.invitation.circle_id}  {keys.invitation.name}  ({c.t('cli.circle_owned')})")
+    for invitation in circles.joined():
+        c.say(f"{invitation.circle_id}  {invitation.name}  ({c.t('cli.circle_member')})")
+    return 0
+
+
+def export_outbox(c: Command, db: Database, circle_id: str) -> int:
+    circles = Circles(db)
+    joined = [i.circle_id for i in circles.joined()]
+    circle_id = circle_id or (joined[0] if len(joined) == 1 else "")
+    if not circle_id:
+        raise UsageError(c.t("cli.circle_which", ids=", ".join(joined) or "—"))
+    count = circles.deliver_outbox(circle_id, FileDelivery(Path(c.args.output), overwrite=c.args.force))
+    c.say(c.t("cli.circle_exported", count=count, file=c.args.output))
+    return 0
+
+
+def seed(c: Command, db: Database, circle_id: str) -> int:
+    from journal_app.themes import ThemeBoard
+
+    Circles(db).owned_circle(circle_id)
+    named = [(n.strip(), d.strip()) for n, _, d in (t.partition(":") for t in c.args.theme)]
+    for theme in ThemeBoard(db, circle_id, c.lang).seed_many(named):
+        c.say(c.t("cli.theme_seeded", name=theme.label, count=len(theme.members)))
+    return 0
+
+
+def harvest_bundles(c: Command, db: Database, _: str) -> int:
     """`circle import FILE...`: each file is imported whole or not at all; a refused file does
     not stop the others."""
+    files = [Path(t) for t in c.args.target]
     from journal_app.interchange import read_bytes
     from journal_app.usecases.bundles import describe_bundle, describe_waiting, import_bundles
 
@@ -92,7 +105,7 @@ def harvest_bundles(c: Command, db: Database, files: list[Path]) -> int:
     return EXIT_ERROR if batch.failed or unreadable else 0
 
 
-def theme_report(c: Command, db: Database, circle_id: str) -> None:
+def theme_report(c: Command, db: Database, circle_id: str) -> int:
     """`circle themes ID`: the report meant for the wider collective, on standard output or -o."""
     from journal_app.usecases.reports import themes_report
 
@@ -104,3 +117,17 @@ def theme_report(c: Command, db: Database, circle_id: str) -> None:
         c.say(c.t("cli.report_written", file=c.args.output))
     else:
         c.env.stdout.write(report.text)
+    return 0
+
+
+ACTIONS: dict[str, Callable[[Command, Database, str], int]] = {
+    "create": create, "invite": invite, "join": join, "list": list_circles, "export-outbox": export_outbox,
+    "import": harvest_bundles, "themes": theme_report, "seed": seed}
+
+
+def add_commands(g: Grammar) -> None:
+    p = g.action_command("circle", cmd_circle, tuple(ACTIONS))
+    p.add_argument("target", nargs="*", help=g.h("circle_target"))
+    p.add_argument("--k", type=int, metavar="K", help=g.h("k"))
+    p.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown", help=g.h("report_format"))
+    p.add_argument("--theme", action="append", metavar="NAME: DESCRIPTION", help=g.h("theme"))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from journal_app.cli.env import Env
 from journal_app.i18n import translate
-from journal_app.journal import Entry, EntryFilter, Journal, entry_to_doc
+from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc
 from journal_app.paths import data_dir, vault_path
 from journal_app.storage import Database, open_database
 
@@ -20,6 +22,45 @@ YES = ("o", "oui", "y", "yes")
 
 class UsageError(Exception):
     pass
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(text) from None
+
+
+class Grammar:
+    """What a command group needs to declare its commands: a sub-parser per command, with the
+    options every command shares, and the help texts in the person's language."""
+
+    def __init__(self, sub: Any, common: argparse.ArgumentParser, lang: str, env: Env) -> None:
+        self._sub, self._common, self.lang, self.env = sub, common, lang, env
+
+    def h(self, key: str) -> str:
+        return translate(f"cli.help.{key}", self.lang)
+
+    def command(self, name: str, func: Callable[[Command], int]) -> argparse.ArgumentParser:
+        p = self._sub.add_parser(name, parents=[self._common], help=self.h(name), description=self.h(name),
+                                 lang=self.lang, env=self.env)
+        p.set_defaults(func=func)
+        return cast(argparse.ArgumentParser, p)
+
+    def filters(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("--kind", choices=KINDS, help=self.h("kind_filter"))
+        p.add_argument("--tag", help=self.h("tag_filter"))
+        p.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help=self.h("since"))
+        p.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help=self.h("until"))
+
+    def action_command(self, name: str, func: Callable[[Command], int], actions: tuple[str, ...]
+                       ) -> argparse.ArgumentParser:
+        """A command of the form `NAME ACTION [TARGET] [-o FILE] [--force]`."""
+        p = self.command(name, func)
+        p.add_argument("action", choices=actions, help=self.h(f"{name}_action"))
+        p.add_argument("-o", "--output", metavar="FILE", help=self.h("output"))
+        p.add_argument("--force", action="store_true", help=self.h("force"))
+        return p
 
 
 class Command:

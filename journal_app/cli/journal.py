@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from journal_app.cli.command import EXIT_ERROR, Command, UsageError
+from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
 from journal_app.i18n import format_datetime
-from journal_app.journal import entry_to_doc, parse_tags
+from journal_app.interchange import FORMATS
+from journal_app.journal import KINDS, entry_to_doc, parse_tags
 from journal_app.storage import open_database
 from journal_app.usecases.access import change_passphrase, create_journal, recover_journal
 from journal_app.usecases.entries import Draft, delete_entry, save_entry
@@ -161,3 +162,39 @@ def cmd_recover(c: Command) -> int:
     db.close()
     c.say(c.t("cli.recovered"))
     return 0
+
+
+def add_commands(g: Grammar) -> None:
+    g.command("init", cmd_init)
+    add = g.command("add", cmd_add)
+    add.add_argument("--text", help=g.h("text"))
+    add.add_argument("--title", help=g.h("title"))
+    add.add_argument("--kind", choices=KINDS, default="free", help=g.h("kind"))
+    add.add_argument("--tags", metavar="A,B", help=g.h("tags"))
+    for name, func in (("list", cmd_list), ("search", cmd_search)):
+        p = g.command(name, func)
+        if name == "search":
+            p.add_argument("query", nargs="+", help=g.h("query"))
+        g.filters(p)
+        p.add_argument("--limit", type=int, metavar="N", help=g.h("limit"))
+        p.add_argument("--json", action="store_true", help=g.h("json"))
+    show = g.command("show", cmd_show)
+    show.add_argument("id", help=g.h("id"))
+    show.add_argument("--json", action="store_true", help=g.h("json"))
+    delete = g.command("delete", cmd_delete)
+    delete.add_argument("id", help=g.h("id"))
+    delete.add_argument("--yes", action="store_true", help=g.h("yes"))
+    export = g.command("export", cmd_export)
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help=g.h("output"))
+    export.add_argument("--format", choices=("json", "markdown"), default="json", help=g.h("format"))
+    export.add_argument("--force", action="store_true", help=g.h("force"))
+    g.filters(export)
+    imp = g.command("import", cmd_import)
+    imp.add_argument("files", nargs="+", metavar="FILE", help=g.h("files"))
+    imp.add_argument("--format", choices=FORMATS, default="auto", help=g.h("import_format"))
+    phrase = g.command("passphrase", cmd_passphrase)
+    phrase.add_argument("action", choices=("change",), help=g.h("passphrase_action"))
+    phrase.add_argument("--new-passphrase-file", metavar="FILE", help=g.h("new_passphrase_file"))
+    recover = g.command("recover", cmd_recover)
+    recover.add_argument("--recovery-key-file", metavar="FILE", help=g.h("recovery_key_file"))
+    recover.add_argument("--new-passphrase-file", metavar="FILE", help=g.h("new_passphrase_file"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journal_app.cli.command import Command
+from journal_app.cli.command import Command, Grammar
 from journal_app.paths import data_dir
 
 
@@ -19,3 +19,13 @@ def cmd_app(c: Command) -> int:
 
     return run(data_dir(c.args.data_dir, c.env.environ), host=getattr(c.args, "host", None),
                port=getattr(c.args, "port", None), web=c.args.command == "web", lang=c.lang)
+
+
+def add_commands(g: Grammar) -> None:
+    web = g.command("web", cmd_app)
+    web.add_argument("--host", default="127.0.0.1", help=g.h("host"))
+    web.add_argument("--port", type=int, default=8550, help=g.h("port"))
+    # --lang is the language of the messages, as everywhere; the text's own is --text-lang.
+    anon = g.command("anonymize", cmd_anonymize)
+    anon.add_argument("--text-lang", dest="text_lang", choices=("fr", "en", "auto"), default="auto",
+                      help=g.h("text_lang"))
