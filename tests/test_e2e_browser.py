@@ -162,12 +162,23 @@ def open_journal(data: Path):
     from journal_app.session import JournalSession
     from tests.conftest import FAST_KDF
 
+    from journal_app.errors import VaultLocked
+
     session = JournalSession(data, kdf=FAST_KDF)
-    if session.exists():
-        session.unlock(PASSPHRASE)
-    else:
+    if not session.exists():
         session.create(PASSPHRASE)
-    return session
+        return session
+    # After the browser closed, the server lets go of the journal once it has seen the tab go
+    # (and saved what the tab held): on a busy machine that takes a moment.
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            session.unlock(PASSPHRASE)
+            return session
+        except VaultLocked:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def listening_addresses(port: int) -> set[str]:

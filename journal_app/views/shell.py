@@ -373,13 +373,15 @@ class Shell:
         self.page.run_thread(self.ctx.session.journal.warm_up)
 
     def lock(self, show: bool = True) -> None:
-        if self.ctx.session.is_open:
-            for shown in reversed(self.stack):  # what was typed is saved before the vault closes
-                leave = getattr(shown.screen, "leave", None)
-                if leave is not None:
-                    leave()
-        self.stack = []
-        self.ctx.session.lock()
+        try:
+            if self.ctx.session.is_open:
+                for shown in reversed(self.stack):  # what was typed is saved before the vault closes
+                    leave = getattr(shown.screen, "leave", None)
+                    if leave is not None:
+                        leave()
+        finally:  # whatever a screen did on leaving, the vault closes and lets go of its lock
+            self.stack = []
+            self.ctx.session.lock()
         if show and self.ctx.session.exists():
             self.render()
 
