@@ -159,10 +159,9 @@ class App:
 
 def open_journal(data: Path):
     """A journal made beforehand in the server's data folder, open for the test to fill."""
+    from journal_app.errors import VaultLocked
     from journal_app.session import JournalSession
     from tests.conftest import FAST_KDF
-
-    from journal_app.errors import VaultLocked
 
     session = JournalSession(data, kdf=FAST_KDF)
     if not session.exists():
