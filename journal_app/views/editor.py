@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import flet as ft
 
@@ -59,6 +60,7 @@ class EditorScreen:
         self.status = muted(self._saved_text() if e else t("editor.new"))
         self.delete_button = icon_button(ft.Icons.DELETE_OUTLINE, t("editor.delete"),
                                          self.delete, disabled=e is None)
+        self.delete_icon = cast(ft.IconButton, self.delete_button.content)
 
     def control(self) -> ft.Control:
         t = self.ctx.t
@@ -142,7 +144,7 @@ class EditorScreen:
             if saved is None:
                 return True
             if self.entry is None:
-                self.delete_button.content.disabled = False  # type: ignore[union-attr]
+                self.delete_icon.disabled = False
             self.entry = saved
         except Exception as exc:
             self.status.value = self.ctx.message(exc)

@@ -161,6 +161,6 @@ class SettingsScreen:
 
     async def export(self, fmt: str) -> None:
         self.ctx.activity()
-        name, data = self.export_bytes(fmt)
+        name, data = await asyncio.to_thread(self.export_bytes, fmt)  # 10,000 entries take a while
         if await self.ctx.save_bytes(name, data):
             self.ctx.snack(self.ctx.t("settings.exported"))
