@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
@@ -13,7 +14,7 @@ from journal_app.cli.env import Env
 from journal_app.i18n import translate
 from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc
 from journal_app.paths import data_dir, vault_path
-from journal_app.storage import Database, open_database
+from journal_app.storage import open_database
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -115,9 +116,14 @@ class Command:
     def recovery_key(self) -> str:
         return self._secret("JOURNAL_APP_RECOVERY_KEY", "recovery_key_file", "cli.prompt_recovery_key")
 
-    def open_journal(self) -> tuple[Database, Journal]:
+    @contextmanager
+    def journal(self) -> Iterator[Journal]:
+        """The journal, open for the time of the command, closed (and its lock let go) after."""
         db = open_database(self.vault, self.passphrase())
-        return db, Journal(db)
+        try:
+            yield Journal(db)
+        finally:
+            db.close()
 
     # -- output -------------------------------------------------------------------------------
     def entry_line(self, entry: Entry) -> str:

@@ -41,42 +41,30 @@ def cmd_add(c: Command) -> int:
                   tags=parse_tags(c.args.tags or ""))
     if draft.empty:
         raise UsageError(c.t("cli.add_nothing"))
-    db, journal = c.open_journal()
-    try:
+    with c.journal() as journal:
         entry = save_entry(journal, None, draft, c.lang)
-    finally:
-        db.close()
     assert entry is not None
     c.say(c.t("cli.added", id=entry.id[:8]))
     return 0
 
 
 def cmd_list(c: Command) -> int:
-    db, journal = c.open_journal()
-    try:
+    with c.journal() as journal:
         entries = journal.entries(c.filter())
-    finally:
-        db.close()
     c.print_entries(entries[: c.args.limit] if c.args.limit else entries)
     return 0
 
 
 def cmd_search(c: Command) -> int:
-    db, journal = c.open_journal()
-    try:
+    with c.journal() as journal:
         entries = journal.search(" ".join(c.args.query), c.filter())
-    finally:
-        db.close()
     c.print_entries(entries[: c.args.limit] if c.args.limit else entries)
     return 0
 
 
 def cmd_show(c: Command) -> int:
-    db, journal = c.open_journal()
-    try:
+    with c.journal() as journal:
         entry = journal.get(c.args.id)
-    finally:
-        db.close()
     if c.args.json:
         c.say(json.dumps(entry_to_doc(entry), ensure_ascii=False, indent=1))
         return 0
@@ -100,8 +88,7 @@ def cmd_show(c: Command) -> int:
 
 
 def cmd_delete(c: Command) -> int:
-    db, journal = c.open_journal()
-    try:
+    with c.journal() as journal:
         entry = journal.get(c.args.id)
         if not c.args.yes:
             if not c.env.interactive():
@@ -111,8 +98,6 @@ def cmd_delete(c: Command) -> int:
                 c.warn(c.t("cli.cancelled"))
                 return EXIT_ERROR
         delete_entry(journal, entry.id)
-    finally:
-        db.close()
     c.say(c.t("cli.deleted", id=entry.id[:8]))
     return 0
 
@@ -121,11 +106,8 @@ def cmd_export(c: Command) -> int:
     from journal_app.interchange import write_export
     from journal_app.usecases.exporting import export_journal
 
-    db, journal = c.open_journal()
-    try:
+    with c.journal() as journal:
         export = export_journal(journal, c.args.format, c.filter())
-    finally:
-        db.close()
     write_export(Path(c.args.output), export.text, overwrite=c.args.force)
     c.warn(c.t("export.unencrypted_warning"))
     c.say(c.t("cli.exported", count=export.count, file=c.args.output))
@@ -135,11 +117,8 @@ def cmd_export(c: Command) -> int:
 def cmd_import(c: Command) -> int:
     from journal_app.usecases.importing import describe_file, import_paths
 
-    db, journal = c.open_journal()
-    try:
+    with c.journal() as journal:
         batch = import_paths(journal, [Path(name) for name in c.args.files], c.args.format)
-    finally:
-        db.close()
     for item in batch.files:
         for line in describe_file(item, c.lang):
             (c.warn if item.error else c.say)(line)
