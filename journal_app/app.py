@@ -6,6 +6,7 @@ serves the web app on 127.0.0.1 (never beyond, unless a host is given).
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import socket
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import flet as ft
 
-from journal_app.errors import PortInUse
+from journal_app.errors import NetworkNotAllowed, PortInUse
 from journal_app.i18n import DEFAULT_LANGUAGE, environment_language, normalize_language, translate
 from journal_app.paths import assets_dir
 from journal_app.paths import data_dir as default_data_dir
@@ -100,9 +101,20 @@ def _check_port_free(host: str, port: int) -> None:
             raise PortInUse(port=port, host=host) from None
 
 
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web: bool = False,
-        lang: str = "fr") -> int:
-    """Start the app; returns the process exit status."""
+        lang: str = "fr", allow_network: bool = False) -> int:
+    """Start the app; returns the process exit status. A host other than this computer's own
+    needs `allow_network`: the journal would be reachable by others, without login or TLS."""
+    host = host or "127.0.0.1"
+    if not is_loopback(host) and not allow_network:
+        raise NetworkNotAllowed(host=host)
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     main = make_main(data_dir)
@@ -113,10 +125,12 @@ def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web
             return 0
         except Exception:  # no desktop client can be fetched here: the browser will do
             print(translate("app.desktop_unavailable", lang), file=sys.stderr)
-    host = host or "127.0.0.1"
     port = port or DEFAULT_PORT
     _check_port_free(host, port)
-    print(translate("app.serving", lang, url=f"http://{host}:{port}"), flush=True)
+    if is_loopback(host):
+        print(translate("app.serving", lang, url=f"http://{host}:{port}"), flush=True)
+    else:
+        print(translate("app.serving_network", lang, url=f"http://{host}:{port}"), file=sys.stderr, flush=True)
     ft.run(main, host=host, port=port, view=ft.AppView.WEB_BROWSER if web else None,
            assets_dir=str(assets_dir()), no_cdn=True, web_renderer=ft.WebRenderer.CANVAS_KIT)
     return 0

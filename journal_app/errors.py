@@ -130,6 +130,12 @@ class FileUnreadable(RessentiError):
     key = "error.file_unreadable"
 
 
+class NetworkNotAllowed(RessentiError):
+    """`web --host` named an address others can reach, without --allow-network."""
+
+    key = "error.network_not_allowed"
+
+
 class PortInUse(RessentiError):
     key = "error.port_in_use"
 

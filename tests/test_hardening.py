@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import socket
+import subprocess
+import sys
+
+import pytest
 
 from journal_app.sharing import Insight
 from journal_app.theme_report import Report, to_csv, to_markdown
@@ -36,3 +42,34 @@ def test_markdown_injection_a_quote_never_becomes_html_a_link_or_an_image():
     assert not unescaped.search(text), unescaped.search(text)
     assert "\n> # " not in text and "\n> \\# Un titre" in text
     assert "\\<img src=" in text and "\\<b\\>Thème" in text  # escaped, still readable as written
+
+
+def test_web_on_the_whole_network_needs_to_be_asked_for(tmp_path):
+    from tests.test_cli_inprocess import run
+
+    refused = run(tmp_path, "web", "--host", "0.0.0.0", "--port", "8999")
+    assert "--allow-network" in refused.one_line() and not (tmp_path / "journal.vault").exists()
+    with socket.socket() as busy:  # asked for: it goes on (here to a busy port, so it stops there)
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        allowed = run(tmp_path, "web", "--host", "0.0.0.0", "--port", str(port), "--allow-network")
+    assert str(port) in allowed.one_line()
+
+
+@pytest.mark.slow
+def test_web_on_the_whole_network_says_so_in_plain_words(tmp_path):
+    from tests.test_e2e_browser import free_port
+
+    port = free_port()
+    env = {**os.environ, "JOURNAL_APP_DATA_DIR": str(tmp_path), "LANG": "fr_CA.UTF-8"}
+    env.pop("DISPLAY", None)
+    proc = subprocess.Popen([sys.executable, "-m", "journal_app", "web", "--host", "0.0.0.0", "--port",
+                             str(port), "--allow-network"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        warning = proc.stderr.readline() if proc.stderr else ""
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert warning.startswith("Attention") and "pas de TLS" in warning and f":{port}" in warning

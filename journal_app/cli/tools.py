@@ -18,13 +18,15 @@ def cmd_app(c: Command) -> int:
     from journal_app.app import run
 
     return run(data_dir(c.args.data_dir, c.env.environ), host=getattr(c.args, "host", None),
-               port=getattr(c.args, "port", None), web=c.args.command == "web", lang=c.lang)
+               port=getattr(c.args, "port", None), web=c.args.command == "web", lang=c.lang,
+               allow_network=getattr(c.args, "allow_network", False))
 
 
 def add_commands(g: Grammar) -> None:
     web = g.command("web", cmd_app)
     web.add_argument("--host", default="127.0.0.1", help=g.h("host"))
     web.add_argument("--port", type=int, default=8550, help=g.h("port"))
+    web.add_argument("--allow-network", action="store_true", help=g.h("allow_network"))
     # --lang is the language of the messages, as everywhere; the text's own is --text-lang.
     anon = g.command("anonymize", cmd_anonymize)
     anon.add_argument("--text-lang", dest="text_lang", choices=("fr", "en", "auto"), default="auto",
