@@ -202,11 +202,16 @@ def write_atomically(path: Path, data: bytes, *, keep_backup: bool = True) -> No
     """Replace `path` with `data` so that a crash at any instant leaves the old or the new file.
 
     The previous generation stays beside it as `<name>.bak` (a hard link, so no copy is made).
-    Raises DiskFull or SaveFailed, with the previous file untouched.
+    Raises DiskFull or SaveFailed, with the previous file untouched. The bytes go first to a new
+    file of a random name in the same folder, created by this call alone (never an existing file
+    or a link someone planted there: an export is plain text).
     """
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = _fresh_name(path)
     try:
-        _write_durably(tmp, data)
+        _write_durably(tmp, data)  # on failure it removes what it created, and only that
+    except OSError as exc:
+        raise _save_error(exc) from exc
+    try:
         if keep_backup and path.exists():
             _keep_previous_generation(path)
         os.replace(tmp, path)
@@ -219,29 +224,52 @@ def write_atomically(path: Path, data: bytes, *, keep_backup: bool = True) -> No
         raise _save_error(exc) from exc
 
 
+def _fresh_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+
+
 def _write_durably(path: Path, data: bytes) -> None:
-    """Write all of `data` to `path` (mode 0600) and fsync it; os.write may write less than asked."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    """Write all of `data` to a new file `path` (mode 0600) and fsync it. O_EXCL and O_NOFOLLOW:
+    a file or a symbolic link already there is refused, never written through. os.write may
+    write less than asked, so it loops."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, 0o600)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
         os.fsync(fd)
-    finally:
+    except BaseException:
         os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+    os.close(fd)
 
 
 def _keep_previous_generation(path: Path) -> None:
     bak = backup_path(path)
-    staged = bak.with_name(bak.name + ".tmp")
-    staged.unlink(missing_ok=True)
+    staged = _fresh_name(bak)
     try:
         os.link(path, staged)
     except OSError:
         # No hard links here (Android's SELinux refuses them in app storage; FAT on a memory
         # card has none): copy instead, which costs a full read and write per save.
         _write_durably(staged, path.read_bytes())
-    os.replace(staged, bak)
+    try:
+        os.replace(staged, bak)
+    except OSError:
+        staged.unlink(missing_ok=True)
+        raise
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Temporary files a crash left beside the vault (encrypted: only clutter). Called with the
+    vault's lock held, so no save of ours is writing one."""
+    for leftover in path.parent.glob(f".{path.name}*.tmp"):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
 
 
 class VaultLock:
@@ -374,6 +402,7 @@ class Vault:
         except BaseException:
             lock.release()
             raise
+        _remove_leftovers(path)
         return vault, content
 
     @staticmethod

@@ -73,3 +73,45 @@ def test_web_on_the_whole_network_says_so_in_plain_words(tmp_path):
         proc.terminate()
         proc.wait(timeout=20)
     assert warning.startswith("Attention") and "pas de TLS" in warning and f":{port}" in warning
+
+
+@pytest.mark.parametrize("planted", ["file", "symlink"])
+def test_export_temp_file_a_planted_file_or_link_never_receives_the_plaintext(tmp_path, planted, monkeypatch):
+    """Before: the export was written to `<target>.tmp`, opened without O_EXCL, following links:
+    a file planted there (mode 0666) or a link to elsewhere received the plaintext."""
+    from journal_app import vault
+    from journal_app.interchange import write_export
+
+    target = tmp_path / "export.json"
+    trap = tmp_path / "ailleurs.txt"
+    trap.write_text("", "utf-8")
+    names = iter([tmp_path / ".export.json.planted.tmp", tmp_path / ".export.json.fresh.tmp"])
+    monkeypatch.setattr(vault, "_fresh_name", lambda path: next(names))  # the attacker guessed the name
+    planted_path = tmp_path / ".export.json.planted.tmp"
+    if planted == "file":
+        planted_path.write_text("", "utf-8")
+        planted_path.chmod(0o666)
+    else:
+        planted_path.symlink_to(trap)
+    from journal_app.errors import ExportFailed
+
+    with pytest.raises(ExportFailed):
+        write_export(target, '{"entries": ["un secret"]}')
+    assert trap.read_text("utf-8") == ""
+    assert not planted_path.is_symlink() or planted_path.resolve() == trap
+    if planted == "file":
+        assert planted_path.read_text("utf-8") == ""
+    assert not target.exists()
+    write_export(target, '{"entries": ["un secret"]}')  # a fresh name: written, 0600
+    assert target.read_text("utf-8") == '{"entries": ["un secret"]}' and target.stat().st_mode & 0o077 == 0
+
+
+def test_crash_leftovers_beside_the_vault_are_cleared_when_it_opens(db, vault_file):
+    from journal_app.storage import open_database
+    from tests.conftest import PASSPHRASE
+
+    db.close()
+    leftover = vault_file.with_name(f".{vault_file.name}.0123456789abcdef.tmp")
+    leftover.write_bytes(b"half a save")
+    open_database(vault_file, PASSPHRASE).close()
+    assert not leftover.exists()
