@@ -16,7 +16,7 @@ from journal_app.journal import Clock, Journal, local_now
 from journal_app.paths import vault_path
 from journal_app.storage import Database, open_database
 from journal_app.usecases.access import change_passphrase, create_journal, recover_journal
-from journal_app.vault import KdfParams, backup_path
+from journal_app.vault import KdfParams, Rekeyed, backup_path
 
 
 class JournalSession:
@@ -69,13 +69,15 @@ class JournalSession:
     def unlock(self, passphrase: str, *, use_backup: bool = False) -> None:
         self._opened(open_database(self.vault_path, passphrase, use_backup=use_backup))
 
-    def recover(self, recovery_key: str, new_passphrase: str) -> None:
-        self._opened(recover_journal(self.vault_path, recovery_key, new_passphrase))
+    def recover(self, recovery_key: str, new_passphrase: str) -> Rekeyed:
+        db, rekeyed = recover_journal(self.vault_path, recovery_key, new_passphrase)
+        self._opened(db)
+        return rekeyed
 
-    def change_passphrase(self, current: str, new: str) -> None:
+    def change_passphrase(self, current: str, new: str) -> Rekeyed:
         if self._db is None:
             raise VaultClosed()
-        change_passphrase(self._db, current, new)
+        return change_passphrase(self._db, current, new)
 
     def lock(self) -> None:
         """Close the vault and forget the journal; nothing stays in memory that we hold."""

@@ -19,7 +19,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from journal_app.errors import SaveFailed, VaultDamaged
-from journal_app.vault import KdfParams, Vault
+from journal_app.vault import KdfParams, Rekeyed, Vault
 
 DOCUMENT_FORMAT = "ressenti-document"
 DOCUMENT_VERSION = 1
@@ -234,6 +234,7 @@ def open_database(path: Path, passphrase: str, *, use_backup: bool = False) -> D
     return _database(vault, content)
 
 
-def recover_database(path: Path, recovery_key: str, new_passphrase: str) -> Database:
-    vault, content = Vault.open_with_recovery(path, recovery_key, new_passphrase)
-    return _database(vault, content)
+def recover_database(path: Path, recovery_key: str, new_passphrase: str) -> tuple[Database, Rekeyed]:
+    """Open with the recovery key, under a new passphrase and a new data key."""
+    vault, content, rekeyed = Vault.open_with_recovery(path, recovery_key, new_passphrase)
+    return _database(vault, content), rekeyed

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from journal_app.errors import (
     DiskFull,
     NotAVault,
+    RessentiError,
     SaveFailed,
     UnsupportedVersion,
     VaultClosed,
@@ -272,6 +273,29 @@ def _remove_leftovers(path: Path) -> None:
             pass
 
 
+def _new_header(passphrase: str, data_key: bytes, recovery_raw: bytes, kdf: KdfParams,
+                rng: Callable[[int], bytes]) -> Header:
+    """A header that wraps `data_key` under the passphrase and under the recovery key, with
+    salts and nonces of its own."""
+    salt, recovery_salt = rng(16), rng(16)
+    pass_nonce, recovery_nonce = rng(12), rng(12)
+    return Header(
+        kdf=kdf, salt=salt, pass_nonce=pass_nonce,
+        pass_wrapped=AESGCM(kdf.derive(passphrase, salt)).encrypt(pass_nonce, data_key, _WRAP_AAD_PASSPHRASE),
+        recovery_salt=recovery_salt, recovery_nonce=recovery_nonce,
+        recovery_wrapped=AESGCM(_recovery_kek(recovery_raw, recovery_salt)).encrypt(
+            recovery_nonce, data_key, _WRAP_AAD_RECOVERY),
+        body_nonce=bytes(12))
+
+
+@dataclass(frozen=True)
+class Rekeyed:
+    """After a new passphrase: the journal is under a new data key."""
+
+    recovery_key: str | None  # a new recovery key, to show once (None: the one just used still works)
+    old_copies: tuple[Path, ...]  # damaged generations kept aside, still under the old keys
+
+
 class VaultLock:
     """An exclusive, non-blocking lock on `<vault>.lock`, held while a vault is open.
 
@@ -347,20 +371,7 @@ class Vault:
             if path.exists():
                 raise VaultExists(path=str(path))
             data_key, recovery_raw = rng(32), rng(_RECOVERY_BYTES)
-            salt, recovery_salt = rng(16), rng(16)
-            pass_nonce, recovery_nonce = rng(12), rng(12)
-            header = Header(
-                kdf=kdf,
-                salt=salt,
-                pass_nonce=pass_nonce,
-                pass_wrapped=AESGCM(kdf.derive(passphrase, salt)).encrypt(
-                    pass_nonce, data_key, _WRAP_AAD_PASSPHRASE),
-                recovery_salt=recovery_salt,
-                recovery_nonce=recovery_nonce,
-                recovery_wrapped=AESGCM(_recovery_kek(recovery_raw, recovery_salt)).encrypt(
-                    recovery_nonce, data_key, _WRAP_AAD_RECOVERY),
-                body_nonce=bytes(12),
-            )
+            header = _new_header(passphrase, data_key, recovery_raw, kdf, rng)
             vault = cls(path, data_key, header, lock, rng)
             vault.save(content)
         except BaseException:
@@ -374,17 +385,19 @@ class Vault:
         return cls._open(Path(path), use_backup, lambda header: cls._unwrap_passphrase(header, passphrase))
 
     @classmethod
-    def open_with_recovery(cls, path: Path, recovery_key: str, new_passphrase: str) -> tuple[Vault, bytes]:
-        """Open with the recovery key and set a new passphrase (the old one stops working)."""
+    def open_with_recovery(cls, path: Path, recovery_key: str, new_passphrase: str
+                           ) -> tuple[Vault, bytes, Rekeyed]:
+        """Open with the recovery key and set a new passphrase, under a new data key: the old
+        passphrase stops working, on old copies' behalf too. The recovery key stays the same."""
         check_passphrase(new_passphrase)
         raw = parse_recovery_key(recovery_key)
         vault, content = cls._open(Path(path), False, lambda header: cls._unwrap_recovery(header, raw))
         try:
-            vault.change_passphrase(new_passphrase)
+            rekeyed = vault._rekey(new_passphrase, vault._header.kdf, raw)
         except BaseException:
             vault.close()
             raise
-        return vault, content
+        return vault, content, rekeyed
 
     @classmethod
     def _open(cls, path: Path, use_backup: bool, unwrap: Callable[[Header], bytes]) -> tuple[Vault, bytes]:
@@ -459,21 +472,34 @@ class Vault:
         if self._unwrap_passphrase(self._header, passphrase) != self._key:
             raise WrongPassphrase()
 
-    def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams | None = None) -> None:
-        """Re-wrap the same data key under a new passphrase; the recovery key keeps working."""
+    def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams | None = None) -> Rekeyed:
+        """Set a new passphrase under a new data key, with a new recovery key (returned, to
+        show once). A copy of the file from before (a backup elsewhere, a synced version) still
+        opens with the old passphrase, but not the journal as it is from now on: people change
+        a passphrase because it may have leaked."""
         check_passphrase(new_passphrase)
         self._require_open()
+        return self._rekey(new_passphrase, kdf or self._header.kdf, None)
+
+    def _rekey(self, new_passphrase: str, kdf: KdfParams, recovery_raw: bytes | None) -> Rekeyed:
         content = self.read()
-        kdf = kdf or self._header.kdf
-        salt, nonce = self._rng(16), self._rng(12)
-        wrapped = AESGCM(kdf.derive(new_passphrase, salt)).encrypt(nonce, self._key, _WRAP_AAD_PASSPHRASE)
-        previous = self._header
-        self._header = replace(previous, kdf=kdf, salt=salt, pass_nonce=nonce, pass_wrapped=wrapped)
+        raw = recovery_raw or self._rng(_RECOVERY_BYTES)
+        key = self._rng(32)
+        previous = self._key, self._header
+        self._key, self._header = key, _new_header(new_passphrase, key, raw, kdf, self._rng)
         try:
             self.save(content)
         except BaseException:
-            self._header = previous
+            self._key, self._header = previous
             raise
+        # The backup now holds the generation before, under the old keys: it goes too.
+        bak = backup_path(self.path)
+        try:
+            write_atomically(bak, _read_file(self.path), keep_backup=False)
+        except (OSError, RessentiError):
+            bak.unlink(missing_ok=True)
+        aside = tuple(sorted(self.path.parent.glob(f"{self.path.name}.damaged-*")))
+        return Rekeyed(format_recovery_key(raw) if recovery_raw is None else None, aside)
 
     def close(self) -> None:
         self._key = b""

@@ -86,12 +86,21 @@ def test_a_member_uses_the_command_line(tmp_path):
 
     new_file = tmp_path / "new.txt"
     new_file.write_text("une nouvelle phrase de passe\n", encoding="utf-8")
-    assert run(data, "passphrase", "change", "--new-passphrase-file", str(new_file)).returncode == 0
+    changed = run(data, "passphrase", "change", "--new-passphrase-file", str(new_file))
+    assert changed.returncode == 0
+    # A new passphrase comes with new keys and a new recovery key, shown once; the old one stops.
+    new_key = re.search(r"([A-Z2-7]{4}(?:-[A-Z2-7]{4}){7})", changed.stdout).group(1)
+    assert new_key != recovery_key and "ancienne phrase de passe" in changed.stdout
     assert "bonne phrase" in one_clear_line(run(data, "list"))
     assert run(data, "list", passphrase="une nouvelle phrase de passe").returncode == 0
 
     key_file = tmp_path / "key.txt"
     key_file.write_text(recovery_key.lower() + "\n", encoding="utf-8")
+    new_file.write_text("après récupération\n", encoding="utf-8")
+    stale = run(data, "recover", "--recovery-key-file", str(key_file), "--new-passphrase-file", str(new_file),
+                passphrase=None)
+    assert "clé de récupération" in one_clear_line(stale)
+    key_file.write_text(new_key.lower() + "\n", encoding="utf-8")
     new_file.write_text("après récupération\n", encoding="utf-8")
     recovered = run(data, "recover", "--recovery-key-file", str(key_file),
                     "--new-passphrase-file", str(new_file), passphrase=None)

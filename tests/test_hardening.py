@@ -115,3 +115,45 @@ def test_crash_leftovers_beside_the_vault_are_cleared_when_it_opens(db, vault_fi
     leftover.write_bytes(b"half a save")
     open_database(vault_file, PASSPHRASE).close()
     assert not leftover.exists()
+
+
+def test_a_passphrase_change_in_settings_shows_the_new_recovery_key_once(tmp_path):
+    import flet as ft
+
+    from journal_app.errors import WrongRecoveryKey
+    from journal_app.session import JournalSession
+    from tests.conftest import FAST_KDF, PASSPHRASE
+    from tests.flet_harness import run_ui
+    from tests.test_views import app, unlock
+    from tests.test_views_phone import open_settings
+
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    old_key = session.create(PASSPHRASE)
+    session.journal.add("Un secret d’avant")
+    session.lock()
+    (tmp_path / "journal.vault.damaged-1").write_bytes(b"set aside by an earlier restore")
+    shown: dict[str, str] = {}
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await open_settings(h)
+        await h.type(h.find(ft.TextField, "Phrase de passe actuelle"), PASSPHRASE)
+        await h.type(h.find(ft.TextField, "Nouvelle phrase de passe"), "galets tranquilles sous la neige")
+        await h.type(h.find(ft.TextField, "Encore une fois, pour confirmer"), "galets tranquilles sous la neige")
+        await h.click(ft.FilledButton, "Changer la phrase de passe")
+        await h.wait_for(lambda: h.has_text("nouvelle clé de récupération"))
+        shown["key"] = next(t for t in h.texts() if t.count("-") == 7 and len(t) == 39)
+        assert shown["key"] != old_key
+        assert h.has_text("journal.vault.damaged-1") and h.has_text("ancienne phrase de passe")
+        await h.click(ft.OutlinedButton, "Copier")
+        copied = [a for name, a in h.conn.invoked_args if name == "set"][-1]
+        assert shown["key"] in copied.values()
+        shell.lock()
+
+    run_ui(body)
+    with pytest.raises(WrongRecoveryKey):
+        session.recover(old_key, "encore une autre phrase")
+    session.recover(shown["key"], "encore une autre phrase")
+    assert [e.body for e in session.journal.entries()] == ["Un secret d’avant"]
+    session.lock()

@@ -13,6 +13,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -123,7 +125,7 @@ def test_recovery_key_opens_and_sets_a_new_passphrase(vault_file):
     entry = Journal(db).add("Avant l’oubli")
     db.close()
     typed = recovery_key.lower().replace("-", " ").replace("o", "0")  # as a person might type it
-    db = recover_database(vault_file, typed, "une toute nouvelle phrase")
+    db, _ = recover_database(vault_file, typed, "une toute nouvelle phrase")
     assert Journal(db).get(entry.id) == entry
     db.close()
     with pytest.raises(WrongPassphrase):
@@ -143,19 +145,50 @@ def test_wrong_or_malformed_recovery_key_is_refused(vault_file):
     close(reopen(vault_file))  # still opens with the old passphrase
 
 
-def test_change_passphrase_rewraps_and_recovery_key_still_works(vault_file):
+def test_change_passphrase_draws_new_keys_and_a_new_recovery_key(vault_file):
     db, recovery_key = create_database(vault_file, PASSPHRASE, kdf=FAST_KDF)
     entry = Journal(db).add("Reste lisible")
-    db.vault.change_passphrase("une autre phrase de passe")
+    rekeyed = db.vault.change_passphrase("une autre phrase de passe")
     db.close()
     with pytest.raises(WrongPassphrase):
         open_database(vault_file, PASSPHRASE)
     again = reopen(vault_file, "une autre phrase de passe")
     assert again.get(entry.id) == entry
     close(again)
-    db = recover_database(vault_file, recovery_key, "troisième phrase de passe")
-    assert Journal(db).get(entry.id) == entry
+    with pytest.raises(WrongRecoveryKey):  # the old recovery key went with the old data key
+        recover_database(vault_file, recovery_key, "troisième phrase de passe")
+    assert rekeyed.recovery_key and rekeyed.recovery_key != recovery_key
+    db, kept = recover_database(vault_file, rekeyed.recovery_key, "troisième phrase de passe")
+    assert Journal(db).get(entry.id) == entry and kept.recovery_key is None  # the same one goes on
     db.close()
+
+
+def test_old_copy_and_leaked_passphrase_do_not_open_the_journal_after_a_change(vault_file, tmp_path):
+    """The attack: a copy of the vault from before (a synced version, a phone backup, the .bak)
+    and the OLD passphrase gave the data key, which decrypted the CURRENT journal, entries
+    written after the change included."""
+    db, _ = create_database(vault_file, PASSPHRASE, kdf=FAST_KDF)
+    Journal(db).add("Avant le changement")
+    old_copy = vault_file.read_bytes()
+    db.vault.change_passphrase("une phrase toute neuve")
+    Journal(db).add("Écrit après le changement")
+    db.close()
+    stolen = tmp_path / "stolen"
+    stolen.mkdir()
+    (stolen / "journal.vault").write_bytes(old_copy)
+    old_vault, _ = Vault.open(stolen / "journal.vault", PASSPHRASE)  # the old copy still opens
+    old_key = old_vault._key
+    old_vault.close()
+    current = vault_file.read_bytes()
+    with pytest.raises(InvalidTag):
+        AESGCM(old_key).decrypt(current[HEADER_LEN - 12 - 32:HEADER_LEN - 32], current[HEADER_LEN:],
+                                current[:HEADER_LEN])
+    # The generation kept as .bak is under the new keys too: the old passphrase does not open it.
+    bak = tmp_path / "bak"
+    bak.mkdir()
+    (bak / "journal.vault").write_bytes(backup_path(vault_file).read_bytes())
+    with pytest.raises(WrongPassphrase):
+        open_database(bak / "journal.vault", PASSPHRASE)
 
 
 def test_short_passphrase_is_refused(vault_file):

@@ -11,7 +11,7 @@ from journal_app.i18n import format_datetime
 from journal_app.interchange import FORMATS
 from journal_app.journal import KINDS, entry_to_doc, parse_tags
 from journal_app.storage import open_database
-from journal_app.usecases.access import change_passphrase, create_journal, recover_journal
+from journal_app.usecases.access import change_passphrase, create_journal, describe_rekeyed, recover_journal
 from journal_app.usecases.entries import Draft, delete_entry, save_entry
 
 
@@ -128,18 +128,22 @@ def cmd_import(c: Command) -> int:
 def cmd_passphrase(c: Command) -> int:
     db = open_database(c.vault, c.passphrase())
     try:
-        change_passphrase(db, None, c.new_passphrase())
+        rekeyed = change_passphrase(db, None, c.new_passphrase())
     finally:
         db.close()
     c.say(c.t("cli.passphrase_changed"))
+    for line in describe_rekeyed(rekeyed, c.lang):
+        c.say(line)
     return 0
 
 
 def cmd_recover(c: Command) -> int:
     key = c.recovery_key()
-    db = recover_journal(c.vault, key, c.new_passphrase())
+    db, rekeyed = recover_journal(c.vault, key, c.new_passphrase())
     db.close()
     c.say(c.t("cli.recovered"))
+    for line in describe_rekeyed(rekeyed, c.lang):
+        c.say(line)
     return 0
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from journal_app.i18n import translate
 from journal_app.passphrase import require_acceptable
 from journal_app.storage import Database, create_database, recover_database
-from journal_app.vault import KdfParams
+from journal_app.vault import KdfParams, Rekeyed
 
 
 def create_journal(vault: Path, passphrase: str, *, kdf: KdfParams = KdfParams()) -> tuple[Database, str]:
@@ -15,15 +16,31 @@ def create_journal(vault: Path, passphrase: str, *, kdf: KdfParams = KdfParams()
     return create_database(vault, passphrase, kdf=kdf)
 
 
-def recover_journal(vault: Path, recovery_key: str, new_passphrase: str) -> Database:
-    """Open with the recovery key and set a new passphrase; returns the journal open."""
+def recover_journal(vault: Path, recovery_key: str, new_passphrase: str) -> tuple[Database, Rekeyed]:
+    """Open with the recovery key and set a new passphrase, under a new data key; returns the
+    journal open, and what the person must know (damaged copies still under the old keys)."""
     require_acceptable(new_passphrase)
     return recover_database(vault, recovery_key, new_passphrase)
 
 
-def change_passphrase(db: Database, current: str | None, new: str) -> None:
-    """Set a new passphrase; `current`, when given, is checked first (the app asks for it)."""
+def change_passphrase(db: Database, current: str | None, new: str) -> Rekeyed:
+    """Set a new passphrase under a new data key and a new recovery key (to show once);
+    `current`, when given, is checked first (the app asks for it)."""
     if current is not None:
         db.vault.verify_passphrase(current)
     require_acceptable(new)
-    db.vault.change_passphrase(new)
+    rekeyed = db.vault.change_passphrase(new)
+    return rekeyed
+
+
+def describe_rekeyed(rekeyed: Rekeyed, lang: str) -> list[str]:
+    """What the person must know after a new passphrase: the new recovery key, and the copies
+    that still open with the old passphrase."""
+    lines = []
+    if rekeyed.recovery_key:
+        lines += [translate("rekey.new_recovery_key", lang), "", f"    {rekeyed.recovery_key}", ""]
+    lines.append(translate("rekey.old_copies_elsewhere", lang))
+    if rekeyed.old_copies:
+        lines.append(translate("rekey.old_copies_here", lang,
+                               files=", ".join(p.name for p in rekeyed.old_copies)))
+    return lines

@@ -12,10 +12,12 @@ from journal_app import __version__
 from journal_app.errors import RessentiError
 from journal_app.kdf import crypto_versions
 from journal_app.settings import AUTO_LOCK_CHOICES, THEMES
+from journal_app.usecases.access import describe_rekeyed
 from journal_app.usecases.exporting import export_journal
 from journal_app.usecases.importing import describe_import, import_files
+from journal_app.vault import Rekeyed
 from journal_app.views.context import AppContext
-from journal_app.views.theme import heading, muted, radio_row, segmented
+from journal_app.views.theme import MONOSPACE, heading, muted, radio_row, segmented
 
 
 class SettingsScreen:
@@ -43,6 +45,7 @@ class SettingsScreen:
         self.again = ft.TextField(label=t("settings.new_passphrase_again"), password=True,
                                   can_reveal_password=True, on_submit=self.change_passphrase)
         self.passphrase_status = ft.Text("")
+        self.rekey_area = ft.Column(spacing=8)  # the new recovery key, shown once
         self.change_button = ft.FilledButton(content=t("settings.change_passphrase"),
                                              on_click=self.change_passphrase)
         self.import_status = ft.Text("")
@@ -66,7 +69,7 @@ class SettingsScreen:
             ft.OutlinedButton(content=t("settings.lock_now"), icon=ft.Icons.LOCK,
                               on_click=lambda _: self.on_lock()),
             section(t("settings.passphrase")),
-            self.current, self.new, self.again, self.passphrase_status, self.change_button,
+            self.current, self.new, self.again, self.passphrase_status, self.rekey_area, self.change_button,
             section(t("settings.import_export")),
             muted(t("settings.import_help")),
             ft.OutlinedButton(content=t("settings.import"), icon=ft.Icons.UPLOAD_FILE,
@@ -118,14 +121,36 @@ class SettingsScreen:
         self.change_button.disabled = True
         self.ctx.page.update()
         try:
-            await asyncio.to_thread(self.ctx.session.change_passphrase, current, new)
+            rekeyed = await asyncio.to_thread(self.ctx.session.change_passphrase, current, new)
         except Exception as exc:
             self._passphrase_said(self.ctx.message(exc), error=True)
         else:
             self.current.value = self.new.value = self.again.value = ""
             self._passphrase_said(t("settings.passphrase_changed"), error=False)
+            self._show_rekeyed(rekeyed)
         self.change_button.disabled = False
         self.ctx.page.update()  # an update went out mid-handler: Flet will not send this one
+
+    def _show_rekeyed(self, rekeyed: Rekeyed) -> None:
+        """The new recovery key, once, with a way to copy it; and the old copies' warning."""
+        t = self.ctx.t
+        key = rekeyed.recovery_key or ""
+
+        async def copy(_: object) -> None:
+            if self.ctx.clipboard is not None:
+                await self.ctx.clipboard.set(key)
+            self.ctx.snack(t("onboarding.copied"))
+
+        lines = describe_rekeyed(rekeyed, self.ctx.lang)
+        self.rekey_area.controls = [
+            ft.Text(lines[0]),
+            ft.Container(content=ft.Text(key, selectable=True, font_family=MONOSPACE, size=18,
+                                         weight=ft.FontWeight.W_600,
+                                         semantics_label=t("onboarding.recovery_key_label")),
+                         padding=12, border_radius=8, bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),
+            ft.OutlinedButton(content=t("onboarding.copy"), icon=ft.Icons.COPY, on_click=copy),
+            *[muted(line) for line in lines[4:]],
+        ] if key else [muted(line) for line in lines]
 
     def _passphrase_said(self, text: str, *, error: bool) -> None:
         self.passphrase_status.value = text

@@ -8,6 +8,8 @@ from collections.abc import Callable
 import flet as ft
 
 from journal_app.errors import VaultDamaged
+from journal_app.usecases.access import describe_rekeyed
+from journal_app.vault import Rekeyed
 from journal_app.views.context import AppContext
 from journal_app.views.theme import heading, muted
 
@@ -130,10 +132,13 @@ class UnlockScreen:
             self.recover_error.value = self.ctx.t("onboarding.mismatch")
             return
         key, new = self.key.value, self.new.value
-        if await self._attempt(lambda: self.ctx.session.recover(key, new), self.recover_error,
+        rekeyed: list[Rekeyed] = []
+        if await self._attempt(lambda: rekeyed.append(self.ctx.session.recover(key, new)), self.recover_error,
                                self.recover_button):
             self.key.value = self.new.value = self.again.value = ""
-            self.ctx.snack(self.ctx.t("unlock.recovered"))
+            # The same recovery key goes on working; copies from before still open the old way.
+            told = [self.ctx.t("unlock.recovered"), *describe_rekeyed(rekeyed[0], self.ctx.lang)]
+            self.ctx.snack(" ".join(line.strip() for line in told if line.strip()), seconds=20)
             self.on_unlocked()
         self.ctx.page.update()
 
