@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import secrets
 import uuid
 from collections.abc import Callable, Iterable
@@ -221,14 +222,40 @@ def open_envelope(envelope: dict[str, Any], circle: CircleKeys) -> Insight | Wit
         plain = AESGCM(_key(shared, epk, circle.invitation.public_key)).decrypt(
             nonce, sealed, _AAD + circle.invitation.circle_id.encode())
         doc = json.loads(_unpad(plain).decode("utf-8"))
-        kind = doc.pop("type")
-        if kind == "insight":
-            return Insight(**doc)
-        if kind == "withdrawal":
-            return Withdrawal(**doc)
-    except (InvalidTag, ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (InvalidTag, ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         raise EnvelopeDamaged() from None
-    raise EnvelopeDamaged()
+    return message_from(doc)
+
+
+# What an opened envelope may hold, field by field: anyone with the invitation code can seal one,
+# so nothing is stored before it has exactly this shape.
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_INSIGHT_SHAPE: dict[str, Callable[[object], bool]] = {
+    "id": lambda v: isinstance(v, str) and bool(_UUID.match(v)),
+    "week": lambda v: isinstance(v, str) and bool(re.match(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$", v)),
+    "kind": lambda v: v in ("free", "focusing", "reflection"),
+    "prompt_id": lambda v: isinstance(v, str) and bool(re.match(r"^[a-z0-9:._-]{0,80}$", v)),
+    "lang": lambda v: v in ("fr", "en"),
+    "text": lambda v: isinstance(v, str) and 0 < len(v) <= MAX_INSIGHT_CHARS and bool(v.strip()),
+    "proof": lambda v: isinstance(v, str) and bool(_HEX64.match(v)),
+}
+_WITHDRAWAL_SHAPE: dict[str, Callable[[object], bool]] = {
+    "insight_id": _INSIGHT_SHAPE["id"],
+    "secret": lambda v: isinstance(v, str) and bool(_HEX64.match(v)),
+}
+
+
+def message_from(doc: object) -> Insight | Withdrawal:
+    """An insight or a withdrawal, if `doc` has exactly its fields, each of the right type, length
+    and shape; else EnvelopeDamaged (the rest of the file is still imported)."""
+    if not isinstance(doc, dict):
+        raise EnvelopeDamaged()
+    shapes = {"insight": _INSIGHT_SHAPE, "withdrawal": _WITHDRAWAL_SHAPE}.get(str(doc.get("type")))
+    fields = {k: v for k, v in doc.items() if k != "type"}
+    if shapes is None or set(fields) != set(shapes) or not all(shapes[k](v) for k, v in fields.items()):
+        raise EnvelopeDamaged()
+    return Insight(**fields) if shapes is _INSIGHT_SHAPE else Withdrawal(**fields)
 
 
 def withdrawal_is_genuine(withdrawal: Withdrawal, insight: Insight) -> bool:

@@ -12,6 +12,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from journal_app.sharing import Insight
 from journal_app.theme_report import Report, to_csv, to_markdown
@@ -156,4 +158,139 @@ def test_a_passphrase_change_in_settings_shows_the_new_recovery_key_once(tmp_pat
         session.recover(old_key, "encore une autre phrase")
     session.recover(shown["key"], "encore une autre phrase")
     assert [e.body for e in session.journal.entries()] == ["Un secret d’avant"]
+    session.lock()
+
+
+# --- hostile envelopes: anyone holding the invitation code can seal one ------------------------
+def seal_document(doc: object, invitation) -> dict:
+    """Seal any JSON value as an envelope, the way `sharing.seal` seals an insight."""
+    import json as _json
+    import secrets
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from journal_app import sharing
+
+    plain = _json.dumps(doc).encode("utf-8")
+    ephemeral = X25519PrivateKey.generate()
+    epk = ephemeral.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(invitation.public_key))
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(sharing._key(shared, epk, invitation.public_key)).encrypt(
+        nonce, sharing._pad(plain), sharing._AAD + invitation.circle_id.encode())
+    return {"v": sharing.ENVELOPE_VERSION, "circle": invitation.circle_id, "epk": sharing.b64(epk),
+            "nonce": sharing.b64(nonce), "ct": sharing.b64(sealed)}
+
+
+def genuine_doc(text: str = "Une idée bien à moi") -> dict:
+    from dataclasses import asdict
+    from datetime import date
+
+    from journal_app.sharing import new_insight
+
+    insight, _ = new_insight(text, day=date(2026, 11, 24), kind="reflection", prompt_id="orid.reflective",
+                             lang="fr")
+    return {"type": "insight", **asdict(insight)}
+
+
+def deeply_nested(depth: int = 100_000) -> str:
+    return "[" * depth + "]" * depth
+
+
+def facilitator_with_circle(tmp_path):
+    from journal_app.circles import Circles
+    from journal_app.session import JournalSession
+    from tests.conftest import FAST_KDF, PASSPHRASE
+
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    keys = Circles(session.database).create("Cercle du jeudi")
+    return session, keys
+
+
+HOSTILE = {
+    "a string": "juste une chaîne",
+    "a number": 42,
+    "a list": [1, 2, 3],
+    "a list as id": {**genuine_doc(), "id": ["pas", "un", "id"]},
+    "a dict as text": {**genuine_doc(), "text": {"pas": "un texte"}},
+    "3,000,000 characters": {**genuine_doc(), "text": "x" * 3_000_000},
+    "an unknown field": {**genuine_doc(), "author": "Sophie"},
+    "a missing field": {k: v for k, v in genuine_doc().items() if k != "proof"},
+    "an unknown type": {**genuine_doc(), "type": "sermon"},
+    "a withdrawal of nothing": {"type": "withdrawal", "insight_id": 7, "secret": None},
+}
+
+
+def test_hostile_envelopes_are_counted_damaged_and_the_rest_imported(tmp_path):
+    from journal_app.harvest import Harvest
+    from journal_app.sharing import make_bundle
+    from journal_app.storage import open_database
+    from journal_app.usecases.reports import themes_report
+    from tests.conftest import PASSPHRASE
+
+    session, keys = facilitator_with_circle(tmp_path)
+    envelopes = [seal_document(genuine_doc(f"Idée sincère numéro {n}"), keys.invitation) for n in range(5)]
+    envelopes += [seal_document(doc, keys.invitation) for doc in HOSTILE.values()]
+    envelopes.append(seal_document(None, keys.invitation))  # JSON's null
+
+    report = Harvest(session.database).import_bundle(make_bundle(keys.invitation.circle_id, envelopes))
+    assert (report.added, report.damaged) == (5, len(HOSTILE) + 1)
+    assert len(Harvest(session.database).released(keys.invitation.circle_id)) == 5
+    session.lock()
+    db = open_database(tmp_path / "journal.vault", PASSPHRASE)  # the vault still opens
+    try:
+        assert "Cercle du jeudi" in themes_report(db, keys.invitation.circle_id, "fr", k=3).text
+    finally:
+        db.close()
+
+
+def test_deep_nesting_inside_an_envelope_is_damaged_not_a_crash(tmp_path):
+    import secrets
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from journal_app import sharing
+    from journal_app.harvest import Harvest
+
+    session, keys = facilitator_with_circle(tmp_path)
+    inv = keys.invitation
+    ephemeral = X25519PrivateKey.generate()
+    epk = ephemeral.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(inv.public_key))
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(sharing._key(shared, epk, inv.public_key)).encrypt(
+        nonce, sharing._pad(deeply_nested().encode()), sharing._AAD + inv.circle_id.encode())
+    envelope = {"v": sharing.ENVELOPE_VERSION, "circle": inv.circle_id, "epk": sharing.b64(epk),
+                "nonce": sharing.b64(nonce), "ct": sharing.b64(sealed)}
+    good = seal_document(genuine_doc(), inv)
+    report = Harvest(session.database).import_bundle(sharing.make_bundle(inv.circle_id, [envelope, good]))
+    assert (report.added, report.damaged) == (1, 1)
+    session.lock()
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(["id", "week", "kind", "prompt_id", "lang", "text", "proof", "type", None]),
+       value=JSON_VALUES)
+def test_any_json_value_at_any_field_is_damaged_or_genuine_and_never_a_crash(tmp_path_factory, field, value):
+    from journal_app.harvest import Harvest
+    from journal_app.sharing import make_bundle
+
+    session, keys = facilitator_with_circle(tmp_path_factory.mktemp("f"))
+    doc = value if field is None else {**genuine_doc(), field: value}
+    envelopes = [seal_document(doc, keys.invitation), seal_document(genuine_doc("La vraie"), keys.invitation)]
+    report = Harvest(session.database).import_bundle(make_bundle(keys.invitation.circle_id, envelopes))
+    assert report.added + report.damaged == 2 and report.added >= 1
+    session.lock()
+    session.unlock("une phrase de passe")
     session.lock()
