@@ -294,3 +294,76 @@ def test_any_json_value_at_any_field_is_damaged_or_genuine_and_never_a_crash(tmp
     session.lock()
     session.unlock("une phrase de passe")
     session.lock()
+
+
+# --- archives and folders -----------------------------------------------------------------------
+ZIP_BOMB_CHILD = r"""
+import resource, sys
+from pathlib import Path
+from journal_app.errors import RessentiError
+from journal_app.interchange import read_data
+data = Path(sys.argv[1]).read_bytes()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    read_data("Journal.zip", data)
+    print("imported")
+except RessentiError as exc:
+    print("refused:", type(exc).__name__)
+print("growth_kib:", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+
+
+@pytest.mark.slow
+def test_zip_bomb_is_refused_before_memory_grows(tmp_path):
+    """Before: a 16 KiB Day One zip peaked at 1.3 GB of memory, a 64 KiB one at 5.2 GB."""
+    import zipfile
+
+    bomb = tmp_path / "Journal.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("Journal.json", "w", force_zip64=True) as member:
+            member.write(b'{"entries": [{"text": "')
+            block = b" " * (1 << 20)
+            for _ in range(200):  # 200 MiB of spaces: under the 256 MiB import limit, ~200 KB zipped
+                member.write(block)
+            member.write(b'"}]}')
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    run = subprocess.run([sys.executable, "-c", ZIP_BOMB_CHILD, str(bomb)], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "refused: InputTooLarge"
+    growth_mib = int(lines[1].split()[1]) / 1024
+    assert growth_mib < 100, f"peak memory grew by {growth_mib:.0f} MiB"
+
+
+def test_a_zip_with_thousands_of_members_is_refused(tmp_path):
+    import zipfile
+
+    from journal_app.errors import InputTooLarge
+    from journal_app.interchange import read_data
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(1200):
+            archive.writestr(f"{n}.json", "{}")
+    with pytest.raises(InputTooLarge):
+        read_data("Journal.zip", buffer.getvalue())
+
+
+def test_folder_import_follows_no_symbolic_link(tmp_path):
+    """Before: a Markdown folder import followed links (it imported /proc/self/environ)."""
+    from journal_app.interchange.markdown import read_folder
+
+    folder = tmp_path / "notes"
+    (folder / "sous-dossier").mkdir(parents=True)
+    (folder / "2024-05-01-cercle.md").write_text("# Au cercle\n\nUn galet.", "utf-8")
+    (folder / "sous-dossier" / "2024-05-02-marche.md").write_text("# Marche\n\nLe vent.", "utf-8")
+    secret = tmp_path / "ailleurs"
+    secret.mkdir()
+    (secret / "secret.md").write_text("JOURNAL_APP_PASSPHRASE=une phrase de passe", "utf-8")
+    (folder / "lien.md").symlink_to(secret / "secret.md")
+    (folder / "dossier-lien").symlink_to(secret, target_is_directory=True)
+    reading = read_folder(folder)
+    texts = [c.body for c in reading.candidates]
+    assert sorted(texts) == ["Le vent.", "Un galet."]
+    assert not any("phrase de passe" in t for t in texts)

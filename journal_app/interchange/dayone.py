@@ -31,6 +31,25 @@ def unescape(text: str) -> str:
     return _ESCAPED.sub(r"\1", text)
 
 
+# An archive's own header says how large its files are, and can lie: what is decompressed is
+# counted as it comes, in chunks, and reading stops before memory grows past these.
+MAX_ARCHIVE_MEMBERS = 1000
+MAX_RATIO = 100  # decompressed / compressed, per file: text compresses ~10×, a bomb ~1000×
+_CHUNK = 1 << 20
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> bytes:
+    """A member's bytes, or InputTooLarge as soon as it passes the budget or the ratio."""
+    limit = min(budget, max(member.compress_size, 1) * MAX_RATIO)
+    out = bytearray()
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            out += chunk
+            if len(out) > limit:
+                raise InputTooLarge(size=len(out), limit=limit)
+    return bytes(out)
+
+
 def _json_documents(name: str, data: bytes) -> list[tuple[str, Any]]:
     if data[:4] != b"PK\x03\x04":
         return [(name, load_json(data, name))]
@@ -38,10 +57,15 @@ def _json_documents(name: str, data: bytes) -> list[tuple[str, Any]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = [m for m in archive.infolist()
                        if m.filename.lower().endswith(".json") and not m.is_dir()]
-            if sum(m.file_size for m in members) > MAX_IMPORT_BYTES:
-                raise InputTooLarge(size=sum(m.file_size for m in members), limit=MAX_IMPORT_BYTES)
-            return [(m.filename, load_json(archive.read(m), m.filename)) for m in members]
-    except (zipfile.BadZipFile, OSError, EOFError):
+            if len(archive.infolist()) > MAX_ARCHIVE_MEMBERS:
+                raise InputTooLarge(size=len(archive.infolist()), limit=MAX_ARCHIVE_MEMBERS)
+            documents, budget = [], MAX_IMPORT_BYTES
+            for member in members:
+                content = _read_member(archive, member, budget)
+                budget -= len(content)
+                documents.append((member.filename, load_json(content, member.filename)))
+            return documents
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
         raise FileUnreadable(file=name, detail="zip") from None
 
 

@@ -18,6 +18,7 @@ from the file's modification time; its title from a first "# " heading.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -133,9 +134,24 @@ def read_data(name: str, data: bytes, modified: datetime | None = None) -> Readi
     return reading
 
 
+def _text_files(folder: Path) -> list[Path]:
+    """The folder's Markdown and text files, its subfolders' too, never through a symbolic link:
+    a link could lead anywhere (`/proc/self/environ` held a passphrase in the review)."""
+    found = []
+    root = folder.resolve()
+    for here, dirs, names in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not (Path(here) / d).is_symlink()]
+        for name in names:
+            path = Path(here) / name
+            if path.is_symlink() or path.suffix.lower() not in (".md", ".markdown", ".txt"):
+                continue
+            if path.is_file() and path.resolve().is_relative_to(root):
+                found.append(path)
+    return sorted(found)
+
+
 def read_folder(folder: Path) -> Reading:
-    files = sorted(p for p in folder.rglob("*") if p.is_file()
-                   and p.suffix.lower() in (".md", ".markdown", ".txt"))
+    files = _text_files(folder)
     if len(files) > MAX_FILES:
         raise FileUnreadable(file=folder.name, detail=f"> {MAX_FILES}")
     reading = Reading()
