@@ -110,9 +110,16 @@ def parse_invitation(code: str) -> Invitation:
         key = unb64(doc["pk"])
         if len(key) != 32 or not isinstance(doc["id"], str) or not isinstance(doc["name"], str):
             raise InvitationInvalid()
-        X25519PublicKey.from_public_bytes(key)
-        return Invitation(doc["id"], doc["name"][:200], key)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        if not _CIRCLE_ID.match(doc["id"]):  # 20 hex digits, as CircleKeys.create makes them
+            raise InvitationInvalid()
+        # A low-order point (all zeros, and the like) would make every "sealed" insight readable
+        # by anyone: X25519 refuses to compute with it, so a trial exchange tells.
+        X25519PrivateKey.generate().exchange(X25519PublicKey.from_public_bytes(key))
+        name = "".join(c for c in doc["name"] if c.isprintable() or c == " ")[:200].strip()
+        if not name:
+            raise InvitationInvalid()
+        return Invitation(doc["id"], name, key)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         raise InvitationInvalid() from None
 
 
@@ -229,6 +236,7 @@ def open_envelope(envelope: dict[str, Any], circle: CircleKeys) -> Insight | Wit
 
 # What an opened envelope may hold, field by field: anyone with the invitation code can seal one,
 # so nothing is stored before it has exactly this shape.
+_CIRCLE_ID = re.compile(r"^[0-9a-f]{20}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _INSIGHT_SHAPE: dict[str, Callable[[object], bool]] = {

@@ -367,3 +367,66 @@ def test_folder_import_follows_no_symbolic_link(tmp_path):
     texts = [c.body for c in reading.candidates]
     assert sorted(texts) == ["Le vent.", "Un galet."]
     assert not any("phrase de passe" in t for t in texts)
+
+
+# --- lower findings -------------------------------------------------------------------------------
+def test_a_passphrase_typed_with_decomposed_accents_opens_the_same_journal(vault_file, monkeypatch):
+    import unicodedata
+
+    from journal_app import vault as vault_module
+    from journal_app.storage import create_database, open_database
+    from tests.conftest import FAST_KDF
+
+    composed = "Éloïse écoute à l’aube"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert composed != decomposed
+    db, _ = create_database(vault_file, composed, kdf=FAST_KDF)  # a phone types é as one character
+    db.close()
+    open_database(vault_file, decomposed).close()  # a laptop as e + accent: the same passphrase
+    # A journal made before normalization, from a decomposing keyboard, still opens as typed.
+    old = vault_file.with_name("ancien.vault")
+    monkeypatch.setattr(vault_module.unicodedata, "normalize", lambda form, text: text)
+    create_database(old, decomposed, kdf=FAST_KDF)[0].close()
+    monkeypatch.undo()
+    open_database(old, decomposed).close()
+
+
+@pytest.mark.parametrize("memory_kib, iterations, lanes", [(2 * 1024 * 1024, 3, 4), (64 * 1024, 64, 4),
+                                                           (64 * 1024, 3, 64)])
+def test_argon2_costs_from_a_crafted_file_are_refused_before_deriving(db, vault_file, memory_kib, iterations,
+                                                                     lanes):
+    """Before: up to 4 GiB x 64 passes x 64 lanes were accepted from a file."""
+    import hashlib
+    import struct
+    import time
+
+    from journal_app.errors import VaultDamaged
+    from journal_app.storage import open_database
+    from journal_app.vault import _DIGEST_LEN, HEADER_LEN
+    from tests.conftest import PASSPHRASE
+
+    db.close()
+    data = bytearray(vault_file.read_bytes())
+    data[10:22] = struct.pack(">III", memory_kib, iterations, lanes)
+    fields = bytes(data[:HEADER_LEN - _DIGEST_LEN])
+    data[HEADER_LEN - _DIGEST_LEN:HEADER_LEN] = hashlib.sha256(fields).digest()  # a consistent header
+    vault_file.write_bytes(bytes(data))
+    start = time.monotonic()
+    with pytest.raises(VaultDamaged):
+        open_database(vault_file, PASSPHRASE)
+    assert time.monotonic() - start < 5
+
+
+def test_invitations_with_a_bad_id_control_characters_or_a_low_order_key_are_refused():
+    """Before: circle ids were not checked, terminal escape codes in a name were printed raw by
+    the CLI, and an all-zero X25519 key was accepted at join."""
+    from journal_app.sharing import CircleKeys, Invitation, InvitationInvalid, parse_invitation
+
+    real = CircleKeys.create("Cercle du jeudi").invitation
+    for forged in (Invitation("-not-hex", real.name, real.public_key),
+                   Invitation(real.circle_id, real.name, bytes(32)),  # all zeros: a low-order point
+                   Invitation(real.circle_id, "\x1b\x07\n", real.public_key)):  # nothing printable
+        with pytest.raises(InvitationInvalid):
+            parse_invitation(forged.code())
+    named = parse_invitation(Invitation(real.circle_id, "Cercle\x1b[31m du\x07 jeudi", real.public_key).code())
+    assert named.name == "Cercle[31m du jeudi" and "\x1b" not in named.name

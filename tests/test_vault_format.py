@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import struct
+import unicodedata
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -23,7 +24,7 @@ def read_by_the_document(data: bytes, passphrase: str | None = None, recovery: s
     memory, iterations, lanes = struct.unpack(">III", data[10:22])
     if passphrase is not None:
         kek = Argon2id(salt=data[22:38], length=32, iterations=iterations, lanes=lanes,
-                       memory_cost=memory).derive(passphrase.encode())
+                       memory_cost=memory).derive(unicodedata.normalize("NFC", passphrase).encode())
         key = AESGCM(kek).decrypt(data[38:50], data[50:98], b"RESSENTI\x01passphrase")
     else:
         raw = base64.b32decode(recovery.replace("-", ""))
