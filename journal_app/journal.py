@@ -163,8 +163,19 @@ def entry_from_doc(doc: Mapping[str, Any]) -> Entry:
     )
 
 
+_ENTRY_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")
+
+
 def validate(entry: Entry) -> Entry:
-    """Check an entry before it is stored; returns it with tags cleaned."""
+    """Check an entry before it is stored; returns it with tags cleaned. An imported file can
+    hold anything: an id that is not a short text of its own shape, or text fields that are not
+    text, would break every later listing."""
+    if not isinstance(entry.id, str) or not _ENTRY_ID.match(entry.id):
+        raise InvalidEntry(field="id", value=repr(entry.id)[:40])
+    texts = [entry.title, entry.body, entry.language, entry.pack_id, *entry.tags,
+             *entry.answers.keys(), *entry.answers.values()]
+    if not all(isinstance(t, str) for t in texts):
+        raise InvalidEntry(field="text", value="")
     if entry.kind not in KINDS:
         raise InvalidEntry(field="kind", value=entry.kind)
     if entry.created.tzinfo is None or entry.updated.tzinfo is None:

@@ -430,3 +430,20 @@ def test_invitations_with_a_bad_id_control_characters_or_a_low_order_key_are_ref
             parse_invitation(forged.code())
     named = parse_invitation(Invitation(real.circle_id, "Cercle\x1b[31m du\x07 jeudi", real.public_key).code())
     assert named.name == "Cercle[31m du jeudi" and "\x1b" not in named.name
+
+
+def test_a_lossless_import_with_an_integer_id_or_a_dict_as_text_is_skipped_not_stored(journal, tmp_path):
+    """Before: a Ressenti export with an integer id was stored, and `list` failed from then on."""
+    import json
+
+    from journal_app.interchange import import_data
+
+    good = {"id": "0f6c1d2e-3a4b-4c5d-8e9f-001122334455", "created": "2026-11-20T19:00:00-05:00",
+            "updated": "2026-11-20T19:00:00-05:00", "kind": "free", "title": "Vraie", "body": "Un galet."}
+    hostile = [{**good, "id": 12345}, {**good, "id": "x" * 500}, {**good, "id": "a/../b"},
+               {**good, "id": "0f6c1d2e-3a4b-4c5d-8e9f-00112233445a", "body": {"pas": "un texte"}},
+               {**good, "id": "0f6c1d2e-3a4b-4c5d-8e9f-00112233445b", "tags": [1, 2]}]
+    data = json.dumps({"format": "ressenti-export", "version": 1, "entries": [good, *hostile]}).encode()
+    report = import_data(journal, "export.json", data)
+    assert report.added == 1 and len(report.skipped) == len(hostile)
+    assert [e.title for e in journal.entries()] == ["Vraie"]

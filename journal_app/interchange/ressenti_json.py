@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from journal_app.errors import MalformedImport
+from journal_app.errors import MalformedImport, RessentiError
 from journal_app.interchange import (
     Candidate,
     Reading,
@@ -17,7 +17,7 @@ from journal_app.interchange import (
     load_json,
     write_export,
 )
-from journal_app.journal import Entry, Journal, entry_from_doc, entry_to_doc
+from journal_app.journal import Entry, Journal, entry_from_doc, entry_to_doc, validate
 
 FORMAT = "ressenti-export"
 VERSION = 1
@@ -53,8 +53,8 @@ def read_data(name: str, data: bytes) -> Reading:
     reading = Reading()
     for n, item in enumerate(items, 1):
         try:
-            entry = entry_from_doc(item)
-        except (KeyError, TypeError, ValueError, AttributeError):
+            entry = validate(entry_from_doc(item))
+        except (KeyError, TypeError, ValueError, AttributeError, RessentiError):
             reading.skipped.append(Skipped(label(n, None), "invalid"))
             continue
         reading.candidates.append(Candidate(created=entry.created, body=entry.body,
