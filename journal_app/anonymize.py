@@ -12,7 +12,7 @@ member can redact another word or restore one before anything leaves the device.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -32,10 +32,43 @@ _STREET_EN = ("Street|St\\.?|Avenue|Ave\\.?|Road|Rd\\.?|Boulevard|Blvd\\.?|Drive
               "Court|Crescent|Way|Place|Terrace")
 _NAME_WORD = r"(?:(?:de|du|des|de la|d’|d'|la|le|Saint|Sainte|St|Ste)[\s-]?)?[A-ZÀ-Ý][\w’'.-]*"
 
+# E-mails and bare domains are found from their anchors ("@", ".com"...) outwards, in bounded
+# windows: a pattern that starts anywhere and scans to the end of a word took seconds, then
+# minutes, on a long text without spaces (quadratic).
+_EMAIL_LOCAL = re.compile(r"[\w.+-]{1,64}\Z")
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+_TLD = re.compile(r"\.(?:com|ca|org|net|info|io|fr|quebec)\b", re.IGNORECASE)
+_BARE_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|ca|org|net|info|io|fr|quebec)\b(?:/[^\s<>\"]*)?",
+                          re.IGNORECASE)
+
+
+def _emails(text: str) -> Iterator[tuple[int, int]]:
+    at, covered = text.find("@"), 0
+    while at != -1:
+        local = _EMAIL_LOCAL.search(text, max(covered, at - 64), at)
+        domain = _DOMAIN.match(text[at + 1:at + 256])
+        if local and domain:
+            covered = at + 1 + domain.end()
+            yield local.start(), covered
+        at = text.find("@", max(at + 1, covered))
+
+
+def _bare_domains(text: str) -> Iterator[tuple[int, int]]:
+    """Domains without a scheme (cercle.org/page): searched only in a window around each
+    top-level label, so the search never runs from every position to the end of the text."""
+    covered = 0
+    for tld in _TLD.finditer(text):
+        if tld.start() < covered:
+            continue
+        found = _BARE_DOMAIN.search(text, max(covered, tld.start() - 253), min(len(text), tld.end() + 2048))
+        if found is None or found.start() >= tld.end():
+            continue
+        covered = found.end()
+        yield found.span()
+
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)),
-    ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|ca|org|net|"
-                       r"info|io|fr|quebec|qc\.ca|gouv\.qc\.ca)\b(?:/[^\s<>\"]*)?", re.IGNORECASE)),
+    ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)),
     ("birth_date", re.compile(
         rf"(?:\bné(?:e|\(e\))?\s+(?:le\s+)?|\bdate de naissance\s*:?\s*|\bDDN\s*:?\s*|\bborn\s+(?:on\s+)?|"
         rf"\bdate of birth\s*:?\s*|\bDOB\s*:?\s*|\bbirthday\s+(?:is\s+)?(?:on\s+)?)"
@@ -183,6 +216,10 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     """Every stretch of personal data, as (start, end, kind); overlaps are resolved later.
     The optional French model is used on French text only."""
     found: list[tuple[int, int, str]] = []
+    for kind, spans in (("email", _emails(text)), ("url", _bare_domains(text))):
+        for start, end in spans:
+            value = text[start:end].rstrip(".,;:!?)»\"'")
+            found.append((start, start + len(value), kind))
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             start, end = (m.start("value"), m.end("value")) if "value" in pattern.groupindex else m.span()
