@@ -141,13 +141,16 @@ class Circles:
         self._db.table(OUTBOX).update_doc(insight_id, {"withdrawn": True, "withdrawal": envelope})
 
     def outbox_bundle(self, circle_id: str) -> bytes:
-        """Every envelope of the outbox for one circle: insights and withdrawals."""
+        """Every insight and withdrawal of the outbox for one circle, sealed anew for this file:
+        the same envelopes in two files would let whoever carries them link the files, and so
+        the insights, to one member. (The facilitator recognises an insight by its id, inside.)"""
+        invitation = self.joined_circle(circle_id)
         envelopes = []
         for item in self.outbox():
             if item.shared.circle_id == circle_id:
-                envelopes.append(item.shared.envelope)
-                if item.withdrawal:
-                    envelopes.append(item.withdrawal)
+                envelopes.append(seal(item.shared.insight, invitation))
+                if item.withdrawn:
+                    envelopes.append(seal(Withdrawal(item.shared.insight.id, item.shared.secret), invitation))
         return make_bundle(circle_id, envelopes)
 
     def deliver_outbox(self, circle_id: str, delivery: Delivery) -> int:

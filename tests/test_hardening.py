@@ -465,3 +465,34 @@ def test_the_linear_finders_find_what_the_old_patterns_found(text):
 
     assert list(_emails(text)) == [m.span() for m in OLD_EMAIL.finditer(text)]
     assert list(_bare_domains(text)) == [m.span() for m in OLD_BARE_DOMAIN.finditer(text)]
+
+
+def test_two_exports_of_an_outbox_cannot_be_linked_by_their_envelopes(db, tmp_path):
+    """Before: re-exporting the outbox re-sent identical envelopes, which linked a member's files."""
+    import json
+    from datetime import date
+
+    from journal_app.circles import Circles
+    from journal_app.harvest import Harvest
+    from journal_app.session import JournalSession
+    from journal_app.sharing import CircleKeys
+    from tests.conftest import FAST_KDF, PASSPHRASE
+
+    facilitator = JournalSession(tmp_path / "f", kdf=FAST_KDF)
+    facilitator.create(PASSPHRASE)
+    keys = Circles(facilitator.database).create("Cercle du jeudi")
+    member = Circles(db)
+    member.join(keys.invitation.code())
+    for text in ("Première idée", "Deuxième idée"):
+        member.share(keys.invitation.circle_id, text, day=date(2026, 11, 24), kind="free")
+    member.withdraw(member.outbox()[0].shared.insight.id)
+    first, second = (member.outbox_bundle(keys.invitation.circle_id) for _ in range(2))
+    envelopes = [json.loads(b)["envelopes"] for b in (first, second)]
+    assert len(envelopes[0]) == len(envelopes[1]) == 3
+    pieces = [{e[k] for e in batch for k in ("epk", "nonce", "ct")} for batch in envelopes]
+    assert not pieces[0] & pieces[1]
+    harvest = Harvest(facilitator.database)
+    one = harvest.import_bundle(first)
+    two = harvest.import_bundle(second)
+    assert (one.added, one.withdrawn) == (1, 1) and two.added == 0 and two.duplicates >= 1
+    facilitator.lock()

@@ -87,6 +87,7 @@ class FacilitatorScreen:
                                 disabled=k <= MIN_K),
                     ft.Text(t("facilitator.k", k=k)),
                     icon_button(ft.Icons.ADD, t("facilitator.k_more"), self.set_k(k + 1))])]),
+            muted(t("facilitator.k_limits")),
         ]
         released = self.harvest.released(self.circle_id)
         waiting = self.harvest.waiting(self.circle_id)
