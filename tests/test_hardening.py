@@ -475,7 +475,6 @@ def test_two_exports_of_an_outbox_cannot_be_linked_by_their_envelopes(db, tmp_pa
     from journal_app.circles import Circles
     from journal_app.harvest import Harvest
     from journal_app.session import JournalSession
-    from journal_app.sharing import CircleKeys
     from tests.conftest import FAST_KDF, PASSPHRASE
 
     facilitator = JournalSession(tmp_path / "f", kdf=FAST_KDF)
