@@ -495,3 +495,44 @@ def test_two_exports_of_an_outbox_cannot_be_linked_by_their_envelopes(db, tmp_pa
     two = harvest.import_bundle(second)
     assert (one.added, one.withdrawn) == (1, 1) and two.added == 0 and two.duplicates >= 1
     facilitator.lock()
+
+
+@pytest.mark.parametrize("size", [0, 8, 100, 233])
+def test_a_vault_cut_short_offers_the_backup_in_the_app_and_the_cli(tmp_path, size):
+    """Before: a vault of 0 to 233 bytes was "not a vault", and nothing led to the backup."""
+    import flet as ft
+
+    from journal_app.errors import NotAVault
+    from journal_app.session import JournalSession
+    from journal_app.storage import open_database
+    from tests.conftest import FAST_KDF, PASSPHRASE
+    from tests.flet_harness import run_ui
+    from tests.test_cli_inprocess import run
+    from tests.test_views import app
+
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    session.journal.add("Gardé dans la copie précédente")
+    session.journal.add("Le dernier mot")
+    session.lock()
+    vault = tmp_path / "journal.vault"
+    vault.write_bytes(vault.read_bytes()[:size])
+    with pytest.raises(NotAVault):
+        open_database(vault, PASSPHRASE)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await h.type(h.find(ft.TextField, "Phrase de passe"), PASSPHRASE)
+        await h.click(ft.FilledButton, "Déverrouiller")
+        await h.wait_for(lambda: h.has_text("tronqué"))
+        assert h.find(ft.OutlinedButton, "Restaurer").visible
+
+    run_ui(body)
+    said = run(tmp_path, "restore")
+    assert said.returncode == 0 and "journal.vault.damaged-1" in said.stdout
+    db = open_database(vault, PASSPHRASE)
+    try:
+        assert len(db.table("entries")) >= 1
+    finally:
+        db.close()
+    assert (tmp_path / "journal.vault.damaged-1").stat().st_size == size  # kept aside, not deleted

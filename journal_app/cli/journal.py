@@ -137,6 +137,16 @@ def cmd_passphrase(c: Command) -> int:
     return 0
 
 
+def cmd_restore(c: Command) -> int:
+    """Put the previous generation back when the journal file is damaged (the damaged file is
+    kept aside, never deleted)."""
+    before = set(c.vault.parent.glob(f"{c.vault.name}.damaged-*"))
+    open_database(c.vault, c.passphrase(), use_backup=True).close()
+    aside = sorted(set(c.vault.parent.glob(f"{c.vault.name}.damaged-*")) - before)
+    c.say(c.t("cli.restored", file=aside[0].name if aside else "—"))
+    return 0
+
+
 def cmd_recover(c: Command) -> int:
     key = c.recovery_key()
     db, rekeyed = recover_journal(c.vault, key, c.new_passphrase())
@@ -178,6 +188,7 @@ def add_commands(g: Grammar) -> None:
     phrase = g.command("passphrase", cmd_passphrase)
     phrase.add_argument("action", choices=("change",), help=g.h("passphrase_action"))
     phrase.add_argument("--new-passphrase-file", metavar="FILE", help=g.h("new_passphrase_file"))
+    g.command("restore", cmd_restore)
     recover = g.command("recover", cmd_recover)
     recover.add_argument("--recovery-key-file", metavar="FILE", help=g.h("recovery_key_file"))
     recover.add_argument("--new-passphrase-file", metavar="FILE", help=g.h("new_passphrase_file"))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import flet as ft
 
-from journal_app.errors import VaultDamaged
+from journal_app.errors import NotAVault, VaultDamaged
 from journal_app.usecases.access import describe_rekeyed
 from journal_app.vault import Rekeyed
 from journal_app.views.context import AppContext
@@ -70,7 +70,7 @@ class UnlockScreen:
         self.ctx.page.update()
         try:
             await asyncio.to_thread(action)
-        except VaultDamaged as exc:
+        except (VaultDamaged, NotAVault) as exc:  # damaged, or cut short: the backup may mend it
             self.damaged = True
             error.value = exc.message(self.ctx.lang)
             if self.mode == "unlock":
