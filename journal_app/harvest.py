@@ -28,6 +28,7 @@ from journal_app.sharing import (
 from journal_app.storage import Database
 
 RECEIVED, CIRCLE_STATE, VECTORS = "received", "harvest_circles", "theme_vectors"
+MAX_PENDING_WITHDRAWALS = 500  # withdrawals kept for insights not received yet, per circle
 DEFAULT_K, MIN_K = 5, 3
 
 
@@ -110,12 +111,14 @@ class Harvest:
 
         def update(tables: dict[str, dict[str, Any]]) -> None:
             received = tables.setdefault(RECEIVED, {})
+            pending = [sum(1 for d in received.values()
+                           if d.get("circle") == circle_id and "pending_withdrawal" in d)]
             # Insights first, so a withdrawal in the same bundle finds its insight.
             for message in sorted(opened, key=lambda m: isinstance(m, Withdrawal)):
                 if isinstance(message, Insight):
                     _receive(received, circle_id, message, report)
                 else:
-                    _withdraw(tables, circle_id, message, report)
+                    _withdraw(tables, circle_id, message, report, pending)
             report.released = _release(tables, circle_id)
             report.waiting = sum(1 for d in _held(received.values(), circle_id) if not d["batch"])
 
@@ -151,11 +154,18 @@ def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report:
     report.new_ids.add(insight.id)
 
 
-def _withdraw(tables: dict[str, Any], circle_id: str, withdrawal: Withdrawal, report: HarvestReport) -> None:
+def _withdraw(tables: dict[str, Any], circle_id: str, withdrawal: Withdrawal, report: HarvestReport,
+              pending: list[int]) -> None:
+    """`pending`: how many early withdrawals the circle holds, counted once per import."""
     received = tables[RECEIVED]
     held = received.get(withdrawal.insight_id)
     if held is None:
         # The withdrawal came before its insight: remember it, check it when the insight comes.
+        # Only so many: anyone with the invitation code could send thousands for random ids.
+        if pending[0] >= MAX_PENDING_WITHDRAWALS:
+            report.damaged += 1
+            return
+        pending[0] += 1
         received[withdrawal.insight_id] = {"circle": circle_id, "pending_withdrawal": withdrawal.secret}
         return
     if held.get("circle") != circle_id or "text" not in held:

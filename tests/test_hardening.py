@@ -536,3 +536,21 @@ def test_a_vault_cut_short_offers_the_backup_in_the_app_and_the_cli(tmp_path, si
     finally:
         db.close()
     assert (tmp_path / "journal.vault.damaged-1").stat().st_size == size  # kept aside, not deleted
+
+
+def test_forged_withdrawals_for_random_ids_are_not_hoarded(tmp_path):
+    """Before: 20,000 withdrawals for random ids were all stored (3.4 MB in the vault)."""
+    import secrets
+    import uuid
+
+    from journal_app.harvest import MAX_PENDING_WITHDRAWALS, Harvest
+    from journal_app.sharing import Withdrawal, make_bundle, seal
+
+    session, keys = facilitator_with_circle(tmp_path)
+    forged = [seal(Withdrawal(str(uuid.uuid4()), secrets.token_hex(32)), keys.invitation) for _ in range(2000)]
+    good = seal_document(genuine_doc(), keys.invitation)
+    report = Harvest(session.database).import_bundle(make_bundle(keys.invitation.circle_id, [*forged, good]))
+    assert report.added == 1 and report.damaged == 2000 - MAX_PENDING_WITHDRAWALS
+    held = session.database.table("received")
+    assert sum(1 for d in held if "pending_withdrawal" in d) == MAX_PENDING_WITHDRAWALS
+    session.lock()
