@@ -78,6 +78,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                          r"(?:\s*(?:poste|ext\.?|x)\s*\d{1,5})?(?!\d)", re.IGNORECASE)),
     ("postal_code", re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d\b",
                                re.IGNORECASE)),
+    # France: 06 12 34 56 78, 01.23.45.67.89, +33 6 12 34 56 78; elsewhere: +44 20 7946 0958...
+    ("phone", re.compile(r"(?<![\w+])(?:\+33[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")),
+    ("phone", re.compile(r"(?<![\w+])\+(?!1\b)\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?!\d)")),
+    # A French postal code before its town (75011 Paris, 69002 Lyon).
+    ("postal_code", re.compile(r"\b(?:0[1-9]|[1-8]\d|9[0-8])\d{3}(?=\s+[A-ZÀ-Ý][\w’'-]+)")),
+    # The French social security number (NIR): 1 85 05 78 006 084 36.
+    ("nir", re.compile(r"(?<!\d)[12][\s.]?\d{2}[\s.]?(?:0[1-9]|1[0-2]|[2-9]\d)[\s.]?(?:\d{2}|2[AB])"
+                       r"[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)")),
+    # IBAN: two letters, two digits, then 11 to 30 letters and digits in groups.
+    ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")),
+    # A social media handle: @sylvie_r (an e-mail's @ has letters before it).
+    ("handle", re.compile(r"(?<![\w.+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0-9_])?")),
     ("address", re.compile(
         rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?:{_STREET_FR})\s+(?:{_NAME_WORD}\s?){{1,4}}"
         rf"(?:\s?(?:Ouest|Est|Nord|Sud|O\.|E\.))?", re.IGNORECASE)),
@@ -99,15 +111,17 @@ _PLACEHOLDER = {"fr": "personne", "en": "person"}
 _LABELS = {
     "fr": {"email": "[courriel]", "url": "[adresse web]", "phone": "[téléphone]",
            "postal_code": "[code postal]", "address": "[adresse]", "sin": "[NAS]",
-           "birth_date": "[date de naissance]", "marked": "[retiré]"},
+           "birth_date": "[date de naissance]", "marked": "[retiré]", "nir": "[NIR]",
+           "iban": "[IBAN]", "handle": "[pseudo]"},
     "en": {"email": "[e-mail]", "url": "[web address]", "phone": "[phone]",
            "postal_code": "[postal code]", "address": "[address]", "sin": "[SIN]",
-           "birth_date": "[date of birth]", "marked": "[removed]"},
+           "birth_date": "[date of birth]", "marked": "[removed]", "nir": "[NIR]",
+           "iban": "[IBAN]", "handle": "[handle]"},
 }
 # Every placeholder this module writes ("[personne A]", "[courriel]"...), for those who read
 # anonymized text and must not take a placeholder for the member's own words (themes' labels).
 PLACEHOLDER_PATTERN = re.compile(
-    r"\[(?:" + "|".join(_PLACEHOLDER.values()) + r") [A-Z]{1,2}\]|"
+    r"\[(?:" + "|".join(_PLACEHOLDER.values()) + r") [A-Z]{1,3}\]|"
     + "|".join(re.escape(label) for labels in _LABELS.values() for label in labels.values()))
 
 
@@ -254,6 +268,11 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     return found
 
 
+def _letters(n: int) -> str:
+    """A, B, … Z, then AA, AB, …: the 27th person is not taken for the first."""
+    return chr(ord("A") + n) if n < 26 else _letters(n // 26 - 1) + chr(ord("A") + n % 26)
+
+
 def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str) -> Anonymized:
     """Merge overlapping spans (the longest wins) and give names stable placeholders."""
     raw = [s if isinstance(s, Span) else Span(*s) for s in spans]
@@ -273,7 +292,7 @@ def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str) 
             first = value.split()[0] if value.split() else value
             key = next((k for k in people if k == value or k.split()[0] == first), value)
             if key not in people:
-                people[key] = chr(ord("A") + len(people) % 26)
+                people[key] = _letters(len(people))
             word = _PLACEHOLDER.get(lang, "personne")
             out.append(replace(span, replacement=f"[{word} {people[key]}]"))
         else:

@@ -36,6 +36,8 @@ def test_the_labelled_set_meets_the_targets():
     found, total, clean, altered = measure()
     for kind in ("email", "phone", "url", "postal_code"):
         assert total[kind] >= 4 and found[kind] == total[kind], kind  # every one
+    for kind in ("nir", "iban", "handle"):  # France's social security number, bank accounts, @handles
+        assert total[kind] >= 3 and found[kind] == total[kind], kind
     assert found["name"] / total["name"] >= 0.9
     for kind in ("address", "sin", "birth_date"):
         assert total[kind] >= 3 and found[kind] / total[kind] >= 0.9, kind
