@@ -36,6 +36,10 @@ class SharedInsightNotFound(RessentiError):
     key = "error.shared_insight_not_found"
 
 
+class InvitationConflict(RessentiError):
+    key = "error.invitation_conflict"
+
+
 class CircleNameMissing(RessentiError):
     key = "error.circle_name_missing"
 
@@ -103,8 +107,13 @@ class Circles:
         inv = parse_invitation(code)
         doc = {"id": inv.circle_id, "name": inv.name, "pk": b64(inv.public_key)}
         table = self._db.table(JOINED)
-        if table.get_doc(inv.circle_id) is None:
+        held = table.get_doc(inv.circle_id)
+        if held is None:
             table.insert_doc(inv.circle_id, doc)
+        elif held["pk"] != doc["pk"]:
+            # Same circle, another key: one of the two codes is forged. Saying "joined" while
+            # insights go on being sealed to the first key would be a lie.
+            raise InvitationConflict(name=held["name"])
         return inv
 
     def joined(self) -> list[Invitation]:

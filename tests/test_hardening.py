@@ -554,3 +554,20 @@ def test_forged_withdrawals_for_random_ids_are_not_hoarded(tmp_path):
     held = session.database.table("received")
     assert sum(1 for d in held if "pending_withdrawal" in d) == MAX_PENDING_WITHDRAWALS
     session.lock()
+
+
+def test_a_forged_invitation_pasted_first_is_not_silently_kept(db):
+    """Before: a fake invitation with the real circle's id, pasted first, kept its key, and
+    joining with the real code then said « joined » while insights went on being sealed to it."""
+    from journal_app.circles import Circles, InvitationConflict
+    from journal_app.sharing import CircleKeys, Invitation
+
+    real = CircleKeys.create("Cercle du jeudi").invitation
+    forger = CircleKeys.create("Cercle du jeudi").invitation
+    fake = Invitation(real.circle_id, real.name, forger.public_key)
+    circles = Circles(db)
+    circles.join(fake.code())
+    with pytest.raises(InvitationConflict) as told:
+        circles.join(real.code())
+    assert "Cercle du jeudi" in told.value.message("fr")
+    circles.join(fake.code())  # the same code again is no conflict
