@@ -302,16 +302,12 @@ class Rekeyed:
 class VaultLock:
     """An exclusive, non-blocking lock on `<vault>.lock`, held while a vault is open.
 
-    `flock` locks belong to an open file, so two windows of the same process conflict too. On
-    POSIX systems the data folder itself is locked as well: a lock file can be deleted (by a
-    cleaner, a sync client, a person) and a second writer would then lock a new one, but a
-    folder that holds the journal cannot go away.
+    `flock` locks belong to an open file, so two windows of the same process conflict too.
     """
 
     def __init__(self, path: Path) -> None:
         self._path = lock_path(path)
         self._fd: int | None = None
-        self._folder_fd: int | None = None
 
     def acquire(self) -> None:
         self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -329,33 +325,11 @@ class VaultLock:
             os.close(fd)
             raise VaultLocked() from None
         self._fd = fd
-        if sys.platform != "win32":
-            self._lock_folder()
-
-    def _lock_folder(self) -> None:
-        import fcntl
-
-        try:
-            folder = os.open(self._path.parent, os.O_RDONLY)
-        except OSError:
-            return  # a folder that cannot be opened: the lock file alone will do
-        try:
-            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(folder)
-            self.release()
-            raise VaultLocked() from None
-        except OSError:  # a file system that cannot lock folders
-            os.close(folder)
-            return
-        self._folder_fd = folder
 
     def release(self) -> None:
-        for attribute in ("_folder_fd", "_fd"):
-            fd = getattr(self, attribute)
-            if fd is not None:
-                os.close(fd)  # closing the descriptor drops the lock
-                setattr(self, attribute, None)
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the lock
+            self._fd = None
 
     @property
     def held(self) -> bool:

@@ -571,21 +571,3 @@ def test_a_forged_invitation_pasted_first_is_not_silently_kept(db):
         circles.join(real.code())
     assert "Cercle du jeudi" in told.value.message("fr")
     circles.join(fake.code())  # the same code again is no conflict
-
-
-def test_deleting_the_lock_file_does_not_let_a_second_writer_in(db, vault_file):
-    """Before: with `journal.vault.lock` deleted, a second process locked a new one and wrote."""
-    import subprocess
-    import sys
-
-    from journal_app.vault import lock_path
-    from tests.conftest import PASSPHRASE
-
-    lock_path(vault_file).unlink()
-    child = ("import sys\nfrom journal_app.storage import open_database\n"
-             "from journal_app.errors import VaultLocked\n"
-             "try:\n    open_database(__import__('pathlib').Path(sys.argv[1]), sys.argv[2])\n"
-             "    print('opened')\nexcept VaultLocked:\n    print('locked')\n")
-    second = subprocess.run([sys.executable, "-c", child, str(vault_file), PASSPHRASE], capture_output=True,
-                            text=True, timeout=60)
-    assert second.stdout.strip() == "locked", second.stderr
