@@ -153,3 +153,10 @@ def test_reading_the_themes_report_never_writes_the_vault(tmp_path):
     board.save()  # the facilitator's dashboard keeps the placement
     assert vault.read_bytes() != before and not ThemeBoard(session.database, keys.invitation.circle_id).unsaved
     session.lock()
+
+
+def test_two_picked_files_with_the_same_name_are_both_imported(journal):
+    first = "---\ndate: 2024-05-01\n---\n# Au cercle\n\nUn galet.\n".encode()
+    second = "---\ndate: 2024-05-02\n---\n# Marche\n\nLe vent.\n".encode()
+    batch = import_files(journal, [("notes.md", first), ("notes.md", second)])
+    assert batch.added == 2 and sorted(e.body for e in journal.entries()) == ["Le vent.", "Un galet."]

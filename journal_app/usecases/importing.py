@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from journal_app.errors import RessentiError
@@ -36,25 +37,24 @@ class ImportBatch:
         return sum(f.report.added for f in self.files if f.report is not None)
 
 
-def _each(names: Sequence[str], run: Callable[[str], ImportReport]) -> ImportBatch:
+def _each(runs: Sequence[tuple[str, Callable[[], ImportReport]]]) -> ImportBatch:
     outcomes = []
-    for name in names:
+    for name, run in runs:
         try:
-            outcomes.append(FileImport(name, report=run(name)))
+            outcomes.append(FileImport(name, report=run()))
         except RessentiError as exc:
             outcomes.append(FileImport(name, error=exc))
     return ImportBatch(tuple(outcomes))
 
 
 def import_files(journal: Journal, files: Sequence[tuple[str, bytes]], fmt: str = "auto") -> ImportBatch:
-    """Files picked in the app (names and bytes)."""
-    data = dict(files)
-    return _each([name for name, _ in files], lambda name: import_data(journal, name, data[name], fmt))
+    """Files picked in the app (names and bytes; two files may share a name)."""
+    return _each([(name, partial(import_data, journal, name, data, fmt)) for name, data in files])
 
 
 def import_paths(journal: Journal, paths: Sequence[Path], fmt: str = "auto") -> ImportBatch:
     """Files and Markdown folders named on the command line."""
-    return _each([str(p) for p in paths], lambda name: import_path(journal, Path(name), fmt))
+    return _each([(str(path), partial(import_path, journal, Path(path), fmt)) for path in paths])
 
 
 def describe_file(item: FileImport, lang: str) -> list[str]:
