@@ -10,6 +10,7 @@ parameters (checked by tests/test_kdf.py, with the RFC 9106 test vector).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata
 
 
@@ -46,7 +47,9 @@ class CryptoVersions:
     openssl_argon2: bool
 
 
+@cache
 def crypto_versions() -> CryptoVersions:
+    """Computed once a process (it runs a tiny Argon2 to ask OpenSSL); Settings shows it."""
     import cryptography
     from cryptography.hazmat.backends.openssl.backend import backend
 

@@ -16,9 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import flet as ft
 
 from journal_app.prompts.library import PackLibrary
-from journal_app.views.editor import EditorScreen
 from journal_app.views.facilitator import FacilitatorScreen
-from journal_app.views.journal_list import JournalScreen
 from journal_app.views.player import PlayerScreen
 from journal_app.views.practice_library import PracticeLibraryScreen
 from journal_app.views.progress_screen import ProgressScreen
@@ -115,5 +113,5 @@ def chain(path: str) -> list[tuple[Route, dict[str, str]]]:
     return routes
 
 
-__all__ = ["DESTINATIONS", "HOME", "ROUTES", "Route", "Screen", "chain", "find", "EditorScreen",
-           "JournalScreen", "NAV_JOURNAL", "NAV_PRACTICE", "NAV_SETTINGS", "NAV_WRITE"]
+__all__ = ["DESTINATIONS", "HOME", "NAV_JOURNAL", "NAV_PRACTICE", "NAV_SETTINGS", "NAV_WRITE", "ROUTES",
+           "Route", "Screen", "chain", "find"]
