@@ -13,6 +13,7 @@ from journal_app.journal import KINDS, entry_to_doc, parse_tags
 from journal_app.storage import open_database
 from journal_app.usecases.access import change_passphrase, create_journal, describe_rekeyed, recover_journal
 from journal_app.usecases.entries import Draft, delete_entry, save_entry
+from journal_app.vault import Rekeyed
 
 
 def cmd_init(c: Command) -> int:
@@ -131,10 +132,7 @@ def cmd_passphrase(c: Command) -> int:
         rekeyed = change_passphrase(db, None, c.new_passphrase())
     finally:
         db.close()
-    c.say(c.t("cli.passphrase_changed"))
-    for line in describe_rekeyed(rekeyed, c.lang):
-        c.say(line)
-    return 0
+    return _told(c, "cli.passphrase_changed", rekeyed)
 
 
 def cmd_restore(c: Command) -> int:
@@ -151,7 +149,12 @@ def cmd_recover(c: Command) -> int:
     key = c.recovery_key()
     db, rekeyed = recover_journal(c.vault, key, c.new_passphrase())
     db.close()
-    c.say(c.t("cli.recovered"))
+    return _told(c, "cli.recovered", rekeyed)
+
+
+def _told(c: Command, done_key: str, rekeyed: Rekeyed) -> int:
+    """After new keys: what was done, the new recovery key if any, the old copies' warning."""
+    c.say(c.t(done_key))
     for line in describe_rekeyed(rekeyed, c.lang):
         c.say(line)
     return 0

@@ -33,14 +33,19 @@ def change_passphrase(db: Database, current: str | None, new: str) -> Rekeyed:
     return rekeyed
 
 
-def describe_rekeyed(rekeyed: Rekeyed, lang: str) -> list[str]:
-    """What the person must know after a new passphrase: the new recovery key, and the copies
-    that still open with the old passphrase."""
-    lines = []
-    if rekeyed.recovery_key:
-        lines += [translate("rekey.new_recovery_key", lang), "", f"    {rekeyed.recovery_key}", ""]
-    lines.append(translate("rekey.old_copies_elsewhere", lang))
+def old_copies_warning(rekeyed: Rekeyed, lang: str) -> list[str]:
+    """The copies that still open with the old passphrase: elsewhere, and set aside here."""
+    lines = [translate("rekey.old_copies_elsewhere", lang)]
     if rekeyed.old_copies:
         lines.append(translate("rekey.old_copies_here", lang,
                                files=", ".join(p.name for p in rekeyed.old_copies)))
     return lines
+
+
+def describe_rekeyed(rekeyed: Rekeyed, lang: str) -> list[str]:
+    """What the person must know after a new passphrase, as lines of text: the new recovery key
+    (to keep), and the copies that still open with the old passphrase."""
+    lines = []
+    if rekeyed.recovery_key:
+        lines += [translate("rekey.new_recovery_key", lang), "", f"    {rekeyed.recovery_key}", ""]
+    return lines + old_copies_warning(rekeyed, lang)

@@ -12,7 +12,7 @@ from journal_app import __version__
 from journal_app.errors import RessentiError
 from journal_app.kdf import crypto_versions
 from journal_app.settings import AUTO_LOCK_CHOICES, THEMES
-from journal_app.usecases.access import describe_rekeyed
+from journal_app.usecases.access import old_copies_warning
 from journal_app.usecases.exporting import export_journal
 from journal_app.usecases.importing import describe_import, import_files
 from journal_app.vault import Rekeyed
@@ -141,16 +141,16 @@ class SettingsScreen:
                 await self.ctx.clipboard.set(key)
             self.ctx.snack(t("onboarding.copied"))
 
-        lines = describe_rekeyed(rekeyed, self.ctx.lang)
+        warning: list[ft.Control] = [muted(line) for line in old_copies_warning(rekeyed, self.ctx.lang)]
         self.rekey_area.controls = [
-            ft.Text(lines[0]),
+            ft.Text(t("rekey.new_recovery_key")),
             ft.Container(content=ft.Text(key, selectable=True, font_family=MONOSPACE, size=18,
                                          weight=ft.FontWeight.W_600,
                                          semantics_label=t("onboarding.recovery_key_label")),
                          padding=12, border_radius=8, bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),
             ft.OutlinedButton(content=t("onboarding.copy"), icon=ft.Icons.COPY, on_click=copy),
-            *[muted(line) for line in lines[4:]],
-        ] if key else [muted(line) for line in lines]
+            *warning,
+        ] if key else warning
 
     def _passphrase_said(self, text: str, *, error: bool) -> None:
         self.passphrase_status.value = text
