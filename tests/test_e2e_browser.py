@@ -140,7 +140,16 @@ class App:
             target.dispatch_event("click")
 
     def see(self, text: str, timeout: float = 20_000) -> None:
-        self._text(text).first.wait_for(timeout=timeout)
+        try:
+            self._text(text).first.wait_for(timeout=timeout)
+        except sync_api.TimeoutError:
+            # Seen once in about a dozen runs: the screen showed the text (screenshot) while
+            # Flutter's accessibility tree still held the screen before. A still screen draws no
+            # new frame, so the tree waits for one: move the pointer, as a person would, and wait
+            # again.
+            self.page.mouse.move(5, 5)
+            self.page.mouse.move(195, 420)
+            self._text(text).first.wait_for(timeout=timeout)
 
     def absent(self, text: str) -> bool:
         return self._text(text).count() == 0
