@@ -23,10 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from journal_app.circles import Circles  # noqa: E402
-from journal_app.harvest import Harvest  # noqa: E402
 from journal_app.storage import Database, create_database  # noqa: E402
 from journal_app.vault import KdfParams  # noqa: E402
-from tests.labelled_insights import Labelled, bundle_for, labelled_set  # noqa: E402
+from tests.labelled_insights import Labelled, import_circle, labelled_set  # noqa: E402
 
 TAILS = ["", " Voilà.", " C'est ça.", " That's it.", " En tout cas.", " Anyway."]
 PROBE_SECONDS = 0.01
@@ -64,8 +63,7 @@ def facilitator_db(n: int) -> tuple[Database, str]:
     folder = Path(tempfile.mkdtemp())
     db, _ = create_database(folder / "journal.vault", "une phrase de passe", kdf=KdfParams(8192, 1, 1))
     keys = Circles(db).create("Cercle")
-    data, _ = bundle_for(keys, rows)
-    Harvest(db).import_bundle(data)
+    import_circle(db, keys, rows)
     return db, keys.invitation.circle_id
 
 

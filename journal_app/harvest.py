@@ -3,13 +3,15 @@
 Bundles are opened with the circle's private key, which never leaves the facilitator's vault.
 What was opened is kept in that same vault. Two rules protect the members:
 - an insight is released to the facilitator's screens only in a batch of at least k (default 5,
-  never below 3), so the moment one arrives cannot point to its author;
+  never below 3) holding insights from at least two share files, so the moment one arrives
+  cannot point to its author, and one member's file never makes a batch by itself;
 - a withdrawal that proves itself (docs/sharing.md) removes the insight's text for good, and a
   later import of the same bundle does not bring it back.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -102,6 +104,7 @@ class Harvest:
             raise WrongCircle()
         keys = owned[circle_id]
         report = HarvestReport(circle_id)
+        bundle = secrets.token_hex(8)  # which import each insight came with, nothing more
         opened: list[Insight | Withdrawal] = []
         for envelope in envelopes:
             try:
@@ -116,7 +119,7 @@ class Harvest:
             # Insights first, so a withdrawal in the same bundle finds its insight.
             for message in sorted(opened, key=lambda m: isinstance(m, Withdrawal)):
                 if isinstance(message, Insight):
-                    _receive(received, circle_id, message, report)
+                    _receive(received, circle_id, message, report, bundle)
                 else:
                     _withdraw(tables, circle_id, message, report, pending)
             report.released = _release(tables, circle_id)
@@ -136,7 +139,8 @@ def _insight(doc: dict[str, Any]) -> Insight:
     return Insight(**{k: doc[k] for k in ("id", "week", "kind", "prompt_id", "lang", "text", "proof")})
 
 
-def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report: HarvestReport) -> None:
+def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report: HarvestReport,
+             bundle: str) -> None:
     held = received.get(insight.id)
     if held is not None and held.get("circle") != circle_id:
         report.damaged += 1  # the same id in two circles: keep the first, trust neither more
@@ -149,7 +153,7 @@ def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report:
         received[insight.id] = {"circle": circle_id, "withdrawn": True}
         report.withdrawn += 1
         return
-    received[insight.id] = {"circle": circle_id, **asdict(insight), "batch": 0}
+    received[insight.id] = {"circle": circle_id, **asdict(insight), "batch": 0, "bundle": bundle}
     report.added += 1
     report.new_ids.add(insight.id)
 
@@ -189,10 +193,11 @@ def _held(docs: Iterable[dict[str, Any]], circle_id: str) -> Iterable[dict[str, 
 
 
 def _release(tables: dict[str, Any], circle_id: str) -> int:
-    """Release the waiting insights of a circle once there are at least k of them; how many."""
+    """Release the waiting insights of a circle once there are at least k of them, from at
+    least two share files (one member's file alone, however full, is never a batch); how many."""
     state = tables.setdefault(CIRCLE_STATE, {}).setdefault(circle_id, {"k": DEFAULT_K, "batches": 0})
     waiting = [d for d in _held(tables.get(RECEIVED, {}).values(), circle_id) if not d["batch"]]
-    if len(waiting) < state["k"]:
+    if len(waiting) < state["k"] or len({d.get("bundle") for d in waiting}) < 2:
         return 0
     state["batches"] += 1
     for doc in waiting:

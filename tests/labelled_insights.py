@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from journal_app.sharing import CircleKeys, make_bundle, new_insight, seal
+from journal_app.storage import Database
 
 DATA = Path(__file__).parent / "data"
 
@@ -51,3 +52,26 @@ def bundle_for(keys: CircleKeys, rows: list[Labelled], start: date = date(2026, 
         envelopes.append(seal(insight, keys.invitation))
         by_id[insight.id] = row
     return make_bundle(keys.invitation.circle_id, envelopes), by_id
+
+
+def bundles_for(keys: CircleKeys, rows: list[Labelled], members: int = 4,
+                start: date = date(2026, 9, 7)) -> tuple[list[bytes], dict[str, Labelled]]:
+    """The insights as several members' share files (a batch needs at least two files)."""
+    files, by_id = [], {}
+    for n in range(min(members, len(rows))):
+        data, ids = bundle_for(keys, rows[n::members], start)
+        files.append(data)
+        by_id.update(ids)
+    return files, by_id
+
+
+def import_circle(db: Database, keys: CircleKeys, rows: list[Labelled], members: int = 4) -> dict[str, Labelled]:
+    """Import these insights into the facilitator's vault, as several members' files."""
+    from journal_app.harvest import Harvest
+
+    files, by_id = bundles_for(keys, rows, members)
+    harvest = Harvest(db)
+    for data in files:
+        harvest.import_bundle(data)
+    return by_id
+

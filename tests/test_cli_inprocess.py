@@ -166,7 +166,7 @@ def test_prompts(journal, tmp_path):
 
 
 def test_circles_member_and_facilitator(tmp_path):
-    from tests.labelled_insights import bundle_for, labelled_set
+    from tests.labelled_insights import bundles_for, labelled_set
 
     facilitator, member = tmp_path / "f", tmp_path / "m"
     run(facilitator, "init")
@@ -187,10 +187,11 @@ def test_circles_member_and_facilitator(tmp_path):
     keys = Circles(db).owned_circle(circle_id)
     db.close()
     rows = labelled_set()[::8]
-    shares = tmp_path / "partages.json"
-    shares.write_bytes(bundle_for(keys, rows)[0])
-    received = run(facilitator, "circle", "import", str(shares), str(bundle))
-    assert received.returncode == 0 and f"{len(rows)} idée(s) ajoutée(s)" in received.stdout
+    files = [tmp_path / "partages-1.json", tmp_path / "partages-2.json"]
+    for path, data in zip(files, bundles_for(keys, rows, members=2)[0], strict=True):
+        path.write_bytes(data)
+    received = run(facilitator, "circle", "import", *map(str, files), str(bundle))
+    assert received.returncode == 0 and received.stdout.count(f"{len(rows) // 2} idée(s) ajoutée(s)") == 2
     report = run(facilitator, "circle", "themes", circle_id, "--format", "json")
     assert report.returncode == 0 and json.loads(report.stdout)
     assert "seuil" in run(facilitator, "circle", "themes", circle_id, "--k", "2").one_line()

@@ -118,14 +118,13 @@ def test_each_service_says_its_own_error(db):
 
 
 def test_a_theme_needs_a_name(tmp_path):
-    from journal_app.harvest import Harvest
     from journal_app.themes import ThemeBoard, ThemeNameMissing
-    from tests.labelled_insights import bundle_for, labelled_set
+    from tests.labelled_insights import import_circle, labelled_set
 
     session = JournalSession(tmp_path, kdf=FAST_KDF)
     session.create(PASSPHRASE)
     keys = Circles(session.database).create("Cercle")
-    Harvest(session.database).import_bundle(bundle_for(keys, labelled_set()[:10])[0])
+    import_circle(session.database, keys, labelled_set()[:10])
     board = ThemeBoard(session.database, keys.invitation.circle_id)
     with pytest.raises(ThemeNameMissing) as missing:
         board.seed("   ", "rien")

@@ -352,13 +352,12 @@ def test_a_short_guided_session_ends_in_the_journal(browser, server):
 @pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
 def test_a_facilitator_sees_and_renames_a_theme(browser, server, size):
     from journal_app.circles import Circles
-    from journal_app.harvest import Harvest
-    from tests.labelled_insights import bundle_for, labelled_set
+    from tests.labelled_insights import import_circle, labelled_set
 
     url, data = server
     session = open_journal(data)
     keys = Circles(session.database).create("Cercle du jeudi")
-    Harvest(session.database).import_bundle(bundle_for(keys, labelled_set()[::4])[0])
+    import_circle(session.database, keys, labelled_set()[::4])
     session.lock()
 
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})

@@ -238,8 +238,10 @@ def test_hostile_envelopes_are_counted_damaged_and_the_rest_imported(tmp_path):
     envelopes.append(seal_document(None, keys.invitation))  # JSON's null
 
     report = Harvest(session.database).import_bundle(make_bundle(keys.invitation.circle_id, envelopes))
-    assert (report.added, report.damaged) == (5, len(HOSTILE) + 1)
-    assert len(Harvest(session.database).released(keys.invitation.circle_id)) == 5
+    assert (report.added, report.damaged, report.waiting) == (5, len(HOSTILE) + 1, 5)
+    another = [seal_document(genuine_doc("Une autre personne"), keys.invitation)]
+    Harvest(session.database).import_bundle(make_bundle(keys.invitation.circle_id, another))
+    assert len(Harvest(session.database).released(keys.invitation.circle_id)) == 6
     session.lock()
     db = open_database(tmp_path / "journal.vault", PASSPHRASE)  # the vault still opens
     try:

@@ -21,9 +21,17 @@ def member(tmp_path: Path):
     database.close()
 
 
-def circle_with_member(facilitator: Database, member: Database, name: str = "Cercle du jeudi") -> str:
+@pytest.fixture
+def other(tmp_path: Path):
+    database, _ = create_database(tmp_path / "other.vault", PASSPHRASE, kdf=FAST_KDF)
+    yield database
+    database.close()
+
+
+def circle_with_member(facilitator: Database, *members: Database, name: str = "Cercle du jeudi") -> str:
     keys = Circles(facilitator).create(name)
-    Circles(member).join(keys.invitation.code())
+    for member in members:
+        Circles(member).join(keys.invitation.code())
     return keys.invitation.circle_id
 
 
@@ -37,15 +45,31 @@ def texts_of(harvest: Harvest, cid: str) -> list[str]:
     return sorted(i.text for i in harvest.released(cid))
 
 
-def test_import_adds_skips_duplicates_and_releases_a_full_batch(db, member):
-    cid = circle_with_member(db, member)
-    share(member, cid, *(f"Idée numéro {n}" for n in range(6)))
+def test_import_adds_skips_duplicates_and_releases_a_full_batch(db, member, other):
+    cid = circle_with_member(db, member, other)
+    share(member, cid, *(f"Idée numéro {n}" for n in range(4)))
+    share(other, cid, "Idée numéro 4", "Idée numéro 5")
     harvest = Harvest(db)
     report = harvest.import_bundle(Circles(member).outbox_bundle(cid))
-    assert (report.added, report.duplicates, report.withdrawn, report.released) == (6, 0, 0, 6)
+    assert (report.added, report.duplicates, report.withdrawn, report.released) == (4, 0, 0, 0)
+    report = harvest.import_bundle(Circles(other).outbox_bundle(cid))
+    assert (report.added, report.duplicates, report.withdrawn, report.released) == (2, 0, 0, 6)
     again = harvest.import_bundle(Circles(member).outbox_bundle(cid))
-    assert (again.added, again.duplicates, again.released) == (0, 6, 0)
+    assert (again.added, again.duplicates, again.released) == (0, 4, 0)
     assert texts_of(harvest, cid) == sorted(f"Idée numéro {n}" for n in range(6))
+
+
+def test_one_members_file_never_releases_a_batch_by_itself(db, member, other):
+    cid = circle_with_member(db, member, other)
+    share(member, cid, *(f"Une seule personne, idée {n}" for n in range(12)))
+    harvest = Harvest(db)
+    report = harvest.import_bundle(Circles(member).outbox_bundle(cid))
+    assert (report.added, report.released, report.waiting) == (12, 0, 12)
+    harvest.set_k(cid, 3)  # lowering k does not make one file a batch either
+    assert harvest.released(cid) == []
+    share(other, cid, "Une autre voix")
+    report = harvest.import_bundle(Circles(other).outbox_bundle(cid))
+    assert (report.released, report.waiting) == (13, 0)
 
 
 def test_with_k5_four_insights_show_nothing_but_a_count_and_a_later_batch_of_four_waits(db, member):
@@ -68,27 +92,31 @@ def test_with_k5_four_insights_show_nothing_but_a_count_and_a_later_batch_of_fou
     assert len(harvest.released(cid)) == 10 and harvest.waiting(cid) == 0
 
 
-def test_k_is_never_below_3_and_lowering_it_releases_what_now_fills_a_batch(db, member):
-    cid = circle_with_member(db, member)
+def test_k_is_never_below_3_and_lowering_it_releases_what_now_fills_a_batch(db, member, other):
+    cid = circle_with_member(db, member, other)
     harvest = Harvest(db)
     with pytest.raises(ThresholdTooLow):
         harvest.set_k(cid, 2)
     assert harvest.k(cid) == 5
-    share(member, cid, "un", "deux", "trois")
+    share(member, cid, "un", "deux")
+    share(other, cid, "trois")
     harvest.import_bundle(Circles(member).outbox_bundle(cid))
+    harvest.import_bundle(Circles(other).outbox_bundle(cid))
     assert harvest.released(cid) == []
     harvest.set_k(cid, 3)
     assert harvest.k(cid) == 3 and len(harvest.released(cid)) == 3
 
 
-def test_withdrawals_are_applied_and_a_reimport_does_not_bring_the_text_back(db, member, vault_file):
-    cid = circle_with_member(db, member)
-    ids = share(member, cid, *(f"Partage {n}" for n in range(5)))
+def test_withdrawals_are_applied_and_a_reimport_does_not_bring_the_text_back(db, member, other, vault_file):
+    cid = circle_with_member(db, member, other)
+    ids = share(member, cid, *(f"Partage {n}" for n in range(4)))
+    share(other, cid, "Partage 4")
     harvest = Harvest(db)
     harvest.import_bundle(Circles(member).outbox_bundle(cid))
+    harvest.import_bundle(Circles(other).outbox_bundle(cid))
     Circles(member).withdraw(ids[0])
     report = harvest.import_bundle(Circles(member).outbox_bundle(cid))
-    assert (report.withdrawn, report.added, report.duplicates) == (1, 0, 5)
+    assert (report.withdrawn, report.added, report.duplicates) == (1, 0, 4)
     assert "Partage 0" not in texts_of(harvest, cid)
     assert b"Partage 0" not in b"".join(db.storage.vault.read().split(b"\n"))  # gone from the vault
     report = harvest.import_bundle(Circles(member).outbox_bundle(cid))
@@ -111,13 +139,15 @@ def test_a_withdrawal_before_its_insight_and_a_withdrawal_in_the_same_bundle(db,
     assert "Texte 1" not in texts_of(harvest, cid)
 
 
-def test_a_forged_withdrawal_is_refused(db, member):
+def test_a_forged_withdrawal_is_refused(db, member, other):
     from journal_app.sharing import Withdrawal, make_bundle, seal
 
-    cid = circle_with_member(db, member)
-    ids = share(member, cid, *(f"Texte {n}" for n in range(5)))
+    cid = circle_with_member(db, member, other)
+    ids = share(member, cid, *(f"Texte {n}" for n in range(4)))
+    share(other, cid, "Texte 4")
     harvest = Harvest(db)
     harvest.import_bundle(Circles(member).outbox_bundle(cid))
+    harvest.import_bundle(Circles(other).outbox_bundle(cid))
     invitation = Circles(member).joined_circle(cid)
     forged = make_bundle(cid, [seal(Withdrawal(ids[0], "00" * 32), invitation)])
     report = harvest.import_bundle(forged)
@@ -131,7 +161,7 @@ def test_a_bundle_for_another_circle_is_refused_and_changes_nothing(db, member, 
     Harvest(db).import_bundle(Circles(member).outbox_bundle(cid))
     other_db, _ = create_database(tmp_path / "other.vault", PASSPHRASE, kdf=FAST_KDF)
     try:
-        other = circle_with_member(other_db, member, "Autre cercle")
+        other = circle_with_member(other_db, member, name="Autre cercle")
         share(member, other, "Ceci ne me concerne pas")
         before = db.storage.vault.read()
         with pytest.raises(WrongCircle):

@@ -21,7 +21,7 @@ from journal_app.storage import Database, create_database, open_database
 from journal_app.theme_report import build_report, render
 from journal_app.themes import ThemeBoard
 from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.labelled_insights import Labelled, bundle_for, labelled_set, seeds
+from tests.labelled_insights import Labelled, import_circle, labelled_set, seeds
 
 # Reached when this was written (bench/bench_themes_quality.py prints the comparison); the
 # margins keep a later change from silently making themes worse.
@@ -37,8 +37,7 @@ def circle_vault(tmp_path_factory) -> tuple[Path, str, dict[str, Labelled]]:
     db, _ = create_database(path, PASSPHRASE, kdf=FAST_KDF)
     try:
         keys = Circles(db).create("Cercle du jeudi")
-        data, by_id = bundle_for(keys, labelled_set())
-        Harvest(db).import_bundle(data)
+        by_id = import_circle(db, keys, labelled_set())
         ThemeBoard(db, keys.invitation.circle_id)._vectors()
     finally:
         db.close()
@@ -117,7 +116,8 @@ def test_curation_persists_and_a_new_insight_close_to_a_curated_theme_joins_it(f
         assert stray.id in theme.members  # the moved insight stayed moved
         if merged_away is not money:
             assert all(t.id != merged_away.theme.id for t in board.board.themes)
-        # A new insight about money arrives (in a batch of five): it joins the curated theme.
+        # New insights about money arrive (a batch of five, from two members): they join the
+        # curated theme.
         keys = Circles(reopened).owned_circle(cid)
         texts = ["Le budget de l'an prochain dépend d'une seule subvention, ça m'inquiète.",
                  "We still have no money to pay the workshop facilitators.",
@@ -130,7 +130,8 @@ def test_curation_persists_and_a_new_insight_close_to_a_curated_theme_joins_it(f
                                      kind="reflection", prompt_id="", lang="fr")
             envelopes.append(seal(insight, keys.invitation))
             new_ids.append(insight.id)
-        Harvest(reopened).import_bundle(make_bundle(cid, envelopes))
+        Harvest(reopened).import_bundle(make_bundle(cid, envelopes[:3]))
+        Harvest(reopened).import_bundle(make_bundle(cid, envelopes[3:]))
         board.reload()
         joined = set(board.board.theme(money.theme.id).members) & set(new_ids)
         assert len(joined) >= 4, [board.insights[i].text for i in set(new_ids) - joined]

@@ -20,7 +20,7 @@ from journal_app.usecases.bundles import describe_bundles, import_bundles
 from journal_app.usecases.importing import describe_import, import_files
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.flet_harness import run_ui
-from tests.labelled_insights import bundle_for, labelled_set
+from tests.labelled_insights import bundle_for, import_circle, labelled_set
 from tests.test_views import app, make_journal, unlock
 from tests.test_views_facilitator import facilitator_journal, open_dashboard
 from tests.test_views_phone import open_settings, picked
@@ -135,14 +135,13 @@ def test_the_same_report_for_the_cli_and_the_dashboard(tmp_path):
 
 
 def test_reading_the_themes_report_never_writes_the_vault(tmp_path):
-    from journal_app.harvest import Harvest
     from journal_app.themes import ThemeBoard
     from journal_app.usecases.reports import themes_report
 
     session = JournalSession(tmp_path, kdf=FAST_KDF)
     session.create(PASSPHRASE)
     keys = Circles(session.database).create("Cercle du jeudi")
-    Harvest(session.database).import_bundle(bundle_for(keys, labelled_set()[::10])[0])
+    import_circle(session.database, keys, labelled_set()[::10])
     vault = tmp_path / "journal.vault"
     before = vault.read_bytes()
     report = themes_report(session.database, keys.invitation.circle_id, "fr", k=3)

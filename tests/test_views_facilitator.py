@@ -5,13 +5,12 @@ from __future__ import annotations
 import flet as ft
 
 from journal_app.circles import Circles
-from journal_app.harvest import Harvest
 from journal_app.session import JournalSession
 from journal_app.themes import ThemeBoard
 from journal_app.views.facilitator import FacilitatorScreen
 from tests.conftest import FAST_KDF
 from tests.flet_harness import run_ui
-from tests.labelled_insights import bundle_for, labelled_set
+from tests.labelled_insights import import_circle, labelled_set
 from tests.test_views import PASSPHRASE, app, unlock
 
 
@@ -20,8 +19,7 @@ def facilitator_journal(data_dir, rows):
     session.create(PASSPHRASE)
     keys = Circles(session.database).create("Cercle du jeudi")
     if rows:
-        data, _ = bundle_for(keys, rows)
-        Harvest(session.database).import_bundle(data)
+        import_circle(session.database, keys, rows)
     session.lock()
     return keys.invitation.circle_id
 
