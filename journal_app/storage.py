@@ -9,6 +9,7 @@ that changed since the last write: the others reuse their cached line (see Store
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -45,7 +46,7 @@ class StoredDoc(dict):  # type: ignore[type-arg]
 
     __slots__ = ("line",)
 
-    def __init__(self, data: dict[str, Any], line: bytes | None) -> None:
+    def __init__(self, data: dict[str, Any], line: bytes | memoryview | None) -> None:
         super().__init__(data)
         self.line = line
 
@@ -83,26 +84,36 @@ class StoredDoc(dict):  # type: ignore[type-arg]
         return self
 
 
-def decode_document(content: bytes) -> Tables:
-    """Parse a decrypted document into TinyDB's tables of StoredDocs."""
-    lines = content.split(b"\n")
+_LINE = re.compile(rb"[^\n]*\n?")
+
+
+def decode_document(content: bytes | memoryview) -> Tables:
+    """Parse a decrypted document into TinyDB's tables of StoredDocs.
+
+    Each document keeps its line as a view into `content`, not a copy: a large journal is held
+    once in memory, not twice (the views keep `content` alive while any line is unchanged)."""
+    view = memoryview(content)
+    lines = (view[m.start() : m.end()] for m in _LINE.finditer(view) if m.end() > m.start())
     tables: Tables = {}
     try:
-        head = json.loads(lines[0])
+        head = json.loads(str(next(lines, b""), "utf-8"))
         if head.get("format") != DOCUMENT_FORMAT or head.get("version") != DOCUMENT_VERSION:
             raise VaultDamaged()
-        for line in lines[1:]:
-            if line:
-                table, doc_id, doc = json.loads(line.decode("utf-8", "surrogatepass"))
-                tables.setdefault(table, {})[doc_id] = StoredDoc(doc, line + b"\n")
+        for line in lines:
+            if len(line) == 1 and line[0] == 0x0A:
+                continue  # an empty line
+            table, doc_id, doc = json.loads(str(line, "utf-8", "surrogatepass"))
+            if line[-1] != 0x0A:  # the last line, without its newline
+                line = memoryview(bytes(line) + b"\n")
+            tables.setdefault(table, {})[doc_id] = StoredDoc(doc, line)
     except (ValueError, TypeError, AttributeError):
         raise VaultDamaged() from None
     return tables
 
 
-def encode_document(tables: Tables) -> list[bytes]:
+def encode_document(tables: Tables) -> list[bytes | memoryview]:
     """The document as chunks to concatenate; unchanged documents reuse their line."""
-    chunks = [_FIRST_LINE]
+    chunks: list[bytes | memoryview] = [_FIRST_LINE]
     for table, docs in tables.items():
         for doc_id, doc in docs.items():
             line = doc.line if type(doc) is StoredDoc else None
@@ -155,7 +166,7 @@ class StrIdTable(Table):
 class VaultStorage(Storage):
     """A TinyDB storage that keeps the document in memory and saves it into a Vault."""
 
-    def __init__(self, vault: Vault, content: bytes) -> None:
+    def __init__(self, vault: Vault, content: bytes | memoryview) -> None:
         self.vault = vault
         self._tables: Tables = decode_document(content)
         # One writer at a time (a handler, a worker thread grouping themes, the auto-lock):
@@ -214,7 +225,7 @@ class Database(TinyDB):
         return cast(VaultStorage, self.storage).vault
 
 
-def _database(vault: Vault, content: bytes) -> Database:
+def _database(vault: Vault, content: bytes | memoryview) -> Database:
     try:
         return Database(vault, content, storage=VaultStorage)
     except BaseException:

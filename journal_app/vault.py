@@ -164,7 +164,10 @@ def padded_length(n: int) -> int:
     return (n + unit - 1) // unit * unit
 
 
-def _pad(chunks: Sequence[bytes]) -> bytes:
+Chunk = bytes | memoryview  # a piece of content: lines kept from the last read are views into it
+
+
+def _pad(chunks: Sequence[Chunk]) -> bytes:
     """Frame and pad the content in a single copy: 8-byte length, content, zeros."""
     length = sum(map(len, chunks))
     framed_len = 8 + length
@@ -172,10 +175,15 @@ def _pad(chunks: Sequence[bytes]) -> bytes:
 
 
 def _unpad(plain: bytes) -> bytes:
+    return bytes(_unpad_view(plain))
+
+
+def _unpad_view(plain: bytes) -> memoryview:
+    """The content inside the frame, without copying it (a vault may hold hundreds of MB)."""
     (length,) = struct.unpack(">Q", plain[:8])
     if length > len(plain) - 8:
         raise VaultDamaged()
-    return plain[8 : 8 + length]
+    return memoryview(plain)[8 : 8 + length]
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -397,7 +405,7 @@ class Vault:
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path, passphrase: str, content: bytes | Sequence[bytes], *, kdf: KdfParams = KdfParams(),
+    def create(cls, path: Path, passphrase: str, content: Chunk | Sequence[Chunk], *, kdf: KdfParams = KdfParams(),
                rng: Callable[[int], bytes] = secrets.token_bytes) -> tuple[Vault, str]:
         """Create a new vault holding `content`; returns it open, and the recovery key to show."""
         check_passphrase(passphrase)
@@ -417,13 +425,13 @@ class Vault:
         return vault, format_recovery_key(recovery_raw)
 
     @classmethod
-    def open(cls, path: Path, passphrase: str, *, use_backup: bool = False) -> tuple[Vault, bytes]:
+    def open(cls, path: Path, passphrase: str, *, use_backup: bool = False) -> tuple[Vault, memoryview]:
         """Open with the passphrase; returns the vault and its decrypted content."""
         return cls._open(Path(path), use_backup, lambda header: cls._unwrap_passphrase(header, passphrase))
 
     @classmethod
     def open_with_recovery(cls, path: Path, recovery_key: str, new_passphrase: str
-                           ) -> tuple[Vault, bytes, Rekeyed]:
+                           ) -> tuple[Vault, memoryview, Rekeyed]:
         """Open with the recovery key and set a new passphrase, under a new data key: the old
         passphrase stops working, on old copies' behalf too. The recovery key stays the same."""
         check_passphrase(new_passphrase)
@@ -437,7 +445,7 @@ class Vault:
         return vault, content, rekeyed
 
     @classmethod
-    def _open(cls, path: Path, use_backup: bool, unwrap: Callable[[Header], bytes]) -> tuple[Vault, bytes]:
+    def _open(cls, path: Path, use_backup: bool, unwrap: Callable[[Header], bytes]) -> tuple[Vault, memoryview]:
         lock = VaultLock(path)
         lock.acquire()
         try:
@@ -496,7 +504,7 @@ class Vault:
         if not self._lock.held:
             raise VaultClosed()
 
-    def save(self, content: bytes | Sequence[bytes]) -> None:
+    def save(self, content: Chunk | Sequence[Chunk]) -> None:
         """Encrypt the content (bytes, or chunks to concatenate) under a fresh nonce and replace
         the file atomically and durably."""
         self._require_open()
@@ -506,13 +514,13 @@ class Vault:
             raise LockLost()  # until what is on disk now has been read back
         header = replace(self._header, body_nonce=self._rng(12))
         packed = header.pack()
-        chunks = [content] if isinstance(content, bytes) else content
+        chunks = [content] if isinstance(content, bytes | memoryview) else content
         body = AESGCM(self._key).encrypt(header.body_nonce, _pad(chunks), packed)
         write_atomically(self.path, packed + body)
         self._header = header
         self._written = _file_id(self.path)
 
-    def read(self) -> bytes:
+    def read(self) -> memoryview:
         """Read back and decrypt what is on disk (after a failed save, to drop unsaved changes)."""
         self._require_open()
         written = _file_id(self.path)
@@ -576,11 +584,13 @@ def _file_id(path: Path) -> tuple[int, int, int, int] | None:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
-def _decrypt_body(data: bytes, data_key: bytes) -> bytes:
-    """Decrypt the body of a file whose header `parse_header` has already accepted."""
+def _decrypt_body(data: bytes, data_key: bytes) -> memoryview:
+    """Decrypt the body of a file whose header `parse_header` has already accepted. Neither the
+    ciphertext nor the content is copied: the result is a view into the decrypted frame."""
     packed = data[:HEADER_LEN]
     try:
-        plain = AESGCM(data_key).decrypt(packed[_HEADER.size - 12 : _HEADER.size], data[HEADER_LEN:], packed)
+        plain = AESGCM(data_key).decrypt(packed[_HEADER.size - 12 : _HEADER.size],
+                                         memoryview(data)[HEADER_LEN:], packed)
     except InvalidTag:
         raise VaultDamaged() from None
-    return _unpad(plain)
+    return _unpad_view(plain)
