@@ -176,6 +176,11 @@ class Harness:
         if submit:
             await self.fire(field, "submit")
 
+    async def slide(self, slider: ft.Slider, value: float) -> None:
+        """Drag a slider to `value`, as a finger does: the client sets the value, then says so."""
+        slider.value = value
+        await self.fire(slider, "change")
+
     async def choose(self, text: str) -> None:
         """Pick an option shown as a chip, a radio button or a segment, by its visible text."""
         for c in self.walk():

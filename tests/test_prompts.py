@@ -14,11 +14,13 @@ PACKS = Path(__file__).parent.parent / "journal_app" / "prompts"
 GOOD = (PACKS / "check-in.toml").read_text(encoding="utf-8")
 
 
-def test_the_eight_builtin_packs_validate_in_both_languages():
+BUILTIN = {"wholebody-focusing", "focusing-six-steps", "check-in", "orid", "four-ls", "theory-u-journaling",
+           "contributive-leadership", "spt-4d-debrief", "shared-governance", "core-team-pulse", "peer-learning"}
+
+
+def test_the_builtin_packs_validate_in_both_languages():
     packs = builtin_packs()
-    assert {p.id for p in packs} == {
-        "wholebody-focusing", "focusing-six-steps", "check-in", "orid", "four-ls",
-        "theory-u-journaling", "contributive-leadership", "spt-4d-debrief"}
+    assert {p.id for p in packs} == BUILTIN
     for pack in packs:
         assert pack.licence == "CC BY-SA 4.0" and pack.author
         for texts in [pack.title, pack.description] + [t for s in pack.steps for t in (s.title, s.text)]:
@@ -29,6 +31,42 @@ def test_the_eight_builtin_packs_validate_in_both_languages():
             assert all(s.duration for s in pack.steps)
     check_in = next(p for p in packs if p.id == "check-in")
     assert 4 * 60 <= check_in.total_seconds <= 6 * 60
+    pulse = next(p for p in packs if p.id == "core-team-pulse")
+    assert 9 * 60 <= pulse.total_seconds <= 11 * 60
+
+
+def test_the_revised_packs_keep_their_step_ids_and_hold_what_the_editor_asked_for():
+    """Old entries key their answers by step id: a revision adds steps, never renames one."""
+    packs = {p.id: p for p in builtin_packs()}
+
+    def ids(pack_id: str) -> list[str]:
+        return [s.id for s in packs[pack_id].steps]
+
+    def text(pack_id: str, lang: str = "fr") -> str:
+        pack = packs[pack_id]
+        return " ".join([pack.description.get(lang)] + [s.text.get(lang) for s in pack.steps])
+
+    wbf = ids("wholebody-focusing")
+    assert set(wbf) >= {"arrive", "gravity", "surroundings", "moving", "whole-body", "coming-alive", "closing",
+                        "something-in-me", "both"}
+    assert wbf.index("whole-body") < wbf.index("moving")  # presence first, then movement
+    assert "assis" in text("wholebody-focusing") and "sitting" in text("wholebody-focusing", "en")
+    assert "Quelque chose en moi" in text("wholebody-focusing")
+    assert "revenir au sol" in text("wholebody-focusing").replace("revenez au sol", "revenir au sol")
+    assert set(ids("spt-4d-debrief")) >= {"body-noticed", "where-stood", "system-shift", "takeaway",
+                                          "first-sculpture", "turning-point", "stepping-out"}
+    assert "qu’est-ce qui appartenait au rôle, et qu’est-ce qui est à moi?" in text("spt-4d-debrief")
+    assert set(ids("theory-u-journaling")) >= {"challenges", "observing", "others-eyes", "letting-go",
+                                               "letting-come", "prototype", "next-steps", "inner-voices",
+                                               "future-self"}
+    assert all(w in text("theory-u-journaling") for w in ("jugement", "cynisme", "peur"))
+    assert "Rien n’oblige à décider ce soir" in text("orid")
+    assert "Il suffit" not in text("contributive-leadership") and "douceur" in text("contributive-leadership")
+    assert "dites-lui qu’il pourra revenir" not in text("focusing-six-steps").lower()
+    assert "Vous pourrez y revenir" in text("focusing-six-steps")
+    for pack in packs.values():  # every reflection says a question can be skipped
+        if pack.kind == "reflection":
+            assert "passez les questions" in pack.description.fr.lower() and "skip any question" in pack.description.en.lower()
 
 
 def problems(text: str | bytes) -> list[tuple[str, str]]:

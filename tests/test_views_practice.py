@@ -41,8 +41,9 @@ def test_a_session_runs_rings_the_bell_and_is_saved(tmp_path):
         assert isinstance(player, PlayerScreen)
         ticks = Ticks()
         player.session.clock = ticks
-        slider = h.find(ft.Slider)
-        slider.value = 3
+        assert h.has_text("Pas de note pour l’instant")
+        await h.slide(h.find(ft.Slider), 3)
+        assert h.has_text("Ma note : 3 sur 10")
         await h.click(ft.FilledButton, "Commencer")
         assert player.session.state is State.RUNNING and h.has_text("Se poser")
         assert "enable" in h.conn.invoked  # the screen is kept awake
@@ -65,7 +66,7 @@ def test_a_session_runs_rings_the_bell_and_is_saved(tmp_path):
         await h.click(ft.FilledButton, "Suivant")
         await h.click(ft.FilledButton, "Terminer")
         assert h.has_text("Et maintenant")
-        h.find(ft.Slider).value = 8
+        await h.slide(h.find(ft.Slider), 8)
         await h.type(h.find(ft.TextField, "Un mot"), "galet")
         await h.click(ft.FilledButton, "Enregistrer la séance")
         entry = shell.ctx.session.journal.entries()[0]
@@ -127,13 +128,13 @@ def test_the_wizard_asks_one_question_a_screen_on_a_phone_and_saves_a_draft(tmp_
         await h.type(h.find(ft.TextField, "Nom de la rencontre"), "Cercle de jeudi")
         await h.choose("prise de notes")
         await h.click(ft.FilledButton, "Suivant")
-        assert h.has_text("Question 1 sur 4") and not h.has_text("Réflexif")
-        await h.type(h.find(ft.TextField, "Objectif"), "On a parlé du budget.")
+        assert h.has_text("Question 1 sur 4") and not h.has_text("Ce que j’ai ressenti")
+        await h.type(h.find(ft.TextField, "Les faits"), "On a parlé du budget.")
         await h.wait_for(lambda: wizard.entry is not None)  # the draft is in the vault already
         journal = shell.ctx.session.journal
         assert journal.get(wizard.entry.id).answers == {"objective": "On a parlé du budget."}
         await h.click(ft.FilledButton, "Suivant")
-        await h.type(h.find(ft.TextField, "Réflexif"), "Surprise, puis soulagement.")
+        await h.type(h.find(ft.TextField, "Ce que j’ai ressenti"), "Surprise, puis soulagement.")
         await h.click(ft.FilledButton, "Suivant")
         await h.click(ft.FilledButton, "Suivant")
         await h.click(ft.FilledButton, "Terminer")
@@ -155,7 +156,7 @@ def test_the_wizard_shows_every_question_on_a_wide_screen(tmp_path):
         await unlock(h)
         shell.show_practices()
         await h.click(ft.ListTile, "Les 4 A")
-        for label in ("Ce que j’ai apprécié", "Ce que j’ai appris", "Ce qui a manqué",
+        for label in ("Ce que j’ai apprécié", "Ce que j’ai appris", "Ce qui reste à combler",
                       "Ce à quoi j’aspire"):
             assert h.find(ft.TextField, label)
         await h.click(ft.TextButton, "Arrêter")
@@ -210,5 +211,30 @@ def test_packs_are_imported_and_exported_from_the_library(tmp_path):
         await library.export_pack(library.library.get("orid-cercle"))
         assert "save_file" in h.conn.invoked
         shell.lock()
+
+    run_ui(body)
+
+
+def test_the_felt_ratings_can_be_left_blank_before_and_after(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.choose("Séances guidées")
+        await h.click(ft.ListTile, "Point de présence de cinq minutes")
+        await h.slide(h.find(ft.Slider), 6)  # chosen, then taken back
+        await h.click(ft.TextButton, "Ne pas noter")
+        assert h.has_text("Pas de note pour l’instant") and not h.has_text("Ma note")
+        await h.click(ft.FilledButton, "Commencer")
+        for _ in range(2):
+            await h.click(ft.FilledButton, "Suivant")
+        await h.click(ft.FilledButton, "Terminer")
+        assert h.has_text("(facultatif)")
+        await h.click(ft.FilledButton, "Enregistrer la séance")  # no rating after either
+        entry = shell.ctx.session.journal.entries()[0]
+        assert entry.kind == "focusing" and entry.felt_shift is None
+        assert h.has_text("Pratique enregistrée")
 
     run_ui(body)

@@ -39,18 +39,45 @@ class PlayerScreen:
         return ft.Container(content=self.root, padding=8, expand=True)
 
     # -- screens ------------------------------------------------------------------------------
-    def _rating(self, value: int | None) -> ft.Slider:
-        return ft.Slider(min=0, max=10, divisions=10, value=5 if value is None else value,
-                         label="{value}")
+    def _rating(self, value: int | None, on_pick: Callable[[int | None], None]) -> tuple[ft.Slider, ft.Control]:
+        """A 0–10 slider that records nothing until the person moves it; « Ne pas noter »
+        clears it again. Returns the slider and the block to show."""
+        t = self.ctx.t
+        chosen = ft.Text(t("player.rating_value", value=value) if value is not None else t("player.no_rating"))
+        slider = ft.Slider(min=0, max=10, divisions=10, value=5 if value is None else value, label="{value}")
+        clear = ft.TextButton(content=t("player.clear_rating"), visible=value is not None)
+
+        def picked(_: object) -> None:
+            self.ctx.activity()
+            number = int(round(slider.value or 0))
+            chosen.value, clear.visible = t("player.rating_value", value=number), True
+            on_pick(number)
+
+        def cleared(_: object) -> None:
+            chosen.value, clear.visible = t("player.no_rating"), False
+            on_pick(None)
+
+        slider.on_change = picked
+        clear.on_click = cleared
+        block = ft.Column(spacing=4, controls=[
+            ft.Semantics(label=t("player.rating_label"), content=slider),
+            ft.Row(wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                   controls=[chosen, clear])])
+        return slider, block
+
+    def _pick_before(self, value: int | None) -> None:
+        self.session.felt_before = value
+
+    def _pick_after(self, value: int | None) -> None:
+        self.session.felt_after = value
 
     def render(self) -> None:
         t, lang, pack = self.ctx.t, self.ctx.lang, self.session.pack
         if self.phase == "before":
-            self.before = self._rating(self.session.felt_before)
+            self.before, block = self._rating(self.session.felt_before, self._pick_before)
             self.root.controls = [
                 heading(pack.title.get(lang)), ft.Text(pack.description.get(lang)),
-                ft.Text(t("player.before_question")),
-                ft.Semantics(label=t("player.rating_label"), content=self.before),
+                ft.Text(t("player.before_question")), block,
                 muted(t("player.scale_help")),
                 ft.FilledButton(content=t("player.start"), icon=ft.Icons.PLAY_ARROW,
                                 on_click=self.start),
@@ -59,13 +86,12 @@ class PlayerScreen:
         elif self.phase == "running":
             self._render_step()
         else:
-            self.after = self._rating(self.session.felt_after)
+            self.after, block = self._rating(self.session.felt_after, self._pick_after)
             self.handle = ft.TextField(label=t("player.handle"), helper=t("player.handle_help"),
                                        helper_max_lines=3, value=self.session.handle)
             self.save_error = ft.Text("", color=ft.Colors.ERROR)
             self.root.controls = [
-                heading(t("player.after_title")), ft.Text(t("player.after_question")),
-                ft.Semantics(label=t("player.rating_label"), content=self.after),
+                heading(t("player.after_title")), ft.Text(t("player.after_question")), block,
                 self.handle, self.save_error,
                 ft.FilledButton(content=t("player.save"), icon=ft.Icons.CHECK, on_click=self.save),
             ]
@@ -141,7 +167,6 @@ class PlayerScreen:
     # -- actions ------------------------------------------------------------------------------
     def start(self, _: object = None) -> None:
         self.ctx.activity()
-        self.session.felt_before = int(self.before.value or 0)
         self.session.start()
         self.phase = "running"
         self.render()
@@ -178,7 +203,6 @@ class PlayerScreen:
         self.render()
 
     def save(self, _: object = None) -> None:
-        self.session.felt_after = int(self.after.value or 0)
         self.session.handle = self.handle.value or ""
         try:
             entry = self.session.finish(self.ctx.session.journal)
