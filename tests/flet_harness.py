@@ -108,7 +108,10 @@ class Harness:
 
         # What the person sees: the top view of the stack (the ones under it are hidden until
         # "back"), and the dialogs and snack bars, which live in the page's dialog layer.
-        yield from visit(root if root is not None else [self.page.views[-1:], self.page._dialogs.controls])
+        # A dialog closed by pop_dialog stays in that layer until the client says it is dismissed;
+        # closed, it is no longer seen.
+        shown = [d for d in self.page._dialogs.controls if getattr(d, "open", True) is not False]
+        yield from visit(root if root is not None else [self.page.views[-1:], shown])
 
     def texts(self) -> list[str]:
         out = []

@@ -238,3 +238,29 @@ def test_the_felt_ratings_can_be_left_blank_before_and_after(tmp_path):
         assert h.has_text("Pratique enregistrée")
 
     run_ui(body)
+
+
+def test_the_new_packs_open_from_the_practices_screen_in_both_languages(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Le pouls du noyau porteur")
+        assert isinstance(shell.screen, PlayerScreen)
+        await h.click(ft.FilledButton, "Commencer")
+        assert h.has_text("Se poser") and h.has_text("Étape 1 sur 6")
+        await h.click(ft.TextButton, "Arrêter la séance")
+        await h.click(ft.TextButton, "Ne rien garder")
+        for title, first in (("Après une rencontre en gouvernance partagée", "Ma voix dans les tours"),
+                             ("Apprendre entre pairs, en ligne ou en présence", "Le format et mon corps")):
+            await to_practices(h)
+            await h.click(ft.ListTile, title)
+            assert isinstance(shell.screen, WizardScreen)
+            await h.click(ft.FilledButton, "Suivant")  # past the meeting's name and date
+            await h.type(h.find(ft.TextField, first), "Quelques mots.")
+            await h.click(ft.TextButton, "Arrêter")
+            await h.click(ft.TextButton, "Ne rien garder")
+
+    run_ui(body)
