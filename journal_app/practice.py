@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from journal_app.errors import InvalidEntry
+from journal_app.i18n import translate
 from journal_app.journal import Entry, FeltShift, Journal
 from journal_app.prompts.packs import Pack, Step
 
@@ -141,8 +142,7 @@ class PracticeSession:
             answers[HANDLE_KEY] = self.handle.strip()
         title = self.pack.title.get(self.lang)
         if self.handle.strip():
-            title = f"{title} — « {self.handle.strip()} »" if self.lang == "fr" else \
-                f"{title} — \"{self.handle.strip()}\""
+            title = translate("practice.entry_title", self.lang, title=title, handle=self.handle.strip())
         shift = None
         if self.felt_before is not None or self.felt_after is not None:
             shift = FeltShift(self.felt_before, self.felt_after)

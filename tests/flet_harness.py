@@ -25,6 +25,11 @@ from flet.pubsub.pubsub_hub import PubSubHub
 _encode = configure_encode_object_for_msgpack(ft.BaseControl)
 
 
+
+def plain(text: str) -> str:
+    """Text as a person reads it: French typography's no-break spaces are spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
 class MemoryConnection(Connection):
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__()
@@ -123,7 +128,8 @@ class Harness:
         return out
 
     def has_text(self, fragment: str) -> bool:
-        return any(fragment in t for t in self.texts())
+        fragment = plain(fragment)
+        return any(fragment in plain(t) for t in self.texts())
 
     def find(self, cls: type, label: str | None = None) -> Any:
         found = self.find_all(cls, label)
@@ -135,14 +141,15 @@ class Harness:
         def matches(c: Any) -> bool:
             if label is None:
                 return True
+            wanted = plain(label)
             for attr in ("label", "content", "tooltip", "text", "value"):
                 v = getattr(c, attr, None)
-                if isinstance(v, str) and label in v:
+                if isinstance(v, str) and wanted in plain(v):
                     return True
-                if isinstance(v, ft.Text) and isinstance(v.value, str) and label in v.value:
+                if isinstance(v, ft.Text) and isinstance(v.value, str) and wanted in plain(v.value):
                     return True
             title = getattr(c, "title", None)
-            return isinstance(title, ft.Text) and label in str(title.value)
+            return isinstance(title, ft.Text) and wanted in plain(str(title.value))
         return [c for c in self.walk() if isinstance(c, cls) and matches(c)]
 
     # -- acting -------------------------------------------------------------------------------

@@ -69,9 +69,9 @@ def test_a_member_uses_the_command_line(tmp_path):
         z.write(FIXTURES / "dayone-Journal.json", "Journal.json")
     imported = run(data, "import", str(FIXTURES / "jrnl-export.json"), str(archive))
     assert imported.returncode == 0, imported.stderr
-    assert "ajoutées : 3" in imported.stdout and "ajoutées : 2" in imported.stdout
+    assert "ajoutées\u00a0: 3" in imported.stdout and "ajoutées\u00a0: 2" in imported.stdout
     again = run(data, "import", str(FIXTURES / "jrnl-export.json"))
-    assert "ajoutées : 0" in again.stdout and "déjà dans le journal : 3" in again.stdout
+    assert "ajoutées\u00a0: 0" in again.stdout and "déjà dans le journal\u00a0: 3" in again.stdout
     assert len(json.loads(run(data, "list", "--json").stdout)) == 7
     assert json.loads(run(data, "search", "caillou", "--json").stdout)[0]["tags"] == ["corps", "cercle"]
 
@@ -149,7 +149,7 @@ def test_prompt_packs_from_the_command_line(tmp_path):
     assert "Séance guidée de Wholebody Focusing" in listed.stdout
     assert "Focusing in six movements" in run(data, "prompts", "show", "focusing-six-steps",
                                                lang="en_CA.UTF-8").stdout
-    assert "carnet valide" in run(data, "prompts", "validate", str(packs / "orid.toml")).stdout
+    assert "fichier de pratique valide" in run(data, "prompts", "validate", str(packs / "orid.toml")).stdout
     bad = tmp_path / "bad.toml"
     bad.write_text((packs / "orid.toml").read_text("utf-8").replace('en = "Objective"\n', ""), "utf-8")
     refused = run(data, "prompts", "validate", str(bad))
@@ -227,7 +227,7 @@ def test_a_facilitator_imports_bundles_and_reports_themes_from_the_command_line(
     seeded = run(facilitator, "circle", "seed", circle_id, "--theme", "Argent : subventions, budget, dons",
                  "--theme", "Body: breathing, sensations, felt sense")
     assert seeded.returncode == 0, seeded.stderr
-    assert "Thème « Argent » semé" in seeded.stdout and "Thème « Body » semé" in seeded.stdout
+    assert "Thème «\u00a0Argent\u00a0» semé" in seeded.stdout and "Thème «\u00a0Body\u00a0» semé" in seeded.stdout
     markdown = run(facilitator, "circle", "themes", circle_id, "--k", "3", "-o", str(tmp_path / "r.md"))
     assert markdown.returncode == 0 and (tmp_path / "r.md").read_text("utf-8").startswith("# Thèmes du cercle")
 

@@ -116,13 +116,13 @@ def test_export_and_import(journal, tmp_path):
     assert "existe déjà" in run(journal, "export", "-o", str(out)).one_line()
     assert run(journal, "export", "-o", str(out), "--force", "--format", "markdown").returncode == 0
     imported = run(journal, "import", str(FIXTURES / "jrnl-export.json"))
-    assert imported.returncode == 0 and "ajoutées : 3" in imported.stdout
+    assert imported.returncode == 0 and "ajoutées\u00a0: 3" in imported.stdout
     again = run(journal, "import", str(FIXTURES / "jrnl-export.json"))
-    assert "déjà dans le journal : 3" in again.stdout
+    assert "déjà dans le journal\u00a0: 3" in again.stdout
     bad = tmp_path / "bad.json"
     bad.write_text("{ oops", "utf-8")
     mixed = run(journal, "import", str(bad), str(FIXTURES / "2024-05-01-marche.md"))
-    assert mixed.returncode == 1 and "bad.json" in mixed.stderr and "ajoutées : 1" in mixed.stdout
+    assert mixed.returncode == 1 and "bad.json" in mixed.stderr and "ajoutées\u00a0: 1" in mixed.stdout
 
 
 def test_passphrase_change_and_recover(journal, tmp_path):
@@ -154,8 +154,8 @@ def test_prompts(journal, tmp_path):
     assert run(journal, "prompts", "list").stdout.count("\n") == 11
     assert "Focusing in six movements" in run(journal, "prompts", "show", "focusing-six-steps",
                                               "--lang", "en").stdout
-    assert "carnet valide" in run(journal, "prompts", "validate", str(PACKS / "orid.toml")).stdout
-    assert "« nulle-part »" in run(journal, "prompts", "show", "nulle-part").one_line()
+    assert "fichier de pratique valide" in run(journal, "prompts", "validate", str(PACKS / "orid.toml")).stdout
+    assert "«\u00a0nulle-part\u00a0»" in run(journal, "prompts", "show", "nulle-part").one_line()
     mine = tmp_path / "mine.toml"
     mine.write_text((PACKS / "orid.toml").read_text("utf-8").replace('id = "orid"', 'id = "orid-cercle"'), "utf-8")
     assert "importé" in run(journal, "prompts", "import", str(mine)).stdout
@@ -223,9 +223,9 @@ def test_usage_errors_are_translated_without_touching_argparse(tmp_path):
     english = run(tmp_path, "list", "--kind", "xyz", "--lang=en")
     assert "invalid choice" in english.stderr
     assert argparse._("usage: ") == "usage: "  # the module itself is left as it is
-    assert translate_argparse("unrecognized arguments: --nope", "fr") == "arguments non reconnus : --nope"
+    assert translate_argparse("unrecognized arguments: --nope", "fr") == "arguments non reconnus\u00a0: --nope"
     helped = run(tmp_path, "--help")
-    assert helped.returncode == 0 and helped.stdout.startswith("utilisation : journal-app")
+    assert helped.returncode == 0 and helped.stdout.startswith("utilisation\u00a0: journal-app")
 
 
 def test_errors_are_one_line_and_traceback_shows_the_story(tmp_path, journal):

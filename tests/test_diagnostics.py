@@ -111,7 +111,7 @@ def test_each_service_says_its_own_error(db):
     circles.join(CircleKeys.create("Cercle").invitation.code())
     with pytest.raises(SharedInsightNotFound) as unknown:
         circles.withdraw("pas-un-partage")
-    assert "partages" in unknown.value.message("fr")
+    assert "idées partagées" in unknown.value.message("fr")
     circle_id = circles.joined()[0].circle_id
     circles.share(circle_id, "Un extrait", day=date(2026, 11, 24), kind="free")
     assert len(circles.outbox()) == 1

@@ -9,6 +9,7 @@ Screenshots go to tests/artifacts/ (git-ignored) for review.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -120,8 +121,10 @@ class App:
         self.page.keyboard.type(text)
 
     def _text(self, text: str):
-        # Flutter merges some texts into their container's aria-label instead of its text.
-        return self.page.get_by_text(text).or_(self.page.locator(f'[aria-label*="{text}"]'))
+        # Flutter merges some texts into their container's aria-label instead of its text. A
+        # space in `text` matches French typography's no-break spaces too.
+        pattern = re.compile(r"[ \u00a0\u202f]".join(re.escape(part) for part in text.split(" ")))
+        return self.page.get_by_text(pattern).or_(self.page.get_by_label(pattern))
 
     def tick_checkbox(self) -> None:
         box = self.page.get_by_role("checkbox").first

@@ -50,7 +50,7 @@ def test_the_revised_packs_keep_their_step_ids_and_hold_what_the_editor_asked_fo
     assert set(wbf) >= {"arrive", "gravity", "surroundings", "moving", "whole-body", "coming-alive", "closing",
                         "something-in-me", "both"}
     assert wbf.index("whole-body") < wbf.index("moving")  # presence first, then movement
-    assert "assis" in text("wholebody-focusing") and "sitting" in text("wholebody-focusing", "en")
+    assert "sur une chaise" in text("wholebody-focusing") and "sitting" in text("wholebody-focusing", "en")
     assert "Quelque chose en moi" in text("wholebody-focusing")
     assert "revenir au sol" in text("wholebody-focusing").replace("revenez au sol", "revenir au sol")
     assert set(ids("spt-4d-debrief")) >= {"body-noticed", "where-stood", "system-shift", "takeaway",
@@ -66,7 +66,8 @@ def test_the_revised_packs_keep_their_step_ids_and_hold_what_the_editor_asked_fo
     assert "Vous pourrez y revenir" in text("focusing-six-steps")
     for pack in packs.values():  # every reflection says a question can be skipped
         if pack.kind == "reflection":
-            assert "passez les questions" in pack.description.fr.lower() and "skip any question" in pack.description.en.lower()
+            assert "passez les questions" in pack.description.fr.lower(), pack.id
+            assert "skip any question" in pack.description.en.lower(), pack.id
 
 
 def problems(text: str | bytes) -> list[tuple[str, str]]:

@@ -84,7 +84,7 @@ def test_an_app_import_names_the_skip_reasons_as_the_cli_does(tmp_path):
             await h.click(ft.OutlinedButton, "Importer des fichiers")
         await h.wait_for(lambda: h.has_text("déjà dans le journal"))
         expected = describe_import(import_files(shell.ctx.session.journal, [(JRNL.name, JRNL.read_bytes())]), "fr")
-        assert any("déjà dans le journal : 3" in line for line in expected)
+        assert any("déjà dans le journal\u00a0: 3" in line for line in expected)
         assert h.has_text("déjà dans le journal : 3")
         shell.lock()
 
@@ -92,7 +92,7 @@ def test_an_app_import_names_the_skip_reasons_as_the_cli_does(tmp_path):
 
     term = Terminal(tmp_path, JOURNAL_APP_PASSPHRASE=PASSPHRASE)
     assert term.run("import", str(JRNL)) == 0
-    assert "déjà dans le journal : 3" in term.stdout.getvalue()
+    assert "déjà dans le journal\u00a0: 3" in term.stdout.getvalue()
 
 
 def test_a_refused_share_file_does_not_hide_the_others_on_the_dashboard(tmp_path):
@@ -127,9 +127,9 @@ def test_the_same_report_for_the_cli_and_the_dashboard(tmp_path):
                                               ("a-encore.json", good)])
     lines = describe_bundles(batch, "fr")
     assert batch.failed == 1
-    assert lines[0].startswith("a.json : 3 idée(s) ajoutée(s)")
-    assert lines[1].startswith("pas-un-paquet.json : refusé.")
-    assert lines[2].startswith("a-encore.json : 0 idée(s) ajoutée(s), 3 déjà reçue(s)")
+    assert lines[0].startswith("a.json\u00a0: 3 idée(s) ajoutée(s)")
+    assert lines[1].startswith("pas-un-paquet.json\u00a0: refusé.")
+    assert lines[2].startswith("a-encore.json\u00a0: 0 idée(s) ajoutée(s), 3 déjà reçue(s)")
     assert "3 idée(s) en attente" in lines[3]
     session.lock()
 

@@ -245,7 +245,7 @@ def test_settings_import_reports_and_export_holds_the_entries(tmp_path):
         screen = shell.screen
         screen.import_files([(fixture.name, fixture.read_bytes()), ("bad.json", b"{ oops")])
         status = screen.import_status.value
-        assert "ajoutées : 3" in status and "bad.json" in status and "mal formé" in status
+        assert "ajoutées\u00a0: 3" in status and "bad.json" in status and "mal formé" in status
         assert h.has_text("n’est pas chiffré")
         name, data = screen.export_bytes("json")
         assert name.endswith(".json") and "caillou" in data.decode("utf-8")

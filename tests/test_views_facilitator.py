@@ -57,7 +57,7 @@ def test_themes_show_and_curation_is_kept(tmp_path):
         h, shell = await app(tmp_path, width=1280)
         await open_dashboard(h, shell)
         screen = shell.screen
-        assert h.has_text("Je regroupe les idées")  # the themes are computed aside
+        assert h.has_text("Regroupement des idées")  # the themes are computed aside
         await h.wait_for(lambda: h.has_text("Thèmes ("), timeout=60)
         assert h.find_all(ft.Card)
         views, _ = screen.board.views()

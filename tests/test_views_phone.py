@@ -113,7 +113,7 @@ def test_a_pack_file_of_any_type_can_be_picked_and_is_checked(tmp_path):
         bar.selected_index = 2
         await h.fire(bar, "change")
         h.conn.answers["pick_files"] = picked(Path(__file__).parent / "fixtures" / "2024-05-01-marche.md")
-        await h.click(ft.OutlinedButton, "Importer un carnet")
+        await h.click(ft.OutlinedButton, "Importer une pratique")
         args = [a for name, a in h.conn.invoked_args if name == "pick_files"][-1]
         assert args["file_type"] == ft.FilePickerFileType.ANY and not args["allowed_extensions"]
         await h.wait_for(lambda: h.has_text("2024-05-01-marche.md"))
@@ -213,12 +213,12 @@ def test_an_ipad_saves_the_file_instead_of_sharing_it(tmp_path):
         h.page.platform, h.page.web = ft.PagePlatform.IOS, False
         h.conn.answers["get_device_info"] = ios_device("iPad")
         h.conn.answers["save_file"] = "/private/var/mobile/ressenti-partages.json"
-        await h.click(ft.OutlinedButton, "Exporter le paquet")
+        await h.click(ft.OutlinedButton, "Exporter le fichier de partage")
         await h.wait_for(lambda: "save_file" in h.conn.invoked)
         assert "share_files" not in h.conn.invoked
         # An iPhone gets the share sheet.
         h.conn.answers["get_device_info"] = ios_device("iPhone")
-        await h.click(ft.OutlinedButton, "Exporter le paquet")
+        await h.click(ft.OutlinedButton, "Exporter le fichier de partage")
         await h.wait_for(lambda: "share_files" in h.conn.invoked)
         shell.lock()
 

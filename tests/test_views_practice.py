@@ -205,7 +205,7 @@ def test_packs_are_imported_and_exported_from_the_library(tmp_path):
         library.import_files([("mine.toml", mine.encode()), ("orid.toml", orid.encode()),
                               ("broken.toml", b"id = [")])
         status = library.import_status.value
-        assert "orid-cercle" in status and "carnet intégré" in status and "broken.toml" in status
+        assert "orid-cercle" in status and "pratique intégrée" in status and "broken.toml" in status
         h.page.update()
         assert h.has_text("ORID du cercle")
         await library.export_pack(library.library.get("orid-cercle"))

@@ -118,12 +118,12 @@ def test_outbox_withdraw_and_export(tmp_path):
         assert h.has_text("retiré") and circles.outbox()[0].withdrawn
         envelopes = read_bundle(circles.outbox_bundle(facilitator.invitation.circle_id))
         assert len(envelopes) == 2
-        await h.click(ft.OutlinedButton, "Exporter le paquet")
+        await h.click(ft.OutlinedButton, "Exporter le fichier de partage")
         await h.settle()
         assert "save_file" in h.conn.invoked and "share_files" not in h.conn.invoked
         # On a phone, the same button hands the file to the platform's share sheet.
         h.page.platform = ft.PagePlatform.ANDROID
-        await h.click(ft.OutlinedButton, "Exporter le paquet")
+        await h.click(ft.OutlinedButton, "Exporter le fichier de partage")
         await h.settle()
         assert "share_files" in h.conn.invoked
         shell.lock()

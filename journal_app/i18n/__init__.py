@@ -80,6 +80,19 @@ def months(lang: str) -> list[str]:
     return list(catalog(normalize_language(lang))["date.months"])
 
 
+def short_months(lang: str) -> list[str]:
+    """CLDR's abbreviated month names: « janv. », « juill. »; "Jan", "Jul"."""
+    return list(catalog(normalize_language(lang))["date.months_short"])
+
+
+def format_short_date(value: date, lang: str) -> str:
+    """fr_CA: « 9 nov. »; en_CA: "Nov 9" (for axes and compact lists)."""
+    name = short_months(lang)[value.month - 1]
+    if normalize_language(lang) == "fr":
+        return f"{value.day}\u00a0{name}"
+    return f"{name}\u00a0{value.day}"
+
+
 def format_date(value: date, lang: str) -> str:
     """fr_CA: « 27 novembre 2026 »; en_CA: "November 27, 2026"."""
     name = months(lang)[value.month - 1]

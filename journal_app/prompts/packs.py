@@ -95,7 +95,8 @@ class PackInvalid(RessentiError):
 
     def message(self, lang: str) -> str:
         lines = [translate(self.key, lang, file=self.file, count=len(self.problems))]
-        lines += [f"  {p.where}: {p.message(lang)}" for p in self.problems[:20]]
+        lines += ["  " + translate("pack.problem_line", lang, where=p.where, problem=p.message(lang))
+                  for p in self.problems[:20]]
         return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ from datetime import date
 import flet as ft
 import flet_charts as fc
 
-from journal_app.i18n import months
+from journal_app.i18n import format_short_date
 from journal_app.progress import felt_shifts, practice_weeks
 from journal_app.views.context import AppContext
 from journal_app.views.theme import heading, muted
@@ -24,7 +24,7 @@ class ProgressScreen:
         self.shifts = felt_shifts(entries)[-30:]
 
     def _week_label(self, day: date) -> str:
-        return f"{day.day} {months(self.ctx.lang)[day.month - 1][:4]}"
+        return format_short_date(day, self.ctx.lang)
 
     def control(self) -> ft.Control:
         t = self.ctx.t
