@@ -258,6 +258,7 @@ def test_the_new_packs_open_from_the_practices_screen_in_both_languages(tmp_path
             await to_practices(h)
             await h.click(ft.ListTile, title)
             assert isinstance(shell.screen, WizardScreen)
+            assert h.has_text("Chaque question est facultative")
             await h.click(ft.FilledButton, "Suivant")  # past the meeting's name and date
             await h.type(h.find(ft.TextField, first), "Quelques mots.")
             await h.click(ft.TextButton, "Arrêter")

@@ -48,8 +48,8 @@ class WizardScreen:
     # -- pages --------------------------------------------------------------------------------
     def _meeting_part(self) -> list[ft.Control]:
         t = self.ctx.t
-        return [muted(t("wizard.meeting_intro")), self.meeting_name, self.meeting_date,
-                muted(t("editor.meeting_role")), self.role]
+        return [muted(t("wizard.skip_hint")), muted(t("wizard.meeting_intro")), self.meeting_name,
+                self.meeting_date, muted(t("editor.meeting_role")), self.role]
 
     def _question(self, index: int) -> list[ft.Control]:
         step = self.pack.steps[index]
