@@ -152,6 +152,37 @@ class AppContext:
         self.show_dialog(bar)
         return bar
 
+    def ask(self, title: str, text: str, choices: list[tuple[str, Callable[[], None] | None]]) -> ft.AlertDialog:
+        """A modal question whose buttons each close it and then act. The first tap answers:
+        a second tap on a dialog still closing (a busy phone, a double tap) does nothing."""
+        answered = False
+
+        def choose(action: Callable[[], None] | None) -> Callable[[object], None]:
+            def handler(_: object) -> None:
+                nonlocal answered
+                if answered:
+                    return
+                answered = True
+                dialog.open = False
+                try:
+                    if action is not None:
+                        action()
+                finally:
+                    self.page.update()  # the dialog closed, and whatever the action changed
+            return handler
+
+        dialog = ft.AlertDialog(modal=True, title=ft.Text(title), content=ft.Text(text),
+                                actions=[ft.TextButton(content=label, on_click=choose(action))
+                                         for label, action in choices])
+        self.show_dialog(dialog)
+        return dialog
+
+    def close_dialog(self, dialog: ft.DialogControl) -> None:
+        """Close this dialog (not whichever is on top, as page.pop_dialog would)."""
+        if dialog.open:
+            dialog.open = False
+            self.page.update()
+
     def show_dialog(self, dialog: ft.DialogControl) -> None:
         """Show a dialog or snack bar and everything the handler changed before it: Flet's
         show_dialog sends only the dialog, and then skips its automatic update."""

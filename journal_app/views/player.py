@@ -213,26 +213,23 @@ class PlayerScreen:
 
     def ask_abandon(self, _: object = None) -> None:
         t = self.ctx.t
-        if self.session.state is State.RUNNING:
+        was_running = self.session.state is State.RUNNING
+        if was_running:
             self.session.pause()
             self._render_step()
 
-        def close(keep: bool | None) -> Callable[[object], None]:
-            def handler(_: object) -> None:
-                self.ctx.page.pop_dialog()
-                if keep is None:
-                    return
-                self.abandon(keep)
-            return handler
+        def resume() -> None:
+            if was_running and self.active and self.session.state is State.PAUSED:
+                self.toggle_pause()
 
-        self.dialog = ft.AlertDialog(
-            modal=True, title=ft.Text(t("player.stop_title")), content=ft.Text(t("player.stop_text")),
-            actions=[ft.TextButton(content=t("player.keep_notes"), on_click=close(True)),
-                     ft.TextButton(content=t("player.drop_notes"), on_click=close(False)),
-                     ft.TextButton(content=t("player.continue"), on_click=close(None))])
-        self.ctx.show_dialog(self.dialog)
+        self.dialog = self.ctx.ask(t("player.stop_title"), t("player.stop_text"), [
+            (t("player.keep_notes"), lambda: self.abandon(True)),
+            (t("player.drop_notes"), lambda: self.abandon(False)),
+            (t("player.resume_session"), resume)])
 
     def abandon(self, keep_notes: bool) -> None:
+        if not self.active:
+            return  # already left (the session ended on another tap)
         if self.phase == "running":
             self.session.set_note(self.notes.value or "")
         entry = self.session.abandon(self.ctx.session.journal, keep_notes=keep_notes)

@@ -131,26 +131,20 @@ class WizardScreen:
     def ask_stop(self, _: object = None) -> None:
         t = self.ctx.t
 
-        def close(keep: bool | None) -> Callable[[object], None]:
-            def handler(_: object) -> None:
-                self.ctx.page.pop_dialog()
-                if keep is None:
-                    return
-                if keep:
-                    self.autosave.flush()
-                else:
-                    self.autosave.cancel()
-                    if self.entry is not None:
-                        self.ctx.session.journal.delete(self.entry.id)
-                        self.entry = None
-                self.on_done(self.entry)
-            return handler
+        def stop(keep: bool) -> None:
+            if keep:
+                self.autosave.flush()
+            else:
+                self.autosave.cancel()
+                if self.entry is not None:
+                    self.ctx.session.journal.delete(self.entry.id)
+                    self.entry = None
+            self.on_done(self.entry)
 
-        self.ctx.show_dialog(ft.AlertDialog(
-            modal=True, title=ft.Text(t("wizard.stop_title")), content=ft.Text(t("wizard.stop_text")),
-            actions=[ft.TextButton(content=t("player.keep_notes"), on_click=close(True)),
-                     ft.TextButton(content=t("player.drop_notes"), on_click=close(False)),
-                     ft.TextButton(content=t("player.continue"), on_click=close(None))]))
+        self.ctx.ask(t("wizard.stop_title"), t("wizard.stop_text"), [
+            (t("player.keep_notes"), lambda: stop(True)),
+            (t("player.drop_notes"), lambda: stop(False)),
+            (t("wizard.resume"), None)])
 
     def leave(self) -> bool:
         return self.autosave.flush()
