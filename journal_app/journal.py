@@ -204,6 +204,7 @@ class Journal:
     """The member's entries. Reads come from memory; every change is saved before it returns."""
 
     def __init__(self, db: Database, clock: Clock = local_now) -> None:
+        self.database = db
         self._table = db.table(TABLE)
         self._clock = clock
         self._cache: dict[str, Entry] | None = None

@@ -119,9 +119,14 @@ class Harness:
         yield from visit(root if root is not None else [self.page.views[-1:], shown])
 
     def texts(self) -> list[str]:
+        """The texts a person can see or hear. A radio button's or a segment's value, or a
+        dropdown option's key, is the program's, not shown."""
         out = []
+        hidden_value = (ft.Radio, ft.RadioGroup, ft.Segment, ft.DropdownOption)
         for c in self.walk():
             for attr in ("value", "label", "content", "tooltip", "text", "hint_text", "error"):
+                if attr == "value" and isinstance(c, hidden_value):
+                    continue
                 v = getattr(c, attr, None)
                 if isinstance(v, str) and v:
                     out.append(v)

@@ -242,3 +242,24 @@ def test_web_on_a_busy_port_is_one_line(tmp_path):
         port = busy.getsockname()[1]
         said = run(tmp_path, "web", "--port", str(port))
     assert str(port) in said.one_line()
+
+
+def test_show_and_markdown_export_name_each_answer_by_its_question(journal, tmp_path):
+    from journal_app.storage import open_database
+
+    db = open_database(journal / "journal.vault", PASS)
+    from journal_app.journal import Journal
+
+    entry = Journal(db).add(kind="reflection", pack_id="orid", title="ORID après une rencontre",
+                            answers={"objective": "On a parlé du budget.", "gone": "Une vieille réponse.",
+                                     ":handle": "galet"})
+    db.close()
+    shown = run(journal, "show", entry.id[:8]).stdout
+    assert "— Les faits\nOn a parlé du budget." in shown and "— Un mot pour ce qui s’est présenté" in shown
+    assert "— Réponse à une question d’une pratique retirée" in shown
+    assert "objective" not in shown and "gone" not in shown and ":handle" not in shown
+    assert "— The facts" in run(journal, "show", entry.id[:8], "--lang", "en").stdout
+    out = tmp_path / "journal.md"
+    assert run(journal, "export", "--format", "markdown", "-o", str(out)).returncode == 0
+    text = out.read_text("utf-8")
+    assert "### Les faits\n\nOn a parlé du budget." in text and "### objective" not in text

@@ -97,3 +97,36 @@ def test_themes_show_and_curation_is_kept(tmp_path):
         assert any(moved_id in t.members for t in board.board.themes for moved_id in board.board.fixed)
     finally:
         session.lock()
+
+
+def test_question_filters_show_each_question_in_words_never_its_id(tmp_path):
+    """The question filters showed `closing / decisional…`."""
+    from datetime import date
+
+    from journal_app.harvest import Harvest
+    from journal_app.sharing import make_bundle, new_insight, seal
+
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    keys = Circles(session.database).create("Cercle du jeudi")
+    prompts = ["orid.reflective", "four-ls.liked", "une-pratique-privee.etape", "decisional"]
+    envelopes = [seal(new_insight(row.text, day=date(2026, 11, 20), kind="reflection", prompt_id=prompts[n % 4],
+                                  lang=row.lang)[0], keys.invitation)
+                 for n, row in enumerate(labelled_set()[:8])]
+    for half in (envelopes[:4], envelopes[4:]):
+        Harvest(session.database).import_bundle(make_bundle(keys.invitation.circle_id, half))
+    session.lock()
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await open_dashboard(h, shell)
+        await h.wait_for(lambda: h.has_text("Thèmes (") or h.has_text("Autres"), timeout=60)
+        for label in ("Ce que j’ai ressenti", "Ce que j’ai apprécié", "Pour la suite",
+                      "Question d’une pratique que vous n’avez pas"):
+            assert h.find_all(ft.Chip, label), label
+        shown = h.texts()
+        assert not any(p in shown for p in prompts + ["reflective", "liked"])
+        await h.choose("Ce que j’ai ressenti")  # the filter still works by the id underneath
+        assert shell.screen.prompt == "orid.reflective"
+
+    run_ui(body)

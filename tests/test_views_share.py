@@ -129,3 +129,25 @@ def test_outbox_withdraw_and_export(tmp_path):
         shell.lock()
 
     run_ui(body)
+
+
+def test_the_questions_of_a_guided_entry_are_named_by_their_text_never_their_ids(tmp_path):
+    """« Quoi partager » listed objective / reflective / interpretive / decisional."""
+    answers = {"objective": "On a parlé du budget.", "reflective": "Surprise, puis soulagement."}
+    make_journal(tmp_path, [("", {"title": "Cercle", "kind": "reflection", "pack_id": "orid",
+                                  "answers": answers})])
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        Circles(shell.ctx.session.database).join(facilitator.invitation.code())
+        await open_share(h, shell)
+        assert h.has_text("Les faits") and h.has_text("Ce que j’ai ressenti")
+        assert not any(t in ("objective", "reflective") for t in h.texts())
+        await h.choose("Ce que j’ai ressenti")
+        await h.click(ft.FilledButton, "Je confirme")
+        [item] = Circles(shell.ctx.session.database).outbox()
+        assert item.shared.insight.prompt_id == "orid.reflective"  # named by the facilitator's screens
+
+    run_ui(body)

@@ -9,7 +9,7 @@ from pathlib import Path
 from journal_app.circles import Circles, FileDelivery
 from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
 from journal_app.errors import RessentiError
-from journal_app.storage import Database, open_database
+from journal_app.storage import Database
 from journal_app.vault import write_atomically
 
 
@@ -22,11 +22,8 @@ def cmd_circle(c: Command) -> int:
         raise UsageError(c.t("argparse.required") % "--theme")
     if action == "export-outbox" and not c.args.output:
         raise UsageError(c.t("argparse.required") % "-o/--output")
-    db = open_database(c.vault, c.passphrase())
-    try:
+    with c.database() as db:
         return ACTIONS[action](c, db, target)
-    finally:
-        db.close()
 
 
 def create(c: Command, db: Database, name: str) -> int:

@@ -14,7 +14,7 @@ from journal_app.cli.env import Env
 from journal_app.i18n import translate
 from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc
 from journal_app.paths import data_dir, vault_path
-from journal_app.storage import open_database
+from journal_app.storage import Database, open_database
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -117,13 +117,19 @@ class Command:
         return self._secret("JOURNAL_APP_RECOVERY_KEY", "recovery_key_file", "cli.prompt_recovery_key")
 
     @contextmanager
-    def journal(self) -> Iterator[Journal]:
-        """The journal, open for the time of the command, closed (and its lock let go) after."""
+    def database(self) -> Iterator[Database]:
+        """The vault's database, open for the time of the command, closed (and its lock let
+        go) after."""
         db = open_database(self.vault, self.passphrase())
         try:
-            yield Journal(db)
+            yield db
         finally:
             db.close()
+
+    @contextmanager
+    def journal(self) -> Iterator[Journal]:
+        with self.database() as db:
+            yield Journal(db)
 
     # -- output -------------------------------------------------------------------------------
     def entry_line(self, entry: Entry) -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
 from journal_app.i18n import format_datetime
 from journal_app.interchange import FORMATS
-from journal_app.journal import KINDS, entry_to_doc, parse_tags
+from journal_app.journal import KINDS, Journal, entry_to_doc, parse_tags
+from journal_app.prompts.library import PackLibrary
 from journal_app.storage import open_database
 from journal_app.usecases.access import change_passphrase, create_journal, describe_rekeyed, recover_journal
 from journal_app.usecases.entries import Draft, delete_entry, save_entry
@@ -64,8 +65,9 @@ def cmd_search(c: Command) -> int:
 
 
 def cmd_show(c: Command) -> int:
-    with c.journal() as journal:
-        entry = journal.get(c.args.id)
+    with c.database() as db:
+        entry = Journal(db).get(c.args.id)
+        labels = PackLibrary(db).answer_labels(entry.pack_id, c.lang)
     if c.args.json:
         c.say(json.dumps(entry_to_doc(entry), ensure_ascii=False, indent=1))
         return 0
@@ -83,7 +85,7 @@ def cmd_show(c: Command) -> int:
         c.say(entry.body)
     for prompt_id, answer in entry.answers.items():
         c.say("")
-        c.say(f"— {prompt_id}")
+        c.say(f"— {labels.get(prompt_id, c.t('editor.other_answer'))}")
         c.say(answer)
     return 0
 
@@ -108,7 +110,7 @@ def cmd_export(c: Command) -> int:
     from journal_app.usecases.exporting import export_journal
 
     with c.journal() as journal:
-        export = export_journal(journal, c.args.format, c.filter())
+        export = export_journal(journal, c.args.format, c.filter(), lang=c.lang)
     write_export(Path(c.args.output), export.text, overwrite=c.args.force)
     c.warn(c.t("export.unencrypted_warning"))
     c.say(c.t("cli.exported", count=export.count, file=c.args.output))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -58,8 +58,11 @@ def entry_markdown(entry: Entry, prompt_text: dict[str, str] | None = None) -> s
     return "\n".join(parts) + "\n"
 
 
-def export_text(journal: Journal, entries: Iterable[Entry] | None = None) -> str:
-    return "\n".join(entry_markdown(e) for e in entries_for_export(journal, entries))
+def export_text(journal: Journal, entries: Iterable[Entry] | None = None,
+                labels: Callable[[Entry], dict[str, str]] | None = None) -> str:
+    """`labels`: for an entry, the heading of each answer (its question, in the reader's
+    language); without it, the answer keys are the headings."""
+    return "\n".join(entry_markdown(e, labels(e) if labels else None) for e in entries_for_export(journal, entries))
 
 
 def export(journal: Journal, path: Path, entries: Iterable[Entry] | None = None, *,

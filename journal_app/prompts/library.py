@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from journal_app.errors import PackNotFound
+from journal_app.i18n import translate
+from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.packs import Pack, PackInvalid, Problem, builtin_packs, parse_pack
 from journal_app.storage import Database
 
@@ -63,3 +65,26 @@ class PackLibrary:
 
     def export_text(self, pack_id: str) -> str:
         return self.get(pack_id).source
+
+    # -- the words shown for ids ------------------------------------------------------------
+    def answer_labels(self, pack_id: str, lang: str) -> dict[str, str]:
+        """How to show a guided entry's answer keys: each step's title in `lang`, and the
+        handle word's label. A pack since removed gives only the latter (callers fall back to
+        a generic label, never the raw id)."""
+        labels = {HANDLE_KEY: translate("player.handle", lang)}
+        try:
+            pack = self.get(pack_id)
+        except PackNotFound:
+            return labels
+        return {s.id: s.title.get(lang) for s in pack.steps} | labels
+
+    def question_label(self, prompt_id: str, lang: str) -> str | None:
+        """The title of the question a shared insight answered: `prompt_id` is `pack.step`
+        (or, from before, a step id alone, looked up in every pack); None if unknown here."""
+        pack_id, _, step_id = prompt_id.rpartition(".")
+        packs = [p for p in self.packs() if p.id == pack_id] if pack_id else self.packs()
+        for pack in packs:
+            for step in pack.steps:
+                if step.id == step_id:
+                    return step.title.get(lang)
+        return None

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from journal_app.i18n import translate
 from journal_app.interchange import entries_for_export, markdown, ressenti_json
-from journal_app.journal import EntryFilter, Journal
+from journal_app.journal import Entry, EntryFilter, Journal
+from journal_app.prompts.library import PackLibrary
 
 FORMATS = ("json", "markdown")
 
@@ -20,9 +22,17 @@ class ExportFile:
 
 
 def export_journal(journal: Journal, fmt: str = "json", where: EntryFilter | None = None,
-                   today: date | None = None) -> ExportFile:
+                   today: date | None = None, lang: str = "fr") -> ExportFile:
+    """Markdown is for people to read: each answer under its question, in `lang`."""
     chosen = entries_for_export(journal, journal.entries(where) if where else None)
     stamp = (today or date.today()).isoformat()
     if fmt == "markdown":
-        return ExportFile(f"ressenti-{stamp}.md", markdown.export_text(journal, chosen), len(chosen))
+        library = PackLibrary(journal.database)
+        other = translate("editor.other_answer", lang)
+
+        def labels(entry: Entry) -> dict[str, str]:
+            named = library.answer_labels(entry.pack_id, lang)
+            return {key: named.get(key, other) for key in entry.answers}
+
+        return ExportFile(f"ressenti-{stamp}.md", markdown.export_text(journal, chosen, labels), len(chosen))
     return ExportFile(f"ressenti-{stamp}.json", ressenti_json.export_text(journal, chosen), len(chosen))

@@ -7,10 +7,8 @@ from typing import cast
 
 import flet as ft
 
-from journal_app.errors import RessentiError
 from journal_app.i18n import format_time
 from journal_app.journal import KINDS, ROLES, Entry, Meeting, parse_tags
-from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
 from journal_app.usecases.entries import Draft, delete_entry, save_entry
 from journal_app.views.autosave import Autosave
@@ -91,13 +89,9 @@ class EditorScreen:
         """A field per answer of a guided entry, labelled with the pack's question."""
         if entry is None or not entry.answers:
             return {}
-        labels: dict[str, str] = {HANDLE_KEY: self.ctx.t("player.handle")}
-        try:
-            pack = PackLibrary(self.ctx.session.database).get(entry.pack_id)
-            labels.update({s.id: s.title.get(self.ctx.lang) for s in pack.steps})
-        except RessentiError:
-            pass  # a pack since removed: the answers still show, under their ids
-        return {key: ft.TextField(label=labels.get(key, key), value=text, multiline=True,
+        labels = PackLibrary(self.ctx.session.database).answer_labels(entry.pack_id, self.ctx.lang)
+        other = self.ctx.t("editor.other_answer")  # a practice since removed
+        return {key: ft.TextField(label=labels.get(key, other), value=text, multiline=True,
                                   on_change=self._changed, on_blur=self._blurred)
                 for key, text in entry.answers.items()}
 

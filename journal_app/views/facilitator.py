@@ -11,6 +11,7 @@ import flet_charts as fc
 from journal_app.circles import Circles
 from journal_app.harvest import MIN_K, Harvest
 from journal_app.journal import KINDS
+from journal_app.prompts.library import PackLibrary
 from journal_app.themes import ThemeBoard, ThemeView
 from journal_app.usecases.bundles import describe_bundles, import_bundles
 from journal_app.usecases.reports import themes_report
@@ -134,8 +135,10 @@ class FacilitatorScreen:
         prompts = sorted({i.prompt_id for i in self.board.insights.values() if i.prompt_id})
         out: list[ft.Control] = [choice_chips(kinds, self.kind, self.filter_kind)]
         if prompts:
-            out.append(choice_chips([(ALL, t("facilitator.all_prompts"))] + [(p, p) for p in prompts],
-                                    self.prompt, self.filter_prompt))
+            library = PackLibrary(self.ctx.session.database)
+            named = [(p, library.question_label(p, self.ctx.lang) or t("facilitator.other_question"))
+                     for p in prompts]
+            out.append(choice_chips([(ALL, t("facilitator.all_prompts"))] + named, self.prompt, self.filter_prompt))
         return out
 
     def _themes(self, k: int) -> list[ft.Control]:

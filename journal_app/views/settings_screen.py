@@ -181,7 +181,7 @@ class SettingsScreen:
             self.on_imported()
 
     def export_bytes(self, fmt: str) -> tuple[str, bytes]:
-        export = export_journal(self.ctx.session.journal, fmt)
+        export = export_journal(self.ctx.session.journal, fmt, lang=self.ctx.lang)
         return export.name, export.text.encode("utf-8", "surrogatepass")
 
     async def export(self, fmt: str) -> None:

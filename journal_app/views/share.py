@@ -16,6 +16,8 @@ import flet as ft
 from journal_app.anonymize import Anonymized, Span
 from journal_app.circles import Circles
 from journal_app.journal import Entry
+from journal_app.practice import HANDLE_KEY
+from journal_app.prompts.library import PackLibrary
 from journal_app.usecases.sharing import consent_text, share_insight, withdraw_insight
 from journal_app.views.context import AppContext
 from journal_app.views.theme import heading, muted, radio_row
@@ -33,8 +35,10 @@ class ShareScreen:
         self.circles = Circles(ctx.session.database)
         t = ctx.t
         # What can be shared: the text, or one answer of a guided entry.
+        labels = PackLibrary(ctx.session.database).answer_labels(entry.pack_id, ctx.lang)
         self.sources = ([("", t("share.source_body"))] if entry.body.strip() else []) + [
-            (key, key) for key, text in entry.answers.items() if text.strip() and key != ":handle"]
+            (key, labels.get(key, t("editor.other_answer"))) for key, text in entry.answers.items()
+            if text.strip() and key != HANDLE_KEY]
         self.source = self.sources[0][0] if self.sources else ""
         joined = self.circles.joined()
         self.circle_id = joined[0].circle_id if joined else ""
