@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 from journal_app.errors import PassphraseTooWeak
+from journal_app.i18n import LANGUAGES, translate
 from journal_app.vault import MIN_PASSPHRASE_CHARS
 
 # Below this, a passphrase falls to a guess of a few billion tries (« aaaaaaaa »).
@@ -34,10 +36,20 @@ class Strength:
         return f"strength.{('too_weak', 'weak', 'fair', 'good', 'strong')[self.score]}"
 
 
+@cache
+def _public() -> frozenset[str]:
+    """What no one should pick: the common ones, and the examples the app itself shows."""
+    return frozenset(_COMMON | {_folded(translate("onboarding.passphrase_example", lang)) for lang in LANGUAGES})
+
+
+def _folded(text: str) -> str:
+    return "".join(text.lower().split())
+
+
 def estimate(passphrase: str) -> Strength:
     """Rough entropy: character pool and length, with credit for several words."""
     text = passphrase.strip()
-    if len(text) < MIN_PASSPHRASE_CHARS or text.lower().replace(" ", "") in _COMMON:
+    if len(text) < MIN_PASSPHRASE_CHARS or _folded(text) in _public():
         return Strength(0, 0.0)
     pool = 0
     pool += 26 if any(c.islower() for c in text) else 0

@@ -151,7 +151,7 @@ def test_prompt_packs_from_the_command_line(tmp_path):
                                                lang="en_CA.UTF-8").stdout
     assert "fichier de pratique valide" in run(data, "prompts", "validate", str(packs / "orid.toml")).stdout
     bad = tmp_path / "bad.toml"
-    bad.write_text((packs / "orid.toml").read_text("utf-8").replace('en = "Objective"\n', ""), "utf-8")
+    bad.write_text((packs / "orid.toml").read_text("utf-8").replace('en = "The facts"\n', ""), "utf-8")
     refused = run(data, "prompts", "validate", str(bad))
     assert refused.returncode == 1 and "steps[1].title.en" in refused.stderr
     assert "Traceback" not in refused.stderr

@@ -263,3 +263,10 @@ def test_show_and_markdown_export_name_each_answer_by_its_question(journal, tmp_
     assert run(journal, "export", "--format", "markdown", "-o", str(out)).returncode == 0
     text = out.read_text("utf-8")
     assert "### Les faits\n\nOn a parlé du budget." in text and "### objective" not in text
+
+
+@pytest.mark.parametrize("example", ["galets tranquilles sous la pluie", "Quiet pebbles in the rain"])
+def test_the_passphrase_the_app_shows_as_an_example_is_refused_on_the_command_line(tmp_path, example):
+    refused = run(tmp_path / "data", "init", passphrase=example)
+    assert "trop facile à deviner" in refused.one_line()
+    assert not (tmp_path / "data" / "journal.vault").exists()

@@ -124,7 +124,9 @@ class App:
         # Flutter merges some texts into their container's aria-label instead of its text. A
         # space in `text` matches French typography's no-break spaces too.
         pattern = re.compile(r"[ \u00a0\u202f]".join(re.escape(part) for part in text.split(" ")))
-        return self.page.get_by_text(pattern).or_(self.page.get_by_label(pattern))
+        quote = '"' if '"' not in text else "'"
+        label = (f"xpath=//*[contains(translate(@aria-label, '\u00a0\u202f', '  '), {quote}{text}{quote})]")
+        return self.page.get_by_text(pattern).or_(self.page.locator(label))
 
     def tick_checkbox(self) -> None:
         box = self.page.get_by_role("checkbox").first
@@ -412,7 +414,7 @@ def test_a_member_pastes_the_code_the_camera_read_and_shares_an_insight(browser,
         app.see("Vous avez rejoint le cercle « Cercle du jeudi »")
         app.shot("1-joined")
         app.click("Je confirme")
-        app.see("Extrait scellé pour votre cercle")
+        app.see("Idée scellée pour votre cercle")
         assert app.outside_requests() == []
     finally:
         context.close()

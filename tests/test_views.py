@@ -345,3 +345,31 @@ def test_every_interactive_control_has_a_label_or_tooltip(tmp_path):
     run_ui(body)
 
 
+
+
+def test_the_passphrase_form_judges_only_what_was_typed_and_refuses_its_own_example(tmp_path):
+    """« Trop faible » showed before anything was typed, the example on the same screen was
+    rated « Très bonne », and the mismatch error showed from the first letter."""
+    async def body():
+        h = await new_harness()
+        shell = build_app(h.page, tmp_path, autosave_delay=0.01)
+        shell.ctx.session._kdf = FAST_KDF
+        h.page.update()
+        await h.click(ft.FilledButton, "Français")
+        assert not h.has_text("Trop faible")  # nothing typed, nothing judged
+        assert h.has_text("galets tranquilles sous la pluie")
+        first = h.find(ft.TextField, "Phrase de passe")
+        await h.type(first, "Galets  tranquilles sous la PLUIE")  # the example, barely changed
+        assert h.has_text("Trop faible") and h.find(ft.FilledButton, "Créer").disabled
+        await h.type(first, "mes trois lunes bleues")
+        again = h.find(ft.TextField, "Encore une fois")
+        await h.type(again, "m")
+        assert not again.error  # being typed, not wrong
+        await h.type(again, "mes trois lunes")
+        assert not again.error
+        await h.type(again, "mes trois lunes r")
+        assert again.error and h.has_text("ne sont pas identiques")
+        await h.type(again, "mes trois lunes bleues")
+        assert not again.error and not h.find(ft.FilledButton, "Créer").disabled
+
+    run_ui(body)

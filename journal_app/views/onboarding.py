@@ -76,13 +76,13 @@ class OnboardingScreen:
                                    can_reveal_password=True, on_change=self._check,
                                    on_submit=self._create)
         self.meter = ft.ProgressBar(value=0, semantics_label=t("onboarding.strength_label"))
-        self.meter_text = muted(t("strength.too_weak"))
+        self.meter_text = muted("")  # nothing to judge before anything is typed
         self.create_button = ft.FilledButton(content=t("onboarding.create"), disabled=True,
                                              on_click=self._create)
         self.error = ft.Text("", color=ft.Colors.ERROR)
         return [
             heading(t("onboarding.passphrase_title")),
-            ft.Text(t("onboarding.passphrase_text")),
+            ft.Text(t("onboarding.passphrase_text", example=t("onboarding.passphrase_example"))),
             self.first, self.meter, self.meter_text, self.second, self.error,
             ft.Row(wrap=True, controls=[
                 ft.TextButton(content=t("common.back"), on_click=lambda _: self.go("language")),
@@ -90,13 +90,14 @@ class OnboardingScreen:
         ]
 
     def _check(self, _: object = None) -> None:
-        strength = estimate(self.first.value)
+        first, second = self.first.value or "", self.second.value or ""
+        strength = estimate(first)
         self.meter.value = strength.score / 4
         self.meter.color = _STRENGTH_COLORS[strength.score]
-        self.meter_text.value = self.ctx.t(strength.key)
-        same = self.first.value == self.second.value
-        self.second.error = None if same or not self.second.value else self.ctx.t(
-            "onboarding.mismatch")
+        self.meter_text.value = self.ctx.t(strength.key) if first else ""
+        same = first == second
+        # While the second is a true beginning of the first, it is being typed, not wrong.
+        self.second.error = None if same or first.startswith(second) else self.ctx.t("onboarding.mismatch")
         self.create_button.disabled = not (strength.acceptable and same)
 
     async def _create(self, _: object = None) -> None:

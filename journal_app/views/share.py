@@ -213,6 +213,6 @@ class OutboxScreen:
         self.ctx.snack(self.ctx.t("share.withdrawal_ready"))
 
     async def export(self, circle_id: str) -> None:
-        if await self.ctx.send_bytes(f"ressenti-partages-{date.today().isoformat()}.json",
+        if await self.ctx.send_bytes(f"ressenti-idees-partagees-{date.today().isoformat()}.json",
                                      self.circles.outbox_bundle(circle_id), "application/json"):
             self.ctx.snack(self.ctx.t("share.exported"))
