@@ -373,3 +373,19 @@ def test_the_passphrase_form_judges_only_what_was_typed_and_refuses_its_own_exam
         assert not again.error and not h.find(ft.FilledButton, "Créer").disabled
 
     run_ui(body)
+
+
+def test_flutters_own_words_follow_the_apps_language(tmp_path):
+    """Flutter's labels stayed English ("Close", "Journal Tab 1 of 4"): the locale was not set."""
+    async def body():
+        h = await new_harness()
+        build_app(h.page, tmp_path, autosave_delay=0.01)
+        h.page.update()
+        await h.click(ft.FilledButton, "Français")
+        assert h.page.locale_configuration.current_locale.language_code == "fr"
+        assert h.page.locale_configuration.current_locale.country_code == "CA"
+        await h.click(ft.TextButton, "Retour")
+        await h.click(ft.OutlinedButton, "English")
+        assert h.page.locale_configuration.current_locale.language_code == "en"
+
+    run_ui(body)

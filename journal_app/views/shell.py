@@ -125,7 +125,7 @@ class Shell:
 
     # -- entry points -------------------------------------------------------------------------
     def start(self) -> None:
-        apply_theme(self.page, self.ctx.settings.theme)
+        apply_theme(self.page, self.ctx.settings.theme, self.ctx.lang)
         self.page.title = "Ressenti"
         self.route = self.page.route if self.page.route not in ("", "/") else HOME
         self.stack = []
@@ -394,7 +394,7 @@ class Shell:
 
     # -- changes ------------------------------------------------------------------------------
     def _settings_changed(self) -> None:
-        apply_theme(self.page, self.ctx.settings.theme)
+        apply_theme(self.page, self.ctx.settings.theme, self.ctx.lang)
         self._rerender()
 
     def _resized(self, _: object) -> None:

@@ -24,7 +24,14 @@ MONOSPACE = "Ressenti Mono"
 FONTS = {MONOSPACE: "fonts/DejaVuSansMono.ttf"}
 
 
-def apply_theme(page: ft.Page, theme: str) -> None:
+LOCALES = {"fr": ft.Locale("fr", "CA"), "en": ft.Locale("en", "CA")}
+
+
+def apply_theme(page: ft.Page, theme: str, lang: str) -> None:
+    """Theme, fonts, and the app's locale: Flutter's own words (a dialog's « Fermer », the
+    navigation bar's « Onglet 1 sur 4 », a date picker) follow the app's language."""
+    page.locale_configuration = ft.LocaleConfiguration(supported_locales=list(LOCALES.values()),
+                                                       current_locale=LOCALES.get(lang, LOCALES["fr"]))
     page.fonts = FONTS
     page.theme = ft.Theme(color_scheme_seed=SEED, use_material3=True)
     page.dark_theme = ft.Theme(color_scheme_seed=SEED, use_material3=True)
