@@ -211,10 +211,10 @@ def test_a_facilitator_imports_bundles_and_reports_themes_from_the_command_line(
 
     small = run(facilitator, "circle", "import", str(first))
     assert small.returncode == 0, small.stderr
-    assert "3 idée(s) ajoutée(s)" in small.stdout and "3 idée(s) en attente" in small.stdout
+    assert "ajoutées\u00a0: 3;" in small.stdout and "3 idées en attente" in small.stdout
     both = run(facilitator, "circle", "import", str(first), str(second))
-    assert "0 idée(s) ajoutée(s), 3 déjà reçue(s)" in both.stdout
-    assert f"{len(envelopes) - 3} idée(s) ajoutée(s)" in both.stdout and "en attente" not in both.stdout
+    assert "ajoutées\u00a0: 0; déjà reçues\u00a0: 3;" in both.stdout
+    assert f"ajoutées\u00a0: {len(envelopes) - 3};" in both.stdout and "en attente" not in both.stdout
 
     report = run(facilitator, "circle", "themes", circle_id, "--format", "json")
     assert report.returncode == 0, report.stderr

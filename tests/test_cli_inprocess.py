@@ -191,7 +191,7 @@ def test_circles_member_and_facilitator(tmp_path):
     for path, data in zip(files, bundles_for(keys, rows, members=2)[0], strict=True):
         path.write_bytes(data)
     received = run(facilitator, "circle", "import", *map(str, files), str(bundle))
-    assert received.returncode == 0 and received.stdout.count(f"{len(rows) // 2} idée(s) ajoutée(s)") == 2
+    assert received.returncode == 0 and received.stdout.count(f"ajoutées\u00a0: {len(rows) // 2};") == 2
     report = run(facilitator, "circle", "themes", circle_id, "--format", "json")
     assert report.returncode == 0 and json.loads(report.stdout)
     assert "seuil" in run(facilitator, "circle", "themes", circle_id, "--k", "2").one_line()

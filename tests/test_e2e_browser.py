@@ -21,7 +21,7 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
-PASSPHRASE = "galets tranquilles sous la pluie"
+PASSPHRASE = "trois lunes bleues sur le lac"
 # Requests that Flet's prebuilt web client makes by itself, even with no_cdn=True: it loads the
 # Rive animation runtime from jsDelivr. The app asks for nothing else outside 127.0.0.1.
 FLET_OWN_REQUESTS = ("https://cdn.jsdelivr.net/npm/@rive-app/flutter-native-wasm@",)

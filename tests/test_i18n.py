@@ -16,6 +16,7 @@ from journal_app.i18n import (
     format_date,
     format_datetime,
     format_number,
+    has_key,
     normalize_language,
     system_language,
     translate,
@@ -51,14 +52,14 @@ def test_every_key_the_code_uses_exists_in_both_languages():
     used = keys_used_in_code()
     assert len(used) > 40
     for lang in LANGUAGES:
-        assert used - set(catalog(lang)) == set(), lang
+        assert {key for key in used if not has_key(key, lang)} == set(), lang
 
 
 def test_every_error_has_a_message():
     classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.RessentiError)]
     for cls in classes:
         for lang in LANGUAGES:
-            assert cls.key in catalog(lang), (cls.__name__, lang)
+            assert has_key(cls.key, lang), (cls.__name__, lang)
 
 
 def test_french_uses_typographic_apostrophes():
@@ -90,3 +91,25 @@ def test_system_language_defaults_to_french_when_unsure(env, expected):
 def test_unknown_language_falls_back_to_french():
     assert normalize_language("pt-BR") == "fr"
     assert translate("kind.free", "en-CA") == "free writing"
+
+
+def test_plural_forms_follow_cldrs_rule_for_each_language():
+    """« 0 idée », « 1 idée », « 2 idées »; "0 insights", "1 insight": the catalogs hold one/other
+    tables, chosen by the rule Babel (CLDR) gives for each whole number."""
+    from babel import Locale
+
+    from journal_app.i18n import plural_category, translate
+
+    for lang, locale in (("fr", "fr_CA"), ("en", "en_CA")):
+        rule = Locale.parse(locale).plural_form
+        for n in range(0, 200):
+            assert plural_category(n, lang) == ("one" if rule(n) == "one" else "other"), (lang, n)
+    assert translate("facilitator.waiting", "fr", count=1, k=5).startswith("1 idée en attente")
+    assert translate("facilitator.waiting", "fr", count=0, k=5).startswith("0 idée en attente")
+    assert translate("facilitator.waiting", "fr", count=4, k=5).startswith("4 idées en attente")
+    assert translate("facilitator.waiting", "en", count=0, k=5).startswith("0 insights waiting")
+    assert translate("progress.shift_summary", "fr", count=1) == "Ressenti avant et après, sur la dernière séance notée"
+    for lang in LANGUAGES:  # a plural table always has its "other" form, and its "one" if needed
+        for key in catalog(lang):
+            if key.endswith(".one"):
+                assert key[:-4] + ".other" in catalog(lang), key

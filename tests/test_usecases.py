@@ -111,8 +111,8 @@ def test_a_refused_share_file_does_not_hide_the_others_on_the_dashboard(tmp_path
             {"id": 1, "name": "ailleurs.json", "size": len(foreign), "bytes": foreign}]
         await h.click(ft.FilledButton, "Importer des fichiers de partage")
         await h.wait_for(lambda: h.has_text("ailleurs.json : refusé"))
-        assert h.has_text("jeudi.json : 3 idée(s) ajoutée(s)")
-        assert h.has_text("3 idée(s) en attente")  # k = 5: the batch is held, and the screen says so
+        assert h.has_text("jeudi.json : ajoutées : 3;")
+        assert h.has_text("3 idées en attente")  # k = 5: the batch is held, and the screen says so
         shell.lock()
 
     run_ui(body)
@@ -127,10 +127,10 @@ def test_the_same_report_for_the_cli_and_the_dashboard(tmp_path):
                                               ("a-encore.json", good)])
     lines = describe_bundles(batch, "fr")
     assert batch.failed == 1
-    assert lines[0].startswith("a.json\u00a0: 3 idée(s) ajoutée(s)")
+    assert lines[0].startswith("a.json\u00a0: ajoutées\u00a0: 3;")
     assert lines[1].startswith("pas-un-paquet.json\u00a0: refusé.")
-    assert lines[2].startswith("a-encore.json\u00a0: 0 idée(s) ajoutée(s), 3 déjà reçue(s)")
-    assert "3 idée(s) en attente" in lines[3]
+    assert lines[2].startswith("a-encore.json\u00a0: ajoutées\u00a0: 0; déjà reçues\u00a0: 3;")
+    assert "3 idées en attente" in lines[3]
     session.lock()
 
 

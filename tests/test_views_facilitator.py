@@ -38,7 +38,7 @@ def test_fewer_than_k_insights_show_nothing_but_a_count(tmp_path):
     async def body():
         h, shell = await app(tmp_path)
         await open_dashboard(h, shell)
-        assert h.has_text("4 idée(s) en attente") and h.has_text("Rien à montrer pour l’instant")
+        assert h.has_text("4 idées en attente") and h.has_text("Rien à montrer pour l’instant")
         assert not any(r.text in t for r in labelled_set()[:4] for t in h.texts())
         # Lowering the threshold to 3 releases them (never below 3: the minus button is then off).
         await h.click(ft.IconButton, "Baisser le seuil")

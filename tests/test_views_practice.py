@@ -78,7 +78,10 @@ def test_a_session_runs_rings_the_bell_and_is_saved(tmp_path):
         await h.click(ft.ListTile, "galet")
         notes = h.find(ft.TextField, "Se poser")
         assert notes.value == "Les épaules descendent."
-        assert h.has_text("3 → 8")
+        assert h.has_text("3 sur 10 avant la séance, 8 sur 10 après")
+        fields = h.find_all(ft.TextField)
+        handle = h.find(ft.TextField, "Un mot pour ce qui s’est présenté")
+        assert fields.index(handle) < fields.index(notes)  # the handle word at the top
         await h.type(notes, "Les épaules descendent, le souffle aussi.")
         await h.wait_for(lambda: shell.ctx.session.journal.get(entry.id).answers["settle"]
                          == "Les épaules descendent, le souffle aussi.")
@@ -183,7 +186,13 @@ def test_progress_shows_weeks_and_the_felt_shift(tmp_path):
         assert h.has_text("2 pratiques en 12 semaines")
         chart = h.find(ft.Semantics, "pratiques en 12").content
         assert sum(group.rods[0].to_y for group in chart.groups) == 2
-        assert h.has_text("Ressenti avant et après, sur les 1 dernières séances notées")
+        assert h.has_text("Ressenti avant et après, sur la dernière séance notée")
+        line = h.find(ft.Semantics, "sur la dernière séance").content
+        assert [[(p.x, p.y) for p in d.points] for d in line.data_series] == [[(0, 2)], [(0, 6)]]
+        assert all(d.point for d in line.data_series)  # one session alone draws no line: dots
+        assert line.min_x < 0 < line.max_x
+        assert h.has_text("2 sur 10 avant, 6 sur 10 après")  # the same, said in words
+        assert not any(ch in text for text in h.texts() for ch in "━→")  # glyphs the font lacks
         shell.lock()
 
     run_ui(body)

@@ -59,11 +59,36 @@ class MissingTranslation(KeyError):
     """A key in neither catalog: raised where RESSENTI_STRICT_CATALOG is set (the tests)."""
 
 
+def has_key(key: str, lang: str) -> bool:
+    """Whether the catalog holds `key`, as one text or as a table of plural forms."""
+    table = catalog(normalize_language(lang))
+    return key in table or f"{key}.other" in table
+
+
+def plural_category(count: int, lang: str) -> str:
+    """CLDR's cardinal rule, for the whole numbers we count: French says « 0 idée, 1 idée »
+    (one), English "0 insights", "1 insight"; everything else is "other"."""
+    if normalize_language(lang) == "fr":
+        return "one" if count in (0, 1) else "other"
+    return "one" if count == 1 else "other"
+
+
+def _plural_key(key: str, lang: str, params: Mapping[str, Any]) -> str | None:
+    """A catalog entry may be a table {one, other}: pick by the `count` parameter."""
+    table = catalog(lang)
+    if f"{key}.other" not in table or not isinstance(params.get("count"), int):
+        return None
+    chosen = f"{key}.{plural_category(params['count'], lang)}"
+    return chosen if chosen in table else f"{key}.other"
+
+
 def translate(key: str, lang: str, /, **params: Any) -> str:
     """The catalog text for `key`; `key` and `lang` are positional so a {key} or {lang}
-    placeholder can be filled like any other. A key missing from the catalogs shows as itself
-    to a person, and fails the tests."""
+    placeholder can be filled like any other. An entry written as a table {one, other} is
+    chosen by the `count` parameter. A key missing from the catalogs shows as itself to a
+    person, and fails the tests."""
     lang = normalize_language(lang)
+    key = _plural_key(key, lang, params) or key
     text = catalog(lang).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE).get(key)

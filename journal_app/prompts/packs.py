@@ -70,7 +70,7 @@ class Pack:
         """« 19 min » for a session, « 4 questions » for a reflection."""
         if self.kind == "session":
             return translate("pack.minutes", lang, n=round(self.total_seconds / 60))
-        return translate("pack.questions", lang, n=len(self.steps))
+        return translate("pack.questions", lang, count=len(self.steps))
 
 
 @dataclass(frozen=True)

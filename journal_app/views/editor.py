@@ -9,6 +9,7 @@ import flet as ft
 
 from journal_app.i18n import format_time
 from journal_app.journal import KINDS, ROLES, Entry, Meeting, parse_tags
+from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
 from journal_app.usecases.entries import Draft, delete_entry, save_entry
 from journal_app.views.autosave import Autosave
@@ -91,16 +92,18 @@ class EditorScreen:
             return {}
         labels = PackLibrary(self.ctx.session.database).answer_labels(entry.pack_id, self.ctx.lang)
         other = self.ctx.t("editor.other_answer")  # a practice since removed
+        # The handle word first, with the felt shift: what the person will look for again.
+        ordered = sorted(entry.answers.items(), key=lambda item: item[0] != HANDLE_KEY)
         return {key: ft.TextField(label=labels.get(key, other), value=text, multiline=True,
                                   on_change=self._changed, on_blur=self._blurred)
-                for key, text in entry.answers.items()}
+                for key, text in ordered}
 
     def _guided_part(self) -> list[ft.Control]:
         parts: list[ft.Control] = list(self.answer_fields.values())
         shift = self.entry.felt_shift if self.entry else None
         if shift and shift.before is not None and shift.after is not None:
-            parts.insert(0, muted(self.ctx.t("editor.felt_shift", before=shift.before,
-                                             after=shift.after)))
+            parts.insert(0, ft.Text(self.ctx.t("editor.felt_shift", before=shift.before, after=shift.after),
+                                    weight=ft.FontWeight.W_500))
         return parts
 
     # -- saving -------------------------------------------------------------------------------

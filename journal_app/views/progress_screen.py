@@ -26,6 +26,12 @@ class ProgressScreen:
     def _week_label(self, day: date) -> str:
         return format_short_date(day, self.ctx.lang)
 
+    @staticmethod
+    def _legend(text: str, color: str) -> ft.Control:
+        """A drawn swatch, not a box-drawing character the font may lack."""
+        return ft.Row(spacing=6, tight=True, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+            ft.Container(width=24, height=4, bgcolor=color, border_radius=2), ft.Text(text)])
+
     def control(self) -> ft.Control:
         t = self.ctx.t
         top = max([w.practices for w in self.weeks] + [1])
@@ -46,24 +52,33 @@ class ProgressScreen:
             heading(t("progress.title")),
             ft.Text(t("progress.per_week")),
             ft.Semantics(label=t("progress.per_week_summary",
-                                 n=sum(w.practices for w in self.weeks)), content=bars),
+                                 count=sum(w.practices for w in self.weeks)), content=bars),
             ft.Text(t("progress.shift")),
         ]
         if self.shifts:
+            # Every session is a dot (one session alone draws no line), on an x range that
+            # leaves room around the first and the last; the dates under them, a few at most.
+            step = max(1, len(self.shifts) // 5)
             line = fc.LineChart(
-                height=220, min_y=0, max_y=10, interactive=True,
+                height=220, min_y=0, max_y=10, min_x=-0.5, max_x=len(self.shifts) - 0.5, interactive=True,
                 data_series=[
                     fc.LineChartData(points=[fc.LineChartDataPoint(i, p.before)
                                              for i, p in enumerate(self.shifts)],
-                                     color=ft.Colors.OUTLINE, stroke_width=2),
+                                     color=ft.Colors.OUTLINE, stroke_width=2, point=True),
                     fc.LineChartData(points=[fc.LineChartDataPoint(i, p.after)
                                              for i, p in enumerate(self.shifts)],
-                                     color=ft.Colors.PRIMARY, stroke_width=3)],
+                                     color=ft.Colors.PRIMARY, stroke_width=3, point=True)],
+                bottom_axis=fc.ChartAxis(labels=[
+                    fc.ChartAxisLabel(value=i, label=ft.Text(format_short_date(p.day, self.ctx.lang), size=10))
+                    for i, p in enumerate(self.shifts) if i % step == 0]),
                 left_axis=fc.ChartAxis(label_size=30))
-            parts += [ft.Semantics(label=t("progress.shift_summary", n=len(self.shifts)), content=line),
-                      ft.Row(wrap=True, controls=[
-                          ft.Text("━━ " + t("progress.before"), color=ft.Colors.OUTLINE),
-                          ft.Text("━━ " + t("progress.after"), color=ft.Colors.PRIMARY)])]
+            last = self.shifts[-1]
+            parts += [ft.Semantics(label=t("progress.shift_summary", count=len(self.shifts)), content=line),
+                      ft.Row(wrap=True, spacing=16, controls=[
+                          self._legend(t("progress.before"), ft.Colors.OUTLINE),
+                          self._legend(t("progress.after"), ft.Colors.PRIMARY)]),
+                      muted(t("progress.shift_latest", day=format_short_date(last.day, self.ctx.lang),
+                              before=last.before, after=last.after))]
         else:
             parts.append(muted(t("progress.no_shift")))
         return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
