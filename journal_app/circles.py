@@ -66,6 +66,7 @@ class OutboxItem:
     shared: SharedInsight
     withdrawn: bool
     withdrawal: dict[str, Any] | None
+    exported: str | None = None  # ISO date of the last share file that carried it
 
 
 class Circles:
@@ -138,8 +139,19 @@ class Circles:
 
     def outbox(self) -> list[OutboxItem]:
         return [OutboxItem(SharedInsight(Insight(**d["insight"]), d["circle"], d["secret"],
-                                         d["envelope"]), d["withdrawn"], d["withdrawal"])
+                                         d["envelope"]), d["withdrawn"], d["withdrawal"], d.get("exported"))
                 for d in self._db.table(OUTBOX)]
+
+    def mark_exported(self, circle_id: str, day: date) -> None:
+        """A share file for this circle was written: what it carried is no longer waiting."""
+        ids = [i.shared.insight.id for i in self.outbox() if i.shared.circle_id == circle_id]
+
+        def update(tables: dict[str, dict[str, Any]]) -> None:
+            for insight_id in ids:
+                tables[OUTBOX][insight_id]["exported"] = day.isoformat()
+
+        if ids:
+            self._db.change(update)
 
     def withdraw(self, insight_id: str) -> None:
         item = next((i for i in self.outbox() if i.shared.insight.id == insight_id), None)
@@ -162,7 +174,8 @@ class Circles:
                     envelopes.append(seal(Withdrawal(item.shared.insight.id, item.shared.secret), invitation))
         return make_bundle(circle_id, envelopes)
 
-    def deliver_outbox(self, circle_id: str, delivery: Delivery) -> int:
+    def deliver_outbox(self, circle_id: str, delivery: Delivery, day: date | None = None) -> int:
         bundle = self.outbox_bundle(circle_id)
         delivery.deliver(circle_id, bundle)
+        self.mark_exported(circle_id, day or date.today())
         return sum(1 for i in self.outbox() if i.shared.circle_id == circle_id)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from journal_app.harvest import check_k
-from journal_app.i18n import translate
+from journal_app.i18n import format_week, translate
 from journal_app.themes import ThemeBoard, ThemeView
 
 
@@ -71,7 +71,7 @@ def to_markdown(report: Report, lang: str) -> str:
         lines += [f"## {md_text(view.theme.label)} ({view.count})", ""]
         if view.theme.description:
             lines += [f"_{md_text(view.theme.description)}_", ""]
-        lines += [t("weeks", weeks=", ".join(f"{w} ({n})" for w, n in view.weeks)), ""]
+        lines += [t("weeks", weeks=", ".join(f"{format_week(w, lang)} ({n})" for w, n in view.weeks)), ""]
         for quote in view.quotes:
             lines += [f"> {md_text(line)}" for line in quote.text.splitlines() or [""]]
             lines.append("")

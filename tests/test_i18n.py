@@ -113,3 +113,13 @@ def test_plural_forms_follow_cldrs_rule_for_each_language():
         for key in catalog(lang):
             if key.endswith(".one"):
                 assert key[:-4] + ".other" in catalog(lang), key
+
+
+def test_weeks_are_said_as_people_say_them():
+    from journal_app.i18n import format_week
+
+    today = date(2026, 11, 28)
+    assert format_week("2026-W48", "fr", today) == "semaine 48"
+    assert format_week("2025-W03", "fr", today) == "semaine 3 de 2025"
+    assert format_week("2026-W48", "en", today) == "week 48"
+    assert format_week("pas une semaine", "fr", today) == "pas une semaine"

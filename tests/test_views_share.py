@@ -151,3 +151,35 @@ def test_the_questions_of_a_guided_entry_are_named_by_their_text_never_their_ids
         assert item.shared.insight.prompt_id == "orid.reflective"  # named by the facilitator's screens
 
     run_ui(body)
+
+
+def test_the_outbox_says_what_left_and_what_waits_and_the_confirmation_leads_there(tmp_path):
+    """The outbox said « partagé » before anything left, with a week code (2026-W48); after
+    confirming, nothing led to it."""
+    make_journal(tmp_path, [(TEXT, {"title": "Cercle"})])
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    async def body():
+        from datetime import date
+
+        from journal_app.i18n import format_date
+
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        Circles(shell.ctx.session.database).join(facilitator.invitation.code())
+        await open_share(h, shell)
+        await h.click(ft.FilledButton, "Je confirme")
+        snack = next(d for d in h.page._dialogs.controls if isinstance(d, ft.SnackBar))
+        assert snack.action == "Voir mes idées partagées"
+        await h.fire(snack, "action")
+        assert isinstance(shell.screen, OutboxScreen)
+        assert h.has_text("en attente d’envoi") and not h.has_text("exportée")
+        week = date.today().isocalendar().week
+        assert h.has_text(f"semaine {week}") and not any("-W" in t for t in h.texts())
+        await h.click(ft.OutlinedButton, "Exporter le fichier de partage")
+        await h.settle()
+        assert h.has_text(f"exportée le {format_date(date.today(), 'fr')}") and not h.has_text("en attente d’envoi")
+        await h.click(ft.TextButton, "Retirer")
+        assert h.has_text("retirée")
+
+    run_ui(body)

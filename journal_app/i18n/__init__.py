@@ -118,6 +118,17 @@ def format_short_date(value: date, lang: str) -> str:
     return f"{name}\u00a0{value.day}"
 
 
+def format_week(iso_week: str, lang: str, today: date | None = None) -> str:
+    """"2026-W48" -> « semaine 48 » (« semaine 48 de 2025 » for another year); "week 48"."""
+    year, _, week = iso_week.partition("-W")
+    if not (year.isdigit() and week.isdigit()):
+        return iso_week
+    this_year = (today or date.today()).isocalendar().year
+    if int(year) == this_year:
+        return translate("date.week", lang, n=int(week))
+    return translate("date.week_of_year", lang, n=int(week), year=int(year))
+
+
 def format_date(value: date, lang: str) -> str:
     """fr_CA: « 27 novembre 2026 »; en_CA: "November 27, 2026"."""
     name = months(lang)[value.month - 1]

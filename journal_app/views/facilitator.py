@@ -10,6 +10,7 @@ import flet_charts as fc
 
 from journal_app.circles import Circles
 from journal_app.harvest import MIN_K, Harvest
+from journal_app.i18n import format_week
 from journal_app.journal import KINDS
 from journal_app.prompts.library import PackLibrary
 from journal_app.themes import ThemeBoard, ThemeView
@@ -177,7 +178,8 @@ class FacilitatorScreen:
                 fc.ChartAxisLabel(value=i, label=ft.Text(
                     self.ctx.t("facilitator.week", n=int(w[-2:])) if self.ctx.wide else w[-2:], size=10))
                 for i, (w, _) in enumerate(view.weeks)]))
-        summary = ", ".join(self.ctx.t("facilitator.week_count", week=w, n=n) for w, n in view.weeks)
+        summary = ", ".join(self.ctx.t("facilitator.week_count", week=format_week(w, self.ctx.lang), n=n)
+                            for w, n in view.weeks)
         return ft.Semantics(label=self.ctx.t("facilitator.trend", weeks=summary), content=chart)
 
     def _theme_card(self, view: ThemeView, views: list[ThemeView], k: int) -> ft.Control:

@@ -15,6 +15,7 @@ import flet as ft
 
 from journal_app.anonymize import Anonymized, Span
 from journal_app.circles import Circles
+from journal_app.i18n import format_date, format_week
 from journal_app.journal import Entry
 from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
@@ -27,10 +28,12 @@ _WORD = re.compile(r"\S+")
 
 class ShareScreen:
     def __init__(self, ctx: AppContext, entry: Entry, on_done: Callable[[], None],
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = date.today,
+                 on_see_outbox: Callable[[], None] = lambda: None) -> None:
         self.ctx = ctx
         self.entry = entry
         self.on_done = on_done
+        self.on_see_outbox = on_see_outbox
         self.today = today
         self.circles = Circles(ctx.session.database)
         t = ctx.t
@@ -165,7 +168,8 @@ class ShareScreen:
             self.message.value = self.ctx.message(exc)
             self.message.color = ft.Colors.ERROR
             return
-        self.ctx.snack(self.ctx.t("share.done"))
+        self.ctx.snack(self.ctx.t("share.done"), action=self.ctx.t("share.see_outbox"),
+                       on_action=lambda _: self.on_see_outbox(), seconds=10)
         self.on_done()
 
 
@@ -197,9 +201,15 @@ class OutboxScreen:
         items: list[ft.Control] = []
         for item in self.circles.outbox():
             insight = item.shared.insight
-            status = t("share.withdrawn") if item.withdrawn else t("share.shared")
+            if item.withdrawn:
+                status = t("share.withdrawn")
+            elif item.exported:
+                status = t("share.exported_on", date=format_date(date.fromisoformat(item.exported), self.ctx.lang))
+            else:
+                status = t("share.waiting_to_send")
+            week = format_week(insight.week, self.ctx.lang)
             items.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
-                muted(f"{names.get(item.shared.circle_id, '?')} · {insight.week} · {status}"),
+                muted(f"{names.get(item.shared.circle_id, '?')} · {week} · {status}"),
                 ft.Text(insight.text),
                 *([] if item.withdrawn else [ft.TextButton(
                     content=t("share.withdraw"), icon=ft.Icons.UNDO,
@@ -215,4 +225,6 @@ class OutboxScreen:
     async def export(self, circle_id: str) -> None:
         if await self.ctx.send_bytes(f"ressenti-idees-partagees-{date.today().isoformat()}.json",
                                      self.circles.outbox_bundle(circle_id), "application/json"):
+            self.circles.mark_exported(circle_id, date.today())
+            self.refresh()
             self.ctx.snack(self.ctx.t("share.exported"))
