@@ -16,7 +16,7 @@ from journal_app.i18n import catalog, format_short_date, short_months
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKS = sorted((ROOT / "journal_app" / "prompts").glob("*.toml"))
-NBSP = "\u00a0\u202f"
+NBSP = "\u00a0"  # the narrow U+202F is typographers' choice, but the web client's Roboto lacks it
 
 
 def pack_texts(lang: str) -> Iterator[tuple[str, str]]:
@@ -138,3 +138,20 @@ def test_the_app_never_speaks_as_je():
                 if re.match(r"(Je|J’)\b", text) and key not in members_words
                 and not key.startswith(("onboarding.recovery_kept", "unlock.forgot"))]
     assert not speaking, speaking
+
+
+def roboto_cmap() -> set[int]:
+    """The characters the web client's own font draws (no font is fetched: the app is offline)."""
+    import flet_web
+    from fontTools.ttLib import TTFont
+
+    font = Path(flet_web.__file__).parent / "web" / "assets" / "fonts" / "roboto.woff2"
+    return set(TTFont(str(font)).getBestCmap())
+
+
+def test_every_character_of_the_catalogs_and_practices_is_in_the_web_clients_font():
+    """« 5 → 6 » and the legend's « ━━ » were drawn as missing-glyph boxes."""
+    drawable = roboto_cmap()
+    missing = sorted({(where, ch) for lang in ("fr", "en") for where, text in texts(lang)
+                      for ch in text if ord(ch) not in drawable and ch not in "\n\t"})
+    assert not missing, missing

@@ -151,8 +151,9 @@ def format_datetime(value: datetime, lang: str) -> str:
 
 
 def format_number(value: float, lang: str, decimals: int = 0) -> str:
-    """fr_CA: « 10 000,5 » (narrow no-break space); en_CA: "10,000.5"."""
+    """fr_CA: « 10 000,5 » (no-break space); en_CA: "10,000.5"."""
     text = f"{value:,.{decimals}f}"
     if normalize_language(lang) == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
+        # A no-break space: the narrow one (U+202F) is not in the web client's Roboto.
+        text = text.replace(",", "\u00a0").replace(".", ",")
     return text
