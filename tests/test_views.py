@@ -247,10 +247,14 @@ def test_settings_import_reports_and_export_holds_the_entries(tmp_path):
         status = screen.import_status.value
         assert "ajoutées\u00a0: 3" in status and "bad.json" in status and "mal formé" in status
         assert h.has_text("n’est pas chiffré")
-        name, data = screen.export_bytes("json")
-        assert name.endswith(".json") and "caillou" in data.decode("utf-8")
-        name, data = screen.export_bytes("markdown")
-        assert name.endswith(".md") and "# Focusing du matin." in data.decode("utf-8")
+        # Each export button, tapped (it once made a coroutine nobody awaited: nothing saved).
+        for label, suffix, expected in (("JSON", ".json", "caillou"), ("Markdown", ".md", "# Focusing du matin.")):
+            h.conn.invoked_args.clear()
+            await h.click(ft.OutlinedButton, label)
+            await h.wait_for(lambda: any(name == "save_file" for name, _ in h.conn.invoked_args))
+            [saved] = [args for name, args in h.conn.invoked_args if name == "save_file"]
+            assert saved["file_name"].endswith(suffix) and expected in saved["src_bytes"].decode("utf-8")
+            await h.wait_for(lambda: h.has_text("Export enregistré"))
         shell.lock()
 
     run_ui(body)

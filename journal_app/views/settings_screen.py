@@ -80,9 +80,9 @@ class SettingsScreen:
                                          color=ft.Colors.ON_ERROR_CONTAINER)),
             ft.Row(wrap=True, spacing=12, controls=[
                 ft.OutlinedButton(content=t("settings.export_json"), icon=ft.Icons.DOWNLOAD,
-                                  on_click=lambda _: self.export("json")),
+                                  on_click=lambda _: self.ctx.page.run_task(self.export, "json")),
                 ft.OutlinedButton(content=t("settings.export_markdown"), icon=ft.Icons.DOWNLOAD,
-                                  on_click=lambda _: self.export("markdown")),
+                                  on_click=lambda _: self.ctx.page.run_task(self.export, "markdown")),
             ]),
             section(t("share.circles")),
             muted(t("share.circles_help")),

@@ -67,7 +67,10 @@ class JournalPage:
         """Show an entry beside the list (None: nothing; "": a new one)."""
         if self.editor is not None and not self.editor.leave():
             return False
-        self.editor = self.shell.new_editor(select or None) if select is not None else None
+        try:
+            self.editor = self.shell.new_editor(select or None) if select is not None else None
+        except RessentiError:  # an address naming an entry deleted since: the list alone
+            self.editor = None
         self.detail.content = self.editor.control() if self.editor else ft.Container(
             alignment=ft.Alignment.CENTER, content=ft.Text(
                 self.shell.ctx.t("journal.pick_one"), color=ft.Colors.ON_SURFACE_VARIANT))

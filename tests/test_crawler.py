@@ -1,0 +1,150 @@
+"""The crawler (tests/crawler.py) over every route, in French and English, at phone and desktop
+width, from a journal with entries, guided entries, a joined circle and an owned circle with
+themes. It prints how many routes and controls it visited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from journal_app.app import build_app
+from journal_app.circles import Circles
+from journal_app.harvest import Harvest
+from journal_app.journal import FeltShift, Meeting
+from journal_app.session import JournalSession
+from journal_app.settings import Settings, save_settings
+from journal_app.sharing import CircleKeys, make_bundle, new_insight, seal
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.crawler import (
+    Findings,
+    activate,
+    attached,
+    check_screen,
+    dialog_controls,
+    dismiss_dialogs,
+    interactive,
+)
+from tests.flet_harness import new_harness, run_ui
+from tests.labelled_insights import labelled_set
+from tests.test_words import roboto_cmap
+
+USER_TEXTS = {"Après la rencontre du cercle", "J’ai senti une chaleur dans la poitrine quand Sylvie a parlé.",
+              "Les épaules descendent.", "galet", "On a parlé du budget.", "Cercle du jeudi", "Cercle des pairs"}
+
+
+def crawl_journal(data_dir) -> dict[str, str]:
+    """A journal as a member who also facilitates would have it; returns the ids to visit."""
+    session = JournalSession(data_dir, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    journal = session.journal
+    free = journal.add("J’ai senti une chaleur dans la poitrine quand Sylvie a parlé.",
+                       title="Après la rencontre du cercle", tags=["cercle", "corps"])
+    guided = journal.add(kind="focusing", pack_id="check-in", title="Point de présence — « galet »",
+                         answers={"settle": "Les épaules descendent.", ":handle": "galet"},
+                         felt_shift=FeltShift(3, 7))
+    reflection = journal.add(kind="reflection", pack_id="orid", title="ORID après une rencontre",
+                             answers={"objective": "On a parlé du budget."},
+                             meeting=Meeting(name="Cercle du jeudi", date=date(2026, 11, 26), role="scribe"))
+    db = session.database
+    other = CircleKeys.create("Cercle des pairs")
+    Circles(db).join(other.invitation.code())
+    Circles(db).share(other.invitation.circle_id, "Un moment de grâce", day=date(2026, 11, 27), kind="free")
+    owned = Circles(db).create("Cercle du jeudi")
+    rows = labelled_set()[::12]
+    prompts = ["orid.reflective", "four-ls.liked", ""]
+    envelopes = [seal(new_insight(r.text, day=date(2026, 11, 20), kind="reflection", prompt_id=prompts[n % 3],
+                                  lang=r.lang)[0], owned.invitation) for n, r in enumerate(rows)]
+    for half in (envelopes[::2], envelopes[1::2]):
+        Harvest(db).import_bundle(make_bundle(owned.invitation.circle_id, half))
+    USER_TEXTS.update(r.text for r in rows)
+    session.lock()
+    return {"free": free.id, "guided": guided.id, "reflection": reflection.id,
+            "circle": owned.invitation.circle_id}
+
+
+def addresses(ids: dict[str, str]) -> list[str]:
+    return ["/journal", f"/entry/{ids['free']}", f"/entry/{ids['guided']}", f"/entry/{ids['reflection']}",
+            "/write", f"/share/{ids['free']}", f"/share/{ids['reflection']}", "/practices",
+            "/practice/check-in", "/reflect/orid", "/progress", "/settings", "/shares", "/circles",
+            f"/circle/{ids['circle']}"]
+
+
+async def crawl(data_dir, ids, lang: str, width: int, findings: Findings) -> None:
+    save_settings(data_dir, Settings(language=lang))
+    h = await new_harness(width=width)
+    shell = build_app(h.page, data_dir, autosave_delay=0.01)
+    shell.ctx.session._kdf = FAST_KDF
+    h.page.update()
+    drawable = roboto_cmap()
+
+    async def unlock_if_locked() -> None:
+        if shell.ctx.session.is_open:
+            return
+        field = next(c for c in interactive(h) if getattr(c, "password", False))
+        field.value = PASSPHRASE
+        await h.fire(field, "submit")
+        await h.wait_for(lambda: shell.ctx.session.is_open, timeout=20)
+
+    async def go(address: str) -> None:
+        await dismiss_dialogs(h)
+        await unlock_if_locked()
+        if shell.ctx.settings.language != lang:
+            shell.ctx.change_settings(Settings(**{**shell.ctx.settings.__dict__, "language": lang}))
+            shell._settings_changed()
+        shell.go(address)
+        await h.settle()
+
+    await unlock_if_locked()
+    for address in addresses(ids):
+        where = f"{lang} {width}px {address}"
+        await go(address)
+        findings.visits += 1
+        findings.addresses.add(address)
+        check_screen(h, where, findings, drawable, USER_TEXTS)
+        count = len(interactive(h))
+        for n in range(count):
+            await go(address)
+            controls = interactive(h)
+            if n >= len(controls):
+                break
+            control = controls[n]
+            findings.controls += 1
+            try:
+                findings.actions += await activate(h, control)
+                if attached(control) and not dialog_controls(h):
+                    findings.actions += await activate(h, control)  # twice in a row
+                check_screen(h, where, findings, drawable, USER_TEXTS)
+                answers = dialog_controls(h)
+                for m in range(len(answers)):
+                    if m:
+                        await go(address)
+                        await activate(h, interactive(h)[n])
+                    answer = dialog_controls(h)[m] if m < len(dialog_controls(h)) else None
+                    if answer is None:
+                        break
+                    check_screen(h, where + " (dialog)", findings, drawable, USER_TEXTS)
+                    findings.controls += 1
+                    findings.actions += await activate(h, answer)
+                    if attached(answer):
+                        findings.actions += await activate(h, answer)
+                    check_screen(h, where, findings, drawable, USER_TEXTS)
+            except AssertionError as exc:  # a crash, or a change never sent to the client
+                findings.add(where, f"tapping {type(control).__name__} failed: {str(exc)[:300]}")
+    shell.lock()
+
+
+@pytest.mark.extras  # the owned circle's themes need the facilitator extra
+def test_the_crawler_finds_nothing_a_person_would_trip_over(tmp_path):
+    ids = crawl_journal(tmp_path)
+    findings = Findings()
+
+    async def body():
+        for lang in ("fr", "en"):
+            for width in (390, 1280):
+                await crawl(tmp_path, ids, lang, width, findings)
+
+    run_ui(body)
+    print(f"\ncrawler: {findings.visits} visits of {len(findings.addresses)} routes, "
+          f"{findings.controls} controls, {findings.actions} actions")
+    assert not findings.problems, "\n".join(findings.problems)
