@@ -23,6 +23,7 @@ TRICKY = ["", "é" * 5000, "Un soir 🙂🌧️ au cercle", "שלום עולם �
 
 BUTTONS = (ft.IconButton, ft.TextButton, ft.FilledButton, ft.OutlinedButton, ft.Button,
            ft.FilledTonalButton, ft.FloatingActionButton, ft.PopupMenuItem, ft.MenuItemButton)
+TAPPABLE = (*BUTTONS, ft.ListTile, ft.Container)  # a second tap in a row means something for these
 INTERACTIVE = (*BUTTONS, ft.Chip, ft.Radio, ft.Switch, ft.Checkbox, ft.ListTile, ft.SegmentedButton,
                ft.TextField, ft.Slider, ft.NavigationBar, ft.Dropdown)
 
@@ -88,7 +89,10 @@ def names(c: Any) -> list[str]:
     if isinstance(parent, ft.Semantics) and parent.label:
         found.append(parent.label)
     for attr in ("semantics_label", "tooltip", "label", "content", "title", "text", "hint_text"):
-        text = _text_of(getattr(c, attr, None))
+        value = getattr(c, attr, None)
+        if isinstance(value, ft.Tooltip):
+            value = None if value.exclude_from_semantics else value.message
+        text = _text_of(value)
         if text:
             found.append(text)
     if isinstance(c, ft.NavigationBar):
@@ -96,8 +100,11 @@ def names(c: Any) -> list[str]:
     return [plain(n).strip() for n in found if plain(n).strip()]
 
 
-def check_screen(h: Harness, where: str, findings: Findings, drawable: set[int], user_texts: set[str]) -> None:
-    ids = internal_ids()
+def check_screen(h: Harness, where: str, findings: Findings, drawable: set[int], user_texts: set[str],
+                 lang: str) -> None:
+    # An id is a defect on screen unless it is also this language's word ("reflection").
+    translations = {plain(str(v)) for v in catalog(lang).values() if isinstance(v, str)}
+    ids = internal_ids() - translations
     for text in h.texts():
         shown = plain(text).strip()
         if shown in CATALOG_KEYS or (_KEYLIKE.match(shown) and shown.split(".")[0] in {
@@ -213,5 +220,5 @@ def walk_ids(items: list[Any]) -> Iterator[tuple[int, Any]]:
     yield from enumerate(items)
 
 
-__all__ = ["Findings", "activate", "check_screen", "dialog_controls", "dismiss_dialogs", "identity",
-           "interactive", "replace", "walk_ids", "attached"]
+__all__ = ["TAPPABLE", "Findings", "activate", "attached", "check_screen", "dialog_controls", "dismiss_dialogs",
+           "identity", "interactive", "open_dialogs", "replace", "walk_ids"]

@@ -150,7 +150,7 @@ def test_search_filters_and_ignores_accents(tmp_path):
         await h.type(search, "reunion")
         assert h.has_text("Réunion du conseil") and not h.has_text("Dehors")
         await h.type(search, "")
-        await h.choose("focusing")
+        await h.choose("séance guidée")
         assert h.has_text("Dehors") and not h.has_text("Réunion du conseil")
         await h.choose("Tous les types")
         await h.choose("conseil (1)")

@@ -33,9 +33,9 @@ class SettingsScreen:
         t = ctx.t
         s = ctx.settings
         self.language = segmented([("fr", "Français"), ("en", "English")], s.language,
-                                  self._language)
+                                  self._language, t("settings.language"))
         self.theme = segmented([(k, t(f"settings.theme_{k}")) for k in THEMES], s.theme,
-                               self._theme)
+                               self._theme, t("settings.theme"))
         self.auto_lock = radio_row([(str(m), t("settings.minutes", n=m)) for m in AUTO_LOCK_CHOICES],
                                    str(s.auto_lock_minutes), self._auto_lock)
         self.current = ft.TextField(label=t("settings.current_passphrase"), password=True,

@@ -48,11 +48,12 @@ def muted(text: str, size: int | None = None) -> ft.Text:
 
 def icon_button(icon: ft.IconData, label: str, on_click: Callable[[Any], Any], *,
                 disabled: bool = False) -> ft.Semantics:
-    """An icon button that screen readers announce by name (Flutter's web semantics do not
-    expose a tooltip as the button's name)."""
+    """An icon button that screen readers announce by name, once: Flutter's web semantics do
+    not expose a tooltip as the button's name, so the name is the wrapper's, and the tooltip
+    (for a mouse hovering on a desktop) stays out of the semantics tree."""
     return ft.Semantics(label=label, button=True,
-                        content=ft.IconButton(icon=icon, tooltip=label, on_click=on_click,
-                                              disabled=disabled))
+                        content=ft.IconButton(icon=icon, on_click=on_click, disabled=disabled,
+                                              tooltip=ft.Tooltip(message=label, exclude_from_semantics=True)))
 
 
 def choice_chips(options: list[tuple[str, str]], selected: str,
@@ -78,13 +79,15 @@ def choice_chips(options: list[tuple[str, str]], selected: str,
 
 
 def segmented(options: list[tuple[str, str]], selected: str,
-              on_change: Callable[[str], Any]) -> ft.SegmentedButton:
+              on_change: Callable[[str], Any], label: str) -> ft.Semantics:
+    """A choice among a few options side by side, named as a whole (`label`: « Langue »)."""
     def changed(e: ft.Event[ft.SegmentedButton]) -> None:
         on_change(next(iter(e.control.selected or [selected])))
 
-    return ft.SegmentedButton(selected=[selected], allow_multiple_selection=False, show_selected_icon=False,
-                              allow_empty_selection=False, on_change=changed,
-                              segments=[ft.Segment(value=v, label=ft.Text(t)) for v, t in options])
+    return ft.Semantics(label=label, container=True, content=ft.SegmentedButton(
+        selected=[selected], allow_multiple_selection=False, show_selected_icon=False,
+        allow_empty_selection=False, on_change=changed,
+        segments=[ft.Segment(value=v, label=ft.Text(t)) for v, t in options]))
 
 
 def radio_row(options: list[tuple[str, str]], selected: str,
