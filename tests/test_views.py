@@ -342,8 +342,9 @@ def test_every_interactive_control_has_a_label_or_tooltip(tmp_path):
                     assert c.label or c.tooltip, c
                 if isinstance(c, ft.Chip):
                     assert isinstance(c.label, ft.Text) and c.label.value, c
-                if isinstance(c, ft.IconButton):
-                    assert isinstance(c.parent, ft.Semantics) and c.parent.label == c.tooltip
+                if isinstance(c, ft.IconButton):  # named once: by its wrapper, the tooltip kept out
+                    assert isinstance(c.parent, ft.Semantics) and c.parent.label == c.tooltip.message
+                    assert c.tooltip.exclude_from_semantics
         shell.lock()
 
     run_ui(body)
@@ -391,5 +392,34 @@ def test_flutters_own_words_follow_the_apps_language(tmp_path):
         await h.click(ft.TextButton, "Retour")
         await h.click(ft.OutlinedButton, "English")
         assert h.page.locale_configuration.current_locale.language_code == "en"
+
+    run_ui(body)
+
+
+def test_active_filters_say_so_when_folded_and_clear_in_one_tap(tmp_path):
+    """With the filters folded, nothing said a filter was active (« 0 sur 2 » and an empty
+    search box), and nothing cleared them."""
+    make_journal(tmp_path, [
+        ("Le corps a parlé", {"title": "Rencontre du conseil", "tags": ["conseil"]}),
+        ("Marche en forêt", {"title": "Dehors", "kind": "focusing"}),
+    ])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        assert not h.has_text("filtre actif") and not h.find_all(ft.TextButton, "Effacer les filtres")
+        await h.choose("séance guidée")
+        assert h.has_text("1 filtre actif")
+        await h.choose("conseil (1)")
+        assert h.has_text("2 filtres actifs") and h.has_text("Aucune entrée ne correspond")
+        await h.click(ft.TextButton, "Effacer les filtres")
+        assert h.has_text("Dehors") and h.has_text("Rencontre du conseil") and not h.has_text("filtre actif")
+        search = h.find(ft.TextField, "Rechercher")
+        assert not h.find_all(ft.IconButton, "Effacer la recherche")  # nothing to clear yet
+        await h.type(search, "forêt")
+        assert not h.has_text("Rencontre du conseil")
+        await h.click(ft.IconButton, "Effacer la recherche")
+        assert search.value == "" and h.has_text("Rencontre du conseil") and h.has_text("Dehors")
+        shell.lock()
 
     run_ui(body)

@@ -26,9 +26,14 @@ class JournalScreen:
         self.results: list[Entry] = []
         self.shown = 0
         t = ctx.t
+        self.clear_search = ft.IconButton(icon=ft.Icons.CLOSE, on_click=self._clear_search, visible=False,
+                                          tooltip=ft.Tooltip(message=t("journal.clear_search"),
+                                                             exclude_from_semantics=True))
         self.search = ft.TextField(label=t("journal.search"), prefix_icon=ft.Icons.SEARCH,
                                    on_change=self._changed, dense=True,
-                                   tooltip=t("journal.search_help"))
+                                   tooltip=t("journal.search_help"),
+                                   suffix=ft.Semantics(label=t("journal.clear_search"), button=True,
+                                                       content=self.clear_search))
         self.kind_value, self.tag_value, self.period_value = "all", "", "all"
         self.kind = choice_chips(
             [("all", t("journal.all_kinds"))] + [(k, t(f"kind.{k}")) for k in KINDS], "all",
@@ -47,6 +52,12 @@ class JournalScreen:
                 muted(t("journal.tag")), self.tags_row,
                 muted(t("journal.period")), self.period,
                 ft.Row(wrap=True, controls=[self.since_field, self.until_field])])])
+        self.active = ft.Text("", weight=ft.FontWeight.W_600, color=ft.Colors.PRIMARY)
+        self.clear_filters = ft.TextButton(content=t("journal.clear_filters"), icon=ft.Icons.FILTER_LIST_OFF,
+                                           on_click=self._clear_filters)
+        self.active_row = ft.Row(wrap=True, spacing=8, visible=False,
+                                 vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                                 controls=[self.active, self.clear_filters])
         self.count = muted("")
         self.list = ft.ListView(expand=True, spacing=0, on_scroll=self._scrolled,
                                 scroll_interval=100)
@@ -57,6 +68,7 @@ class JournalScreen:
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             self.search,
             self.filters,
+            self.active_row,
             self.count,
             self.list,
         ])
@@ -82,6 +94,24 @@ class JournalScreen:
             kind=None if self.kind_value == "all" else self.kind_value,
             tag=self.tag_value or None, since=since, until=self._day(self.until_field))
 
+    def active_filters(self) -> int:
+        """How many filters narrow the list (folded away, they must still say so)."""
+        return sum([self.kind_value != "all", bool(self.tag_value), self.period_value != "all",
+                    bool((self.since_field.value or "").strip()), bool((self.until_field.value or "").strip())])
+
+    def _clear_filters(self, _: object = None) -> None:
+        self.kind_value, self.tag_value, self.period_value = "all", "", "all"
+        self.since_field.value = self.until_field.value = ""
+        for chips, value in ((self.kind, "all"), (self.period, "all")):
+            for chip in chips.controls:
+                if isinstance(chip, ft.Chip):
+                    chip.selected = chip.data == value
+        self._changed()
+
+    def _clear_search(self, _: object = None) -> None:
+        self.search.value = ""
+        self._changed()
+
     def _set(self, name: str, value: str) -> None:
         setattr(self, name, value)
         self._changed()
@@ -101,6 +131,10 @@ class JournalScreen:
             [("", t("journal.all_tags"))] + [(name, f"{name} ({n})") for name, n in tags],
             self.tag_value, lambda v: self._set("tag_value", v)).controls
         self.results = journal.search(self.search.value or "", self.where())
+        active = self.active_filters()
+        self.active.value = t("journal.active_filters", count=active)
+        self.active_row.visible = active > 0
+        self.clear_search.visible = bool(self.search.value)
         self.shown = 0
         self.list.controls = []
         total = len(journal)
