@@ -195,6 +195,45 @@ def validate(entry: Entry) -> Entry:
     return replace(entry, tags=tags)
 
 
+PREVIEW_CHARS = 180
+
+
+def preview(entry: Entry) -> str:
+    """The start of what the entry says, on one line, without repeating its headline."""
+    parts = [entry.body, *(v for k, v in entry.answers.items() if not k.startswith(":"))]
+    text = " ".join(" ".join(parts).split())
+    if not entry.title.strip() and text.startswith(entry.headline):
+        text = text[len(entry.headline):].strip()
+    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS].rstrip() + "…"
+
+
+def match_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the words of `query` occur in `text`, ignoring case and accents as search does:
+    (start, end) in `text`, sorted, not overlapping."""
+    terms = [t for t in fold(query).split() if t]
+    if not terms:
+        return []
+    folded, origin = [], []  # each folded character, and the index of the character it came from
+    for i, ch in enumerate(text):
+        for f in fold(ch):
+            folded.append(f)
+            origin.append(i)
+    haystack = "".join(folded)
+    spans = []
+    for term in terms:
+        start = haystack.find(term)
+        while start >= 0:
+            spans.append((origin[start], origin[start + len(term) - 1] + 1))
+            start = haystack.find(term, start + len(term))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def search_text(entry: Entry) -> str:
     return fold("\n".join([entry.title, entry.body, *entry.answers.values(), *entry.tags,
                            entry.meeting.name if entry.meeting else ""]))

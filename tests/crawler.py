@@ -76,7 +76,7 @@ def _text_of(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, ft.Text):
-        return value.value or ""
+        return value.value or "".join(span.text or "" for span in value.spans or [])
     if isinstance(value, (ft.Row, ft.Column)):
         return " ".join(filter(None, (_text_of(v) for v in value.controls)))
     return ""

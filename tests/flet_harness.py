@@ -125,6 +125,8 @@ class Harness:
         out = []
         hidden_value = (ft.Radio, ft.RadioGroup, ft.Segment, ft.DropdownOption)
         for c in self.walk():
+            if isinstance(c, ft.Text) and c.spans:  # a text in pieces (searched words in bold)
+                out.append("".join(span.text or "" for span in c.spans))
             for attr in ("value", "label", "content", "tooltip", "text", "hint_text", "error"):
                 if attr == "value" and isinstance(c, hidden_value):
                     continue

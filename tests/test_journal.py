@@ -120,3 +120,15 @@ def test_tag_counts_follow_every_change(journal):
     assert journal.tags() == [("cercle", 2), ("Corps", 1)]
     journal.delete(second.id)
     assert journal.tags() == [("cercle", 1)]
+
+
+def test_match_spans_find_words_as_search_does_and_preview_skips_the_headline(journal):
+    from journal_app.journal import match_spans, preview
+
+    text = "L’Œuvre du cœur, la réunion, l’œuvre"
+    assert [text[a:b] for a, b in match_spans(text, "oeuvre REUNION")] == ["Œuvre", "réunion", "œuvre"]
+    assert match_spans(text, "   ") == []
+    untitled = journal.add("Première ligne\nla suite du texte")
+    assert preview(untitled) == "la suite du texte"
+    long = journal.add("mot " * 200, title="Long")
+    assert preview(long).endswith("…") and len(preview(long)) <= 181

@@ -423,3 +423,22 @@ def test_active_filters_say_so_when_folded_and_clear_in_one_tap(tmp_path):
         shell.lock()
 
     run_ui(body)
+
+
+def test_list_items_show_a_preview_with_the_searched_words_marked(tmp_path):
+    """The list showed no text preview and no match highlight."""
+    make_journal(tmp_path, [
+        ("Marche en forêt après la rencontre. Le cœur s’est ouvert doucement.", {"title": "Dehors"}),
+    ])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        assert h.has_text("Marche en forêt après la rencontre.")  # the text under its title
+        await h.type(h.find(ft.TextField, "Rechercher"), "FORET coeur")
+        marked = [span.text for c in h.walk() if isinstance(c, ft.Text) and c.spans
+                  for span in c.spans if span.style and span.style.weight == ft.FontWeight.BOLD]
+        assert marked == ["forêt", "cœur"]
+        shell.lock()
+
+    run_ui(body)

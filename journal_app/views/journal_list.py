@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import flet as ft
 
 from journal_app.i18n import format_date, format_number, format_time
-from journal_app.journal import KINDS, Entry, EntryFilter
+from journal_app.journal import KINDS, Entry, EntryFilter, match_spans, preview
 from journal_app.views.context import AppContext
 from journal_app.views.theme import KIND_ICONS, choice_chips, heading, muted
 
@@ -176,17 +176,33 @@ class JournalScreen:
                 and self.shown < len(self.results)):
             self.show_more()
 
+    def _marked(self, text: str, **style: object) -> ft.Text:
+        """The text with the searched words in bold (found as search finds them)."""
+        spans, at = [], 0
+        for start, end in match_spans(text, self.search.value or ""):
+            spans += [ft.TextSpan(text[at:start]),
+                      ft.TextSpan(text[start:end], style=ft.TextStyle(weight=ft.FontWeight.BOLD,
+                                                                       color=ft.Colors.PRIMARY))]
+            at = end
+        if not spans:
+            return ft.Text(text, **style)  # type: ignore[arg-type]
+        return ft.Text(spans=[*spans, ft.TextSpan(text[at:])], **style)  # type: ignore[arg-type]
+
     def tile(self, entry: Entry) -> ft.ListTile:
         t = self.ctx.t
         details = [format_time(entry.created, self.ctx.lang)]
         if entry.tags:
             details.append(" ".join(f"#{tag}" for tag in entry.tags))
+        shown = preview(entry)
+        lines: list[ft.Control] = [muted(" · ".join(details))]
+        if shown:
+            lines.insert(0, self._marked(shown, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS))
         return ft.ListTile(
             leading=ft.Icon(KIND_ICONS.get(entry.kind, ft.Icons.NOTES),
                             semantics_label=t(f"kind.{entry.kind}")),
-            title=ft.Text(entry.headline or t("journal.untitled"), max_lines=1,
-                          overflow=ft.TextOverflow.ELLIPSIS),
-            subtitle=ft.Text(" · ".join(details), max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
+            title=self._marked(entry.headline or t("journal.untitled"), max_lines=1,
+                               overflow=ft.TextOverflow.ELLIPSIS),
+            subtitle=ft.Column(spacing=2, tight=True, controls=lines),
             on_click=lambda _, entry_id=entry.id: self.on_open(entry_id),
             data=entry.id,
         )
