@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import flet as ft
+import pytest
 
 from journal_app.practice import HANDLE_KEY, State
 from journal_app.views.player import PlayerScreen
@@ -276,9 +277,19 @@ def test_the_new_packs_open_from_the_practices_screen_in_both_languages(tmp_path
     run_ui(body)
 
 
-def test_stopping_a_session_with_each_choice_tapped_twice_never_crashes(tmp_path):
+STOPS = {  # practice, its first button, its field, its stop button, « keep going », the dialog's title
+    "session": ("Point de présence de cinq minutes", "Commencer", "Mes notes", "Arrêter la séance",
+                "Reprendre la séance", "Arrêter maintenant?"),
+    "reflection": ("ORID après une rencontre", "Suivant", "Les faits", "Arrêter",
+                   "Reprendre la réflexion", "Arrêter la réflexion?"),
+}
+
+
+@pytest.mark.parametrize("kind", STOPS)
+def test_stopping_a_practice_with_each_choice_tapped_twice_never_crashes(tmp_path, kind):
     """The « Arrêter maintenant? » dialog once stayed on screen after a choice; a second tap
     then raised WrongMoment ("Error running app")."""
+    practice, begin, field, stop, resume, title = STOPS[kind]
     make_journal(tmp_path)
 
     async def body():
@@ -288,44 +299,20 @@ def test_stopping_a_session_with_each_choice_tapped_twice_never_crashes(tmp_path
         for choice, kept in (("Garder mes notes", 1), ("Ne rien garder", 0)):
             before = len(journal)
             await to_practices(h)
-            await h.click(ft.ListTile, "Point de présence de cinq minutes")
-            await h.click(ft.FilledButton, "Commencer")
-            await h.type(h.find(ft.TextField, "Mes notes"), "Une note à garder ou non.")
-            await h.click(ft.TextButton, "Arrêter la séance")
-            await h.click(ft.TextButton, "Reprendre la séance")
-            assert shell.screen.session.state is State.RUNNING and not h.has_text("Arrêter maintenant?")
-            await h.click(ft.TextButton, "Arrêter la séance")
+            await h.click(ft.ListTile, practice)
+            await h.click(ft.FilledButton, begin)
+            await h.type(h.find(ft.TextField, field), "Une note à garder ou non.")
+            await h.click(ft.TextButton, stop)
+            await h.click(ft.TextButton, resume)
+            assert not h.has_text(title)
+            if kind == "session":  # the clock goes on where it was
+                assert shell.screen.session.state is State.RUNNING
+            await h.click(ft.TextButton, stop)
             button = h.find(ft.TextButton, choice)
             await h.fire(button, "click")
             await h.fire(button, "click")  # a double tap, or a tap on a dialog still closing
-            assert not h.has_text("Arrêter maintenant?")
+            assert not h.has_text(title)
             assert len(journal) == before + kept
-        assert not isinstance(shell.screen, PlayerScreen)
-
-    run_ui(body)
-
-
-def test_stopping_a_reflection_with_each_choice_tapped_twice_never_crashes(tmp_path):
-    make_journal(tmp_path)
-
-    async def body():
-        h, shell = await app(tmp_path)
-        await unlock(h)
-        journal = shell.ctx.session.journal
-        for choice, kept in (("Garder mes notes", 1), ("Ne rien garder", 0)):
-            before = len(journal)
-            await to_practices(h)
-            await h.click(ft.ListTile, "ORID après une rencontre")
-            await h.click(ft.FilledButton, "Suivant")
-            await h.type(h.find(ft.TextField, "Les faits"), "On a parlé du budget.")
-            await h.click(ft.TextButton, "Arrêter")
-            await h.click(ft.TextButton, "Reprendre la réflexion")
-            assert isinstance(shell.screen, WizardScreen) and not h.has_text("Arrêter la réflexion?")
-            await h.click(ft.TextButton, "Arrêter")
-            button = h.find(ft.TextButton, choice)
-            await h.fire(button, "click")
-            await h.fire(button, "click")
-            assert not h.has_text("Arrêter la réflexion?")
-            assert len(journal) == before + kept
+        assert not isinstance(shell.screen, (PlayerScreen, WizardScreen))
 
     run_ui(body)
