@@ -256,7 +256,7 @@ def test_first_run_write_lock_unlock_search_and_switch_language(browser, server,
         app.unlock()
         app.see("Après la rencontre du cercle")
 
-        app.fill("Rechercher", "reunion coeur")
+        app.fill("Rechercher", "RENCONTRE coeur")
         app.see("1 sur 1")
         app.see("Après la rencontre du cercle")
         app.fill("Rechercher", "introuvable")
