@@ -442,3 +442,30 @@ def test_list_items_show_a_preview_with_the_searched_words_marked(tmp_path):
         shell.lock()
 
     run_ui(body)
+
+
+def test_on_a_wide_screen_the_open_entry_is_marked_and_its_text_keeps_a_readable_measure(tmp_path):
+    """The open entry was not highlighted on desktop, and lines ran ~150 characters wide."""
+    from journal_app.views.shell import READING_WIDTH
+
+    make_journal(tmp_path, [("Premier texte", {"title": "Une"}), ("Second texte", {"title": "Deux"})])
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await unlock(h)
+        await h.click(ft.ListTile, "Deux")
+        tiles = {t.title.value: t for t in h.find_all(ft.ListTile) if isinstance(t.title, ft.Text)}
+        assert tiles["Deux"].selected and not tiles["Une"].selected
+        body_field = h.find(ft.TextField, "Texte")
+        node, widths = body_field, []
+        while node is not None:
+            if isinstance(node, ft.Container) and node.width:
+                widths.append(node.width)
+            node = node.parent
+        assert widths and widths[0] <= READING_WIDTH <= 680
+        await h.click(ft.ListTile, "Une")
+        tiles = {t.title.value: t for t in h.find_all(ft.ListTile) if isinstance(t.title, ft.Text)}
+        assert tiles["Une"].selected and not tiles["Deux"].selected
+        shell.lock()
+
+    run_ui(body)

@@ -25,6 +25,7 @@ class JournalScreen:
         self.today = today
         self.results: list[Entry] = []
         self.shown = 0
+        self.selected: str | None = None  # the entry open beside the list, on a wide screen
         t = ctx.t
         self.clear_search = ft.IconButton(icon=ft.Icons.CLOSE, on_click=self._clear_search, visible=False,
                                           tooltip=ft.Tooltip(message=t("journal.clear_search"),
@@ -111,6 +112,11 @@ class JournalScreen:
     def _clear_search(self, _: object = None) -> None:
         self.search.value = ""
         self._changed()
+
+    def select(self, entry_id: str | None) -> None:
+        """Mark the entry open beside the list (and show the list anew)."""
+        self.selected = entry_id
+        self.refresh()
 
     def _set(self, name: str, value: str) -> None:
         setattr(self, name, value)
@@ -205,6 +211,8 @@ class JournalScreen:
             subtitle=ft.Column(spacing=2, tight=True, controls=lines),
             on_click=lambda _, entry_id=entry.id: self.on_open(entry_id),
             data=entry.id,
+            selected=entry.id == self.selected,
+            selected_tile_color=ft.Colors.SECONDARY_CONTAINER, selected_color=ft.Colors.ON_SECONDARY_CONTAINER,
         )
 
     def _welcome(self) -> ft.Control:

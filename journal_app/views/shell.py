@@ -53,6 +53,9 @@ class Shown:
     view: ft.View
 
 
+READING_WIDTH = 640  # about 75 characters of 16 px Roboto a line
+
+
 class JournalPage:
     """On a wide screen: the journal list, with the open entry beside it."""
 
@@ -71,9 +74,12 @@ class JournalPage:
             self.editor = self.shell.new_editor(select or None) if select is not None else None
         except RessentiError:  # an address naming an entry deleted since: the list alone
             self.editor = None
-        self.detail.content = self.editor.control() if self.editor else ft.Container(
+        # The text at a readable measure (about 75 characters a line), however wide the window.
+        self.detail.content = ft.Row(vertical_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
+            ft.Container(content=self.editor.control(), width=READING_WIDTH)]) if self.editor else ft.Container(
             alignment=ft.Alignment.CENTER, content=ft.Text(
                 self.shell.ctx.t("journal.pick_one"), color=ft.Colors.ON_SURFACE_VARIANT))
+        self.list.select(self.editor.entry.id if self.editor and self.editor.entry else None)
         return True
 
     def control(self) -> ft.Control:
@@ -316,7 +322,7 @@ class Shell:
             top.address = top.view.route = self.route = f"/entry/{entry.id}"
             self._push(self.route)
         if top is not None and isinstance(top.screen, JournalPage):
-            top.screen.list.refresh()
+            top.screen.list.select(entry.id)
 
     def _deleted(self, entry: Entry) -> None:
         self.go(HOME, rebuild=True)
