@@ -279,6 +279,12 @@ class Journal:
         chosen = self._entries.values() if where is None else filter(where.matches, self._entries.values())
         return sorted(chosen, key=lambda e: e.created, reverse=True)
 
+    def on_this_day(self, today: date) -> list[Entry]:
+        """Entries written on this day of the year in earlier years, the most recent first."""
+        found = [e for e in self._entries.values()
+                 if (e.created.month, e.created.day) == (today.month, today.day) and e.created.year < today.year]
+        return sorted(found, key=lambda e: e.created, reverse=True)
+
     def search(self, query: str, where: EntryFilter | None = None) -> list[Entry]:
         """Entries holding every word of `query`, ignoring case and accents, newest first."""
         terms = fold(query).split()

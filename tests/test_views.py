@@ -469,3 +469,30 @@ def test_on_a_wide_screen_the_open_entry_is_marked_and_its_text_keeps_a_readable
         shell.lock()
 
     run_ui(body)
+
+
+def test_a_year_ago_today_shows_above_the_journal_and_opens(tmp_path):
+    """« Il y a un an »: the entries of this day in earlier years, on the journal screen."""
+    from datetime import datetime, timedelta
+
+    now = datetime.now().astimezone()
+    a_year_ago = now.replace(year=now.year - 1) if (now.month, now.day) != (2, 29) else now - timedelta(days=366)
+    make_journal(tmp_path, [
+        ("Le premier cercle de l’automne.", {"title": "Premier cercle", "created": a_year_ago}),
+        ("Une autre journée.", {"title": "Hier", "created": now - timedelta(days=1)}),
+    ])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        assert h.has_text("Il y a un an, ce jour-là")
+        await h.type(h.find(ft.TextField, "Rechercher"), "journée")
+        assert not h.has_text("Il y a un an, ce jour-là")  # a search narrows: memories step aside
+        await h.type(h.find(ft.TextField, "Rechercher"), "")
+        memory = next(t for t in h.find_all(ft.ListTile, "Premier cercle")
+                      if getattr(t.leading, "icon", None) == ft.Icons.HISTORY)
+        await h.fire(memory, "click")
+        assert h.find(ft.TextField, "Titre").value == "Premier cercle"
+        shell.lock()
+
+    run_ui(body)

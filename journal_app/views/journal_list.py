@@ -59,6 +59,7 @@ class JournalScreen:
         self.active_row = ft.Row(wrap=True, spacing=8, visible=False,
                                  vertical_alignment=ft.CrossAxisAlignment.CENTER,
                                  controls=[self.active, self.clear_filters])
+        self.memories = ft.Column(spacing=0, visible=False)  # « Il y a un an »: this day, years ago
         self.count = muted("")
         self.list = ft.ListView(expand=True, spacing=0, on_scroll=self._scrolled,
                                 scroll_interval=100)
@@ -70,6 +71,7 @@ class JournalScreen:
             self.search,
             self.filters,
             self.active_row,
+            self.memories,
             self.count,
             self.list,
         ])
@@ -113,6 +115,29 @@ class JournalScreen:
         self.search.value = ""
         self._changed()
 
+    def _show_memories(self, wanted: bool) -> None:
+        """Entries of this day in earlier years, above the list while nothing narrows it."""
+        today = self.today()
+        past = self.ctx.session.journal.on_this_day(today)[:3] if wanted else []
+        self.memories.visible = bool(past)
+        if not past:
+            self.memories.controls = []
+            return
+        t = self.ctx.t
+
+        def years(entry: Entry) -> str:
+            return t("journal.years_ago", count=today.year - entry.created.year)
+
+        self.memories.controls = [
+            ft.Text(years(past[0]), weight=ft.FontWeight.W_600, color=ft.Colors.PRIMARY),
+            *(ft.ListTile(leading=ft.Icon(ft.Icons.HISTORY, semantics_label=years(e)),
+                          title=ft.Text(e.headline or t("journal.untitled"), max_lines=1,
+                                        overflow=ft.TextOverflow.ELLIPSIS),
+                          subtitle=muted(format_date(e.created.date(), self.ctx.lang)),
+                          on_click=lambda _, entry_id=e.id: self.on_open(entry_id))
+              for e in past),
+            ft.Divider()]
+
     def select(self, entry_id: str | None) -> None:
         """Mark the entry open beside the list (and show the list anew)."""
         self.selected = entry_id
@@ -141,6 +166,7 @@ class JournalScreen:
         self.active.value = t("journal.active_filters", count=active)
         self.active_row.visible = active > 0
         self.clear_search.visible = bool(self.search.value)
+        self._show_memories(not active and not (self.search.value or "").strip())
         self.shown = 0
         self.list.controls = []
         total = len(journal)
