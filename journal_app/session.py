@@ -15,7 +15,7 @@ from journal_app.errors import VaultClosed
 from journal_app.journal import Clock, Journal, local_now
 from journal_app.paths import vault_path
 from journal_app.storage import Database, open_database
-from journal_app.usecases.access import change_passphrase, create_journal, recover_journal
+from journal_app.usecases.access import change_passphrase, create_journal, new_recovery_key, recover_journal
 from journal_app.vault import KdfParams, Rekeyed, backup_path
 
 
@@ -78,6 +78,11 @@ class JournalSession:
         if self._db is None:
             raise VaultClosed()
         return change_passphrase(self._db, current, new)
+
+    def new_recovery_key(self, current: str) -> Rekeyed:
+        if self._db is None:
+            raise VaultClosed()
+        return new_recovery_key(self._db, current)
 
     def lock(self) -> None:
         """Close the vault and forget the journal; nothing stays in memory that we hold."""

@@ -496,3 +496,43 @@ def test_a_year_ago_today_shows_above_the_journal_and_opens(tmp_path):
         shell.lock()
 
     run_ui(body)
+
+
+def test_a_lost_recovery_key_is_replaced_from_settings_after_the_passphrase(tmp_path):
+    """The recovery key could never be had again: now a new one, after the passphrase is typed
+    again; the old one stops working, the passphrase stays."""
+    import pytest
+
+    from journal_app.errors import WrongRecoveryKey
+    from tests.test_views_phone import open_settings
+
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    old_key = session.create(PASSPHRASE)
+    session.journal.add("Un secret")
+    session.lock()
+    shown: dict[str, str] = {}
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await open_settings(h)
+        await h.click(ft.OutlinedButton, "Nouvelle clé de récupération")
+        assert h.has_text("Tapez d’abord votre phrase de passe actuelle")
+        await h.type(h.find(ft.TextField, "Phrase de passe actuelle"), "pas la bonne phrase")
+        await h.click(ft.OutlinedButton, "Nouvelle clé de récupération")
+        await h.wait_for(lambda: h.has_text("Ce n’est pas la bonne phrase de passe"))
+        await h.type(h.find(ft.TextField, "Phrase de passe actuelle"), PASSPHRASE)
+        await h.click(ft.OutlinedButton, "Nouvelle clé de récupération")
+        await h.wait_for(lambda: h.has_text("Nouvelle clé de récupération en place"))
+        shown["key"] = next(t for t in h.texts() if t.count("-") == 7 and len(t) == 39)
+        assert shown["key"] != old_key
+        shell.lock()
+
+    run_ui(body)
+    with pytest.raises(WrongRecoveryKey):
+        session.recover(old_key, "encore une autre phrase")
+    session.unlock(PASSPHRASE)  # the passphrase did not change
+    session.lock()
+    session.recover(shown["key"], "encore une autre phrase")
+    assert [e.body for e in session.journal.entries()] == ["Un secret"]
+    session.lock()

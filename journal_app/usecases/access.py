@@ -33,6 +33,14 @@ def change_passphrase(db: Database, current: str | None, new: str) -> Rekeyed:
     return rekeyed
 
 
+def new_recovery_key(db: Database, current: str) -> Rekeyed:
+    """A lost or exposed recovery key: after the passphrase is typed again, the journal goes
+    under a new data key with a new recovery key (to show once); the old key stops working.
+    The passphrase stays what it is (it is not a new one, so it is not judged again)."""
+    db.vault.verify_passphrase(current)
+    return db.vault.change_passphrase(current)
+
+
 def old_copies_warning(rekeyed: Rekeyed, lang: str) -> list[str]:
     """The copies that still open with the old passphrase: elsewhere, and set aside here."""
     lines = [translate("rekey.old_copies_elsewhere", lang)]

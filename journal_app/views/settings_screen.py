@@ -48,6 +48,8 @@ class SettingsScreen:
         self.rekey_area = ft.Column(spacing=8)  # the new recovery key, shown once
         self.change_button = ft.FilledButton(content=t("settings.change_passphrase"),
                                              on_click=self.change_passphrase)
+        self.recovery_button = ft.OutlinedButton(content=t("settings.new_recovery_key"), icon=ft.Icons.KEY,
+                                                 on_click=self.new_recovery_key)
         self.import_status = ft.Text("")
 
     def control(self) -> ft.Control:
@@ -70,6 +72,7 @@ class SettingsScreen:
                               on_click=lambda _: self.on_lock()),
             section(t("settings.passphrase")),
             self.current, self.new, self.again, self.passphrase_status, self.rekey_area, self.change_button,
+            muted(t("settings.new_recovery_key_help")), self.recovery_button,
             section(t("settings.import_export")),
             muted(t("settings.import_help")),
             ft.OutlinedButton(content=t("settings.import"), icon=ft.Icons.UPLOAD_FILE,
@@ -129,6 +132,27 @@ class SettingsScreen:
             self._passphrase_said(t("settings.passphrase_changed"), error=False)
             self._show_rekeyed(rekeyed)
         self.change_button.disabled = False
+        self.ctx.page.update()  # an update went out mid-handler: Flet will not send this one
+
+    async def new_recovery_key(self, _: object = None) -> None:
+        """A lost recovery key: the passphrase typed again above, then a new key shown once."""
+        t = self.ctx.t
+        self.ctx.activity()
+        current = self.current.value or ""
+        if not current:
+            self._passphrase_said(t("settings.type_current_first"), error=True)
+            return
+        self.recovery_button.disabled = True
+        self.ctx.page.update()
+        try:
+            rekeyed = await asyncio.to_thread(self.ctx.session.new_recovery_key, current)
+        except Exception as exc:
+            self._passphrase_said(self.ctx.message(exc), error=True)
+        else:
+            self.current.value = ""
+            self._passphrase_said(t("settings.recovery_key_replaced"), error=False)
+            self._show_rekeyed(rekeyed)
+        self.recovery_button.disabled = False
         self.ctx.page.update()  # an update went out mid-handler: Flet will not send this one
 
     def _show_rekeyed(self, rekeyed: Rekeyed) -> None:
