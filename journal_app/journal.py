@@ -279,6 +279,14 @@ class Journal:
         chosen = self._entries.values() if where is None else filter(where.matches, self._entries.values())
         return sorted(chosen, key=lambda e: e.created, reverse=True)
 
+    def days_with_entries(self, year: int, month: int) -> dict[int, int]:
+        """For a calendar: day of the month -> how many entries were written that day."""
+        counts: dict[int, int] = {}
+        for entry in self._entries.values():
+            if entry.created.year == year and entry.created.month == month:
+                counts[entry.created.day] = counts.get(entry.created.day, 0) + 1
+        return counts
+
     def on_this_day(self, today: date) -> list[Entry]:
         """Entries written on this day of the year in earlier years, the most recent first."""
         found = [e for e in self._entries.values()

@@ -536,3 +536,38 @@ def test_a_lost_recovery_key_is_replaced_from_settings_after_the_passphrase(tmp_
     session.recover(shown["key"], "encore une autre phrase")
     assert [e.body for e in session.journal.entries()] == ["Un secret"]
     session.lock()
+
+
+def test_the_calendar_marks_the_days_with_entries_and_a_tap_shows_that_day(tmp_path):
+    from datetime import datetime, timedelta
+
+    from journal_app.i18n import format_date
+
+    now = datetime.now().astimezone().replace(hour=12)
+    other = now - timedelta(days=1) if now.day > 1 else now + timedelta(days=1)
+    make_journal(tmp_path, [("Matin calme", {"title": "Aujourd’hui", "created": now}),
+                            ("Soir agité", {"title": "L’autre jour", "created": other}),
+                            ("Encore", {"title": "L’autre jour, encore", "created": other})])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await h.click(ft.TextButton, "Calendrier")
+        day_label = format_date(other.date(), "fr")
+        cell = next(c for c in h.find_all(ft.Container) if isinstance(c.parent, ft.Semantics)
+                    and c.parent.label == f"{day_label}, 2 entrées")
+        assert cell.bgcolor == ft.Colors.PRIMARY_CONTAINER  # marked
+        empty_day = next(c for c in h.find_all(ft.Semantics) if c.label and c.label.endswith(", 0 entrée"))
+        assert empty_day.content.bgcolor is None
+        await h.fire(cell, "click")
+        assert h.has_text("L’autre jour, encore") and not h.has_text("Aujourd’hui")
+        await h.click(ft.IconButton, "Mois suivant")
+        await h.click(ft.IconButton, "Mois précédent")
+        await h.click(ft.IconButton, "Mois précédent")
+        assert not any(isinstance(c.parent, ft.Semantics) and (c.parent.label or "").startswith(day_label)
+                       for c in h.find_all(ft.Container))  # another month shown
+        await h.click(ft.TextButton, "Effacer les filtres")
+        assert h.has_text("Aujourd’hui")
+        shell.lock()
+
+    run_ui(body)

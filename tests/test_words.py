@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from journal_app.i18n import catalog, format_short_date, short_months
+from journal_app.i18n import catalog, format_short_date, short_months, weekday_initials
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKS = sorted((ROOT / "journal_app" / "prompts").glob("*.toml"))
@@ -89,6 +89,8 @@ def test_short_month_names_are_cldrs_for_fr_ca_and_en_ca():
     for lang, locale in (("fr", "fr_CA"), ("en", "en_CA")):
         assert short_months(lang) == list(babel_dates.get_month_names("abbreviated", locale=locale).values())
         assert catalog(lang)["date.months"] == list(babel_dates.get_month_names("wide", locale=locale).values())
+        days = babel_dates.get_day_names("narrow", locale=locale)  # 0 is Monday; Canada starts on Sunday
+        assert weekday_initials(lang) == [days[6], *(days[i] for i in range(6))]
     assert format_short_date(date(2026, 7, 9), "fr") == "9\u00a0juill."
     assert format_short_date(date(2026, 11, 9), "en") == "Nov\u00a09"
 

@@ -105,6 +105,11 @@ def months(lang: str) -> list[str]:
     return list(catalog(normalize_language(lang))["date.months"])
 
 
+def weekday_initials(lang: str) -> list[str]:
+    """CLDR's narrow day names, Sunday first (weeks start on Sunday in Canada)."""
+    return list(catalog(normalize_language(lang))["date.weekdays_narrow"])
+
+
 def short_months(lang: str) -> list[str]:
     """CLDR's abbreviated month names: « janv. », « juill. »; "Jan", "Jul"."""
     return list(catalog(normalize_language(lang))["date.months_short"])

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import flet as ft
 
-from journal_app.i18n import format_date, format_number, format_time
+from journal_app.i18n import format_date, format_number, format_time, months, weekday_initials
 from journal_app.journal import KINDS, Entry, EntryFilter, match_spans, preview
 from journal_app.views.context import AppContext
-from journal_app.views.theme import KIND_ICONS, choice_chips, heading, muted
+from journal_app.views.theme import KIND_ICONS, choice_chips, heading, icon_button, muted
 
 PAGE_SIZE = 50
 MAX_TAG_CHIPS = 20  # the most used tags; the others are reached by searching
@@ -60,6 +60,10 @@ class JournalScreen:
                                  vertical_alignment=ft.CrossAxisAlignment.CENTER,
                                  controls=[self.active, self.clear_filters])
         self.memories = ft.Column(spacing=0, visible=False)  # « Il y a un an »: this day, years ago
+        self.month = today().replace(day=1)  # the month the calendar shows
+        self.calendar = ft.Column(spacing=4, visible=False)
+        self.calendar_button = ft.TextButton(content=t("journal.calendar"), icon=ft.Icons.CALENDAR_MONTH,
+                                             on_click=self._toggle_calendar)
         self.count = muted("")
         self.list = ft.ListView(expand=True, spacing=0, on_scroll=self._scrolled,
                                 scroll_interval=100)
@@ -71,6 +75,8 @@ class JournalScreen:
             self.search,
             self.filters,
             self.active_row,
+            self.calendar_button,
+            self.calendar,
             self.memories,
             self.count,
             self.list,
@@ -114,6 +120,52 @@ class JournalScreen:
     def _clear_search(self, _: object = None) -> None:
         self.search.value = ""
         self._changed()
+
+    # -- calendar ---------------------------------------------------------------------------
+    def _toggle_calendar(self, _: object = None) -> None:
+        self.calendar.visible = not self.calendar.visible
+        self._render_calendar()
+
+    def _turn(self, months: int) -> None:
+        year, month = divmod(self.month.month - 1 + months, 12)
+        self.month = date(self.month.year + year, month + 1, 1)
+        self._render_calendar()
+
+    def _pick_day(self, day: date) -> None:
+        """The entries of one day: the date range filter, from and to that day."""
+        self.since_field.value = self.until_field.value = day.isoformat()
+        self._changed()
+
+    def _render_calendar(self) -> None:
+        """A month, weeks from Sunday (as in Canada); days with entries stand out, and each day
+        is a button named by its date and its count."""
+        if not self.calendar.visible:
+            return
+        t, lang = self.ctx.t, self.ctx.lang
+        counts = self.ctx.session.journal.days_with_entries(self.month.year, self.month.month)
+        title = t("journal.month_title", month=months(lang)[self.month.month - 1], year=self.month.year)
+        head = ft.Row(alignment=ft.MainAxisAlignment.SPACE_BETWEEN, controls=[
+            icon_button(ft.Icons.CHEVRON_LEFT, t("journal.previous_month"), lambda _: self._turn(-1)),
+            ft.Text(title, weight=ft.FontWeight.W_600),
+            icon_button(ft.Icons.CHEVRON_RIGHT, t("journal.next_month"), lambda _: self._turn(1))])
+        initials = ft.Row(spacing=2, controls=[
+            ft.Container(width=44, alignment=ft.Alignment.CENTER, content=muted(d))
+            for d in weekday_initials(lang)])
+        cells: list[ft.Control] = [ft.Container(width=44, height=44)
+                                   for _ in range((self.month.weekday() + 1) % 7)]  # Sunday first
+        day = self.month
+        while day.month == self.month.month:
+            n = counts.get(day.day, 0)
+            label = t("journal.day_entries", date=format_date(day, lang), count=n)
+            cells.append(ft.Semantics(label=label, button=True, content=ft.Container(
+                width=44, height=44, border_radius=22, alignment=ft.Alignment.CENTER,
+                bgcolor=ft.Colors.PRIMARY_CONTAINER if n else None,
+                on_click=lambda _, d=day: self._pick_day(d),
+                content=ft.Text(str(day.day), weight=ft.FontWeight.BOLD if n else None,
+                                color=ft.Colors.ON_PRIMARY_CONTAINER if n else None))))
+            day += timedelta(days=1)
+        weeks = [ft.Row(spacing=2, controls=cells[i:i + 7]) for i in range(0, len(cells), 7)]
+        self.calendar.controls = [head, initials, *weeks]
 
     def _show_memories(self, wanted: bool) -> None:
         """Entries of this day in earlier years, above the list while nothing narrows it."""
@@ -167,6 +219,7 @@ class JournalScreen:
         self.active_row.visible = active > 0
         self.clear_search.visible = bool(self.search.value)
         self._show_memories(not active and not (self.search.value or "").strip())
+        self._render_calendar()
         self.shown = 0
         self.list.controls = []
         total = len(journal)
