@@ -316,3 +316,27 @@ def test_stopping_a_practice_with_each_choice_tapped_twice_never_crashes(tmp_pat
         assert not isinstance(shell.screen, (PlayerScreen, WizardScreen))
 
     run_ui(body)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_practice_under_way_has_no_navigation_to_pull_the_person_elsewhere(tmp_path, width):
+    """Focus mode: during a session or a reflection, no navigation bar (phone) or rail (wide);
+    the lock stays, and back leads to the practices, where the navigation is again."""
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path, width=width)
+        await unlock(h)
+        shell.go("/practices")
+        await h.settle()
+        for title in ("Point de présence de cinq minutes", "ORID après une rencontre"):
+            await h.click(ft.ListTile, title)
+            view = h.page.views[-1]
+            assert view.navigation_bar is None and not h.find_all(ft.NavigationRail)
+            assert h.find(ft.IconButton, "Verrouiller le journal")
+            shell.go_back()
+            await h.settle()
+            assert h.page.views[-1].navigation_bar is not None or h.find_all(ft.NavigationRail)
+        shell.lock()
+
+    run_ui(body)

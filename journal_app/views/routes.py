@@ -42,6 +42,7 @@ class Route:
     build: Callable[[Shell, dict[str, str]], Any]
     parent: str | None = None  # a pattern whose parameters come from this route's
     width: int | None = None  # the content's greatest width, for reading comfort
+    focus: bool = False  # a practice under way: no navigation bar to pull the person elsewhere
 
     def match(self, path: str) -> dict[str, str] | None:
         regex = "^" + re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(self.pattern)) + "$"
@@ -66,9 +67,9 @@ ROUTES: list[Route] = [
     Route("/practices", NAV_PRACTICE, lambda s, p: PracticeLibraryScreen(
         s.ctx, on_pick=s.open_pack, on_progress=s.show_progress)),
     Route("/practice/{pack}", NAV_PRACTICE, lambda s, p: PlayerScreen(
-        s.ctx, _pack(s, p["pack"]), s.practice_done), parent="/practices", width=760),
+        s.ctx, _pack(s, p["pack"]), s.practice_done), parent="/practices", width=760, focus=True),
     Route("/reflect/{pack}", NAV_PRACTICE, lambda s, p: WizardScreen(
-        s.ctx, _pack(s, p["pack"]), s.practice_done), parent="/practices", width=760),
+        s.ctx, _pack(s, p["pack"]), s.practice_done), parent="/practices", width=760, focus=True),
     Route("/progress", NAV_PRACTICE, lambda s, p: ProgressScreen(
         s.ctx, on_back=lambda: s.go_back()), parent="/practices"),
     Route("/settings", NAV_SETTINGS, lambda s, p: SettingsScreen(

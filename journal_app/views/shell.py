@@ -246,9 +246,12 @@ class Shell:
 
     def _view(self, address: str, route: Route, screen: Any) -> ft.View:
         body: ft.Control = ft.Container(content=screen.control(), expand=True, width=route.width)
-        return self._frame(address, body, navigation=True, nav=route.nav)
+        return self._frame(address, body, navigation=not route.focus, nav=route.nav, lock=True)
 
-    def _frame(self, address: str, body: ft.Control, *, navigation: bool, nav: int = NAV_JOURNAL) -> ft.View:
+    def _frame(self, address: str, body: ft.Control, *, navigation: bool, nav: int = NAV_JOURNAL,
+               lock: bool | None = None) -> ft.View:
+        """A screen in its frame: the app bar (with « Verrouiller » when the journal is open)
+        and, unless `navigation` is off (locked, or a practice under way), the navigation."""
         t = self.ctx.t
         bar = None
         places = [(ft.Icons.BOOK_OUTLINED, ft.Icons.BOOK, t("nav.journal")),
@@ -270,7 +273,7 @@ class Shell:
         appbar = ft.AppBar(
             title=ft.Text("Ressenti"),
             actions=[icon_button(ft.Icons.LOCK_OUTLINE, t("nav.lock"), lambda _: self.lock())]
-            if navigation else [],
+            if (navigation if lock is None else lock) else [],
         )
         return ft.View(route=address, appbar=appbar, navigation_bar=bar, controls=[body], padding=12)
 
