@@ -571,3 +571,48 @@ def test_the_calendar_marks_the_days_with_entries_and_a_tap_shows_that_day(tmp_p
         shell.lock()
 
     run_ui(body)
+
+
+def test_the_meeting_date_is_picked_in_a_calendar_as_well_as_typed(tmp_path):
+    """The meeting date could only be typed as AAAA-MM-JJ."""
+    from datetime import datetime
+
+    make_journal(tmp_path, [("Le corps a parlé", {"title": "Conseil"})])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await h.click(ft.ListTile, "Conseil")
+        await h.click(ft.IconButton, "Choisir la date dans un calendrier")
+        picker = next(d for d in h.page._dialogs.controls if isinstance(d, ft.DatePicker) and d.open)
+        assert picker.locale.language_code == "fr"
+        picker.value = datetime(2026, 11, 19)  # the person taps the 19th, then OK
+        await h.fire(picker, "change")
+        assert h.find(ft.TextField, "Date de la rencontre").value == "2026-11-19"
+        await h.wait_for(lambda: (shell.ctx.session.journal.entries()[0].meeting or None) is not None
+                         and str(shell.ctx.session.journal.entries()[0].meeting.date) == "2026-11-19")
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_first_run_and_unlock_forms_are_centred_on_a_wide_screen(tmp_path):
+    async def body():
+        h = await new_harness(width=1280)
+        build_app(h.page, tmp_path, autosave_delay=0.01)
+        h.page.update()
+        assert h.page.views[-1].horizontal_alignment == ft.CrossAxisAlignment.CENTER  # first run
+        form = next(c for c in h.walk() if isinstance(c, ft.Container) and c.width)
+        assert form.width <= 640
+
+    run_ui(body)
+    make_journal(tmp_path / "autre")
+
+    async def unlock_screen():
+        h, shell = await app(tmp_path / "autre", width=1280)
+        assert h.has_text("Déverrouiller") and h.page.views[-1].horizontal_alignment == ft.CrossAxisAlignment.CENTER
+        await unlock(h)
+        assert h.page.views[-1].horizontal_alignment == ft.CrossAxisAlignment.START  # the journal: full width
+        shell.lock()
+
+    run_ui(unlock_screen)

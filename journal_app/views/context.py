@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +128,33 @@ class AppContext:
                 allowed_extensions=extensions)
         return [(f.name, f.bytes if f.bytes is not None else
                  Path(f.path).read_bytes() if f.path else b"") for f in files or []]
+
+    def date_field(self, label: str, value: str, on_change: Callable[[Any], Any],
+                   on_blur: Callable[[Any], Any] | None = None) -> ft.TextField:
+        """A date typed as AAAA-MM-JJ, or picked in a calendar from the button beside it."""
+        field = ft.TextField(label=label, hint_text=self.t("editor.date_hint"), error_max_lines=3,
+                             value=value, on_change=on_change, on_blur=on_blur)
+
+        def picked(e: ft.Event[ft.DatePicker]) -> None:
+            chosen = e.control.value
+            if chosen is not None:
+                field.value = (chosen.date() if isinstance(chosen, datetime) else chosen).isoformat()
+                on_change(e)
+
+        def open_picker(_: object) -> None:
+            try:
+                current = date.fromisoformat((field.value or "").strip())
+            except ValueError:
+                current = date.today()
+            self.show_dialog(ft.DatePicker(
+                value=datetime.combine(current, datetime.min.time()), first_date=datetime(2000, 1, 1),
+                last_date=datetime(date.today().year + 5, 12, 31), help_text=label,
+                locale=ft.Locale(self.lang, "CA"), on_change=picked))
+
+        field.suffix = ft.Semantics(label=self.t("editor.pick_date"), button=True, content=ft.IconButton(
+            icon=ft.Icons.CALENDAR_MONTH, on_click=open_picker,
+            tooltip=ft.Tooltip(message=self.t("editor.pick_date"), exclude_from_semantics=True)))
+        return field
 
     def read_meeting(self, name: ft.TextField, day: ft.TextField, role: str,
                      *, date_alone_counts: bool = True) -> Meeting | None:

@@ -47,10 +47,9 @@ class EditorScreen:
                               lambda v: self._chose("kind_value", v))
         self.meeting_name = ft.TextField(label=t("editor.meeting_name"), value=meeting.name,
                                          on_change=self._changed, on_blur=self._blurred)
-        self.meeting_date = ft.TextField(
-            label=t("editor.meeting_date"), hint_text=t("editor.date_hint"), error_max_lines=3,
-            value=meeting.date.isoformat() if meeting.date else "", on_change=self._changed,
-            on_blur=self._blurred)
+        self.meeting_date = ctx.date_field(t("editor.meeting_date"),
+                                           meeting.date.isoformat() if meeting.date else "",
+                                           self._changed, self._blurred)
         self.role_value = meeting.role or ""
         self.meeting_role = radio_row(
             [("", t("editor.no_role"))] + [(r, t(f"role.{r}")) for r in ROLES], self.role_value,

@@ -249,7 +249,7 @@ class Shell:
         return self._frame(address, body, navigation=not route.focus, nav=route.nav, lock=True)
 
     def _frame(self, address: str, body: ft.Control, *, navigation: bool, nav: int = NAV_JOURNAL,
-               lock: bool | None = None) -> ft.View:
+               lock: bool | None = None, centred: bool = False) -> ft.View:
         """A screen in its frame: the app bar (with « Verrouiller » when the journal is open)
         and, unless `navigation` is off (locked, or a practice under way), the navigation."""
         t = self.ctx.t
@@ -275,13 +275,14 @@ class Shell:
             actions=[icon_button(ft.Icons.LOCK_OUTLINE, t("nav.lock"), lambda _: self.lock())]
             if (navigation if lock is None else lock) else [],
         )
-        return ft.View(route=address, appbar=appbar, navigation_bar=bar, controls=[body], padding=12)
+        return ft.View(route=address, appbar=appbar, navigation_bar=bar, controls=[body], padding=12,
+                       horizontal_alignment=ft.CrossAxisAlignment.CENTER if centred else ft.CrossAxisAlignment.START)
 
     def _lock_screen(self, screen: OnboardingScreen | UnlockScreen) -> None:
         self.lock_screen = screen
         self.stack = []
         view = self._frame(self.route, ft.Container(content=screen.control(), expand=True,
-                                                    width=LOCK_SCREEN_WIDTH), navigation=False)
+                                                    width=LOCK_SCREEN_WIDTH), navigation=False, centred=True)
         self.page.views[:] = [view]
         self.page.update()
 

@@ -27,9 +27,7 @@ class WizardScreen:
         self.page_index = 0  # 0: the meeting; 1..n: the questions (phone only)
         t = ctx.t
         self.meeting_name = ft.TextField(label=t("editor.meeting_name"), on_change=self._changed)
-        self.meeting_date = ft.TextField(label=t("editor.meeting_date"), value=today().isoformat(),
-                                         hint_text=t("editor.date_hint"), error_max_lines=3,
-                                         on_change=self._changed)
+        self.meeting_date = ctx.date_field(t("editor.meeting_date"), today().isoformat(), self._changed)
         self.role_value = ""
         self.role = radio_row([("", t("editor.no_role"))] + [(r, t(f"role.{r}")) for r in ROLES],
                               "", self._role)
