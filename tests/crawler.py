@@ -7,8 +7,7 @@ font cannot draw, an interactive control with no name, or one name read twice.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import flet as ft
@@ -216,9 +215,5 @@ def identity(c: Any) -> tuple[str, str]:
     return type(c).__name__, " | ".join(names(c))
 
 
-def walk_ids(items: list[Any]) -> Iterator[tuple[int, Any]]:
-    yield from enumerate(items)
-
-
 __all__ = ["TAPPABLE", "Findings", "activate", "attached", "check_screen", "dialog_controls", "dismiss_dialogs",
-           "identity", "interactive", "open_dialogs", "replace", "walk_ids"]
+           "identity", "interactive", "open_dialogs"]

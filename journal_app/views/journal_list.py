@@ -191,9 +191,11 @@ class JournalScreen:
             ft.Divider()]
 
     def select(self, entry_id: str | None) -> None:
-        """Mark the entry open beside the list (and show the list anew)."""
+        """Mark the entry open beside the list, on the tiles already shown (no new search)."""
         self.selected = entry_id
-        self.refresh()
+        for tile in self.list.controls:
+            if isinstance(tile, ft.ListTile) and tile.data is not None:
+                tile.selected = tile.data == entry_id
 
     def _set(self, name: str, value: str) -> None:
         setattr(self, name, value)

@@ -326,7 +326,8 @@ class Shell:
             top.address = top.view.route = self.route = f"/entry/{entry.id}"
             self._push(self.route)
         if top is not None and isinstance(top.screen, JournalPage):
-            top.screen.list.select(entry.id)
+            top.screen.list.selected = entry.id
+            top.screen.list.refresh()  # the new entry joins the list, marked
 
     def _deleted(self, entry: Entry) -> None:
         self.go(HOME, rebuild=True)
