@@ -55,7 +55,7 @@ class Findings:
 
 def _has_handler(c: Any) -> bool:
     return any(getattr(c, name, None) is not None
-               for name in ("on_click", "on_change", "on_select", "on_submit", "on_tap"))
+               for name in ("on_click", "on_change", "on_select", "on_submit", "on_tap", "on_delete"))
 
 
 def interactive(h: Harness) -> list[Any]:
@@ -138,8 +138,13 @@ async def activate(h: Harness, c: Any) -> int:
                 await h.fire(c, "blur")
         return len(TRICKY)
     if isinstance(c, ft.Chip):
-        c.selected = not c.selected
-        await h.fire(c, "select")
+        if c.on_delete is not None:  # a tag's ✕
+            await h.fire(c, "delete")
+        elif c.on_select is not None:
+            c.selected = not c.selected
+            await h.fire(c, "select")
+        else:
+            await h.fire(c, "click")
         return 1
     if isinstance(c, ft.Radio):
         group = c.parent

@@ -208,6 +208,36 @@ def test_long_journals_are_built_a_page_at_a_time(tmp_path):
     run_ui(body)
 
 
+def test_tags_are_chips_completed_from_the_journals_own_tags(tmp_path):
+    make_journal(tmp_path, [("Le corps a parlé", {"title": "Conseil", "tags": ["conseil", "corps"]}),
+                            ("Encore", {"title": "Cercle", "tags": ["cercle"]})])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        bar = h.page.views[-1].navigation_bar
+        bar.selected_index = 1  # « Écrire »
+        await h.fire(bar, "change")
+        await h.type(h.find(ft.TextField, "Texte"), "Une journée douce.")
+        field = h.find(ft.TextField, "Ajouter une étiquette")
+        await h.type(field, "co")  # completion: the tags beginning so, not « cercle »
+        offered = [c.label.value for c in h.find_all(ft.Chip) if c.on_click]
+        assert sorted(offered) == ["conseil", "corps"]
+        await h.click(ft.Chip, "corps")
+        assert field.value == ""
+        await h.type(field, "Souffle,")  # a comma closes a new tag
+        assert field.value == ""
+        chips = [c.label.value for c in h.find_all(ft.Chip) if c.on_delete]
+        assert chips == ["corps", "Souffle"]
+        await h.fire(h.find(ft.Chip, "Souffle"), "delete")  # the chip's ✕
+        await h.type(field, "pas fini")  # still typed when the entry is saved: kept too
+        journal = shell.ctx.session.journal
+        await h.wait_for(lambda: any(e.tags == ("corps", "pas fini") for e in journal.entries()))
+        shell.lock()
+
+    run_ui(body)
+
+
 def test_editor_autosaves_and_delete_can_be_undone(tmp_path):
     make_journal(tmp_path)
 
@@ -221,7 +251,7 @@ def test_editor_autosaves_and_delete_can_be_undone(tmp_path):
         journal = shell.ctx.session.journal
         assert [e.title for e in journal.entries()] == ["Après le cercle"]
         assert journal.entries()[0].body == "Une chaleur dans la poitrine."
-        await h.type(h.find(ft.TextField, "Étiquettes"), "cercle, corps")
+        await h.type(h.find(ft.TextField, "Ajouter une étiquette"), "cercle, corps")
         await h.wait_for(lambda: journal.entries()[0].tags == ("cercle", "corps"))
         await h.click(ft.IconButton, "Supprimer")
         assert len(journal) == 0

@@ -8,13 +8,20 @@ from typing import cast
 import flet as ft
 
 from journal_app.i18n import format_time
-from journal_app.journal import KINDS, ROLES, Entry, Meeting, parse_tags
+from journal_app.journal import KINDS, ROLES, Entry, Meeting, fold, parse_tags
 from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
 from journal_app.usecases.entries import Draft, delete_entry, save_entry
 from journal_app.views.autosave import Autosave
 from journal_app.views.context import AppContext
 from journal_app.views.theme import icon_button, muted, radio_row
+
+
+MAX_SUGGESTIONS = 8  # tags offered under the field, the most used first
+
+
+def fold_tag(text: str) -> str:
+    return fold(" ".join(text.strip().lstrip("#@").split()))
 
 
 class EditorScreen:
@@ -39,9 +46,13 @@ class EditorScreen:
         self.body = ft.TextField(label=t("editor.body"), value=e.body if e else "", multiline=True,
                                  min_lines=8, autofocus=e is None, on_change=self._changed,
                                  on_blur=self._blurred)
-        self.tags = ft.TextField(label=t("editor.tags"), value=", ".join(e.tags) if e else "",
-                                 helper=t("editor.tags_help"), helper_max_lines=3, on_change=self._changed,
-                                 on_blur=self._blurred)
+        self.tag_list: list[str] = list(e.tags) if e else []
+        self.tags = ft.TextField(label=t("editor.add_tag"), helper=t("editor.tags_help"),
+                                 helper_max_lines=3, on_change=self._tag_typed,
+                                 on_submit=self._tag_submitted, on_blur=self._blurred)
+        self.tag_chips = ft.Row(wrap=True, spacing=6, run_spacing=6)
+        self.tag_suggestions = ft.Row(wrap=True, spacing=6, run_spacing=6)
+        self._render_tags()
         self.kind_value = e.kind if e else "free"
         self.kind = radio_row([(k, t(f"kind.{k}")) for k in KINDS], self.kind_value,
                               lambda v: self._chose("kind_value", v))
@@ -73,7 +84,8 @@ class EditorScreen:
             self.title,
             *self._guided_part(),
             self.body,
-            self.tags,
+            ft.Column(spacing=6, controls=[muted(t("editor.tags")), self.tag_chips, self.tags,
+                                           self.tag_suggestions]),
             muted(t("editor.kind")),
             self.kind,
             ft.ExpansionTile(
@@ -105,6 +117,55 @@ class EditorScreen:
                                     weight=ft.FontWeight.W_500))
         return parts
 
+    # -- tags: chips, with completion from the journal's own tags --------------------------------
+    def _render_tags(self) -> None:
+        t = self.ctx.t
+        self.tag_chips.controls = [
+            ft.Chip(label=ft.Text(tag), on_delete=lambda _, tag=tag: self._remove_tag(tag),
+                    delete_icon_tooltip=t("editor.remove_tag", tag=tag))
+            for tag in self.tag_list]
+        typed = fold_tag(self.tags.value or "")
+        have = {fold_tag(tag) for tag in self.tag_list}
+        known = [tag for tag, _ in self.ctx.session.journal.tags()
+                 if fold_tag(tag) not in have and fold_tag(tag).startswith(typed)]
+        self.tag_suggestions.controls = [muted(t("editor.tag_suggestions"))] + [
+            ft.Chip(label=ft.Text(tag), leading=ft.Icon(ft.Icons.ADD, size=18),
+                    on_click=lambda _, tag=tag: self._add_tags([tag], keep_typing=False))
+            for tag in known[:MAX_SUGGESTIONS]]
+        self.tag_suggestions.visible = bool(known)
+
+    def _add_tags(self, tags: list[str], *, keep_typing: bool) -> None:
+        before = list(self.tag_list)
+        self.tag_list = list(parse_tags(", ".join([*self.tag_list, *tags])))
+        if not keep_typing:
+            self.tags.value = ""
+        self._render_tags()
+        if self.tag_list != before:
+            self._changed()
+
+    def _remove_tag(self, tag: str) -> None:
+        self.tag_list = [t for t in self.tag_list if t != tag]
+        self._render_tags()
+        self._changed()
+
+    def _tag_typed(self, _: object = None) -> None:
+        """A comma closes a tag: what comes before it becomes a chip, the rest stays typed."""
+        text = self.tags.value or ""
+        if "," in text:
+            done, _, rest = text.rpartition(",")
+            self.tags.value = rest.lstrip()
+            self._add_tags(done.split(","), keep_typing=True)
+        else:
+            self._render_tags()
+        self._changed()
+
+    def _tag_submitted(self, _: object = None) -> None:
+        self._add_tags([self.tags.value or ""], keep_typing=False)
+
+    def _current_tags(self) -> tuple[str, ...]:
+        """The chips, and what is still typed: a tag not yet closed by a comma is kept too."""
+        return parse_tags(", ".join([*self.tag_list, self.tags.value or ""]))
+
     # -- saving -------------------------------------------------------------------------------
     def _saved_text(self) -> str:
         assert self.entry is not None
@@ -131,7 +192,7 @@ class EditorScreen:
     def _write(self) -> bool:
         answers = {key: field.value or "" for key, field in self.answer_fields.items()}
         draft = Draft(body=self.body.value or "", title=self.title.value or "", kind=self.kind_value,
-                      tags=parse_tags(self.tags.value or ""), meeting=self._meeting(), answers=answers)
+                      tags=self._current_tags(), meeting=self._meeting(), answers=answers)
         if self.entry is None and not (draft.title.strip() or draft.body.strip()):
             return True  # nothing written yet: nothing to keep
         try:
