@@ -43,7 +43,7 @@ def test_a_session_runs_rings_the_bell_and_is_saved(tmp_path):
         ticks = Ticks()
         player.session.clock = ticks
         assert h.has_text("Pas de note pour l’instant")
-        await h.slide(h.find(ft.Slider), 3)
+        await h.choose("3")
         assert h.has_text("Ma note : 3 sur 10")
         await h.click(ft.FilledButton, "Commencer")
         assert player.session.state is State.RUNNING and h.has_text("Se poser")
@@ -67,7 +67,7 @@ def test_a_session_runs_rings_the_bell_and_is_saved(tmp_path):
         await h.click(ft.FilledButton, "Suivant")
         await h.click(ft.FilledButton, "Terminer")
         assert h.has_text("Et maintenant")
-        await h.slide(h.find(ft.Slider), 8)
+        await h.choose("8")
         await h.type(h.find(ft.TextField, "Un mot"), "galet")
         await h.click(ft.FilledButton, "Enregistrer la séance")
         entry = shell.ctx.session.journal.entries()[0]
@@ -234,9 +234,16 @@ def test_the_felt_ratings_can_be_left_blank_before_and_after(tmp_path):
         await to_practices(h)
         await h.choose("Séances guidées")
         await h.click(ft.ListTile, "Point de présence de cinq minutes")
-        await h.slide(h.find(ft.Slider), 6)  # chosen, then taken back
+        chips = [c for c in h.find_all(ft.Chip) if c.data in range(11)]
+        assert [c.label.value for c in chips] == [str(n) for n in range(11)]
+        assert not any(c.selected for c in chips)  # no preset value: the person chooses
+        await h.choose("6")  # chosen, then taken back
+        assert h.has_text("Ma note : 6 sur 10")
+        await h.choose("4")  # another number: only it is chosen
+        assert [c.label.value for c in chips if c.selected] == ["4"]
         await h.click(ft.TextButton, "Ne pas noter")
         assert h.has_text("Pas de note pour l’instant") and not h.has_text("Ma note")
+        assert not any(c.selected for c in chips)
         await h.click(ft.FilledButton, "Commencer")
         for _ in range(2):
             await h.click(ft.FilledButton, "Suivant")

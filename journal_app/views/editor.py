@@ -16,7 +16,6 @@ from journal_app.views.autosave import Autosave
 from journal_app.views.context import AppContext
 from journal_app.views.theme import icon_button, muted, radio_row
 
-
 MAX_SUGGESTIONS = 8  # tags offered under the field, the most used first
 
 

@@ -39,31 +39,37 @@ class PlayerScreen:
         return ft.Container(content=self.root, padding=8, expand=True)
 
     # -- screens ------------------------------------------------------------------------------
-    def _rating(self, value: int | None, on_pick: Callable[[int | None], None]) -> tuple[ft.Slider, ft.Control]:
-        """A 0–10 slider that records nothing until the person moves it; « Ne pas noter »
-        clears it again. Returns the slider and the block to show."""
+    def _rating(self, value: int | None, on_pick: Callable[[int | None], None]) -> tuple[ft.Row, ft.Control]:
+        """Eleven numbers, 0 to 10, none chosen until the person taps one (a slider would sit
+        on a preset value); tapping the chosen one again, or « Ne pas noter », clears it.
+        Each number is announced with its value and whether it is chosen. Returns the row of
+        numbers and the block to show."""
         t = self.ctx.t
         chosen = ft.Text(t("player.rating_value", value=value) if value is not None else t("player.no_rating"))
-        slider = ft.Slider(min=0, max=10, divisions=10, value=5 if value is None else value, label="{value}")
         clear = ft.TextButton(content=t("player.clear_rating"), visible=value is not None)
+        row = ft.Row(wrap=True, spacing=4, run_spacing=4)
 
-        def picked(_: object) -> None:
-            self.ctx.activity()
-            number = int(round(slider.value or 0))
-            chosen.value, clear.visible = t("player.rating_value", value=number), True
+        def show(number: int | None) -> None:
+            for chip in row.controls:
+                assert isinstance(chip, ft.Chip)
+                chip.selected = chip.data == number
+            chosen.value = (t("player.rating_value", value=number) if number is not None
+                            else t("player.no_rating"))
+            clear.visible = number is not None
             on_pick(number)
 
-        def cleared(_: object) -> None:
-            chosen.value, clear.visible = t("player.no_rating"), False
-            on_pick(None)
+        def picked(e: ft.Event[ft.Chip]) -> None:
+            self.ctx.activity()
+            show(e.control.data if e.control.selected else None)
 
-        slider.on_change = picked
-        clear.on_click = cleared
+        row.controls = [ft.Chip(label=ft.Text(str(n)), data=n, selected=n == value, on_select=picked,
+                                show_checkmark=False) for n in range(11)]
+        clear.on_click = lambda _: show(None)
         block = ft.Column(spacing=4, controls=[
-            ft.Semantics(label=t("player.rating_label"), content=slider),
+            ft.Semantics(label=t("player.rating_label"), container=True, content=row),
             ft.Row(wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER,
                    controls=[chosen, clear])])
-        return slider, block
+        return row, block
 
     def _pick_before(self, value: int | None) -> None:
         self.session.felt_before = value
