@@ -125,6 +125,23 @@ PLACEHOLDER_PATTERN = re.compile(
     + "|".join(re.escape(label) for labels in _LABELS.values() for label in labels.values()))
 
 
+# Where a sentence ends: its closing punctuation (and quote or bracket) before a space, or a line.
+_SENTENCE_END = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[»”])?[\"'’)\]]*(?=\s|$)|\n")
+
+_ABBREVIATIONS = frozenset("m mme mmes mlle dr dre me st ste mr mrs ms p ex etc env no".split())
+
+
+def _ends_sentence(text: str, m: re.Match[str]) -> bool:
+    """Not after « M. », « p. ex. », nor before a lowercase word or a number (« 12 nov. 2026 »)."""
+    if m.group() == "\n":
+        return True
+    after = text[m.end():].lstrip()[:1]
+    if after and (after.islower() or after.isdigit()):
+        return False
+    word = text[:m.start()].rsplit(None, 1)[-1:] or [""]
+    return fold(word[0].strip("«“\"'(")) not in _ABBREVIATIONS
+
+
 @dataclass(frozen=True)
 class Span:
     """One redaction: `text[start:end]` of kind `kind` becomes `replacement`."""
@@ -149,6 +166,47 @@ class Anonymized:
             out.append(span.replacement)
             last = span.end
         out.append(self.original[last:])
+        return "".join(out)
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """The sentences (and lines) of the original, as (start, end) without the spaces around
+        them. A redaction never straddles two: they are joined instead (« le 12 nov. 2026 »)."""
+        text, start = self.original, 0
+        out: list[tuple[int, int]] = []
+        cuts = [m.end() for m in _SENTENCE_END.finditer(text) if _ends_sentence(text, m)] + [len(text)]
+        for cut in cuts:
+            piece = text[start:cut]
+            a, b = start + len(piece) - len(piece.lstrip()), cut - len(piece) + len(piece.rstrip())
+            start = cut
+            if a >= b:
+                continue
+            if out and any(s.start < a and s.end > out[-1][1] for s in self.spans):
+                out[-1] = (out[-1][0], b)
+            else:
+                out.append((a, b))
+        return out
+
+    def part(self, start: int, end: int) -> str:
+        """One stretch of the text as it would leave (its redactions replaced)."""
+        out, last = [], start
+        for span in self.spans:
+            if start <= span.start < end:
+                out += [self.original[last:span.start], span.replacement]
+                last = span.end
+        out.append(self.original[last:max(last, end)])
+        return "".join(out)
+
+    def passage(self, keep: Iterable[tuple[int, int]]) -> str:
+        """Only the sentences kept, as they would leave; « […] » where sentences were left out
+        between two kept ones (the reader then knows the passage is not whole)."""
+        out: list[str] = []
+        previous: int | None = None
+        for start, end in sorted(keep):
+            if previous is not None:
+                gap = self.original[previous:start]
+                out.append(gap if not gap.strip() else " […] ")
+            out.append(self.part(start, end))
+            previous = end
         return "".join(out)
 
     def without(self, span: Span) -> Anonymized:

@@ -67,6 +67,7 @@ class OutboxItem:
     withdrawn: bool
     withdrawal: dict[str, Any] | None
     exported: str | None = None  # ISO date of the last share file that carried it
+    entry_id: str = ""  # the journal entry it came from (kept in the vault, never sent)
 
 
 class Circles:
@@ -127,20 +128,27 @@ class Circles:
         raise CircleNotFound(id=circle_id)
 
     def share(self, circle_id: str, text: str, *, day: date, kind: str, prompt_id: str = "",
-              lang: str = "fr") -> SharedInsight:
-        """Seal an approved insight for a circle and keep it in the outbox."""
+              lang: str = "fr", entry_id: str = "") -> SharedInsight:
+        """Seal an approved insight for a circle and keep it in the outbox, with the entry it
+        came from (so the entry can say it was shared; the entry's id never leaves)."""
         inv = self.joined_circle(circle_id)
         insight, secret = new_insight(text, day=day, kind=kind, prompt_id=prompt_id, lang=lang)
         shared = SharedInsight(insight, circle_id, secret, seal(insight, inv))
         self._db.table(OUTBOX).insert_doc(insight.id, {
             "insight": asdict(insight), "circle": circle_id, "secret": secret,
-            "envelope": shared.envelope, "withdrawn": False, "withdrawal": None})
+            "envelope": shared.envelope, "withdrawn": False, "withdrawal": None,
+            "entry": entry_id})
         return shared
 
     def outbox(self) -> list[OutboxItem]:
         return [OutboxItem(SharedInsight(Insight(**d["insight"]), d["circle"], d["secret"],
-                                         d["envelope"]), d["withdrawn"], d["withdrawal"], d.get("exported"))
+                                         d["envelope"]), d["withdrawn"], d["withdrawal"], d.get("exported"),
+                           d.get("entry") or "")
                 for d in self._db.table(OUTBOX)]
+
+    def shared_from(self, entry_id: str) -> list[OutboxItem]:
+        """What was shared from one journal entry, oldest first."""
+        return [item for item in self.outbox() if entry_id and item.entry_id == entry_id]
 
     def mark_exported(self, circle_id: str, day: date) -> None:
         """A share file for this circle was written: what it carried is no longer waiting."""

@@ -99,3 +99,27 @@ def test_no_email_or_phone_survives(before, email, middle, phone, after):
     out = anonymize(text, use_ner=False).text
     assert email not in out
     assert re.sub(r"\D", "", phone)[-10:] not in re.sub(r"\D", "", out)
+
+
+def test_sentences_keep_abbreviations_numbers_and_guillemets_whole():
+    result = anonymize("J’ai vu M. Tremblay le 12 nov. 2026. Une chaleur!  Puis rien… « Oui. » "
+                       "Et alors ?\nFin", "fr")
+    assert [result.original[a:b] for a, b in result.sentences()] == [
+        "J’ai vu M. Tremblay le 12 nov. 2026.", "Une chaleur!", "Puis rien…", "« Oui. »",
+        "Et alors ?", "Fin"]
+
+
+def test_a_passage_never_shows_a_redacted_word_and_marks_what_was_left_out():
+    result = anonymize("Premier temps. Écrivez à s@exemple.ca. Le reste. Fin.", "fr")
+    result = result.with_redaction(0, len("Premier"))
+    first, second, third, fourth = result.sentences()
+    assert result.passage([first, second]) == "[retiré] temps. Écrivez à [courriel]."
+    assert result.passage([second, fourth]) == "Écrivez à [courriel]. […] Fin."
+    assert result.passage(result.sentences()) == result.text
+    assert result.passage([]) == ""
+
+
+def test_a_redaction_across_a_sentence_end_joins_the_two_sentences():
+    result = anonymize("Un. Deux. Trois.", "fr").with_redaction(0, len("Un. Deux"))
+    assert [result.original[a:b] for a, b in result.sentences()] == ["Un. Deux.", "Trois."]
+    assert "Un" not in result.passage(result.sentences()[:1])

@@ -38,7 +38,8 @@ def test_consent_preview_redact_restore_and_confirm(tmp_path):
         await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
         await h.click(ft.OutlinedButton, "Rejoindre")
         assert not h.find(ft.FilledButton, "Je confirme").disabled
-        # Tap a word to redact it, tap the name's placeholder to restore it.
+        # Word by word: tap a word to redact it, tap the name's placeholder to restore it.
+        await h.choose("Mot par mot")
         gorge = next(c for c in h.find_all(ft.Container) if isinstance(c.content, ft.Text)
                      and c.content.value == "gorge")
         await h.fire(gorge, "click")
@@ -58,6 +59,59 @@ def test_consent_preview_redact_restore_and_confirm(tmp_path):
         assert item.shared.insight.text == shown  # exactly what was shown, nothing else
         opened = open_envelope(item.shared.envelope, facilitator)
         assert opened.text == shown and opened.kind == "free"
+        shell.lock()
+
+    run_ui(body)
+
+
+def sentence_tiles(h):
+    """The sentences of the consent preview: one control each, announced checked or not."""
+    return [c for c in h.walk() if isinstance(c, ft.Semantics) and c.checked is not None
+            and isinstance(c.content, ft.Container) and c.content.on_click]
+
+
+def test_a_passage_is_shared_by_keeping_some_sentences_only(tmp_path):
+    text = ("Le cercle a commencé en retard. Quand Sylvie a parlé, j’ai senti ma gorge se serrer. "
+            "Puis tout s’est posé. Ma sœur m’attendait après.")
+    make_journal(tmp_path, [(text, {"title": "Cercle"})])
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        Circles(shell.ctx.session.database).join(facilitator.invitation.code())
+        await open_share(h, shell)
+        screen = shell.screen
+        tiles = sentence_tiles(h)
+        assert len(tiles) == 4 and all(t.checked for t in tiles)
+        # Four sentences, four controls (not one per word), each read with its redacted text.
+        assert "[personne A]" in tiles[1].content.content.controls[1].value
+        await h.fire(tiles[0].content, "click")  # leave out the first and the last
+        await h.fire(sentence_tiles(h)[3].content, "click")
+        assert [t.checked for t in sentence_tiles(h)] == [False, True, True, False]
+        expected = "Quand [personne A] a parlé, j’ai senti ma gorge se serrer. Puis tout s’est posé."
+        assert screen.outgoing_text == expected and h.has_text(expected)  # shown as it will leave
+        await h.fire(sentence_tiles(h)[2].content, "click")  # a gap between two kept: marked
+        await h.fire(sentence_tiles(h)[3].content, "click")
+        assert screen.outgoing_text == ("Quand [personne A] a parlé, j’ai senti ma gorge se serrer."
+                                        " […] Ma sœur m’attendait après.")
+        await h.choose("Mot par mot")  # the words of the kept sentences only
+        words = [c.content.value for c in h.find_all(ft.Container) if isinstance(c.content, ft.Text)]
+        assert "retard." not in words and "Quand" in words and "posé." not in words
+        await h.choose("Phrase par phrase")
+        while any(t.checked for t in sentence_tiles(h)):  # a tap redraws the sentences
+            await h.fire(next(t for t in sentence_tiles(h) if t.checked).content, "click")
+        assert h.find(ft.FilledButton, "Je confirme").disabled and h.has_text("rien ne partirait")
+        await h.fire(sentence_tiles(h)[1].content, "click")
+        await h.click(ft.FilledButton, "Je confirme")
+        [item] = Circles(shell.ctx.session.database).outbox()
+        assert item.shared.insight.text == "Quand [personne A] a parlé, j’ai senti ma gorge se serrer."
+        # Back on the entry, which says it was shared, with whom and where it is now.
+        await h.wait_for(lambda: h.has_text("a été partagée avec « Cercle du jeudi » : en attente d’envoi"))
+        note = next(c for c in h.find_all(ft.TextButton, "Voir mes idées partagées")
+                    if not isinstance(c.parent, ft.SnackBar))
+        await h.fire(note, "click")
+        assert isinstance(shell.screen, OutboxScreen)
         shell.lock()
 
     run_ui(body)

@@ -28,7 +28,7 @@ def share_insight(circles: Circles, circle_id: str, approved: str, entry: Entry,
     answered goes as `pack.step`, so the facilitator's screens can name it in their language."""
     prompt_id = f"{entry.pack_id}.{source}" if source and entry.pack_id else source
     return circles.share(circle_id, approved, day=day, kind=entry.kind, prompt_id=prompt_id,
-                         lang=entry.language or lang)
+                         lang=entry.language or lang, entry_id=entry.id)
 
 
 def withdraw_insight(circles: Circles, insight_id: str) -> None:

@@ -14,6 +14,7 @@ from journal_app.prompts.library import PackLibrary
 from journal_app.usecases.entries import Draft, delete_entry, save_entry
 from journal_app.views.autosave import Autosave
 from journal_app.views.context import AppContext
+from journal_app.views.share import shared_note
 from journal_app.views.theme import icon_button, muted, radio_row
 
 MAX_SUGGESTIONS = 8  # tags offered under the field, the most used first
@@ -29,12 +30,14 @@ class EditorScreen:
     def __init__(self, ctx: AppContext, entry_id: str | None, on_close: Callable[[], None],
                  on_deleted: Callable[[Entry], None],
                  on_saved: Callable[[Entry], None] | None = None,
-                 on_share: Callable[[Entry], None] | None = None) -> None:
+                 on_share: Callable[[Entry], None] | None = None,
+                 on_see_outbox: Callable[[], None] = lambda: None) -> None:
         self.ctx = ctx
         self.on_close = on_close
         self.on_deleted = on_deleted
         self.on_saved = on_saved
         self.on_share = on_share
+        self.on_see_outbox = on_see_outbox
         self.entry: Entry | None = ctx.session.journal.get(entry_id) if entry_id else None
         self.autosave = Autosave(ctx, self._write)
         t = ctx.t
@@ -80,6 +83,7 @@ class EditorScreen:
                 icon_button(ft.Icons.IOS_SHARE, t("share.open"), self.share),
                 self.delete_button,
             ]),
+            *([shared_note(self.ctx, self.entry, self.on_see_outbox)] if self.entry else []),
             self.title,
             *self._guided_part(),
             self.body,

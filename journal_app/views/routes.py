@@ -62,7 +62,8 @@ ROUTES: list[Route] = [
     Route("/entry/{id}", NAV_JOURNAL, lambda s, p: s.journal_page(p["id"]), parent="/journal"),
     Route("/write", NAV_WRITE, lambda s, p: s.journal_page(""), parent="/journal"),
     Route("/share/{id}", NAV_JOURNAL, lambda s, p: ShareScreen(
-        s.ctx, s.ctx.session.journal.get(p["id"]), on_done=lambda: s.go_back(), on_see_outbox=s.show_outbox),
+        s.ctx, s.ctx.session.journal.get(p["id"]), on_done=lambda: s.go_back(), on_see_outbox=s.show_outbox,
+        on_shared=lambda: s.go(f"/entry/{p['id']}", rebuild=True)),
         parent="/entry/{id}", width=760),
     Route("/practices", NAV_PRACTICE, lambda s, p: PracticeLibraryScreen(
         s.ctx, on_pick=s.open_pack, on_progress=s.show_progress)),

@@ -14,23 +14,51 @@ from datetime import date
 import flet as ft
 
 from journal_app.anonymize import Anonymized, Span
-from journal_app.circles import Circles
+from journal_app.circles import Circles, OutboxItem
 from journal_app.i18n import format_date, format_week
 from journal_app.journal import Entry
 from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
 from journal_app.usecases.sharing import consent_text, share_insight, withdraw_insight
 from journal_app.views.context import AppContext
-from journal_app.views.theme import heading, muted, radio_row
+from journal_app.views.theme import heading, muted, radio_row, segmented
 
 _WORD = re.compile(r"\S+")
+
+
+def status_text(ctx: AppContext, item: OutboxItem) -> str:
+    """« en attente d’envoi », « exportée le 27 novembre 2026 » or « retirée »."""
+    if item.withdrawn:
+        return ctx.t("share.withdrawn")
+    if item.exported:
+        return ctx.t("share.exported_on", date=format_date(date.fromisoformat(item.exported), ctx.lang))
+    return ctx.t("share.waiting_to_send")
+
+
+def shared_note(ctx: AppContext, entry: Entry, on_see_outbox: Callable[[], None]) -> ft.Control:
+    """On an entry: what was shared from it, with whom, and where it is now."""
+    circles = Circles(ctx.session.database)
+    items = circles.shared_from(entry.id)
+    names = {c.circle_id: c.name for c in circles.joined()}
+    lines: list[ft.Control] = [
+        ft.Text(ctx.t("share.from_entry", circle=names.get(item.shared.circle_id, "?"),
+                      status=status_text(ctx, item))) for item in items]
+    return ft.Container(
+        visible=bool(items), padding=ft.Padding.symmetric(horizontal=12, vertical=8), border_radius=8,
+        bgcolor=ft.Colors.SECONDARY_CONTAINER, content=ft.Row(
+            spacing=8, wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+                ft.Icon(ft.Icons.IOS_SHARE, color=ft.Colors.ON_SECONDARY_CONTAINER),
+                ft.Column(spacing=2, controls=lines),
+                ft.TextButton(content=ctx.t("share.see_outbox"), on_click=lambda _: on_see_outbox())]))
 
 
 class ShareScreen:
     def __init__(self, ctx: AppContext, entry: Entry, on_done: Callable[[], None],
                  today: Callable[[], date] = date.today,
-                 on_see_outbox: Callable[[], None] = lambda: None) -> None:
+                 on_see_outbox: Callable[[], None] = lambda: None,
+                 on_shared: Callable[[], object] | None = None) -> None:
         self.ctx = ctx
+        self.on_shared = on_shared or on_done  # the entry, shown again: it now says it was shared
         self.entry = entry
         self.on_done = on_done
         self.on_see_outbox = on_see_outbox
@@ -47,7 +75,11 @@ class ShareScreen:
         self.circle_id = joined[0].circle_id if joined else ""
         self.code = ft.TextField(label=t("share.invitation"), on_submit=self.join)
         self.circle_area = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
-        self.preview = ft.Row(wrap=True, spacing=2, run_spacing=4)
+        self.mode = "sentences"  # one control per sentence; "words": one per word
+        self.left_out: set[int] = set()  # where the sentences left on the device begin
+        self.preview = ft.Column(spacing=4, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.help = muted("")
+        self.leaving = ft.Text("", selectable=True)
         self.confirm = ft.FilledButton(content=t("share.confirm"), icon=ft.Icons.SEND,
                                        on_click=self.confirm_share, disabled=not joined)
         self.message = ft.Text("")
@@ -63,8 +95,14 @@ class ShareScreen:
         if len(self.sources) > 1:
             parts += [muted(t("share.source")),
                       radio_row(self.sources, self.source, self._source)]
-        parts += [ft.Container(content=self.preview, padding=12, border_radius=8,
+        parts += [segmented([("sentences", t("share.by_sentence")), ("words", t("share.by_word"))],
+                            self.mode, self._mode, label=t("share.choose_how")),
+                  self.help,
+                  ft.Container(content=self.preview, padding=12, border_radius=8,
                                bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),
+                  muted(t("share.leaving")),
+                  ft.Container(content=self.leaving, padding=12, border_radius=8,
+                               border=ft.Border.all(1, ft.Colors.OUTLINE)),
                   muted(t("share.tap_help"))]
         self._fill_circle_area()
         parts += [self.circle_area, self.message, ft.Row(wrap=True, spacing=8, controls=[
@@ -88,20 +126,62 @@ class ShareScreen:
                     ft.OutlinedButton(content=t("share.join"), on_click=self.join)])]
 
     # -- the preview --------------------------------------------------------------------------
+    def kept(self) -> list[tuple[int, int]]:
+        return [(a, b) for a, b in self.result.sentences() if a not in self.left_out]
+
     def render_preview(self) -> None:
-        """Words and redactions as tappable pieces: exactly the text that would leave."""
+        """Sentences to keep or leave out, or every word to redact: and below, exactly the
+        text that would leave."""
+        t = self.ctx.t
+        if self.mode == "sentences":
+            self.help.value = t("share.sentence_help")
+            self.preview.controls = [self._sentence(a, b) for a, b in self.result.sentences()]
+        else:
+            self.help.value = t("share.word_help")
+            row = ft.Row(wrap=True, spacing=2, run_spacing=4)
+            previous: int | None = None
+            for a, b in self.kept():
+                if previous is not None and self.result.original[previous:a].strip():
+                    row.controls.append(muted("[…]"))
+                row.controls += self._word_pieces(a, b)
+                previous = b
+            self.preview.controls = [row]
+        self.leaving.value = self.outgoing_text or t("share.nothing_selected")
+        self.leaving.color = None if self.outgoing_text else ft.Colors.ON_SURFACE_VARIANT
+        self._update_confirm()
+
+    def _sentence(self, start: int, end: int) -> ft.Control:
+        """One sentence, kept or left out by a tap: a single control, announced with its text
+        (redactions included) and whether it is checked."""
+        kept = start not in self.left_out
+        return ft.Semantics(checked=kept, container=True, content=ft.Container(
+            padding=ft.Padding.symmetric(horizontal=8, vertical=10), border_radius=8,
+            bgcolor=ft.Colors.SURFACE if kept else None,
+            on_click=lambda _: self.toggle_sentence(start),
+            content=ft.Row(spacing=8, vertical_alignment=ft.CrossAxisAlignment.START, controls=[
+                ft.Icon(ft.Icons.CHECK_BOX if kept else ft.Icons.CHECK_BOX_OUTLINE_BLANK,
+                        color=ft.Colors.PRIMARY if kept else ft.Colors.ON_SURFACE_VARIANT),
+                ft.Text(self.result.part(start, end), expand=True,
+                        color=None if kept else ft.Colors.ON_SURFACE_VARIANT,
+                        style=None if kept else ft.TextStyle(decoration=ft.TextDecoration.LINE_THROUGH)),
+            ])))
+
+    def _word_pieces(self, start: int, end: int) -> list[ft.Control]:
+        """Words and redactions of one sentence as tappable pieces."""
         t = self.ctx.t
         pieces: list[ft.Control] = []
-        original, last = self.result.original, 0
+        original, last = self.result.original, start
 
-        def words(start: int, end: int) -> None:
-            for m in _WORD.finditer(original, start, end):
+        def words(a: int, b: int) -> None:
+            for m in _WORD.finditer(original, a, b):
                 pieces.append(ft.Container(
                     content=ft.Text(m.group()), padding=ft.Padding.symmetric(horizontal=2),
                     on_click=lambda _, s=m.start(), e=m.end(): self.redact(s, e),
                     tooltip=t("share.tap_to_redact")))
 
         for span in self.result.spans:
+            if not start <= span.start < end:
+                continue
             words(last, span.start)
             pieces.append(ft.Container(
                 content=ft.Text(span.replacement, weight=ft.FontWeight.W_600,
@@ -111,12 +191,25 @@ class ShareScreen:
                 on_click=lambda _, s=span: self.restore(s),
                 tooltip=t("share.tap_to_restore", text=original[span.start:span.end])))
             last = span.end
-        words(last, len(original))
-        self.preview.controls = pieces
+        words(last, end)
+        return pieces
 
     @property
     def outgoing_text(self) -> str:
-        return self.result.text
+        if not self.left_out:
+            return self.result.text.strip()
+        return self.result.passage(self.kept())
+
+    def toggle_sentence(self, start: int) -> None:
+        self.left_out ^= {start}
+        self.render_preview()
+
+    def _mode(self, value: str) -> None:
+        self.mode = value
+        self.render_preview()
+
+    def _update_confirm(self) -> None:
+        self.confirm.disabled = not (self.circle_id and self.outgoing_text.strip())
 
     def redact(self, start: int, end: int) -> None:
         word = self.result.original[start:end]
@@ -131,6 +224,7 @@ class ShareScreen:
 
     def _source(self, value: str) -> None:
         self.source = value
+        self.left_out = set()
         self.result = self._anonymize()
         self.render_preview()
 
@@ -147,7 +241,7 @@ class ShareScreen:
             return
         self.circle_id = invitation.circle_id
         self._fill_circle_area()
-        self.confirm.disabled = False
+        self._update_confirm()
         self.message.value = self.ctx.t("share.joined", name=invitation.name)
         self.message.color = None
 
@@ -170,7 +264,7 @@ class ShareScreen:
             return
         self.ctx.snack(self.ctx.t("share.done"), action=self.ctx.t("share.see_outbox"),
                        on_action=lambda _: self.on_see_outbox(), seconds=10)
-        self.on_done()
+        self.on_shared()
 
 
 class OutboxScreen:
@@ -201,12 +295,7 @@ class OutboxScreen:
         items: list[ft.Control] = []
         for item in self.circles.outbox():
             insight = item.shared.insight
-            if item.withdrawn:
-                status = t("share.withdrawn")
-            elif item.exported:
-                status = t("share.exported_on", date=format_date(date.fromisoformat(item.exported), self.ctx.lang))
-            else:
-                status = t("share.waiting_to_send")
+            status = status_text(self.ctx, item)
             week = format_week(insight.week, self.ctx.lang)
             items.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
                 muted(f"{names.get(item.shared.circle_id, '?')} · {week} · {status}"),

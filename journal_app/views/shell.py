@@ -313,7 +313,8 @@ class Shell:
     def new_editor(self, entry_id: str | None) -> EditorScreen:
         return EditorScreen(self.ctx, entry_id, on_close=self.show_journal,
                             on_deleted=self._deleted, on_saved=self._saved,
-                            on_share=lambda entry: self.open_share(entry.id))
+                            on_share=lambda entry: self.open_share(entry.id),
+                            on_see_outbox=self.show_outbox)
 
     def open_entry(self, entry_id: str | None) -> None:
         """Open an entry (None: a new one) in the editor."""
