@@ -94,6 +94,9 @@ def names(c: Any) -> list[str]:
         text = _text_of(value)
         if text:
             found.append(text)
+    icon = getattr(c, "icon", None)
+    if isinstance(icon, ft.Icon) and icon.semantics_label:  # merged into the button's name
+        found.append(icon.semantics_label)
     if isinstance(c, ft.NavigationBar):
         found.append("navigation")  # each destination carries its own label
     return [plain(n).strip() for n in found if plain(n).strip()]

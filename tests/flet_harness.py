@@ -153,10 +153,12 @@ class Harness:
             parent = getattr(c, "parent", None)
             if isinstance(parent, ft.Semantics) and parent.label and wanted in plain(parent.label):
                 return True  # named by its wrapper, as a screen reader hears it
-            for attr in ("label", "content", "tooltip", "text", "value"):
+            for attr in ("label", "content", "tooltip", "text", "value", "icon"):
                 v = getattr(c, attr, None)
                 if isinstance(v, ft.Tooltip):
                     v = v.message
+                if isinstance(v, ft.Icon):  # an icon button's name: its icon's semantic label
+                    v = v.semantics_label
                 if isinstance(v, str) and wanted in plain(v):
                     return True
                 if isinstance(v, ft.Text) and isinstance(v.value, str) and wanted in plain(v.value):

@@ -16,6 +16,7 @@ from journal_app.i18n import translate
 from journal_app.journal import Meeting
 from journal_app.session import AutoLock, JournalSession
 from journal_app.settings import Settings, save_settings
+from journal_app.views.theme import icon_button
 
 WIDE_MIN_WIDTH = 900
 
@@ -41,6 +42,26 @@ class AppContext:
 
     def t(self, key: str, /, **params: Any) -> str:
         return translate(key, self.settings.language, **params)
+
+    def passphrase_field(self, label: str, **options: Any) -> ft.TextField:
+        """A hidden passphrase field with its own « Afficher » button, named for screen readers
+        (Flutter's built-in eye has no name) and saying which way it goes."""
+        field = ft.TextField(label=label, password=True, **options)
+
+        def toggle(_: object) -> None:
+            field.password = not field.password
+            button.icon = eye()
+
+        def eye() -> ft.Icon:
+            if field.password:
+                return ft.Icon(ft.Icons.VISIBILITY, semantics_label=self.t("common.show_passphrase"))
+            return ft.Icon(ft.Icons.VISIBILITY_OFF, semantics_label=self.t("common.hide_passphrase"))
+
+        button = icon_button(ft.Icons.VISIBILITY, self.t("common.show_passphrase"), toggle)
+        button.icon = eye()
+        button.tooltip = None  # the icon's name says it, hovering or not
+        field.suffix_icon = button
+        return field
 
     def message(self, exc: BaseException) -> str:
         """The one sentence a person sees for an error: translated, never a traceback. An
@@ -151,9 +172,7 @@ class AppContext:
                 last_date=datetime(date.today().year + 5, 12, 31), help_text=label,
                 locale=ft.Locale(self.lang, "CA"), on_change=picked))
 
-        field.suffix = ft.Semantics(label=self.t("editor.pick_date"), button=True, content=ft.IconButton(
-            icon=ft.Icons.CALENDAR_MONTH, on_click=open_picker,
-            tooltip=ft.Tooltip(message=self.t("editor.pick_date"), exclude_from_semantics=True)))
+        field.suffix = icon_button(ft.Icons.CALENDAR_MONTH, self.t("editor.pick_date"), open_picker)
         return field
 
     def read_meeting(self, name: ft.TextField, day: ft.TextField, role: str,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
 
 import flet as ft
 
@@ -71,7 +70,7 @@ class EditorScreen:
         self.status = muted(self._saved_text() if e else t("editor.new"))
         self.delete_button = icon_button(ft.Icons.DELETE_OUTLINE, t("editor.delete"),
                                          self.delete, disabled=e is None)
-        self.delete_icon = cast(ft.IconButton, self.delete_button.content)
+        self.delete_icon = self.delete_button
 
     def control(self) -> ft.Control:
         t = self.ctx.t

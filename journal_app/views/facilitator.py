@@ -107,17 +107,24 @@ class FacilitatorScreen:
                 parts[-1] = ft.Text(self.load_error, color=ft.Colors.ERROR)
             elif not self.loading:
                 self.loading = True
-                self.ctx.page.run_thread(self._load_board, self.circle_id)
+                self.ctx.page.run_task(self._load_board, self.circle_id)
             self.body.controls = parts
             return
         parts += self._themes(k)
         self.body.controls = parts
 
-    def _load_board(self, circle_id: str) -> None:
+    def _read_board(self, circle_id: str) -> ThemeBoard:
+        board = ThemeBoard(self.db, circle_id, self.ctx.lang)
+        if board.unsaved:  # the insights released since are placed: keep where they went
+            board.save()
+        return board
+
+    async def _load_board(self, circle_id: str) -> None:
+        """The grouping runs in a worker thread; the screen changes here, on the event loop,
+        all at once with the update that shows it."""
+        board: ThemeBoard | None
         try:
-            board = ThemeBoard(self.db, circle_id, self.ctx.lang)
-            if board.unsaved:  # the insights released since are placed: keep where they went
-                board.save()
+            board = await asyncio.to_thread(self._read_board, circle_id)
         except Exception as exc:  # the extra is missing, most likely: say how to install it
             self.load_error = self.ctx.message(exc)
             board = None

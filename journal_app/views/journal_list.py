@@ -27,9 +27,8 @@ class JournalScreen:
         self.shown = 0
         self.selected: str | None = None  # the entry open beside the list, on a wide screen
         t = ctx.t
-        self.clear_search = ft.IconButton(icon=ft.Icons.CLOSE, on_click=self._clear_search, visible=False,
-                                          tooltip=ft.Tooltip(message=t("journal.clear_search"),
-                                                             exclude_from_semantics=True))
+        self.clear_search = icon_button(ft.Icons.CLOSE, t("journal.clear_search"), self._clear_search)
+        self.clear_search.visible = False
         self.search = ft.TextField(label=t("journal.search"), prefix_icon=ft.Icons.SEARCH,
                                    on_change=self._changed, dense=True,
                                    tooltip=t("journal.search_help"),

@@ -67,14 +67,11 @@ class OnboardingScreen:
     # -- step 2 -------------------------------------------------------------------------------
     def _passphrase(self) -> list[ft.Control]:
         t = self.ctx.t
-        self.first = ft.TextField(label=t("onboarding.passphrase"), password=True,
-                                  can_reveal_password=True, autofocus=True,
-                                  helper=t("onboarding.passphrase_help"), helper_max_lines=3,
-                                  on_change=self._check)
-        self.second = ft.TextField(label=t("onboarding.passphrase_again"), password=True,
-                                   error_max_lines=3,
-                                   can_reveal_password=True, on_change=self._check,
-                                   on_submit=self._create)
+        self.first = self.ctx.passphrase_field(t("onboarding.passphrase"), autofocus=True,
+                                               helper=t("onboarding.passphrase_help"), helper_max_lines=3,
+                                               on_change=self._check)
+        self.second = self.ctx.passphrase_field(t("onboarding.passphrase_again"), error_max_lines=3,
+                                                on_change=self._check, on_submit=self._create)
         self.meter = ft.ProgressBar(value=0, semantics_label=t("onboarding.strength_label"))
         self.meter_text = muted("")  # nothing to judge before anything is typed
         self.create_button = ft.FilledButton(content=t("onboarding.create"), disabled=True,

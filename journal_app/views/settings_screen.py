@@ -38,12 +38,9 @@ class SettingsScreen:
                                self._theme, t("settings.theme"))
         self.auto_lock = radio_row([(str(m), t("settings.minutes", n=m)) for m in AUTO_LOCK_CHOICES],
                                    str(s.auto_lock_minutes), self._auto_lock)
-        self.current = ft.TextField(label=t("settings.current_passphrase"), password=True,
-                                    can_reveal_password=True)
-        self.new = ft.TextField(label=t("settings.new_passphrase"), password=True,
-                                can_reveal_password=True)
-        self.again = ft.TextField(label=t("settings.new_passphrase_again"), password=True,
-                                  can_reveal_password=True, on_submit=self.change_passphrase)
+        self.current = self.ctx.passphrase_field(t("settings.current_passphrase"))
+        self.new = self.ctx.passphrase_field(t("settings.new_passphrase"))
+        self.again = self.ctx.passphrase_field(t("settings.new_passphrase_again"), on_submit=self.change_passphrase)
         self.passphrase_status = ft.Text("")
         self.rekey_area = ft.Column(spacing=8)  # the new recovery key, shown once
         self.change_button = ft.FilledButton(content=t("settings.change_passphrase"),

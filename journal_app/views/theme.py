@@ -47,13 +47,13 @@ def muted(text: str, size: int | None = None) -> ft.Text:
 
 
 def icon_button(icon: ft.IconData, label: str, on_click: Callable[[Any], Any], *,
-                disabled: bool = False) -> ft.Semantics:
-    """An icon button that screen readers announce by name, once: Flutter's web semantics do
-    not expose a tooltip as the button's name, so the name is the wrapper's, and the tooltip
-    (for a mouse hovering on a desktop) stays out of the semantics tree."""
-    return ft.Semantics(label=label, button=True,
-                        content=ft.IconButton(icon=icon, on_click=on_click, disabled=disabled,
-                                              tooltip=ft.Tooltip(message=label, exclude_from_semantics=True)))
+                disabled: bool = False) -> ft.IconButton:
+    """An icon button that screen readers announce by name, once. The name is the icon's own
+    semantic label, which Flutter merges into the button's node (a wrapper's label would make a
+    second, unnamed button node under it); the tooltip, for a mouse hovering on a desktop, stays
+    out of the semantics tree."""
+    return ft.IconButton(icon=ft.Icon(icon, semantics_label=label), on_click=on_click, disabled=disabled,
+                         tooltip=ft.Tooltip(message=label, exclude_from_semantics=True))
 
 
 def choice_chips(options: list[tuple[str, str]], selected: str,

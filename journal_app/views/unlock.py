@@ -32,8 +32,7 @@ class UnlockScreen:
 
     def _unlock(self) -> list[ft.Control]:
         t = self.ctx.t
-        self.passphrase = ft.TextField(label=t("unlock.passphrase"), password=True,
-                                       can_reveal_password=True, autofocus=True,
+        self.passphrase = self.ctx.passphrase_field(t("unlock.passphrase"), autofocus=True,
                                        on_submit=self.unlock)
         self.button = ft.FilledButton(content=t("unlock.unlock"), icon=ft.Icons.LOCK_OPEN,
                                       on_click=self.unlock)
@@ -112,10 +111,8 @@ class UnlockScreen:
         t = self.ctx.t
         self.key = ft.TextField(label=t("unlock.recovery_key"), autofocus=True,
                                 hint_text="ABCD-EFGH-…", capitalization=ft.TextCapitalization.CHARACTERS)
-        self.new = ft.TextField(label=t("unlock.new_passphrase"), password=True,
-                                can_reveal_password=True)
-        self.again = ft.TextField(label=t("unlock.new_passphrase_again"), password=True,
-                                  can_reveal_password=True, on_submit=self.recover)
+        self.new = self.ctx.passphrase_field(t("unlock.new_passphrase"))
+        self.again = self.ctx.passphrase_field(t("unlock.new_passphrase_again"), on_submit=self.recover)
         self.recover_error = ft.Text("", color=ft.Colors.ERROR)
         self.recover_button = ft.FilledButton(content=t("unlock.recover"), on_click=self.recover)
         return [
