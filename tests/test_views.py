@@ -11,7 +11,7 @@ from journal_app.app import build_app
 from journal_app.session import JournalSession
 from journal_app.settings import Settings, save_settings
 from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.flet_harness import new_harness, run_ui
+from tests.flet_harness import new_harness, plain, run_ui
 
 
 def make_journal(data_dir, entries=()):
@@ -57,6 +57,12 @@ def test_first_run_creates_the_journal_and_shows_the_recovery_key_once(tmp_path)
         await h.click(ft.FilledButton, "Créer")
         await h.wait_for(lambda: h.has_text("clé de récupération"))
         key_text = next(t for t in h.texts() if t.count("-") == 7 and len(t) == 39)
+        # A screen reader hears the key itself, spelled group by group, in a monospace font;
+        # not selectable (a selectable text is absent from Flutter's web accessibility tree).
+        shown = next(c for c in h.walk() if isinstance(c, ft.Text) and c.value == key_text)
+        first = key_text.split("-")[0]
+        assert plain(shown.semantics_label).startswith(f"Clé de récupération : {' '.join(first)}, ")
+        assert shown.font_family == "Ressenti Mono" and not shown.selectable
         assert (tmp_path / "journal.vault").exists()
         # « Enregistrer dans un fichier » once crashed the whole app: tap it as a person would.
         await h.click(ft.OutlinedButton, "Enregistrer dans un fichier")

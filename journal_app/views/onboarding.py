@@ -9,7 +9,7 @@ import flet as ft
 
 from journal_app.passphrase import estimate
 from journal_app.views.context import AppContext
-from journal_app.views.theme import MONOSPACE, heading, muted
+from journal_app.views.theme import heading, muted, recovery_key_block
 
 _STRENGTH_COLORS = [ft.Colors.ERROR, ft.Colors.ORANGE_700, ft.Colors.AMBER_700,
                     ft.Colors.GREEN_700, ft.Colors.GREEN_800]
@@ -125,11 +125,7 @@ class OnboardingScreen:
         return [
             heading(t("onboarding.recovery_title")),
             ft.Text(t("onboarding.recovery_text")),
-            ft.Container(
-                content=ft.Text(self.recovery_key, selectable=True, font_family=MONOSPACE,
-                                size=18, weight=ft.FontWeight.W_600,
-                                semantics_label=t("onboarding.recovery_key_label")),
-                padding=12, border_radius=8, bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),
+            recovery_key_block(self.recovery_key, lambda spelled: t("onboarding.recovery_key_said", spelled=spelled)),
             ft.Row(wrap=True, controls=[
                 ft.OutlinedButton(content=t("onboarding.copy"), icon=ft.Icons.COPY,
                                   on_click=self._copy),

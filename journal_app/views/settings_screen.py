@@ -17,7 +17,7 @@ from journal_app.usecases.exporting import export_journal
 from journal_app.usecases.importing import describe_import, import_files
 from journal_app.vault import Rekeyed
 from journal_app.views.context import AppContext
-from journal_app.views.theme import MONOSPACE, heading, muted, radio_row, segmented
+from journal_app.views.theme import heading, muted, radio_row, recovery_key_block, segmented
 
 
 class SettingsScreen:
@@ -95,7 +95,7 @@ class SettingsScreen:
             ft.Text(t("settings.about_text", version=__version__)),
             muted(t("settings.data_location", path=str(self.ctx.data_dir))),
             ft.Text(t("settings.crypto", cryptography=crypto.cryptography, openssl=crypto.openssl,
-                      argon2=crypto.argon2), selectable=True, size=12,
+                      argon2=crypto.argon2), size=12,
                     color=ft.Colors.ON_SURFACE_VARIANT),
             muted(t("settings.licence")),
         ])
@@ -165,10 +165,7 @@ class SettingsScreen:
         warning: list[ft.Control] = [muted(line) for line in old_copies_warning(rekeyed, self.ctx.lang)]
         self.rekey_area.controls = [
             ft.Text(t("rekey.new_recovery_key")),
-            ft.Container(content=ft.Text(key, selectable=True, font_family=MONOSPACE, size=18,
-                                         weight=ft.FontWeight.W_600,
-                                         semantics_label=t("onboarding.recovery_key_label")),
-                         padding=12, border_radius=8, bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),
+            recovery_key_block(key, lambda spelled: t("onboarding.recovery_key_said", spelled=spelled)),
             ft.OutlinedButton(content=t("onboarding.copy"), icon=ft.Icons.COPY, on_click=copy),
             *warning,
         ] if key else warning

@@ -79,7 +79,7 @@ class ShareScreen:
         self.left_out: set[int] = set()  # where the sentences left on the device begin
         self.preview = ft.Column(spacing=4, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.help = muted("")
-        self.leaving = ft.Text("", selectable=True)
+        self.leaving = ft.Text("")
         self.confirm = ft.FilledButton(content=t("share.confirm"), icon=ft.Icons.SEND,
                                        on_click=self.confirm_share, disabled=not joined)
         self.message = ft.Text("")

@@ -38,6 +38,17 @@ def apply_theme(page: ft.Page, theme: str, lang: str) -> None:
     page.theme_mode = THEME_MODES.get(theme, ft.ThemeMode.SYSTEM)
 
 
+def recovery_key_block(key: str, said: Callable[[str], str]) -> ft.Container:
+    """The recovery key in a monospace font, each character apart. Screen readers hear it
+    spelled group by group (`said(spelled)`: « Clé de récupération : A B C D, … »); a selectable text
+    would have left it out of the accessibility tree (a copy button sits beside it)."""
+    spelled = ", ".join(" ".join(group) for group in key.split("-"))
+    return ft.Container(
+        content=ft.Text(key, font_family=MONOSPACE, size=18, weight=ft.FontWeight.W_600,
+                        semantics_label=said(spelled)),
+        padding=12, border_radius=8, bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST)
+
+
 def heading(text: str, size: int = 22) -> ft.Text:
     return ft.Text(text, size=size, weight=ft.FontWeight.W_600)
 
