@@ -88,11 +88,17 @@ class App:
         self.requests: list[str] = []
         page.on("request", lambda r: self.requests.append(r.url))
 
-    def open(self, url: str) -> None:
+    def open(self, url: str, *, touch: bool = False) -> None:
         self.page.goto(url)
         placeholder = self.page.locator("flt-semantics-placeholder")
         placeholder.wait_for(state="attached", timeout=60_000)
-        placeholder.dispatch_event("click")
+        if touch:  # Flutter on a phone turns its accessibility tree on at a tap, not a click
+            deadline = time.monotonic() + 60
+            while placeholder.count() and time.monotonic() < deadline:
+                placeholder.tap(force=True)
+                self.page.wait_for_timeout(1_000)  # a tap too early is not seen: tap again
+        else:
+            placeholder.dispatch_event("click")
 
     def button(self, name: str):
         by_role = self.page.get_by_role

@@ -90,9 +90,16 @@ def test_back_returns_where_the_person_came_from(tmp_path):
             shell.go(parent)
             shell.go(address)
             assert [v.route for v in h.page.views][-2:] == [parent, address]
-            # Android's back button (or the app bar's arrow) pops the top view.
+            # Android's back button pops the top view.
             await h.fire(h.page, "view_pop", {"route": address})
             assert shell.route == parent and h.page.views[-1].route == parent, address
+            # The app bar's own arrow, named once, does the same.
+            shell.go(address)
+            arrow = h.page.views[-1].appbar.leading
+            assert isinstance(arrow, ft.IconButton) and arrow.icon.semantics_label == "Retour"
+            await h.fire(arrow, "click")
+            assert shell.route == parent and h.page.views[-1].route == parent, address
+            assert h.page.views[0].appbar.leading is None  # nothing under the first screen
         shell.lock()
 
     run_ui(body)

@@ -224,7 +224,7 @@ class Shell:
                     raise
                 self.ctx.snack(self.ctx.message(exc))
                 return self._show(HOME)
-            stack.append(Shown(where, route, screen, self._view(where, route, screen)))
+            stack.append(Shown(where, route, screen, self._view(where, route, screen, back=bool(stack))))
         self.stack = stack
         if keep == len(addresses):  # back to a screen kept under the one left: show it as it is now
             refresh = getattr(stack[-1].screen, "refresh", None)
@@ -244,12 +244,12 @@ class Shell:
         # update after the handler would not reach the new screen: send it now.
         self.page.update()
 
-    def _view(self, address: str, route: Route, screen: Any) -> ft.View:
+    def _view(self, address: str, route: Route, screen: Any, *, back: bool = False) -> ft.View:
         body: ft.Control = ft.Container(content=screen.control(), expand=True, width=route.width)
-        return self._frame(address, body, navigation=not route.focus, nav=route.nav, lock=True)
+        return self._frame(address, body, navigation=not route.focus, nav=route.nav, lock=True, back=back)
 
     def _frame(self, address: str, body: ft.Control, *, navigation: bool, nav: int = NAV_JOURNAL,
-               lock: bool | None = None, centred: bool = False) -> ft.View:
+               lock: bool | None = None, centred: bool = False, back: bool = False) -> ft.View:
         """A screen in its frame: the app bar (with « Verrouiller » when the journal is open)
         and, unless `navigation` is off (locked, or a practice under way), the navigation."""
         t = self.ctx.t
@@ -271,6 +271,9 @@ class Shell:
             body = ft.Row(expand=True, vertical_alignment=ft.CrossAxisAlignment.STRETCH,
                           controls=[rail, ft.VerticalDivider(width=1), body])
         appbar = ft.AppBar(
+            # Our own back button: Flutter's reads its name twice (« Retour Retour ») on the web.
+            leading=icon_button(ft.Icons.ARROW_BACK, t("common.back"), lambda _: self.go_back()) if back else None,
+            automatically_imply_leading=False,
             title=ft.Text("Ressenti"),
             actions=[icon_button(ft.Icons.LOCK_OUTLINE, t("nav.lock"), lambda _: self.lock())]
             if (navigation if lock is None else lock) else [],
