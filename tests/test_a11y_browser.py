@@ -92,7 +92,8 @@ def small_targets(app: App) -> list[str]:
         .map(e => [e, e.getBoundingClientRect()])
         .filter(([e, r]) => r.width > 0 && r.height > 0 && (r.width < min || r.height < min) && !edge(e, r))
         .map(([e, r]) => `${e.getAttribute('aria-label') || e.textContent.trim().slice(0, 30)} `
-                         + `${Math.round(r.width)}×${Math.round(r.height)} at ${Math.round(r.x)},${Math.round(r.y)}`)}""",
+                         + `${Math.round(r.width)}×${Math.round(r.height)} at ${Math.round(r.x)},`
+                         + `${Math.round(r.y)}`)}""",
         MIN_TARGET)
 
 

@@ -48,8 +48,9 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     data = tmp_path / "data"
     env = {**os.environ, "LANG": "fr_CA.UTF-8", "JOURNAL_APP_DATA_DIR": str(data)}
     env.pop("DISPLAY", None)
+    log = tmp_path / "server.log"  # read by tests that look for a traceback (never a pipe left unread)
     proc = subprocess.Popen([sys.executable, "-m", "journal_app", "web", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -57,7 +58,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             break
         except OSError as exc:
             if proc.poll() is not None:
-                raise AssertionError(proc.stdout.read()) from exc
+                raise AssertionError(log.read_text()) from exc
             time.sleep(0.2)
     try:
         yield f"http://127.0.0.1:{port}/", data

@@ -32,8 +32,7 @@ class JournalScreen:
         self.search = ft.TextField(label=t("journal.search"), prefix_icon=ft.Icons.SEARCH,
                                    on_change=self._changed, dense=True,
                                    tooltip=t("journal.search_help"),
-                                   suffix=ft.Semantics(label=t("journal.clear_search"), button=True,
-                                                       content=self.clear_search))
+                                   suffix=self.clear_search)
         self.kind_value, self.tag_value, self.period_value = "all", "", "all"
         self.kind = choice_chips(
             [("all", t("journal.all_kinds"))] + [(k, t(f"kind.{k}")) for k in KINDS], "all",
@@ -156,11 +155,12 @@ class JournalScreen:
         while day.month == self.month.month:
             n = counts.get(day.day, 0)
             label = t("journal.day_entries", date=format_date(day, lang), count=n)
-            cells.append(ft.Semantics(label=label, button=True, content=ft.Container(
+            # Named once: the day's number is drawn, its date and count are what is heard.
+            cells.append(ft.Semantics(button=True, content=ft.Container(
                 width=44, height=44, border_radius=22, alignment=ft.Alignment.CENTER,
                 bgcolor=ft.Colors.PRIMARY_CONTAINER if n else None,
                 on_click=lambda _, d=day: self._pick_day(d),
-                content=ft.Text(str(day.day), weight=ft.FontWeight.BOLD if n else None,
+                content=ft.Text(str(day.day), weight=ft.FontWeight.BOLD if n else None, semantics_label=label,
                                 color=ft.Colors.ON_PRIMARY_CONTAINER if n else None))))
             day += timedelta(days=1)
         weeks = [ft.Row(spacing=2, controls=cells[i:i + 7]) for i in range(0, len(cells), 7)]

@@ -1,0 +1,160 @@
+"""End to end in Chromium, at phone and desktop size, for the flows members asked for: sharing a
+passage chosen sentence by sentence, the calendar and « Il y a un an », and a guided session
+stopped with each choice, each tapped twice in a row as a hurried finger does."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+
+from journal_app.circles import Circles
+from journal_app.i18n import format_date
+from journal_app.sharing import CircleKeys
+from tests.test_e2e_browser import CHROMIUM, App, browser, open_journal, server  # noqa: F401  (fixtures)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed; .ci/run installs it"),
+]
+
+SIZES = pytest.mark.parametrize("size", [(390, 844), (1280, 800)], ids=["phone", "desktop"])
+
+
+def no_crash(app: App, server_log) -> None:
+    assert app.absent("Error running app")
+    assert "Traceback" not in server_log.read_text(), server_log.read_text()[-3000:]
+
+
+def tap_twice(app: App, name: str) -> None:
+    """Two taps in a row on one button, the second before the screen has changed."""
+    button = app.button(name)
+    button.wait_for(timeout=20_000)
+    try:
+        button.dblclick(timeout=5_000)
+    except Exception:  # an empty semantics node over the button: send both to the button itself
+        button.dispatch_event("click")
+        button.dispatch_event("click")
+
+
+@SIZES
+def test_a_passage_chosen_sentence_by_sentence_is_what_leaves(browser, server, size):  # noqa: F811
+    url, data = server
+    session = open_journal(data)
+    entry = session.journal.add("Le cercle a commencé en retard. Quand Sylvie a parlé, j’ai senti ma gorge "
+                                "se serrer. Puis tout s’est posé.", title="Après le cercle")
+    facilitator = CircleKeys.create("Cercle du jeudi")
+    Circles(session.database).join(facilitator.invitation.code())
+    session.lock()
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    app = App(context.new_page(), f"share-passage-{size[0]}")
+    try:
+        app.open(url)
+        app.unlock()
+        app.tap_text("Après le cercle")
+        app.click("Partager une idée")
+        app.see("Phrase par phrase")
+        # One control a sentence, read with its text as it would leave.
+        first = app.page.get_by_role("checkbox", name="Le cercle a commencé en retard.")
+        first.wait_for(timeout=20_000)
+        assert app.page.get_by_role("checkbox", name="Quand [personne A] a parlé").count() == 1
+        first.click()
+        app.page.get_by_role("checkbox", name="Puis tout s’est posé.").click()
+        kept = "Quand [personne A] a parlé, j’ai senti ma gorge se serrer."
+        app.see("Ce qui partira")
+        app.page.wait_for_function(  # the two left out are unticked in the tree
+            "() => [...document.querySelectorAll('[role=checkbox]')]"
+            ".filter(e => e.getAttribute('aria-checked') === 'false').length === 2", timeout=20_000)
+        app.shot("1-passage")
+        app.click("Je confirme")
+        app.see("a été partagée avec « Cercle du jeudi »")  # the entry says so, with its status
+        app.shot("2-entry-says-shared")
+        no_crash(app, data.parent / "server.log")
+    finally:
+        context.close()
+    session = open_journal(data)
+    [item] = Circles(session.database).outbox()
+    assert item.shared.insight.text == kept and item.entry_id == entry.id
+    session.lock()
+
+
+@SIZES
+def test_the_calendar_and_a_year_ago_open_their_entries(browser, server, size):  # noqa: F811
+    url, data = server
+    today = date.today()
+    a_year_ago = today.replace(year=today.year - 1) if (today.month, today.day) != (2, 29) \
+        else today.replace(year=today.year - 1, day=28)
+    other_day = today.replace(day=3) if today.day != 3 else today.replace(day=4)
+    session = open_journal(data)
+    old = session.journal.add("Le premier hiver du cercle.", title="Il y a longtemps",
+                        created=datetime.combine(a_year_ago, time(10)).astimezone())
+    session.journal.add("Une marche au parc.", title="Le jour trois",
+                        created=datetime.combine(other_day, time(9)).astimezone())
+    session.journal.add("Aujourd’hui, du calme.", title="Aujourd’hui")
+    session.lock()
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    app = App(context.new_page(), f"calendar-{size[0]}")
+    try:
+        app.open(url)
+        app.unlock()
+        app.see("Il y a un an, ce jour-là")
+        app.shot("1-a-year-ago")
+        app.page.get_by_role("button", name="Il y a longtemps").first.click()
+        app.page.wait_for_url(f"**/entry/{old.id}", timeout=20_000)  # that entry is open
+        if size[0] < 600:
+            app.click("Retour au journal")
+        app.click("Calendrier")
+        day = app.page.get_by_role("button", name=f"{format_date(other_day, 'fr')}, 1 entrée", exact=True)
+        day.wait_for(timeout=20_000)  # named once: its date and count, not its number again
+        app.shot("2-calendar")
+        day.click()
+        app.see("1 sur 3")  # only that day's entry is listed
+        assert app.page.get_by_role("button", name="Le jour trois").count() >= 1
+        assert app.page.get_by_role("button", name="Aujourd’hui").count() == 0
+        app.shot("3-day")
+        no_crash(app, data.parent / "server.log")
+    finally:
+        context.close()
+
+
+@SIZES
+@pytest.mark.parametrize("choice", ["Garder mes notes", "Ne rien garder", "Reprendre la séance"])
+def test_a_guided_session_stopped_with_a_double_tap(browser, server, size, choice):  # noqa: F811
+    url, data = server
+    open_journal(data).lock()
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    app = App(context.new_page(), f"stop-{size[0]}")
+    try:
+        app.open(url)
+        app.unlock()
+        app.click("Pratiques")
+        app.tap_text("Point de présence de cinq minutes")
+        app.click("Commencer")
+        app.see("Se poser")
+        app.fill("Mes notes pour cette étape", "Les épaules descendent.")
+        app.click("Arrêter la séance")
+        app.see("Arrêter maintenant?")
+        tap_twice(app, choice)
+        if choice == "Reprendre la séance":
+            app.see("Suivant")  # still in the session; stopped again, the note is still there
+            app._text("Arrêter maintenant?").first.wait_for(state="hidden", timeout=20_000)
+            app.click("Arrêter la séance")
+            app.click("Garder mes notes")
+            app.see("Pratique enregistrée")
+        elif choice == "Garder mes notes":
+            app.see("Point de présence de cinq minutes")
+            app.see("Pratique enregistrée")
+        else:
+            app.see("Mon parcours")  # back among the practices, nothing written
+        app._text("Arrêter maintenant?").first.wait_for(state="hidden", timeout=20_000)  # closed for good
+        no_crash(app, data.parent / "server.log")
+    finally:
+        context.close()
+    session = open_journal(data)
+    entries = session.journal.entries()
+    if choice == "Ne rien garder":
+        assert entries == []
+    else:
+        [entry] = entries
+        assert entry.kind == "focusing" and "Les épaules descendent." in entry.answers.values()
+    session.lock()
