@@ -24,7 +24,7 @@ BUTTONS = (ft.IconButton, ft.TextButton, ft.FilledButton, ft.OutlinedButton, ft.
            ft.FilledTonalButton, ft.FloatingActionButton, ft.PopupMenuItem, ft.MenuItemButton)
 TAPPABLE = (*BUTTONS, ft.ListTile, ft.Container)  # a second tap in a row means something for these
 INTERACTIVE = (*BUTTONS, ft.Chip, ft.Radio, ft.Switch, ft.Checkbox, ft.ListTile, ft.SegmentedButton,
-               ft.TextField, ft.Slider, ft.NavigationBar, ft.Dropdown)
+               ft.TextField, ft.Slider, ft.NavigationBar, ft.Dropdown, ft.ExpansionTile)
 
 
 def internal_ids() -> set[str]:
@@ -160,6 +160,10 @@ async def activate(h: Harness, c: Any) -> int:
     if isinstance(c, (ft.Switch, ft.Checkbox)):
         c.value = not c.value
         await h.fire(c, "change")
+        return 1
+    if isinstance(c, ft.ExpansionTile):  # a folded section: unfolded (then its insides are crawled)
+        c.expanded = True
+        await h.fire(c, "change", True)
         return 1
     if isinstance(c, ft.Slider):
         c.value = c.max

@@ -206,6 +206,12 @@ class Harness:
         if submit:
             await self.fire(field, "submit")
 
+    async def unfold(self, title: str) -> None:
+        """Tap a folded section's title (an ExpansionTile): the client unfolds it and says so."""
+        tile = self.find(ft.ExpansionTile, title)
+        tile.expanded = True
+        await self.fire(tile, "change", True)
+
     async def slide(self, slider: ft.Slider, value: float) -> None:
         """Drag a slider to `value`, as a finger does: the client sets the value, then says so."""
         slider.value = value

@@ -10,6 +10,7 @@ import pytest
 from journal_app.app import build_app
 from journal_app.session import JournalSession
 from journal_app.settings import Settings, save_settings
+from journal_app.views.journal_list import PAGE_SIZE
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.flet_harness import new_harness, plain, run_ui
 
@@ -159,6 +160,8 @@ def test_search_filters_and_ignores_accents(tmp_path):
         await h.choose("séance guidée")
         assert h.has_text("Dehors") and not h.has_text("Réunion du conseil")
         await h.choose("Tous les types")
+        assert not h.has_text("conseil (1)")  # the tags are counted once the filters unfold
+        await h.unfold("Filtres")
         await h.choose("conseil (1)")
         assert h.has_text("Réunion du conseil") and not h.has_text("Dehors")
         await h.choose("Toutes les étiquettes")
@@ -206,9 +209,9 @@ def test_long_journals_are_built_a_page_at_a_time(tmp_path):
         h, shell = await app(tmp_path)
         await unlock(h)
         tiles = lambda: len(h.find_all(ft.ListTile))  # noqa: E731
-        assert tiles() == 50
+        assert tiles() == PAGE_SIZE
         await h.click(ft.TextButton, "Voir plus")
-        assert tiles() == 100
+        assert tiles() == 2 * PAGE_SIZE
         shell.lock()
 
     run_ui(body)
@@ -445,6 +448,7 @@ def test_active_filters_say_so_when_folded_and_clear_in_one_tap(tmp_path):
         assert not h.has_text("filtre actif") and not h.find_all(ft.TextButton, "Effacer les filtres")
         await h.choose("séance guidée")
         assert h.has_text("1 filtre actif")
+        await h.unfold("Filtres")
         await h.choose("conseil (1)")
         assert h.has_text("2 filtres actifs") and h.has_text("Aucune entrée ne correspond")
         await h.click(ft.TextButton, "Effacer les filtres")

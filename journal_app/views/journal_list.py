@@ -12,7 +12,7 @@ from journal_app.journal import KINDS, Entry, EntryFilter, match_spans, preview
 from journal_app.views.context import AppContext
 from journal_app.views.theme import KIND_ICONS, choice_chips, heading, icon_button, muted
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # tiles sent at a time; more as the list is scrolled near its end
 MAX_TAG_CHIPS = 20  # the most used tags; the others are reached by searching
 PERIODS = {"all": None, "week": 7, "month": 30, "year": 365}
 
@@ -46,6 +46,7 @@ class JournalScreen:
                                         width=170, dense=True, on_change=self._changed)
         self.filters = ft.ExpansionTile(
             title=ft.Text(t("journal.filters")), leading=ft.Icon(ft.Icons.FILTER_LIST),
+            on_change=self._filters_opened,
             controls=[ft.Column(spacing=6, controls=[
                 muted(t("journal.kind")), self.kind,
                 muted(t("journal.tag")), self.tags_row,
@@ -204,16 +205,28 @@ class JournalScreen:
         self.ctx.activity()
         self.refresh()
 
-    def refresh(self) -> None:
-        """Search again with the current query and filters, and show the first page."""
-        journal = self.ctx.session.journal
-        t = self.ctx.t
+    def _filters_opened(self, e: ft.Event[ft.ExpansionTile]) -> None:
+        self.filters.expanded = str(e.data).lower() == "true"
+        self._render_tags()
+
+    def _render_tags(self) -> None:
+        """The most used tags as chips, counted only once the filters are unfolded (counting
+        them over a large journal would slow the opening of the journal for nothing)."""
+        if not (self.filters.expanded or self.tag_value):
+            return
+        t, journal = self.ctx.t, self.ctx.session.journal
         tags = journal.tags()[:MAX_TAG_CHIPS]
         if self.tag_value and self.tag_value not in {name for name, _ in tags}:
             self.tag_value = ""
         self.tags_row.controls = choice_chips(
             [("", t("journal.all_tags"))] + [(name, f"{name} ({n})") for name, n in tags],
             self.tag_value, lambda v: self._set("tag_value", v)).controls
+
+    def refresh(self) -> None:
+        """Search again with the current query and filters, and show the first page."""
+        journal = self.ctx.session.journal
+        t = self.ctx.t
+        self._render_tags()
         self.results = journal.search(self.search.value or "", self.where())
         active = self.active_filters()
         self.active.value = t("journal.active_filters", count=active)
