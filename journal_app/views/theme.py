@@ -33,8 +33,11 @@ def apply_theme(page: ft.Page, theme: str, lang: str) -> None:
     page.locale_configuration = ft.LocaleConfiguration(supported_locales=list(LOCALES.values()),
                                                        current_locale=LOCALES.get(lang, LOCALES["fr"]))
     page.fonts = FONTS
-    page.theme = ft.Theme(color_scheme_seed=SEED, use_material3=True)
-    page.dark_theme = ft.Theme(color_scheme_seed=SEED, use_material3=True)
+    # Screens change without a zoom or slide: calmer, and the journal is there at once.
+    still = ft.PageTransitionsTheme(**{platform: ft.PageTransitionTheme.NONE
+                                       for platform in ("android", "ios", "linux", "macos", "windows")})
+    page.theme = ft.Theme(color_scheme_seed=SEED, use_material3=True, page_transitions=still)
+    page.dark_theme = ft.Theme(color_scheme_seed=SEED, use_material3=True, page_transitions=still)
     page.theme_mode = THEME_MODES.get(theme, ft.ThemeMode.SYSTEM)
 
 
