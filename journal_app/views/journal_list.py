@@ -10,7 +10,7 @@ import flet as ft
 from journal_app.i18n import format_date, format_number, format_time, months, weekday_initials
 from journal_app.journal import KINDS, Entry, EntryFilter, match_spans, preview
 from journal_app.views.context import AppContext
-from journal_app.views.theme import KIND_ICONS, choice_chips, heading, icon_button, muted
+from journal_app.views.theme import KIND_ICONS, choice_chips, heading, icon_button, mark_chip, muted
 
 PAGE_SIZE = 25  # tiles sent at a time; more as the list is scrolled near its end
 MAX_TAG_CHIPS = 20  # the most used tags; the others are reached by searching
@@ -113,7 +113,7 @@ class JournalScreen:
         for chips, value in ((self.kind, "all"), (self.period, "all")):
             for chip in chips.controls:
                 if isinstance(chip, ft.Chip):
-                    chip.selected = chip.data == value
+                    mark_chip(chip, chip.data == value)
         self._changed()
 
     def _clear_search(self, _: object = None) -> None:

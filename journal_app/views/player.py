@@ -12,7 +12,7 @@ from journal_app.journal import Entry
 from journal_app.practice import PracticeSession, State
 from journal_app.prompts.packs import Pack
 from journal_app.views.context import AppContext
-from journal_app.views.theme import heading, muted
+from journal_app.views.theme import choice_chip, heading, mark_chip, muted
 
 TICK_SECONDS = 1.0
 
@@ -52,7 +52,7 @@ class PlayerScreen:
         def show(number: int | None) -> None:
             for chip in row.controls:
                 assert isinstance(chip, ft.Chip)
-                chip.selected = chip.data == number
+                mark_chip(chip, chip.data == number)
             chosen.value = (t("player.rating_value", value=number) if number is not None
                             else t("player.no_rating"))
             clear.visible = number is not None
@@ -62,8 +62,7 @@ class PlayerScreen:
             self.ctx.activity()
             show(e.control.data if e.control.selected else None)
 
-        row.controls = [ft.Chip(label=ft.Text(str(n)), data=n, selected=n == value, on_select=picked,
-                                show_checkmark=False) for n in range(11)]
+        row.controls = [choice_chip(str(n), n, n == value, picked) for n in range(11)]
         clear.on_click = lambda _: show(None)
         block = ft.Column(spacing=4, controls=[
             ft.Semantics(label=t("player.rating_label"), container=True, content=row),

@@ -1,0 +1,169 @@
+"""Contrast of the focus indicator and of the selected state, measured on the real app's pixels.
+
+    python bench/bench_contrast.py            # light theme, then dark
+
+Needs Debian's chromium and the `test` extra (playwright, pillow). Opens `journal-app web` in
+headless Chromium at 1280×2000 and, for a few controls of each kind: moves the keyboard focus to
+it with Tab (as a keyboard user does), takes its picture focused and not focused, and reports the
+WCAG contrast ratio between what changed and what was there (the 95th percentile of the changed
+pixels, so that anti-aliased edges do not count); for choice chips, the chosen one against the
+same chip not chosen. WCAG 2.2 asks ≥ 3:1 (2.4.11, 1.4.11).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+PASSPHRASE = "trois lunes bleues sur le lac"
+
+
+def luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def ratio(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def changed_contrast(before: bytes, after: bytes) -> tuple[float, int]:
+    """The 95th percentile contrast over the pixels that changed, and how many changed."""
+    from PIL import Image
+
+    one = Image.open(io.BytesIO(before)).convert("RGB")
+    two = Image.open(io.BytesIO(after)).convert("RGB")
+    pixels = getattr(Image.Image, "get_flattened_data", Image.Image.getdata)  # Pillow 12 renamed it
+    ratios = sorted(ratio(p, q) for p, q in zip(pixels(one), pixels(two), strict=True) if p != q)
+    if not ratios:
+        return 1.0, 0
+    return ratios[int(len(ratios) * 0.95) - 1 if len(ratios) > 1 else 0], len(ratios)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def box(page, name: str, role: str = "button"):
+    node = page.get_by_role(role, name=name, exact=True).first
+    node.wait_for(timeout=60_000)
+    b = node.bounding_box()
+    margin = 6  # the ring is drawn around the control
+    return node, {"x": b["x"] - margin, "y": b["y"] - margin,
+                  "width": b["width"] + 2 * margin, "height": b["height"] + 2 * margin}
+
+
+def destination(page, name: str):
+    """A place of the navigation rail or bar (a tab, or a button, by width)."""
+    return page.get_by_role("tab", name=name).or_(page.get_by_role("button", name=re.compile(f"^{name}"))).first
+
+
+def tab_to(page, name: str, limit: int = 80) -> bool:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(60)
+        if page.evaluate("() => (document.activeElement?.getAttribute('aria-label') || "
+                         "document.activeElement?.textContent || '').trim()") == name:
+            page.wait_for_timeout(300)  # the ring's animation
+            return True
+    return False
+
+
+def measure(theme: str) -> list[tuple[str, float, int]]:
+    from playwright.sync_api import sync_playwright
+
+    from journal_app.session import JournalSession
+    from journal_app.settings import Settings, save_settings
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        session = JournalSession(data)
+        session.create(PASSPHRASE)
+        session.journal.add("Une chaleur dans la poitrine.", title="Après le cercle", tags=["cercle"])
+        session.lock()
+        save_settings(data, Settings(language="fr", theme=theme))
+        port = free_port()
+        env = {**os.environ, "JOURNAL_APP_DATA_DIR": str(data)}
+        server = subprocess.Popen([sys.executable, "-m", "journal_app", "web", "--port", str(port)],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(300):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                            args=["--no-sandbox", "--disable-gpu"])
+                page = browser.new_page(viewport={"width": 1280, "height": 2000})  # all of Settings at once
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.locator("flt-semantics-placeholder").wait_for(state="attached", timeout=60_000)
+                page.locator("flt-semantics-placeholder").dispatch_event("click")
+                page.locator('input[aria-label="Phrase de passe"]').click()
+                page.keyboard.insert_text(PASSPHRASE)
+                page.get_by_role("button", name="Déverrouiller").click()
+                page.get_by_role("button", name="Verrouiller le journal").wait_for(timeout=60_000)
+                destination(page, "Réglages").click()
+                page.get_by_role("button", name="Verrouiller maintenant").wait_for(timeout=60_000)
+                page.mouse.move(1, 1999)  # no hover anywhere
+                for name, kind in [("Verrouiller maintenant", "bouton à contour"),
+                                   ("Verrouiller le journal", "bouton icône"),
+                                   ("Exporter en JSON", "bouton à contour (2)"),
+                                   ("Clair", "segment")]:
+                    node, clip = box(page, name)
+                    before = page.screenshot(clip=clip)
+                    if not tab_to(page, name):
+                        out.append((f"focus: {kind} « {name} » (Tab n’y mène pas)", 0.0, 0))
+                        continue
+                    after = page.screenshot(clip=clip)
+                    Path(os.environ.get("CONTRAST_SHOTS", tmp)).joinpath(f"focus-{theme}-{kind}.png").write_bytes(after)
+                    value, n = changed_contrast(before, after)
+                    out.append((f"focus: {kind} « {name} »", value, n))
+                    page.keyboard.press("Escape")
+                # Selected against not selected: the same chip, before and after it is chosen.
+                destination(page, "Pratiques").click()
+                node, clip = box(page, "Réflexions", "checkbox")
+                before = page.screenshot(clip=clip)
+                node.click()
+                page.mouse.move(1, 1999)
+                page.wait_for_timeout(500)
+                after = page.screenshot(clip=clip)
+                value, n = changed_contrast(before, after)
+                out.append(("choisi ou non: puce « Réflexions »", value, n))
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    return out
+
+
+def main() -> None:
+    if not Path(CHROMIUM).exists():
+        raise SystemExit("needs Debian's chromium: apt-get install chromium")
+    for theme in ("light", "dark"):
+        print(f"== {theme} theme (WCAG 2.2 asks ≥ 3:1)")
+        for what, value, n in measure(theme):
+            print(f"  {what:<52} {value:5.2f}:1   ({n} pixels changed)")
+
+
+if __name__ == "__main__":
+    main()
