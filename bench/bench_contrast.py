@@ -125,11 +125,13 @@ def measure(theme: str) -> list[tuple[str, float, int]]:
                 destination(page, "Réglages").click()
                 page.get_by_role("button", name="Verrouiller maintenant").wait_for(timeout=60_000)
                 page.mouse.move(1, 1999)  # no hover anywhere
-                for name, kind in [("Verrouiller maintenant", "bouton à contour"),
-                                   ("Verrouiller le journal", "bouton icône"),
-                                   ("Exporter en JSON", "bouton à contour (2)"),
-                                   ("Clair", "segment")]:
-                    node, clip = box(page, name)
+                for name, kind, role in [("Verrouiller maintenant", "bouton à contour", "button"),
+                                         ("Verrouiller le journal", "bouton icône", "button"),
+                                         ("Exporter en JSON", "bouton à contour (2)", "button"),
+                                         ("Clair", "puce (choisie en thème clair)", "checkbox"),
+                                         ("Système", "puce", "checkbox"),
+                                         ("5 min", "bouton radio", "radio")]:
+                    node, clip = box(page, name, role)
                     before = page.screenshot(clip=clip)
                     if not tab_to(page, name):
                         out.append((f"focus: {kind} « {name} » (Tab n’y mène pas)", 0.0, 0))
@@ -144,6 +146,7 @@ def measure(theme: str) -> list[tuple[str, float, int]]:
                 node, clip = box(page, "Réflexions", "checkbox")
                 before = page.screenshot(clip=clip)
                 node.click()
+                page.keyboard.press("Tab")  # the focus moves on: the chosen state alone is measured
                 page.mouse.move(1, 1999)
                 page.wait_for_timeout(500)
                 after = page.screenshot(clip=clip)

@@ -103,7 +103,8 @@ class App:
 
     def button(self, name: str):
         by_role = self.page.get_by_role
-        return by_role("button", name=name).or_(by_role("tab", name=name)).first
+        return by_role("button", name=name).or_(by_role("tab", name=name)).or_(
+            by_role("checkbox", name=name)).first  # a choice chip
 
     def click(self, name: str) -> None:
         button = self.button(name)
@@ -283,13 +284,14 @@ def test_first_run_write_lock_unlock_search_and_switch_language(browser, server,
 
 
 
-def test_text_at_one_and_a_half_times_still_fits_a_phone(browser, server):
-    """Flutter follows the browser's font size: 24 px for the usual 16 px is 1.5× text."""
+@pytest.mark.parametrize("font_px", [24, 32], ids=["1.5x", "2x"])
+def test_larger_text_still_fits_a_phone(browser, server, font_px):
+    """Flutter follows the browser's font size: 24 px for the usual 16 px is 1.5× text, 32 px 2×."""
     url, _ = server
     context = browser.new_context(viewport={"width": 390, "height": 844})
     context.add_init_script("document.addEventListener('DOMContentLoaded', () => "
-                            "{ document.documentElement.style.fontSize = '24px'; });")
-    app = App(context.new_page(), "phone-1.5x")
+                            f"{{ document.documentElement.style.fontSize = '{font_px}px'; }});")
+    app = App(context.new_page(), f"phone-{font_px / 16:g}x")
 
     def fits(name: str) -> None:
         box = app.button(name).bounding_box()

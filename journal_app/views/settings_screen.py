@@ -17,7 +17,7 @@ from journal_app.usecases.exporting import export_journal
 from journal_app.usecases.importing import describe_import, import_files
 from journal_app.vault import Rekeyed
 from journal_app.views.context import AppContext
-from journal_app.views.theme import heading, muted, radio_row, recovery_key_block, segmented
+from journal_app.views.theme import choice_chips, heading, muted, radio_row, recovery_key_block
 
 
 class SettingsScreen:
@@ -32,10 +32,9 @@ class SettingsScreen:
         self.on_facilitate = on_facilitate
         t = ctx.t
         s = ctx.settings
-        self.language = segmented([("fr", "Français"), ("en", "English")], s.language,
-                                  self._language, t("settings.language"))
-        self.theme = segmented([(k, t(f"settings.theme_{k}")) for k in THEMES], s.theme,
-                               self._theme, t("settings.theme"))
+        # Chips, not a segmented button: at twice the text size, they wrap rather than cut a word.
+        self.language = choice_chips([("fr", "Français"), ("en", "English")], s.language, self._language)
+        self.theme = choice_chips([(k, t(f"settings.theme_{k}")) for k in THEMES], s.theme, self._theme)
         self.auto_lock = radio_row([(str(m), t("settings.minutes", n=m)) for m in AUTO_LOCK_CHOICES],
                                    str(s.auto_lock_minutes), self._auto_lock)
         self.current = self.ctx.passphrase_field(t("settings.current_passphrase"))

@@ -21,7 +21,7 @@ from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
 from journal_app.usecases.sharing import consent_text, share_insight, withdraw_insight
 from journal_app.views.context import AppContext
-from journal_app.views.theme import heading, muted, radio_row, segmented
+from journal_app.views.theme import choice_chips, heading, muted, radio_row
 
 _WORD = re.compile(r"\S+")
 
@@ -95,8 +95,9 @@ class ShareScreen:
         if len(self.sources) > 1:
             parts += [muted(t("share.source")),
                       radio_row(self.sources, self.source, self._source)]
-        parts += [segmented([("sentences", t("share.by_sentence")), ("words", t("share.by_word"))],
-                            self.mode, self._mode, label=t("share.choose_how")),
+        parts += [muted(t("share.choose_how")),
+                  choice_chips([("sentences", t("share.by_sentence")), ("words", t("share.by_word"))],
+                               self.mode, self._mode),
                   self.help,
                   ft.Container(content=self.preview, padding=12, border_radius=8,
                                bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),

@@ -55,6 +55,7 @@ def recovery_key_block(key: str, said: Callable[[str], str]) -> ft.Container:
 # Focus is shown by a ring in the text colour (about 15:1 against the page, in both themes),
 # not only by Material's faint tint (1.2:1 to 1.3:1): WCAG 2.2, 2.4.11 and 1.4.11.
 FOCUS_RING = ft.BorderSide(3, ft.Colors.ON_SURFACE)
+FOCUS_HALO = ft.Colors.with_opacity(0.5, ft.Colors.ON_SURFACE)
 
 
 def _buttons(rest: ft.BorderSide | None = None) -> ft.ButtonStyle:
@@ -70,7 +71,9 @@ def _theme(transitions: ft.PageTransitionsTheme) -> ft.Theme:
         text_button_theme=ft.TextButtonTheme(style=_buttons()),
         outlined_button_theme=ft.OutlinedButtonTheme(style=_buttons(ft.BorderSide(1, ft.Colors.OUTLINE))),
         icon_button_theme=ft.IconButtonTheme(style=_buttons()),
-        segmented_button_theme=ft.SegmentedButtonTheme(style=_buttons(ft.BorderSide(1, ft.Colors.OUTLINE))))
+        # Radios and checkboxes: their focus halo half the text colour (3.5:1 and more).
+        radio_theme=ft.RadioTheme(overlay_color={ft.ControlState.FOCUSED: FOCUS_HALO}),
+        checkbox_theme=ft.CheckboxTheme(overlay_color={ft.ControlState.FOCUSED: FOCUS_HALO}))
 
 
 def heading(text: str, size: int = 22) -> ft.Text:
@@ -95,7 +98,10 @@ def choice_chip(text: str, value: Any, selected: bool, on_select: Callable[[Any]
     """A chip for one of several options. The chosen one is filled with the primary colour and
     carries a checkmark (the default tint differs from the others by only 1.2:1)."""
     chip = ft.Chip(label=ft.Text(text), data=value, on_select=on_select, show_checkmark=True,
-                   selected_color=ft.Colors.PRIMARY, check_color=ft.Colors.ON_PRIMARY)
+                   check_color=ft.Colors.ON_PRIMARY, color={
+                       ft.ControlState.FOCUSED: FOCUS_HALO,  # chosen or not: focus shows first
+                       ft.ControlState.SELECTED: ft.Colors.PRIMARY,
+                       ft.ControlState.DEFAULT: ft.Colors.TRANSPARENT})
     mark_chip(chip, selected)
     return chip
 
@@ -124,18 +130,6 @@ def choice_chips(options: list[tuple[str, str]], selected: str,
     row.controls = list(chips)
     row.data = selected
     return row
-
-
-def segmented(options: list[tuple[str, str]], selected: str,
-              on_change: Callable[[str], Any], label: str) -> ft.Semantics:
-    """A choice among a few options side by side, named as a whole (`label`: « Langue »)."""
-    def changed(e: ft.Event[ft.SegmentedButton]) -> None:
-        on_change(next(iter(e.control.selected or [selected])))
-
-    return ft.Semantics(label=label, container=True, content=ft.SegmentedButton(
-        selected=[selected], allow_multiple_selection=False, show_selected_icon=True,
-        allow_empty_selection=False, on_change=changed,
-        segments=[ft.Segment(value=v, label=ft.Text(t)) for v, t in options]))
 
 
 def radio_row(options: list[tuple[str, str]], selected: str,
