@@ -143,6 +143,21 @@ def measure(theme: str) -> list[tuple[str, float, int]]:
                     page.keyboard.press("Escape")
                 # Selected against not selected: the same chip, before and after it is chosen.
                 destination(page, "Pratiques").click()
+                page.mouse.move(1, 1999)
+                tile = page.get_by_role("button", name=re.compile("Point de présence de cinq minutes")).first
+                tile.wait_for(timeout=60_000)
+                b = tile.bounding_box()
+                clip = {"x": b["x"], "y": b["y"], "width": b["width"], "height": b["height"]}
+                before = page.screenshot(clip=clip)
+                for _ in range(80):
+                    page.keyboard.press("Tab")
+                    page.wait_for_timeout(60)
+                    if "Point de présence" in page.evaluate("() => document.activeElement?.textContent || "
+                                                            "document.activeElement?.getAttribute('aria-label') || ''"):
+                        break
+                page.wait_for_timeout(300)
+                value, n = changed_contrast(before, page.screenshot(clip=clip))
+                out.append(("focus: élément de liste « Point de présence… »", value, n))
                 node, clip = box(page, "Réflexions", "checkbox")
                 before = page.screenshot(clip=clip)
                 node.click()

@@ -67,6 +67,7 @@ def _buttons(rest: ft.BorderSide | None = None) -> ft.ButtonStyle:
 def _theme(transitions: ft.PageTransitionsTheme) -> ft.Theme:
     return ft.Theme(
         color_scheme_seed=SEED, use_material3=True, page_transitions=transitions,
+        focus_color=FOCUS_HALO,  # list items and other tappable areas: half the text colour
         filled_button_theme=ft.FilledButtonTheme(style=_buttons()),
         text_button_theme=ft.TextButtonTheme(style=_buttons()),
         outlined_button_theme=ft.OutlinedButtonTheme(style=_buttons(ft.BorderSide(1, ft.Colors.OUTLINE))),
