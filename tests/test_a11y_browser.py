@@ -141,3 +141,45 @@ def test_every_screen_names_every_control_in_chromiums_accessibility_tree(browse
     print("\n".join(report))
     assert len(report) == len(addresses(ids))
     assert not problems, "\n".join(problems)
+
+
+def test_tab_follows_the_visual_order_of_a_screen(browser, server):  # noqa: F811
+    """Tab, as a keyboard user presses it, through the settings (a long screen) on a desktop:
+    within the content pane each stop is below or beside the one before, never back up."""
+    url, data = server
+    crawl_journal(data)
+    save_settings(data, Settings(language="fr"))
+    context = browser.new_context(viewport={"width": 1280, "height": 3000})  # the whole screen at once
+    app = App(context.new_page(), "tab-order")
+    try:
+        app.open(url)
+        app.fill("Phrase de passe", PASSPHRASE)
+        app.click("Déverrouiller")
+        app.see(translate(SEEN["/journal"], "fr"), timeout=60_000)
+        go(app, "/settings")
+        app.see("Phrase de passe actuelle", timeout=60_000)
+        app.page.mouse.click(700, 5)  # nothing focused yet, in the app bar's empty middle
+        stops: list[tuple[str, float, float]] = []
+        app.page.evaluate("() => { window.__stop = null; }")
+        for _ in range(60):
+            app.page.keyboard.press("Tab")
+            try:  # the focus moves (Flutter moves it a moment after the key)
+                app.page.wait_for_function("() => document.activeElement && document.activeElement !== document.body"
+                                           " && document.activeElement !== window.__stop", timeout=10_000)
+            except Exception:
+                break  # nowhere further to go
+            where = app.page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+                window.__stop = e;
+                return [(e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40), r.x, r.y]; }""")
+            if tuple(where) in stops:
+                break  # round again, from the top
+            stops.append(tuple(where))
+        pane = [s for s in stops if s[1] > 100 and s[2] > 64]  # right of the navigation rail, below the app bar
+        assert len(pane) >= 15, stops
+        names = [s[0] for s in pane]
+        assert names.index("Verrouiller maintenant") < names.index("Exporter en JSON"), names
+        backwards = [(a, b) for a, b in zip(pane, pane[1:], strict=False) if b[2] < a[2] - 4]
+        assert not backwards, backwards
+        print(f"\nTab through Settings: {len(stops)} stops, {len(pane)} in the content pane, in reading order")
+    finally:
+        context.close()
