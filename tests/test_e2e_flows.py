@@ -161,3 +161,31 @@ def test_a_guided_session_stopped_with_a_double_tap(browser, server, size, choic
         [entry] = entries
         assert entry.kind == "focusing" and "Les épaules descendent." in entry.answers.values()
     session.lock()
+
+
+@SIZES
+def test_the_text_typed_while_the_title_is_first_saved_is_kept_whole(browser, server, size):  # noqa: F811
+    """The first autosave of a new entry used to move the browser to the entry's address, and
+    the web client then dropped the focus and the letters being typed: only « J’a » was kept."""
+    url, data = server
+    open_journal(data).lock()
+    body = "J’ai senti une chaleur dans la poitrine et le cœur s’est ouvert doucement."
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    app = App(context.new_page(), f"typing-{size[0]}")
+    try:
+        app.open(url)
+        app.unlock()
+        app.click("Écrire ma première entrée")
+        app.fill("Titre", "Après le cercle")
+        app.page.wait_for_timeout(700)  # a person moving to the text; the title saves meanwhile
+        field = app.page.locator('textarea[aria-label="Texte"]')
+        field.click()
+        app.page.keyboard.type(body, delay=50)  # a second and more of typing, across the save
+        app.see("Enregistré à")
+        no_crash(app, data.parent / "server.log")
+    finally:
+        context.close()
+    session = open_journal(data)
+    [entry] = session.journal.entries()
+    assert (entry.title, entry.body) == ("Après le cercle", body)
+    session.lock()

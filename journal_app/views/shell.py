@@ -324,11 +324,13 @@ class Shell:
         self.go(f"/entry/{entry_id}" if entry_id else "/write", rebuild=entry_id is None)
 
     def _saved(self, entry: Entry) -> None:
-        """A new entry now has an address; side by side, the list shows it as it is written."""
+        """A new entry now has an address; side by side, the list shows it as it is written.
+        The browser's address bar is not changed while the person writes: in the web client,
+        a navigation then lost the focus and the letters being typed in the text (seen on a
+        desktop: the first autosave of the title, then only « J’a » of the text was kept)."""
         top = self.stack[-1] if self.stack else None
         if top is not None and top.address == "/write":
             top.address = top.view.route = self.route = f"/entry/{entry.id}"
-            self._push(self.route)
         if top is not None and isinstance(top.screen, JournalPage):
             top.screen.list.selected = entry.id
             top.screen.list.refresh()  # the new entry joins the list, marked
