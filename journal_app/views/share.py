@@ -46,10 +46,11 @@ def shared_note(ctx: AppContext, entry: Entry, on_see_outbox: Callable[[], None]
     return ft.Container(
         visible=bool(items), padding=ft.Padding.symmetric(horizontal=12, vertical=8), border_radius=8,
         bgcolor=ft.Colors.SECONDARY_CONTAINER, content=ft.Row(
-            spacing=8, wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+            spacing=12, vertical_alignment=ft.CrossAxisAlignment.START, controls=[
                 ft.Icon(ft.Icons.IOS_SHARE, color=ft.Colors.ON_SECONDARY_CONTAINER),
-                ft.Column(spacing=2, controls=lines),
-                ft.TextButton(content=ctx.t("share.see_outbox"), on_click=lambda _: on_see_outbox())]))
+                ft.Column(spacing=2, expand=True, controls=[
+                    *lines,
+                    ft.TextButton(content=ctx.t("share.see_outbox"), on_click=lambda _: on_see_outbox())])]))
 
 
 class ShareScreen:
