@@ -347,3 +347,24 @@ def test_a_practice_under_way_has_no_navigation_to_pull_the_person_elsewhere(tmp
         shell.lock()
 
     run_ui(body)
+
+
+def test_a_chip_with_the_keyboard_focus_draws_a_ring_chosen_or_not(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.choose("Séances guidées")
+        await h.click(ft.ListTile, "Point de présence de cinq minutes")
+        await h.choose("4")
+        four = next(c for c in h.find_all(ft.Chip) if c.data == 4)
+        assert four.selected and four.border_side is None
+        await h.fire(four, "focus")  # Tab reaches the chosen number
+        assert four.border_side is not None and four.border_side.width >= 3
+        await h.fire(four, "blur")
+        assert four.border_side is None
+        shell.lock()
+
+    run_ui(body)

@@ -100,11 +100,18 @@ def choice_chip(text: str, value: Any, selected: bool, on_select: Callable[[Any]
     carries a checkmark (the default tint differs from the others by only 1.2:1)."""
     chip = ft.Chip(label=ft.Text(text), data=value, on_select=on_select, show_checkmark=True,
                    check_color=ft.Colors.ON_PRIMARY, color={
-                       ft.ControlState.FOCUSED: FOCUS_HALO,  # chosen or not: focus shows first
                        ft.ControlState.SELECTED: ft.Colors.PRIMARY,
-                       ft.ControlState.DEFAULT: ft.Colors.TRANSPARENT})
+                       ft.ControlState.FOCUSED: FOCUS_HALO,
+                       ft.ControlState.DEFAULT: ft.Colors.TRANSPARENT},
+                   # Focus also draws the ring the buttons have: over a chosen chip's fill, the
+                   # halo alone would hardly show (Flet's chip border does not follow states).
+                   on_focus=lambda e: _ring(e.control, True), on_blur=lambda e: _ring(e.control, False))
     mark_chip(chip, selected)
     return chip
+
+
+def _ring(chip: ft.Chip, focused: bool) -> None:
+    chip.border_side = FOCUS_RING if focused else None
 
 
 def mark_chip(chip: ft.Chip, selected: bool) -> None:
