@@ -238,6 +238,9 @@ def test_tags_are_chips_completed_from_the_journals_own_tags(tmp_path):
         assert field.value == ""
         chips = [c.label.value for c in h.find_all(ft.Chip) if c.on_delete]
         assert chips == ["corps", "Souffle"]
+        souffle = h.find(ft.Chip, "Souffle")
+        await h.fire(souffle, "focus")  # Tab reaches it: the buttons' ring
+        assert souffle.border_side is not None and souffle.border_side.width >= 3
         await h.fire(h.find(ft.Chip, "Souffle"), "delete")  # the chip's ✕
         await h.type(field, "pas fini")  # still typed when the entry is saved: kept too
         journal = shell.ctx.session.journal

@@ -14,7 +14,7 @@ from journal_app.usecases.entries import Draft, delete_entry, save_entry
 from journal_app.views.autosave import Autosave
 from journal_app.views.context import AppContext
 from journal_app.views.share import shared_note
-from journal_app.views.theme import icon_button, muted, radio_row
+from journal_app.views.theme import icon_button, muted, radio_row, with_focus_ring
 
 MAX_SUGGESTIONS = 8  # tags offered under the field, the most used first
 
@@ -123,16 +123,16 @@ class EditorScreen:
     def _render_tags(self) -> None:
         t = self.ctx.t
         self.tag_chips.controls = [
-            ft.Chip(label=ft.Text(tag), on_delete=lambda _, tag=tag: self._remove_tag(tag),
-                    delete_icon_tooltip=t("editor.remove_tag", tag=tag))
+            with_focus_ring(ft.Chip(label=ft.Text(tag), on_delete=lambda _, tag=tag: self._remove_tag(tag),
+                                    delete_icon_tooltip=t("editor.remove_tag", tag=tag)))
             for tag in self.tag_list]
         typed = fold_tag(self.tags.value or "")
         have = {fold_tag(tag) for tag in self.tag_list}
         known = [tag for tag, _ in self.ctx.session.journal.tags()
                  if fold_tag(tag) not in have and fold_tag(tag).startswith(typed)]
         self.tag_suggestions.controls = [muted(t("editor.tag_suggestions"))] + [
-            ft.Chip(label=ft.Text(tag), leading=ft.Icon(ft.Icons.ADD, size=18),
-                    on_click=lambda _, tag=tag: self._add_tags([tag], keep_typing=False))
+            with_focus_ring(ft.Chip(label=ft.Text(tag), leading=ft.Icon(ft.Icons.ADD, size=18),
+                                    on_click=lambda _, tag=tag: self._add_tags([tag], keep_typing=False)))
             for tag in known[:MAX_SUGGESTIONS]]
         self.tag_suggestions.visible = bool(known)
 

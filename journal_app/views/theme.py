@@ -102,16 +102,20 @@ def choice_chip(text: str, value: Any, selected: bool, on_select: Callable[[Any]
                    check_color=ft.Colors.ON_PRIMARY, color={
                        ft.ControlState.SELECTED: ft.Colors.PRIMARY,
                        ft.ControlState.FOCUSED: FOCUS_HALO,
-                       ft.ControlState.DEFAULT: ft.Colors.TRANSPARENT},
-                   # Focus also draws the ring the buttons have: over a chosen chip's fill, the
-                   # halo alone would hardly show (Flet's chip border does not follow states).
-                   on_focus=lambda e: _ring(e.control, True), on_blur=lambda e: _ring(e.control, False))
+                       ft.ControlState.DEFAULT: ft.Colors.TRANSPARENT})
     mark_chip(chip, selected)
+    return with_focus_ring(chip)
+
+
+def with_focus_ring(chip: ft.Chip) -> ft.Chip:
+    """Focus draws the ring the buttons have: over a chosen chip's fill, a tint alone would
+    hardly show (1.2:1), and Flet's chip border does not follow states by itself."""
+    def ring(focused: bool) -> None:
+        chip.border_side = FOCUS_RING if focused else None
+
+    chip.on_focus = lambda _: ring(True)
+    chip.on_blur = lambda _: ring(False)
     return chip
-
-
-def _ring(chip: ft.Chip, focused: bool) -> None:
-    chip.border_side = FOCUS_RING if focused else None
 
 
 def mark_chip(chip: ft.Chip, selected: bool) -> None:
