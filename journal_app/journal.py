@@ -107,11 +107,16 @@ def parse_tags(text: str) -> tuple[str, ...]:
     return clean_tags(text.split(","))
 
 
+def tag_name(tag: str) -> str:
+    """A tag as kept: trimmed, single spaces, no '#'/'@' prefix. `fold` of it compares two tags."""
+    return " ".join(tag.strip().lstrip("#@").split())
+
+
 def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
     """Trim, drop '#'/'@' prefixes and empties, keep the first spelling of each folded tag."""
     seen: dict[str, str] = {}
     for tag in tags:
-        name = " ".join(tag.strip().lstrip("#@").split())
+        name = tag_name(tag)
         if name and fold(name) not in seen:
             seen[fold(name)] = name
     return tuple(seen.values())

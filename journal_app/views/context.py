@@ -57,9 +57,7 @@ class AppContext:
                 return ft.Icon(ft.Icons.VISIBILITY, semantics_label=self.t("common.show_passphrase"))
             return ft.Icon(ft.Icons.VISIBILITY_OFF, semantics_label=self.t("common.hide_passphrase"))
 
-        button = icon_button(ft.Icons.VISIBILITY, self.t("common.show_passphrase"), toggle)
-        button.icon = eye()
-        button.tooltip = None  # the icon's name says it, hovering or not
+        button = ft.IconButton(icon=eye(), on_click=toggle)  # named by its icon, which says which way
         field.suffix_icon = button
         return field
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import flet as ft
 
 from journal_app.i18n import format_time
-from journal_app.journal import KINDS, ROLES, Entry, Meeting, fold, parse_tags
+from journal_app.journal import KINDS, ROLES, Entry, Meeting, fold, parse_tags, tag_name
 from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
 from journal_app.usecases.entries import Draft, delete_entry, save_entry
@@ -20,7 +20,7 @@ MAX_SUGGESTIONS = 8  # tags offered under the field, the most used first
 
 
 def fold_tag(text: str) -> str:
-    return fold(" ".join(text.strip().lstrip("#@").split()))
+    return fold(tag_name(text))
 
 
 class EditorScreen:
@@ -49,10 +49,11 @@ class EditorScreen:
                                  on_blur=self._blurred)
         self.tag_list: list[str] = list(e.tags) if e else []
         self.tags = ft.TextField(label=t("editor.add_tag"), helper=t("editor.tags_help"),
-                                 helper_max_lines=3, on_change=self._tag_typed,
+                                 helper_max_lines=3, on_change=self._tag_typed, on_focus=self._tag_field_entered,
                                  on_submit=self._tag_submitted, on_blur=self._blurred)
+        self.suggesting = False  # the journal's tags are counted once the tag field is reached
         self.tag_chips = ft.Row(wrap=True, spacing=6, run_spacing=6)
-        self.tag_suggestions = ft.Row(wrap=True, spacing=6, run_spacing=6)
+        self.tag_suggestions = ft.Row(wrap=True, spacing=6, run_spacing=6, visible=False)
         self._render_tags()
         self.kind_value = e.kind if e else "free"
         self.kind = radio_row([(k, t(f"kind.{k}")) for k in KINDS], self.kind_value,
@@ -126,6 +127,16 @@ class EditorScreen:
             with_focus_ring(ft.Chip(label=ft.Text(tag), on_delete=lambda _, tag=tag: self._remove_tag(tag),
                                     delete_icon_tooltip=t("editor.remove_tag", tag=tag)))
             for tag in self.tag_list]
+        if self.suggesting:
+            self._render_suggestions()
+
+    def _tag_field_entered(self, _: object = None) -> None:
+        self.suggesting = True
+        self._render_suggestions()
+
+    def _render_suggestions(self) -> None:
+        """The journal's tags that begin with what is typed, not already on the entry."""
+        t = self.ctx.t
         typed = fold_tag(self.tags.value or "")
         have = {fold_tag(tag) for tag in self.tag_list}
         known = [tag for tag, _ in self.ctx.session.journal.tags()
@@ -152,6 +163,7 @@ class EditorScreen:
 
     def _tag_typed(self, _: object = None) -> None:
         """A comma closes a tag: what comes before it becomes a chip, the rest stays typed."""
+        self.suggesting = True
         text = self.tags.value or ""
         if "," in text:
             done, _, rest = text.rpartition(",")

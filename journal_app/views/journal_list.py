@@ -10,7 +10,7 @@ import flet as ft
 from journal_app.i18n import format_date, format_number, format_time, months, weekday_initials
 from journal_app.journal import KINDS, Entry, EntryFilter, match_spans, preview
 from journal_app.views.context import AppContext
-from journal_app.views.theme import KIND_ICONS, choice_chips, heading, icon_button, mark_chip, muted
+from journal_app.views.theme import KIND_ICONS, choice_chips, heading, icon_button, muted, select_chip
 
 PAGE_SIZE = 25  # tiles sent at a time; more as the list is scrolled near its end
 MAX_TAG_CHIPS = 20  # the most used tags; the others are reached by searching
@@ -110,10 +110,8 @@ class JournalScreen:
     def _clear_filters(self, _: object = None) -> None:
         self.kind_value, self.tag_value, self.period_value = "all", "", "all"
         self.since_field.value = self.until_field.value = ""
-        for chips, value in ((self.kind, "all"), (self.period, "all")):
-            for chip in chips.controls:
-                if isinstance(chip, ft.Chip):
-                    mark_chip(chip, chip.data == value)
+        select_chip(self.kind, "all")
+        select_chip(self.period, "all")
         self._changed()
 
     def _clear_search(self, _: object = None) -> None:

@@ -12,7 +12,7 @@ from journal_app.journal import Entry
 from journal_app.practice import PracticeSession, State
 from journal_app.prompts.packs import Pack
 from journal_app.views.context import AppContext
-from journal_app.views.theme import choice_chip, heading, mark_chip, muted
+from journal_app.views.theme import choice_chips, heading, muted, select_chip
 
 TICK_SECONDS = 1.0
 
@@ -47,23 +47,23 @@ class PlayerScreen:
         t = self.ctx.t
         chosen = ft.Text(t("player.rating_value", value=value) if value is not None else t("player.no_rating"))
         clear = ft.TextButton(content=t("player.clear_rating"), visible=value is not None)
-        row = ft.Row(wrap=True, spacing=4, run_spacing=4)
 
         def show(number: int | None) -> None:
-            for chip in row.controls:
-                assert isinstance(chip, ft.Chip)
-                mark_chip(chip, chip.data == number)
             chosen.value = (t("player.rating_value", value=number) if number is not None
                             else t("player.no_rating"))
             clear.visible = number is not None
             on_pick(number)
 
-        def picked(e: ft.Event[ft.Chip]) -> None:
+        def picked(number: int | None) -> None:
             self.ctx.activity()
-            show(e.control.data if e.control.selected else None)
+            show(number)
 
-        row.controls = [choice_chip(str(n), n, n == value, picked) for n in range(11)]
-        clear.on_click = lambda _: show(None)
+        def cleared(_: object) -> None:
+            select_chip(row, None)
+            show(None)
+
+        row = choice_chips([(n, str(n)) for n in range(11)], value, picked, allow_none=True)
+        clear.on_click = cleared
         block = ft.Column(spacing=4, controls=[
             ft.Semantics(label=t("player.rating_label"), container=True, content=row),
             ft.Row(wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER,

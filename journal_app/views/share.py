@@ -148,9 +148,10 @@ class ShareScreen:
                 row.controls += self._word_pieces(a, b)
                 previous = b
             self.preview.controls = [row]
-        self.leaving.value = self.outgoing_text or t("share.nothing_selected")
-        self.leaving.color = None if self.outgoing_text else ft.Colors.ON_SURFACE_VARIANT
-        self._update_confirm()
+        outgoing = self.outgoing_text
+        self.leaving.value = outgoing or t("share.nothing_selected")
+        self.leaving.color = None if outgoing else ft.Colors.ON_SURFACE_VARIANT
+        self._update_confirm(outgoing)
 
     def _sentence(self, start: int, end: int) -> ft.Control:
         """One sentence, kept or left out by a tap: a single control, announced with its text
@@ -210,8 +211,9 @@ class ShareScreen:
         self.mode = value
         self.render_preview()
 
-    def _update_confirm(self) -> None:
-        self.confirm.disabled = not (self.circle_id and self.outgoing_text.strip())
+    def _update_confirm(self, outgoing: str | None = None) -> None:
+        outgoing = self.outgoing_text if outgoing is None else outgoing
+        self.confirm.disabled = not (self.circle_id and outgoing.strip())
 
     def redact(self, start: int, end: int) -> None:
         word = self.result.original[start:end]

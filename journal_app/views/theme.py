@@ -124,24 +124,29 @@ def mark_chip(chip: ft.Chip, selected: bool) -> None:
         chip.label.color = ft.Colors.ON_PRIMARY if selected else None
 
 
-def choice_chips(options: list[tuple[str, str]], selected: str,
-                 on_change: Callable[[str], Any]) -> ft.Row:
+def choice_chips(options: list[tuple[Any, str]], selected: Any, on_change: Callable[[Any], Any], *,
+                 allow_none: bool = False) -> ft.Row:
     """A single choice among a few options, as filter chips (each one announced with its
-    label and checked state; Flutter's dropdown menus have no accessible names on the web)."""
+    label and checked state; Flutter's dropdown menus have no accessible names on the web).
+    With `allow_none`, tapping the chosen chip again chooses nothing (`on_change(None)`)."""
     row = ft.Row(wrap=True, spacing=6, run_spacing=6)
 
-    def pick(value: str) -> Callable[[ft.Event[ft.Chip]], None]:
-        def handler(e: ft.Event[ft.Chip]) -> None:
-            for chip in chips:
-                mark_chip(chip, chip.data == value)
-            row.data = value
-            on_change(value)
-        return handler
+    def picked(e: ft.Event[ft.Chip]) -> None:
+        value = e.control.data if e.control.selected or not allow_none else None
+        select_chip(row, value)
+        on_change(value)
 
-    chips = [choice_chip(text, value, value == selected, pick(value)) for value, text in options]
-    row.controls = list(chips)
+    row.controls = [choice_chip(text, value, value == selected, picked) for value, text in options]
     row.data = selected
     return row
+
+
+def select_chip(row: ft.Row, value: Any) -> None:
+    """Show `value` as the chosen option of a row of choice chips (None: nothing chosen)."""
+    for chip in row.controls:
+        if isinstance(chip, ft.Chip):
+            mark_chip(chip, chip.data == value)
+    row.data = value
 
 
 def radio_row(options: list[tuple[str, str]], selected: str,
