@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +35,27 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def web_server(data: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """`journal-app web` on a free port with `data` as its folder, once it answers; stopped after."""
+    port = free_port()
+    env = {**os.environ, "LANG": "fr_CA.UTF-8", "JOURNAL_APP_DATA_DIR": str(data)}
+    env.pop("DISPLAY", None)
+    server = subprocess.Popen([sys.executable, "-m", "journal_app", "web", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port, server
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def memory_mib(pid: int) -> tuple[float, float]:
@@ -52,18 +75,7 @@ def visible(page, text: str) -> None:
 def one_run(data: Path, newest: str, needle: str, expected: str) -> dict:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    env = {**os.environ, "LANG": "fr_CA.UTF-8", "JOURNAL_APP_DATA_DIR": str(data)}
-    env.pop("DISPLAY", None)
-    server = subprocess.Popen([sys.executable, "-m", "journal_app", "web", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with web_server(data) as (port, server):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
@@ -98,9 +110,6 @@ def one_run(data: Path, newest: str, needle: str, expected: str) -> dict:
             search_to_results = time.perf_counter() - start
             rss, peak = memory_mib(server.pid)
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     return {"unlock_to_list": unlock_to_list, "search_to_results": search_to_results,
             "rss": rss, "peak": peak}
 

@@ -13,19 +13,16 @@ same chip not chosen. WCAG 2.2 asks ≥ 3:1 (2.4.11, 1.4.11).
 from __future__ import annotations
 
 import io
-import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
+from bench.bench_app import CHROMIUM, web_server  # noqa: E402
+
 PASSPHRASE = "trois lunes bleues sur le lac"
 
 
@@ -53,12 +50,6 @@ def changed_contrast(before: bytes, after: bytes) -> tuple[float, int]:
     if not ratios:
         return 1.0, 0
     return ratios[int(len(ratios) * 0.95) - 1 if len(ratios) > 1 else 0], len(ratios)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def box(page, name: str, role: str = "button"):
@@ -100,17 +91,7 @@ def measure(theme: str) -> list[tuple[str, float, int]]:
         session.journal.add("Une chaleur dans la poitrine.", title="Après le cercle", tags=["cercle"])
         session.lock()
         save_settings(data, Settings(language="fr", theme=theme))
-        port = free_port()
-        env = {**os.environ, "JOURNAL_APP_DATA_DIR": str(data)}
-        server = subprocess.Popen([sys.executable, "-m", "journal_app", "web", "--port", str(port)],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(300):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with web_server(data) as (port, _):
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                             args=["--no-sandbox", "--disable-gpu"])
@@ -137,7 +118,6 @@ def measure(theme: str) -> list[tuple[str, float, int]]:
                         out.append((f"focus: {kind} « {name} » (Tab n’y mène pas)", 0.0, 0))
                         continue
                     after = page.screenshot(clip=clip)
-                    Path(os.environ.get("CONTRAST_SHOTS", tmp)).joinpath(f"focus-{theme}-{kind}.png").write_bytes(after)
                     value, n = changed_contrast(before, after)
                     out.append((f"focus: {kind} « {name} »", value, n))
                     page.keyboard.press("Escape")
@@ -168,9 +148,6 @@ def measure(theme: str) -> list[tuple[str, float, int]]:
                 value, n = changed_contrast(before, after)
                 out.append(("choisi ou non: puce « Réflexions »", value, n))
                 browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     return out
 
 

@@ -4,6 +4,8 @@ stopped with each choice, each tapped twice in a row as a hurried finger does.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 
 import pytest
@@ -26,6 +28,19 @@ def no_crash(app: App, server_log) -> None:
     assert "Traceback" not in server_log.read_text(), server_log.read_text()[-3000:]
 
 
+@contextmanager
+def unlocked(chromium, url: str, size: tuple[int, int], name: str) -> Iterator[App]:
+    """The app in a new browser window of `size`, the journal unlocked; the window closed after."""
+    context = chromium.new_context(viewport={"width": size[0], "height": size[1]})
+    app = App(context.new_page(), f"{name}-{size[0]}")
+    try:
+        app.open(url)
+        app.unlock()
+        yield app
+    finally:
+        context.close()
+
+
 def tap_twice(app: App, name: str) -> None:
     """Two taps in a row on one button, the second before the screen has changed."""
     button = app.button(name)
@@ -46,11 +61,7 @@ def test_a_passage_chosen_sentence_by_sentence_is_what_leaves(browser, server, s
     facilitator = CircleKeys.create("Cercle du jeudi")
     Circles(session.database).join(facilitator.invitation.code())
     session.lock()
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    app = App(context.new_page(), f"share-passage-{size[0]}")
-    try:
-        app.open(url)
-        app.unlock()
+    with unlocked(browser, url, size, "share-passage") as app:
         app.tap_text("Après le cercle")
         app.click("Partager une idée")
         app.see("Phrase par phrase")
@@ -73,8 +84,6 @@ def test_a_passage_chosen_sentence_by_sentence_is_what_leaves(browser, server, s
         app.see("a été partagée avec « Cercle du jeudi »")  # the entry says so, with its status
         app.shot("2-entry-says-shared")
         no_crash(app, data.parent / "server.log")
-    finally:
-        context.close()
     session = open_journal(data)
     [item] = Circles(session.database).outbox()
     assert item.shared.insight.text == kept and item.entry_id == entry.id
@@ -95,11 +104,7 @@ def test_the_calendar_and_a_year_ago_open_their_entries(browser, server, size): 
                         created=datetime.combine(other_day, time(9)).astimezone())
     session.journal.add("Aujourd’hui, du calme.", title="Aujourd’hui")
     session.lock()
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    app = App(context.new_page(), f"calendar-{size[0]}")
-    try:
-        app.open(url)
-        app.unlock()
+    with unlocked(browser, url, size, "calendar") as app:
         app.see("Il y a un an, ce jour-là")
         app.shot("1-a-year-ago")
         app.page.get_by_role("button", name="Il y a longtemps").first.click()
@@ -116,8 +121,6 @@ def test_the_calendar_and_a_year_ago_open_their_entries(browser, server, size): 
         assert app.page.get_by_role("button", name="Aujourd’hui").count() == 0
         app.shot("3-day")
         no_crash(app, data.parent / "server.log")
-    finally:
-        context.close()
 
 
 @SIZES
@@ -125,11 +128,7 @@ def test_the_calendar_and_a_year_ago_open_their_entries(browser, server, size): 
 def test_a_guided_session_stopped_with_a_double_tap(browser, server, size, choice):  # noqa: F811
     url, data = server
     open_journal(data).lock()
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    app = App(context.new_page(), f"stop-{size[0]}")
-    try:
-        app.open(url)
-        app.unlock()
+    with unlocked(browser, url, size, "stop") as app:
         app.click("Pratiques")
         app.tap_text("Point de présence de cinq minutes")
         app.click("Commencer")
@@ -151,8 +150,6 @@ def test_a_guided_session_stopped_with_a_double_tap(browser, server, size, choic
             app.see("Mon parcours")  # back among the practices, nothing written
         app._text("Arrêter maintenant?").first.wait_for(state="hidden", timeout=20_000)  # closed for good
         no_crash(app, data.parent / "server.log")
-    finally:
-        context.close()
     session = open_journal(data)
     entries = session.journal.entries()
     if choice == "Ne rien garder":
@@ -170,11 +167,7 @@ def test_the_text_typed_while_the_title_is_first_saved_is_kept_whole(browser, se
     url, data = server
     open_journal(data).lock()
     body = "J’ai senti une chaleur dans la poitrine et le cœur s’est ouvert doucement."
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    app = App(context.new_page(), f"typing-{size[0]}")
-    try:
-        app.open(url)
-        app.unlock()
+    with unlocked(browser, url, size, "typing") as app:
         app.click("Écrire ma première entrée")
         app.fill("Titre", "Après le cercle")
         app.page.wait_for_timeout(700)  # a person moving to the text; the title saves meanwhile
@@ -183,8 +176,6 @@ def test_the_text_typed_while_the_title_is_first_saved_is_kept_whole(browser, se
         app.page.keyboard.type(body, delay=50)  # a second and more of typing, across the save
         app.see("Enregistré à")
         no_crash(app, data.parent / "server.log")
-    finally:
-        context.close()
     session = open_journal(data)
     [entry] = session.journal.entries()
     assert (entry.title, entry.body) == ("Après le cercle", body)
