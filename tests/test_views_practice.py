@@ -241,6 +241,11 @@ def test_the_felt_ratings_can_be_left_blank_before_and_after(tmp_path):
         assert h.has_text("Ma note : 6 sur 10")
         await h.choose("4")  # another number: only it is chosen
         assert [c.label.value for c in chips if c.selected] == ["4"]
+        four = next(c for c in chips if c.data == 4)
+        four.selected = False  # tapped again: the client unticks it
+        await h.fire(four, "select")
+        assert not any(c.selected for c in chips) and h.has_text("Pas de note pour l’instant")
+        await h.choose("4")
         await h.click(ft.TextButton, "Ne pas noter")
         assert h.has_text("Pas de note pour l’instant") and not h.has_text("Ma note")
         assert not any(c.selected for c in chips)
