@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -68,6 +69,12 @@ class OutboxItem:
     withdrawal: dict[str, Any] | None
     exported: str | None = None  # ISO date of the last share file that carried it
     entry_id: str = ""  # the journal entry it came from (kept in the vault, never sent)
+
+
+@dataclass(frozen=True)
+class OutboxFile:
+    data: bytes  # the share file
+    carried: tuple[str, ...]  # the ids of the insights it carries (or carries the withdrawal of)
 
 
 class Circles:
@@ -150,15 +157,17 @@ class Circles:
         """What was shared from one journal entry, oldest first."""
         return [item for item in self.outbox() if entry_id and item.entry_id == entry_id]
 
-    def mark_exported(self, circle_id: str, day: date) -> None:
-        """A share file for this circle was written: what it carried is no longer waiting."""
-        ids = [i.shared.insight.id for i in self.outbox() if i.shared.circle_id == circle_id]
+    def mark_exported(self, circle_id: str, day: date, ids: Iterable[str] | None = None) -> None:
+        """A share file for this circle was written: what it carried (`ids`, else everything it
+        would carry now) is no longer waiting."""
+        carried = set(ids) if ids is not None else set(self.outbox_file(circle_id).carried)
+        carried &= {i.shared.insight.id for i in self.outbox() if i.shared.circle_id == circle_id}
 
         def update(tables: dict[str, dict[str, Any]]) -> None:
-            for insight_id in ids:
+            for insight_id in carried:
                 tables[OUTBOX][insight_id]["exported"] = day.isoformat()
 
-        if ids:
+        if carried:
             self._db.change(update)
 
     def withdraw(self, insight_id: str) -> None:
@@ -169,21 +178,34 @@ class Circles:
                         self.joined_circle(item.shared.circle_id))
         self._db.table(OUTBOX).update_doc(insight_id, {"withdrawn": True, "withdrawal": envelope})
 
-    def outbox_bundle(self, circle_id: str) -> bytes:
+    def outbox_file(self, circle_id: str) -> OutboxFile:
         """Every insight and withdrawal of the outbox for one circle, sealed anew for this file:
         the same envelopes in two files would let whoever carries them link the files, and so
-        the insights, to one member. (The facilitator recognises an insight by its id, inside.)"""
+        the insights, to one member. (The facilitator recognises an insight by its id, inside.)
+
+        A withdrawn insight leaves as its withdrawal alone, never with its text again; one
+        withdrawn before any file carried it leaves nothing at all."""
         invitation = self.joined_circle(circle_id)
-        envelopes = []
+        envelopes, carried = [], []
         for item in self.outbox():
-            if item.shared.circle_id == circle_id:
+            if item.shared.circle_id != circle_id:
+                continue
+            if not item.withdrawn:
                 envelopes.append(seal(item.shared.insight, invitation))
-                if item.withdrawn:
-                    envelopes.append(seal(Withdrawal(item.shared.insight.id, item.shared.secret), invitation))
-        return make_bundle(circle_id, envelopes)
+            elif item.exported is not None:
+                envelopes.append(seal(Withdrawal(item.shared.insight.id, item.shared.secret), invitation))
+            else:
+                continue
+            carried.append(item.shared.insight.id)
+        return OutboxFile(make_bundle(circle_id, envelopes), tuple(carried))
+
+    def outbox_bundle(self, circle_id: str) -> bytes:
+        return self.outbox_file(circle_id).data
 
     def deliver_outbox(self, circle_id: str, delivery: Delivery, day: date | None = None) -> int:
-        bundle = self.outbox_bundle(circle_id)
-        delivery.deliver(circle_id, bundle)
-        self.mark_exported(circle_id, day or date.today())
-        return sum(1 for i in self.outbox() if i.shared.circle_id == circle_id)
+        """Write the circle's share file through `delivery`; how many insights and withdrawals
+        it carried."""
+        file = self.outbox_file(circle_id)
+        delivery.deliver(circle_id, file.data)
+        self.mark_exported(circle_id, day or date.today(), file.carried)
+        return len(file.carried)

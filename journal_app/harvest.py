@@ -126,6 +126,9 @@ class Harvest:
             report.waiting = sum(1 for d in _held(received.values(), circle_id) if not d["batch"])
 
         self._db.change(update)
+        if report.withdrawn:
+            # The previous save (journal.vault.bak) still holds the withdrawn text: not any more.
+            self._db.vault.forget_previous()
         return report
 
 

@@ -558,13 +558,20 @@ class Vault:
             self._key, self._header = previous
             raise
         # The backup now holds the generation before, under the old keys: it goes too.
+        self.forget_previous()
+        aside = tuple(sorted(self.path.parent.glob(f"{self.path.name}.damaged-*")))
+        return Rekeyed(format_recovery_key(raw) if recovery_raw is None else None, aside)
+
+    def forget_previous(self) -> None:
+        """Make the backup a copy of the file as it is now: after a change the previous
+        generation must not keep (old keys, a withdrawn insight's text). If it cannot be
+        rewritten, it is removed rather than left holding what was meant to go."""
+        self._require_open()
         bak = backup_path(self.path)
         try:
             write_atomically(bak, _read_file(self.path), keep_backup=False)
         except (OSError, RessentiError):
             bak.unlink(missing_ok=True)
-        aside = tuple(sorted(self.path.parent.glob(f"{self.path.name}.damaged-*")))
-        return Rekeyed(format_recovery_key(raw) if recovery_raw is None else None, aside)
 
     def close(self) -> None:
         self._key = b""

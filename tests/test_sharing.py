@@ -78,10 +78,12 @@ def test_a_withdrawal_counts_only_with_the_right_secret(db):
     cid = facilitator.invitation.circle_id
     circles.join(facilitator.invitation.code())
     shared = circles.share(cid, TEXT, day=date(2026, 11, 27), kind="free")
+    (sent,) = read_bundle(circles.outbox_bundle(cid), cid)
+    circles.mark_exported(cid, date(2026, 11, 28))
     circles.withdraw(shared.insight.id)
-    envelopes = [open_envelope(e, facilitator) for e in read_bundle(circles.outbox_bundle(cid), cid)]
-    insight = next(m for m in envelopes if isinstance(m, Insight))
-    withdrawal = next(m for m in envelopes if isinstance(m, Withdrawal))
+    (later,) = read_bundle(circles.outbox_bundle(cid), cid)
+    insight, withdrawal = open_envelope(sent, facilitator), open_envelope(later, facilitator)
+    assert isinstance(insight, Insight) and isinstance(withdrawal, Withdrawal)
     assert withdrawal_is_genuine(withdrawal, insight)
     forged = Withdrawal(insight.id, "ab" * 32)
     assert not withdrawal_is_genuine(forged, insight)

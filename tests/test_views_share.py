@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from journal_app.circles import Circles
-from journal_app.sharing import CircleKeys, open_envelope, read_bundle
+from journal_app.sharing import CircleKeys, Withdrawal, open_envelope, read_bundle
 from journal_app.views.share import OutboxScreen, ShareScreen
 from tests.flet_harness import run_ui
 from tests.test_views import app, make_journal, unlock
@@ -168,13 +168,15 @@ def test_outbox_withdraw_and_export(tmp_path):
         circles.share(facilitator.invitation.circle_id, "Un extrait", day=date(2026, 11, 27), kind="free")
         shell.show_outbox()
         assert isinstance(shell.screen, OutboxScreen) and h.has_text("Un extrait")
-        await h.click(ft.TextButton, "Retirer")
-        assert h.has_text("retiré") and circles.outbox()[0].withdrawn
-        envelopes = read_bundle(circles.outbox_bundle(facilitator.invitation.circle_id))
-        assert len(envelopes) == 2
         await h.click(ft.OutlinedButton, "Exporter le fichier de partage")
         await h.settle()
         assert "save_file" in h.conn.invoked and "share_files" not in h.conn.invoked
+        assert circles.outbox()[0].exported
+        await h.click(ft.TextButton, "Retirer")
+        assert h.has_text("retiré") and circles.outbox()[0].withdrawn
+        # From now on the file carries the withdrawal alone, never the text again.
+        (envelope,) = read_bundle(circles.outbox_bundle(facilitator.invitation.circle_id))
+        assert isinstance(open_envelope(envelope, facilitator), Withdrawal)
         # On a phone, the same button hands the file to the platform's share sheet.
         h.page.platform = ft.PagePlatform.ANDROID
         await h.click(ft.OutlinedButton, "Exporter le fichier de partage")

@@ -316,8 +316,9 @@ class OutboxScreen:
         self.ctx.snack(self.ctx.t("share.withdrawal_ready"))
 
     async def export(self, circle_id: str) -> None:
+        file = self.circles.outbox_file(circle_id)
         if await self.ctx.send_bytes(f"ressenti-idees-partagees-{date.today().isoformat()}.json",
-                                     self.circles.outbox_bundle(circle_id), "application/json"):
-            self.circles.mark_exported(circle_id, date.today())
+                                     file.data, "application/json"):
+            self.circles.mark_exported(circle_id, date.today(), file.carried)
             self.refresh()
             self.ctx.snack(self.ctx.t("share.exported"))
