@@ -205,4 +205,7 @@ def _release(tables: dict[str, Any], circle_id: str) -> int:
     state["batches"] += 1
     for doc in waiting:
         doc["batch"] = state["batches"]
+        # Released, an insight keeps no trace of the file it came in: the batch must not split
+        # back into share files (into senders, when files come by e-mail).
+        doc.pop("bundle", None)
     return len(waiting)

@@ -44,7 +44,14 @@ def test_markdown_injection_a_quote_never_becomes_html_a_link_or_an_image():
     unescaped = re.compile(r"(?<!\\)(<|!\[|\]\()")  # a tag, an image, a link's "](" target
     assert not unescaped.search(text), unescaped.search(text)
     assert "\n> # " not in text and "\n> \\# Un titre" in text
-    assert "\\<img src=" in text and "\\<b\\>Thème" in text  # escaped, still readable as written
+    assert "&lt;img src=" in text and "&lt;b\\>Thème" in text  # neutralised, still readable as written
+    # What a CommonMark viewer (raw HTML allowed) makes of it: no tag, no image, no link; the
+    # words as the member wrote them.
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(text)
+    assert not re.search(r"<(img|b|a)\b", html), html
+    assert "&lt;img src=&quot;https://evil.example/p.png&quot;&gt;" in html
 
 
 def test_web_on_the_whole_network_needs_to_be_asked_for(tmp_path):

@@ -93,3 +93,51 @@ def test_the_facilitators_previous_copy_forgets_a_withdrawn_text(db, member, oth
     assert "Partage 1" in everything_in(backup_path(vault_file), tmp_path)  # the copy is still whole
 
 
+
+
+# --- 3. Released batches stay unlinkable -------------------------------------------------------
+def test_a_released_insight_keeps_no_trace_of_the_file_it_came_in(db, member, other):
+    cid = circle_with_member(db, member, other)
+    share(member, cid, *(f"Première personne, idée {n}" for n in range(3)))
+    share(other, cid, *(f"Seconde personne, idée {n}" for n in range(3)))
+    harvest = Harvest(db)
+    harvest.import_bundle(Circles(member).outbox_bundle(cid))
+    waiting = [d for d in db.storage.read()["received"].values() if "text" in d]
+    assert len(waiting) == 3 and all("bundle" in d for d in waiting)  # needed until released
+    harvest.import_bundle(Circles(other).outbox_bundle(cid))
+    released = [d for d in db.storage.read()["received"].values() if "text" in d]
+    assert len(released) == 6 and all(d["batch"] for d in released)
+    assert not any("bundle" in d for d in released)
+    assert set(released[0]) == {"circle", "id", "week", "kind", "prompt_id", "lang", "text", "proof", "batch"}
+
+
+def report_over_weeks(weeks: dict[str, int], k: int = 5):
+    from journal_app.theme_report import Report
+    from journal_app.themes.model import Theme, ThemeView
+
+    insights = [Insight(f"i{w}{n}", w, "free", "", "fr", f"Idée {w} {n}", "0" * 64)
+                for w, count in weeks.items() for n in range(count)]
+    view = ThemeView(Theme("t1", "Le temps", [i.id for i in insights]), insights, sorted(weeks.items()),
+                     insights[:2])
+    return Report("Cercle du jeudi", k, [view], 0, len(insights))
+
+
+def test_the_report_shows_a_weeks_count_only_where_the_week_holds_k_insights():
+    import csv
+    import io
+    import json
+
+    from journal_app.theme_report import to_csv, to_json, to_markdown
+
+    report = report_over_weeks({"2025-W48": 5, "2025-W49": 1, "2025-W50": 2})
+    markdown = to_markdown(report, "fr")
+    assert "semaine 48 de 2025 (5), autres semaines (3)" in markdown
+    assert "semaine 49" not in markdown and "semaine 50" not in markdown
+    rows = list(csv.reader(io.StringIO(to_csv(report, "en"))))
+    assert rows[0][:4] == ["theme", "insights", "2025-W48", "other weeks"]
+    assert rows[1][:4] == ["Le temps", "8", "5", "3"]
+    doc = json.loads(to_json(report))["themes"][0]
+    assert doc["weeks"] == {"2025-W48": 5} and doc["other_weeks"] == 3
+    # No week reaches k: no week is named at all.
+    spread = to_markdown(report_over_weeks({"2025-W48": 3, "2025-W49": 3}), "fr")
+    assert "semaine" not in spread and "Le temps (6)" in spread
