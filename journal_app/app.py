@@ -6,6 +6,7 @@ serves the web app on 127.0.0.1 (never beyond, unless a host is given).
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import os
@@ -131,9 +132,47 @@ def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web
         print(translate("app.serving", lang, url=f"http://{host}:{port}"), flush=True)
     else:
         print(translate("app.serving_network", lang, url=f"http://{host}:{port}"), file=sys.stderr, flush=True)
-    ft.run(main, host=host, port=port, view=ft.AppView.WEB_BROWSER if web else None,
-           assets_dir=str(assets_dir()), no_cdn=True, web_renderer=ft.WebRenderer.CANVAS_KIT)
+    serve_web(main, host, port, open_browser=web)
     return 0
+
+
+def serve_web(main: Callable[[ft.Page], Awaitable[None]], host: str, port: int, *,
+              open_browser: bool = False) -> None:
+    """Flet's web app behind SameOriginOnly (another site's page, or a domain rebound to this
+    address, gets a 403), served by uvicorn as Flet itself serves it."""
+    import uvicorn
+
+    from journal_app.same_origin import SameOriginOnly, served_hosts
+
+    asgi = ft.run(main, export_asgi_app=True, assets_dir=str(assets_dir()), no_cdn=True,
+                  web_renderer=ft.WebRenderer.CANVAS_KIT)
+    guarded = SameOriginOnly(asgi, served_hosts(host, port))
+    url = f"http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}"
+
+    async def opened() -> None:
+        # Only where there is a screen: with none, Python's webbrowser would start a text
+        # browser in this very terminal (Flet does not open one on a Linux server either).
+        screen = sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or \
+            os.environ.get("WAYLAND_DISPLAY")
+        if open_browser and screen:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    # A closed tab's session task can outlive its socket: stopping waits 5 s for it, not forever.
+    config = uvicorn.Config(guarded, host=host, port=port, log_level=os.environ.get("RESSENTI_WEB_LOG", "warning"),
+                            ws="websockets-sansio", access_log=False, timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+
+    async def serve() -> None:
+        serving = asyncio.create_task(server.serve())
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.05)
+        if server.started:
+            await opened()
+        await serving
+
+    asyncio.run(serve())
 
 
 def run_packaged() -> None:

@@ -48,6 +48,13 @@ class VaultDamaged(VaultError):
     key = "error.vault_damaged"
 
 
+class RestoreNotNeeded(VaultError):
+    """`restore` asked while the journal opens fine: putting the previous save back would lose
+    the last one."""
+
+    key = "error.restore_not_needed"
+
+
 class UnsupportedVersion(VaultError):
     key = "error.unsupported_version"
 

@@ -290,12 +290,13 @@ def read_bundle(data: bytes, circle_id: str | None = None) -> list[dict[str, Any
         raise BundleInvalid(detail="size")
     try:
         doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (UnicodeDecodeError, RecursionError, ValueError):  # ValueError: also a 5,000-digit integer
         raise BundleInvalid(detail="JSON") from None
     if not isinstance(doc, dict) or doc.get("format") != BUNDLE_FORMAT:
         raise BundleInvalid(detail="format")
-    if doc.get("version") != BUNDLE_VERSION:
-        raise BundleInvalid(detail=f"version {doc.get('version')!r}")
+    version = doc.get("version")
+    if type(version) is not int or version != BUNDLE_VERSION:  # `true` is not version 1
+        raise BundleInvalid(detail="version")
     envelopes = doc.get("envelopes")
     if not isinstance(envelopes, list) or len(envelopes) > MAX_ENVELOPES:
         raise BundleInvalid(detail="envelopes")

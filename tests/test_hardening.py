@@ -402,10 +402,12 @@ def test_a_passphrase_typed_with_decomposed_accents_opens_the_same_journal(vault
 
 
 @pytest.mark.parametrize("memory_kib, iterations, lanes", [(2 * 1024 * 1024, 3, 4), (64 * 1024, 64, 4),
-                                                           (64 * 1024, 3, 64)])
+                                                           (64 * 1024, 3, 64), (1024 * 1024, 3, 4),
+                                                           (256 * 1024, 16, 4), (256 * 1024, 3, 16)])
 def test_argon2_costs_from_a_crafted_file_are_refused_before_deriving(db, vault_file, memory_kib, iterations,
                                                                      lanes):
-    """Before: up to 4 GiB x 64 passes x 64 lanes were accepted from a file."""
+    """Before: up to 4 GiB x 64 passes x 64 lanes were accepted from a file; then up to 1 GiB x 16
+    passes x 16 lanes (about 77 s and 1 GiB an attempt here); now 256 MiB x 8 x 8."""
     import hashlib
     import struct
     import time

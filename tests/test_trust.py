@@ -141,3 +141,156 @@ def test_the_report_shows_a_weeks_count_only_where_the_week_holds_k_insights():
     # No week reaches k: no week is named at all.
     spread = to_markdown(report_over_weeks({"2025-W48": 3, "2025-W49": 3}), "fr")
     assert "semaine" not in spread and "Le temps (6)" in spread
+
+
+# --- 4. The lows --------------------------------------------------------------------------------
+ESCAPES = "\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2K\u202etxt.exe\u202c\x9b31m"
+
+
+def test_what_others_wrote_never_drives_the_terminal(tmp_path):
+    """An insight's ESC sequences (OSC 52 writes the clipboard, CSI 2K erases a line) and a
+    bidirectional override reached `circle themes` and `list` raw."""
+    from journal_app.storage import open_database
+    from tests.labelled_insights import Labelled, bundles_for
+    from tests.test_cli_inprocess import PASS, run
+
+    data = tmp_path / "f"
+    run(data, "init")
+    circle_id = run(data, "circle", "create", "Cercle").stdout and run(data, "circle", "list").stdout.split()[0]
+    db = open_database(data / "journal.vault", PASS)
+    keys = Circles(db).owned_circle(circle_id)
+    db.close()
+    rows = [Labelled("temps", "", "fr", f"Le temps nous manque encore en rencontre {ESCAPES}") for n in range(12)]
+    files = []
+    for n, bundle in enumerate(bundles_for(keys, rows, members=2)[0]):
+        files.append(tmp_path / f"p{n}.json")
+        files[-1].write_bytes(bundle)
+    assert run(data, "circle", "import", *map(str, files)).returncode == 0
+    jrnl = tmp_path / "jrnl.json"
+    jrnl.write_text('{"tags": {}, "entries": [{"date": "2026-11-02", "time": "10:00", "title": "Titre '
+                    + ESCAPES.replace("\x1b", "\\u001b").replace("\x07", "\\u0007").replace("\x9b", "\\u009b")
+                    + '", "body": "corps", "starred": false}]}', "utf-8")
+    assert run(data, "import", str(jrnl)).returncode == 0
+    outputs = [run(data, "circle", "themes", circle_id, "--k", "3", "--format", fmt).stdout
+               for fmt in ("markdown", "csv")]
+    outputs += [run(data, "list").stdout, run(data, "search", "Titre").stdout]
+    listed = run(data, "list", "--json").stdout
+    for out in outputs + [listed]:
+        assert not any(ch in out for ch in "\x1b\x07\x9b\u202e\u202c"), out
+    assert "Le temps nous manque" in outputs[0] and "\ufffd\\]52" in outputs[0]  # « ] » escaped in Markdown
+    assert "Titre \ufffd]52" in outputs[2]
+    import json
+
+    assert json.loads(listed)[0]["title"] == "Titre " + ESCAPES  # JSON keeps the data whole, escaped
+
+
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize("text", [
+    "a = " + "[" * 5000 + "]" * 5000, "x = " + "{a = " * 3000 + "1" + "}" * 3000,
+    f'format = "ressenti-prompt-pack"\nformat_version = {HUGE}\n'])
+def test_a_hostile_pack_is_malformed_not_an_unexpected_error(tmp_path, text):
+    from tests.test_cli_inprocess import run
+
+    run(tmp_path, "init")
+    pack = tmp_path / "pack.toml"
+    pack.write_text(text)
+    for action in ("validate", "import"):
+        said = run(tmp_path, "prompts", action, str(pack))
+        assert said.returncode == 1 and "mal formé" in said.stderr and "inattendue" not in said.stderr
+
+
+@pytest.mark.parametrize("text", [
+    '{"tags": {}, "entries": [{"date": "2026-01-01", "time": "10:00", "title": "t", "body": "b", "starred": '
+    + HUGE + "}]}",
+    '{"tags": {}, "entries": ' + "[" * 100_000 + "]" * 100_000 + "}"])
+def test_a_hostile_jrnl_file_is_malformed_and_nothing_is_imported(tmp_path, text):
+    from tests.test_cli_inprocess import run
+
+    run(tmp_path, "init")
+    before = (tmp_path / "journal.vault").read_bytes()
+    source = tmp_path / "jrnl.json"
+    source.write_text(text)
+    said = run(tmp_path, "import", str(source))
+    assert "mal formé" in said.one_line() and "inattendue" not in said.stderr
+    assert (tmp_path / "journal.vault").read_bytes() == before
+
+
+@pytest.mark.parametrize("version", [HUGE, "true", "1.0"])
+def test_a_share_file_with_a_hostile_version_is_refused_as_unreadable(tmp_path, version):
+    from tests.test_cli_inprocess import run
+
+    run(tmp_path, "init")
+    run(tmp_path, "circle", "create", "Cercle")
+    circle_id = run(tmp_path, "circle", "list").stdout.split()[0]
+    source = tmp_path / "partage.json"
+    source.write_text('{"format": "ressenti-bundle", "version": ' + version + ', "circle": "' + circle_id
+                      + '", "envelopes": []}')
+    said = run(tmp_path, "circle", "import", str(source))
+    assert said.returncode == 1 and "illisible" in said.stdout + said.stderr
+    assert "inattendue" not in said.stderr
+
+
+def test_restore_refuses_when_the_journal_opens_fine(tmp_path):
+    """Before: it rolled a healthy journal back one save and labelled the good file « damaged »."""
+    from tests.test_cli_inprocess import run
+
+    run(tmp_path, "init")
+    run(tmp_path, "add", "--text", "Premier mot")
+    run(tmp_path, "add", "--text", "Le dernier mot")
+    before = (tmp_path / "journal.vault").read_bytes()
+    said = run(tmp_path, "restore")
+    assert "rien à restaurer" in said.one_line()
+    assert (tmp_path / "journal.vault").read_bytes() == before
+    assert not list(tmp_path.glob("*.damaged-*"))
+    assert "Le dernier mot" in run(tmp_path, "list").stdout
+    assert "phrase de passe" in run(tmp_path, "restore", passphrase="pas la bonne").one_line()
+
+
+@pytest.mark.slow
+def test_the_web_app_answers_only_its_own_address_and_pages(tmp_path):
+    """Before: a WebSocket upgrade from any Origin and any Host was accepted (cross-site
+    WebSocket; DNS rebinding)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.test_e2e_browser import free_port
+
+    port = free_port()
+    env = {**os.environ, "JOURNAL_APP_DATA_DIR": str(tmp_path / "data")}
+    env.pop("DISPLAY", None)
+    proc = subprocess.Popen([sys.executable, "-m", "journal_app", "web", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def status(path: str, **headers: str) -> int:
+        lines = [f"GET {path} HTTP/1.1", *(f"{k.replace('_', '-')}: {v}" for k, v in headers.items()), "", ""]
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+            conn.sendall("\r\n".join(lines).encode())
+            return int(conn.recv(200).split()[1])
+
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status("/", Host=f"127.0.0.1:{port}")
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.3)
+        own = f"127.0.0.1:{port}"
+        assert status("/", Host=own) == 200
+        assert status("/", Host=f"localhost:{port}") == 200
+        assert status("/", Host=f"rebound.example:{port}") == 403
+        assert status("/ws", Host=own, Origin="https://evil.example", **upgrade) == 403
+        assert status("/ws", Host=f"rebound.example:{port}", Origin=f"http://rebound.example:{port}",
+                      **upgrade) == 403
+        assert status("/ws", Host=own, Origin=f"http://{own}", **upgrade) == 101
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -113,7 +113,7 @@ def theme_report(c: Command, db: Database, circle_id: str) -> int:
         write_export(Path(c.args.output), report.text, overwrite=c.args.force)
         c.say(c.t("cli.report_written", file=c.args.output))
     else:
-        c.env.stdout.write(report.text)
+        c.write(report.text)
     return 0
 
 

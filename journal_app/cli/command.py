@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from journal_app.cli.env import Env
+from journal_app.cli.terminal import safe_json, safe_text
 from journal_app.i18n import translate
 from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc
 from journal_app.paths import data_dir, vault_path
@@ -74,10 +75,17 @@ class Command:
         return translate(key, self.lang, **params)
 
     def say(self, text: str = "") -> None:
-        self.env.stdout.write(text + "\n")
+        self.write(text + "\n")
+
+    def write(self, text: str) -> None:
+        """Standard output, where what others wrote may appear: never a control character."""
+        self.env.stdout.write(safe_text(text))
+
+    def say_json(self, doc: object) -> None:
+        self.env.stdout.write(safe_json(json.dumps(doc, ensure_ascii=False, indent=1)) + "\n")
 
     def warn(self, text: str) -> None:
-        self.env.stderr.write(text + "\n")
+        self.env.stderr.write(safe_text(text) + "\n")
 
     def confirm(self, question: str) -> bool:
         """Yes or no, typed by the person; without a terminal to ask on, a UsageError."""
@@ -143,7 +151,7 @@ class Command:
 
     def print_entries(self, entries: list[Entry]) -> None:
         if self.args.json:
-            self.say(json.dumps([entry_to_doc(e) for e in entries], ensure_ascii=False, indent=1))
+            self.say_json([entry_to_doc(e) for e in entries])
         elif not entries:
             self.warn(self.t("cli.no_entries"))
         else:

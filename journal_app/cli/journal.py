@@ -3,10 +3,10 @@ recover. Each calls the services or the use cases and says what happened."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
+from journal_app.errors import NotAVault, RestoreNotNeeded, VaultDamaged
 from journal_app.i18n import format_datetime
 from journal_app.interchange import FORMATS
 from journal_app.journal import KINDS, Journal, entry_to_doc, parse_tags
@@ -69,7 +69,7 @@ def cmd_show(c: Command) -> int:
         entry = Journal(db).get(c.args.id)
         labels = PackLibrary(db).answer_labels(entry.pack_id, c.lang)
     if c.args.json:
-        c.say(json.dumps(entry_to_doc(entry), ensure_ascii=False, indent=1))
+        c.say_json(entry_to_doc(entry))
         return 0
     c.say(entry.title or entry.headline or c.t("journal.untitled"))
     c.say(f"{format_datetime(entry.created, c.lang)} · {c.t(f'kind.{entry.kind}')} · {entry.id}")
@@ -140,8 +140,15 @@ def cmd_passphrase(c: Command) -> int:
 def cmd_restore(c: Command) -> int:
     """Put the previous generation back when the journal file is damaged (the damaged file is
     kept aside, never deleted)."""
+    passphrase = c.passphrase()
+    try:
+        open_database(c.vault, passphrase).close()
+    except (VaultDamaged, NotAVault):
+        pass
+    else:
+        raise RestoreNotNeeded()
     before = set(c.vault.parent.glob(f"{c.vault.name}.damaged-*"))
-    open_database(c.vault, c.passphrase(), use_backup=True).close()
+    open_database(c.vault, passphrase, use_backup=True).close()
     aside = sorted(set(c.vault.parent.glob(f"{c.vault.name}.damaged-*")) - before)
     c.say(c.t("cli.restored", file=aside[0].name if aside else "—"))
     return 0

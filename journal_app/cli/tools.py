@@ -10,7 +10,7 @@ def cmd_anonymize(c: Command) -> int:
     from journal_app.anonymize import anonymize
 
     text = c.env.stdin.read()
-    c.env.stdout.write(anonymize(text, c.args.text_lang).text)
+    c.write(anonymize(text, c.args.text_lang).text)
     return 0
 
 

@@ -84,7 +84,7 @@ def load_json(data: bytes, name: str) -> Any:
         raise MalformedImport(file=name, where="UTF-8") from None
     except json.JSONDecodeError as exc:
         raise MalformedImport(file=name, where=f"{exc.lineno}:{exc.colno}") from None
-    except RecursionError:
+    except (RecursionError, ValueError):  # nested thousands deep, or an integer of 5,000 digits
         raise MalformedImport(file=name, where="JSON") from None
 
 

@@ -163,6 +163,8 @@ def parse_pack(data: bytes, file: str, *, builtin: bool = False) -> Pack:
     except tomllib.TOMLDecodeError as exc:
         detail = re.sub(r"\s*\(at .*\)$", "", str(exc))
         raise PackInvalid(file, [Problem(_toml_line(exc), "not_toml", {"detail": detail})]) from None
+    except (RecursionError, ValueError):  # nested thousands deep, or an integer of 5,000 digits
+        raise PackInvalid(file, [Problem("—", "malformed")]) from None
 
     check.unknown(doc, _TOP_FIELDS, "")
     if doc.get("format") != FORMAT:
