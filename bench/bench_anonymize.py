@@ -25,6 +25,11 @@ TEXTS = {
     "at signs (a@a@a…)": "a@" * 50_000,
     "domains (a.com/a.com/…)": ("a.com/" * 20_000)[:100_000],
     "scheme then one word": "http" + "a" * 99_996,
+    "spelled e-mails (a [at] a [at] …)": ("a [at] " * 15_000)[:100_000],
+    "spaces only": " " * 100_000,
+    "dashes and digits (1-1-1…)": ("1–" * 50_000),
+    "capitals (A A A …)": ("A " * 50_000),
+    "« avec » before every word": ("avec Xavier " * 9_000)[:100_000],
 }
 
 

@@ -1,9 +1,11 @@
 """Finding and replacing personal data in an insight, in French and English, in pure Python.
 
 Finds e-mails, URLs, North American phone numbers, Canadian postal codes, street addresses,
-social insurance numbers, dates of birth and people's names (a curated list in data/names.txt,
-titles such as Mme or Dr, the names the member marked, and a spaCy French model when the
-optional `ner` extra is installed). Names get stable placeholders within one insight.
+social insurance numbers, Quebec's health insurance and driver's licence numbers, dates and years
+of birth and people's names (a curated list in data/names.txt in any case, words the sentence
+says are people, titles such as Mme or Dr, the names the member marked, and a spaCy French model
+when the optional `ner` extra is installed). Names get stable placeholders within one insight.
+The patterns are written for Quebec first: the phone build has no name model (docs/sharing.md).
 
 The result keeps every redaction as a span, so the consent screen can show each one, and the
 member can redact another word or restore one before anything leaves the device.
@@ -31,26 +33,50 @@ _STREET_FR = ("rue|avenue|av\\.|boulevard|boul\\.|bd|chemin|ch\\.|rang|route|pla
 _STREET_EN = ("Street|St\\.?|Avenue|Ave\\.?|Road|Rd\\.?|Boulevard|Blvd\\.?|Drive|Dr\\.?|Lane|Ln\\.?|"
               "Court|Crescent|Way|Place|Terrace")
 _NAME_WORD = r"(?:(?:de|du|des|de la|d’|d'|la|le|Saint|Sainte|St|Ste)[\s-]?)?[A-ZÀ-Ý][\w’'.-]*"
+# What people and keyboards put between the groups of a number: hyphen, non-breaking hyphen,
+# figure dash, en and em dashes, minus sign (phones and word processors turn one into another).
+_DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
+_SEP = rf"[\s.{_DASH}]"
+# A flat or door before the civic number (« App. 3, », « apt 12 », « #4 - »), or Quebec's
+# « 3-4500 » (flat 3 of number 4500).
+_UNIT = (rf"(?:(?:app\.?|apt\.?|appartement|unité|unit|suite|bureau|local|\#)\s*\d{{1,5}}[A-Za-z]?\s*[,{_DASH}]?\s*"
+         rf"|\d{{1,5}}[{_DASH}](?=\d))?")
+_CIVIC = r"\d{1,6}(?:[A-Za-z]\b|\s?(?:bis|ter)\b)?"
 
 # E-mails and bare domains are found from their anchors ("@", ".com"...) outwards, in bounded
 # windows: a pattern that starts anywhere and scans to the end of a word took seconds, then
 # minutes, on a long text without spaces (quadratic).
-_EMAIL_LOCAL = re.compile(r"[\w.+-]{1,64}\Z")
+_EMAIL_LOCAL = re.compile(r"[\w.+'’-]{1,64}\Z")  # « sam.o'neil@… »
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 _TLD = re.compile(r"\.(?:com|ca|org|net|info|io|fr|quebec)\b", re.IGNORECASE)
 _BARE_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|ca|org|net|info|io|fr|quebec)\b(?:/[^\s<>\"]*)?",
                           re.IGNORECASE)
 
 
+# Bounded runs of spaces only: a pattern opening on \s* would be tried from every position.
+_SPELLED_AT = re.compile(r"\[ {0,3}at {0,3}\]|\( {0,3}at {0,3}\)|\{ {0,3}at {0,3}\}|\barobase\b", re.IGNORECASE)
+_SPELLED_LOCAL = re.compile(r"[\w.+'’-]{1,64} {0,3}\Z")
+_SPELLED_DOMAIN = re.compile(r" {0,3}[\w-]+(?: {0,3}(?:\.|\[ {0,3}dot {0,3}\]|\( {0,3}dot {0,3}\)|\bpoint\b|\bdot\b)"
+                             r" {0,3}[\w-]+)+", re.IGNORECASE)
+
+
 def _emails(text: str) -> Iterator[tuple[int, int]]:
     at, covered = text.find("@"), 0
     while at != -1:
-        local = _EMAIL_LOCAL.search(text, max(covered, at - 64), at)
-        domain = _DOMAIN.match(text[at + 1:at + 256])
+        # « ginette.roy @ gmail.com »: a space on both sides of the @ (one side only is a handle).
+        gap = 1 if text[at - 1:at] == " " and text[at + 1:at + 2] == " " else 0
+        local = _EMAIL_LOCAL.search(text, max(covered, at - gap - 64), at - gap)
+        domain = _DOMAIN.match(text[at + 1 + gap:at + 256])
         if local and domain:
-            covered = at + 1 + domain.end()
+            covered = at + 1 + gap + domain.end()
             yield local.start(), covered
         at = text.find("@", max(at + 1, covered))
+    # Spelled out to dodge robots: « jp.ouellet [at] videotron.ca », « sam (at) circle.org ».
+    for m in _SPELLED_AT.finditer(text):
+        local = _SPELLED_LOCAL.search(text, max(0, m.start() - 68), m.start())
+        domain = _SPELLED_DOMAIN.match(text, m.end(), min(len(text), m.end() + 256))
+        if local and domain:
+            yield local.start(), domain.end()
 
 
 def _bare_domains(text: str) -> Iterator[tuple[int, int]]:
@@ -73,9 +99,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:\bné(?:e|\(e\))?\s+(?:le\s+)?|\bdate de naissance\s*:?\s*|\bDDN\s*:?\s*|\bborn\s+(?:on\s+)?|"
         rf"\bdate of birth\s*:?\s*|\bDOB\s*:?\s*|\bbirthday\s+(?:is\s+)?(?:on\s+)?)"
         rf"(?P<value>{_DATE})", re.IGNORECASE)),
-    ("sin", re.compile(r"(?<![\d-])\d{3}[ -]?\d{3}[ -]?\d{3}(?![\d-])")),
-    ("phone", re.compile(r"(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}"
+    ("sin", re.compile(rf"(?<![\d{_DASH}])\d{{3}}[\s{_DASH}]?\d{{3}}[\s{_DASH}]?\d{{3}}(?![\d{_DASH}])")),
+    ("phone", re.compile(rf"(?<![\w+])(?:\+?1{_SEP}?)?(?:\(\d{{3}}\)|\d{{3}}){_SEP}?\d{{3}}{_SEP}?\d{{4}}"
                          r"(?:\s*(?:poste|ext\.?|x)\s*\d{1,5})?(?!\d)", re.IGNORECASE)),
+    # Seven local digits: « 555-0142 » with a dash is a phone number; « 555 0188 » only after
+    # « tél. », « cell », « appelle »… (checked in find_spans).
+    ("phone", re.compile(rf"(?<![\w+.,{_DASH}])\d{{3}}[{_DASH}]\d{{4}}(?![\w{_DASH}])")),
+    ("local_phone", re.compile(r"(?<![\w+.,])\d{3}[\s.]\d{4}(?![\w.,]\d)")),
+    # Quebec's health insurance number (RAMQ, « carte soleil »: four letters of the name, then
+    # the birth date and sex) and the SAAQ driver's licence (a letter, then 12 digits).
+    ("health_card", re.compile(r"\b[A-Z]{4}[\s-]?\d{4}[\s-]?\d{4}\b", re.IGNORECASE)),
+    ("licence", re.compile(rf"\b[A-Z]\d{{4}}[\s{_DASH}]?\d{{6}}[\s{_DASH}]?\d{{2}}\b", re.IGNORECASE)),
     ("postal_code", re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d\b",
                                re.IGNORECASE)),
     # France: 06 12 34 56 78, 01.23.45.67.89, +33 6 12 34 56 78; elsewhere: +44 20 7946 0958...
@@ -91,16 +125,26 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # A social media handle: @sylvie_r (an e-mail's @ has letters before it).
     ("handle", re.compile(r"(?<![\w.+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0-9_])?")),
     ("address", re.compile(
-        rf"\b\d{{1,6}}[A-Za-z]?,?\s+(?:{_STREET_FR})\s+(?:{_NAME_WORD}\s?){{1,4}}"
+        rf"(?<!\w){_UNIT}\b{_CIVIC},?\s+(?:{_STREET_FR})\s+(?:{_NAME_WORD}\s?){{1,4}}"
         rf"(?:\s?(?:Ouest|Est|Nord|Sud|O\.|E\.))?", re.IGNORECASE)),
+    # Quebec leaves the street word out: « 4500 de Lorimier », « 6789 de la Roche » (three digits
+    # at least, or a flat before it, so « 3 de ses livres » stays).
     ("address", re.compile(
-        rf"\b\d{{1,6}}\s+(?:[A-Z][\w'-]*\s){{1,4}}(?:{_STREET_EN})(?:\s(?:West|East|North|South|W|E|N|S)\b)?")),
+        rf"(?<!\w)(?i:{_UNIT})\b\d{{3,6}}"
+        rf"(?:\s?(?:bis|ter)\b)?,?\s+(?:de la|de|du|des|d’|d')\s?[A-ZÀ-Ý][\w’'-]+(?:[\s-][A-ZÀ-Ý][\w’'-]+){{0,3}}")),
+    ("address", re.compile(
+        rf"(?<!\w)(?i:{_UNIT})\b\d{{1,6}}\s+(?:[A-Z][\w'-]*\s){{1,4}}(?:{_STREET_EN})"
+        rf"(?:\s(?:West|East|North|South|W|E|N|S)\b)?")),
+    # A birth year: « née en 1987 », "born in 1974".
+    ("birth_date", re.compile(r"\b(?:née?s?|né\(e\)|né·e|born)\s+(?:en|in)\s+(?P<value>(?:19|20)\d{2})\b",
+                              re.IGNORECASE)),
 ]
 
+_PHONE_CONTEXT = re.compile(r"\b(?:t[ée]l|téléphone|telephone|cell|cellulaire|numéro|no|appel\w*|texte\w*|textos?|"
+                            r"rejoindre|joindre|phone|call|text|number|reach)\b", re.IGNORECASE)
 _TITLES = re.compile(r"\b(?:M\.|Mme\.?|Mmes\.?|Mlle\.?|Dr\.?|Dre\.?|Docteur|Docteure|Pr\.?|Me|Mr\.?|Mrs\.?|Ms\.?|"
                      r"Monsieur|Madame|Mademoiselle|Professeur|Professeure)\s+"
                      r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+[A-ZÀ-Ý][\w’'-]+)?)")
-_CAPITALIZED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ’']*(?:-[A-ZÀ-Ý][a-zà-ÿ’']+)*\b")
 _NOT_SURNAMES = frozenset(
     "Je J’ai J'ai Il Elle On Nous Vous Ils Elles Et Mais Ou Donc Car Le La Les Un Une Des Ce Cette "
     "Quand Puis Alors Aussi Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche I We He She They "
@@ -112,11 +156,13 @@ _LABELS = {
     "fr": {"email": "[courriel]", "url": "[adresse web]", "phone": "[téléphone]",
            "postal_code": "[code postal]", "address": "[adresse]", "sin": "[NAS]",
            "birth_date": "[date de naissance]", "marked": "[retiré]", "nir": "[NIR]",
-           "iban": "[IBAN]", "handle": "[pseudo]"},
+           "iban": "[IBAN]", "handle": "[pseudo]", "health_card": "[assurance maladie]",
+           "licence": "[permis de conduire]"},
     "en": {"email": "[e-mail]", "url": "[web address]", "phone": "[phone]",
            "postal_code": "[postal code]", "address": "[address]", "sin": "[SIN]",
            "birth_date": "[date of birth]", "marked": "[removed]", "nir": "[NIR]",
-           "iban": "[IBAN]", "handle": "[handle]"},
+           "iban": "[IBAN]", "handle": "[handle]", "health_card": "[health card]",
+           "licence": "[driver’s licence]"},
 }
 # Every placeholder this module writes ("[personne A]", "[courriel]"...), for those who read
 # anonymized text and must not take a placeholder for the member's own words (themes' labels).
@@ -239,6 +285,16 @@ def _luhn(digits: str) -> bool:
 _PRACTICE_WORDS = frozenset(
     "Focusing Wholebody Theory Théorie U Presencing Social Theater Theatre Lab ORID Scharmer "
     "Gendlin Merci Belle Bonne Bravo".split())
+_PRACTICE_WORDS_EXTRA = _PRACTICE_WORDS | frozenset(
+    "Ça Cela Ceci Ce Personne Quelqu’un Quelqu'un Chacun Chacune Tout Tous Toutes Rien Hier Aujourd’hui "
+    "Aujourd'hui Demain Ensuite Enfin Finalement Puis Là Pis Tsé Bref Sinon Après Avant Toutefois Pourtant "
+    "Parfois Souvent Toujours Encore Même Oui Non Ah Oh Bon Ben Moi Toi Lui Eux Mon Ma Mes Son Sa Ses "
+    "Notre Votre Leur Dieu Someone Somebody Everyone Everybody Nobody Anyone This That These Those "
+    "Today Yesterday Tomorrow After Before Later Finally Sometimes Yes No Well Everything Nothing "
+    "Montréal Montreal Québec Quebec Canada Laval Gatineau Sherbrooke Longueuil Ottawa Toronto Paris France "
+    "Zoom Teams Meet Google Slack Signal WhatsApp Facebook Messenger Discord Jitsi Miro Noël Pâques "
+    "Halloween Saint-Jean Ressenti Cercle Collectif U Lab M. Mme Mmes Mlle Dr Dre Docteur Docteure Pr Me "
+    "Mr Mrs Ms Monsieur Madame Mademoiselle Professeur Professeure".split())
 
 
 def _ner_names(text: str) -> list[tuple[int, int]]:
@@ -283,6 +339,86 @@ def detect_language(text: str) -> str:
     return "en" if english > french else "fr"
 
 
+# Lower-case words that are also names of the list: in lower case they are most often the word
+# (« c’est claire », « une pierre », « il se marie », « le marc de café », « j’ai gagné »).
+_WORDS_NOT_NAMES = frozenset(
+    "claire pierre jean guy marine christian marie roger gagné boucher normand lise carole jacinthe "
+    "marc serge romain laurent martin olivier bernard réal ella florence fanny josh madeleine "
+    "charlotte lorraine benjamin jacques roy smith taylor wilson johnson caron julien justin "
+    "adam louis océane victor".split())
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _listed_names(text: str) -> list[tuple[int, int, str]]:
+    """The names of the list, as written (« Sylvie »), in capitals (« SYLVIE ») or in lower
+    case (« sylvie », unless the word is more often an ordinary one), and the family name
+    right after a first name."""
+    names, out = known_names(), []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if not (word in names or (len(word) >= 2 and word.isupper() and word.title() in names)
+                or (word.islower() and word not in _WORDS_NOT_NAMES and word.title() in names)):
+            continue
+        end = m.end()
+        # A capitalized word right after a first name is most often the family name.
+        follow = re.match(r"[ \t]+([A-ZÀ-Ý][\w’'-]+)", text[end:])
+        if follow and follow.group(1) not in _NOT_SURNAMES and follow.group(1).title() not in _NOT_SURNAMES:
+            end += follow.end()
+        out.append((m.start(), end, "name"))
+    return out
+
+
+# Words that a context below would take for a name: pronouns and sentence openers, the
+# practices, places, meeting tools.
+_NOT_NAMES = _NOT_SURNAMES | _PRACTICE_WORDS_EXTRA
+_NAME = r"[A-ZÀ-Ý][\w’'-]+"
+_RELATIONS_FR = (
+    "collègues?|amie?s?|chum|blonde|conjointe?|partenaire|voisine?|sœur|soeur|frère|fille|fils|mère|père|"
+    "cousine?|tante|oncle|grand-mère|grand-père|patronne?|boss|gestionnaire|superviseure?|coloc|colocataire|"
+    "thérapeute|psy|psychologue|médecin|docteure?|cliente?|copain|copine|mari|femme|épouse|époux|enfant|"
+    "belle-sœur|beau-frère|belle-mère|beau-père|filleule?|stagiaire|employée?|collaborat(?:eur|rice)|"
+    "mentore?|coach|professeure?|prof|élève|étudiante?|nièce|neveu|petit-fils|petite-fille|marraine|parrain|"
+    "animat(?:eur|rice)|amoureux|amoureuse|accompagnat(?:eur|rice)|supérieure?")
+_RELATIONS_EN = (
+    "colleagues?|friends?|partner|neighbou?r|sister|brother|daughter|son|mother|father|mom|mum|dad|cousin|"
+    "aunt|uncle|boss|manager|supervisor|roommate|therapist|doctor|client|boyfriend|girlfriend|husband|wife|"
+    "spouse|child|kid|mentor|coach|teacher|student|niece|nephew|grandmother|grandfather|grandma|grandpa")
+# A word the sentence says is a person: « ma collègue Ophélie », « avec Maëlys », « chez
+# Rosalind », « selon Kassandra », « Wendolyne m’a dit », « Gaspard et moi »; "my colleague
+# Thaddeus", "with Priyanka", "Ignatius told me", "Michael and I".
+_PERSON_CONTEXTS = {
+    "fr": [
+        re.compile(rf"\b(?i:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs)\s+"
+                   rf"(?i:{_RELATIONS_FR})\s*,?\s+(?P<value>{_NAME}(?:\s+{_NAME})?)"),
+        re.compile(rf"\b(?i:avec|chez|selon|d’après|d'après)\s+(?P<value>{_NAME}(?:\s+{_NAME})?)"),
+        re.compile(rf"(?P<value>(?:{_NAME}\s+)?{_NAME})(?=\s+(?:m[’']a(?:vait)?|nous\s+a|lui\s+a|a|avait)\s+"
+                   r"(?:dit|raconté|écrit|confié|appelé|parlé|répondu|demandé|expliqué|texté|partagé|avoué|"
+                   r"annoncé|fait|aidée?|touchée?)\b|\s+et\s+moi\b|\s+m[’'](?:a|avait)\b)"),
+    ],
+    "en": [
+        re.compile(rf"\b(?i:my|our|your|his|her|their)\s+(?i:{_RELATIONS_EN})\s*,?\s+(?P<value>{_NAME}(?:\s+{_NAME})?)"),
+        re.compile(rf"\b(?i:with|according to)\s+(?P<value>{_NAME}(?:\s+{_NAME})?)"),
+        re.compile(rf"(?P<value>(?:{_NAME}\s+)?{_NAME})(?=\s+(?:told|said|says|asked|wrote|texted|called|"
+                   r"thinks|thought|helped)\b|\s+and\s+I\b)"),
+    ],
+}
+
+
+def _names_in_context(text: str, lang: str) -> list[tuple[int, int, str]]:
+    """Names the list does not have, where the sentence says they are people (either language's
+    contexts, for a French text with an English sentence and the other way round)."""
+    out = []
+    for pattern in _PERSON_CONTEXTS["fr"] + _PERSON_CONTEXTS["en"]:
+        for m in pattern.finditer(text):
+            start, end = m.span("value")
+            words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", text[start:end])]
+            # « Hier Ophélie m’a dit »: the opener is not part of the name.
+            kept = [(a, b) for a, b, w in words if w not in _NOT_NAMES and w.title() not in _NOT_NAMES]
+            if kept:
+                out.append((start + kept[0][0], start + kept[-1][1], "name"))
+    return out
+
+
 def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True,
                lang: str = "fr") -> list[tuple[int, int, str]]:
     """Every stretch of personal data, as (start, end, kind); overlaps are resolved later.
@@ -297,6 +433,10 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
             start, end = (m.start("value"), m.end("value")) if "value" in pattern.groupindex else m.span()
             value = text[start:end].rstrip(".,;:!?)»\"'")
             end = start + len(value)
+            if kind == "local_phone":
+                if not _PHONE_CONTEXT.search(text[max(0, start - 30):start]):
+                    continue
+                kind = "phone"
             if kind == "sin":
                 digits = re.sub(r"\D", "", value)
                 context = text[max(0, start - 40):start].lower()
@@ -306,15 +446,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
             found.append((start, end, kind))
     for m in _TITLES.finditer(text):
         found.append((m.start("value"), m.end("value"), "name"))
-    names = known_names()
-    for m in _CAPITALIZED.finditer(text):
-        if m.group() in names:
-            end = m.end()
-            # A capitalized word right after a first name is most often the family name.
-            follow = re.match(r"[ \t]+([A-ZÀ-Ý][\w’'-]+)", text[end:])
-            if follow and follow.group(1) not in _NOT_SURNAMES:
-                end += follow.end()
-            found.append((m.start(), end, "name"))
+    found += _listed_names(text)
+    found += _names_in_context(text, lang)
     for name in marked_names:
         name = name.strip()
         if len(name) < 2:
