@@ -124,7 +124,7 @@ def measure(theme: str) -> list[tuple[str, float, int]]:
                 # Selected against not selected: the same chip, before and after it is chosen.
                 destination(page, "Pratiques").click()
                 page.mouse.move(1, 1999)
-                tile = page.get_by_role("button", name=re.compile("Point de présence de cinq minutes")).first
+                tile = page.get_by_role("button", name=re.compile("Météo intérieure en cinq minutes")).first
                 tile.wait_for(timeout=60_000)
                 b = tile.bounding_box()
                 clip = {"x": b["x"], "y": b["y"], "width": b["width"], "height": b["height"]}

@@ -227,7 +227,8 @@ def test_a_facilitator_imports_bundles_and_reports_themes_from_the_command_line(
     seeded = run(facilitator, "circle", "seed", circle_id, "--theme", "Argent : subventions, budget, dons",
                  "--theme", "Body: breathing, sensations, felt sense")
     assert seeded.returncode == 0, seeded.stderr
-    assert "Thème «\u00a0Argent\u00a0» semé" in seeded.stdout and "Thème «\u00a0Body\u00a0» semé" in seeded.stdout
+    assert "Thème «\u00a0Argent\u00a0» créé d’avance" in seeded.stdout
+    assert "Thème «\u00a0Body\u00a0» créé d’avance" in seeded.stdout
     markdown = run(facilitator, "circle", "themes", circle_id, "--k", "3", "-o", str(tmp_path / "r.md"))
     assert markdown.returncode == 0 and (tmp_path / "r.md").read_text("utf-8").startswith("# Thèmes du cercle")
 

@@ -151,7 +151,7 @@ def test_secrets_from_files(journal, tmp_path):
 
 
 def test_prompts(journal, tmp_path):
-    assert run(journal, "prompts", "list").stdout.count("\n") == 11
+    assert run(journal, "prompts", "list").stdout.count("\n") == 13
     assert "Focusing in six movements" in run(journal, "prompts", "show", "focusing-six-steps",
                                               "--lang", "en").stdout
     assert "fichier de pratique valide" in run(journal, "prompts", "validate", str(PACKS / "orid.toml")).stdout

@@ -124,7 +124,7 @@ def test_a_second_tab_answers_while_themes_are_grouped(tmp_path, monkeypatch):
         board.suggest = held_suggest
         dashboard.refresh()  # its button now calls the held one
         fh.page.update()
-        again = await fh.click_and_wait_on_client(ft.OutlinedButton, "Proposer des thèmes de nouveau")
+        again = await fh.click_and_wait_on_client(ft.OutlinedButton, "Regrouper de nouveau en thèmes")
         assert dashboard.busy and fh.has_text("Un instant…")
         await mh.type(mh.find(ft.TextField, "Rechercher"), "introuvable")
         assert mh.has_text("Aucune entrée ne correspond")

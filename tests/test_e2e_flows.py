@@ -130,7 +130,7 @@ def test_a_guided_session_stopped_with_a_double_tap(browser, server, size, choic
     open_journal(data).lock()
     with unlocked(browser, url, size, "stop") as app:
         app.click("Pratiques")
-        app.tap_text("Point de présence de cinq minutes")
+        app.tap_text("Météo intérieure en cinq minutes")
         app.click("Commencer")
         app.see("Se poser")
         app.fill("Mes notes pour cette étape", "Les épaules descendent.")
@@ -144,7 +144,7 @@ def test_a_guided_session_stopped_with_a_double_tap(browser, server, size, choic
             app.click("Garder mes notes")
             app.see("Pratique enregistrée")
         elif choice == "Garder mes notes":
-            app.see("Point de présence de cinq minutes")
+            app.see("Météo intérieure en cinq minutes")
             app.see("Pratique enregistrée")
         else:
             app.see("Mon parcours")  # back among the practices, nothing written

@@ -108,7 +108,8 @@ def test_plural_forms_follow_cldrs_rule_for_each_language():
     assert translate("facilitator.waiting", "fr", count=0, k=5).startswith("0 idée en attente")
     assert translate("facilitator.waiting", "fr", count=4, k=5).startswith("4 idées en attente")
     assert translate("facilitator.waiting", "en", count=0, k=5).startswith("0 insights waiting")
-    assert translate("progress.shift_summary", "fr", count=1) == "Ressenti avant et après, sur la dernière séance notée"
+    assert translate("progress.shift_summary", "fr", count=1) == \
+        "Comment je me sentais avant et après, à la dernière séance notée"
     for lang in LANGUAGES:  # a plural table always has its "other" form, and its "one" if needed
         for key in catalog(lang):
             if key.endswith(".one"):

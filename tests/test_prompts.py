@@ -15,7 +15,8 @@ GOOD = (PACKS / "check-in.toml").read_text(encoding="utf-8")
 
 
 BUILTIN = {"wholebody-focusing", "focusing-six-steps", "check-in", "orid", "four-ls", "theory-u-journaling",
-           "contributive-leadership", "spt-4d-debrief", "shared-governance", "core-team-pulse", "peer-learning"}
+           "contributive-leadership", "spt-4d-debrief", "shared-governance", "core-team-pulse", "peer-learning",
+           "case-clinic", "after-a-hard-meeting"}
 
 
 def test_the_builtin_packs_validate_in_both_languages():
@@ -33,6 +34,9 @@ def test_the_builtin_packs_validate_in_both_languages():
     assert 4 * 60 <= check_in.total_seconds <= 6 * 60
     pulse = next(p for p in packs if p.id == "core-team-pulse")
     assert 9 * 60 <= pulse.total_seconds <= 11 * 60
+    hard = next(p for p in packs if p.id == "after-a-hard-meeting")  # ground first, ground last
+    assert 10 * 60 <= hard.total_seconds <= 15 * 60
+    assert "pieds sur le sol" in hard.steps[0].text.fr and "pieds sur le sol" in hard.steps[-1].text.fr
 
 
 def test_the_revised_packs_keep_their_step_ids_and_hold_what_the_editor_asked_for():
@@ -60,10 +64,23 @@ def test_the_revised_packs_keep_their_step_ids_and_hold_what_the_editor_asked_fo
                                                "letting-come", "prototype", "next-steps", "inner-voices",
                                                "future-self"}
     assert all(w in text("theory-u-journaling") for w in ("jugement", "cynisme", "peur"))
-    assert "Rien n’oblige à décider ce soir" in text("orid")
+    assert "Rien n’oblige à décider maintenant" in text("orid") and "ce soir" not in text("orid")
     assert "Il suffit" not in text("contributive-leadership") and "douceur" in text("contributive-leadership")
     assert "dites-lui qu’il pourra revenir" not in text("focusing-six-steps").lower()
     assert "Vous pourrez y revenir" in text("focusing-six-steps")
+    # Round 3 (the trainer's safety lines): what wants attention, not the heaviest thing; a
+    # comfortable distance; eyes open or closed; looking around the room at the end; a way back.
+    wbf_fr, wbf_en = text("wholebody-focusing"), text("wholebody-focusing", "en")
+    assert "pas forcément la plus lourde" in wbf_fr and "not necessarily the heaviest" in wbf_en
+    assert "à la distance qui vous convient" in wbf_fr and "mi-clos ou fermés" in wbf_fr
+    assert "Regardez la pièce autour de vous" in wbf_fr and "Look around the room" in wbf_en
+    assert "sens corporel" in wbf_fr and "sans douleur" in wbf_fr
+    assert "prenez du recul" in text("focusing-six-steps") and "step back" in text("focusing-six-steps", "en")
+    assert "voix critiques" in text("focusing-six-steps")
+    spt = ids("spt-4d-debrief")
+    assert spt[0] == "stepping-out" and "role-sentence" in spt  # out of role first; the role's sentence
+    assert "dernière" not in text("spt-4d-debrief")
+    assert "vous a rejoint" not in text("peer-learning")
     for pack in packs.values():  # every reflection says a question can be skipped
         if pack.kind == "reflection":
             assert "passez les questions" in pack.description.fr.lower(), pack.id
@@ -88,7 +105,7 @@ def problems(text: str | bytes) -> list[tuple[str, str]]:
      ("colour", "unknown_field")),
     (lambda t: t.replace('kind = "session"', 'kind = "poem"'), ("kind", "bad_kind")),
     (lambda t: t.replace('id = "check-in"', 'id = "Check In"'), ("id", "bad_id")),
-    (lambda t: t.replace('version = "1.0.0"', 'version = "one"'), ("version", "bad_version")),
+    (lambda t: t.replace('version = "1.1.0"', 'version = "one"'), ("version", "bad_version")),
     (lambda t: t.replace("format_version = 1", "format_version = 2"), ("format_version", "bad_format_version")),
     (lambda t: t.replace('kind = "session"', 'kind = "reflection"'), ("steps[1].duration", "duration_in_reflection")),
     (lambda t: t.replace('[steps.text]\nfr = "Prenez', '[steps.text]\nde = "Hallo"\nfr = "Prenez'),
@@ -112,13 +129,13 @@ def test_import_keeps_the_pack_in_the_vault_and_changes_nothing_when_bad(db, vau
     mine = GOOD.replace('id = "check-in"', 'id = "check-in-cercle"')
     assert library.import_pack(mine.encode(), "mine.toml").outcome == "added"
     assert library.import_pack(mine.encode(), "mine.toml").outcome == "unchanged"
-    newer = mine.replace('version = "1.0.0"', 'version = "1.1.0"')
+    newer = mine.replace('version = "1.1.0"', 'version = "1.2.0"')
     assert library.import_pack(newer.encode(), "mine.toml").outcome == "updated"
     before = vault_file.read_bytes()
     for bad in (GOOD.encode(), b"not = toml = at all", mine.replace('id = "settle"', 'id = "x y"').encode()):
         with pytest.raises(PackInvalid):
             library.import_pack(bad, "bad.toml")
     assert vault_file.read_bytes() == before
-    assert library.get("check-in-cercle").version == "1.1.0"
+    assert library.get("check-in-cercle").version == "1.2.0"
     assert library.export_text("check-in-cercle") == newer
     assert library.export_text("orid") == (PACKS / "orid.toml").read_text(encoding="utf-8")

@@ -299,7 +299,7 @@ def test_settings_import_reports_and_export_holds_the_entries(tmp_path):
             await h.wait_for(lambda: any(name == "save_file" for name, _ in h.conn.invoked_args))
             [saved] = [args for name, args in h.conn.invoked_args if name == "save_file"]
             assert saved["file_name"].endswith(suffix) and expected in saved["src_bytes"].decode("utf-8")
-            await h.wait_for(lambda: h.has_text("Export enregistré"))
+            await h.wait_for(lambda: h.has_text("Fichier exporté enregistré"))
         shell.lock()
 
     run_ui(body)

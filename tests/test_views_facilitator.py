@@ -121,7 +121,7 @@ def test_question_filters_show_each_question_in_words_never_its_id(tmp_path):
         h, shell = await app(tmp_path, width=1280)
         await open_dashboard(h, shell)
         await h.wait_for(lambda: h.has_text("Thèmes (") or h.has_text("Autres"), timeout=60)
-        for label in ("Ce que j’ai ressenti", "Ce que j’ai apprécié", "Pour la suite",
+        for label in ("Ce que j’ai ressenti", "Ce que j’ai aimé", "Pour la suite",
                       "Question d’une pratique que vous n’avez pas"):
             assert h.find_all(ft.Chip, label), label
         shown = h.texts()

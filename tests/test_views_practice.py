@@ -37,7 +37,7 @@ def test_a_session_runs_rings_the_bell_and_is_saved(tmp_path):
         await to_practices(h)
         await h.choose("Séances guidées")
         assert not h.has_text("ORID après une rencontre")
-        await h.click(ft.ListTile, "Point de présence de cinq minutes")
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
         player = shell.screen
         assert isinstance(player, PlayerScreen)
         ticks = Ticks()
@@ -159,9 +159,9 @@ def test_the_wizard_shows_every_question_on_a_wide_screen(tmp_path):
         h, shell = await app(tmp_path, width=1280)
         await unlock(h)
         shell.show_practices()
-        await h.click(ft.ListTile, "Les 4 A")
-        for label in ("Ce que j’ai apprécié", "Ce que j’ai appris", "Ce qui reste à combler",
-                      "Ce à quoi j’aspire"):
+        await h.click(ft.ListTile, "Les 4 L")
+        for label in ("Ce que j’ai aimé", "Ce que j’ai appris", "Ce qui a manqué",
+                      "Ce que je souhaite"):
             assert h.find(ft.TextField, label)
         await h.click(ft.TextButton, "Arrêter")
         dialog = next(c for c in h.page._dialogs.controls if isinstance(c, ft.AlertDialog))
@@ -187,8 +187,8 @@ def test_progress_shows_weeks_and_the_felt_shift(tmp_path):
         assert h.has_text("2 pratiques en 12 semaines")
         chart = h.find(ft.Semantics, "pratiques en 12").content
         assert sum(group.rods[0].to_y for group in chart.groups) == 2
-        assert h.has_text("Ressenti avant et après, sur la dernière séance notée")
-        line = h.find(ft.Semantics, "sur la dernière séance").content
+        assert h.has_text("Comment je me sentais avant et après, à la dernière séance notée")
+        line = h.find(ft.Semantics, "à la dernière séance").content
         assert [[(p.x, p.y) for p in d.points] for d in line.data_series] == [[(0, 2)], [(0, 6)]]
         assert all(d.point for d in line.data_series)  # one session alone draws no line: dots
         assert line.min_x < 0 < line.max_x
@@ -233,7 +233,7 @@ def test_the_felt_ratings_can_be_left_blank_before_and_after(tmp_path):
         await unlock(h)
         await to_practices(h)
         await h.choose("Séances guidées")
-        await h.click(ft.ListTile, "Point de présence de cinq minutes")
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
         chips = [c for c in h.find_all(ft.Chip) if c.data in range(11)]
         assert [c.label.value for c in chips] == [str(n) for n in range(11)]
         assert not any(c.selected for c in chips)  # no preset value: the person chooses
@@ -290,7 +290,7 @@ def test_the_new_packs_open_from_the_practices_screen_in_both_languages(tmp_path
 
 
 STOPS = {  # practice, its first button, its field, its stop button, « keep going », the dialog's title
-    "session": ("Point de présence de cinq minutes", "Commencer", "Mes notes", "Arrêter la séance",
+    "session": ("Météo intérieure en cinq minutes", "Commencer", "Mes notes", "Arrêter la séance",
                 "Reprendre la séance", "Arrêter maintenant?"),
     "reflection": ("ORID après une rencontre", "Suivant", "Les faits", "Arrêter",
                    "Reprendre la réflexion", "Arrêter la réflexion?"),
@@ -341,7 +341,7 @@ def test_a_practice_under_way_has_no_navigation_to_pull_the_person_elsewhere(tmp
         await unlock(h)
         shell.go("/practices")
         await h.settle()
-        for title in ("Point de présence de cinq minutes", "ORID après une rencontre"):
+        for title in ("Météo intérieure en cinq minutes", "ORID après une rencontre"):
             await h.click(ft.ListTile, title)
             view = h.page.views[-1]
             assert view.navigation_bar is None and not h.find_all(ft.NavigationRail)
@@ -362,7 +362,7 @@ def test_a_chip_with_the_keyboard_focus_draws_a_ring_chosen_or_not(tmp_path):
         await unlock(h)
         await to_practices(h)
         await h.choose("Séances guidées")
-        await h.click(ft.ListTile, "Point de présence de cinq minutes")
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
         await h.choose("4")
         four = next(c for c in h.find_all(ft.Chip) if c.data == 4)
         assert four.selected and four.border_side is None

@@ -157,3 +157,41 @@ def test_every_character_of_the_catalogs_and_practices_is_in_the_web_clients_fon
     missing = sorted({(where, ch) for lang in ("fr", "en") for where, text in texts(lang)
                       for ch in text if ord(ch) not in drawable and ch not in "\n\t"})
     assert not missing, missing
+
+
+def test_a_number_and_its_unit_are_held_together():
+    """« 10 min » must not break between the number and the unit at the end of a line."""
+    wrong = [(where, text) for lang in ("fr", "en") for where, text in texts(lang)
+             if re.search(r"(\d|\{n\}) (min|h|s|sec|minutes?)\b", text)]
+    assert not wrong, wrong
+    assert re.search(r"(\d|\{n\}) (min|h|s|sec|minutes?)\b", "{n} min")  # the check can fail
+
+
+# Past participles agreeing with a masculine « vous » (the glossary: no masculine-only word about
+# the member). « Qu’est-ce qui vous a rejoint » became « a trouvé écho en vous ».
+_MASCULINE_ABOUT_YOU = re.compile(r"\bvous\s+a\s+(rejoint|touché|surpris|ému|bouleversé|interpellé|choqué|blessé)\b")
+
+
+def test_no_masculine_only_participle_about_the_member():
+    found = [(where, text) for where, text in texts("fr") if _MASCULINE_ABOUT_YOU.search(text)]
+    assert not found, found
+    assert _MASCULINE_ABOUT_YOU.search("ce qui vous a rejoint")
+
+
+# English: Canadian spelling (-ize, as Canadian dictionaries have it; but colour, centre) and one
+# quote style, curly like the practices (“Word by word”, don’t).
+_BRITISH_ISE = re.compile(r"\b(organis|recognis|realis|prioritis|apologis|summaris|visualis|minimis|maximis|"
+                          r"categoris|personalis|anonymis|centralis|normalis|utilis|memoris|symbolis|harmonis|"
+                          r"synchronis|mobilis|stabilis|specialis|finalis|customis|optimis|authoris|criticis)"
+                          r"(e|ed|es|ing|ation|ations)\b", re.IGNORECASE)
+
+
+def test_english_spelling_is_canadian_and_quotes_are_curly():
+    wrong = []
+    for where, text in texts("en"):
+        if _BRITISH_ISE.search(text):
+            wrong.append((where, "-ise", _BRITISH_ISE.search(text).group()))
+        if "'" in text or '"' in text:
+            wrong.append((where, "straight quote", text[:80]))
+    assert not wrong, "\n".join(map(str, wrong))
+    assert _BRITISH_ISE.search("your organisation") and not _BRITISH_ISE.search("your organization")

@@ -87,6 +87,7 @@ class PlayerScreen:
                 ft.FilledButton(content=t("player.start"), icon=ft.Icons.PLAY_ARROW,
                                 on_click=self.start),
                 ft.TextButton(content=t("common.back"), on_click=lambda _: self.leave_to(None)),
+                muted(t("practice.care"), size=13),
             ]
         elif self.phase == "running":
             self._render_step()

@@ -42,6 +42,7 @@ class PracticeLibraryScreen:
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             heading(t("practice.title")),
             muted(t("practice.intro")),
+            muted(t("practice.care"), size=13),
             ft.Row(wrap=True, spacing=8, controls=[self.progress_button, self.import_button]),
             self.import_status,
             self.kind, self.length, self.list])
