@@ -6,6 +6,7 @@ font cannot draw, an interactive control with no name, or one name read twice.""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,12 @@ INTERACTIVE = (*BUTTONS, ft.Chip, ft.Radio, ft.Switch, ft.Checkbox, ft.ListTile,
                ft.TextField, ft.Slider, ft.NavigationBar, ft.Dropdown, ft.ExpansionTile)
 
 
+@functools.cache
+def _shown_ids(lang: str) -> frozenset[str]:
+    translations = {plain(str(v)) for v in catalog(lang).values() if isinstance(v, str)}
+    return frozenset(internal_ids() - translations)
+
+
 def internal_ids() -> set[str]:
     """Words that are the program's, never a person's: step ids, enum values, answer keys."""
     ids = {HANDLE_KEY, *KINDS, *ROLES}
@@ -36,6 +43,7 @@ def internal_ids() -> set[str]:
 
 
 CATALOG_KEYS = {key for lang in ("fr", "en") for key in catalog(lang)}
+_KEY_GROUPS = {k.split(".")[0] for k in CATALOG_KEYS}
 _KEYLIKE = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
 
 
@@ -105,12 +113,10 @@ def names(c: Any) -> list[str]:
 def check_screen(h: Harness, where: str, findings: Findings, drawable: set[int], user_texts: set[str],
                  lang: str) -> None:
     # An id is a defect on screen unless it is also this language's word ("reflection").
-    translations = {plain(str(v)) for v in catalog(lang).values() if isinstance(v, str)}
-    ids = internal_ids() - translations
+    ids = _shown_ids(lang)
     for text in h.texts():
         shown = plain(text).strip()
-        if shown in CATALOG_KEYS or (_KEYLIKE.match(shown) and shown.split(".")[0] in {
-                k.split(".")[0] for k in CATALOG_KEYS}):
+        if shown in CATALOG_KEYS or (_KEYLIKE.match(shown) and shown.split(".")[0] in _KEY_GROUPS):
             findings.add(where, f"catalog key shown: {shown!r}")
         if shown in ids:
             findings.add(where, f"internal id shown: {shown!r}")

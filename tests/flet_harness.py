@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -82,6 +83,14 @@ class MemoryConnection(Connection):
         self.session.handle_invoke_method_results(control_id, call_id, result, None)
 
 
+@functools.cache
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a control class that may hold other controls (read once per class: the
+    crawler walks the tree thousands of times)."""
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")
+                 and f.name not in ("parent", "page"))
+
+
 class Harness:
     """One page of the app, driven by events as a client would send them."""
 
@@ -105,10 +114,8 @@ class Harness:
             if getattr(node, "visible", True) is False:
                 return
             yield node
-            for f in dataclasses.fields(node):
-                if f.name.startswith("_") or f.name in ("parent", "page"):
-                    continue
-                value = getattr(node, f.name, None)
+            for name in _child_fields(type(node)):
+                value = getattr(node, name, None)
                 if isinstance(value, (ft.BaseControl, list)):
                     yield from visit(value)
 

@@ -19,6 +19,8 @@ from tests.test_e2e_browser import CHROMIUM, App, browser, server  # noqa: F401 
 
 pytestmark = [
     pytest.mark.slow,
+    # One browser at a time (pytest -n 2 --dist loadgroup): the other worker runs the rest.
+    pytest.mark.xdist_group("browser"),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed; .ci/run installs it"),
 ]
 

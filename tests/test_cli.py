@@ -145,7 +145,7 @@ def test_prompt_packs_from_the_command_line(tmp_path):
     data = tmp_path / "d"
     packs = Path(__file__).parent.parent / "journal_app" / "prompts"
     listed = run(data, "prompts", "list")  # no journal yet: the built-in packs
-    assert listed.returncode == 0 and listed.stdout.count("\n") == 11
+    assert listed.returncode == 0 and listed.stdout.count("\n") == 13
     assert "Séance guidée de Wholebody Focusing" in listed.stdout
     assert "Focusing in six movements" in run(data, "prompts", "show", "focusing-six-steps",
                                                lang="en_CA.UTF-8").stdout

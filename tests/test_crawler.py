@@ -156,7 +156,7 @@ async def crawl(data_dir, ids, lang: str, width: int, findings: Findings) -> Non
 
             try:
                 try:
-                    await exercise(control, n, 10, where, address)
+                    await exercise(control, n, 6, where, address)
                 except AssertionError as exc:
                     if "never sent" not in str(exc):
                         raise
@@ -171,18 +171,22 @@ async def crawl(data_dir, ids, lang: str, width: int, findings: Findings) -> Non
     shell.lock()
 
 
+# Both languages and both widths; CRAWL_PASSES=fr:390,fr:1280,en:390,en:1280 for every pair.
+# One test a pass, so that `pytest -n 2` runs two passes side by side.
+PASSES = os.environ.get("CRAWL_PASSES", "fr:390,en:1280").split(",")
+
+
 @pytest.mark.extras  # the owned circle's themes need the facilitator extra
 @pytest.mark.slow
-def test_the_crawler_finds_nothing_a_person_would_trip_over(tmp_path):
+@pytest.mark.parametrize("crawl_pass", PASSES)
+def test_the_crawler_finds_nothing_a_person_would_trip_over(tmp_path, crawl_pass):
     ids = crawl_journal(tmp_path)
     findings = Findings()
     USER_TEXTS.update(t for t in TRICKY if t)  # what the crawler typed is the person's, not the app's
+    lang, width = crawl_pass.split(":")
 
     async def body():
-        # Both languages and both widths; CRAWL_PASSES=fr:390,fr:1280,en:390,en:1280 for every pair.
-        passes = os.environ.get("CRAWL_PASSES", "fr:390,en:1280").split(",")
-        for lang, width in (p.split(":") for p in passes):
-            await crawl(tmp_path, ids, lang, int(width), findings)
+        await crawl(tmp_path, ids, lang, int(width), findings)
 
     run_ui(body)
     print(f"\ncrawler: {findings.visits} visits of {len(findings.addresses)} routes, "

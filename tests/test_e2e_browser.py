@@ -28,6 +28,8 @@ FLET_OWN_REQUESTS = ("https://cdn.jsdelivr.net/npm/@rive-app/flutter-native-wasm
 
 pytestmark = [
     pytest.mark.slow,
+    # One browser at a time (pytest -n 2 --dist loadgroup): the other worker runs the rest.
+    pytest.mark.xdist_group("browser"),
     pytest.mark.skipif(not CHROMIUM.exists(),
                        reason="Debian's chromium is not installed (apt-get install chromium); "
                               ".ci/run installs it"),
@@ -80,6 +82,14 @@ def browser():
         b.close()
 
 
+# Flutter's web client types into its own editing element once a field has the focus; both
+# states are read in the page, not guessed with a pause.
+_HAS_KEYBOARD = """() => { const e = document.activeElement;
+    return !!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA"); }"""
+_HOLDS = """t => { const e = document.activeElement;
+    return !!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA") && e.value === t; }"""
+
+
 class App:
     """The app as a person sees it, through Flutter's accessibility tree."""
 
@@ -120,13 +130,18 @@ class App:
         self.click("Déverrouiller")
 
     def fill(self, label: str, text: str) -> None:
+        """Tap the field, wait until it has the keyboard (a person sees the cursor before typing;
+        on a busy machine the first letter typed before that was lost: « près le cercle »), type,
+        and wait until the field holds the text."""
         field = self.page.locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]').first
         try:
             field.click(timeout=5_000)
         except sync_api.TimeoutError:
             field.focus()  # see click(): an empty semantics node may lie over the field
+        self.page.wait_for_function(_HAS_KEYBOARD, timeout=60_000)
         self.page.keyboard.press("Control+A")
         self.page.keyboard.type(text)
+        self.page.wait_for_function(_HOLDS, arg=text, timeout=60_000)
 
     def _text(self, text: str):
         # Flutter merges some texts into their container's aria-label instead of its text. A

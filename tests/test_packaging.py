@@ -71,6 +71,7 @@ def test_the_package_holds_the_app_and_its_assets_and_nothing_else(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("browser")  # it opens the first screen in Chromium
 def test_the_packaged_app_starts_and_serves_its_first_screen(tmp_path):
     """The packaged entry, compiled, with no source checkout in reach, serves the first screen;
     a browser set to Canadian English gets the English welcome (the device's language)."""

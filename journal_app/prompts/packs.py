@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -228,7 +229,14 @@ def parse_pack(data: bytes, file: str, *, builtin: bool = False) -> Pack:
 
 def builtin_packs() -> list[Pack]:
     """The packs shipped with the app, in a stable order: sessions first."""
+    return list(_builtin_packs())
+
+
+@cache
+def _builtin_packs() -> tuple[Pack, ...]:
+    """Read and checked once a process: the files ship with the app and do not change (every
+    screen that lists or opens a practice used to parse all of them again)."""
     folder = resources.files(__package__)
     packs = [parse_pack(item.read_bytes(), item.name, builtin=True)
              for item in folder.iterdir() if item.name.endswith(".toml")]
-    return sorted(packs, key=lambda p: (KINDS.index(p.kind), p.total_seconds, p.id))
+    return tuple(sorted(packs, key=lambda p: (KINDS.index(p.kind), p.total_seconds, p.id)))
