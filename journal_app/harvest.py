@@ -139,7 +139,8 @@ def _bundle_circle(data: bytes) -> str:
 
 
 def _insight(doc: dict[str, Any]) -> Insight:
-    return Insight(**{k: doc[k] for k in ("id", "week", "kind", "prompt_id", "lang", "text", "proof")})
+    return Insight(**{k: doc[k] for k in ("id", "week", "kind", "prompt_id", "lang", "text", "proof")},
+                   question=doc.get("question", ""))
 
 
 def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report: HarvestReport,

@@ -28,7 +28,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from journal_app.errors import RessentiError
 
-INVITE_PREFIX = "RSNT1-"
+INVITE_PREFIX = "RSNT1-"  # a circle whose insights travel as files
+INVITE_PREFIX_V2 = "RSNT2-"  # a circle with a relay: its address, the send capability, the signing key
 ENVELOPE_VERSION = 1
 BUNDLE_FORMAT = "ressenti-bundle"
 BUNDLE_VERSION = 1
@@ -75,17 +76,34 @@ def iso_week(day: date) -> str:
 
 # --- circles and invitations -----------------------------------------------------------------
 @dataclass(frozen=True)
+class RelayAccess:
+    """What a member needs to reach a circle's relay (docs/relay.md): where it is, the mailbox,
+    the send capability (the same for every member, so the relay cannot tell them apart) and the
+    public half of the circle's signing key (Ed25519), to check the circle's messages."""
+
+    url: str
+    mailbox: str  # 22 characters of base64url (16 random bytes)
+    send_capability: str  # 43 characters of base64url (32 random bytes)
+    signing_key: bytes  # 32 bytes, Ed25519 public key
+
+
+@dataclass(frozen=True)
 class Invitation:
     circle_id: str
     name: str
     public_key: bytes  # 32 bytes, X25519
+    relay: RelayAccess | None = None
 
     def code(self) -> str:
-        """A short text to paste: prefix, base64url(JSON), and a 4-byte checksum against typos."""
-        body = json.dumps({"id": self.circle_id, "name": self.name, "pk": b64(self.public_key)},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        """A short text to paste: prefix, base64url(JSON), and a 4-byte checksum against typos.
+        Version 1 (RSNT1-) without a relay; version 2 (RSNT2-) with one."""
+        doc: dict[str, str] = {"id": self.circle_id, "name": self.name, "pk": b64(self.public_key)}
+        if self.relay is not None:
+            doc |= {"relay": self.relay.url, "mb": self.relay.mailbox, "send": self.relay.send_capability,
+                    "sign": b64(self.relay.signing_key)}
+        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         check = hashlib.sha256(body).digest()[:4]
-        return INVITE_PREFIX + b64(body + check)
+        return (INVITE_PREFIX_V2 if self.relay else INVITE_PREFIX) + b64(body + check)
 
     def qr_png(self, scale: int = 6) -> bytes:
         import io
@@ -97,12 +115,54 @@ class Invitation:
         return out.getvalue()
 
 
+_B64_22 = re.compile(r"^[A-Za-z0-9_-]{22}$")
+_B64_43 = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def relay_url_allowed(url: str) -> bool:
+    """https://, or http:// to this computer only (a relay on loopback, for tests and trials):
+    whoever carries plain HTTP would see the capabilities go by."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        return False
+    if parts.scheme == "https":
+        return bool(host) and len(url) <= 300
+    if parts.scheme == "http":
+        import ipaddress
+
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return host == "localhost"
+    return False
+
+
+def _relay_access(doc: dict[str, Any]) -> RelayAccess | None:
+    if not any(k in doc for k in ("relay", "mb", "send", "sign")):
+        return None
+    url, mailbox, send, sign = (doc[k] for k in ("relay", "mb", "send", "sign"))
+    if not (isinstance(url, str) and relay_url_allowed(url) and isinstance(mailbox, str)
+            and _B64_22.match(mailbox) and isinstance(send, str) and _B64_43.match(send)
+            and isinstance(sign, str) and _B64_43.match(sign)):
+        raise InvitationInvalid()
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    Ed25519PublicKey.from_public_bytes(unb64(sign))  # a key that is not a key: ValueError
+    return RelayAccess(url.rstrip("/"), mailbox, send, unb64(sign))
+
+
 def parse_invitation(code: str) -> Invitation:
     text = "".join(code.split())
-    if not text.startswith(INVITE_PREFIX) or len(text) > 2000:
+    prefix = next((p for p in (INVITE_PREFIX, INVITE_PREFIX_V2) if text.startswith(p)), None)
+    if prefix is None or len(text) > 2000:
         raise InvitationInvalid()
     try:
-        raw = unb64(text[len(INVITE_PREFIX):])
+        raw = unb64(text[len(prefix):])
         body, check = raw[:-4], raw[-4:]
         if hashlib.sha256(body).digest()[:4] != check:
             raise InvitationInvalid()
@@ -118,7 +178,10 @@ def parse_invitation(code: str) -> Invitation:
         name = "".join(c for c in doc["name"] if c.isprintable() or c == " ")[:200].strip()
         if not name:
             raise InvitationInvalid()
-        return Invitation(doc["id"], name, key)
+        relay = _relay_access(doc)
+        if (relay is None) != (prefix == INVITE_PREFIX):
+            raise InvitationInvalid()  # a version 2 code always names its relay, a version 1 never
+        return Invitation(doc["id"], name, key, relay)
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         raise InvitationInvalid() from None
 
@@ -153,6 +216,7 @@ class Insight:
     lang: str
     text: str
     proof: str  # SHA-256 of the member's withdrawal secret, hex
+    question: str = ""  # the id of the circle's question it answers, if the member chose one
 
 
 @dataclass(frozen=True)
@@ -171,15 +235,15 @@ class SharedInsight:
     envelope: dict[str, Any]
 
 
-def new_insight(text: str, *, day: date, kind: str, prompt_id: str, lang: str,
+def new_insight(text: str, *, day: date, kind: str, prompt_id: str, lang: str, question: str = "",
                 rng: Callable[[int], bytes] = secrets.token_bytes) -> tuple[Insight, str]:
     """An insight ready to seal, and the secret that will let its author withdraw it."""
-    if not text.strip() or len(text) > MAX_INSIGHT_CHARS:
+    if not text.strip() or len(text) > MAX_INSIGHT_CHARS or not _QUESTION_ID.match(question):
         raise SharingError()
     secret = rng(32).hex()
     insight = Insight(id=str(uuid.UUID(bytes=rng(16), version=4)), week=iso_week(day), kind=kind,
                       prompt_id=prompt_id, lang=lang, text=text,
-                      proof=hashlib.sha256(bytes.fromhex(secret)).hexdigest())
+                      proof=hashlib.sha256(bytes.fromhex(secret)).hexdigest(), question=question)
     return insight, secret
 
 
@@ -204,7 +268,10 @@ def seal(message: Insight | Withdrawal, invitation: Invitation,
          rng: Callable[[int], bytes] = secrets.token_bytes) -> dict[str, Any]:
     """Seal an insight or a withdrawal to a circle's public key; returns the envelope."""
     kind = "insight" if isinstance(message, Insight) else "withdrawal"
-    plain = json.dumps({"type": kind, **asdict(message)}, ensure_ascii=False,
+    fields = asdict(message)
+    if kind == "insight" and not fields["question"]:
+        del fields["question"]  # as version 1 wrote it: an older reader still takes it
+    plain = json.dumps({"type": kind, **fields}, ensure_ascii=False,
                        separators=(",", ":")).encode("utf-8")
     ephemeral = X25519PrivateKey.from_private_bytes(rng(32))
     epk = ephemeral.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -239,6 +306,7 @@ def open_envelope(envelope: dict[str, Any], circle: CircleKeys) -> Insight | Wit
 _CIRCLE_ID = re.compile(r"^[0-9a-f]{20}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_QUESTION_ID = re.compile(r"^(|[a-z0-9]{1,16})$")
 _INSIGHT_SHAPE: dict[str, Callable[[object], bool]] = {
     "id": lambda v: isinstance(v, str) and bool(_UUID.match(v)),
     "week": lambda v: isinstance(v, str) and bool(re.match(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$", v)),
@@ -247,7 +315,9 @@ _INSIGHT_SHAPE: dict[str, Callable[[object], bool]] = {
     "lang": lambda v: v in ("fr", "en"),
     "text": lambda v: isinstance(v, str) and 0 < len(v) <= MAX_INSIGHT_CHARS and bool(v.strip()),
     "proof": lambda v: isinstance(v, str) and bool(_HEX64.match(v)),
+    "question": lambda v: isinstance(v, str) and bool(_QUESTION_ID.match(v)),
 }
+_OPTIONAL = {"question"}
 _WITHDRAWAL_SHAPE: dict[str, Callable[[object], bool]] = {
     "insight_id": _INSIGHT_SHAPE["id"],
     "secret": lambda v: isinstance(v, str) and bool(_HEX64.match(v)),
@@ -261,7 +331,8 @@ def message_from(doc: object) -> Insight | Withdrawal:
         raise EnvelopeDamaged()
     shapes = {"insight": _INSIGHT_SHAPE, "withdrawal": _WITHDRAWAL_SHAPE}.get(str(doc.get("type")))
     fields = {k: v for k, v in doc.items() if k != "type"}
-    if shapes is None or set(fields) != set(shapes) or not all(shapes[k](v) for k, v in fields.items()):
+    if (shapes is None or not set(shapes) - _OPTIONAL <= set(fields) <= set(shapes)
+            or not all(shapes[k](v) for k, v in fields.items())):
         raise EnvelopeDamaged()
     return Insight(**fields) if shapes is _INSIGHT_SHAPE else Withdrawal(**fields)
 
@@ -273,6 +344,32 @@ def withdrawal_is_genuine(withdrawal: Withdrawal, insight: Insight) -> bool:
         return False
     return (withdrawal.insight_id == insight.id
             and secrets.compare_digest(hashlib.sha256(secret).hexdigest(), insight.proof))
+
+
+# --- what a carrier may check without opening -----------------------------------------------
+# An envelope's ciphertext is its padded plaintext (a multiple of 512 bytes, at least 1,024) and
+# a 16-byte tag; the largest a 4,000-character insight can make is 16,896 + 16 bytes.
+MAX_PADDED = 33 * _PAD_UNIT
+ENVELOPE_KEYS = frozenset({"v", "circle", "epk", "nonce", "ct"})
+
+
+def padded_envelope_size(doc: object) -> int | None:
+    """The padded size of an envelope if it has exactly an envelope's shape, with a ciphertext
+    of one of the sizes padding makes; else None. (A carrier sees only this, never the text.)"""
+    if not isinstance(doc, dict) or set(doc) != ENVELOPE_KEYS or doc.get("v") != ENVELOPE_VERSION:
+        return None
+    if type(doc["v"]) is not int or not (isinstance(doc["circle"], str) and _CIRCLE_ID.match(doc["circle"])):
+        return None
+    try:
+        epk, nonce, ct = (unb64(doc[k]) for k in ("epk", "nonce", "ct"))
+    except (TypeError, ValueError, AttributeError):
+        return None
+    padded = len(ct) - 16
+    if len(epk) != 32 or len(nonce) != 12 or padded < 1024 or padded > MAX_PADDED or padded % _PAD_UNIT:
+        return None
+    if any(b64(raw) != doc[k] for raw, k in ((epk, "epk"), (nonce, "nonce"), (ct, "ct"))):
+        return None  # one spelling only: the same envelope is always the same bytes
+    return padded
 
 
 # --- bundles ---------------------------------------------------------------------------------

@@ -58,3 +58,20 @@ def db(vault_file: Path) -> Iterator[Database]:
 @pytest.fixture
 def journal(db: Database, clock: FakeClock) -> Journal:
     return Journal(db, clock)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL cluster for this test session (one per xdist worker)."""
+    from tests.postgres import cluster
+
+    with cluster() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A fresh, empty database for one test."""
+    from tests.postgres import fresh_database
+
+    return fresh_database(postgres_server)

@@ -108,7 +108,8 @@ def test_a_released_insight_keeps_no_trace_of_the_file_it_came_in(db, member, ot
     released = [d for d in db.storage.read()["received"].values() if "text" in d]
     assert len(released) == 6 and all(d["batch"] for d in released)
     assert not any("bundle" in d for d in released)
-    assert set(released[0]) == {"circle", "id", "week", "kind", "prompt_id", "lang", "text", "proof", "batch"}
+    assert set(released[0]) == {"circle", "id", "week", "kind", "prompt_id", "lang", "text", "proof", "question",
+                                "batch"}
 
 
 def report_over_weeks(weeks: dict[str, int], k: int = 5):

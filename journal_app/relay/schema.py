@@ -1,0 +1,73 @@
+"""The relay's tables, as numbered migrations for SQLite and PostgreSQL.
+
+A database records the highest migration applied in `relay_schema`; opening it applies the
+missing ones in order, each in its own transaction (on PostgreSQL under an advisory lock, so
+two relay processes starting together do not both migrate). Never edit a migration that has
+shipped: add the next one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    sqlite: tuple[str, ...]
+    postgres: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, sqlite=(
+        """CREATE TABLE mailboxes (
+               id TEXT PRIMARY KEY,
+               send_digest TEXT NOT NULL,
+               read_digest TEXT NOT NULL,
+               sign_key TEXT NOT NULL,
+               created_day TEXT NOT NULL,
+               envelopes INTEGER NOT NULL DEFAULT 0)""",
+        # `id` is the SHA-256 of the envelope: the same envelope posted twice is kept once, and
+        # the order envelopes are listed in (day, then id) says nothing of when in the day.
+        """CREATE TABLE envelopes (
+               mailbox TEXT NOT NULL REFERENCES mailboxes(id),
+               id TEXT NOT NULL,
+               day TEXT NOT NULL,
+               body BLOB NOT NULL,
+               PRIMARY KEY (mailbox, id))""",
+        "CREATE INDEX envelopes_by_day ON envelopes (mailbox, day, id)",
+        "CREATE INDEX envelopes_expiry ON envelopes (day)",
+        """CREATE TABLE messages (
+               mailbox TEXT NOT NULL REFERENCES mailboxes(id),
+               kind TEXT NOT NULL,
+               serial INTEGER NOT NULL,
+               day TEXT NOT NULL,
+               body BLOB NOT NULL,
+               PRIMARY KEY (mailbox, kind))""",
+    ), postgres=(
+        """CREATE TABLE mailboxes (
+               id TEXT PRIMARY KEY,
+               send_digest TEXT NOT NULL,
+               read_digest TEXT NOT NULL,
+               sign_key TEXT NOT NULL,
+               created_day DATE NOT NULL,
+               envelopes INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE TABLE envelopes (
+               mailbox TEXT NOT NULL REFERENCES mailboxes(id),
+               id TEXT NOT NULL,
+               day DATE NOT NULL,
+               body BYTEA NOT NULL,
+               PRIMARY KEY (mailbox, id))""",
+        "CREATE INDEX envelopes_by_day ON envelopes (mailbox, day, id)",
+        "CREATE INDEX envelopes_expiry ON envelopes (day)",
+        """CREATE TABLE messages (
+               mailbox TEXT NOT NULL REFERENCES mailboxes(id),
+               kind TEXT NOT NULL,
+               serial BIGINT NOT NULL,
+               day DATE NOT NULL,
+               body BYTEA NOT NULL,
+               PRIMARY KEY (mailbox, kind))""",
+    )),
+)
+
+LATEST = MIGRATIONS[-1].number
