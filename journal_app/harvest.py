@@ -92,10 +92,13 @@ class Harvest:
         return sum(1 for d in self._docs(circle_id) if not d["batch"])
 
     # -- import -----------------------------------------------------------------------------
-    def import_bundle(self, data: bytes) -> HarvestReport:
+    def import_bundle(self, data: bytes, *, one_sender: bool = True) -> HarvestReport:
         """Open a bundle for one of this person's circles and keep what it holds; one save.
 
-        A bundle for a circle this person does not facilitate is refused whole.
+        A bundle for a circle this person does not facilitate is refused whole. `one_sender`:
+        a share file comes from one member, so its insights count as one file for the batch
+        rule; what the relay brings comes from members it cannot tell apart (one send
+        capability for all), so each envelope counts on its own.
         """
         envelopes = read_bundle(data)
         circle_id = envelopes[0]["circle"] if envelopes else _bundle_circle(data)
@@ -119,7 +122,7 @@ class Harvest:
             # Insights first, so a withdrawal in the same bundle finds its insight.
             for message in sorted(opened, key=lambda m: isinstance(m, Withdrawal)):
                 if isinstance(message, Insight):
-                    _receive(received, circle_id, message, report, bundle)
+                    _receive(received, circle_id, message, report, bundle if one_sender else secrets.token_hex(8))
                 else:
                     _withdraw(tables, circle_id, message, report, pending)
             report.released = _release(tables, circle_id)

@@ -1,0 +1,250 @@
+"""The circle relay, for members and facilitators: the same sharing and import as with files,
+one more carrier (journal_app/circles.py `RelayDelivery`, docs/relay.md).
+
+- a facilitator creates a circle on a relay (the mailbox is registered before anything is kept),
+  receives what members sent (through the same import as share files, then acknowledged),
+  publishes the circle's questions and the harvest given back to the circle;
+- a member's outbox goes to the relay (each envelope once; what could not go waits and is
+  tried again), and the circle's signed messages are fetched and checked.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from journal_app.circle_messages import (
+    Harvest as CircleHarvest,
+)
+from journal_app.circle_messages import (
+    HarvestTheme,
+    harvest_body,
+    questions_body,
+    sign_message,
+)
+from journal_app.circles import Circles, DeliveryReport, OwnedRelay, RelayDelivery, new_relay
+from journal_app.errors import RessentiError
+from journal_app.harvest import DEFAULT_K, Harvest, HarvestReport
+from journal_app.i18n import translate
+from journal_app.relay import capabilities
+from journal_app.relay_client import RelayClient
+from journal_app.sharing import CircleKeys, b64, make_bundle
+from journal_app.storage import Database
+
+ClientFactory = Callable[[str], RelayClient]
+
+
+class NoRelay(RessentiError):
+    """This circle's insights travel as files (it has no relay)."""
+
+    key = "error.circle_without_relay"
+
+
+class NoQuestions(RessentiError):
+    key = "error.no_questions"
+
+
+class MailboxTaken(RessentiError):
+    key = "error.relay_mailbox_taken"
+
+
+# --- facilitator -------------------------------------------------------------------------------
+def create_circle(db: Database, name: str, relay_url: str | None = None, *,
+                  client: ClientFactory = RelayClient, token: str | None = None) -> CircleKeys:
+    """A new circle; with `relay_url`, its mailbox is registered on the relay first (nothing is
+    kept if the relay cannot be reached)."""
+    circles = Circles(db)
+    if not relay_url:
+        return circles.create(name)
+    owned = new_relay(relay_url)
+    outcome = client(owned.access.url).register(
+        owned.access.mailbox, capabilities.digest(owned.access.send_capability),
+        capabilities.digest(owned.read_capability), b64(owned.access.signing_key), token)
+    if outcome not in ("created", "same"):
+        raise MailboxTaken()
+    return circles.create(name, owned)
+
+
+@dataclass
+class ReceiveReport:
+    circle: str
+    imported: HarvestReport | None = None
+    received: int = 0  # envelopes the relay handed over
+    acknowledged: int = 0
+    k: int = DEFAULT_K
+
+
+def receive(db: Database, circle_id: str, *, client: ClientFactory = RelayClient) -> ReceiveReport:
+    """Take what members sent to the circle's mailbox, page by page, through the same import as
+    share files (one save a page), and acknowledge each page only once it is in the vault."""
+    circles = Circles(db)
+    keys, relay = circles.owned_circle(circle_id), circles.owned_relay(circle_id)
+    if relay is None:
+        raise NoRelay(name=keys.invitation.name)
+    relay_client = client(relay.access.url)
+    harvest = Harvest(db)
+    report = ReceiveReport(circle_id, HarvestReport(circle_id), k=harvest.k(circle_id))
+    after: str | None = None
+    while True:
+        items, after = relay_client.list_envelopes(relay.access.mailbox, relay.read_capability, after)
+        if not items:
+            break
+        page = harvest.import_bundle(make_bundle(circle_id, [i.envelope for i in items]), one_sender=False)
+        assert report.imported is not None
+        for name in ("added", "duplicates", "withdrawn", "damaged", "released"):
+            setattr(report.imported, name, getattr(report.imported, name) + getattr(page, name))
+        report.imported.waiting = page.waiting
+        report.received += len(items)
+        report.acknowledged += relay_client.acknowledge(relay.access.mailbox, relay.read_capability,
+                                                        [i.id for i in items])
+        if after is None:
+            break
+    return report
+
+
+def publish_questions(db: Database, circle_id: str, day: date, *, client: ClientFactory = RelayClient) -> int:
+    """Sign the circle's questions and put them on the relay; how many."""
+    circles = Circles(db)
+    relay = _owned_relay(circles, circle_id)
+    questions = circles.questions(circle_id)
+    if not questions:
+        raise NoQuestions()
+    serial = circles.next_serial(circle_id, "questions")
+    message = sign_message(circle_id, "questions", serial, day, questions_body(questions), relay.signing_private)
+    client(relay.access.url).publish(relay.access.mailbox, relay.read_capability, "questions", message)
+    return len(questions)
+
+
+def harvest_for_circle(db: Database, circle_id: str, lang: str, k: int | None = None) -> CircleHarvest:
+    """What goes back to the circle: the released report's themes of at least k insights, their
+    quotes with their language; nothing unreleased, no weeks."""
+    from journal_app.theme_report import build_report
+    from journal_app.themes import ThemeBoard
+
+    keys = Circles(db).owned_circle(circle_id)
+    k = k or Harvest(db).k(circle_id)
+    report = build_report(ThemeBoard(db, circle_id, lang), keys.invitation.name, k)
+    return CircleHarvest(keys.invitation.name, report.k, max(report.total, report.k), tuple(
+        HarvestTheme(v.theme.label, v.count, tuple((q.text, q.lang) for q in v.quotes[:5]))
+        for v in report.shown[:50]))
+
+
+def publish_harvest(db: Database, circle_id: str, lang: str, day: date, *,
+                    client: ClientFactory = RelayClient) -> CircleHarvest:
+    circles = Circles(db)
+    relay = _owned_relay(circles, circle_id)
+    harvest = harvest_for_circle(db, circle_id, lang)
+    serial = circles.next_serial(circle_id, "harvest")
+    message = sign_message(circle_id, "harvest", serial, day, harvest_body(harvest), relay.signing_private)
+    client(relay.access.url).publish(relay.access.mailbox, relay.read_capability, "harvest", message)
+    return harvest
+
+
+def _owned_relay(circles: Circles, circle_id: str) -> OwnedRelay:
+    relay = circles.owned_relay(circle_id)
+    if relay is None:
+        raise NoRelay(name=circles.owned_circle(circle_id).invitation.name)
+    return relay
+
+
+# --- member ------------------------------------------------------------------------------------
+@dataclass
+class SendRound:
+    reports: list[DeliveryReport] = field(default_factory=list)
+
+    @property
+    def delivered(self) -> int:
+        return sum(r.delivered for r in self.reports)
+
+    @property
+    def waiting(self) -> int:
+        return sum(r.waiting for r in self.reports)
+
+    @property
+    def error(self) -> RessentiError | None:
+        return next((r.error for r in self.reports if r.error is not None), None)
+
+
+def send_outbox(db: Database, day: date, *, client: ClientFactory = RelayClient,
+                circle_id: str | None = None) -> SendRound:
+    """One round of sending for every joined circle that has a relay (or just one): each
+    envelope the relay has not taken yet, once; what fails waits for the next round."""
+    circles = Circles(db)
+    out = SendRound()
+    for invitation in circles.joined():
+        if invitation.relay is None or (circle_id and invitation.circle_id != circle_id):
+            continue
+        if not circles.relay_waiting(invitation.circle_id):
+            continue
+        try:
+            delivery = RelayDelivery(client(invitation.relay.url), invitation.relay)
+        except RessentiError as exc:
+            out.reports.append(DeliveryReport(invitation.circle_id, 0, circles.relay_waiting(invitation.circle_id),
+                                              exc))
+            continue
+        out.reports.append(circles.deliver(invitation.circle_id, delivery, day))
+    return out
+
+
+def waiting_for_relay(db: Database) -> int:
+    circles = Circles(db)
+    return sum(circles.relay_waiting(i.circle_id) for i in circles.joined() if i.relay is not None)
+
+
+def fetch_messages(db: Database, *, client: ClientFactory = RelayClient) -> int:
+    """The signed messages of every joined circle with a relay, checked and kept when newer;
+    how many new. A forged or damaged one is dropped; an unreachable relay is tried next time."""
+    from journal_app.circle_messages import MessageForged, MessageInvalid
+
+    circles = Circles(db)
+    new = 0
+    for invitation in circles.joined():
+        if invitation.relay is None:
+            continue
+        try:
+            found = client(invitation.relay.url).messages(invitation.relay.mailbox, invitation.relay.send_capability)
+        except RessentiError:
+            continue
+        for signed in found:
+            try:
+                new += circles.keep_message(invitation.circle_id, signed)
+            except (MessageForged, MessageInvalid):
+                continue
+    return new
+
+
+def next_retry(attempt: int, rng: random.Random | None = None) -> float:
+    """Seconds before the next try after `attempt` failures: 30 s, 2 min, 8 min… up to 30 min,
+    spread a little so many phones do not all come back at once."""
+    base = min(30.0 * 4 ** max(0, attempt - 1), 1800.0)
+    return float(base * (0.8 + 0.4 * (rng or random.Random()).random()))
+
+
+def send_delay(rng: random.Random | None = None) -> float:
+    """A small random delay before an insight leaves, so the relay's order says less."""
+    return float(2.0 + 18.0 * (rng or random.Random()).random())
+
+
+# --- words -------------------------------------------------------------------------------------
+def describe_receive(report: ReceiveReport, lang: str) -> list[str]:
+    imported = report.imported or HarvestReport(report.circle)
+    lines = [translate("relay.received", lang, count=report.received, added=imported.added,
+                       withdrawn=imported.withdrawn, duplicates=imported.duplicates)]
+    if imported.damaged:
+        lines.append(translate("cli.bundle_damaged", lang, count=imported.damaged))
+    if imported.waiting:
+        lines.append(translate("cli.bundle_waiting", lang, count=imported.waiting, k=report.k))
+    return lines
+
+
+def describe_send(round_: SendRound, lang: str) -> list[str]:
+    lines = []
+    if round_.delivered:
+        lines.append(translate("relay.sent", lang, count=round_.delivered))
+    if round_.waiting:
+        lines.append(translate("relay.still_waiting", lang, count=round_.waiting))
+    if round_.error is not None:
+        lines.append(round_.error.message(lang))
+    return lines or [translate("relay.nothing_to_send", lang)]

@@ -1,0 +1,69 @@
+"""A real relay on loopback for the tests: the Starlette app under uvicorn in a thread, or in a
+process of its own (`journal-app relay serve`) where a test kills it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from journal_app.relay.app import Limits, create_app
+from journal_app.relay.storage import open_store
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/v1/health", timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the relay at {url} never answered")
+        time.sleep(0.1)
+
+
+@contextmanager
+def relay_in_thread(folder: Path, port: int | None = None, database_url: str | None = None,
+                    limits: Limits = Limits()) -> Iterator[str]:
+    import uvicorn
+
+    port = port or free_port()
+    app = create_app(open_store(database_url, folder), limits=limits)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url)
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def relay_process(folder: Path, port: int, database_url: str | None = None, rate: float = 100_000,
+                  log: Path | None = None) -> subprocess.Popen[bytes]:
+    """`journal-app relay serve` in a process of its own (started, not yet answering)."""
+    args = [sys.executable, "-m", "journal_app", "relay", "serve", "--port", str(port), "--data-dir", str(folder),
+            "--rate", str(rate), "--quota", "1000000"]
+    if database_url:
+        args += ["--database-url", database_url]
+    out = (log or folder / "relay.log").open("ab")
+    return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "LANG": "C.UTF-8"})
