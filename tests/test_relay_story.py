@@ -203,3 +203,36 @@ def test_the_version_2_qr_code_still_reads_at_phone_camera_size(tmp_path):
     for picture in (image, photo):
         [found] = zxingcpp.read_barcodes(picture)
         assert parse_invitation(found.text) == invitation
+
+
+def test_the_command_line_creates_sends_receives_and_publishes(tmp_path):
+    from journal_app.storage import open_database
+    from tests.test_cli_inprocess import PASS, run
+
+    facilitator, member = tmp_path / "f", tmp_path / "m"
+    run(facilitator, "init"), run(member, "init")
+    with relay_in_thread(tmp_path / "relay") as url:
+        created = run(facilitator, "circle", "create", "Cercle", "du", "jeudi", "--relay", url)
+        assert created.returncode == 0, created.stderr
+        code = created.stdout.strip().splitlines()[-1]
+        assert code.startswith("RSNT2-") and url in created.stdout
+        cid = run(facilitator, "circle", "list").stdout.split()[0]
+        asked = run(facilitator, "circle", "questions", cid, "--add", "Qu’est-ce qui nous porte? | What carries us?",
+                    "--publish")
+        assert asked.returncode == 0 and "What carries us?" in asked.stdout and "publiée" in asked.stdout
+        assert "pas valide" not in run(member, "circle", "join", code).stdout
+        db = open_database(member / "journal.vault", PASS)
+        share(db, cid, *(f"Une idée {n}" for n in range(5)))
+        db.close()
+        sent = run(member, "circle", "send")
+        assert sent.returncode == 0 and "5 envois faits" in sent.stdout, sent.stderr
+        assert "Rien n’attend" in run(member, "circle", "send").stdout
+        got = run(facilitator, "circle", "receive", cid)
+        assert got.returncode == 0 and "5 enveloppes reçues" in got.stdout and "ajoutées\u00a0: 5" in got.stdout
+        db = open_database(member / "journal.vault", PASS)
+        assert [q.en for q in Circles(db).circle_questions(cid)] == ["What carries us?"]
+        db.close()
+    down = run(facilitator, "circle", "receive", cid)
+    assert down.returncode == 1 and "ne répond pas" in down.one_line()
+    bad = run(facilitator, "circle", "create", "Autre", "--relay", "http://relais.exemple.org")
+    assert "https" in bad.one_line() and len(run(facilitator, "circle", "list").stdout.splitlines()) == 1

@@ -4,6 +4,7 @@ a facilitator's (import share files, the themes report, seeded themes)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from journal_app.circles import Circles, FileDelivery
@@ -16,7 +17,8 @@ from journal_app.vault import write_atomically
 def cmd_circle(c: Command) -> int:
     action, targets = c.args.action, c.args.target
     target = " ".join(targets) if action == "create" else (targets[0] if targets else "")
-    if action in ("create", "invite", "join", "import", "themes", "seed") and not target:
+    if action in ("create", "invite", "join", "import", "themes", "seed", "receive", "questions",
+                  "publish-harvest") and not target:
         raise UsageError(c.t("argparse.required") % ("FILE" if action == "import" else "NAME/ID/CODE"))
     if action == "seed" and not c.args.theme:
         raise UsageError(c.t("argparse.required") % "--theme")
@@ -27,9 +29,63 @@ def cmd_circle(c: Command) -> int:
 
 
 def create(c: Command, db: Database, name: str) -> int:
-    keys = Circles(db).create(name)
+    from journal_app.usecases.relay import create_circle
+
+    token = c.secret_file(c.args.registration_token_file) if c.args.registration_token_file else None
+    keys = create_circle(db, name, c.args.relay, token=token)
     c.say(c.t("cli.circle_created", name=keys.invitation.name, id=keys.invitation.circle_id))
+    if keys.invitation.relay is not None:
+        c.say(c.t("cli.circle_on_relay", url=keys.invitation.relay.url))
     c.say(keys.invitation.code())
+    return 0
+
+
+def send(c: Command, db: Database, circle_id: str) -> int:
+    """`circle send [ID]`: a member's insights and withdrawals that wait for the relay."""
+    from journal_app.usecases.relay import describe_send, fetch_messages, send_outbox
+
+    round_ = send_outbox(db, date.today(), circle_id=circle_id or None)
+    fetch_messages(db)
+    for line in describe_send(round_, c.lang):
+        (c.warn if round_.error else c.say)(line)
+    return EXIT_ERROR if round_.error else 0
+
+
+def receive_envelopes(c: Command, db: Database, circle_id: str) -> int:
+    """`circle receive ID`: what members sent to the relay, imported as share files are."""
+    from journal_app.usecases.relay import describe_receive, receive
+
+    for line in describe_receive(receive(db, circle_id), c.lang):
+        c.say(line)
+    return 0
+
+
+def questions(c: Command, db: Database, circle_id: str) -> int:
+    """`circle questions ID [--add "fr | en"]… [--remove QID]… [--publish]`, then the list."""
+    from journal_app.circles import QuestionInvalid
+    from journal_app.usecases.relay import publish_questions
+
+    circles = Circles(db)
+    for text in c.args.add or []:
+        fr, sep, en = text.partition("|")
+        if not sep:
+            raise QuestionInvalid()
+        circles.add_question(circle_id, fr, en)
+    if c.args.remove:
+        circles.set_questions(circle_id, [q for q in circles.questions(circle_id) if q.id not in c.args.remove])
+    for q in circles.questions(circle_id):
+        c.say(f"{q.id}  {q.fr}  |  {q.en}")
+    if c.args.publish:
+        count = publish_questions(db, circle_id, date.today())
+        c.say(c.t("cli.questions_published", count=count))
+    return 0
+
+
+def publish_harvest(c: Command, db: Database, circle_id: str) -> int:
+    from journal_app.usecases.relay import publish_harvest as publish
+
+    harvest = publish(db, circle_id, c.lang, date.today())
+    c.say(c.t("cli.harvest_published", count=len(harvest.themes), k=harvest.k))
     return 0
 
 
@@ -119,7 +175,8 @@ def theme_report(c: Command, db: Database, circle_id: str) -> int:
 
 ACTIONS: dict[str, Callable[[Command, Database, str], int]] = {
     "create": create, "invite": invite, "join": join, "list": list_circles, "export-outbox": export_outbox,
-    "import": harvest_bundles, "themes": theme_report, "seed": seed}
+    "import": harvest_bundles, "themes": theme_report, "seed": seed, "send": send, "receive": receive_envelopes,
+    "questions": questions, "publish-harvest": publish_harvest}
 
 
 def add_commands(g: Grammar) -> None:
@@ -128,3 +185,8 @@ def add_commands(g: Grammar) -> None:
     p.add_argument("--k", type=int, metavar="K", help=g.h("k"))
     p.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown", help=g.h("report_format"))
     p.add_argument("--theme", action="append", metavar="NAME: DESCRIPTION", help=g.h("theme"))
+    p.add_argument("--relay", metavar="URL", help=g.h("relay_url"))
+    p.add_argument("--registration-token-file", metavar="FILE", help=g.h("relay_token"))
+    p.add_argument("--add", action="append", metavar="FR | EN", help=g.h("question_add"))
+    p.add_argument("--remove", action="append", metavar="QID", help=g.h("question_remove"))
+    p.add_argument("--publish", action="store_true", help=g.h("question_publish"))

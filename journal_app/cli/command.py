@@ -114,6 +114,13 @@ class Command:
             raise UsageError(self.t("cli.secrets_differ"))
         return first
 
+    def secret_file(self, name: str) -> str:
+        """The first line of a file holding a secret (a token), never echoed."""
+        try:
+            return Path(name).read_text(encoding="utf-8").splitlines()[0].strip()
+        except (OSError, IndexError, UnicodeDecodeError):
+            raise UsageError(self.t("cli.secret_file_unreadable", file=name)) from None
+
     def passphrase(self, confirm: bool = False) -> str:
         return self._secret("JOURNAL_APP_PASSPHRASE", "passphrase_file", "cli.prompt_passphrase", confirm)
 
