@@ -236,3 +236,41 @@ def test_the_command_line_creates_sends_receives_and_publishes(tmp_path):
     assert down.returncode == 1 and "ne répond pas" in down.one_line()
     bad = run(facilitator, "circle", "create", "Autre", "--relay", "http://relais.exemple.org")
     assert "https" in bad.one_line() and len(run(facilitator, "circle", "list").stdout.splitlines()) == 1
+
+
+@pytest.mark.extras  # themes need the facilitator extra
+def test_answers_to_a_question_form_its_theme_and_the_harvest_goes_back_to_the_circle(people, tmp_path):
+    from journal_app.circle_messages import harvest_of
+    from journal_app.themes import ThemeBoard
+    from journal_app.usecases.relay import publish_harvest
+    from tests.labelled_insights import labelled_set
+
+    facilitator, ana, ben = people
+    with relay_in_thread(tmp_path / "relay") as url:
+        keys = create_circle(facilitator, "Cercle du jeudi", url)
+        cid = keys.invitation.circle_id
+        question = Circles(facilitator).add_question(cid, "Qu’est-ce qui nous a nourris?", "What nourished us?")
+        publish_questions(facilitator, cid, DAY)
+        rows = labelled_set()[::6]
+        for n, member in enumerate((ana, ben)):
+            Circles(member).join(keys.invitation.code())
+            fetch_messages(member)
+            share(member, cid, *(f"Le repas partagé, encore, numéro {n}{i}." for i in range(4)), question=question.id)
+            share(member, cid, *(r.text for r in rows[n::2]))
+            send_outbox(member, DAY)
+        receive(facilitator, cid)
+        board = ThemeBoard(facilitator, cid, "fr")
+        views, _ = board.views()
+        answered = next(v for v in views if v.theme.id == f"q-{question.id}")
+        assert answered.theme.label == "Qu’est-ce qui nous a nourris?"
+        # Every answer is there (others that fit may join it, as with any seeded theme).
+        assert sum(i.question == question.id for i in answered.insights) == 8
+        assert not any(i.question for v in views if v is not answered for i in v.insights)
+        board.save()
+        harvest = publish_harvest(facilitator, cid, "fr", DAY)
+        assert fetch_messages(ana) == 1
+    given_back = harvest_of(Circles(ana).circle_message(cid, "harvest"))
+    assert given_back == harvest and given_back.name == "Cercle du jeudi"
+    assert all(t.count >= given_back.k for t in given_back.themes)
+    assert any(t.label == "Qu’est-ce qui nous a nourris?" for t in given_back.themes)
+    assert sum(t.count for t in given_back.themes) <= given_back.total

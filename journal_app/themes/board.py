@@ -65,10 +65,37 @@ class ThemeBoard:
         self.board.fixed = [i for i in self.board.fixed if i in self.insights]
         self._vectors()
         new = [i for i in self.insights if i not in self.board.placed()]
+        new = self._place_answers(new)
         if new:
-            self._place(new, cluster_rest=not self.board.themes)
+            self._place(new, cluster_rest=not any(t.origin != "question" for t in self.board.themes))
+        if new or self.unsaved:
             self._relabel()
             self.unsaved = True
+
+    def _place_answers(self, pool: list[str]) -> list[str]:
+        """Insights a member attached to one of the circle's questions go straight into that
+        question's theme (members group better than any model); the rest are returned."""
+        from journal_app.circles import Circles, CircleNotFound
+
+        try:
+            questions = {q.id: q for q in Circles(self._db).questions(self.circle_id)}
+        except CircleNotFound:
+            return pool
+        rest = []
+        for insight_id in pool:
+            question = questions.get(self.insights[insight_id].question)
+            if question is None:
+                rest.append(insight_id)
+                continue
+            theme = next((t for t in self.board.themes if t.id == f"q-{question.id}"), None)
+            if theme is None:
+                theme = Theme(f"q-{question.id}", question.text(self.lang)[:120], [], named=True, pinned=True,
+                              origin="question")
+                self.board.themes.append(theme)
+            theme.members.append(insight_id)
+            self.board.fixed.append(insight_id)  # placed by the member: never moved by a suggestion
+            self.unsaved = True
+        return rest
 
     def save(self) -> None:
         """Keep the board, and the vectors computed since the last save, in the vault."""

@@ -16,7 +16,7 @@ class Theme:
     named: bool = False  # the facilitator chose the label: the app never changes it
     description: str = ""  # a seed's description, in the facilitator's words
     pinned: bool = False  # kept as it is when themes are suggested again
-    origin: str = "suggested"  # or "seeded"
+    origin: str = "suggested"  # or "seeded", or "question" (the circle's question it answers)
 
 
 @dataclass
