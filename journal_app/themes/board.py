@@ -75,7 +75,7 @@ class ThemeBoard:
     def _place_answers(self, pool: list[str]) -> list[str]:
         """Insights a member attached to one of the circle's questions go straight into that
         question's theme (members group better than any model); the rest are returned."""
-        from journal_app.circles import Circles, CircleNotFound
+        from journal_app.circles import CircleNotFound, Circles
 
         try:
             questions = {q.id: q for q in Circles(self._db).questions(self.circle_id)}
