@@ -64,6 +64,9 @@ def build_app(page: ft.Page, data_dir: Path, *, autosave_delay: float = 1.0,
                      clipboard=ft.Clipboard(), file_picker=ft.FilePicker(),
                      bell=flet_audio.Audio(src="bell.wav", volume=0.6), wakelock=ft.Wakelock(),
                      share=ft.Share())
+    from journal_app.views.relay_sync import RelaySync
+
+    ctx.relay = RelaySync(ctx)
     shell = Shell(ctx)
     _shells.add(shell)
     shell.start()

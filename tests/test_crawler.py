@@ -34,7 +34,9 @@ from tests.flet_harness import new_harness, run_ui
 from tests.labelled_insights import labelled_set
 from tests.test_words import roboto_cmap
 
-USER_TEXTS = {"Après la rencontre du cercle", "J’ai senti une chaleur dans la poitrine quand Sylvie a parlé.",
+USER_TEXTS = {"Après la rencontre du cercle", "Cercle du relais", "Qu’est-ce qui nous porte?", "What carries us?",
+              "Le temps de nos rencontres", "On finit trop tard.", "We end late.", "Une idée qui attend le relais",
+              "J’ai senti une chaleur dans la poitrine quand Sylvie a parlé.",
               "Les épaules descendent.", "galet", "On a parlé du budget.", "Cercle du jeudi", "Cercle des pairs"}
 
 
@@ -55,6 +57,34 @@ def crawl_journal(data_dir) -> dict[str, str]:
     other = CircleKeys.create("Cercle des pairs")
     Circles(db).join(other.invitation.code())
     Circles(db).share(other.invitation.circle_id, "Un moment de grâce", day=date(2026, 11, 27), kind="free")
+    # A circle with a relay that does not answer (loopback port 9): its questions and its
+    # harvest signed and kept, one insight waiting to be sent.
+    from journal_app.circle_messages import (
+        Harvest as Given,
+    )
+    from journal_app.circle_messages import (
+        HarvestTheme,
+        Question,
+        harvest_body,
+        questions_body,
+        sign_message,
+    )
+    from journal_app.circles import new_relay
+    from journal_app.sharing import Invitation
+
+    relay = new_relay("http://127.0.0.1:9")
+    peers = CircleKeys.create("Cercle du relais")
+    invitation = Invitation(peers.invitation.circle_id, peers.invitation.name, peers.invitation.public_key,
+                            relay.access)
+    Circles(db).join(invitation.code())
+    Circles(db).keep_message(invitation.circle_id, sign_message(
+        invitation.circle_id, "questions", 1, date(2026, 11, 28),
+        questions_body([Question("q1", "Qu’est-ce qui nous porte?", "What carries us?")]), relay.signing_private))
+    Circles(db).keep_message(invitation.circle_id, sign_message(
+        invitation.circle_id, "harvest", 1, date(2026, 11, 28), harvest_body(Given("Cercle du relais", 5, 12, (
+            HarvestTheme("Le temps de nos rencontres", 7, (("On finit trop tard.", "fr"), ("We end late.", "en"))),))),
+        relay.signing_private))
+    Circles(db).share(invitation.circle_id, "Une idée qui attend le relais", day=date(2026, 11, 28), kind="free")
     owned = Circles(db).create("Cercle du jeudi")
     rows = labelled_set()[::12]
     prompts = ["orid.reflective", "four-ls.liked", ""]
@@ -65,14 +95,14 @@ def crawl_journal(data_dir) -> dict[str, str]:
     USER_TEXTS.update(r.text for r in rows)
     session.lock()
     return {"free": free.id, "guided": guided.id, "reflection": reflection.id,
-            "circle": owned.invitation.circle_id}
+            "circle": owned.invitation.circle_id, "relay_circle": invitation.circle_id}
 
 
 def addresses(ids: dict[str, str]) -> list[str]:
     return ["/journal", f"/entry/{ids['free']}", f"/entry/{ids['guided']}", f"/entry/{ids['reflection']}",
             "/write", f"/share/{ids['free']}", f"/share/{ids['reflection']}", "/practices",
             "/practice/check-in", "/reflect/orid", "/progress", "/settings", "/shares", "/circles",
-            f"/circle/{ids['circle']}"]
+            f"/circle/{ids['circle']}", f"/harvest/{ids['relay_circle']}"]
 
 
 async def crawl(data_dir, ids, lang: str, width: int, findings: Findings) -> None:

@@ -36,12 +36,13 @@ def rich_journal(data_dir) -> dict[str, str]:
     circles.share(member_of.invitation.circle_id, "Un extrait", day=date(2026, 11, 24), kind="free")
     owned = circles.create("Cercle du jeudi")
     session.lock()
-    return {"id": free.id, "circle": owned.invitation.circle_id}
+    return {"id": free.id, "circle": owned.invitation.circle_id, "joined": member_of.invitation.circle_id}
 
 
 def address_of(pattern: str, ids: dict[str, str]) -> str:
-    return pattern.format(id=ids["circle"] if pattern.startswith("/circle/") else ids["id"],
-                          pack="orid" if pattern.startswith("/reflect") else "check-in")
+    which = {"/circle/": "circle", "/harvest/": "joined"}
+    key = next((v for k, v in which.items() if pattern.startswith(k)), "id")
+    return pattern.format(id=ids[key], pack="orid" if pattern.startswith("/reflect") else "check-in")
 
 
 def visible_keys(h) -> list[str]:
@@ -86,7 +87,7 @@ def test_back_returns_where_the_person_came_from(tmp_path):
             if route.parent is None:
                 continue
             address = address_of(route.pattern, ids)
-            parent = route.parent.format(id=ids["id"])
+            parent = address_of(route.parent, ids)
             shell.go(parent)
             shell.go(address)
             assert [v.route for v in h.page.views][-2:] == [parent, address]

@@ -23,12 +23,13 @@ def consent_text(circles: Circles, entry: Entry, source: str, lang: str) -> Anon
 
 
 def share_insight(circles: Circles, circle_id: str, approved: str, entry: Entry, source: str,
-                  lang: str, day: date) -> SharedInsight:
-    """Seal exactly the approved text to the circle and keep it in the outbox. The question
-    answered goes as `pack.step`, so the facilitator's screens can name it in their language."""
+                  lang: str, day: date, question: str = "") -> SharedInsight:
+    """Seal exactly the approved text to the circle and keep it in the outbox. The practice's
+    question answered goes as `pack.step`, so the facilitator's screens can name it in their
+    language; `question`, the circle's own question the member attached it to, if any."""
     prompt_id = f"{entry.pack_id}.{source}" if source and entry.pack_id else source
     return circles.share(circle_id, approved, day=day, kind=entry.kind, prompt_id=prompt_id,
-                         lang=entry.language or lang, entry_id=entry.id)
+                         lang=entry.language or lang, entry_id=entry.id, question=question)
 
 
 def withdraw_insight(circles: Circles, insight_id: str) -> None:

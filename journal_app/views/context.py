@@ -35,6 +35,7 @@ class AppContext:
     bell: Any = None  # flet_audio.Audio playing assets/bell.wav
     wakelock: ft.Wakelock | None = None
     share: ft.Share | None = None  # the platform's share sheet (phones)
+    relay: Any = None  # journal_app.views.relay_sync.RelaySync: when the app talks to a circle's relay
 
     @property
     def lang(self) -> str:

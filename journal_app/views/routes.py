@@ -17,6 +17,7 @@ import flet as ft
 
 from journal_app.prompts.library import PackLibrary
 from journal_app.views.facilitator import FacilitatorScreen
+from journal_app.views.harvest import HarvestScreen
 from journal_app.views.player import PlayerScreen
 from journal_app.views.practice_library import PracticeLibraryScreen
 from journal_app.views.progress_screen import ProgressScreen
@@ -76,8 +77,11 @@ ROUTES: list[Route] = [
     Route("/settings", NAV_SETTINGS, lambda s, p: SettingsScreen(
         s.ctx, on_lock=s.lock, on_imported=lambda: None, on_outbox=s.show_outbox,
         on_facilitate=s.show_facilitator)),
-    Route("/shares", NAV_SETTINGS, lambda s, p: OutboxScreen(s.ctx, on_back=lambda: s.go_back()),
+    Route("/shares", NAV_SETTINGS, lambda s, p: OutboxScreen(
+        s.ctx, on_back=lambda: s.go_back(), on_harvest=lambda cid: s.go(f"/harvest/{cid}")),
           parent="/settings", width=760),
+    Route("/harvest/{id}", NAV_SETTINGS, lambda s, p: HarvestScreen(s.ctx, p["id"], on_back=lambda: s.go_back()),
+          parent="/shares", width=760),
     Route("/circles", NAV_SETTINGS, lambda s, p: FacilitatorScreen(s.ctx, on_back=lambda: s.go_back()),
           parent="/settings", width=900),
     Route("/circle/{id}", NAV_SETTINGS, lambda s, p: FacilitatorScreen(

@@ -15,6 +15,7 @@ import flet as ft
 
 from journal_app.anonymize import Anonymized, Span
 from journal_app.circles import Circles, OutboxItem
+from journal_app.errors import RessentiError
 from journal_app.i18n import format_date, format_week
 from journal_app.journal import Entry
 from journal_app.practice import HANDLE_KEY
@@ -27,9 +28,12 @@ _WORD = re.compile(r"\S+")
 
 
 def status_text(ctx: AppContext, item: OutboxItem) -> str:
-    """« en attente d’envoi », « exportée le 27 novembre 2026 » or « retirée »."""
+    """« en attente d’envoi », « envoyée le 3 décembre 2026 » (the relay took it), « exportée
+    le 27 novembre 2026 » (a share file carried it) or « retirée »."""
     if item.withdrawn:
         return ctx.t("share.withdrawn")
+    if item.sent:
+        return ctx.t("share.sent_on", date=format_date(date.fromisoformat(item.sent), ctx.lang))
     if item.exported:
         return ctx.t("share.exported_on", date=format_date(date.fromisoformat(item.exported), ctx.lang))
     return ctx.t("share.waiting_to_send")
@@ -74,6 +78,8 @@ class ShareScreen:
         self.source = self.sources[0][0] if self.sources else ""
         joined = self.circles.joined()
         self.circle_id = joined[0].circle_id if joined else ""
+        self.question = ""  # the circle's question this insight answers, if the member picks one
+        self.question_area = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.code = ft.TextField(label=t("share.invitation"), on_submit=self.join)
         self.circle_area = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.mode = "sentences"  # one control per sentence; "words": one per word
@@ -107,7 +113,7 @@ class ShareScreen:
                                border=ft.Border.all(1, ft.Colors.OUTLINE)),
                   muted(t("share.tap_help"))]
         self._fill_circle_area()
-        parts += [self.circle_area, self.message, ft.Row(wrap=True, spacing=8, controls=[
+        parts += [self.circle_area, self.question_area, self.message, ft.Row(wrap=True, spacing=8, controls=[
             ft.TextButton(content=t("share.cancel"), on_click=lambda _: self.on_done()),
             self.confirm])]
         return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
@@ -116,6 +122,7 @@ class ShareScreen:
     def _fill_circle_area(self) -> None:
         t = self.ctx.t
         joined = self.circles.joined()
+        self._fill_questions()
         if joined:
             self.circle_area.controls = [muted(t("share.circle")), radio_row(
                 [(c.circle_id, c.name) for c in joined], self.circle_id, self._circle)]
@@ -126,6 +133,25 @@ class ShareScreen:
                     ft.OutlinedButton(content=t("share.paste"), icon=ft.Icons.CONTENT_PASTE,
                                       on_click=lambda _: self.ctx.page.run_task(self.paste)),
                     ft.OutlinedButton(content=t("share.join"), on_click=self.join)])]
+
+    def _fill_questions(self) -> None:
+        """The circle's questions (signed by its facilitator), to attach the insight to one;
+        none is chosen for the member."""
+        t = self.ctx.t
+        try:
+            questions = self.circles.circle_questions(self.circle_id) if self.circle_id else []
+        except RessentiError:  # a message that no longer checks out: shown nowhere
+            questions = []
+        if self.question not in {q.id for q in questions}:
+            self.question = ""
+        self.question_area.visible = bool(questions)
+        self.question_area.controls = [
+            muted(t("share.question")),
+            choice_chips([("", t("share.no_question")), *((q.id, q.text(self.ctx.lang)) for q in questions)],
+                         self.question, self._question)] if questions else []
+
+    def _question(self, value: str) -> None:
+        self.question = value
 
     # -- the preview --------------------------------------------------------------------------
     def kept(self) -> list[tuple[int, int]]:
@@ -234,6 +260,7 @@ class ShareScreen:
 
     def _circle(self, value: str) -> None:
         self.circle_id = value
+        self._fill_questions()
 
     # -- actions ------------------------------------------------------------------------------
     def join(self, _: object = None) -> None:
@@ -261,39 +288,82 @@ class ShareScreen:
             return
         try:  # sealed and saved in a worker thread: the vault may be large
             await asyncio.to_thread(share_insight, self.circles, self.circle_id, self.outgoing_text,
-                                    self.entry, self.source, self.ctx.lang, self.today())
+                                    self.entry, self.source, self.ctx.lang, self.today(), self.question)
         except Exception as exc:
             self.message.value = self.ctx.message(exc)
             self.message.color = ft.Colors.ERROR
             return
-        self.ctx.snack(self.ctx.t("share.done"), action=self.ctx.t("share.see_outbox"),
-                       on_action=lambda _: self.on_see_outbox(), seconds=10)
+        by_relay = self.circles.joined_circle(self.circle_id).relay is not None
+        if by_relay and self.ctx.relay is not None:
+            self.ctx.relay.soon()  # in a few seconds, so the relay's order says less
+        self.ctx.snack(self.ctx.t("share.done_relay" if by_relay else "share.done"),
+                       action=self.ctx.t("share.see_outbox"), on_action=lambda _: self.on_see_outbox(), seconds=10)
         self.on_shared()
 
 
 class OutboxScreen:
     """What this member shared, with withdraw, and the bundle to send."""
 
-    def __init__(self, ctx: AppContext, on_back: Callable[[], None]) -> None:
+    def __init__(self, ctx: AppContext, on_back: Callable[[], None],
+                 on_harvest: Callable[[str], object] = lambda circle_id: None) -> None:
         self.ctx = ctx
         self.on_back = on_back
+        self.on_harvest = on_harvest
         self.circles = Circles(ctx.session.database)
         self.list = ft.Column(spacing=8)
+        self.relay_state = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.retry = ft.OutlinedButton(content=ctx.t("share.retry"), icon=ft.Icons.REFRESH,
+                                       on_click=lambda _: self.retry_now())
+        if ctx.relay is not None:  # statuses change when a round ends, while this screen is shown
+            ctx.relay.listen(self._relay_round_done)
         self.refresh()
 
     def control(self) -> ft.Control:
         t = self.ctx.t
+        joined = self.circles.joined()
         exports = [ft.OutlinedButton(content=t("share.export_for", name=c.name), icon=ft.Icons.OUTBOX,
                                      on_click=lambda _, cid=c.circle_id: self.ctx.page.run_task(
                                          self.export, cid))
-                   for c in self.circles.joined()]
+                   for c in joined]
+        harvests = [ft.OutlinedButton(content=t("harvest.open", name=c.name), icon=ft.Icons.SPA,
+                                      on_click=lambda _, cid=c.circle_id: self.on_harvest(cid))
+                    for c in joined if c.relay is not None]
+        any_relay = any(c.relay is not None for c in joined)
         return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             ft.Row(controls=[ft.TextButton(content=t("common.back"), icon=ft.Icons.ARROW_BACK,
                                            on_click=lambda _: self.on_back())]),
-            heading(t("share.outbox")), muted(t("share.outbox_help")), *exports, self.list])
+            heading(t("share.outbox")),
+            muted(t("share.outbox_help_relay" if any_relay else "share.outbox_help")),
+            self.relay_state, *harvests,
+            *([muted(t("share.files_fallback"))] if any_relay else []), *exports, self.list])
+
+    def _relay_round_done(self) -> None:
+        self.refresh()
+        self.ctx.page.update()
+
+    def retry_now(self) -> None:
+        if self.ctx.relay is not None:
+            self.ctx.relay.now()
+            self.ctx.snack(self.ctx.t("share.retrying"))
+
+    def _fill_relay_state(self) -> None:
+        from journal_app.usecases.relay import waiting_for_relay
+
+        t = self.ctx.t
+        waiting = waiting_for_relay(self.ctx.session.database)
+        error = self.ctx.relay.last_error if self.ctx.relay is not None else None
+        lines: list[ft.Control] = []
+        if waiting:
+            lines.append(ft.Text(t("share.relay_waiting", count=waiting)))
+            if error is not None:
+                lines.append(ft.Text(self.ctx.message(error), color=ft.Colors.ERROR))
+            lines.append(ft.Row(controls=[self.retry]))
+        self.relay_state.controls = lines
+        self.relay_state.visible = bool(lines)
 
     def refresh(self) -> None:
+        self._fill_relay_state()
         t = self.ctx.t
         names = {c.circle_id: c.name for c in self.circles.joined()}
         items: list[ft.Control] = []
@@ -312,8 +382,13 @@ class OutboxScreen:
 
     def withdraw(self, insight_id: str) -> None:
         withdraw_insight(self.circles, insight_id)
+        item = next(i for i in self.circles.outbox() if i.shared.insight.id == insight_id)
+        by_relay = self.circles.joined_circle(item.shared.circle_id).relay is not None
+        if by_relay and self.ctx.relay is not None and item.left:
+            self.ctx.relay.soon()
         self.refresh()
-        self.ctx.snack(self.ctx.t("share.withdrawal_ready"))
+        self.ctx.snack(self.ctx.t("share.withdrawal_ready_relay" if by_relay and item.left else
+                                  "share.withdrawal_ready" if item.left else "share.withdrawn_before_leaving"))
 
     async def export(self, circle_id: str) -> None:
         file = self.circles.outbox_file(circle_id)

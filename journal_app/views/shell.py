@@ -391,6 +391,8 @@ class Shell:
         self._push(self.route)
         # With thousands of entries the first search would pause to build its index: do it now.
         self.page.run_thread(self.ctx.session.journal.warm_up)
+        if self.ctx.relay is not None:  # what waits for a circle's relay, and what the circle said
+            self.ctx.relay.soon()
 
     def lock(self, show: bool = True) -> None:
         try:
@@ -401,6 +403,8 @@ class Shell:
                         leave()
         finally:  # whatever a screen did on leaving, the vault closes and lets go of its lock
             self.stack = []
+            if self.ctx.relay is not None:
+                self.ctx.relay.stop()
             self.ctx.session.lock()
         if show and self.ctx.session.exists():
             self.render()
