@@ -56,8 +56,8 @@ def create_circle(db: Database, name: str, relay_url: str | None = None, *,
     """A new circle; with `relay_url`, its mailbox is registered on the relay first (nothing is
     kept if the relay cannot be reached)."""
     circles = Circles(db)
-    if not relay_url:
-        return circles.create(name)
+    if not relay_url or not name.strip():
+        return circles.create(name)  # a missing name is said before the relay is reached
     owned = new_relay(relay_url)
     outcome = client(owned.access.url).register(
         owned.access.mailbox, capabilities.digest(owned.access.send_capability),

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 import flet as ft
 import flet_charts as fc
 
-from journal_app.circles import Circles
+from journal_app.circles import CircleNameMissing, Circles
 from journal_app.harvest import MIN_K, Harvest
 from journal_app.i18n import format_week
 from journal_app.journal import KINDS
@@ -40,6 +40,11 @@ class FacilitatorScreen:
         self.body = ft.Column(spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.message = ft.Text("")
         self.new_name = ft.TextField(label=ctx.t("facilitator.circle_name"), on_submit=self.create)
+        self.new_relay = ft.TextField(label=ctx.t("facilitator.relay_url"), hint_text="https://…",
+                                      helper=ctx.t("facilitator.relay_url_help"), helper_max_lines=3,
+                                      on_submit=self.create)
+        self.question_fr = ft.TextField(label=ctx.t("facilitator.question_fr"), max_length=300)
+        self.question_en = ft.TextField(label=ctx.t("facilitator.question_en"), max_length=300)
         self.seed_field = ft.TextField(label=ctx.t("facilitator.seed_label"),
                                        hint_text=ctx.t("facilitator.seed_hint"), on_submit=self.seed)
         self.refresh()
@@ -61,9 +66,9 @@ class FacilitatorScreen:
             parts.append(choice_chips([(k.invitation.circle_id, k.invitation.name) for k in owned],
                                       self.circle_id or "", self.choose_circle))
         if self.circle_id is None:
-            parts += [muted(t("facilitator.no_circle")), self.new_name,
+            parts += [muted(t("facilitator.no_circle")), self.new_name, self.new_relay,
                       ft.FilledButton(content=t("facilitator.create"), icon=ft.Icons.GROUPS,
-                                      on_click=self.create)]
+                                      on_click=lambda _: self.ctx.page.run_task(self.create_async))]
             self.body.controls = parts
             return
         keys = self.circles.owned_circle(self.circle_id)
@@ -81,15 +86,21 @@ class FacilitatorScreen:
                 muted(t("facilitator.qr_help")),
                 ft.Semantics(label=t("facilitator.qr_label"), image=True, content=ft.Image(
                     src=keys.invitation.qr_png(scale=5), width=240, height=240))]),
+            *([muted(t("facilitator.on_relay", url=keys.invitation.relay.url))] if keys.invitation.relay else []),
             ft.Row(wrap=True, spacing=12, controls=[
-                ft.FilledButton(content=t("facilitator.import"), icon=ft.Icons.MOVE_TO_INBOX,
-                                on_click=lambda _: self.ctx.page.run_task(self.import_bundles)),
+                *([ft.FilledButton(content=t("facilitator.receive"), icon=ft.Icons.DOWNLOAD_FOR_OFFLINE,
+                                   on_click=lambda _: self.ctx.page.run_task(self.receive))]
+                  if keys.invitation.relay else []),
+                (ft.OutlinedButton if keys.invitation.relay else ft.FilledButton)(
+                    content=t("facilitator.import"), icon=ft.Icons.MOVE_TO_INBOX,
+                    on_click=lambda _: self.ctx.page.run_task(self.import_bundles)),
                 ft.Row(spacing=0, controls=[
                     icon_button(ft.Icons.REMOVE, t("facilitator.k_less"), self.set_k(k - 1),
                                 disabled=k <= MIN_K),
                     ft.Text(t("facilitator.k", k=k)),
                     icon_button(ft.Icons.ADD, t("facilitator.k_more"), self.set_k(k + 1))])]),
             muted(t("facilitator.k_limits")),
+            *([self._questions()] if keys.invitation.relay else []),
         ]
         released = self.harvest.released(self.circle_id)
         waiting = self.harvest.waiting(self.circle_id)
@@ -112,6 +123,85 @@ class FacilitatorScreen:
             return
         parts += self._themes(k)
         self.body.controls = parts
+
+    def _questions(self) -> ft.Control:
+        """The circle's questions, in French and English, and publishing them, signed."""
+        assert self.circle_id is not None
+        t = self.ctx.t
+        questions = self.circles.questions(self.circle_id)
+        rows: list[ft.Control] = [ft.Row(vertical_alignment=ft.CrossAxisAlignment.START, controls=[
+            ft.Column(spacing=2, expand=True, controls=[ft.Text(q.fr), muted(q.en)]),
+            ft.TextButton(content=t("facilitator.question_remove"), icon=ft.Icons.DELETE_OUTLINE,
+                          on_click=lambda _, qid=q.id: self.remove_question(qid))]) for q in questions]
+        return ft.ExpansionTile(title=ft.Text(t("facilitator.questions_title", count=len(questions))), controls=[
+            muted(t("facilitator.questions_help")), *rows, self.question_fr, self.question_en,
+            ft.Row(wrap=True, spacing=8, controls=[
+                ft.OutlinedButton(content=t("facilitator.question_add"), icon=ft.Icons.ADD,
+                                  on_click=lambda _: self.add_question()),
+                ft.FilledButton(content=t("facilitator.questions_publish"), icon=ft.Icons.CAMPAIGN,
+                                disabled=not questions,
+                                on_click=self.acting(self._publish_questions))])])
+
+    def add_question(self) -> None:
+        if self.circle_id is None:
+            return
+        fr, en = (self.question_fr.value or "").strip(), (self.question_en.value or "").strip()
+        if not (fr and en):
+            self.question_en.error = self.ctx.t("facilitator.question_both")
+            return
+        try:
+            self.circles.add_question(self.circle_id, fr, en)
+        except Exception as exc:
+            self.question_en.error = self.ctx.message(exc)
+            return
+        self.question_fr.value = self.question_en.value = ""
+        self.question_en.error = None
+        self.refresh()
+
+    def remove_question(self, question_id: str) -> None:
+        if self.circle_id is not None:
+            self.circles.set_questions(self.circle_id, [q for q in self.circles.questions(self.circle_id)
+                                                        if q.id != question_id])
+            self.refresh()
+
+    def _publish_questions(self) -> None:
+        from datetime import date
+
+        from journal_app.usecases.relay import publish_questions
+
+        assert self.circle_id is not None
+        count = publish_questions(self.db, self.circle_id, date.today())
+        self.ctx.snack(self.ctx.t("cli.questions_published", count=count))
+
+    def _publish_harvest(self) -> None:
+        from datetime import date
+
+        from journal_app.usecases.relay import publish_harvest
+
+        assert self.circle_id is not None
+        if self.board is not None and self.board.unsaved:
+            self.board.save()
+        harvest = publish_harvest(self.db, self.circle_id, self.ctx.lang, date.today())
+        self.ctx.snack(self.ctx.t("cli.harvest_published", count=len(harvest.themes), k=harvest.k))
+
+    async def receive(self) -> None:
+        """« Recevoir »: what members sent to the relay, through the same import as files."""
+        from journal_app.usecases.relay import describe_receive, receive
+
+        if self.loading or self.circle_id is None:
+            return
+        circle_id = self.circle_id
+        self.message.value, self.message.color = self.ctx.t("facilitator.receiving"), None
+        self.ctx.page.update()
+        try:
+            report = await asyncio.to_thread(receive, self.db, circle_id)
+        except Exception as exc:  # the relay unreachable, or refused: one sentence, nothing lost
+            self.message.value, self.message.color = self.ctx.message(exc), ft.Colors.ERROR
+        else:
+            self.message.value, self.message.color = "\n".join(describe_receive(report, self.ctx.lang)), None
+        self.board = None
+        self.refresh()
+        self.ctx.page.update()
 
     def _read_board(self, circle_id: str) -> ThemeBoard:
         board = ThemeBoard(self.db, circle_id, self.ctx.lang)
@@ -165,6 +255,11 @@ class FacilitatorScreen:
                 ft.OutlinedButton(content=t("facilitator.export_csv"), icon=ft.Icons.DOWNLOAD,
                                   on_click=lambda _: self.ctx.page.run_task(self.export, "csv"))]),
             muted(t("facilitator.report_help", k=k)),
+            *([ft.Row(wrap=True, spacing=8, controls=[
+                ft.FilledButton(content=t("facilitator.harvest_publish"), icon=ft.Icons.SPA,
+                                on_click=self.acting(self._publish_harvest))]),
+               muted(t("facilitator.harvest_help", k=k))]
+              if self.circle_id and self.circles.owned_circle(self.circle_id).invitation.relay else []),
             ft.Row(wrap=True, vertical_alignment=ft.CrossAxisAlignment.END, controls=[
                 ft.Container(content=self.seed_field, width=420),
                 ft.OutlinedButton(content=t("facilitator.seed"), icon=ft.Icons.LABEL, on_click=self.seed)]),
@@ -278,13 +373,28 @@ class FacilitatorScreen:
         self.ctx.page.update()
 
     def create(self, _: object = None) -> None:
+        self.ctx.page.run_task(self.create_async)
+
+    async def create_async(self) -> None:
+        """A new circle; with a relay address, its mailbox is made on the relay first (in a worker
+        thread: the network may be slow), and nothing is kept if the relay cannot be reached."""
+        from journal_app.usecases.relay import create_circle
+
+        relay = (self.new_relay.value or "").strip() or None
+        self.new_name.error = self.new_relay.error = None
         try:
-            keys = self.circles.create(self.new_name.value or "")
-        except Exception as exc:
+            keys = await asyncio.to_thread(create_circle, self.db, self.new_name.value or "", relay)
+        except CircleNameMissing as exc:
             self.new_name.error = self.ctx.message(exc)
+            self.ctx.page.update()
+            return
+        except Exception as exc:  # the relay's address, or the relay itself
+            (self.new_relay if relay else self.new_name).error = self.ctx.message(exc)
+            self.ctx.page.update()
             return
         self.circle_id, self.board = keys.invitation.circle_id, None
         self.refresh()
+        self.ctx.page.update()
 
     def set_k(self, k: int) -> Callable[[object], AsyncIterator[None]]:
         async def handler(_: object) -> AsyncIterator[None]:
