@@ -118,9 +118,8 @@ def test_every_screen_names_every_control_in_chromiums_accessibility_tree(browse
     report, problems = [], []
     try:
         app.open(url, touch=phone)
-        app.fill("Phrase de passe" if lang == "fr" else "Passphrase", PASSPHRASE)
-        app.click("Déverrouiller" if lang == "fr" else "Unlock")
-        app.see(translate(SEEN["/journal"], lang), timeout=60_000)
+        app.unlock(PASSPHRASE, field="Phrase de passe" if lang == "fr" else "Passphrase",
+                   button="Déverrouiller" if lang == "fr" else "Unlock", opened=translate(SEEN["/journal"], lang))
         for address in addresses(ids):
             go(app, "/journal")  # from the journal each time, as the navigation would
             app.see(translate(SEEN["/journal"], lang), timeout=60_000)

@@ -125,9 +125,24 @@ class App:
             # change): send the click to the button's own node, as a screen reader would.
             button.dispatch_event("click")
 
-    def unlock(self, passphrase: str = PASSPHRASE) -> None:
-        self.fill("Phrase de passe", passphrase)
-        self.click("Déverrouiller")
+    def unlock(self, passphrase: str = PASSPHRASE, *, field: str = "Phrase de passe",
+               button: str = "Déverrouiller", opened: str | None = None) -> None:
+        """Type the passphrase and tap the button. With `opened` (a text the journal shows),
+        wait for the journal; if the unlock screen is still there, untouched, after a while (a
+        tap lost on a busy machine, as a person would see), submit from the field once more."""
+        self.fill(field, passphrase)
+        self.click(button)
+        if opened is None:
+            return
+        try:
+            self.see(opened, timeout=30_000)
+        except sync_api.TimeoutError:
+            still = self.page.locator(f'input[aria-label="{field}"]')
+            if not still.count():
+                raise
+            still.first.focus()
+            self.page.keyboard.press("Enter")
+            self.see(opened, timeout=60_000)
 
     def fill(self, label: str, text: str) -> None:
         """Tap the field, wait until it has the keyboard (a person sees the cursor before typing;
