@@ -35,7 +35,7 @@ SEEN = {"/journal": "journal.search", "/entry": "editor.title", "/write": "edito
         "/share": "share.by_sentence", "/practices": "practice.progress", "/practice": "player.start",
         "/reflect": "editor.meeting_name", "/progress": "progress.per_week",
         "/settings": "settings.current_passphrase", "/shares": "share.outbox", "/circles": "facilitator.title",
-        "/circle": "facilitator.suggest"}
+        "/circle": "facilitator.suggest", "/harvest": "harvest.check"}
 
 
 def ax_nodes(cdp) -> list[dict]:
