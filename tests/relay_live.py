@@ -65,5 +65,6 @@ def relay_process(folder: Path, port: int, database_url: str | None = None, rate
             "--rate", str(rate), "--quota", "1000000"]
     if database_url:
         args += ["--database-url", database_url]
+    folder.mkdir(parents=True, exist_ok=True)
     out = (log or folder / "relay.log").open("ab")
     return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "LANG": "C.UTF-8"})

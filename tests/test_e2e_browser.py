@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,13 +45,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+@contextmanager
+def web_app(data: Path, log: Path) -> Iterator[str]:
+    """`journal-app web` on a free port over `data`; its URL while it runs."""
     port = free_port()
-    data = tmp_path / "data"
     env = {**os.environ, "LANG": "fr_CA.UTF-8", "JOURNAL_APP_DATA_DIR": str(data)}
     env.pop("DISPLAY", None)
-    log = tmp_path / "server.log"  # read by tests that look for a traceback (never a pipe left unread)
     proc = subprocess.Popen([sys.executable, "-m", "journal_app", "web", "--port", str(port)],
                             env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
@@ -63,13 +63,21 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
                 raise AssertionError(log.read_text()) from exc
             time.sleep(0.2)
     try:
-        yield f"http://127.0.0.1:{port}/", data
+        yield f"http://127.0.0.1:{port}/"
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    data = tmp_path / "data"
+    # The log is read by tests that look for a traceback (never a pipe left unread).
+    with web_app(data, tmp_path / "server.log") as url:
+        yield url, data
 
 
 @pytest.fixture(scope="module")
