@@ -126,6 +126,9 @@ class App:
 
     def click(self, name: str) -> None:
         button = self.button(name)
+        # The screen that holds it may take a while on a busy machine (a new window compiles the
+        # web client first): wait for the button itself, generously, before tapping it.
+        button.wait_for(state="attached", timeout=120_000)
         try:
             button.click(timeout=5_000)
         except sync_api.TimeoutError:
