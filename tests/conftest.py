@@ -75,3 +75,19 @@ def postgres_url(postgres_server: str) -> str:
     from tests.postgres import fresh_database
 
     return fresh_database(postgres_server)
+
+
+@pytest.fixture
+def member(tmp_path: Path) -> Iterator[Database]:
+    """A member's vault, beside the facilitator's (`db`)."""
+    database, _ = create_database(tmp_path / "member.vault", PASSPHRASE, kdf=FAST_KDF)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Iterator[Database]:
+    """A second member's vault."""
+    database, _ = create_database(tmp_path / "other.vault", PASSPHRASE, kdf=FAST_KDF)
+    yield database
+    database.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,20 +11,6 @@ from journal_app.harvest import Harvest, ThresholdTooLow
 from journal_app.sharing import BundleInvalid, WrongCircle
 from journal_app.storage import Database, create_database, open_database
 from tests.conftest import FAST_KDF, PASSPHRASE
-
-
-@pytest.fixture
-def member(tmp_path: Path):
-    database, _ = create_database(tmp_path / "member.vault", PASSPHRASE, kdf=FAST_KDF)
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def other(tmp_path: Path):
-    database, _ = create_database(tmp_path / "other.vault", PASSPHRASE, kdf=FAST_KDF)
-    yield database
-    database.close()
 
 
 def circle_with_member(facilitator: Database, *members: Database, name: str = "Cercle du jeudi") -> str:

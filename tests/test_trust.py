@@ -13,24 +13,10 @@ import pytest
 from journal_app.circles import Circles
 from journal_app.harvest import Harvest
 from journal_app.sharing import CircleKeys, Insight, Withdrawal, open_envelope, read_bundle
-from journal_app.storage import create_database, open_database
+from journal_app.storage import open_database
 from journal_app.vault import backup_path
-from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.conftest import PASSPHRASE
 from tests.test_harvest import circle_with_member, share
-
-
-@pytest.fixture
-def member(tmp_path: Path):
-    database, _ = create_database(tmp_path / "member.vault", PASSPHRASE, kdf=FAST_KDF)
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def other(tmp_path: Path):
-    database, _ = create_database(tmp_path / "other.vault", PASSPHRASE, kdf=FAST_KDF)
-    yield database
-    database.close()
 
 
 def opened(bundle: bytes, keys: CircleKeys) -> list[Insight | Withdrawal]:
