@@ -274,3 +274,22 @@ def test_answers_to_a_question_form_its_theme_and_the_harvest_goes_back_to_the_c
     assert all(t.count >= given_back.k for t in given_back.themes)
     assert any(t.label == "Qu’est-ce qui nous a nourris?" for t in given_back.themes)
     assert sum(t.count for t in given_back.themes) <= given_back.total
+
+
+def test_a_practice_the_circle_shares_reaches_members_signed(people, tmp_path):
+    from journal_app.prompts.library import PackLibrary
+    from journal_app.usecases.relay import PracticeBuiltIn, publish_practice
+
+    facilitator, ana, _ = people
+    ours = (Path(__file__).parent.parent / "journal_app" / "prompts" / "check-in.toml").read_text("utf-8") \
+        .replace('id = "check-in"', 'id = "meteo-du-cercle"')
+    PackLibrary(facilitator).import_pack(ours.encode(), "meteo.toml")
+    with relay_in_thread(tmp_path / "relay") as url:
+        keys = create_circle(facilitator, "Cercle", url)
+        cid = keys.invitation.circle_id
+        Circles(ana).join(keys.invitation.code())
+        with pytest.raises(PracticeBuiltIn):
+            publish_practice(facilitator, cid, "orid", DAY)
+        assert publish_practice(facilitator, cid, "meteo-du-cercle", DAY) == "Météo intérieure en cinq minutes"
+        assert fetch_messages(ana) == 1
+    assert PackLibrary(ana).export_text("meteo-du-cercle") == ours

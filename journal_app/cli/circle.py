@@ -18,7 +18,7 @@ def cmd_circle(c: Command) -> int:
     action, targets = c.args.action, c.args.target
     target = " ".join(targets) if action == "create" else (targets[0] if targets else "")
     if action in ("create", "invite", "join", "import", "themes", "seed", "receive", "questions",
-                  "publish-harvest") and not target:
+                  "publish-harvest", "publish-practice") and not target:
         raise UsageError(c.t("argparse.required") % ("FILE" if action == "import" else "NAME/ID/CODE"))
     if action == "seed" and not c.args.theme:
         raise UsageError(c.t("argparse.required") % "--theme")
@@ -78,6 +78,17 @@ def questions(c: Command, db: Database, circle_id: str) -> int:
     if c.args.publish:
         count = publish_questions(db, circle_id, date.today())
         c.say(c.t("cli.questions_published", count=count))
+    return 0
+
+
+def publish_practice(c: Command, db: Database, circle_id: str) -> int:
+    """`circle publish-practice ID PACK`: share a practice with the circle, signed."""
+    from journal_app.usecases.relay import publish_practice as publish
+
+    if len(c.args.target) < 2:
+        raise UsageError(c.t("argparse.required") % "PACK")
+    title = publish(db, circle_id, c.args.target[1], date.today())
+    c.say(c.t("cli.practice_published", title=title))
     return 0
 
 
@@ -176,7 +187,7 @@ def theme_report(c: Command, db: Database, circle_id: str) -> int:
 ACTIONS: dict[str, Callable[[Command, Database, str], int]] = {
     "create": create, "invite": invite, "join": join, "list": list_circles, "export-outbox": export_outbox,
     "import": harvest_bundles, "themes": theme_report, "seed": seed, "send": send, "receive": receive_envelopes,
-    "questions": questions, "publish-harvest": publish_harvest}
+    "questions": questions, "publish-harvest": publish_harvest, "publish-practice": publish_practice}
 
 
 def add_commands(g: Grammar) -> None:

@@ -46,6 +46,10 @@ class NoQuestions(RessentiError):
     key = "error.no_questions"
 
 
+class PracticeBuiltIn(RessentiError):
+    key = "error.practice_builtin"
+
+
 class MailboxTaken(RessentiError):
     key = "error.relay_mailbox_taken"
 
@@ -142,6 +146,24 @@ def publish_harvest(db: Database, circle_id: str, lang: str, day: date, *,
     return harvest
 
 
+def publish_practice(db: Database, circle_id: str, pack_id: str, day: date, *,
+                     client: ClientFactory = RelayClient) -> str:
+    """Share one practice file with the circle (open data): signed; members check it, then find
+    it in their practices. Returns the practice's title."""
+    from journal_app.prompts.library import PackLibrary
+
+    circles = Circles(db)
+    relay = _owned_relay(circles, circle_id)
+    library = PackLibrary(db)
+    if library.get(pack_id).builtin:
+        raise PracticeBuiltIn(id=pack_id)  # every member's app has it already
+    source = library.export_text(pack_id)
+    serial = circles.next_serial(circle_id, "pack")
+    message = sign_message(circle_id, "pack", serial, day, {"source": source}, relay.signing_private)
+    client(relay.access.url).publish(relay.access.mailbox, relay.read_capability, "pack", message)
+    return library.get(pack_id).title.fr
+
+
 def _owned_relay(circles: Circles, circle_id: str) -> OwnedRelay:
     relay = circles.owned_relay(circle_id)
     if relay is None:
@@ -209,10 +231,25 @@ def fetch_messages(db: Database, *, client: ClientFactory = RelayClient) -> int:
             continue
         for signed in found:
             try:
-                new += circles.keep_message(invitation.circle_id, signed)
+                kept = circles.keep_message(invitation.circle_id, signed)
             except (MessageForged, MessageInvalid):
                 continue
+            new += kept
+            if kept and signed.get("kind") == "pack":
+                _take_practice(db, signed["body"]["source"])
     return new
+
+
+def _take_practice(db: Database, source: str) -> None:
+    """A practice the circle shares, checked like any practice file, into the member's practices
+    (one that does not pass the checks is left out: the rest of the round goes on)."""
+    from journal_app.prompts.library import PackLibrary
+    from journal_app.prompts.packs import PackInvalid
+
+    try:
+        PackLibrary(db).import_pack(source.encode("utf-8"), "circle.toml")
+    except PackInvalid:
+        pass
 
 
 def next_retry(attempt: int, rng: random.Random | None = None) -> float:
