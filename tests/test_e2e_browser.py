@@ -138,21 +138,20 @@ class App:
 
     def unlock(self, passphrase: str = PASSPHRASE, *, field: str = "Phrase de passe",
                button: str = "Déverrouiller", opened: str | None = None) -> None:
-        """Type the passphrase and tap the button. With `opened` (a text the journal shows),
-        wait for the journal; if the unlock screen is still there, untouched, after a while (a
-        tap lost on a busy machine, as a person would see), submit from the field once more."""
+        """Type the passphrase, tap the button and wait for the unlock screen to go (and, with
+        `opened`, for a text the journal shows). If the unlock screen is still there after a
+        while (a tap lost on a busy machine, as a person would see), type and submit once more:
+        a second submit while the first is still opening the vault is ignored by the app."""
         self.fill(field, passphrase)
         self.click(button)
-        if opened is None:
-            return
+        still = self.page.locator(f'input[aria-label="{field}"]')
         try:
-            self.see(opened, timeout=30_000)
+            still.first.wait_for(state="detached", timeout=45_000)
         except sync_api.TimeoutError:
-            still = self.page.locator(f'input[aria-label="{field}"]')
-            if not still.count():
-                raise
-            still.first.focus()
+            self.fill(field, passphrase)
             self.page.keyboard.press("Enter")
+            still.first.wait_for(state="detached", timeout=90_000)
+        if opened is not None:
             self.see(opened, timeout=60_000)
 
     def fill(self, label: str, text: str) -> None:

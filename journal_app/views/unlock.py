@@ -83,6 +83,8 @@ class UnlockScreen:
         return True
 
     async def unlock(self, _: object = None) -> None:
+        if self.button.disabled:  # Enter again while the vault is still opening: one attempt
+            return
         phrase = self.passphrase.value
         if not phrase:
             self.error.value = self.ctx.t("unlock.empty")
@@ -95,6 +97,8 @@ class UnlockScreen:
         self.ctx.page.update()
 
     async def restore_backup(self, _: object = None) -> None:
+        if self.button.disabled:
+            return
         phrase = self.passphrase.value
         if not phrase:
             self.error.value = self.ctx.t("unlock.empty")
@@ -125,6 +129,8 @@ class UnlockScreen:
         ]
 
     async def recover(self, _: object = None) -> None:
+        if self.recover_button.disabled:
+            return
         if self.new.value != self.again.value:
             self.recover_error.value = self.ctx.t("onboarding.mismatch")
             return
