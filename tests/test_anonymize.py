@@ -2,38 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journal_app.anonymize import anonymize, detect_language
+from tests.anonymizer_sets import labelled, measure
 
-SET = json.loads((Path(__file__).parent / "data" / "anonymizer_set.json").read_text("utf-8"))
+SET = labelled("anonymizer_set.json")
 
 
-def measure(use_ner: bool = False) -> tuple[Counter, Counter, int, int]:
-    found, total = Counter(), Counter()
-    clean = altered = 0
-    for item in SET:
-        out = anonymize(item["text"], item["lang"], use_ner=use_ner).text
-        if not item["pii"]:
-            clean += 1
-            altered += out != item["text"]
-        for kind, value in item["pii"]:
-            total[kind] += 1
-            found[kind] += value not in out
-    return found, total, clean, altered
+def scores(use_ner: bool = False) -> tuple[Counter, Counter, int, int]:
+    m = measure(SET, use_ner=use_ner)
+    return m["caught"], m["total"], m["clean"], m["altered"]
 
 
 def test_the_labelled_set_meets_the_targets():
     assert len(SET) >= 80
     assert {item["lang"] for item in SET} == {"fr", "en"}
-    found, total, clean, altered = measure()
+    found, total, clean, altered = scores()
     for kind in ("email", "phone", "url", "postal_code"):
         assert total[kind] >= 4 and found[kind] == total[kind], kind  # every one
     for kind in ("nir", "iban", "handle"):  # France's social security number, bank accounts, @handles
@@ -50,7 +40,7 @@ def test_the_french_model_finds_names_outside_the_list_and_leaves_clean_sentence
     from journal_app.anonymize import _spacy_model
 
     assert _spacy_model() is not None
-    found, total, clean, altered = measure(use_ner=True)
+    found, total, clean, altered = scores(use_ner=True)
     assert found == total  # every piece of personal data of the set, names included
     assert altered / clean <= 0.05, altered
     text = "Hier soir, Wendolyne Aubut-Ferland est arrivée en retard, puis Maël est parti."
@@ -125,7 +115,7 @@ def test_a_redaction_across_a_sentence_end_joins_the_two_sentences():
     assert "Un" not in result.passage(result.sentences()[:1])
 
 
-QUEBEC = json.loads((Path(__file__).parent / "data" / "anonymizer_quebec.json").read_text("utf-8"))
+QUEBEC = labelled("anonymizer_quebec.json")
 _WORD = re.compile(r"\w+")
 
 

@@ -92,16 +92,22 @@ def test_k_is_never_below_3_and_lowering_it_releases_what_now_fills_a_batch(db, 
     assert harvest.k(cid) == 3 and len(harvest.released(cid)) == 3
 
 
-def test_withdrawals_are_applied_and_a_reimport_does_not_bring_the_text_back(db, member, other, vault_file):
-    cid = circle_with_member(db, member, other)
+def withdrawn_after_import(facilitator: Database, member: Database, other: Database):
+    """« Partage 0 » to « Partage 4 » from two members, imported; then the first member withdraws
+    « Partage 0 » and the facilitator imports that member's next file. (cid, harvest, report)"""
+    cid = circle_with_member(facilitator, member, other)
     ids = share(member, cid, *(f"Partage {n}" for n in range(4)))
     share(other, cid, "Partage 4")
-    harvest = Harvest(db)
+    harvest = Harvest(facilitator)
     harvest.import_bundle(Circles(member).outbox_bundle(cid))
     harvest.import_bundle(Circles(other).outbox_bundle(cid))
     Circles(member).mark_exported(cid, date(2026, 11, 30))
     Circles(member).withdraw(ids[0])
-    report = harvest.import_bundle(Circles(member).outbox_bundle(cid))
+    return cid, harvest, harvest.import_bundle(Circles(member).outbox_bundle(cid))
+
+
+def test_withdrawals_are_applied_and_a_reimport_does_not_bring_the_text_back(db, member, other, vault_file):
+    cid, harvest, report = withdrawn_after_import(db, member, other)
     assert (report.withdrawn, report.added, report.duplicates) == (1, 0, 3)
     assert "Partage 0" not in texts_of(harvest, cid)
     assert b"Partage 0" not in bytes(db.storage.vault.read())  # gone from the vault

@@ -16,7 +16,7 @@ from journal_app.sharing import CircleKeys, Insight, Withdrawal, open_envelope, 
 from journal_app.storage import open_database
 from journal_app.vault import backup_path
 from tests.conftest import PASSPHRASE
-from tests.test_harvest import circle_with_member, share
+from tests.test_harvest import circle_with_member, share, withdrawn_after_import
 
 
 def opened(bundle: bytes, keys: CircleKeys) -> list[Insight | Withdrawal]:
@@ -65,15 +65,7 @@ def test_an_insight_withdrawn_before_any_file_carried_it_never_leaves(db, member
 
 
 def test_the_facilitators_previous_copy_forgets_a_withdrawn_text(db, member, other, vault_file, tmp_path):
-    cid = circle_with_member(db, member, other)
-    ids = share(member, cid, *(f"Partage {n}" for n in range(4)))
-    share(other, cid, "Partage 4")
-    harvest = Harvest(db)
-    harvest.import_bundle(Circles(member).outbox_bundle(cid))
-    harvest.import_bundle(Circles(other).outbox_bundle(cid))
-    Circles(member).mark_exported(cid, date(2026, 11, 30))
-    Circles(member).withdraw(ids[0])
-    assert harvest.import_bundle(Circles(member).outbox_bundle(cid)).withdrawn == 1
+    assert withdrawn_after_import(db, member, other)[2].withdrawn == 1
     assert "Partage 0" not in everything_in(vault_file, tmp_path)
     assert "Partage 0" not in everything_in(backup_path(vault_file), tmp_path)
     assert "Partage 1" in everything_in(backup_path(vault_file), tmp_path)  # the copy is still whole

@@ -17,7 +17,7 @@ from journal_app.themes import ThemeBoard, ThemeView
 from journal_app.usecases.bundles import describe_bundles, import_bundles
 from journal_app.usecases.reports import themes_report
 from journal_app.views.context import AppContext
-from journal_app.views.theme import MONOSPACE, choice_chips, heading, icon_button, muted, radio_row
+from journal_app.views.theme import MONOSPACE, choice_chips, icon_button, muted, radio_row, subscreen
 
 ALL = "*"
 
@@ -51,11 +51,8 @@ class FacilitatorScreen:
 
     def control(self) -> ft.Control:
         t = self.ctx.t
-        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
-                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
-            ft.Row(controls=[ft.TextButton(content=t("common.back"), icon=ft.Icons.ARROW_BACK,
-                                           on_click=lambda _: self.on_back())]),
-            heading(t("facilitator.title")), muted(t("facilitator.help")), self.message, self.body])
+        return subscreen(t("common.back"), self.on_back, t("facilitator.title"), muted(t("facilitator.help")),
+                         self.message, self.body)
 
     # -- building -----------------------------------------------------------------------------
     def refresh(self) -> None:

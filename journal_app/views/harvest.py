@@ -14,7 +14,7 @@ from journal_app.circles import Circles
 from journal_app.errors import RessentiError
 from journal_app.i18n import format_date
 from journal_app.views.context import AppContext
-from journal_app.views.theme import heading, muted
+from journal_app.views.theme import muted, subscreen
 
 
 class HarvestScreen:
@@ -28,13 +28,9 @@ class HarvestScreen:
 
     def control(self) -> ft.Control:
         t = self.ctx.t
-        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
-                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
-            ft.Row(controls=[ft.TextButton(content=t("common.back"), icon=ft.Icons.ARROW_BACK,
-                                           on_click=lambda _: self.on_back())]),
-            heading(t("harvest.title")), self.body,
-            ft.Row(controls=[ft.OutlinedButton(content=t("harvest.check"), icon=ft.Icons.REFRESH,
-                                               on_click=lambda _: self.check())])])
+        return subscreen(t("common.back"), self.on_back, t("harvest.title"), self.body,
+                         ft.Row(controls=[ft.OutlinedButton(content=t("harvest.check"), icon=ft.Icons.REFRESH,
+                                                            on_click=lambda _: self.check())]))
 
     def check(self) -> None:
         if self.ctx.relay is not None:

@@ -11,7 +11,7 @@ import flet_charts as fc
 from journal_app.i18n import format_short_date
 from journal_app.progress import felt_shifts, practice_weeks
 from journal_app.views.context import AppContext
-from journal_app.views.theme import heading, muted
+from journal_app.views.theme import back_row, heading, muted
 
 
 class ProgressScreen:
@@ -47,8 +47,7 @@ class ProgressScreen:
                 for i, w in enumerate(self.weeks) if i % 3 == 0]),
             left_axis=fc.ChartAxis(label_size=30))
         parts: list[ft.Control] = [
-            ft.Row(controls=[ft.TextButton(content=t("common.back"), icon=ft.Icons.ARROW_BACK,
-                                           on_click=lambda _: self.on_back())]),
+            back_row(t("common.back"), self.on_back),
             heading(t("progress.title")),
             ft.Text(t("progress.per_week")),
             ft.Semantics(label=t("progress.per_week_summary",

@@ -22,7 +22,7 @@ from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
 from journal_app.usecases.sharing import consent_text, share_insight, withdraw_insight
 from journal_app.views.context import AppContext
-from journal_app.views.theme import choice_chips, heading, muted, radio_row
+from journal_app.views.theme import choice_chips, heading, muted, radio_row, subscreen
 
 _WORD = re.compile(r"\S+")
 
@@ -329,14 +329,10 @@ class OutboxScreen:
                                       on_click=lambda _, cid=c.circle_id: self.on_harvest(cid))
                     for c in joined if c.relay is not None]
         any_relay = any(c.relay is not None for c in joined)
-        return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
-                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
-            ft.Row(controls=[ft.TextButton(content=t("common.back"), icon=ft.Icons.ARROW_BACK,
-                                           on_click=lambda _: self.on_back())]),
-            heading(t("share.outbox")),
-            muted(t("share.outbox_help_relay" if any_relay else "share.outbox_help")),
-            self.relay_state, *harvests,
-            *([muted(t("share.files_fallback"))] if any_relay else []), *exports, self.list])
+        return subscreen(t("common.back"), self.on_back, t("share.outbox"),
+                         muted(t("share.outbox_help_relay" if any_relay else "share.outbox_help")),
+                         self.relay_state, *harvests,
+                         *([muted(t("share.files_fallback"))] if any_relay else []), *exports, self.list)
 
     def _relay_round_done(self) -> None:
         self.refresh()
