@@ -1,0 +1,205 @@
+"""`journal-app badge`: the member's skills and credentials (Open Badges 3.0), peers'
+endorsements, the circle's badge, and checking any credential (docs/badges.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
+from journal_app.recognition.exchange import Message, read_message, to_code, to_json
+from journal_app.recognition.wallet import Recognition
+from journal_app.storage import Database
+
+
+def cmd_badge(c: Command) -> int:
+    action = c.args.action
+    if action in ("claim", "request", "endorse", "receive", "verify", "export", "award") and not c.args.target:
+        raise UsageError(c.t("argparse.required") % ("SKILL" if action == "claim" else "ID/FILE/CODE"))
+    if action == "export" and not c.args.output:
+        raise UsageError(c.t("argparse.required") % "-o/--output")
+    if action == "verify":
+        return verify(c)
+    with c.database() as db:
+        return ACTIONS[action](c, db)
+
+
+def _message(c: Command) -> Message:
+    """A request or reply: a pasted code, or a file."""
+    target = " ".join(c.args.target)
+    if target.strip().startswith("RSNTR1-"):
+        return read_message(target)
+    from journal_app.interchange import read_bytes
+
+    return read_message(read_bytes(Path(target)))
+
+
+def _give(c: Command, message: Message) -> None:
+    """A request or reply to hand over: to -o FILE as JSON, and always as a code to paste."""
+    if c.args.output:
+        from journal_app.interchange import write_export
+
+        write_export(Path(c.args.output), to_json(message).decode("utf-8"), overwrite=c.args.force)
+        c.say(c.t("cli.badge.written", file=c.args.output))
+    c.say(to_code(message))
+
+
+def _recognition(db: Database) -> Recognition:
+    return Recognition(db)
+
+
+def _circle(c: Command, db: Database) -> str:
+    joined = [cid for cid, _ in _recognition(db).circles()]
+    circle = c.args.circle or (joined[0] if len(joined) == 1 else "")
+    if not circle:
+        from journal_app.recognition.wallet import NoCircle
+
+        if not joined:
+            raise NoCircle()
+        raise UsageError(c.t("cli.circle_which", ids=", ".join(joined)))
+    return str(circle)
+
+
+def list_all(c: Command, db: Database) -> int:
+    from journal_app.journal import Journal
+    from journal_app.usecases.recognition import portfolio_facts, short_did
+
+    recognition = _recognition(db)
+    c.say(c.t("cli.badge.skills"))
+    for skill in recognition.skills(c.lang):
+        mark = "*" if skill.statement else " "
+        c.say(f"  {mark} {skill.id:24} {skill.name}")
+    facts = portfolio_facts(db, Journal(db).entries(), c.lang)
+    c.say(c.t("cli.badge.facts"))
+    for fact in facts or []:
+        c.say(f"  {fact.id:24} {fact.name} — {fact.text}")
+    if not facts:
+        c.say("  " + c.t("cli.badge.no_facts"))
+    c.say(c.t("cli.badge.credentials"))
+    held = recognition.held()
+    for item in held:
+        checked = item.checked()
+        c.say(f"  {item.id}  {c.t('badge.role.' + item.role)}  {checked.title}  "
+              f"({checked.issuer_name or c.t('badge.no_name')}, {short_did(checked.issuer_id)})")
+    if not held:
+        c.say("  " + c.t("cli.badge.no_credentials"))
+    return 0
+
+
+def claim(c: Command, db: Database) -> int:
+    from journal_app.journal import Journal
+    from journal_app.usecases.recognition import chosen_facts, describe_credential
+
+    recognition = _recognition(db)
+    skill = c.args.target[0]
+    circle = _circle(c, db)
+    if c.args.name:
+        recognition.set_name(circle, c.args.name)
+    if c.args.statement is not None:
+        recognition.set_statement(skill, c.args.statement)
+    facts = chosen_facts(db, Journal(db).entries(), c.lang, c.args.fact or [])
+    held = recognition.claim(skill, circle, facts, c.lang)
+    for line in describe_credential(held.checked(), c.lang):
+        c.say(line)
+    c.say(c.t("cli.badge.claimed", id=held.id))
+    return 0
+
+
+def request(c: Command, db: Database) -> int:
+    _give(c, _recognition(db).request(c.args.target[0]))
+    return 0
+
+
+def endorse(c: Command, db: Database) -> int:
+    """Shows the claim, then exactly what the endorsement will say, and asks before signing."""
+    from journal_app.usecases.recognition import describe_credential
+
+    recognition = _recognition(db)
+    message = _message(c)
+    for line in describe_credential(recognition.read_request(message), c.lang):
+        c.say(line)
+    if c.args.name:
+        recognition.set_name(message.circle, c.args.name)
+    if not c.args.comment:
+        raise UsageError(c.t("argparse.required") % "--comment")
+    identity = recognition.identity(message.circle)
+    c.say(c.t("cli.badge.will_sign", name=identity.name if identity else "—", comment=c.args.comment))
+    if not c.args.yes and not c.confirm(c.t("cli.badge.confirm_endorse")):
+        return EXIT_ERROR
+    _give(c, recognition.endorse(message, c.args.comment, c.lang))
+    return 0
+
+
+def receive(c: Command, db: Database) -> int:
+    from journal_app.usecases.recognition import describe_credential
+
+    recognition = _recognition(db)
+    held = recognition.receive(_message(c))
+    checked = held.checked()
+    for line in describe_credential(checked, c.lang, recognition.circle_of_did(checked.issuer_id)):
+        c.say(line)
+    c.say(c.t("cli.badge.received", title=checked.title))
+    return 0
+
+
+def verify(c: Command) -> int:
+    """Anything, from anyone, without opening the journal: exit 0 only if every signature holds."""
+    from journal_app.recognition.credentials import check
+    from journal_app.usecases.recognition import describe_credential
+
+    message = _message(c)
+    documents = [message.credential, *message.endorsements]
+    worst = 0
+    for n, document in enumerate(documents):
+        if n:
+            c.say("")
+        checked = check(document)
+        for line in describe_credential(checked, c.lang):
+            c.say(line)
+        worst = worst or (0 if checked.ok else EXIT_ERROR)
+    return worst
+
+
+def export(c: Command, db: Database) -> int:
+    from journal_app.interchange import write_export
+    from journal_app.usecases.recognition import certificate_html
+
+    recognition = _recognition(db)
+    held = recognition.get(c.args.target[0])
+    html = c.args.output.lower().endswith((".html", ".htm"))
+    text = certificate_html(held, recognition, c.lang) if html else \
+        json.dumps(held.document, ensure_ascii=False, indent=2) + "\n"
+    write_export(Path(c.args.output), text, overwrite=c.args.force)
+    c.say(c.t("cli.badge.written", file=c.args.output))
+    return 0
+
+
+def award(c: Command, db: Database) -> int:
+    """The facilitator: the circle's badge for a member's request, when enough peers endorsed it."""
+    from journal_app.usecases.recognition import describe_credential
+
+    recognition = _recognition(db)
+    message = _message(c)
+    claim_, peers = recognition.review(message)
+    for line in describe_credential(claim_, c.lang):
+        c.say(line)
+    c.say(c.t("cli.badge.peers", count=len(peers)))
+    _give(c, recognition.award(message.circle, message, c.lang))
+    return 0
+
+
+ACTIONS: dict[str, Callable[[Command, Database], int]] = {
+    "list": list_all, "claim": claim, "request": request, "endorse": endorse, "receive": receive,
+    "export": export, "award": award}
+
+
+def add_commands(g: Grammar) -> None:
+    p = g.action_command("badge", cmd_badge, (*ACTIONS, "verify"))
+    p.add_argument("target", nargs="*", help=g.h("badge_target"))
+    p.add_argument("--circle", metavar="ID", help=g.h("badge_circle"))
+    p.add_argument("--name", metavar="NAME", help=g.h("badge_name"))
+    p.add_argument("--statement", metavar="TEXT", help=g.h("badge_statement"))
+    p.add_argument("--fact", action="append", metavar="ID", help=g.h("badge_fact"))
+    p.add_argument("--comment", metavar="TEXT", help=g.h("badge_comment"))
+    p.add_argument("--yes", action="store_true", help=g.h("yes"))

@@ -1,0 +1,358 @@
+"""The member's recognition, inside the vault: an identity per circle, the skills list with the
+member's statements, the credentials made, asked for and received; and the facilitator's side,
+the circle's badge.
+
+Identities are per circle (one Ed25519 key each), so credentials from two circles cannot be
+linked unless the member shows both. Evidence entries stay private: a claim carries only the
+statement and the counts the member ticked."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from journal_app.circles import Circles
+from journal_app.errors import RessentiError
+from journal_app.i18n import translate
+from journal_app.journal import local_now
+from journal_app.recognition import credentials
+from journal_app.recognition.credentials import Checked, EvidenceLine, Identity
+from journal_app.recognition.exchange import Message
+from journal_app.recognition.portfolio import SKILL_DOMAINS, Fact
+from journal_app.sharing import b64, unb64
+from journal_app.storage import Database
+
+IDENTITIES = "badge_identities"
+SKILLS = "badge_skills"
+CREDENTIALS = "badge_credentials"
+MAX_SKILLS = 60
+MAX_NAME = credentials.MAX_NAME
+ENDORSEMENTS_FOR_BADGE = 3  # the circle's default criteria: three peers' endorsements
+
+
+class SkillNotFound(RessentiError):
+    key = "error.badge.skill_not_found"
+
+
+class SkillNameMissing(RessentiError):
+    key = "error.badge.skill_name_missing"
+
+
+class TooManySkills(RessentiError):
+    key = "error.badge.too_many_skills"
+
+
+class StatementMissing(RessentiError):
+    key = "error.badge.statement_missing"
+
+
+class DisplayNameMissing(RessentiError):
+    key = "error.badge.display_name_missing"
+
+
+class NoCircle(RessentiError):
+    key = "error.badge.no_circle"
+
+
+class CredentialNotFound(RessentiError):
+    key = "error.badge.credential_not_found"
+
+
+class NotYours(RessentiError):
+    """A reply about a claim this journal never made (or for someone else)."""
+
+    key = "error.badge.not_yours"
+
+
+class NotTrusted(RessentiError):
+    """Its proof does not hold: altered, unsigned, or signed by someone other than it says."""
+
+    key = "error.badge.not_trusted"
+
+
+class CannotEndorseOwn(RessentiError):
+    key = "error.badge.cannot_endorse_own"
+
+
+class NotEnoughEndorsements(RessentiError):
+    key = "error.badge.not_enough_endorsements"
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    name: str
+    statement: str
+    entries: tuple[str, ...]  # private evidence: entry ids, never sent
+    builtin: bool
+
+
+@dataclass(frozen=True)
+class Held:
+    """A credential kept in the journal. `role`: claim (made by the member), endorsement or badge
+    (received), given (an endorsement the member signed for a peer)."""
+
+    id: str
+    role: str
+    circle: str
+    skill: str
+    day: str
+    requested: str  # the day the member asked for recognition of a claim ("" if not yet)
+    document: dict[str, Any]
+
+    def checked(self) -> Checked:
+        return credentials.check(self.document)
+
+
+class Recognition:
+    def __init__(self, db: Database, *, rng: Callable[[int], bytes] = secrets.token_bytes,
+                 clock: Callable[[], datetime] = local_now) -> None:
+        self._db, self._rng, self._clock = db, rng, clock
+
+    # -- identities ----------------------------------------------------------------------------
+    def identity(self, circle_id: str) -> Identity | None:
+        doc = self._db.table(IDENTITIES).get_doc(circle_id)
+        return Identity(doc["did"], doc["name"], unb64(doc["sk"])) if doc else None
+
+    def set_name(self, circle_id: str, name: str) -> Identity:
+        """The name peers see on what this member signs in this circle (a pseudonym is fine);
+        the key is made the first time."""
+        name = " ".join(name.split())
+        if not name:
+            raise DisplayNameMissing()
+        if len(name) > MAX_NAME:
+            raise credentials.TextTooLong(limit=MAX_NAME)
+        known = self.identity(circle_id)
+        table = self._db.table(IDENTITIES)
+        if known is None:
+            made = Identity.create(name, self._rng)
+            table.insert_doc(circle_id, {"did": made.did, "name": name, "sk": b64(made.private_key)})
+            return made
+        table.update_doc(circle_id, {"name": name})
+        return Identity(known.did, name, known.private_key)
+
+    def circles(self) -> list[tuple[str, str]]:
+        """(id, name) of the circles the member has joined: each one a separate identity."""
+        return [(c.circle_id, c.name) for c in Circles(self._db).joined()]
+
+    def _circle_issuer(self, circle_id: str) -> Identity:
+        """The circle's own signing identity (its facilitator's vault): the relay's signing key
+        where the circle has one, so members can tell it is their circle's; else a key of its own."""
+        keys = Circles(self._db).owned_circle(circle_id)
+        relay = Circles(self._db).owned_relay(circle_id)
+        if relay is not None:
+            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+            from journal_app.recognition.didkey import did_key
+
+            public = Ed25519PrivateKey.from_private_bytes(relay.signing_private).public_key().public_bytes_raw()
+            return Identity(did_key(public), keys.invitation.name, relay.signing_private)
+        own = f"circle:{circle_id}"
+        known = self.identity(own)
+        if known is not None:
+            return Identity(known.did, keys.invitation.name, known.private_key)
+        made = Identity.create(keys.invitation.name, self._rng)
+        self._db.table(IDENTITIES).insert_doc(own, {"did": made.did, "name": made.name, "sk": b64(made.private_key)})
+        return made
+
+    def circle_of_did(self, did: str) -> str:
+        """The name of a joined circle whose key this is ("" if none): a badge the circle signed."""
+        from journal_app.recognition.didkey import did_key
+
+        for invitation in Circles(self._db).joined():
+            if invitation.relay is not None and did_key(invitation.relay.signing_key) == did:
+                return invitation.name
+        return ""
+
+    # -- skills --------------------------------------------------------------------------------
+    def skills(self, lang: str) -> list[Skill]:
+        kept = {d["id"]: d for d in self._db.table(SKILLS)}
+        found = []
+        for domain in SKILL_DOMAINS:
+            doc: dict[str, Any] = kept.pop(domain, {})
+            if not doc.get("removed"):
+                found.append(Skill(domain, doc.get("name") or translate(f"badge.skill.{domain}", lang),
+                                   doc.get("statement", ""), tuple(doc.get("entries", ())), True))
+        for doc in sorted(kept.values(), key=lambda d: d.get("added", "")):
+            if not doc.get("removed"):
+                found.append(Skill(doc["id"], doc["name"], doc.get("statement", ""),
+                                   tuple(doc.get("entries", ())), False))
+        return found
+
+    def skill(self, skill_id: str, lang: str) -> Skill:
+        for skill in self.skills(lang):
+            if skill.id == skill_id:
+                return skill
+        raise SkillNotFound(id=skill_id)
+
+    def _set(self, skill_id: str, fields: dict[str, Any]) -> None:
+        table = self._db.table(SKILLS)
+        if table.get_doc(skill_id) is None:
+            table.insert_doc(skill_id, {"id": skill_id, **fields})
+        else:
+            table.update_doc(skill_id, fields)
+
+    def add_skill(self, name: str) -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise SkillNameMissing()
+        if len(name) > MAX_NAME:
+            raise credentials.TextTooLong(limit=MAX_NAME)
+        if len(self.skills("fr")) >= MAX_SKILLS:
+            raise TooManySkills(limit=MAX_SKILLS)
+        skill_id = "own-" + self._rng(6).hex()
+        self._set(skill_id, {"name": name, "added": self._clock().isoformat()})
+        return skill_id
+
+    def rename_skill(self, skill_id: str, name: str) -> None:
+        self.skill(skill_id, "fr")
+        name = " ".join(name.split())
+        if not name:
+            raise SkillNameMissing()
+        if len(name) > MAX_NAME:
+            raise credentials.TextTooLong(limit=MAX_NAME)
+        self._set(skill_id, {"name": name})
+
+    def remove_skill(self, skill_id: str) -> None:
+        self.skill(skill_id, "fr")
+        self._set(skill_id, {"removed": True})
+
+    def set_statement(self, skill_id: str, statement: str, entries: Iterable[str] | None = None) -> None:
+        self.skill(skill_id, "fr")
+        if len(statement.strip()) > credentials.MAX_TEXT:
+            raise credentials.TextTooLong(limit=credentials.MAX_TEXT)
+        fields: dict[str, Any] = {"statement": statement.strip()}
+        if entries is not None:
+            fields["entries"] = list(dict.fromkeys(entries))
+        self._set(skill_id, fields)
+
+    # -- credentials ---------------------------------------------------------------------------
+    def held(self) -> list[Held]:
+        docs = sorted(self._db.table(CREDENTIALS), key=lambda d: (d["day"], d["id"]), reverse=True)
+        return [Held(d["id"], d["role"], d["circle"], d.get("skill", ""), d["day"], d.get("requested", ""),
+                     d["document"]) for d in docs]
+
+    def get(self, credential_id: str) -> Held:
+        for held in self.held():
+            if held.id == credential_id:
+                return held
+        raise CredentialNotFound(id=credential_id)
+
+    def _keep(self, role: str, circle: str, skill: str, document: dict[str, Any]) -> Held:
+        day = self._clock().date().isoformat()
+        self._db.table(CREDENTIALS).insert_doc(document["id"], {
+            "id": document["id"], "role": role, "circle": circle, "skill": skill, "day": day,
+            "document": document})
+        return Held(document["id"], role, circle, skill, day, "", document)
+
+    def claim(self, skill_id: str, circle_id: str, facts: Sequence[Fact], lang: str) -> Held:
+        """The member's own signed claim of a skill, with the statement and the ticked counts."""
+        skill = self.skill(skill_id, lang)
+        if not skill.statement:
+            raise StatementMissing()
+        identity = self.identity(circle_id)
+        if identity is None:
+            raise DisplayNameMissing()
+        document = credentials.claim(identity, skill.id, skill.name, skill.statement,
+                                     [EvidenceLine(f.name, f.text) for f in facts], lang, self._clock(), self._rng)
+        return self._keep("claim", circle_id, skill.id, document)
+
+    def endorsements_of(self, claim_id: str) -> list[Held]:
+        return [h for h in self.held() if h.role == "endorsement" and h.checked().subject_id == claim_id]
+
+    def badges_of(self, claim: Held) -> list[Held]:
+        achievement = claim.document["credentialSubject"]["achievement"]["id"]
+        return [h for h in self.held() if h.role == "badge" and h.checked().subject_id == claim.checked().subject_id
+                and h.document["credentialSubject"]["achievement"]["id"].startswith(achievement + ":")]
+
+    def request(self, claim_id: str) -> Message:
+        """What to show a peer (or the circle) to ask for recognition: the claim, and the
+        endorsements it already has (the circle's badge counts them)."""
+        held = self.get(claim_id)
+        if held.role != "claim":
+            raise CredentialNotFound(id=claim_id)
+        if not held.requested:
+            self._db.table(CREDENTIALS).update_doc(claim_id, {"requested": self._clock().date().isoformat()})
+        return Message("request", held.circle, held.document,
+                       tuple(e.document for e in self.endorsements_of(claim_id)))
+
+    def read_request(self, message: Message) -> Checked:
+        """A peer's request, checked before anything of it is shown."""
+        if message.kind != "request":
+            raise credentials.CredentialInvalid()
+        checked = credentials.check(message.credential)
+        if checked.kind != "achievement" or not checked.self_issued:
+            raise credentials.CredentialInvalid()
+        if not checked.ok:
+            raise NotTrusted(status=checked.status)
+        return checked
+
+    def endorse(self, message: Message, comment: str, lang: str) -> Message:
+        """Sign an endorsement of a peer's claim, as this member's identity in the request's circle."""
+        claim = self.read_request(message)
+        if not comment.strip():
+            raise StatementMissing()
+        identity = self.identity(message.circle)
+        if identity is None:
+            if message.circle not in {c for c, _ in self.circles()}:
+                raise NoCircle()
+            raise DisplayNameMissing()
+        if claim.issuer_id == identity.did or any(h.id == claim.id for h in self.held()):
+            raise CannotEndorseOwn()
+        document = credentials.endorse(identity, claim, comment, lang, self._clock(), self._rng)
+        self._keep("given", message.circle, "", document)
+        return Message("endorsement", message.circle, document)
+
+    def receive(self, message: Message) -> Held:
+        """A peer's endorsement of one of this member's claims, or the circle's badge for one."""
+        checked = credentials.check(message.credential)
+        if message.kind == "request" or (checked.kind == "endorsement") != (message.kind == "endorsement"):
+            raise credentials.CredentialInvalid()
+        if not checked.ok:
+            raise NotTrusted(status=checked.status)
+        claims = {h.id: h for h in self.held() if h.role == "claim"}
+        if checked.kind == "endorsement":
+            claim = claims.get(checked.subject_id)
+        else:
+            claim = next((c for c in claims.values() if c.checked().subject_id == checked.subject_id
+                          and checked.document["credentialSubject"]["achievement"]["id"].startswith(
+                              c.document["credentialSubject"]["achievement"]["id"] + ":")), None)
+        if claim is None:
+            raise NotYours()
+        for held in self.held():
+            if held.id == checked.id:
+                return held  # received already: kept once
+        return self._keep(checked.kind if checked.kind == "endorsement" else "badge", claim.circle, claim.skill,
+                          checked.document)
+
+    # -- the facilitator: the circle's badge ---------------------------------------------------
+    def review(self, message: Message) -> tuple[Checked, list[Checked]]:
+        """A member's request to the circle: the claim and the endorsements that hold (signed,
+        of this claim, by someone other than the member, one per peer)."""
+        claim = self.read_request(message)
+        peers: dict[str, Checked] = {}
+        for doc in message.endorsements:
+            try:
+                endorsement = credentials.check(doc)
+            except credentials.CredentialInvalid:
+                continue
+            if endorsement.ok and endorsement.kind == "endorsement" and endorsement.subject_id == claim.id \
+                    and endorsement.issuer_id != claim.issuer_id:
+                peers.setdefault(endorsement.issuer_id, endorsement)
+        return claim, list(peers.values())
+
+    def award(self, circle_id: str, message: Message, lang: str,
+              needed: int = ENDORSEMENTS_FOR_BADGE) -> Message:
+        """« Reconnu par le cercle »: the circle's badge for the claim, when enough peers endorsed it."""
+        claim, peers = self.review(message)
+        if len(peers) < needed:
+            raise NotEnoughEndorsements(count=len(peers), needed=needed)
+        issuer = self._circle_issuer(circle_id)
+        name = translate("badge.circle_badge_name", lang, skill=claim.title)
+        criteria = translate("badge.circle_badge_criteria", lang, count=needed)
+        document = credentials.circle_badge(issuer, claim, name, criteria, len(peers), lang, self._clock(),
+                                            self._rng)
+        return Message("badge", circle_id, document)

@@ -1,0 +1,117 @@
+"""Recognition, as a person does it (the screens and `journal-app badge` both call these):
+the portfolio's counts, a claim with the counts ticked, a credential said in plain words, and
+a credential as a one-page certificate."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from journal_app.i18n import format_date, translate
+from journal_app.journal import Entry
+from journal_app.prompts.library import PackLibrary
+from journal_app.prompts.packs import Pack
+from journal_app.recognition.credentials import Checked
+from journal_app.recognition.portfolio import Fact, Practice, count_practice, facts
+from journal_app.recognition.wallet import Held, Recognition
+from journal_app.storage import Database
+
+
+def practice(db: Database, entries: Sequence[Entry]) -> tuple[Practice, dict[str, Pack]]:
+    packs = {p.id: p for p in PackLibrary(db).packs()}
+    return count_practice(entries, packs), packs
+
+
+def portfolio_facts(db: Database, entries: Sequence[Entry], lang: str) -> list[Fact]:
+    counted, packs = practice(db, entries)
+    return facts(counted, packs, lang)
+
+
+def chosen_facts(db: Database, entries: Sequence[Entry], lang: str, ids: Sequence[str]) -> list[Fact]:
+    """The facts the member ticked, by id, in the claim's language (an unknown id is an error)."""
+    from journal_app.recognition.wallet import CredentialNotFound
+
+    known = {f.id: f for f in portfolio_facts(db, entries, lang)}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise CredentialNotFound(id=missing[0])
+    return [known[i] for i in dict.fromkeys(ids)]
+
+
+def _when(stamp: str, lang: str) -> str:
+    try:
+        return format_date(datetime.fromisoformat(stamp.replace("Z", "+00:00")).date(), lang)
+    except ValueError:
+        return stamp or "—"
+
+
+def short_did(did: str) -> str:
+    """`did:key:z6Mk…` cut to something a person can compare by eye: its first and last characters."""
+    return did if len(did) <= 28 else f"{did[:16]}…{did[-6:]}"
+
+
+def describe_credential(checked: Checked, lang: str, circle_name: str = "") -> list[str]:
+    """Who issued it, about whom, what, when, and whether every signature holds."""
+    def t(name: str, /, **params: Any) -> str:
+        return translate(name, lang, **params)
+
+    issuer = checked.issuer_name or t("badge.no_name")
+    lines = [t(f"badge.verdict.{checked.status}")]
+    if circle_name and checked.ok:
+        lines.append(t("badge.issued_by_your_circle", circle=circle_name))
+    lines.append(t("badge.line.issuer", name=issuer, key=short_did(checked.issuer_id)))
+    if checked.kind == "endorsement":
+        lines.append(t("badge.line.endorses", title=checked.title))
+        lines.append(t("badge.line.comment", text=checked.text))
+    else:
+        lines.append(t("badge.line.about_self") if checked.self_issued
+                     else t("badge.line.about", key=short_did(checked.subject_id)))
+        lines.append(t("badge.line.what", title=checked.title))
+        if checked.text:
+            lines.append(t("badge.line.statement", text=checked.text))
+        for item in checked.evidence:
+            lines.append(t("badge.line.evidence", name=item.name, text=item.description))
+    lines.append(t("badge.line.when", day=_when(checked.valid_from, lang)))
+    return lines
+
+
+def certificate_html(held: Held, recognition: Recognition, lang: str) -> str:
+    """A one-page certificate that prints well: what the credential says, its endorsements, and
+    how anyone can check it (the JSON file, verified offline)."""
+    checked = held.checked()
+    e = html.escape
+    def t(name: str, /, **params: Any) -> str:
+        return translate(name, lang, **params)
+
+    rows = "".join(f"<p>{e(line)}</p>" for line in describe_credential(checked, lang)[1:])
+    endorsements = ""
+    if held.role == "claim":
+        items = [h.checked() for h in recognition.endorsements_of(held.id)]
+        if items:
+            endorsements = f"<h2>{e(t('badge.certificate.endorsements', count=len(items)))}</h2>" + "".join(
+                f"<blockquote>{e(i.text)}<footer>— {e(i.issuer_name)} "
+                f"<code>{e(short_did(i.issuer_id))}</code>, {e(_when(i.valid_from, lang))}</footer></blockquote>"
+                for i in items)
+    return f"""<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{e(checked.title)}</title>
+<style>
+body {{ font-family: Georgia, 'Times New Roman', serif; max-width: 42em; margin: 3em auto; padding: 0 1.5em;
+       color: #1d1b20; line-height: 1.5; }}
+h1 {{ font-size: 1.9em; margin-bottom: 0.2em; }} h2 {{ font-size: 1.2em; margin-top: 2em; }}
+.kind {{ text-transform: uppercase; letter-spacing: 0.08em; color: #5b5766; font-size: 0.85em; }}
+.verdict {{ border-left: 4px solid {'#2e7d32' if checked.ok else '#b3261e'}; padding-left: 0.8em; }}
+blockquote {{ margin: 1em 0; padding-left: 1em; border-left: 2px solid #ccc; }}
+footer {{ font-size: 0.9em; color: #5b5766; }} code {{ font-size: 0.85em; word-break: break-all; }}
+.how {{ font-size: 0.85em; color: #5b5766; margin-top: 3em; }}
+@media print {{ body {{ margin: 1.5cm auto; }} .how {{ page-break-inside: avoid; }} }}
+</style></head><body>
+<p class="kind">{e(t('badge.certificate.kind_' + checked.kind))}</p>
+<h1>{e(checked.title)}</h1>
+<p class="verdict">{e(describe_credential(checked, lang)[0])}</p>
+{rows}
+{endorsements}
+<p class="how">{e(t('badge.certificate.how', id=checked.id))}</p>
+</body></html>
+"""
