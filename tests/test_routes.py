@@ -36,11 +36,12 @@ def rich_journal(data_dir) -> dict[str, str]:
     circles.share(member_of.invitation.circle_id, "Un extrait", day=date(2026, 11, 24), kind="free")
     owned = circles.create("Cercle du jeudi")
     session.lock()
-    return {"id": free.id, "circle": owned.invitation.circle_id, "joined": member_of.invitation.circle_id}
+    return {"id": free.id, "circle": owned.invitation.circle_id, "joined": member_of.invitation.circle_id,
+            "skill": "focusing"}
 
 
 def address_of(pattern: str, ids: dict[str, str]) -> str:
-    which = {"/circle/": "circle", "/harvest/": "joined"}
+    which = {"/circle/": "circle", "/harvest/": "joined", "/skill/": "skill"}
     key = next((v for k, v in which.items() if pattern.startswith(k)), "id")
     return pattern.format(id=ids[key], pack="orid" if pattern.startswith("/reflect") else "check-in")
 

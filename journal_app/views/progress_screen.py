@@ -15,13 +15,18 @@ from journal_app.views.theme import back_row, heading, muted
 
 
 class ProgressScreen:
-    def __init__(self, ctx: AppContext, on_back: Callable[[], None],
+    def __init__(self, ctx: AppContext, on_back: Callable[[], None], on_skills: Callable[[], object] | None = None,
                  today: Callable[[], date] = date.today) -> None:
         self.ctx = ctx
         self.on_back = on_back
+        self.on_skills = on_skills
         entries = ctx.session.journal.entries()
         self.weeks = practice_weeks(entries, today())
         self.shifts = felt_shifts(entries)[-30:]
+
+    def _skills(self, _: object) -> None:
+        if self.on_skills is not None:
+            self.on_skills()
 
     def _week_label(self, day: date) -> str:
         return format_short_date(day, self.ctx.lang)
@@ -49,6 +54,9 @@ class ProgressScreen:
         parts: list[ft.Control] = [
             back_row(t("common.back"), self.on_back),
             heading(t("progress.title")),
+            *([ft.Row(wrap=True, controls=[ft.FilledButton(
+                content=t("badge.title"), icon=ft.Icons.WORKSPACE_PREMIUM, on_click=self._skills)]),
+               muted(t("badge.progress_help"))] if self.on_skills is not None else []),
             ft.Text(t("progress.per_week")),
             ft.Semantics(label=t("progress.per_week_summary",
                                  count=sum(w.practices for w in self.weeks)), content=bars),

@@ -21,6 +21,7 @@ from journal_app.views.harvest import HarvestScreen
 from journal_app.views.player import PlayerScreen
 from journal_app.views.practice_library import PracticeLibraryScreen
 from journal_app.views.progress_screen import ProgressScreen
+from journal_app.views.recognition import RecognizeScreen, SkillScreen, SkillsScreen, VerifyScreen
 from journal_app.views.settings_screen import SettingsScreen
 from journal_app.views.share import OutboxScreen, ShareScreen
 from journal_app.views.wizard import WizardScreen
@@ -73,7 +74,16 @@ ROUTES: list[Route] = [
     Route("/reflect/{pack}", NAV_PRACTICE, lambda s, p: WizardScreen(
         s.ctx, _pack(s, p["pack"]), s.practice_done), parent="/practices", width=760, focus=True),
     Route("/progress", NAV_PRACTICE, lambda s, p: ProgressScreen(
-        s.ctx, on_back=lambda: s.go_back()), parent="/practices"),
+        s.ctx, on_back=lambda: s.go_back(), on_skills=lambda: s.go("/skills")), parent="/practices"),
+    Route("/skills", NAV_PRACTICE, lambda s, p: SkillsScreen(
+        s.ctx, on_back=lambda: s.go_back(), on_skill=lambda sid: s.go(f"/skill/{sid}"),
+        on_recognize=lambda: s.go("/recognize"), on_verify=lambda: s.go("/verify")), parent="/progress", width=760),
+    Route("/skill/{id}", NAV_PRACTICE, lambda s, p: SkillScreen(s.ctx, p["id"], on_back=lambda: s.go("/skills",
+          rebuild=True)), parent="/skills", width=760),
+    Route("/recognize", NAV_PRACTICE, lambda s, p: RecognizeScreen(s.ctx, on_back=lambda: s.go_back()),
+          parent="/skills", width=760),
+    Route("/verify", NAV_PRACTICE, lambda s, p: VerifyScreen(s.ctx, on_back=lambda: s.go_back()),
+          parent="/skills", width=760),
     Route("/settings", NAV_SETTINGS, lambda s, p: SettingsScreen(
         s.ctx, on_lock=s.lock, on_imported=lambda: None, on_outbox=s.show_outbox,
         on_facilitate=s.show_facilitator)),

@@ -81,12 +81,12 @@ def heading(text: str, size: int = 22) -> ft.Text:
     return ft.Text(text, size=size, weight=ft.FontWeight.W_600)
 
 
-def back_row(label: str, on_back: Callable[[], None]) -> ft.Row:
+def back_row(label: str, on_back: Callable[[], object]) -> ft.Row:
     """« Retour » at the top of a screen reached from another."""
     return ft.Row(controls=[ft.TextButton(content=label, icon=ft.Icons.ARROW_BACK, on_click=lambda _: on_back())])
 
 
-def subscreen(back: str, on_back: Callable[[], None], title: str, *controls: ft.Control) -> ft.Column:
+def subscreen(back: str, on_back: Callable[[], object], title: str, *controls: ft.Control) -> ft.Column:
     """A screen reached from another: « Retour », its title, then its controls, scrolling."""
     return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
                      horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
