@@ -90,7 +90,6 @@ class Incoming:
         text = await self.ctx.clipboard.get() if self.ctx.clipboard else None
         self.field.value = (text or "").strip()
         self.read_text()
-        self.ctx.page.update()
 
     async def open_file(self) -> None:
         try:
@@ -105,6 +104,7 @@ class Incoming:
 
     def read_text(self) -> None:
         self._read((self.field.value or "").strip())
+        self.ctx.page.update()  # the screen around changed too, not only this button
 
     def _read(self, data: bytes | str) -> None:
         self.error.value = ""

@@ -1,0 +1,155 @@
+"""Recognition through the screens, tapping the real controls, across three journals: a member
+writes a skill, ticks a count, sees exactly what will leave, signs and gets a request code; a peer
+pastes it, reads it, endorses it; the member pastes the reply back; the facilitator gives the
+circle's badge once enough peers endorsed it; « Vérifier » says an altered credential is altered."""
+
+from __future__ import annotations
+
+import json
+
+import flet as ft
+
+from journal_app.circles import Circles
+from journal_app.journal import Meeting
+from journal_app.recognition.exchange import read_message, to_code
+from journal_app.recognition.wallet import Recognition
+from journal_app.session import JournalSession
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.flet_harness import run_ui
+from tests.test_views import app, unlock
+
+STATEMENT = "Je garde le temps sans brusquer personne."
+
+
+def journal_in(data_dir, code: str, *, meetings: int = 0) -> None:
+    session = JournalSession(data_dir, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    for _ in range(meetings):
+        session.journal.add("La rencontre.", kind="reflection", pack_id="orid", meeting=Meeting("Cercle", None,
+                                                                                                 "timekeeper"))
+    Circles(session.database).join(code)
+    session.lock()
+
+
+def shown_code(h) -> str:
+    return next(t for t in h.texts() if t.startswith("RSNTR1-"))
+
+
+def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_path):
+    facilitator = JournalSession(tmp_path / "f", kdf=FAST_KDF)
+    facilitator.create(PASSPHRASE)
+    keys = Circles(facilitator.database).create("Cercle du jeudi")
+    facilitator.lock()
+    journal_in(tmp_path / "m", keys.invitation.code(), meetings=2)
+    journal_in(tmp_path / "p", keys.invitation.code())
+
+    async def body():
+        # The member: « Mon parcours » → « Compétences » → a skill.
+        h, shell = await app(tmp_path / "m")
+        await unlock(h)
+        shell.go("/progress")
+        await h.settle()
+        await h.click(ft.FilledButton, "Compétences")
+        assert shell.route == "/skills" and h.has_text("2 rencontres à garder le temps.")
+        await h.fire(h.find(ft.ListTile, "Pratique entre pairs"), "click")
+        assert shell.route == "/skill/peer_to_peer"
+        await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
+        assert h.has_text("choisissez d’abord le nom") or h.has_text("Choisissez d’abord le nom")
+        await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
+        await h.type(h.find(ft.TextField, "Dans vos mots"), STATEMENT)
+        box = h.find(ft.Checkbox, "2 rencontres à garder le temps.")
+        box.value = True
+        await h.fire(box, "change")
+        assert h.has_text("Voici exactement ce qui partira")
+        assert h.has_text(f"Ses mots\u00a0: «\u00a0{STATEMENT}\u00a0»")
+        assert h.has_text("Compté par le journal — Garde du temps\u00a0: 2 rencontres à garder le temps.")
+        await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
+        await h.wait_for(lambda: any(t.startswith("RSNTR1-") for t in h.texts()))
+        request = shown_code(h)
+        assert read_message(request).kind == "request" and h.has_text("Pas encore.")
+        shell.lock()
+
+        # The peer pastes the request, reads exactly what it says, and endorses it.
+        h, shell = await app(tmp_path / "p")
+        await unlock(h)
+        shell.go("/recognize")
+        await h.settle()
+        h.conn.answers["get"] = request + "\n"
+        await h.click(ft.OutlinedButton, "Coller")
+        assert h.has_text(STATEMENT) and h.has_text("Émis par\u00a0: Camille")
+        await h.click(ft.FilledButton, "Signer cette reconnaissance")
+        assert h.has_text("Écrivez d’abord quelques mots")
+        await h.type(h.find(ft.TextField, "Ce que vous avez vu de sa pratique"), "Elle tient le temps avec douceur.")
+        await h.click(ft.FilledButton, "Signer cette reconnaissance")
+        assert h.has_text("Choisissez d’abord le nom")
+        await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Sam")
+        assert h.has_text("Commentaire\u00a0: «\u00a0Elle tient le temps avec douceur.\u00a0»")
+        await h.click(ft.FilledButton, "Signer cette reconnaissance")
+        assert h.has_text("Reconnaissance signée.")
+        reply = shown_code(h)
+        shell.lock()
+
+        # The member pastes the reply on the skill's page: it is in the portfolio.
+        h, shell = await app(tmp_path / "m")
+        await unlock(h)
+        shell.go("/skill/peer_to_peer")
+        await h.settle()
+        await h.type(h.find(ft.TextField, "Le code ou le texte reçu de votre pair"), reply)
+        await h.click(ft.FilledButton, "Lire")
+        assert h.has_text("Elle tient le temps avec douceur.") and h.has_text("Émis par\u00a0: Sam")
+        shell.go("/skills")
+        await h.settle()
+        assert h.has_text("Reconnue par 1 pair")
+        recognition = Recognition(shell.ctx.session.database)
+        [claim] = [x for x in recognition.held() if x.role == "claim"]
+        request = to_code(recognition.request(claim.id))
+        shell.lock()
+
+        # The facilitator: one endorsement is not enough for the circle's badge (three are).
+        h, shell = await app(tmp_path / "f", width=1280)
+        await unlock(h)
+        shell.go("/recognize")
+        await h.settle()
+        await h.type(h.find(ft.TextField, "Le code de la demande"), request)
+        await h.click(ft.FilledButton, "Lire")
+        assert h.has_text("1 reconnaissance valide d’un pair.") and h.has_text("Sam")
+        await h.click(ft.FilledButton, "Décerner le badge du cercle")
+        assert h.has_text("le badge du cercle en demande 3")
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_verify_says_altered_and_a_malformed_paste_is_one_line(tmp_path):
+    from journal_app.sharing import CircleKeys
+
+    circle = CircleKeys.create("Cercle")
+    journal_in(tmp_path / "m", circle.invitation.code())
+    session = JournalSession(tmp_path / "m", kdf=FAST_KDF)
+    session.unlock(PASSPHRASE)
+    recognition = Recognition(session.database)
+    recognition.set_name(circle.invitation.circle_id, "Camille")
+    recognition.set_statement("focusing", STATEMENT)
+    held = recognition.claim("focusing", circle.invitation.circle_id, [], "fr")
+    session.lock()
+    altered = json.loads(json.dumps(held.document))
+    altered["name"] = "Tout autre chose"
+
+    async def body():
+        h, shell = await app(tmp_path / "m", width=1280)
+        await unlock(h)
+        shell.go("/verify")
+        await h.settle()
+        field = h.find(ft.TextField, "Le code ou le texte du justificatif")
+        await h.type(field, json.dumps(held.document))
+        await h.click(ft.FilledButton, "Lire")
+        assert h.has_text("Toutes les signatures tiennent")
+        await h.type(field, json.dumps(altered))
+        await h.click(ft.FilledButton, "Lire")
+        assert h.has_text("Modifié\u00a0: quelque chose a changé") and not h.has_text("Toutes les signatures tiennent")
+        await h.type(field, '{"@context": [' * 200)
+        await h.click(ft.FilledButton, "Lire")
+        assert h.has_text("Rien n’a été changé")
+        shell.lock()
+
+    run_ui(body)
