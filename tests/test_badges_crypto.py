@@ -131,6 +131,7 @@ def made() -> tuple[dict, dict, dict]:
     return claim, endorsement, badge
 
 
+@pytest.mark.extras  # jsonschema comes with the test extra, not with the phone's member side
 def test_every_credential_the_app_makes_meets_the_open_badges_schema_and_verifies():
     claim, endorsement, badge = made()
     assert achievement_errors(claim) == []
@@ -142,6 +143,12 @@ def test_every_credential_the_app_makes_meets_the_open_badges_schema_and_verifie
         assert (checked.status, checked.kind) == ("ok", kind)
     assert credentials.check(claim).self_issued and not credentials.check(badge).self_issued
     assert credentials.check(endorsement).subject_id == claim["id"]
+
+
+def test_every_credential_the_app_makes_verifies():
+    claim, endorsement, badge = made()
+    for document, kind in ((claim, "achievement"), (endorsement, "endorsement"), (badge, "achievement")):
+        assert (credentials.check(document).status, credentials.check(document).kind) == ("ok", kind)
 
 
 def paths(value, prefix=()):

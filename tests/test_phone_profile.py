@@ -19,7 +19,7 @@ ROOT = Path(__file__).parent.parent
 PHONE_CRYPTOGRAPHY = "43.0.1"
 MEMBER_SIDE_TESTS = ["tests/test_vault.py", "tests/test_storage.py", "tests/test_crash.py",
                      "tests/test_journal.py", "tests/test_practice.py", "tests/test_sharing.py",
-                     "tests/test_anonymize.py", "tests/test_kdf.py"]
+                     "tests/test_anonymize.py", "tests/test_kdf.py", "tests/test_badges_crypto.py"]
 
 
 @pytest.mark.slow
