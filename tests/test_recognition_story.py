@@ -83,8 +83,9 @@ def test_a_claim_carries_only_the_statement_and_the_ticked_counts(circle):
     _, held = claim_made(member, cid)
     text = json.dumps(held.document, ensure_ascii=False)
     assert STATEMENT in text and "2 rencontres animées." in text and "6 pratiques" in text
+    shared = [i.shared.insight.id for i in Circles(member).outbox()]
     for private in ("poitrine", "bien tourné", "Une idée pour le cercle", "scribe", "notes",
-                    *[e.id for e in Journal(member).entries()], *[i.shared.insight.id for i in Circles(member).outbox()]):
+                    *[e.id for e in Journal(member).entries()], *shared):
         assert private not in text, private
     checked = held.checked()
     assert checked.ok and checked.self_issued and checked.issuer_name == "Camille"
@@ -130,6 +131,29 @@ def test_request_endorse_receive_then_the_circles_badge(circle):
 
     page = certificate_html(held, me, "fr")
     assert "Reconnue par 3 pairs" in page and "Elle écoute sans presser." in page and "<script" not in page
+
+
+@pytest.mark.extras  # ZXing comes with the test extra
+def test_the_requests_qr_code_reads_back_at_the_size_the_screen_shows(circle):
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from journal_app.recognition.exchange import qr_png
+    from journal_app.views.recognition import QR_MAX_CHARS, QR_SIZE
+
+    _, member, peers, cid = circle
+    me, held = claim_made(member, cid)
+    for n, peer in enumerate(peers[:3]):  # the longest request: the claim and three endorsements
+        them = Recognition(peer)
+        them.set_name(cid, f"Pair {n}")
+        me.receive(them.endorse(me.request(held.id), "Une écoute qui laisse toute la place. " * 3, "fr"))
+    code = to_code(me.request(held.id))
+    assert len(code) <= QR_MAX_CHARS
+    image = Image.open(io.BytesIO(qr_png(code))).convert("L").resize((QR_SIZE, QR_SIZE), Image.BILINEAR)
+    [found] = zxingcpp.read_barcodes(image)
+    assert found.text == code
 
 
 def test_the_refusals_say_why(circle):

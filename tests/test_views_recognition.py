@@ -57,7 +57,7 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         assert h.has_text("choisissez d’abord le nom") or h.has_text("Choisissez d’abord le nom")
         await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
         await h.type(h.find(ft.TextField, "Dans vos mots"), STATEMENT)
-        box = h.find(ft.Checkbox, "2 rencontres à garder le temps.")
+        box = h.find(ft.Checkbox, "Garde du temps")
         box.value = True
         await h.fire(box, "change")
         assert h.has_text("Voici exactement ce qui partira")

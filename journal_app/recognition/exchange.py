@@ -46,6 +46,17 @@ def to_code(message: Message) -> str:
     return CODE_PREFIX + b64(body + hashlib.sha256(body).digest()[:4])
 
 
+def qr_png(code: str, scale: int = 3) -> bytes:
+    """The code as a QR image (low error correction: a request is long, and read from a screen)."""
+    import io
+
+    import segno  # small, pure Python: only loaded when a QR image is asked for
+
+    out = io.BytesIO()
+    segno.make(code, error="l").save(out, kind="png", scale=scale, border=2)
+    return out.getvalue()
+
+
 def _from_code(text: str) -> bytes:
     if len(text) > MAX_CODE_CHARS:
         raise CredentialInvalid()

@@ -13,12 +13,13 @@ import flet as ft
 
 from journal_app.errors import RessentiError
 from journal_app.recognition.credentials import Checked
-from journal_app.recognition.exchange import Message, read_message, to_code, to_json
+from journal_app.recognition.exchange import Message, qr_png, read_message, to_code, to_json
 from journal_app.recognition.wallet import Held, Recognition
 from journal_app.usecases.recognition import describe_credential, portfolio_facts, practice, short_did
 from journal_app.views.context import AppContext
 from journal_app.views.theme import MONOSPACE, heading, muted, subscreen
 
+QR_SIZE = 300  # pixels on screen (tests/test_recognition_story.py reads it back with ZXing at that size)
 QR_MAX_CHARS = 2_000  # above that a QR code is too dense for a phone camera: the code and the file remain
 
 
@@ -40,21 +41,16 @@ class CodePanel:
     def control(self) -> ft.Control:
         t = self.ctx.t
         parts: list[ft.Control] = [
-            ft.SelectionArea(content=ft.Text(self.code, size=11, font_family=MONOSPACE)),
             ft.Row(wrap=True, spacing=8, controls=[
                 ft.OutlinedButton(content=t("badge.copy_code"), icon=ft.Icons.COPY,
                                   on_click=lambda _: self.ctx.page.run_task(self.copy)),
                 ft.OutlinedButton(content=t("badge.save_file"), icon=ft.Icons.SAVE_ALT,
                                   on_click=lambda _: self.ctx.page.run_task(self.save))])]
         if len(self.code) <= QR_MAX_CHARS:
-            import io
-
-            import segno
-
-            out = io.BytesIO()
-            segno.make(self.code, error="l").save(out, kind="png", scale=3, border=2)
             parts.append(ft.Semantics(label=t("badge.qr_label"), image=True,
-                                      content=ft.Image(src=out.getvalue(), width=300, height=300)))
+                                      content=ft.Image(src=qr_png(self.code), width=QR_SIZE, height=QR_SIZE)))
+        parts.append(ft.ExpansionTile(title=ft.Text(t("badge.show_code")), controls=[
+            ft.SelectionArea(content=ft.Text(self.code, size=11, font_family=MONOSPACE))]))
         return ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=parts)
 
     async def copy(self) -> None:
@@ -72,7 +68,7 @@ class Incoming:
 
     def __init__(self, ctx: AppContext, label: str, on_read: Callable[[Message], Any]) -> None:
         self.ctx, self.on_read = ctx, on_read
-        self.field = ft.TextField(label=label, multiline=True, min_lines=2, max_lines=4, max_length=64_000)
+        self.field = ft.TextField(label=label, multiline=True, min_lines=2, max_lines=4)  # size: read_message
         self.error = ft.Text("", color=ft.Colors.ERROR)
 
     def control(self) -> ft.Control:
@@ -215,7 +211,7 @@ class SkillScreen:
         self.statement = ft.TextField(label=t("badge.statement"), value=self.skill.statement, multiline=True,
                                       min_lines=3, max_length=4000, on_change=lambda _: self.render_preview())
         self.facts = portfolio_facts(ctx.session.database, ctx.session.journal.entries(), ctx.lang)
-        self.ticks = [ft.Checkbox(label=f"{f.name} — {f.text}", value=False, on_change=lambda _: self.render_preview())
+        self.ticks = [ft.Checkbox(label=f.name, value=False, on_change=lambda _: self.render_preview())
                       for f in self.facts]
         self.preview = ft.Column(spacing=4)
         self.message = ft.Text("")
@@ -229,13 +225,19 @@ class SkillScreen:
         circles = self.recognition.circles()
         from journal_app.views.theme import radio_row
 
-        parts: list[ft.Control] = [muted(t("badge.skill_help"))]
+        signed_before = self._latest_claim() is not None
+        # Coming back to a skill already signed, its request and replies come first; signing
+        # for the first time, they appear under the button just tapped.
+        parts: list[ft.Control] = [self.request_area] if signed_before else []
+        parts.append(muted(t("badge.skill_help")))
         if not circles:
             parts.append(ft.Text(t("badge.join_first")))
         elif len(circles) > 1:
             parts += [muted(t("badge.which_circle")), radio_row(circles, self.circle_id, self._circle)]
         parts += [self.name, muted(t("badge.display_name_help")), self.statement,
-                  muted(t("badge.include")), *self.ticks,
+                  muted(t("badge.include")),
+                  *[ft.Column(spacing=0, controls=[box, ft.Container(content=muted(fact.text), padding=ft.Padding.only(
+                      left=48))]) for box, fact in zip(self.ticks, self.facts, strict=True)],
                   *([] if self.ticks else [muted(t("cli.badge.no_facts"))]),
                   muted(t("badge.leaving")),
                   ft.Container(content=self.preview, padding=12, border_radius=8,
@@ -249,7 +251,7 @@ class SkillScreen:
                                       disabled=not circles),
                       ft.TextButton(content=t("badge.remove_skill"), icon=ft.Icons.DELETE_OUTLINE,
                                     on_click=self.remove)]),
-                  self.request_area]
+                  *([] if signed_before else [self.request_area])]
         return subscreen(t("common.back"), self.on_back, self.skill.name, *parts)
 
     def _circle(self, value: str) -> None:
@@ -265,7 +267,8 @@ class SkillScreen:
     def render_preview(self) -> None:
         """Exactly what the credential will say, before anything is signed."""
         t = self.ctx.t
-        lines = [t("badge.line.issuer", name=(self.name.value or "").strip() or t("badge.no_name"), key="did:key"),
+        lines = [t("badge.line.issuer", name=(self.name.value or "").strip() or t("badge.no_name"),
+                   key=t("badge.your_key")),
                  t("badge.line.what", title=self.skill.name)]
         if (self.statement.value or "").strip():
             lines.append(t("badge.line.statement", text=(self.statement.value or "").strip()))
