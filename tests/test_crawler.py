@@ -102,7 +102,8 @@ def addresses(ids: dict[str, str]) -> list[str]:
     return ["/journal", f"/entry/{ids['free']}", f"/entry/{ids['guided']}", f"/entry/{ids['reflection']}",
             "/write", f"/share/{ids['free']}", f"/share/{ids['reflection']}", "/practices",
             "/practice/check-in", "/reflect/orid", "/progress", "/settings", "/shares", "/circles",
-            f"/circle/{ids['circle']}", f"/harvest/{ids['relay_circle']}", "/skills", "/skill/focusing",
+            f"/circle/{ids['circle']}", f"/circle/{ids['circle']}/badge", f"/harvest/{ids['relay_circle']}",
+            "/skills", "/skill/focusing",
             "/recognize", "/verify"]
 
 

@@ -39,6 +39,7 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
     facilitator = JournalSession(tmp_path / "f", kdf=FAST_KDF)
     facilitator.create(PASSPHRASE)
     keys = Circles(facilitator.database).create("Cercle du jeudi")
+    cid = keys.invitation.circle_id
     facilitator.lock()
     journal_in(tmp_path / "m", keys.invitation.code(), meetings=2)
     journal_in(tmp_path / "p", keys.invitation.code())
@@ -63,10 +64,26 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         assert h.has_text("Voici exactement ce qui partira")
         assert h.has_text(f"Ses mots\u00a0: «\u00a0{STATEMENT}\u00a0»")
         assert h.has_text("Compté par le journal — Garde du temps\u00a0: 2 rencontres à garder le temps.")
+        # An entry pointed to as private evidence: kept for the skill, never in the credential.
+        await h.unfold("Entrées en appui")
+        [entry] = shell.ctx.session.journal.entries()[:1]
+        proof = next(b for b in h.find_all(ft.Checkbox) if b.data == entry.id)
+        proof.value = True
+        await h.fire(proof, "change")
+        assert Recognition(shell.ctx.session.database).skill("peer_to_peer", "fr").entries == (entry.id,)
         await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
         await h.wait_for(lambda: any(t.startswith("RSNTR1-") for t in h.texts()))
         request = shown_code(h)
         assert read_message(request).kind == "request" and h.has_text("Pas encore.")
+        assert entry.id not in json.dumps(read_message(request).credential)
+        for label, suffix, expected in (("Enregistrer le justificatif (JSON)", ".json", '"proofValue"'),
+                                        ("Page à imprimer", ".html", "Pratique entre pairs")):
+            h.conn.invoked_args.clear()
+            await h.click(ft.OutlinedButton, label)
+            await h.wait_for(lambda: any(name == "save_file" for name, _ in h.conn.invoked_args))
+            [saved] = [args for name, args in h.conn.invoked_args if name == "save_file"]
+            assert saved["file_name"].endswith(suffix) and expected in saved["src_bytes"].decode("utf-8")
+            await h.wait_for(lambda: h.has_text("Ce fichier n’est pas chiffré"))
         shell.lock()
 
         # The peer pastes the request, reads exactly what it says, and endorses it.
@@ -108,8 +125,10 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         # The facilitator: one endorsement is not enough for the circle's badge (three are).
         h, shell = await app(tmp_path / "f", width=1280)
         await unlock(h)
-        shell.go("/recognize")
+        shell.go(f"/circle/{cid}")
         await h.settle()
+        await h.click(ft.OutlinedButton, "Badge du cercle")
+        assert shell.route == f"/circle/{cid}/badge"
         await h.type(h.find(ft.TextField, "Le code de la demande"), request)
         await h.click(ft.FilledButton, "Lire")
         assert h.has_text("1 reconnaissance valide d’un pair.") and h.has_text("Sam")

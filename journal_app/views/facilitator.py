@@ -23,9 +23,11 @@ ALL = "*"
 
 
 class FacilitatorScreen:
-    def __init__(self, ctx: AppContext, on_back: Callable[[], None], circle_id: str | None = None) -> None:
+    def __init__(self, ctx: AppContext, on_back: Callable[[], None], circle_id: str | None = None,
+                 on_recognize: Callable[[], object] | None = None) -> None:
         self.ctx = ctx
         self.on_back = on_back
+        self.on_recognize = on_recognize
         self.db = ctx.session.database
         self.circles = Circles(self.db)
         self.harvest = Harvest(self.db)
@@ -97,6 +99,9 @@ class FacilitatorScreen:
                     ft.Text(t("facilitator.k", k=k)),
                     icon_button(ft.Icons.ADD, t("facilitator.k_more"), self.set_k(k + 1))])]),
             muted(t("facilitator.k_limits")),
+            *([ft.Row(wrap=True, controls=[ft.OutlinedButton(
+                content=t("badge.circle_badge_button"), icon=ft.Icons.WORKSPACE_PREMIUM,
+                on_click=self._recognize)]), muted(t("badge.circle_badge_help"))] if self.on_recognize else []),
             *([self._questions()] if keys.invitation.relay else []),
         ]
         released = self.harvest.released(self.circle_id)
@@ -410,6 +415,10 @@ class FacilitatorScreen:
         self.seed_field.value = ""
         async for step in self.act(self.board.seed, name, description):
             yield step
+
+    def _recognize(self, _: object) -> None:
+        if self.on_recognize is not None:
+            self.on_recognize()
 
     async def copy_code(self) -> None:
         if self.ctx.clipboard and self.circle_id:

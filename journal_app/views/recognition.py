@@ -6,16 +6,18 @@ or give the circle's badge when this journal animates that circle); « Vérifier
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from typing import Any
 
 import flet as ft
 
 from journal_app.errors import RessentiError
+from journal_app.i18n import format_short_date
 from journal_app.recognition.credentials import Checked
 from journal_app.recognition.exchange import Message, qr_png, read_message, to_code, to_json
 from journal_app.recognition.wallet import Held, Recognition
-from journal_app.usecases.recognition import describe_credential, portfolio_facts, practice, short_did
+from journal_app.usecases.recognition import certificate_html, describe_credential, portfolio_facts, practice, short_did
 from journal_app.views.context import AppContext
 from journal_app.views.theme import MONOSPACE, heading, muted, subscreen
 
@@ -213,6 +215,11 @@ class SkillScreen:
         self.facts = portfolio_facts(ctx.session.database, ctx.session.journal.entries(), ctx.lang)
         self.ticks = [ft.Checkbox(label=f.name, value=False, on_change=lambda _: self.render_preview())
                       for f in self.facts]
+        recent = ctx.session.journal.entries()[:30]
+        self.evidence = [ft.Checkbox(label=f"{format_short_date(e.created.date(), ctx.lang)} · "
+                                           f"{(e.headline or ctx.t('journal.untitled'))[:60]}",
+                                     value=e.id in self.skill.entries, data=e.id, on_change=self._evidence)
+                         for e in recent]
         self.preview = ft.Column(spacing=4)
         self.message = ft.Text("")
         self.request_area = ft.Column(spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
@@ -239,6 +246,8 @@ class SkillScreen:
                   *[ft.Column(spacing=0, controls=[box, ft.Container(content=muted(fact.text), padding=ft.Padding.only(
                       left=48))]) for box, fact in zip(self.ticks, self.facts, strict=True)],
                   *([] if self.ticks else [muted(t("cli.badge.no_facts"))]),
+                  *([ft.ExpansionTile(title=ft.Text(t("badge.evidence_title")), controls=[
+                      muted(t("badge.evidence_help")), *self.evidence])] if self.evidence else []),
                   muted(t("badge.leaving")),
                   ft.Container(content=self.preview, padding=12, border_radius=8,
                                bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),
@@ -274,6 +283,14 @@ class SkillScreen:
             lines.append(t("badge.line.statement", text=(self.statement.value or "").strip()))
         lines += [t("badge.line.evidence", name=f.name, text=f.text) for f in self._chosen()]
         self.preview.controls = [*[ft.Text(x) for x in lines], muted(t("badge.never_leaves"))]
+
+    def _evidence(self, _: object) -> None:
+        """Entries the member points to for this skill: kept in the vault, never in a credential."""
+        try:
+            self.recognition.set_statement(self.skill.id, self.statement.value or "",
+                                           [str(box.data) for box in self.evidence if box.value])
+        except RessentiError as exc:
+            self.message.value = exc.message(self.ctx.lang)
 
     def save_statement(self, _: object = None) -> None:
         try:
@@ -314,9 +331,30 @@ class SkillScreen:
             heading(t("badge.request_title"), size=18), muted(t("badge.request_help")),
             CodePanel(self.ctx, self.recognition.request(claim.id), "ressenti-demande.json").control(),
             heading(t("badge.replies_title"), size=18),
-            *[_lines(describe_credential(h.checked(), self.ctx.lang)) for h in endorsements + badges],
+            *[_lines(describe_credential(h.checked(), self.ctx.lang)) for h in endorsements],
+            *[c for h in badges for c in (_lines(describe_credential(h.checked(), self.ctx.lang)), self._exports(h))],
             *([] if endorsements or badges else [muted(t("badge.none_yet"))]),
-            muted(t("badge.reply_help")), self.incoming.control()]
+            muted(t("badge.reply_help")), self.incoming.control(),
+            heading(t("badge.export_title"), size=18), muted(t("badge.export_help")), self._exports(claim)]
+
+    def _exports(self, held: Held) -> ft.Control:
+        t = self.ctx.t
+        return ft.Row(wrap=True, spacing=8, controls=[
+            ft.OutlinedButton(content=t("badge.export_json"), icon=ft.Icons.DATA_OBJECT,
+                              on_click=lambda _: self.ctx.page.run_task(self.export, held, False)),
+            ft.OutlinedButton(content=t("badge.export_html"), icon=ft.Icons.PRINT,
+                              on_click=lambda _: self.ctx.page.run_task(self.export, held, True))])
+
+    async def export(self, held: Held, printable: bool) -> None:
+        """The credential as its JSON (what anyone verifies), or as a page that prints well."""
+        if printable:
+            data = certificate_html(held, self.recognition, self.ctx.lang).encode("utf-8")
+            name, mime = "ressenti-certificat.html", "text/html"
+        else:
+            data = (json.dumps(held.document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+            name, mime = "ressenti-justificatif.json", "application/json"
+        if await self.ctx.send_bytes(name, data, mime):
+            self.ctx.snack(self.ctx.t("badge.exported"))
 
     def receive(self, message: Message) -> None:
         held = self.recognition.receive(message)

@@ -95,7 +95,10 @@ ROUTES: list[Route] = [
     Route("/circles", NAV_SETTINGS, lambda s, p: FacilitatorScreen(s.ctx, on_back=lambda: s.go_back()),
           parent="/settings", width=900),
     Route("/circle/{id}", NAV_SETTINGS, lambda s, p: FacilitatorScreen(
-        s.ctx, on_back=lambda: s.go_back(), circle_id=p["id"]), parent="/settings", width=900),
+        s.ctx, on_back=lambda: s.go_back(), circle_id=p["id"], on_recognize=lambda: s.go(f"/circle/{p['id']}/badge")),
+          parent="/settings", width=900),
+    Route("/circle/{id}/badge", NAV_SETTINGS, lambda s, p: RecognizeScreen(s.ctx, on_back=lambda: s.go_back()),
+          parent="/circle/{id}", width=760),
 ]
 
 # Where each navigation destination leads.
