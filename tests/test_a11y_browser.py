@@ -35,7 +35,9 @@ SEEN = {"/journal": "journal.search", "/entry": "editor.title", "/write": "edito
         "/share": "share.by_sentence", "/practices": "practice.progress", "/practice": "player.start",
         "/reflect": "editor.meeting_name", "/progress": "progress.per_week",
         "/settings": "settings.current_passphrase", "/shares": "share.outbox", "/circles": "facilitator.title",
-        "/circle": "facilitator.suggest", "/harvest": "harvest.check"}
+        "/circle": "facilitator.suggest", "/harvest": "harvest.check", "/skills": "badge.counted",
+        "/skill": "badge.skill_help", "/recognize": "badge.recognize_help", "/verify": "badge.verify_help",
+        "/badge": "badge.recognize_help"}
 
 
 def ax_nodes(cdp) -> list[dict]:
@@ -124,7 +126,7 @@ def test_every_screen_names_every_control_in_chromiums_accessibility_tree(browse
             go(app, "/journal")  # from the journal each time, as the navigation would
             app.see(translate(SEEN["/journal"], lang), timeout=60_000)
             go(app, address)
-            key = re.match(r"^/[a-z]+", address).group()
+            key = "/badge" if address.endswith("/badge") else re.match(r"^/[a-z]+", address).group()
             nodes = settled_tree(app, cdp, translate(SEEN[key], lang))
             controls = [n for n in nodes if role(n) in INTERACTIVE]
             unnamed = [role(n) for n in controls if not name(n) and not engine_editor(cdp, n)]

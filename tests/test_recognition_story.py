@@ -156,6 +156,37 @@ def test_the_requests_qr_code_reads_back_at_the_size_the_screen_shows(circle):
     assert found.text == code
 
 
+def test_a_well_signed_credential_of_the_wrong_shape_is_refused_in_one_line(circle):
+    from datetime import datetime, timezone
+
+    from journal_app.recognition.credentials import Identity
+    from journal_app.recognition.proofs import add_proof
+
+    _, member, _, cid = circle
+    me, held = claim_made(member, cid)
+    stranger = Identity.create("Quelqu’un", __import__("secrets").token_bytes)
+    for change in ({"id": None}, {"id": 7}, {"criteria": "x"}, {"name": ["a"]}):
+        document = json.loads(json.dumps(held.document))
+        document["issuer"]["id"] = stranger.did
+        achievement = document["credentialSubject"]["achievement"]
+        for key, value in change.items():
+            if value is None:
+                achievement.pop(key)
+            else:
+                achievement[key] = value
+        signed = add_proof(document, stranger.private_key, datetime.now(timezone.utc), as_set=True)
+        with pytest.raises(CredentialInvalid):
+            me.receive(read_message(json.dumps(signed).encode()))
+
+
+def test_a_skill_signed_again_shows_its_newest_claim(circle):
+    _, member, _, cid = circle
+    me, first = claim_made(member, cid)
+    later = [me.claim("focusing", cid, [], "fr") for _ in range(5)]
+    claims = [h for h in me.held() if h.role == "claim"]
+    assert [h.id for h in claims] == [h.id for h in reversed([first, *later])]
+
+
 def test_the_refusals_say_why(circle):
     facilitator, member, peers, cid = circle
     me, held = claim_made(member, cid)

@@ -79,6 +79,7 @@ class Checked:
     self_issued: bool
     status: str
     document: dict[str, Any]
+    achievement_id: str = ""  # an achievement's `id` (the skill); "" for an endorsement
 
     @property
     def ok(self) -> bool:
@@ -153,7 +154,7 @@ def endorse(identity: Identity, endorsed: Checked, comment: str, lang: str, now:
 def circle_badge(circle: Identity, recognized: Checked, name: str, criteria: str, endorsements: int,
                  lang: str, now: datetime, rng: Callable[[int], bytes]) -> dict[str, Any]:
     """The circle's own badge for a member's claim its peers endorsed, signed with the circle's key."""
-    achievement_id = recognized.document["credentialSubject"]["achievement"]["id"]
+    achievement_id = recognized.achievement_id
     document: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": _new_id(rng),
@@ -240,6 +241,7 @@ def check(document: dict[str, Any]) -> Checked:
         raise CredentialInvalid()
     subject_id = _string(subject.get("id", ""), 400)
     evidence: list[EvidenceLine] = []
+    achievement_id = ""
     if "EndorsementCredential" in types:
         kind, title = "endorsement", _string(document.get("name", ""), MAX_NAME * 2)
         text = _string(subject.get("endorsementComment", ""))
@@ -248,6 +250,7 @@ def check(document: dict[str, Any]) -> Checked:
         if not isinstance(achievement, dict) or not isinstance(achievement.get("criteria"), dict):
             raise CredentialInvalid()
         kind, title = "achievement", _string(achievement.get("name"), MAX_NAME * 2)
+        achievement_id = _string(achievement.get("id"), 400)
         text = _string(achievement["criteria"].get("narrative", ""))
         items = document.get("evidence", [])
         if not isinstance(items, list) or len(items) > 50 or not all(isinstance(e, dict) for e in items):
@@ -262,7 +265,7 @@ def check(document: dict[str, Any]) -> Checked:
         status = "wrong_issuer"  # signed (or not) by a key other than the issuer's own
     return Checked(kind, _string(document.get("id", ""), 400), issuer_id, issuer_name, subject_id, title, text,
                    tuple(evidence), _string(document.get("validFrom", ""), 40), issuer_id == subject_id, status,
-                   document)
+                   document, achievement_id)
 
 
 def read(data: bytes | str) -> Checked:

@@ -231,7 +231,7 @@ class Recognition:
 
     # -- credentials ---------------------------------------------------------------------------
     def held(self) -> list[Held]:
-        docs = sorted(self._db.table(CREDENTIALS), key=lambda d: (d["day"], d["id"]), reverse=True)
+        docs = sorted(self._db.table(CREDENTIALS), key=lambda d: (d.get("at", d["day"]), d["id"]), reverse=True)
         return [Held(d["id"], d["role"], d["circle"], d.get("skill", ""), d["day"], d.get("requested", ""),
                      d["document"]) for d in docs]
 
@@ -242,10 +242,11 @@ class Recognition:
         raise CredentialNotFound(id=credential_id)
 
     def _keep(self, role: str, circle: str, skill: str, document: dict[str, Any]) -> Held:
-        day = self._clock().date().isoformat()
-        self._db.table(CREDENTIALS).insert_doc(document["id"], {
+        now = self._clock()
+        day = now.date().isoformat()
+        self._db.table(CREDENTIALS).insert_doc(document["id"], {  # newest first: by the time kept
             "id": document["id"], "role": role, "circle": circle, "skill": skill, "day": day,
-            "document": document})
+            "at": now.isoformat(timespec="microseconds"), "document": document})
         return Held(document["id"], role, circle, skill, day, "", document)
 
     def claim(self, skill_id: str, circle_id: str, facts: Sequence[Fact], lang: str) -> Held:
@@ -264,9 +265,9 @@ class Recognition:
         return [h for h in self.held() if h.role == "endorsement" and h.checked().subject_id == claim_id]
 
     def badges_of(self, claim: Held) -> list[Held]:
-        achievement = claim.document["credentialSubject"]["achievement"]["id"]
-        return [h for h in self.held() if h.role == "badge" and h.checked().subject_id == claim.checked().subject_id
-                and h.document["credentialSubject"]["achievement"]["id"].startswith(achievement + ":")]
+        mine = claim.checked()
+        return [h for h in self.held() if h.role == "badge" and h.checked().subject_id == mine.subject_id
+                and h.checked().achievement_id.startswith(mine.achievement_id + ":")]
 
     def request(self, claim_id: str) -> Message:
         """What to show a peer (or the circle) to ask for recognition: the claim, and the
@@ -318,8 +319,7 @@ class Recognition:
             claim = claims.get(checked.subject_id)
         else:
             claim = next((c for c in claims.values() if c.checked().subject_id == checked.subject_id
-                          and checked.document["credentialSubject"]["achievement"]["id"].startswith(
-                              c.document["credentialSubject"]["achievement"]["id"] + ":")), None)
+                          and checked.achievement_id.startswith(c.checked().achievement_id + ":")), None)
         if claim is None:
             raise NotYours()
         for held in self.held():
