@@ -4,9 +4,6 @@ endorses it and copies the reply; the member pastes the reply back and sees it i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 
 from journal_app.circles import Circles
@@ -15,27 +12,16 @@ from journal_app.recognition.wallet import Recognition
 from journal_app.session import JournalSession
 from journal_app.sharing import CircleKeys
 from tests.conftest import FAST_KDF
-from tests.test_e2e_browser import PASSPHRASE, App, browser, web_app  # noqa: F401 (browser: a fixture)
-from tests.test_e2e_flows import no_crash
+from tests.test_e2e_browser import PASSPHRASE, App, browser  # noqa: F401 (browser: a fixture)
+from tests.test_e2e_relay import window
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 STATEMENT = "Je garde le temps sans brusquer personne."
 
 
-@contextmanager
-def phone(chromium, data, name: str) -> Iterator[App]:
-    """The app over `data` in its own server and a phone-sized window that may use the clipboard."""
-    log = data.parent / f"{name}.log"
-    with web_app(data, log) as url:
-        context = chromium.new_context(viewport={"width": 390, "height": 844},
-                                       permissions=["clipboard-read", "clipboard-write"])
-        app = App(context.new_page(), name)
-        try:
-            app.open(url)
-            yield app
-            no_crash(app, log)
-        finally:
-            context.close()
+def phone(chromium, data, name: str):
+    """A phone-sized window over `data` that may use the clipboard, as a phone's apps do."""
+    return window(chromium, data, (390, 844), name, permissions=["clipboard-read", "clipboard-write"])
 
 
 def to_skills(app: App) -> None:

@@ -28,11 +28,12 @@ def journal_at(folder):
 
 
 @contextmanager
-def window(chromium, data, size: tuple[int, int], name: str) -> Iterator[App]:
-    """The app over `data` in its own server and browser window; no crash in its log after."""
+def window(chromium, data, size: tuple[int, int], name: str, **options) -> Iterator[App]:
+    """The app over `data` in its own server and browser window (`options`: the browser
+    context's, such as clipboard permissions); no crash in its log after."""
     log = data.parent / f"{name}.log"
     with web_app(data, log) as url:
-        context = chromium.new_context(viewport={"width": size[0], "height": size[1]})
+        context = chromium.new_context(viewport={"width": size[0], "height": size[1]}, **options)
         app = App(context.new_page(), name)
         try:
             app.open(url)

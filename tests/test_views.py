@@ -32,6 +32,17 @@ async def app(data_dir, width=390, lang="fr"):
     return h, shell
 
 
+async def saved_by(h, button: str, suffix: str, expected: str, said: str) -> None:
+    """Tap an export button: the file offered for saving has that suffix and holds `expected`,
+    and the screen then says `said`."""
+    h.conn.invoked_args.clear()
+    await h.click(ft.OutlinedButton, button)
+    await h.wait_for(lambda: any(name == "save_file" for name, _ in h.conn.invoked_args))
+    [saved] = [args for name, args in h.conn.invoked_args if name == "save_file"]
+    assert saved["file_name"].endswith(suffix) and expected in saved["src_bytes"].decode("utf-8")
+    await h.wait_for(lambda: h.has_text(said))
+
+
 async def unlock(h, passphrase=PASSPHRASE):
     await h.type(h.find(ft.TextField, "Phrase de passe"), passphrase)
     await h.click(ft.FilledButton, "Déverrouiller")
@@ -294,12 +305,7 @@ def test_settings_import_reports_and_export_holds_the_entries(tmp_path):
         assert h.has_text("n’est pas chiffré")
         # Each export button, tapped (it once made a coroutine nobody awaited: nothing saved).
         for label, suffix, expected in (("JSON", ".json", "caillou"), ("Markdown", ".md", "# Focusing du matin.")):
-            h.conn.invoked_args.clear()
-            await h.click(ft.OutlinedButton, label)
-            await h.wait_for(lambda: any(name == "save_file" for name, _ in h.conn.invoked_args))
-            [saved] = [args for name, args in h.conn.invoked_args if name == "save_file"]
-            assert saved["file_name"].endswith(suffix) and expected in saved["src_bytes"].decode("utf-8")
-            await h.wait_for(lambda: h.has_text("Fichier exporté enregistré"))
+            await saved_by(h, label, suffix, expected, "Fichier exporté enregistré")
         shell.lock()
 
     run_ui(body)

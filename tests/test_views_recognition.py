@@ -16,7 +16,7 @@ from journal_app.recognition.wallet import Recognition
 from journal_app.session import JournalSession
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.flet_harness import run_ui
-from tests.test_views import app, unlock
+from tests.test_views import app, saved_by, unlock
 
 STATEMENT = "Je garde le temps sans brusquer personne."
 
@@ -78,12 +78,7 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         assert entry.id not in json.dumps(read_message(request).credential)
         for label, suffix, expected in (("Enregistrer le justificatif (JSON)", ".json", '"proofValue"'),
                                         ("Page à imprimer", ".html", "Pratique entre pairs")):
-            h.conn.invoked_args.clear()
-            await h.click(ft.OutlinedButton, label)
-            await h.wait_for(lambda: any(name == "save_file" for name, _ in h.conn.invoked_args))
-            [saved] = [args for name, args in h.conn.invoked_args if name == "save_file"]
-            assert saved["file_name"].endswith(suffix) and expected in saved["src_bytes"].decode("utf-8")
-            await h.wait_for(lambda: h.has_text("Ce fichier n’est pas chiffré"))
+            await saved_by(h, label, suffix, expected, "Ce fichier n’est pas chiffré")
         shell.lock()
 
         # The peer pastes the request, reads exactly what it says, and endorses it.

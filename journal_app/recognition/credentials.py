@@ -97,35 +97,32 @@ def _text(value: str, limit: int) -> str:
     return value
 
 
-def _issuer(identity: Identity) -> dict[str, Any]:
-    return {"id": identity.did, "type": ["Profile"], "name": identity.name}
+def _credential(kind: str, issuer: Identity, name: str, subject: dict[str, Any], now: datetime,
+                rng: Callable[[int], bytes]) -> dict[str, Any]:
+    """What every credential the app makes starts with (Open Badges 3.0 over VC 2.0)."""
+    return {"@context": [VC_CONTEXT, OB_CONTEXT], "id": _new_id(rng), "type": ["VerifiableCredential", kind],
+            "issuer": {"id": issuer.did, "type": ["Profile"], "name": issuer.name},
+            "validFrom": utc_stamp(now), "name": _text(name, MAX_NAME), "credentialSubject": subject}
+
+
+def _achievement(subject_id: str, achievement_id: str, kind: str, name: str, description: str, criteria: str,
+                 lang: str) -> dict[str, Any]:
+    return {"id": subject_id, "type": ["AchievementSubject"], "achievement": {
+        "id": achievement_id, "type": ["Achievement"], "achievementType": kind, "name": _text(name, MAX_NAME),
+        "description": _text(description, MAX_NAME), "criteria": {"narrative": _text(criteria, MAX_TEXT)},
+        "inLanguage": lang}}
+
+
+def _schema() -> list[dict[str, str]]:
+    return [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}]
 
 
 def claim(identity: Identity, skill_id: str, skill_name: str, statement: str, evidence: Sequence[EvidenceLine],
           lang: str, now: datetime, rng: Callable[[int], bytes]) -> dict[str, Any]:
     """The member's own claim of a skill, signed by the member: issuer and subject are the same."""
-    document: dict[str, Any] = {
-        "@context": [VC_CONTEXT, OB_CONTEXT],
-        "id": _new_id(rng),
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": _issuer(identity),
-        "validFrom": utc_stamp(now),
-        "name": _text(skill_name, MAX_NAME),
-        "credentialSubject": {
-            "id": identity.did,
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": SKILL_IRI + skill_id,
-                "type": ["Achievement"],
-                "achievementType": "Competency",
-                "name": _text(skill_name, MAX_NAME),
-                "description": _text(skill_name, MAX_NAME),
-                "criteria": {"narrative": _text(statement, MAX_TEXT)},
-                "inLanguage": lang,
-            },
-        },
-        "credentialSchema": [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
-    }
+    document = _credential("OpenBadgeCredential", identity, skill_name, _achievement(
+        identity.did, SKILL_IRI + skill_id, "Competency", skill_name, skill_name, statement, lang), now, rng)
+    document["credentialSchema"] = _schema()
     if evidence:
         document["evidence"] = [{"type": ["Evidence"], "name": e.name, "description": e.description}
                                 for e in evidence]
@@ -135,19 +132,8 @@ def claim(identity: Identity, skill_id: str, skill_name: str, statement: str, ev
 def endorse(identity: Identity, endorsed: Checked, comment: str, lang: str, now: datetime,
             rng: Callable[[int], bytes]) -> dict[str, Any]:
     """A peer's endorsement of a claim: the peer signs their comment about that credential."""
-    document: dict[str, Any] = {
-        "@context": [VC_CONTEXT, OB_CONTEXT],
-        "id": _new_id(rng),
-        "type": ["VerifiableCredential", "EndorsementCredential"],
-        "issuer": _issuer(identity),
-        "validFrom": utc_stamp(now),
-        "name": _text(endorsed.title, MAX_NAME),
-        "credentialSubject": {
-            "id": endorsed.id,
-            "type": ["EndorsementSubject"],
-            "endorsementComment": _text(comment, MAX_TEXT),
-        },
-    }
+    document = _credential("EndorsementCredential", identity, endorsed.title, {
+        "id": endorsed.id, "type": ["EndorsementSubject"], "endorsementComment": _text(comment, MAX_TEXT)}, now, rng)
     return add_proof(document, identity.private_key, now, as_set=True)
 
 
@@ -155,30 +141,12 @@ def circle_badge(circle: Identity, recognized: Checked, name: str, criteria: str
                  lang: str, now: datetime, rng: Callable[[int], bytes]) -> dict[str, Any]:
     """The circle's own badge for a member's claim its peers endorsed, signed with the circle's key."""
     achievement_id = recognized.achievement_id
-    document: dict[str, Any] = {
-        "@context": [VC_CONTEXT, OB_CONTEXT],
-        "id": _new_id(rng),
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": _issuer(circle),
-        "validFrom": utc_stamp(now),
-        "name": _text(name, MAX_NAME),
-        "credentialSubject": {
-            "id": recognized.subject_id,
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": f"{achievement_id}:circle:{circle.did}",
-                "type": ["Achievement"],
-                "achievementType": "Badge",
-                "name": _text(name, MAX_NAME),
-                "description": _text(recognized.title, MAX_NAME),
-                "criteria": {"narrative": _text(criteria, MAX_TEXT)},
-                "inLanguage": lang,
-            },
-        },
-        "evidence": [{"type": ["Evidence"], "id": recognized.id, "name": _text(recognized.title, MAX_NAME),
-                      "description": str(endorsements)}],
-        "credentialSchema": [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
-    }
+    document = _credential("OpenBadgeCredential", circle, name, _achievement(
+        recognized.subject_id, f"{achievement_id}:circle:{circle.did}", "Badge", name, recognized.title, criteria,
+        lang), now, rng)
+    document["evidence"] = [{"type": ["Evidence"], "id": recognized.id, "name": _text(recognized.title, MAX_NAME),
+                             "description": str(endorsements)}]
+    document["credentialSchema"] = _schema()
     return add_proof(document, circle.private_key, now, as_set=True)
 
 
