@@ -54,8 +54,14 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         assert shell.route == "/skills" and h.has_text("2 rencontres à garder le temps.")
         await h.fire(h.find(ft.ListTile, "Pratique entre pairs"), "click")
         assert shell.route == "/skill/peer_to_peer"
+        await h.unfold("Renommer cette compétence")
+        await h.type(h.find(ft.TextField, "Nom de la compétence"), "Pratique entre pairs, en ligne")
+        await h.click(ft.OutlinedButton, "Renommer")
+        assert h.has_text("Renommée «\u00a0Pratique entre pairs, en ligne\u00a0»")
+        assert h.has_text("Quoi\u00a0: Pratique entre pairs, en ligne")  # what will leave says it too
+        assert h.find(ft.Text, "Pratique entre pairs, en ligne").size == 22  # and so does the title
         await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
-        assert h.has_text("choisissez d’abord le nom") or h.has_text("Choisissez d’abord le nom")
+        assert h.has_text("Choisissez d’abord le nom")
         await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
         await h.type(h.find(ft.TextField, "Dans vos mots"), STATEMENT)
         box = h.find(ft.Checkbox, "Garde du temps")

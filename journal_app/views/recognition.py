@@ -210,6 +210,9 @@ class SkillScreen:
         known = self.recognition.identity(self.circle_id) if self.circle_id else None
         self.name = ft.TextField(label=t("badge.display_name"), value=known.name if known else "", max_length=120,
                                  on_change=lambda _: self.render_preview())
+        self.title = heading(self.skill.name)
+        self.skill_name = ft.TextField(label=t("badge.skill_name"), value=self.skill.name, max_length=120,
+                                       on_submit=self.rename)
         self.statement = ft.TextField(label=t("badge.statement"), value=self.skill.statement, multiline=True,
                                       min_lines=3, max_length=4000, on_change=lambda _: self.render_preview())
         self.facts = portfolio_facts(ctx.session.database, ctx.session.journal.entries(), ctx.lang)
@@ -260,8 +263,11 @@ class SkillScreen:
                                       disabled=not circles),
                       ft.TextButton(content=t("badge.remove_skill"), icon=ft.Icons.DELETE_OUTLINE,
                                     on_click=self.remove)]),
+                  ft.ExpansionTile(title=ft.Text(t("badge.rename_title")), controls=[
+                      self.skill_name, ft.Row(controls=[ft.OutlinedButton(
+                          content=t("badge.rename"), icon=ft.Icons.EDIT, on_click=self.rename)])]),
                   *([] if signed_before else [self.request_area])]
-        return subscreen(t("common.back"), self.on_back, self.skill.name, *parts)
+        return subscreen(t("common.back"), self.on_back, self.title, *parts)
 
     def _circle(self, value: str) -> None:
         self.circle_id = value
@@ -360,6 +366,18 @@ class SkillScreen:
         held = self.recognition.receive(message)
         self.ctx.snack(self.ctx.t("cli.badge.received", title=held.checked().title))
         self._show_request()
+
+    def rename(self, _: object = None) -> None:
+        """The skill's name in the list and on what is signed from now on (signed ones keep theirs)."""
+        try:
+            self.recognition.rename_skill(self.skill.id, self.skill_name.value or "")
+        except RessentiError as exc:
+            self.message.value = exc.message(self.ctx.lang)
+            return
+        self.skill = self.recognition.skill(self.skill.id, self.ctx.lang)
+        self.title.value = self.skill.name
+        self.message.value = self.ctx.t("badge.renamed", name=self.skill.name)
+        self.render_preview()
 
     def remove(self, _: object = None) -> None:
         def confirmed() -> None:

@@ -86,11 +86,13 @@ def back_row(label: str, on_back: Callable[[], object]) -> ft.Row:
     return ft.Row(controls=[ft.TextButton(content=label, icon=ft.Icons.ARROW_BACK, on_click=lambda _: on_back())])
 
 
-def subscreen(back: str, on_back: Callable[[], object], title: str, *controls: ft.Control) -> ft.Column:
-    """A screen reached from another: « Retour », its title, then its controls, scrolling."""
+def subscreen(back: str, on_back: Callable[[], object], title: str | ft.Text, *controls: ft.Control) -> ft.Column:
+    """A screen reached from another: « Retour », its title (a heading the screen may change
+    later), then its controls, scrolling."""
     return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
                      horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
-                     controls=[back_row(back, on_back), heading(title), *controls])
+                     controls=[back_row(back, on_back), heading(title) if isinstance(title, str) else title,
+                               *controls])
 
 
 def muted(text: str, size: int | None = None) -> ft.Text:
