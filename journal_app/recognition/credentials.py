@@ -86,6 +86,11 @@ class Checked:
         return self.status == "ok"
 
 
+def skill_iri(skill_id: str) -> str:
+    """A skill's achievement id, the same for every member: a circle's badge for it extends it."""
+    return SKILL_IRI + skill_id
+
+
 def _new_id(rng: Callable[[int], bytes]) -> str:
     return f"urn:uuid:{uuid.UUID(bytes=rng(16), version=4)}"
 
@@ -121,7 +126,7 @@ def claim(identity: Identity, skill_id: str, skill_name: str, statement: str, ev
           lang: str, now: datetime, rng: Callable[[int], bytes]) -> dict[str, Any]:
     """The member's own claim of a skill, signed by the member: issuer and subject are the same."""
     document = _credential("OpenBadgeCredential", identity, skill_name, _achievement(
-        identity.did, SKILL_IRI + skill_id, "Competency", skill_name, skill_name, statement, lang), now, rng)
+        identity.did, skill_iri(skill_id), "Competency", skill_name, skill_name, statement, lang), now, rng)
     document["credentialSchema"] = _schema()
     if evidence:
         document["evidence"] = [{"type": ["Evidence"], "name": e.name, "description": e.description}

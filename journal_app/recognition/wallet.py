@@ -19,7 +19,8 @@ from journal_app.errors import RessentiError
 from journal_app.i18n import translate
 from journal_app.journal import local_now
 from journal_app.recognition import credentials
-from journal_app.recognition.credentials import Checked, EvidenceLine, Identity
+from journal_app.recognition.credentials import Checked, EvidenceLine, Identity, skill_iri
+from journal_app.recognition.didkey import did_key
 from journal_app.recognition.exchange import Message
 from journal_app.recognition.portfolio import SKILL_DOMAINS, Fact
 from journal_app.sharing import b64, unb64
@@ -102,9 +103,20 @@ class Held:
     day: str
     requested: str  # the day the member asked for recognition of a claim ("" if not yet)
     document: dict[str, Any]
+    claim: str = ""  # for an endorsement or a badge received: the id of the member's claim it is of
 
     def checked(self) -> Checked:
         return credentials.check(self.document)
+
+
+def _clean_name(name: str, missing: type[RessentiError]) -> str:
+    """A name as kept: single spaces, not empty, not too long."""
+    name = " ".join(name.split())
+    if not name:
+        raise missing()
+    if len(name) > MAX_NAME:
+        raise credentials.TextTooLong(limit=MAX_NAME)
+    return name
 
 
 class Recognition:
@@ -120,19 +132,17 @@ class Recognition:
     def set_name(self, circle_id: str, name: str) -> Identity:
         """The name peers see on what this member signs in this circle (a pseudonym is fine);
         the key is made the first time."""
-        name = " ".join(name.split())
-        if not name:
-            raise DisplayNameMissing()
-        if len(name) > MAX_NAME:
-            raise credentials.TextTooLong(limit=MAX_NAME)
+        name = _clean_name(name, DisplayNameMissing)
         known = self.identity(circle_id)
-        table = self._db.table(IDENTITIES)
         if known is None:
-            made = Identity.create(name, self._rng)
-            table.insert_doc(circle_id, {"did": made.did, "name": name, "sk": b64(made.private_key)})
-            return made
-        table.update_doc(circle_id, {"name": name})
+            return self._new_identity(circle_id, name)
+        self._db.table(IDENTITIES).update_doc(circle_id, {"name": name})
         return Identity(known.did, name, known.private_key)
+
+    def _new_identity(self, key: str, name: str) -> Identity:
+        made = Identity.create(name, self._rng)
+        self._db.table(IDENTITIES).insert_doc(key, {"did": made.did, "name": name, "sk": b64(made.private_key)})
+        return made
 
     def circles(self) -> list[tuple[str, str]]:
         """(id, name) of the circles the member has joined: each one a separate identity."""
@@ -141,27 +151,18 @@ class Recognition:
     def _circle_issuer(self, circle_id: str) -> Identity:
         """The circle's own signing identity (its facilitator's vault): the relay's signing key
         where the circle has one, so members can tell it is their circle's; else a key of its own."""
-        keys = Circles(self._db).owned_circle(circle_id)
-        relay = Circles(self._db).owned_relay(circle_id)
+        circles = Circles(self._db)
+        name = circles.owned_circle(circle_id).invitation.name
+        relay = circles.owned_relay(circle_id)
         if relay is not None:
-            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-            from journal_app.recognition.didkey import did_key
-
-            public = Ed25519PrivateKey.from_private_bytes(relay.signing_private).public_key().public_bytes_raw()
-            return Identity(did_key(public), keys.invitation.name, relay.signing_private)
-        own = f"circle:{circle_id}"
-        known = self.identity(own)
+            return Identity(did_key(relay.access.signing_key), name, relay.signing_private)
+        known = self.identity(f"circle:{circle_id}")
         if known is not None:
-            return Identity(known.did, keys.invitation.name, known.private_key)
-        made = Identity.create(keys.invitation.name, self._rng)
-        self._db.table(IDENTITIES).insert_doc(own, {"did": made.did, "name": made.name, "sk": b64(made.private_key)})
-        return made
+            return Identity(known.did, name, known.private_key)
+        return self._new_identity(f"circle:{circle_id}", name)
 
     def circle_of_did(self, did: str) -> str:
         """The name of a joined circle whose key this is ("" if none): a badge the circle signed."""
-        from journal_app.recognition.didkey import did_key
-
         for invitation in Circles(self._db).joined():
             if invitation.relay is not None and did_key(invitation.relay.signing_key) == did:
                 return invitation.name
@@ -196,11 +197,7 @@ class Recognition:
             table.update_doc(skill_id, fields)
 
     def add_skill(self, name: str) -> str:
-        name = " ".join(name.split())
-        if not name:
-            raise SkillNameMissing()
-        if len(name) > MAX_NAME:
-            raise credentials.TextTooLong(limit=MAX_NAME)
+        name = _clean_name(name, SkillNameMissing)
         if len(self.skills("fr")) >= MAX_SKILLS:
             raise TooManySkills(limit=MAX_SKILLS)
         skill_id = "own-" + self._rng(6).hex()
@@ -209,12 +206,7 @@ class Recognition:
 
     def rename_skill(self, skill_id: str, name: str) -> None:
         self.skill(skill_id, "fr")
-        name = " ".join(name.split())
-        if not name:
-            raise SkillNameMissing()
-        if len(name) > MAX_NAME:
-            raise credentials.TextTooLong(limit=MAX_NAME)
-        self._set(skill_id, {"name": name})
+        self._set(skill_id, {"name": _clean_name(name, SkillNameMissing)})
 
     def remove_skill(self, skill_id: str) -> None:
         self.skill(skill_id, "fr")
@@ -233,7 +225,7 @@ class Recognition:
     def held(self) -> list[Held]:
         docs = sorted(self._db.table(CREDENTIALS), key=lambda d: (d.get("at", d["day"]), d["id"]), reverse=True)
         return [Held(d["id"], d["role"], d["circle"], d.get("skill", ""), d["day"], d.get("requested", ""),
-                     d["document"]) for d in docs]
+                     d["document"], d.get("claim", "")) for d in docs]
 
     def get(self, credential_id: str) -> Held:
         for held in self.held():
@@ -241,13 +233,15 @@ class Recognition:
                 return held
         raise CredentialNotFound(id=credential_id)
 
-    def _keep(self, role: str, circle: str, skill: str, document: dict[str, Any]) -> Held:
+    def _keep(self, role: str, circle: str, skill: str, document: dict[str, Any], claim: str = "") -> Held:
+        """Keep a credential already checked; what it belongs to is kept beside it, so that
+        listing a claim's endorsements checks no signature again."""
         now = self._clock()
         day = now.date().isoformat()
         self._db.table(CREDENTIALS).insert_doc(document["id"], {  # newest first: by the time kept
             "id": document["id"], "role": role, "circle": circle, "skill": skill, "day": day,
-            "at": now.isoformat(timespec="microseconds"), "document": document})
-        return Held(document["id"], role, circle, skill, day, "", document)
+            "at": now.isoformat(timespec="microseconds"), "claim": claim, "document": document})
+        return Held(document["id"], role, circle, skill, day, "", document, claim)
 
     def claim(self, skill_id: str, circle_id: str, facts: Sequence[Fact], lang: str) -> Held:
         """The member's own signed claim of a skill, with the statement and the ticked counts."""
@@ -262,12 +256,10 @@ class Recognition:
         return self._keep("claim", circle_id, skill.id, document)
 
     def endorsements_of(self, claim_id: str) -> list[Held]:
-        return [h for h in self.held() if h.role == "endorsement" and h.checked().subject_id == claim_id]
+        return [h for h in self.held() if h.role == "endorsement" and h.claim == claim_id]
 
     def badges_of(self, claim: Held) -> list[Held]:
-        mine = claim.checked()
-        return [h for h in self.held() if h.role == "badge" and h.checked().subject_id == mine.subject_id
-                and h.checked().achievement_id.startswith(mine.achievement_id + ":")]
+        return [h for h in self.held() if h.role == "badge" and h.claim == claim.id]
 
     def request(self, claim_id: str) -> Message:
         """What to show a peer (or the circle) to ask for recognition: the claim, and the
@@ -314,19 +306,21 @@ class Recognition:
             raise credentials.CredentialInvalid()
         if not checked.ok:
             raise NotTrusted(status=checked.status)
-        claims = {h.id: h for h in self.held() if h.role == "claim"}
+        held = self.held()
+        claims = [h for h in held if h.role == "claim"]
         if checked.kind == "endorsement":
-            claim = claims.get(checked.subject_id)
-        else:
-            claim = next((c for c in claims.values() if c.checked().subject_id == checked.subject_id
-                          and checked.achievement_id.startswith(c.checked().achievement_id + ":")), None)
+            claim = next((c for c in claims if c.id == checked.subject_id), None)
+        else:  # about this member's key in the claim's circle, for the claim's skill
+            claim = next((c for c in claims if checked.achievement_id.startswith(skill_iri(c.skill) + ":")
+                          and (identity := self.identity(c.circle)) is not None
+                          and identity.did == checked.subject_id), None)
         if claim is None:
             raise NotYours()
-        for held in self.held():
-            if held.id == checked.id:
-                return held  # received already: kept once
-        return self._keep(checked.kind if checked.kind == "endorsement" else "badge", claim.circle, claim.skill,
-                          checked.document)
+        for kept in held:
+            if kept.id == checked.id:
+                return kept  # received already: kept once
+        role = "endorsement" if checked.kind == "endorsement" else "badge"
+        return self._keep(role, claim.circle, claim.skill, checked.document, claim=claim.id)
 
     # -- the facilitator: the circle's badge ---------------------------------------------------
     def review(self, message: Message) -> tuple[Checked, list[Checked]]:
