@@ -3,7 +3,6 @@ endorsements, the circle's badge, and checking any credential (docs/badges.md)."
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,17 +88,11 @@ def list_all(c: Command, db: Database) -> int:
 
 def claim(c: Command, db: Database) -> int:
     from journal_app.journal import Journal
-    from journal_app.usecases.recognition import chosen_facts, describe_credential
+    from journal_app.usecases.recognition import chosen_facts, describe_credential, sign_skill
 
-    recognition = _recognition(db)
-    skill = c.args.target[0]
-    circle = _circle(c, db)
-    if c.args.name:
-        recognition.set_name(circle, c.args.name)
-    if c.args.statement is not None:
-        recognition.set_statement(skill, c.args.statement)
     facts = chosen_facts(db, Journal(db).entries(), c.lang, c.args.fact or [])
-    held = recognition.claim(skill, circle, facts, c.lang)
+    held = sign_skill(_recognition(db), c.args.target[0], _circle(c, db), facts, c.lang,
+                      statement=c.args.statement, name=c.args.name or None)
     for line in describe_credential(held.checked(), c.lang):
         c.say(line)
     c.say(c.t("cli.badge.claimed", id=held.id))
@@ -113,21 +106,20 @@ def request(c: Command, db: Database) -> int:
 
 def endorse(c: Command, db: Database) -> int:
     """Shows the claim, then exactly what the endorsement will say, and asks before signing."""
-    from journal_app.usecases.recognition import describe_credential
+    from journal_app.usecases.recognition import describe_credential, endorse_request
 
     recognition = _recognition(db)
     message = _message(c)
     for line in describe_credential(recognition.read_request(message), c.lang):
         c.say(line)
-    if c.args.name:
-        recognition.set_name(message.circle, c.args.name)
     if not c.args.comment:
         raise UsageError(c.t("argparse.required") % "--comment")
     identity = recognition.identity(message.circle)
-    c.say(c.t("cli.badge.will_sign", name=identity.name if identity else "—", comment=c.args.comment))
+    name = c.args.name or (identity.name if identity else "—")
+    c.say(c.t("cli.badge.will_sign", name=name, comment=c.args.comment))
     if not c.args.yes and not c.confirm(c.t("cli.badge.confirm_endorse")):
-        return EXIT_ERROR
-    _give(c, recognition.endorse(message, c.args.comment, c.lang))
+        return EXIT_ERROR  # nothing kept, not even the name
+    _give(c, endorse_request(recognition, message, c.args.comment, c.lang, name=c.args.name))
     return 0
 
 
@@ -145,31 +137,24 @@ def receive(c: Command, db: Database) -> int:
 
 def verify(c: Command) -> int:
     """Anything, from anyone, without opening the journal: exit 0 only if every signature holds."""
-    from journal_app.recognition.credentials import check
-    from journal_app.usecases.recognition import describe_credential
+    from journal_app.usecases.recognition import verify_message
 
-    message = _message(c)
-    documents = [message.credential, *message.endorsements]
-    worst = 0
-    for n, document in enumerate(documents):
+    results = verify_message(_message(c), c.lang)
+    for n, (_, lines) in enumerate(results):
         if n:
             c.say("")
-        checked = check(document)
-        for line in describe_credential(checked, c.lang):
+        for line in lines:
             c.say(line)
-        worst = worst or (0 if checked.ok else EXIT_ERROR)
-    return worst
+    return 0 if all(ok for ok, _ in results) else EXIT_ERROR
 
 
 def export(c: Command, db: Database) -> int:
     from journal_app.interchange import write_export
-    from journal_app.usecases.recognition import certificate_html
+    from journal_app.usecases.recognition import credential_text
 
     recognition = _recognition(db)
-    held = recognition.get(c.args.target[0])
-    html = c.args.output.lower().endswith((".html", ".htm"))
-    text = certificate_html(held, recognition, c.lang) if html else \
-        json.dumps(held.document, ensure_ascii=False, indent=2) + "\n"
+    text = credential_text(recognition.get(c.args.target[0]), recognition, c.lang,
+                           printable=c.args.output.lower().endswith((".html", ".htm")))
     write_export(Path(c.args.output), text, overwrite=c.args.force)
     c.say(c.t("cli.badge.written", file=c.args.output))
     return 0

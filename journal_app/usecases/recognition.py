@@ -5,7 +5,8 @@ a credential as a one-page certificate."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,8 @@ from journal_app.i18n import format_date, translate
 from journal_app.journal import Entry
 from journal_app.prompts.library import PackLibrary
 from journal_app.prompts.packs import Pack
-from journal_app.recognition.credentials import Checked
+from journal_app.recognition.credentials import Checked, check
+from journal_app.recognition.exchange import Message
 from journal_app.recognition.portfolio import Fact, Practice, count_practice, facts
 from journal_app.recognition.wallet import Held, Recognition
 from journal_app.storage import Database
@@ -38,6 +40,43 @@ def chosen_facts(db: Database, entries: Sequence[Entry], lang: str, ids: Sequenc
     if missing:
         raise CredentialNotFound(id=missing[0])
     return [known[i] for i in dict.fromkeys(ids)]
+
+
+def sign_skill(recognition: Recognition, skill_id: str, circle_id: str, facts: Sequence[Fact], lang: str, *,
+               statement: str | None = None, name: str | None = None) -> Held:
+    """Keep the member's words for the skill and their name in the circle (where given), then
+    sign the claim with the counts they ticked."""
+    if statement is not None:
+        recognition.set_statement(skill_id, statement)
+    if name is not None:
+        recognition.set_name(circle_id, name)
+    return recognition.claim(skill_id, circle_id, facts, lang)
+
+
+def endorse_request(recognition: Recognition, message: Message, comment: str, lang: str, *,
+                    name: str | None = None) -> Message:
+    """Sign a peer's request, under `name` in that circle when one is given (kept for next time)."""
+    if name is not None and name.strip():
+        recognition.set_name(message.circle, name)
+    return recognition.endorse(message, comment, lang)
+
+
+def verify_message(message: Message, lang: str, circle_of: Callable[[str], str] = lambda did: ""
+                   ) -> list[tuple[bool, list[str]]]:
+    """Each credential a file or code holds (a request's endorsements too): does it hold, and
+    what it says. `circle_of` names a joined circle whose key signed it."""
+    found = []
+    for document in (message.credential, *message.endorsements):
+        checked = check(document)
+        found.append((checked.ok, describe_credential(checked, lang, circle_of(checked.issuer_id))))
+    return found
+
+
+def credential_text(held: Held, recognition: Recognition, lang: str, *, printable: bool) -> str:
+    """A credential to keep: its JSON (what anyone verifies), or a page that prints well."""
+    if printable:
+        return certificate_html(held, recognition, lang)
+    return json.dumps(held.document, ensure_ascii=False, indent=2) + "\n"
 
 
 def _when(stamp: str, lang: str) -> str:

@@ -6,7 +6,6 @@ or give the circle's badge when this journal animates that circle); « Vérifier
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -16,8 +15,18 @@ from journal_app.errors import RessentiError
 from journal_app.i18n import format_short_date
 from journal_app.recognition.credentials import Checked
 from journal_app.recognition.exchange import Message, qr_png, read_message, to_code, to_json
+from journal_app.recognition.portfolio import facts
 from journal_app.recognition.wallet import Held, Recognition
-from journal_app.usecases.recognition import certificate_html, describe_credential, portfolio_facts, practice, short_did
+from journal_app.usecases.recognition import (
+    credential_text,
+    describe_credential,
+    endorse_request,
+    portfolio_facts,
+    practice,
+    short_did,
+    sign_skill,
+    verify_message,
+)
 from journal_app.views.context import AppContext
 from journal_app.views.theme import MONOSPACE, heading, muted, subscreen
 
@@ -145,7 +154,7 @@ class SkillsScreen:
     def refresh(self) -> None:
         t, lang = self.ctx.t, self.ctx.lang
         entries = self.ctx.session.journal.entries()
-        counted, _packs = practice(self.ctx.session.database, entries)
+        counted, packs = practice(self.ctx.session.database, entries)  # counted once, for both lists
         held = self.recognition.held()
         claims = [h for h in held if h.role == "claim"]
         skills: list[ft.Control] = []
@@ -159,7 +168,7 @@ class SkillsScreen:
             skills.append(ft.ListTile(title=ft.Text(skill.name), subtitle=ft.Text(state),
                                       trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
                                       on_click=lambda _, sid=skill.id: self.on_skill(sid)))
-        facts = portfolio_facts(self.ctx.session.database, entries, lang)
+        found = facts(counted, packs, lang)
         months: list[ft.Control] = [ft.Text(t("badge.month", month=_month(m.month, lang), practices=m.practices,
                             meetings=m.meetings)) for m in counted.months[:12]]
         received = [h for h in held if h.role in ("endorsement", "badge")]
@@ -170,7 +179,7 @@ class SkillsScreen:
                 ft.OutlinedButton(content=t("badge.add_skill"), icon=ft.Icons.ADD, on_click=self.add)]),
             self.message,
             heading(t("badge.counted"), size=18), muted(t("badge.counted_help")),
-            *([ft.Text(f"{f.name} — {f.text}") for f in facts] or [muted(t("cli.badge.no_facts"))]),
+            *([ft.Text(f"{f.name} — {f.text}") for f in found] or [muted(t("cli.badge.no_facts"))]),
             *([ft.ExpansionTile(title=ft.Text(t("badge.per_month")), controls=months)] if months else []),
             heading(t("badge.received_title"), size=18),
             *([self._held(h) for h in received] or [muted(t("badge.none_received"))])]
@@ -307,12 +316,9 @@ class SkillScreen:
         self.message.value = self.ctx.t("badge.statement_saved")
 
     async def sign(self) -> None:
-        try:
-            self.recognition.set_statement(self.skill.id, self.statement.value or "")
-            self.recognition.set_name(self.circle_id, self.name.value or "")
-            held = await asyncio.to_thread(self.recognition.claim, self.skill.id, self.circle_id, self._chosen(),
-                                           self.ctx.lang)
-            self.recognition.request(held.id)
+        try:  # signed and saved in a worker thread: the vault may be large
+            await asyncio.to_thread(sign_skill, self.recognition, self.skill.id, self.circle_id, self._chosen(),
+                                    self.ctx.lang, statement=self.statement.value or "", name=self.name.value or "")
         except RessentiError as exc:
             self.message.value = exc.message(self.ctx.lang)
             self.ctx.page.update()
@@ -353,12 +359,9 @@ class SkillScreen:
 
     async def export(self, held: Held, printable: bool) -> None:
         """The credential as its JSON (what anyone verifies), or as a page that prints well."""
-        if printable:
-            data = certificate_html(held, self.recognition, self.ctx.lang).encode("utf-8")
-            name, mime = "ressenti-certificat.html", "text/html"
-        else:
-            data = (json.dumps(held.document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-            name, mime = "ressenti-justificatif.json", "application/json"
+        name, mime = (("ressenti-certificat.html", "text/html") if printable
+                      else ("ressenti-justificatif.json", "application/json"))
+        data = credential_text(held, self.recognition, self.ctx.lang, printable=printable).encode("utf-8")
         if await self.ctx.send_bytes(name, data, mime):
             self.ctx.snack(self.ctx.t("badge.exported"))
 
@@ -457,9 +460,8 @@ class RecognizeScreen:
     def endorse(self) -> None:
         assert self.request is not None
         try:
-            if (self.name.value or "").strip():
-                self.recognition.set_name(self.request.circle, self.name.value or "")
-            reply = self.recognition.endorse(self.request, self.comment.value or "", self.ctx.lang)
+            reply = endorse_request(self.recognition, self.request, self.comment.value or "", self.ctx.lang,
+                                    name=self.name.value or "")
         except RessentiError as exc:
             self.message.value = exc.message(self.ctx.lang)
             return
@@ -493,12 +495,6 @@ class VerifyScreen:
                          self.incoming.control(), self.body)
 
     def show(self, message: Message) -> None:
-        from journal_app.recognition.credentials import check
-
-        blocks: list[ft.Control] = []
-        for document in (message.credential, *message.endorsements):
-            checked = check(document)
-            blocks.append(_lines(describe_credential(checked, self.ctx.lang,
-                                                     self.recognition.circle_of_did(checked.issuer_id))))
-        self.body.controls = blocks
+        self.body.controls = [_lines(lines) for _, lines in
+                              verify_message(message, self.ctx.lang, self.recognition.circle_of_did)]
 
