@@ -32,17 +32,20 @@ class Message:
     endorsements: tuple[dict[str, Any], ...] = ()
 
 
-def to_json(message: Message) -> bytes:
+def _document(message: Message) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "kind": message.kind, "circle": message.circle,
                            "credential": message.credential}
     if message.endorsements:
         doc["endorsements"] = list(message.endorsements)
-    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+    return doc
+
+
+def to_json(message: Message) -> bytes:
+    return json.dumps(_document(message), ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def to_code(message: Message) -> str:
-    body = zlib.compress(json.dumps(json.loads(to_json(message)), ensure_ascii=False,
-                                    separators=(",", ":")).encode("utf-8"), 9)
+    body = zlib.compress(json.dumps(_document(message), ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
     return CODE_PREFIX + b64(body + hashlib.sha256(body).digest()[:4])
 
 
