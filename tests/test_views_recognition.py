@@ -14,6 +14,7 @@ from journal_app.journal import Meeting
 from journal_app.recognition.exchange import read_message, to_code
 from journal_app.recognition.wallet import Recognition
 from journal_app.session import JournalSession
+from journal_app.sharing import CircleKeys
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.flet_harness import run_ui
 from tests.test_views import app, saved_by, unlock
@@ -170,6 +171,58 @@ def test_verify_says_altered_and_a_malformed_paste_is_one_line(tmp_path):
         await h.type(field, '{"@context": [' * 200)
         await h.click(ft.FilledButton, "Lire")
         assert h.has_text("Rien n’a été changé")
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_skill_of_ones_own_is_added_saved_shared_as_a_file_and_removed(tmp_path):
+    from tests.test_views import saved_by
+    from tests.test_views_phone import picked
+
+    circle = CircleKeys.create("Cercle")
+    journal_in(tmp_path / "m", circle.invitation.code())
+
+    async def body():
+        h, shell = await app(tmp_path / "m")
+        await unlock(h)
+        shell.go("/skills")
+        await h.settle()
+        await h.type(h.find(ft.TextField, "Une autre compétence"), "Tenir un cercle de parole")
+        await h.click(ft.OutlinedButton, "Ajouter")
+        assert shell.route.startswith("/skill/own-") and h.has_text("Tenir un cercle de parole")
+        skill_id = shell.route.removeprefix("/skill/")
+        await h.type(h.find(ft.TextField, "Dans vos mots"), STATEMENT)
+        await h.click(ft.OutlinedButton, "Enregistrer le texte")
+        assert h.has_text("Texte enregistré.")
+        assert Recognition(shell.ctx.session.database).skill(skill_id, "fr").statement == STATEMENT
+        await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
+        await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
+        await h.wait_for(lambda: any(t.startswith("RSNTR1-") for t in h.texts()))
+        await saved_by(h, "Enregistrer le fichier", ".json", '"format": "ressenti-recognition"', "Fichier enregistré.")
+        [saved] = [args for name, args in h.conn.invoked_args if name == "save_file"]
+        (tmp_path / "demande.json").write_bytes(saved["src_bytes"])
+
+        # The file, opened in « Vérifier »: reached from the skills list by its button.
+        shell.go("/skills")
+        await h.settle()
+        assert h.has_text("Demande envoyée, en attente")
+        await h.click(ft.OutlinedButton, "Vérifier un justificatif")
+        assert shell.route == "/verify"
+        h.conn.answers["pick_files"] = picked(tmp_path / "demande.json")
+        await h.click(ft.OutlinedButton, "Ouvrir un fichier")
+        await h.wait_for(lambda: h.has_text("Toutes les signatures tiennent"))
+        assert h.has_text("Quoi\u00a0: Tenir un cercle de parole")
+
+        # Removed from the list, after saying yes; what was signed stays.
+        shell.go(f"/skill/{skill_id}")
+        await h.settle()
+        await h.click(ft.TextButton, "Retirer de la liste")
+        dialog = next(c for c in h.page._dialogs.controls if isinstance(c, ft.AlertDialog))
+        remove = next(b for b in dialog.actions if b.content == "Retirer de la liste")
+        await h.fire(remove, "click")
+        assert shell.route == "/skills" and not h.has_text("Tenir un cercle de parole")
+        assert [x.role for x in Recognition(shell.ctx.session.database).held()] == ["claim"]
         shell.lock()
 
     run_ui(body)
