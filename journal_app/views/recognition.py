@@ -436,7 +436,8 @@ class RecognizeScreen:
         if self._owned():
             _, peers = self.recognition.review(self.request)
             parts += [ft.Text(t("cli.badge.peers", count=len(peers))),
-                      *[ft.Text(f"— {p.issuer_name} ({short_did(p.issuer_id)}) : « {p.text} »") for p in peers],
+                      *[ft.Text(t("badge.peer_line", name=p.issuer_name or t("badge.no_name"),
+                                  key=short_did(p.issuer_id), text=p.text)) for p in peers],
                       self.message,
                       ft.FilledButton(content=t("badge.award"), icon=ft.Icons.WORKSPACE_PREMIUM,
                                       on_click=lambda _: self.award())]
