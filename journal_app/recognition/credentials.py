@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
+from journal_app.circle_messages import signing_public_key
 from journal_app.errors import RessentiError
 from journal_app.recognition.didkey import controller_of, did_key
 from journal_app.recognition.proofs import add_proof, check_proof, utc_stamp
@@ -51,8 +50,7 @@ class Identity:
     @classmethod
     def create(cls, name: str, rng: Callable[[int], bytes]) -> Identity:
         private = rng(32)
-        public = Ed25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
-        return cls(did_key(public), name, private)
+        return cls(did_key(signing_public_key(private)), name, private)
 
 
 @dataclass(frozen=True)
