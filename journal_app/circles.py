@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -45,6 +45,29 @@ class SharedInsightNotFound(RessentiError):
 
 class InvitationConflict(RessentiError):
     key = "error.invitation_conflict"
+
+
+class InvitationTakeover(RessentiError):
+    """A code with the id of a circle this person facilitates, and another key."""
+
+    key = "error.invitation_takeover"
+
+
+class RelayChangeUnsigned(RessentiError):
+    """A code that would move a held circle to another relay, mailbox or capability, not signed
+    by the circle's signing key."""
+
+    key = "error.relay_change_unsigned"
+
+
+class RelayNeedsConsent(RessentiError):
+    """A circle joined without a relay, now with one: the person confirms its host first."""
+
+    key = "error.relay_needs_consent"
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(**params)
+        self.host = str(params.get("host", ""))
 
 
 class CircleNameMissing(RessentiError):
@@ -104,8 +127,13 @@ class RelayDelivery:
     access: RelayAccess
     once: bool = True
 
+    pause: Callable[[], None] | None = None  # between two envelopes of a round (docs/relay.md)
+
     def deliver(self, circle_id: str, envelopes: Sequence[Outgoing]) -> Iterator[Outgoing]:
-        for outgoing in envelopes:
+        for n, outgoing in enumerate(envelopes):
+            if n and self.pause is not None:
+                # Spread out, so the relay's order and timing do not group a round's envelopes.
+                self.pause()
             self.client.post_envelope(self.access.mailbox, self.access.send_capability, outgoing.envelope)
             yield outgoing
 
@@ -128,11 +156,13 @@ class OutboxItem:
     entry_id: str = ""  # the journal entry it came from (kept in the vault, never sent)
     sent: str | None = None  # ISO date the relay took it
     withdrawal_sent: str | None = None  # ISO date the relay took its withdrawal
+    attempted: bool = False  # a post to the relay was tried: it may have arrived, answer or not
 
     @property
     def left(self) -> bool:
-        """Did it ever leave the device (a file, or the relay)?"""
-        return bool(self.exported or self.sent)
+        """Did it, or may it have, left the device (a file, or the relay)? A post whose answer
+        was lost (a timeout, the phone going offline) may well have arrived: it counts."""
+        return bool(self.exported or self.sent or self.attempted)
 
 
 @dataclass
@@ -175,7 +205,7 @@ class Circles:
         return keys
 
     def owned(self) -> list[CircleKeys]:
-        return [CircleKeys(Invitation(d["id"], d["name"], unb64(d["pk"]), _access(d.get("relay"))),
+        return [CircleKeys(Invitation(d["id"], d["name"], unb64(d["pk"]), _signed_access(d)),
                            unb64(d["sk"])) for d in self._db.table(OWNED)]
 
     def owned_relay(self, circle_id: str) -> OwnedRelay | None:
@@ -239,25 +269,43 @@ class Circles:
         if len(name) >= 2 and name not in self.marked_names():
             self._db.table(MARKED).insert_doc(name.casefold(), {"name": name})
 
-    def join(self, code: str) -> Invitation:
+    def join(self, code: str, *, accept_relay: str | None = None) -> Invitation:
+        """Join a circle with its invitation code. A circle already held never changes in
+        silence: another key is refused; a new relay address, mailbox or send capability is
+        taken only when signed by the signing key already held; a circle that had no relay takes
+        one only when the person confirmed its host (`accept_relay`, else RelayNeedsConsent)."""
         inv = parse_invitation(code)
         doc: dict[str, Any] = {"id": inv.circle_id, "name": inv.name, "pk": b64(inv.public_key)}
         if inv.relay is not None:
             doc["relay"] = {"url": inv.relay.url, "mb": inv.relay.mailbox, "send": inv.relay.send_capability,
                             "sign": b64(inv.relay.signing_key)}
+        owned = self._db.table(OWNED).get_doc(inv.circle_id)
+        if owned is not None and owned["pk"] != doc["pk"]:
+            raise InvitationTakeover(name=owned["name"])  # a code made to look like this person's own circle
         table = self._db.table(JOINED)
         held = table.get_doc(inv.circle_id)
         if held is None:
             table.insert_doc(inv.circle_id, doc)
-        elif held["pk"] != doc["pk"]:
+            return inv
+        if held["pk"] != doc["pk"]:
             # Same circle, another key: one of the two codes is forged. Saying "joined" while
             # insights go on being sealed to the first key would be a lie.
             raise InvitationConflict(name=held["name"])
-        elif inv.relay is not None and held.get("relay") != doc["relay"]:
-            # The same circle, now with a relay (a version 2 code from its facilitator).
-            if held.get("relay") and held["relay"].get("sign") != doc["relay"]["sign"]:
+        if inv.relay is None or _same_relay(held.get("relay"), doc["relay"]):
+            return self.joined_circle(inv.circle_id)
+        if held.get("relay"):
+            if held["relay"].get("sign") != doc["relay"]["sign"]:
                 raise InvitationConflict(name=held["name"])  # another signing key: not taken
-            table.update_doc(inv.circle_id, {"relay": doc["relay"]})
+            if not inv.relay.proof:
+                # Not signed by the circle's key: whoever made this code could be anyone who
+                # once held the invitation. The relay address, mailbox and capability stay.
+                raise RelayChangeUnsigned(name=held["name"])
+            # parse_invitation checked the proof with the code's signing key, the same as held.
+        elif accept_relay != _host(inv.relay.url):
+            # A circle that had no relay: there is no key to check a relay against, so the
+            # person sees where the insights will go and says yes.
+            raise RelayNeedsConsent(name=held["name"], host=_host(inv.relay.url))
+        table.update_doc(inv.circle_id, {"relay": doc["relay"]})
         return inv
 
     def joined(self) -> list[Invitation]:
@@ -322,7 +370,8 @@ class Circles:
     def outbox(self) -> list[OutboxItem]:
         return [OutboxItem(SharedInsight(Insight(**d["insight"]), d["circle"], d["secret"],
                                          d["envelope"]), d["withdrawn"], d["withdrawal"], d.get("exported"),
-                           d.get("entry") or "", d.get("sent"), d.get("withdrawal_sent"))
+                           d.get("entry") or "", d.get("sent"), d.get("withdrawal_sent"),
+                           bool(d.get("relay_attempted")))
                 for d in self._db.table(OUTBOX)]
 
     def shared_from(self, entry_id: str) -> list[OutboxItem]:
@@ -388,6 +437,8 @@ class Circles:
             for item, env in self._file_envelopes(circle_id)]
         report = DeliveryReport(circle_id)
         went: list[str] = []
+        if delivery.once and outgoing:
+            self._mark_attempted([o.key for o in outgoing])
         try:
             for done in delivery.deliver(circle_id, outgoing):
                 went.append(done.key)
@@ -423,6 +474,7 @@ class Circles:
         docs = {d["insight"]["id"]: d for d in self._db.table(OUTBOX) if d["circle"] == circle_id}
         sealed: dict[str, dict[str, Any]] = {}
         out = []
+        round_tag = secrets.token_hex(8)  # the insights first sealed in this round (harvest.py)
         for item in self.outbox():
             if item.shared.circle_id != circle_id or not _relay_due(item):
                 continue
@@ -432,7 +484,7 @@ class Circles:
                 sealed[key] = {"relay_withdrawal": env}
                 out.append(Outgoing("w:" + key, env))
             else:
-                env = doc.get("relay_envelope") or seal(item.shared.insight, invitation)
+                env = doc.get("relay_envelope") or seal(replace(item.shared.insight, round=round_tag), invitation)
                 sealed[key] = {"relay_envelope": env}
                 out.append(Outgoing("i:" + key, env))
         fresh = {k: v for k, v in sealed.items() if not any(docs[k].get(f) for f in v)}
@@ -442,6 +494,19 @@ class Circles:
                     tables[OUTBOX][key].update(fields)
             self._db.change(keep)
         return out
+
+    def _mark_attempted(self, keys: Sequence[str]) -> None:
+        """Before a round posts: each insight it carries may have left once it is tried, so a
+        later withdrawal must go too (F2: a lost answer, then a withdrawal before the retry)."""
+        def update(tables: dict[str, dict[str, Any]]) -> None:
+            for key in keys:
+                kind, insight_id = key.split(":", 1)
+                doc = tables[OUTBOX].get(insight_id)
+                if doc is not None and kind == "i":
+                    doc["relay_attempted"] = True
+
+        if any(k.startswith("i:") for k in keys):
+            self._db.change(update)
 
     def _mark_carried(self, keys: Sequence[str], day: date, *, relay: bool) -> None:
         def update(tables: dict[str, dict[str, Any]]) -> None:
@@ -465,6 +530,27 @@ def _relay_due(item: OutboxItem) -> bool:
     if item.withdrawn:
         return item.left and not item.withdrawal_sent
     return not item.sent
+
+
+def _same_relay(held: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    return bool(held) and all(held.get(k) == new[k] for k in ("url", "mb", "send", "sign"))  # type: ignore[union-attr]
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.netloc or url
+
+
+def _signed_access(doc: dict[str, Any]) -> RelayAccess | None:
+    """A facilitator's relay access, with the proof a version 2 code carries."""
+    from journal_app.sharing import sign_relay_fields
+
+    access = _access(doc.get("relay"))
+    if access is None:
+        return None
+    return sign_relay_fields(doc["id"], unb64(doc["pk"]), access, unb64(doc["relay"]["sign_sk"]))
 
 
 def _access(doc: dict[str, Any] | None) -> RelayAccess | None:

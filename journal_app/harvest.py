@@ -12,14 +12,13 @@ What was opened is kept in that same vault. Two rules protect the members:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from journal_app.circles import Circles
 from journal_app.errors import RessentiError
 from journal_app.sharing import (
-    EnvelopeDamaged,
     Insight,
     Withdrawal,
     WrongCircle,
@@ -102,27 +101,41 @@ class Harvest:
         """
         envelopes = read_bundle(data)
         circle_id = envelopes[0]["circle"] if envelopes else _bundle_circle(data)
+        return self.import_envelopes(circle_id, envelopes, one_sender=one_sender)
+
+    def import_envelopes(self, circle_id: str, envelopes: Sequence[object], *,
+                         one_sender: bool = False) -> HarvestReport:
+        """Keep what a list of envelopes for one of this person's circles holds; one save.
+
+        Each envelope counts on its own: one that is not an envelope, names another circle,
+        does not open or holds something malformed is set aside (counted as damaged) and never
+        stops the others (anyone holding the invitation can post anything to the relay)."""
         owned = {k.invitation.circle_id: k for k in Circles(self._db).owned()}
         if circle_id not in owned:
             raise WrongCircle()
         keys = owned[circle_id]
         report = HarvestReport(circle_id)
         bundle = secrets.token_hex(8)  # which import each insight came with, nothing more
-        opened: list[Insight | Withdrawal] = []
+        opened: list[tuple[Insight | Withdrawal, str]] = []
         for envelope in envelopes:
             try:
-                opened.append(open_envelope(envelope, keys))
-            except EnvelopeDamaged:
+                message = open_envelope(envelope, keys)  # type: ignore[arg-type]
+            except (RessentiError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
                 report.damaged += 1
+                continue
+            # Through the relay, the member's app says which envelopes went in one round
+            # (sealed inside, so only this vault sees it): a round counts as one share file.
+            round_ = getattr(message, "round", "") if not one_sender else ""
+            opened.append((message, bundle if one_sender else (round_ or secrets.token_hex(8))))
 
         def update(tables: dict[str, dict[str, Any]]) -> None:
             received = tables.setdefault(RECEIVED, {})
             pending = [sum(1 for d in received.values()
                            if d.get("circle") == circle_id and "pending_withdrawal" in d)]
             # Insights first, so a withdrawal in the same bundle finds its insight.
-            for message in sorted(opened, key=lambda m: isinstance(m, Withdrawal)):
+            for message, sender in sorted(opened, key=lambda m: isinstance(m[0], Withdrawal)):
                 if isinstance(message, Insight):
-                    _receive(received, circle_id, message, report, bundle if one_sender else secrets.token_hex(8))
+                    _receive(received, circle_id, message, report, sender)
                 else:
                     _withdraw(tables, circle_id, message, report, pending)
             report.released = _release(tables, circle_id)
@@ -160,7 +173,9 @@ def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report:
         received[insight.id] = {"circle": circle_id, "withdrawn": True}
         report.withdrawn += 1
         return
-    received[insight.id] = {"circle": circle_id, **asdict(insight), "batch": 0, "bundle": bundle}
+    fields = asdict(insight)
+    fields.pop("round")  # what it counted for is kept as `bundle`, and dropped once released
+    received[insight.id] = {"circle": circle_id, **fields, "batch": 0, "bundle": bundle}
     report.added += 1
     report.new_ids.add(insight.id)
 

@@ -85,6 +85,9 @@ class RelayAccess:
     mailbox: str  # 22 characters of base64url (16 random bytes)
     send_capability: str  # 43 characters of base64url (32 random bytes)
     signing_key: bytes  # 32 bytes, Ed25519 public key
+    # Ed25519 signature, by the circle's signing key, over the invitation's relay fields
+    # (`relay_fields_signed`): a member who holds the key takes a new relay address only so.
+    proof: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class Invitation:
         if self.relay is not None:
             doc |= {"relay": self.relay.url, "mb": self.relay.mailbox, "send": self.relay.send_capability,
                     "sign": b64(self.relay.signing_key)}
+            if self.relay.proof:
+                doc["rsig"] = b64(self.relay.proof)
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         check = hashlib.sha256(body).digest()[:4]
         return (INVITE_PREFIX_V2 if self.relay else INVITE_PREFIX) + b64(body + check)
@@ -115,8 +120,25 @@ class Invitation:
         return out.getvalue()
 
 
+def relay_fields_signed(circle_id: str, public_key: bytes, relay: RelayAccess) -> bytes:
+    """What the circle's signing key signs in a version 2 invitation: the circle and its relay
+    (address, mailbox, send capability, signing key), so that none of them can be swapped."""
+    return b"ressenti-invitation-relay-v1:" + json.dumps(
+        [circle_id, b64(public_key), relay.url, relay.mailbox, relay.send_capability, b64(relay.signing_key)],
+        separators=(",", ":")).encode("utf-8")
+
+
+def sign_relay_fields(circle_id: str, public_key: bytes, relay: RelayAccess, signing_private: bytes) -> RelayAccess:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    proof = Ed25519PrivateKey.from_private_bytes(signing_private).sign(
+        relay_fields_signed(circle_id, public_key, relay))
+    return RelayAccess(relay.url, relay.mailbox, relay.send_capability, relay.signing_key, proof)
+
+
 _B64_22 = re.compile(r"^[A-Za-z0-9_-]{22}$")
 _B64_43 = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_B64_86 = re.compile(r"^[A-Za-z0-9_-]{86}$")
 
 
 def relay_url_allowed(url: str) -> bool:
@@ -143,17 +165,26 @@ def relay_url_allowed(url: str) -> bool:
 
 
 def _relay_access(doc: dict[str, Any]) -> RelayAccess | None:
-    if not any(k in doc for k in ("relay", "mb", "send", "sign")):
+    if not any(k in doc for k in ("relay", "mb", "send", "sign", "rsig")):
         return None
     url, mailbox, send, sign = (doc[k] for k in ("relay", "mb", "send", "sign"))
+    proof = doc.get("rsig", "")
     if not (isinstance(url, str) and relay_url_allowed(url) and isinstance(mailbox, str)
             and _B64_22.match(mailbox) and isinstance(send, str) and _B64_43.match(send)
-            and isinstance(sign, str) and _B64_43.match(sign)):
+            and isinstance(sign, str) and _B64_43.match(sign) and isinstance(proof, str)
+            and (not proof or _B64_86.match(proof))):
         raise InvitationInvalid()
+    from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    Ed25519PublicKey.from_public_bytes(unb64(sign))  # a key that is not a key: ValueError
-    return RelayAccess(url.rstrip("/"), mailbox, send, unb64(sign))
+    key = Ed25519PublicKey.from_public_bytes(unb64(sign))  # a key that is not a key: ValueError
+    relay = RelayAccess(url.rstrip("/"), mailbox, send, unb64(sign), unb64(proof))
+    if proof:
+        try:
+            key.verify(relay.proof, relay_fields_signed(doc["id"], unb64(doc["pk"]), relay))
+        except InvalidSignature:
+            raise InvitationInvalid() from None
+    return relay
 
 
 def parse_invitation(code: str) -> Invitation:
@@ -217,6 +248,10 @@ class Insight:
     text: str
     proof: str  # SHA-256 of the member's withdrawal secret, hex
     question: str = ""  # the id of the circle's question it answers, if the member chose one
+    # Through the relay only: the same random tag on the envelopes of one sending round, so the
+    # facilitator's app counts a round as it counts a share file (one member's round is never a
+    # batch by itself). Sealed inside: the relay never sees it.
+    round: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,7 +273,8 @@ class SharedInsight:
 def new_insight(text: str, *, day: date, kind: str, prompt_id: str, lang: str, question: str = "",
                 rng: Callable[[int], bytes] = secrets.token_bytes) -> tuple[Insight, str]:
     """An insight ready to seal, and the secret that will let its author withdraw it."""
-    if not text.strip() or len(text) > MAX_INSIGHT_CHARS or not _QUESTION_ID.match(question):
+    if (not text.strip() or len(text) > MAX_INSIGHT_CHARS or not _QUESTION_ID.match(question)
+            or not encodable(text)):
         raise SharingError()
     secret = rng(32).hex()
     insight = Insight(id=str(uuid.UUID(bytes=rng(16), version=4)), week=iso_week(day), kind=kind,
@@ -269,8 +305,9 @@ def seal(message: Insight | Withdrawal, invitation: Invitation,
     """Seal an insight or a withdrawal to a circle's public key; returns the envelope."""
     kind = "insight" if isinstance(message, Insight) else "withdrawal"
     fields = asdict(message)
-    if kind == "insight" and not fields["question"]:
-        del fields["question"]  # as version 1 wrote it: an older reader still takes it
+    for optional in ("question", "round"):
+        if kind == "insight" and not fields[optional]:
+            del fields[optional]  # as version 1 wrote it: an older reader still takes it
     plain = json.dumps({"type": kind, **fields}, ensure_ascii=False,
                        separators=(",", ":")).encode("utf-8")
     ephemeral = X25519PrivateKey.from_private_bytes(rng(32))
@@ -313,15 +350,27 @@ _INSIGHT_SHAPE: dict[str, Callable[[object], bool]] = {
     "kind": lambda v: v in ("free", "focusing", "reflection"),
     "prompt_id": lambda v: isinstance(v, str) and bool(re.match(r"^[a-z0-9:._-]{0,80}$", v)),
     "lang": lambda v: v in ("fr", "en"),
-    "text": lambda v: isinstance(v, str) and 0 < len(v) <= MAX_INSIGHT_CHARS and bool(v.strip()),
+    "text": lambda v: (isinstance(v, str) and 0 < len(v) <= MAX_INSIGHT_CHARS and bool(v.strip())
+                       and encodable(v)),
     "proof": lambda v: isinstance(v, str) and bool(_HEX64.match(v)),
     "question": lambda v: isinstance(v, str) and bool(_QUESTION_ID.match(v)),
+    "round": lambda v: isinstance(v, str) and bool(re.match(r"^([0-9a-f]{16})?$", v)),
 }
-_OPTIONAL = {"question"}
+_OPTIONAL = {"question", "round"}
 _WITHDRAWAL_SHAPE: dict[str, Callable[[object], bool]] = {
     "insight_id": _INSIGHT_SHAPE["id"],
     "secret": lambda v: isinstance(v, str) and bool(_HEX64.match(v)),
 }
+
+
+def encodable(text: str) -> bool:
+    """Text that UTF-8 can carry: JSON allows a lone surrogate ("\\ud800"), which then breaks
+    every encoder downstream (a theme board, a report, the terminal). Refused at the boundary."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def message_from(doc: object) -> Insight | Withdrawal:

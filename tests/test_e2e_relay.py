@@ -57,7 +57,7 @@ def test_a_member_shares_with_one_tap_and_the_facilitator_receives(browser, tmp_
             other = journal_at(tmp_path / f"o{n}")
             Circles(other.database).join(keys.invitation.code())
             Circles(other.database).share(cid, f"Une idée d’un autre membre, {n}", day=date.today(), kind="free")
-            assert send_outbox(other.database, date.today()).delivered == 1
+            assert send_outbox(other.database, date.today(), pause=lambda: None).delivered == 1
             other.lock()
         member = journal_at(tmp_path / "m")
         member.journal.add("Le repas partagé nous a rapprochés.", title="Après le cercle")

@@ -64,14 +64,14 @@ def test_shared_while_the_relay_is_down_then_up_nothing_lost_nothing_twice(peopl
     for member in (ana, ben):
         assert Circles(member).join(code).relay == keys.invitation.relay
     share(ana, cid, "Ce soir, j’ai senti le groupe respirer.", "J’ai osé dire non.", "Le silence m’a porté.")
-    round_ = send_outbox(ana, DAY)  # the relay is down
+    round_ = send_outbox(ana, DAY, pause=lambda: None)  # the relay is down
     assert round_.delivered == 0 and round_.waiting == 3 and isinstance(round_.error, RelayUnreachable)
     assert waiting_for_relay(ana) == 3 and not any(i.sent for i in Circles(ana).outbox())
     with relay_in_thread(tmp_path / "relay", port):  # back up, same address, same data
-        assert send_outbox(ana, DAY).delivered == 3
-        assert send_outbox(ana, DAY).reports == [] and waiting_for_relay(ana) == 0  # nothing twice
+        assert send_outbox(ana, DAY, pause=lambda: None).delivered == 3
+        assert send_outbox(ana, DAY, pause=lambda: None).reports == [] and waiting_for_relay(ana) == 0  # nothing twice
         share(ben, cid, "On a fini à l’heure.", "Le budget me pèse.")
-        assert send_outbox(ben, DAY).delivered == 2
+        assert send_outbox(ben, DAY, pause=lambda: None).delivered == 2
         report = receive(facilitator, cid)
         assert (report.received, report.acknowledged, report.imported.added) == (5, 5, 5)
         assert receive(facilitator, cid).received == 0  # acknowledged: gone from the relay
@@ -91,7 +91,7 @@ def test_a_lost_answer_and_a_retry_leave_one_copy_on_the_relay(people, tmp_path)
         [pending] = Circles(ana)._relay_pending(cid)  # sealed once and kept in the vault
         RelayClient(url).post_envelope(keys.invitation.relay.mailbox, keys.invitation.relay.send_capability,
                                        pending.envelope)  # the first try, whose answer was lost
-        assert send_outbox(ana, DAY).delivered == 1
+        assert send_outbox(ana, DAY, pause=lambda: None).delivered == 1
         owned = Circles(facilitator).owned_relay(cid)
         items, _ = RelayClient(url).list_envelopes(owned.access.mailbox, owned.read_capability)
         assert len(items) == 1
@@ -106,13 +106,13 @@ def test_withdrawals_travel_the_same_way_and_an_unsent_insight_never_leaves(peop
             Circles(member).join(keys.invitation.code())
         sent_then_withdrawn, *_ = share(ana, cid, "Je le reprendrai", "Deux", "Trois")
         share(ben, cid, "Quatre", "Cinq")
-        send_outbox(ana, DAY), send_outbox(ben, DAY)
+        send_outbox(ana, DAY, pause=lambda: None), send_outbox(ben, DAY, pause=lambda: None)
         receive(facilitator, cid)
         assert "Je le reprendrai" in texts_received(facilitator, cid)
         Circles(ana).withdraw(sent_then_withdrawn)
         [never_sent] = share(ana, cid, "Jamais envoyé")
         Circles(ana).withdraw(never_sent)
-        assert send_outbox(ana, DAY).delivered == 1  # the withdrawal alone; nothing of the other
+        assert send_outbox(ana, DAY, pause=lambda: None).delivered == 1  # the withdrawal alone; nothing of the other
         report = receive(facilitator, cid)
         assert (report.received, report.imported.withdrawn, report.imported.added) == (1, 1, 0)
     assert texts_received(facilitator, cid) == ["Cinq", "Deux", "Quatre", "Trois"]
@@ -146,7 +146,7 @@ def test_the_circles_questions_come_signed_and_a_forgery_on_the_relay_is_dropped
         assert [q.id for q in Circles(ana).circle_questions(cid)] != ["x1"]
         with pytest.raises(MessageForged):
             Circles(ana).keep_message(cid, forged)
-        send_outbox(ana, DAY)
+        send_outbox(ana, DAY, pause=lambda: None)
         receive(facilitator, cid)
     held = facilitator.storage.read()["received"][insight_id]
     assert held["question"] == first.id  # the facilitator learns which question, not who
@@ -163,7 +163,7 @@ def test_a_version_1_invitation_still_works_with_files(people, tmp_path):
     for n, member in enumerate((ana, ben)):
         Circles(member).join(code)
         share(member, cid, *(f"Idée {n}-{i}" for i in range(3)))
-        assert send_outbox(member, DAY).reports == []  # no relay: nothing to send there
+        assert send_outbox(member, DAY, pause=lambda: None).reports == []  # no relay: nothing to send there
         Circles(member).deliver_outbox(cid, FileDelivery(tmp_path / f"partage-{n}.json"), DAY)
     for n in range(2):
         Harvest(facilitator).import_bundle((tmp_path / f"partage-{n}.json").read_bytes())
@@ -257,7 +257,7 @@ def test_answers_to_a_question_form_its_theme_and_the_harvest_goes_back_to_the_c
             fetch_messages(member)
             share(member, cid, *(f"Le repas partagé, encore, numéro {n}{i}." for i in range(4)), question=question.id)
             share(member, cid, *(r.text for r in rows[n::2]))
-            send_outbox(member, DAY)
+            send_outbox(member, DAY, pause=lambda: None)
         receive(facilitator, cid)
         board = ThemeBoard(facilitator, cid, "fr")
         views, _ = board.views()

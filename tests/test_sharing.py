@@ -39,7 +39,8 @@ def test_seal_open_round_trip_and_the_insight_says_nothing_of_its_author(db):
     opened = open_envelope(shared.envelope, facilitator)
     assert isinstance(opened, Insight) and opened.text == TEXT
     assert opened.week == "2026-W48" and opened.kind == "reflection" and opened.lang == "fr"
-    assert set(vars(opened)) == {"id", "week", "kind", "prompt_id", "lang", "text", "proof", "question"}
+    assert set(vars(opened)) == {"id", "week", "kind", "prompt_id", "lang", "text", "proof", "question", "round"}
+    assert opened.round == ""  # a relay round's tag is added only when the relay carries it
     assert opened.question == ""  # no question chosen: nothing more than version 1 carried
 
 

@@ -99,7 +99,7 @@ def test_with_the_relay_down_the_insight_waits_and_retry_sends_it_once(tmp_path)
             from journal_app.usecases.relay import receive
 
             assert receive(facilitator, cid).received == 1  # once, not twice
-            assert send_outbox(shell.ctx.session.database, DAY).reports == []
+            assert send_outbox(shell.ctx.session.database, DAY, pause=lambda: None).reports == []
         shell.lock()
 
     run_ui(body)
@@ -172,7 +172,7 @@ def test_a_facilitator_makes_a_circle_on_a_relay_publishes_questions_and_receive
                 Circles(member).join(keys.invitation.code())
                 for i in range(3):
                     Circles(member).share(cid, f"Idée {n}-{i}", day=DAY, kind="free")
-                assert send_outbox(member, DAY).delivered == 3
+                assert send_outbox(member, DAY, pause=lambda: None).delivered == 3
                 member.close()
             await h.click(ft.FilledButton, "Recevoir")
             await h.wait_for(lambda: h.has_text("6 enveloppes reçues"), timeout=60)

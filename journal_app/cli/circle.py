@@ -110,7 +110,18 @@ def invite(c: Command, db: Database, circle_id: str) -> int:
 
 
 def join(c: Command, db: Database, code: str) -> int:
-    invitation = Circles(db).join(code)
+    from journal_app.circles import RelayNeedsConsent
+
+    circles = Circles(db)
+    try:
+        invitation = circles.join(code)
+    except RelayNeedsConsent as exc:
+        # A circle this person joined without a relay, now with one: they see its host and say yes.
+        c.say(exc.message(c.lang))
+        if not c.args.yes and not c.confirm(c.t("cli.relay_consent")):
+            c.say(c.t("cli.cancelled"))
+            return EXIT_ERROR
+        invitation = circles.join(code, accept_relay=exc.host)
     c.say(c.t("cli.circle_joined", name=invitation.name, id=invitation.circle_id))
     return 0
 
@@ -201,3 +212,4 @@ def add_commands(g: Grammar) -> None:
     p.add_argument("--add", action="append", metavar="FR | EN", help=g.h("question_add"))
     p.add_argument("--remove", action="append", metavar="QID", help=g.h("question_remove"))
     p.add_argument("--publish", action="store_true", help=g.h("question_publish"))
+    p.add_argument("--yes", action="store_true", help=g.h("yes"))

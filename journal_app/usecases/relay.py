@@ -11,6 +11,7 @@ one more carrier (journal_app/circles.py `RelayDelivery`, docs/relay.md).
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +31,7 @@ from journal_app.harvest import DEFAULT_K, Harvest, HarvestReport
 from journal_app.i18n import translate
 from journal_app.relay import capabilities
 from journal_app.relay_client import RelayClient
-from journal_app.sharing import CircleKeys, b64, make_bundle
+from journal_app.sharing import CircleKeys, b64
 from journal_app.storage import Database
 
 ClientFactory = Callable[[str], RelayClient]
@@ -95,7 +96,9 @@ def receive(db: Database, circle_id: str, *, client: ClientFactory = RelayClient
         items, after = relay_client.list_envelopes(relay.access.mailbox, relay.read_capability, after)
         if not items:
             break
-        page = harvest.import_bundle(make_bundle(circle_id, [i.envelope for i in items]), one_sender=False)
+        # Envelope by envelope: one that is foreign, damaged or does not open is set aside
+        # (counted) and acknowledged with the rest; it never stops the circle's harvest.
+        page = harvest.import_envelopes(circle_id, [i.envelope for i in items], one_sender=False)
         assert report.imported is not None
         for name in ("added", "duplicates", "withdrawn", "damaged", "released"):
             setattr(report.imported, name, getattr(report.imported, name) + getattr(page, name))
@@ -190,9 +193,11 @@ class SendRound:
 
 
 def send_outbox(db: Database, day: date, *, client: ClientFactory = RelayClient,
-                circle_id: str | None = None) -> SendRound:
+                circle_id: str | None = None, pause: Callable[[], None] | None = None) -> SendRound:
     """One round of sending for every joined circle that has a relay (or just one): each
-    envelope the relay has not taken yet, once; what fails waits for the next round."""
+    envelope the relay has not taken yet, once; what fails waits for the next round. Between
+    two envelopes, `pause` (a random 1–8 s by default, so a round does not leave as one burst)."""
+    pause = pause or _envelope_gap
     circles = Circles(db)
     out = SendRound()
     for invitation in circles.joined():
@@ -201,7 +206,7 @@ def send_outbox(db: Database, day: date, *, client: ClientFactory = RelayClient,
         if not circles.relay_waiting(invitation.circle_id):
             continue
         try:
-            delivery = RelayDelivery(client(invitation.relay.url), invitation.relay)
+            delivery = RelayDelivery(client(invitation.relay.url), invitation.relay, pause=pause)
         except RessentiError as exc:
             out.reports.append(DeliveryReport(invitation.circle_id, 0, circles.relay_waiting(invitation.circle_id),
                                               exc))
@@ -257,6 +262,10 @@ def next_retry(attempt: int, rng: random.Random | None = None) -> float:
     spread a little so many phones do not all come back at once."""
     base = min(30.0 * 4 ** max(0, attempt - 1), 1800.0)
     return float(base * (0.8 + 0.4 * (rng or random.Random()).random()))
+
+
+def _envelope_gap() -> None:
+    time.sleep(1.0 + 7.0 * random.SystemRandom().random())
 
 
 def send_delay(rng: random.Random | None = None) -> float:

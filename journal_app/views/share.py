@@ -263,9 +263,18 @@ class ShareScreen:
         self._fill_questions()
 
     # -- actions ------------------------------------------------------------------------------
-    def join(self, _: object = None) -> None:
+    def join(self, _: object = None, accept_relay: str | None = None) -> None:
+        from journal_app.circles import RelayNeedsConsent
+
         try:
-            invitation = self.circles.join(self.code.value or "")
+            invitation = self.circles.join(self.code.value or "", accept_relay=accept_relay)
+        except RelayNeedsConsent as exc:
+            # A circle joined without a relay, now with one: the person sees its host first.
+            host = exc.host  # `exc` is gone once the except block ends; the button comes later
+            self.ctx.ask(self.ctx.t("share.relay_consent_title"), self.ctx.message(exc), [
+                (self.ctx.t("share.cancel"), None),
+                (self.ctx.t("share.relay_consent_yes"), lambda: self.join(accept_relay=host))])
+            return
         except Exception as exc:
             self.message.value = self.ctx.message(exc)
             self.message.color = ft.Colors.ERROR
