@@ -148,6 +148,34 @@ class OwnedRelay:
 
 
 @dataclass(frozen=True)
+class PublishedHarvest:
+    """The harvest last given back to a circle, as signed (`body`), and the ids of the insights
+    each of its themes quotes (`sources`, parallel to the themes; never published)."""
+
+    body: dict[str, Any]
+    sources: list[list[str]]
+    stale: bool = False  # it still quotes a withdrawn insight (the republishing failed)
+
+    @property
+    def quote_ids(self) -> set[str]:
+        return {i for ids in self.sources for i in ids}
+
+    def without(self, withdrawn: set[str]) -> PublishedHarvest:
+        """The same harvest without the quotes of `withdrawn` insights, each theme's count less
+        them; a theme left under k is not shown any more."""
+        themes, sources = [], []
+        for theme, ids in zip(self.body["themes"], self.sources, strict=True):
+            kept = [(q, i) for q, i in zip(theme["quotes"], ids, strict=True) if i not in withdrawn]
+            count = theme["count"] - (len(ids) - len(kept))
+            if count < self.body["k"]:
+                continue
+            themes.append({**theme, "count": count, "quotes": [q for q, _ in kept]})
+            sources.append([i for _, i in kept])
+        total = max(self.body["total"] - len(self.quote_ids & withdrawn), self.body["k"])
+        return PublishedHarvest({**self.body, "total": total, "themes": themes}, sources)
+
+
+@dataclass(frozen=True)
 class OutboxItem:
     shared: SharedInsight
     withdrawn: bool
@@ -252,6 +280,17 @@ class Circles:
         serials[kind] = int(serials.get(kind, 0)) + 1
         self._db.table(OWNED).update_doc(circle_id, {"serials": serials})
         return int(serials[kind])
+
+    def published_harvest(self, circle_id: str) -> PublishedHarvest | None:
+        doc = self._owned_doc(circle_id).get("published_harvest")
+        if not doc:
+            return None
+        return PublishedHarvest(doc["body"], doc["sources"], bool(doc.get("stale")))
+
+    def keep_published_harvest(self, circle_id: str, harvest: PublishedHarvest, *, stale: bool) -> None:
+        self._owned_doc(circle_id)
+        self._db.table(OWNED).update_doc(circle_id, {"published_harvest": {
+            "body": harvest.body, "sources": harvest.sources, "stale": stale}})
 
     def owned_circle(self, circle_id: str) -> CircleKeys:
         for keys in self.owned():

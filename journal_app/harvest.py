@@ -22,6 +22,7 @@ from journal_app.sharing import (
     Insight,
     Withdrawal,
     WrongCircle,
+    encodable,
     open_envelope,
     read_bundle,
     withdrawal_is_genuine,
@@ -29,7 +30,10 @@ from journal_app.sharing import (
 from journal_app.storage import Database
 
 RECEIVED, CIRCLE_STATE, VECTORS = "received", "harvest_circles", "theme_vectors"
-MAX_PENDING_WITHDRAWALS = 500  # withdrawals kept for insights not received yet, per circle
+# Withdrawals kept for insights not received yet, per circle. Anyone holding the invitation can
+# send withdrawals for random ids, so the room is bounded; when full, the oldest goes (a flood
+# never shuts the room for the genuine withdrawals that come after it: docs/sharing.md).
+MAX_PENDING_WITHDRAWALS = 10_000
 DEFAULT_K, MIN_K = 5, 3
 
 
@@ -49,6 +53,7 @@ class HarvestReport:
     released: int = 0  # insights that became visible with this import
     waiting: int = 0  # insights held back until the batch is large enough
     new_ids: set[str] = field(default_factory=set, repr=False)
+    withdrawn_ids: set[str] = field(default_factory=set, repr=False)  # withdrawn with this import
 
 
 def check_k(k: int) -> int:
@@ -130,8 +135,7 @@ class Harvest:
 
         def update(tables: dict[str, dict[str, Any]]) -> None:
             received = tables.setdefault(RECEIVED, {})
-            pending = [sum(1 for d in received.values()
-                           if d.get("circle") == circle_id and "pending_withdrawal" in d)]
+            pending = _Pending(received, circle_id)
             # Insights first, so a withdrawal in the same bundle finds its insight.
             for message, sender in sorted(opened, key=lambda m: isinstance(m[0], Withdrawal)):
                 if isinstance(message, Insight):
@@ -148,6 +152,24 @@ class Harvest:
         return report
 
 
+    def set_aside(self, circle_id: str, insight_id: str) -> None:
+        """The facilitator sets aside one received insight (it breaks something, or should not
+        be there): its text is gone from the vault, as after a withdrawal; a later import of
+        the same envelope does not bring it back."""
+        def update(tables: dict[str, dict[str, Any]]) -> None:
+            received = tables.setdefault(RECEIVED, {})
+            held = received.get(insight_id)
+            if held is None or held.get("circle") != circle_id or "text" not in held:
+                from journal_app.themes.errors import InsightNotFound
+
+                raise InsightNotFound(id=insight_id)
+            received[insight_id] = {"circle": circle_id, "withdrawn": True, "set_aside": True}
+            tables.get(VECTORS, {}).pop(insight_id, None)
+
+        self._db.change(update)
+        self._db.vault.forget_previous()
+
+
 def _bundle_circle(data: bytes) -> str:
     import json
 
@@ -155,8 +177,10 @@ def _bundle_circle(data: bytes) -> str:
 
 
 def _insight(doc: dict[str, Any]) -> Insight:
-    return Insight(**{k: doc[k] for k in ("id", "week", "kind", "prompt_id", "lang", "text", "proof")},
-                   question=doc.get("question", ""))
+    fields = {k: doc[k] for k in ("id", "week", "kind", "prompt_id", "lang", "text", "proof")}
+    if not encodable(fields["text"]):  # kept before such text was refused: shown, never a crash
+        fields["text"] = fields["text"].encode("utf-8", "replace").decode("utf-8")
+    return Insight(**fields, question=doc.get("question", ""))
 
 
 def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report: HarvestReport,
@@ -172,6 +196,7 @@ def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report:
     if pending and withdrawal_is_genuine(Withdrawal(insight.id, pending), insight):
         received[insight.id] = {"circle": circle_id, "withdrawn": True}
         report.withdrawn += 1
+        report.withdrawn_ids.add(insight.id)
         return
     fields = asdict(insight)
     fields.pop("round")  # what it counted for is kept as `bundle`, and dropped once released
@@ -180,19 +205,37 @@ def _receive(received: dict[str, Any], circle_id: str, insight: Insight, report:
     report.new_ids.add(insight.id)
 
 
+class _Pending:
+    """The early withdrawals a circle holds, oldest first (counted once per import)."""
+
+    def __init__(self, received: dict[str, Any], circle_id: str) -> None:
+        held = [(int(d.get("seq", 0)), key) for key, d in received.items()
+                if d.get("circle") == circle_id and "pending_withdrawal" in d]
+        self.order = [key for _, key in sorted(held)]
+        self.next = max((seq for seq, _ in held), default=0) + 1
+        self.received = received
+
+    def keep(self, circle_id: str, withdrawal: Withdrawal, report: HarvestReport) -> None:
+        while len(self.order) >= MAX_PENDING_WITHDRAWALS:
+            oldest = self.order.pop(0)
+            if "pending_withdrawal" in self.received.get(oldest, {}):
+                del self.received[oldest]
+                report.damaged += 1  # most likely junk: counted with what was set aside
+        self.received[withdrawal.insight_id] = {"circle": circle_id, "pending_withdrawal": withdrawal.secret,
+                                                "seq": self.next}
+        self.order.append(withdrawal.insight_id)
+        self.next += 1
+
+
 def _withdraw(tables: dict[str, Any], circle_id: str, withdrawal: Withdrawal, report: HarvestReport,
-              pending: list[int]) -> None:
-    """`pending`: how many early withdrawals the circle holds, counted once per import."""
+              pending: _Pending) -> None:
     received = tables[RECEIVED]
     held = received.get(withdrawal.insight_id)
     if held is None:
         # The withdrawal came before its insight: remember it, check it when the insight comes.
-        # Only so many: anyone with the invitation code could send thousands for random ids.
-        if pending[0] >= MAX_PENDING_WITHDRAWALS:
-            report.damaged += 1
-            return
-        pending[0] += 1
-        received[withdrawal.insight_id] = {"circle": circle_id, "pending_withdrawal": withdrawal.secret}
+        # Only so many, the oldest going first: anyone with the invitation code could send
+        # thousands for random ids, and must not shut out a genuine one that comes later.
+        pending.keep(circle_id, withdrawal, report)
         return
     if held.get("circle") != circle_id or "text" not in held:
         if held.get("withdrawn"):
@@ -202,6 +245,7 @@ def _withdraw(tables: dict[str, Any], circle_id: str, withdrawal: Withdrawal, re
         report.damaged += 1
         return
     received[withdrawal.insight_id] = {"circle": circle_id, "withdrawn": True}
+    report.withdrawn_ids.add(withdrawal.insight_id)
     tables.get(VECTORS, {}).pop(withdrawal.insight_id, None)
     if withdrawal.insight_id in report.new_ids:  # shared and withdrawn before it was delivered
         report.added -= 1

@@ -16,7 +16,7 @@ TABLE = "packs"
 @dataclass(frozen=True)
 class PackImport:
     pack: Pack
-    outcome: str  # "added", "updated" or "unchanged"
+    outcome: str  # "added", "updated", "unchanged" or "kept" (a circle's, not over the member's own)
 
 
 class PackLibrary:
@@ -45,8 +45,10 @@ class PackLibrary:
             raise PackNotFound(id=pack_id)
         return pack
 
-    def import_pack(self, data: bytes, file: str) -> PackImport:
-        """Check a pack file and keep it in the vault. Nothing is stored if it has a problem."""
+    def import_pack(self, data: bytes, file: str, *, origin: str = "") -> PackImport:
+        """Check a pack file and keep it in the vault. Nothing is stored if it has a problem.
+        `origin`: "circle:<id>" for a practice a circle shares; such a practice replaces only
+        one that came from the same circle, never the member's own of the same id ("kept")."""
         pack = parse_pack(data, file)
         if pack.id in self._builtin:
             raise PackInvalid(file, [Problem("id", "builtin_id", {"id": pack.id})])
@@ -56,7 +58,9 @@ class PackLibrary:
         previous = table.get_doc(pack.id)
         if previous is not None and previous["source"] == pack.source:
             return PackImport(pack, "unchanged")
-        doc = {"id": pack.id, "version": pack.version, "source": pack.source}
+        if origin and previous is not None and previous.get("origin", "") != origin:
+            return PackImport(self.get(pack.id), "kept")
+        doc = {"id": pack.id, "version": pack.version, "source": pack.source, "origin": origin}
         if previous is None:
             table.insert_doc(pack.id, doc)
             return PackImport(pack, "added")

@@ -3,13 +3,16 @@ that fails does not undo or hide the report of the others."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from journal_app.errors import RessentiError
 from journal_app.harvest import Harvest, HarvestReport
 from journal_app.i18n import translate
+from journal_app.relay_client import RelayClient
 from journal_app.storage import Database
+
+ClientFactory = Callable[[str], RelayClient]
 
 
 @dataclass(frozen=True)
@@ -30,26 +33,35 @@ class Waiting:
 class BundleBatch:
     files: tuple[BundleImport, ...]
     waiting: tuple[Waiting, ...]  # per circle touched, insights held until a batch of k
+    republished: int = 0  # withdrawn quotes taken out of a published harvest (docs/relay.md)
+    harvest_stale: bool = False  # a published harvest still quotes a withdrawn insight
 
     @property
     def failed(self) -> int:
         return sum(1 for f in self.files if f.error is not None)
 
 
-def import_bundles(db: Database, files: Sequence[tuple[str, bytes]]) -> BundleBatch:
+def import_bundles(db: Database, files: Sequence[tuple[str, bytes]], *,
+                   client: ClientFactory = RelayClient) -> BundleBatch:
+    from journal_app.usecases.relay import withdraw_from_harvest
+
     harvest = Harvest(db)
     outcomes = []
-    circles: set[str] = set()
+    circles: dict[str, set[str]] = {}
     for name, data in files:
         try:
             report = harvest.import_bundle(data)
         except RessentiError as exc:
             outcomes.append(BundleImport(name, error=exc))
             continue
-        circles.add(report.circle)
+        circles.setdefault(report.circle, set()).update(report.withdrawn_ids)
         outcomes.append(BundleImport(name, report=report))
     waiting = tuple(Waiting(c, n, harvest.k(c)) for c in sorted(circles) if (n := harvest.waiting(c)))
-    return BundleBatch(tuple(outcomes), waiting)
+    republished, stale = 0, False
+    for circle_id, withdrawn in circles.items():  # a withdrawal reaches the published harvest too
+        went, still = withdraw_from_harvest(db, circle_id, withdrawn, client=client)
+        republished, stale = republished + went, stale or still
+    return BundleBatch(tuple(outcomes), waiting, republished, stale)
 
 
 def describe_bundle(item: BundleImport, lang: str) -> list[str]:
@@ -66,7 +78,12 @@ def describe_bundle(item: BundleImport, lang: str) -> list[str]:
 
 
 def describe_waiting(batch: BundleBatch, lang: str) -> list[str]:
-    return [translate("cli.bundle_waiting", lang, count=held.count, k=held.k) for held in batch.waiting]
+    lines = [translate("cli.bundle_waiting", lang, count=held.count, k=held.k) for held in batch.waiting]
+    if batch.republished and not batch.harvest_stale:
+        lines.append(translate("relay.harvest_republished", lang, count=batch.republished))
+    if batch.harvest_stale:
+        lines.append(translate("relay.harvest_stale", lang))
+    return lines
 
 
 def describe_bundles(batch: BundleBatch, lang: str) -> list[str]:

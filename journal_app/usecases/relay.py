@@ -25,7 +25,14 @@ from journal_app.circle_messages import (
     questions_body,
     sign_message,
 )
-from journal_app.circles import Circles, DeliveryReport, OwnedRelay, RelayDelivery, new_relay
+from journal_app.circles import (
+    Circles,
+    DeliveryReport,
+    OwnedRelay,
+    PublishedHarvest,
+    RelayDelivery,
+    new_relay,
+)
 from journal_app.errors import RessentiError
 from journal_app.harvest import DEFAULT_K, Harvest, HarvestReport
 from journal_app.i18n import translate
@@ -79,6 +86,8 @@ class ReceiveReport:
     received: int = 0  # envelopes the relay handed over
     acknowledged: int = 0
     k: int = DEFAULT_K
+    republished: int = 0  # withdrawn quotes taken out of the published harvest, republished
+    harvest_stale: bool = False  # a withdrawn quote is still in the published harvest
 
 
 def receive(db: Database, circle_id: str, *, client: ClientFactory = RelayClient) -> ReceiveReport:
@@ -103,12 +112,52 @@ def receive(db: Database, circle_id: str, *, client: ClientFactory = RelayClient
         for name in ("added", "duplicates", "withdrawn", "damaged", "released"):
             setattr(report.imported, name, getattr(report.imported, name) + getattr(page, name))
         report.imported.waiting = page.waiting
+        report.imported.withdrawn_ids |= page.withdrawn_ids
         report.received += len(items)
         report.acknowledged += relay_client.acknowledge(relay.access.mailbox, relay.read_capability,
                                                         [i.id for i in items])
         if after is None:
             break
+    assert report.imported is not None
+    report.republished, report.harvest_stale = withdraw_from_harvest(
+        db, circle_id, report.imported.withdrawn_ids, client=client)
     return report
+
+
+def set_aside_insight(db: Database, circle_id: str, insight_id: str, *,
+                      client: ClientFactory = RelayClient) -> tuple[int, bool]:
+    """The facilitator sets one received insight aside (its text gone, as after a withdrawal);
+    a quote of it leaves the published harvest the same way."""
+    Harvest(db).set_aside(circle_id, insight_id)
+    return withdraw_from_harvest(db, circle_id, {insight_id}, client=client)
+
+
+def withdraw_from_harvest(db: Database, circle_id: str, withdrawn: set[str], *,
+                          client: ClientFactory = RelayClient, day: date | None = None) -> tuple[int, bool]:
+    """A withdrawal reaches the harvest given back to the circle too: the quotes of withdrawn
+    insights are taken out of the published harvest (a theme left under k goes whole), which is
+    signed again and republished at once, so members' apps replace it at their next fetch.
+    Returns how many quotes went, and whether the published harvest still holds one (the relay
+    could not be reached: « Publier de nouveau » is then asked of the facilitator)."""
+    circles = Circles(db)
+    published = circles.published_harvest(circle_id)
+    hit = {i for i in withdrawn if i in published.quote_ids} if published else set()
+    if published is None or not (hit or published.stale):
+        return 0, False
+    relay = circles.owned_relay(circle_id)
+    body = published.without(hit)
+    circles.keep_published_harvest(circle_id, body, stale=True)  # said until it is on the relay
+    if relay is None:
+        return len(hit), True
+    serial = circles.next_serial(circle_id, "harvest")
+    message = sign_message(circle_id, "harvest", serial, day or date.today(), body.body, relay.signing_private)
+    try:
+        client(relay.access.url).publish(relay.access.mailbox, relay.read_capability, "harvest", message)
+    except RessentiError:
+        return len(hit), True
+    circles.keep_published_harvest(circle_id, body, stale=False)
+    db.vault.forget_previous()  # the previous save still held the withdrawn quote
+    return len(hit), False
 
 
 def publish_questions(db: Database, circle_id: str, day: date, *, client: ClientFactory = RelayClient) -> int:
@@ -127,25 +176,34 @@ def publish_questions(db: Database, circle_id: str, day: date, *, client: Client
 def harvest_for_circle(db: Database, circle_id: str, lang: str, k: int | None = None) -> CircleHarvest:
     """What goes back to the circle: the released report's themes of at least k insights, their
     quotes with their language; nothing unreleased, no weeks."""
+    return _harvest_and_sources(db, circle_id, lang, k)[0]
+
+
+def _harvest_and_sources(db: Database, circle_id: str, lang: str,
+                         k: int | None = None) -> tuple[CircleHarvest, list[list[str]]]:
+    """The harvest, and the ids of the insights each theme quotes (kept in the facilitator's
+    vault only, so that a withdrawal finds its quote)."""
     from journal_app.theme_report import build_report
     from journal_app.themes import ThemeBoard
 
     keys = Circles(db).owned_circle(circle_id)
     k = k or Harvest(db).k(circle_id)
     report = build_report(ThemeBoard(db, circle_id, lang), keys.invitation.name, k)
-    return CircleHarvest(keys.invitation.name, report.k, max(report.total, report.k), tuple(
-        HarvestTheme(v.theme.label, v.count, tuple((q.text, q.lang) for q in v.quotes[:5]))
-        for v in report.shown[:50]))
+    shown = report.shown[:50]
+    harvest = CircleHarvest(keys.invitation.name, report.k, max(report.total, report.k), tuple(
+        HarvestTheme(v.theme.label, v.count, tuple((q.text, q.lang) for q in v.quotes[:5])) for v in shown))
+    return harvest, [[q.id for q in v.quotes[:5]] for v in shown]
 
 
 def publish_harvest(db: Database, circle_id: str, lang: str, day: date, *,
                     client: ClientFactory = RelayClient) -> CircleHarvest:
     circles = Circles(db)
     relay = _owned_relay(circles, circle_id)
-    harvest = harvest_for_circle(db, circle_id, lang)
+    harvest, sources = _harvest_and_sources(db, circle_id, lang)
     serial = circles.next_serial(circle_id, "harvest")
     message = sign_message(circle_id, "harvest", serial, day, harvest_body(harvest), relay.signing_private)
     client(relay.access.url).publish(relay.access.mailbox, relay.read_capability, "harvest", message)
+    circles.keep_published_harvest(circle_id, PublishedHarvest(harvest_body(harvest), sources), stale=False)
     return harvest
 
 
@@ -241,18 +299,19 @@ def fetch_messages(db: Database, *, client: ClientFactory = RelayClient) -> int:
                 continue
             new += kept
             if kept and signed.get("kind") == "pack":
-                _take_practice(db, signed["body"]["source"])
+                _take_practice(db, signed["body"]["source"], invitation.circle_id)
     return new
 
 
-def _take_practice(db: Database, source: str) -> None:
+def _take_practice(db: Database, source: str, circle_id: str) -> None:
     """A practice the circle shares, checked like any practice file, into the member's practices
-    (one that does not pass the checks is left out: the rest of the round goes on)."""
+    (one that does not pass the checks is left out: the rest of the round goes on). It never
+    replaces the member's own practice, or another circle's, of the same id."""
     from journal_app.prompts.library import PackLibrary
     from journal_app.prompts.packs import PackInvalid
 
     try:
-        PackLibrary(db).import_pack(source.encode("utf-8"), "circle.toml")
+        PackLibrary(db).import_pack(source.encode("utf-8"), "circle.toml", origin=f"circle:{circle_id}")
     except PackInvalid:
         pass
 
@@ -279,7 +338,11 @@ def describe_receive(report: ReceiveReport, lang: str) -> list[str]:
     lines = [translate("relay.received", lang, count=report.received, added=imported.added,
                        withdrawn=imported.withdrawn, duplicates=imported.duplicates)]
     if imported.damaged:
-        lines.append(translate("cli.bundle_damaged", lang, count=imported.damaged))
+        lines.append(translate("relay.set_aside", lang, count=imported.damaged))
+    if report.republished and not report.harvest_stale:
+        lines.append(translate("relay.harvest_republished", lang, count=report.republished))
+    if report.harvest_stale:
+        lines.append(translate("relay.harvest_stale", lang))
     if imported.waiting:
         lines.append(translate("cli.bundle_waiting", lang, count=imported.waiting, k=report.k))
     return lines

@@ -327,11 +327,32 @@ class FacilitatorScreen:
     def _insight_row(self, insight_id: str, text: str, views: list[ThemeView]) -> ft.Control:
         t = self.ctx.t
         targets = [(v.theme.id, v.theme.label) for v in views] + [("", t("facilitator.unsorted_short"))]
-        return ft.Row(vertical_alignment=ft.CrossAxisAlignment.START, controls=[
+        return ft.Row(vertical_alignment=ft.CrossAxisAlignment.START, wrap=True, controls=[
             ft.Text(text, expand=True, size=13),
             ft.TextButton(content=t("facilitator.move"), on_click=lambda _: self.choose_dialog(
                 t("facilitator.move_to"), targets,
-                lambda target: self._board().move(insight_id, target or None)))])
+                lambda target: self._board().move(insight_id, target or None))),
+            ft.TextButton(content=t("facilitator.set_aside"), tooltip=t("facilitator.set_aside_help"),
+                          on_click=lambda _: self.set_aside_dialog(insight_id))])
+
+    def set_aside_dialog(self, insight_id: str) -> None:
+        """One received insight set aside (it breaks something, or should not be there)."""
+        from journal_app.usecases.relay import set_aside_insight
+
+        assert self.circle_id is not None
+        circle_id = self.circle_id
+
+        def apply() -> None:
+            set_aside_insight(self.db, circle_id, insight_id)
+            self.board = None  # read again without it
+
+        async def run() -> None:
+            async for _ in self.act(apply):
+                self.ctx.page.update()
+
+        self.ctx.ask(self.ctx.t("facilitator.set_aside_title"), self.ctx.t("facilitator.set_aside_text"), [
+            (self.ctx.t("common.cancel"), None),
+            (self.ctx.t("facilitator.set_aside"), lambda: self.ctx.page.run_task(run))])
 
     # -- actions ------------------------------------------------------------------------------
     def choose_circle(self, circle_id: str) -> None:
