@@ -371,3 +371,27 @@ def test_a_withdrawn_quote_leaves_the_published_harvest(circle_of_six, tmp_path)
     assert quoted not in json.dumps(on_relay, ensure_ascii=False)
     assert quoted not in repr(other.storage.read())
     assert quoted not in repr(facilitator.storage.read())
+
+
+def test_the_command_line_names_the_new_relay_and_asks_before_taking_it(tmp_path):
+    from journal_app.storage import open_database
+    from tests.test_cli_inprocess import PASS, run
+
+    member = tmp_path / "m"
+    run(member, "init")
+    facilitator = CircleKeys.create("Cercle du jeudi")
+    assert run(member, "circle", "join", facilitator.invitation.code()).returncode == 0
+    relay = new_relay("https://relais.cercle-du-jeudi.quebec")
+    code = Invitation(facilitator.invitation.circle_id, "Cercle du jeudi", facilitator.invitation.public_key,
+                      relay.access).code()
+    declined = run(member, "circle", "join", code, tty=True, input="non\n")
+    assert declined.returncode == 1 and "relais.cercle-du-jeudi.quebec" in declined.stdout
+    no_terminal = run(member, "circle", "join", code)  # a script: no silent yes
+    assert no_terminal.returncode != 0
+    db = open_database(member / "journal.vault", PASS)
+    assert Circles(db).joined_circle(facilitator.invitation.circle_id).relay is None
+    db.close()
+    assert run(member, "circle", "join", code, tty=True, input="oui\n").returncode == 0
+    db = open_database(member / "journal.vault", PASS)
+    assert Circles(db).joined_circle(facilitator.invitation.circle_id).relay.url == relay.access.url
+    db.close()

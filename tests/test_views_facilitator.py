@@ -130,3 +130,28 @@ def test_question_filters_show_each_question_in_words_never_its_id(tmp_path):
         assert shell.screen.prompt == "orid.reflective"
 
     run_ui(body)
+
+
+def test_one_received_insight_is_set_aside_from_the_dashboard(tmp_path):
+    """« Mettre de côté » under an insight, confirmed in its dialog: its text leaves the vault."""
+    from journal_app.harvest import Harvest
+
+    rows = labelled_set()[::8]
+    cid = facilitator_journal(tmp_path, rows)
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await open_dashboard(h, shell)
+        await h.wait_for(lambda: h.has_text("Thèmes ("), timeout=60)
+        db = shell.ctx.session.database
+        before = {i.id: i.text for i in Harvest(db).released(cid)}
+        await h.fire(h.find_all(ft.TextButton, "Mettre de côté")[0], "click")
+        assert h.has_text("Mettre cette idée de côté?")
+        await h.fire(h.find_all(ft.TextButton, "Mettre de côté")[-1], "click")  # the dialog's button
+        await h.wait_for(lambda: len(Harvest(db).released(cid)) == len(before) - 1, timeout=60)
+        [gone] = set(before) - {i.id for i in Harvest(db).released(cid)}
+        assert before[gone] not in repr(db.storage.read())
+        await h.wait_for(lambda: h.has_text("Thèmes ("), timeout=60)
+        shell.lock()
+
+    run_ui(body)
