@@ -149,30 +149,33 @@ class OwnedRelay:
 
 @dataclass(frozen=True)
 class PublishedHarvest:
-    """The harvest last given back to a circle, as signed (`body`), and the ids of the insights
-    each of its themes quotes (`sources`, parallel to the themes; never published)."""
+    """The harvest last given back to a circle, as signed (`body`), and per theme (parallel to
+    its themes; kept in the facilitator's vault, never published) the ids of the insights it
+    counts (`members`) and of those it quotes (`sources`)."""
 
     body: dict[str, Any]
     sources: list[list[str]]
-    stale: bool = False  # it still quotes a withdrawn insight (the republishing failed)
+    members: list[list[str]]
+    stale: bool = False  # it still counts or quotes a withdrawn insight (republishing failed)
 
     @property
-    def quote_ids(self) -> set[str]:
-        return {i for ids in self.sources for i in ids}
+    def insight_ids(self) -> set[str]:
+        return {i for ids in self.members + self.sources for i in ids}
 
     def without(self, withdrawn: set[str]) -> PublishedHarvest:
-        """The same harvest without the quotes of `withdrawn` insights, each theme's count less
-        them; a theme left under k is not shown any more."""
-        themes, sources = [], []
-        for theme, ids in zip(self.body["themes"], self.sources, strict=True):
-            kept = [(q, i) for q, i in zip(theme["quotes"], ids, strict=True) if i not in withdrawn]
-            count = theme["count"] - (len(ids) - len(kept))
+        """The same harvest without the `withdrawn` insights: their quotes gone, each theme's
+        count less them; a theme left under k is not shown any more."""
+        themes, sources, members = [], [], []
+        for theme, quoted, counted in zip(self.body["themes"], self.sources, self.members, strict=True):
+            kept = [(q, i) for q, i in zip(theme["quotes"], quoted, strict=True) if i not in withdrawn]
+            count = theme["count"] - len(set(counted) & withdrawn)
             if count < self.body["k"]:
                 continue
             themes.append({**theme, "count": count, "quotes": [q for q, _ in kept]})
             sources.append([i for _, i in kept])
-        total = max(self.body["total"] - len(self.quote_ids & withdrawn), self.body["k"])
-        return PublishedHarvest({**self.body, "total": total, "themes": themes}, sources)
+            members.append([i for i in counted if i not in withdrawn])
+        total = max(self.body["total"] - len(self.insight_ids & withdrawn), self.body["k"])
+        return PublishedHarvest({**self.body, "total": total, "themes": themes}, sources, members)
 
 
 @dataclass(frozen=True)
@@ -285,12 +288,12 @@ class Circles:
         doc = self._owned_doc(circle_id).get("published_harvest")
         if not doc:
             return None
-        return PublishedHarvest(doc["body"], doc["sources"], bool(doc.get("stale")))
+        return PublishedHarvest(doc["body"], doc["sources"], doc["members"], bool(doc.get("stale")))
 
     def keep_published_harvest(self, circle_id: str, harvest: PublishedHarvest, *, stale: bool) -> None:
         self._owned_doc(circle_id)
         self._db.table(OWNED).update_doc(circle_id, {"published_harvest": {
-            "body": harvest.body, "sources": harvest.sources, "stale": stale}})
+            "body": harvest.body, "sources": harvest.sources, "members": harvest.members, "stale": stale}})
 
     def owned_circle(self, circle_id: str) -> CircleKeys:
         for keys in self.owned():

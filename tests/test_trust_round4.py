@@ -365,9 +365,14 @@ def test_a_withdrawn_quote_leaves_the_published_harvest(circle_of_six, tmp_path)
         send_outbox(author, DAY, pause=no_pause)
         report = receive(facilitator, cid)
         assert report.imported.withdrawn == 1 and report.republished == 1 and not report.harvest_stale
-        assert any("republiée" in line for line in describe_receive(report, "fr"))
+        assert any("publiée de nouveau" in line for line in describe_receive(report, "fr"))
         assert fetch_messages(other) == 1
         on_relay = RelayClient(url).messages(keys.invitation.relay.mailbox, keys.invitation.relay.send_capability)
+    from journal_app.circle_messages import harvest_of
+
+    after = harvest_of(Circles(other).circle_message(cid, "harvest"))
+    theme = next(t for t in harvest.themes if any(text == quoted for text, _ in t.quotes))
+    assert [t.count for t in after.themes if t.label == theme.label] == [theme.count - 1]
     assert quoted not in json.dumps(on_relay, ensure_ascii=False)
     assert quoted not in repr(other.storage.read())
     assert quoted not in repr(facilitator.storage.read())

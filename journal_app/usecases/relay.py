@@ -134,14 +134,14 @@ def set_aside_insight(db: Database, circle_id: str, insight_id: str, *,
 
 def withdraw_from_harvest(db: Database, circle_id: str, withdrawn: set[str], *,
                           client: ClientFactory = RelayClient, day: date | None = None) -> tuple[int, bool]:
-    """A withdrawal reaches the harvest given back to the circle too: the quotes of withdrawn
-    insights are taken out of the published harvest (a theme left under k goes whole), which is
-    signed again and republished at once, so members' apps replace it at their next fetch.
-    Returns how many quotes went, and whether the published harvest still holds one (the relay
-    could not be reached: « Publier de nouveau » is then asked of the facilitator)."""
+    """A withdrawal reaches the harvest given back to the circle too: withdrawn insights are taken
+    out of the published harvest (their quotes, and one from their theme's count; a theme left
+    under k goes whole), which is signed again and republished at once, so members' apps replace
+    it at their next fetch. Returns how many insights went, and whether the published harvest
+    still holds one (the relay could not be reached: the facilitator is asked to publish again)."""
     circles = Circles(db)
     published = circles.published_harvest(circle_id)
-    hit = {i for i in withdrawn if i in published.quote_ids} if published else set()
+    hit = withdrawn & published.insight_ids if published else set()
     if published is None or not (hit or published.stale):
         return 0, False
     relay = circles.owned_relay(circle_id)
@@ -180,9 +180,9 @@ def harvest_for_circle(db: Database, circle_id: str, lang: str, k: int | None = 
 
 
 def _harvest_and_sources(db: Database, circle_id: str, lang: str,
-                         k: int | None = None) -> tuple[CircleHarvest, list[list[str]]]:
-    """The harvest, and the ids of the insights each theme quotes (kept in the facilitator's
-    vault only, so that a withdrawal finds its quote)."""
+                         k: int | None = None) -> tuple[CircleHarvest, list[list[str]], list[list[str]]]:
+    """The harvest, and per theme the ids of the insights it quotes and of those it counts (kept
+    in the facilitator's vault only, so that a withdrawal finds its way into the harvest)."""
     from journal_app.theme_report import build_report
     from journal_app.themes import ThemeBoard
 
@@ -192,18 +192,19 @@ def _harvest_and_sources(db: Database, circle_id: str, lang: str,
     shown = report.shown[:50]
     harvest = CircleHarvest(keys.invitation.name, report.k, max(report.total, report.k), tuple(
         HarvestTheme(v.theme.label, v.count, tuple((q.text, q.lang) for q in v.quotes[:5])) for v in shown))
-    return harvest, [[q.id for q in v.quotes[:5]] for v in shown]
+    return harvest, [[q.id for q in v.quotes[:5]] for v in shown], [[i.id for i in v.insights] for v in shown]
 
 
 def publish_harvest(db: Database, circle_id: str, lang: str, day: date, *,
                     client: ClientFactory = RelayClient) -> CircleHarvest:
     circles = Circles(db)
     relay = _owned_relay(circles, circle_id)
-    harvest, sources = _harvest_and_sources(db, circle_id, lang)
+    harvest, sources, members = _harvest_and_sources(db, circle_id, lang)
     serial = circles.next_serial(circle_id, "harvest")
     message = sign_message(circle_id, "harvest", serial, day, harvest_body(harvest), relay.signing_private)
     client(relay.access.url).publish(relay.access.mailbox, relay.read_capability, "harvest", message)
-    circles.keep_published_harvest(circle_id, PublishedHarvest(harvest_body(harvest), sources), stale=False)
+    circles.keep_published_harvest(circle_id, PublishedHarvest(harvest_body(harvest), sources, members),
+                                  stale=False)
     return harvest
 
 
