@@ -239,3 +239,38 @@ def test_the_outbox_says_what_left_and_what_waits_and_the_confirmation_leads_the
         assert h.has_text("retirée")
 
     run_ui(body)
+
+
+def test_a_circle_is_joined_from_my_shares_and_a_new_relay_is_asked_first(tmp_path):
+    """« Rejoindre un cercle » in « Mes idées partagées » (not only inside « Partager »). A member
+    who joined without a relay and pastes a code with one sees the relay's host, and nothing
+    changes until they tap « Oui, passer par ce relais »."""
+    from journal_app.circles import new_relay
+    from journal_app.sharing import Invitation
+
+    make_journal(tmp_path)
+    facilitator = CircleKeys.create("Cercle du jeudi")
+    relay = new_relay("https://relais.cercle-du-jeudi.quebec")
+    with_relay = Invitation(facilitator.invitation.circle_id, "Cercle du jeudi", facilitator.invitation.public_key,
+                            relay.access)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        shell.show_outbox()
+        await h.settle()
+        assert h.has_text("Rejoindre un cercle")
+        circles = Circles(shell.ctx.session.database)
+        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
+        await h.click(ft.OutlinedButton, "Rejoindre le cercle")
+        assert h.has_text("Vous avez rejoint le cercle")
+        assert h.find(ft.OutlinedButton, "Exporter le fichier de partage")  # the new circle's own button
+        await h.type(h.find(ft.TextField, "Code d’invitation"), with_relay.code())
+        await h.click(ft.OutlinedButton, "Rejoindre le cercle")
+        assert h.has_text("relais.cercle-du-jeudi.quebec")
+        assert circles.joined_circle(facilitator.invitation.circle_id).relay is None  # not before the yes
+        await h.click(ft.TextButton, "Oui, passer par ce relais")
+        assert circles.joined_circle(facilitator.invitation.circle_id).relay.url == relay.access.url
+        shell.lock()
+
+    run_ui(body)

@@ -20,8 +20,10 @@ from journal_app.i18n import format_date, format_week
 from journal_app.journal import Entry
 from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
+from journal_app.sharing import Invitation
 from journal_app.usecases.sharing import consent_text, share_insight, withdraw_insight
 from journal_app.views.context import AppContext
+from journal_app.views.join_circle import JoinCircle
 from journal_app.views.theme import choice_chips, heading, muted, radio_row, subscreen
 
 _WORD = re.compile(r"\S+")
@@ -80,7 +82,7 @@ class ShareScreen:
         self.circle_id = joined[0].circle_id if joined else ""
         self.question = ""  # the circle's question this insight answers, if the member picks one
         self.question_area = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
-        self.code = ft.TextField(label=t("share.invitation"), on_submit=self.join)
+        self.joiner = JoinCircle(ctx, self.circles, self._joined)
         self.circle_area = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.mode = "sentences"  # one control per sentence; "words": one per word
         self.left_out: set[int] = set()  # where the sentences left on the device begin
@@ -127,12 +129,7 @@ class ShareScreen:
             self.circle_area.controls = [muted(t("share.circle")), radio_row(
                 [(c.circle_id, c.name) for c in joined], self.circle_id, self._circle)]
         else:
-            self.circle_area.controls = [
-                ft.Text(t("share.no_circle")), muted(t("share.scan_help")), self.code,
-                ft.Row(wrap=True, spacing=8, controls=[
-                    ft.OutlinedButton(content=t("share.paste"), icon=ft.Icons.CONTENT_PASTE,
-                                      on_click=lambda _: self.ctx.page.run_task(self.paste)),
-                    ft.OutlinedButton(content=t("share.join"), on_click=self.join)])]
+            self.circle_area.controls = self.joiner.controls(t("share.no_circle"))
 
     def _fill_questions(self) -> None:
         """The circle's questions (signed by its facilitator), to attach the insight to one;
@@ -263,34 +260,12 @@ class ShareScreen:
         self._fill_questions()
 
     # -- actions ------------------------------------------------------------------------------
-    def join(self, _: object = None, accept_relay: str | None = None) -> None:
-        from journal_app.circles import RelayNeedsConsent
-
-        try:
-            invitation = self.circles.join(self.code.value or "", accept_relay=accept_relay)
-        except RelayNeedsConsent as exc:
-            # A circle joined without a relay, now with one: the person sees its host first.
-            host = exc.host  # `exc` is gone once the except block ends; the button comes later
-            self.ctx.ask(self.ctx.t("share.relay_consent_title"), self.ctx.message(exc), [
-                (self.ctx.t("share.cancel"), None),
-                (self.ctx.t("share.relay_consent_yes"), lambda: self.join(accept_relay=host))])
-            return
-        except Exception as exc:
-            self.message.value = self.ctx.message(exc)
-            self.message.color = ft.Colors.ERROR
-            return
+    def _joined(self, invitation: Invitation) -> None:
         self.circle_id = invitation.circle_id
         self._fill_circle_area()
         self._update_confirm()
         self.message.value = self.ctx.t("share.joined", name=invitation.name)
         self.message.color = None
-
-    async def paste(self) -> None:
-        """The code copied from the phone's camera (which reads the QR image) or a message."""
-        text = await self.ctx.clipboard.get() if self.ctx.clipboard else None
-        self.code.value = (text or "").strip()
-        self.join()
-        self.ctx.page.update()
 
     async def confirm_share(self, _: object = None) -> None:
         if not self.circle_id or not self.outgoing_text.strip():
@@ -320,6 +295,8 @@ class OutboxScreen:
         self.on_harvest = on_harvest
         self.circles = Circles(ctx.session.database)
         self.list = ft.Column(spacing=8)
+        self.circle_buttons = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.joiner = JoinCircle(ctx, self.circles, lambda _: self._fill_circle_buttons())
         self.relay_state = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.retry = ft.OutlinedButton(content=ctx.t("share.retry"), icon=ft.Icons.REFRESH,
                                        on_click=lambda _: self.retry_now())
@@ -328,6 +305,14 @@ class OutboxScreen:
         self.refresh()
 
     def control(self) -> ft.Control:
+        t = self.ctx.t
+        self._fill_circle_buttons()
+        return subscreen(t("common.back"), self.on_back, t("share.outbox"), self.circle_buttons, self.list,
+                         ft.Divider(), heading(t("share.join_title")),
+                         *self.joiner.controls(t("share.join_help")))
+
+    def _fill_circle_buttons(self) -> None:
+        """Per circle joined: its harvest (with a relay) and its share file; a new circle adds its own."""
         t = self.ctx.t
         joined = self.circles.joined()
         exports = [ft.OutlinedButton(content=t("share.export_for", name=c.name), icon=ft.Icons.OUTBOX,
@@ -338,10 +323,9 @@ class OutboxScreen:
                                       on_click=lambda _, cid=c.circle_id: self.on_harvest(cid))
                     for c in joined if c.relay is not None]
         any_relay = any(c.relay is not None for c in joined)
-        return subscreen(t("common.back"), self.on_back, t("share.outbox"),
-                         muted(t("share.outbox_help_relay" if any_relay else "share.outbox_help")),
-                         self.relay_state, *harvests,
-                         *([muted(t("share.files_fallback"))] if any_relay else []), *exports, self.list)
+        self.circle_buttons.controls = [
+            muted(t("share.outbox_help_relay" if any_relay else "share.outbox_help")), self.relay_state,
+            *harvests, *([muted(t("share.files_fallback"))] if any_relay else []), *exports]
 
     def _relay_round_done(self) -> None:
         self.refresh()
