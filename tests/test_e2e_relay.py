@@ -82,7 +82,7 @@ def test_a_member_shares_with_one_tap_and_the_facilitator_receives(browser, tmp_
             app.click("Animer un cercle")
             app.see("Recevoir", timeout=60_000)
             app.click("Recevoir")
-            app.see("5 enveloppes reçues", timeout=90_000)
+            app.see("5 envois reçus", timeout=90_000)
             app.shot("3-received")
         session = JournalSession(tmp_path / "f", kdf=FAST_KDF)
         session.unlock(PASSPHRASE)

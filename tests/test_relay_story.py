@@ -228,7 +228,7 @@ def test_the_command_line_creates_sends_receives_and_publishes(tmp_path):
         assert sent.returncode == 0 and "5 envois faits" in sent.stdout, sent.stderr
         assert "Rien n’attend" in run(member, "circle", "send").stdout
         got = run(facilitator, "circle", "receive", cid)
-        assert got.returncode == 0 and "5 enveloppes reçues" in got.stdout and "ajoutées\u00a0: 5" in got.stdout
+        assert got.returncode == 0 and "5 envois reçus" in got.stdout and "idées nouvelles\u00a0: 5" in got.stdout
         db = open_database(member / "journal.vault", PASS)
         assert [q.en for q in Circles(db).circle_questions(cid)] == ["What carries us?"]
         db.close()

@@ -175,7 +175,7 @@ def test_a_facilitator_makes_a_circle_on_a_relay_publishes_questions_and_receive
                 assert send_outbox(member, DAY, pause=lambda: None).delivered == 3
                 member.close()
             await h.click(ft.FilledButton, "Recevoir")
-            await h.wait_for(lambda: h.has_text("6 enveloppes reçues"), timeout=60)
+            await h.wait_for(lambda: h.has_text("6 envois reçus"), timeout=60)
             assert len(Received(shell.ctx.session.database).released(cid)) == 6
             shell.lock()
 

@@ -37,7 +37,7 @@ from journal_app.errors import RessentiError
 from journal_app.harvest import DEFAULT_K, Harvest, HarvestReport
 from journal_app.i18n import translate
 from journal_app.relay import capabilities
-from journal_app.relay_client import RelayClient
+from journal_app.relay_client import RelayClient, RelayUnreachable
 from journal_app.sharing import CircleKeys, b64
 from journal_app.storage import Database
 
@@ -60,6 +60,12 @@ class PracticeBuiltIn(RessentiError):
 
 class MailboxTaken(RessentiError):
     key = "error.relay_mailbox_taken"
+
+
+class ReceiveUnreachable(RelayUnreachable):
+    """The relay did not answer the facilitator's « Recevoir »: nothing is lost, receive again."""
+
+    key = "error.relay_unreachable_receive"
 
 
 # --- facilitator -------------------------------------------------------------------------------
@@ -97,7 +103,16 @@ def receive(db: Database, circle_id: str, *, client: ClientFactory = RelayClient
     keys, relay = circles.owned_circle(circle_id), circles.owned_relay(circle_id)
     if relay is None:
         raise NoRelay(name=keys.invitation.name)
-    relay_client = client(relay.access.url)
+    try:
+        return _receive(db, circle_id, client(relay.access.url))
+    except RelayUnreachable:
+        raise ReceiveUnreachable() from None
+
+
+def _receive(db: Database, circle_id: str, relay_client: RelayClient) -> ReceiveReport:
+    circles = Circles(db)
+    relay = circles.owned_relay(circle_id)
+    assert relay is not None
     harvest = Harvest(db)
     report = ReceiveReport(circle_id, HarvestReport(circle_id), k=harvest.k(circle_id))
     after: str | None = None
@@ -120,7 +135,7 @@ def receive(db: Database, circle_id: str, *, client: ClientFactory = RelayClient
             break
     assert report.imported is not None
     report.republished, report.harvest_stale = withdraw_from_harvest(
-        db, circle_id, report.imported.withdrawn_ids, client=client)
+        db, circle_id, report.imported.withdrawn_ids, client=lambda _: relay_client)
     return report
 
 
@@ -345,7 +360,7 @@ def describe_receive(report: ReceiveReport, lang: str) -> list[str]:
     if report.harvest_stale:
         lines.append(translate("relay.harvest_stale", lang))
     if imported.waiting:
-        lines.append(translate("cli.bundle_waiting", lang, count=imported.waiting, k=report.k))
+        lines.append(translate("relay.waiting", lang, count=imported.waiting, k=report.k))
     return lines
 
 

@@ -343,10 +343,11 @@ class OutboxScreen:
         waiting = waiting_for_relay(self.ctx.session.database)
         error = self.ctx.relay.last_error if self.ctx.relay is not None else None
         lines: list[ft.Control] = []
-        if waiting:
+        if waiting and error is None:  # the privacy delay, not a failure: calm words, no button
+            lines.append(ft.Text(t("share.relay_leaving_soon", count=waiting)))
+        elif waiting:
             lines.append(ft.Text(t("share.relay_waiting", count=waiting)))
-            if error is not None:
-                lines.append(ft.Text(self.ctx.message(error), color=ft.Colors.ERROR))
+            lines.append(ft.Text(self.ctx.message(error), color=ft.Colors.ERROR))
             lines.append(ft.Row(controls=[self.retry]))
         self.relay_state.controls = lines
         self.relay_state.visible = bool(lines)
