@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from journal_app.circles import Circles
+from journal_app.circles import Circles, new_relay
 from journal_app.journal import FeltShift, Journal, Meeting
 from journal_app.recognition.credentials import CredentialInvalid, check
 from journal_app.recognition.exchange import CODE_PREFIX, read_message, to_code, to_json
@@ -36,9 +36,10 @@ def vault(tmp_path, name: str) -> Database:
 
 @pytest.fixture
 def circle(tmp_path):
-    """A facilitator's circle, a member with a practice behind them, and four peers."""
+    """A facilitator's circle (with a relay, so its members hold its signing key), a member with
+    a practice behind them, and four peers."""
     facilitator = vault(tmp_path, "facilitator")
-    keys = Circles(facilitator).create("Cercle du jeudi")
+    keys = Circles(facilitator).create("Cercle du jeudi", relay=new_relay("http://127.0.0.1:9"))
     member = vault(tmp_path, "member")
     peers = [vault(tmp_path, f"peer{n}") for n in range(4)]
     for db in (member, *peers):
@@ -105,7 +106,7 @@ def test_request_endorse_receive_then_the_circles_badge(circle):
         shown = describe_credential(them.read_request(request), "fr")
         assert any(STATEMENT in line for line in shown) and any("Camille" in line for line in shown)
         them.set_name(cid, f"Pair {n}")
-        reply = them.endorse(request, comments[n], "fr")
+        reply = them.endorse(request, comments[n], "fr", cid)
         got = me.receive(read_message(to_json(reply)))
         assert got.role == "endorsement" and got.checked().text == comments[n]
     assert me.receive(read_message(to_json(reply))).id == got.id  # the same reply twice: kept once
@@ -117,11 +118,11 @@ def test_request_endorse_receive_then_the_circles_badge(circle):
     assert "2 reconnaissances valides" in short.value.message("fr") and "en demande 3" in short.value.message("fr")
     them = Recognition(peers[2])
     them.set_name(cid, "Pair 2")
-    me.receive(them.endorse(read_message(code), comments[2], "fr"))
+    me.receive(them.endorse(read_message(code), comments[2], "fr", cid))
 
     request = read_message(to_code(me.request(held.id)))
-    claim, valid = facilitator_side.review(request)
-    assert claim.id == held.id and len(valid) == 3
+    review = facilitator_side.review(request)
+    assert review.claim.id == held.id and len(review.peers) == 3 and not review.unbound
     badge = facilitator_side.award(cid, request, "fr")
     checked = check(badge.credential)
     assert checked.ok and checked.issuer_name == "Cercle du jeudi" and checked.subject_id == held.checked().subject_id
@@ -145,10 +146,10 @@ def test_the_requests_qr_code_reads_back_at_the_size_the_screen_shows(circle):
 
     _, member, peers, cid = circle
     me, held = claim_made(member, cid)
-    for n, peer in enumerate(peers[:3]):  # the longest request: the claim and three endorsements
+    for n, peer in enumerate(peers[:3]):  # a long request: the claim and three endorsements
         them = Recognition(peer)
         them.set_name(cid, f"Pair {n}")
-        me.receive(them.endorse(me.request(held.id), "Une écoute qui laisse toute la place. " * 3, "fr"))
+        me.receive(them.endorse(me.request(held.id), "Une écoute qui laisse toute la place. " * 3, "fr", cid))
     code = to_code(me.request(held.id))
     assert len(code) <= QR_MAX_CHARS
     image = Image.open(io.BytesIO(qr_png(code))).convert("L").resize((QR_SIZE, QR_SIZE), Image.BILINEAR)
@@ -192,12 +193,12 @@ def test_the_refusals_say_why(circle):
     me, held = claim_made(member, cid)
     request = me.request(held.id)
     with pytest.raises(CannotEndorseOwn):
-        me.endorse(request, "Moi-même.", "fr")
+        me.endorse(request, "Moi-même.", "fr", cid)
     them = Recognition(peers[0])
     them.set_name(cid, "Pair")
     with pytest.raises(StatementMissing):
-        them.endorse(request, "   ", "fr")
-    reply = them.endorse(request, "Oui.", "fr")
+        them.endorse(request, "   ", "fr", cid)
+    reply = them.endorse(request, "Oui.", "fr", cid)
     with pytest.raises(NotYours):  # someone else's vault: not about any claim of theirs
         Recognition(peers[1]).receive(reply)
     forged = json.loads(json.dumps(reply.credential))
