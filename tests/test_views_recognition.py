@@ -104,6 +104,7 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         assert h.has_text("Choisissez d’abord le nom")
         await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Sam")
         assert h.has_text("Commentaire\u00a0: «\u00a0Elle tient le temps avec douceur.\u00a0»")
+        assert h.has_text("Vous signez avec votre identité du cercle «\u00a0Cercle du jeudi\u00a0».")  # F15
         await h.click(ft.FilledButton, "Signer cette reconnaissance")
         assert h.has_text("Reconnaissance signée.")
         reply = shown_code(h)
@@ -245,6 +246,42 @@ def test_a_skill_of_ones_own_is_added_saved_shared_as_a_file_and_removed(tmp_pat
         await h.fire(remove, "click")
         assert shell.route == "/skills" and not h.has_text("Tenir un cercle de parole")
         assert [x.role for x in Recognition(shell.ctx.session.database).held()] == ["claim"]
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_skills_words_are_per_circle_on_its_page_and_none_is_lost_switching(tmp_path):
+    """F7 on screen: in two circles, the words for a skill belong to the circle chosen; words typed
+    for one circle are kept for it when the member switches to the other."""
+    thursday, tuesday = CircleKeys.create("Cercle du jeudi"), CircleKeys.create("Cercle du mardi")
+    journal_in(tmp_path / "m", thursday.invitation.code())
+    session = JournalSession(tmp_path / "m", kdf=FAST_KDF)
+    session.unlock(PASSPHRASE)
+    Circles(session.database).join(tuesday.invitation.code())
+    session.lock()
+
+    async def body():
+        h, shell = await app(tmp_path / "m")
+        await unlock(h)
+        shell.go("/skill/focusing")
+        await h.settle()
+        await h.choose("Cercle du jeudi")
+        await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
+        await h.type(h.find(ft.TextField, "Dans vos mots"), STATEMENT)
+        await h.choose("Cercle du mardi")  # not saved by hand: kept for Thursday all the same
+        assert h.find(ft.TextField, "Dans vos mots").value == ""
+        await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "K.")
+        await h.type(h.find(ft.TextField, "Dans vos mots"), "Je laisse venir ce qui vient.")
+        await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
+        await h.wait_for(lambda: any(t.startswith("RSNTR1-") for t in h.texts()))
+        await h.choose("Cercle du jeudi")
+        assert h.find(ft.TextField, "Dans vos mots").value == STATEMENT
+        recognition = Recognition(shell.ctx.session.database)
+        [claim] = [x for x in recognition.held() if x.role == "claim"]
+        assert claim.circle == tuesday.invitation.circle_id
+        assert claim.checked().text == "Je laisse venir ce qui vient." and STATEMENT not in json.dumps(claim.document)
+        assert recognition.skill("focusing", "fr").statement(thursday.invitation.circle_id) == STATEMENT
         shell.lock()
 
     run_ui(body)

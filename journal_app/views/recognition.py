@@ -289,6 +289,14 @@ class SkillScreen:
         return subscreen(t("common.back"), self.on_back, self.title, *parts)
 
     def _circle(self, value: str) -> None:
+        typed = (self.statement.value or "").strip()
+        if self.circle_id and typed and typed != self.skill.statement(self.circle_id):
+            try:  # the words typed for the circle left behind are kept for it, not lost
+                self.recognition.set_statement(self.skill.id, typed, circle_id=self.circle_id)
+            except RessentiError as exc:
+                self.message.value = exc.message(self.ctx.lang)
+                self.ctx.page.update()
+                return
         self.circle_id = value
         known = self.recognition.identity(value)
         self.name.value = known.name if known else ""
@@ -357,7 +365,8 @@ class SkillScreen:
             CodePanel(self.ctx, self.recognition.request(claim.id), "ressenti-demande.json").control(),
             heading(t("badge.replies_title"), size=18),
             *[_lines(describe_credential(h.checked(), self.ctx.lang)) for h in endorsements],
-            *[c for h in badges for c in (_lines(describe_credential(h.checked(), self.ctx.lang)), self._exports(h))],
+            *[c for h in badges for c in (_lines(describe_credential(
+                h.checked(), self.ctx.lang, self.recognition.circle_of_did(h.checked().issuer_id))), self._exports(h))],
             *([] if endorsements or badges else [muted(t("badge.none_yet"))]),
             muted(t("badge.reply_help")), self.incoming.control(),
             heading(t("badge.export_title"), size=18), muted(t("badge.export_help")), self._exports(claim)]
