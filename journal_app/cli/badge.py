@@ -188,6 +188,7 @@ def award(c: Command, db: Database) -> int:
     recognition = _recognition(db)
     message = _message(c)
     circle = _owned_circle(c, db)
+    recognition.read_request(message)  # a request at all, and it holds, before which circle it is of
     recognition.check_award_circle(circle, message)
     review = recognition.review(message)
     for line in describe_credential(review.claim, c.lang):

@@ -294,6 +294,8 @@ def check(document: dict[str, Any], now: datetime | None = None) -> Checked:
         status = "wrong_issuer"  # signed (or not) by a key other than the issuer's own
     valid_from, valid_until = _moment(document.get("validFrom")), _moment(document.get("validUntil"))
     now = now or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.astimezone()  # a naive time is local, as everywhere in the app
     if status == "ok" and valid_from is not None and valid_from > now + CLOCK_SKEW:
         status = "not_yet_valid"
     elif status == "ok" and valid_until is not None and (valid_until < now - CLOCK_SKEW

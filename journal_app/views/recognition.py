@@ -440,10 +440,11 @@ class RecognizeScreen:
                          self.incoming.control(), self.body)
 
     def read(self, message: Message) -> None:
+        claim = self.recognition.read_request(message)  # a request at all, and it holds
         if self.circle_id:
             self.recognition.check_award_circle(self.circle_id, message)
             self.review = self.recognition.review(message)
-        self.claim = self.recognition.read_request(message)
+        self.claim = claim
         self.request = message
         self.message.value = ""
         joined = [c for c, _ in self.recognition.circles()]
