@@ -229,3 +229,128 @@ def test_wrong_types_inside_are_refused():
         except CredentialInvalid:
             continue
         assert status != "ok", path
+
+
+# -- round 4: dates, text that cannot be written, what « counted by the journal » means ------------
+def signed_by(identity: Identity, document: dict, **changes) -> dict:
+    """`document` changed, then signed again by `identity` (a well-signed file of any shape)."""
+    unsigned = {k: v for k, v in json.loads(json.dumps(document)).items() if k != "proof"}
+    unsigned.update(changes)
+    return add_proof(unsigned, identity.private_key, NOW, as_set=True)
+
+
+def a_claim() -> tuple[Identity, dict]:
+    member = Identity.create("Camille", secrets.token_bytes)
+    return member, credentials.claim(member, "focusing", "Focusing", "J’accompagne une séance sans la diriger.",
+                                     [EvidenceLine("Pratiques guidées", "900 pratiques, 600 heures.")], "fr", NOW,
+                                     secrets.token_bytes)
+
+
+def test_validity_dates_are_checked():
+    from datetime import timedelta
+
+    member, claim = a_claim()
+    assert credentials.check(claim, NOW).status == "ok"
+    future = signed_by(member, claim, validFrom="2099-01-01T00:00:00Z")
+    assert credentials.check(future, NOW).status == "not_yet_valid"
+    expired = signed_by(member, claim, validUntil="2000-01-01T00:00:00Z")
+    assert credentials.check(expired, NOW).status == "expired"
+    both = signed_by(member, claim, validFrom="2099-01-01T00:00:00Z", validUntil="2000-01-01T00:00:00Z")
+    assert credentials.check(both, NOW).status != "ok"
+    later = signed_by(member, claim, validUntil="2027-01-01T00:00:00Z")
+    assert credentials.check(later, NOW).status == "ok"
+    assert credentials.check(later, datetime(2027, 6, 1, tzinfo=timezone.utc)).status == "expired"
+    # a phone's clock a few minutes behind the signer's is not "not yet valid"
+    assert credentials.check(claim, NOW - timedelta(minutes=10)).status == "ok"
+    for bad in ("demain", 20991231, "2099-13-45T00:00:00Z"):
+        with pytest.raises(CredentialInvalid):
+            credentials.check(signed_by(member, claim, validUntil=bad), NOW)
+    from journal_app.usecases.recognition import describe_credential
+
+    assert describe_credential(credentials.check(expired, NOW), "fr")[0].startswith("Expiré")
+    assert describe_credential(credentials.check(future, NOW), "en")[0].startswith("Not valid yet")
+
+
+def test_a_lone_surrogate_is_one_clear_error_not_a_crash():
+    _, claim = a_claim()
+    document = json.loads(json.dumps(claim))
+    document["issuer"]["name"] = "\ud800"  # (JCS cannot sign it: its proof no longer holds)
+    data = json.dumps(document).encode("ascii")  # "\ud800" as a JSON escape: valid JSON, not writable text
+    with pytest.raises(CredentialInvalid):
+        credentials.read(data)
+
+
+def test_counted_by_the_journal_is_said_only_of_what_this_journal_counted():
+    from journal_app.usecases.recognition import describe_credential
+
+    _, claim = a_claim()
+    someone_elses = describe_credential(credentials.check(claim, NOW), "fr")
+    assert not any("Compté par le journal" in line for line in someone_elses)
+    assert "Déclaré par l’émetteur — Pratiques guidées\u00a0: 900 pratiques, 600 heures." in someone_elses
+    assert not any("Counted by the journal" in line for line in describe_credential(credentials.check(claim), "en"))
+    mine = describe_credential(credentials.check(claim, NOW), "fr", counted_here=True)
+    assert "Compté par le journal — Pratiques guidées\u00a0: 900 pratiques, 600 heures." in mine
+
+
+# -- JSON-LD: every credential expands under its own contexts, served offline ---------------------
+CONTEXTS = DATA / "jsonld-contexts"
+SERVED = {
+    "https://www.w3.org/ns/credentials/v2": "credentials-v2.jsonld",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": "ob-v3p0-extensions.json",
+}
+
+
+def expand_safely(document: dict) -> list:
+    """JSON-LD expansion with the checks of JSON-LD's safe mode: a term no context defines (a
+    dropped property, or a relative `@type` or `@id`) is an error, not silently lost. pyld 3.3 has
+    no `safeMode` option (it ignores it), so the checks are made here, on pyld's own expansion;
+    the contexts come only from tests/data/jsonld-contexts (SOURCES.md), never from the network."""
+    from pyld import jsonld
+
+    def loader(url: str, options: dict | None = None) -> dict:
+        if url not in SERVED:
+            raise jsonld.JsonLdError(f"not served offline: {url}", "jsonld.LoadDocumentError")
+        document = json.loads((CONTEXTS / SERVED[url]).read_text("utf-8"))
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": document}
+
+    def dropped(term: object) -> None:
+        raise ValueError(f"term not defined by the contexts: {term!r}")
+
+    expanded = jsonld.expand(document, {"documentLoader": loader}, on_property_dropped=dropped)
+
+    def absolute(iri: object) -> bool:  # pyld resolves a relative IRI against its placeholder base
+        return isinstance(iri, str) and ":" in iri and not iri.startswith(("_:", "#", jsonld.DEFAULT_BASE_IRI))
+
+    stack: list = [expanded]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for kind in node.get("@type", []) if isinstance(node.get("@type"), list) else []:
+                if not absolute(kind):
+                    raise ValueError(f"relative @type: {kind!r}")
+            if "@id" in node and not absolute(node["@id"]):
+                raise ValueError(f"relative @id: {node['@id']!r}")
+            stack.extend(v for k, v in node.items() if k not in ("@type", "@id", "@value"))
+    return expanded
+
+
+@pytest.mark.extras  # pyld comes with the test extra
+def test_every_credential_the_app_makes_is_json_ld_under_its_own_contexts_and_verifies():
+    for document in made():
+        assert document["@context"] == credentials.CONTEXTS
+        expanded = expand_safely(document)
+        assert json.dumps(expanded).count("https://purl.imsglobal.org/spec/vccs/v1p0/context.json#"
+                                          "1EdTechJsonSchemaValidator2019") == (1 if "credentialSchema" in document
+                                                                                else 0)
+        assert credentials.check(document).ok
+    # What the app made before extensions.json was added is not valid JSON-LD (and still verifies).
+    member, claim = a_claim()
+    older = signed_by(member, claim, **{"@context": [credentials.VC_CONTEXT, credentials.OB_CONTEXT]})
+    with pytest.raises(ValueError, match="1EdTechJsonSchemaValidator2019"):
+        expand_safely(older)
+    assert credentials.check(older).ok
+    with pytest.raises(Exception, match="example.org/elsewhere"):  # never fetched: only the files are served
+        expand_safely({**claim, "@context": [*claim["@context"], "https://example.org/elsewhere"]})

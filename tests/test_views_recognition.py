@@ -9,12 +9,13 @@ import json
 
 import flet as ft
 
-from journal_app.circles import Circles
+from journal_app.circles import Circles, new_relay
 from journal_app.journal import Meeting
 from journal_app.recognition.exchange import read_message, to_code
 from journal_app.recognition.wallet import Recognition
 from journal_app.session import JournalSession
 from journal_app.sharing import CircleKeys
+from journal_app.storage import create_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.flet_harness import run_ui
 from tests.test_views import app, saved_by, unlock
@@ -39,7 +40,7 @@ def shown_code(h) -> str:
 def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_path):
     facilitator = JournalSession(tmp_path / "f", kdf=FAST_KDF)
     facilitator.create(PASSPHRASE)
-    keys = Circles(facilitator.database).create("Cercle du jeudi")
+    keys = Circles(facilitator.database).create("Cercle du jeudi", relay=new_relay("http://127.0.0.1:9"))
     cid = keys.invitation.circle_id
     facilitator.lock()
     journal_in(tmp_path / "m", keys.invitation.code(), meetings=2)
@@ -103,6 +104,7 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         assert h.has_text("Choisissez d’abord le nom")
         await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Sam")
         assert h.has_text("Commentaire\u00a0: «\u00a0Elle tient le temps avec douceur.\u00a0»")
+        assert h.has_text("Vous signez avec votre identité du cercle «\u00a0Cercle du jeudi\u00a0».")  # F15
         await h.click(ft.FilledButton, "Signer cette reconnaissance")
         assert h.has_text("Reconnaissance signée.")
         reply = shown_code(h)
@@ -122,6 +124,14 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         recognition = Recognition(shell.ctx.session.database)
         [claim] = [x for x in recognition.held() if x.role == "claim"]
         request = to_code(recognition.request(claim.id))
+        for n, name in enumerate(("Alex", "Lou")):  # two more peers, for the circle's badge
+            peer = create_database(tmp_path / f"peer{n}.vault", PASSPHRASE, kdf=FAST_KDF)[0]
+            Circles(peer).join(keys.invitation.code())
+            them = Recognition(peer)
+            them.set_name(cid, name)
+            recognition.receive(them.endorse(recognition.request(claim.id), "Présente et patiente.", "fr", cid))
+            peer.close()
+        endorsed_thrice = to_code(recognition.request(claim.id))
         shell.lock()
 
         # The facilitator: one endorsement is not enough for the circle's badge (three are).
@@ -135,7 +145,19 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         await h.click(ft.FilledButton, "Lire")
         assert h.has_text("1 reconnaissance valide d’un pair.") and h.has_text("Sam")
         await h.click(ft.FilledButton, "Décerner le badge du cercle")
-        assert h.has_text("le badge du cercle en demande 3")
+        assert h.has_text("le badge du cercle en demande 3") and not h.page._dialogs.controls
+        # Three: the facilitator sees who endorsed (names and keys) and is asked before the circle signs.
+        await h.type(h.find(ft.TextField, "Le code de la demande"), endorsed_thrice)
+        await h.click(ft.FilledButton, "Lire")
+        assert h.has_text("3 reconnaissances valides de pairs.") and h.has_text("Alex") and h.has_text("Lou")
+        assert h.has_text("Rien ne prouve que deux clés sont deux personnes")
+        await h.click(ft.FilledButton, "Décerner le badge du cercle")
+        dialog = next(c for c in h.page._dialogs.controls if isinstance(c, ft.AlertDialog) and c.open)
+        assert "Sam" in dialog.content.value and "did:key:z6Mk" in dialog.content.value
+        assert not h.has_text("Badge du cercle signé.")  # nothing signed before the yes
+        sign = next(b for b in dialog.actions if b.content == "Signer le badge")
+        await h.fire(sign, "click")
+        assert h.has_text("Badge du cercle signé.") and any(t.startswith("RSNTR1-") for t in h.texts())
         shell.lock()
 
     run_ui(body)
@@ -195,7 +217,8 @@ def test_a_skill_of_ones_own_is_added_saved_shared_as_a_file_and_removed(tmp_pat
         await h.type(h.find(ft.TextField, "Dans vos mots"), STATEMENT)
         await h.click(ft.OutlinedButton, "Enregistrer le texte")
         assert h.has_text("Texte enregistré.")
-        assert Recognition(shell.ctx.session.database).skill(skill_id, "fr").statement == STATEMENT
+        assert Recognition(shell.ctx.session.database).skill(skill_id, "fr").statement(
+            circle.invitation.circle_id) == STATEMENT  # the words for this circle
         await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
         await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
         await h.wait_for(lambda: any(t.startswith("RSNTR1-") for t in h.texts()))
@@ -223,6 +246,42 @@ def test_a_skill_of_ones_own_is_added_saved_shared_as_a_file_and_removed(tmp_pat
         await h.fire(remove, "click")
         assert shell.route == "/skills" and not h.has_text("Tenir un cercle de parole")
         assert [x.role for x in Recognition(shell.ctx.session.database).held()] == ["claim"]
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_skills_words_are_per_circle_on_its_page_and_none_is_lost_switching(tmp_path):
+    """F7 on screen: in two circles, the words for a skill belong to the circle chosen; words typed
+    for one circle are kept for it when the member switches to the other."""
+    thursday, tuesday = CircleKeys.create("Cercle du jeudi"), CircleKeys.create("Cercle du mardi")
+    journal_in(tmp_path / "m", thursday.invitation.code())
+    session = JournalSession(tmp_path / "m", kdf=FAST_KDF)
+    session.unlock(PASSPHRASE)
+    Circles(session.database).join(tuesday.invitation.code())
+    session.lock()
+
+    async def body():
+        h, shell = await app(tmp_path / "m")
+        await unlock(h)
+        shell.go("/skill/focusing")
+        await h.settle()
+        await h.choose("Cercle du jeudi")
+        await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
+        await h.type(h.find(ft.TextField, "Dans vos mots"), STATEMENT)
+        await h.choose("Cercle du mardi")  # not saved by hand: kept for Thursday all the same
+        assert h.find(ft.TextField, "Dans vos mots").value == ""
+        await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "K.")
+        await h.type(h.find(ft.TextField, "Dans vos mots"), "Je laisse venir ce qui vient.")
+        await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
+        await h.wait_for(lambda: any(t.startswith("RSNTR1-") for t in h.texts()))
+        await h.choose("Cercle du jeudi")
+        assert h.find(ft.TextField, "Dans vos mots").value == STATEMENT
+        recognition = Recognition(shell.ctx.session.database)
+        [claim] = [x for x in recognition.held() if x.role == "claim"]
+        assert claim.circle == tuesday.invitation.circle_id
+        assert claim.checked().text == "Je laisse venir ce qui vient." and STATEMENT not in json.dumps(claim.document)
+        assert recognition.skill("focusing", "fr").statement(thursday.invitation.circle_id) == STATEMENT
         shell.lock()
 
     run_ui(body)

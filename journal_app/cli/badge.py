@@ -67,7 +67,7 @@ def list_all(c: Command, db: Database) -> int:
     recognition = _recognition(db)
     c.say(c.t("cli.badge.skills"))
     for skill in recognition.skills(c.lang):
-        mark = "*" if skill.statement else " "
+        mark = "*" if skill.written else " "
         c.say(f"  {mark} {skill.id:24} {skill.name}")
     facts = portfolio_facts(db, Journal(db).entries(), c.lang)
     c.say(c.t("cli.badge.facts"))
@@ -93,7 +93,7 @@ def claim(c: Command, db: Database) -> int:
     facts = chosen_facts(db, Journal(db).entries(), c.lang, c.args.fact or [])
     held = sign_skill(_recognition(db), c.args.target[0], _circle(c, db), facts, c.lang,
                       statement=c.args.statement, name=c.args.name or None)
-    for line in describe_credential(held.checked(), c.lang):
+    for line in describe_credential(held.checked(), c.lang, counted_here=True):
         c.say(line)
     c.say(c.t("cli.badge.claimed", id=held.id))
     return 0
@@ -114,12 +114,14 @@ def endorse(c: Command, db: Database) -> int:
         c.say(line)
     if not c.args.comment:
         raise UsageError(c.t("argparse.required") % "--comment")
-    identity = recognition.identity(message.circle)
+    circle = recognition.signing_circle(message, c.args.circle)  # --circle, else the request's (shown)
+    identity = recognition.identity(circle)
     name = c.args.name or (identity.name if identity else "—")
     c.say(c.t("cli.badge.will_sign", name=name, comment=c.args.comment))
+    c.say(c.t("badge.signing_in", circle=recognition.circle_name(circle)))
     if not c.args.yes and not c.confirm(c.t("cli.badge.confirm_endorse")):
         return EXIT_ERROR  # nothing kept, not even the name
-    _give(c, endorse_request(recognition, message, c.args.comment, c.lang, name=c.args.name))
+    _give(c, endorse_request(recognition, message, c.args.comment, c.lang, circle, name=c.args.name))
     return 0
 
 
@@ -129,7 +131,8 @@ def receive(c: Command, db: Database) -> int:
     recognition = _recognition(db)
     held = recognition.receive(_message(c))
     checked = held.checked()
-    for line in describe_credential(checked, c.lang, recognition.circle_of_did(checked.issuer_id)):
+    for line in describe_credential(checked, c.lang, recognition.circle_of_did(checked.issuer_id),
+                                    counted_here=held.role == "claim"):
         c.say(line)
     c.say(c.t("cli.badge.received", title=checked.title))
     return 0
@@ -160,17 +163,43 @@ def export(c: Command, db: Database) -> int:
     return 0
 
 
+def _owned_circle(c: Command, db: Database) -> str:
+    """The circle the facilitator signs for: --circle, else the only one this journal animates
+    (never the request's own `circle` field, which nobody signed)."""
+    from journal_app.circles import Circles
+
+    owned = [k.invitation.circle_id for k in Circles(db).owned()]
+    circle = c.args.circle or (owned[0] if len(owned) == 1 else "")
+    if not circle:
+        from journal_app.recognition.wallet import NoCircle
+
+        if not owned:
+            raise NoCircle()
+        raise UsageError(c.t("cli.circle_which", ids=", ".join(owned)))
+    return str(circle)
+
+
 def award(c: Command, db: Database) -> int:
-    """The facilitator: the circle's badge for a member's request, when enough peers endorsed it."""
-    from journal_app.usecases.recognition import describe_credential
+    """The facilitator: the claim, who endorsed it (names, keys, comments), then the circle's
+    badge once they say yes (or `--yes`), when enough peers endorsed it."""
+    from journal_app.circles import Circles
+    from journal_app.usecases.recognition import describe_credential, review_lines
 
     recognition = _recognition(db)
     message = _message(c)
-    claim_, peers = recognition.review(message)
-    for line in describe_credential(claim_, c.lang):
+    circle = _owned_circle(c, db)
+    recognition.read_request(message)  # a request at all, and it holds, before which circle it is of
+    recognition.check_award_circle(circle, message)
+    review = recognition.review(message)
+    for line in describe_credential(review.claim, c.lang):
         c.say(line)
-    c.say(c.t("cli.badge.peers", count=len(peers)))
-    _give(c, recognition.award(message.circle, message, c.lang))
+    for line in review_lines(review, c.lang):
+        c.say(line)
+    name = Circles(db).owned_circle(circle).invitation.name
+    c.say(c.t("cli.badge.will_award", circle=name))
+    if not c.args.yes and not c.confirm(c.t("cli.badge.confirm_award")):
+        return EXIT_ERROR
+    _give(c, recognition.award(circle, message, c.lang))
     return 0
 
 

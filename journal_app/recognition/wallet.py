@@ -2,12 +2,15 @@
 member's statements, the credentials made, asked for and received; and the facilitator's side,
 the circle's badge.
 
-Identities are per circle (one Ed25519 key each), so credentials from two circles cannot be
-linked unless the member shows both. Evidence entries stay private: a claim carries only the
-statement and the counts the member ticked."""
+Identities are per circle (one Ed25519 key each), and so are a skill's statement and, for a
+skill the member added, its achievement id: credentials from two circles do not link unless the
+member shows both (or signs the same words in both). Evidence entries stay private: a claim
+carries only the statement and the counts the member ticked."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -19,7 +22,7 @@ from journal_app.errors import RessentiError
 from journal_app.i18n import translate
 from journal_app.journal import local_now
 from journal_app.recognition import credentials
-from journal_app.recognition.credentials import Checked, EvidenceLine, Identity, skill_iri
+from journal_app.recognition.credentials import Checked, EvidenceLine, Identity, digest, skill_iri
 from journal_app.recognition.didkey import did_key
 from journal_app.recognition.exchange import Message
 from journal_app.recognition.portfolio import SKILL_DOMAINS, Fact
@@ -82,13 +85,54 @@ class NotEnoughEndorsements(RessentiError):
     key = "error.badge.not_enough_endorsements"
 
 
+class NotTheCirclesKey(RessentiError):
+    """A "circle's badge" signed by a key other than the one the member's invitation gave for that
+    circle (or for a circle whose key this journal was never given)."""
+
+    key = "error.badge.not_the_circles_key"
+
+
+class CircleWithoutKey(RessentiError):
+    """The circle has no signing key its members hold (no relay): they could not tell its badge
+    from anyone's."""
+
+    key = "error.badge.circle_without_key"
+
+
+class OtherCircle(RessentiError):
+    """A request made in another circle than the one chosen to sign with."""
+
+    key = "error.badge.other_circle"
+
+
 @dataclass(frozen=True)
 class Skill:
     id: str
     name: str
-    statement: str
+    statements: tuple[tuple[str, str], ...]  # (circle id, the member's words for that circle)
     entries: tuple[str, ...]  # private evidence: entry ids, never sent
     builtin: bool
+    unplaced: str = ""  # words written before statements were per circle (or before any circle)
+
+    def statement(self, circle_id: str) -> str:
+        """The member's words for this skill in that circle. Words written before statements were
+        per circle go with the first circle they are saved or signed in, and only that one."""
+        kept = dict(self.statements)
+        return kept.get(circle_id, "" if kept else self.unplaced)
+
+    @property
+    def written(self) -> bool:
+        return bool(self.unplaced or any(text for _, text in self.statements))
+
+
+@dataclass(frozen=True)
+class Review:
+    """A request read by the facilitator: the claim, the endorsements that count (one per peer),
+    and those that hold but were made before endorsements were bound to their claim."""
+
+    claim: Checked
+    peers: list[Checked]
+    unbound: list[Checked]
 
 
 @dataclass(frozen=True)
@@ -149,17 +193,28 @@ class Recognition:
         return [(c.circle_id, c.name) for c in Circles(self._db).joined()]
 
     def _circle_issuer(self, circle_id: str) -> Identity:
-        """The circle's own signing identity (its facilitator's vault): the relay's signing key
-        where the circle has one, so members can tell it is their circle's; else a key of its own."""
+        """The circle's own signing identity (its facilitator's vault): the relay's signing key,
+        which every member's invitation holds, so members can tell it is their circle's. A circle
+        without a relay has no key its members know: its badge would be anyone's."""
         circles = Circles(self._db)
         name = circles.owned_circle(circle_id).invitation.name
         relay = circles.owned_relay(circle_id)
-        if relay is not None:
-            return Identity(did_key(relay.access.signing_key), name, relay.signing_private)
-        known = self.identity(f"circle:{circle_id}")
-        if known is not None:
-            return Identity(known.did, name, known.private_key)
-        return self._new_identity(f"circle:{circle_id}", name)
+        if relay is None:
+            raise CircleWithoutKey(circle=name)
+        return Identity(did_key(relay.access.signing_key), name, relay.signing_private)
+
+    def circle_name(self, circle_id: str) -> str:
+        """A joined circle's name ("" if this journal has not joined it)."""
+        return dict(self.circles()).get(circle_id, "")
+
+    def circle_key(self, circle_id: str) -> str:
+        """The did:key a circle signs with (its relay's signing key), as this journal knows it from
+        the invitation (or owns it); "" if none is known."""
+        circles = Circles(self._db)
+        for invitation in [*circles.joined(), *(k.invitation for k in circles.owned())]:
+            if invitation.circle_id == circle_id and invitation.relay is not None:
+                return did_key(invitation.relay.signing_key)
+        return ""
 
     def circle_of_did(self, did: str) -> str:
         """The name of a joined circle whose key this is ("" if none): a badge the circle signed."""
@@ -176,11 +231,12 @@ class Recognition:
             doc: dict[str, Any] = kept.pop(domain, {})
             if not doc.get("removed"):
                 found.append(Skill(domain, doc.get("name") or translate(f"badge.skill.{domain}", lang),
-                                   doc.get("statement", ""), tuple(doc.get("entries", ())), True))
+                                   tuple(doc.get("statements", {}).items()), tuple(doc.get("entries", ())), True,
+                                   doc.get("statement", "")))
         for doc in sorted(kept.values(), key=lambda d: d.get("added", "")):
             if not doc.get("removed"):
-                found.append(Skill(doc["id"], doc["name"], doc.get("statement", ""),
-                                   tuple(doc.get("entries", ())), False))
+                found.append(Skill(doc["id"], doc["name"], tuple(doc.get("statements", {}).items()),
+                                   tuple(doc.get("entries", ())), False, doc.get("statement", "")))
         return found
 
     def skill(self, skill_id: str, lang: str) -> Skill:
@@ -212,14 +268,29 @@ class Recognition:
         self.skill(skill_id, "fr")
         self._set(skill_id, {"removed": True})
 
-    def set_statement(self, skill_id: str, statement: str, entries: Iterable[str] | None = None) -> None:
-        self.skill(skill_id, "fr")
+    def set_statement(self, skill_id: str, statement: str, entries: Iterable[str] | None = None, *,
+                      circle_id: str = "") -> None:
+        """The member's words for a skill in one circle (before any circle is joined: kept unplaced,
+        for the first circle it is saved or signed in)."""
+        skill = self.skill(skill_id, "fr")
         if len(statement.strip()) > credentials.MAX_TEXT:
             raise credentials.TextTooLong(limit=credentials.MAX_TEXT)
-        fields: dict[str, Any] = {"statement": statement.strip()}
+        fields: dict[str, Any] = {}
+        if circle_id:  # the unplaced words now belong to this circle only
+            fields = {"statements": {**dict(skill.statements), circle_id: statement.strip()}, "statement": ""}
+        else:
+            fields = {"statement": statement.strip()}
         if entries is not None:
             fields["entries"] = list(dict.fromkeys(entries))
         self._set(skill_id, fields)
+
+    def achievement_id(self, skill: Skill, identity: Identity) -> str:
+        """A built-in skill's id is the same for every member; a skill the member added gets one
+        per circle (derived from that circle's key), so two circles' claims share nothing."""
+        if skill.builtin:
+            return skill_iri(skill.id)
+        mac = hmac.new(identity.private_key, b"ressenti-skill:" + skill.id.encode("utf-8"), hashlib.sha256)
+        return skill_iri("own-" + mac.hexdigest()[:16])
 
     # -- credentials ---------------------------------------------------------------------------
     def held(self) -> list[Held]:
@@ -246,13 +317,17 @@ class Recognition:
     def claim(self, skill_id: str, circle_id: str, facts: Sequence[Fact], lang: str) -> Held:
         """The member's own signed claim of a skill, with the statement and the ticked counts."""
         skill = self.skill(skill_id, lang)
-        if not skill.statement:
+        statement = skill.statement(circle_id)
+        if not statement:
             raise StatementMissing()
         identity = self.identity(circle_id)
         if identity is None:
             raise DisplayNameMissing()
-        document = credentials.claim(identity, skill.id, skill.name, skill.statement,
-                                     [EvidenceLine(f.name, f.text) for f in facts], lang, self._clock(), self._rng)
+        if skill.unplaced and not skill.statements:
+            self.set_statement(skill.id, statement, circle_id=circle_id)  # the words are this circle's now
+        document = credentials.claim(identity, skill.id, skill.name, statement,
+                                     [EvidenceLine(f.name, f.text) for f in facts], lang, self._clock(), self._rng,
+                                     achievement_id=self.achievement_id(skill, identity))
         return self._keep("claim", circle_id, skill.id, document)
 
     def endorsements_of(self, claim_id: str) -> list[Held]:
@@ -272,50 +347,70 @@ class Recognition:
         return Message("request", held.circle, held.document,
                        tuple(e.document for e in self.endorsements_of(claim_id)))
 
+    def _check(self, document: dict[str, Any]) -> Checked:
+        return credentials.check(document, self._clock())
+
     def read_request(self, message: Message) -> Checked:
         """A peer's request, checked before anything of it is shown."""
         if message.kind != "request":
             raise credentials.CredentialInvalid()
-        checked = credentials.check(message.credential)
-        if checked.kind != "achievement" or not checked.self_issued:
+        checked = self._check(message.credential)
+        if checked.kind != "achievement" or not checked.self_issued or not checked.id:
             raise credentials.CredentialInvalid()
         if not checked.ok:
             raise NotTrusted(status=checked.status)
         return checked
 
-    def endorse(self, message: Message, comment: str, lang: str) -> Message:
-        """Sign an endorsement of a peer's claim, as this member's identity in the request's circle."""
+    def signing_circle(self, message: Message, chosen: str | None = None) -> str:
+        """The circle whose identity signs an endorsement: the one the member chose, else the
+        request's when this journal has joined it. (The request's `circle` is not signed: the
+        screens and the command line show this circle by name before anything is signed.)"""
+        joined = {c for c, _ in self.circles()}
+        circle = chosen or message.circle
+        if circle not in joined:
+            raise NoCircle()
+        return circle
+
+    def endorse(self, message: Message, comment: str, lang: str, circle_id: str) -> Message:
+        """Sign an endorsement of a peer's claim, as this member's identity in `circle_id` (see
+        `signing_circle`)."""
         claim = self.read_request(message)
         if not comment.strip():
             raise StatementMissing()
-        identity = self.identity(message.circle)
+        if circle_id not in {c for c, _ in self.circles()}:
+            raise NoCircle()
+        identity = self.identity(circle_id)
         if identity is None:
-            if message.circle not in {c for c, _ in self.circles()}:
-                raise NoCircle()
             raise DisplayNameMissing()
         if claim.issuer_id == identity.did or any(h.id == claim.id for h in self.held()):
             raise CannotEndorseOwn()
         document = credentials.endorse(identity, claim, comment, lang, self._clock(), self._rng)
-        self._keep("given", message.circle, "", document)
-        return Message("endorsement", message.circle, document)
+        self._keep("given", circle_id, "", document)
+        return Message("endorsement", circle_id, document)
 
     def receive(self, message: Message) -> Held:
         """A peer's endorsement of one of this member's claims, or the circle's badge for one."""
-        checked = credentials.check(message.credential)
+        checked = self._check(message.credential)
         if message.kind == "request" or (checked.kind == "endorsement") != (message.kind == "endorsement"):
             raise credentials.CredentialInvalid()
+        if not checked.id:
+            raise credentials.CredentialInvalid()  # well signed, but nothing to keep it by
         if not checked.ok:
             raise NotTrusted(status=checked.status)
         held = self.held()
         claims = [h for h in held if h.role == "claim"]
         if checked.kind == "endorsement":
-            claim = next((c for c in claims if c.id == checked.subject_id), None)
+            # Bound to the claim (its digest) when made since bindings; older ones name its id only.
+            claim = next((c for c in claims if c.id == checked.subject_id
+                          and checked.endorsed_digest in ("", digest(c.document))), None)
         else:  # about this member's key in the claim's circle, for the claim's skill
-            claim = next((c for c in claims if checked.achievement_id.startswith(skill_iri(c.skill) + ":")
+            claim = next((c for c in claims if checked.achievement_id.startswith(_achievement_of(c) + ":circle:")
                           and (identity := self.identity(c.circle)) is not None
                           and identity.did == checked.subject_id), None)
         if claim is None:
             raise NotYours()
+        if checked.kind == "achievement" and checked.issuer_id != self.circle_key(claim.circle):
+            raise NotTheCirclesKey(circle=self.circle_name(claim.circle))
         for kept in held:
             if kept.id == checked.id:
                 return kept  # received already: kept once
@@ -323,25 +418,43 @@ class Recognition:
         return self._keep(role, claim.circle, claim.skill, checked.document, claim=claim.id)
 
     # -- the facilitator: the circle's badge ---------------------------------------------------
-    def review(self, message: Message) -> tuple[Checked, list[Checked]]:
+    def review(self, message: Message) -> Review:
         """A member's request to the circle: the claim and the endorsements that hold (signed,
-        of this claim, by someone other than the member, one per peer)."""
+        bound to this very claim by its digest, by a key other than the member's and the
+        circle's, one per key). Nothing here proves two keys are two people (docs/badges.md)."""
         claim = self.read_request(message)
+        bound = digest(message.credential)
         peers: dict[str, Checked] = {}
+        unbound: dict[str, Checked] = {}
         for doc in message.endorsements:
             try:
-                endorsement = credentials.check(doc)
+                endorsement = self._check(doc)
             except credentials.CredentialInvalid:
                 continue
-            if endorsement.ok and endorsement.kind == "endorsement" and endorsement.subject_id == claim.id \
-                    and endorsement.issuer_id != claim.issuer_id:
+            if not (endorsement.ok and endorsement.kind == "endorsement" and endorsement.subject_id == claim.id
+                    and endorsement.issuer_id not in (claim.issuer_id, self.circle_key(message.circle))):
+                continue
+            if endorsement.endorsed_digest == bound:
                 peers.setdefault(endorsement.issuer_id, endorsement)
-        return claim, list(peers.values())
+            elif not endorsement.endorsed_digest:
+                unbound.setdefault(endorsement.issuer_id, endorsement)
+        return Review(claim, list(peers.values()), [u for k, u in unbound.items() if k not in peers])
+
+    def check_award_circle(self, circle_id: str, message: Message) -> None:
+        """The facilitator chose `circle_id` (its screen, or --circle): a request made in another
+        circle, or a circle whose members hold no key of it, is refused before anything is shown."""
+        name = Circles(self._db).owned_circle(circle_id).invitation.name
+        if message.circle != circle_id:
+            raise OtherCircle(circle=name)
+        self._circle_issuer(circle_id)
 
     def award(self, circle_id: str, message: Message, lang: str,
               needed: int = ENDORSEMENTS_FOR_BADGE) -> Message:
-        """« Reconnu par le cercle »: the circle's badge for the claim, when enough peers endorsed it."""
-        claim, peers = self.review(message)
+        """« Reconnu par le cercle »: the circle's badge for the claim, when enough peers endorsed it.
+        `circle_id` is the circle the facilitator chose; a request made in another is refused."""
+        self.check_award_circle(circle_id, message)
+        review = self.review(message)
+        claim, peers = review.claim, review.peers
         if len(peers) < needed:
             raise NotEnoughEndorsements(count=len(peers), needed=needed)
         issuer = self._circle_issuer(circle_id)
@@ -350,3 +463,10 @@ class Recognition:
         document = credentials.circle_badge(issuer, claim, name, criteria, len(peers), lang, self._clock(),
                                             self._rng)
         return Message("badge", circle_id, document)
+
+
+def _achievement_of(held: Held) -> str:
+    """The achievement id a claim this journal made was signed with (kept, so already checked)."""
+    subject = held.document.get("credentialSubject", {})
+    achievement = subject.get("achievement", {}) if isinstance(subject, dict) else {}
+    return str(achievement.get("id", "")) if isinstance(achievement, dict) else ""

@@ -17,7 +17,7 @@ from journal_app.prompts.packs import Pack
 from journal_app.recognition.credentials import Checked, check
 from journal_app.recognition.exchange import Message
 from journal_app.recognition.portfolio import Fact, Practice, count_practice, facts
-from journal_app.recognition.wallet import Held, Recognition
+from journal_app.recognition.wallet import Held, Recognition, Review
 from journal_app.storage import Database
 
 
@@ -47,18 +47,32 @@ def sign_skill(recognition: Recognition, skill_id: str, circle_id: str, facts: S
     """Keep the member's words for the skill and their name in the circle (where given), then
     sign the claim with the counts they ticked."""
     if statement is not None:
-        recognition.set_statement(skill_id, statement)
+        recognition.set_statement(skill_id, statement, circle_id=circle_id)
     if name is not None:
         recognition.set_name(circle_id, name)
     return recognition.claim(skill_id, circle_id, facts, lang)
 
 
-def endorse_request(recognition: Recognition, message: Message, comment: str, lang: str, *,
+def endorse_request(recognition: Recognition, message: Message, comment: str, lang: str, circle_id: str, *,
                     name: str | None = None) -> Message:
-    """Sign a peer's request, under `name` in that circle when one is given (kept for next time)."""
+    """Sign a peer's request as this member in `circle_id` (the circle the screen or the command
+    line showed), under `name` when one is given (kept for next time)."""
+    circle_id = recognition.signing_circle(message, circle_id)
     if name is not None and name.strip():
-        recognition.set_name(message.circle, name)
-    return recognition.endorse(message, comment, lang)
+        recognition.set_name(circle_id, name)
+    return recognition.endorse(message, comment, lang, circle_id)
+
+
+def review_lines(review: Review, lang: str) -> list[str]:
+    """What the facilitator reads before the circle signs: who endorsed (name, key, comment),
+    and what was left out."""
+    lines = [translate("cli.badge.peers", lang, count=len(review.peers))]
+    lines += [translate("badge.peer_line", lang, name=p.issuer_name or translate("badge.no_name", lang),
+                        key=short_did(p.issuer_id), text=p.text) for p in review.peers]
+    if review.unbound:
+        lines.append(translate("badge.unbound_left_out", lang, count=len(review.unbound)))
+    lines.append(translate("badge.peers_caution", lang))
+    return lines
 
 
 def verify_message(message: Message, lang: str, circle_of: Callable[[str], str] = lambda did: ""
@@ -91,8 +105,11 @@ def short_did(did: str) -> str:
     return did if len(did) <= 28 else f"{did[:16]}…{did[-6:]}"
 
 
-def describe_credential(checked: Checked, lang: str, circle_name: str = "") -> list[str]:
-    """Who issued it, about whom, what, when, and whether every signature holds."""
+def describe_credential(checked: Checked, lang: str, circle_name: str = "", *, counted_here: bool = False
+                        ) -> list[str]:
+    """Who issued it, about whom, what, when, and whether every signature holds. Its evidence is
+    « counted by the journal » only when this journal counted it (`counted_here`); otherwise it
+    is what the issuer states."""
     def t(name: str, /, **params: Any) -> str:
         return translate(name, lang, **params)
 
@@ -100,10 +117,14 @@ def describe_credential(checked: Checked, lang: str, circle_name: str = "") -> l
     lines = [t(f"badge.verdict.{checked.status}")]
     if circle_name and checked.ok:
         lines.append(t("badge.issued_by_your_circle", circle=circle_name))
+    elif checked.kind == "achievement" and not checked.self_issued:
+        lines.append(t("badge.line.key_unknown"))
     lines.append(t("badge.line.issuer", name=issuer, key=short_did(checked.issuer_id)))
     if checked.kind == "endorsement":
         lines.append(t("badge.line.endorses", title=checked.title))
         lines.append(t("badge.line.comment", text=checked.text))
+        if not checked.endorsed_digest:
+            lines.append(t("badge.line.unbound"))
     else:
         lines.append(t("badge.line.about_self") if checked.self_issued
                      else t("badge.line.about", key=short_did(checked.subject_id)))
@@ -111,7 +132,8 @@ def describe_credential(checked: Checked, lang: str, circle_name: str = "") -> l
         if checked.text:
             lines.append(t("badge.line.statement", text=checked.text))
         for item in checked.evidence:
-            lines.append(t("badge.line.evidence", name=item.name, text=item.description))
+            lines.append(t("badge.line.evidence" if counted_here else "badge.line.evidence_stated",
+                           name=item.name, text=item.description))
     lines.append(t("badge.line.when", day=_when(checked.valid_from, lang)))
     return lines
 

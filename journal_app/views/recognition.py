@@ -16,13 +16,20 @@ from journal_app.i18n import format_short_date
 from journal_app.recognition.credentials import Checked
 from journal_app.recognition.exchange import Message, qr_png, read_message, to_code, to_json
 from journal_app.recognition.portfolio import facts
-from journal_app.recognition.wallet import Held, Recognition
+from journal_app.recognition.wallet import (
+    ENDORSEMENTS_FOR_BADGE,
+    Held,
+    NotEnoughEndorsements,
+    Recognition,
+    Review,
+)
 from journal_app.usecases.recognition import (
     credential_text,
     describe_credential,
     endorse_request,
     portfolio_facts,
     practice,
+    review_lines,
     short_did,
     sign_skill,
     verify_message,
@@ -31,7 +38,9 @@ from journal_app.views.context import AppContext
 from journal_app.views.theme import MONOSPACE, heading, muted, subscreen
 
 QR_SIZE = 300  # pixels on screen (tests/test_recognition_story.py reads it back with ZXing at that size)
-QR_MAX_CHARS = 2_000  # above that a QR code is too dense for a phone camera: the code and the file remain
+# Above that a QR code is too dense for a phone camera: the code and the file remain. A request with
+# three endorsements is about 2,050 (each endorsement carries its claim's digest since round 4).
+QR_MAX_CHARS = 2_200
 
 
 def _lines(lines: list[str]) -> ft.Container:
@@ -164,7 +173,7 @@ class SkillsScreen:
             badges = sum(len(self.recognition.badges_of(c)) for c in mine)
             state = (t("badge.state_badge") if badges else t("badge.state_endorsed", count=endorsed) if endorsed
                      else t("badge.state_requested") if any(c.requested for c in mine)
-                     else t("badge.state_written") if skill.statement else t("badge.state_empty"))
+                     else t("badge.state_written") if skill.written else t("badge.state_empty"))
             skills.append(ft.ListTile(title=ft.Text(skill.name), subtitle=ft.Text(state),
                                       trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
                                       on_click=lambda _, sid=skill.id: self.on_skill(sid)))
@@ -222,7 +231,8 @@ class SkillScreen:
         self.title = heading(self.skill.name)
         self.skill_name = ft.TextField(label=t("badge.skill_name"), value=self.skill.name, max_length=120,
                                        on_submit=self.rename)
-        self.statement = ft.TextField(label=t("badge.statement"), value=self.skill.statement, multiline=True,
+        self.statement = ft.TextField(label=t("badge.statement"), value=self.skill.statement(self.circle_id),
+                                      multiline=True,
                                       min_lines=3, max_length=4000, on_change=lambda _: self.render_preview())
         self.facts = portfolio_facts(ctx.session.database, ctx.session.journal.entries(), ctx.lang)
         self.ticks = [ft.Checkbox(label=f.name, value=False, on_change=lambda _: self.render_preview())
@@ -279,9 +289,19 @@ class SkillScreen:
         return subscreen(t("common.back"), self.on_back, self.title, *parts)
 
     def _circle(self, value: str) -> None:
+        typed = (self.statement.value or "").strip()
+        if self.circle_id and typed and typed != self.skill.statement(self.circle_id):
+            try:  # the words typed for the circle left behind are kept for it, not lost
+                self.recognition.set_statement(self.skill.id, typed, circle_id=self.circle_id)
+            except RessentiError as exc:
+                self.message.value = exc.message(self.ctx.lang)
+                self.ctx.page.update()
+                return
         self.circle_id = value
         known = self.recognition.identity(value)
         self.name.value = known.name if known else ""
+        self.skill = self.recognition.skill(self.skill.id, self.ctx.lang)
+        self.statement.value = self.skill.statement(value)  # each circle has its own words
         self.render_preview()
         self.ctx.page.update()
 
@@ -303,13 +323,14 @@ class SkillScreen:
         """Entries the member points to for this skill: kept in the vault, never in a credential."""
         try:
             self.recognition.set_statement(self.skill.id, self.statement.value or "",
-                                           [str(box.data) for box in self.evidence if box.value])
+                                           [str(box.data) for box in self.evidence if box.value],
+                                           circle_id=self.circle_id)
         except RessentiError as exc:
             self.message.value = exc.message(self.ctx.lang)
 
     def save_statement(self, _: object = None) -> None:
         try:
-            self.recognition.set_statement(self.skill.id, self.statement.value or "")
+            self.recognition.set_statement(self.skill.id, self.statement.value or "", circle_id=self.circle_id)
         except RessentiError as exc:
             self.message.value = exc.message(self.ctx.lang)
             return
@@ -344,7 +365,8 @@ class SkillScreen:
             CodePanel(self.ctx, self.recognition.request(claim.id), "ressenti-demande.json").control(),
             heading(t("badge.replies_title"), size=18),
             *[_lines(describe_credential(h.checked(), self.ctx.lang)) for h in endorsements],
-            *[c for h in badges for c in (_lines(describe_credential(h.checked(), self.ctx.lang)), self._exports(h))],
+            *[c for h in badges for c in (_lines(describe_credential(
+                h.checked(), self.ctx.lang, self.recognition.circle_of_did(h.checked().issuer_id))), self._exports(h))],
             *([] if endorsements or badges else [muted(t("badge.none_yet"))]),
             muted(t("badge.reply_help")), self.incoming.control(),
             heading(t("badge.export_title"), size=18), muted(t("badge.export_help")), self._exports(claim)]
@@ -392,11 +414,12 @@ class SkillScreen:
 
 
 class RecognizeScreen:
-    """A peer's request: shown exactly, then endorsed (or, for the circle this journal
-    animates, given the circle's badge)."""
+    """A peer's request: shown exactly, then endorsed; or, opened from a circle this journal
+    animates (`circle_id`), the circle's badge, once the facilitator has seen who endorsed it
+    and said yes. The request's own `circle` field (not signed) chooses neither silently."""
 
-    def __init__(self, ctx: AppContext, on_back: Callable[[], object]) -> None:
-        self.ctx, self.on_back = ctx, on_back
+    def __init__(self, ctx: AppContext, on_back: Callable[[], object], circle_id: str = "") -> None:
+        self.ctx, self.on_back, self.circle_id = ctx, on_back, circle_id
         t = ctx.t
         self.recognition = Recognition(ctx.session.database)
         self.incoming = Incoming(ctx, t("badge.request_code"), self.read)
@@ -408,6 +431,8 @@ class RecognizeScreen:
         self.message = ft.Text("")
         self.request: Message | None = None
         self.claim: Checked | None = None
+        self.review: Review | None = None
+        self.signing_circle = ""  # the member's circle whose identity signs an endorsement
 
     def control(self) -> ft.Control:
         t = self.ctx.t
@@ -415,34 +440,45 @@ class RecognizeScreen:
                          self.incoming.control(), self.body)
 
     def read(self, message: Message) -> None:
-        self.claim = self.recognition.read_request(message)
+        claim = self.recognition.read_request(message)  # a request at all, and it holds
+        if self.circle_id:
+            self.recognition.check_award_circle(self.circle_id, message)
+            self.review = self.recognition.review(message)
+        self.claim = claim
         self.request = message
         self.message.value = ""
-        known = self.recognition.identity(message.circle)
-        self.name.value = known.name if known else ""
+        joined = [c for c, _ in self.recognition.circles()]
+        self.signing_circle = message.circle if message.circle in joined else (joined[0] if joined else "")
+        self._known_name()
         self.render()
 
-    def _owned(self) -> bool:
-        from journal_app.circles import Circles
+    def _known_name(self) -> None:
+        known = self.recognition.identity(self.signing_circle) if self.signing_circle else None
+        self.name.value = known.name if known else ""
 
-        return self.request is not None and any(
-            k.invitation.circle_id == self.request.circle for k in Circles(self.ctx.session.database).owned())
+    def _choose_circle(self, value: str) -> None:
+        self.signing_circle = value
+        self._known_name()
+        self._preview()
+        self.ctx.page.update()
 
     def render(self) -> None:
         t = self.ctx.t
         assert self.claim is not None and self.request is not None
         parts: list[ft.Control] = [heading(t("badge.their_request"), size=18),
                                    _lines(describe_credential(self.claim, self.ctx.lang))]
-        if self._owned():
-            _, peers = self.recognition.review(self.request)
-            parts += [ft.Text(t("cli.badge.peers", count=len(peers))),
-                      *[ft.Text(t("badge.peer_line", name=p.issuer_name or t("badge.no_name"),
-                                  key=short_did(p.issuer_id), text=p.text)) for p in peers],
+        if self.review is not None:
+            parts += [*[ft.Text(line) for line in review_lines(self.review, self.ctx.lang)],
                       self.message,
                       ft.FilledButton(content=t("badge.award"), icon=ft.Icons.WORKSPACE_PREMIUM,
-                                      on_click=lambda _: self.award())]
+                                      on_click=lambda _: self.ask_award())]
         else:
             self._preview()
+            circles = self.recognition.circles()
+            if len(circles) > 1:
+                from journal_app.views.theme import radio_row
+
+                parts += [muted(t("badge.which_circle")), radio_row(circles, self.signing_circle, self._choose_circle)]
             parts += [self.name, muted(t("badge.display_name_help")), self.comment, muted(t("badge.leaving")),
                       ft.Container(content=self.leaving, padding=12, border_radius=8,
                                    border=ft.Border.all(1, ft.Colors.OUTLINE)),
@@ -456,22 +492,42 @@ class RecognizeScreen:
         title = self.claim.title if self.claim else ""
         self.leaving.value = "\n".join([
             t("badge.line.endorses", title=title),
-            t("badge.line.comment", text=(self.comment.value or "").strip())])
+            t("badge.line.comment", text=(self.comment.value or "").strip()),
+            t("badge.signing_in", circle=self.recognition.circle_name(self.signing_circle) or "—")])
 
     def endorse(self) -> None:
         assert self.request is not None
         try:
             reply = endorse_request(self.recognition, self.request, self.comment.value or "", self.ctx.lang,
-                                    name=self.name.value or "")
+                                    self.signing_circle, name=self.name.value or "")
         except RessentiError as exc:
             self.message.value = exc.message(self.ctx.lang)
             return
         self._given(reply, t_key="badge.endorsed")
 
+    def ask_award(self) -> None:
+        """Who endorsed, by name and key, and what the circle will sign: then yes or no."""
+        t = self.ctx.t
+        assert self.review is not None and self.claim is not None
+        peers = self.review.peers
+        if len(peers) < ENDORSEMENTS_FOR_BADGE:
+            self.message.value = NotEnoughEndorsements(count=len(peers), needed=ENDORSEMENTS_FOR_BADGE
+                                                       ).message(self.ctx.lang)
+            self.ctx.page.update()
+            return
+        from journal_app.circles import Circles
+
+        circle = Circles(self.ctx.session.database).owned_circle(self.circle_id).invitation.name
+        listed = "\n".join(t("badge.peer_line", name=p.issuer_name or t("badge.no_name"), key=short_did(p.issuer_id),
+                             text=p.text) for p in peers)
+        self.ctx.ask(t("badge.award_title"), t("badge.award_text", circle=circle, title=self.claim.title,
+                                                name=self.claim.issuer_name or t("badge.no_name"), peers=listed),
+                     [(t("common.cancel"), None), (t("badge.award_sign"), self.award)])
+
     def award(self) -> None:
         assert self.request is not None
         try:
-            reply = self.recognition.award(self.request.circle, self.request, self.ctx.lang)
+            reply = self.recognition.award(self.circle_id, self.request, self.ctx.lang)
         except RessentiError as exc:
             self.message.value = exc.message(self.ctx.lang)
             return

@@ -97,7 +97,8 @@ ROUTES: list[Route] = [
     Route("/circle/{id}", NAV_SETTINGS, lambda s, p: FacilitatorScreen(
         s.ctx, on_back=lambda: s.go_back(), circle_id=p["id"], on_recognize=lambda: s.go(f"/circle/{p['id']}/badge")),
           parent="/settings", width=900),
-    Route("/circle/{id}/badge", NAV_SETTINGS, lambda s, p: RecognizeScreen(s.ctx, on_back=lambda: s.go_back()),
+    Route("/circle/{id}/badge", NAV_SETTINGS, lambda s, p: RecognizeScreen(s.ctx, on_back=lambda: s.go_back(),
+                                                                            circle_id=p["id"]),
           parent="/circle/{id}", width=760),
 ]
 
