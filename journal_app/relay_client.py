@@ -23,6 +23,7 @@ from journal_app.errors import RessentiError
 from journal_app.sharing import private_relay_allowed, relay_host_allowed, relay_url_allowed
 
 TIMEOUT = 20.0
+QUOTA_WARNING = 0.8  # past this share of its quota, the facilitator hears the mailbox is filling
 
 
 class RelayError(RessentiError):

@@ -376,14 +376,18 @@ def test_no_log_line_a_post_only_counts_once_an_hour(relay, caplog):
     caplog.set_level(logging.INFO, logger="ressenti.relay")
     with relay() as client:
         circle = registered(client)
-        caplog.clear()
         for n in range(3):
             assert post(client, circle, circle.envelope(f"Idée {n}")).status_code == 202
         listed(client, circle)
-        assert caplog.records == []
+        during = len(caplog.records)  # at most the round the relay runs as it starts
         client.portal.call(client.app.state.hourly)
     lines = [json.loads(r.message) for r in caplog.records]
-    assert lines == [{"event": "counts", "hour": {"list 200": 1, "post 202": 3, "register 201": 1}}]
+    assert during <= 1 and len(lines) <= 2 and {line["event"] for line in lines} == {"counts"}
+    total: dict[str, int] = {}
+    for line in lines:
+        for key, n in line["hour"].items():
+            total[key] = total.get(key, 0) + n
+    assert total == {"list 200": 1, "post 202": 3, "register 201": 1}
     assert circle.mailbox not in caplog.text
 
 

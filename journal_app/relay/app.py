@@ -67,9 +67,6 @@ class Limits:
     body_timeout: float = 30.0  # seconds a request has to send its body
 
 
-QUOTA_WARNING = 0.8  # the listing says how full the mailbox is; the facilitator's app warns past this
-
-
 class Buckets:
     """Token buckets in memory only (a key is a capability's digest or a client's address and
     is forgotten with the process; the least recent go first past `size` keys)."""

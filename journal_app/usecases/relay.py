@@ -29,7 +29,7 @@ from journal_app.errors import RessentiError
 from journal_app.harvest import DEFAULT_K, Harvest, HarvestReport
 from journal_app.i18n import translate
 from journal_app.relay import capabilities
-from journal_app.relay_client import RelayClient
+from journal_app.relay_client import QUOTA_WARNING, RelayClient
 from journal_app.sharing import CircleKeys, b64, make_bundle
 from journal_app.storage import Database
 
@@ -78,6 +78,7 @@ class ReceiveReport:
     received: int = 0  # envelopes the relay handed over
     acknowledged: int = 0
     k: int = DEFAULT_K
+    fill: float | None = None  # how full the mailbox was (0 to 1), as the relay's listing said
 
 
 def receive(db: Database, circle_id: str, *, client: ClientFactory = RelayClient) -> ReceiveReport:
@@ -105,6 +106,7 @@ def receive(db: Database, circle_id: str, *, client: ClientFactory = RelayClient
                                                         [i.id for i in items])
         if after is None:
             break
+    report.fill = relay_client.fill
     return report
 
 
@@ -273,6 +275,8 @@ def describe_receive(report: ReceiveReport, lang: str) -> list[str]:
         lines.append(translate("cli.bundle_damaged", lang, count=imported.damaged))
     if imported.waiting:
         lines.append(translate("cli.bundle_waiting", lang, count=imported.waiting, k=report.k))
+    if report.fill is not None and report.fill >= QUOTA_WARNING:  # before posts get 507
+        lines.append(translate("relay.mailbox_filling", lang, percent=int(report.fill * 100)))
     return lines
 
 
