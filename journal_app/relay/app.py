@@ -138,11 +138,14 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
         """A request that holds its capability: its own address's bucket for that capability
         first (one member's flood stops there), then the capability's, shared by all members."""
         wait = per_client.take(f"c:{key}:{client_of(request)}") or per_capability.take("k:" + key)
+        if wait:
+            counts.add("limited", 429)
         return too_many(wait) if wait else None
 
     def refused(request: Request, status: int, code: str) -> Response:
         """A wrong capability or token: counted per address, apart from what members use."""
         wait = refusals.take("r:" + client_of(request))
+        counts.add("refused", 429 if wait else status)
         return too_many(wait) if wait else _error(status, code)
 
     async def authorized(request: Request, kind: str) -> tuple[Mailbox | None, Response | None]:
