@@ -3,8 +3,10 @@ app gets no HTTP dependency): post sealed envelopes with the circle's send capab
 acknowledge them with the read capability, publish and fetch the circle's signed messages.
 
 Plain http:// is refused unless the relay is on this computer: whoever carries the connection
-would see the capabilities. Every failure is a RelayUnreachable (try again later: nothing was
-lost) or a RelayRefused (the relay said no, with its reason).
+would see the capabilities. A relay on this computer or a private network needs the user's word
+(`sharing.relay_url_allowed`), also for the addresses a name resolves to. Redirects are never
+followed (they would carry a capability elsewhere). Every failure is a RelayUnreachable (try
+again later: nothing was lost) or a RelayRefused (the relay said no, with its reason).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from journal_app.errors import RessentiError
-from journal_app.sharing import relay_url_allowed
+from journal_app.sharing import private_relay_allowed, relay_host_allowed, relay_url_allowed
 
 TIMEOUT = 20.0
+QUOTA_WARNING = 0.8  # past this share of its quota, the facilitator hears the mailbox is filling
 
 
 class RelayError(RessentiError):
@@ -57,6 +60,13 @@ class RelayAddressRefused(RelayError):
     key = "error.relay_address_refused"
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A 3xx is an answer, not a new address: the capability goes to the relay's URL only."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
+        return None
+
+
 @dataclass(frozen=True)
 class Received:
     id: str
@@ -80,7 +90,26 @@ class RelayClient:
             raise RelayAddressRefused(url=url)
         self.url = url.rstrip("/")
         self.timeout = timeout
-        self._open = opener or urllib.request.build_opener(urllib.request.HTTPSHandler(context=_tls())).open
+        self._open = opener or urllib.request.build_opener(urllib.request.HTTPSHandler(context=_tls()),
+                                                           _NoRedirect()).open
+        self.fill: float | None = None  # how full the mailbox was at the last listing (0 to 1)
+
+    def _check_resolved(self) -> None:
+        """A name that resolves to this computer or a private network is refused like the
+        address itself (unless the user allowed such relays)."""
+        import socket
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        if private_relay_allowed():
+            return
+        try:
+            found = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            raise RelayUnreachable(detail="dns") from None
+        if not all(relay_host_allowed(str(info[4][0]).split("%")[0], False) for info in found):
+            raise RelayAddressRefused(url=self.url)
 
     def _call(self, method: str, path: str, body: object = None, capability: str | None = None,
               headers: dict[str, str] | None = None, query: str = "") -> tuple[int, Any]:
@@ -92,20 +121,37 @@ class RelayClient:
             request.add_header("Authorization", f"Bearer {capability}")
         for name, value in (headers or {}).items():
             request.add_header(name, value)
+        if not self._by_address():
+            self._check_resolved()
         try:
             with self._open(request, timeout=self.timeout) as answer:
                 raw = answer.read(8 * 1024 * 1024)
-                return answer.status, json.loads(raw) if raw else None
+                try:
+                    return answer.status, json.loads(raw) if raw else None
+                except (ValueError, RecursionError):  # not JSON, or nested past any listing's depth
+                    raise RelayRefused(answer.status, "not_json") from None
         except urllib.error.HTTPError as exc:
             reason = ""
             try:
                 reason = str(json.loads(exc.read(4096)).get("error", ""))
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, RecursionError, OSError):
                 pass
             retry = exc.headers.get("Retry-After") if exc.headers else None
             raise RelayRefused(exc.code, reason, int(retry) if retry and retry.isdigit() else None) from None
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise RelayUnreachable(detail=type(exc).__name__) from None
+
+    def _by_address(self) -> bool:
+        """The URL names an address, not a host name (relay_url_allowed judged it already)."""
+        import ipaddress
+        from urllib.parse import urlsplit
+
+        host = urlsplit(self.url).hostname or ""
+        try:
+            ipaddress.ip_address(host)
+            return True  # an address, not a name: relay_url_allowed judged it
+        except ValueError:
+            return False
 
     def health(self) -> bool:
         status, doc = self._call("GET", "/v1/health")
@@ -131,6 +177,9 @@ class RelayClient:
             raise RelayRefused(200, "not_a_listing")
         items = [Received(str(i.get("id")), str(i.get("day")), dict(i["envelope"]))
                  for i in doc["envelopes"] if isinstance(i, dict) and isinstance(i.get("envelope"), dict)]
+        held, quota = doc.get("held"), doc.get("quota")
+        if type(held) is int and type(quota) is int and quota > 0:
+            self.fill = max(self.fill or 0.0, min(1.0, held / quota))  # the fullest seen this round
         nxt = doc.get("next")
         return items, nxt if isinstance(nxt, str) else None
 

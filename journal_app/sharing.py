@@ -141,9 +141,43 @@ _B64_43 = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _B64_86 = re.compile(r"^[A-Za-z0-9_-]{86}$")
 
 
-def relay_url_allowed(url: str) -> bool:
-    """https://, or http:// to this computer only (a relay on loopback, for tests and trials):
-    whoever carries plain HTTP would see the capabilities go by."""
+PRIVATE_RELAY_ENV = "RESSENTI_ALLOW_PRIVATE_RELAY"
+
+
+def private_relay_allowed() -> bool:
+    """The user said a relay may be on this computer or their own network (a trial, a relay in
+    the office): `RESSENTI_ALLOW_PRIVATE_RELAY=1`."""
+    import os
+
+    return os.environ.get(PRIVATE_RELAY_ENV, "") == "1"
+
+
+def relay_host_allowed(host: str, allow_private: bool | None = None) -> bool:
+    """A name, or an address on the Internet; a loopback, private, link-local (169.254.…, the
+    cloud's metadata service), multicast or reserved address only when the user said so."""
+    import ipaddress
+
+    if allow_private is None:
+        allow_private = private_relay_allowed()
+    if not host:
+        return False
+    if host.lower().rstrip(".") == "localhost" or host.lower().endswith(".localhost"):
+        return allow_private
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True  # a name: RelayClient checks what it resolves to
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global or allow_private and not (address.is_multicast or address.is_unspecified)
+
+
+def relay_url_allowed(url: str, allow_private: bool | None = None) -> bool:
+    """https:// to a host on the Internet; http:// to this computer only (a relay on loopback,
+    for tests and trials: whoever carries plain HTTP would see the capabilities go by). A host on
+    this computer or a private network only when the user said so (`allow_private`, else
+    RESSENTI_ALLOW_PRIVATE_RELAY=1): an invitation must not make members' apps knock on their
+    own network's doors."""
     from urllib.parse import urlsplit
 
     try:
@@ -152,15 +186,18 @@ def relay_url_allowed(url: str) -> bool:
         parts.port  # noqa: B018 (a port that is not a number raises here)
     except ValueError:
         return False
+    if len(url) > 300 or parts.username is not None or parts.password is not None:
+        return False
     if parts.scheme == "https":
-        return bool(host) and len(url) <= 300
+        return relay_host_allowed(host, allow_private)
     if parts.scheme == "http":
         import ipaddress
 
         try:
-            return ipaddress.ip_address(host).is_loopback
+            on_this_computer = ipaddress.ip_address(host).is_loopback
         except ValueError:
-            return host == "localhost"
+            on_this_computer = host == "localhost"
+        return on_this_computer and relay_host_allowed(host, allow_private)
     return False
 
 

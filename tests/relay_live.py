@@ -1,5 +1,9 @@
-"""A real relay on loopback for the tests: the Starlette app under uvicorn in a thread, or in a
-process of its own (`journal-app relay serve`) where a test kills it."""
+"""A real relay on loopback for the tests: the Starlette app under uvicorn in a thread (with the
+settings `journal-app relay serve` uses), or in a process of its own where a test kills it.
+
+The relays here are on 127.0.0.1 and let anyone register (a token is the default elsewhere), so
+importing this module says, for the tests, what a user says with RESSENTI_ALLOW_PRIVATE_RELAY=1:
+a relay on this computer is fine (tests/test_relay_client.py checks the refusal without it)."""
 
 from __future__ import annotations
 
@@ -14,8 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from journal_app.relay.app import Limits, create_app
+from journal_app.relay.app import Limits, create_app, server_config
 from journal_app.relay.storage import open_store
+from journal_app.sharing import PRIVATE_RELAY_ENV
+
+os.environ[PRIVATE_RELAY_ENV] = "1"
+OPEN = Limits(open_registration=True)
 
 
 def free_port() -> int:
@@ -40,13 +48,12 @@ def wait_healthy(url: str, timeout: float = 60) -> None:
 
 @contextmanager
 def relay_in_thread(folder: Path, port: int | None = None, database_url: str | None = None,
-                    limits: Limits = Limits()) -> Iterator[str]:
+                    limits: Limits = OPEN) -> Iterator[str]:
     import uvicorn
 
     port = port or free_port()
     app = create_app(open_store(database_url, folder), limits=limits)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False))
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port, limits))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
@@ -59,10 +66,11 @@ def relay_in_thread(folder: Path, port: int | None = None, database_url: str | N
 
 
 def relay_process(folder: Path, port: int, database_url: str | None = None, rate: float = 100_000,
-                  log: Path | None = None) -> subprocess.Popen[bytes]:
-    """`journal-app relay serve` in a process of its own (started, not yet answering)."""
+                  log: Path | None = None, open_registration: bool = True) -> subprocess.Popen[bytes]:
+    """`journal-app relay serve` in a process of its own (started, not yet answering); without
+    `open_registration`, registering takes the token the relay keeps in `folder`."""
     args = [sys.executable, "-m", "journal_app", "relay", "serve", "--port", str(port), "--data-dir", str(folder),
-            "--rate", str(rate), "--quota", "1000000"]
+            "--rate", str(rate), "--quota", "1000000", *(["--open-registration"] if open_registration else [])]
     if database_url:
         args += ["--database-url", database_url]
     folder.mkdir(parents=True, exist_ok=True)

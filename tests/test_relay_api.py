@@ -27,6 +27,7 @@ from journal_app.relay import capabilities
 from journal_app.relay.app import Limits, create_app
 from journal_app.relay.storage import open_store
 from journal_app.sharing import CircleKeys, b64, new_insight, seal
+from tests.relay_live import OPEN
 
 DAY = date(2026, 12, 3)
 
@@ -73,9 +74,10 @@ def engine(request, tmp_path):
 
 @pytest.fixture
 def relay(engine):
-    def start(limits: Limits = Limits(), today: Today | None = None) -> TestClient:
+    def start(limits: Limits = OPEN, today: Today | None = None, client: tuple[str, int] = ("testclient", 50000),
+              ) -> TestClient:
         url, folder = engine
-        return TestClient(create_app(open_store(url, folder), limits=limits, today=today or Today()))
+        return TestClient(create_app(open_store(url, folder), limits=limits, today=today or Today()), client=client)
     return start
 
 
@@ -174,7 +176,7 @@ def test_a_duplicate_post_is_kept_once_and_answered_the_same(relay):
 
 
 def test_rate_limit_answers_429_with_retry_after(relay):
-    with relay(Limits(rate_per_capability=0.5, burst_per_capability=3)) as client:
+    with relay(Limits(rate_per_capability=0.5, burst_per_capability=3, open_registration=True)) as client:
         circle = registered(client)
         answers = [post(client, circle, circle.envelope(f"Idée {n}")) for n in range(4)]
         assert [a.status_code for a in answers] == [202, 202, 202, 429]
@@ -184,7 +186,7 @@ def test_rate_limit_answers_429_with_retry_after(relay):
 
 
 def test_a_full_mailbox_refuses_more_and_an_acknowledgement_makes_room(relay):
-    with relay(Limits(mailbox_quota=2)) as client:
+    with relay(Limits(mailbox_quota=2, open_registration=True)) as client:
         circle = registered(client)
         assert [post(client, circle, circle.envelope(f"Idée {n}")).status_code for n in range(3)] == [202, 202, 507]
         held = listed(client, circle)["envelopes"]
@@ -218,7 +220,7 @@ def test_listing_in_pages_acknowledging_and_what_each_item_says(relay):
 
 def test_envelopes_expire_after_the_ttl_received_or_not(relay):
     today = Today()
-    with relay(Limits(ttl_days=60), today) as client:
+    with relay(Limits(ttl_days=60, open_registration=True), today) as client:
         circle = registered(client)
         assert post(client, circle, circle.envelope("Vieille idée")).status_code == 202
         today.day = DAY + timedelta(days=59)
@@ -261,6 +263,7 @@ def test_the_relay_keeps_no_address_no_user_agent_no_time_and_logs_no_secret(rel
         client.post(f"/v1/mailboxes/{circle.mailbox}/envelopes", content=json.dumps(envelope),
                     headers={**bearer(circle.send), "User-Agent": "NavigateurUnique/9.9"})
         listed(client, circle)
+        client.portal.call(client.app.state.hourly)
     url, folder = engine
     if url is None:
         conn = sqlite3.connect(folder / "relay.sqlite3")
@@ -281,4 +284,228 @@ def test_the_relay_keeps_no_address_no_user_agent_no_time_and_logs_no_secret(rel
     assert columns["mailboxes"] == ["id", "send_digest", "read_digest", "sign_key", "created_day", "envelopes"]
     for secret in (circle.send, circle.read, "NavigateurUnique", "testclient", "127.0.0.1"):
         assert secret not in dump and secret not in caplog.text, secret
-    assert any(json.loads(r.message)["event"] == "post" for r in caplog.records)
+    assert any(json.loads(r.message)["event"] == "counts" for r in caplog.records)
+
+
+# --- round 4: the security review of 2026-12-03 ------------------------------------------------
+def refused_posts(client: TestClient, circle: Circle, n: int) -> list[int]:
+    """A stranger's posts with capabilities of their own making."""
+    return [post(client, circle, {"v": 1}, capability=capabilities.new_capability()).status_code for _ in range(n)]
+
+
+def test_a_strangers_refused_requests_never_spend_the_members_bucket(relay):
+    """F4 (b): the capability is checked before the per-address bucket is spent."""
+    with relay(Limits(burst_per_client=5, rate_per_client=0.01, open_registration=True)) as client:
+        circle = registered(client)
+        refused = refused_posts(client, circle, 40)  # from the same address as the member (a proxy, say)
+        assert set(refused[:30]) == {403} and 429 in refused[30:]  # guesses are rate-limited too
+        assert [post(client, circle, circle.envelope(f"Idée {n}")).status_code for n in range(5)] == [202] * 5
+
+
+def test_behind_the_proxy_each_member_has_a_bucket_of_their_own(relay):
+    """F4 (a) and (b): behind the documented proxy (on 127.0.0.1), the client's address comes from
+    X-Forwarded-For, so one member's flood stops at their own address; from anyone else, the
+    header is not believed."""
+    def from_(address: str) -> dict[str, str]:
+        return {**bearer(circle.send), "X-Forwarded-For": address}
+
+    limits = Limits(burst_per_client=5, rate_per_client=0.01, open_registration=True)
+    with relay(limits, client=("127.0.0.1", 40000)) as client:
+        circle = registered(client)
+        url = f"/v1/mailboxes/{circle.mailbox}/envelopes"
+        flood = [client.post(url, content=json.dumps(circle.envelope(f"Flot {n}")), headers=from_("198.51.100.7"))
+                 for n in range(10)]
+        assert [a.status_code for a in flood] == [202] * 5 + [429] * 5
+        others = [client.post(url, content=json.dumps(circle.envelope(f"Idée {n}")), headers=from_("203.0.113.9"))
+                  for n in range(5)]
+        assert [a.status_code for a in others] == [202] * 5
+    with relay(limits, client=("198.51.100.50", 40000)) as client:  # not the proxy: the header says nothing
+        circle = registered(client)
+        url = f"/v1/mailboxes/{circle.mailbox}/envelopes"
+        answers = [client.post(url, content=json.dumps(circle.envelope(f"Idée {n}")), headers=from_(f"192.0.2.{n}"))
+                   for n in range(6)]
+        assert [a.status_code for a in answers] == [202] * 5 + [429]
+
+
+def test_registration_needs_a_token_by_default(relay):
+    """F21: out of the box, nobody creates mailboxes without the operator's token."""
+    with relay(Limits()) as client:
+        circle = new_circle()
+        url = f"/v1/mailboxes/{circle.mailbox}"
+        assert client.put(url, json=circle.registration()).status_code == 401
+        assert client.put(url, json=circle.registration(), headers={"X-Ressenti-Registration": "x"}).status_code == 403
+
+
+def test_token_guesses_are_rate_limited_and_a_non_ascii_token_is_a_plain_no(relay):
+    """F23: a wrong token is counted against the guesser's address; a non-ASCII one is a 403,
+    not a 500."""
+    with relay(Limits(registration_token="jeton du relais", burst_of_refusals=20)) as client:
+        circle = new_circle()
+        url = f"/v1/mailboxes/{circle.mailbox}"
+        odd = client.put(url, json=circle.registration(), headers={"X-Ressenti-Registration": b"jeton d\xe9j\xe0 vu"})
+        assert odd.status_code == 403 and odd.json() == {"error": "registration_refused"}
+        guesses = [client.put(url, json=circle.registration(),
+                              headers={"X-Ressenti-Registration": f"essai {n}"}).status_code for n in range(30)]
+        assert set(guesses[:19]) == {403} and set(guesses[19:]) == {429}
+
+
+def test_a_mailbox_id_with_a_final_newline_is_not_a_mailbox(relay):
+    """F27: "$" also matched before a final newline, so a second mailbox `<id>\n` could be made."""
+    with relay() as client:
+        circle = registered(client)
+        assert client.put(f"/v1/mailboxes/{circle.mailbox}%0A", json=circle.registration()).status_code == 422
+        answer = client.post(f"/v1/mailboxes/{circle.mailbox}/envelopes", content=json.dumps(circle.envelope()),
+                             headers=bearer(circle.send + "\n"))
+        assert answer.status_code in (202, 403)  # the header is trimmed, or refused: never a second mailbox
+        assert not capabilities.MAILBOX.match(circle.mailbox + "\n")
+        assert not capabilities.CAPABILITY.match(circle.send + "\n")
+
+
+def test_the_listing_says_how_full_the_mailbox_is(relay):
+    """F4 (c): the facilitator's app learns it before posts get 507."""
+    with relay(Limits(mailbox_quota=5, open_registration=True)) as client:
+        circle = registered(client)
+        for n in range(4):
+            assert post(client, circle, circle.envelope(f"Idée {n}")).status_code == 202
+        page = listed(client, circle, limit=2)
+        assert (page["held"], page["quota"]) == (4, 5)
+
+
+def test_no_log_line_a_post_only_counts_once_an_hour(relay, caplog):
+    """F5 (b): a line per post, time-stamped by journald or podman, gave each post's moment."""
+    caplog.set_level(logging.INFO, logger="ressenti.relay")
+    with relay() as client:
+        circle = registered(client)
+        for n in range(3):
+            assert post(client, circle, circle.envelope(f"Idée {n}")).status_code == 202
+        listed(client, circle)
+        during = len(caplog.records)  # at most the round the relay runs as it starts
+        client.portal.call(client.app.state.hourly)
+    lines = [json.loads(r.message) for r in caplog.records]
+    assert during <= 1 and len(lines) <= 2 and {line["event"] for line in lines} == {"counts"}
+    total: dict[str, int] = {}
+    for line in lines:
+        for key, n in line["hour"].items():
+            total[key] = total.get(key, 0) + n
+    assert total == {"list 200": 1, "post 202": 3, "register 201": 1}
+    assert circle.mailbox not in caplog.text
+
+
+def test_sqlite_keeps_no_order_of_arrival(relay, engine):
+    """F5 (a): the rowid kept the exact order in which envelopes came within a day."""
+    url, folder = engine
+    if url is not None:
+        pytest.skip("SQLite only; PostgreSQL: test_postgres_order_is_blurred_every_hour")
+    with relay() as client:
+        circle = registered(client)
+        for n in range(4):
+            assert post(client, circle, circle.envelope(f"Idée {n}")).status_code == 202
+    conn = sqlite3.connect(folder / "relay.sqlite3")
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="rowid"):
+            conn.execute("SELECT rowid FROM envelopes").fetchall()
+        assert conn.execute("SELECT count(*) FROM envelopes").fetchone() == (4,)
+    finally:
+        conn.close()
+
+
+def test_an_old_sqlite_relay_is_migrated_in_one_transaction_and_keeps_its_envelopes(tmp_path):
+    """F5 (a): a relay.sqlite3 made by round 3 (migration 1, with a rowid) keeps working."""
+    from journal_app.relay.schema import MIGRATIONS
+
+    path = tmp_path / "relay.sqlite3"
+    circle = new_circle()
+    envelope = circle.envelope()
+    canonical = json.dumps(envelope, sort_keys=True, separators=(",", ":")).encode("ascii")
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE relay_schema (version INTEGER NOT NULL)")
+    for statement in MIGRATIONS[0].sqlite:
+        old.execute(statement)
+    old.execute("INSERT INTO relay_schema VALUES (1)")
+    reg = circle.registration()
+    old.execute("INSERT INTO mailboxes VALUES (?, ?, ?, ?, ?, 1)", (circle.mailbox, reg["send"], reg["read"],
+                                                                     reg["sign"], DAY.isoformat()))
+    old.execute("INSERT INTO envelopes VALUES (?, ?, ?, ?)", (circle.mailbox, "e" * 64, DAY.isoformat(), canonical))
+    old.commit()
+    old.close()
+    with TestClient(create_app(open_store(None, tmp_path), limits=OPEN, today=Today())) as client:
+        page = listed(client, circle)
+        assert [i["id"] for i in page["envelopes"]] == ["e" * 64] and page["envelopes"][0]["envelope"] == envelope
+        assert post(client, circle, circle.envelope("Après la migration")).status_code == 202
+        assert listed(client, circle)["held"] == 2
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT max(version) FROM relay_schema").fetchone() == (2,)
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'envelopes'").fetchone()[0]
+        assert "WITHOUT ROWID" in sql
+        assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")} >= \
+            {"envelopes_by_day", "envelopes_expiry"}
+    finally:
+        conn.close()
+
+
+def test_a_failed_migration_leaves_the_old_table_as_it_was(tmp_path, monkeypatch):
+    """The rebuild is one transaction: if a step fails, nothing of it is kept."""
+    from journal_app.relay import schema, storage
+
+    path = tmp_path / "relay.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE relay_schema (version INTEGER NOT NULL)")
+    for statement in schema.MIGRATIONS[0].sqlite:
+        old.execute(statement)
+    old.execute("INSERT INTO relay_schema VALUES (1)")
+    old.execute("INSERT INTO mailboxes VALUES ('m', 's', 'r', 'k', '2026-12-03', 1)")
+    old.execute("INSERT INTO envelopes VALUES ('m', 'e', '2026-12-03', x'00')")
+    old.commit()
+    old.close()
+    broken = schema.Migration(2, sqlite=(*schema.MIGRATIONS[1].sqlite[:3], "NOT SQL AT ALL"), postgres=())
+    monkeypatch.setattr(storage, "MIGRATIONS", (schema.MIGRATIONS[0], broken))
+    with pytest.raises(sqlite3.OperationalError):
+        storage.SqliteStore(path)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT max(version) FROM relay_schema").fetchone() == (1,)
+        assert conn.execute("SELECT rowid, id FROM envelopes").fetchall() == [(1, "e")]
+    finally:
+        conn.close()
+
+
+def test_an_acknowledged_envelope_is_not_left_readable_on_disk(relay, engine):
+    """F5 (c): the deleted rows' bytes stayed in relay.sqlite3-wal."""
+    url, folder = engine
+    if url is not None:
+        pytest.skip("SQLite only: PostgreSQL's dead rows are in docs/relay.md")
+    with relay() as client:
+        circle = registered(client)
+        envelope = circle.envelope("Une idée qui doit disparaître")
+        assert post(client, circle, envelope).status_code == 202
+        marker = str(envelope["ct"])[:64].encode("ascii")
+        held = listed(client, circle)["envelopes"]
+        assert any(marker in f.read_bytes() for f in folder.glob("relay.sqlite3*"))  # it was on disk
+        ack = client.post(f"/v1/mailboxes/{circle.mailbox}/ack", json={"ids": [held[0]["id"]]},
+                          headers=bearer(circle.read))
+        assert ack.json() == {"acknowledged": 1}
+        holding = [f.name for f in folder.glob("relay.sqlite3*") if marker in f.read_bytes()]
+        assert holding == []
+
+
+def test_postgres_order_is_blurred_every_hour(relay, engine):
+    """F5 (d): PostgreSQL stamps each row with its transaction (xmin); the hourly round rewrites
+    the recent envelopes in one transaction, in id order."""
+    url, _ = engine
+    if url is None:
+        pytest.skip("PostgreSQL only")
+    import psycopg
+
+    with relay() as client:
+        circle = registered(client)
+        for n in range(4):
+            assert post(client, circle, circle.envelope(f"Idée {n}")).status_code == 202
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(DISTINCT xmin::text) FROM envelopes").fetchone() == (4,)
+        client.portal.call(client.app.state.hourly)
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(DISTINCT xmin::text) FROM envelopes").fetchone() == (1,)
+            by_place = [r[0] for r in conn.execute("SELECT id FROM envelopes ORDER BY ctid")]
+            assert by_place == sorted(by_place)
+        assert len(listed(client, circle)["envelopes"]) == 4 and listed(client, circle)["held"] == 4

@@ -1,8 +1,15 @@
 """The relay's HTTP API (docs/relay.md), a Starlette app served by uvicorn.
 
 What it keeps of a post: the mailbox, the day (never the time), the envelope. What it never
-keeps, nor logs: an address, a user agent, a capability. Every accepted post gets the same
-answer, new or already held, so the answer says nothing either.
+keeps, nor logs: an address, a user agent, a capability, the moment of a request (it logs counts
+once an hour). Every accepted post gets the same answer, new or already held, so the answer says
+nothing either.
+
+Rate limits, in memory only: a request is checked for its capability first, then counted
+against its capability *and its client's address* (behind the documented proxy, the address the
+proxy names in X-Forwarded-For, believed only from `Limits.trusted_proxies`); a refused
+capability or registration token is counted in a bucket of refusals of its own, per address, so
+a stranger's guesses never spend what members use.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import hmac
 import json
 import logging
 import math
@@ -20,10 +28,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+import h11
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from journal_app.circle_messages import KINDS, MessageForged, MessageInvalid, verify_message
 from journal_app.relay import capabilities
@@ -38,15 +49,22 @@ log = logging.getLogger("ressenti.relay")
 
 @dataclass(frozen=True)
 class Limits:
-    """Per capability and per client, a bucket of `burst` requests refilled at `rate` a second."""
+    """Buckets of `burst` requests refilled at `rate` a second: per capability (all addresses
+    together), per capability and client address, and for refusals per client address."""
 
-    rate_per_capability: float = 50.0
-    burst_per_capability: int = 500
+    rate_per_capability: float = 200.0
+    burst_per_capability: int = 2000
     rate_per_client: float = 50.0
     burst_per_client: int = 500
+    rate_of_refusals: float = 1.0  # wrong capabilities and registration tokens, per address
+    burst_of_refusals: int = 30
     mailbox_quota: int = 20_000  # envelopes a mailbox may hold
     ttl_days: int = 60
-    registration_token: str | None = None  # when set, registering a mailbox needs it
+    registration_token: str | None = None  # registering a mailbox needs it...
+    open_registration: bool = False  # ...unless the operator opened registration to anyone
+    trusted_proxies: str = "127.0.0.1,::1"  # whose X-Forwarded-For names the client
+    header_timeout: float = 10.0  # seconds a connection has to send its request line and headers
+    body_timeout: float = 30.0  # seconds a request has to send its body
 
 
 class Buckets:
@@ -78,40 +96,75 @@ def _error(status: int, code: str, headers: dict[str, str] | None = None) -> JSO
     return JSONResponse({"error": code}, status_code=status, headers=headers)
 
 
-def _event(event: str, status: int, mailbox: str = "", **fields: object) -> None:
-    """One JSON line a request: what happened, never who or exactly when."""
-    log.info(json.dumps({"event": event, "status": status, "mailbox": mailbox, **fields}, separators=(",", ":")))
+class Counts:
+    """What happened, counted in memory and logged once an hour as one JSON line: never a line a
+    request (journald and podman time-stamp each line), never who, never which mailbox."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def add(self, event: str, status: int, n: int = 1) -> None:
+        key = f"{event} {status}"
+        self._counts[key] = self._counts.get(key, 0) + n
+
+    def flush(self) -> None:
+        counts, self._counts = self._counts, {}
+        if counts:
+            log.info(json.dumps({"event": "counts", "hour": dict(sorted(counts.items()))}, separators=(",", ":")))
+
+
+def _same_secret(given: str, kept: str) -> bool:
+    """Compared digest to digest: any header (non-ASCII too) is a plain no, never a 500."""
+    def encode(text: str) -> bytes:
+        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).digest()
+
+    return hmac.compare_digest(encode(given), encode(kept))
 
 
 def create_app(store: RelayStore, *, limits: Limits = Limits(),
                today: Callable[[], date] = lambda: datetime.now(timezone.utc).date()) -> Starlette:
     per_capability = Buckets(limits.rate_per_capability, limits.burst_per_capability)
     per_client = Buckets(limits.rate_per_client, limits.burst_per_client)
+    refusals = Buckets(limits.rate_of_refusals, limits.burst_of_refusals)
+    counts = Counts()
+
+    def client_of(request: Request) -> str:
+        return request.client.host if request.client else "-"
+
+    def too_many(wait: float) -> Response:
+        return _error(429, "rate_limited", {"Retry-After": str(max(1, math.ceil(wait)))})
 
     def limited(request: Request, key: str) -> Response | None:
-        client = request.client.host if request.client else "-"
-        wait = max(per_client.take("c:" + client), per_capability.take("k:" + key))
+        """A request that holds its capability: its own address's bucket for that capability
+        first (one member's flood stops there), then the capability's, shared by all members."""
+        wait = per_client.take(f"c:{key}:{client_of(request)}") or per_capability.take("k:" + key)
         if wait:
-            return _error(429, "rate_limited", {"Retry-After": str(max(1, math.ceil(wait)))})
-        return None
+            counts.add("limited", 429)
+        return too_many(wait) if wait else None
+
+    def refused(request: Request, status: int, code: str) -> Response:
+        """A wrong capability or token: counted per address, apart from what members use."""
+        wait = refusals.take("r:" + client_of(request))
+        counts.add("refused", 429 if wait else status)
+        return too_many(wait) if wait else _error(status, code)
 
     async def authorized(request: Request, kind: str) -> tuple[Mailbox | None, Response | None]:
         """The mailbox, if the request carries its `kind` capability ("send" or "read")."""
         mailbox_id = request.path_params["mailbox"]
         header = request.headers.get("authorization", "")
         if not header.startswith("Bearer "):
-            return None, _error(401, "capability_missing")
+            return None, refused(request, 401, "capability_missing")
         capability = header[len("Bearer "):].strip()
         if not capabilities.MAILBOX.match(mailbox_id) or not capabilities.CAPABILITY.match(capability):
-            return None, _error(403, "capability_refused")
-        throttled = limited(request, capabilities.digest(capability))
-        if throttled:
-            return None, throttled
+            return None, refused(request, 403, "capability_refused")
         mailbox = await store.mailbox(mailbox_id)
         allowed = {"send": (mailbox.send_digest,), "read": (mailbox.read_digest,),
                    "either": (mailbox.send_digest, mailbox.read_digest)}[kind] if mailbox else ()
         if not any(capabilities.matches(capability, kept) for kept in allowed):
-            return None, _error(403, "capability_refused")  # an unknown mailbox looks the same
+            return None, refused(request, 403, "capability_refused")  # an unknown mailbox looks the same
+        throttled = limited(request, capabilities.digest(capability))
+        if throttled:
+            return None, throttled
         return mailbox, None
 
     async def body_of(request: Request, limit: int) -> bytes | None:
@@ -119,11 +172,19 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
         if declared and (not declared.isdigit() or int(declared) > limit):
             return None
         data = b""
-        async for chunk in request.stream():
-            data += chunk
-            if len(data) > limit:
-                return None
-        return data
+
+        async def read() -> bytes | None:
+            nonlocal data
+            async for chunk in request.stream():
+                data += chunk
+                if len(data) > limit:
+                    return None
+            return data
+
+        try:
+            return await asyncio.wait_for(read(), limits.body_timeout)
+        except asyncio.TimeoutError:  # a body sent a byte at a time: the connection is not kept
+            return None
 
     def json_of(data: bytes) -> Any:
         try:
@@ -136,14 +197,12 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
 
     async def register(request: Request) -> Response:
         mailbox_id = request.path_params["mailbox"]
-        if limits.registration_token is not None:
+        if not limits.open_registration:
             given = request.headers.get("x-ressenti-registration", "")
             if not given:
-                return _error(401, "registration_token_missing")
-            import hmac
-
-            if not hmac.compare_digest(given, limits.registration_token):
-                return _error(403, "registration_refused")
+                return refused(request, 401, "registration_token_missing")
+            if limits.registration_token is None or not _same_secret(given, limits.registration_token):
+                return refused(request, 403, "registration_refused")
         throttled = limited(request, "register")
         if throttled:
             return throttled
@@ -160,7 +219,7 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
             return _error(422, "not_a_registration")
         outcome = await store.register(Mailbox(mailbox_id, doc["send"], doc["read"], doc["sign"]), today())
         status = {"created": 201, "same": 200, "conflict": 409}[outcome]
-        _event("register", status, mailbox_id)
+        counts.add("register", status)
         return JSONResponse({"status": outcome}, status_code=status)
 
     async def post_envelope(request: Request) -> Response:
@@ -174,16 +233,16 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
         doc = json_of(data)
         size = padded_envelope_size(doc)
         if size is None:
-            _event("post", 422, mailbox.id)
+            counts.add("post", 422)
             return _error(422, "not_a_padded_envelope")
         canonical = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode("ascii")
         envelope_id = hashlib.sha256(canonical).hexdigest()
         try:
             await store.post(mailbox.id, envelope_id, canonical, today(), limits.mailbox_quota)
         except QuotaFull:
-            _event("post", 507, mailbox.id)
+            counts.add("post", 507)
             return _error(507, "mailbox_full")
-        _event("post", 202, mailbox.id, padded=size)
+        counts.add("post", 202)
         return JSONResponse({"status": "accepted"}, status_code=202)  # new or already held: the same
 
     async def list_envelopes(request: Request) -> Response:
@@ -205,10 +264,12 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
         except ValueError:
             return _error(422, "bad_limit")
         found = await store.listing(mailbox.id, cursor, limit)
-        _event("list", 200, mailbox.id, count=len(found))
+        counts.add("list", 200)
         return JSONResponse({
             "envelopes": [{"id": s.id, "day": s.day, "envelope": json.loads(s.body)} for s in found],
-            "next": f"{found[-1].day}:{found[-1].id}" if len(found) == limit else None})
+            "next": f"{found[-1].day}:{found[-1].id}" if len(found) == limit else None,
+            # how full the mailbox is, so the facilitator hears of it before posts get 507
+            "held": mailbox.envelopes, "quota": limits.mailbox_quota})
 
     async def acknowledge(request: Request) -> Response:
         mailbox, refused = await authorized(request, "read")
@@ -224,7 +285,7 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
                 and all(isinstance(i, str) and len(i) == 64 for i in ids)):
             return _error(422, "not_an_acknowledgement")
         gone = await store.ack(mailbox.id, ids)
-        _event("ack", 200, mailbox.id, count=gone)
+        counts.add("ack", 200, gone)
         return JSONResponse({"acknowledged": gone})
 
     async def put_message(request: Request) -> Response:
@@ -241,7 +302,7 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
         try:
             message = verify_message(doc, str(circle), unb64(mailbox.sign_key))
         except MessageForged:
-            _event("message", 403, mailbox.id)
+            counts.add("message", 403)
             return _error(403, "signature_refused")
         except MessageInvalid:
             return _error(422, "not_a_circle_message")
@@ -250,7 +311,7 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         if not await store.put_message(mailbox.id, kind, message.serial, today(), body):
             return _error(409, "older_than_kept")
-        _event("message", 200, mailbox.id, kind=kind)
+        counts.add("message", 200)
         return JSONResponse({"status": "published"})
 
     async def get_messages(request: Request) -> Response:
@@ -264,14 +325,20 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
     async def expire_now() -> int:
         return await store.expire(today() - timedelta(days=limits.ttl_days))
 
+    async def hourly() -> None:
+        """Expire old envelopes, blur the order of the recent ones, log the hour's counts."""
+        try:
+            gone = await expire_now()
+            if gone:
+                counts.add("expire", 200, gone)
+            await store.blur(today() - timedelta(days=1))
+        except Exception:  # the relay keeps serving; the next round tries again
+            log.exception("expiry failed")
+        counts.flush()
+
     async def expiry_loop() -> None:
         while True:
-            try:
-                gone = await expire_now()
-                if gone:
-                    _event("expire", 200, count=gone)
-            except Exception:  # the relay keeps serving; the next round tries again
-                log.exception("expiry failed")
+            await hourly()
             await asyncio.sleep(3600)
 
     @contextlib.asynccontextmanager
@@ -294,8 +361,61 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.expire_now = expire_now
+    app.state.hourly = hourly
     app.state.kinds = KINDS
+    # The client's address, from the proxy's X-Forwarded-For when the connection comes from a
+    # trusted proxy (uvicorn's middleware; the address lives in the request, in memory only).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=limits.trusted_proxies)
     return app
+
+
+class _HeaderTimeout(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, with a deadline for each request line and its headers: a
+    connection that sends half a request (or nothing) is closed instead of kept for ever."""
+
+    header_timeout = 10.0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._header_deadline: asyncio.TimerHandle | None = None
+        self._arm()
+
+    def _arm(self) -> None:
+        if self._header_deadline is None:
+            self._header_deadline = self.loop.call_later(self.header_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+            self._header_deadline = None
+
+    def _too_slow(self) -> None:
+        self._header_deadline = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self._arm()  # still waiting for a whole request line and headers: the clock runs on
+        else:
+            self._disarm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+
+def server_config(app: Starlette, host: str, port: int, limits: Limits = Limits()) -> Any:
+    """The uvicorn settings the relay runs with (the tests start it with the same)."""
+    import uvicorn
+
+    protocol = type("HeaderTimeout", (_HeaderTimeout,), {"header_timeout": limits.header_timeout})
+    # No access log: uvicorn's names the client's address, which the relay never keeps.
+    # proxy_headers off: the app reads X-Forwarded-For itself, from trusted proxies only.
+    return uvicorn.Config(app, host=host, port=port, http=protocol, access_log=False, log_level="warning",
+                          proxy_headers=False, server_header=False, date_header=False,
+                          timeout_keep_alive=5, timeout_graceful_shutdown=5)
 
 
 def serve(host: str, port: int, database_url: str | None, data_dir: Any, *, limits: Limits = Limits()) -> None:
@@ -306,6 +426,4 @@ def serve(host: str, port: int, database_url: str | None, data_dir: Any, *, limi
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     app = create_app(open_store(database_url, data_dir), limits=limits)
-    # No access log: uvicorn's names the client's address, which the relay never keeps.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", proxy_headers=False,
-                server_header=False, date_header=False, timeout_graceful_shutdown=5)
+    uvicorn.Server(server_config(app, host, port, limits)).run()

@@ -17,8 +17,8 @@ from collections.abc import Callable
 
 from journal_app.sharing import b64
 
-MAILBOX = re.compile(r"^[A-Za-z0-9_-]{22}$")
-CAPABILITY = re.compile(r"^[A-Za-z0-9_-]{43}$")
+MAILBOX = re.compile(r"\A[A-Za-z0-9_-]{22}\Z")  # \Z: "$" would also match before a final newline
+CAPABILITY = re.compile(r"\A[A-Za-z0-9_-]{43}\Z")
 
 
 def new_mailbox(rng: Callable[[int], bytes] = secrets.token_bytes) -> str:

@@ -68,6 +68,24 @@ MIGRATIONS: tuple[Migration, ...] = (
                body BYTEA NOT NULL,
                PRIMARY KEY (mailbox, kind))""",
     )),
+    # SQLite's rowid numbered envelopes in the order they came, which the relay must not keep:
+    # the table is rebuilt without one (keyed by mailbox and SHA-256 alone), rows copied in id
+    # order. PostgreSQL has no rowid; what it keeps instead (xmin, ctid) is blurred each hour
+    # (`PostgresStore.blur`) and said in docs/relay.md.
+    Migration(2, sqlite=(
+        """CREATE TABLE envelopes_v2 (
+               mailbox TEXT NOT NULL REFERENCES mailboxes(id),
+               id TEXT NOT NULL,
+               day TEXT NOT NULL,
+               body BLOB NOT NULL,
+               PRIMARY KEY (mailbox, id)) WITHOUT ROWID""",
+        "INSERT INTO envelopes_v2 (mailbox, id, day, body) SELECT mailbox, id, day, body FROM envelopes "
+        "ORDER BY mailbox, id",
+        "DROP TABLE envelopes",
+        "ALTER TABLE envelopes_v2 RENAME TO envelopes",
+        "CREATE INDEX envelopes_by_day ON envelopes (mailbox, day, id)",
+        "CREATE INDEX envelopes_expiry ON envelopes (day)",
+    ), postgres=()),
 )
 
 LATEST = MIGRATIONS[-1].number

@@ -3,9 +3,14 @@ the relay's data folder), PostgreSQL for several relay processes serving one fed
 
 Both answer the same `RelayStore` calls, and nothing is answered before it is durable:
 - SQLite in WAL mode with `synchronous=FULL`; one writer thread takes every change, and posts
-  that arrive together are committed together (one fsync for many: a group commit);
+  that arrive together are committed together (one fsync for many: a group commit). Envelopes
+  have no rowid (no order of arrival), deleted ones are overwritten with zeros
+  (`secure_delete`) and the write-ahead log is emptied after each deletion, so an acknowledged
+  envelope is not left readable in `relay.sqlite3-wal`;
 - PostgreSQL with its own durable commit (`synchronous_commit` on), from a small pool of
-  connections; a row lock on the mailbox keeps its count exact under concurrent posts.
+  connections; a row lock on the mailbox keeps its count exact under concurrent posts. Each row
+  carries the transaction that wrote it (`xmin`), hence an order: `blur` rewrites the recent
+  envelopes in one transaction, in id order, every hour.
 """
 
 from __future__ import annotations
@@ -65,6 +70,10 @@ class RelayStore(Protocol):
     async def expire(self, before: date) -> int:
         """Delete the envelopes posted before that day; how many."""
 
+    async def blur(self, since: date) -> None:
+        """Forget the order in which the envelopes posted since that day arrived, where the
+        engine keeps one."""
+
     async def close(self) -> None: ...
 
 
@@ -95,7 +104,10 @@ class SqliteStore:
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA busy_timeout=10000")
+        self._conn.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten with zeros
+        self._scrub = False  # set by a deletion: empty the write-ahead log after the commit
         self._migrate()
+        self._checkpoint()
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._thread = threading.Thread(target=self._write_loop, name="relay-sqlite", daemon=True)
         self._thread.start()
@@ -117,6 +129,12 @@ class SqliteStore:
                     c.execute("ROLLBACK")
                     raise
         assert (c.execute("SELECT max(version) FROM relay_schema").fetchone()[0] or 0) >= LATEST
+
+    def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and truncate it: the frames that held a
+        deleted envelope's bytes are gone (the database's copy was zeroed by secure_delete)."""
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._scrub = False
 
     # Every call runs on the writer thread, in order; consecutive posts share one transaction.
     def _submit(self, fn: Callable[[sqlite3.Connection], Any], group: bool = False) -> asyncio.Future[Any]:
@@ -166,6 +184,8 @@ class SqliteStore:
                     c.execute(f"RELEASE j{n}")
                     results.append((future, False, exc))
             c.execute("COMMIT")  # durable here: WAL with synchronous=FULL
+            if self._scrub:
+                self._checkpoint()
         except Exception as exc:  # nothing of the group was kept: every caller is told
             if c.in_transaction:
                 c.execute("ROLLBACK")
@@ -228,6 +248,7 @@ class SqliteStore:
                 gone += c.execute("DELETE FROM envelopes WHERE mailbox = ? AND id = ?",
                                   (mailbox_id, envelope_id)).rowcount
             c.execute("UPDATE mailboxes SET envelopes = envelopes - ? WHERE id = ?", (gone, mailbox_id))
+            self._scrub = self._scrub or gone > 0
             return gone
         return int(await self._submit(run))
 
@@ -256,8 +277,13 @@ class SqliteStore:
                                (before.isoformat(),)).fetchall()
             for mailbox_id, n in counts:
                 c.execute("UPDATE mailboxes SET envelopes = envelopes - ? WHERE id = ?", (n, mailbox_id))
-            return c.execute("DELETE FROM envelopes WHERE day < ?", (before.isoformat(),)).rowcount
+            gone: int = c.execute("DELETE FROM envelopes WHERE day < ?", (before.isoformat(),)).rowcount
+            self._scrub = self._scrub or gone > 0
+            return gone
         return int(await self._submit(run))
+
+    async def blur(self, since: date) -> None:
+        """Nothing to do: without a rowid, SQLite keeps no order of arrival."""
 
     async def close(self) -> None:
         self._jobs.put(None)
@@ -396,6 +422,16 @@ class PostgresStore:
             cur = await c.execute("DELETE FROM envelopes WHERE day < %s", (before,))
             return int(cur.rowcount)
         return int(await self._run(run))
+
+    async def blur(self, since: date) -> None:
+        """Rewrite the envelopes posted since that day in one transaction, in id order: they
+        then share one `xmin`, and their new places (`ctid`) follow their SHA-256, not their
+        arrival. The old row versions stay in the table's files until VACUUM reuses the space."""
+        async def run(c: Any) -> None:
+            await c.execute("WITH gone AS (DELETE FROM envelopes WHERE day >= %s RETURNING mailbox, id, day, body) "
+                            "INSERT INTO envelopes (mailbox, id, day, body) "
+                            "SELECT mailbox, id, day, body FROM gone ORDER BY mailbox, id", (since,))
+        await self._run(run)
 
     async def close(self) -> None:
         if self._pool is None:

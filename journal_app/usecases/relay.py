@@ -37,7 +37,7 @@ from journal_app.errors import RessentiError
 from journal_app.harvest import DEFAULT_K, Harvest, HarvestReport
 from journal_app.i18n import translate
 from journal_app.relay import capabilities
-from journal_app.relay_client import RelayClient, RelayUnreachable
+from journal_app.relay_client import QUOTA_WARNING, RelayClient, RelayUnreachable
 from journal_app.sharing import CircleKeys, b64
 from journal_app.storage import Database
 
@@ -94,6 +94,7 @@ class ReceiveReport:
     k: int = DEFAULT_K
     republished: int = 0  # withdrawn quotes taken out of the published harvest, republished
     harvest_stale: bool = False  # a withdrawn quote is still in the published harvest
+    fill: float | None = None  # how full the mailbox was (0 to 1), as the relay's listing said
 
 
 def receive(db: Database, circle_id: str, *, client: ClientFactory = RelayClient) -> ReceiveReport:
@@ -133,6 +134,7 @@ def _receive(db: Database, circle_id: str, relay_client: RelayClient) -> Receive
                                                         [i.id for i in items])
         if after is None:
             break
+    report.fill = relay_client.fill
     assert report.imported is not None
     report.republished, report.harvest_stale = withdraw_from_harvest(
         db, circle_id, report.imported.withdrawn_ids, client=lambda _: relay_client)
@@ -361,6 +363,8 @@ def describe_receive(report: ReceiveReport, lang: str) -> list[str]:
         lines.append(translate("relay.harvest_stale", lang))
     if imported.waiting:
         lines.append(translate("relay.waiting", lang, count=imported.waiting, k=report.k))
+    if report.fill is not None and report.fill >= QUOTA_WARNING:  # before posts get 507
+        lines.append(translate("relay.mailbox_filling", lang, percent=int(report.fill * 100)))
     return lines
 
 
