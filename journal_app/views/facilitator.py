@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
 
 import flet as ft
 import flet_charts as fc
@@ -352,7 +353,10 @@ class FacilitatorScreen:
 
         self.ctx.ask(self.ctx.t("facilitator.set_aside_title"), self.ctx.t("facilitator.set_aside_text"), [
             (self.ctx.t("common.cancel"), None),
-            (self.ctx.t("facilitator.set_aside"), lambda: self.ctx.page.run_task(run))])
+            (self.ctx.t("facilitator.set_aside"), lambda: self._run(run))])
+
+    def _run(self, task: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        self.ctx.page.run_task(task)
 
     # -- actions ------------------------------------------------------------------------------
     def choose_circle(self, circle_id: str) -> None:

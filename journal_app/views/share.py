@@ -345,7 +345,7 @@ class OutboxScreen:
         lines: list[ft.Control] = []
         if waiting and error is None:  # the privacy delay, not a failure: calm words, no button
             lines.append(ft.Text(t("share.relay_leaving_soon", count=waiting)))
-        elif waiting:
+        elif waiting and error is not None:
             lines.append(ft.Text(t("share.relay_waiting", count=waiting)))
             lines.append(ft.Text(self.ctx.message(error), color=ft.Colors.ERROR))
             lines.append(ft.Row(controls=[self.retry]))
