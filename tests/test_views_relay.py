@@ -180,3 +180,34 @@ def test_a_facilitator_makes_a_circle_on_a_relay_publishes_questions_and_receive
             shell.lock()
 
         run_ui(body)
+
+
+def test_a_relay_that_asks_for_its_registration_token_gets_it_from_the_form(tmp_path):
+    """Relays ask for a registration token by default: the form has a field for it, a wrong or
+    missing token is said on that field, and the right one creates the circle."""
+    from journal_app.relay.app import Limits
+
+    with relay_in_thread(tmp_path / "relay", limits=Limits(registration_token="jeton-du-relais")) as url:
+        session = JournalSession(tmp_path / "f", kdf=FAST_KDF)
+        session.create(PASSPHRASE)
+        session.lock()
+
+        async def body():
+            h, shell = await app(tmp_path / "f", width=1280)
+            await unlock(h)
+            shell.show_facilitator()
+            await h.settle()
+            await h.type(h.find(ft.TextField, "Nom du cercle"), "Cercle du jeudi")
+            await h.type(h.find(ft.TextField, "Adresse du relais du cercle"), url)
+            await h.click(ft.FilledButton, "Créer le cercle")
+            token = h.find(ft.TextField, "Jeton d’inscription du relais")
+            await h.wait_for(lambda: bool(token.error), timeout=30)
+            assert "jeton" in token.error and not Circles(shell.ctx.session.database).owned()
+            await h.type(token, "jeton-du-relais")
+            await h.click(ft.FilledButton, "Créer le cercle")
+            circles = Circles(shell.ctx.session.database)
+            await h.wait_for(lambda: bool(circles.owned()), timeout=30)
+            assert "jeton-du-relais" not in repr(shell.ctx.session.database.storage.read())  # not kept
+            shell.lock()
+
+        run_ui(body)

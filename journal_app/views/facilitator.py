@@ -46,6 +46,10 @@ class FacilitatorScreen:
         self.new_relay = ft.TextField(label=ctx.t("facilitator.relay_url"), hint_text="https://…",
                                       helper=ctx.t("facilitator.relay_url_help"), helper_max_lines=3,
                                       on_submit=self.create)
+        # A relay asks for its registration token by default (docs/relay.md): its operator gives it.
+        self.new_token = ft.TextField(label=ctx.t("facilitator.relay_token"), password=True,
+                                      can_reveal_password=True, helper=ctx.t("facilitator.relay_token_help"),
+                                      helper_max_lines=3, on_submit=self.create)
         self.question_fr = ft.TextField(label=ctx.t("facilitator.question_fr"), max_length=300)
         self.question_en = ft.TextField(label=ctx.t("facilitator.question_en"), max_length=300)
         self.seed_field = ft.TextField(label=ctx.t("facilitator.seed_label"),
@@ -66,7 +70,7 @@ class FacilitatorScreen:
             parts.append(choice_chips([(k.invitation.circle_id, k.invitation.name) for k in owned],
                                       self.circle_id or "", self.choose_circle))
         if self.circle_id is None:
-            parts += [muted(t("facilitator.no_circle")), self.new_name, self.new_relay,
+            parts += [muted(t("facilitator.no_circle")), self.new_name, self.new_relay, self.new_token,
                       ft.FilledButton(content=t("facilitator.create"), icon=ft.Icons.GROUPS,
                                       on_click=lambda _: self.ctx.page.run_task(self.create_async))]
             self.body.controls = parts
@@ -407,18 +411,27 @@ class FacilitatorScreen:
         thread: the network may be slow), and nothing is kept if the relay cannot be reached."""
         from journal_app.usecases.relay import create_circle
 
+        from journal_app.relay_client import RelayRefused
+
         relay = (self.new_relay.value or "").strip() or None
-        self.new_name.error = self.new_relay.error = None
+        token = (self.new_token.value or "").strip() or None
+        self.new_name.error = self.new_relay.error = self.new_token.error = None
         try:
-            keys = await asyncio.to_thread(create_circle, self.db, self.new_name.value or "", relay)
+            keys = await asyncio.to_thread(create_circle, self.db, self.new_name.value or "", relay, token=token)
         except CircleNameMissing as exc:
             self.new_name.error = self.ctx.message(exc)
+            self.ctx.page.update()
+            return
+        except RelayRefused as exc:
+            token_refused = exc.reason in ("registration_refused", "registration_token_missing")
+            (self.new_token if token_refused else self.new_relay).error = self.ctx.message(exc)
             self.ctx.page.update()
             return
         except Exception as exc:  # the relay's address, or the relay itself
             (self.new_relay if relay else self.new_name).error = self.ctx.message(exc)
             self.ctx.page.update()
             return
+        self.new_token.value = ""
         self.circle_id, self.board = keys.invitation.circle_id, None
         self.refresh()
         self.ctx.page.update()
