@@ -409,9 +409,8 @@ class FacilitatorScreen:
     async def create_async(self) -> None:
         """A new circle; with a relay address, its mailbox is made on the relay first (in a worker
         thread: the network may be slow), and nothing is kept if the relay cannot be reached."""
-        from journal_app.usecases.relay import create_circle
-
         from journal_app.relay_client import RelayRefused
+        from journal_app.usecases.relay import create_circle
 
         relay = (self.new_relay.value or "").strip() or None
         token = (self.new_token.value or "").strip() or None
