@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from journal_app.errors import RessentiError
-from journal_app.sharing import b64, unb64
+from journal_app.sharing import b64, encodable, unb64
 
 FORMAT = "ressenti-circle-message"
 VERSION = 1
@@ -136,7 +136,7 @@ def verify_message(doc: object, circle_id: str, public_key: bytes) -> CircleMess
 
 
 def _text(value: object, limit: int) -> bool:
-    return isinstance(value, str) and 0 < len(value) <= limit and bool(value.strip())
+    return isinstance(value, str) and 0 < len(value) <= limit and bool(value.strip()) and encodable(value)
 
 
 def check_body(kind: str, body: object) -> None:

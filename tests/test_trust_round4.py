@@ -400,3 +400,19 @@ def test_the_command_line_names_the_new_relay_and_asks_before_taking_it(tmp_path
     db = open_database(member / "journal.vault", PASS)
     assert Circles(db).joined_circle(facilitator.invitation.circle_id).relay.url == relay.access.url
     db.close()
+
+
+def test_a_circle_message_with_a_lone_surrogate_is_refused_not_a_crash():
+    from journal_app.circle_messages import MessageForged, MessageInvalid, sign_message, verify_message
+
+    signing = secrets.token_bytes(32)
+    from journal_app.circle_messages import signing_public_key
+
+    body = {"questions": [{"id": "q1", "fr": "Qui \ud800?", "en": "Who?"}]}
+    with pytest.raises(MessageInvalid):
+        sign_message("a" * 20, "questions", 1, DAY, body, signing)
+    # As a hostile relay would serve it (no valid signature can cover it): one clear refusal.
+    forged = {"format": "ressenti-circle-message", "version": 1, "circle": "a" * 20, "kind": "questions",
+              "serial": 1, "day": "2026-12-03", "body": body, "sig": "A" * 86}
+    with pytest.raises((MessageForged, MessageInvalid)):
+        verify_message(forged, "a" * 20, signing_public_key(signing))
