@@ -48,7 +48,7 @@ def test_a_member_shares_with_one_tap_and_attaches_a_question(tmp_path):
 
         async def body():
             h, shell = await app(tmp_path / "m")
-            shell.ctx.relay.delay = lambda: 0.0
+            shell.ctx.relay.delay = lambda: 2.0  # the privacy delay, shortened
             await unlock(h)
             await h.wait_for(lambda: bool(Circles(shell.ctx.session.database).circle_questions(cid)), timeout=30)
             shell.go(f"/share/{entry_id}")
@@ -57,7 +57,11 @@ def test_a_member_shares_with_one_tap_and_attaches_a_question(tmp_path):
             await h.choose("Qu’est-ce qui nous a nourris?")
             await h.click(ft.FilledButton, "Je confirme")
             circles = Circles(shell.ctx.session.database)
+            # During the privacy delay: calm words, not a failure.
+            await h.wait_for(lambda: h.has_text("partira dans quelques instants"), timeout=30)
             await h.wait_for(lambda: bool(circles.outbox()) and circles.outbox()[0].sent is not None, timeout=30)
+            # Back on the entry, which says so without being opened again (m3).
+            await h.wait_for(lambda: h.has_text("a été partagée avec « Cercle du jeudi » : envoyée le"), timeout=30)
             shell.show_outbox()
             await h.settle()
             assert h.has_text("envoyée le") and not h.find_all(ft.OutlinedButton, "Réessayer l’envoi")

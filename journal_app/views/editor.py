@@ -13,7 +13,7 @@ from journal_app.prompts.library import PackLibrary
 from journal_app.usecases.entries import Draft, delete_entry, save_entry
 from journal_app.views.autosave import Autosave
 from journal_app.views.context import AppContext
-from journal_app.views.share import shared_note
+from journal_app.views.share import SharedNote
 from journal_app.views.theme import icon_button, muted, radio_row, with_focus_ring
 
 MAX_SUGGESTIONS = 8  # tags offered under the field, the most used first
@@ -72,6 +72,7 @@ class EditorScreen:
         self.delete_button = icon_button(ft.Icons.DELETE_OUTLINE, t("editor.delete"),
                                          self.delete, disabled=e is None)
         self.delete_icon = self.delete_button
+        self.shared = SharedNote(ctx, e, on_see_outbox) if e else None  # kept: it hears the relay
 
     def control(self) -> ft.Control:
         t = self.ctx.t
@@ -83,7 +84,7 @@ class EditorScreen:
                 icon_button(ft.Icons.IOS_SHARE, t("share.open"), self.share),
                 self.delete_button,
             ]),
-            *([shared_note(self.ctx, self.entry, self.on_see_outbox)] if self.entry else []),
+            *([self.shared.box] if self.shared else []),
             self.title,
             *self._guided_part(),
             self.body,

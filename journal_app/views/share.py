@@ -38,7 +38,30 @@ def status_text(ctx: AppContext, item: OutboxItem) -> str:
         return ctx.t("share.sent_on", date=format_date(date.fromisoformat(item.sent), ctx.lang))
     if item.exported:
         return ctx.t("share.exported_on", date=format_date(date.fromisoformat(item.exported), ctx.lang))
+    by_relay = Circles(ctx.session.database).joined_circle(item.shared.circle_id).relay is not None
+    if by_relay and ctx.relay is not None and ctx.relay.last_error is None:
+        return ctx.t("share.leaving_soon")  # the privacy delay, not a failure
     return ctx.t("share.waiting_to_send")
+
+
+class SharedNote:
+    """On an entry: what was shared from it, with whom, and where it is now, said again after
+    each round with the relay (« partira dans quelques instants », then « envoyée le … »)."""
+
+    def __init__(self, ctx: AppContext, entry: Entry, on_see_outbox: Callable[[], None]) -> None:
+        self.ctx, self.entry, self.on_see_outbox = ctx, entry, on_see_outbox
+        self.box = ft.Container()
+        self.fill()
+        if ctx.relay is not None:
+            ctx.relay.listen(self._relay_round_done)
+
+    def fill(self) -> None:
+        note = shared_note(self.ctx, self.entry, self.on_see_outbox)
+        self.box.content, self.box.visible = note, note.visible
+
+    def _relay_round_done(self) -> None:
+        self.fill()
+        self.ctx.page.update()
 
 
 def shared_note(ctx: AppContext, entry: Entry, on_see_outbox: Callable[[], None]) -> ft.Control:
