@@ -233,7 +233,7 @@ class Circles:
                             "sign_sk": b64(relay.signing_private), "sign": b64(relay.access.signing_key)}
             doc["questions"], doc["serials"] = [], {}
         self._db.table(OWNED).insert_doc(inv.circle_id, doc)
-        return keys
+        return self.owned_circle(inv.circle_id)  # as it is read back: its code signs its relay fields
 
     def owned(self) -> list[CircleKeys]:
         return [CircleKeys(Invitation(d["id"], d["name"], unb64(d["pk"]), _signed_access(d)),
