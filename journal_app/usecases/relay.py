@@ -354,7 +354,8 @@ def send_delay(rng: random.Random | None = None) -> float:
 def describe_receive(report: ReceiveReport, lang: str) -> list[str]:
     imported = report.imported or HarvestReport(report.circle)
     lines = [translate("relay.received", lang, count=report.received, added=imported.added,
-                       withdrawn=imported.withdrawn, duplicates=imported.duplicates)]
+                       withdrawn=imported.withdrawn, duplicates=imported.duplicates)
+             if report.received else translate("relay.nothing_new", lang)]
     if imported.damaged:
         lines.append(translate("relay.set_aside", lang, count=imported.damaged))
     if report.republished and not report.harvest_stale:
