@@ -20,7 +20,7 @@ import flet as ft
 
 from journal_app.errors import NetworkNotAllowed, PortInUse
 from journal_app.i18n import DEFAULT_LANGUAGE, environment_language, normalize_language, translate
-from journal_app.paths import assets_dir
+from journal_app.paths import assets_dir, private_dir
 from journal_app.paths import data_dir as default_data_dir
 from journal_app.session import AutoLock, JournalSession
 from journal_app.settings import FILE_NAME as SETTINGS_FILE
@@ -120,7 +120,7 @@ def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web
     if not is_loopback(host) and not allow_network:
         raise NetworkNotAllowed(host=host)
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(data_dir)
     main = make_main(data_dir)
     logging.getLogger("flet").setLevel(logging.WARNING)
     if not web and _desktop_possible():

@@ -656,3 +656,63 @@ def test_a_large_vault_opens_without_holding_its_bytes_three_times(tmp_path):
     # The parsed entries themselves take about 2.3× the file (French text is stored two bytes a
     # character); before, the opening peaked at 5.3× and kept 4.3×.
     assert peak < 3.6 * size and kept < 3.6 * size, (peak, kept, size)
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file permissions")
+
+
+@posix_only
+def test_a_passphrase_file_others_can_read_is_used_with_a_warning(tmp_path):
+    """E15: a 0644 passphrase file was used without a word."""
+    from tests.test_cli_inprocess import PASS, run
+
+    data = tmp_path / "d"
+    assert run(data, "init").returncode == 0
+    secret = tmp_path / "phrase.txt"
+    secret.write_text(PASS + "\n", "utf-8")
+    secret.chmod(0o644)
+    listed = run(data, "list", "--passphrase-file", str(secret), passphrase=None)
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr
+    assert ("d’autres personnes sur cet ordinateur peuvent lire «\u00a0" + str(secret)) in listed.stderr
+    assert f"chmod 600 {secret}" in listed.stderr
+    english = run(data, "list", "--passphrase-file", str(secret), passphrase=None, lang="en_CA.UTF-8")
+    assert "other people on this computer can read" in english.stderr
+    secret.chmod(0o600)
+    quiet = run(data, "list", "--passphrase-file", str(secret), passphrase=None)
+    assert quiet.returncode == 0 and "peuvent lire" not in quiet.stderr
+
+
+@posix_only
+def test_a_data_folder_open_to_others_is_closed_to_them(tmp_path):
+    """E04: a data folder that already existed as 0755 was kept so, and the settings-only folder
+    followed the umask."""
+    from journal_app.session import JournalSession
+    from journal_app.settings import Settings, save_settings
+    from tests.test_cli_inprocess import run
+
+    def mode(path):
+        return path.stat().st_mode & 0o777
+
+    cli = tmp_path / "cli"
+    cli.mkdir(mode=0o755)
+    cli.chmod(0o755)
+    assert run(cli, "init").returncode == 0
+    assert mode(cli) == 0o700
+    cli.chmod(0o755)  # opened up later (a copy, a backup tool): opening the journal closes it again
+    assert run(cli, "list").returncode == 0
+    assert mode(cli) == 0o700
+
+    app = tmp_path / "app"
+    app.mkdir()
+    app.chmod(0o775)
+    session = JournalSession(app, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    session.lock()
+    assert mode(app) == 0o700
+
+    before = os.umask(0)
+    try:
+        save_settings(tmp_path / "settings-only", Settings())
+    finally:
+        os.umask(before)
+    assert mode(tmp_path / "settings-only") == 0o700

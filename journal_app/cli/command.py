@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -98,13 +99,23 @@ class Command:
         return vault_path(data_dir(self.args.data_dir, self.env.environ))
 
     # -- secrets ------------------------------------------------------------------------------
+    def _read_secret_file(self, name: str) -> str:
+        """The first line of a file holding a secret. A file others on this computer may read
+        is still used (a script may depend on it), with a warning that names the fix."""
+        path = Path(name)
+        try:
+            text = path.read_text(encoding="utf-8").splitlines()[0]
+            mode = path.stat().st_mode
+        except (OSError, IndexError, UnicodeDecodeError):
+            raise UsageError(self.t("cli.secret_file_unreadable", file=name)) from None
+        if os.name == "posix" and mode & 0o077:
+            self.warn(self.t("cli.secret_file_readable", file=name))
+        return text
+
     def _secret(self, env_var: str, file_arg: str | None, prompt_key: str, confirm: bool = False) -> str:
         file_value = getattr(self.args, file_arg, None) if file_arg else None
         if file_value:
-            try:
-                return Path(file_value).read_text(encoding="utf-8").splitlines()[0]
-            except (OSError, IndexError, UnicodeDecodeError):
-                raise UsageError(self.t("cli.secret_file_unreadable", file=file_value)) from None
+            return self._read_secret_file(file_value)
         if self.env.environ.get(env_var):
             return self.env.environ[env_var]
         if not self.env.interactive():
@@ -116,10 +127,7 @@ class Command:
 
     def secret_file(self, name: str) -> str:
         """The first line of a file holding a secret (a token), never echoed."""
-        try:
-            return Path(name).read_text(encoding="utf-8").splitlines()[0].strip()
-        except (OSError, IndexError, UnicodeDecodeError):
-            raise UsageError(self.t("cli.secret_file_unreadable", file=name)) from None
+        return self._read_secret_file(name).strip()
 
     def passphrase(self, confirm: bool = False) -> str:
         return self._secret("JOURNAL_APP_PASSPHRASE", "passphrase_file", "cli.prompt_passphrase", confirm)
