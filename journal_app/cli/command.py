@@ -44,9 +44,12 @@ class Grammar:
     def h(self, key: str) -> str:
         return translate(f"cli.help.{key}", self.lang)
 
-    def command(self, name: str, func: Callable[[Command], int]) -> argparse.ArgumentParser:
-        p = self._sub.add_parser(name, parents=[self._common], help=self.h(name), description=self.h(name),
-                                 lang=self.lang, env=self.env)
+    def command(self, name: str, func: Callable[[Command], int], *, description: str | None = None
+                ) -> argparse.ArgumentParser:
+        """`description` (the top of `COMMAND --help`) defaults to the one line the command has
+        in the list of commands."""
+        p = self._sub.add_parser(name, parents=[self._common], help=self.h(name),
+                                 description=description or self.h(name), lang=self.lang, env=self.env)
         p.set_defaults(func=func)
         return cast(argparse.ArgumentParser, p)
 
@@ -56,10 +59,10 @@ class Grammar:
         p.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help=self.h("since"))
         p.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help=self.h("until"))
 
-    def action_command(self, name: str, func: Callable[[Command], int], actions: tuple[str, ...]
-                       ) -> argparse.ArgumentParser:
+    def action_command(self, name: str, func: Callable[[Command], int], actions: tuple[str, ...], *,
+                       description: str | None = None) -> argparse.ArgumentParser:
         """A command of the form `NAME ACTION [TARGET] [-o FILE] [--force]`."""
-        p = self.command(name, func)
+        p = self.command(name, func, description=description)
         p.add_argument("action", choices=actions, help=self.h(f"{name}_action"))
         p.add_argument("-o", "--output", metavar="FILE", help=self.h("output"))
         p.add_argument("--force", action="store_true", help=self.h("force"))
