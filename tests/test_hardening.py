@@ -716,3 +716,60 @@ def test_a_data_folder_open_to_others_is_closed_to_them(tmp_path):
     finally:
         os.umask(before)
     assert mode(tmp_path / "settings-only") == 0o700
+
+
+def test_dns_rebinding_on_every_interface_is_refused_unless_the_name_is_allowed():
+    """F25: with `--host 0.0.0.0 --allow-network`, any Host passed the same-origin guard, and a
+    DNS-rebinding page always meets Origin == Host. Now only addresses and the allowed names do."""
+    import asyncio
+
+    from journal_app.same_origin import SameOriginOnly, served_hosts
+
+    reached: list[str] = []
+
+    async def app(scope, receive, send):
+        reached.append(dict(scope["headers"])[b"host"].decode())
+
+    def status(guard: SameOriginOnly, host: str, origin: str | None = None) -> str:
+        headers = [(b"host", host.encode())] + ([(b"origin", origin.encode())] if origin else [])
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        before = len(reached)
+        asyncio.run(guard({"type": "websocket", "headers": headers}, None, send))
+        if len(reached) > before:
+            return "app"
+        assert sent == [{"type": "websocket.close", "code": 1008}]
+        return "refused"
+
+    everywhere = SameOriginOnly(app, served_hosts("0.0.0.0", 8550))
+    # A page on a domain made to resolve to this computer: Origin == Host, as always.
+    assert status(everywhere, "rebound.example:8550", "http://rebound.example:8550") == "refused"
+    assert status(everywhere, "rebound.example:8550") == "refused"
+    # Another device of the house, by the computer's address; this computer itself.
+    assert status(everywhere, "192.168.1.20:8550", "http://192.168.1.20:8550") == "app"
+    assert status(everywhere, "[fd00::20]:8550", "http://[fd00::20]:8550") == "app"
+    assert status(everywhere, "localhost:8550", "http://localhost:8550") == "app"
+    assert status(everywhere, "192.168.1.20:9999") == "refused"  # not this server's port
+    assert status(everywhere, "192.168.1.20:8550", "http://rebound.example:8550") == "refused"
+
+    named = SameOriginOnly(app, served_hosts("0.0.0.0", 8550, ["monordi.local"]))
+    assert status(named, "monordi.local:8550", "http://monordi.local:8550") == "app"
+    assert status(named, "rebound.example:8550", "http://rebound.example:8550") == "refused"
+
+    one_address = SameOriginOnly(app, served_hosts("192.168.1.20", 80))
+    assert status(one_address, "192.168.1.20") == "app"  # port 80: browsers leave it out
+    assert status(one_address, "192.168.1.30") == "refused"
+
+
+def test_allowed_host_is_a_name_in_the_help_and_on_the_command_line(tmp_path):
+    from tests.test_cli_inprocess import run
+
+    helped = " ".join(run(tmp_path, "web", "--help", lang="en_CA.UTF-8").stdout.split())
+    assert "--allowed-host NAME" in helped and "DNS rebinding" in helped and "by IP address" in helped
+    assert " ".join(run(tmp_path, "web", "--help").stdout.split()).count("réassociation DNS") == 1
+    for bad in ("http://x", "a b", "x_y.local", "10.0.0.1"):
+        refused = run(tmp_path, "web", "--host", "0.0.0.0", "--allow-network", "--allowed-host", bad)
+        assert refused.returncode == 2 and "valeur invalide" in refused.stderr
