@@ -90,12 +90,14 @@ def browser():
         b.close()
 
 
-# Flutter's web client types into its own editing element once a field has the focus; both
-# states are read in the page, not guessed with a pause.
-_HAS_KEYBOARD = """() => { const e = document.activeElement;
-    return !!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA"); }"""
-_HOLDS = """t => { const e = document.activeElement;
-    return !!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA") && e.value === t; }"""
+# Flutter's web client types into the field's own element once the field has the focus; both
+# states are read in the page, for the field of that label (not whichever field has the
+# keyboard: right after typing in one field, the previous field still has it).
+_HAS_KEYBOARD = """label => { const e = document.activeElement;
+    return !!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA")
+        && e.getAttribute("aria-label") === label; }"""
+_HOLDS = """([label, text]) => [...document.querySelectorAll("input, textarea")].some(
+    e => e.getAttribute("aria-label") === label && e.value === text)"""
 
 
 class App:
@@ -155,18 +157,30 @@ class App:
             self.see(opened, timeout=60_000)
 
     def fill(self, label: str, text: str) -> None:
-        """Tap the field, wait until it has the keyboard (a person sees the cursor before typing;
-        on a busy machine the first letter typed before that was lost: « près le cercle »), type,
-        and wait until the field holds the text."""
+        """Tap the field, wait until that very field has the keyboard (a person sees the cursor in
+        it before typing), type, and wait until the field holds the text. A tap can be lost: on a
+        busy machine the screen may still be moving when it lands (the app catching up with the
+        letters typed in the field above), and a tap beside the field only takes the keyboard
+        away. Then tap again, as a person would; typing into the wrong field would leave a
+        half-filled one that no wait can fix."""
         field = self.page.locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]').first
-        try:
-            field.click(timeout=5_000)
-        except sync_api.TimeoutError:
-            field.focus()  # see click(): an empty semantics node may lie over the field
-        self.page.wait_for_function(_HAS_KEYBOARD, timeout=60_000)
+        field.wait_for(state="attached", timeout=60_000)
+        for _ in range(6):
+            if self.page.evaluate(_HAS_KEYBOARD, label):  # already there (autofocus)
+                break
+            try:
+                field.click(timeout=5_000)
+            except sync_api.TimeoutError:
+                field.focus()  # see click(): an empty semantics node may lie over the field
+            try:
+                self.page.wait_for_function(_HAS_KEYBOARD, arg=label, timeout=10_000)
+                break
+            except sync_api.TimeoutError:
+                continue
+        self.page.wait_for_function(_HAS_KEYBOARD, arg=label, timeout=10_000)
         self.page.keyboard.press("Control+A")
         self.page.keyboard.type(text)
-        self.page.wait_for_function(_HOLDS, arg=text, timeout=60_000)
+        self.page.wait_for_function(_HOLDS, arg=[label, text], timeout=60_000)
 
     def _text(self, text: str):
         # Flutter merges some texts into their container's aria-label instead of its text. A
