@@ -773,3 +773,44 @@ def test_allowed_host_is_a_name_in_the_help_and_on_the_command_line(tmp_path):
     for bad in ("http://x", "a b", "x_y.local", "10.0.0.1"):
         refused = run(tmp_path, "web", "--host", "0.0.0.0", "--allow-network", "--allowed-host", bad)
         assert refused.returncode == 2 and "valeur invalide" in refused.stderr
+
+
+def test_after_a_lock_no_live_str_holds_the_journals_words(tmp_path):
+    """E18: after « Verrouiller le journal », 225 str objects holding the entries' words (the
+    journal screen's entries, its controls' texts) stayed alive in reference cycles until Python's
+    cyclic collector happened to run, which in an idle web server can be long. A person's lock
+    now lets go of them at once; the session a command uses already did."""
+    import asyncio
+    import gc
+
+    import flet as ft
+
+    from bench.bench_lock_memory import MARKER, live_objects_holding, make_journal
+    from journal_app.journal import EntryFilter
+    from journal_app.session import JournalSession
+    from tests.flet_harness import run_ui
+    from tests.test_views import app, unlock
+
+    make_journal(tmp_path, entries=200)
+    gc.collect()  # what writing the journal left here is not the point
+
+    session = JournalSession(tmp_path)
+    session.unlock(PASSPHRASE)
+    assert session.journal.search("poitrine", EntryFilter())
+    session.lock()
+    assert live_objects_holding(MARKER, collect=False) == []
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await h.type(h.find(ft.TextField, "Rechercher"), "poitrine")
+        await h.click(ft.ListTile, "Soir 199")
+        await h.wait_for(lambda: h.has_text("Type d’entrée"))
+        assert len(live_objects_holding(MARKER, collect=False)) > 200  # the scan sees them
+        await h.click(ft.IconButton, "Verrouiller le journal")
+        await h.wait_for(lambda: h.has_text("Déverrouiller"))
+        await asyncio.sleep(0.5)  # the page lives on, showing the unlock screen
+        left = live_objects_holding(MARKER, collect=False)
+        assert left == [], [str(o)[:60] for o in left[:3]]
+
+    run_ui(body)
