@@ -159,28 +159,30 @@ class App:
     def fill(self, label: str, text: str) -> None:
         """Tap the field, wait until that very field has the keyboard (a person sees the cursor in
         it before typing), type, and wait until the field holds the text. A tap can be lost: on a
-        busy machine the screen may still be moving when it lands (the app catching up with the
-        letters typed in the field above), and a tap beside the field only takes the keyboard
-        away. Then tap again, as a person would; typing into the wrong field would leave a
-        half-filled one that no wait can fix."""
+        busy machine the screen may still be moving when it lands (the app catching up with what
+        was typed above), and a tap beside the field only takes the keyboard away; letters typed
+        before the app took the tap go to the field it left. Then tap and type again, as a person
+        would, rather than wait for a text that cannot come."""
         field = self.page.locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]').first
         field.wait_for(state="attached", timeout=60_000)
-        for _ in range(6):
-            if self.page.evaluate(_HAS_KEYBOARD, label):  # already there (autofocus)
-                break
+        for attempt in range(3):
+            if not self.page.evaluate(_HAS_KEYBOARD, label):  # autofocus may have given it already
+                try:
+                    field.click(timeout=5_000)
+                except sync_api.TimeoutError:
+                    field.focus()  # see click(): an empty semantics node may lie over the field
+                try:
+                    self.page.wait_for_function(_HAS_KEYBOARD, arg=label, timeout=20_000)
+                except sync_api.TimeoutError:
+                    continue
+            self.page.keyboard.press("Control+A")
+            self.page.keyboard.type(text)
             try:
-                field.click(timeout=5_000)
-            except sync_api.TimeoutError:
-                field.focus()  # see click(): an empty semantics node may lie over the field
-            try:
-                self.page.wait_for_function(_HAS_KEYBOARD, arg=label, timeout=10_000)
-                break
+                self.page.wait_for_function(_HOLDS, arg=[label, text], timeout=30_000 * (attempt + 1))
+                return
             except sync_api.TimeoutError:
                 continue
-        self.page.wait_for_function(_HAS_KEYBOARD, arg=label, timeout=10_000)
-        self.page.keyboard.press("Control+A")
-        self.page.keyboard.type(text)
-        self.page.wait_for_function(_HOLDS, arg=[label, text], timeout=60_000)
+        raise AssertionError(f"« {label} » never held the text typed three times")
 
     def _text(self, text: str):
         # Flutter merges some texts into their container's aria-label instead of its text. A
