@@ -92,12 +92,16 @@ def browser():
 
 # Flutter's web client types into the field's own element once the field has the focus; both
 # states are read in the page, for the field of that label (not whichever field has the
-# keyboard: right after typing in one field, the previous field still has it).
+# keyboard: right after typing in one field, the previous field still has it). An editing
+# element of Flutter's own, outside the accessibility tree, has no label: it counts too.
 _HAS_KEYBOARD = """label => { const e = document.activeElement;
     return !!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA")
-        && e.getAttribute("aria-label") === label; }"""
-_HOLDS = """([label, text]) => [...document.querySelectorAll("input, textarea")].some(
-    e => e.getAttribute("aria-label") === label && e.value === text)"""
+        && (e.getAttribute("aria-label") === label || !e.hasAttribute("aria-label")); }"""
+_HOLDS = """([label, text]) => { const e = document.activeElement;
+    return [...document.querySelectorAll("input, textarea")].some(
+        f => f.getAttribute("aria-label") === label && f.value === text)
+      || (!!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA")
+          && !e.hasAttribute("aria-label") && e.value === text); }"""
 
 
 class App:
