@@ -86,6 +86,7 @@ def test_a_member_uses_the_command_line(tmp_path):
 
     new_file = tmp_path / "new.txt"
     new_file.write_text("une nouvelle phrase de passe\n", encoding="utf-8")
+    new_file.chmod(0o600)  # others may not read it (else a warning, tests/test_hardening.py)
     changed = run(data, "passphrase", "change", "--new-passphrase-file", str(new_file))
     assert changed.returncode == 0
     # A new passphrase comes with new keys and a new recovery key, shown once; the old one stops.
@@ -96,6 +97,7 @@ def test_a_member_uses_the_command_line(tmp_path):
 
     key_file = tmp_path / "key.txt"
     key_file.write_text(recovery_key.lower() + "\n", encoding="utf-8")
+    key_file.chmod(0o600)
     new_file.write_text("après récupération\n", encoding="utf-8")
     stale = run(data, "recover", "--recovery-key-file", str(key_file), "--new-passphrase-file", str(new_file),
                 passphrase=None)
