@@ -84,7 +84,10 @@ class OnboardingScreen:
             # they change length while the first is typed (one to three lines at large text
             # sizes), and above the second they moved that field under the finger about to tap
             # it, while the app caught up with the letters typed.
-            self.first, self.meter, self.second, self.meter_text, self.error,
+            self.first,
+            # room for the next field's label, which rises above its border (two lines at 2×)
+            ft.Container(content=self.meter, padding=ft.Padding.only(bottom=12)),
+            self.second, self.meter_text, self.error,
             ft.Row(wrap=True, controls=[
                 ft.TextButton(content=t("common.back"), on_click=lambda _: self.go("language")),
                 self.create_button]),
