@@ -20,7 +20,7 @@ import flet as ft
 
 from journal_app.errors import NetworkNotAllowed, PortInUse
 from journal_app.i18n import DEFAULT_LANGUAGE, environment_language, normalize_language, translate
-from journal_app.paths import assets_dir
+from journal_app.paths import assets_dir, private_dir
 from journal_app.paths import data_dir as default_data_dir
 from journal_app.session import AutoLock, JournalSession
 from journal_app.settings import FILE_NAME as SETTINGS_FILE
@@ -113,14 +113,15 @@ def is_loopback(host: str) -> bool:
 
 
 def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web: bool = False,
-        lang: str = "fr", allow_network: bool = False) -> int:
+        lang: str = "fr", allow_network: bool = False, allowed_hosts: tuple[str, ...] = ()) -> int:
     """Start the app; returns the process exit status. A host other than this computer's own
-    needs `allow_network`: the journal would be reachable by others, without login or TLS."""
+    needs `allow_network`: the journal would be reachable by others, without login or TLS. The
+    web app answers the names in `allowed_hosts` besides its own addresses (same_origin.py)."""
     host = host or "127.0.0.1"
     if not is_loopback(host) and not allow_network:
         raise NetworkNotAllowed(host=host)
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(data_dir)
     main = make_main(data_dir)
     logging.getLogger("flet").setLevel(logging.WARNING)
     if not web and _desktop_possible():
@@ -135,12 +136,12 @@ def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web
         print(translate("app.serving", lang, url=f"http://{host}:{port}"), flush=True)
     else:
         print(translate("app.serving_network", lang, url=f"http://{host}:{port}"), file=sys.stderr, flush=True)
-    serve_web(main, host, port, open_browser=web)
+    serve_web(main, host, port, open_browser=web, allowed_hosts=allowed_hosts)
     return 0
 
 
 def serve_web(main: Callable[[ft.Page], Awaitable[None]], host: str, port: int, *,
-              open_browser: bool = False) -> None:
+              open_browser: bool = False, allowed_hosts: tuple[str, ...] = ()) -> None:
     """Flet's web app behind SameOriginOnly (another site's page, or a domain rebound to this
     address, gets a 403), served by uvicorn as Flet itself serves it."""
     import uvicorn
@@ -149,7 +150,7 @@ def serve_web(main: Callable[[ft.Page], Awaitable[None]], host: str, port: int, 
 
     asgi = ft.run(main, export_asgi_app=True, assets_dir=str(assets_dir()), no_cdn=True,
                   web_renderer=ft.WebRenderer.CANVAS_KIT)
-    guarded = SameOriginOnly(asgi, served_hosts(host, port))
+    guarded = SameOriginOnly(asgi, served_hosts(host, port, allowed_hosts))
     url = f"http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}"
 
     async def opened() -> None:

@@ -22,6 +22,23 @@ def data_dir(explicit: str | os.PathLike[str] | None = None,
     return Path(platformdirs.user_data_dir("Ressenti", appauthor=False))
 
 
+def private_dir(folder: str | os.PathLike[str]) -> Path:
+    """Make `folder` (and any missing parent) and leave it readable by its owner only (0700 on
+    POSIX), also when it already existed with wider permissions: the names of the files in it
+    (a vault, a backup, an export) are nobody else's business. A folder that is not ours (a
+    shared mount, someone else's) is left as it is."""
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        try:
+            st = path.stat()
+            if st.st_mode & 0o077 and st.st_uid == os.getuid():
+                path.chmod(0o700)
+        except OSError:
+            pass  # not ours to change; the files inside are 0600 all the same
+    return path
+
+
 def assets_dir(environ: Mapping[str, str] = os.environ) -> Path:
     """Where the bell, the icon and the fonts are: the folder a phone build names in
     FLET_ASSETS_DIR, else inside the installed package (a wheel), else at the top of a source

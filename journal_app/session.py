@@ -13,7 +13,7 @@ from pathlib import Path
 
 from journal_app.errors import VaultClosed
 from journal_app.journal import Clock, Journal, local_now
-from journal_app.paths import vault_path
+from journal_app.paths import private_dir, vault_path
 from journal_app.storage import Database, open_database
 from journal_app.usecases.access import change_passphrase, create_journal, new_recovery_key, recover_journal
 from journal_app.vault import KdfParams, Rekeyed, backup_path
@@ -61,7 +61,7 @@ class JournalSession:
 
     def create(self, passphrase: str) -> str:
         """Create the journal; returns the recovery key, to be shown once."""
-        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self.data_dir)
         db, recovery_key = create_journal(self.vault_path, passphrase, kdf=self._kdf)
         self._opened(db)
         return recovery_key

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from journal_app.i18n import LANGUAGES, system_language
+from journal_app.paths import private_dir
 from journal_app.vault import write_atomically
 
 THEMES = ("system", "light", "dark")
@@ -45,6 +46,6 @@ def load_settings(folder: Path, fallback_language: str | None = None) -> Setting
 
 
 def save_settings(folder: Path, settings: Settings) -> None:
-    Path(folder).mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     write_atomically(Path(folder) / FILE_NAME,
                      json.dumps(asdict(settings.checked()), indent=1).encode(), keep_backup=False)

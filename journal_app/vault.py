@@ -44,6 +44,7 @@ from journal_app.errors import (
     WrongRecoveryKey,
 )
 from journal_app.kdf import argon2id
+from journal_app.paths import private_dir
 
 MAGIC = b"RESSENTI"
 FORMAT_VERSION = 1
@@ -322,7 +323,7 @@ class VaultLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(self._path.parent)
         fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             if sys.platform == "win32":

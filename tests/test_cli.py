@@ -86,6 +86,7 @@ def test_a_member_uses_the_command_line(tmp_path):
 
     new_file = tmp_path / "new.txt"
     new_file.write_text("une nouvelle phrase de passe\n", encoding="utf-8")
+    new_file.chmod(0o600)  # others may not read it (else a warning, tests/test_hardening.py)
     changed = run(data, "passphrase", "change", "--new-passphrase-file", str(new_file))
     assert changed.returncode == 0
     # A new passphrase comes with new keys and a new recovery key, shown once; the old one stops.
@@ -96,6 +97,7 @@ def test_a_member_uses_the_command_line(tmp_path):
 
     key_file = tmp_path / "key.txt"
     key_file.write_text(recovery_key.lower() + "\n", encoding="utf-8")
+    key_file.chmod(0o600)
     new_file.write_text("après récupération\n", encoding="utf-8")
     stale = run(data, "recover", "--recovery-key-file", str(key_file), "--new-passphrase-file", str(new_file),
                 passphrase=None)
@@ -237,3 +239,21 @@ def test_a_facilitator_imports_bundles_and_reports_themes_from_the_command_line(
     stranger.write_bytes(make_bundle(other.invitation.circle_id, [seal(new_insight(
         "Rien à voir", day=date(2026, 11, 27), kind="free", prompt_id="", lang="fr")[0], other.invitation)]))
     assert "autre cercle" in one_clear_line(run(facilitator, "circle", "import", str(stranger)))
+
+
+@pytest.mark.parametrize("lang", ["fr_CA.UTF-8", "en_CA.UTF-8"])
+def test_circle_help_names_every_circle_command_and_a_relay_on_this_computer(tmp_path, lang):
+    """`circle --help` listed only the file commands (no send, receive, questions, publish-…),
+    and `--relay` said https:// only, though http:// to this computer works too."""
+    from journal_app.cli.circle import ACTIONS
+    from journal_app.sharing import relay_url_allowed
+
+    helped = run(tmp_path, "circle", "--help", lang=lang)
+    assert helped.returncode == 0, helped.stderr
+    description = helped.stdout.split("\n\n")[1:3]  # after the usage, before the arguments
+    listed = {m.group(1) for part in description for m in re.finditer(r"^  ([a-z-]+) ", part, re.MULTILINE)}
+    assert listed == set(ACTIONS)
+    relay_help = " ".join(helped.stdout.split("--relay URL", 2)[2].split("--registration-token-file")[0].split())
+    local = re.findall(r"http://(?:127\.0\.0\.1|localhost):PORT", relay_help)
+    assert "https://" in relay_help and len(local) == 2, relay_help
+    assert all(relay_url_allowed(url.replace("PORT", "8765")) for url in local)

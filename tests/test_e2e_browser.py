@@ -90,12 +90,18 @@ def browser():
         b.close()
 
 
-# Flutter's web client types into its own editing element once a field has the focus; both
-# states are read in the page, not guessed with a pause.
-_HAS_KEYBOARD = """() => { const e = document.activeElement;
-    return !!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA"); }"""
-_HOLDS = """t => { const e = document.activeElement;
-    return !!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA") && e.value === t; }"""
+# Flutter's web client types into the field's own element once the field has the focus; both
+# states are read in the page, for the field of that label (not whichever field has the
+# keyboard: right after typing in one field, the previous field still has it). An editing
+# element of Flutter's own, outside the accessibility tree, has no label: it counts too.
+_HAS_KEYBOARD = """label => { const e = document.activeElement;
+    return !!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA")
+        && (e.getAttribute("aria-label") === label || !e.hasAttribute("aria-label")); }"""
+_HOLDS = """([label, text]) => { const e = document.activeElement;
+    return [...document.querySelectorAll("input, textarea")].some(
+        f => f.getAttribute("aria-label") === label && f.value === text)
+      || (!!e && (e.tagName === "INPUT" || e.tagName === "TEXTAREA")
+          && !e.hasAttribute("aria-label") && e.value === text); }"""
 
 
 class App:
@@ -155,18 +161,32 @@ class App:
             self.see(opened, timeout=60_000)
 
     def fill(self, label: str, text: str) -> None:
-        """Tap the field, wait until it has the keyboard (a person sees the cursor before typing;
-        on a busy machine the first letter typed before that was lost: « près le cercle »), type,
-        and wait until the field holds the text."""
+        """Tap the field, wait until that very field has the keyboard (a person sees the cursor in
+        it before typing), type, and wait until the field holds the text. A tap can be lost: on a
+        busy machine the screen may still be moving when it lands (the app catching up with what
+        was typed above), and a tap beside the field only takes the keyboard away; letters typed
+        before the app took the tap go to the field it left. Then tap and type again, as a person
+        would, rather than wait for a text that cannot come."""
         field = self.page.locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]').first
-        try:
-            field.click(timeout=5_000)
-        except sync_api.TimeoutError:
-            field.focus()  # see click(): an empty semantics node may lie over the field
-        self.page.wait_for_function(_HAS_KEYBOARD, timeout=60_000)
-        self.page.keyboard.press("Control+A")
-        self.page.keyboard.type(text)
-        self.page.wait_for_function(_HOLDS, arg=text, timeout=60_000)
+        field.wait_for(state="attached", timeout=60_000)
+        for attempt in range(3):
+            if not self.page.evaluate(_HAS_KEYBOARD, label):  # autofocus may have given it already
+                try:
+                    field.click(timeout=5_000)
+                except sync_api.TimeoutError:
+                    field.focus()  # see click(): an empty semantics node may lie over the field
+                try:
+                    self.page.wait_for_function(_HAS_KEYBOARD, arg=label, timeout=20_000)
+                except sync_api.TimeoutError:
+                    continue
+            self.page.keyboard.press("Control+A")
+            self.page.keyboard.type(text)
+            try:
+                self.page.wait_for_function(_HOLDS, arg=[label, text], timeout=30_000 * (attempt + 1))
+                return
+            except sync_api.TimeoutError:
+                continue
+        raise AssertionError(f"« {label} » never held the text typed three times")
 
     def _text(self, text: str):
         # Flutter merges some texts into their container's aria-label instead of its text. A

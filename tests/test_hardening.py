@@ -658,3 +658,161 @@ def test_a_large_vault_opens_without_holding_its_bytes_three_times(tmp_path):
     # The parsed entries themselves take about 2.3× the file (French text is stored two bytes a
     # character); before, the opening peaked at 5.3× and kept 4.3×.
     assert peak < 3.6 * size and kept < 3.6 * size, (peak, kept, size)
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file permissions")
+
+
+@posix_only
+def test_a_passphrase_file_others_can_read_is_used_with_a_warning(tmp_path):
+    """E15: a 0644 passphrase file was used without a word."""
+    from tests.test_cli_inprocess import PASS, run
+
+    data = tmp_path / "d"
+    assert run(data, "init").returncode == 0
+    secret = tmp_path / "phrase.txt"
+    secret.write_text(PASS + "\n", "utf-8")
+    secret.chmod(0o644)
+    listed = run(data, "list", "--passphrase-file", str(secret), passphrase=None)
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr
+    assert ("d’autres personnes sur cet ordinateur peuvent lire «\u00a0" + str(secret)) in listed.stderr
+    assert f"chmod 600 {secret}" in listed.stderr
+    english = run(data, "list", "--passphrase-file", str(secret), passphrase=None, lang="en_CA.UTF-8")
+    assert "other people on this computer can read" in english.stderr
+    secret.chmod(0o600)
+    quiet = run(data, "list", "--passphrase-file", str(secret), passphrase=None)
+    assert quiet.returncode == 0 and "peuvent lire" not in quiet.stderr
+
+
+@posix_only
+def test_a_data_folder_open_to_others_is_closed_to_them(tmp_path):
+    """E04: a data folder that already existed as 0755 was kept so, and the settings-only folder
+    followed the umask."""
+    from journal_app.session import JournalSession
+    from journal_app.settings import Settings, save_settings
+    from tests.test_cli_inprocess import run
+
+    def mode(path):
+        return path.stat().st_mode & 0o777
+
+    cli = tmp_path / "cli"
+    cli.mkdir(mode=0o755)
+    cli.chmod(0o755)
+    assert run(cli, "init").returncode == 0
+    assert mode(cli) == 0o700
+    cli.chmod(0o755)  # opened up later (a copy, a backup tool): opening the journal closes it again
+    assert run(cli, "list").returncode == 0
+    assert mode(cli) == 0o700
+
+    app = tmp_path / "app"
+    app.mkdir()
+    app.chmod(0o775)
+    session = JournalSession(app, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    session.lock()
+    assert mode(app) == 0o700
+
+    before = os.umask(0)
+    try:
+        save_settings(tmp_path / "settings-only", Settings())
+    finally:
+        os.umask(before)
+    assert mode(tmp_path / "settings-only") == 0o700
+
+
+def test_dns_rebinding_on_every_interface_is_refused_unless_the_name_is_allowed():
+    """F25: with `--host 0.0.0.0 --allow-network`, any Host passed the same-origin guard, and a
+    DNS-rebinding page always meets Origin == Host. Now only addresses and the allowed names do."""
+    import asyncio
+
+    from journal_app.same_origin import SameOriginOnly, served_hosts
+
+    reached: list[str] = []
+
+    async def app(scope, receive, send):
+        reached.append(dict(scope["headers"])[b"host"].decode())
+
+    def status(guard: SameOriginOnly, host: str, origin: str | None = None) -> str:
+        headers = [(b"host", host.encode())] + ([(b"origin", origin.encode())] if origin else [])
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        before = len(reached)
+        asyncio.run(guard({"type": "websocket", "headers": headers}, None, send))
+        if len(reached) > before:
+            return "app"
+        assert sent == [{"type": "websocket.close", "code": 1008}]
+        return "refused"
+
+    everywhere = SameOriginOnly(app, served_hosts("0.0.0.0", 8550))
+    # A page on a domain made to resolve to this computer: Origin == Host, as always.
+    assert status(everywhere, "rebound.example:8550", "http://rebound.example:8550") == "refused"
+    assert status(everywhere, "rebound.example:8550") == "refused"
+    # Another device of the house, by the computer's address; this computer itself.
+    assert status(everywhere, "192.168.1.20:8550", "http://192.168.1.20:8550") == "app"
+    assert status(everywhere, "[fd00::20]:8550", "http://[fd00::20]:8550") == "app"
+    assert status(everywhere, "localhost:8550", "http://localhost:8550") == "app"
+    assert status(everywhere, "192.168.1.20:9999") == "refused"  # not this server's port
+    assert status(everywhere, "192.168.1.20:8550", "http://rebound.example:8550") == "refused"
+
+    named = SameOriginOnly(app, served_hosts("0.0.0.0", 8550, ["monordi.local"]))
+    assert status(named, "monordi.local:8550", "http://monordi.local:8550") == "app"
+    assert status(named, "rebound.example:8550", "http://rebound.example:8550") == "refused"
+
+    one_address = SameOriginOnly(app, served_hosts("192.168.1.20", 80))
+    assert status(one_address, "192.168.1.20") == "app"  # port 80: browsers leave it out
+    assert status(one_address, "192.168.1.30") == "refused"
+
+
+def test_allowed_host_is_a_name_in_the_help_and_on_the_command_line(tmp_path):
+    from tests.test_cli_inprocess import run
+
+    helped = " ".join(run(tmp_path, "web", "--help", lang="en_CA.UTF-8").stdout.split())
+    assert "--allowed-host NAME" in helped and "DNS rebinding" in helped and "by IP address" in helped
+    assert " ".join(run(tmp_path, "web", "--help").stdout.split()).count("réassociation DNS") == 1
+    for bad in ("http://x", "a b", "x_y.local", "10.0.0.1"):
+        refused = run(tmp_path, "web", "--host", "0.0.0.0", "--allow-network", "--allowed-host", bad)
+        assert refused.returncode == 2 and "valeur invalide" in refused.stderr
+
+
+def test_after_a_lock_no_live_str_holds_the_journals_words(tmp_path):
+    """E18: after « Verrouiller le journal », 225 str objects holding the entries' words (the
+    journal screen's entries, its controls' texts) stayed alive in reference cycles until Python's
+    cyclic collector happened to run, which in an idle web server can be long. A person's lock
+    now lets go of them at once; the session a command uses already did."""
+    import asyncio
+    import gc
+
+    import flet as ft
+
+    from bench.bench_lock_memory import MARKER, live_objects_holding, make_journal
+    from journal_app.journal import EntryFilter
+    from journal_app.session import JournalSession
+    from tests.flet_harness import run_ui
+    from tests.test_views import app, unlock
+
+    make_journal(tmp_path, entries=200)
+    gc.collect()  # what writing the journal left here is not the point
+
+    session = JournalSession(tmp_path)
+    session.unlock(PASSPHRASE)
+    assert session.journal.search("poitrine", EntryFilter())
+    session.lock()
+    assert live_objects_holding(MARKER, collect=False) == []
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await h.type(h.find(ft.TextField, "Rechercher"), "poitrine")
+        await h.click(ft.ListTile, "Soir 199")
+        await h.wait_for(lambda: h.has_text("Type d’entrée"))
+        assert len(live_objects_holding(MARKER, collect=False)) > 200  # the scan sees them
+        await h.click(ft.IconButton, "Verrouiller le journal")
+        await h.wait_for(lambda: h.has_text("Déverrouiller"))
+        await asyncio.sleep(0.5)  # the page lives on, showing the unlock screen
+        left = live_objects_holding(MARKER, collect=False)
+        assert left == [], [str(o)[:60] for o in left[:3]]
+
+    run_ui(body)

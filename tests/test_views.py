@@ -402,6 +402,40 @@ def test_every_interactive_control_has_a_label_or_tooltip(tmp_path):
 
 
 
+def test_typing_the_passphrase_never_moves_the_field_that_confirms_it(tmp_path):
+    """The strength line (empty, then up to three lines at 2× text: « Trop faible : au moins 8
+    caractères… », then one: « Très bonne ») sat above « Encore une fois ». While the app caught
+    up with the letters typed, that field moved under the finger about to tap it (a browser test
+    on a busy machine waited 60 s there). Now nothing above it changes size while the first field
+    is typed: the bar (one height) stays under the first field, its words go under the second."""
+    async def body():
+        h = await new_harness()
+        shell = build_app(h.page, tmp_path, autosave_delay=0.01)
+        shell.ctx.session._kdf = FAST_KDF
+        h.page.update()
+        await h.click(ft.FilledButton, "Français")
+        first = h.find(ft.TextField, "Phrase de passe")
+        again = h.find(ft.TextField, "Encore une fois")
+
+        def above_the_confirmation() -> list[tuple[str, object]]:
+            seen = []
+            for control in h.walk():
+                if control is again:
+                    return seen
+                if control is not first and not isinstance(control, ft.ProgressBar):  # no height change
+                    seen += [(type(control).__name__, getattr(control, attr, None))
+                             for attr in ("value", "error", "helper", "label", "visible")]
+            raise AssertionError("no confirmation field on screen")
+
+        before = above_the_confirmation()
+        for typed in ("m", "mes trois", "mes trois lunes bleues"):
+            await h.type(first, typed)
+            assert above_the_confirmation() == before, typed
+        assert h.has_text("Très bonne")  # judged, below it
+
+    run_ui(body)
+
+
 def test_the_passphrase_form_judges_only_what_was_typed_and_refuses_its_own_example(tmp_path):
     """« Trop faible » showed before anything was typed, the example on the same screen was
     rated « Très bonne », and the mismatch error showed from the first letter."""

@@ -1,5 +1,6 @@
-"""`journal-app circle`: a member's circles (create, invite, join, list, export the outbox) and
-a facilitator's (import share files, the themes report, seeded themes)."""
+"""`journal-app circle`: a member's circles (create, invite, join, list, send through the relay
+or export the outbox) and a facilitator's (receive, import share files, the themes report, seeded
+themes, the circle's questions, publishing a harvest or a practice)."""
 
 from __future__ import annotations
 
@@ -202,7 +203,7 @@ ACTIONS: dict[str, Callable[[Command, Database, str], int]] = {
 
 
 def add_commands(g: Grammar) -> None:
-    p = g.action_command("circle", cmd_circle, tuple(ACTIONS))
+    p = g.action_command("circle", cmd_circle, tuple(ACTIONS), description=g.h("circle_description"))
     p.add_argument("target", nargs="*", help=g.h("circle_target"))
     p.add_argument("--k", type=int, metavar="K", help=g.h("k"))
     p.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown", help=g.h("report_format"))

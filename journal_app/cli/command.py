@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -43,9 +44,12 @@ class Grammar:
     def h(self, key: str) -> str:
         return translate(f"cli.help.{key}", self.lang)
 
-    def command(self, name: str, func: Callable[[Command], int]) -> argparse.ArgumentParser:
-        p = self._sub.add_parser(name, parents=[self._common], help=self.h(name), description=self.h(name),
-                                 lang=self.lang, env=self.env)
+    def command(self, name: str, func: Callable[[Command], int], *, description: str | None = None
+                ) -> argparse.ArgumentParser:
+        """`description` (the top of `COMMAND --help`) defaults to the one line the command has
+        in the list of commands."""
+        p = self._sub.add_parser(name, parents=[self._common], help=self.h(name),
+                                 description=description or self.h(name), lang=self.lang, env=self.env)
         p.set_defaults(func=func)
         return cast(argparse.ArgumentParser, p)
 
@@ -55,10 +59,10 @@ class Grammar:
         p.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help=self.h("since"))
         p.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help=self.h("until"))
 
-    def action_command(self, name: str, func: Callable[[Command], int], actions: tuple[str, ...]
-                       ) -> argparse.ArgumentParser:
+    def action_command(self, name: str, func: Callable[[Command], int], actions: tuple[str, ...], *,
+                       description: str | None = None) -> argparse.ArgumentParser:
         """A command of the form `NAME ACTION [TARGET] [-o FILE] [--force]`."""
-        p = self.command(name, func)
+        p = self.command(name, func, description=description)
         p.add_argument("action", choices=actions, help=self.h(f"{name}_action"))
         p.add_argument("-o", "--output", metavar="FILE", help=self.h("output"))
         p.add_argument("--force", action="store_true", help=self.h("force"))
@@ -98,13 +102,23 @@ class Command:
         return vault_path(data_dir(self.args.data_dir, self.env.environ))
 
     # -- secrets ------------------------------------------------------------------------------
+    def _read_secret_file(self, name: str) -> str:
+        """The first line of a file holding a secret. A file others on this computer may read
+        is still used (a script may depend on it), with a warning that names the fix."""
+        path = Path(name)
+        try:
+            text = path.read_text(encoding="utf-8").splitlines()[0]
+            mode = path.stat().st_mode
+        except (OSError, IndexError, UnicodeDecodeError):
+            raise UsageError(self.t("cli.secret_file_unreadable", file=name)) from None
+        if os.name == "posix" and mode & 0o077:
+            self.warn(self.t("cli.secret_file_readable", file=name))
+        return text
+
     def _secret(self, env_var: str, file_arg: str | None, prompt_key: str, confirm: bool = False) -> str:
         file_value = getattr(self.args, file_arg, None) if file_arg else None
         if file_value:
-            try:
-                return Path(file_value).read_text(encoding="utf-8").splitlines()[0]
-            except (OSError, IndexError, UnicodeDecodeError):
-                raise UsageError(self.t("cli.secret_file_unreadable", file=file_value)) from None
+            return self._read_secret_file(file_value)
         if self.env.environ.get(env_var):
             return self.env.environ[env_var]
         if not self.env.interactive():
@@ -116,10 +130,7 @@ class Command:
 
     def secret_file(self, name: str) -> str:
         """The first line of a file holding a secret (a token), never echoed."""
-        try:
-            return Path(name).read_text(encoding="utf-8").splitlines()[0].strip()
-        except (OSError, IndexError, UnicodeDecodeError):
-            raise UsageError(self.t("cli.secret_file_unreadable", file=name)) from None
+        return self._read_secret_file(name).strip()
 
     def passphrase(self, confirm: bool = False) -> str:
         return self._secret("JOURNAL_APP_PASSPHRASE", "passphrase_file", "cli.prompt_passphrase", confirm)

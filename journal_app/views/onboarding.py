@@ -80,7 +80,14 @@ class OnboardingScreen:
         return [
             heading(t("onboarding.passphrase_title")),
             ft.Text(t("onboarding.passphrase_text", example=t("onboarding.passphrase_example"))),
-            self.first, self.meter, self.meter_text, self.second, self.error,
+            # The bar (one fixed height) stays under the first; its words go under the second:
+            # they change length while the first is typed (one to three lines at large text
+            # sizes), and above the second they moved that field under the finger about to tap
+            # it, while the app caught up with the letters typed.
+            self.first,
+            # room for the next field's label, which rises above its border (two lines at 2×)
+            ft.Container(content=self.meter, padding=ft.Padding.only(bottom=12)),
+            self.second, self.meter_text, self.error,
             ft.Row(wrap=True, controls=[
                 ft.TextButton(content=t("common.back"), on_click=lambda _: self.go("language")),
                 self.create_button]),

@@ -10,6 +10,7 @@ keeping its state).
 from __future__ import annotations
 
 import asyncio
+import gc
 from dataclasses import dataclass
 from typing import Any
 
@@ -408,6 +409,21 @@ class Shell:
             self.ctx.session.lock()
         if show and self.ctx.session.exists():
             self.render()
+        self._forget_screens_left()
+
+    @staticmethod
+    def _forget_screens_left() -> None:
+        """The screens just left hold the entries' words in reference cycles (a screen, its
+        controls, their handlers bound to the screen), which Python frees only when its cyclic
+        collector next runs: in a web server left open, possibly long after the lock. Collect
+        now, and once more when the tap that locked has let go of the screen it was on. (The
+        words' bytes stay in freed memory until it is reused: a str cannot be wiped in Python;
+        docs/vault-format.md.)"""
+        gc.collect()
+        try:
+            asyncio.get_running_loop().call_later(0.2, gc.collect)
+        except RuntimeError:  # locked from outside the event loop: nothing is handling a tap
+            pass
 
     def _lifecycle(self, e: ft.AppLifecycleStateChangeEvent) -> None:
         """Going to the background locks at once, unless the app itself opened the screen in
