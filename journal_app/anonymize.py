@@ -21,13 +21,16 @@ from importlib import resources
 from typing import Any
 
 from journal_app.journal import fold
+from journal_app.lexicon import People, find_names
 
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
            "novembre|décembre|decembre|january|february|march|april|may|june|july|august|"
            "september|october|november|december|jan\\.?|feb\\.?|mar\\.?|apr\\.?|jun\\.?|jul\\.?|"
            "aug\\.?|sept?\\.?|oct\\.?|nov\\.?|dec\\.?|déc\\.?|févr\\.?")
-_DATE = (rf"(?:\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
-         rf"\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})")
+# A year of four digits, or two (« 3 mars 86 », "March 3rd '86").
+_YEAR = r"(?:\d{4}|['’]?\d{2})(?!\d)"
+_DATE = (rf"(?:\d{{1,2}}(?:er|e|st|nd|rd|th)?\s+(?:{_MONTHS})\s+{_YEAR}|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
+         rf"\s+{_YEAR}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}})")
 _STREET_FR = ("rue|avenue|av\\.|boulevard|boul\\.|bd|chemin|ch\\.|rang|route|place|allée|côte|"
               "montée|impasse|croissant|promenade|carré|terrasse")
 _STREET_EN = ("Street|St\\.?|Avenue|Ave\\.?|Road|Rd\\.?|Boulevard|Blvd\\.?|Drive|Dr\\.?|Lane|Ln\\.?|"
@@ -97,7 +100,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)),
     ("birth_date", re.compile(
         rf"(?:\bné(?:e|\(e\))?\s+(?:le\s+)?|\bdate de naissance\s*:?\s*|\bDDN\s*:?\s*|\bborn\s+(?:on\s+)?|"
-        rf"\bdate of birth\s*:?\s*|\bDOB\s*:?\s*|\bbirthday\s+(?:is\s+)?(?:on\s+)?)"
+        rf"\bdate of birth\s*:?\s*|\bDOB\s*:?\s*|\bbirthday\s+(?:is\s+)?(?:on\s+)?|"
+        rf"\b(?:ma|sa|ta|my|his|her)\s+(?:fête|fete|anniversaire|bday|birthday)\s+(?:c['’]?est|c|is|cest|est)?\s*"
+        rf"(?:le|on)?\s*|\bborn\s+)"
         rf"(?P<value>{_DATE})", re.IGNORECASE)),
     ("sin", re.compile(rf"(?<![\d{_DASH}])\d{{3}}[\s{_DASH}]?\d{{3}}[\s{_DASH}]?\d{{3}}(?![\d{_DASH}])")),
     ("phone", re.compile(rf"(?<![\w+])(?:\+?1{_SEP}?)?(?:\(\d{{3}}\)|\d{{3}}){_SEP}?\d{{3}}{_SEP}?\d{{4}}"
@@ -144,7 +149,7 @@ _PHONE_CONTEXT = re.compile(r"\b(?:t[ée]l|téléphone|telephone|cell|cellulaire
                             r"rejoindre|joindre|phone|call|text|number|reach)\b", re.IGNORECASE)
 _TITLES = re.compile(r"\b(?:M\.|Mme\.?|Mmes\.?|Mlle\.?|Dr\.?|Dre\.?|Docteur|Docteure|Pr\.?|Me|Mr\.?|Mrs\.?|Ms\.?|"
                      r"Monsieur|Madame|Mademoiselle|Professeur|Professeure)\s+"
-                     r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+[A-ZÀ-Ý][\w’'-]+)?)")
+                     r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:van|der|de|la|du|bin|ben|al|el|te)\s+)*[A-ZÀ-Ý][\w’'-]+){0,4})")
 _NOT_SURNAMES = frozenset(
     "Je J’ai J'ai Il Elle On Nous Vous Ils Elles Et Mais Ou Donc Car Le La Les Un Une Des Ce Cette "
     "Quand Puis Alors Aussi Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche I We He She They "
@@ -157,12 +162,14 @@ _LABELS = {
            "postal_code": "[code postal]", "address": "[adresse]", "sin": "[NAS]",
            "birth_date": "[date de naissance]", "marked": "[retiré]", "nir": "[NIR]",
            "iban": "[IBAN]", "handle": "[pseudo]", "health_card": "[assurance maladie]",
-           "licence": "[permis de conduire]"},
+           "licence": "[permis de conduire]", "id": "[numéro]", "bank": "[compte bancaire]",
+           "role": "[fonction]", "age": "[âge]"},
     "en": {"email": "[e-mail]", "url": "[web address]", "phone": "[phone]",
            "postal_code": "[postal code]", "address": "[address]", "sin": "[SIN]",
            "birth_date": "[date of birth]", "marked": "[removed]", "nir": "[NIR]",
            "iban": "[IBAN]", "handle": "[handle]", "health_card": "[health card]",
-           "licence": "[driver’s licence]"},
+           "licence": "[driver’s licence]", "id": "[number]", "bank": "[bank account]",
+           "role": "[role]", "age": "[age]"},
 }
 # Every placeholder this module writes ("[personne A]", "[courriel]"...), for those who read
 # anonymized text and must not take a placeholder for the member's own words (themes' labels).
@@ -203,6 +210,9 @@ class Anonymized:
     original: str
     spans: tuple[Span, ...]
     lang: str
+    # Words the anonymizer doubts (maybe a name, maybe not) and left as written: the consent
+    # screen marks them, and the member redacts one with a tap.
+    doubts: tuple[tuple[int, int], ...] = ()
 
     @property
     def text(self) -> str:
@@ -257,13 +267,13 @@ class Anonymized:
 
     def without(self, span: Span) -> Anonymized:
         """Restore one redaction (the member decides this word may stay)."""
-        return _finish(self.original, [s for s in self.spans if s != span], self.lang)
+        return _finish(self.original, [s for s in self.spans if s != span], self.lang, self.doubts)
 
     def with_redaction(self, start: int, end: int) -> Anonymized:
         """Redact a stretch the member chose (a word the anonymizer missed)."""
         spans = [s for s in self.spans if s.end <= start or s.start >= end]
         spans.append(Span(start, end, "marked"))
-        return _finish(self.original, spans, self.lang)
+        return _finish(self.original, spans, self.lang, self.doubts)
 
 
 @cache
@@ -419,11 +429,142 @@ def _names_in_context(text: str, lang: str) -> list[tuple[int, int, str]]:
     return out
 
 
+# -- shapes rather than formats ----------------------------------------------------------------
+# Any long run of digits (and letters among them) is a number that may point to a person (a file,
+# a card, an account, a phone written 2+2), whatever its grouping, unless it is a date, a time,
+# an amount or a quantity. Groups are joined by one space, a dot, a hyphen or a slash.
+_GROUP = r"[A-Za-z]{0,4}\d[A-Za-z\d]*"
+_RUN = re.compile(rf"(?<![\w.,]){_GROUP}(?:(?:[ .]|[ ]?[{_DASH}/][ ]?){_GROUP}){{0,12}}(?:[{_DASH}][A-Za-z]{{1,3}}\b)?")
+_RUN_PREFIX = re.compile(rf"\b[A-Za-z]{{1,3}}[{_DASH}]$")
+_NOT_AN_ID = re.compile(rf"(?:{_DATE}|\d{{1,2}}\s?[h:]\s?\d{{2}}|\d+[,.]\d{{1,2}})$", re.IGNORECASE)
+_QUANTITY = re.compile(r"\s?(?:\$|%|€|km|m|kg|g|ml|l|h|min|ans?|years?|fois|times|pages?|mots|words)\b",
+                       re.IGNORECASE)
+# A short number is personal after a label: « transit 00231 », "MRN 00458231", « dossier 4411 ».
+_ID_LABEL = re.compile(r"\b(?:transit|institution|compte|account|acct|dossier|file|mrn|no|n°|numéro|number|"
+                       r"matricule|passeport|passport|permis|licen[cs]e|carte|card|client|membre|member|id)"
+                       r"\.?\s*(?:de\s+|number\s+|no\.?\s*|#\s*|:\s*)?$", re.IGNORECASE)
+
+
+def _numbers(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _RUN.finditer(text):
+        value = m.group().rstrip(" .-/")
+        start, end = m.start(), m.start() + len(value)
+        digits = sum(c.isdigit() for c in value)
+        letters = sum(c.isalpha() for c in value)
+        if _NOT_AN_ID.fullmatch(value) or re.fullmatch(r"(?:19|20)\d\d", value):
+            continue
+        labelled = _ID_LABEL.search(text[max(0, start - 40):start]) is not None
+        if digits >= 7 or (digits >= 4 and letters >= 1 and len(value) >= 6) or (labelled and digits >= 4):
+            if digits < 7 and not letters and _QUANTITY.match(text, end):
+                continue
+            prefix = _RUN_PREFIX.search(text, max(0, start - 4), start)
+            yield (prefix.start() if prefix else start), end, "id"
+
+
+# E-mails as people spell them to dodge robots: « sylvie point gagnon arobas videotron point ca »,
+# "jenny dot walsh at gmail dot com", "p.okoro (at) outlook (dot) com", « r.bouchard @ cgocable . ca ».
+_AT = re.compile(r"\s?(?:@|\(\s?at\s?\)|\[\s?at\s?\]|\{\s?at\s?\}|\barobas(?:e)?\b|\barrobas(?:e)?\b|"
+                 r"\bat\b|\ba\b(?=\s+\w+\s*(?:\.|\bpoint\b)))\s?", re.IGNORECASE)
+_DOT = r"(?:\s?\.\s?|\s?\(\s?dot\s?\)\s?|\s?\[\s?dot\s?\]\s?|\s(?:dot|point)\s)"
+_SPELLED_TAIL = re.compile(rf"[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}}){{1,4}}", re.IGNORECASE)
+_SPELLED_HEAD = re.compile(rf"[\w+'’-]{{1,64}}(?:{_DOT}[\w+'’-]{{1,64}}){{0,3}}\Z", re.IGNORECASE)
+
+
+def _spelled_emails(text: str) -> Iterator[tuple[int, int, str]]:
+    for at in _AT.finditer(text):
+        tail = _SPELLED_TAIL.match(text, at.end(), min(len(text), at.end() + 200))
+        if not tail:
+            continue
+        last = re.split(_DOT, tail.group(), flags=re.IGNORECASE)[-1]
+        if not re.fullmatch(r"[a-z]{2,6}", last, re.IGNORECASE) or last.lower() not in _TLDS:
+            continue
+        head = _SPELLED_HEAD.search(text, max(0, at.start() - 120), at.start())
+        if head:
+            yield head.start(), tail.end(), "email"
+
+
+_TLDS = frozenset(
+    "com ca org net info io fr quebec qc be ch us uk co me ly gl to tv app dev blog coach art shop online "
+    "site xyz club life live page studio design tech ai gg fm am link news world today health care "
+    "social email ink one pro biz mobi eu de es it nl pt mx br au nz in jp cn ru edu gov int "
+    "montreal ong ngo store space zone cafe media family love earth yoga".split())
+# A domain on any ending: « marielaine.blog », "quietmind.coach", « bit.ly/3xYz9Ab ».
+_ANY_DOMAIN = re.compile(r"(?<![\w@.])(?:[a-z0-9][\w-]{0,62}\.){1,4}([a-z]{2,12})(?![\w@])(?:/[^\s<>\"]*)?",
+                         re.IGNORECASE)
+_PLATFORMS = re.compile(r"\b(?:insta(?:gram)?|tiktok|twitter|x|facebook|fb|snap(?:chat)?|threads|bluesky|"
+                        r"linkedin|youtube|discord|twitch|pseudo|handle|username|user|compte|account)\b",
+                        re.IGNORECASE)
+_HANDLE_WORD = re.compile(r"(?<![\w@.])[a-z0-9][a-z0-9_.]{2,29}[a-z0-9_](?![\w@])", re.IGNORECASE)
+
+
+def _domains_and_handles(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _ANY_DOMAIN.finditer(text):
+        tld, value = m.group(1), m.group().rstrip(".,;:!?)»\"'")
+        has_path = "/" in value
+        if tld.lower() in _TLDS and (tld.islower() or tld.isupper()) or has_path and not value[:1].isdigit():
+            if re.fullmatch(r"[\d.]+", value.split("/")[0]) or re.match(r"(?:p|ex|etc|cf)\.", value, re.IGNORECASE):
+                continue
+            yield m.start(), m.start() + len(value), "url"
+    # A handle without its @, after the platform's name: "my twitter is thebluewren_".
+    for p in _PLATFORMS.finditer(text):
+        for m in _HANDLE_WORD.finditer(text, p.end(), min(len(text), p.end() + 30)):
+            word = m.group()
+            if "_" in word or "." in word.strip(".") or any(c.isdigit() for c in word):
+                yield m.start(), m.end(), "handle"
+    for m in re.finditer(r"(?<![\w@.])[a-z0-9]+(?:_[a-z0-9]+)+_?(?![\w@])", text, re.IGNORECASE):
+        yield m.start(), m.end(), "handle"  # an underscore is never in an ordinary word
+
+
+_CAP = r"[A-ZÀ-Ý][\w’'-]+"
+_PLACE_SHAPES = [
+    # An intersection: « au coin de Beaubien et de Saint-Denis », "corner of Bloor and Spadina".
+    re.compile(rf"\b(?i:coin|angle|intersection|corner)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’]|of\s+)?"
+               rf"(?P<value>{_CAP}(?:\s{_CAP}){{0,2}}\s+(?i:et|and|&)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’])?"
+               rf"{_CAP}(?:\s{_CAP}){{0,2}})"),
+    # A civic number then a street's name, without the street word: « 1455 Maisonneuve, app. 12 ».
+    re.compile(rf"(?<![\w.,]){_CIVIC},?\s+(?:(?:des|de\s+la|du|de)\s+)?{_CAP}(?:\s{_CAP}){{0,2}}"
+               rf"(?:,?\s*(?i:app\.?|appartement|apt\.?|unit|unité|suite|bureau|\#)\s*\d{{1,5}})?"),
+    # A street named without a number: "Chelsea Lake Road", « rue Beaubien ».
+    re.compile(rf"\b(?:{_CAP}\s){{1,3}}(?:Road|Street|Avenue|Boulevard|Drive|Lane|Crescent|Terrace|Rd|St|Ave)\b"
+               rf"(?!['’]s)"),
+    re.compile(rf"\b(?i:rue|avenue|boulevard|boul\.|chemin|rang|montée|côte)\s+(?:(?:de\s+la|des|du|de)\s+)?"
+               rf"{_CAP}(?:[\s-]{_CAP}){{0,3}}"),
+]
+_ROLE_NOUNS = (
+    "directeur|directrice|directeur général|coordonnat(?:eur|rice)|président|présidente|gérant|gérante|"
+    "préposée?|infirmière|infirmier|pharmacien(?:ne)?|responsable|chef|adjointe?|secrétaire|conseill(?:er|ère)|"
+    "intervenante?|travailleu(?:r|se) social|enseignante?|professeure?|concierge|gardien(?:ne)?|"
+    "director|manager|coordinator|president|chair|head|nurse|janitor|principal|supervisor|secretary|"
+    "pharmacist|teacher|officer|counsellor|counselor|caretaker|administrator|pastor|priest")
+# A role at a named place points to one person: « la directrice générale du CPE Les Petits Pas »,
+# "the head nurse of the night shift at St. Mary's palliative unit".
+_ROLE = re.compile(
+    rf"(?i:\b(?:seule?\s+|only\s+|executive\s+|night\s+|head\s+)?(?:{_ROLE_NOUNS}))"
+    rf"(?:\s+[\w'’-]+){{0,5}}?\s+(?i:du|de\s+la|des|de|d['’]|au|à\s+la|aux|at|of\s+the|of|for)\s+"
+    rf"(?:(?i:the|le|la|les)\s+)?(?:{_CAP}\.?|[A-Z]{{2,}})(?:\s+(?:{_CAP}\.?|[A-Z]{{2,}}|de|du|des|of|the|"
+    rf"(?i:palliative|unit|unité))){{0,6}}")
+_AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b|[-\s]years?[-\s]old\b|-year-old\b)", re.IGNORECASE)
+
+
+def _shapes(text: str) -> list[tuple[int, int, str]]:
+    found = [*_numbers(text), *_spelled_emails(text), *_domains_and_handles(text)]
+    for pattern in _PLACE_SHAPES:
+        for m in pattern.finditer(text):
+            a, b = m.span("value") if "value" in pattern.groupindex else m.span()
+            found.append((a, b, "address"))
+    for m in _ROLE.finditer(text):
+        found.append((m.start(), m.end(), "role"))
+    return found
+
+
 def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True,
-               lang: str = "fr") -> list[tuple[int, int, str]]:
+               lang: str = "fr", people: People | None = None,
+               doubts: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
     """Every stretch of personal data, as (start, end, kind); overlaps are resolved later.
-    The optional French model is used on French text only."""
+    The optional French model is used on French text only. The words doubted (neither clearly
+    a name nor clearly ordinary) are added to `doubts`."""
     found: list[tuple[int, int, str]] = []
+    found += _shapes(text)
     for kind, spans in (("email", _emails(text)), ("url", _bare_domains(text))):
         for start, end in spans:
             value = text[start:end].rstrip(".,;:!?)»\"'")
@@ -446,14 +587,16 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
             found.append((start, end, kind))
     for m in _TITLES.finditer(text):
         found.append((m.start("value"), m.end("value"), "name"))
-    found += _listed_names(text)
+    marked = [n.strip() for n in marked_names if len(n.strip()) >= 2]
+    known = People([*(people.names if people else ()), *marked])
+    lexical = find_names(text, known)
+    found += [(a, b, "name") for a, b in lexical.names]
     found += _names_in_context(text, lang)
-    for name in marked_names:
-        name = name.strip()
-        if len(name) < 2:
-            continue
+    for name in marked:
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
             found.append((m.start(), m.end(), "name"))
+    if doubts is not None:
+        doubts += lexical.doubts
     if use_ner and lang == "fr":
         found += [(s, e, "name") for s, e in _ner_names(text)]
     return found
@@ -464,7 +607,8 @@ def _letters(n: int) -> str:
     return chr(ord("A") + n) if n < 26 else _letters(n // 26 - 1) + chr(ord("A") + n % 26)
 
 
-def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str) -> Anonymized:
+def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str,
+            doubts: Iterable[tuple[int, int]] = ()) -> Anonymized:
     """Merge overlapping spans (the longest wins) and give names stable placeholders."""
     raw = [s if isinstance(s, Span) else Span(*s) for s in spans]
     raw.sort(key=lambda s: (s.start, -(s.end - s.start)))
@@ -488,12 +632,16 @@ def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str) 
             out.append(replace(span, replacement=f"[{word} {people[key]}]"))
         else:
             out.append(replace(span, replacement=_LABELS.get(lang, _LABELS["fr"])[span.kind]))
-    return Anonymized(text, tuple(out), lang)
+    kept_doubts = tuple(d for d in doubts if not any(s.start < d[1] and d[0] < s.end for s in out))
+    return Anonymized(text, tuple(out), lang, kept_doubts)
 
 
 def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
-              use_ner: bool = True) -> Anonymized:
-    """Find and replace the personal data in `text` ("auto": guess French or English)."""
+              use_ner: bool = True, people: People | None = None) -> Anonymized:
+    """Find and replace the personal data in `text` ("auto": guess French or English).
+    `people`: the names this member writes about (journal_app/people.py), caught however spelled."""
     if lang not in ("fr", "en"):
         lang = detect_language(text)
-    return _finish(text, find_spans(text, marked_names, use_ner, lang), lang)
+    doubts: list[tuple[int, int]] = []
+    spans = find_spans(text, marked_names, use_ner, lang, people=people, doubts=doubts)
+    return _finish(text, spans, lang, doubts)

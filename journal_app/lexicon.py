@@ -1,0 +1,237 @@
+"""Which words are people's names: a lexicon of ordinary words, and the shape and place of a word.
+
+A list of names can never hold every name (Quebec's communities, nicknames, typos); a list of
+the ordinary words of French and English can, nearly. So a word is taken for a name when it is
+not an ordinary word and is written like one (a capital inside a sentence), when a list of names
+has it and nothing says it is the ordinary word, or when the member's own journal keeps writing
+it (journal_app/people.py). What is neither clearly a name nor clearly ordinary is *doubted*:
+the consent screen marks it so the member decides with one tap.
+
+The lexicon (journal_app/data/lexicon.txt.gz, 280 kB) is built at development time by
+tools/build_lexicon.py from wordfreq's frequency lists and the hunspell dictionaries; its classes:
+D ordinary word, N a name that is also an ordinary word, P a name, L a well-known place,
+F frequent but in no dictionary (informal words, brands, unlisted names).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from journal_app.journal import fold
+
+# Words written with a capital that name no one: our practices, tools, holidays, openers.
+_ORDINARY_CAPITALS = frozenset(fold(w) for w in (
+    "Focusing Wholebody Theory Théorie U Presencing Social Theater Theatre Lab ORID Scharmer Gendlin "
+    "Zoom Teams Meet Google Slack Signal WhatsApp Facebook Messenger Discord Jitsi Miro Insta Instagram "
+    "TikTok Twitter Snap Snapchat LinkedIn YouTube Bluesky Threads Reddit Noël Pâques Halloween "
+    "Ressenti Cercle Collectif Dieu God Bon Seigneur Lord Inner Critic Higher Self Ok OK Oui Non Merci "
+    "Bravo Salut Allo Allô Bonjour Bonsoir Tsé Coudonc Ben Pis Genre Mdr Lol Omg Idk Btw Ps "
+    "Mme M Mr Mrs Ms Dr Dre Me Pr St Ste Mlle Madame Monsieur Docteur Docteure Professeur "
+    "Professeure Professor Doctor Sir Mister Miss").split())
+# Function words that may open a sentence or stand in capitals (never a name on their own).
+_FUNCTION = frozenset(fold(w) for w in (
+    "je j tu il elle on nous vous ils elles le la les l un une des de du d et ou mais donc car ni "
+    "ce cette ces c ça ca cela mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs qui que "
+    "quoi quand comment pourquoi où si en y à au aux avec pour par sur sous dans chez vers pis tsé "
+    "i you he she it we they me him her us them my your his its our their the a an and or but so "
+    "if when then this that these those with for from to of in on at by as is was are were be "
+    "le-la après avant aussi alors puis hier demain ensuite enfin today yesterday tomorrow").split())
+# Particles inside a name: « Anneliese van der Berg », « Ahmad bin Said », « Marie de la Roche ».
+_PARTICLES = frozenset("van der den de da del della di du des la le von bin ben ibn al el te ter "
+                       "st ste saint sainte mac mc o".split())
+# After a name opening a sentence: what a person does (« Kiki était là », "Bashir asked").
+_PREDICATES = frozenset(fold(w) for w in (
+    "a avait est était sera m' m'a m’a s' s'est lui nous vous me te se et pis aussi avec va vient "
+    "fait dit pense trouve semble reste arrive part parle pleure rit m'avait n'a n'est "
+    "has had is was will would said says told asks asked thinks thought and also came left "
+    "laughed cried called texted spoke brought looked wants wanted seems seemed").split())
+_DETERMINERS = frozenset(fold(w) for w in (
+    "le la les l un une ma mon mes ta ton tes sa son ses notre votre leur ce cette du des "
+    "the a an my your his her our their this that").split())
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_ELISION = re.compile(r"^(?:[ldjmntsc]|qu|lorsqu|puisqu|jusqu)['’](?=[^\W\d_])", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n]|[.!?…:]\s*[«“\"(—–-])\s*[«“\"(—–-]?\s*$")
+# A name of the lists in a set phrase that names no one: « Je vous salue Marie », "Hail Mary",
+# a Bible verse (« Jean 3,16 », "John 3:16").
+_SET_PHRASES = re.compile(
+    r"\bsalue,?\s+Marie\b|\bHail\s+Mary\b|\bAve\s+Maria\b|"
+    r"\b(?:Jean|John|Luc|Luke|Marc|Mark|Matthieu|Matthew|Paul|Pierre|Peter)\s+\d{1,3}\s?[,:.]\s?\d{1,3}\b")
+
+
+@cache
+def lexicon() -> dict[str, str]:
+    raw = resources.files("journal_app").joinpath("data/lexicon.txt.gz").read_bytes()
+    return dict(line.split("\t", 1) for line in gzip.decompress(raw).decode("utf-8").splitlines())
+
+
+@dataclass(frozen=True)
+class Found:
+    names: list[tuple[int, int]]
+    doubts: list[tuple[int, int]]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+@cache
+def _person_deletes() -> dict[str, str]:
+    """For a typo of a listed name (« Sylvei », « Ophlie »): each name less one letter."""
+    out: dict[str, str] = {}
+    for word, cls in lexicon().items():
+        if cls == "P" and len(word) >= 5:
+            for d in _deletes(word):
+                out.setdefault(d, word)
+    return out
+
+
+class People:
+    """Names this member writes about (the vault's memory of people), matched however they are
+    spelled: folded (case and accents) and within one edit (a typo) for names of 5 letters or more."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self.names = tuple(names)
+        self.exact: set[str] = set()
+        self.deletes: dict[str, str] = {}
+        for name in self.names:
+            for part in _TOKEN.findall(name):
+                key = fold(part)
+                if len(key) < 2 or key in _FUNCTION:
+                    continue
+                self.exact.add(key)
+                if len(key) >= 5:
+                    for d in _deletes(key) | {key}:
+                        self.deletes.setdefault(d, key)
+
+    def knows(self, key: str) -> bool:
+        if key in self.exact:
+            return True
+        if len(key) < 5 or not self.deletes:
+            return False
+        return key in self.deletes or any(d in self.deletes for d in _deletes(key))
+
+
+def _near_listed_name(key: str) -> bool:
+    if len(key) < 5:
+        return False
+    table = _person_deletes()
+    lex = lexicon()
+    if key in table:
+        return True
+    return any(lex.get(d) == "P" or d in table for d in _deletes(key))
+
+
+def find_names(text: str, people: People | None = None) -> Found:
+    """People's names (and small places, which point to people as much) and the doubted words."""
+    lex = lexicon()
+    people = people or People()
+    tokens: list[tuple[int, int, str]] = []
+    for m in _TOKEN.finditer(text):
+        start, word = m.start(), m.group()
+        e = _ELISION.match(word)
+        if e:
+            start, word = start + e.end(), word[e.end():]
+        if word[-2:] in ("'s", "’s"):
+            word = word[:-2]
+        tokens.append((start, start + len(word), word))
+    set_phrase = [m.span() for m in _SET_PHRASES.finditer(text)]
+    # Sentences written all in capitals (« LA FATIGUE EST LÀ ») say nothing by their capitals.
+    shouting = {i for i, (a, b, w) in enumerate(tokens) if w.isupper() and len(w) > 1}
+    verdict: list[str] = []  # "name", "doubt", ""
+    keys = [fold(w) for _, _, w in tokens]
+    for i, (a, b, word) in enumerate(tokens):
+        key = keys[i]
+        cls = lex.get(key)
+        if cls is None and "-" in key:  # « Jean-Baptiste », « Saint-Onge », « Lac-Mégantic »
+            parts = [lex.get(p) for p in key.split("-")]
+            cls = "P" if "P" in parts or None in parts else ("D" if all(p == "D" for p in parts) else "F")
+        if len(key) < 2 or key in _FUNCTION or any(s <= a < e for s, e in set_phrase):
+            verdict.append("")
+            continue
+        if key in _ORDINARY_CAPITALS:
+            verdict.append("")
+            continue
+        near = {j for j in (i - 1, i + 1) if 0 <= j < len(tokens)}
+        in_shouting = i in shouting and sum(j in shouting for j in near) >= 1
+        capital = word[:1].isupper() and not in_shouting
+        if word.isupper() and len(word) <= 5 and cls in (None, "F", "D") and not in_shouting:
+            verdict.append("")  # an acronym: CLSC, CPE, TDAH, RAMQ
+            continue
+        opens = bool(_SENTENCE_START.search(text[max(0, a - 4):a])) or a == 0
+        prev = keys[i - 1] if i else ""
+        nxt = keys[i + 1] if i + 1 < len(tokens) else ""
+        nxt_capital = i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() and \
+            text[b:tokens[i + 1][0]].strip() == ""
+        if people.knows(key) and (capital or cls not in ("D", "N")):
+            verdict.append("name")
+        elif people.knows(key):
+            verdict.append("doubt")
+        elif cls == "P":
+            verdict.append("name")
+        elif cls == "N":
+            if not capital:
+                verdict.append("")
+            elif not opens:
+                verdict.append("doubt" if prev in _DETERMINERS else "name")
+            else:
+                verdict.append("name" if nxt in _PREDICATES or nxt_capital else "doubt")
+        elif cls == "F":
+            if not capital:
+                verdict.append("")
+            elif not opens:
+                verdict.append("name")
+            else:
+                verdict.append("name" if nxt in _PREDICATES or nxt_capital else "doubt")
+        elif cls is None:
+            if capital:
+                verdict.append("name")
+            elif _near_listed_name(key):
+                verdict.append("name")
+            else:
+                verdict.append("doubt")
+        else:  # D, L: ordinary, unless a name stands right beside it (« Sylvie Côté »)
+            verdict.append("")
+    # A capitalized word joined to a name is part of it (« Mamadou Diallo », « van der Berg »).
+    changed = True
+    while changed:
+        changed = False
+        for i, (a, b, word) in enumerate(tokens):
+            if verdict[i] == "name" or keys[i] in _ORDINARY_CAPITALS or keys[i] in _FUNCTION:
+                continue
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(tokens) or verdict[j] != "name":
+                    continue
+                gap = text[min(b, tokens[j][1]):max(a, tokens[j][0])]
+                if gap.strip(" -") == "" and "\n" not in gap and word[:1].isupper() and \
+                        not (i in shouting and j in shouting and lex.get(keys[i]) in ("D", "L")):
+                    verdict[i] = "name"
+                    changed = True
+    names: list[tuple[int, int]] = []
+    doubts: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if verdict[i] != "name":
+            if verdict[i] == "doubt":
+                doubts.append(tokens[i][:2])
+            i += 1
+            continue
+        start, end, j = tokens[i][0], tokens[i][1], i + 1
+        while j < len(tokens):
+            gap = text[end:tokens[j][0]]
+            if gap.strip(" -") == "" and "\n" not in gap and verdict[j] == "name":
+                end = tokens[j][1]
+                j += 1
+            elif (gap.strip() == "" and keys[j] in _PARTICLES and j + 1 < len(tokens)
+                  and verdict[j + 1] == "name" and text[tokens[j][1]:tokens[j + 1][0]].strip() == ""):
+                end = tokens[j + 1][1]
+                j += 2
+            else:
+                break
+        names.append((start, end))
+        i = j
+    return Found(names, doubts)

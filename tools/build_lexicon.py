@@ -1,0 +1,112 @@
+"""Build journal_app/data/lexicon.txt.gz, the anonymizer's lexicon of ordinary words and names.
+
+    pip install wordfreq          # at development time only, never in the app
+    apt-get install hunspell-fr hunspell-en-ca hunspell-tools
+    python tools/build_lexicon.py
+
+Sources (docs/sharing.md, journal_app/data/LEXICON.md): the most frequent words of French and
+English from wordfreq's data (Robyn Speer, CC BY-SA 4.0); the French dictionary of Grammalecte /
+Dicollecte (hunspell-fr, MPL-2.0), whose entries say which words are first names (po:prn),
+surnames (po:patr) and other proper nouns (po:npr); the Canadian English dictionary of SCOWL
+(hunspell-en-ca, permissive), whose capitalized entries are proper nouns; and our own names.txt.
+
+Each line is `folded word<TAB>class`, one class letter:
+  D  an ordinary word of a dictionary (lower case in hunspell fr or en), frequent
+  N  a person's name that is also an ordinary word (pierre, rose, côté)
+  P  a person's name only (kevin, tremblay, nguyen)
+  L  a frequent place or other proper noun that names no one (montréal, toronto)
+  F  frequent in everyday writing but in no dictionary: informal or texting words (tsé, jsuis),
+     brands, and names no list has (a capitalized F word is taken for a name)
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import wordfreq
+
+ROOT = Path(__file__).resolve().parents[1]
+HUNSPELL = Path("/usr/share/hunspell")
+TOP = {"fr": 50_000, "en": 40_000}
+PLACE_RANK = 15_000
+# English writes these with a capital, and SCOWL lists them so; they name no one.
+CAPITALIZED = set("""i i'm i've i'll i'd january february march april may june july august september october
+november december monday tuesday wednesday thursday friday saturday sunday god christmas easter
+english french spanish german italian chinese japanese korean vietnamese arabic haitian creole
+canadian american mexican indian african european asian british irish scottish portuguese
+russian ukrainian polish greek jewish muslim christian catholic protestant buddhist hindu
+indigenous inuit cree mohawk innu latino latina quebecer quebecker quebecois anglo francophone
+anglophone internet bible lord jesus christ mother's father's valentine's halloween
+thanksgiving""".split())  # a proper noun of a place below this rank is kept (Montréal); rarer, redacted
+
+
+def fold(text: str) -> str:
+    text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def unmunch(name: str) -> list[str]:
+    out = subprocess.run(["unmunch", str(HUNSPELL / f"{name}.dic"), str(HUNSPELL / f"{name}.aff")],
+                         capture_output=True, check=True).stdout.decode("utf-8", "replace")
+    return [re.sub(r"^[ldjmnstc]'|^qu'|^lorsqu'|^puisqu'|^jusqu'", "", w) for w in out.split()]
+
+
+def main() -> None:
+    lower: set[str] = set()  # ordinary words, any form
+    person: set[str] = set()  # from the French dictionary's tags and names.txt
+    capitalized: set[str] = set()  # SCOWL's capitalized entries: names, places, brands
+    place: set[str] = set()
+    for line in (HUNSPELL / "fr.dic").read_text("utf-8").splitlines()[1:]:
+        word, _, rest = line.partition("/")
+        word = word.split()[0] if word else word
+        if not word or not word[0].isupper():
+            continue
+        if "po:prn" in line or "po:patr" in line:
+            person.add(fold(word))
+        elif "po:npr" in line:
+            place.add(fold(word))
+    for name in ("fr", "en_CA", "en_US"):
+        for word in unmunch(name):
+            if word[:1].islower():
+                lower.add(fold(word))
+            elif (word[:1].isupper() and name != "fr" and fold(word) not in place
+                  and fold(word) not in CAPITALIZED):
+                capitalized.add(fold(word))
+    lower |= CAPITALIZED
+    names = (ROOT / "journal_app" / "data" / "names.txt").read_text("utf-8").splitlines()
+    person |= {fold(n) for n in names if n and not n.startswith("#")}
+    out: dict[str, str] = {}
+    common = {fold(w) for lang in TOP for w in wordfreq.top_n_list(lang, 3000)}
+    person |= capitalized - common  # a frequent word (« va », "will") is not a name for SCOWL's capital
+    for lang, n in TOP.items():
+        for rank, word in enumerate(wordfreq.top_n_list(lang, n)):
+            if not re.fullmatch(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", word) or len(word) < 2 and word not in "aày":
+                continue
+            word = fold(word)
+            if word in person:
+                cls = "N" if word in lower else "P"
+            elif word in lower:
+                cls = "D"
+            elif word in place:
+                cls = "L" if rank < PLACE_RANK else "P"
+            else:
+                cls = "F"
+            previous = out.get(word)
+            if previous is None or "DNLFP".index(cls) < "DNLFP".index(previous):
+                out[word] = cls
+    for word in person:  # names rarer than the word lists: still names
+        out.setdefault(word, "P")
+    lines = "".join(f"{w}\t{c}\n" for w, c in sorted(out.items()))
+    target = ROOT / "journal_app" / "data" / "lexicon.txt.gz"
+    target.write_bytes(gzip.compress(lines.encode("utf-8"), 9, mtime=0))
+    counts = {c: sum(1 for v in out.values() if v == c) for c in "DNPLF"}
+    print(f"{len(out)} words, {target.stat().st_size} bytes: {counts}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
