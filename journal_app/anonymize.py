@@ -113,7 +113,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("local_phone", re.compile(r"(?<![\w+.,])\d{3}[\s.]\d{4}(?![\w.,]\d)")),
     # Quebec's health insurance number (RAMQ, « carte soleil »: four letters of the name, then
     # the birth date and sex) and the SAAQ driver's licence (a letter, then 12 digits).
-    ("health_card", re.compile(r"\b[A-Z]{4}[\s-]?\d{4}[\s-]?\d{4}\b", re.IGNORECASE)),
+    ("health_card", re.compile(r"\b[A-Z]{4}[\s.-]?\d{4}[\s.-]?\d{4}\b", re.IGNORECASE)),
     ("licence", re.compile(rf"\b[A-Z]\d{{4}}[\s{_DASH}]?\d{{6}}[\s{_DASH}]?\d{{2}}\b", re.IGNORECASE)),
     ("postal_code", re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d\b",
                                re.IGNORECASE)),
@@ -148,7 +148,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _PHONE_CONTEXT = re.compile(r"\b(?:t[ée]l|téléphone|telephone|cell|cellulaire|numéro|no|appel\w*|texte\w*|textos?|"
                             r"rejoindre|joindre|phone|call|text|number|reach)\b", re.IGNORECASE)
 _TITLES = re.compile(r"\b(?:M\.|Mme\.?|Mmes\.?|Mlle\.?|Dr\.?|Dre\.?|Docteur|Docteure|Pr\.?|Me|Mr\.?|Mrs\.?|Ms\.?|"
-                     r"Monsieur|Madame|Mademoiselle|Professeur|Professeure)\s+"
+                     r"Monsieur|Madame|Mademoiselle|Professeur|Professeure|Professor|Prof\.?|Doctor|Sister|Brother|Father|"
+                     r"Sœur|Soeur|Frère|Père|Abbé|Rabbi|Imam|Pastor|Pasteur)\s+"
                      r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:van|der|de|la|du|bin|ben|al|el|te)\s+)*[A-ZÀ-Ý][\w’'-]+){0,4})")
 _NOT_SURNAMES = frozenset(
     "Je J’ai J'ai Il Elle On Nous Vous Ils Elles Et Mais Ou Donc Car Le La Les Un Une Des Ce Cette "
@@ -451,7 +452,7 @@ def _numbers(text: str) -> Iterator[tuple[int, int, str]]:
         start, end = m.start(), m.start() + len(value)
         digits = sum(c.isdigit() for c in value)
         letters = sum(c.isalpha() for c in value)
-        if _NOT_AN_ID.fullmatch(value) or re.fullmatch(r"(?:19|20)\d\d", value):
+        if _NOT_AN_ID.fullmatch(value) or re.fullmatch(rf"(?:19|20)\d\d(?:\s?[{_DASH}/]\s?(?:19|20)?\d\d)?", value):
             continue
         labelled = _ID_LABEL.search(text[max(0, start - 40):start]) is not None
         if digits >= 7 or (digits >= 4 and letters >= 1 and len(value) >= 6) or (labelled and digits >= 4):
@@ -595,6 +596,12 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     for name in marked:
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
             found.append((m.start(), m.end(), "name"))
+    # An age says little alone, but with a name or a small town it points to one person.
+    for m in _AGE.finditer(text):
+        begin = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        stop = min([i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1] or [len(text)])
+        if any(kind in ("name", "address") and begin <= a < stop for a, _, kind in found):
+            found.append((m.start(), m.end(), "age"))
     if doubts is not None:
         doubts += lexical.doubts
     if use_ner and lang == "fr":

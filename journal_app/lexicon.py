@@ -45,10 +45,10 @@ _FUNCTION = frozenset(fold(w) for w in (
 _PARTICLES = frozenset("van der den de da del della di du des la le von bin ben ibn al el te ter "
                        "st ste saint sainte mac mc o".split())
 # After a name opening a sentence: what a person does (« Kiki était là », "Bashir asked").
-_PREDICATES = frozenset(fold(w) for w in (
+_PREDICATES = frozenset(w for w in (
     "a avait est était sera m' m'a m’a s' s'est lui nous vous me te se et pis aussi avec va vient "
     "fait dit pense trouve semble reste arrive part parle pleure rit m'avait n'a n'est "
-    "has had is was will would said says told asks asked thinks thought and also came left "
+    "has had is was will would said says told asks asked thinks thought and also "
     "laughed cried called texted spoke brought looked wants wanted seems seemed").split())
 _DETERMINERS = frozenset(fold(w) for w in (
     "le la les l un une ma mon mes ta ton tes sa son ses notre votre leur ce cette du des "
@@ -149,7 +149,12 @@ def find_names(text: str, people: People | None = None) -> Found:
         cls = lex.get(key)
         if cls is None and "-" in key:  # « Jean-Baptiste », « Saint-Onge », « Lac-Mégantic »
             parts = [lex.get(p) for p in key.split("-")]
-            cls = "P" if "P" in parts or None in parts else ("D" if all(p == "D" for p in parts) else "F")
+            if key.startswith("ti-"):  # a Quebec diminutive: « Ti-Guy », « ti-loup »
+                cls = "P"
+            elif "P" in parts or None in parts or len(parts) >= 3:  # « Notre-Dame-du-Portage »
+                cls = "P"
+            else:  # « Saint-Jean », « Jean-Baptiste »: ordinary words, or names that are words too
+                cls = "D" if all(p == "D" for p in parts) else "N"
         if len(key) < 2 or key in _FUNCTION or any(s <= a < e for s, e in set_phrase):
             verdict.append("")
             continue
@@ -164,9 +169,13 @@ def find_names(text: str, people: People | None = None) -> Found:
             continue
         opens = bool(_SENTENCE_START.search(text[max(0, a - 4):a])) or a == 0
         prev = keys[i - 1] if i else ""
-        nxt = keys[i + 1] if i + 1 < len(tokens) else ""
-        nxt_capital = i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() and \
-            text[b:tokens[i + 1][0]].strip() == ""
+        # What follows a word opening a sentence says whether it is someone: a verb of people
+        # (« Kiki était là », "Bashir asked"), a possessive ("Yusuf's daughter"), a family name.
+        nxt = tokens[i + 1][2].lower().replace("’", "'") if i + 1 < len(tokens) else ""
+        possessive = text[b:b + 2] in ("'s", "’s")
+        nxt_capital = (i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() and keys[i + 1] not in _FUNCTION
+                       and text[b:tokens[i + 1][0]].strip() == "")
+        person_next = nxt in _PREDICATES or possessive or nxt_capital
         if people.knows(key) and (capital or cls not in ("D", "N")):
             verdict.append("name")
         elif people.knows(key):
@@ -179,14 +188,14 @@ def find_names(text: str, people: People | None = None) -> Found:
             elif not opens:
                 verdict.append("doubt" if prev in _DETERMINERS else "name")
             else:
-                verdict.append("name" if nxt in _PREDICATES or nxt_capital else "doubt")
+                verdict.append("name" if person_next else "doubt")
         elif cls == "F":
             if not capital:
                 verdict.append("")
             elif not opens:
                 verdict.append("name")
             else:
-                verdict.append("name" if nxt in _PREDICATES or nxt_capital else "doubt")
+                verdict.append("name" if person_next else "doubt")
         elif cls is None:
             if capital:
                 verdict.append("name")
@@ -226,10 +235,15 @@ def find_names(text: str, people: People | None = None) -> Found:
             if gap.strip(" -") == "" and "\n" not in gap and verdict[j] == "name":
                 end = tokens[j][1]
                 j += 1
-            elif (gap.strip() == "" and keys[j] in _PARTICLES and j + 1 < len(tokens)
-                  and verdict[j + 1] == "name" and text[tokens[j][1]:tokens[j + 1][0]].strip() == ""):
-                end = tokens[j + 1][1]
-                j += 2
+            elif gap.strip() == "" and keys[j] in _PARTICLES:
+                k = j
+                while k < len(tokens) and keys[k] in _PARTICLES and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
+                    k += 1
+                if k < len(tokens) and verdict[k] == "name" and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
+                    end = tokens[k][1]
+                    j = k + 1
+                else:
+                    break
             else:
                 break
         names.append((start, end))
