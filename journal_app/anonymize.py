@@ -216,6 +216,11 @@ class Anonymized:
     doubts: tuple[tuple[int, int], ...] = ()
 
     @property
+    def open_doubts(self) -> list[tuple[int, int]]:
+        """The doubted words that would leave as written (no redaction covers them)."""
+        return [(a, b) for a, b in self.doubts if not any(s.start < b and a < s.end for s in self.spans)]
+
+    @property
     def text(self) -> str:
         out, last = [], 0
         for span in self.spans:
@@ -639,8 +644,7 @@ def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str,
             out.append(replace(span, replacement=f"[{word} {people[key]}]"))
         else:
             out.append(replace(span, replacement=_LABELS.get(lang, _LABELS["fr"])[span.kind]))
-    kept_doubts = tuple(d for d in doubts if not any(s.start < d[1] and d[0] < s.end for s in out))
-    return Anonymized(text, tuple(out), lang, kept_doubts)
+    return Anonymized(text, tuple(out), lang, tuple(sorted(set(doubts))))
 
 
 def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
