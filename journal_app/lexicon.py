@@ -176,7 +176,9 @@ def find_names(text: str, people: People | None = None) -> Found:
         nxt_capital = (i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() and keys[i + 1] not in _FUNCTION
                        and text[b:tokens[i + 1][0]].strip() == "")
         person_next = nxt in _PREDICATES or possessive or nxt_capital
-        if people.knows(key) and (capital or cls not in ("D", "N")):
+        if people.knows(key) and (capital or cls not in ("D", "N") or len(key) > 3):
+            # This member writes about them: caught in any case (« kiki », « ROSE »); a short
+            # ordinary word in lower case (« lu », « ma ») is only doubted.
             verdict.append("name")
         elif people.knows(key):
             verdict.append("doubt")

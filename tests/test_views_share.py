@@ -239,3 +239,66 @@ def test_the_outbox_says_what_left_and_what_waits_and_the_confirmation_leads_the
         assert h.has_text("retirée")
 
     run_ui(body)
+
+
+def doubt_chips(h):
+    """The consent screen's marks on doubted words: tappable chips announced with their word."""
+    return [c for c in h.walk() if isinstance(c, ft.Semantics) and isinstance(c.content, ft.Container)
+            and isinstance(c.content.data, tuple) and c.content.data[:1] == ("doubt",)]
+
+
+def test_a_doubted_word_is_marked_and_one_tap_removes_it_or_puts_it_back(tmp_path):
+    """« shkurta » (a name typed in lower case, in no list) is neither clearly a name nor clearly
+    a word: the screen marks it, the member taps it away, back, away, and confirms."""
+    make_journal(tmp_path, [("J’ai reconduit shkurta après le cercle, on a parlé longtemps.",
+                             {"title": "Cercle"})])
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await open_share(h, shell)
+        screen = shell.screen
+        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
+        await h.click(ft.OutlinedButton, "Rejoindre")
+        [chip] = [c for c in doubt_chips(h) if "shkurta" in c.label]
+        assert "peut-être un nom" in chip.label and chip.checked is False
+        assert h.has_text("À vérifier")
+        assert "shkurta" in screen.outgoing_text  # doubted, not decided for the member
+        await h.fire(chip.content, "click")
+        assert "shkurta" not in screen.outgoing_text and "[retiré]" in screen.outgoing_text
+        [chip] = [c for c in doubt_chips(h) if "shkurta" in c.label]
+        assert chip.checked is True and "retiré" in chip.label
+        await h.fire(chip.content, "click")  # changed their mind: back as written
+        assert "shkurta" in screen.outgoing_text
+        await h.choose("Mot par mot")  # word by word, the same word is marked in the text too
+        marked = [c for c in h.walk() if isinstance(c, ft.Semantics) and c.label and "shkurta" in c.label
+                  and isinstance(c.content, ft.Container) and c.content.data is None]
+        assert marked
+        await h.fire(marked[0].content, "click")
+        assert "shkurta" not in screen.outgoing_text
+        shown = screen.outgoing_text
+        await h.click(ft.FilledButton, "Je confirme")
+        [item] = Circles(shell.ctx.session.database).outbox()
+        assert open_envelope(item.shared.envelope, facilitator).text == shown
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_name_the_journal_keeps_writing_is_caught_in_the_insight_however_typed(tmp_path):
+    """« Kiki » is also an ordinary word (no list says it is a name); the member's journal writes
+    it with a capital in two entries: the insight's « kiki » in lower case is redacted."""
+    make_journal(tmp_path, [("Souper avec Kiki ce soir, ça m’a fait du bien.", {"title": "Souper"}),
+                            ("J’ai appelé Kiki pour lui parler du cercle.", {"title": "Appel"}),
+                            ("pis kiki etait la aussi, toujours aussi drôle.", {"title": "Cercle"})])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await open_share(h, shell)
+        assert "kiki" not in shell.screen.outgoing_text.lower()
+        assert h.has_text("[personne A]")
+        shell.lock()
+
+    run_ui(body)
