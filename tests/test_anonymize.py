@@ -44,7 +44,8 @@ def test_the_french_model_finds_names_outside_the_list_and_leaves_clean_sentence
     assert found == total  # every piece of personal data of the set, names included
     assert altered / clean <= 0.05, altered
     text = "Hier soir, Wendolyne Aubut-Ferland est arrivée en retard, puis Maël est parti."
-    assert "Wendolyne" in anonymize(text, "fr", use_ner=False).text  # not in the list, no context says a person
+    # Not in any list, no context says a person: the lexicon finds it now, with or without the model.
+    assert "Wendolyne" not in anonymize(text, "fr", use_ner=False).text
     assert anonymize(text, "fr", use_ner=True).text == \
         "Hier soir, [personne A] est arrivée en retard, puis [personne B] est parti."
     english = "Theory U asks us to suspend our judgment first. Thank you all."
@@ -162,3 +163,85 @@ def test_lower_case_and_capital_names_but_not_the_words_they_look_like(text):
     out = anonymize(text, "fr", use_ner=False).text
     assert "claire" in out and "se marie" in out if "claire" in text else True
     assert not re.search(r"marie-claude|Sylvie|tremblay|JEAN-FRANÇOIS", out), out
+
+
+DEV = labelled("anonymizer_dev.json")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_development_set_meets_the_targets_in_each_language(lang):
+    """Journal sentences in Quebec French (joual, texting, no accents) and English: names from
+    every community, nicknames, lower case, numbers in any grouping, spelled-out e-mails, any
+    domain, roles and small towns; a third of them with no personal data. ≥ 95 % of personal
+    items removed and ≥ 90 % of ordinary words kept, without the name model."""
+    from tests.anonymizer_sets import measure
+
+    items = [i for i in DEV if i["lang"] == lang]
+    assert len(items) >= 100 and sum(1 for i in items if not i["pii"]) >= 30
+    m = measure(items)
+    assert sum(m["caught"].values()) / sum(m["total"].values()) >= 0.95, m["missed"]
+    assert m["kept"] / m["words"] >= 0.90
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Thi Hong Nhung a proposé qu'on fasse un tour de parole plus lent.", "Nhung"),
+    ("I drove Oluwaseun home after the circle.", "Oluwaseun"),
+    ("le vieux Thibodeau chiale tout le temps", "Thibodeau"),
+    ("jai texté ophelie ce matin", "ophelie"),
+    ("Ma carte soleil c'est le GAGM.5203.1512.", "5203"),
+    ("appelle-moi au 514 55 50 142", "142"),
+    ("Mon compte : 815-30012-0456789.", "0456789"),
+    ("son courriel c'est mlafleur at hotmail dot com", "mlafleur"),
+    ("Mon blogue : marielaine.blog, j'y écris.", "marielaine"),
+    ("my twitter is thebluewren_ if you want", "thebluewren_"),
+    ("On se rejoint au coin de Beaubien et de Saint-Denis.", "Beaubien"),
+])
+def test_shapes_and_the_lexicon_catch_what_no_list_holds(text, gone):
+    assert gone not in anonymize(text, use_ner=False).text
+
+
+@pytest.mark.parametrize("text", [
+    "Je vous salue Marie, c'est ce que ma grand-mère récitait.",
+    "Jean 3,16 était écrit sur une pancarte.",
+    "Ce soir j'ai travaillé ma Patience.",
+    "My Inner Critic was loud today.",
+    "La rencontre a commencé à 19 h 30, on était 12.",
+    "I paid $42.50 for parking on December 12.",
+    "LA FATIGUE EST LÀ MAIS JE SUIS CONTENTE",
+])
+def test_set_phrases_capitals_and_quantities_stay(text):
+    assert anonymize(text, use_ner=False).text == text
+
+
+def test_the_memory_of_people_lives_in_the_vault_and_follows_the_entries(tmp_path):
+    from journal_app.people import TABLE, PeopleMemory, people_of
+    from journal_app.session import JournalSession
+    from tests.conftest import FAST_KDF, PASSPHRASE
+
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    first = session.journal.add("Souper avec Kiki ce soir.")
+    session.journal.add("J’ai appelé Kiki, puis Wilnerson est passé.")
+    people = people_of(session.database, session.journal.entries())
+    assert "kiki" not in anonymize("pis kiki etait la", "fr", people=people, use_ner=False).text
+    assert "WILNERSEN" not in anonymize("WILNERSEN aussi.", "fr", people=people, use_ner=False).text  # a typo
+    session.lock()
+    raw = (tmp_path / "journal.vault").read_bytes() if (tmp_path / "journal.vault").exists() else b""
+    assert b"Kiki" not in raw  # in the vault, encrypted
+    session.unlock(PASSPHRASE)
+    assert session.database.table(TABLE).get_doc("memory") is not None
+    session.journal.delete(first.id)  # one entry left says Kiki: no longer a name of the journal
+    assert "Kiki" not in PeopleMemory(session.database).learn(session.journal.entries())
+    session.lock()
+
+
+def test_a_long_entry_is_anonymized_in_under_100_ms():
+    import time
+
+    words = ("Au cercle de jeudi, Sylvie a parlé du budget; écris-lui à sylvie.roy@exemple.qc.ca ou au "
+             "438 555-1234. J’ai senti ma gorge se serrer, pis Thibodeau a ri. ").split()
+    text = " ".join((words * (2000 // len(words) + 1))[:2000])
+    anonymize(text, "fr", use_ner=False)  # the lexicon loads once per process
+    start = time.perf_counter()
+    anonymize(text, "fr", use_ner=False)
+    assert time.perf_counter() - start < 0.1 * 3  # 100 ms here (bench); room for a loaded machine

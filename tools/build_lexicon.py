@@ -34,6 +34,14 @@ ROOT = Path(__file__).resolve().parents[1]
 HUNSPELL = Path("/usr/share/hunspell")
 TOP = {"fr": 50_000, "en": 40_000}
 PLACE_RANK = 15_000
+# Names that are more often ordinary words in lower case, whose forms unmunch does not list
+# (« c'est claire », « il se marie », « le marc de café »).
+ORDINARY_TOO = set("""claire pierre jean guy marine christian marie roger gagné boucher normand lise carole
+jacinthe marc serge romain laurent martin olivier bernard réal ella florence fanny josh madeleine
+charlotte lorraine benjamin jacques caron julien justin adam louis océane victor rose aimé constance
+prudence grace hope faith joy june may april will mark bill rich page sage olive violette blanche
+victoire désiré fidèle patience constant léger ange céleste clément dominique claude pascal frank
+franche franc gai gaie blanc brun noir petit grand lebrun""".split())
 # English writes these with a capital, and SCOWL lists them so; they name no one.
 CAPITALIZED = set("""i i'm i've i'll i'd january february march april may june july august september october
 november december monday tuesday wednesday thursday friday saturday sunday god christmas easter
@@ -77,7 +85,7 @@ def main() -> None:
             elif (word[:1].isupper() and name != "fr" and fold(word) not in place
                   and fold(word) not in CAPITALIZED):
                 capitalized.add(fold(word))
-    lower |= CAPITALIZED
+    lower |= CAPITALIZED | ORDINARY_TOO
     names = (ROOT / "journal_app" / "data" / "names.txt").read_text("utf-8").splitlines()
     person |= {fold(n) for n in names if n and not n.startswith("#")}
     out: dict[str, str] = {}
