@@ -15,6 +15,7 @@ F frequent but in no dictionary (informal words, brands, unlisted names).
 
 from __future__ import annotations
 
+import gc
 import gzip
 import re
 from collections.abc import Iterable
@@ -66,7 +67,12 @@ _SET_PHRASES = re.compile(
 @cache
 def lexicon() -> dict[str, str]:
     raw = resources.files("journal_app").joinpath("data/lexicon.txt.gz").read_bytes()
-    return dict(line.split("\t", 1) for line in gzip.decompress(raw).decode("utf-8").splitlines())
+    table = dict(line.split("\t", 1) for line in gzip.decompress(raw).decode("utf-8").splitlines())
+    _person_deletes_of(table)
+    # 95,000 words that never change: out of the garbage collector's way (else each collection
+    # walks them, and a 2,000-word entry took twice as long).
+    gc.freeze()
+    return table
 
 
 @dataclass(frozen=True)
@@ -79,15 +85,21 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
-@cache
+_DELETES: dict[str, str] = {}
+
+
 def _person_deletes() -> dict[str, str]:
+    lexicon()
+    return _DELETES
+
+
+def _person_deletes_of(table: dict[str, str]) -> None:
     """For a typo of a listed name (« Sylvei », « Ophlie »): each name less one letter."""
-    out: dict[str, str] = {}
-    for word, cls in lexicon().items():
+    out = _DELETES
+    for word, cls in table.items():
         if cls == "P" and len(word) >= 5:
             for d in _deletes(word):
                 out.setdefault(d, word)
-    return out
 
 
 class People:
@@ -111,13 +123,13 @@ class People:
     def knows(self, key: str) -> bool:
         if key in self.exact:
             return True
-        if len(key) < 5 or not self.deletes:
+        if not 5 <= len(key) <= 24 or not self.deletes:
             return False
         return key in self.deletes or any(d in self.deletes for d in _deletes(key))
 
 
 def _near_listed_name(key: str) -> bool:
-    if len(key) < 5:
+    if not 5 <= len(key) <= 24:  # no name is longer; a 100,000-letter "word" must stay linear
         return False
     table = _person_deletes()
     lex = lexicon()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from journal_app.journal import Entry, fold
 from journal_app.lexicon import _FUNCTION, _ORDINARY_CAPITALS, People, find_names, lexicon
@@ -47,7 +48,7 @@ class PeopleMemory:
     def learn(self, entries: Iterable[Entry]) -> list[str]:
         """Read the entries new or changed since last time; the names this member writes about."""
         doc = self._table.get_doc(DOC) or {"entries": {}}
-        known: dict[str, dict] = dict(doc["entries"])
+        known: dict[str, dict[str, Any]] = dict(doc["entries"])
         current = {e.id: e for e in entries}
         changed = False
         for entry_id in list(known):
@@ -67,7 +68,7 @@ class PeopleMemory:
         return self._names(known.values())
 
     @staticmethod
-    def _names(seen: Iterable[dict]) -> list[str]:
+    def _names(seen: Iterable[dict[str, Any]]) -> list[str]:
         seen = list(seen)
         names = {n for s in seen for n in s["names"]}
         lower = {w for s in seen for w in s.get("lower", [])}
