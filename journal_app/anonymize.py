@@ -126,7 +126,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("nir", re.compile(r"(?<!\d)[12][\s.]?\d{2}[\s.]?(?:0[1-9]|1[0-2]|[2-9]\d)[\s.]?(?:\d{2}|2[AB])"
                        r"[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)")),
     # IBAN: two letters, two digits, then 11 to 30 letters and digits in groups.
-    ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")),
+    # In lower case too (« fr76 3000 6000… »), then with ten digits at least (checked in find_spans).
+    ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b", re.IGNORECASE)),
     # A social media handle: @sylvie_r (an e-mail's @ has letters before it).
     ("handle", re.compile(r"(?<![\w.+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0-9_])?")),
     ("address", re.compile(
@@ -584,6 +585,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
                 if not _PHONE_CONTEXT.search(text[max(0, start - 30):start]):
                     continue
                 kind = "phone"
+            if kind == "iban" and sum(c.isdigit() for c in value) < 10:
+                continue
             if kind == "sin":
                 digits = re.sub(r"\D", "", value)
                 context = text[max(0, start - 40):start].lower()

@@ -61,7 +61,9 @@ def fold(text: str) -> str:
 def unmunch(name: str) -> list[str]:
     out = subprocess.run(["unmunch", str(HUNSPELL / f"{name}.dic"), str(HUNSPELL / f"{name}.aff")],
                          capture_output=True, check=True).stdout.decode("utf-8", "replace")
-    return [re.sub(r"^[ldjmnstc]'|^qu'|^lorsqu'|^puisqu'|^jusqu'", "", w) for w in out.split()]
+    # unmunch writes each form with the flags it still carries (« bienvenue/L'D'Q'| »).
+    forms = (w.split("/")[0] for w in out.split())
+    return [re.sub(r"^[ldjmnstc]'|^qu'|^lorsqu'|^puisqu'|^jusqu'", "", w) for w in forms if w]
 
 
 def main() -> None:
@@ -83,6 +85,7 @@ def main() -> None:
             if word[:1].islower():
                 lower.add(fold(word))
             elif (word[:1].isupper() and name != "fr" and fold(word) not in place
+                  and not (len(word) > 1 and word.isupper())  # DVD, USB, FBI: acronyms
                   and fold(word) not in CAPITALIZED):
                 capitalized.add(fold(word))
     lower |= CAPITALIZED | ORDINARY_TOO
@@ -90,7 +93,11 @@ def main() -> None:
     person |= {fold(n) for n in names if n and not n.startswith("#")}
     out: dict[str, str] = {}
     common = {fold(w) for lang in TOP for w in wordfreq.top_n_list(lang, 3000)}
-    person |= capitalized - common  # a frequent word (« va », "will") is not a name for SCOWL's capital
+    # SCOWL's capitals alone (no list of people has them) that everyone writes: countries,
+    # states, peoples, brands (Portugal, Ontario, Swiss, PlayStation): well known, kept.
+    known = {fold(w) for lang in TOP for w in wordfreq.top_n_list(lang, 8000)} - person - common
+    place |= capitalized & known
+    person |= capitalized - common - known  # a frequent word (« va », "will") is no name either
     for lang, n in TOP.items():
         for rank, word in enumerate(wordfreq.top_n_list(lang, n)):
             if not re.fullmatch(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", word) or len(word) < 2 and word not in "aày":
@@ -101,7 +108,7 @@ def main() -> None:
             elif word in lower:
                 cls = "D"
             elif word in place:
-                cls = "L" if rank < PLACE_RANK else "P"
+                cls = "L" if rank < PLACE_RANK or word in known else "P"
             else:
                 cls = "F"
             previous = out.get(word)
