@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from journal_app.journal import fold
-from journal_app.lexicon import People, find_names
+from journal_app.lexicon import People, find_names, lexicon
 
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
            "novembre|décembre|decembre|january|february|march|april|may|june|july|august|"
@@ -430,7 +430,9 @@ def _names_in_context(text: str, lang: str) -> list[tuple[int, int, str]]:
             start, end = m.span("value")
             words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", text[start:end])]
             # « Hier Ophélie m’a dit »: the opener is not part of the name.
-            kept = [(a, b) for a, b, w in words if w not in _NOT_NAMES and w.title() not in _NOT_NAMES]
+            # Nor an ordinary word the context happens to precede ("Being called by my name").
+            kept = [(a, b) for a, b, w in words if w not in _NOT_NAMES and w.title() not in _NOT_NAMES
+                    and lexicon().get(fold(w.strip(".,;:!?»"))) not in ("D", "L")]
             if kept:
                 out.append((start + kept[0][0], start + kept[-1][1], "name"))
     return out

@@ -7,10 +7,10 @@ has it and nothing says it is the ordinary word, or when the member's own journa
 it (journal_app/people.py). What is neither clearly a name nor clearly ordinary is *doubted*:
 the consent screen marks it so the member decides with one tap.
 
-The lexicon (journal_app/data/lexicon.txt.gz, 280 kB) is built at development time by
+The lexicon (journal_app/data/lexicon.txt.gz, about 530 kB) is built at development time by
 tools/build_lexicon.py from wordfreq's frequency lists and the hunspell dictionaries; its classes:
-D ordinary word, N a name that is also an ordinary word, P a name, L a well-known place,
-F frequent but in no dictionary (informal words, brands, unlisted names).
+D ordinary word, R a rarer ordinary word, N a name that is also an ordinary word, P a name,
+L a well-known place, F frequent but in no dictionary (informal words, brands, unlisted names).
 """
 
 from __future__ import annotations
@@ -161,9 +161,10 @@ def find_names(text: str, people: People | None = None) -> Found:
         cls = lex.get(key)
         if cls is None and "-" in key:  # « Jean-Baptiste », « Saint-Onge », « Lac-Mégantic »
             parts = [lex.get(p) for p in key.split("-")]
+            capitals = sum(p[:1].isupper() for p in word.split("-"))
             if key.startswith("ti-"):  # a Quebec diminutive: « Ti-Guy », « ti-loup »
                 cls = "P"
-            elif "P" in parts or None in parts or len(parts) >= 3:  # « Notre-Dame-du-Portage »
+            elif "P" in parts or None in parts or len(parts) >= 3 and capitals >= 2:  # « Notre-Dame-du-Portage »
                 cls = "P"
             else:  # « Saint-Jean », « Jean-Baptiste »: ordinary words, or names that are words too
                 cls = "D" if all(p == "D" for p in parts) else "N"
@@ -187,7 +188,9 @@ def find_names(text: str, people: People | None = None) -> Found:
         possessive = text[b:b + 2] in ("'s", "’s")
         nxt_capital = (i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() and keys[i + 1] not in _FUNCTION
                        and text[b:tokens[i + 1][0]].strip() == "")
-        person_next = nxt in _PREDICATES or possessive or nxt_capital
+        # … or an English verb in the past ("Tamsin offered").
+        past = len(nxt) > 4 and nxt.endswith("ed") and lex.get(fold(nxt)) in ("D", "R")
+        person_next = nxt in _PREDICATES or possessive or nxt_capital or past
         if people.knows(key) and (capital or cls not in ("D", "N") or len(key) > 3):
             # This member writes about them: caught in any case (« kiki », « ROSE »); a short
             # ordinary word in lower case (« lu », « ma ») is only doubted.
@@ -203,6 +206,13 @@ def find_names(text: str, people: People | None = None) -> Found:
                 verdict.append("doubt" if prev in _DETERMINERS else "name")
             else:
                 verdict.append("name" if person_next else "doubt")
+        elif cls == "R":  # a rare word with a capital: « Pis Bouboule a dit »
+            if not capital:
+                verdict.append("")
+            elif not opens:
+                verdict.append("doubt" if prev in _DETERMINERS else "name")
+            else:
+                verdict.append("name" if person_next else "doubt")
         elif cls == "F":
             if not capital:
                 verdict.append("")
@@ -211,9 +221,9 @@ def find_names(text: str, people: People | None = None) -> Found:
             else:
                 verdict.append("name" if person_next else "doubt")
         elif cls is None:
-            if capital:
-                verdict.append("name")
-            elif _near_listed_name(key):
+            # In no list at all: a name when written like one inside a sentence, or opening one
+            # before what people do; else doubted (a rare word, a typo, a name in lower case).
+            if capital and (not opens or person_next or _near_listed_name(key)):
                 verdict.append("name")
             else:
                 verdict.append("doubt")

@@ -15,6 +15,8 @@ Each line is `folded word<TAB>class`, one class letter:
   N  a person's name that is also an ordinary word (pierre, rose, côté)
   P  a person's name only (kevin, tremblay, nguyen)
   L  a frequent place or other proper noun that names no one (montréal, toronto)
+  R  a rarer ordinary word of a dictionary (« bouboule », "ached"): with a capital inside a
+     sentence it is more likely a name or a nickname than emphasis
   F  frequent in everyday writing but in no dictionary: informal or texting words (tsé, jsuis),
      brands, and names no list has (a capitalized F word is taken for a name)
 """
@@ -34,6 +36,16 @@ ROOT = Path(__file__).resolve().parents[1]
 HUNSPELL = Path("/usr/share/hunspell")
 TOP = {"fr": 50_000, "en": 40_000}
 PLACE_RANK = 15_000
+RARE = 200_000  # how far down the lists a dictionary word is still taken
+# Quebec's everyday spoken and texted words, which the written lists miss or rank too low.
+QUEBEC = set("""faque fak pantoute icitte tantôt tantot astheure asteure pogné pogner pognée niaiser
+niaiseux niaiserie jaser jasé jasait chicaner chicane chialer chiale chialé tanné tannée écoeuré
+écoeurée ecoeure ben pis tsé tse chu chus jsuis jsp jpense jveux jvais pcq pk pkoi ptete ptêt
+mtn tjrs bcp slt bsr cmt dla dlà kessé quossé quétaine quetaine piasse piasses cenne cennes
+blonde chum char dépanneur depanneur magasiner magasinage fin-de-semaine débarbouillette
+garrocher garroché achaler achalant bebitte bibitte bébitte toune tounes pitoune ouache ayoye
+coudonc bin ouin ouais mautadit maudit câline caline tabarnouche ostifie gosser gossé patenter
+patente patenté niaisage enfirouaper frette fret placoter placotage zigonner jaser""".split())
 # Names that are more often ordinary words in lower case, whose forms unmunch does not list
 # (« c'est claire », « il se marie », « le marc de café »).
 ORDINARY_TOO = set("""claire pierre jean guy marine christian marie roger gagné boucher normand lise carole
@@ -116,10 +128,19 @@ def main() -> None:
                 out[word] = cls
     for word in person:  # names rarer than the word lists: still names
         out.setdefault(word, "P")
+    # Rarer ordinary words (« sautée », « dyades », "ached"): in a dictionary and in everyday
+    # writing, further down the frequency lists; only dictionary words, so no name slips in.
+    for lang in TOP:
+        for word in wordfreq.top_n_list(lang, RARE):
+            word = fold(word)
+            if word not in out and word in lower and word not in person:
+                out[word] = "R"
+    for word in QUEBEC:
+        out.setdefault(word, "D")
     lines = "".join(f"{w}\t{c}\n" for w, c in sorted(out.items()))
     target = ROOT / "journal_app" / "data" / "lexicon.txt.gz"
     target.write_bytes(gzip.compress(lines.encode("utf-8"), 9, mtime=0))
-    counts = {c: sum(1 for v in out.values() if v == c) for c in "DNPLF"}
+    counts = {c: sum(1 for v in out.values() if v == c) for c in "DNPLFR"}
     print(f"{len(out)} words, {target.stat().st_size} bytes: {counts}", file=sys.stderr)
 
 
