@@ -141,6 +141,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("address", re.compile(
         rf"(?<!\w)(?i:{_UNIT})\b\d{{1,6}}\s+(?:[A-Z][\w'-]*\s){{1,4}}(?:{_STREET_EN})"
         rf"(?:\s(?:West|East|North|South|W|E|N|S)\b)?")),
+    # A birthday without its year, said as one: « ma fête c'est le 3 mars », "my birthday is March 3rd".
+    ("birth_date", re.compile(
+        rf"\b(?:(?:ma|sa|ta|my|his|her)\s+(?:fête|fete|anniversaire|bday|birthday)|né(?:e)?|born)\s+"
+        rf"(?:c['’]?est\s+|c\s+|is\s+|est\s+|cest\s+)?(?:le\s+|on\s+)?"
+        rf"(?P<value>\d{{1,2}}(?:er|e|st|nd|rd|th)?\s+(?:{_MONTHS})|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?)\b",
+        re.IGNORECASE)),
     # A birth year: « née en 1987 », "born in 1974".
     ("birth_date", re.compile(r"\b(?:née?s?|né\(e\)|né·e|born)\s+(?:en|in)\s+(?P<value>(?:19|20)\d{2})\b",
                               re.IGNORECASE)),
@@ -162,13 +168,13 @@ _PLACEHOLDER = {"fr": "personne", "en": "person"}
 _LABELS = {
     "fr": {"email": "[courriel]", "url": "[adresse web]", "phone": "[téléphone]",
            "postal_code": "[code postal]", "address": "[adresse]", "sin": "[NAS]",
-           "birth_date": "[date de naissance]", "marked": "[retiré]", "nir": "[NIR]",
+           "birth_date": "[date de naissance]", "marked": "[retiré]", "unsure": "[retiré]", "nir": "[NIR]",
            "iban": "[IBAN]", "handle": "[pseudo]", "health_card": "[assurance maladie]",
            "licence": "[permis de conduire]", "id": "[numéro]", "bank": "[compte bancaire]",
            "role": "[fonction]", "age": "[âge]"},
     "en": {"email": "[e-mail]", "url": "[web address]", "phone": "[phone]",
            "postal_code": "[postal code]", "address": "[address]", "sin": "[SIN]",
-           "birth_date": "[date of birth]", "marked": "[removed]", "nir": "[NIR]",
+           "birth_date": "[date of birth]", "marked": "[removed]", "unsure": "[removed]", "nir": "[NIR]",
            "iban": "[IBAN]", "handle": "[handle]", "health_card": "[health card]",
            "licence": "[driver’s licence]", "id": "[number]", "bank": "[bank account]",
            "role": "[role]", "age": "[age]"},
@@ -510,13 +516,16 @@ def _domains_and_handles(text: str) -> Iterator[tuple[int, int, str]]:
     for m in _ANY_DOMAIN.finditer(text):
         tld, value = m.group(1), m.group().rstrip(".,;:!?)»\"'")
         has_path = "/" in value
-        if tld.lower() in _TLDS and (tld.islower() or tld.isupper()) or has_path and not value[:1].isdigit():
+        # Any two-letter country ending too (« linktr.ee », « sylvie.bz »), after a label of three
+        # letters at least (not « p.ex »).
+        country = len(tld) == 2 and tld.islower() and len(value.split("/")[0]) >= len(tld) + 4
+        if (tld.lower() in _TLDS or country) and (tld.islower() or tld.isupper()) or has_path and not value[:1].isdigit():
             if re.fullmatch(r"[\d.]+", value.split("/")[0]) or re.match(r"(?:p|ex|etc|cf)\.", value, re.IGNORECASE):
                 continue
             yield m.start(), m.start() + len(value), "url"
     # A handle without its @, after the platform's name: "my twitter is thebluewren_".
-    for p in _PLATFORMS.finditer(text):
-        for m in _HANDLE_WORD.finditer(text, p.end(), min(len(text), p.end() + 30)):
+    for p in _PLATFORMS.finditer(text):  # after it, or before (« sylvie.r sur insta »)
+        for m in _HANDLE_WORD.finditer(text, max(0, p.start() - 30), min(len(text), p.end() + 30)):
             word = m.group()
             if "_" in word or "." in word.strip(".") or any(c.isdigit() for c in word):
                 yield m.start(), m.end(), "handle"
@@ -528,7 +537,7 @@ _CAP = r"[A-ZÀ-Ý][\w’'-]+"
 _PLACE_SHAPES = [
     # An intersection: « au coin de Beaubien et de Saint-Denis », "corner of Bloor and Spadina".
     re.compile(rf"\b(?i:coin|angle|intersection|corner)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’]|of\s+)?"
-               rf"(?P<value>{_CAP}(?:\s{_CAP}){{0,2}}\s+(?i:et|and|&)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’])?"
+               rf"(?P<value>{_CAP}(?:\s{_CAP}){{0,2}}\s+(?i:et|pis|and|&)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’])?"
                rf"{_CAP}(?:\s{_CAP}){{0,2}})"),
     # A civic number then a street's name, without the street word: « 1455 Maisonneuve, app. 12 ».
     re.compile(rf"(?<![\w.,]){_CIVIC},?\s+(?:(?:des|de\s+la|du|de)\s+)?{_CAP}(?:\s{_CAP}){{0,2}}"
@@ -602,6 +611,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     known = People([*(people.names if people else ()), *marked])
     lexical = find_names(text, known)
     found += [(a, b, "name") for a, b in lexical.names]
+    found += [(a, b, "unsure") for a, b in lexical.unsure]
     found += _names_in_context(text, lang)
     for name in marked:
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):

@@ -19,7 +19,7 @@ import gc
 import gzip
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -78,7 +78,8 @@ def lexicon() -> dict[str, str]:
 @dataclass(frozen=True)
 class Found:
     names: list[tuple[int, int]]
-    doubts: list[tuple[int, int]]
+    doubts: list[tuple[int, int]]  # every doubted word, redacted (in `unsure`) or not
+    unsure: list[tuple[int, int]] = field(default_factory=list)  # in no list: redacted, and doubted
 
 
 def _deletes(word: str) -> set[str]:
@@ -223,10 +224,11 @@ def find_names(text: str, people: People | None = None) -> Found:
         elif cls is None:
             # In no list at all: a name when written like one inside a sentence, or opening one
             # before what people do; else doubted (a rare word, a typo, a name in lower case).
+            # Privacy first: redacted, but marked as doubted, so the member puts it back with a tap.
             if capital and (not opens or person_next or _near_listed_name(key)):
                 verdict.append("name")
             else:
-                verdict.append("doubt")
+                verdict.append("unsure")
         else:  # D, L: ordinary, unless a name stands right beside it (« Sylvie Côté »)
             verdict.append("")
     # A capitalized word joined to a name is part of it (« Mamadou Diallo », « van der Berg »).
@@ -240,17 +242,20 @@ def find_names(text: str, people: People | None = None) -> Found:
                 if not 0 <= j < len(tokens) or verdict[j] != "name":
                     continue
                 gap = text[min(b, tokens[j][1]):max(a, tokens[j][0])]
+                # An ordinary word joins a name only when both are written alike: « SYLVIE Hier »
+                # (a name in capitals, then a capitalized word) is a name and a word.
+                ordinary = lex.get(keys[i]) in ("D", "L", "R")
+                alike = tokens[j][2].isupper() == word.isupper()
                 if gap.strip(" -") == "" and "\n" not in gap and word[:1].isupper() and \
-                        not (i in shouting and j in shouting and lex.get(keys[i]) in ("D", "L")):
+                        not (ordinary and (not alike or i in shouting and j in shouting)):
                     verdict[i] = "name"
                     changed = True
     names: list[tuple[int, int]] = []
-    doubts: list[tuple[int, int]] = []
+    doubts = [tokens[k][:2] for k, v in enumerate(verdict) if v in ("doubt", "unsure")]
+    unsure = [tokens[k][:2] for k, v in enumerate(verdict) if v == "unsure"]
     i = 0
     while i < len(tokens):
         if verdict[i] != "name":
-            if verdict[i] == "doubt":
-                doubts.append(tokens[i][:2])
             i += 1
             continue
         start, end, j = tokens[i][0], tokens[i][1], i + 1
@@ -272,4 +277,4 @@ def find_names(text: str, people: People | None = None) -> Found:
                 break
         names.append((start, end))
         i = j
-    return Found(names, doubts)
+    return Found(names, doubts, unsure)

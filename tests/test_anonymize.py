@@ -245,3 +245,17 @@ def test_a_long_entry_is_anonymized_in_under_100_ms():
     start = time.perf_counter()
     anonymize(text, "fr", use_ner=False)
     assert time.perf_counter() - start < 0.1 * 3  # 100 ms here (bench); room for a loaded machine
+
+
+def test_a_name_in_capitals_does_not_take_the_next_capitalized_word_with_it():
+    out = anonymize("J'ai vu SYLVIE Hier soir au cercle.", "fr", use_ner=False).text
+    assert "SYLVIE" not in out and "Hier soir" in out
+
+
+def test_a_word_in_no_list_is_removed_but_doubted_and_one_restore_brings_it_back():
+    result = anonymize("I saw kwame yesterday at the circle.", "en", use_ner=False)
+    assert "kwame" not in result.text
+    [doubt] = result.doubts
+    assert result.original[doubt[0]:doubt[1]] == "kwame"
+    [span] = [s for s in result.spans if (s.start, s.end) == doubt]
+    assert result.without(span).text == "I saw kwame yesterday at the circle."

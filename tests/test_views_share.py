@@ -248,11 +248,16 @@ def doubt_chips(h):
 
 
 def test_a_doubted_word_is_marked_and_one_tap_removes_it_or_puts_it_back(tmp_path):
-    """« shkurta » (a name typed in lower case, in no list) is neither clearly a name nor clearly
-    a word: the screen marks it, the member taps it away, back, away, and confirms."""
-    make_journal(tmp_path, [("J’ai reconduit shkurta après le cercle, on a parlé longtemps.",
+    """Two doubts: « Pierre » opening a proverb (a name, or the stone?) leaves as written unless
+    the member taps it; « shkurta » (in no list, in lower case) is removed unless they tap it
+    back. Both are marked, announced with their word and their state, and one tap decides."""
+    make_journal(tmp_path, [("Pierre qui roule n’amasse pas mousse, m’a dit shkurta après le cercle.",
                              {"title": "Cercle"})])
     facilitator = CircleKeys.create("Cercle du jeudi")
+
+    def chip(h, word):
+        [found] = [c for c in doubt_chips(h) if word in c.label]
+        return found
 
     async def body():
         h, shell = await app(tmp_path)
@@ -261,22 +266,25 @@ def test_a_doubted_word_is_marked_and_one_tap_removes_it_or_puts_it_back(tmp_pat
         screen = shell.screen
         await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
         await h.click(ft.OutlinedButton, "Rejoindre")
-        [chip] = [c for c in doubt_chips(h) if "shkurta" in c.label]
-        assert "peut-être un nom" in chip.label and chip.checked is False
         assert h.has_text("À vérifier")
-        assert "shkurta" in screen.outgoing_text  # doubted, not decided for the member
-        await h.fire(chip.content, "click")
-        assert "shkurta" not in screen.outgoing_text and "[retiré]" in screen.outgoing_text
-        [chip] = [c for c in doubt_chips(h) if "shkurta" in c.label]
-        assert chip.checked is True and "retiré" in chip.label
-        await h.fire(chip.content, "click")  # changed their mind: back as written
-        assert "shkurta" in screen.outgoing_text
-        await h.choose("Mot par mot")  # word by word, the same word is marked in the text too
-        marked = [c for c in h.walk() if isinstance(c, ft.Semantics) and c.label and "shkurta" in c.label
+        pierre, shkurta = chip(h, "Pierre"), chip(h, "shkurta")
+        assert "peut-être un nom" in pierre.label and pierre.checked is False
+        assert "retiré" in shkurta.label and shkurta.checked is True
+        assert "Pierre qui roule" in screen.outgoing_text and "shkurta" not in screen.outgoing_text
+        await h.fire(pierre.content, "click")  # the member decides it is a name
+        assert "Pierre" not in screen.outgoing_text and chip(h, "Pierre").checked is True
+        await h.fire(chip(h, "shkurta").content, "click")  # and that this one may stay
+        assert "shkurta" in screen.outgoing_text and chip(h, "shkurta").checked is False
+        await h.fire(chip(h, "shkurta").content, "click")  # changed their mind: removed again
+        assert "shkurta" not in screen.outgoing_text
+        await h.fire(chip(h, "Pierre").content, "click")  # and the proverb back as written
+        assert "Pierre qui roule" in screen.outgoing_text
+        await h.choose("Mot par mot")  # word by word, the kept doubt is marked in the text too
+        marked = [c for c in h.walk() if isinstance(c, ft.Semantics) and c.label and "Pierre" in c.label
                   and isinstance(c.content, ft.Container) and c.content.data is None]
         assert marked
         await h.fire(marked[0].content, "click")
-        assert "shkurta" not in screen.outgoing_text
+        assert "Pierre" not in screen.outgoing_text
         shown = screen.outgoing_text
         await h.click(ft.FilledButton, "Je confirme")
         [item] = Circles(shell.ctx.session.database).outbox()
