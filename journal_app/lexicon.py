@@ -68,7 +68,6 @@ _SET_PHRASES = re.compile(
 def lexicon() -> dict[str, str]:
     raw = resources.files("journal_app").joinpath("data/lexicon.txt.gz").read_bytes()
     table = dict(line.split("\t", 1) for line in gzip.decompress(raw).decode("utf-8").splitlines())
-    _person_deletes_of(table)
     # 95,000 words that never change: out of the garbage collector's way (else each collection
     # walks them, and a 2,000-word entry took twice as long).
     gc.freeze()
@@ -84,23 +83,6 @@ class Found:
 
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
-
-
-_DELETES: dict[str, str] = {}
-
-
-def _person_deletes() -> dict[str, str]:
-    lexicon()
-    return _DELETES
-
-
-def _person_deletes_of(table: dict[str, str]) -> None:
-    """For a typo of a listed name (« Sylvei », « Ophlie »): each name less one letter."""
-    out = _DELETES
-    for word, cls in table.items():
-        if cls == "P" and len(word) >= 5:
-            for d in _deletes(word):
-                out.setdefault(d, word)
 
 
 class People:
@@ -130,13 +112,17 @@ class People:
 
 
 def _near_listed_name(key: str) -> bool:
+    """One edit from a name of the lexicon (« Sylvei », « Ophlie »): tried word by word, only for
+    the few unknown words opening a sentence, rather than a table of every name's neighbours
+    (which took most of the lexicon's loading time)."""
     if not 5 <= len(key) <= 24:  # no name is longer; a 100,000-letter "word" must stay linear
         return False
-    table = _person_deletes()
     lex = lexicon()
-    if key in table:
-        return True
-    return any(lex.get(d) == "P" or d in table for d in _deletes(key))
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    edits = ([a + b[1:] for a, b in splits if b] + [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+             + [a + c + b[1:] for a, b in splits if b for c in letters] + [a + c + b for a, b in splits for c in letters])
+    return any(lex.get(e) == "P" for e in edits)
 
 
 def find_names(text: str, people: People | None = None) -> Found:
