@@ -519,7 +519,8 @@ def _domains_and_handles(text: str) -> Iterator[tuple[int, int, str]]:
         # Any two-letter country ending too (« linktr.ee », « sylvie.bz »), after a label of three
         # letters at least (not « p.ex »).
         country = len(tld) == 2 and tld.islower() and len(value.split("/")[0]) >= len(tld) + 4
-        if (tld.lower() in _TLDS or country) and (tld.islower() or tld.isupper()) or has_path and not value[:1].isdigit():
+        ending = (tld.lower() in _TLDS or country) and (tld.islower() or tld.isupper())
+        if ending or has_path and not value[:1].isdigit():
             if re.fullmatch(r"[\d.]+", value.split("/")[0]) or re.match(r"(?:p|ex|etc|cf)\.", value, re.IGNORECASE):
                 continue
             yield m.start(), m.start() + len(value), "url"

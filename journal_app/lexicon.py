@@ -120,8 +120,8 @@ def _near_listed_name(key: str) -> bool:
     lex = lexicon()
     letters = "abcdefghijklmnopqrstuvwxyz"
     splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
-    edits = ([a + b[1:] for a, b in splits if b] + [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
-             + [a + c + b[1:] for a, b in splits if b for c in letters] + [a + c + b for a, b in splits for c in letters])
+    edits = [a + b[1:] for a, b in splits if b] + [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    edits += [a + c + b[1:] for a, b in splits if b for c in letters] + [a + c + b for a, b in splits for c in letters]
     return any(lex.get(e) == "P" for e in edits)
 
 
