@@ -436,9 +436,11 @@ def _names_in_context(text: str, lang: str) -> list[tuple[int, int, str]]:
             start, end = m.span("value")
             words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", text[start:end])]
             # « Hier Ophélie m’a dit »: the opener is not part of the name.
-            # Nor an ordinary word the context happens to precede ("Being called by my name").
+            # Nor an ordinary word opening the sentence before the context ("Being called by my
+            # name"); inside a sentence, a capital says a name (« Hier, Kami m’a dit »).
+            opens = re.search(r"(?:^|[.!?…:\n])\s*[«“\"(]?\s*$", text[:start]) is not None
             kept = [(a, b) for a, b, w in words if w not in _NOT_NAMES and w.title() not in _NOT_NAMES
-                    and lexicon().get(fold(w.strip(".,;:!?»"))) not in ("D", "L")]
+                    and not (opens and lexicon().get(fold(w.strip(".,;:!?»"))) in ("D", "L"))]
             if kept:
                 out.append((start + kept[0][0], start + kept[-1][1], "name"))
     return out
