@@ -50,7 +50,8 @@ _CIVIC = r"\d{1,6}(?:[A-Za-z]\b|\s?(?:bis|ter)\b)?"
 # windows: a pattern that starts anywhere and scans to the end of a word took seconds, then
 # minutes, on a long text without spaces (quadratic).
 _EMAIL_LOCAL = re.compile(r"[\w.+'’-]{1,64}\Z")  # « sam.o'neil@… »
-_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+# The domain may lose its ending (« sylvie.g@videotron », typed fast): a word after the @ will do.
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*")
 _TLD = re.compile(r"\.(?:com|ca|org|net|info|io|fr|quebec)\b", re.IGNORECASE)
 _BARE_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|ca|org|net|info|io|fr|quebec)\b(?:/[^\s<>\"]*)?",
                           re.IGNORECASE)
@@ -545,6 +546,8 @@ _PLACE_SHAPES = [
     # A civic number then a street's name, without the street word: « 1455 Maisonneuve, app. 12 ».
     re.compile(rf"(?<![\w.,]){_CIVIC},?\s+(?:(?:des|de\s+la|du|de)\s+)?{_CAP}(?:\s{_CAP}){{0,2}}"
                rf"(?:,?\s*(?i:app\.?|appartement|apt\.?|unit|unité|suite|bureau|\#)\s*\d{{1,5}})?"),
+    # A numbered street: « 1234, 3e Avenue », "88 5th Street", « 45 1re Rue ».
+    re.compile(rf"(?<![\w.,]){_CIVIC},?\s+\d{{1,3}}(?:e|er|re|ème|st|nd|rd|th)\s+(?i:avenue|rue|street|avenue|av\.?|ave\.?|st\.?|rang)\b"),
     # A street named without a number: "Chelsea Lake Road", « rue Beaubien ».
     re.compile(rf"\b(?:{_CAP}\s){{1,3}}(?:Road|Street|Avenue|Boulevard|Drive|Lane|Crescent|Terrace|Rd|St|Ave)\b"
                rf"(?!['’]s)"),
