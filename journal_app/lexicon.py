@@ -141,7 +141,8 @@ def find_names(text: str, people: People | None = None) -> Found:
     set_phrase = [m.span() for m in _SET_PHRASES.finditer(text)]
     # Sentences written all in capitals (« LA FATIGUE EST LÀ ») say nothing by their capitals.
     shouting = {i for i, (a, b, w) in enumerate(tokens) if w.isupper() and len(w) > 1}
-    verdict: list[str] = []  # "name", "doubt", ""
+    verdict: list[str] = []  # "name", "doubt", "unsure", ""
+    opening: set[int] = set()  # the tokens opening a sentence
     keys = [fold(w) for _, _, w in tokens]
     for i, (a, b, word) in enumerate(tokens):
         key = keys[i]
@@ -168,6 +169,8 @@ def find_names(text: str, people: People | None = None) -> Found:
             verdict.append("")  # an acronym: CLSC, CPE, TDAH, RAMQ
             continue
         opens = bool(_SENTENCE_START.search(text[max(0, a - 4):a])) or a == 0
+        if opens:
+            opening.add(i)
         prev = keys[i - 1] if i else ""
         # What follows a word opening a sentence says whether it is someone: a verb of people
         # (« Kiki était là », "Bashir asked"), a possessive ("Yusuf's daughter"), a family name.
@@ -228,12 +231,13 @@ def find_names(text: str, people: People | None = None) -> Found:
                 if not 0 <= j < len(tokens) or verdict[j] != "name":
                     continue
                 gap = text[min(b, tokens[j][1]):max(a, tokens[j][0])]
-                # An ordinary word joins a name only when both are written alike: « SYLVIE Hier »
-                # (a name in capitals, then a capitalized word) is a name and a word.
+                # An ordinary word joins a name unless it opens the sentence ("Call Sarah"; but
+                # « que Mélodie Ouimette ») and when both are written alike: « SYLVIE Hier » (a
+                # name in capitals, then a capitalized word) is a name and a word.
                 ordinary = lex.get(keys[i]) in ("D", "L", "R")
                 alike = tokens[j][2].isupper() == word.isupper()
                 if gap.strip(" -") == "" and "\n" not in gap and word[:1].isupper() and \
-                        not (ordinary and (not alike or i in shouting and j in shouting)):
+                        not (ordinary and (i in opening or not alike or i in shouting and j in shouting)):
                     verdict[i] = "name"
                     changed = True
     names: list[tuple[int, int]] = []
