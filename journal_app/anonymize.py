@@ -509,7 +509,7 @@ _TLDS = frozenset(
 # A domain on any ending: « marielaine.blog », "quietmind.coach", « bit.ly/3xYz9Ab ».
 _ANY_DOMAIN = re.compile(r"(?<![\w@.])(?:[a-z0-9][\w-]{0,62}\.){1,4}([a-z]{2,12})(?![\w@])(?:/[^\s<>\"]*)?",
                          re.IGNORECASE)
-_PLATFORMS = re.compile(r"\b(?:insta(?:gram)?|tiktok|twitter|x|facebook|fb|snap(?:chat)?|threads|bluesky|"
+_PLATFORMS = re.compile(r"\b(?:insta(?:gram)?|ig|tiktok|twitter|x|facebook|fb|snap(?:chat)?|threads|bluesky|"
                         r"linkedin|youtube|discord|twitch|pseudo|handle|username|user|compte|account)\b",
                         re.IGNORECASE)
 _HANDLE_WORD = re.compile(r"(?<![\w@.])[a-z0-9][a-z0-9_.]{2,29}[a-z0-9_](?![\w@])", re.IGNORECASE)
@@ -531,7 +531,9 @@ def _domains_and_handles(text: str) -> Iterator[tuple[int, int, str]]:
     for p in _PLATFORMS.finditer(text):  # after it, or before (« sylvie.r sur insta »)
         for m in _HANDLE_WORD.finditer(text, max(0, p.start() - 30), min(len(text), p.end() + 30)):
             word = m.group()
-            if "_" in word or "." in word.strip(".") or any(c.isdigit() for c in word):
+            # With an underscore, a dot or a digit, or a word no lexicon holds (« sylviegagnon »).
+            if ("_" in word or "." in word.strip(".") or any(c.isdigit() for c in word)
+                    or lexicon().get(fold(word)) is None and p.end() <= m.start()):
                 yield m.start(), m.end(), "handle"
     for m in re.finditer(r"(?<![\w@.])[a-z0-9]+(?:_[a-z0-9]+)+_?(?![\w@])", text, re.IGNORECASE):
         yield m.start(), m.end(), "handle"  # an underscore is never in an ordinary word

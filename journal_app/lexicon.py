@@ -152,6 +152,9 @@ def find_names(text: str, people: People | None = None) -> Found:
             capitals = sum(p[:1].isupper() for p in word.split("-"))
             if key.startswith("ti-"):  # a Quebec diminutive: « Ti-Guy », « ti-loup »
                 cls = "P"
+            elif parts[0] in ("D", "R") and key.split("-")[0] in ("saint", "sainte", "st", "ste") \
+                    and None not in parts and len(parts) == 2:  # « la Saint-Jean », « le Saint-Laurent »
+                cls = "L"
             elif "P" in parts or None in parts or len(parts) >= 3 and capitals >= 2:  # « Notre-Dame-du-Portage »
                 cls = "P"
             else:  # « Saint-Jean », « Jean-Baptiste »: ordinary words, or names that are words too
@@ -178,8 +181,9 @@ def find_names(text: str, people: People | None = None) -> Found:
         possessive = text[b:b + 2] in ("'s", "’s")
         nxt_capital = (i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() and keys[i + 1] not in _FUNCTION
                        and text[b:tokens[i + 1][0]].strip() == "")
-        # … or an English verb in the past ("Tamsin offered").
-        past = len(nxt) > 4 and nxt.endswith("ed") and lex.get(fold(nxt)) in ("D", "R")
+        # … or, for a word in no dictionary, an English verb in the past ("Tamsin offered"; not
+        # "Joy showed up").
+        past = len(nxt) > 4 and nxt.endswith("ed") and lex.get(fold(nxt)) in ("D", "R") and cls in (None, "F")
         person_next = nxt in _PREDICATES or possessive or nxt_capital or past
         if people.knows(key) and (capital or cls not in ("D", "N") or len(key) > 3):
             # This member writes about them: caught in any case (« kiki », « ROSE »); a short
@@ -189,18 +193,13 @@ def find_names(text: str, people: People | None = None) -> Found:
             verdict.append("doubt")
         elif cls == "P":
             verdict.append("name")
-        elif cls == "N":
+        elif cls in ("N", "R"):  # a name that is a word too, a rare word: « Pis Bouboule a dit »
             if not capital:
                 verdict.append("")
             elif not opens:
-                verdict.append("doubt" if prev in _DETERMINERS else "name")
-            else:
-                verdict.append("name" if person_next else "doubt")
-        elif cls == "R":  # a rare word with a capital: « Pis Bouboule a dit »
-            if not capital:
-                verdict.append("")
-            elif not opens:
-                verdict.append("doubt" if prev in _DETERMINERS else "name")
+                # After an article, Quebec's « la Côté », « le Fanfan », or a word given a capital
+                # (« la Rose des vents »): removed, and doubted.
+                verdict.append("unsure" if prev in _DETERMINERS else "name")
             else:
                 verdict.append("name" if person_next else "doubt")
         elif cls == "F":
