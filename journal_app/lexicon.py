@@ -51,6 +51,7 @@ _PREDICATES = frozenset(w for w in (
     "fait dit pense trouve semble reste arrive part parle pleure rit m'avait n'a n'est "
     "has had is was will would said says told asks asked thinks thought and also "
     "laughed cried called texted spoke brought looked wants wanted seems seemed").split())
+_CONJUNCTIONS = frozenset(("et", "pis", "and", "&", "ou", "or"))
 _DETERMINERS = frozenset(fold(w) for w in (
     "le la les l un une ma mon mes ta ton tes sa son ses notre votre leur ce cette du des "
     "the a an my your his her our their this that").split())
@@ -61,7 +62,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n]|[.!?…:]\s*[«“\"(—–-])\
 # a Bible verse (« Jean 3,16 », "John 3:16").
 _SET_PHRASES = re.compile(
     r"\bsalue,?\s+Marie\b|\bHail\s+Mary\b|\bAve\s+Maria\b|"
-    r"\b(?:Jean|John|Luc|Luke|Marc|Mark|Matthieu|Matthew|Paul|Pierre|Peter)\s+\d{1,3}\s?[,:.]\s?\d{1,3}\b")
+    r"\b(?:Jean|John|Luc|Luke|Marc|Mark|Matthieu|Matthew|Paul|Pierre|Peter)\s+\d{1,3}(?:\s?[,:.]\s?\d{1,3})?\b")
 
 
 @cache
@@ -152,13 +153,16 @@ def find_names(text: str, people: People | None = None) -> Found:
             capitals = sum(p[:1].isupper() for p in word.split("-"))
             if key.startswith("ti-"):  # a Quebec diminutive: « Ti-Guy », « ti-loup »
                 cls = "P"
-            elif parts[0] in ("D", "R") and key.split("-")[0] in ("saint", "sainte", "st", "ste") \
-                    and None not in parts and len(parts) == 2:  # « la Saint-Jean », « le Saint-Laurent »
-                cls = "L"
+            elif (key.split("-")[0] in ("saint", "sainte", "st", "ste") and None not in parts
+                  and len(parts) == 2 and i and keys[i - 1] in _DETERMINERS):
+                cls = "L"  # « la Saint-Jean », « le Saint-Laurent » (a town takes no article: « à Saint-Zénon »)
             elif "P" in parts or None in parts or len(parts) >= 3 and capitals >= 2:  # « Notre-Dame-du-Portage »
                 cls = "P"
             else:  # « Saint-Jean », « Jean-Baptiste »: ordinary words, or names that are words too
                 cls = "D" if all(p == "D" for p in parts) else "N"
+        half = len(key) // 2
+        if len(key) in (4, 6) and key[:half] == key[half:] and cls in ("D", "R", "N", "F") and word[:1].isupper():
+            cls = "F"  # a doubled syllable with a capital is a nickname: Kiki, Loulou, Coco, Mimi
         if len(key) < 2 or key in _FUNCTION or any(s <= a < e for s, e in set_phrase):
             verdict.append("")
             continue
@@ -184,7 +188,11 @@ def find_names(text: str, people: People | None = None) -> Found:
         # … or, for a word in no dictionary, an English verb in the past ("Tamsin offered"; not
         # "Joy showed up").
         past = len(nxt) > 4 and nxt.endswith("ed") and lex.get(fold(nxt)) in ("D", "R") and cls in (None, "F")
-        person_next = nxt in _PREDICATES or possessive or nxt_capital or past
+        if nxt in _CONJUNCTIONS:  # « Marie et moi », "Coco and Bibi"; not "Faith and doubt"
+            after = tokens[i + 2][2] if i + 2 < len(tokens) else ""
+            person_next = after[:1].isupper() or after.lower() in ("moi", "me", "i", "lui", "elle", "him", "her")
+        else:
+            person_next = nxt in _PREDICATES or possessive or nxt_capital or past
         if people.knows(key) and (capital or cls not in ("D", "N") or len(key) > 3):
             # This member writes about them: caught in any case (« kiki », « ROSE »); a short
             # ordinary word in lower case (« lu », « ma ») is only doubted.
@@ -199,7 +207,8 @@ def find_names(text: str, people: People | None = None) -> Found:
             elif not opens:
                 # After an article, Quebec's « la Côté », « le Fanfan », or a word given a capital
                 # (« la Rose des vents »): removed, and doubted.
-                verdict.append("unsure" if prev in _DETERMINERS else "name")
+                thing = nxt_capital or nxt in ("des", "de", "du", "d'", "of")  # « la Rose des vents »
+                verdict.append(("doubt" if thing else "unsure") if prev in _DETERMINERS else "name")
             else:
                 verdict.append("name" if person_next else "doubt")
         elif cls == "F":

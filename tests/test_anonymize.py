@@ -214,24 +214,27 @@ def test_set_phrases_capitals_and_quantities_stay(text):
 
 
 def test_the_memory_of_people_lives_in_the_vault_and_follows_the_entries(tmp_path):
+    """« Biscuit » is an ordinary word (a nickname here): the journal writes it with a capital
+    inside sentences in two entries, so the insight's « biscuit » is a name; with one of the
+    entries deleted, it is a word again."""
     from journal_app.people import TABLE, PeopleMemory, people_of
     from journal_app.session import JournalSession
     from tests.conftest import FAST_KDF, PASSPHRASE
 
     session = JournalSession(tmp_path, kdf=FAST_KDF)
     session.create(PASSPHRASE)
-    first = session.journal.add("Souper avec Kiki ce soir.")
-    session.journal.add("J’ai appelé Kiki, puis Wilnerson est passé.")
+    first = session.journal.add("Souper avec Biscuit ce soir.")
+    session.journal.add("J’ai appelé Biscuit, puis Wilnerson est passé.")
+    assert "biscuit" in anonymize("pis biscuit etait la", "fr", use_ner=False).text  # a word, for the lexicon
     people = people_of(session.database, session.journal.entries())
-    assert "kiki" not in anonymize("pis kiki etait la", "fr", people=people, use_ner=False).text
+    assert "biscuit" not in anonymize("pis biscuit etait la", "fr", people=people, use_ner=False).text
     assert "WILNERSEN" not in anonymize("WILNERSEN aussi.", "fr", people=people, use_ner=False).text  # a typo
     session.lock()
-    raw = (tmp_path / "journal.vault").read_bytes() if (tmp_path / "journal.vault").exists() else b""
-    assert b"Kiki" not in raw  # in the vault, encrypted
+    assert b"Biscuit" not in (tmp_path / "journal.vault").read_bytes()  # in the vault, encrypted
     session.unlock(PASSPHRASE)
     assert session.database.table(TABLE).get_doc("memory") is not None
-    session.journal.delete(first.id)  # one entry left says Kiki: no longer a name of the journal
-    assert "Kiki" not in PeopleMemory(session.database).learn(session.journal.entries())
+    session.journal.delete(first.id)  # one entry left says Biscuit: no longer a name of the journal
+    assert "Biscuit" not in PeopleMemory(session.database).learn(session.journal.entries())
     session.lock()
 
 
