@@ -103,7 +103,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:\bné(?:e|\(e\))?\s+(?:le\s+)?|\bdate de naissance\s*:?\s*|\bDDN\s*:?\s*|\bborn\s+(?:on\s+)?|"
         rf"\bdate of birth\s*:?\s*|\bDOB\s*:?\s*|\bbirthday\s+(?:is\s+)?(?:on\s+)?|"
         rf"\b(?:ma|sa|ta|my|his|her)\s+(?:fête|fete|anniversaire|bday|birthday)\s+(?:c['’]?est|c|is|cest|est)?\s*"
-        rf"(?:le|on)?\s*|\bborn\s+)"
+        rf"(?:le|on)?\s*|\bborn\s+)[(\[]?\s*"
         rf"(?P<value>{_DATE})", re.IGNORECASE)),
     ("sin", re.compile(rf"(?<![\d{_DASH}])\d{{3}}[\s{_DASH}]?\d{{3}}[\s{_DASH}]?\d{{3}}(?![\d{_DASH}])")),
     ("phone", re.compile(rf"(?<![\w+])(?:\+?1{_SEP}?)?(?:\(\d{{3}}\)|\d{{3}}){_SEP}?\d{{3}}{_SEP}?\d{{4}}"
@@ -153,6 +153,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                               re.IGNORECASE)),
 ]
 
+_UNIT_AFTER = re.compile(
+    r"[ \t]*,?[ \t]*((?:app|apt|appartement|unit|unité|suite|bureau|local)\.?|\#)?[ \t]*\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
 _PHONE_CONTEXT = re.compile(r"\b(?:t[ée]l|téléphone|telephone|cell|cellulaire|numéro|no|appel\w*|texte\w*|textos?|"
                             r"rejoindre|joindre|phone|call|text|number|reach)\b", re.IGNORECASE)
 _TITLES = re.compile(r"\b(?:M\.|Mme\.?|Mmes\.?|Mlle\.?|Dr\.?|Dre\.?|Docteur|Docteure|Pr\.?|Me|Mr\.?|Mrs\.?|Ms\.?|"
@@ -604,6 +606,11 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
                 if not _PHONE_CONTEXT.search(text[max(0, start - 30):start]):
                     continue
                 kind = "phone"
+            if kind == "address":  # the flat after the street (« rue Bélanger app 4 », "Bank St, apt 2")
+                unit = _UNIT_AFTER.match(text, end)
+                if unit and (unit.group(1) or re.search(r"(?i)\b(?:app|apt|appartement|unit|unité|suite)\.?$",
+                                                        value.rstrip())):
+                    end = unit.end()
             if kind == "iban" and sum(c.isdigit() for c in value) < 10:
                 continue
             if kind == "sin":

@@ -51,6 +51,8 @@ _PREDICATES = frozenset(w for w in (
     "fait dit pense trouve semble reste arrive part parle pleure rit m'avait n'a n'est "
     "has had is was will would said says told asks asked thinks thought and also "
     "laughed cried called texted spoke brought looked wants wanted seems seemed").split())
+_STRONG_PREDICATES = frozenset((
+    "m'a ", "m'avait ", "texted ", "told ", "said ", "asked ", "called ", "hugged ", "cried ", "laughed "))
 _CONJUNCTIONS = frozenset(("et", "pis", "and", "&", "ou", "or"))
 _DETERMINERS = frozenset(fold(w) for w in (
     "le la les l un une ma mon mes ta ton tes sa son ses notre votre leur ce cette du des "
@@ -193,6 +195,11 @@ def find_names(text: str, people: People | None = None) -> Found:
             person_next = after[:1].isupper() or after.lower() in ("moi", "me", "i", "lui", "elle", "him", "her")
         else:
             person_next = nxt in _PREDICATES or possessive or nxt_capital or past
+        # Texting in lower case: a word no dictionary holds as ordinary, before what only people
+        # do (« yan m’a texté », "marcus texted"), is removed and doubted.
+        following = text[b:b + 12].lstrip().lower().replace("’", "'")
+        texting = (not capital and cls in (None, "F", "R", "N")
+                   and any(following.startswith(p) for p in _STRONG_PREDICATES))
         if people.knows(key) and (capital or cls not in ("D", "N") or len(key) > 3):
             # This member writes about them: caught in any case (« kiki », « ROSE »); a short
             # ordinary word in lower case (« lu », « ma ») is only doubted.
@@ -201,6 +208,8 @@ def find_names(text: str, people: People | None = None) -> Found:
             verdict.append("doubt")
         elif cls == "P":
             verdict.append("name")
+        elif texting:
+            verdict.append("unsure")
         elif cls in ("N", "R"):  # a name that is a word too, a rare word: « Pis Bouboule a dit »
             if not capital:
                 verdict.append("")
