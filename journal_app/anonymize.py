@@ -154,7 +154,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _UNIT_AFTER = re.compile(
-    r"[ \t]*,?[ \t]*((?:app|apt|appartement|unit|unité|suite|bureau|local)\.?|\#)?[ \t]*\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
+    r"[ \t]*,?[ \t]*((?:app|apt|appartement|unit|unité|suite|bureau|local)\.?|\#)?[ \t]*\d{1,5}[A-Za-z]?\b",
+    re.IGNORECASE)
 _PHONE_CONTEXT = re.compile(r"\b(?:t[ée]l|téléphone|telephone|cell|cellulaire|numéro|no|appel\w*|texte\w*|textos?|"
                             r"rejoindre|joindre|phone|call|text|number|reach)\b", re.IGNORECASE)
 _TITLES = re.compile(r"\b(?:M\.|Mme\.?|Mmes\.?|Mlle\.?|Dr\.?|Dre\.?|Docteur|Docteure|Pr\.?|Me|Mr\.?|Mrs\.?|Ms\.?|"
