@@ -30,6 +30,14 @@ TEXTS = {
     "dashes and digits (1-1-1…)": ("1–" * 50_000),
     "capitals (A A A …)": ("A " * 50_000),
     "« avec » before every word": ("avec Xavier " * 9_000)[:100_000],
+    # What the lexicon, the shapes and the spelled-out e-mails read.
+    "« at » between words (a at b at …)": ("ab at cd " * 12_000)[:100_000],
+    "« point » between words": ("ab point cd " * 10_000)[:100_000],
+    "digits one by one (1 2 3 …)": ("1 " * 50_000),
+    "underscores (a_a_a…)": ("a_" * 50_000),
+    "one hyphenated word (A-b-A-b…)": ("A-b" * 33_333),
+    "capitalized unknown words": ("Xqzt Wvrk " * 10_000),
+    "sentence ends (a. a. a. …)": ("Ab. " * 25_000),
 }
 
 

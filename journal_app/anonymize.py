@@ -50,8 +50,10 @@ _CIVIC = r"\d{1,6}(?:[A-Za-z]\b|\s?(?:bis|ter)\b)?"
 # windows: a pattern that starts anywhere and scans to the end of a word took seconds, then
 # minutes, on a long text without spaces (quadratic).
 _EMAIL_LOCAL = re.compile(r"[\w.+'’-]{1,64}\Z")  # « sam.o'neil@… »
-# The domain may lose its ending (« sylvie.g@videotron », typed fast): a word after the @ will do.
-_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*")
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+# The domain may lose its ending (« sylvie.g@videotron », typed fast): a mail provider's name will do.
+_PROVIDER = re.compile(r"(?<![\w.+-])[\w.+'’-]{1,64}@(?:gmail|hotmail|outlook|yahoo|videotron|icloud|live|"
+                       r"sympatico|bell|proton|protonmail|cgocable|globetrotter|msn|aol)\b(?!\.)", re.IGNORECASE)
 _TLD = re.compile(r"\.(?:com|ca|org|net|info|io|fr|quebec)\b", re.IGNORECASE)
 _BARE_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|ca|org|net|info|io|fr|quebec)\b(?:/[^\s<>\"]*)?",
                           re.IGNORECASE)
@@ -398,7 +400,7 @@ def _listed_names(text: str) -> list[tuple[int, int, str]]:
 # Words that a context below would take for a name: pronouns and sentence openers, the
 # practices, places, meeting tools.
 _NOT_NAMES = _NOT_SURNAMES | _PRACTICE_WORDS_EXTRA
-_NAME = r"[A-ZÀ-Ý][\w’'-]+"
+_NAME = r"(?<![\w’'-])[A-ZÀ-Ý][\w’'-]+"  # from a word's start only: else quadratic in one long word
 _RELATIONS_FR = (
     "collègues?|amie?s?|chum|blonde|conjointe?|partenaire|voisine?|sœur|soeur|frère|fille|fils|mère|père|"
     "cousine?|tante|oncle|grand-mère|grand-père|patronne?|boss|gestionnaire|superviseure?|coloc|colocataire|"
@@ -442,7 +444,8 @@ def _names_in_context(text: str, lang: str) -> list[tuple[int, int, str]]:
             # « Hier Ophélie m’a dit »: the opener is not part of the name.
             # Nor an ordinary word opening the sentence before the context ("Being called by my
             # name"); inside a sentence, a capital says a name (« Hier, Kami m’a dit »).
-            opens = re.search(r"(?:^|[.!?…:\n])\s*[«“\"(]?\s*$", text[:start]) is not None
+            window = text[max(0, start - 8):start]  # a window: the whole text before was quadratic
+            opens = start == len(window.lstrip(" «“\"(")) or re.search(r"[.!?…:\n]\s*[«“\"(]?\s*$", window) is not None
             kept = [(a, b) for a, b, w in words if w not in _NOT_NAMES and w.title() not in _NOT_NAMES
                     and not (opens and lexicon().get(fold(w.strip(".,;:!?»"))) in ("D", "L"))]
             if kept:
@@ -542,7 +545,7 @@ def _domains_and_handles(text: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), "handle"  # an underscore is never in an ordinary word
 
 
-_CAP = r"[A-ZÀ-Ý][\w’'-]+"
+_CAP = r"(?<![\w’'-])[A-ZÀ-Ý][\w’'-]+"
 _PLACE_SHAPES = [
     # An intersection: « au coin de Beaubien et de Saint-Denis », "corner of Bloor and Spadina".
     re.compile(rf"\b(?i:coin|angle|intersection|corner)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’]|of\s+)?"
@@ -577,6 +580,7 @@ _AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b|[-\s]years?[-\s]old\b|-year-old\b)", re
 
 def _shapes(text: str) -> list[tuple[int, int, str]]:
     found = [*_numbers(text), *_spelled_emails(text), *_domains_and_handles(text)]
+    found += [(m.start(), m.end(), "email") for m in _PROVIDER.finditer(text)]
     for pattern in _PLACE_SHAPES:
         for m in pattern.finditer(text):
             a, b = m.span("value") if "value" in pattern.groupindex else m.span()

@@ -15,7 +15,6 @@ L a well-known place, F frequent but in no dictionary (informal words, brands, u
 
 from __future__ import annotations
 
-import gc
 import gzip
 import re
 from collections.abc import Iterable
@@ -59,7 +58,9 @@ _DETERMINERS = frozenset(fold(w) for w in (
     "the a an my your his her our their this that").split())
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _ELISION = re.compile(r"^(?:[ldjmntsc]|qu|lorsqu|puisqu|jusqu)['’](?=[^\W\d_])", re.IGNORECASE)
-_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n]|[.!?…:]\s*[«“\"(—–-])\s*[«“\"(—–-]?\s*$")
+# Where sentences start: after their end (or a colon, a semicolon, a line), spaces and an
+# opening quote, bracket or dash; found once per text, not once per word.
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n])\s*(?:[«“\"(—–-]\s*)?(?=\S)")
 # A name of the lists in a set phrase that names no one: « Je vous salue Marie », "Hail Mary",
 # a Bible verse (« Jean 3,16 », "John 3:16").
 _SET_PHRASES = re.compile(
@@ -70,11 +71,7 @@ _SET_PHRASES = re.compile(
 @cache
 def lexicon() -> dict[str, str]:
     raw = resources.files("journal_app").joinpath("data/lexicon.txt.gz").read_bytes()
-    table = dict(line.split("\t", 1) for line in gzip.decompress(raw).decode("utf-8").splitlines())
-    # 95,000 words that never change: out of the garbage collector's way (else each collection
-    # walks them, and a 2,000-word entry took twice as long).
-    gc.freeze()
-    return table
+    return dict(line.split("\t", 1) for line in gzip.decompress(raw).decode("utf-8").splitlines())
 
 
 @dataclass(frozen=True)
@@ -142,6 +139,7 @@ def find_names(text: str, people: People | None = None) -> Found:
             word = word[:-2]
         tokens.append((start, start + len(word), word))
     set_phrase = [m.span() for m in _SET_PHRASES.finditer(text)]
+    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
     # Sentences written all in capitals (« LA FATIGUE EST LÀ ») say nothing by their capitals.
     shouting = {i for i, (a, b, w) in enumerate(tokens) if w.isupper() and len(w) > 1}
     verdict: list[str] = []  # "name", "doubt", "unsure", ""
@@ -177,7 +175,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         if word.isupper() and len(word) <= 5 and cls in (None, "F", "D") and not in_shouting:
             verdict.append("")  # an acronym: CLSC, CPE, TDAH, RAMQ
             continue
-        opens = bool(_SENTENCE_START.search(text[max(0, a - 4):a])) or a == 0
+        opens = a in starts
         if opens:
             opening.add(i)
         prev = keys[i - 1] if i else ""

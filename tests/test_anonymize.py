@@ -291,3 +291,18 @@ def test_names_no_list_holds_are_removed_wherever_the_sentence_puts_them():
                 total += 1
                 caught += name not in out and name.lower() not in out
         assert caught / total >= 0.95, (lang, caught, total)
+
+
+@pytest.mark.parametrize("text", [
+    "A-b" * 13_000,  # one long capitalized word: the name contexts once scanned it from every letter
+    ("avec Xavier " * 3_500)[:40_000],
+    " " * 40_000,  # sentence starts once backtracked over every space
+    ("ab at cd " * 5_000)[:40_000],
+    "1 " * 20_000,
+], ids=["hyphenated", "avec", "spaces", "at", "digits"])
+def test_hostile_texts_take_time_in_proportion_to_their_length(text):
+    import time
+
+    start = time.perf_counter()
+    anonymize(text, "fr", use_ner=False)
+    assert time.perf_counter() - start < 3  # about 0.1 s here (bench/bench_anonymize.py)
