@@ -5,7 +5,7 @@ Learnt from the journal itself, never sent anywhere: the names the anonymizer fi
 entries, and the words the member always writes with a capital inside a sentence, in two entries
 at least, and never in lower case (« Kiki », « Jojo »: nicknames that are also ordinary words).
 Each entry's names are kept with its last change, so only new or changed entries are read again,
-and an entry deleted takes its names with it. The names the member marked (« Ce nom est privé »)
+and an entry deleted takes its names with it; the 300 most recently changed entries are read. The names the member marked (« Ce nom est privé »)
 are added by the caller.
 """
 
@@ -21,6 +21,10 @@ from journal_app.lexicon import _FUNCTION, _ORDINARY_CAPITALS, People, find_name
 from journal_app.storage import Database
 
 TABLE, DOC = "people", "memory"
+# The entries read: the most recently changed ones (the people of a member's present life), so
+# the first share of a large journal reads about a second of text, and the later ones only what
+# changed since.
+RECENT = 300
 _CAPITAL_INSIDE = re.compile(r"(?<=[\w,;’'] )[A-ZÀ-Ý][^\W\d_]+(?:-[^\W\d_]+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -49,7 +53,8 @@ class PeopleMemory:
         """Read the entries new or changed since last time; the names this member writes about."""
         doc = self._table.get_doc(DOC) or {"entries": {}}
         known: dict[str, dict[str, Any]] = dict(doc["entries"])
-        current = {e.id: e for e in entries}
+        recent = sorted(entries, key=lambda e: e.updated, reverse=True)[:RECENT]
+        current = {e.id: e for e in recent}
         changed = False
         for entry_id in list(known):
             if entry_id not in current:
