@@ -3,10 +3,10 @@ vault only (table `people`), so a shared insight catches them however they are s
 
 Learnt from the journal itself, never sent anywhere: the names the anonymizer finds in the
 entries, and the words the member always writes with a capital inside a sentence, in two entries
-at least, and never in lower case (« Kiki », « Jojo »: nicknames that are also ordinary words).
+at least, and never in lower case (« Biscuit »: a nickname that is also an ordinary word).
 Each entry's names are kept with its last change, so only new or changed entries are read again,
-and an entry deleted takes its names with it; the 300 most recently changed entries are read. The names the member marked (« Ce nom est privé »)
-are added by the caller.
+and an entry deleted takes its names with it; the 300 most recently changed entries are read.
+The names the member marked (tapped on the consent screen) are added by the caller.
 """
 
 from __future__ import annotations
