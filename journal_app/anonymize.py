@@ -132,7 +132,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # In lower case too (« fr76 3000 6000… »), then with ten digits at least (checked in find_spans).
     ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b", re.IGNORECASE)),
     # A social media handle: @sylvie_r (an e-mail's @ has letters before it).
-    ("handle", re.compile(r"(?<![\w.+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0-9_])?")),
+    ("handle", re.compile(r"(?<![\w.+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,29}[A-Za-z0-9_])?")),
     ("address", re.compile(
         rf"(?<!\w){_UNIT}\b{_CIVIC},?\s+(?:{_STREET_FR})\s+(?:{_NAME_WORD}\s?){{1,4}}"
         rf"(?:\s?(?:Ouest|Est|Nord|Sud|O\.|E\.))?", re.IGNORECASE)),

@@ -50,6 +50,7 @@ _PREDICATES = frozenset(w for w in (
     "fait dit pense trouve semble reste arrive part parle pleure rit m'avait n'a n'est "
     "has had is was will would said says told asks asked thinks thought and also "
     "laughed cried called texted spoke brought looked wants wanted seems seemed").split())
+_COPULAS = frozenset("a avait est était sera va fait has had is was will would also aussi".split())
 _STRONG_PREDICATES = frozenset((
     "m'a ", "m'avait ", "texted ", "told ", "said ", "asked ", "called ", "hugged ", "cried ", "laughed "))
 _CONJUNCTIONS = frozenset(("et", "pis", "and", "&", "ou", "or"))
@@ -188,11 +189,13 @@ def find_names(text: str, people: People | None = None) -> Found:
         # … or, for a word in no dictionary, an English verb in the past ("Tamsin offered"; not
         # "Joy showed up").
         past = len(nxt) > 4 and nxt.endswith("ed") and lex.get(fold(nxt)) in ("D", "R") and cls in (None, "F")
+        # A name that is also a word (« Summer is my favourite season ») needs more than a copula.
+        weak = cls == "N" and nxt in _COPULAS
         if nxt in _CONJUNCTIONS:  # « Marie et moi », "Coco and Bibi"; not "Faith and doubt"
             after = tokens[i + 2][2] if i + 2 < len(tokens) else ""
             person_next = after[:1].isupper() or after.lower() in ("moi", "me", "i", "lui", "elle", "him", "her")
         else:
-            person_next = nxt in _PREDICATES or possessive or nxt_capital or past
+            person_next = (nxt in _PREDICATES and not weak) or possessive or nxt_capital or past
         # Texting in lower case: a word no dictionary holds as ordinary, before what only people
         # do (« yan m’a texté », "marcus texted"), is removed and doubted.
         following = text[b:b + 12].lstrip().lower().replace("’", "'")
