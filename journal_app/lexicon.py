@@ -238,15 +238,16 @@ def find_names(text: str, people: People | None = None) -> Found:
                 verdict.append("unsure")
         else:  # D, L: ordinary, unless a name stands right beside it (« Sylvie Côté »)
             verdict.append("")
-    # A capitalized word joined to a name is part of it (« Mamadou Diallo », « van der Berg »).
-    changed = True
-    while changed:
-        changed = False
-        for i, (a, b, word) in enumerate(tokens):
+    # A capitalized word joined to a name is part of it (« Mamadou Diallo », « van der Berg »):
+    # one sweep rightwards, one leftwards, so a chain grows whole in time proportional to the text.
+    n = len(tokens)
+    for order, step in ((range(n), -1), (range(n - 1, -1, -1), 1)):
+        for i in order:
+            a, b, word = tokens[i]
             if verdict[i] == "name" or keys[i] in _ORDINARY_CAPITALS or keys[i] in _FUNCTION:
                 continue
-            for j in (i - 1, i + 1):
-                if not 0 <= j < len(tokens) or verdict[j] != "name":
+            for j in (i + step,):
+                if not 0 <= j < n or verdict[j] != "name":
                     continue
                 gap = text[min(b, tokens[j][1]):max(a, tokens[j][0])]
                 # An ordinary word joins a name unless it opens the sentence ("Call Sarah"; but
@@ -257,7 +258,6 @@ def find_names(text: str, people: People | None = None) -> Found:
                 if gap.strip(" -") == "" and "\n" not in gap and word[:1].isupper() and \
                         not (ordinary and (i in opening or not alike or i in shouting and j in shouting)):
                     verdict[i] = "name"
-                    changed = True
     names: list[tuple[int, int]] = []
     doubts = [tokens[k][:2] for k, v in enumerate(verdict) if v in ("doubt", "unsure")]
     unsure = [tokens[k][:2] for k, v in enumerate(verdict) if v == "unsure"]

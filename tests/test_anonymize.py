@@ -299,7 +299,8 @@ def test_names_no_list_holds_are_removed_wherever_the_sentence_puts_them():
     " " * 40_000,  # sentence starts once backtracked over every space
     ("ab at cd " * 5_000)[:40_000],
     "1 " * 20_000,
-], ids=["hyphenated", "avec", "spaces", "at", "digits"])
+    "Table " * 6_000 + "Kevin.",  # a name joined leftwards one word per pass over the text
+], ids=["hyphenated", "avec", "spaces", "at", "digits", "capitals before a name"])
 def test_hostile_texts_take_time_in_proportion_to_their_length(text):
     import time
 
