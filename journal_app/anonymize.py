@@ -488,7 +488,7 @@ def _numbers(text: str) -> Iterator[tuple[int, int, str]]:
 # E-mails as people spell them to dodge robots: « sylvie point gagnon arobas videotron point ca »,
 # "jenny dot walsh at gmail dot com", "p.okoro (at) outlook (dot) com", « r.bouchard @ cgocable . ca ».
 _AT = re.compile(r"\s?(?:@|\(\s?at\s?\)|\[\s?at\s?\]|\{\s?at\s?\}|\barobas(?:e)?\b|\barrobas(?:e)?\b|"
-                 r"\bat\b|\ba\b(?=\s+\w+\s*(?:\.|\bpoint\b)))\s?", re.IGNORECASE)
+                 r"\bat\b)\s?", re.IGNORECASE)
 _DOT = r"(?:\s?\.\s?|\s?\(\s?dot\s?\)\s?|\s?\[\s?dot\s?\]\s?|\s(?:dot|point)\s)"
 _SPELLED_TAIL = re.compile(rf"[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}}){{1,4}}", re.IGNORECASE)
 _SPELLED_HEAD = re.compile(rf"[\w+'’-]{{1,64}}(?:{_DOT}[\w+'’-]{{1,64}}){{0,3}}\Z", re.IGNORECASE)
@@ -499,8 +499,13 @@ def _spelled_emails(text: str) -> Iterator[tuple[int, int, str]]:
         tail = _SPELLED_TAIL.match(text, at.end(), min(len(text), at.end() + 200))
         if not tail:
             continue
-        last = re.split(_DOT, tail.group(), flags=re.IGNORECASE)[-1]
+        parts = re.split(_DOT, tail.group(), flags=re.IGNORECASE)
+        last = parts[-1]
         if not re.fullmatch(r"[a-z]{2,6}", last, re.IGNORECASE) or last.lower() not in _TLDS:
+            continue
+        # Not two sentences: « Elle a fini. Ca va », "I was at work. It was" (an ending in lower
+        # case, as addresses are written; in capitals only after a real @).
+        if not (last.islower() or last.isupper() and "@" in at.group()) or any(p[:1].isupper() for p in parts[1:]):
             continue
         head = _SPELLED_HEAD.search(text, max(0, at.start() - 120), at.start())
         if head:
@@ -512,6 +517,7 @@ _TLDS = frozenset(
     "site xyz club life live page studio design tech ai gg fm am link news world today health care "
     "social email ink one pro biz mobi eu de es it nl pt mx br au nz in jp cn ru edu gov int "
     "montreal ong ngo store space zone cafe media family love earth yoga".split())
+_WORD_ENDINGS = frozenset("me to in it us co be de es la le ma mon tu on so no do go am is at".split())
 # A domain on any ending: « marielaine.blog », "quietmind.coach", « bit.ly/3xYz9Ab ».
 _ANY_DOMAIN = re.compile(r"(?<![\w@.])(?:[a-z0-9][\w-]{0,62}\.){1,4}([a-z]{2,12})(?![\w@])(?:/[^\s<>\"]*)?",
                          re.IGNORECASE)
@@ -529,6 +535,12 @@ def _domains_and_handles(text: str) -> Iterator[tuple[int, int, str]]:
         # letters at least (not « p.ex »).
         country = len(tld) == 2 and tld.islower() and len(value.split("/")[0]) >= len(tld) + 4
         ending = (tld.lower() in _TLDS or country) and (tld.islower() or tld.isupper())
+        # A missing space is not a domain: « fatiguée.me fait du bien », "tired.to be honest"
+        # (an ordinary word before an ending that is a word too, and nothing after).
+        label = value.split("/")[0].rsplit(".", 2)[-2] if "." in value else ""
+        if (ending and not has_path and tld.lower() in _WORD_ENDINGS and value.count(".") == 1
+                and lexicon().get(fold(label)) in ("D", "R")):
+            ending = False
         if ending or has_path and not value[:1].isdigit():
             if re.fullmatch(r"[\d.]+", value.split("/")[0]) or re.match(r"(?:p|ex|etc|cf)\.", value, re.IGNORECASE):
                 continue

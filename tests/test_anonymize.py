@@ -307,3 +307,14 @@ def test_hostile_texts_take_time_in_proportion_to_their_length(text):
     start = time.perf_counter()
     anonymize(text, "fr", use_ner=False)
     assert time.perf_counter() - start < 3  # about 0.1 s here (bench/bench_anonymize.py)
+
+
+@pytest.mark.parametrize("text", [
+    "Elle a fini. Ca va mieux.",
+    "We met at noon. Me, I was tired.",
+    "I was at work. It was long.",
+    "jsuis fatiguée.me semble que ça va mieux",
+    "I was tired.to be honest",
+])
+def test_two_sentences_are_not_a_spelled_out_email_nor_a_domain(text):
+    assert anonymize(text, use_ner=False).text == text
