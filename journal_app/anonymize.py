@@ -547,14 +547,20 @@ def _domains_and_handles(text: str) -> Iterator[tuple[int, int, str]]:
             yield m.start(), m.start() + len(value), "url"
     # A handle without its @, after the platform's name: "my twitter is thebluewren_".
     for p in _PLATFORMS.finditer(text):  # after it, or before (« sylvie.r sur insta »)
+        social = p.group().lower() not in ("compte", "account", "user", "username")
         for m in _HANDLE_WORD.finditer(text, max(0, p.start() - 30), min(len(text), p.end() + 30)):
             word = m.group()
+            if re.match(r"\w", text[m.end():m.end() + 1]) or re.match(r"[\w.]", text[m.start() - 1:m.start()] or " "):
+                continue  # a piece of a longer word, cut by the window
+            if not any(c.isalpha() for c in word) or word.isupper():
+                continue  # a version (1.0.0), a name in capitals
             # With an underscore, a dot or a digit, or a word no lexicon holds (« sylviegagnon »).
             if ("_" in word or "." in word.strip(".") or any(c.isdigit() for c in word)
-                    or lexicon().get(fold(word)) is None and p.end() <= m.start()):
+                    or social and lexicon().get(fold(word)) is None and p.end() <= m.start()):
                 yield m.start(), m.end(), "handle"
     for m in re.finditer(r"(?<![\w@.])[a-z0-9]+(?:_[a-z0-9]+)+_?(?![\w@])", text, re.IGNORECASE):
-        yield m.start(), m.end(), "handle"  # an underscore is never in an ordinary word
+        if not m.group().isupper():  # an underscore is never in an ordinary word (JOURNAL_DIR: code)
+            yield m.start(), m.end(), "handle"
 
 
 _CAP = r"(?<![\w’'-])[A-ZÀ-Ý][\w’'-]+"

@@ -53,6 +53,7 @@ _PREDICATES = frozenset(w for w in (
 _COPULAS = frozenset("a avait est était sera va fait has had is was will would also aussi".split())
 _STRONG_PREDICATES = frozenset((
     "m'a ", "m'avait ", "texted ", "told ", "said ", "asked ", "called ", "hugged ", "cried ", "laughed "))
+_CLITICS = frozenset("vous nous moi toi tu il ils elle elles on je le la les lui leur y en t ce".split())
 _CONJUNCTIONS = frozenset(("et", "pis", "and", "&", "ou", "or"))
 _DETERMINERS = frozenset(fold(w) for w in (
     "le la les l un une ma mon mes ta ton tes sa son ses notre votre leur ce cette du des "
@@ -150,6 +151,12 @@ def find_names(text: str, people: People | None = None) -> Found:
         key = keys[i]
         cls = lex.get(key)
         if cls is None and "-" in key:  # « Jean-Baptiste », « Saint-Onge », « Lac-Mégantic »
+            pieces = key.split("-")
+            while len(pieces) > 1 and pieces[-1] in _CLITICS:  # « représentiez-vous », « dis-moi »
+                pieces.pop()
+            if len(pieces) == 1:
+                cls = lex.get(pieces[0]) or ("R" if word[:1].islower() else None)
+        if cls is None and "-" in key:
             parts = [lex.get(p) for p in key.split("-")]
             capitals = sum(p[:1].isupper() for p in word.split("-"))
             if key.startswith("ti-"):  # a Quebec diminutive: « Ti-Guy », « ti-loup »

@@ -315,6 +315,9 @@ def test_hostile_texts_take_time_in_proportion_to_their_length(text):
     "I was at work. It was long.",
     "jsuis fatiguée.me semble que ça va mieux",
     "I was tired.to be honest",
+    "Vous représentiez-vous la scène ? Dis-moi ce que tu en penses.",  # a verb and its pronoun
+    "Mon compte à la caisse, je l’ai fermé; mon compte Instagram aussi, enfin.",
+    "Je l'ai dit sur mon fil Instagram, pis en version 1.0.0 ça plantait encore.",
 ])
 def test_two_sentences_are_not_a_spelled_out_email_nor_a_domain(text):
     assert anonymize(text, use_ner=False).text == text
