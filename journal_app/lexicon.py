@@ -53,6 +53,12 @@ _PREDICATES = frozenset(w for w in (
 _COPULAS = frozenset("a avait est était sera va fait has had is was will would also aussi".split())
 _STRONG_PREDICATES = frozenset((
     "m'a ", "m'avait ", "texted ", "told ", "said ", "asked ", "called ", "hugged ", "cried ", "laughed "))
+# Words after which a lower-case word no dictionary holds as ordinary is someone.
+_PERSON_BEFORE = frozenset(fold(w) for w in (
+    "chum blonde conjoint conjointe coloc voisin voisine amie ami soeur sœur frère frere cousin "
+    "cousine collègue collegue boss patron patronne avec texté texte appelé appelle reconduit "
+    "friend buddy bff sister brother cousin colleague coworker neighbour neighbor roommate boss "
+    "partner boyfriend girlfriend husband wife with texted called drove").split())
 _CLITICS = frozenset("vous nous moi toi tu il ils elle elles on je le la les lui leur y en t ce".split())
 _CONJUNCTIONS = frozenset(("et", "pis", "and", "&", "ou", "or"))
 _DETERMINERS = frozenset(fold(w) for w in (
@@ -207,7 +213,8 @@ def find_names(text: str, people: People | None = None) -> Found:
         # do (« yan m’a texté », "marcus texted"), is removed and doubted.
         following = text[b:b + 12].lstrip().lower().replace("’", "'")
         texting = (not capital and cls in (None, "F", "R", "N")
-                   and any(following.startswith(p) for p in _STRONG_PREDICATES))
+                   and (any(following.startswith(p) for p in _STRONG_PREDICATES)
+                        or prev in _PERSON_BEFORE))  # « ma chum steph », "texted jules"
         if people.knows(key) and (capital or cls not in ("D", "N") or len(key) > 3):
             # This member writes about them: caught in any case (« kiki », « ROSE »); a short
             # ordinary word in lower case (« lu », « ma ») is only doubted.

@@ -194,6 +194,9 @@ def test_the_development_set_meets_the_targets_in_each_language(lang):
     ("son courriel c'est mlafleur at hotmail dot com", "mlafleur"),
     ("Mon blogue : marielaine.blog, j'y écris.", "marielaine"),
     ("my twitter is thebluewren_ if you want", "thebluewren_"),
+    ("texted jules after the circle", "jules"),
+    ("yan m'a texté a 2h du mat", "yan"),
+    ("Kiki était là aussi, toujours aussi pétillante.", "Kiki"),
     ("On se rejoint au coin de Beaubien et de Saint-Denis.", "Beaubien"),
 ])
 def test_shapes_and_the_lexicon_catch_what_no_list_holds(text, gone):
