@@ -7,7 +7,7 @@ has it and nothing says it is the ordinary word, or when the member's own journa
 it (journal_app/people.py). What is neither clearly a name nor clearly ordinary is *doubted*:
 the consent screen marks it so the member decides with one tap.
 
-The lexicon (journal_app/data/lexicon.txt.gz, about 530 kB) is built at development time by
+The lexicon (journal_app/data/lexicon.txt.gz, about 560 kB) is built at development time by
 tools/build_lexicon.py from wordfreq's frequency lists and the hunspell dictionaries; its classes:
 D ordinary word, R a rarer ordinary word, N a name that is also an ordinary word, P a name,
 L a well-known place, F frequent but in no dictionary (informal words, brands, unlisted names).
