@@ -489,7 +489,7 @@ def _numbers(text: str) -> Iterator[tuple[int, int, str]]:
 # "jenny dot walsh at gmail dot com", "p.okoro (at) outlook (dot) com", « r.bouchard @ cgocable . ca ».
 _AT = re.compile(r"\s?(?:@|\(\s?at\s?\)|\[\s?at\s?\]|\{\s?at\s?\}|\barobas(?:e)?\b|\barrobas(?:e)?\b|"
                  r"\bat\b)\s?", re.IGNORECASE)
-_DOT = r"(?:\s?\.\s?|\s?\(\s?dot\s?\)\s?|\s?\[\s?dot\s?\]\s?|\s(?:dot|point)\s)"
+_DOT = r"(?:\s?\.\s?|\s?[(\[]\s?(?:dot|point)\s?[)\]]\s?|\s(?:dot|point)\s)"
 _SPELLED_TAIL = re.compile(rf"[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}}){{1,4}}", re.IGNORECASE)
 _SPELLED_HEAD = re.compile(rf"[\w+'’-]{{1,64}}(?:{_DOT}[\w+'’-]{{1,64}}){{0,3}}\Z", re.IGNORECASE)
 
@@ -604,8 +604,24 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
             a, b = m.span("value") if "value" in pattern.groupindex else m.span()
             found.append((a, b, "address"))
     for m in _ROLE.finditer(text):
-        found.append((m.start(), m.end(), "role"))
+        found.append((m.start(), _organization_end(text, m.end()), "role"))
     return found
+
+
+def _organization_end(text: str, end: int) -> int:
+    """An organization's name goes on, within its sentence, to its last capitalized word over
+    lower-case ones: « la Maison de la famille de Saint-Raymond », "the Family Resource Centre in
+    Smiths Falls" (a role at a named place points to one person)."""
+    best = previous = end
+    for m in re.finditer(r"[\w’'-]+", text[end:end + 120]):
+        if text[previous:end + m.start()].strip(" ’'"):  # punctuation ends the name
+            break
+        if m.group()[:1].isupper():
+            best = end + m.end()
+        elif not m.group().islower():  # a number
+            break
+        previous = end + m.end()
+    return best
 
 
 def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True,

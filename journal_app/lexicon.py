@@ -58,7 +58,7 @@ _PERSON_BEFORE = frozenset(fold(w) for w in (
     "chum blonde conjoint conjointe coloc voisin voisine amie ami soeur sœur frère frere cousin "
     "cousine collègue collegue boss patron patronne avec texté texte appelé appelle reconduit "
     "friend buddy bff sister brother cousin colleague coworker neighbour neighbor roommate boss "
-    "partner boyfriend girlfriend husband wife with texted called drove").split())
+    "partner boyfriend girlfriend husband wife with w texted called drove").split())
 _CLITICS = frozenset("vous nous moi toi tu il ils elle elles on je le la les lui leur y en t ce".split())
 _CONJUNCTIONS = frozenset(("et", "pis", "and", "&", "ou", "or"))
 _DETERMINERS = frozenset(fold(w) for w in (
