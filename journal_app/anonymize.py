@@ -1,11 +1,13 @@
 """Finding and replacing personal data in an insight, in French and English, in pure Python.
 
-Finds e-mails, URLs, North American phone numbers, Canadian postal codes, street addresses,
-social insurance numbers, Quebec's health insurance and driver's licence numbers, dates and years
-of birth and people's names (a curated list in data/names.txt in any case, words the sentence
-says are people, titles such as Mme or Dr, the names the member marked, and a spaCy French model
-when the optional `ner` extra is installed). Names get stable placeholders within one insight.
-The patterns are written for Quebec first: the phone build has no name model (docs/sharing.md).
+Finds e-mails (spelled out too), URLs on any domain, phone numbers, postal codes, addresses and
+intersections, social insurance, health insurance and driver's licence numbers, any other long
+number (by its shape), IBANs, handles, dates and years of birth, roles at a named organization,
+ages beside a name, and people's names: journal_app/lexicon.py decides from a lexicon of
+ordinary words and the word's shape and place, with the member's memory of people
+(journal_app/people.py); titles, the contexts that say a person, the names the member marked,
+and a spaCy French model when the optional `ner` extra is installed add to it. Names get stable
+placeholders within one insight. The phone build has no model (docs/sharing.md, « Anonymizer »).
 
 The result keeps every redaction as a span, so the consent screen can show each one, and the
 member can redact another word or restore one before anything leaves the device.
@@ -17,7 +19,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from journal_app.journal import fold
@@ -295,13 +296,6 @@ class Anonymized:
         return _finish(self.original, spans, self.lang, self.doubts)
 
 
-@cache
-def known_names() -> frozenset[str]:
-    text = resources.files("journal_app").joinpath("data/names.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines()
-                     if line.strip() and not line.startswith("#"))
-
-
 def _luhn(digits: str) -> bool:
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -366,35 +360,6 @@ def detect_language(text: str) -> str:
                         "with", "for", "in", "my", "we", "it", "he", "she", "our", "you", "at",
                         "this", "on", "me", "her", "his", "they"} for w in words)
     return "en" if english > french else "fr"
-
-
-# Lower-case words that are also names of the list: in lower case they are most often the word
-# (« c’est claire », « une pierre », « il se marie », « le marc de café », « j’ai gagné »).
-_WORDS_NOT_NAMES = frozenset(
-    "claire pierre jean guy marine christian marie roger gagné boucher normand lise carole jacinthe "
-    "marc serge romain laurent martin olivier bernard réal ella florence fanny josh madeleine "
-    "charlotte lorraine benjamin jacques roy smith taylor wilson johnson caron julien justin "
-    "adam louis océane victor".split())
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-
-
-def _listed_names(text: str) -> list[tuple[int, int, str]]:
-    """The names of the list, as written (« Sylvie »), in capitals (« SYLVIE ») or in lower
-    case (« sylvie », unless the word is more often an ordinary one), and the family name
-    right after a first name."""
-    names, out = known_names(), []
-    for m in _WORD.finditer(text):
-        word = m.group()
-        if not (word in names or (len(word) >= 2 and word.isupper() and word.title() in names)
-                or (word.islower() and word not in _WORDS_NOT_NAMES and word.title() in names)):
-            continue
-        end = m.end()
-        # A capitalized word right after a first name is most often the family name.
-        follow = re.match(r"[ \t]+([A-ZÀ-Ý][\w’'-]+)", text[end:])
-        if follow and follow.group(1) not in _NOT_SURNAMES and follow.group(1).title() not in _NOT_SURNAMES:
-            end += follow.end()
-        out.append((m.start(), end, "name"))
-    return out
 
 
 # Words that a context below would take for a name: pronouns and sentence openers, the
