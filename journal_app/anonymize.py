@@ -1,11 +1,13 @@
 """Finding and replacing personal data in an insight, in French and English, in pure Python.
 
-Finds e-mails, URLs, North American phone numbers, Canadian postal codes, street addresses,
-social insurance numbers, Quebec's health insurance and driver's licence numbers, dates and years
-of birth and people's names (a curated list in data/names.txt in any case, words the sentence
-says are people, titles such as Mme or Dr, the names the member marked, and a spaCy French model
-when the optional `ner` extra is installed). Names get stable placeholders within one insight.
-The patterns are written for Quebec first: the phone build has no name model (docs/sharing.md).
+Finds e-mails (spelled out too), URLs on any domain, phone numbers, postal codes, addresses and
+intersections, social insurance, health insurance and driver's licence numbers, any other long
+number (by its shape), IBANs, handles, dates and years of birth, roles at a named organization,
+ages beside a name, and people's names: journal_app/lexicon.py decides from a lexicon of
+ordinary words and the word's shape and place, with the member's memory of people
+(journal_app/people.py); titles, the contexts that say a person, the names the member marked,
+and a spaCy French model when the optional `ner` extra is installed add to it. Names get stable
+placeholders within one insight. The phone build has no model (docs/sharing.md, « Anonymizer »).
 
 The result keeps every redaction as a span, so the consent screen can show each one, and the
 member can redact another word or restore one before anything leaves the device.
@@ -17,17 +19,19 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from journal_app.journal import fold
+from journal_app.lexicon import People, find_names, lexicon
 
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
            "novembre|décembre|decembre|january|february|march|april|may|june|july|august|"
            "september|october|november|december|jan\\.?|feb\\.?|mar\\.?|apr\\.?|jun\\.?|jul\\.?|"
            "aug\\.?|sept?\\.?|oct\\.?|nov\\.?|dec\\.?|déc\\.?|févr\\.?")
-_DATE = (rf"(?:\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
-         rf"\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})")
+# A year of four digits, or two (« 3 mars 86 », "March 3rd '86").
+_YEAR = r"(?:\d{4}|['’]?\d{2})(?!\d)"
+_DATE = (rf"(?:\d{{1,2}}(?:er|e|st|nd|rd|th)?\s+(?:{_MONTHS})\s+{_YEAR}|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
+         rf"\s+{_YEAR}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}})")
 _STREET_FR = ("rue|avenue|av\\.|boulevard|boul\\.|bd|chemin|ch\\.|rang|route|place|allée|côte|"
               "montée|impasse|croissant|promenade|carré|terrasse")
 _STREET_EN = ("Street|St\\.?|Avenue|Ave\\.?|Road|Rd\\.?|Boulevard|Blvd\\.?|Drive|Dr\\.?|Lane|Ln\\.?|"
@@ -48,6 +52,9 @@ _CIVIC = r"\d{1,6}(?:[A-Za-z]\b|\s?(?:bis|ter)\b)?"
 # minutes, on a long text without spaces (quadratic).
 _EMAIL_LOCAL = re.compile(r"[\w.+'’-]{1,64}\Z")  # « sam.o'neil@… »
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+# The domain may lose its ending (« sylvie.g@videotron », typed fast): a mail provider's name will do.
+_PROVIDER = re.compile(r"(?<![\w.+-])[\w.+'’-]{1,64}@(?:gmail|hotmail|outlook|yahoo|videotron|icloud|live|"
+                       r"sympatico|bell|proton|protonmail|cgocable|globetrotter|msn|aol)\b(?!\.)", re.IGNORECASE)
 _TLD = re.compile(r"\.(?:com|ca|org|net|info|io|fr|quebec)\b", re.IGNORECASE)
 _BARE_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|ca|org|net|info|io|fr|quebec)\b(?:/[^\s<>\"]*)?",
                           re.IGNORECASE)
@@ -97,7 +104,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)),
     ("birth_date", re.compile(
         rf"(?:\bné(?:e|\(e\))?\s+(?:le\s+)?|\bdate de naissance\s*:?\s*|\bDDN\s*:?\s*|\bborn\s+(?:on\s+)?|"
-        rf"\bdate of birth\s*:?\s*|\bDOB\s*:?\s*|\bbirthday\s+(?:is\s+)?(?:on\s+)?)"
+        rf"\bdate of birth\s*:?\s*|\bDOB\s*:?\s*|\bbirthday\s+(?:is\s+)?(?:on\s+)?|"
+        rf"\b(?:ma|sa|ta|my|his|her)\s+(?:fête|fete|anniversaire|bday|birthday)\s+(?:c['’]?est|c|is|cest|est)?\s*"
+        rf"(?:le|on)?\s*|\bborn\s+)[(\[]?\s*"
         rf"(?P<value>{_DATE})", re.IGNORECASE)),
     ("sin", re.compile(rf"(?<![\d{_DASH}])\d{{3}}[\s{_DASH}]?\d{{3}}[\s{_DASH}]?\d{{3}}(?![\d{_DASH}])")),
     ("phone", re.compile(rf"(?<![\w+])(?:\+?1{_SEP}?)?(?:\(\d{{3}}\)|\d{{3}}){_SEP}?\d{{3}}{_SEP}?\d{{4}}"
@@ -108,7 +117,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("local_phone", re.compile(r"(?<![\w+.,])\d{3}[\s.]\d{4}(?![\w.,]\d)")),
     # Quebec's health insurance number (RAMQ, « carte soleil »: four letters of the name, then
     # the birth date and sex) and the SAAQ driver's licence (a letter, then 12 digits).
-    ("health_card", re.compile(r"\b[A-Z]{4}[\s-]?\d{4}[\s-]?\d{4}\b", re.IGNORECASE)),
+    ("health_card", re.compile(r"\b[A-Z]{4}[\s.-]?\d{4}[\s.-]?\d{4}\b", re.IGNORECASE)),
     ("licence", re.compile(rf"\b[A-Z]\d{{4}}[\s{_DASH}]?\d{{6}}[\s{_DASH}]?\d{{2}}\b", re.IGNORECASE)),
     ("postal_code", re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d\b",
                                re.IGNORECASE)),
@@ -121,9 +130,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("nir", re.compile(r"(?<!\d)[12][\s.]?\d{2}[\s.]?(?:0[1-9]|1[0-2]|[2-9]\d)[\s.]?(?:\d{2}|2[AB])"
                        r"[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)")),
     # IBAN: two letters, two digits, then 11 to 30 letters and digits in groups.
-    ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")),
+    # In lower case too (« fr76 3000 6000… »), then with ten digits at least (checked in find_spans).
+    ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b", re.IGNORECASE)),
     # A social media handle: @sylvie_r (an e-mail's @ has letters before it).
-    ("handle", re.compile(r"(?<![\w.+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0-9_])?")),
+    ("handle", re.compile(r"(?<![\w.+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,29}[A-Za-z0-9_])?")),
     ("address", re.compile(
         rf"(?<!\w){_UNIT}\b{_CIVIC},?\s+(?:{_STREET_FR})\s+(?:{_NAME_WORD}\s?){{1,4}}"
         rf"(?:\s?(?:Ouest|Est|Nord|Sud|O\.|E\.))?", re.IGNORECASE)),
@@ -135,16 +145,26 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("address", re.compile(
         rf"(?<!\w)(?i:{_UNIT})\b\d{{1,6}}\s+(?:[A-Z][\w'-]*\s){{1,4}}(?:{_STREET_EN})"
         rf"(?:\s(?:West|East|North|South|W|E|N|S)\b)?")),
+    # A birthday without its year, said as one: « ma fête c'est le 3 mars », "my birthday is March 3rd".
+    ("birth_date", re.compile(
+        rf"\b(?:(?:ma|sa|ta|my|his|her)\s+(?:fête|fete|anniversaire|bday|birthday)|né(?:e)?|born)\s+"
+        rf"(?:c['’]?est\s+|c\s+|is\s+|est\s+|cest\s+)?(?:le\s+|on\s+)?"
+        rf"(?P<value>\d{{1,2}}(?:er|e|st|nd|rd|th)?\s+(?:{_MONTHS})|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?)\b",
+        re.IGNORECASE)),
     # A birth year: « née en 1987 », "born in 1974".
     ("birth_date", re.compile(r"\b(?:née?s?|né\(e\)|né·e|born)\s+(?:en|in)\s+(?P<value>(?:19|20)\d{2})\b",
                               re.IGNORECASE)),
 ]
 
+_UNIT_AFTER = re.compile(
+    r"[ \t]*,?[ \t]*((?:app|apt|appartement|unit|unité|suite|bureau|local)\.?|\#)?[ \t]*\d{1,5}[A-Za-z]?\b",
+    re.IGNORECASE)
 _PHONE_CONTEXT = re.compile(r"\b(?:t[ée]l|téléphone|telephone|cell|cellulaire|numéro|no|appel\w*|texte\w*|textos?|"
                             r"rejoindre|joindre|phone|call|text|number|reach)\b", re.IGNORECASE)
 _TITLES = re.compile(r"\b(?:M\.|Mme\.?|Mmes\.?|Mlle\.?|Dr\.?|Dre\.?|Docteur|Docteure|Pr\.?|Me|Mr\.?|Mrs\.?|Ms\.?|"
-                     r"Monsieur|Madame|Mademoiselle|Professeur|Professeure)\s+"
-                     r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+[A-ZÀ-Ý][\w’'-]+)?)")
+                     r"Monsieur|Madame|Mademoiselle|Professeur|Professeure|Professor|Prof\.?|Doctor|Sister|Brother|Father|"
+                     r"Sœur|Soeur|Frère|Père|Abbé|Rabbi|Imam|Pastor|Pasteur)\s+"
+                     r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:van|der|de|la|du|bin|ben|al|el|te)\s+)*[A-ZÀ-Ý][\w’'-]+){0,4})")
 _NOT_SURNAMES = frozenset(
     "Je J’ai J'ai Il Elle On Nous Vous Ils Elles Et Mais Ou Donc Car Le La Les Un Une Des Ce Cette "
     "Quand Puis Alors Aussi Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche I We He She They "
@@ -155,14 +175,16 @@ _PLACEHOLDER = {"fr": "personne", "en": "person"}
 _LABELS = {
     "fr": {"email": "[courriel]", "url": "[adresse web]", "phone": "[téléphone]",
            "postal_code": "[code postal]", "address": "[adresse]", "sin": "[NAS]",
-           "birth_date": "[date de naissance]", "marked": "[retiré]", "nir": "[NIR]",
+           "birth_date": "[date de naissance]", "marked": "[retiré]", "unsure": "[retiré]", "nir": "[NIR]",
            "iban": "[IBAN]", "handle": "[pseudo]", "health_card": "[assurance maladie]",
-           "licence": "[permis de conduire]"},
+           "licence": "[permis de conduire]", "id": "[numéro]", "bank": "[compte bancaire]",
+           "role": "[fonction]", "age": "[âge]"},
     "en": {"email": "[e-mail]", "url": "[web address]", "phone": "[phone]",
            "postal_code": "[postal code]", "address": "[address]", "sin": "[SIN]",
-           "birth_date": "[date of birth]", "marked": "[removed]", "nir": "[NIR]",
+           "birth_date": "[date of birth]", "marked": "[removed]", "unsure": "[removed]", "nir": "[NIR]",
            "iban": "[IBAN]", "handle": "[handle]", "health_card": "[health card]",
-           "licence": "[driver’s licence]"},
+           "licence": "[driver’s licence]", "id": "[number]", "bank": "[bank account]",
+           "role": "[role]", "age": "[age]"},
 }
 # Every placeholder this module writes ("[personne A]", "[courriel]"...), for those who read
 # anonymized text and must not take a placeholder for the member's own words (themes' labels).
@@ -203,6 +225,14 @@ class Anonymized:
     original: str
     spans: tuple[Span, ...]
     lang: str
+    # Words the anonymizer doubts (maybe a name, maybe not) and left as written: the consent
+    # screen marks them, and the member redacts one with a tap.
+    doubts: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def open_doubts(self) -> list[tuple[int, int]]:
+        """The doubted words that would leave as written (no redaction covers them)."""
+        return [(a, b) for a, b in self.doubts if not any(s.start < b and a < s.end for s in self.spans)]
 
     @property
     def text(self) -> str:
@@ -257,20 +287,13 @@ class Anonymized:
 
     def without(self, span: Span) -> Anonymized:
         """Restore one redaction (the member decides this word may stay)."""
-        return _finish(self.original, [s for s in self.spans if s != span], self.lang)
+        return _finish(self.original, [s for s in self.spans if s != span], self.lang, self.doubts)
 
     def with_redaction(self, start: int, end: int) -> Anonymized:
         """Redact a stretch the member chose (a word the anonymizer missed)."""
         spans = [s for s in self.spans if s.end <= start or s.start >= end]
         spans.append(Span(start, end, "marked"))
-        return _finish(self.original, spans, self.lang)
-
-
-@cache
-def known_names() -> frozenset[str]:
-    text = resources.files("journal_app").joinpath("data/names.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines()
-                     if line.strip() and not line.startswith("#"))
+        return _finish(self.original, spans, self.lang, self.doubts)
 
 
 def _luhn(digits: str) -> bool:
@@ -339,39 +362,10 @@ def detect_language(text: str) -> str:
     return "en" if english > french else "fr"
 
 
-# Lower-case words that are also names of the list: in lower case they are most often the word
-# (« c’est claire », « une pierre », « il se marie », « le marc de café », « j’ai gagné »).
-_WORDS_NOT_NAMES = frozenset(
-    "claire pierre jean guy marine christian marie roger gagné boucher normand lise carole jacinthe "
-    "marc serge romain laurent martin olivier bernard réal ella florence fanny josh madeleine "
-    "charlotte lorraine benjamin jacques roy smith taylor wilson johnson caron julien justin "
-    "adam louis océane victor".split())
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-
-
-def _listed_names(text: str) -> list[tuple[int, int, str]]:
-    """The names of the list, as written (« Sylvie »), in capitals (« SYLVIE ») or in lower
-    case (« sylvie », unless the word is more often an ordinary one), and the family name
-    right after a first name."""
-    names, out = known_names(), []
-    for m in _WORD.finditer(text):
-        word = m.group()
-        if not (word in names or (len(word) >= 2 and word.isupper() and word.title() in names)
-                or (word.islower() and word not in _WORDS_NOT_NAMES and word.title() in names)):
-            continue
-        end = m.end()
-        # A capitalized word right after a first name is most often the family name.
-        follow = re.match(r"[ \t]+([A-ZÀ-Ý][\w’'-]+)", text[end:])
-        if follow and follow.group(1) not in _NOT_SURNAMES and follow.group(1).title() not in _NOT_SURNAMES:
-            end += follow.end()
-        out.append((m.start(), end, "name"))
-    return out
-
-
 # Words that a context below would take for a name: pronouns and sentence openers, the
 # practices, places, meeting tools.
 _NOT_NAMES = _NOT_SURNAMES | _PRACTICE_WORDS_EXTRA
-_NAME = r"[A-ZÀ-Ý][\w’'-]+"
+_NAME = r"(?<![\w’'-])[A-ZÀ-Ý][\w’'-]+"  # from a word's start only: else quadratic in one long word
 _RELATIONS_FR = (
     "collègues?|amie?s?|chum|blonde|conjointe?|partenaire|voisine?|sœur|soeur|frère|fille|fils|mère|père|"
     "cousine?|tante|oncle|grand-mère|grand-père|patronne?|boss|gestionnaire|superviseure?|coloc|colocataire|"
@@ -413,17 +407,196 @@ def _names_in_context(text: str, lang: str) -> list[tuple[int, int, str]]:
             start, end = m.span("value")
             words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", text[start:end])]
             # « Hier Ophélie m’a dit »: the opener is not part of the name.
-            kept = [(a, b) for a, b, w in words if w not in _NOT_NAMES and w.title() not in _NOT_NAMES]
+            # Nor an ordinary word opening the sentence before the context ("Being called by my
+            # name"); inside a sentence, a capital says a name (« Hier, Kami m’a dit »).
+            window = text[max(0, start - 8):start]  # a window: the whole text before was quadratic
+            opens = start == len(window.lstrip(" «“\"(")) or re.search(r"[.!?…:\n]\s*[«“\"(]?\s*$", window) is not None
+            kept = [(a, b) for a, b, w in words if w not in _NOT_NAMES and w.title() not in _NOT_NAMES
+                    and not (opens and lexicon().get(fold(w.strip(".,;:!?»"))) in ("D", "L"))]
             if kept:
                 out.append((start + kept[0][0], start + kept[-1][1], "name"))
     return out
 
 
+# -- shapes rather than formats ----------------------------------------------------------------
+# Any long run of digits (and letters among them) is a number that may point to a person (a file,
+# a card, an account, a phone written 2+2), whatever its grouping, unless it is a date, a time,
+# an amount or a quantity. Groups are joined by one space, a dot, a hyphen or a slash.
+_GROUP = r"[A-Za-z]{0,4}\d[A-Za-z\d]*"
+_RUN = re.compile(rf"(?<![\w.,]){_GROUP}(?:(?:[ .]|[ ]?[{_DASH}/][ ]?){_GROUP}){{0,12}}(?:[{_DASH}][A-Za-z]{{1,3}}\b)?")
+_RUN_PREFIX = re.compile(rf"\b[A-Za-z]{{1,3}}[{_DASH}]$")
+_NOT_AN_ID = re.compile(rf"(?:{_DATE}|\d{{1,2}}\s?[h:]\s?\d{{2}}|\d+[,.]\d{{1,2}})$", re.IGNORECASE)
+_QUANTITY = re.compile(r"\s?(?:\$|%|€|km|m|kg|g|ml|l|h|min|ans?|years?|fois|times|pages?|mots|words)\b",
+                       re.IGNORECASE)
+# A short number is personal after a label: « transit 00231 », "MRN 00458231", « dossier 4411 ».
+_ID_LABEL = re.compile(r"\b(?:transit|institution|compte|account|acct|dossier|file|mrn|no|n°|numéro|number|"
+                       r"matricule|passeport|passport|permis|licen[cs]e|carte|card|client|membre|member|id)"
+                       r"\.?\s*(?:de\s+|number\s+|no\.?\s*|#\s*|:\s*)?$", re.IGNORECASE)
+
+
+def _numbers(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _RUN.finditer(text):
+        value = m.group().rstrip(" .-/")
+        start, end = m.start(), m.start() + len(value)
+        digits = sum(c.isdigit() for c in value)
+        letters = sum(c.isalpha() for c in value)
+        if _NOT_AN_ID.fullmatch(value) or re.fullmatch(rf"(?:19|20)\d\d(?:\s?[{_DASH}/]\s?(?:19|20)?\d\d)?", value):
+            continue
+        labelled = _ID_LABEL.search(text[max(0, start - 40):start]) is not None
+        if digits >= 7 or (digits >= 4 and letters >= 1 and len(value) >= 6) or (labelled and digits >= 4):
+            if digits < 7 and not letters and _QUANTITY.match(text, end):
+                continue
+            prefix = _RUN_PREFIX.search(text, max(0, start - 4), start)
+            yield (prefix.start() if prefix else start), end, "id"
+
+
+# E-mails as people spell them to dodge robots: « sylvie point gagnon arobas videotron point ca »,
+# "jenny dot walsh at gmail dot com", "p.okoro (at) outlook (dot) com", « r.bouchard @ cgocable . ca ».
+_AT = re.compile(r"\s?(?:@|\(\s?at\s?\)|\[\s?at\s?\]|\{\s?at\s?\}|\barobas(?:e)?\b|\barrobas(?:e)?\b|"
+                 r"\bat\b)\s?", re.IGNORECASE)
+_DOT = r"(?:\s?\.\s?|\s?[(\[]\s?(?:dot|point)\s?[)\]]\s?|\s(?:dot|point)\s)"
+_SPELLED_TAIL = re.compile(rf"[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}}){{1,4}}", re.IGNORECASE)
+_SPELLED_HEAD = re.compile(rf"[\w+'’-]{{1,64}}(?:{_DOT}[\w+'’-]{{1,64}}){{0,3}}\Z", re.IGNORECASE)
+
+
+def _spelled_emails(text: str) -> Iterator[tuple[int, int, str]]:
+    for at in _AT.finditer(text):
+        tail = _SPELLED_TAIL.match(text, at.end(), min(len(text), at.end() + 200))
+        if not tail:
+            continue
+        parts = re.split(_DOT, tail.group(), flags=re.IGNORECASE)
+        last = parts[-1]
+        if not re.fullmatch(r"[a-z]{2,6}", last, re.IGNORECASE) or last.lower() not in _TLDS:
+            continue
+        # Not two sentences: « Elle a fini. Ca va », "I was at work. It was" (an ending in lower
+        # case, as addresses are written; in capitals only after a real @).
+        if not (last.islower() or last.isupper() and "@" in at.group()) or any(p[:1].isupper() for p in parts[1:]):
+            continue
+        head = _SPELLED_HEAD.search(text, max(0, at.start() - 120), at.start())
+        if head:
+            yield head.start(), tail.end(), "email"
+
+
+_TLDS = frozenset(
+    "com ca org net info io fr quebec qc be ch us uk co me ly gl to tv app dev blog coach art shop online "
+    "site xyz club life live page studio design tech ai gg fm am link news world today health care "
+    "social email ink one pro biz mobi eu de es it nl pt mx br au nz in jp cn ru edu gov int "
+    "montreal ong ngo store space zone cafe media family love earth yoga".split())
+_WORD_ENDINGS = frozenset("me to in it us co be de es la le ma mon tu on so no do go am is at".split())
+# A domain on any ending: « marielaine.blog », "quietmind.coach", « bit.ly/3xYz9Ab ».
+_ANY_DOMAIN = re.compile(r"(?<![\w@.])(?:[a-z0-9][\w-]{0,62}\.){1,4}([a-z]{2,12})(?![\w@])(?:/[^\s<>\"]*)?",
+                         re.IGNORECASE)
+_PLATFORMS = re.compile(r"\b(?:insta(?:gram)?|ig|tiktok|twitter|x|facebook|fb|snap(?:chat)?|threads|bluesky|"
+                        r"linkedin|youtube|discord|twitch|pseudo|handle|username|user|compte|account)\b",
+                        re.IGNORECASE)
+_HANDLE_WORD = re.compile(r"(?<![\w@.])[a-z0-9][a-z0-9_.]{2,29}[a-z0-9_](?![\w@])", re.IGNORECASE)
+
+
+def _domains_and_handles(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _ANY_DOMAIN.finditer(text):
+        tld, value = m.group(1), m.group().rstrip(".,;:!?)»\"'")
+        has_path = "/" in value
+        # Any two-letter country ending too (« linktr.ee », « sylvie.bz »), after a label of three
+        # letters at least (not « p.ex »).
+        country = len(tld) == 2 and tld.islower() and len(value.split("/")[0]) >= len(tld) + 4
+        ending = (tld.lower() in _TLDS or country) and (tld.islower() or tld.isupper())
+        # A missing space is not a domain: « fatiguée.me fait du bien », "tired.to be honest"
+        # (an ordinary word before an ending that is a word too, and nothing after).
+        label = value.split("/")[0].rsplit(".", 2)[-2] if "." in value else ""
+        if (ending and not has_path and tld.lower() in _WORD_ENDINGS and value.count(".") == 1
+                and lexicon().get(fold(label)) in ("D", "R")):
+            ending = False
+        if ending or has_path and not value[:1].isdigit():
+            if re.fullmatch(r"[\d.]+", value.split("/")[0]) or re.match(r"(?:p|ex|etc|cf)\.", value, re.IGNORECASE):
+                continue
+            yield m.start(), m.start() + len(value), "url"
+    # A handle without its @, after the platform's name: "my twitter is thebluewren_".
+    for p in _PLATFORMS.finditer(text):  # after it, or before (« sylvie.r sur insta »)
+        social = p.group().lower() not in ("compte", "account", "user", "username")
+        for m in _HANDLE_WORD.finditer(text, max(0, p.start() - 30), min(len(text), p.end() + 30)):
+            word = m.group()
+            if re.match(r"\w", text[m.end():m.end() + 1]) or re.match(r"[\w.]", text[m.start() - 1:m.start()] or " "):
+                continue  # a piece of a longer word, cut by the window
+            if not any(c.isalpha() for c in word) or word.isupper():
+                continue  # a version (1.0.0), a name in capitals
+            # With an underscore, a dot or a digit, or a word no lexicon holds (« sylviegagnon »).
+            if ("_" in word or "." in word.strip(".") or any(c.isdigit() for c in word)
+                    or social and lexicon().get(fold(word)) is None and p.end() <= m.start()):
+                yield m.start(), m.end(), "handle"
+    for m in re.finditer(r"(?<![\w@.])[a-z0-9]+(?:_[a-z0-9]+)+_?(?![\w@])", text, re.IGNORECASE):
+        if not m.group().isupper():  # an underscore is never in an ordinary word (JOURNAL_DIR: code)
+            yield m.start(), m.end(), "handle"
+
+
+_CAP = r"(?<![\w’'-])[A-ZÀ-Ý][\w’'-]+"
+_PLACE_SHAPES = [
+    # An intersection: « au coin de Beaubien et de Saint-Denis », "corner of Bloor and Spadina".
+    re.compile(rf"\b(?i:coin|angle|intersection|corner)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’]|of\s+)?"
+               rf"(?P<value>{_CAP}(?:\s{_CAP}){{0,2}}\s+(?i:et|pis|and|&)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’])?"
+               rf"{_CAP}(?:\s{_CAP}){{0,2}})"),
+    # A civic number then a street's name, without the street word: « 1455 Maisonneuve, app. 12 ».
+    re.compile(rf"(?<![\w.,]){_CIVIC},?\s+(?:(?:des|de\s+la|du|de)\s+)?{_CAP}(?:\s{_CAP}){{0,2}}"
+               rf"(?:,?\s*(?i:app\.?|appartement|apt\.?|unit|unité|suite|bureau|\#)\s*\d{{1,5}})?"),
+    # A numbered street: « 1234, 3e Avenue », "88 5th Street", « 45 1re Rue ».
+    re.compile(rf"(?<![\w.,]){_CIVIC},?\s+\d{{1,3}}(?:e|er|re|ème|st|nd|rd|th)\s+(?i:avenue|rue|street|avenue|av\.?|ave\.?|st\.?|rang)\b"),
+    # A street named without a number: "Chelsea Lake Road", « rue Beaubien ».
+    re.compile(rf"\b(?:{_CAP}\s){{1,3}}(?:Road|Street|Avenue|Boulevard|Drive|Lane|Crescent|Terrace|Rd|St|Ave)\b"
+               rf"(?!['’]s)"),
+    re.compile(rf"\b(?i:rue|avenue|boulevard|boul\.|chemin|rang|montée|côte)\s+(?:(?:de\s+la|des|du|de)\s+)?"
+               rf"{_CAP}(?:[\s-]{_CAP}){{0,3}}"),
+]
+_ROLE_NOUNS = (
+    "directeur|directrice|directeur général|coordonnat(?:eur|rice)|président|présidente|gérant|gérante|"
+    "préposée?|infirmière|infirmier|pharmacien(?:ne)?|responsable|chef|adjointe?|secrétaire|conseill(?:er|ère)|"
+    "intervenante?|travailleu(?:r|se) social|enseignante?|professeure?|concierge|gardien(?:ne)?|"
+    "director|manager|coordinator|president|chair|head|nurse|janitor|principal|supervisor|secretary|"
+    "pharmacist|teacher|officer|counsellor|counselor|caretaker|administrator|pastor|priest")
+# A role at a named place points to one person: « la directrice générale du CPE Les Petits Pas »,
+# "the head nurse of the night shift at St. Mary's palliative unit".
+_ROLE = re.compile(
+    rf"(?i:\b(?:seule?\s+|only\s+|executive\s+|night\s+|head\s+)?(?:{_ROLE_NOUNS}))"
+    rf"(?:\s+[\w'’-]+){{0,5}}?\s+(?i:du|de\s+la|des|de|d['’]|au|à\s+la|aux|at|of\s+the|of|for)\s+"
+    rf"(?:(?i:the|le|la|les)\s+)?(?:{_CAP}\.?|[A-Z]{{2,}})(?:\s+(?:{_CAP}\.?|[A-Z]{{2,}}|de|du|des|of|the|"
+    rf"(?i:palliative|unit|unité))){{0,6}}")
+_AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b|[-\s]years?[-\s]old\b|-year-old\b)", re.IGNORECASE)
+
+
+def _shapes(text: str) -> list[tuple[int, int, str]]:
+    found = [*_numbers(text), *_spelled_emails(text), *_domains_and_handles(text)]
+    found += [(m.start(), m.end(), "email") for m in _PROVIDER.finditer(text)]
+    for pattern in _PLACE_SHAPES:
+        for m in pattern.finditer(text):
+            a, b = m.span("value") if "value" in pattern.groupindex else m.span()
+            found.append((a, b, "address"))
+    for m in _ROLE.finditer(text):
+        found.append((m.start(), _organization_end(text, m.end()), "role"))
+    return found
+
+
+def _organization_end(text: str, end: int) -> int:
+    """An organization's name goes on, within its sentence, to its last capitalized word over
+    lower-case ones: « la Maison de la famille de Saint-Raymond », "the Family Resource Centre in
+    Smiths Falls" (a role at a named place points to one person)."""
+    best = previous = end
+    for m in re.finditer(r"[\w’'-]+", text[end:end + 120]):
+        if text[previous:end + m.start()].strip(" ’'"):  # punctuation ends the name
+            break
+        if m.group()[:1].isupper():
+            best = end + m.end()
+        elif not m.group().islower():  # a number
+            break
+        previous = end + m.end()
+    return best
+
+
 def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True,
-               lang: str = "fr") -> list[tuple[int, int, str]]:
+               lang: str = "fr", people: People | None = None,
+               doubts: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
     """Every stretch of personal data, as (start, end, kind); overlaps are resolved later.
-    The optional French model is used on French text only."""
+    The optional French model is used on French text only. The words doubted (neither clearly
+    a name nor clearly ordinary) are added to `doubts`."""
     found: list[tuple[int, int, str]] = []
+    found += _shapes(text)
     for kind, spans in (("email", _emails(text)), ("url", _bare_domains(text))):
         for start, end in spans:
             value = text[start:end].rstrip(".,;:!?)»\"'")
@@ -437,6 +610,13 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
                 if not _PHONE_CONTEXT.search(text[max(0, start - 30):start]):
                     continue
                 kind = "phone"
+            if kind == "address":  # the flat after the street (« rue Bélanger app 4 », "Bank St, apt 2")
+                unit = _UNIT_AFTER.match(text, end)
+                if unit and (unit.group(1) or re.search(r"(?i)\b(?:app|apt|appartement|unit|unité|suite)\.?$",
+                                                        value.rstrip())):
+                    end = unit.end()
+            if kind == "iban" and sum(c.isdigit() for c in value) < 10:
+                continue
             if kind == "sin":
                 digits = re.sub(r"\D", "", value)
                 context = text[max(0, start - 40):start].lower()
@@ -446,14 +626,23 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
             found.append((start, end, kind))
     for m in _TITLES.finditer(text):
         found.append((m.start("value"), m.end("value"), "name"))
-    found += _listed_names(text)
+    marked = [n.strip() for n in marked_names if len(n.strip()) >= 2]
+    known = People([*(people.names if people else ()), *marked])
+    lexical = find_names(text, known)
+    found += [(a, b, "name") for a, b in lexical.names]
+    found += [(a, b, "unsure") for a, b in lexical.unsure]
     found += _names_in_context(text, lang)
-    for name in marked_names:
-        name = name.strip()
-        if len(name) < 2:
-            continue
+    for name in marked:
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
             found.append((m.start(), m.end(), "name"))
+    # An age says little alone, but with a name or a small town it points to one person.
+    for m in _AGE.finditer(text):
+        begin = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        stop = min([i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1] or [len(text)])
+        if any(kind in ("name", "address") and begin <= a < stop for a, _, kind in found):
+            found.append((m.start(), m.end(), "age"))
+    if doubts is not None:
+        doubts += lexical.doubts
     if use_ner and lang == "fr":
         found += [(s, e, "name") for s, e in _ner_names(text)]
     return found
@@ -464,7 +653,8 @@ def _letters(n: int) -> str:
     return chr(ord("A") + n) if n < 26 else _letters(n // 26 - 1) + chr(ord("A") + n % 26)
 
 
-def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str) -> Anonymized:
+def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str,
+            doubts: Iterable[tuple[int, int]] = ()) -> Anonymized:
     """Merge overlapping spans (the longest wins) and give names stable placeholders."""
     raw = [s if isinstance(s, Span) else Span(*s) for s in spans]
     raw.sort(key=lambda s: (s.start, -(s.end - s.start)))
@@ -488,12 +678,15 @@ def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str) 
             out.append(replace(span, replacement=f"[{word} {people[key]}]"))
         else:
             out.append(replace(span, replacement=_LABELS.get(lang, _LABELS["fr"])[span.kind]))
-    return Anonymized(text, tuple(out), lang)
+    return Anonymized(text, tuple(out), lang, tuple(sorted(set(doubts))))
 
 
 def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
-              use_ner: bool = True) -> Anonymized:
-    """Find and replace the personal data in `text` ("auto": guess French or English)."""
+              use_ner: bool = True, people: People | None = None) -> Anonymized:
+    """Find and replace the personal data in `text` ("auto": guess French or English).
+    `people`: the names this member writes about (journal_app/people.py), caught however spelled."""
     if lang not in ("fr", "en"):
         lang = detect_language(text)
-    return _finish(text, find_spans(text, marked_names, use_ner, lang), lang)
+    doubts: list[tuple[int, int]] = []
+    spans = find_spans(text, marked_names, use_ner, lang, people=people, doubts=doubts)
+    return _finish(text, spans, lang, doubts)

@@ -44,7 +44,8 @@ def test_the_french_model_finds_names_outside_the_list_and_leaves_clean_sentence
     assert found == total  # every piece of personal data of the set, names included
     assert altered / clean <= 0.05, altered
     text = "Hier soir, Wendolyne Aubut-Ferland est arrivée en retard, puis Maël est parti."
-    assert "Wendolyne" in anonymize(text, "fr", use_ner=False).text  # not in the list, no context says a person
+    # Not in any list, no context says a person: the lexicon finds it now, with or without the model.
+    assert "Wendolyne" not in anonymize(text, "fr", use_ner=False).text
     assert anonymize(text, "fr", use_ner=True).text == \
         "Hier soir, [personne A] est arrivée en retard, puis [personne B] est parti."
     english = "Theory U asks us to suspend our judgment first. Thank you all."
@@ -162,3 +163,164 @@ def test_lower_case_and_capital_names_but_not_the_words_they_look_like(text):
     out = anonymize(text, "fr", use_ner=False).text
     assert "claire" in out and "se marie" in out if "claire" in text else True
     assert not re.search(r"marie-claude|Sylvie|tremblay|JEAN-FRANÇOIS", out), out
+
+
+DEV = labelled("anonymizer_dev.json")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_development_set_meets_the_targets_in_each_language(lang):
+    """Journal sentences in Quebec French (joual, texting, no accents) and English: names from
+    every community, nicknames, lower case, numbers in any grouping, spelled-out e-mails, any
+    domain, roles and small towns; a third of them with no personal data. ≥ 95 % of personal
+    items removed and ≥ 90 % of ordinary words kept, without the name model."""
+    from tests.anonymizer_sets import measure
+
+    items = [i for i in DEV if i["lang"] == lang]
+    assert len(items) >= 100 and sum(1 for i in items if not i["pii"]) >= 30
+    m = measure(items)
+    assert sum(m["caught"].values()) / sum(m["total"].values()) >= 0.95, m["missed"]
+    assert m["kept"] / m["words"] >= 0.90
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Thi Hong Nhung a proposé qu'on fasse un tour de parole plus lent.", "Nhung"),
+    ("I drove Oluwaseun home after the circle.", "Oluwaseun"),
+    ("le vieux Thibodeau chiale tout le temps", "Thibodeau"),
+    ("jai texté ophelie ce matin", "ophelie"),
+    ("Ma carte soleil c'est le GAGM.5203.1512.", "5203"),
+    ("appelle-moi au 514 55 50 142", "142"),
+    ("Mon compte : 815-30012-0456789.", "0456789"),
+    ("son courriel c'est mlafleur at hotmail dot com", "mlafleur"),
+    ("Mon blogue : marielaine.blog, j'y écris.", "marielaine"),
+    ("my twitter is thebluewren_ if you want", "thebluewren_"),
+    ("texted jules after the circle", "jules"),
+    ("yan m'a texté a 2h du mat", "yan"),
+    ("Kiki était là aussi, toujours aussi pétillante.", "Kiki"),
+    ("On se rejoint au coin de Beaubien et de Saint-Denis.", "Beaubien"),
+])
+def test_shapes_and_the_lexicon_catch_what_no_list_holds(text, gone):
+    assert gone not in anonymize(text, use_ner=False).text
+
+
+@pytest.mark.parametrize("text", [
+    "Je vous salue Marie, c'est ce que ma grand-mère récitait.",
+    "Jean 3,16 était écrit sur une pancarte.",
+    "Ce soir j'ai travaillé ma Patience.",
+    "My Inner Critic was loud today.",
+    "La rencontre a commencé à 19 h 30, on était 12.",
+    "I paid $42.50 for parking on December 12.",
+    "LA FATIGUE EST LÀ MAIS JE SUIS CONTENTE",
+])
+def test_set_phrases_capitals_and_quantities_stay(text):
+    assert anonymize(text, use_ner=False).text == text
+
+
+def test_the_memory_of_people_lives_in_the_vault_and_follows_the_entries(tmp_path):
+    """« Biscuit » is an ordinary word (a nickname here): the journal writes it with a capital
+    inside sentences in two entries, so the insight's « biscuit » is a name; with one of the
+    entries deleted, it is a word again."""
+    from journal_app.people import TABLE, PeopleMemory, people_of
+    from journal_app.session import JournalSession
+    from tests.conftest import FAST_KDF, PASSPHRASE
+
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    first = session.journal.add("Souper avec Biscuit ce soir.")
+    session.journal.add("J’ai appelé Biscuit, puis Wilnerson est passé.")
+    assert "biscuit" in anonymize("pis biscuit etait la", "fr", use_ner=False).text  # a word, for the lexicon
+    people = people_of(session.database, session.journal.entries())
+    assert "biscuit" not in anonymize("pis biscuit etait la", "fr", people=people, use_ner=False).text
+    assert "WILNERSEN" not in anonymize("WILNERSEN aussi.", "fr", people=people, use_ner=False).text  # a typo
+    session.lock()
+    assert b"Biscuit" not in (tmp_path / "journal.vault").read_bytes()  # in the vault, encrypted
+    session.unlock(PASSPHRASE)
+    assert session.database.table(TABLE).get_doc("memory") is not None
+    session.journal.delete(first.id)  # one entry left says Biscuit: no longer a name of the journal
+    assert "Biscuit" not in PeopleMemory(session.database).learn(session.journal.entries())
+    session.lock()
+
+
+def test_a_long_entry_is_anonymized_in_under_100_ms():
+    import time
+
+    words = ("Au cercle de jeudi, Sylvie a parlé du budget; écris-lui à sylvie.roy@exemple.qc.ca ou au "
+             "438 555-1234. J’ai senti ma gorge se serrer, pis Thibodeau a ri. ").split()
+    text = " ".join((words * (2000 // len(words) + 1))[:2000])
+    anonymize(text, "fr", use_ner=False)  # the lexicon loads once per process
+    start = time.perf_counter()
+    anonymize(text, "fr", use_ner=False)
+    assert time.perf_counter() - start < 0.1 * 3  # 100 ms here (bench); room for a loaded machine
+
+
+def test_a_name_in_capitals_does_not_take_the_next_capitalized_word_with_it():
+    out = anonymize("J'ai vu SYLVIE Hier soir au cercle.", "fr", use_ner=False).text
+    assert "SYLVIE" not in out and "Hier soir" in out
+
+
+def test_a_word_in_no_list_is_removed_but_doubted_and_one_restore_brings_it_back():
+    result = anonymize("I saw kwame yesterday at the circle.", "en", use_ner=False)
+    assert "kwame" not in result.text
+    [doubt] = result.doubts
+    assert result.original[doubt[0]:doubt[1]] == "kwame"
+    [span] = [s for s in result.spans if (s.start, s.end) == doubt]
+    assert result.without(span).text == "I saw kwame yesterday at the circle."
+
+
+def test_names_no_list_holds_are_removed_wherever_the_sentence_puts_them():
+    """Names made of syllables, so no list can hold them, in sentences that say nothing of a
+    person: the lexicon (not a list of names) has to find them. Words that happen to be real
+    (« Kaka », "Model") may stay: 95 % at least."""
+    import random
+
+    rng = random.Random(11)
+    syllables = "ka ko mi na tu we sa lo ri ze ba ndi nho kwa tsi oua yan phu ngu ash ra del fi mo xo lu".split()
+    templates = {
+        "fr": ["Hier, {n} m'a dit qu'elle était fatiguée.", "{n} a proposé un tour de parole.",
+               "J'ai reconduit {n} chez lui.", "Pendant la pause, {n} pis {m} se sont chicanés.",
+               "La vieille {n} a encore chialé.", "jai texté {l} ce matin", "{n} {m} est arrivé en retard.",
+               "Je pense à {n} depuis hier."],
+        "en": ["I drove {n} home after the circle.", "{n} said she was tired.", "Talked with {n} and {m} after.",
+               "{n} offered to hold the silence.", "Old man {n} complained again.", "i texted {l} to say sorry",
+               "{n} {m} arrived late.", "{n}'s daughter starts school."],
+    }
+    for lang, sentences in templates.items():
+        total = caught = 0
+        for _ in range(150):
+            n, m = ("".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).capitalize() for _ in "nm")
+            template = rng.choice(sentences)
+            out = anonymize(template.format(n=n, m=m, l=n.lower()), lang, use_ner=False).text
+            for name in (n, m) if "{m}" in template else (n,):
+                total += 1
+                caught += name not in out and name.lower() not in out
+        assert caught / total >= 0.95, (lang, caught, total)
+
+
+@pytest.mark.parametrize("text", [
+    "A-b" * 13_000,  # one long capitalized word: the name contexts once scanned it from every letter
+    ("avec Xavier " * 3_500)[:40_000],
+    " " * 40_000,  # sentence starts once backtracked over every space
+    ("ab at cd " * 5_000)[:40_000],
+    "1 " * 20_000,
+    "Table " * 6_000 + "Kevin.",  # a name joined leftwards one word per pass over the text
+], ids=["hyphenated", "avec", "spaces", "at", "digits", "capitals before a name"])
+def test_hostile_texts_take_time_in_proportion_to_their_length(text):
+    import time
+
+    start = time.perf_counter()
+    anonymize(text, "fr", use_ner=False)
+    assert time.perf_counter() - start < 3  # about 0.1 s here (bench/bench_anonymize.py)
+
+
+@pytest.mark.parametrize("text", [
+    "Elle a fini. Ca va mieux.",
+    "We met at noon. Me, I was tired.",
+    "I was at work. It was long.",
+    "jsuis fatiguée.me semble que ça va mieux",
+    "I was tired.to be honest",
+    "Vous représentiez-vous la scène ? Dis-moi ce que tu en penses.",  # a verb and its pronoun
+    "Mon compte à la caisse, je l’ai fermé; mon compte Instagram aussi, enfin.",
+    "Je l'ai dit sur mon fil Instagram, pis en version 1.0.0 ça plantait encore.",
+])
+def test_two_sentences_are_not_a_spelled_out_email_nor_a_domain(text):
+    assert anonymize(text, use_ner=False).text == text

@@ -274,3 +274,74 @@ def test_a_circle_is_joined_from_my_shares_and_a_new_relay_is_asked_first(tmp_pa
         shell.lock()
 
     run_ui(body)
+
+
+def doubt_chips(h):
+    """The consent screen's marks on doubted words: tappable chips announced with their word."""
+    return [c for c in h.walk() if isinstance(c, ft.Semantics) and isinstance(c.content, ft.Container)
+            and isinstance(c.content.data, tuple) and c.content.data[:1] == ("doubt",)]
+
+
+def test_a_doubted_word_is_marked_and_one_tap_removes_it_or_puts_it_back(tmp_path):
+    """Two doubts: « Pierre » opening a proverb (a name, or the stone?) leaves as written unless
+    the member taps it; « shkurta » (in no list, in lower case) is removed unless they tap it
+    back. Both are marked, announced with their word and their state, and one tap decides."""
+    make_journal(tmp_path, [("Pierre qui roule n’amasse pas mousse, m’a dit shkurta après le cercle.",
+                             {"title": "Cercle"})])
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    def chip(h, word):
+        [found] = [c for c in doubt_chips(h) if word in c.label]
+        return found
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await open_share(h, shell)
+        screen = shell.screen
+        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
+        await h.click(ft.OutlinedButton, "Rejoindre")
+        assert h.has_text("À vérifier")
+        pierre, shkurta = chip(h, "Pierre"), chip(h, "shkurta")
+        assert "peut-être un nom" in pierre.label and pierre.checked is False
+        assert "retiré" in shkurta.label and shkurta.checked is True
+        assert "Pierre qui roule" in screen.outgoing_text and "shkurta" not in screen.outgoing_text
+        await h.fire(pierre.content, "click")  # the member decides it is a name
+        assert "Pierre" not in screen.outgoing_text and chip(h, "Pierre").checked is True
+        await h.fire(chip(h, "shkurta").content, "click")  # and that this one may stay
+        assert "shkurta" in screen.outgoing_text and chip(h, "shkurta").checked is False
+        await h.fire(chip(h, "shkurta").content, "click")  # changed their mind: removed again
+        assert "shkurta" not in screen.outgoing_text
+        await h.fire(chip(h, "Pierre").content, "click")  # and the proverb back as written
+        assert "Pierre qui roule" in screen.outgoing_text
+        await h.choose("Mot par mot")  # word by word, the kept doubt is marked in the text too
+        marked = [c for c in h.walk() if isinstance(c, ft.Semantics) and c.label and "Pierre" in c.label
+                  and isinstance(c.content, ft.Container) and c.content.data is None]
+        assert marked
+        await h.fire(marked[0].content, "click")
+        assert "Pierre" not in screen.outgoing_text
+        shown = screen.outgoing_text
+        await h.click(ft.FilledButton, "Je confirme")
+        [item] = Circles(shell.ctx.session.database).outbox()
+        assert open_envelope(item.shared.envelope, facilitator).text == shown
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_name_the_journal_keeps_writing_is_caught_in_the_insight_however_typed(tmp_path):
+    """« Kiki » is also an ordinary word (no list says it is a name); the member's journal writes
+    it with a capital in two entries: the insight's « kiki » in lower case is redacted."""
+    make_journal(tmp_path, [("Souper avec Kiki ce soir, ça m’a fait du bien.", {"title": "Souper"}),
+                            ("J’ai appelé Kiki pour lui parler du cercle.", {"title": "Appel"}),
+                            ("pis kiki etait la aussi, toujours aussi drôle.", {"title": "Cercle"})])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await open_share(h, shell)
+        assert "kiki" not in shell.screen.outgoing_text.lower()
+        assert h.has_text("[personne A]")
+        shell.lock()
+
+    run_ui(body)

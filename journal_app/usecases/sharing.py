@@ -7,7 +7,9 @@ from datetime import date
 
 from journal_app.anonymize import Anonymized, anonymize
 from journal_app.circles import Circles
-from journal_app.journal import Entry
+from journal_app.journal import Entry, Journal
+from journal_app.lexicon import People
+from journal_app.people import people_of
 from journal_app.sharing import SharedInsight
 
 
@@ -16,10 +18,14 @@ def shareable_text(entry: Entry, source: str = "") -> str:
     return entry.answers.get(source, "") if source else entry.body
 
 
-def consent_text(circles: Circles, entry: Entry, source: str, lang: str) -> Anonymized:
-    """What would leave, with every redaction the member can see, undo or add to."""
-    return anonymize(shareable_text(entry, source), entry.language or lang,
-                     marked_names=circles.marked_names())
+def consent_text(circles: Circles, entry: Entry, source: str, lang: str,
+                 journal: Journal | None = None) -> Anonymized:
+    """What would leave, with every redaction the member can see, undo or add to, and the words
+    the anonymizer doubts marked. `journal`: from its entries the vault's memory of people is
+    learnt (names this member writes about, caught however they are spelled in the insight)."""
+    marked = circles.marked_names()
+    people = people_of(journal.database, journal.entries(), marked) if journal else People(marked)
+    return anonymize(shareable_text(entry, source), entry.language or lang, people=people)
 
 
 def share_insight(circles: Circles, circle_id: str, approved: str, entry: Entry, source: str,

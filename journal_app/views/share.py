@@ -110,6 +110,8 @@ class ShareScreen:
         self.mode = "sentences"  # one control per sentence; "words": one per word
         self.left_out: set[int] = set()  # where the sentences left on the device begin
         self.preview = ft.Column(spacing=4, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        # The words the anonymizer doubts (maybe a name), shown apart in both modes, one tap each.
+        self.doubts = ft.Column(spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.help = muted("")
         self.leaving = ft.Text("")
         self.confirm = ft.FilledButton(content=t("share.confirm"), icon=ft.Icons.SEND,
@@ -119,7 +121,7 @@ class ShareScreen:
         self.render_preview()
 
     def _anonymize(self) -> Anonymized:
-        return consent_text(self.circles, self.entry, self.source, self.ctx.lang)
+        return consent_text(self.circles, self.entry, self.source, self.ctx.lang, self.ctx.session.journal)
 
     def control(self) -> ft.Control:
         t = self.ctx.t
@@ -131,6 +133,7 @@ class ShareScreen:
                   choice_chips([("sentences", t("share.by_sentence")), ("words", t("share.by_word"))],
                                self.mode, self._mode),
                   self.help,
+                  self.doubts,
                   ft.Container(content=self.preview, padding=12, border_radius=8,
                                bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),
                   muted(t("share.leaving")),
@@ -194,10 +197,56 @@ class ShareScreen:
                 row.controls += self._word_pieces(a, b)
                 previous = b
             self.preview.controls = [row]
+        self._render_doubts()
         outgoing = self.outgoing_text
         self.leaving.value = outgoing or t("share.nothing_selected")
         self.leaving.color = None if outgoing else ft.Colors.ON_SURFACE_VARIANT
         self._update_confirm(outgoing)
+
+    def doubted(self) -> list[tuple[int, int, Span | None]]:
+        """The doubted words of the kept sentences, each with its redaction if the member made one."""
+        kept = self.kept()
+        out = []
+        for a, b in self.result.doubts:
+            if any(s <= a < e for s, e in kept):
+                span = next((sp for sp in self.result.spans if sp.start < b and a < sp.end), None)
+                if span is None or (span.start, span.end) == (a, b):  # not inside a longer redaction
+                    out.append((a, b, span))
+        return out
+
+    def _render_doubts(self) -> None:
+        """A chip for each doubted word, amber with a question mark (kept) or crossed out with a
+        check (removed): one tap decides, and the chip says so to a screen reader."""
+        t = self.ctx.t
+        chips: list[ft.Control] = []
+        for a, b, span in self.doubted():
+            word = self.result.original[a:b]
+            removed = span is not None
+            label = t("share.doubt_removed" if removed else "share.doubt_keep", word=word)
+            chips.append(ft.Semantics(label=label, button=True, checked=removed, content=ft.Container(
+                padding=ft.Padding.symmetric(horizontal=8, vertical=6), border_radius=16,
+                bgcolor=ft.Colors.SURFACE if removed else ft.Colors.AMBER_100,
+                border=ft.Border.all(2, ft.Colors.AMBER_800),
+                tooltip=label, data=("doubt", a, b),
+                on_click=lambda _, a=a, b=b: self.toggle_doubt(a, b),
+                content=ft.Row(spacing=4, tight=True, controls=[
+                    ft.Icon(ft.Icons.CHECK if removed else ft.Icons.HELP_OUTLINE, size=18,
+                            color=ft.Colors.AMBER_900),
+                    ft.Text(word, color=ft.Colors.BLACK, style=ft.TextStyle(
+                        decoration=ft.TextDecoration.LINE_THROUGH if removed else ft.TextDecoration.UNDERLINE,
+                        decoration_style=ft.TextDecorationStyle.DOTTED))]))))
+        self.doubts.visible = bool(chips)
+        self.doubts.controls = [muted(t("share.doubts_title")),
+                                ft.Row(wrap=True, spacing=6, run_spacing=6, controls=chips)] if chips else []
+
+    def toggle_doubt(self, start: int, end: int) -> None:
+        """Remove a doubted word (as a name: the placeholder reads as one), or put it back."""
+        span = next((s for s in self.result.spans if s.start == start and s.end == end), None)
+        if span is not None:
+            self.result = self.result.without(span)
+        else:
+            self.result = self.result.with_redaction(start, end)
+        self.render_preview()
 
     def _sentence(self, start: int, end: int) -> ft.Control:
         """One sentence, kept or left out by a tap: a single control, announced with its text
@@ -223,6 +272,19 @@ class ShareScreen:
 
         def words(a: int, b: int) -> None:
             for m in _WORD.finditer(original, a, b):
+                doubt = next(((x, y) for x, y in self.result.open_doubts if m.start() <= x < m.end()), None)
+                if doubt is not None:  # doubted: amber, dotted underline, a question mark
+                    label = t("share.doubt_keep", word=original[doubt[0]:doubt[1]])
+                    pieces.append(ft.Semantics(label=label, button=True, content=ft.Container(
+                        content=ft.Row(spacing=2, tight=True, controls=[
+                            ft.Text(m.group(), style=ft.TextStyle(
+                                decoration=ft.TextDecoration.UNDERLINE,
+                                decoration_style=ft.TextDecorationStyle.DOTTED,
+                                decoration_color=ft.Colors.AMBER_900)),
+                            ft.Icon(ft.Icons.HELP_OUTLINE, size=14, color=ft.Colors.AMBER_900)]),
+                        bgcolor=ft.Colors.AMBER_100, border_radius=4, padding=ft.Padding.symmetric(horizontal=2),
+                        on_click=lambda _, d=doubt: self.toggle_doubt(*d), tooltip=label)))
+                    continue
                 pieces.append(ft.Container(
                     content=ft.Text(m.group()), padding=ft.Padding.symmetric(horizontal=2),
                     on_click=lambda _, s=m.start(), e=m.end(): self.redact(s, e),

@@ -1,0 +1,302 @@
+"""Which words are people's names: a lexicon of ordinary words, and the shape and place of a word.
+
+A list of names can never hold every name (Quebec's communities, nicknames, typos); a list of
+the ordinary words of French and English can, nearly. So a word is taken for a name when it is
+not an ordinary word and is written like one (a capital inside a sentence), when a list of names
+has it and nothing says it is the ordinary word, or when the member's own journal keeps writing
+it (journal_app/people.py). What is neither clearly a name nor clearly ordinary is *doubted*:
+the consent screen marks it so the member decides with one tap.
+
+The lexicon (journal_app/data/lexicon.txt.gz, about 560 kB) is built at development time by
+tools/build_lexicon.py from wordfreq's frequency lists and the hunspell dictionaries; its classes:
+D ordinary word, R a rarer ordinary word, N a name that is also an ordinary word, P a name,
+L a well-known place, F frequent but in no dictionary (informal words, brands, unlisted names).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from journal_app.journal import fold
+
+# Words written with a capital that name no one: our practices, tools, holidays, openers.
+_ORDINARY_CAPITALS = frozenset(fold(w) for w in (
+    "Focusing Wholebody Theory Théorie U Presencing Social Theater Theatre Lab ORID Scharmer Gendlin "
+    "Zoom Teams Meet Google Slack Signal WhatsApp Facebook Messenger Discord Jitsi Miro Insta Instagram "
+    "TikTok Twitter Snap Snapchat LinkedIn YouTube Bluesky Threads Reddit Noël Pâques Halloween "
+    "Ressenti Cercle Collectif Dieu God Bon Seigneur Lord Inner Critic Higher Self Ok OK Oui Non Merci "
+    "Bravo Salut Allo Allô Bonjour Bonsoir Tsé Coudonc Ben Pis Genre Mdr Lol Omg Idk Btw Ps "
+    "Mme M Mr Mrs Ms Dr Dre Me Pr St Ste Mlle Madame Monsieur Docteur Docteure Professeur "
+    "Professeure Professor Doctor Sir Mister Miss").split())
+# Function words that may open a sentence or stand in capitals (never a name on their own).
+_FUNCTION = frozenset(fold(w) for w in (
+    "je j tu il elle on nous vous ils elles le la les l un une des de du d et ou mais donc car ni "
+    "ce cette ces c ça ca cela mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs qui que "
+    "quoi quand comment pourquoi où si en y à au aux avec pour par sur sous dans chez vers pis tsé "
+    "i you he she it we they me him her us them my your his its our their the a an and or but so "
+    "if when then this that these those with for from to of in on at by as is was are were be "
+    "le-la après avant aussi alors puis hier demain ensuite enfin today yesterday tomorrow").split())
+# Particles inside a name: « Anneliese van der Berg », « Ahmad bin Said », « Marie de la Roche ».
+_PARTICLES = frozenset("van der den de da del della di du des la le von bin ben ibn al el te ter "
+                       "st ste saint sainte mac mc o".split())
+# After a name opening a sentence: what a person does (« Kiki était là », "Bashir asked").
+_PREDICATES = frozenset(w for w in (
+    "a avait est était sera m' m'a m’a s' s'est lui nous vous me te se et pis aussi avec va vient "
+    "fait dit pense trouve semble reste arrive part parle pleure rit m'avait n'a n'est "
+    "has had is was will would said says told asks asked thinks thought and also "
+    "laughed cried called texted spoke brought looked wants wanted seems seemed").split())
+_COPULAS = frozenset("a avait est était sera va fait has had is was will would also aussi".split())
+_STRONG_PREDICATES = frozenset((
+    "m'a ", "m'avait ", "texted ", "told ", "said ", "asked ", "called ", "hugged ", "cried ", "laughed "))
+# Words after which a lower-case word no dictionary holds as ordinary is someone.
+_PERSON_BEFORE = frozenset(fold(w) for w in (
+    "chum blonde conjoint conjointe coloc voisin voisine amie ami soeur sœur frère frere cousin "
+    "cousine collègue collegue boss patron patronne avec texté texte appelé appelle reconduit "
+    "friend buddy bff sister brother cousin colleague coworker neighbour neighbor roommate boss "
+    "partner boyfriend girlfriend husband wife with w texted called drove").split())
+_CLITICS = frozenset("vous nous moi toi tu il ils elle elles on je le la les lui leur y en t ce".split())
+_CONJUNCTIONS = frozenset(("et", "pis", "and", "&", "ou", "or"))
+_DETERMINERS = frozenset(fold(w) for w in (
+    "le la les l un une ma mon mes ta ton tes sa son ses notre votre leur ce cette du des "
+    "the a an my your his her our their this that").split())
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_ELISION = re.compile(r"^(?:[ldjmntsc]|qu|lorsqu|puisqu|jusqu)['’](?=[^\W\d_])", re.IGNORECASE)
+# Where sentences start: after their end (or a colon, a semicolon, a line), spaces and an
+# opening quote, bracket or dash; found once per text, not once per word.
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\n])\s*(?:[«“\"(—–-]\s*)?(?=\S)")
+# A name of the lists in a set phrase that names no one: « Je vous salue Marie », "Hail Mary",
+# a Bible verse (« Jean 3,16 », "John 3:16").
+_SET_PHRASES = re.compile(
+    r"\bsalue,?\s+Marie\b|\bHail\s+Mary\b|\bAve\s+Maria\b|"
+    r"\b(?:Jean|John|Luc|Luke|Marc|Mark|Matthieu|Matthew|Paul|Pierre|Peter)\s+\d{1,3}(?:\s?[,:.]\s?\d{1,3})?\b")
+
+
+@cache
+def lexicon() -> dict[str, str]:
+    raw = resources.files("journal_app").joinpath("data/lexicon.txt.gz").read_bytes()
+    return dict(line.split("\t", 1) for line in gzip.decompress(raw).decode("utf-8").splitlines())
+
+
+@dataclass(frozen=True)
+class Found:
+    names: list[tuple[int, int]]
+    doubts: list[tuple[int, int]]  # every doubted word, redacted (in `unsure`) or not
+    unsure: list[tuple[int, int]] = field(default_factory=list)  # in no list: redacted, and doubted
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+class People:
+    """Names this member writes about (the vault's memory of people), matched however they are
+    spelled: folded (case and accents) and within one edit (a typo) for names of 5 letters or more."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self.names = tuple(names)
+        self.exact: set[str] = set()
+        self.deletes: dict[str, str] = {}
+        for name in self.names:
+            for part in _TOKEN.findall(name):
+                key = fold(part)
+                if len(key) < 2 or key in _FUNCTION:
+                    continue
+                self.exact.add(key)
+                if len(key) >= 5:
+                    for d in _deletes(key) | {key}:
+                        self.deletes.setdefault(d, key)
+
+    def knows(self, key: str) -> bool:
+        if key in self.exact:
+            return True
+        if not 5 <= len(key) <= 24 or not self.deletes:
+            return False
+        return key in self.deletes or any(d in self.deletes for d in _deletes(key))
+
+
+def _near_listed_name(key: str) -> bool:
+    """One edit from a name of the lexicon (« Sylvei », « Ophlie »): tried word by word, only for
+    the few unknown words opening a sentence, rather than a table of every name's neighbours
+    (which took most of the lexicon's loading time)."""
+    if not 5 <= len(key) <= 24:  # no name is longer; a 100,000-letter "word" must stay linear
+        return False
+    lex = lexicon()
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    edits = [a + b[1:] for a, b in splits if b] + [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    edits += [a + c + b[1:] for a, b in splits if b for c in letters] + [a + c + b for a, b in splits for c in letters]
+    return any(lex.get(e) == "P" for e in edits)
+
+
+def find_names(text: str, people: People | None = None) -> Found:
+    """People's names (and small places, which point to people as much) and the doubted words."""
+    lex = lexicon()
+    people = people or People()
+    tokens: list[tuple[int, int, str]] = []
+    for m in _TOKEN.finditer(text):
+        start, word = m.start(), m.group()
+        e = _ELISION.match(word)
+        if e:
+            start, word = start + e.end(), word[e.end():]
+        if word[-2:] in ("'s", "’s"):
+            word = word[:-2]
+        tokens.append((start, start + len(word), word))
+    set_phrase = [m.span() for m in _SET_PHRASES.finditer(text)]
+    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
+    # Sentences written all in capitals (« LA FATIGUE EST LÀ ») say nothing by their capitals.
+    shouting = {i for i, (a, b, w) in enumerate(tokens) if w.isupper() and len(w) > 1}
+    verdict: list[str] = []  # "name", "doubt", "unsure", ""
+    opening: set[int] = set()  # the tokens opening a sentence
+    keys = [fold(w) for _, _, w in tokens]
+    for i, (a, b, word) in enumerate(tokens):
+        key = keys[i]
+        cls = lex.get(key)
+        if cls is None and "-" in key:  # « Jean-Baptiste », « Saint-Onge », « Lac-Mégantic »
+            pieces = key.split("-")
+            while len(pieces) > 1 and pieces[-1] in _CLITICS:  # « représentiez-vous », « dis-moi »
+                pieces.pop()
+            if len(pieces) == 1:
+                cls = lex.get(pieces[0]) or ("R" if word[:1].islower() else None)
+        if cls is None and "-" in key:
+            parts = [lex.get(p) for p in key.split("-")]
+            capitals = sum(p[:1].isupper() for p in word.split("-"))
+            if key.startswith("ti-"):  # a Quebec diminutive: « Ti-Guy », « ti-loup »
+                cls = "P"
+            elif (key.split("-")[0] in ("saint", "sainte", "st", "ste") and None not in parts
+                  and len(parts) == 2 and i and keys[i - 1] in _DETERMINERS):
+                cls = "L"  # « la Saint-Jean », « le Saint-Laurent » (a town takes no article: « à Saint-Zénon »)
+            elif "P" in parts or None in parts or len(parts) >= 3 and capitals >= 2:  # « Notre-Dame-du-Portage »
+                cls = "P"
+            else:  # « Saint-Jean », « Jean-Baptiste »: ordinary words, or names that are words too
+                cls = "D" if all(p == "D" for p in parts) else "N"
+        half = len(key) // 2
+        if len(key) in (4, 6) and key[:half] == key[half:] and cls in ("D", "R", "N", "F") and word[:1].isupper():
+            cls = "F"  # a doubled syllable with a capital is a nickname: Kiki, Loulou, Coco, Mimi
+        if len(key) < 2 or key in _FUNCTION or any(s <= a < e for s, e in set_phrase):
+            verdict.append("")
+            continue
+        if key in _ORDINARY_CAPITALS:
+            verdict.append("")
+            continue
+        near = {j for j in (i - 1, i + 1) if 0 <= j < len(tokens)}
+        in_shouting = i in shouting and sum(j in shouting for j in near) >= 1
+        capital = word[:1].isupper() and not in_shouting
+        if word.isupper() and len(word) <= 5 and cls in (None, "F", "D") and not in_shouting:
+            verdict.append("")  # an acronym: CLSC, CPE, TDAH, RAMQ
+            continue
+        opens = a in starts
+        if opens:
+            opening.add(i)
+        prev = keys[i - 1] if i else ""
+        # What follows a word opening a sentence says whether it is someone: a verb of people
+        # (« Kiki était là », "Bashir asked"), a possessive ("Yusuf's daughter"), a family name.
+        nxt = tokens[i + 1][2].lower().replace("’", "'") if i + 1 < len(tokens) else ""
+        possessive = text[b:b + 2] in ("'s", "’s")
+        nxt_capital = (i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() and keys[i + 1] not in _FUNCTION
+                       and text[b:tokens[i + 1][0]].strip() == "")
+        # … or, for a word in no dictionary, an English verb in the past ("Tamsin offered"; not
+        # "Joy showed up").
+        past = len(nxt) > 4 and nxt.endswith("ed") and lex.get(fold(nxt)) in ("D", "R") and cls in (None, "F")
+        # A name that is also a word (« Summer is my favourite season ») needs more than a copula.
+        weak = cls == "N" and nxt in _COPULAS
+        if nxt in _CONJUNCTIONS:  # « Marie et moi », "Coco and Bibi"; not "Faith and doubt"
+            after = tokens[i + 2][2] if i + 2 < len(tokens) else ""
+            person_next = after[:1].isupper() or after.lower() in ("moi", "me", "i", "lui", "elle", "him", "her")
+        else:
+            person_next = (nxt in _PREDICATES and not weak) or possessive or nxt_capital or past
+        # Texting in lower case: a word no dictionary holds as ordinary, before what only people
+        # do (« yan m’a texté », "marcus texted"), is removed and doubted.
+        following = text[b:b + 12].lstrip().lower().replace("’", "'")
+        texting = (not capital and cls in (None, "F", "R", "N")
+                   and (any(following.startswith(p) for p in _STRONG_PREDICATES)
+                        or prev in _PERSON_BEFORE))  # « ma chum steph », "texted jules"
+        if people.knows(key) and (capital or cls not in ("D", "N") or len(key) > 3):
+            # This member writes about them: caught in any case (« kiki », « ROSE »); a short
+            # ordinary word in lower case (« lu », « ma ») is only doubted.
+            verdict.append("name")
+        elif people.knows(key):
+            verdict.append("doubt")
+        elif cls == "P":
+            verdict.append("name")
+        elif texting:
+            verdict.append("unsure")
+        elif cls in ("N", "R"):  # a name that is a word too, a rare word: « Pis Bouboule a dit »
+            if not capital:
+                verdict.append("")
+            elif not opens:
+                # After an article, Quebec's « la Côté », « le Fanfan », or a word given a capital
+                # (« la Rose des vents »): removed, and doubted.
+                thing = nxt_capital or nxt in ("des", "de", "du", "d'", "of")  # « la Rose des vents »
+                verdict.append(("doubt" if thing else "unsure") if prev in _DETERMINERS else "name")
+            else:
+                verdict.append("name" if person_next else "doubt")
+        elif cls == "F":
+            if not capital:
+                verdict.append("")
+            elif not opens:
+                verdict.append("name")
+            else:
+                verdict.append("name" if person_next else "doubt")
+        elif cls is None:
+            # In no list at all: a name when written like one inside a sentence, or opening one
+            # before what people do; else doubted (a rare word, a typo, a name in lower case).
+            # Privacy first: redacted, but marked as doubted, so the member puts it back with a tap.
+            if capital and (not opens or person_next or _near_listed_name(key)):
+                verdict.append("name")
+            else:
+                verdict.append("unsure")
+        else:  # D, L: ordinary, unless a name stands right beside it (« Sylvie Côté »)
+            verdict.append("")
+    # A capitalized word joined to a name is part of it (« Mamadou Diallo », « van der Berg »):
+    # one sweep rightwards, one leftwards, so a chain grows whole in time proportional to the text.
+    n = len(tokens)
+    for order, step in ((range(n), -1), (range(n - 1, -1, -1), 1)):
+        for i in order:
+            a, b, word = tokens[i]
+            if verdict[i] == "name" or keys[i] in _ORDINARY_CAPITALS or keys[i] in _FUNCTION:
+                continue
+            for j in (i + step,):
+                if not 0 <= j < n or verdict[j] != "name":
+                    continue
+                gap = text[min(b, tokens[j][1]):max(a, tokens[j][0])]
+                # An ordinary word joins a name unless it opens the sentence ("Call Sarah"; but
+                # « que Mélodie Ouimette ») and when both are written alike: « SYLVIE Hier » (a
+                # name in capitals, then a capitalized word) is a name and a word.
+                ordinary = lex.get(keys[i]) in ("D", "L", "R")
+                alike = tokens[j][2].isupper() == word.isupper()
+                if gap.strip(" -") == "" and "\n" not in gap and word[:1].isupper() and \
+                        not (ordinary and (i in opening or not alike or i in shouting and j in shouting)):
+                    verdict[i] = "name"
+    names: list[tuple[int, int]] = []
+    doubts = [tokens[k][:2] for k, v in enumerate(verdict) if v in ("doubt", "unsure")]
+    unsure = [tokens[k][:2] for k, v in enumerate(verdict) if v == "unsure"]
+    i = 0
+    while i < len(tokens):
+        if verdict[i] != "name":
+            i += 1
+            continue
+        start, end, j = tokens[i][0], tokens[i][1], i + 1
+        while j < len(tokens):
+            gap = text[end:tokens[j][0]]
+            if gap.strip(" -") == "" and "\n" not in gap and verdict[j] == "name":
+                end = tokens[j][1]
+                j += 1
+            elif gap.strip() == "" and keys[j] in _PARTICLES:
+                k = j
+                while k < len(tokens) and keys[k] in _PARTICLES and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
+                    k += 1
+                if k < len(tokens) and verdict[k] == "name" and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
+                    end = tokens[k][1]
+                    j = k + 1
+                else:
+                    break
+            else:
+                break
+        names.append((start, end))
+        i = j
+    return Found(names, doubts, unsure)
