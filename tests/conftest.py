@@ -16,6 +16,10 @@ from journal_app.vault import KdfParams
 # A catalog key missing from both languages fails the tests (and the subprocesses they start)
 # instead of showing the key to a person.
 os.environ["RESSENTI_STRICT_CATALOG"] = "1"
+# The tests' relays run on 127.0.0.1: what a user says with RESSENTI_ALLOW_PRIVATE_RELAY=1, said
+# here once for every worker (not by whichever test happens to import tests/relay_live.py first).
+# tests/test_relay_client.py removes it where it checks the refusal.
+os.environ["RESSENTI_ALLOW_PRIVATE_RELAY"] = "1"
 
 # Real Argon2id, with costs low enough for hundreds of opens in a test run. The default
 # parameters (64 MiB, 3 passes) are exercised by test_vault.test_default_parameters.

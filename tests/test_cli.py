@@ -242,7 +242,7 @@ def test_a_facilitator_imports_bundles_and_reports_themes_from_the_command_line(
 
 
 @pytest.mark.parametrize("lang", ["fr_CA.UTF-8", "en_CA.UTF-8"])
-def test_circle_help_names_every_circle_command_and_a_relay_on_this_computer(tmp_path, lang):
+def test_circle_help_names_every_circle_command_and_a_relay_on_this_computer(tmp_path, lang, monkeypatch):
     """`circle --help` listed only the file commands (no send, receive, questions, publish-…),
     and `--relay` said https:// only, though http:// to this computer works too."""
     from journal_app.cli.circle import ACTIONS
@@ -256,4 +256,6 @@ def test_circle_help_names_every_circle_command_and_a_relay_on_this_computer(tmp
     relay_help = " ".join(helped.stdout.split("--relay URL", 2)[2].split("--registration-token-file")[0].split())
     local = re.findall(r"http://(?:127\.0\.0\.1|localhost):PORT", relay_help)
     assert "https://" in relay_help and len(local) == 2, relay_help
+    assert "RESSENTI_ALLOW_PRIVATE_RELAY=1" in relay_help  # a relay on this computer needs the user's word
+    monkeypatch.setenv("RESSENTI_ALLOW_PRIVATE_RELAY", "1")
     assert all(relay_url_allowed(url.replace("PORT", "8765")) for url in local)
