@@ -173,6 +173,12 @@ def test_a_passphrase_change_in_settings_shows_the_new_recovery_key_once(tmp_pat
 def seal_document(doc: object, invitation) -> dict:
     """Seal any JSON value as an envelope, the way `sharing.seal` seals an insight."""
     import json as _json
+
+    return seal_bytes(_json.dumps(doc).encode("utf-8"), invitation)
+
+
+def seal_bytes(plain: bytes, invitation) -> dict:
+    """Seal any bytes at all as an envelope: what anyone holding the invitation can post."""
     import secrets
 
     from cryptography.hazmat.primitives import serialization
@@ -181,7 +187,6 @@ def seal_document(doc: object, invitation) -> dict:
 
     from journal_app import sharing
 
-    plain = _json.dumps(doc).encode("utf-8")
     ephemeral = X25519PrivateKey.generate()
     epk = ephemeral.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(invitation.public_key))

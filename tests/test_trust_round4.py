@@ -8,13 +8,9 @@ import json
 import secrets
 import uuid
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from journal_app import sharing
 from journal_app.circles import (
@@ -39,20 +35,15 @@ from journal_app.sharing import (
     seal,
     sign_relay_fields,
 )
-from journal_app.storage import Database, create_database
+from journal_app.storage import Database
 from journal_app.usecases.relay import create_circle, describe_receive, fetch_messages, receive, send_outbox
-from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.relay_live import relay_in_thread
-
-DAY = date(2026, 12, 3)
+from tests.test_hardening import seal_bytes
+from tests.test_relay_story import DAY, share, vault
 
 
 def no_pause() -> None:
     """Between two envelopes of a round the app waits a few random seconds; tests need not."""
-
-
-def vault(tmp_path: Path, name: str) -> Database:
-    return create_database(tmp_path / f"{name}.vault", PASSPHRASE, kdf=FAST_KDF)[0]
 
 
 @pytest.fixture
@@ -64,9 +55,12 @@ def circle_of_six(tmp_path):
         db.close()
 
 
-def share(db: Database, cid: str, *texts: str, question: str = "") -> list[str]:
-    circles = Circles(db)
-    return [circles.share(cid, t, day=DAY, kind="free", question=question).insight.id for t in texts]
+def each_shares_one(members: list[Database], code: str, cid: str, text: str) -> None:
+    """Each member joins, shares one insight (`text` with its number) and sends it to the relay."""
+    for n, member in enumerate(members):
+        Circles(member).join(code)
+        share(member, cid, text.format(n=n))
+        assert send_outbox(member, DAY, pause=no_pause).delivered == 1
 
 
 def mailbox_left(facilitator: Database, cid: str, url: str) -> int:
@@ -75,29 +69,13 @@ def mailbox_left(facilitator: Database, cid: str, url: str) -> int:
     return len(items)
 
 
-def seal_raw(plain: bytes, invitation: Invitation) -> dict:
-    """What anyone holding the invitation can seal: any bytes at all, not only what the app
-    writes (sharing.seal encodes its JSON as UTF-8 and could not carry a lone surrogate)."""
-    ephemeral = X25519PrivateKey.generate()
-    epk = ephemeral.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(invitation.public_key))
-    nonce = secrets.token_bytes(12)
-    sealed = AESGCM(sharing._key(shared, epk, invitation.public_key)).encrypt(
-        nonce, sharing._pad(plain), sharing._AAD + invitation.circle_id.encode())
-    return {"v": 1, "circle": invitation.circle_id, "epk": sharing.b64(epk), "nonce": sharing.b64(nonce),
-            "ct": sharing.b64(sealed)}
-
-
 # --- F1: one bad envelope never blocks the circle ----------------------------------------------
 def test_one_foreign_envelope_does_not_block_the_circle(circle_of_six, tmp_path):
     facilitator, *members = circle_of_six
     with relay_in_thread(tmp_path / "relay") as url:
         keys = create_circle(facilitator, "Cercle du jeudi", url)
         cid, access = keys.invitation.circle_id, keys.invitation.relay
-        for n, member in enumerate(members):
-            Circles(member).join(keys.invitation.code())
-            share(member, cid, f"Ce que j’ai vécu ce soir, numéro {n}.")
-            assert send_outbox(member, DAY, pause=no_pause).delivered == 1
+        each_shares_one(members, keys.invitation.code(), cid, "Ce que j’ai vécu ce soir, numéro {n}.")
         # Someone holding the invitation posts an envelope naming another circle.
         elsewhere = CircleKeys.create("Un autre cercle")
         foreign = seal(sharing.new_insight("Pas pour vous", day=DAY, kind="free", prompt_id="", lang="fr")[0],
@@ -120,15 +98,12 @@ def test_a_lone_surrogate_is_refused_at_the_boundary_and_the_themes_still_work(c
     with relay_in_thread(tmp_path / "relay") as url:
         keys = create_circle(facilitator, "Cercle", url)
         cid, access = keys.invitation.circle_id, keys.invitation.relay
-        for n, member in enumerate(members):
-            Circles(member).join(keys.invitation.code())
-            share(member, cid, f"Le silence du groupe m’a porté, soir {n}.")
-            send_outbox(member, DAY, pause=no_pause)
+        each_shares_one(members, keys.invitation.code(), cid, "Le silence du groupe m’a porté, soir {n}.")
         insight, _ = sharing.new_insight("placeholder", day=DAY, kind="free", prompt_id="", lang="fr")
         doc = {"type": "insight", **{k: v for k, v in vars(insight).items() if k not in ("question", "round")},
                "text": "Un piège \ud800 ici"}
         plain = json.dumps(doc).encode("ascii")  # legal JSON: the surrogate travels as \ud800
-        RelayClient(url).post_envelope(access.mailbox, access.send_capability, seal_raw(plain, keys.invitation))
+        RelayClient(url).post_envelope(access.mailbox, access.send_capability, seal_bytes(plain, keys.invitation))
         report = receive(facilitator, cid)
     assert (report.imported.added, report.imported.damaged) == (5, 1)
     with pytest.raises(EnvelopeDamaged):

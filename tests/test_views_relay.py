@@ -143,20 +143,30 @@ def test_what_the_circle_harvested_shows_to_members(tmp_path):
     run_ui(body)
 
 
+def new_journal(folder):
+    session = JournalSession(folder, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    session.lock()
+
+
+async def create_on_relay(folder, url):
+    """A facilitator on a laptop fills « Créer le cercle » with a name and the relay's address."""
+    h, shell = await app(folder, width=1280)
+    await unlock(h)
+    shell.show_facilitator()
+    await h.settle()
+    await h.type(h.find(ft.TextField, "Nom du cercle"), "Cercle du jeudi")
+    await h.type(h.find(ft.TextField, "Adresse du relais du cercle"), url)
+    await h.click(ft.FilledButton, "Créer le cercle")
+    return h, shell
+
+
 def test_a_facilitator_makes_a_circle_on_a_relay_publishes_questions_and_receives(tmp_path):
     with relay_in_thread(tmp_path / "relay") as url:
-        session = JournalSession(tmp_path / "f", kdf=FAST_KDF)
-        session.create(PASSPHRASE)
-        session.lock()
+        new_journal(tmp_path / "f")
 
         async def body():
-            h, shell = await app(tmp_path / "f", width=1280)
-            await unlock(h)
-            shell.show_facilitator()
-            await h.settle()
-            await h.type(h.find(ft.TextField, "Nom du cercle"), "Cercle du jeudi")
-            await h.type(h.find(ft.TextField, "Adresse du relais du cercle"), url)
-            await h.click(ft.FilledButton, "Créer le cercle")
+            h, shell = await create_on_relay(tmp_path / "f", url)
             circles = Circles(shell.ctx.session.database)
             await h.wait_for(lambda: bool(circles.owned()), timeout=30)
             [keys] = circles.owned()
@@ -192,18 +202,10 @@ def test_a_relay_that_asks_for_its_registration_token_gets_it_from_the_form(tmp_
     from journal_app.relay.app import Limits
 
     with relay_in_thread(tmp_path / "relay", limits=Limits(registration_token="jeton-du-relais")) as url:
-        session = JournalSession(tmp_path / "f", kdf=FAST_KDF)
-        session.create(PASSPHRASE)
-        session.lock()
+        new_journal(tmp_path / "f")
 
         async def body():
-            h, shell = await app(tmp_path / "f", width=1280)
-            await unlock(h)
-            shell.show_facilitator()
-            await h.settle()
-            await h.type(h.find(ft.TextField, "Nom du cercle"), "Cercle du jeudi")
-            await h.type(h.find(ft.TextField, "Adresse du relais du cercle"), url)
-            await h.click(ft.FilledButton, "Créer le cercle")
+            h, shell = await create_on_relay(tmp_path / "f", url)
             token = h.find(ft.TextField, "Jeton d’inscription du relais")
             await h.wait_for(lambda: bool(token.error), timeout=30)
             assert "jeton" in token.error and not Circles(shell.ctx.session.database).owned()
