@@ -415,6 +415,7 @@ class FacilitatorScreen:
         relay = (self.new_relay.value or "").strip() or None
         token = (self.new_token.value or "").strip() or None
         self.new_name.error = self.new_relay.error = self.new_token.error = None
+        self.ctx.page.update()  # the last attempt's error goes while the relay is asked
         try:
             keys = await asyncio.to_thread(create_circle, self.db, self.new_name.value or "", relay, token=token)
         except CircleNameMissing as exc:
