@@ -322,7 +322,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         if keys[i] in _FUNCTION or keys[i] in _ORDINARY_CAPITALS:
             continue
         k = i + 1
-        while k < n and keys[k] in _PARTICLES and text[tokens[k - 1][1]:tokens[k][0]] == " ":
+        while k < n and k - i <= 4 and keys[k] in _PARTICLES and text[tokens[k - 1][1]:tokens[k][0]] == " ":
             k += 1
         if i + 1 < k < n and verdict[k] == "name" and text[tokens[k - 1][1]:tokens[k][0]] == " ":
             verdict[i] = "name"
