@@ -631,7 +631,10 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
             a, b = m.span("value") if "value" in pattern.groupindex else m.span()
             found.append((a, b, "address"))
     for m in _ROLE.finditer(text):
-        found.append((m.start(), _organization_end(text, m.end()), "role"))
+        end = m.end()
+        if text[end - 1] == "." and len(re.findall(r"\w+\.\Z", text[m.start():end])[0]) > 4:
+            end -= 1  # the sentence's period, not an abbreviation's (« St. »)
+        found.append((m.start(), _organization_end(text, end), "role"))
     return found
 
 
