@@ -632,7 +632,7 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
             found.append((a, b, "address"))
     for m in _ROLE.finditer(text):
         end = m.end()
-        if text[end - 1] == "." and len(re.findall(r"\w+\.\Z", text[m.start():end])[0]) > 4:
+        if text[end - 1] == "." and len(text[m.start():end - 1].rsplit(None, 1)[-1]) > 3:
             end -= 1  # the sentence's period, not an abbreviation's (« St. »)
         found.append((m.start(), _organization_end(text, end), "role"))
     return found
