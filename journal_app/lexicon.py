@@ -60,6 +60,9 @@ _PERSON_BEFORE = frozenset(fold(w) for w in (
     "cousine collègue collegue boss patron patronne avec texté texte appelé appelle reconduit "
     "friend buddy bff sister brother cousin colleague coworker neighbour neighbor roommate boss "
     "partner boyfriend girlfriend husband wife with w texted called drove").split())
+# After a word, what says it is someone: "Sparky, the guy with the guitar", « Ti-Lou, la fille d'en haut ».
+_APPOSITION = re.compile(r",\s(?:the|a|le|la|un|une|cette|ce)\s(?:guy|gars|woman|femme|man|homme|lady|dame|girl|fille|"
+                         r"boy|garçon|kid|one|old|vieux|vieille|grande?|petite?)\b", re.IGNORECASE)
 # A short month before a day (« janv. 12 », "Jan. 12"), not a name.
 _MONTH_SHORT = frozenset("jan janv feb fev fevr mar apr avr jun jul juil aug sep sept oct nov dec".split())
 # Opening a sentence, not the first word of a name (« Finalement Kwame a dit », "Monday Ruth said").
@@ -227,6 +230,10 @@ def find_names(text: str, people: People | None = None) -> Found:
             person_next = after[:1].isupper() or after.lower() in ("moi", "me", "i", "lui", "elle", "him", "her")
         else:
             person_next = (nxt in _PREDICATES and not weak) or possessive or nxt_capital or past
+        if (capital and cls in ("D", "R", "N", "F") and not (opens and cls == "D") and key not in _NOT_FIRST
+                and _APPOSITION.match(text, b, b + 24)):  # not "Outside, the man was smoking"
+            verdict.append("name" if cls in ("N", "F") else "unsure")
+            continue
         # A doubled syllable in lower case (« lolo », "jojo") is a nickname, unless an article
         # makes it a thing: removed, and doubted.
         if (word.islower() and len(key) == 4 and key[:2] == key[2:] and key not in _BABY_WORDS and word == key

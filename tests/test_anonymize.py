@@ -358,6 +358,7 @@ def test_two_sentences_are_not_a_spelled_out_email_nor_a_domain(text):
     ("Charity Mensah drove me home.", "Charity"),
     ("Patience Ilunga a chanté pour nous.", "Patience"),
     ("j'ai vu titi au dépanneur", "titi"),
+    ("I sat next to Sparky, the guy with the harmonica.", "Sparky"),
 ])
 def test_shapes_and_names_in_the_forms_people_write_them(text, gone):
     assert gone not in anonymize(text, use_ner=False).text
@@ -373,6 +374,7 @@ def test_shapes_and_names_in_the_forms_people_write_them(text, gone):
     "Je suis rentrée avec une idée en tête.",
     "Selon Gendlin, le corps sait avant nous.",
     "Hope is a thing with feathers, I read tonight.",
+    "Outside, the man was still smoking.",
 ])
 def test_dates_numbers_roles_and_words_that_are_not_personal_stay(text):
     assert anonymize(text, use_ner=False).text == text
