@@ -613,6 +613,12 @@ _SHORT_CORNER = [
     re.compile(rf"(?P<value>(?<![/\w]){_STREETISH}\s?/\s?{_STREETISH})(?![/\w])"),
     re.compile(rf"\b(?i:at|on|à|au|sur|near|près\s+de)\s+(?P<value>{_CAP}\s+at\s+{_CAP}(?:\s{_CAP})?)"),
 ]
+# Where someone lives, grew up or comes from: a capitalized word there is a place, unless it is a
+# well-known one (« a grandi à Tilting », "grew up in Tilting"; not "moved to Toronto").
+_HOME_PLACE = re.compile(
+    rf"\b(?i:grew\s+up|lives?|lived|living|moved|raised|born|comes?|came|habite|habitait|habitent|vit|vivait|"
+    rf"vient|venait|grandi|déménagée?s?|née?s?|originaire|retournée?)\s+(?i:in|to|at|from|à|au|de|d['’]|en)\s*"
+    rf"(?P<value>{_CAP}(?:[\s-]{_CAP}){{0,3}})")
 # A town named with a possessive (« Heart's Content », "Joe Batt's Arm"), after where one lives.
 _POSSESSIVE_PLACE = re.compile(
     rf"\b(?i:in|to|from|near|at|called|à|de|vers|of)\s+(?P<value>(?:{_CAP}\s+){{0,2}}[A-Z][\w]+['’]s\s+{_CAP})")
@@ -625,6 +631,10 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(text):
             if not m.group("value").isupper():
                 found.append((*m.span("value"), "address"))
+    for m in _HOME_PLACE.finditer(text):
+        words = [fold(w) for w in re.findall(r"[^\W\d_]+", m.group("value"))]
+        if not m.group("value").isupper() and any(lexicon().get(w) != "L" for w in words):
+            found.append((*m.span("value"), "address"))
     found += [(m.start(), m.end(), "email") for m in _PROVIDER.finditer(text)]
     for pattern in _PLACE_SHAPES:
         for m in pattern.finditer(text):

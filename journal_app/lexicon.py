@@ -293,14 +293,15 @@ def find_names(text: str, people: People | None = None) -> Found:
         a, b, word = tokens[i]
         if (i in opening and verdict[i] != "name" and word[:1].isupper() and not word.isupper()
                 and keys[i] not in _FUNCTION and keys[i] not in _ORDINARY_CAPITALS and keys[i] not in _NOT_FIRST
-                and not keys[i].endswith(("ment", "ly")) and len(keys[i]) >= 3
+                and not keys[i].endswith(("ment", "ly")) and len(keys[i]) >= 2
                 and text[b:tokens[i + 1][0]] == " " and tokens[i + 1][2][:1].isupper()
                 and not tokens[i + 1][2].isupper()):
             cls_next = lex.get(keys[i + 1])
             after = tokens[i + 2][2].lower().replace("’", "'") if i + 2 < n else ""
             verb = (after in _PREDICATES or after in _PAST_IRREGULAR
                     or len(after) > 4 and after.endswith("ed")) and text[tokens[i + 1][1]:tokens[i + 2][0]] == " "
-            if cls_next is None and verdict[i + 1] == "name" or cls_next in ("P", "L") and verb:
+            if (cls_next is None and verdict[i + 1] == "name" and (len(keys[i]) >= 3 or verb)
+                    or cls_next in ("P", "L") and verb):  # « Li Jianguo shared… »
                 verdict[i] = verdict[i + 1] = "name"
     for order, step in ((range(n), -1), (range(n - 1, -1, -1), 1)):
         for i in order:
@@ -322,6 +323,15 @@ def find_names(text: str, people: People | None = None) -> Found:
                 elif (gap == " " and word.islower() and tokens[j][2].islower()
                       and lex.get(keys[i]) in (None, "F", "P") and len(keys[i]) >= 3):
                     verdict[i] = "name"  # « sandra mcallister », written all in lower case
+    for i in range(n - 1):
+        # In lower case, a first name that is also a word beside a word in no list, or before a
+        # family name, is one name: « sylvain desrosiers », « olivier turcotte ».
+        pair = (lex.get(keys[i]), lex.get(keys[i + 1]))
+        if (tokens[i][2].islower() and tokens[i + 1][2].islower() and text[tokens[i][1]:tokens[i + 1][0]] == " "
+                and "" not in (keys[i], keys[i + 1])
+                and (pair in (("N", None), ("P", None), (None, "N"), (None, "P")) and "unsure" in (verdict[i], verdict[i + 1])
+                     or pair[0] == "N" and verdict[i + 1] == "name" and pair[1] in (None, "P", "F"))):
+            verdict[i] = verdict[i + 1] = "name"
     for i in range(n - 1):
         # A capitalized word before particles then a name: « Maria de los Ángeles Gutiérrez ».
         if verdict[i] == "name" or not tokens[i][2][:1].isupper() or lex.get(keys[i]) in ("D", "L"):

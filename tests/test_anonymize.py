@@ -359,6 +359,10 @@ def test_two_sentences_are_not_a_spelled_out_email_nor_a_domain(text):
     ("Patience Ilunga a chanté pour nous.", "Patience"),
     ("j'ai vu titi au dépanneur", "titi"),
     ("I sat next to Sparky, the guy with the harmonica.", "Sparky"),
+    ("j'ai vu olivier turcotte au café", "olivier"),
+    ("hier j'ai vu rose vaillancourtte au parc", "rose"),
+    ("Li Zhenning shared about his mother.", "Li "),
+    ("He grew up in Tilting, a small place.", "Tilting"),
 ])
 def test_shapes_and_names_in_the_forms_people_write_them(text, gone):
     assert gone not in anonymize(text, use_ner=False).text
@@ -375,6 +379,8 @@ def test_shapes_and_names_in_the_forms_people_write_them(text, gone):
     "Selon Gendlin, le corps sait avant nous.",
     "Hope is a thing with feathers, I read tonight.",
     "Outside, the man was still smoking.",
+    "She moved to Toronto last year.",
+    "Il vient de Sherbrooke, comme moi.",
 ])
 def test_dates_numbers_roles_and_words_that_are_not_personal_stay(text):
     assert anonymize(text, use_ner=False).text == text
