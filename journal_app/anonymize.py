@@ -39,7 +39,8 @@ _DAY = r"\d{1,2}(?:er|re|ère|e|ème|ieme|ième|eme|st|nd|rd|th)?"
 _YEAR = r"(?:\d{4}|['’]?\d{2})(?!\d)"
 # A date: day then month (« 3ième de mars », "22nd of October", "12-Jan-1944"), month then day
 # ("Apr 3, 71", "Sept. 9th, '82"), or in digits.
-_DATE = (rf"(?:(?:the\s+)?{_DAY}(?:\s+|\s*[{_DASH}/]\s*)(?:(?:de|d['’]|of)\s+)?{_MONTH}(?:\s*[{_DASH}/]\s*|,?\s+)(?:(?:de|of)\s+)?{_YEAR}"
+_DATE = (rf"(?:(?:the\s+)?{_DAY}(?:\s+|\s*[{_DASH}/]\s*)(?:(?:de|d['’]|of)\s+)?{_MONTH}"
+         rf"(?:\s*[{_DASH}/]\s*|,?\s+)(?:(?:de|of)\s+)?{_YEAR}"
          rf"|{_MONTH}\s*(?:the\s+)?{_DAY},?\s+{_YEAR}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}})")
 _DATE_NO_YEAR = rf"(?:(?:the\s+)?{_DAY}\s+(?:(?:de|d['’]|of)\s+)?{_MONTH}|{_MONTH}\s*(?:the\s+)?{_DAY}\b)"
 _STREET_FR = ("rue|avenue|av\\.|boulevard|boul\\.|bd|chemin|ch\\.|rang|route|place|allée|côte|"

@@ -329,7 +329,8 @@ def find_names(text: str, people: People | None = None) -> Found:
         pair = (lex.get(keys[i]), lex.get(keys[i + 1]))
         if (tokens[i][2].islower() and tokens[i + 1][2].islower() and text[tokens[i][1]:tokens[i + 1][0]] == " "
                 and "" not in (keys[i], keys[i + 1])
-                and (pair in (("N", None), ("P", None), (None, "N"), (None, "P")) and "unsure" in (verdict[i], verdict[i + 1])
+                and (pair in (("N", None), ("P", None), (None, "N"), (None, "P"))
+                     and "unsure" in (verdict[i], verdict[i + 1])
                      or pair[0] == "N" and verdict[i + 1] == "name" and pair[1] in (None, "P", "F"))):
             verdict[i] = verdict[i + 1] = "name"
     for i in range(n - 1):
