@@ -34,7 +34,9 @@ _MONTHS = ("janvier|janv|jan|février|fevrier|févr|fevr|fév|fev|mars|mar|avril
 # A month as written: in full or cut short, with or without its dot (« janv. », « fev », "Apr").
 _MONTH = rf"(?:{_MONTHS})(?:\.|\b)"
 # A day: « 1er », « 3ième », « 2e », "22nd".
-_DAY = r"\d{1,2}(?:er|re|ère|e|ème|ieme|ième|eme|st|nd|rd|th)?"
+_DAY = (r"(?:\d{1,2}(?:er|re|ère|e|ème|ieme|ième|eme|st|nd|rd|th)?|premier|première|first|second|third|"
+        r"(?:vingt|trente)(?:[\s-](?:et[\s-])?(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf))?|"
+        r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize)")
 # A year of four digits, or two (« 3 mars 86 », "March 3rd '86").
 _YEAR = r"(?:\d{4}|['’]?\d{2})(?!\d)"
 # A date: day then month (« 3ième de mars », "22nd of October", "12-Jan-1944"), month then day
@@ -556,7 +558,7 @@ _PLACE_SHAPES = [
 _ROLE_NOUNS = (
     "directeur|directrice|directeur général|coordonnat(?:eur|rice)|président|présidente|gérant|gérante|"
     "préposée?|infirmière|infirmier|pharmacien(?:ne)?|responsable|chef|adjointe?|secrétaire|conseill(?:er|ère)|"
-    "intervenante?|travailleu(?:r|se) social(?:e)?|enseignante?|professeure?|concierge|gardien(?:ne)?|"
+    "intervenante?|travailleu(?:r|se)|enseignante?|professeure?|concierge|gardien(?:ne)?|"
     "analyste|thérapeute|psychologue|psychothérapeute|bibliothécaire|éducat(?:eur|rice)|ergothérapeute|"
     "physiothérapeute|médecin|technicien(?:ne)?|agente?|commis|caissière|caissier|cuisinière?|cuisinier|"
     "bénévole|aumônier|animat(?:eur|rice)|orthophoniste|avocate?|notaire|comptable|ingénieure?|"
@@ -577,7 +579,7 @@ _ORG_WORDS = (
 # « analyste chez X à Y », « enseignante à l'école secondaire X », "therapist at the X Centre".
 _ROLE = re.compile(
     rf"(?i:\b(?:seule?\s+|only\s+|executive\s+|night\s+|head\s+)?(?:{_ROLE_NOUNS}))\b"
-    rf"(?:\s+[\w'’-]+){{0,5}}?\s+(?i:chez|du|de\s+la|des|de|d['’]|au|à\s+la|à\s+l['’]|à|aux|at|of\s+the|of|for|with|in)"
+    rf"(?:\s+[\w'’-]+){{0,5}}?\s+(?i:chez|du|de\s+la|des|de|d['’]|au|à\s+la|à\s+l['’]|à|aux|pour|at|of\s+the|of|for|with|in)"
     rf"\s*(?:(?i:the|le|la|les|l['’])\s*)?(?:(?i:{_ORG_WORDS})\s+){{0,3}}"
     rf"(?:{_CAP}\.?|[A-Z]{{2,}})(?:\s+(?:{_CAP}\.?|[A-Z]{{2,}}|de|du|des|of|the|"
     rf"(?i:palliative|unit|unité))\b){{0,6}}")
@@ -592,19 +594,43 @@ _BIRTH_CUE = re.compile(r"\b(?:née?s?|naissance|naître|naitre|fête|fete|anniv
                         r"dob|ddn)\b", re.IGNORECASE)
 
 
+_NO_YEAR_DATE = re.compile(rf"(?<![\w{_DASH}/.]){_DATE_NO_YEAR}(?![\w{_DASH}/])", re.IGNORECASE)
+_BIRTHDAY_CUE = re.compile(r"\b(?:fête|fete|anniversaire|bday|birthday)\b", re.IGNORECASE)
+
+
 def _birth_dates(text: str) -> Iterator[tuple[int, int, str]]:
+    # Without its year, after a birthday in its sentence: « Anniversaire de Gisèle : 8 août ».
+    for m in _NO_YEAR_DATE.finditer(text):
+        before = re.split(r"[.!?\n](?:\s|$)", text[max(0, m.start() - 50):m.start()])[-1]
+        if _BIRTHDAY_CUE.search(before):
+            skip = len(m.group()) - len(re.sub(r"(?i)^the\s+", "", m.group()))  # "is the [date of birth]"
+            yield m.start() + skip, m.start() + len(m.group().rstrip(".,")), "birth_date"
     for m in _ANY_DATE.finditer(text):
         before = text[max(0, m.start() - 60):m.start()]
         before = re.split(r"[.!?\n](?:\s|$)", before)[-1]
         if _BIRTH_CUE.search(before):
-            yield m.start(), m.start() + len(m.group().rstrip(".,")), "birth_date"
+            skip = len(m.group()) - len(re.sub(r"(?i)^the\s+", "", m.group()))
+            yield m.start() + skip, m.start() + len(m.group().rstrip(".,")), "birth_date"
 
 
 # A phone number spelled out in words (« quatre-un-huit… », "five one four…"): seven number
 # words or more in a row, read as digits.
 _DIGIT_WORDS = ("zéro|zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|oh|one|two|three|four|five|"
                 "seven|eight|nine")
-_SPELLED_PHONE = re.compile(rf"\b(?i:{_DIGIT_WORDS})(?:[\s,.{_DASH}]{{1,3}}(?i:{_DIGIT_WORDS})\b){{6,}}")
+# Digits and number words mixed (« 514 cinq cinq cinq 0101 », "six one three 555 0147"): read as
+# digits, a run of ten (seven after « appelle », "call"…) with two number words at least.
+_NUMBER_RUN = re.compile(rf"(?<![\w{_DASH}])(?:\d{{1,4}}(?!\d)|(?i:{_DIGIT_WORDS})\b)"
+                         rf"(?:[\s,.{_DASH}]{{1,3}}(?:\d{{1,4}}(?!\d)|(?i:{_DIGIT_WORDS})\b)){{2,}}")
+
+
+def _spelled_phones(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _NUMBER_RUN.finditer(text):
+        parts = re.findall(r"\w+", m.group())
+        words = sum(not p.isdigit() for p in parts)
+        digits = words + sum(len(p) for p in parts if p.isdigit())
+        context = _PHONE_CONTEXT.search(text[max(0, m.start() - 30):m.start()])
+        if words >= 7 or words >= 2 and (digits >= 10 or digits >= 7 and context):
+            yield m.start(), m.end(), "phone"
 
 # An intersection written short: « Papineau coin Rachel », « Masson/2e Avenue », "Bank at
 # Somerset" (after « à », "at", "on"…), "Rideau/King Edward".
@@ -613,7 +639,11 @@ _SHORT_CORNER = [
     re.compile(rf"(?P<value>{_STREETISH}\s+(?i:coin|corner\s+of)\s+{_STREETISH})"),
     re.compile(rf"(?P<value>(?<![/\w]){_STREETISH}\s?/\s?{_STREETISH})(?![/\w])"),
     re.compile(rf"\b(?i:at|on|à|au|sur|near|près\s+de)\s+(?P<value>{_CAP}\s+at\s+{_CAP}(?:\s{_CAP})?)"),
+    re.compile(rf"\b(?i:at|on|to|à|au|sur|near|près\s+de)\s+(?P<value>{_CAP}\s?&\s?{_CAP})"),
 ]
+# "moved to Bank and Gladstone": two streets, one of them named by an ordinary word (not two
+# well-known places: "to Montreal and Toronto").
+_AND_CORNER = re.compile(rf"\b(?i:at|on|to|à|au|sur|near|près\s+de)\s+(?P<value>({_CAP})\s+(?i:and|et)\s+({_CAP}))")
 # Where someone lives, grew up or comes from: a capitalized word there is a place, unless it is a
 # well-known one (« a grandi à Tilting », "grew up in Tilting"; not "moved to Toronto").
 _HOME_PLACE = re.compile(
@@ -627,11 +657,15 @@ _POSSESSIVE_PLACE = re.compile(
 
 def _shapes(text: str) -> list[tuple[int, int, str]]:
     found = [*_numbers(text), *_spelled_emails(text), *_domains_and_handles(text), *_birth_dates(text)]
-    found += [(m.start(), m.end(), "phone") for m in _SPELLED_PHONE.finditer(text)]
+    found += _spelled_phones(text)
     for pattern in (*_SHORT_CORNER, _POSSESSIVE_PLACE):
         for m in pattern.finditer(text):
             if not m.group("value").isupper():
                 found.append((*m.span("value"), "address"))
+    for m in _AND_CORNER.finditer(text):
+        kinds = [lexicon().get(fold(m.group(g))) for g in (2, 3)]
+        if "L" not in kinds and ("D" in kinds or "R" in kinds) and m.group(2)[0] == m.group(2)[0].upper():
+            found.append((*m.span("value"), "address"))
     for m in _HOME_PLACE.finditer(text):
         words = [fold(w) for w in re.findall(r"[^\W\d_]+", m.group("value"))]
         if not m.group("value").isupper() and any(lexicon().get(w) != "L" for w in words):

@@ -363,6 +363,14 @@ def test_two_sentences_are_not_a_spelled_out_email_nor_a_domain(text):
     ("hier j'ai vu rose vaillancourtte au parc", "rose"),
     ("Li Zhenning shared about his mother.", "Li "),
     ("He grew up in Tilting, a small place.", "Tilting"),
+    # Days in words, a birthday before its date, digits and number words mixed, « pour », "&".
+    ("Mon père est né le premier juin 1931.", "1931"),
+    ("Anniversaire de Lucienne : 14 juillet, on fera un souper.", "14 juillet"),
+    ("Texte-moi au 438 cinq cinq cinq 0177.", "0177"),
+    ("Call me at two oh four 555 0162 tonight.", "0162"),
+    ("Il est animateur pour Le Pont du Nord depuis l'été.", "Pont"),
+    ("Meet me at King & Bathurst around six.", "Bathurst"),
+    ("The food bank moved to Bank and Somerset.", "Somerset"),
 ])
 def test_shapes_and_names_in_the_forms_people_write_them(text, gone):
     assert gone not in anonymize(text, use_ner=False).text
@@ -381,6 +389,10 @@ def test_shapes_and_names_in_the_forms_people_write_them(text, gone):
     "Outside, the man was still smoking.",
     "She moved to Toronto last year.",
     "Il vient de Sherbrooke, comme moi.",
+    "Le premier mai, on a marché ensemble.",
+    "Le 12 sept 2019, deux trois personnes sont venues.",
+    "We drove to Montreal and Toronto that week.",
+    "Ma fête approche et je me sens seule.",
 ])
 def test_dates_numbers_roles_and_words_that_are_not_personal_stay(text):
     assert anonymize(text, use_ner=False).text == text
