@@ -594,7 +594,8 @@ _BIRTH_CUE = re.compile(r"\b(?:née?s?|naissance|naître|naitre|fête|fete|anniv
                         r"dob|ddn)\b", re.IGNORECASE)
 
 
-_NO_YEAR_DATE = re.compile(rf"(?<![\w{_DASH}/.]){_DATE_NO_YEAR}(?![\w{_DASH}/])", re.IGNORECASE)
+_NO_YEAR_DATE = re.compile(rf"(?<![\w{_DASH}/.])(?:{_DATE_NO_YEAR}|\d{{1,2}}/\d{{1,2}})(?![\w{_DASH}/])",
+                           re.IGNORECASE)
 _BIRTHDAY_CUE = re.compile(r"\b(?:fête|fete|anniversaire|bday|birthday)\b", re.IGNORECASE)
 
 
@@ -607,8 +608,9 @@ def _birth_dates(text: str) -> Iterator[tuple[int, int, str]]:
             yield m.start() + skip, m.start() + len(m.group().rstrip(".,")), "birth_date"
     for m in _ANY_DATE.finditer(text):
         before = text[max(0, m.start() - 60):m.start()]
+        b_dot = re.search(r"(?:^|[\s(,])b\.\s*\Z", before)  # "b. Oct 4 1944"
         before = re.split(r"[.!?\n](?:\s|$)", before)[-1]
-        if _BIRTH_CUE.search(before):
+        if _BIRTH_CUE.search(before) or b_dot:
             skip = len(m.group()) - len(re.sub(r"(?i)^the\s+", "", m.group()))
             yield m.start() + skip, m.start() + len(m.group().rstrip(".,")), "birth_date"
 
@@ -639,7 +641,8 @@ _SHORT_CORNER = [
     re.compile(rf"(?P<value>{_STREETISH}\s+(?i:coin|corner\s+of)\s+{_STREETISH})"),
     re.compile(rf"(?P<value>(?<![/\w]){_STREETISH}\s?/\s?{_STREETISH})(?![/\w])"),
     re.compile(rf"\b(?i:at|on|à|au|sur|near|près\s+de)\s+(?P<value>{_CAP}\s+at\s+{_CAP}(?:\s{_CAP})?)"),
-    re.compile(rf"\b(?i:at|on|to|à|au|sur|near|près\s+de)\s+(?P<value>{_CAP}\s?&\s?{_CAP})"),
+    re.compile(rf"\b(?i:at|on|to|à|au|sur|near|près\s+de)\s+(?P<value>{_STREETISH}\s?&\s?{_STREETISH}|"
+               rf"{_CAP}\s?&\s?\d{{1,3}}(?:e|er|re|ème|st|nd|rd|th)\b)"),
 ]
 # "moved to Bank and Gladstone": two streets, one of them named by an ordinary word (not two
 # well-known places: "to Montreal and Toronto").
@@ -648,7 +651,8 @@ _AND_CORNER = re.compile(rf"\b(?i:at|on|to|à|au|sur|near|près\s+de)\s+(?P<valu
 # well-known one (« a grandi à Tilting », "grew up in Tilting"; not "moved to Toronto").
 _HOME_PLACE = re.compile(
     rf"\b(?i:grew\s+up|lives?|lived|living|moved|raised|born|comes?|came|habite|habitait|habitent|vit|vivait|"
-    rf"vient|venait|grandi|déménagée?s?|née?s?|originaire|retournée?)\s+(?i:in|to|at|from|à|au|de|d['’]|en)\s*"
+    rf"vient|venait|grandi|déménagée?s?|née?s?|originaire|retournée?)(?:\s+(?i:back|home))?"
+    rf"\s+(?i:in|to|at|from|à|au|de|d['’]|en)\s*"
     rf"(?P<value>{_CAP}(?:[\s-]{_CAP}){{0,3}})")
 # A town named with a possessive (« Heart's Content », "Joe Batt's Arm"), after where one lives.
 _POSSESSIVE_PLACE = re.compile(

@@ -32,7 +32,7 @@ _ORDINARY_CAPITALS = frozenset(fold(w) for w in (
     "Ressenti Cercle Collectif Dieu God Bon Seigneur Lord Inner Critic Higher Self Ok OK Oui Non Merci "
     "Bravo Salut Allo Allô Bonjour Bonsoir Tsé Coudonc Ben Pis Genre Mdr Lol Omg Idk Btw Ps "
     "Mme M Mr Mrs Ms Dr Dre Me Pr St Ste Mlle Madame Monsieur Docteur Docteure Professeur "
-    "Professeure Professor Doctor Sir Mister Miss").split())
+    "Professeure Professor Doctor Sir Mister Miss bday").split())
 # Function words that may open a sentence or stand in capitals (never a name on their own).
 _FUNCTION = frozenset(fold(w) for w in (
     "je j tu il elle on nous vous ils elles le la les l un une des de du d et ou mais donc car ni "
@@ -63,6 +63,10 @@ _PERSON_BEFORE = frozenset(fold(w) for w in (
 # After a word, what says it is someone: "Sparky, the guy with the guitar", « Ti-Lou, la fille d'en haut ».
 _APPOSITION = re.compile(r",\s(?:the|a|le|la|un|une|cette|ce)\s(?:guy|gars|woman|femme|man|homme|lady|dame|girl|fille|"
                          r"boy|garçon|kid|one|old|vieux|vieille|grande?|petite?)\b", re.IGNORECASE)
+# Letters of Vietnamese, Polish, Czech, Turkish, Romanian, Nordic… spellings, in no French or
+# English word: a word holding one is nobody's ordinary word here, whatever it folds to.
+_FOREIGN_LETTERS = re.compile("[ãõĩũÃÕĨŨơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐłŁøØşŞğıąężźśćńčšžřěůășțőűåÅ"
+                              "ƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸŚĆŃČŠŽŘĚŮĂȘȚŐŰŻŹĄĘ]")
 # A short month before a day (« janv. 12 », "Jan. 12"), not a name.
 _MONTH_SHORT = frozenset("jan janv feb fev fevr mar apr avr jun jul juil aug sep sept oct nov dec".split())
 # Opening a sentence, not the first word of a name (« Finalement Kwame a dit », "Monday Ruth said").
@@ -174,6 +178,11 @@ def find_names(text: str, people: People | None = None) -> Found:
     for i, (a, b, word) in enumerate(tokens):
         key = keys[i]
         cls = lex.get(key)
+        if (cls is None and key.endswith("s") and lex.get(key[:-1]) == "D"
+                and (i == 0 or fold(tokens[i - 1][2]) not in ("the", "les"))):
+            cls = "D"  # a plural: "on Sundays" (but "the Bakers" are a family)
+        if cls and _FOREIGN_LETTERS.search(word) and key not in _FUNCTION:
+            cls = None  # letters no French or English word holds: « Võ », « Łutselk'e », « Đặng »
         if cls is None and "-" in key:  # « Jean-Baptiste », « Saint-Onge », « Lac-Mégantic »
             pieces = key.split("-")
             while len(pieces) > 1 and pieces[-1] in _CLITICS:  # « représentiez-vous », « dis-moi »
@@ -362,7 +371,10 @@ def find_names(text: str, people: People | None = None) -> Found:
                 k = j
                 while k < len(tokens) and keys[k] in _PARTICLES and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
                     k += 1
-                if k < len(tokens) and verdict[k] == "name" and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
+                # « Pedro Pablo de la Rosa »: after particles, a capitalized word the article made doubtful.
+                joins = verdict[k] == "name" or (tokens[k][2][:1].isupper() and not tokens[k][2].isupper()
+                                                 and keys[k] not in _FUNCTION and keys[k] not in _ORDINARY_CAPITALS)
+                if k < len(tokens) and joins and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
                     end = tokens[k][1]
                     j = k + 1
                 else:

@@ -371,6 +371,11 @@ def test_two_sentences_are_not_a_spelled_out_email_nor_a_domain(text):
     ("Il est animateur pour Le Pont du Nord depuis l'été.", "Pont"),
     ("Meet me at Church & Bathurst around six.", "Church"),
     ("The food bank moved to Bank and Somerset.", "to Bank"),
+    ("My grandmother, b. Mar 9 1931, still knits.", "1931"),
+    ("Her bday is 03/11, she told me.", "03/11"),
+    ("Meet me at Bank & 3rd later.", "Bank"),
+    ("Võ Thị Sáu nous a appris une chanson.", "Võ"),
+    ("Juan Carlos de la Mora a pleuré.", "Mora"),
 ])
 def test_shapes_and_names_in_the_forms_people_write_them(text, gone):
     assert gone not in anonymize(text, use_ner=False).text
