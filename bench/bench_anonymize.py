@@ -38,6 +38,14 @@ TEXTS = {
     "one hyphenated word (A-b-A-b…)": ("A-b" * 33_333),
     "capitalized unknown words": ("Xqzt Wvrk " * 10_000),
     "sentence ends (a. a. a. …)": ("Ab. " * 25_000),
+    # The date reader, number words, short intersections, roles, particles, flats.
+    "birth cues (née le 3 mars …)": ("née le 3 mars " * 7_200)[:100_000],
+    "number words (un deux …)": ("un deux " * 12_500),
+    "slashes between capitals (Ab/Ab/…)": ("Ab/" * 33_334)[:100_000],
+    "« at » between capitals": ("at Ab " * 16_667)[:100_000],
+    "roles (analyste chez école …)": ("analyste chez école " * 5_000)[:100_000],
+    "particles (Del Del …)": ("Xqz " + "Del " * 25_000)[:100_000],
+    "flats (3-2280 3-2280 …)": ("3-2280 " * 14_286)[:100_000],
 }
 
 

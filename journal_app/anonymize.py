@@ -24,22 +24,32 @@ from typing import Any
 from journal_app.journal import fold
 from journal_app.lexicon import People, find_names, lexicon
 
-_MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
-           "novembre|décembre|decembre|january|february|march|april|may|june|july|august|"
-           "september|october|november|december|jan\\.?|feb\\.?|mar\\.?|apr\\.?|jun\\.?|jul\\.?|"
-           "aug\\.?|sept?\\.?|oct\\.?|nov\\.?|dec\\.?|déc\\.?|févr\\.?")
+# What people and keyboards put between the groups of a number: hyphen, non-breaking hyphen,
+# figure dash, en and em dashes, minus sign (phones and word processors turn one into another).
+_DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
+_MONTHS = ("janvier|janv|jan|février|fevrier|févr|fevr|fév|fev|mars|mar|avril|avr|mai|juin|juillet|juil|"
+           "août|aout|septembre|sept|sep|octobre|oct|novembre|nov|décembre|decembre|déc|dec|"
+           "january|february|feb|march|april|apr|may|june|jun|july|jul|august|aug|september|october|"
+           "november|december|dece?mbre")
+# A month as written: in full or cut short, with or without its dot (« janv. », « fev », "Apr").
+_MONTH = rf"(?:{_MONTHS})(?:\.|\b)"
+# A day: « 1er », « 3ième », « 2e », "22nd".
+_DAY = (r"(?:\d{1,2}(?:er|re|ère|e|ème|ieme|ième|eme|st|nd|rd|th)?|premier|première|first|second|third|"
+        r"(?:vingt|trente)(?:[\s-](?:et[\s-])?(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf))?|"
+        r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize)")
 # A year of four digits, or two (« 3 mars 86 », "March 3rd '86").
 _YEAR = r"(?:\d{4}|['’]?\d{2})(?!\d)"
-_DATE = (rf"(?:\d{{1,2}}(?:er|e|st|nd|rd|th)?\s+(?:{_MONTHS})\s+{_YEAR}|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
-         rf"\s+{_YEAR}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}})")
+# A date: day then month (« 3ième de mars », "22nd of October", "12-Jan-1944"), month then day
+# ("Apr 3, 71", "Sept. 9th, '82"), or in digits.
+_DATE = (rf"(?:(?:the\s+)?{_DAY}(?:\s+|\s*[{_DASH}/]\s*)(?:(?:de|d['’]|of)\s+)?{_MONTH}"
+         rf"(?:\s*[{_DASH}/]\s*|,?\s+)(?:(?:de|of)\s+)?{_YEAR}"
+         rf"|{_MONTH}\s*(?:the\s+)?{_DAY},?\s+{_YEAR}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}})")
+_DATE_NO_YEAR = rf"(?:(?:the\s+)?{_DAY}\s+(?:(?:de|d['’]|of)\s+)?{_MONTH}|{_MONTH}\s*(?:the\s+)?{_DAY}\b)"
 _STREET_FR = ("rue|avenue|av\\.|boulevard|boul\\.|bd|chemin|ch\\.|rang|route|place|allée|côte|"
               "montée|impasse|croissant|promenade|carré|terrasse")
 _STREET_EN = ("Street|St\\.?|Avenue|Ave\\.?|Road|Rd\\.?|Boulevard|Blvd\\.?|Drive|Dr\\.?|Lane|Ln\\.?|"
               "Court|Crescent|Way|Place|Terrace")
 _NAME_WORD = r"(?:(?:de|du|des|de la|d’|d'|la|le|Saint|Sainte|St|Ste)[\s-]?)?[A-ZÀ-Ý][\w’'.-]*"
-# What people and keyboards put between the groups of a number: hyphen, non-breaking hyphen,
-# figure dash, en and em dashes, minus sign (phones and word processors turn one into another).
-_DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
 _SEP = rf"[\s.{_DASH}]"
 # A flat or door before the civic number (« App. 3, », « apt 12 », « #4 - »), or Quebec's
 # « 3-4500 » (flat 3 of number 4500).
@@ -110,7 +120,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?P<value>{_DATE})", re.IGNORECASE)),
     ("sin", re.compile(rf"(?<![\d{_DASH}])\d{{3}}[\s{_DASH}]?\d{{3}}[\s{_DASH}]?\d{{3}}(?![\d{_DASH}])")),
     ("phone", re.compile(rf"(?<![\w+])(?:\+?1{_SEP}?)?(?:\(\d{{3}}\)|\d{{3}}){_SEP}?\d{{3}}{_SEP}?\d{{4}}"
-                         r"(?:\s*(?:poste|ext\.?|x)\s*\d{1,5})?(?!\d)", re.IGNORECASE)),
+                         r"(?:,?\s*(?:poste|ext\.?|extension|x|\#)\s*\d{1,5})?(?!\d)", re.IGNORECASE)),
     # Seven local digits: « 555-0142 » with a dash is a phone number; « 555 0188 » only after
     # « tél. », « cell », « appelle »… (checked in find_spans).
     ("phone", re.compile(rf"(?<![\w+.,{_DASH}])\d{{3}}[{_DASH}]\d{{4}}(?![\w{_DASH}])")),
@@ -148,8 +158,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # A birthday without its year, said as one: « ma fête c'est le 3 mars », "my birthday is March 3rd".
     ("birth_date", re.compile(
         rf"\b(?:(?:ma|sa|ta|my|his|her)\s+(?:fête|fete|anniversaire|bday|birthday)|né(?:e)?|born)\s+"
-        rf"(?:c['’]?est\s+|c\s+|is\s+|est\s+|cest\s+)?(?:le\s+|on\s+)?"
-        rf"(?P<value>\d{{1,2}}(?:er|e|st|nd|rd|th)?\s+(?:{_MONTHS})|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?)\b",
+        rf"(?:c['’]?est\s+|c\s+|is\s+|est\s+|cest\s+)?(?:le\s+|on\s+(?:the\s+)?|the\s+)?"
+        rf"(?P<value>{_DATE_NO_YEAR})",
         re.IGNORECASE)),
     # A birth year: « née en 1987 », "born in 1974".
     ("birth_date", re.compile(r"\b(?:née?s?|né\(e\)|né·e|born)\s+(?:en|in)\s+(?P<value>(?:19|20)\d{2})\b",
@@ -535,7 +545,7 @@ _PLACE_SHAPES = [
                rf"(?P<value>{_CAP}(?:\s{_CAP}){{0,2}}\s+(?i:et|pis|and|&)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’])?"
                rf"{_CAP}(?:\s{_CAP}){{0,2}})"),
     # A civic number then a street's name, without the street word: « 1455 Maisonneuve, app. 12 ».
-    re.compile(rf"(?<![\w.,]){_CIVIC},?\s+(?:(?:des|de\s+la|du|de)\s+)?{_CAP}(?:\s{_CAP}){{0,2}}"
+    re.compile(rf"(?<![\w.,])(?:\d{{1,5}}[{_DASH}])?{_CIVIC},?\s+(?:(?:des|de\s+la|du|de)\s+)?{_CAP}(?:\s{_CAP}){{0,2}}"
                rf"(?:,?\s*(?i:app\.?|appartement|apt\.?|unit|unité|suite|bureau|\#)\s*\d{{1,5}})?"),
     # A numbered street: « 1234, 3e Avenue », "88 5th Street", « 45 1re Rue ».
     re.compile(rf"(?<![\w.,]){_CIVIC},?\s+\d{{1,3}}(?:e|er|re|ème|st|nd|rd|th)\s+(?i:avenue|rue|street|avenue|av\.?|ave\.?|st\.?|rang)\b"),
@@ -548,28 +558,132 @@ _PLACE_SHAPES = [
 _ROLE_NOUNS = (
     "directeur|directrice|directeur général|coordonnat(?:eur|rice)|président|présidente|gérant|gérante|"
     "préposée?|infirmière|infirmier|pharmacien(?:ne)?|responsable|chef|adjointe?|secrétaire|conseill(?:er|ère)|"
-    "intervenante?|travailleu(?:r|se) social|enseignante?|professeure?|concierge|gardien(?:ne)?|"
+    "intervenante?|travailleu(?:r|se)|enseignante?|professeure?|concierge|gardien(?:ne)?|"
+    "analyste|thérapeute|psychologue|psychothérapeute|bibliothécaire|éducat(?:eur|rice)|ergothérapeute|"
+    "physiothérapeute|médecin|technicien(?:ne)?|agente?|commis|caissière|caissier|cuisinière?|cuisinier|"
+    "bénévole|aumônier|animat(?:eur|rice)|orthophoniste|avocate?|notaire|comptable|ingénieure?|"
     "director|manager|coordinator|president|chair|head|nurse|janitor|principal|supervisor|secretary|"
-    "pharmacist|teacher|officer|counsellor|counselor|caretaker|administrator|pastor|priest")
+    "pharmacist|teacher|officer|counsellor|counselor|caretaker|administrator|pastor|priest|analyst|"
+    "therapist|psychologist|librarian|social worker|worker|educator|physician|doctor|technician|clerk|"
+    "cashier|cook|chaplain|volunteer|lawyer|accountant|engineer|receptionist|paramedic|firefighter")
+# Lower-case words that say what kind of place an organization is: « l'école secondaire X »,
+# "the X food bank", "the X library" (before or after its name).
+_ORG_WORDS = (
+    "école|ecole|secondaire|primaire|polyvalente|hôpital|hopital|clinique|centre|cégep|cegep|université|"
+    "collège|college|bibliothèque|banque|alimentaire|maison|paroisse|église|usine|moulin|pharmacie|épicerie|"
+    "caisse|communautaire|municipale|résidence|garderie|refuge|coop|coopérative|entreprise|compagnie|"
+    "school|high|elementary|public|hospital|clinic|center|library|food|bank|church|parish|mill|paper|"
+    "plant|factory|store|shop|community|general|memorial|shelter|pantry|daycare|home|house|office|"
+    "company|firm|university|residence")
 # A role at a named place points to one person: « la directrice générale du CPE Les Petits Pas »,
-# "the head nurse of the night shift at St. Mary's palliative unit".
+# « analyste chez X à Y », « enseignante à l'école secondaire X », "therapist at the X Centre".
 _ROLE = re.compile(
-    rf"(?i:\b(?:seule?\s+|only\s+|executive\s+|night\s+|head\s+)?(?:{_ROLE_NOUNS}))"
-    rf"(?:\s+[\w'’-]+){{0,5}}?\s+(?i:du|de\s+la|des|de|d['’]|au|à\s+la|aux|at|of\s+the|of|for)\s+"
-    rf"(?:(?i:the|le|la|les)\s+)?(?:{_CAP}\.?|[A-Z]{{2,}})(?:\s+(?:{_CAP}\.?|[A-Z]{{2,}}|de|du|des|of|the|"
-    rf"(?i:palliative|unit|unité))){{0,6}}")
+    rf"(?i:\b(?:seule?\s+|only\s+|executive\s+|night\s+|head\s+)?(?:{_ROLE_NOUNS}))\b"
+    rf"(?:\s+[\w'’-]+){{0,5}}?\s+(?i:chez|du|de\s+la|des|de|d['’]|au|à\s+la|à\s+l['’]|à|aux|pour|at|of\s+the|of|for|with|in)"
+    rf"\s*(?:(?i:the|le|la|les|l['’])\s*)?(?:(?i:{_ORG_WORDS})\s+){{0,3}}"
+    rf"(?:{_CAP}\.?|[A-Z]{{2,}})(?:\s+(?:{_CAP}\.?|[A-Z]{{2,}}|de|du|des|of|the|"
+    rf"(?i:palliative|unit|unité))\b){{0,6}}")
+_ORG_WORD = re.compile(rf"(?:{_ORG_WORDS})\Z", re.IGNORECASE)
 _AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b|[-\s]years?[-\s]old\b|-year-old\b)", re.IGNORECASE)
 
 
+# A date with its year near a word of birth, before it in the same sentence: « Fête de Clothilde :
+# 5 mai 1950 », « Sa date de naissance, 12-03-88 », "born, she says, on the 3rd of march 1990".
+_ANY_DATE = re.compile(rf"(?<![\w{_DASH}/.]){_DATE}(?![\w{_DASH}/])", re.IGNORECASE)
+_BIRTH_CUE = re.compile(r"\b(?:née?s?|naissance|naître|naitre|fête|fete|anniversaire|bday|birthday|birth|born|"
+                        r"dob|ddn)\b", re.IGNORECASE)
+
+
+_NO_YEAR_DATE = re.compile(rf"(?<![\w{_DASH}/.])(?:{_DATE_NO_YEAR}|\d{{1,2}}/\d{{1,2}})(?![\w{_DASH}/])",
+                           re.IGNORECASE)
+_BIRTHDAY_CUE = re.compile(r"\b(?:fête|fete|anniversaire|bday|birthday)\b", re.IGNORECASE)
+
+
+def _birth_dates(text: str) -> Iterator[tuple[int, int, str]]:
+    # Without its year, after a birthday in its sentence: « Anniversaire de Gisèle : 8 août ».
+    for m in _NO_YEAR_DATE.finditer(text):
+        before = re.split(r"[.!?\n](?:\s|$)", text[max(0, m.start() - 50):m.start()])[-1]
+        if _BIRTHDAY_CUE.search(before):
+            skip = len(m.group()) - len(re.sub(r"(?i)^the\s+", "", m.group()))  # "is the [date of birth]"
+            yield m.start() + skip, m.start() + len(m.group().rstrip(".,")), "birth_date"
+    for m in _ANY_DATE.finditer(text):
+        before = text[max(0, m.start() - 60):m.start()]
+        b_dot = re.search(r"(?:^|[\s(,])b\.\s*\Z", before)  # "b. Oct 4 1944"
+        before = re.split(r"[.!?\n](?:\s|$)", before)[-1]
+        if _BIRTH_CUE.search(before) or b_dot:
+            skip = len(m.group()) - len(re.sub(r"(?i)^the\s+", "", m.group()))
+            yield m.start() + skip, m.start() + len(m.group().rstrip(".,")), "birth_date"
+
+
+# A phone number spelled out in words (« quatre-un-huit… », "five one four…"): seven number
+# words or more in a row, read as digits.
+_DIGIT_WORDS = ("zéro|zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|oh|one|two|three|four|five|"
+                "seven|eight|nine")
+# Digits and number words mixed (« 514 cinq cinq cinq 0101 », "six one three 555 0147"): read as
+# digits, a run of ten (seven after « appelle », "call"…) with two number words at least.
+_NUMBER_RUN = re.compile(rf"(?<![\w{_DASH}])(?:\d{{1,4}}(?!\d)|(?i:{_DIGIT_WORDS})\b)"
+                         rf"(?:[\s,.{_DASH}]{{1,3}}(?:\d{{1,4}}(?!\d)|(?i:{_DIGIT_WORDS})\b)){{2,}}")
+
+
+def _spelled_phones(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _NUMBER_RUN.finditer(text):
+        parts = re.findall(r"\w+", m.group())
+        words = sum(not p.isdigit() for p in parts)
+        digits = words + sum(len(p) for p in parts if p.isdigit())
+        context = _PHONE_CONTEXT.search(text[max(0, m.start() - 30):m.start()])
+        if words >= 7 or words >= 2 and (digits >= 10 or digits >= 7 and context):
+            yield m.start(), m.end(), "phone"
+
+# An intersection written short: « Papineau coin Rachel », « Masson/2e Avenue », "Bank at
+# Somerset" (after « à », "at", "on"…), "Rideau/King Edward".
+_STREETISH = rf"(?:\d{{1,3}}(?:e|er|re|ème|st|nd|rd|th)\s+)?{_CAP}(?:\s{_CAP}){{0,2}}"
+_SHORT_CORNER = [
+    re.compile(rf"(?P<value>{_STREETISH}\s+(?i:coin|corner\s+of)\s+{_STREETISH})"),
+    re.compile(rf"(?P<value>(?<![/\w]){_STREETISH}\s?/\s?{_STREETISH})(?![/\w])"),
+    re.compile(rf"\b(?i:at|on|à|au|sur|near|près\s+de)\s+(?P<value>{_CAP}\s+at\s+{_CAP}(?:\s{_CAP})?)"),
+    re.compile(rf"\b(?i:at|on|to|à|au|sur|near|près\s+de)\s+(?P<value>{_STREETISH}\s?&\s?{_STREETISH}|"
+               rf"{_CAP}\s?&\s?\d{{1,3}}(?:e|er|re|ème|st|nd|rd|th)\b)"),
+]
+# "moved to Bank and Gladstone": two streets, one of them named by an ordinary word (not two
+# well-known places: "to Montreal and Toronto").
+_AND_CORNER = re.compile(rf"\b(?i:at|on|to|à|au|sur|near|près\s+de)\s+(?P<value>({_CAP})\s+(?i:and|et)\s+({_CAP}))")
+# Where someone lives, grew up or comes from: a capitalized word there is a place, unless it is a
+# well-known one (« a grandi à Tilting », "grew up in Tilting"; not "moved to Toronto").
+_HOME_PLACE = re.compile(
+    rf"\b(?i:grew\s+up|lives?|lived|living|moved|raised|born|comes?|came|habite|habitait|habitent|vit|vivait|"
+    rf"vient|venait|grandi|déménagée?s?|née?s?|originaire|retournée?)(?:\s+(?i:back|home))?"
+    rf"\s+(?i:in|to|at|from|à|au|de|d['’]|en)\s*"
+    rf"(?P<value>{_CAP}(?:[\s-]{_CAP}){{0,3}})")
+# A town named with a possessive (« Heart's Content », "Joe Batt's Arm"), after where one lives.
+_POSSESSIVE_PLACE = re.compile(
+    rf"\b(?i:in|to|from|near|at|called|à|de|vers|of)\s+(?P<value>(?:{_CAP}\s+){{0,2}}[A-Z][\w]+['’]s\s+{_CAP})")
+
+
 def _shapes(text: str) -> list[tuple[int, int, str]]:
-    found = [*_numbers(text), *_spelled_emails(text), *_domains_and_handles(text)]
+    found = [*_numbers(text), *_spelled_emails(text), *_domains_and_handles(text), *_birth_dates(text)]
+    found += _spelled_phones(text)
+    for pattern in (*_SHORT_CORNER, _POSSESSIVE_PLACE):
+        for m in pattern.finditer(text):
+            if not m.group("value").isupper():
+                found.append((*m.span("value"), "address"))
+    for m in _AND_CORNER.finditer(text):
+        kinds = [lexicon().get(fold(m.group(g))) for g in (2, 3)]
+        if "L" not in kinds and ("D" in kinds or "R" in kinds) and m.group(2)[0] == m.group(2)[0].upper():
+            found.append((*m.span("value"), "address"))
+    for m in _HOME_PLACE.finditer(text):
+        words = [fold(w) for w in re.findall(r"[^\W\d_]+", m.group("value"))]
+        if not m.group("value").isupper() and any(lexicon().get(w) != "L" for w in words):
+            found.append((*m.span("value"), "address"))
     found += [(m.start(), m.end(), "email") for m in _PROVIDER.finditer(text)]
     for pattern in _PLACE_SHAPES:
         for m in pattern.finditer(text):
             a, b = m.span("value") if "value" in pattern.groupindex else m.span()
             found.append((a, b, "address"))
     for m in _ROLE.finditer(text):
-        found.append((m.start(), _organization_end(text, m.end()), "role"))
+        end = m.end()
+        if text[end - 1] == "." and len(text[m.start():end - 1].rsplit(None, 1)[-1]) > 3:
+            end -= 1  # the sentence's period, not an abbreviation's (« St. »)
+        found.append((m.start(), _organization_end(text, end), "role"))
     return found
 
 
@@ -581,7 +695,7 @@ def _organization_end(text: str, end: int) -> int:
     for m in re.finditer(r"[\w’'-]+", text[end:end + 120]):
         if text[previous:end + m.start()].strip(" ’'"):  # punctuation ends the name
             break
-        if m.group()[:1].isupper():
+        if m.group()[:1].isupper() or _ORG_WORD.match(m.group()):
             best = end + m.end()
         elif not m.group().islower():  # a number
             break

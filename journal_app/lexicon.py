@@ -32,7 +32,7 @@ _ORDINARY_CAPITALS = frozenset(fold(w) for w in (
     "Ressenti Cercle Collectif Dieu God Bon Seigneur Lord Inner Critic Higher Self Ok OK Oui Non Merci "
     "Bravo Salut Allo Allô Bonjour Bonsoir Tsé Coudonc Ben Pis Genre Mdr Lol Omg Idk Btw Ps "
     "Mme M Mr Mrs Ms Dr Dre Me Pr St Ste Mlle Madame Monsieur Docteur Docteure Professeur "
-    "Professeure Professor Doctor Sir Mister Miss").split())
+    "Professeure Professor Doctor Sir Mister Miss bday").split())
 # Function words that may open a sentence or stand in capitals (never a name on their own).
 _FUNCTION = frozenset(fold(w) for w in (
     "je j tu il elle on nous vous ils elles le la les l un une des de du d et ou mais donc car ni "
@@ -42,7 +42,7 @@ _FUNCTION = frozenset(fold(w) for w in (
     "if when then this that these those with for from to of in on at by as is was are were be "
     "le-la après avant aussi alors puis hier demain ensuite enfin today yesterday tomorrow").split())
 # Particles inside a name: « Anneliese van der Berg », « Ahmad bin Said », « Marie de la Roche ».
-_PARTICLES = frozenset("van der den de da del della di du des la le von bin ben ibn al el te ter "
+_PARTICLES = frozenset("van der den de da del della di du des la le los las dos das do von bin ben ibn al el te ter "
                        "st ste saint sainte mac mc o".split())
 # After a name opening a sentence: what a person does (« Kiki était là », "Bashir asked").
 _PREDICATES = frozenset(w for w in (
@@ -50,6 +50,7 @@ _PREDICATES = frozenset(w for w in (
     "fait dit pense trouve semble reste arrive part parle pleure rit m'avait n'a n'est "
     "has had is was will would said says told asks asked thinks thought and also "
     "laughed cried called texted spoke brought looked wants wanted seems seemed").split())
+_PAST_IRREGULAR = frozenset("led sang spoke came went gave took made sat brought held read wrote shared".split())
 _COPULAS = frozenset("a avait est était sera va fait has had is was will would also aussi".split())
 _STRONG_PREDICATES = frozenset((
     "m'a ", "m'avait ", "texted ", "told ", "said ", "asked ", "called ", "hugged ", "cried ", "laughed "))
@@ -59,12 +60,33 @@ _PERSON_BEFORE = frozenset(fold(w) for w in (
     "cousine collègue collegue boss patron patronne avec texté texte appelé appelle reconduit "
     "friend buddy bff sister brother cousin colleague coworker neighbour neighbor roommate boss "
     "partner boyfriend girlfriend husband wife with w texted called drove").split())
+# After a word, what says it is someone: "Sparky, the guy with the guitar", « Ti-Lou, la fille d'en haut ».
+_APPOSITION = re.compile(r",\s(?:the|a|le|la|un|une|cette|ce)\s(?:guy|gars|woman|femme|man|homme|lady|dame|girl|fille|"
+                         r"boy|garçon|kid|one|old|vieux|vieille|grande?|petite?)\b", re.IGNORECASE)
+# Letters of Vietnamese, Polish, Czech, Turkish, Romanian, Nordic… spellings, in no French or
+# English word: a word holding one is nobody's ordinary word here, whatever it folds to.
+_FOREIGN_LETTERS = re.compile("[ãõĩũÃÕĨŨơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐłŁøØşŞğıąężźśćńčšžřěůășțőűåÅ"
+                              "ƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸŚĆŃČŠŽŘĚŮĂȘȚŐŰŻŹĄĘ]")
+# A short month before a day (« janv. 12 », "Jan. 12"), not a name.
+_MONTH_SHORT = frozenset("jan janv feb fev fevr mar apr avr jun jul juil aug sep sept oct nov dec".split())
+# Opening a sentence, not the first word of a name (« Finalement Kwame a dit », "Monday Ruth said").
+_NOT_FIRST = frozenset(fold(w) for w in (
+    "lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday "
+    "saturday sunday janvier février mars avril mai juin juillet août septembre octobre novembre "
+    "décembre january february march april may june july august september october november december "
+    "pourtant maybe still even just only once cette encore même ici there here pis bon ben ok selon d'après "
+    "afterwards afterward tonight later soon thanks merci grâce sadly luckily during pendant depuis since").split())
+# Doubled syllables in lower case that are ordinary words, not nicknames (« faire dodo »).
+_BABY_WORDS = frozenset("papa mama bebe dodo bobo pipi caca tata tonton pepe meme nana nono gaga bonbon "
+                        "couscous chichi yoyo tutu dada lala haha hehe hihi hoho blabla bla coucou "
+                        "cancan tamtam tictac toutou nounou mimi cece".split())
 _CLITICS = frozenset("vous nous moi toi tu il ils elle elles on je le la les lui leur y en t ce".split())
 _CONJUNCTIONS = frozenset(("et", "pis", "and", "&", "ou", "or"))
 _DETERMINERS = frozenset(fold(w) for w in (
     "le la les l un une ma mon mes ta ton tes sa son ses notre votre leur ce cette du des "
     "the a an my your his her our their this that").split())
-_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# A colon inside a word belongs to it: « Kahnawà:ke », « Tiohtià:ke ».
+_TOKEN = re.compile(r"[^\W\d_]+(?:(?:[-'’]|:(?=[^\W\d_A-Z]))[^\W\d_]+)*")
 _ELISION = re.compile(r"^(?:[ldjmntsc]|qu|lorsqu|puisqu|jusqu)['’](?=[^\W\d_])", re.IGNORECASE)
 # Where sentences start: after their end (or a colon, a semicolon, a line), spaces and an
 # opening quote, bracket or dash; found once per text, not once per word.
@@ -156,6 +178,11 @@ def find_names(text: str, people: People | None = None) -> Found:
     for i, (a, b, word) in enumerate(tokens):
         key = keys[i]
         cls = lex.get(key)
+        if (cls is None and key.endswith("s") and lex.get(key[:-1]) == "D"
+                and (i == 0 or fold(tokens[i - 1][2]) not in ("the", "les"))):
+            cls = "D"  # a plural: "on Sundays" (but "the Bakers" are a family)
+        if cls and _FOREIGN_LETTERS.search(word) and key not in _FUNCTION:
+            cls = None  # letters no French or English word holds: « Võ », « Łutselk'e », « Đặng »
         if cls is None and "-" in key:  # « Jean-Baptiste », « Saint-Onge », « Lac-Mégantic »
             pieces = key.split("-")
             while len(pieces) > 1 and pieces[-1] in _CLITICS:  # « représentiez-vous », « dis-moi »
@@ -177,6 +204,9 @@ def find_names(text: str, people: People | None = None) -> Found:
         half = len(key) // 2
         if len(key) in (4, 6) and key[:half] == key[half:] and cls in ("D", "R", "N", "F") and word[:1].isupper():
             cls = "F"  # a doubled syllable with a capital is a nickname: Kiki, Loulou, Coco, Mimi
+        if key in _MONTH_SHORT and re.match(r"\.?\s{0,2}\d", text[b:b + 4]):
+            verdict.append("")  # « janv. 12 », "Jan. 12"
+            continue
         if len(key) < 2 or key in _FUNCTION or any(s <= a < e for s, e in set_phrase):
             verdict.append("")
             continue
@@ -209,6 +239,16 @@ def find_names(text: str, people: People | None = None) -> Found:
             person_next = after[:1].isupper() or after.lower() in ("moi", "me", "i", "lui", "elle", "him", "her")
         else:
             person_next = (nxt in _PREDICATES and not weak) or possessive or nxt_capital or past
+        if (capital and cls in ("D", "R", "N", "F") and not (opens and cls == "D") and key not in _NOT_FIRST
+                and _APPOSITION.match(text, b, b + 24)):  # not "Outside, the man was smoking"
+            verdict.append("name" if cls in ("N", "F") else "unsure")
+            continue
+        # A doubled syllable in lower case (« lolo », "jojo") is a nickname, unless an article
+        # makes it a thing: removed, and doubted.
+        if (word.islower() and len(key) == 4 and key[:2] == key[2:] and key not in _BABY_WORDS and word == key
+                and prev not in _DETERMINERS and not people.knows(key)):
+            verdict.append("unsure")
+            continue
         # Texting in lower case: a word no dictionary holds as ordinary, before what only people
         # do (« yan m’a texté », "marcus texted"), is removed and doubted.
         following = text[b:b + 12].lstrip().lower().replace("’", "'")
@@ -255,6 +295,23 @@ def find_names(text: str, people: People | None = None) -> Found:
     # A capitalized word joined to a name is part of it (« Mamadou Diallo », « van der Berg »):
     # one sweep rightwards, one leftwards, so a chain grows whole in time proportional to the text.
     n = len(tokens)
+    for i in range(n - 1):
+        # A word opening a sentence before a family name then a verb of people is a first name
+        # that is also a word (« Patience Mukendi a chanté », "Hope Anderson led"); before a
+        # word in no list at all, too (« Espérance Uwimana m'a pris la main »).
+        a, b, word = tokens[i]
+        if (i in opening and verdict[i] != "name" and word[:1].isupper() and not word.isupper()
+                and keys[i] not in _FUNCTION and keys[i] not in _ORDINARY_CAPITALS and keys[i] not in _NOT_FIRST
+                and not keys[i].endswith(("ment", "ly")) and len(keys[i]) >= 2
+                and text[b:tokens[i + 1][0]] == " " and tokens[i + 1][2][:1].isupper()
+                and not tokens[i + 1][2].isupper()):
+            cls_next = lex.get(keys[i + 1])
+            after = tokens[i + 2][2].lower().replace("’", "'") if i + 2 < n else ""
+            verb = (after in _PREDICATES or after in _PAST_IRREGULAR
+                    or len(after) > 4 and after.endswith("ed")) and text[tokens[i + 1][1]:tokens[i + 2][0]] == " "
+            if (cls_next is None and verdict[i + 1] == "name" and (len(keys[i]) >= 3 or verb)
+                    or cls_next in ("P", "L") and verb):  # « Li Jianguo shared… »
+                verdict[i] = verdict[i + 1] = "name"
     for order, step in ((range(n), -1), (range(n - 1, -1, -1), 1)):
         for i in order:
             a, b, word = tokens[i]
@@ -272,6 +329,30 @@ def find_names(text: str, people: People | None = None) -> Found:
                 if gap.strip(" -") == "" and "\n" not in gap and word[:1].isupper() and \
                         not (ordinary and (i in opening or not alike or i in shouting and j in shouting)):
                     verdict[i] = "name"
+                elif (gap == " " and word.islower() and tokens[j][2].islower()
+                      and lex.get(keys[i]) in (None, "F", "P") and len(keys[i]) >= 3):
+                    verdict[i] = "name"  # « sandra mcallister », written all in lower case
+    for i in range(n - 1):
+        # In lower case, a first name that is also a word beside a word in no list, or before a
+        # family name, is one name: « sylvain desrosiers », « olivier turcotte ».
+        pair = (lex.get(keys[i]), lex.get(keys[i + 1]))
+        if (tokens[i][2].islower() and tokens[i + 1][2].islower() and text[tokens[i][1]:tokens[i + 1][0]] == " "
+                and "" not in (keys[i], keys[i + 1])
+                and (pair in (("N", None), ("P", None), (None, "N"), (None, "P"))
+                     and "unsure" in (verdict[i], verdict[i + 1])
+                     or pair[0] == "N" and verdict[i + 1] == "name" and pair[1] in (None, "P", "F"))):
+            verdict[i] = verdict[i + 1] = "name"
+    for i in range(n - 1):
+        # A capitalized word before particles then a name: « Maria de los Ángeles Gutiérrez ».
+        if verdict[i] == "name" or not tokens[i][2][:1].isupper() or lex.get(keys[i]) in ("D", "L"):
+            continue
+        if keys[i] in _FUNCTION or keys[i] in _ORDINARY_CAPITALS:
+            continue
+        k = i + 1
+        while k < n and k - i <= 4 and keys[k] in _PARTICLES and text[tokens[k - 1][1]:tokens[k][0]] == " ":
+            k += 1
+        if i + 1 < k < n and verdict[k] == "name" and text[tokens[k - 1][1]:tokens[k][0]] == " ":
+            verdict[i] = "name"
     names: list[tuple[int, int]] = []
     doubts = [tokens[k][:2] for k, v in enumerate(verdict) if v in ("doubt", "unsure")]
     unsure = [tokens[k][:2] for k, v in enumerate(verdict) if v == "unsure"]
@@ -290,7 +371,10 @@ def find_names(text: str, people: People | None = None) -> Found:
                 k = j
                 while k < len(tokens) and keys[k] in _PARTICLES and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
                     k += 1
-                if k < len(tokens) and verdict[k] == "name" and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
+                # « Pedro Pablo de la Rosa »: after particles, a capitalized word the article made doubtful.
+                joins = verdict[k] == "name" or (tokens[k][2][:1].isupper() and not tokens[k][2].isupper()
+                                                 and keys[k] not in _FUNCTION and keys[k] not in _ORDINARY_CAPITALS)
+                if k < len(tokens) and joins and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
                     end = tokens[k][1]
                     j = k + 1
                 else:
