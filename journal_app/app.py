@@ -18,7 +18,7 @@ from pathlib import Path
 
 import flet as ft
 
-from journal_app.errors import NetworkNotAllowed, PortInUse
+from journal_app.errors import NetworkNotAllowed, PortInUse, WebClientMissing
 from journal_app.i18n import DEFAULT_LANGUAGE, environment_language, normalize_language, translate
 from journal_app.paths import assets_dir, private_dir
 from journal_app.paths import data_dir as default_data_dir
@@ -96,6 +96,16 @@ def _desktop_possible() -> bool:
     return True
 
 
+def _check_web_client() -> None:
+    """The web app needs Flet's web client and its server (the `desktop` extra): said in one
+    line before anything is announced, rather than a ModuleNotFoundError after."""
+    for module in ("flet_web", "uvicorn"):
+        try:
+            __import__(module)
+        except ImportError:
+            raise WebClientMissing() from None
+
+
 def _check_port_free(host: str, port: int) -> None:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
@@ -130,6 +140,7 @@ def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web
             return 0
         except Exception:  # no desktop client can be fetched here: the browser will do
             print(translate("app.desktop_unavailable", lang), file=sys.stderr)
+    _check_web_client()
     port = port or DEFAULT_PORT
     _check_port_free(host, port)
     if is_loopback(host):

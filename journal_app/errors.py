@@ -154,5 +154,11 @@ class PortInUse(RessentiError):
     key = "error.port_in_use"
 
 
+class WebClientMissing(RessentiError):
+    """The app opens in the browser, and the web client (the `desktop` extra) is not installed."""
+
+    key = "error.web_client_missing"
+
+
 class PackNotFound(RessentiError):
     key = "error.pack_not_found"

@@ -270,3 +270,15 @@ def test_the_passphrase_the_app_shows_as_an_example_is_refused_on_the_command_li
     refused = run(tmp_path / "data", "init", passphrase=example)
     assert "trop facile à deviner" in refused.one_line()
     assert not (tmp_path / "data" / "journal.vault").exists()
+
+
+def test_a_base_install_without_the_web_client_says_what_to_install(tmp_path, monkeypatch):
+    """`pip install ressenti` without the `desktop` extra, then `journal-app web`: one translated
+    line naming the extra, not « Erreur inattendue : ModuleNotFoundError » after « ouvert »."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "flet_web", None)  # as absent as a module can be: import fails
+    for lang, words in (("fr_CA.UTF-8", "client web n’est pas installé"), ("en_CA.UTF-8", "web client is not installed")):
+        started = run(tmp_path, "web", "--port", "1", lang=lang)
+        assert started.returncode == 1 and words in started.stderr and 'ressenti[desktop]' in started.stderr
+        assert "ModuleNotFoundError" not in started.stderr and started.stdout == ""
