@@ -278,7 +278,8 @@ def test_a_base_install_without_the_web_client_says_what_to_install(tmp_path, mo
     import sys
 
     monkeypatch.setitem(sys.modules, "flet_web", None)  # as absent as a module can be: import fails
-    for lang, words in (("fr_CA.UTF-8", "client web n’est pas installé"), ("en_CA.UTF-8", "web client is not installed")):
+    said = (("fr_CA.UTF-8", "client web n’est pas installé"), ("en_CA.UTF-8", "web client is not installed"))
+    for lang, words in said:
         started = run(tmp_path, "web", "--port", "1", lang=lang)
         assert started.returncode == 1 and words in started.stderr and 'ressenti[desktop]' in started.stderr
         assert "ModuleNotFoundError" not in started.stderr and started.stdout == ""
