@@ -131,7 +131,7 @@ def test_what_the_circle_harvested_shows_to_members(tmp_path):
         await unlock(h)
         shell.show_outbox()
         await h.settle()
-        await h.click(ft.OutlinedButton, "Ce que le cercle «\u00a0Cercle du jeudi\u00a0» a récolté")
+        await h.click(ft.OutlinedButton, "La récolte de «\u00a0Cercle du jeudi\u00a0»")
         assert shell.route == f"/harvest/{invitation.circle_id}"
         assert h.has_text("Le temps de nos rencontres (9)") and h.has_text("3 décembre 2026")
         texts = h.texts()

@@ -188,7 +188,7 @@ def test_outbox_withdraw_and_export(tmp_path):
 
 
 def test_the_questions_of_a_guided_entry_are_named_by_their_text_never_their_ids(tmp_path):
-    """« Quoi partager » listed objective / reflective / interpretive / decisional."""
+    """« Que voulez-vous partager? » listed objective / reflective / interpretive / decisional."""
     answers = {"objective": "On a parlé du budget.", "reflective": "Surprise, puis soulagement."}
     make_journal(tmp_path, [("", {"title": "Cercle", "kind": "reflection", "pack_id": "orid",
                                   "answers": answers})])

@@ -157,7 +157,7 @@ class OnboardingScreen:
 
     async def _save_file(self, _: object) -> None:
         data = self.recovery_file_text().encode("utf-8")
-        if await self.ctx.save_bytes("ressenti-recovery-key.txt", data):
+        if await self.ctx.save_bytes(self.ctx.t("onboarding.recovery_file_name"), data):
             self.ctx.snack(self.ctx.t("onboarding.saved"))
 
     def _finish(self, _: object) -> None:
