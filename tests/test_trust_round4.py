@@ -392,3 +392,19 @@ def test_a_circle_message_with_a_lone_surrogate_is_refused_not_a_crash():
               "serial": 1, "day": "2026-12-03", "body": body, "sig": "A" * 86}
     with pytest.raises((MessageForged, MessageInvalid)):
         verify_message(forged, "a" * 20, signing_public_key(signing))
+
+
+def test_a_relay_address_typed_without_its_scheme_is_understood(tmp_path):
+    """« 127.0.0.1:8560 » typed in « Adresse du relais » (m22): http:// on this computer, else https://."""
+    from journal_app.usecases.relay import with_scheme
+
+    assert with_scheme("relais.cercle.quebec") == "https://relais.cercle.quebec"
+    assert with_scheme(" relais.cercle.quebec/ ") == "https://relais.cercle.quebec/"
+    assert with_scheme("http://relais.cercle.quebec") == "http://relais.cercle.quebec"  # refused later, as typed
+    facilitator = vault(tmp_path, "facilitator")
+    try:
+        with relay_in_thread(tmp_path / "relay") as url:
+            keys = create_circle(facilitator, "Cercle", url.removeprefix("http://"))
+        assert keys.invitation.relay.url == url
+    finally:
+        facilitator.close()

@@ -345,3 +345,29 @@ def test_a_name_the_journal_keeps_writing_is_caught_in_the_insight_however_typed
         shell.lock()
 
     run_ui(body)
+
+
+def test_sharing_again_says_what_was_shared_before_and_that_words_may_be_quoted(tmp_path):
+    """Opening « Partager » on an entry shared then withdrawn says so first (the full text is
+    offered again); every share screen says the exact words may be quoted to the whole circle."""
+    make_journal(tmp_path, [(TEXT, {"title": "Cercle"})])
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await open_share(h, shell)
+        assert h.has_text("cités, sans votre nom, à tout le cercle")
+        assert not h.has_text("Vous avez déjà partagé")
+        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
+        await h.click(ft.OutlinedButton, "Rejoindre")
+        await h.click(ft.FilledButton, "Je confirme")
+        circles = Circles(shell.ctx.session.database)
+        await h.wait_for(lambda: bool(circles.outbox()))
+        circles.withdraw(circles.outbox()[0].shared.insight.id)
+        await h.wait_for(lambda: bool(h.find_all(ft.IconButton, "Partager")))
+        await h.click(ft.IconButton, "Partager")
+        assert h.has_text("Vous avez déjà partagé une idée tirée de cette entrée (Cercle du jeudi, retirée)")
+        shell.lock()
+
+    run_ui(body)

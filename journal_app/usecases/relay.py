@@ -76,13 +76,24 @@ def create_circle(db: Database, name: str, relay_url: str | None = None, *,
     circles = Circles(db)
     if not relay_url or not name.strip():
         return circles.create(name)  # a missing name is said before the relay is reached
-    owned = new_relay(relay_url)
+    owned = new_relay(with_scheme(relay_url))
     outcome = client(owned.access.url).register(
         owned.access.mailbox, capabilities.digest(owned.access.send_capability),
         capabilities.digest(owned.read_capability), b64(owned.access.signing_key), token)
     if outcome not in ("created", "same"):
         raise MailboxTaken()
     return circles.create(name, owned)
+
+
+def with_scheme(url: str) -> str:
+    """A relay's address as people type it (`relais.exemple.org`, `127.0.0.1:8560`): https://
+    unless it is this computer, where a trial relay speaks plain http."""
+    url = url.strip()
+    if "://" in url:
+        return url
+    host = url.split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
+    local = host in ("localhost", "127.0.0.1", "::1") or host.startswith("127.")
+    return ("http://" if local else "https://") + url
 
 
 @dataclass

@@ -126,6 +126,12 @@ class ShareScreen:
     def control(self) -> ft.Control:
         t = self.ctx.t
         parts: list[ft.Control] = [heading(t("share.title")), muted(t("share.intro"))]
+        before = self.circles.shared_from(self.entry.id)
+        if before:  # sharing again (perhaps a sentence already withdrawn): said first (m17)
+            names = {c.circle_id: c.name for c in self.circles.joined()}
+            parts.append(ft.Text(t("share.already_shared", count=len(before), statuses="; ".join(
+                f"{names.get(i.shared.circle_id, '?')}, {status_text(self.ctx, i)}" for i in before)),
+                color=ft.Colors.TERTIARY))
         if len(self.sources) > 1:
             parts += [muted(t("share.source")),
                       radio_row(self.sources, self.source, self._source)]
@@ -139,7 +145,8 @@ class ShareScreen:
                   muted(t("share.leaving")),
                   ft.Container(content=self.leaving, padding=12, border_radius=8,
                                border=ft.Border.all(1, ft.Colors.OUTLINE)),
-                  muted(t("share.tap_help"))]
+                  muted(t("share.tap_help")),
+                  muted(t("share.quoted_to_circle"))]  # where the words may end up (M6)
         self._fill_circle_area()
         parts += [self.circle_area, self.question_area, self.message, ft.Row(wrap=True, spacing=8, controls=[
             ft.TextButton(content=t("share.cancel"), on_click=lambda _: self.on_done()),
