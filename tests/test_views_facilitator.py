@@ -155,3 +155,43 @@ def test_one_received_insight_is_set_aside_from_the_dashboard(tmp_path):
         shell.lock()
 
     run_ui(body)
+
+
+def test_publishing_the_harvest_shows_what_members_will_see_first(tmp_path):
+    """« Publier la récolte pour le cercle » opens a preview (themes, counts, quotes, a nudge for
+    the themes still named by the app); nothing is published before « Publier » (#28 M5)."""
+    from journal_app.themes import ThemeBoard
+    from journal_app.usecases.relay import create_circle
+    from tests.relay_live import relay_in_thread
+
+    with relay_in_thread(tmp_path / "relay") as url:
+        session = JournalSession(tmp_path, kdf=FAST_KDF)
+        session.create(PASSPHRASE)
+        keys = create_circle(session.database, "Cercle du jeudi", url)
+        import_circle(session.database, keys, labelled_set()[::4])
+        cid = keys.invitation.circle_id
+        board = ThemeBoard(session.database, cid)
+        board.save()
+        shown = [v for v in board.views()[0] if v.count >= 5]
+        session.lock()
+        assert shown  # the set makes themes of at least k
+
+        async def body():
+            h, shell = await app(tmp_path, width=1280)
+            await open_dashboard(h, shell)
+            await h.wait_for(lambda: h.has_text("Thèmes ("), timeout=60)
+            circles = Circles(shell.ctx.session.database)
+            await h.click(ft.FilledButton, "Publier la récolte pour le cercle")
+            await h.wait_for(lambda: h.has_text("Ce que les membres verront"), timeout=60)
+            assert h.has_text(f"{shown[0].theme.label} ({shown[0].count})")
+            assert h.has_text("portent encore le nom proposé par l’application")  # none renamed yet
+            await h.click(ft.TextButton, "Annuler")
+            assert circles.published_harvest(cid) is None  # nothing left
+            await h.click(ft.FilledButton, "Publier la récolte pour le cercle")
+            await h.wait_for(lambda: h.has_text("Ce que les membres verront"), timeout=60)
+            await h.fire(h.find_all(ft.FilledButton, "Publier")[-1], "click")  # the dialog now open
+            await h.wait_for(lambda: circles.published_harvest(cid) is not None, timeout=60)
+            assert circles.published_harvest(cid).body["themes"][0]["label"] == shown[0].theme.label
+            shell.lock()
+
+        run_ui(body)

@@ -191,6 +191,41 @@ class FacilitatorScreen:
         harvest = publish_harvest(self.db, self.circle_id, self.ctx.lang, date.today())
         self.ctx.snack(self.ctx.t("cli.harvest_published", count=len(harvest.themes), k=harvest.k))
 
+    async def preview_harvest(self) -> None:
+        """Before « Publier »: exactly what members will see (themes, counts, quotes), and a nudge
+        for themes still named by the app's keywords (M5). Nothing leaves before « Publier »."""
+        from journal_app.usecases.relay import harvest_for_circle
+
+        if self.circle_id is None or self.busy:
+            return
+        circle_id, t = self.circle_id, self.ctx.t
+        if self.board is not None and self.board.unsaved:
+            await asyncio.to_thread(self.board.save)
+        harvest = await asyncio.to_thread(harvest_for_circle, self.db, circle_id, self.ctx.lang)
+        automatic = {th.label for th in (self.board.board.themes if self.board else [])
+                     if not th.named and th.origin == "suggested"}
+        lines: list[ft.Control] = [muted(t("facilitator.harvest_preview_help", k=harvest.k))]
+        for theme in harvest.themes:
+            lines.append(ft.Text(f"{theme.label} ({theme.count})", weight=ft.FontWeight.W_600))
+            lines += [muted(t("facilitator.quote", text=text)) for text, _ in theme.quotes]
+        if not harvest.themes:
+            lines.append(ft.Text(t("facilitator.harvest_preview_empty", k=harvest.k)))
+        named_by_app = [th.label for th in harvest.themes if th.label in automatic]
+        if named_by_app:
+            lines.append(ft.Text(t("facilitator.harvest_unnamed", names=", ".join(named_by_app)),
+                                 color=ft.Colors.TERTIARY))
+
+        async def publish(_: object) -> AsyncIterator[None]:
+            self.ctx.page.pop_dialog()
+            async for step in self.act(self._publish_harvest):
+                yield step
+
+        self.ctx.show_dialog(ft.AlertDialog(
+            title=ft.Text(t("facilitator.harvest_preview")),
+            content=ft.Column(lines, scroll=ft.ScrollMode.AUTO, tight=True, width=560),
+            actions=[ft.TextButton(content=t("common.cancel"), on_click=lambda _: self.close()),
+                     ft.FilledButton(content=t("facilitator.harvest_confirm"), on_click=publish)]))
+
     async def receive(self) -> None:
         """« Recevoir »: what members sent to the relay, through the same import as files."""
         from journal_app.usecases.relay import describe_receive, receive
@@ -264,7 +299,7 @@ class FacilitatorScreen:
             muted(t("facilitator.report_help", k=k)),
             *([ft.Row(wrap=True, spacing=8, controls=[
                 ft.FilledButton(content=t("facilitator.harvest_publish"), icon=ft.Icons.SPA,
-                                on_click=self.acting(self._publish_harvest))]),
+                                on_click=lambda _: self.ctx.page.run_task(self.preview_harvest))]),
                muted(t("facilitator.harvest_help", k=k))]
               if self.circle_id and self.circles.owned_circle(self.circle_id).invitation.relay else []),
             ft.Row(wrap=True, vertical_alignment=ft.CrossAxisAlignment.END, controls=[
