@@ -7,7 +7,6 @@ serves the web app on 127.0.0.1 (never beyond, unless a host is given).
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import os
 import socket
@@ -25,6 +24,7 @@ from journal_app.paths import data_dir as default_data_dir
 from journal_app.session import AutoLock, JournalSession
 from journal_app.settings import FILE_NAME as SETTINGS_FILE
 from journal_app.settings import load_settings
+from journal_app.sharing import on_this_computer
 from journal_app.views.context import AppContext
 from journal_app.views.shell import Shell
 
@@ -115,20 +115,13 @@ def _check_port_free(host: str, port: int) -> None:
             raise PortInUse(port=port, host=host) from None
 
 
-def is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
 def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web: bool = False,
         lang: str = "fr", allow_network: bool = False, allowed_hosts: tuple[str, ...] = ()) -> int:
     """Start the app; returns the process exit status. A host other than this computer's own
     needs `allow_network`: the journal would be reachable by others, without login or TLS. The
     web app answers the names in `allowed_hosts` besides its own addresses (same_origin.py)."""
     host = host or "127.0.0.1"
-    if not is_loopback(host) and not allow_network:
+    if not on_this_computer(host) and not allow_network:
         raise NetworkNotAllowed(host=host)
     data_dir = Path(data_dir)
     private_dir(data_dir)
@@ -143,7 +136,7 @@ def run(data_dir: Path, *, host: str | None = None, port: int | None = None, web
     _check_web_client()
     port = port or DEFAULT_PORT
     _check_port_free(host, port)
-    if is_loopback(host):
+    if on_this_computer(host):
         print(translate("app.serving", lang, url=f"http://{host}:{port}"), flush=True)
     else:
         print(translate("app.serving_network", lang, url=f"http://{host}:{port}"), file=sys.stderr, flush=True)

@@ -200,7 +200,11 @@ def harvest_body(harvest: Harvest) -> dict[str, Any]:
 
 
 def harvest_of(message: CircleMessage) -> Harvest:
-    body = message.body
+    return harvest_from_body(message.body)
+
+
+def harvest_from_body(body: dict[str, Any]) -> Harvest:
+    """A harvest from the body `harvest_body` made (checked by `check_body` where it came in)."""
     return Harvest(body["name"], body["k"], body["total"], tuple(
         HarvestTheme(t["label"], t["count"], tuple((q["text"], q["lang"]) for q in t["quotes"]))
         for t in body["themes"]))

@@ -65,9 +65,10 @@ class RelayNeedsConsent(RessentiError):
 
     key = "error.relay_needs_consent"
 
-    def __init__(self, **params: object) -> None:
-        super().__init__(**params)
-        self.host = str(params.get("host", ""))
+    @property
+    def host(self) -> str:
+        """The new relay's host, as the person saw it: `join(..., accept_relay=host)` takes it."""
+        return str(self.params["host"])
 
 
 class CircleNameMissing(RessentiError):

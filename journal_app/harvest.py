@@ -12,6 +12,7 @@ What was opened is kept in that same vault. Two rules protect the members:
 from __future__ import annotations
 
 import secrets
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -123,15 +124,15 @@ class Harvest:
         bundle = secrets.token_hex(8)  # which import each insight came with, nothing more
         opened: list[tuple[Insight | Withdrawal, str]] = []
         for envelope in envelopes:
-            try:
+            try:  # open_envelope says BundleInvalid, WrongCircle or EnvelopeDamaged, whatever it gets
                 message = open_envelope(envelope, keys)  # type: ignore[arg-type]
-            except (RessentiError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            except RessentiError:
                 report.damaged += 1
                 continue
-            # Through the relay, the member's app says which envelopes went in one round
-            # (sealed inside, so only this vault sees it): a round counts as one share file.
-            round_ = getattr(message, "round", "") if not one_sender else ""
-            opened.append((message, bundle if one_sender else (round_ or secrets.token_hex(8))))
+            # Through the relay, the member's app says which envelopes went in one round (sealed
+            # inside, so only this vault sees it): a round counts as one share file.
+            sender = bundle if one_sender else (getattr(message, "round", "") or secrets.token_hex(8))
+            opened.append((message, sender))
 
         def update(tables: dict[str, dict[str, Any]]) -> None:
             received = tables.setdefault(RECEIVED, {})
@@ -211,13 +212,13 @@ class _Pending:
     def __init__(self, received: dict[str, Any], circle_id: str) -> None:
         held = [(int(d.get("seq", 0)), key) for key, d in received.items()
                 if d.get("circle") == circle_id and "pending_withdrawal" in d]
-        self.order = [key for _, key in sorted(held)]
+        self.order = deque(key for _, key in sorted(held))
         self.next = max((seq for seq, _ in held), default=0) + 1
         self.received = received
 
     def keep(self, circle_id: str, withdrawal: Withdrawal, report: HarvestReport) -> None:
         while len(self.order) >= MAX_PENDING_WITHDRAWALS:
-            oldest = self.order.pop(0)
+            oldest = self.order.popleft()
             if "pending_withdrawal" in self.received.get(oldest, {}):
                 del self.received[oldest]
                 report.damaged += 1  # most likely junk: counted with what was set aside

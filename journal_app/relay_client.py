@@ -93,6 +93,7 @@ class RelayClient:
         self._open = opener or urllib.request.build_opener(urllib.request.HTTPSHandler(context=_tls()),
                                                            _NoRedirect()).open
         self.fill: float | None = None  # how full the mailbox was at the last listing (0 to 1)
+        self._resolved = False  # what its name resolves to was checked (once per client)
 
     def _check_resolved(self) -> None:
         """A name that resolves to this computer or a private network is refused like the
@@ -102,8 +103,8 @@ class RelayClient:
 
         parts = urlsplit(self.url)
         host = parts.hostname or ""
-        if private_relay_allowed():
-            return
+        if private_relay_allowed() or self._by_address():
+            return  # an address, not a name: relay_url_allowed judged it already
         try:
             found = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
         except (OSError, UnicodeError):
@@ -121,8 +122,9 @@ class RelayClient:
             request.add_header("Authorization", f"Bearer {capability}")
         for name, value in (headers or {}).items():
             request.add_header(name, value)
-        if not self._by_address():
+        if not self._resolved:
             self._check_resolved()
+            self._resolved = True
         try:
             with self._open(request, timeout=self.timeout) as answer:
                 raw = answer.read(8 * 1024 * 1024)

@@ -191,14 +191,18 @@ def relay_url_allowed(url: str, allow_private: bool | None = None) -> bool:
     if parts.scheme == "https":
         return relay_host_allowed(host, allow_private)
     if parts.scheme == "http":
-        import ipaddress
-
-        try:
-            on_this_computer = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            on_this_computer = host == "localhost"
-        return on_this_computer and relay_host_allowed(host, allow_private)
+        return on_this_computer(host) and relay_host_allowed(host, allow_private)
     return False
+
+
+def on_this_computer(host: str) -> bool:
+    """A loopback address, or `localhost`: a relay here may speak plain http."""
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def _relay_access(doc: dict[str, Any]) -> RelayAccess | None:

@@ -78,12 +78,10 @@ def describe_bundle(item: BundleImport, lang: str) -> list[str]:
 
 
 def describe_waiting(batch: BundleBatch, lang: str) -> list[str]:
-    lines = [translate("cli.bundle_waiting", lang, count=held.count, k=held.k) for held in batch.waiting]
-    if batch.republished and not batch.harvest_stale:
-        lines.append(translate("relay.harvest_republished", lang, count=batch.republished))
-    if batch.harvest_stale:
-        lines.append(translate("relay.harvest_stale", lang))
-    return lines
+    from journal_app.usecases.relay import describe_harvest_update
+
+    return [translate("cli.bundle_waiting", lang, count=held.count, k=held.k) for held in batch.waiting] + \
+        describe_harvest_update(batch.republished, batch.harvest_stale, lang)
 
 
 def describe_bundles(batch: BundleBatch, lang: str) -> list[str]:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlsplit
 
 from journal_app.circle_messages import (
     Harvest as CircleHarvest,
@@ -22,6 +23,7 @@ from journal_app.circle_messages import (
 from journal_app.circle_messages import (
     HarvestTheme,
     harvest_body,
+    harvest_from_body,
     questions_body,
     sign_message,
 )
@@ -38,7 +40,7 @@ from journal_app.harvest import DEFAULT_K, Harvest, HarvestReport
 from journal_app.i18n import translate
 from journal_app.relay import capabilities
 from journal_app.relay_client import QUOTA_WARNING, RelayClient, RelayUnreachable
-from journal_app.sharing import CircleKeys, b64
+from journal_app.sharing import CircleKeys, b64, on_this_computer
 from journal_app.storage import Database
 
 ClientFactory = Callable[[str], RelayClient]
@@ -91,9 +93,8 @@ def with_scheme(url: str) -> str:
     url = url.strip()
     if "://" in url:
         return url
-    host = url.split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
-    local = host in ("localhost", "127.0.0.1", "::1") or host.startswith("127.")
-    return ("http://" if local else "https://") + url
+    host = urlsplit("//" + url).hostname or ""
+    return ("http://" if on_this_computer(host) else "https://") + url
 
 
 @dataclass
@@ -116,15 +117,12 @@ def receive(db: Database, circle_id: str, *, client: ClientFactory = RelayClient
     if relay is None:
         raise NoRelay(name=keys.invitation.name)
     try:
-        return _receive(db, circle_id, client(relay.access.url))
+        return _receive(db, circle_id, relay, client(relay.access.url))
     except RelayUnreachable:
         raise ReceiveUnreachable() from None
 
 
-def _receive(db: Database, circle_id: str, relay_client: RelayClient) -> ReceiveReport:
-    circles = Circles(db)
-    relay = circles.owned_relay(circle_id)
-    assert relay is not None
+def _receive(db: Database, circle_id: str, relay: OwnedRelay, relay_client: RelayClient) -> ReceiveReport:
     harvest = Harvest(db)
     report = ReceiveReport(circle_id, HarvestReport(circle_id), k=harvest.k(circle_id))
     after: str | None = None
@@ -204,13 +202,13 @@ def publish_questions(db: Database, circle_id: str, day: date, *, client: Client
 def harvest_for_circle(db: Database, circle_id: str, lang: str, k: int | None = None) -> CircleHarvest:
     """What goes back to the circle: the released report's themes of at least k insights, their
     quotes with their language; nothing unreleased, no weeks."""
-    return _harvest_and_sources(db, circle_id, lang, k)[0]
+    return harvest_from_body(draft_harvest(db, circle_id, lang, k).body)
 
 
-def _harvest_and_sources(db: Database, circle_id: str, lang: str,
-                         k: int | None = None) -> tuple[CircleHarvest, list[list[str]], list[list[str]]]:
-    """The harvest, and per theme the ids of the insights it quotes and of those it counts (kept
-    in the facilitator's vault only, so that a withdrawal finds its way into the harvest)."""
+def draft_harvest(db: Database, circle_id: str, lang: str, k: int | None = None) -> PublishedHarvest:
+    """The harvest as it would be signed (`body`), and per theme the ids of the insights it quotes
+    and of those it counts (kept in the facilitator's vault only, so that a withdrawal finds its
+    way into the harvest). The screen shows a draft, then publishes that very draft."""
     from journal_app.theme_report import build_report
     from journal_app.themes import ThemeBoard
 
@@ -220,20 +218,22 @@ def _harvest_and_sources(db: Database, circle_id: str, lang: str,
     shown = report.shown[:50]
     harvest = CircleHarvest(keys.invitation.name, report.k, max(report.total, report.k), tuple(
         HarvestTheme(v.theme.label, v.count, tuple((q.text, q.lang) for q in v.quotes[:5])) for v in shown))
-    return harvest, [[q.id for q in v.quotes[:5]] for v in shown], [[i.id for i in v.insights] for v in shown]
+    return PublishedHarvest(harvest_body(harvest), [[q.id for q in v.quotes[:5]] for v in shown],
+                            [[i.id for i in v.insights] for v in shown])
 
 
 def publish_harvest(db: Database, circle_id: str, lang: str, day: date, *,
-                    client: ClientFactory = RelayClient) -> CircleHarvest:
+                    client: ClientFactory = RelayClient, draft: PublishedHarvest | None = None) -> CircleHarvest:
+    """Sign and publish the circle's harvest: `draft` (what the facilitator was shown), else a
+    new one; it is kept as published, so later withdrawals reach it."""
     circles = Circles(db)
     relay = _owned_relay(circles, circle_id)
-    harvest, sources, members = _harvest_and_sources(db, circle_id, lang)
+    draft = draft or draft_harvest(db, circle_id, lang)
     serial = circles.next_serial(circle_id, "harvest")
-    message = sign_message(circle_id, "harvest", serial, day, harvest_body(harvest), relay.signing_private)
+    message = sign_message(circle_id, "harvest", serial, day, draft.body, relay.signing_private)
     client(relay.access.url).publish(relay.access.mailbox, relay.read_capability, "harvest", message)
-    circles.keep_published_harvest(circle_id, PublishedHarvest(harvest_body(harvest), sources, members),
-                                  stale=False)
-    return harvest
+    circles.keep_published_harvest(circle_id, draft, stale=False)
+    return harvest_from_body(draft.body)
 
 
 def publish_practice(db: Database, circle_id: str, pack_id: str, day: date, *,
@@ -369,15 +369,19 @@ def describe_receive(report: ReceiveReport, lang: str) -> list[str]:
              if report.received else translate("relay.nothing_new", lang)]
     if imported.damaged:
         lines.append(translate("relay.set_aside", lang, count=imported.damaged))
-    if report.republished and not report.harvest_stale:
-        lines.append(translate("relay.harvest_republished", lang, count=report.republished))
-    if report.harvest_stale:
-        lines.append(translate("relay.harvest_stale", lang))
+    lines += describe_harvest_update(report.republished, report.harvest_stale, lang)
     if imported.waiting:
         lines.append(translate("relay.waiting", lang, count=imported.waiting, k=report.k))
     if report.fill is not None and report.fill >= QUOTA_WARNING:  # before posts get 507
         lines.append(translate("relay.mailbox_filling", lang, percent=int(report.fill * 100)))
     return lines
+
+
+def describe_harvest_update(republished: int, stale: bool, lang: str) -> list[str]:
+    """What a withdrawal did to the harvest already given back (`withdraw_from_harvest`)."""
+    if stale:
+        return [translate("relay.harvest_stale", lang)]
+    return [translate("relay.harvest_republished", lang, count=republished)] if republished else []
 
 
 def describe_send(round_: SendRound, lang: str) -> list[str]:

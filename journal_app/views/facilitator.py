@@ -9,7 +9,7 @@ from typing import Any
 import flet as ft
 import flet_charts as fc
 
-from journal_app.circles import CircleNameMissing, Circles
+from journal_app.circles import CircleNameMissing, Circles, PublishedHarvest
 from journal_app.harvest import MIN_K, Harvest
 from journal_app.i18n import format_week
 from journal_app.journal import KINDS
@@ -180,28 +180,29 @@ class FacilitatorScreen:
         count = publish_questions(self.db, self.circle_id, date.today())
         self.ctx.snack(self.ctx.t("cli.questions_published", count=count))
 
-    def _publish_harvest(self) -> None:
+    def _publish_harvest(self, draft: PublishedHarvest) -> None:
+        """Publish the very draft the facilitator was shown (`preview_harvest`)."""
         from datetime import date
 
         from journal_app.usecases.relay import publish_harvest
 
         assert self.circle_id is not None
-        if self.board is not None and self.board.unsaved:
-            self.board.save()
-        harvest = publish_harvest(self.db, self.circle_id, self.ctx.lang, date.today())
+        harvest = publish_harvest(self.db, self.circle_id, self.ctx.lang, date.today(), draft=draft)
         self.ctx.snack(self.ctx.t("cli.harvest_published", count=len(harvest.themes), k=harvest.k))
 
     async def preview_harvest(self) -> None:
         """Before « Publier »: exactly what members will see (themes, counts, quotes), and a nudge
         for themes still named by the app's keywords (M5). Nothing leaves before « Publier »."""
-        from journal_app.usecases.relay import harvest_for_circle
+        from journal_app.circle_messages import harvest_from_body
+        from journal_app.usecases.relay import draft_harvest
 
         if self.circle_id is None or self.busy:
             return
         circle_id, t = self.circle_id, self.ctx.t
         if self.board is not None and self.board.unsaved:
             await asyncio.to_thread(self.board.save)
-        harvest = await asyncio.to_thread(harvest_for_circle, self.db, circle_id, self.ctx.lang)
+        draft = await asyncio.to_thread(draft_harvest, self.db, circle_id, self.ctx.lang)
+        harvest = harvest_from_body(draft.body)
         automatic = {th.label for th in (self.board.board.themes if self.board else [])
                      if not th.named and th.origin == "suggested"}
         lines: list[ft.Control] = [muted(t("facilitator.harvest_preview_help", k=harvest.k))]
@@ -217,7 +218,7 @@ class FacilitatorScreen:
 
         async def publish(_: object) -> AsyncIterator[None]:
             self.ctx.page.pop_dialog()
-            async for step in self.act(self._publish_harvest):
+            async for step in self.act(self._publish_harvest, draft):
                 yield step
 
         self.ctx.show_dialog(ft.AlertDialog(
