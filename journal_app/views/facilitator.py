@@ -199,9 +199,17 @@ class FacilitatorScreen:
         if self.circle_id is None or self.busy:
             return
         circle_id, t = self.circle_id, self.ctx.t
-        if self.board is not None and self.board.unsaved:
-            await asyncio.to_thread(self.board.save)
-        draft = await asyncio.to_thread(draft_harvest, self.db, circle_id, self.ctx.lang)
+        self.busy = True  # a second tap while the draft is made opens no second dialog
+        try:
+            if self.board is not None and self.board.unsaved:
+                await asyncio.to_thread(self.board.save)
+            draft = await asyncio.to_thread(draft_harvest, self.db, circle_id, self.ctx.lang)
+        except Exception as exc:  # the vault locked meanwhile, the themes' extra missing: one sentence
+            self.message.value, self.message.color = self.ctx.message(exc), ft.Colors.ERROR
+            self.ctx.page.update()
+            return
+        finally:
+            self.busy = False
         harvest = harvest_from_body(draft.body)
         automatic = {th.label for th in (self.board.board.themes if self.board else [])
                      if not th.named and th.origin == "suggested"}
