@@ -43,6 +43,16 @@ async def saved_by(h, button: str, suffix: str, expected: str, said: str) -> Non
     await h.wait_for(lambda: h.has_text(said))
 
 
+async def first_run(data_dir):
+    """A new journal's first screen, French chosen: the passphrase form."""
+    h = await new_harness()
+    shell = build_app(h.page, data_dir, autosave_delay=0.01)
+    shell.ctx.session._kdf = FAST_KDF
+    h.page.update()
+    await h.click(ft.FilledButton, "Français")
+    return h, shell
+
+
 async def unlock(h, passphrase=PASSPHRASE):
     await h.type(h.find(ft.TextField, "Phrase de passe"), passphrase)
     await h.click(ft.FilledButton, "Déverrouiller")
@@ -409,11 +419,7 @@ def test_typing_the_passphrase_never_moves_the_field_that_confirms_it(tmp_path):
     on a busy machine waited 60 s there). Now nothing above it changes size while the first field
     is typed: the bar (one height) stays under the first field, its words go under the second."""
     async def body():
-        h = await new_harness()
-        shell = build_app(h.page, tmp_path, autosave_delay=0.01)
-        shell.ctx.session._kdf = FAST_KDF
-        h.page.update()
-        await h.click(ft.FilledButton, "Français")
+        h, shell = await first_run(tmp_path)
         first = h.find(ft.TextField, "Phrase de passe")
         again = h.find(ft.TextField, "Encore une fois")
 
@@ -440,11 +446,7 @@ def test_the_passphrase_form_judges_only_what_was_typed_and_refuses_its_own_exam
     """« Trop faible » showed before anything was typed, the example on the same screen was
     rated « Très bonne », and the mismatch error showed from the first letter."""
     async def body():
-        h = await new_harness()
-        shell = build_app(h.page, tmp_path, autosave_delay=0.01)
-        shell.ctx.session._kdf = FAST_KDF
-        h.page.update()
-        await h.click(ft.FilledButton, "Français")
+        h, shell = await first_run(tmp_path)
         assert not h.has_text("Trop faible")  # nothing typed, nothing judged
         assert h.has_text("galets tranquilles sous la pluie")
         first = h.find(ft.TextField, "Phrase de passe")

@@ -18,14 +18,20 @@ async def open_share(h, shell):
     await h.click(ft.IconButton, "Partager")
 
 
+async def share_screen(data_dir):
+    """The journal unlocked, its entry « Cercle » open on « Partager une idée »."""
+    h, shell = await app(data_dir)
+    await unlock(h)
+    await open_share(h, shell)
+    return h, shell
+
+
 def test_consent_preview_redact_restore_and_confirm(tmp_path):
     make_journal(tmp_path, [(TEXT, {"title": "Cercle"})])
     facilitator = CircleKeys.create("Cercle du jeudi")
 
     async def body():
-        h, shell = await app(tmp_path)
-        await unlock(h)
-        await open_share(h, shell)
+        h, shell = await share_screen(tmp_path)
         screen = shell.screen
         assert isinstance(screen, ShareScreen)
         assert "Sylvie" not in screen.outgoing_text and "s@exemple.ca" not in screen.outgoing_text
@@ -122,9 +128,7 @@ def test_a_code_read_by_the_phone_camera_is_pasted_from_the_clipboard(tmp_path):
     facilitator = CircleKeys.create("Cercle du jeudi")
 
     async def body():
-        h, shell = await app(tmp_path)
-        await unlock(h)
-        await open_share(h, shell)
+        h, shell = await share_screen(tmp_path)
         assert h.has_text("appareil photo")
         h.conn.answers["get"] = "  " + facilitator.invitation.code() + "\n"  # as a camera app copies it
         await h.click(ft.OutlinedButton, "Coller le code copié")
@@ -295,9 +299,7 @@ def test_a_doubted_word_is_marked_and_one_tap_removes_it_or_puts_it_back(tmp_pat
         return found
 
     async def body():
-        h, shell = await app(tmp_path)
-        await unlock(h)
-        await open_share(h, shell)
+        h, shell = await share_screen(tmp_path)
         screen = shell.screen
         await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
         await h.click(ft.OutlinedButton, "Rejoindre")
@@ -337,9 +339,7 @@ def test_a_name_the_journal_keeps_writing_is_caught_in_the_insight_however_typed
                             ("pis kiki etait la aussi, toujours aussi drôle.", {"title": "Cercle"})])
 
     async def body():
-        h, shell = await app(tmp_path)
-        await unlock(h)
-        await open_share(h, shell)
+        h, shell = await share_screen(tmp_path)
         assert "kiki" not in shell.screen.outgoing_text.lower()
         assert h.has_text("[personne A]")
         shell.lock()
@@ -354,9 +354,7 @@ def test_sharing_again_says_what_was_shared_before_and_that_words_may_be_quoted(
     facilitator = CircleKeys.create("Cercle du jeudi")
 
     async def body():
-        h, shell = await app(tmp_path)
-        await unlock(h)
-        await open_share(h, shell)
+        h, shell = await share_screen(tmp_path)
         assert h.has_text("cités, sans votre nom, à tout le cercle")
         assert not h.has_text("Vous avez déjà partagé")
         await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
