@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from journal_app.storage import _FIRST_LINE, encode_line  # noqa: E402
 from journal_app.vault import KdfParams, Vault  # noqa: E402
+from journal_app.vault.storage import encode_value, item_key  # noqa: E402
 
 PASSPHRASE = "une phrase de passe"
 PARAGRAPH = ("Ce soir, au cercle, j’ai senti une chaleur monter dans la poitrine quand on a parlé "
@@ -29,17 +29,17 @@ PARAGRAPH = ("Ce soir, au cercle, j’ai senti une chaleur monter dans la poitri
 
 
 def make_vault(folder: Path, megabytes: int) -> Path:
-    lines = [_FIRST_LINE]
-    size, n = len(_FIRST_LINE), 0
+    items = []
+    size, n = 0, 0
     while size < megabytes * 1_000_000:
         doc = {"id": f"{n:08d}", "created": "2026-11-28T12:00:00+00:00", "updated": "2026-11-28T12:00:00+00:00",
                "kind": "free", "title": f"Entrée {n}", "body": PARAGRAPH, "answers": {}, "tags": ["cercle"]}
-        line = encode_line("entries", doc["id"], doc)
-        lines.append(line)
-        size += len(line)
+        value = encode_value(doc)
+        items.append((item_key("entries", doc["id"]), value))
+        size += len(value)
         n += 1
     path = folder / "journal.vault"
-    vault, _ = Vault.create(path, PASSPHRASE, lines, kdf=KdfParams(8192, 1, 1))
+    vault, _ = Vault.create(path, PASSPHRASE, items, kdf=KdfParams(8192, 1, 1))
     vault.close()
     return path
 
@@ -47,7 +47,7 @@ def make_vault(folder: Path, megabytes: int) -> Path:
 CHILD = textwrap.dedent("""
     import sys
     sys.path.insert(0, sys.argv[2])
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
 
     def status(field):  # in KiB; VmHWM is this process's own peak (ru_maxrss survives exec)
         with open("/proc/self/status") as f:

@@ -35,8 +35,8 @@ from journal_app.circles import OwnedRelay  # noqa: E402
 from journal_app.relay import capabilities  # noqa: E402
 from journal_app.relay_client import RelayClient  # noqa: E402
 from journal_app.sharing import RelayAccess, b64, new_insight, seal  # noqa: E402
-from journal_app.storage import create_database  # noqa: E402
 from journal_app.vault import KdfParams  # noqa: E402
+from journal_app.vault.storage import create_database  # noqa: E402
 from tests.relay_live import free_port, relay_process, wait_healthy  # noqa: E402
 
 MEMBERS, ENVELOPES, CIRCLES, RECEIVED = 100, 10_000, 10, 2_000

@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from journal_app.circles import Circles  # noqa: E402
-from journal_app.storage import Database, create_database  # noqa: E402
 from journal_app.vault import KdfParams  # noqa: E402
+from journal_app.vault.storage import Database, create_database  # noqa: E402
 from tests.labelled_insights import Labelled, import_circle, labelled_set  # noqa: E402
 
 TAILS = ["", " Voilà.", " C'est ça.", " That's it.", " En tout cas.", " Anyway."]

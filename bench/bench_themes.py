@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from journal_app.circles import Circles  # noqa: E402
 from journal_app.harvest import Harvest  # noqa: E402
-from journal_app.storage import create_database, open_database  # noqa: E402
 from journal_app.vault import KdfParams  # noqa: E402
+from journal_app.vault.storage import create_database, open_database  # noqa: E402
 from tests.labelled_insights import Labelled, bundle_for, labelled_set  # noqa: E402
 
 TAILS = ["", " Voilà.", " C'est ce que je retiens.", " That's what stays with me.", " Je le note ici.",

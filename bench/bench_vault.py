@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 
 from journal_app.journal import Journal  # noqa: E402
-from journal_app.storage import Database, VaultStorage, create_database  # noqa: E402
 from journal_app.vault import _WRAP_AAD_PASSPHRASE, Vault  # noqa: E402
+from journal_app.vault.storage import Database, VaultStorage, create_database  # noqa: E402
 
 PASSPHRASE = "une phrase de passe"
 SEARCH_WORD = "poitrine"
@@ -149,7 +149,7 @@ import sys
 sys.path.insert(0, sys.argv[2])
 from bench.bench_vault import PASSPHRASE, SEARCH_WORD
 from journal_app.journal import Journal
-from journal_app.storage import open_database
+from journal_app.vault.storage import open_database
 def hwm():  # the process's peak resident memory so far, in KiB (Linux)
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):

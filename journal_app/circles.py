@@ -25,7 +25,7 @@ from journal_app.sharing import (
     seal,
     unb64,
 )
-from journal_app.storage import Database
+from journal_app.vault.storage import Database
 
 if TYPE_CHECKING:
     from journal_app.circle_messages import CircleMessage

@@ -28,7 +28,7 @@ from journal_app.sharing import (
     read_bundle,
     withdrawal_is_genuine,
 )
-from journal_app.storage import Database
+from journal_app.vault.storage import Database
 
 RECEIVED, CIRCLE_STATE, VECTORS = "received", "harvest_circles", "theme_vectors"
 # Withdrawals kept for insights not received yet, per circle. Anyone holding the invitation can
@@ -148,8 +148,8 @@ class Harvest:
 
         self._db.change(update)
         if report.withdrawn:
-            # The previous save (journal.vault.bak) still holds the withdrawn text: not any more.
-            self._db.vault.forget_previous()
+            # Earlier records of the log and the backup still hold the withdrawn text: not any more.
+            self._db.forget_superseded()
         return report
 
 
@@ -168,7 +168,7 @@ class Harvest:
             tables.get(VECTORS, {}).pop(insight_id, None)
 
         self._db.change(update)
-        self._db.vault.forget_previous()
+        self._db.forget_superseded()
 
 
 def _bundle_circle(data: bytes) -> str:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
-from journal_app.storage import Database
+from journal_app.vault.storage import Database
 
 KINDS = ("free", "focusing", "reflection")
 ROLES = ("facilitator", "participant", "scribe", "timekeeper", "other")

@@ -18,7 +18,7 @@ from typing import Any
 
 from journal_app.journal import Entry, fold
 from journal_app.lexicon import _FUNCTION, _ORDINARY_CAPITALS, People, find_names, lexicon
-from journal_app.storage import Database
+from journal_app.vault.storage import Database
 
 TABLE, DOC = "people", "memory"
 # The entries read: the most recently changed ones (the people of a member's present life), so

@@ -14,9 +14,9 @@ from pathlib import Path
 from journal_app.errors import VaultClosed
 from journal_app.journal import Clock, Journal, local_now
 from journal_app.paths import private_dir, vault_path
-from journal_app.storage import Database, open_database
 from journal_app.usecases.access import change_passphrase, create_journal, new_recovery_key, recover_journal
 from journal_app.vault import KdfParams, Rekeyed, backup_path
+from journal_app.vault.storage import Database, open_database
 
 
 class JournalSession:

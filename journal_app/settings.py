@@ -46,6 +46,14 @@ def load_settings(folder: Path, fallback_language: str | None = None) -> Setting
 
 
 def save_settings(folder: Path, settings: Settings) -> None:
+    """Write the settings, keeping what else the file holds (the saves seen of each journal,
+    journal_app/vault/seen.py)."""
     private_dir(folder)
-    write_atomically(Path(folder) / FILE_NAME,
-                     json.dumps(asdict(settings.checked()), indent=1).encode(), keep_backup=False)
+    path = Path(folder) / FILE_NAME
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        kept = {"seen": raw["seen"]} if isinstance(raw, dict) and isinstance(raw.get("seen"), dict) else {}
+    except (OSError, ValueError):
+        kept = {}
+    write_atomically(path, json.dumps({**asdict(settings.checked()), **kept}, indent=1).encode(),
+                     keep_backup=False)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from journal_app.journal import Journal
-from journal_app.storage import Database, create_database
 from journal_app.vault import KdfParams
+from journal_app.vault.storage import Database, create_database
 
 # A catalog key missing from both languages fails the tests (and the subprocesses they start)
 # instead of showing the key to a person.
@@ -95,3 +95,23 @@ def other(tmp_path: Path) -> Iterator[Database]:
     database, _ = create_database(tmp_path / "other.vault", PASSPHRASE, kdf=FAST_KDF)
     yield database
     database.close()
+
+
+def every_record(vault_file: Path, passphrase: str = PASSPHRASE) -> bytes:
+    """Every record of a vault file and of its backup, decrypted, superseded ones included: what
+    someone who has the files and the passphrase could read from them."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from journal_app.vault import HEADER_LEN, Vault, backup_path, parse_header
+    from journal_app.vault.log import read_log
+
+    found = []
+    for path in (vault_file, backup_path(vault_file)):
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        header = parse_header(data)
+        key = AESGCM(Vault._unwrap_passphrase(header, passphrase))
+        replayed = read_log(memoryview(data), HEADER_LEN, key, header.pack()[-32:])
+        found.extend(bytes(payload) for save in replayed.saves for payload in save)
+    return b"".join(found)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from journal_app.sharing import CircleKeys, make_bundle, new_insight, seal
-from journal_app.storage import Database
+from journal_app.vault.storage import Database
 
 DATA = Path(__file__).parent / "data"
 

@@ -181,7 +181,7 @@ def test_circles_member_and_facilitator(tmp_path):
     assert run(member, "circle", "export-outbox").returncode == 2
 
     from journal_app.circles import Circles
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
 
     db = open_database(facilitator / "journal.vault", PASS)
     keys = Circles(db).owned_circle(circle_id)
@@ -245,7 +245,7 @@ def test_web_on_a_busy_port_is_one_line(tmp_path):
 
 
 def test_show_and_markdown_export_name_each_answer_by_its_question(journal, tmp_path):
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
 
     db = open_database(journal / "journal.vault", PASS)
     from journal_app.journal import Journal

@@ -10,7 +10,7 @@ import flet as ft
 
 from journal_app.journal import Journal
 from journal_app.session import JournalSession
-from journal_app.storage import open_database
+from journal_app.vault.storage import open_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.flet_harness import new_harness, run_ui
 from tests.labelled_insights import labelled_set

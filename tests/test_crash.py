@@ -13,13 +13,13 @@ import time
 import pytest
 
 from journal_app.journal import Journal
-from journal_app.storage import create_database, open_database
+from journal_app.vault.storage import create_database, open_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 WRITER = textwrap.dedent("""
     import sys
     from journal_app.journal import Journal
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
     journal = Journal(open_database(sys.argv[1], sys.argv[2]))
     n = 0
     while True:

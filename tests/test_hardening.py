@@ -89,14 +89,14 @@ def test_web_on_the_whole_network_says_so_in_plain_words(tmp_path):
 def test_export_temp_file_a_planted_file_or_link_never_receives_the_plaintext(tmp_path, planted, monkeypatch):
     """Before: the export was written to `<target>.tmp`, opened without O_EXCL, following links:
     a file planted there (mode 0666) or a link to elsewhere received the plaintext."""
-    from journal_app import vault
     from journal_app.interchange import write_export
+    from journal_app.vault import files as vault
 
     target = tmp_path / "export.json"
     trap = tmp_path / "ailleurs.txt"
     trap.write_text("", "utf-8")
     names = iter([tmp_path / ".export.json.planted.tmp", tmp_path / ".export.json.fresh.tmp"])
-    monkeypatch.setattr(vault, "_fresh_name", lambda path: next(names))  # the attacker guessed the name
+    monkeypatch.setattr(vault, "fresh_name", lambda path: next(names))  # the attacker guessed the name
     planted_path = tmp_path / ".export.json.planted.tmp"
     if planted == "file":
         planted_path.write_text("", "utf-8")
@@ -117,7 +117,7 @@ def test_export_temp_file_a_planted_file_or_link_never_receives_the_plaintext(tm
 
 
 def test_crash_leftovers_beside_the_vault_are_cleared_when_it_opens(db, vault_file):
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
     from tests.conftest import PASSPHRASE
 
     db.close()
@@ -240,8 +240,8 @@ HOSTILE = {
 def test_hostile_envelopes_are_counted_damaged_and_the_rest_imported(tmp_path):
     from journal_app.harvest import Harvest
     from journal_app.sharing import make_bundle
-    from journal_app.storage import open_database
     from journal_app.usecases.reports import themes_report
+    from journal_app.vault.storage import open_database
     from tests.conftest import PASSPHRASE
 
     session, keys = facilitator_with_circle(tmp_path)
@@ -388,8 +388,8 @@ def test_folder_import_follows_no_symbolic_link(tmp_path):
 def test_a_passphrase_typed_with_decomposed_accents_opens_the_same_journal(vault_file, monkeypatch):
     import unicodedata
 
-    from journal_app import vault as vault_module
-    from journal_app.storage import create_database, open_database
+    from journal_app.vault import keys as vault_module
+    from journal_app.vault.storage import create_database, open_database
     from tests.conftest import FAST_KDF
 
     composed = "Éloïse écoute à l’aube"
@@ -418,8 +418,8 @@ def test_argon2_costs_from_a_crafted_file_are_refused_before_deriving(db, vault_
     import time
 
     from journal_app.errors import VaultDamaged
-    from journal_app.storage import open_database
     from journal_app.vault import _DIGEST_LEN, HEADER_LEN
+    from journal_app.vault.storage import open_database
     from tests.conftest import PASSPHRASE
 
     db.close()
@@ -522,7 +522,7 @@ def test_a_vault_cut_short_offers_the_backup_in_the_app_and_the_cli(tmp_path, si
 
     from journal_app.errors import NotAVault
     from journal_app.session import JournalSession
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
     from tests.conftest import FAST_KDF, PASSPHRASE
     from tests.flet_harness import run_ui
     from tests.test_cli_inprocess import run
@@ -597,29 +597,29 @@ def test_deleting_the_lock_file_does_not_let_a_second_writer_overwrite_the_first
     from journal_app.errors import LockLost
     from journal_app.vault import Vault, lock_path
 
-    first, _ = Vault.create(vault_file, PASSPHRASE, b"one", kdf=FAST_KDF)
+    first, _ = Vault.create(vault_file, PASSPHRASE, [(b"k", b"one")], kdf=FAST_KDF)
     lock_path(vault_file).unlink()
-    second, content = Vault.open(vault_file, PASSPHRASE)  # the name was free: it gets in
-    assert content == b"one"
-    second.save(b"written by the second window")
+    second, _ = Vault.open(vault_file, PASSPHRASE)  # the name was free: it gets in
+    assert second.items() == {b"k": b"one"}
+    second.save([(b"k", b"written by the second window")])
     with pytest.raises(LockLost):
-        first.save(b"written by the first window")
+        first.save([(b"k", b"written by the first window")])
     second.close()
     with pytest.raises(LockLost):  # the second closed, yet the file changed under the first
-        first.save(b"written by the first window")
-    assert first.read() == b"written by the second window"  # what the first now shows
-    first.save(b"both, in turn")  # read back under the lock again: writing is safe
+        first.save([(b"k", b"written by the first window")])
+    assert first.read() == {b"k": b"written by the second window"}  # what the first now shows
+    first.save([(b"k", b"both, in turn")])  # read back under the lock again: writing is safe
     first.close()
-    reopened, content = Vault.open(vault_file, PASSPHRASE)
-    assert content == b"both, in turn"
+    reopened, _ = Vault.open(vault_file, PASSPHRASE)
+    assert reopened.items() == {b"k": b"both, in turn"}
     reopened.close()
 
 
 def test_a_window_whose_lock_was_taken_keeps_the_words_it_could_not_save(tmp_path):
     from journal_app.errors import LockLost
     from journal_app.journal import Journal
-    from journal_app.storage import create_database, open_database
     from journal_app.vault import lock_path
+    from journal_app.vault.storage import create_database, open_database
 
     path = tmp_path / "journal.vault"
     first, _ = create_database(path, PASSPHRASE, kdf=FAST_KDF)
@@ -639,15 +639,15 @@ def test_a_lock_file_removed_while_nobody_else_came_is_taken_again(vault_file):
     from journal_app.errors import VaultLocked
     from journal_app.vault import Vault, lock_path
 
-    first, _ = Vault.create(vault_file, PASSPHRASE, b"one", kdf=FAST_KDF)
+    first, _ = Vault.create(vault_file, PASSPHRASE, [(b"k", b"one")], kdf=FAST_KDF)
     lock_path(vault_file).unlink()
-    first.save(b"two")  # nobody came in: the save goes through and the lock is taken again
+    first.save([(b"k", b"two")])  # nobody came in: the save goes through and the lock is taken again
     assert lock_path(vault_file).exists()
     with pytest.raises(VaultLocked):
         Vault.open(vault_file, PASSPHRASE)
     first.close()
-    again, content = Vault.open(vault_file, PASSPHRASE)
-    assert content == b"two"
+    again, _ = Vault.open(vault_file, PASSPHRASE)
+    assert again.items() == {b"k": b"two"}
     again.close()
 
 

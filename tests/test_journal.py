@@ -9,7 +9,7 @@ import pytest
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
 from journal_app.journal import EntryFilter, FeltShift, Journal, Meeting, fold
-from journal_app.storage import open_database
+from journal_app.vault.storage import open_database
 from tests.conftest import PASSPHRASE
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from journal_app import kdf, vault
 from journal_app.kdf import argon2id, crypto_versions, openssl_argon2_supported
-from journal_app.storage import create_database, open_database
+from journal_app.vault.storage import create_database, open_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 # RFC 9106, section 5.3 (Argon2id): password 32 × 0x01, salt 16 × 0x02, secret 8 × 0x03,

@@ -23,8 +23,8 @@ from journal_app.recognition.wallet import (
     StatementMissing,
 )
 from journal_app.sharing import b64
-from journal_app.storage import Database, create_database
 from journal_app.usecases.recognition import certificate_html, chosen_facts, describe_credential, portfolio_facts
+from journal_app.vault.storage import Database, create_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 STATEMENT = "J’accompagne une séance de Focusing en laissant toute la place au ressenti de l’autre."
@@ -243,7 +243,7 @@ def test_malformed_requests_are_one_clear_error_and_change_nothing(circle, tmp_p
 
 
 def test_the_command_line_claims_endorses_receives_verifies_and_exports(tmp_path):
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
     from tests.test_cli_inprocess import PASS, run
 
     facilitator, member, peer = tmp_path / "f", tmp_path / "m", tmp_path / "p"
@@ -497,7 +497,7 @@ def test_well_signed_but_malformed_replies_are_one_clear_error(circle, tmp_path,
 def test_badge_award_names_the_endorsers_and_asks_before_the_circle_signs(tmp_path):
     """F14 (and F13, as far as it goes): the command line shows the claim and each endorser by name,
     key and comment, says that keys are not people, and asks; F15: the circle is the facilitator's."""
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
     from tests.test_cli_inprocess import PASS, run
 
     facilitator = tmp_path / "f"

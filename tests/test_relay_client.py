@@ -41,8 +41,8 @@ from journal_app.sharing import (
     relay_url_allowed,
     seal,
 )
-from journal_app.storage import Database, create_database
 from journal_app.usecases.relay import create_circle, describe_receive, receive
+from journal_app.vault.storage import Database, create_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.relay_live import free_port, relay_in_thread, relay_process, wait_healthy
 

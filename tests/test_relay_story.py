@@ -17,7 +17,6 @@ from journal_app.circles import Circles
 from journal_app.harvest import Harvest
 from journal_app.relay_client import RelayAddressRefused, RelayClient, RelayUnreachable
 from journal_app.sharing import CircleKeys, Invitation, InvitationInvalid, RelayAccess, parse_invitation
-from journal_app.storage import Database, create_database
 from journal_app.usecases.relay import (
     create_circle,
     fetch_messages,
@@ -26,6 +25,7 @@ from journal_app.usecases.relay import (
     send_outbox,
     waiting_for_relay,
 )
+from journal_app.vault.storage import Database, create_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.relay_live import free_port, relay_in_thread
 
@@ -206,7 +206,7 @@ def test_the_version_2_qr_code_still_reads_at_phone_camera_size(tmp_path):
 
 
 def test_the_command_line_creates_sends_receives_and_publishes(tmp_path):
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
     from tests.test_cli_inprocess import PASS, run
 
     facilitator, member = tmp_path / "f", tmp_path / "m"

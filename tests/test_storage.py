@@ -8,7 +8,7 @@ from tinydb.operations import delete, increment
 from tinydb.operations import set as set_field
 from tinydb.table import Document
 
-from journal_app.storage import open_database
+from journal_app.vault.storage import open_database
 from tests.conftest import PASSPHRASE
 
 

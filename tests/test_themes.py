@@ -17,9 +17,9 @@ from sklearn.metrics import adjusted_rand_score
 from journal_app.circles import Circles
 from journal_app.harvest import Harvest, ThresholdTooLow
 from journal_app.sharing import make_bundle, new_insight, seal
-from journal_app.storage import Database, create_database, open_database
 from journal_app.theme_report import build_report, render
 from journal_app.themes import ThemeBoard
+from journal_app.vault.storage import Database, create_database, open_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.labelled_insights import Labelled, import_circle, labelled_set, seeds
 

@@ -13,8 +13,8 @@ import pytest
 from journal_app.circles import Circles
 from journal_app.harvest import Harvest
 from journal_app.sharing import CircleKeys, Insight, Withdrawal, open_envelope, read_bundle
-from journal_app.storage import open_database
 from journal_app.vault import backup_path
+from journal_app.vault.storage import open_database
 from tests.conftest import PASSPHRASE
 from tests.test_harvest import circle_with_member, share, withdrawn_after_import
 
@@ -129,7 +129,7 @@ ESCAPES = "\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2K\u202etxt.exe\u202c\x9b31m"
 def test_what_others_wrote_never_drives_the_terminal(tmp_path):
     """An insight's ESC sequences (OSC 52 writes the clipboard, CSI 2K erases a line) and a
     bidirectional override reached `circle themes` and `list` raw."""
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
     from tests.labelled_insights import Labelled, bundles_for
     from tests.test_cli_inprocess import PASS, run
 

@@ -35,8 +35,8 @@ from journal_app.sharing import (
     seal,
     sign_relay_fields,
 )
-from journal_app.storage import Database
 from journal_app.usecases.relay import create_circle, describe_receive, fetch_messages, receive, send_outbox
+from journal_app.vault.storage import Database
 from tests.relay_live import relay_in_thread
 from tests.test_hardening import seal_bytes
 from tests.test_relay_story import DAY, share, vault
@@ -355,7 +355,7 @@ def test_a_withdrawn_quote_leaves_the_published_harvest(circle_of_six, tmp_path)
 
 
 def test_the_command_line_names_the_new_relay_and_asks_before_taking_it(tmp_path):
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
     from tests.test_cli_inprocess import PASS, run
 
     member = tmp_path / "m"

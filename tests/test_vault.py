@@ -28,8 +28,8 @@ from journal_app.errors import (
     WrongRecoveryKey,
 )
 from journal_app.journal import Journal
-from journal_app.storage import create_database, open_database, recover_database
 from journal_app.vault import HEADER_LEN, MAGIC, KdfParams, Vault, backup_path, padded_length
+from journal_app.vault.storage import create_database, open_database, recover_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 RTL = "שלום עולם — مرحبا بالعالم"
@@ -76,6 +76,7 @@ def test_emoji_rtl_and_one_megabyte_bodies_round_trip(journal, vault_file):
 def test_vault_file_holds_none_of_the_plaintext(journal, vault_file):
     secret = "Mon secret : Ginette m’a blessée à la réunion du 12"
     journal.add(secret, title="Très privé", tags=["colère"])
+    journal.add("Une autre entrée", title="Après")  # appended to the log
     data = vault_file.read_bytes() + backup_path(vault_file).read_bytes()
     for fragment in ("Ginette", "réunion", "Très privé", "colère", "secret", "entries", "created"):
         assert fragment.encode("utf-8") not in data
@@ -87,19 +88,39 @@ def flipped(data: bytes, position: int) -> bytes:
     return data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1:]
 
 
-def test_one_flipped_byte_anywhere_is_refused_as_damaged(journal, vault_file):
-    journal.add("Un texte à protéger contre la corruption.", title="Intègre")
+def test_one_flipped_byte_anywhere_is_refused_or_dropped_never_misread(journal, vault_file):
+    """Format 2: a flipped byte anywhere, in the header, a snapshot record, an appended save or
+    its commit, is refused as damage (a save whole on disk that does not open is not a torn
+    one). Were one ever opened, it could only be as a torn tail, said, and never misread."""
+    # A first entry past the size under which every save rewrites the file: then a log.
+    kept = [journal.add("Assez de mots pour passer au journal en registre. " * 1500)]
+    kept += [journal.add(f"Un texte à protéger contre la corruption, numéro {n}.", title="Intègre")
+             for n in range(4)]
     close(journal)
     original = vault_file.read_bytes()
     rng = random.Random(7)
+    snapshot = len(original) - 4 * 700  # the appended saves are at the end
     positions = list(range(HEADER_LEN)) + [HEADER_LEN, len(original) - 1] + rng.sample(
-        range(HEADER_LEN, len(original)), 40)
+        range(HEADER_LEN, len(original)), 30) + rng.sample(range(snapshot, len(original)), 60)
+    outcomes = {"refused": 0, "dropped": 0}
     for position in positions:
         vault_file.write_bytes(flipped(original, position))
-        with pytest.raises(VaultDamaged):
-            Vault.open(vault_file, PASSPHRASE)
+        try:
+            db = open_database(vault_file, PASSPHRASE)
+        except VaultDamaged:
+            outcomes["refused"] += 1
+            continue
+        try:
+            assert db.opened.torn_bytes > 0, position  # opened: only as a torn tail, said
+            entries = {e.id: e for e in Journal(db).entries()}
+            assert all(entries[e.id] == e for e in kept if e.id in entries)  # never a changed word
+            assert len(entries) == len(kept) - 1  # only the last save is dropped
+            outcomes["dropped"] += 1
+        finally:
+            db.close()
+    assert outcomes == {"refused": len(positions), "dropped": 0}
     vault_file.write_bytes(original)
-    reopen(vault_file)  # and the untouched file still opens
+    assert len(reopen(vault_file)) == len(kept)  # and the untouched file still opens whole
 
 
 def test_wrong_passphrase_is_refused_and_changes_no_byte(journal, vault_file):
@@ -206,13 +227,18 @@ def test_files_that_are_not_vaults(vault_file, content):
 
 
 def test_truncated_vaults(journal, vault_file):
-    journal.add("Du texte")
+    first = journal.add("Du texte, assez pour que le journal soit un registre. " * 1500)
+    journal.add("Le texte d’une sauvegarde qui n’a pas fini")
     close(journal)
     data = vault_file.read_bytes()
     vault_file.write_bytes(data[:100])
     with pytest.raises(NotAVault):
         open_database(vault_file, PASSPHRASE)
-    vault_file.write_bytes(data[:-10])
+    vault_file.write_bytes(data[:-10])  # the last save cut short: a torn tail, dropped and said
+    db = open_database(vault_file, PASSPHRASE)
+    assert db.opened.torn_bytes > 0 and [e.id for e in Journal(db).entries()] == [first.id]
+    db.close()
+    vault_file.write_bytes(data[:HEADER_LEN + 40])  # not even the first snapshot is whole
     with pytest.raises(VaultDamaged):
         open_database(vault_file, PASSPHRASE)
 
@@ -220,13 +246,13 @@ def test_truncated_vaults(journal, vault_file):
 def test_newer_format_version_is_named(journal, vault_file):
     close(journal)
     data = bytearray(vault_file.read_bytes())
-    data[8] = 2
+    data[8] = 3
     fields_len = HEADER_LEN - 32
     data[fields_len:HEADER_LEN] = hashlib.sha256(bytes(data[:fields_len])).digest()
     vault_file.write_bytes(bytes(data))
     with pytest.raises(UnsupportedVersion) as caught:
         open_database(vault_file, PASSPHRASE)
-    assert "2" in caught.value.message("fr")
+    assert "3" in caught.value.message("fr")
 
 
 def test_default_parameters_are_recorded_in_the_header(vault_file):
@@ -251,6 +277,7 @@ def test_file_size_hides_small_differences(tmp_path):
 
 def test_backup_holds_the_previous_generation_and_can_be_restored(journal, vault_file):
     first = journal.add("Première")
+    journal._table.storage.vault.compact()  # the backup: the file before the last compaction
     second = journal.add("Deuxième")
     close(journal)
     vault_file.write_bytes(flipped(vault_file.read_bytes(), HEADER_LEN + 5))
@@ -278,6 +305,7 @@ def test_where_hard_links_are_refused_the_backup_is_a_full_copy(journal, vault_f
     monkeypatch.setattr(os, "link", refuse)
     monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data[:4096])))
     first = journal.add("Première " + "mot " * 5000)
+    journal._table.storage.vault.compact()
     second = journal.add("Deuxième")
     close(journal)
     assert backup_path(vault_file).stat().st_ino != vault_file.stat().st_ino
@@ -296,7 +324,7 @@ def test_lock_is_released_on_close(journal, vault_file):
 
 LOCK_HOLDER = textwrap.dedent("""
     import sys, time
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
     db = open_database(sys.argv[1], sys.argv[2])
     print("open", flush=True)
     time.sleep(60)
@@ -326,7 +354,7 @@ def test_two_windows_of_one_process_conflict(journal, vault_file):
 FULL_DISK = textwrap.dedent("""
     import resource, signal, sys
     from journal_app.journal import Journal
-    from journal_app.storage import open_database
+    from journal_app.vault.storage import open_database
     from journal_app.errors import DiskFull
     db = open_database(sys.argv[1], sys.argv[2])
     journal = Journal(db)

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from journal_app.journal import Journal
-from journal_app.storage import create_database
+from journal_app.vault.storage import create_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 

@@ -15,7 +15,7 @@ from journal_app.recognition.exchange import read_message, to_code
 from journal_app.recognition.wallet import Recognition
 from journal_app.session import JournalSession
 from journal_app.sharing import CircleKeys
-from journal_app.storage import create_database
+from journal_app.vault.storage import create_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.flet_harness import run_ui
 from tests.test_views import app, saved_by, unlock

@@ -14,8 +14,8 @@ from journal_app.circle_messages import Harvest, HarvestTheme, harvest_body, sig
 from journal_app.circles import Circles
 from journal_app.harvest import Harvest as Received
 from journal_app.session import JournalSession
-from journal_app.storage import create_database
 from journal_app.usecases.relay import create_circle, publish_questions, send_outbox
+from journal_app.vault.storage import create_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.flet_harness import run_ui
 from tests.relay_live import free_port, relay_in_thread

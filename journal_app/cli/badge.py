@@ -9,7 +9,7 @@ from pathlib import Path
 from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
 from journal_app.recognition.exchange import Message, read_message, to_code, to_json
 from journal_app.recognition.wallet import Recognition
-from journal_app.storage import Database
+from journal_app.vault.storage import Database
 
 
 def cmd_badge(c: Command) -> int:

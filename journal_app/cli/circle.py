@@ -11,8 +11,8 @@ from pathlib import Path
 from journal_app.circles import Circles, FileDelivery
 from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
 from journal_app.errors import RessentiError
-from journal_app.storage import Database
 from journal_app.vault import write_atomically
+from journal_app.vault.storage import Database
 
 
 def cmd_circle(c: Command) -> int:

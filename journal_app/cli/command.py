@@ -16,7 +16,7 @@ from journal_app.cli.terminal import safe_json, safe_text
 from journal_app.i18n import translate
 from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc
 from journal_app.paths import data_dir, vault_path
-from journal_app.storage import Database, open_database
+from journal_app.vault.storage import Database, open_database
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2

@@ -11,10 +11,10 @@ from journal_app.i18n import format_datetime
 from journal_app.interchange import FORMATS
 from journal_app.journal import KINDS, Journal, entry_to_doc, parse_tags
 from journal_app.prompts.library import PackLibrary
-from journal_app.storage import open_database
 from journal_app.usecases.access import change_passphrase, create_journal, describe_rekeyed, recover_journal
 from journal_app.usecases.entries import Draft, delete_entry, save_entry
 from journal_app.vault import Rekeyed
+from journal_app.vault.storage import open_database
 
 
 def cmd_init(c: Command) -> int:

@@ -10,7 +10,7 @@ from journal_app.errors import VaultMissing
 from journal_app.interchange import read_bytes, write_export
 from journal_app.prompts.library import PackLibrary
 from journal_app.prompts.packs import parse_pack
-from journal_app.storage import open_database
+from journal_app.vault.storage import open_database
 
 
 def cmd_prompts(c: Command) -> int:

@@ -8,7 +8,7 @@ from journal_app.errors import PackNotFound
 from journal_app.i18n import translate
 from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.packs import Pack, PackInvalid, Problem, builtin_packs, parse_pack
-from journal_app.storage import Database
+from journal_app.vault.storage import Database
 
 TABLE = "packs"
 

@@ -27,7 +27,7 @@ from journal_app.recognition.didkey import did_key
 from journal_app.recognition.exchange import Message
 from journal_app.recognition.portfolio import SKILL_DOMAINS, Fact
 from journal_app.sharing import b64, unb64
-from journal_app.storage import Database
+from journal_app.vault.storage import Database
 
 IDENTITIES = "badge_identities"
 SKILLS = "badge_skills"

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from journal_app.harvest import Harvest
 from journal_app.sharing import Insight
-from journal_app.storage import Database
 from journal_app.themes import store
 from journal_app.themes.clustering import (
     MIN_THEME,
@@ -29,6 +28,7 @@ from journal_app.themes.encoder import model
 from journal_app.themes.errors import CannotSplit, InsightNotFound, ThemeNameMissing
 from journal_app.themes.labels import labels
 from journal_app.themes.model import Board, Theme, ThemeView
+from journal_app.vault.storage import Database
 
 if TYPE_CHECKING:
     import numpy as np

@@ -8,9 +8,9 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, cast
 
 from journal_app.harvest import VECTORS
-from journal_app.storage import Database
 from journal_app.themes.encoder import model
 from journal_app.themes.model import Board, Theme
+from journal_app.vault.storage import Database
 
 if TYPE_CHECKING:
     import numpy as np

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from journal_app.i18n import translate
 from journal_app.passphrase import require_acceptable
-from journal_app.storage import Database, create_database, recover_database
 from journal_app.vault import KdfParams, Rekeyed
+from journal_app.vault.storage import Database, create_database, recover_database
 
 
 def create_journal(vault: Path, passphrase: str, *, kdf: KdfParams = KdfParams()) -> tuple[Database, str]:

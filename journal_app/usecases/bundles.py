@@ -10,7 +10,7 @@ from journal_app.errors import RessentiError
 from journal_app.harvest import Harvest, HarvestReport
 from journal_app.i18n import translate
 from journal_app.relay_client import RelayClient
-from journal_app.storage import Database
+from journal_app.vault.storage import Database
 
 ClientFactory = Callable[[str], RelayClient]
 

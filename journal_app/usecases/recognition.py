@@ -18,7 +18,7 @@ from journal_app.recognition.credentials import Checked, check
 from journal_app.recognition.exchange import Message
 from journal_app.recognition.portfolio import Fact, Practice, count_practice, facts
 from journal_app.recognition.wallet import Held, Recognition, Review
-from journal_app.storage import Database
+from journal_app.vault.storage import Database
 
 
 def practice(db: Database, entries: Sequence[Entry]) -> tuple[Practice, dict[str, Pack]]:

@@ -41,7 +41,7 @@ from journal_app.i18n import translate
 from journal_app.relay import capabilities
 from journal_app.relay_client import QUOTA_WARNING, RelayClient, RelayUnreachable
 from journal_app.sharing import CircleKeys, b64, on_this_computer
-from journal_app.storage import Database
+from journal_app.vault.storage import Database
 
 ClientFactory = Callable[[str], RelayClient]
 
@@ -182,7 +182,7 @@ def withdraw_from_harvest(db: Database, circle_id: str, withdrawn: set[str], *,
     except RessentiError:
         return len(hit), True
     circles.keep_published_harvest(circle_id, body, stale=False)
-    db.vault.forget_previous()  # the previous save still held the withdrawn quote
+    db.forget_superseded()  # earlier records still held the withdrawn quote
     return len(hit), False
 
 

@@ -7,9 +7,9 @@ from datetime import date
 
 from journal_app.circles import Circles
 from journal_app.harvest import Harvest, check_k
-from journal_app.storage import Database
 from journal_app.theme_report import build_report, render
 from journal_app.themes import ThemeBoard
+from journal_app.vault.storage import Database
 
 SUFFIXES = {"markdown": ("md", "text/markdown"), "csv": ("csv", "text/csv"),
             "json": ("json", "application/json")}

@@ -1,0 +1,400 @@
+"""TinyDB on top of the encrypted vault.
+
+The TinyDB document lives in memory after opening. Each stored document is one item of the
+vault, its key the table and the document's id, its value the document as JSON
+(docs/vault-format.md). A write saves only the documents that changed since the last write:
+tables and documents note their own changes (`Tables`, `Tracked`, `StoredDoc`), so a save costs
+what it changed, not the size of the journal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, cast
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from journal_app.errors import SaveFailed, VaultDamaged
+from journal_app.vault.container import Opened, Rekeyed, Vault
+from journal_app.vault.keys import KdfParams
+from journal_app.vault.seen import remember_seen
+
+DOCUMENT_FORMAT = "ressenti-document"
+DOCUMENT_VERSION = 1
+# Deleting from these tables rewrites the log at once (and its backup): the text must be gone
+# from the file when the delete returns.
+FORGET_ON_DELETE = frozenset({"entries"})
+
+Key = tuple[str, str]
+
+
+def item_key(table: str, doc_id: str) -> bytes:
+    """A document's key in the vault: the table's name, a zero byte, the document's id."""
+    return table.encode("utf-8") + b"\x00" + doc_id.encode("utf-8", "surrogatepass")
+
+
+def split_key(key: bytes) -> Key:
+    table, sep, doc_id = key.partition(b"\x00")
+    if not sep:
+        raise VaultDamaged()
+    return table.decode("utf-8"), doc_id.decode("utf-8", "surrogatepass")
+
+
+def encode_value(doc: dict[str, Any]) -> bytes:
+    """A stored document as the vault keeps it: compact JSON in UTF-8."""
+    # surrogatepass: a lone surrogate typed or pasted somewhere must not make a save fail.
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+class StoredDoc(dict):  # type: ignore[type-arg]
+    """A stored document that remembers its encoded value until it is changed in place.
+
+    TinyDB changes documents by assigning top-level fields (`doc.update(fields)`), which drops
+    the remembered value and notes the document as changed, so a write re-encodes and saves only
+    what changed. Code must not mutate a stored document's nested lists or dicts in place (the
+    journal never does: it stores fresh dicts).
+    """
+
+    __slots__ = ("line", "_changed", "_key")
+
+    def __init__(self, data: dict[str, Any], line: bytes | memoryview | None,
+                 changed: set[Key] | None = None, key: Key | None = None) -> None:
+        super().__init__(data)
+        self.line = line
+        self._changed = changed
+        self._key = key
+
+    def _touch(self) -> None:
+        self.line = None
+        if self._changed is not None and self._key is not None:
+            self._changed.add(self._key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._touch()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._touch()
+        super().__delitem__(key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._touch()
+        super().update(*args, **kwargs)
+
+    def pop(self, *args: Any) -> Any:
+        self._touch()
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[str, Any]:
+        self._touch()
+        return super().popitem()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._touch()
+        return super().setdefault(key, default)
+
+    def clear(self) -> None:
+        self._touch()
+        super().clear()
+
+    def __ior__(self, other: Any) -> StoredDoc:  # type: ignore[misc]
+        self._touch()
+        super().update(other)
+        return self
+
+
+class Tracked(dict):  # type: ignore[type-arg]
+    """One table: notes every document put, replaced or removed."""
+
+    __slots__ = ("name", "changed")
+
+    def __init__(self, name: str, changed: set[Key], docs: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.name, self.changed = name, changed
+        if docs:
+            self.update(docs)
+
+    def __setitem__(self, doc_id: str, doc: Any) -> None:
+        self.changed.add((self.name, doc_id))
+        super().__setitem__(doc_id, doc)
+
+    def __delitem__(self, doc_id: str) -> None:
+        self.changed.add((self.name, doc_id))
+        super().__delitem__(doc_id)
+
+    def pop(self, doc_id: str, *default: Any) -> Any:
+        self.changed.add((self.name, doc_id))
+        return super().pop(doc_id, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        doc_id, doc = super().popitem()
+        self.changed.add((self.name, doc_id))
+        return doc_id, doc
+
+    def setdefault(self, doc_id: str, default: Any = None) -> Any:
+        if doc_id not in self:
+            self[doc_id] = default
+        return self[doc_id]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for doc_id, doc in dict(*args, **kwargs).items():
+            self[doc_id] = doc
+
+    def clear(self) -> None:
+        self.changed.update((self.name, doc_id) for doc_id in self)
+        super().clear()
+
+
+class Tables(dict):  # type: ignore[type-arg]
+    """TinyDB's tables: every table put in is tracked, a table dropped is noted document by
+    document."""
+
+    __slots__ = ("changed",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed: set[Key] = set()
+
+    def _tracked(self, name: str, docs: Any) -> Tracked:
+        if isinstance(docs, Tracked) and docs.changed is self.changed and docs.name == name:
+            return docs
+        return Tracked(name, self.changed, dict(docs or {}))
+
+    def __setitem__(self, name: str, docs: Any) -> None:
+        if name in self:
+            self[name].clear()
+        super().__setitem__(name, self._tracked(name, docs))
+
+    def __delitem__(self, name: str) -> None:
+        self[name].clear()
+        super().__delitem__(name)
+
+    def pop(self, name: str, *default: Any) -> Any:
+        if name in self:
+            self[name].clear()
+        return super().pop(name, *default)
+
+    def setdefault(self, name: str, default: Any = None) -> Any:
+        if name not in self:
+            self[name] = default
+        return self[name]
+
+
+_LINE = re.compile(rb"[^\n]*\n?")
+
+
+def legacy_items(content: memoryview) -> Iterator[tuple[bytes, bytes]]:
+    """A format-1 document (JSON lines: a head line, then `[table, id, document]` per line) as
+    the items format 2 keeps."""
+    lines = (content[m.start() : m.end()] for m in _LINE.finditer(content) if m.end() > m.start())
+    try:
+        head = json.loads(str(next(lines, b""), "utf-8"))
+        if head.get("format") != DOCUMENT_FORMAT or head.get("version") != DOCUMENT_VERSION:
+            raise VaultDamaged()
+        for line in lines:
+            if len(line) == 1 and line[0] == 0x0A:
+                continue  # an empty line
+            table, doc_id, doc = json.loads(str(line, "utf-8", "surrogatepass"))
+            yield item_key(table, doc_id), encode_value(doc)
+    except (ValueError, TypeError, AttributeError):
+        raise VaultDamaged() from None
+
+
+def decode_items(items: Iterable[tuple[bytes, bytes | memoryview]]) -> Tables:
+    """The vault's items as TinyDB's tables of StoredDocs. Each document keeps its value as a
+    view into what the vault decrypted, not a copy."""
+    tables = Tables()
+    changed = tables.changed
+    by_name: dict[str, dict[str, StoredDoc]] = {}
+    try:
+        for key, value in items:
+            name, doc_id = split_key(key)
+            doc = json.loads(str(value, "utf-8", "surrogatepass"))
+            if not isinstance(doc, dict):
+                raise VaultDamaged()
+            by_name.setdefault(name, {})[doc_id] = StoredDoc(doc, value, changed, (name, doc_id))
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise VaultDamaged() from None
+    for name, docs in by_name.items():
+        table = Tracked(name, changed)
+        dict.update(table, docs)  # as read: nothing to save
+        dict.__setitem__(tables, name, table)
+    return tables
+
+
+def changes_of(tables: Tables) -> tuple[list[tuple[bytes, bytes | memoryview | None]], bool]:
+    """What changed since the last save, as vault items (None: deleted), and whether text was
+    deleted that must leave the file at once. The documents saved remember their value."""
+    changes: list[tuple[bytes, bytes | memoryview | None]] = []
+    forget = False
+    for name, doc_id in tables.changed:
+        table = tables.get(name)
+        doc = table.get(doc_id) if table is not None else None
+        if doc is None:
+            changes.append((item_key(name, doc_id), None))
+            forget = forget or name in FORGET_ON_DELETE
+            continue
+        line = doc.line if type(doc) is StoredDoc else None
+        if line is None:
+            line = encode_value(doc)
+            dict.__setitem__(table, doc_id, StoredDoc(doc, line, tables.changed, (name, doc_id)))
+        changes.append((item_key(name, doc_id), line))
+    return changes, forget
+
+
+class StrIdTable(Table):
+    """A table whose document ids are the entries' own string ids (uuids), not counters.
+
+    TinyDB types its ids as int; the `*_doc` methods below take our string ids, so the rest of
+    the code never has to pretend otherwise."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        # TinyDB's version copies the whole table twice to convert ids to and from strings;
+        # ours are strings already, so the table is changed in place and then written.
+        storage = cast(VaultStorage, self._storage)
+        with storage.writing:
+            tables = storage.read()
+            table = tables.setdefault(self.name, {})
+            try:
+                updater(cast(dict[int, Any], table))
+            except BaseException:
+                storage.discard_changes()
+                raise
+            storage.write(tables)
+            self.clear_cache()
+
+    def get_doc(self, doc_id: str) -> dict[str, Any] | None:
+        return cast(dict[str, Any] | None, self.get(doc_id=cast(int, doc_id)))
+
+    def insert_doc(self, doc_id: str, doc: dict[str, Any]) -> None:
+        self.insert(Document(doc, doc_id=cast(int, doc_id)))
+
+    def insert_docs(self, docs: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        self.insert_multiple(Document(doc, doc_id=cast(int, doc_id)) for doc_id, doc in docs)
+
+    def update_doc(self, doc_id: str, fields: dict[str, Any]) -> None:
+        self.update(fields, doc_ids=[cast(int, doc_id)])
+
+    def remove_docs(self, doc_ids: Iterable[str]) -> None:
+        self.remove(doc_ids=[cast(int, d) for d in doc_ids])
+
+
+class VaultStorage(Storage):
+    """A TinyDB storage that keeps the documents in memory and saves what changed into a Vault."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self._tables: Tables = decode_items(vault.items().items())
+        # One writer at a time (a handler, a worker thread grouping themes, the auto-lock):
+        # a change is read, made and saved under this lock, and closing waits for it.
+        self.writing = threading.RLock()
+
+    def read(self) -> Tables:
+        return self._tables
+
+    def write(self, data: dict[str, Any]) -> None:
+        with self.writing:
+            if data is not self._tables:  # a whole new set of tables (TinyDB's drop_tables)
+                tables = self._tables
+                for name in list(tables):
+                    tables.pop(name)
+                for name, docs in data.items():
+                    tables[name] = docs
+            changes, forget = changes_of(self._tables)
+            try:
+                self.vault.save(changes, forget=forget)
+            except SaveFailed:
+                # The in-memory document already holds the change: go back to what is on disk,
+                # so memory never keeps a change the person was told had failed.
+                self.discard_changes()
+                raise
+            self._tables.changed.clear()
+
+    def discard_changes(self) -> None:
+        """Drop unsaved in-memory changes by reading the vault back from disk."""
+        with self.writing:
+            self._tables = decode_items(self.vault.read(legacy_items).items())
+
+    def close(self) -> None:
+        with self.writing:  # never under a writer: an in-flight save finishes first
+            self.vault.close()
+
+
+class Database(TinyDB):
+    table_class = StrIdTable
+    opened = Opened()  # what opening found (a torn tail dropped, a format-1 file)
+    older = False  # the file is older than the last save this device saw
+
+    def change(self, updater: Callable[[Tables], None]) -> None:
+        """Change several tables with a single save: all of it is kept, or none of it.
+
+        `updater` edits TinyDB's raw tables in place ({table: {doc_id: document}}).
+        """
+        storage = cast(VaultStorage, self.storage)
+        with storage.writing:
+            tables = storage.read()
+            try:
+                updater(tables)
+            except BaseException:
+                storage.discard_changes()
+                raise
+            storage.write(tables)
+            for table in self._tables.values():
+                table.clear_cache()
+
+    def forget_superseded(self) -> None:
+        """Rewrite the vault and its backup so that no earlier version of any document stays in
+        either (after a withdrawal: the withdrawn text must leave the file)."""
+        storage = cast(VaultStorage, self.storage)
+        with storage.writing:
+            self.vault.compact(forget=True)
+
+    def table(self, name: str, **kwargs: Any) -> StrIdTable:
+        return cast(StrIdTable, super().table(name, **kwargs))
+
+    @property
+    def vault(self) -> Vault:
+        return cast(VaultStorage, self.storage).vault
+
+    def close(self) -> None:
+        vault = self.vault
+        if vault.is_open:
+            remember_seen(vault.path, vault.journal_id, vault.counter)
+        super().close()
+
+
+def _database(vault: Vault, opened: Opened) -> Database:
+    try:
+        db = Database(vault, storage=VaultStorage)
+    except BaseException:
+        vault.close()
+        raise
+    db.opened = opened
+    db.older = remember_seen(vault.path, vault.journal_id, vault.counter)
+    return db
+
+
+def create_database(path: Path, passphrase: str, *, kdf: KdfParams = KdfParams()) -> tuple[Database, str]:
+    """Create an empty encrypted database; returns it open, and the recovery key to show once."""
+    vault, recovery_key = Vault.create(path, passphrase, kdf=kdf)
+    return _database(vault, Opened()), recovery_key
+
+
+def open_database(path: Path, passphrase: str, *, use_backup: bool = False) -> Database:
+    """Open with the passphrase. With `use_backup`, first restore the previous generation."""
+    vault, opened = Vault.open(path, passphrase, use_backup=use_backup, legacy=legacy_items)
+    return _database(vault, opened)
+
+
+def recover_database(path: Path, recovery_key: str, new_passphrase: str) -> tuple[Database, Rekeyed]:
+    """Open with the recovery key, under a new passphrase and a new data key."""
+    vault, opened, rekeyed = Vault.open_with_recovery(path, recovery_key, new_passphrase, legacy=legacy_items)
+    return _database(vault, opened), rekeyed
