@@ -54,10 +54,10 @@ def test_locking_waits_for_a_save_in_flight(tmp_path):
     real_save = vault.save
     started, order = threading.Event(), []
 
-    def slow_save(chunks):  # a large journal on a slow phone: the save takes a while
+    def slow_save(changes, **how):  # a large journal on a slow phone: the save takes a while
         started.set()
         time.sleep(0.3)
-        real_save(chunks)
+        real_save(changes, **how)
         order.append("saved")
 
     vault.save = slow_save

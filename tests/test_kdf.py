@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal_app import kdf, vault
+from journal_app import kdf
 from journal_app.kdf import argon2id, crypto_versions, openssl_argon2_supported
+from journal_app.vault import keys as vault
 from journal_app.vault.storage import create_database, open_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 

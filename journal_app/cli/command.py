@@ -16,6 +16,7 @@ from journal_app.cli.terminal import safe_json, safe_text
 from journal_app.i18n import translate
 from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc
 from journal_app.paths import data_dir, vault_path
+from journal_app.usecases.access import opening_notes
 from journal_app.vault.storage import Database, open_database
 
 EXIT_ERROR = 1
@@ -148,6 +149,8 @@ class Command:
         go) after."""
         db = open_database(self.vault, self.passphrase())
         try:
+            for note in opening_notes(db, self.lang):
+                self.warn(note)
             yield db
         finally:
             db.close()

@@ -57,3 +57,14 @@ def describe_rekeyed(rekeyed: Rekeyed, lang: str) -> list[str]:
     if rekeyed.recovery_key:
         lines += [translate("rekey.new_recovery_key", lang), "", f"    {rekeyed.recovery_key}", ""]
     return lines + old_copies_warning(rekeyed, lang)
+
+
+def opening_notes(db: Database, lang: str) -> list[str]:
+    """What opening the journal found that the person should know, in their language: the last
+    save cut short by a crash (dropped), or a file older than what this device last saved."""
+    notes = []
+    if db.opened.torn_bytes:
+        notes.append(translate("unlock.torn", lang))
+    if db.older:
+        notes.append(translate("unlock.older", lang))
+    return notes

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import flet as ft
 
 from journal_app.errors import NotAVault, VaultDamaged
-from journal_app.usecases.access import describe_rekeyed
+from journal_app.usecases.access import describe_rekeyed, opening_notes
 from journal_app.vault import Rekeyed
 from journal_app.views.context import AppContext
 from journal_app.views.theme import heading, muted
@@ -92,6 +92,7 @@ class UnlockScreen:
         if await self._attempt(lambda: self.ctx.session.unlock(phrase), self.error, self.button):
             self.passphrase.value = ""
             self.on_unlocked()
+            self._tell_opening_notes()
         elif not self.damaged:
             self.passphrase.value = ""
         self.ctx.page.update()
@@ -109,7 +110,14 @@ class UnlockScreen:
             self.passphrase.value = ""
             self.ctx.snack(self.ctx.t("unlock.restored"))
             self.on_unlocked()
+            self._tell_opening_notes()
         self.ctx.page.update()
+
+    def _tell_opening_notes(self) -> None:
+        """A save cut short by a crash, or a file older than this device's last save: said once."""
+        notes = opening_notes(self.ctx.session.database, self.ctx.lang)
+        if notes:
+            self.ctx.snack(" ".join(notes), seconds=20)
 
     def _recover(self) -> list[ft.Control]:
         t = self.ctx.t
