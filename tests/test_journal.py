@@ -132,3 +132,31 @@ def test_match_spans_find_words_as_search_does_and_preview_skips_the_headline(jo
     assert preview(untitled) == "la suite du texte"
     long = journal.add("mot " * 200, title="Long")
     assert preview(long).endswith("…") and len(preview(long)) <= 181
+
+
+def _fold_reference(text: str) -> str:
+    """What fold meant before it was made fast: replacements, NFKD, marks dropped, casefold."""
+    import unicodedata
+
+    from journal_app.journal import _COMBINING
+
+    text = (text.replace("’", "'").replace("‘", "'").replace("œ", "oe").replace("Œ", "oe")
+            .replace("æ", "ae").replace("Æ", "ae"))
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def test_fast_fold_is_the_reference_fold_on_every_character_and_on_journal_text():
+    import random
+
+    differing = [cp for cp in range(0x110000)
+                 if not 0xD800 <= cp < 0xE000 and fold(chr(cp)) != _fold_reference(chr(cp))]
+    assert differing == []
+    rng = random.Random(4)
+    words = ["Réunion", "CŒUR", "l’été", "Ça", "naïve", "Noël", "« caillou »", "jusqu’à", "ÉLAN",
+             "Straße", "ﬁn", "ᐊᐃᓐᖓᐃ", "مرحبا", "你好", "🙏🏽", "e\u0301cole", "İstanbul", "Ǆemal",
+             "Øre", "Łódź", "Việt", "Ελληνικά", "Москва", "한국어", "\u00a0", "…", "½"]
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 30)))
+        assert fold(text) == _fold_reference(text), text
