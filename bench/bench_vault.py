@@ -1,12 +1,15 @@
-"""Vault and journal speed and memory, against jrnl 4.6 on the same entries.
+"""Vault and journal speed and memory: format 2 (the log) against format 1 (as released) and
+jrnl 4.6, on the same entries, in one run.
 
-    python bench/bench_vault.py                 # 1,000 and 10,000 entries, with jrnl
+    python bench/bench_vault.py                          # 1,000, 10,000 and 50,000 entries, with jrnl
     python bench/bench_vault.py --sizes 1000 --no-jrnl
 
-For each size: unlock (Argon2id) time; then, with the key derived, open+decrypt+load, search and
-add-one-entry, each a median of several runs; the raw cost of encrypting and fsync-ing the same
-bytes that an add writes; peak memory at the largest size (a fresh process). jrnl runs in its
-own venv (bench/.venv-jrnl, made on first use) through bench/jrnl_harness.py.
+For each size and format: open+decrypt+load (the passphrase's key already derived), the first
+search after opening (it folds every entry), a search, adding one entry (median, and the mean
+with the compactions it triggers), the raw cost of encrypting and fsync-ing the bytes one add
+writes, the file's size; the command-line search end to end (Argon2id included); the peak
+memory of opening, in a fresh process. jrnl runs in its own venv (bench/.venv-jrnl, made on
+first use) through bench/jrnl_harness.py; its command-line search is its PBKDF2 + load + search.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 
+from bench.format1 import storage as storage1  # noqa: E402
+from bench.format1 import vault as vault1  # noqa: E402
 from journal_app.journal import Journal  # noqa: E402
-from journal_app.vault import _WRAP_AAD_PASSPHRASE, Vault  # noqa: E402
-from journal_app.vault.storage import Database, VaultStorage, create_database  # noqa: E402
+from journal_app.vault import _WRAP_AAD_PASSPHRASE, Vault, parse_header  # noqa: E402
+from journal_app.vault.storage import Database, VaultStorage, create_database, legacy_items  # noqa: E402
 
 PASSPHRASE = "une phrase de passe"
 SEARCH_WORD = "poitrine"
@@ -76,17 +81,21 @@ def median_time(fn, repeats: int) -> float:
     return statistics.median(times)
 
 
-def open_with_kek(path: Path, kek: bytes) -> Database:
+def _unwrapper(kek: bytes):
+    return lambda header: AESGCM(kek).decrypt(header.pass_nonce, header.pass_wrapped, _WRAP_AAD_PASSPHRASE)
+
+
+def open_with_kek(path: Path, kek: bytes, fmt: int):
     """Open the way `open_database` does, with the passphrase's key already derived."""
-    def unwrap(header):
-        return AESGCM(kek).decrypt(header.pass_nonce, header.pass_wrapped, _WRAP_AAD_PASSPHRASE)
+    if fmt == 1:
+        vault, content = vault1.Vault._open(path, False, _unwrapper(kek))
+        return storage1.Database(vault, content, storage=storage1.VaultStorage)
+    vault, _ = Vault._open(path, False, legacy_items, _unwrapper(kek))
+    return Database(vault, storage=VaultStorage)
 
-    vault, content = Vault._open(path, False, unwrap)
-    return Database(vault, content, storage=VaultStorage)
 
-
-def build(path: Path, items: list[dict]) -> None:
-    db, _ = create_database(path, PASSPHRASE)
+def build(path: Path, items: list[dict], fmt: int) -> None:
+    db = (storage1.create_database(path, PASSPHRASE)[0] if fmt == 1 else create_database(path, PASSPHRASE)[0])
     journal = Journal(db)
     journal.put_new(journal.new_entry(it["body"], title=it["title"], tags=it["tags"],
                                       created=datetime.fromisoformat(it["created"])) for it in items)
@@ -94,80 +103,96 @@ def build(path: Path, items: list[dict]) -> None:
 
 
 def raw_encrypt_fsync(size: int, folder: Path, repeats: int) -> float:
+    """Encrypt `size` bytes and append them to a file, then fsync: the floor of any save."""
     data = os.urandom(size)
     key = AESGCM.generate_key(bit_length=256)
+    fd = os.open(folder / "raw.bin", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
 
     def once() -> None:
-        sealed = AESGCM(key).encrypt(os.urandom(12), data, b"header")
-        fd = os.open(folder / "raw.bin", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, sealed)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        os.write(fd, AESGCM(key).encrypt(os.urandom(12), data, b"header"))
+        os.fsync(fd)
 
-    return median_time(once, repeats)
+    try:
+        return median_time(once, repeats)
+    finally:
+        os.close(fd)
+        (folder / "raw.bin").unlink()
 
 
-def bench_ours(n: int, folder: Path, repeats: int) -> dict:
-    path = folder / "journal.vault"
-    build(path, generate(n))
-    from journal_app.vault import parse_header
-
-    header = parse_header(path.read_bytes())
+def bench_ours(n: int, folder: Path, repeats: int, fmt: int) -> dict:
+    path = folder / f"f{fmt}" / "journal.vault"
+    path.parent.mkdir()
+    build(path, generate(n), fmt)
+    header = (vault1.parse_header if fmt == 1 else parse_header)(path.read_bytes())
     unlock = median_time(lambda: header.kdf.derive(PASSPHRASE, header.salt), 3)
     kek = header.kdf.derive(PASSPHRASE, header.salt)
 
     def load() -> None:
-        db = open_with_kek(path, kek)
+        db = open_with_kek(path, kek, fmt)
         Journal(db).entries()
         db.close()
 
     load()
     load_time = median_time(load, repeats)
 
-    db = open_with_kek(path, kek)
+    db = open_with_kek(path, kek, fmt)
     journal = Journal(db)
     start = time.perf_counter()
     hits = len(journal.search(SEARCH_WORD))
     first_search = time.perf_counter() - start
     search_time = median_time(lambda: journal.search(SEARCH_WORD), repeats)
-    add_time = median_time(lambda: journal.add("Une entrée de plus.\nÉcrite pour mesurer l’ajout."),
-                           repeats)
+    size_before = path.stat().st_size
+    adds = []
+    for _ in range(max(repeats, 30)):
+        start = time.perf_counter()
+        journal.add("Une entrée de plus.\nÉcrite pour mesurer l’ajout d’une entrée.")
+        adds.append(time.perf_counter() - start)
+    one_add_bytes = max(1, (path.stat().st_size - size_before) // len(adds)) if fmt == 2 else path.stat().st_size
+    if fmt == 2:
+        db.vault.compact()
     db.close()
-    vault, content = Vault.open(path, PASSPHRASE)
-    vault.close()
-    plain_size = len(content)
-    raw = raw_encrypt_fsync(plain_size, folder, repeats)
+    raw = raw_encrypt_fsync(one_add_bytes if fmt == 2 else size_before, folder, repeats)
     return {"entries": n, "unlock": unlock, "load": load_time, "first_search": first_search,
-            "search": search_time, "hits": hits, "add": add_time, "raw_encrypt_fsync": raw,
-            "document_bytes": plain_size, "file_bytes": path.stat().st_size}
+            "search": search_time, "hits": hits, "add": statistics.median(adds), "add_mean": statistics.mean(adds),
+            "add_max": max(adds), "raw_encrypt_fsync": raw, "add_bytes": one_add_bytes,
+            "file_bytes": path.stat().st_size, "path": path}
+
+
+def cli_search(path: Path, repeats: int) -> float:
+    """`journal-app search` end to end, in a fresh process each time: Argon2id, open, search."""
+    env = {**os.environ, "JOURNAL_APP_PASSPHRASE": PASSPHRASE, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "journal_app", "search", SEARCH_WORD, "--data-dir", str(path.parent)]
+
+    def once() -> None:
+        subprocess.run(command, env=env, capture_output=True, check=True)
+
+    return median_time(once, max(1, repeats // 2))
 
 
 PEAK = """
 import sys
 sys.path.insert(0, sys.argv[2])
-from bench.bench_vault import PASSPHRASE, SEARCH_WORD
+from bench.bench_vault import open_with_kek
 from journal_app.journal import Journal
-from journal_app.vault.storage import open_database
 def hwm():  # the process's peak resident memory so far, in KiB (Linux)
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
 before = hwm()
-db = open_database(sys.argv[1], PASSPHRASE)
-j = Journal(db)
-j.entries(); j.search(SEARCH_WORD); j.add("une de plus")
-db.close()
+from pathlib import Path
+db = open_with_kek(Path(sys.argv[1]), bytes.fromhex(sys.argv[3]), int(sys.argv[4]))
+Journal(db).entries()
 print(before, hwm())
 """
 
 
-def peak_memory(n: int, folder: Path) -> tuple[float, float]:
-    path = folder / "journal.vault"
-    out = subprocess.run([sys.executable, "-c", PEAK, str(path), str(ROOT)], capture_output=True,
-                         text=True, check=True).stdout.split()
-    return int(out[0]) / 1024, int(out[1]) / 1024  # MiB
+def peak_memory(path: Path, fmt: int) -> float:
+    """MiB the opening adds to the process's peak (Argon2id's 64 MiB left out: the key is given)."""
+    header = (vault1.parse_header if fmt == 1 else parse_header)(path.read_bytes())
+    kek = header.kdf.derive(PASSPHRASE, header.salt)
+    out = subprocess.run([sys.executable, "-c", PEAK, str(path), str(ROOT), kek.hex(), str(fmt)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    return (int(out[1]) - int(out[0])) / 1024
 
 
 def jrnl_python() -> Path:
@@ -197,36 +222,49 @@ def ms(seconds: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-jrnl", action="store_true")
     args = parser.parse_args()
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            ours = bench_ours(n, Path(tmp), args.repeats)
-            peak = peak_memory(n, Path(tmp)) if n == max(args.sizes) else None
+            one = bench_ours(n, Path(tmp), args.repeats, 1)
+            two = bench_ours(n, Path(tmp), args.repeats, 2)
+            for fmt, ours in ((1, one), (2, two)):
+                ours["peak"] = peak_memory(ours["path"], fmt)
+            two["cli_search"] = cli_search(two["path"], args.repeats)
         theirs = None
         if not args.no_jrnl:
             with tempfile.TemporaryDirectory() as tmp:
                 theirs = bench_jrnl(n, Path(tmp), args.repeats)
-        print(f"\n== {n:,} entries (~1.5 KB of French each; document {ours['document_bytes']:,} B,"
-              f" vault file {ours['file_bytes']:,} B)")
-        print(f"unlock, Argon2id 64 MiB/3 passes : {ms(ours['unlock'])}"
+        mib = 2**20
+        print(f"\n== {n:,} entries (~1.5 KB of French each); format 1 file {one['file_bytes'] / mib:.1f} MiB,"
+              f" format 2 after compaction {two['file_bytes'] / mib:.1f} MiB"
+              f" ({two['file_bytes'] / one['file_bytes']:.3f}×)"
+              + (f"; jrnl {theirs['file_bytes'] / mib:.1f} MiB" if theirs else ""))
+        print(f"unlock, Argon2id 64 MiB/3 passes : {ms(two['unlock'])}"
               + (f"   (jrnl's PBKDF2 100k: {ms(theirs['kdf'])})" if theirs else ""))
-        rows = [("open+decrypt+load", "load", "load"), ("search", "search", "search"),
-                ("add one entry", "add", "add")]
-        for label, key, jkey in rows:
-            line = f"{label:33}: {ms(ours[key])}"
+        rows = [("open+decrypt+load", "load"), ("first search after opening", "first_search"),
+                ("search", "search"), ("add one entry (median)", "add")]
+        for label, key in rows:
+            line = f"{label:33}: f1 {ms(one[key])}   f2 {ms(two[key])}   f2/f1 = {two[key] / one[key]:.2f}"
+            jkey = {"first_search": "search"}.get(key, key)
             if theirs:
-                line += f"   jrnl {ms(theirs[jkey])}   ours/jrnl = {ours[key] / theirs[jkey]:.2f}"
+                line += f"   jrnl {ms(theirs[jkey])}   f2/jrnl = {two[key] / theirs[jkey]:.2f}"
             print(line)
-        print(f"{'first search (builds the index)':33}: {ms(ours['first_search'])}"
-              f"   hits: ours {ours['hits']}" + (f", jrnl {theirs['hits']}" if theirs else ""))
-        print(f"{'raw encrypt + fsync, same bytes':33}: {ms(ours['raw_encrypt_fsync'])}"
-              f"   add / raw = {ours['add'] / ours['raw_encrypt_fsync']:.2f}")
-        if peak:
-            print(f"peak memory (RSS), open+list+search+add: {peak[1]:.0f} MiB"
-                  f" (of which {peak[0]:.0f} MiB after imports)")
+        print(f"{'add one entry, mean / max':33}: f2 {ms(two['add_mean'])} / {ms(two['add_max'])}"
+              f"  (compactions included: every save rewrites a file under 64 KiB, else each 25 % of growth)")
+        print(f"{'raw encrypt + fsync, same bytes':33}: f1 {ms(one['raw_encrypt_fsync'])} ({one['add_bytes']:,} B)"
+              f"   f2 {ms(two['raw_encrypt_fsync'])} ({two['add_bytes']:,} B)"
+              f"   f2 add / raw = {two['add'] / two['raw_encrypt_fsync']:.2f}")
+        jrnl_cli = theirs["kdf"] + theirs["load"] + theirs["search"] if theirs else None
+        print(f"{'command-line search, end to end':33}: f2 {ms(two['cli_search'])}"
+              + (f"   jrnl (PBKDF2 + load + search) {ms(jrnl_cli)}   f2/jrnl = {two['cli_search'] / jrnl_cli:.2f}"
+                 if jrnl_cli else ""))
+        ratios = [ours["peak"] * mib / ours["file_bytes"] for ours in (one, two)]
+        print(f"{'peak memory of opening':33}: f1 {one['peak']:.0f} MiB ({ratios[0]:.2f}× file)"
+              f"   f2 {two['peak']:.0f} MiB ({ratios[1]:.2f}× file)")
+        print(f"hits: f1 {one['hits']}, f2 {two['hits']}" + (f", jrnl {theirs['hits']}" if theirs else ""))
 
 
 if __name__ == "__main__":
