@@ -17,7 +17,8 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 PHONE_CRYPTOGRAPHY = "43.0.1"
-MEMBER_SIDE_TESTS = ["tests/test_vault.py", "tests/test_storage.py", "tests/test_crash.py",
+MEMBER_SIDE_TESTS = ["tests/test_vault.py", "tests/test_vault_log.py",
+                     "tests/test_storage.py", "tests/test_crash.py",
                      "tests/test_journal.py", "tests/test_practice.py", "tests/test_sharing.py",
                      "tests/test_anonymize.py", "tests/test_kdf.py", "tests/test_badges_crypto.py"]
 

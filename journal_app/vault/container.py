@@ -317,10 +317,10 @@ class Vault:
         try:
             if os.fstat(fd).st_size != self._end:
                 os.ftruncate(fd, self._end)  # a torn tail found at opening, or left by a failed save
-            view, offset = memoryview(frames), self._end
+            view = memoryview(frames)
+            os.lseek(fd, self._end, os.SEEK_SET)  # os.pwrite is not on Windows
             while view:
-                written = os.pwrite(fd, view, offset)
-                view, offset = view[written:], offset + written
+                view = view[os.write(fd, view) :]
             (os.fdatasync if hasattr(os, "fdatasync") else os.fsync)(fd)
         except OSError as exc:
             try:
