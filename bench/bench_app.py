@@ -124,7 +124,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         items = generate(args.entries)
-        build(data / "journal.vault", items)
+        build(data / "journal.vault", items, 2)
         newest = max(items, key=lambda it: it["created"])["title"]
         needle = "rencontre 5000" if args.entries >= 5000 else "rencontre 500"
         expected = "Rencontre 5000" if args.entries >= 5000 else "Rencontre 500"
