@@ -35,7 +35,13 @@ from bench.format1 import storage as storage1  # noqa: E402
 from bench.format1 import vault as vault1  # noqa: E402
 from journal_app.journal import Journal  # noqa: E402
 from journal_app.vault import _WRAP_AAD_PASSPHRASE, Vault, parse_header  # noqa: E402
-from journal_app.vault.storage import Database, VaultStorage, create_database, legacy_items  # noqa: E402
+from journal_app.vault.storage import (  # noqa: E402
+    Database,
+    TablesBuilder,
+    VaultStorage,
+    create_database,
+    legacy_items,
+)
 
 PASSPHRASE = "une phrase de passe"
 SEARCH_WORD = "poitrine"
@@ -90,8 +96,9 @@ def open_with_kek(path: Path, kek: bytes, fmt: int):
     if fmt == 1:
         vault, content = vault1.Vault._open(path, False, _unwrapper(kek))
         return storage1.Database(vault, content, storage=storage1.VaultStorage)
-    vault, _ = Vault._open(path, False, legacy_items, _unwrapper(kek))
-    return Database(vault, storage=VaultStorage)
+    builder = TablesBuilder()
+    vault, _ = Vault._open(path, False, legacy_items, builder.apply, _unwrapper(kek))
+    return Database(vault, builder.built(), storage=VaultStorage)
 
 
 def build(path: Path, items: list[dict], fmt: int) -> None:

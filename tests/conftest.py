@@ -112,6 +112,6 @@ def every_record(vault_file: Path, passphrase: str = PASSPHRASE) -> bytes:
         data = path.read_bytes()
         header = parse_header(data)
         key = AESGCM(Vault._unwrap_passphrase(header, passphrase))
-        replayed = read_log(memoryview(data), HEADER_LEN, key, header.pack()[-32:])
-        found.extend(bytes(payload) for save in replayed.saves for payload in save)
+        with open(path, "rb") as f:
+            read_log(f, HEADER_LEN, len(data), key, header.pack()[-32:], lambda p: found.append(bytes(p)))
     return b"".join(found)

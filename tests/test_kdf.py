@@ -123,7 +123,8 @@ def test_a_journal_works_where_openssl_has_no_argon2(tmp_path, phone):
     locked and opened again, and the About screen's figures say which Argon2 ran."""
     script = "import sys\n" + PHONE_PRELUDES[phone] + "\n" + textwrap.dedent(f"""
         from pathlib import Path
-        from journal_app import anonymize, circles, journal, practice, sharing, storage, vault
+        from journal_app import anonymize, circles, journal, practice, sharing, vault
+        from journal_app.vault import container, log, storage
         from journal_app.kdf import crypto_versions, openssl_argon2_supported
         from journal_app.session import JournalSession
         assert not openssl_argon2_supported()

@@ -9,7 +9,7 @@ from tinydb.operations import set as set_field
 from tinydb.table import Document
 
 from journal_app.vault.storage import open_database
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, every_record
 
 
 def on_disk(vault_file, table):
@@ -39,15 +39,16 @@ def test_each_kind_of_change_is_saved(db, vault_file):
     }
 
 
-def test_unchanged_documents_are_not_reencoded(db):
+def test_a_write_saves_only_the_documents_it_changed(db, vault_file):
     t = db.table("things")
-    t.insert_multiple(Document({"n": i}, doc_id=str(i)) for i in range(3))
-    stored = db.storage.read()["things"]
-    lines = {k: doc.line for k, doc in stored.items()}
+    t.insert_multiple(Document({"n": i, "text": "mot " * 300}, doc_id=str(i)) for i in range(100))
+    db.vault.compact()  # a journal past its first saves: a snapshot, then a log
+    before = vault_file.read_bytes()
     t.update({"n": 10}, doc_ids=["1"])
-    after = db.storage.read()["things"]
-    assert after["0"].line is lines["0"] and after["2"].line is lines["2"]
-    assert after["1"].line is not lines["1"] and b'"n":10' in after["1"].line
+    after = vault_file.read_bytes()
+    assert after[: len(before)] == before  # nothing rewritten
+    assert len(after) - len(before) <= 2048 + 256  # one document's record (2 KiB) and a commit, not 100
+    assert b'"n":10' in every_record(vault_file)
 
 
 def test_a_refused_change_leaves_memory_as_on_disk(db, vault_file):

@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -42,6 +43,7 @@ from journal_app.vault.files import (
     VaultLock,
     backup_path,
     file_id,
+    open_file,
     read_file,
     remove_leftovers,
     save_error,
@@ -66,6 +68,11 @@ from journal_app.vault.keys import (
 
 Value = bytes | memoryview
 Items = dict[bytes, Value]
+# What opening gives each item to, in log order (None: deleted). Without one, the vault keeps
+# the items itself (`items()`); with one (TinyDB's storage), it keeps none, and asks `attach`'s
+# source for every item when it rewrites the log: the journal is then held once, parsed.
+Apply = Callable[[bytes, Value | None], None]
+Source = Callable[[], Iterable[tuple[bytes, Value]]]
 # A format-1 document turned into items (the document's layout is the storage's business).
 Legacy = Callable[[memoryview], Iterable[tuple[bytes, Value]]]
 # Records appended since the last snapshot past this share of it: compact. What they hold
@@ -108,7 +115,8 @@ class Vault:
         self._chain = log.Chain(header.pack()[-32:], journal_id=rng(16))
         self._end = 0  # where the next save's records go
         self._snapshot_end = 0  # where the snapshot the log starts with ends
-        self._live: Items = {}
+        self._items: Items | None = {}  # the live items, unless a source is attached
+        self._source: Source | None = None
         # The next save rewrites the whole file (a format-1 file, or no backup yet).
         self._needs_snapshot = header.version != FORMAT_VERSION
         self._written = file_id(path)  # the file as this vault last read or wrote it
@@ -129,7 +137,7 @@ class Vault:
                 raise VaultExists(path=str(path))
             data_key, recovery_raw = rng(32), rng(_RECOVERY_BYTES)
             vault = cls(path, data_key, new_header(passphrase, data_key, recovery_raw, kdf, rng), lock, rng)
-            vault._live = dict(items)
+            vault._items = dict(items)
             vault.compact()
             vault._needs_snapshot = True  # the first save makes the backup
         except BaseException:
@@ -139,19 +147,23 @@ class Vault:
 
     @classmethod
     def open(cls, path: Path, passphrase: str, *, use_backup: bool = False,
-             legacy: Legacy | None = None) -> tuple[Vault, Opened]:
-        """Open with the passphrase; the items are `vault.items()`. `legacy` reads a format-1
-        document into items."""
-        return cls._open(Path(path), use_backup, legacy, lambda header: cls._unwrap_passphrase(header, passphrase))
+             legacy: Legacy | None = None, apply: Apply | None = None) -> tuple[Vault, Opened]:
+        """Open with the passphrase; the items go to `apply` (else are `vault.items()`).
+        `legacy` reads a format-1 document into items."""
+        return cls._open(Path(path), use_backup, legacy, apply,
+                         lambda header: cls._unwrap_passphrase(header, passphrase))
 
     @classmethod
     def open_with_recovery(cls, path: Path, recovery_key: str, new_passphrase: str, *,
-                           legacy: Legacy | None = None) -> tuple[Vault, Opened, Rekeyed]:
+                           legacy: Legacy | None = None, apply: Apply | None = None,
+                           source: Source | None = None) -> tuple[Vault, Opened, Rekeyed]:
         """Open with the recovery key and set a new passphrase, under a new data key: the old
         passphrase stops working, on old copies' behalf too. The recovery key stays the same."""
         check_passphrase(new_passphrase)
         raw = parse_recovery_key(recovery_key)
-        vault, opened = cls._open(Path(path), False, legacy, lambda header: cls._unwrap_recovery(header, raw))
+        vault, opened = cls._open(Path(path), False, legacy, apply, lambda header: cls._unwrap_recovery(header, raw))
+        if source is not None:
+            vault.attach(source)
         try:
             rekeyed = vault._rekey(new_passphrase, vault._header.kdf, raw)
         except BaseException:
@@ -160,17 +172,17 @@ class Vault:
         return vault, opened, rekeyed
 
     @classmethod
-    def _open(cls, path: Path, use_backup: bool, legacy: Legacy | None,
+    def _open(cls, path: Path, use_backup: bool, legacy: Legacy | None, apply: Apply | None,
               unwrap: Callable[[Header], bytes]) -> tuple[Vault, Opened]:
         lock = VaultLock(path)
         lock.acquire()
         try:
             source = backup_path(path) if use_backup else path
-            data = read_file(source)
-            header = parse_header(data)
-            vault = cls(path, unwrap(header), header, lock)
-            opened = vault._load(data, legacy)
-            del data
+            with open_file(source) as f:
+                size = os.fstat(f.fileno()).st_size
+                header = parse_header(f.read(HEADER_LEN + log.MIN_SEALED))
+                vault = cls(path, unwrap(header), header, lock)
+                opened = vault._load(f, size, legacy, apply)
             if use_backup:
                 vault._restore_from_backup(source)
             elif not vault._needs_snapshot:
@@ -185,27 +197,35 @@ class Vault:
         remove_leftovers(path)
         return vault, opened
 
-    def _load(self, data: bytes, legacy: Legacy | None) -> Opened:
-        """Read the records (or a format-1 body) into the live items."""
+    def _load(self, f: BinaryIO, size: int, legacy: Legacy | None, apply: Apply | None) -> Opened:
+        """Read the records (or a format-1 body) and give the items to `apply`, or keep them."""
+        if apply is None:
+            items = self._items = {}
+
+            def apply(key: bytes, value: Value | None) -> None:
+                if value is None:
+                    items.pop(key, None)
+                else:
+                    items[key] = value
+        else:
+            self._items = None
         if self._header.version == 1:
             if legacy is None:
                 raise VaultDamaged()
+            f.seek(0)
             try:
-                self._live = dict(legacy(_decrypt_format1(data, self._key)))
+                for key, value in legacy(_decrypt_format1(f.read(), self._key)):
+                    apply(key, value)
             except (ValueError, TypeError):
                 raise VaultDamaged() from None
             self._end = self._snapshot_end = 0
             return Opened(from_format=1)
-        replayed = log.read_log(memoryview(data), HEADER_LEN, self._aes, self._header.pack()[-32:])
-        live: Items = {}
-        for save in replayed.saves:
-            for payload in save:
-                for key, value in log.decode_items(payload):
-                    if value is None:
-                        live.pop(key, None)
-                    else:
-                        live[key] = value
-        self._live = live
+
+        def apply_payload(payload: memoryview) -> None:
+            for key, value in log.decode_items(payload):
+                apply(key, value)
+
+        replayed = log.read_log(f, HEADER_LEN, size, self._aes, self._header.pack()[-32:], apply_payload)
         self._chain, self._end, self._snapshot_end = replayed.chain, replayed.end, replayed.snapshot_end
         return Opened(torn_bytes=replayed.torn)
 
@@ -249,8 +269,20 @@ class Vault:
 
     # -- while open ---------------------------------------------------------------------------
     def items(self) -> Mapping[bytes, Value]:
-        """The live items, key → value, as the last save left them."""
-        return self._live
+        """The live items, key → value, as the last save left them (when no source is attached)."""
+        if self._items is None:
+            raise VaultClosed()
+        return self._items
+
+    def attach(self, source: Source) -> None:
+        """From now on, a rewrite takes every live item from `source` (TinyDB's storage, which
+        holds them parsed); the vault keeps none."""
+        self._source, self._items = source, None
+
+    def _all_items(self) -> list[tuple[bytes, Value]]:
+        if self._source is not None:
+            return list(self._source())
+        return list(self.items().items())
 
     @property
     def counter(self) -> int:
@@ -284,12 +316,12 @@ class Vault:
         if forget or self._needs_snapshot or self._end < SMALL_FILE or grown > COMPACT_SHARE * self._snapshot_end:
             # A snapshot with the changes in it, rather than records appended then rewritten:
             # the backup is then the file as it was before this save.
-            previous = dict(self._live)
+            previous = None if self._items is None else dict(self._items)
             self._apply(changes)
             try:
                 self.compact(forget=forget)
             except BaseException:
-                self._live = previous
+                self._items = previous
                 raise
             return
         chain = self._chain.copy()
@@ -301,11 +333,13 @@ class Vault:
         self._apply(changes)
 
     def _apply(self, changes: list[tuple[bytes, Value | None]]) -> None:
+        if self._items is None:
+            return  # the source holds them
         for key, value in changes:
             if value is None:
-                self._live.pop(key, None)
+                self._items.pop(key, None)
             else:
-                self._live[key] = value
+                self._items[key] = value
 
     def _append(self, frames: bytes) -> None:
         """Write a save's frames after the last commit and sync; on failure cut back to it."""
@@ -339,7 +373,7 @@ class Vault:
         header = replace(self._header, body_nonce=self._rng(12), version=FORMAT_VERSION)
         packed = header.pack()
         chain = log.Chain(packed[-32:], counter=self._chain.counter, journal_id=self._chain.journal_id)
-        frames = log.seal_save(self._aes, chain, log.snapshot_payloads(list(self._live.items())),
+        frames = log.seal_save(self._aes, chain, log.snapshot_payloads(self._all_items()),
                                log.snapshot_size, self._rng)
         data = packed + frames
         write_atomically(self.path, data)
@@ -350,21 +384,26 @@ class Vault:
         if forget:
             self.forget_previous()
 
-    def read(self, legacy: Legacy | None = None) -> Mapping[bytes, Value]:
-        """Read back what is on disk (after a failed save, to drop unsaved changes)."""
+    def read(self, legacy: Legacy | None = None, apply: Apply | None = None) -> Mapping[bytes, Value] | None:
+        """Read back what is on disk (after a failed save, to drop unsaved changes): the items go
+        to `apply`, or are returned (and are `items()`)."""
         self._require_open()
         written = file_id(self.path)
-        data = read_file(self.path)
-        header = parse_header(data)
-        if header.pack() != self._header.pack():
-            if header.pass_wrapped != self._header.pass_wrapped:
-                raise VaultDamaged()  # another key: not the file this vault wrote
-            self._header = header
-        self._needs_snapshot = header.version != FORMAT_VERSION
-        self._load(data, legacy)
+        with open_file(self.path) as f:
+            size = os.fstat(f.fileno()).st_size
+            header = parse_header(f.read(HEADER_LEN + log.MIN_SEALED))
+            if header.pack() != self._header.pack():
+                if header.pass_wrapped != self._header.pass_wrapped:
+                    raise VaultDamaged()  # another key: not the file this vault wrote
+                self._header = header
+            self._needs_snapshot = header.version != FORMAT_VERSION
+            source = self._source
+            self._load(f, size, legacy, apply)
+            if source is not None and apply is not None:
+                self._source, self._items = source, None
         if self._lock.is_ours():  # read under our lock: what is on disk is what we now hold
             self._written, self._stale = written, False
-        return self._live
+        return self._items
 
     def verify_passphrase(self, passphrase: str) -> None:
         """Raise WrongPassphrase unless `passphrase` opens this vault (asked before changing it)."""
@@ -410,7 +449,7 @@ class Vault:
 
     def close(self) -> None:
         self._key = b""
-        self._live = {}
+        self._items, self._source = {}, None
         self._lock.release()
 
     @property

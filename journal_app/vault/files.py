@@ -7,6 +7,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from journal_app.errors import DiskFull, LockLost, NotAVault, SaveFailed, VaultLocked, VaultMissing
 from journal_app.paths import private_dir
@@ -181,6 +182,16 @@ class VaultLock:
 def read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
+    except FileNotFoundError:
+        raise VaultMissing(path=str(path)) from None
+    except IsADirectoryError:
+        raise NotAVault() from None
+
+
+def open_file(path: Path) -> BinaryIO:
+    """A vault file open for reading, with the same errors as `read_file`."""
+    try:
+        return open(path, "rb")  # noqa: SIM115 (the caller closes it)
     except FileNotFoundError:
         raise VaultMissing(path=str(path)) from None
     except IsADirectoryError:

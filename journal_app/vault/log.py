@@ -16,6 +16,7 @@ import struct
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -163,38 +164,49 @@ def snapshot_size(n: int) -> int:
 class Replayed:
     """What reading a log found."""
 
-    saves: list[list[memoryview]]  # each committed save's item payloads, in order
     chain: Chain  # as after the last commit
     end: int  # the file offset just after the last commit
     snapshot_end: int  # ... and just after the first (the snapshot the log starts with)
     torn: int  # bytes after it, dropped (a save that never finished)
 
 
-def read_log(data: memoryview, start: int, key: AESGCM, digest: bytes) -> Replayed:
-    """Read every record from `start`. Raise VaultDamaged when a record of a save that is whole
-    on disk does not open (changed, moved, repeated, spliced) or a frame's head is damaged; a
-    last save that goes past the end of the file (a crash cut it short) is dropped and counted."""
+def _zeros_to_end(f: BinaryIO) -> bool:
+    while block := f.read(1 << 16):
+        if any(block):
+            return False
+    return True
+
+
+def read_log(f: BinaryIO, start: int, size: int, key: AESGCM, digest: bytes,
+             apply: Callable[[memoryview], None]) -> Replayed:
+    """Read every record from `start` of the open file `f` (`size` bytes long), one frame at a
+    time, and give each save's item payloads to `apply`, in order, once its commit is read (the
+    first save's at once: if it is not whole, the file is damaged anyway, and so the snapshot is
+    never held twice in memory). Raise VaultDamaged when a record of a save that is whole on disk
+    does not open (changed, moved, repeated, spliced) or a frame's head is damaged; a last save
+    that goes past the end of the file (a crash cut it short) is dropped and counted."""
     chain = Chain(digest)
-    saves: list[list[memoryview]] = []
     group: list[memoryview] = []
     good_end = pos = start
-    end = len(data)
     snapshot_end = 0
+    in_save = 0  # item records of the save being read
     committed_chain = chain.copy()
-    while pos < end:
-        if end - pos < _FRAME.size:
+    f.seek(start)
+    while pos < size:
+        head = f.read(_FRAME.size)
+        if len(head) < _FRAME.size:
             break  # a frame head cut short: torn
-        sealed_len, rest, crc = _FRAME.unpack_from(data, pos)
+        sealed_len, rest, crc = _FRAME.unpack(head)
         seq = chain.seq + 1
         if crc != zlib.crc32(_CRC_INPUT.pack(seq, sealed_len, rest)) or not MIN_SEALED <= sealed_len <= MAX_SEALED:
-            if not any(data[pos:]):
+            f.seek(pos)
+            if _zeros_to_end(f):
                 break  # zeros a crash left after the last write: torn
             raise VaultDamaged()
-        if pos + _FRAME.size + sealed_len + rest > end:
+        if pos + _FRAME.size + sealed_len + rest > size:
             break  # this save goes past the end of the file: cut short by a crash, torn
-        head = bytes(data[pos : pos + _FRAME.size])
-        nonce = bytes(data[pos + _FRAME.size : pos + _FRAME.size + _NONCE])
-        body = data[pos + _FRAME.size + _NONCE : pos + _FRAME.size + sealed_len]
+        sealed = f.read(sealed_len)
+        nonce, body = sealed[:_NONCE], memoryview(sealed)[_NONCE:]
         aad = chain.aad(seq)
         chain.advance(head, nonce)
         pos += _FRAME.size + sealed_len
@@ -202,24 +214,30 @@ def read_log(data: memoryview, start: int, key: AESGCM, digest: bytes) -> Replay
             plain = memoryview(key.decrypt(nonce, body, aad))
         except InvalidTag:
             raise VaultDamaged() from None  # the whole save is there, yet this record does not open
+        del sealed, body
         kind, length = _KIND.unpack_from(plain, 0)
         if length > len(plain) - _KIND.size or (kind == COMMIT) != (rest == 0):
             raise VaultDamaged()
         payload = plain[_KIND.size : _KIND.size + length]
         if kind == ITEMS:
-            group.append(payload)
-        elif kind == COMMIT and length == _COMMIT.size:
-            journal_id, counter, count = _COMMIT.unpack_from(payload, 0)
-            if count != len(group) or (saves and (counter != chain.counter + 1 or journal_id != chain.journal_id)):
-                raise VaultDamaged()
-            chain.counter, chain.journal_id = counter, journal_id
-            saves.append(group)
-            group = []
-            good_end = pos
-            snapshot_end = snapshot_end or pos
-            committed_chain = chain.copy()
-        else:
+            in_save += 1
+            if snapshot_end:
+                group.append(payload)
+            else:
+                apply(payload)  # the snapshot: applied as it is read
+            continue
+        if kind != COMMIT or length != _COMMIT.size:
             raise VaultDamaged()
-    if not saves:
+        journal_id, counter, count = _COMMIT.unpack_from(payload, 0)
+        if count != in_save or (snapshot_end and (counter != chain.counter + 1 or journal_id != chain.journal_id)):
+            raise VaultDamaged()
+        chain.counter, chain.journal_id = counter, journal_id
+        for items in group:
+            apply(items)
+        group, in_save = [], 0
+        good_end = pos
+        snapshot_end = snapshot_end or pos
+        committed_chain = chain.copy()
+    if not snapshot_end:
         raise VaultDamaged()  # not even the first snapshot is whole
-    return Replayed(saves, committed_chain, good_end, snapshot_end, end - good_end)
+    return Replayed(committed_chain, good_end, snapshot_end, size - good_end)

@@ -35,8 +35,9 @@ Key = tuple[str, str]
 
 
 def item_key(table: str, doc_id: str) -> bytes:
-    """A document's key in the vault: the table's name, a zero byte, the document's id."""
-    return table.encode("utf-8") + b"\x00" + doc_id.encode("utf-8", "surrogatepass")
+    """A document's key in the vault: the table's name, a zero byte, the document's id (TinyDB
+    gives counters to documents inserted without one: they come back as strings)."""
+    return table.encode("utf-8") + b"\x00" + str(doc_id).encode("utf-8", "surrogatepass")
 
 
 def split_key(key: bytes) -> Key:
@@ -53,25 +54,21 @@ def encode_value(doc: dict[str, Any]) -> bytes:
 
 
 class StoredDoc(dict):  # type: ignore[type-arg]
-    """A stored document that remembers its encoded value until it is changed in place.
+    """A stored document that notes itself as changed when it is changed in place.
 
-    TinyDB changes documents by assigning top-level fields (`doc.update(fields)`), which drops
-    the remembered value and notes the document as changed, so a write re-encodes and saves only
-    what changed. Code must not mutate a stored document's nested lists or dicts in place (the
-    journal never does: it stores fresh dicts).
+    TinyDB changes documents by assigning top-level fields (`doc.update(fields)`), which notes
+    the document, so a write encodes and saves only what changed. Code must not mutate a stored
+    document's nested lists or dicts in place (the journal never does: it stores fresh dicts).
     """
 
-    __slots__ = ("line", "_changed", "_key")
+    __slots__ = ("_changed", "_key")
 
-    def __init__(self, data: dict[str, Any], line: bytes | memoryview | None,
-                 changed: set[Key] | None = None, key: Key | None = None) -> None:
+    def __init__(self, data: dict[str, Any], changed: set[Key] | None = None, key: Key | None = None) -> None:
         super().__init__(data)
-        self.line = line
         self._changed = changed
         self._key = key
 
     def _touch(self) -> None:
-        self.line = None
         if self._changed is not None and self._key is not None:
             self._changed.add(self._key)
 
@@ -211,33 +208,48 @@ def legacy_items(content: memoryview) -> Iterator[tuple[bytes, bytes]]:
 _scan = json.JSONDecoder().scan_once
 
 
-def decode_items(items: Iterable[tuple[bytes, bytes | memoryview]]) -> Tables:
-    """The vault's items as TinyDB's tables of StoredDocs. Each document keeps its value as a
-    view into what the vault decrypted, not a copy."""
-    tables = Tables()
-    changed = tables.changed
-    by_name: dict[str, dict[str, StoredDoc]] = {}
-    try:
-        for key, value in items:
+class TablesBuilder:
+    """TinyDB's tables, built from the vault's items as opening reads them (in log order): each
+    value is parsed at once and let go, so the journal is held once, parsed."""
+
+    def __init__(self) -> None:
+        self.tables = Tables()
+        self._raw: dict[str, dict[str, StoredDoc]] = {}
+
+    def apply(self, key: bytes, value: bytes | memoryview | None) -> None:
+        try:
             name, doc_id = split_key(key)
+            if value is None:
+                self._raw.get(name, {}).pop(doc_id, None)
+                return
             text = str(value, "utf-8", "surrogatepass")
             doc, end = _scan(text, 0)
-            if not isinstance(doc, dict) or end != len(text):
-                raise VaultDamaged()
-            by_name.setdefault(name, {})[doc_id] = StoredDoc(doc, value, changed, (name, doc_id))
-    except (ValueError, TypeError, UnicodeDecodeError, StopIteration):
-        raise VaultDamaged() from None
-    for name, docs in by_name.items():
-        table = Tracked(name, changed)
-        dict.update(table, docs)  # as read: nothing to save
-        dict.__setitem__(tables, name, table)
-    return tables
+        except (ValueError, TypeError, UnicodeDecodeError, StopIteration):
+            raise VaultDamaged() from None
+        if not isinstance(doc, dict) or end != len(text):
+            raise VaultDamaged()
+        self._raw.setdefault(name, {})[doc_id] = StoredDoc(doc, self.tables.changed, (name, doc_id))
+
+    def built(self) -> Tables:
+        for name, docs in self._raw.items():
+            table = Tracked(name, self.tables.changed)
+            dict.update(table, docs)  # as read: nothing to save
+            dict.__setitem__(self.tables, name, table)
+        self._raw = {}
+        return self.tables
 
 
-def changes_of(tables: Tables) -> tuple[list[tuple[bytes, bytes | memoryview | None]], bool]:
+def all_items(tables: Tables) -> Iterator[tuple[bytes, bytes]]:
+    """Every document as a vault item, for a rewrite of the log."""
+    for name, docs in tables.items():
+        for doc_id, doc in docs.items():
+            yield item_key(name, doc_id), encode_value(doc)
+
+
+def changes_of(tables: Tables) -> tuple[list[tuple[bytes, bytes | None]], bool]:
     """What changed since the last save, as vault items (None: deleted), and whether text was
-    deleted that must leave the file at once. The documents saved remember their value."""
-    changes: list[tuple[bytes, bytes | memoryview | None]] = []
+    deleted that must leave the file at once."""
+    changes: list[tuple[bytes, bytes | None]] = []
     forget = False
     for name, doc_id in tables.changed:
         table = tables.get(name)
@@ -246,11 +258,9 @@ def changes_of(tables: Tables) -> tuple[list[tuple[bytes, bytes | memoryview | N
             changes.append((item_key(name, doc_id), None))
             forget = forget or name in FORGET_ON_DELETE
             continue
-        line = doc.line if type(doc) is StoredDoc else None
-        if line is None:
-            line = encode_value(doc)
-            dict.__setitem__(table, doc_id, StoredDoc(doc, line, tables.changed, (name, doc_id)))
-        changes.append((item_key(name, doc_id), line))
+        if type(doc) is not StoredDoc:
+            dict.__setitem__(table, doc_id, StoredDoc(doc, tables.changed, (name, doc_id)))
+        changes.append((item_key(name, doc_id), encode_value(doc)))
     return changes, forget
 
 
@@ -296,9 +306,10 @@ class StrIdTable(Table):
 class VaultStorage(Storage):
     """A TinyDB storage that keeps the documents in memory and saves what changed into a Vault."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, tables: Tables) -> None:
         self.vault = vault
-        self._tables: Tables = decode_items(vault.items().items())
+        self._tables = tables
+        vault.attach(lambda: all_items(self._tables))
         # One writer at a time (a handler, a worker thread grouping themes, the auto-lock):
         # a change is read, made and saved under this lock, and closing waits for it.
         self.writing = threading.RLock()
@@ -327,7 +338,9 @@ class VaultStorage(Storage):
     def discard_changes(self) -> None:
         """Drop unsaved in-memory changes by reading the vault back from disk."""
         with self.writing:
-            self._tables = decode_items(self.vault.read(legacy_items).items())
+            builder = TablesBuilder()
+            self.vault.read(legacy_items, builder.apply)
+            self._tables = builder.built()
 
     def close(self) -> None:
         with self.writing:  # never under a writer: an in-flight save finishes first
@@ -377,9 +390,9 @@ class Database(TinyDB):
         super().close()
 
 
-def _database(vault: Vault, opened: Opened) -> Database:
+def _database(vault: Vault, opened: Opened, tables: Tables) -> Database:
     try:
-        db = Database(vault, storage=VaultStorage)
+        db = Database(vault, tables, storage=VaultStorage)
     except BaseException:
         vault.close()
         raise
@@ -391,16 +404,19 @@ def _database(vault: Vault, opened: Opened) -> Database:
 def create_database(path: Path, passphrase: str, *, kdf: KdfParams = KdfParams()) -> tuple[Database, str]:
     """Create an empty encrypted database; returns it open, and the recovery key to show once."""
     vault, recovery_key = Vault.create(path, passphrase, kdf=kdf)
-    return _database(vault, Opened()), recovery_key
+    return _database(vault, Opened(), Tables()), recovery_key
 
 
 def open_database(path: Path, passphrase: str, *, use_backup: bool = False) -> Database:
     """Open with the passphrase. With `use_backup`, first restore the previous generation."""
-    vault, opened = Vault.open(path, passphrase, use_backup=use_backup, legacy=legacy_items)
-    return _database(vault, opened)
+    builder = TablesBuilder()
+    vault, opened = Vault.open(path, passphrase, use_backup=use_backup, legacy=legacy_items, apply=builder.apply)
+    return _database(vault, opened, builder.built())
 
 
 def recover_database(path: Path, recovery_key: str, new_passphrase: str) -> tuple[Database, Rekeyed]:
     """Open with the recovery key, under a new passphrase and a new data key."""
-    vault, opened, rekeyed = Vault.open_with_recovery(path, recovery_key, new_passphrase, legacy=legacy_items)
-    return _database(vault, opened), rekeyed
+    builder = TablesBuilder()  # the new key's snapshot is made from what was read
+    vault, opened, rekeyed = Vault.open_with_recovery(path, recovery_key, new_passphrase, legacy=legacy_items,
+                                                      apply=builder.apply, source=lambda: all_items(builder.built()))
+    return _database(vault, opened, builder.built()), rekeyed
