@@ -116,11 +116,13 @@ def parse_header(data: bytes) -> Header:
         raise UnsupportedVersion(version=fields[8])
     if hashlib.sha256(fields).digest() != digest:
         raise VaultDamaged()
-    (_, version, _, memory, iterations, lanes, *rest) = _HEADER.unpack(fields)
+    (_, version, _, memory, iterations, lanes, salt, pass_nonce, pass_wrapped, recovery_salt,
+     recovery_nonce, recovery_wrapped, body_nonce) = _HEADER.unpack(fields)
     if not (8 * lanes <= memory <= _MAX_MEMORY_KIB and 1 <= iterations <= _MAX_ITERATIONS
             and 1 <= lanes <= _MAX_LANES):
         raise VaultDamaged()
-    return Header(KdfParams(memory, iterations, lanes), *rest, version=version)
+    return Header(KdfParams(memory, iterations, lanes), salt, pass_nonce, pass_wrapped, recovery_salt,
+                  recovery_nonce, recovery_wrapped, body_nonce, version=version)
 
 
 # --- recovery key ----------------------------------------------------------------------------

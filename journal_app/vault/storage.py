@@ -205,7 +205,7 @@ def legacy_items(content: memoryview) -> Iterator[tuple[bytes, bytes]]:
 
 # json.loads without its Python wrapper (a third of the time of opening a large journal): the C
 # scanner, as json.loads uses it; what it refuses raises StopIteration or ValueError.
-_scan = json.JSONDecoder().scan_once
+_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 class TablesBuilder:
@@ -254,7 +254,7 @@ def changes_of(tables: Tables) -> tuple[list[tuple[bytes, bytes | None]], bool]:
     for name, doc_id in tables.changed:
         table = tables.get(name)
         doc = table.get(doc_id) if table is not None else None
-        if doc is None:
+        if table is None or doc is None:
             changes.append((item_key(name, doc_id), None))
             forget = forget or name in FORGET_ON_DELETE
             continue
