@@ -148,19 +148,24 @@ class ThemeBoard:
             return [i for i in theme.members if i in fixed]
         return theme.members
 
+    def _fits(self, pool: list[str]) -> list[int]:
+        """For each insight of `pool`, the index of the theme it joins, or -1."""
+        themes = self.board.themes
+        descriptions = [self._description_vector(t) for t in themes]
+        if all(not t.members for t in themes):  # only fresh seeds: sort into their descriptions
+            return sort_into_seeds(self._rows(pool), self._model.np.array(descriptions))
+        # A theme takes an insight that fits it as well as its own members do (docs/sharing.md).
+        fixed = set(self.board.fixed)
+        own = [self._rows(self._own(t, fixed)) for t in themes]
+        return fit_as_members(self._rows(pool), prototypes(own, descriptions), own_bars(own, descriptions))
+
     def _place(self, pool: list[str], *, cluster_rest: bool) -> None:
         """Put insights into the themes they fit; cluster the rest into new suggestions, or
         leave them unsorted."""
         themes = self.board.themes
         rest = pool
         if themes and pool:
-            descriptions = [self._description_vector(t) for t in themes]
-            if all(not t.members for t in themes):  # only fresh seeds: sort into their descriptions
-                fits = sort_into_seeds(self._rows(pool), self._model.np.array(descriptions))
-            else:  # a theme takes an insight that fits it as well as its own members do
-                fixed = set(self.board.fixed)
-                own = [self._rows(self._own(t, fixed)) for t in themes]
-                fits = fit_as_members(self._rows(pool), prototypes(own, descriptions), own_bars(own, descriptions))
+            fits = self._fits(pool)
             rest = []
             for insight_id, fit in zip(pool, fits, strict=True):
                 if fit >= 0:
