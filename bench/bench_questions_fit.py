@@ -62,17 +62,18 @@ class Figures:
 
     def lines(self) -> list[str]:
         purity = f"{self.suggested_pure / self.suggested:.0%}" if self.suggested else "-"
-        return [f"attached in their question's theme     {self.attached_right:4d} / {self.attached}",
-                f"unattached pulled into a question theme {self.pulled_right + self.pulled_wrong:4d} / "
-                f"{self.unattached}  (right {self.pulled_right}, wrong {self.pulled_wrong}, "
-                f"{self.pulled_wrong_off} of them on no question's topic)",
-                f"unattached suggested into new themes    {self.suggested:4d}  "
-                f"({self.suggested_themes} themes, {purity} of their largest topic)",
-                f"unattached left unsorted                {self.unsorted:4d}"]
+        return [
+            f"attached in their question's theme     {self.attached_right:4d} / {self.attached}",
+            f"unattached pulled into a question theme {self.pulled_right + self.pulled_wrong:4d} / "
+            f"{self.unattached}  (right {self.pulled_right}, wrong {self.pulled_wrong}, "
+            f"{self.pulled_wrong_off} of them on no question's topic)",
+            f"unattached suggested into new themes    {self.suggested:4d}  "
+            f"({self.suggested_themes} themes, {purity} of their largest topic)",
+            f"unattached left unsorted                {self.unsorted:4d}",
+        ]
 
 
-def measure(board: ThemeBoard, by_id: dict[str, Labelled], attached: set[str],
-            theme_topic: dict[str, str]) -> Figures:
+def measure(board: ThemeBoard, by_id: dict[str, Labelled], attached: set[str], theme_topic: dict[str, str]) -> Figures:
     f = Figures()
     where = {i: t for t in board.board.themes for i in t.members}
     for theme in board.board.themes:
@@ -100,8 +101,9 @@ def measure(board: ThemeBoard, by_id: dict[str, Labelled], attached: set[str],
     return f
 
 
-def circle(rows: list[Labelled], questions: dict[str, tuple[str, str]],
-           folder: Path) -> tuple[Database, str, dict[str, Labelled], set[str], dict[str, str]]:
+def circle(
+    rows: list[Labelled], questions: dict[str, tuple[str, str]], folder: Path
+) -> tuple[Database, str, dict[str, Labelled], set[str], dict[str, str]]:
     db, _ = create_database(folder / "journal.vault", PASSPHRASE, kdf=FAST_KDF)
     keys = Circles(db).create("Cercle")
     by_id, attached, theme_topic = import_question_circle(db, keys, rows, questions)
@@ -114,8 +116,10 @@ def run(name: str, rows: list[Labelled], questions: dict[str, tuple[str, str]]) 
         db, cid, by_id, attached, theme_topic = circle(rows, questions, Path(folder))
         try:
             asked = sum(r.topic in questions for r in rows)
-            print(f"\n{name}: {len(rows)} insights, {len(questions)} questions, {len(attached)} attached, "
-                  f"{asked - len(attached)} unattached on a question's topic, {len(rows) - asked} on no question's")
+            print(
+                f"\n{name}: {len(rows)} insights, {len(questions)} questions, {len(attached)} attached, "
+                f"{asked - len(attached)} unattached on a question's topic, {len(rows) - asked} on no question's"
+            )
             for rule, board_class in (("old", OldBoard), ("new", ThemeBoard)):
                 board = board_class(db, cid, "fr")  # reading places everything, writes nothing
                 out[rule] = figures = measure(board, by_id, attached, theme_topic)

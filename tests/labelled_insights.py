@@ -48,7 +48,8 @@ def seeds() -> dict[str, tuple[str, str]]:
 LABELLED_QUESTIONS = {
     "charge": ("Qu’est-ce qui pèse trop lourd sur tes épaules de bénévole?",
                "What weighs too heavily on you as a volunteer?"),
-    "roles": ("Qui prend les décisions dans notre groupe, et comment?", "Who makes the decisions in our group, and how?"),
+    "roles": ("Qui prend les décisions dans notre groupe, et comment?",
+              "Who makes the decisions in our group, and how?"),
     "temps": ("Comment vis-tu la durée et le rythme de nos rencontres?",
               "How do you find the length and pace of our meetings?"),
     "ecoute": ("T’es-tu senti écouté dans le cercle?", "Did you feel listened to in the circle?"),
