@@ -290,7 +290,8 @@ def test_a_theme_named_in_both_languages_reaches_each_member_in_their_own(tmp_pa
 
     english_only = "Money talk"
     keywords = [n for n in second.theme.names.values() if n]  # the app's, replaced by « Money talk »
-    read_harvest(french_dir, "fr", ["Le temps de nos rencontres", english_only], ["The time of our meetings", *keywords])
+    read_harvest(french_dir, "fr", ["Le temps de nos rencontres", english_only],
+                 ["The time of our meetings", *keywords])
     read_harvest(english_dir, "en", ["The time of our meetings", english_only], ["Le temps de nos rencontres"])
     member = JournalSession(french_dir, kdf=FAST_KDF)
     member.unlock(PASSPHRASE)
