@@ -55,9 +55,15 @@ class Question:
 
 @dataclass(frozen=True)
 class HarvestTheme:
-    label: str
+    label: str  # its name in French, else in English (a harvest from before names in both: its one name)
     count: int
     quotes: tuple[tuple[str, str], ...]  # (text, lang)
+    names: tuple[tuple[str, str], ...] = ()  # (lang, name), as the facilitator named it in each language
+
+    def name(self, lang: str) -> str:
+        """Its name in `lang`; named in one language only, that name in both."""
+        names = dict(self.names)
+        return names.get(lang) or names.get("en" if lang == "fr" else "fr") or self.label
 
 
 @dataclass(frozen=True)
@@ -168,15 +174,24 @@ def _harvest_ok(body: dict[str, Any]) -> bool:
     if not isinstance(themes, list) or len(themes) > 50:
         return False
     for theme in themes:
-        if not (isinstance(theme, dict) and set(theme) == {"label", "count", "quotes"}
-                and _text(theme["label"], 200) and type(theme["count"]) is int and k <= theme["count"] <= total
-                and isinstance(theme["quotes"], list) and len(theme["quotes"]) <= 5):
+        if not (isinstance(theme, dict) and _theme_named(theme) and type(theme["count"]) is int
+                and k <= theme["count"] <= total and isinstance(theme["quotes"], list) and len(theme["quotes"]) <= 5):
             return False  # a theme under k is never given back
         for quote in theme["quotes"]:
             if not (isinstance(quote, dict) and set(quote) == {"text", "lang"} and _text(quote["text"], 4000)
                     and quote["lang"] in ("fr", "en")):
                 return False
     return True
+
+
+def _theme_named(theme: dict[str, Any]) -> bool:
+    """A theme's name: `names`, a name in French, in English or both; or, in a harvest published
+    before names in both languages (kept in members' vaults), one `label`."""
+    if set(theme) == {"label", "count", "quotes"}:
+        return _text(theme["label"], 200)
+    names = theme.get("names")
+    return (set(theme) == {"names", "count", "quotes"} and isinstance(names, dict)
+            and 1 <= len(names) and set(names) <= {"fr", "en"} and all(_text(n, 200) for n in names.values()))
 
 
 def _pack_ok(body: dict[str, Any]) -> bool:
@@ -194,7 +209,7 @@ def questions_of(message: CircleMessage) -> list[Question]:
 
 def harvest_body(harvest: Harvest) -> dict[str, Any]:
     return {"name": harvest.name, "k": harvest.k, "total": harvest.total,
-            "themes": [{"label": t.label, "count": t.count,
+            "themes": [{"names": dict(t.names) or {"fr": t.label}, "count": t.count,
                         "quotes": [{"text": text, "lang": lang} for text, lang in t.quotes]}
                        for t in harvest.themes]}
 
@@ -205,6 +220,12 @@ def harvest_of(message: CircleMessage) -> Harvest:
 
 def harvest_from_body(body: dict[str, Any]) -> Harvest:
     """A harvest from the body `harvest_body` made (checked by `check_body` where it came in)."""
-    return Harvest(body["name"], body["k"], body["total"], tuple(
-        HarvestTheme(t["label"], t["count"], tuple((q["text"], q["lang"]) for q in t["quotes"]))
-        for t in body["themes"]))
+    return Harvest(body["name"], body["k"], body["total"], tuple(_harvest_theme(t) for t in body["themes"]))
+
+
+def _harvest_theme(theme: dict[str, Any]) -> HarvestTheme:
+    quotes = tuple((q["text"], q["lang"]) for q in theme["quotes"])
+    if "label" in theme:  # published before names in both languages
+        return HarvestTheme(theme["label"], theme["count"], quotes)
+    names = tuple((lang, theme["names"][lang]) for lang in ("fr", "en") if lang in theme["names"])
+    return HarvestTheme(names[0][1], theme["count"], quotes, names)

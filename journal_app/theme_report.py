@@ -80,7 +80,7 @@ def to_markdown(report: Report, lang: str) -> str:
     lines = [f"# {t('title', name=md_text(report.circle))}", "",
              t("summary", total=report.total, themes=len(report.shown), k=report.k), ""]
     for view in report.shown:
-        lines += [f"## {md_text(view.theme.label)} ({view.count})", ""]
+        lines += [f"## {md_text(view.theme.name(lang))} ({view.count})", ""]
         if view.theme.description:
             lines += [f"_{md_text(view.theme.description)}_", ""]
         weeks, elsewhere = report.weeks_of(view)
@@ -109,7 +109,7 @@ def to_csv(report: Report, lang: str) -> str:
         weeks, elsewhere = report.weeks_of(view)
         per_week = dict(weeks)
         # A week under k for this theme stays empty, its insights counted with the other weeks.
-        writer.writerow([csv_cell(view.theme.label), view.count, *(per_week.get(w, "") for w in report.weeks),
+        writer.writerow([csv_cell(view.theme.name(lang)), view.count, *(per_week.get(w, "") for w in report.weeks),
                          elsewhere, *(csv_cell(q.text) for q in view.quotes),
                          *([""] * (quotes - len(view.quotes)))])
     if report.other:
@@ -120,7 +120,8 @@ def to_csv(report: Report, lang: str) -> str:
 def to_json(report: Report) -> str:
     return json.dumps({
         "circle": report.circle, "k": report.k, "total": report.total, "other": report.other,
-        "themes": [{"label": v.theme.label, "description": v.theme.description, "count": v.count,
+        "themes": [{"label": v.theme.label, "names": dict(v.theme.names), "description": v.theme.description,
+                    "count": v.count,
                     "weeks": dict(report.weeks_of(v)[0]), "other_weeks": report.weeks_of(v)[1],
                     "quotes": [q.text for q in v.quotes]} for v in report.shown],
     }, ensure_ascii=False, indent=2) + "\n"

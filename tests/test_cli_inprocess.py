@@ -195,6 +195,13 @@ def test_circles_member_and_facilitator(tmp_path):
     report = run(facilitator, "circle", "themes", circle_id, "--format", "json")
     assert report.returncode == 0 and json.loads(report.stdout)
     assert "seuil" in run(facilitator, "circle", "themes", circle_id, "--k", "2").one_line()
+    # The report is in the circle's language (most of its insights are French), whatever the
+    # terminal's, unless --lang names one (#28 m23).
+    assert sum(r.lang == "fr" for r in rows) > len(rows) / 2
+    english_terminal = run(facilitator, "circle", "themes", circle_id, lang="en_CA.UTF-8")
+    assert english_terminal.stdout.startswith("# Thèmes du cercle «\u00a0Cercle du jeudi\u00a0»")
+    asked = run(facilitator, "--lang", "en", "circle", "themes", circle_id, lang="fr_CA.UTF-8")
+    assert asked.stdout.startswith("# Themes of the circle “Cercle du jeudi”")
     seeded = run(facilitator, "circle", "seed", circle_id, "--theme", "Argent : budget, dons")
     assert seeded.returncode == 0 and "Argent" in seeded.stdout
     assert run(facilitator, "circle", "seed", circle_id).returncode == 2  # --theme is needed

@@ -445,7 +445,7 @@ def test_a_facilitator_sees_and_renames_a_theme(browser, server, size):
         app.see("Thèmes (", timeout=90_000)
         app.shot("1-themes")
         app.click("Renommer")
-        app.fill("Nouveau nom", "Le temps de nos rencontres")
+        app.fill("Nom en français", "Le temps de nos rencontres")
         app.click("OK")
         app.see("Le temps de nos rencontres (")
         app.page.mouse.move(size[0] // 2, 500)

@@ -65,7 +65,7 @@ def test_themes_show_and_curation_is_kept(tmp_path):
         assert h.has_text(f"{first.label} ({views[0].count})")
         # Rename the first theme through its dialog.
         await h.fire(h.find_all(ft.TextButton, "Renommer")[0], "click")
-        field = h.find(ft.TextField, "Nouveau nom")
+        field = h.find(ft.TextField, "Nom en français")
         await h.type(field, "Le temps des rencontres")
         await h.click(ft.FilledButton, "OK")
         assert h.has_text(f"Le temps des rencontres ({views[0].count})")
@@ -191,7 +191,141 @@ def test_publishing_the_harvest_shows_what_members_will_see_first(tmp_path):
             await h.wait_for(lambda: h.has_text("Ce que les membres verront"), timeout=60)
             await h.fire(h.find_all(ft.FilledButton, "Publier")[-1], "click")  # the dialog now open
             await h.wait_for(lambda: circles.published_harvest(cid) is not None, timeout=60)
-            assert circles.published_harvest(cid).body["themes"][0]["label"] == shown[0].theme.label
+            assert circles.published_harvest(cid).body["themes"][0]["names"]["fr"] == shown[0].theme.label
             shell.lock()
 
         run_ui(body)
+
+
+async def unlock_in(h, lang: str) -> None:
+    if lang == "fr":
+        return await unlock(h)
+    await h.type(h.find(ft.TextField, "Passphrase"), PASSPHRASE)
+    await h.click(ft.FilledButton, "Unlock")
+    await h.wait_for(lambda: not h.find_all(ft.FilledButton, "Unlock"))
+
+
+def rename_button(h, label: str) -> ft.TextButton:
+    """The « Renommer » button of the theme card titled `label`."""
+    for card in h.find_all(ft.Card):
+        inside = list(h.walk(card))
+        if any(isinstance(c, ft.Text) and isinstance(c.value, str) and c.value.startswith(f"{label} (")
+               for c in inside):
+            return next(c for c in inside if isinstance(c, ft.TextButton) and c.content in ("Rename", "Renommer"))
+    raise AssertionError(f"no theme card titled {label!r}")
+
+
+def test_a_theme_named_in_both_languages_reaches_each_member_in_their_own(tmp_path):
+    """Issue 28 (M5): an English facilitator renamed themes and French members read « Slowing
+    down before deciding » and the raw keywords. Now the rename dialog asks for a French and an
+    English name; a theme named in English only shows that name to everyone, never keywords."""
+    from journal_app.circle_messages import harvest_of
+    from journal_app.usecases.relay import create_circle, fetch_messages
+    from tests.relay_live import relay_in_thread
+
+    facilitator_dir, french_dir, english_dir = (tmp_path / n for n in ("f", "fr", "en"))
+    with relay_in_thread(tmp_path / "relay") as url:
+        session = JournalSession(facilitator_dir, kdf=FAST_KDF)
+        session.create(PASSPHRASE)
+        keys = create_circle(session.database, "Cercle du jeudi", url)
+        import_circle(session.database, keys, labelled_set()[::4])
+        cid = keys.invitation.circle_id
+        board = ThemeBoard(session.database, cid, "en")
+        board.save()
+        first, second = [v for v in board.views()[0] if v.count >= 5][:2]
+        session.lock()
+        for folder in (french_dir, english_dir):
+            member = JournalSession(folder, kdf=FAST_KDF)
+            member.create(PASSPHRASE)
+            Circles(member.database).join(keys.invitation.code())
+            member.lock()
+
+        async def facilitate():
+            h, shell = await app(facilitator_dir, width=1280, lang="en")
+            await unlock_in(h, "en")
+            shell.show_settings()
+            await h.settle()
+            await h.click(ft.OutlinedButton, "Facilitate a circle")
+            await h.wait_for(lambda: h.has_text("Themes ("), timeout=60)
+            await h.fire(rename_button(h, first.theme.label), "click")
+            await h.type(h.find(ft.TextField, "Name in French"), "Le temps de nos rencontres")
+            await h.type(h.find(ft.TextField, "Name in English"), "The time of our meetings")
+            await h.click(ft.FilledButton, "OK")
+            await h.wait_for(lambda: h.has_text("The time of our meetings ("), timeout=60)
+            assert h.has_text("In French: “Le temps de nos rencontres”")
+            await h.fire(rename_button(h, second.theme.label), "click")
+            await h.type(h.find(ft.TextField, "Name in English"), "Money talk")  # English only
+            await h.click(ft.FilledButton, "OK")
+            await h.wait_for(lambda: h.has_text("Money talk ("), timeout=60)
+            await h.click(ft.FilledButton, "Publish the harvest")
+            await h.wait_for(lambda: h.has_text("What members will see"), timeout=60)
+            assert h.has_text("The time of our meetings (") and h.has_text("In French: “Le temps de nos rencontres”")
+            await h.fire(h.find_all(ft.FilledButton, "Publish")[-1], "click")
+            circles = Circles(shell.ctx.session.database)
+            await h.wait_for(lambda: circles.published_harvest(cid) is not None, timeout=60)
+            shell.lock()
+
+        run_ui(facilitate)
+        for folder in (french_dir, english_dir):
+            member = JournalSession(folder, kdf=FAST_KDF)
+            member.unlock(PASSPHRASE)
+            assert fetch_messages(member.database) == 1
+            member.lock()
+
+    def read_harvest(folder, lang, expected, absent):
+        async def body():
+            h, shell = await app(folder, lang=lang)
+            await unlock_in(h, lang)
+            shell.show_outbox()
+            await h.settle()
+            await h.click(ft.OutlinedButton, "La récolte de «\u00a0Cercle du jeudi\u00a0»" if lang == "fr"
+                          else "What the circle “Cercle du jeudi” harvested")
+            for name in expected:
+                assert h.has_text(f"{name} ("), (name, h.texts())
+            for name in absent:
+                assert not h.has_text(name), name
+            shell.lock()
+
+        run_ui(body)
+
+    english_only = "Money talk"
+    keywords = [n for n in second.theme.names.values() if n]  # the app's, replaced by « Money talk »
+    read_harvest(french_dir, "fr", ["Le temps de nos rencontres", english_only],
+                 ["The time of our meetings", *keywords])
+    read_harvest(english_dir, "en", ["The time of our meetings", english_only], ["Le temps de nos rencontres"])
+    member = JournalSession(french_dir, kdf=FAST_KDF)
+    member.unlock(PASSPHRASE)
+    try:
+        harvest = harvest_of(Circles(member.database).circle_message(cid, "harvest"))
+        named = {t.name("fr"): t.name("en") for t in harvest.themes}
+        assert named["Le temps de nos rencontres"] == "The time of our meetings"
+        assert named[english_only] == english_only
+    finally:
+        member.lock()
+
+
+def test_the_themes_report_is_in_the_circles_language_or_the_one_chosen(tmp_path):
+    """Issue 28 (m23): an English facilitator exported a French circle's report with English
+    headings. It now follows the circle's language (the one its insights are in), and the
+    facilitator can choose the other one."""
+    from tests.test_views import saved_by
+
+    french = [r for r in labelled_set() if r.lang == "fr"][::3]
+    facilitator_journal(tmp_path, french)
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280, lang="en")
+        await unlock_in(h, "en")
+        shell.show_settings()
+        await h.settle()
+        await h.click(ft.OutlinedButton, "Facilitate a circle")
+        await h.wait_for(lambda: h.has_text("Themes ("), timeout=60)
+        assert h.has_text("Report language:")
+        await saved_by(h, "Markdown report", ".md", "# Thèmes du cercle «\u00a0Cercle du jeudi\u00a0»",
+                       "Report saved.")
+        await h.choose("English")
+        await saved_by(h, "CSV report", ".csv", "theme,insights", "Report saved.")
+        await saved_by(h, "Markdown report", ".md", "# Themes of the circle “Cercle du jeudi”", "Report saved.")
+        shell.lock()
+
+    run_ui(body)

@@ -43,6 +43,7 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    args.lang_asked = hasattr(args, "lang")  # --lang given (a report then follows it, not the circle)
     for name, default in (("data_dir", None), ("passphrase_file", None), ("lang", lang),
                           ("traceback", False)):
         if not hasattr(args, name):

@@ -182,10 +182,12 @@ def harvest_bundles(c: Command, db: Database, _: str) -> int:
 
 
 def theme_report(c: Command, db: Database, circle_id: str) -> int:
-    """`circle themes ID`: the report meant for the wider collective, on standard output or -o."""
-    from journal_app.usecases.reports import themes_report
+    """`circle themes ID`: the report meant for the wider collective, on standard output or -o,
+    in the circle's language unless `--lang` names one."""
+    from journal_app.usecases.reports import circle_language, themes_report
 
-    report = themes_report(db, circle_id, c.lang, fmt=c.args.format, k=c.args.k)
+    lang = c.lang if getattr(c.args, "lang_asked", False) else circle_language(db, circle_id, c.lang)
+    report = themes_report(db, circle_id, lang, fmt=c.args.format, k=c.args.k)
     if c.args.output:
         from journal_app.interchange import write_export
 

@@ -16,9 +16,11 @@ from journal_app.themes import store
 from journal_app.themes.clustering import (
     MIN_THEME,
     at_most,
-    best_fit,
     centred,
     communities,
+    fit_as_members,
+    normalize,
+    own_bars,
     prototypes,
     representatives,
     sort_into_seeds,
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 QUOTE_CHARS = 300
+LANGS = ("fr", "en")
 
 
 class ThemeBoard:
@@ -50,6 +53,7 @@ class ThemeBoard:
         self.board = Board()
         self._descriptions: dict[str, np.ndarray] = {}
         self._unsaved_vectors: dict[str, np.ndarray] = {}
+        self._questions: dict[str, tuple[str, str]] = {}  # a question's theme id -> its text (fr, en)
         self.unsaved = False  # insights placed since the board was saved, not written yet
         self.reload()
 
@@ -81,6 +85,7 @@ class ThemeBoard:
             questions = {q.id: q for q in Circles(self._db).questions(self.circle_id)}
         except CircleNotFound:
             return pool
+        self._questions = {f"q-{q.id}": (q.fr, q.en) for q in questions.values()}
         rest = []
         for insight_id in pool:
             question = questions.get(self.insights[insight_id].question)
@@ -90,7 +95,7 @@ class ThemeBoard:
             theme = next((t for t in self.board.themes if t.id == f"q-{question.id}"), None)
             if theme is None:
                 theme = Theme(f"q-{question.id}", question.text(self.lang)[:120], [], named=True, pinned=True,
-                              origin="question")
+                              origin="question", names={"fr": question.fr[:120], "en": question.en[:120]})
                 self.board.themes.append(theme)
             theme.members.append(insight_id)
             self.board.fixed.append(insight_id)  # placed by the member: never moved by a suggestion
@@ -123,12 +128,36 @@ class ThemeBoard:
         return self._x[[self._row[i] for i in ids]]
 
     def _description_vector(self, theme: Theme) -> np.ndarray | None:
-        if not theme.description and theme.origin != "seeded":
+        """A seed's name and description, or a question's text in French and English (the
+        question counts as its theme's description); None for a suggested theme."""
+        if theme.origin == "question" and theme.id in self._questions:
+            texts = list(self._questions[theme.id])
+        elif theme.description or theme.origin == "seeded":
+            texts = [f"{theme.label}: {theme.description}" if theme.description else theme.label]
+        else:
             return None
-        text = f"{theme.label}: {theme.description}" if theme.description else theme.label
-        if text not in self._descriptions:  # a seed is encoded once, not at every placement
-            self._descriptions[text] = self._model.encode([text])[0]
-        return centred(self._descriptions[text], self._mean)
+        key = "\n".join(texts)
+        if key not in self._descriptions:  # encoded once, not at every placement
+            self._descriptions[key] = normalize(self._model.encode(texts)).mean(axis=0)
+        return centred(self._descriptions[key], self._mean)
+
+    def _own(self, theme: Theme, fixed: set[str]) -> list[str]:
+        """The members a theme is judged by: for a question's theme, the answers members attached
+        to it (and insights the facilitator moved there), never what the app added."""
+        if theme.origin == "question":
+            return [i for i in theme.members if i in fixed]
+        return theme.members
+
+    def _fits(self, pool: list[str]) -> list[int]:
+        """For each insight of `pool`, the index of the theme it joins, or -1."""
+        themes = self.board.themes
+        descriptions = [self._description_vector(t) for t in themes]
+        if all(not t.members for t in themes):  # only fresh seeds: sort into their descriptions
+            return sort_into_seeds(self._rows(pool), self._model.np.array(descriptions))
+        # A theme takes an insight that fits it as well as its own members do (docs/sharing.md).
+        fixed = set(self.board.fixed)
+        own = [self._rows(self._own(t, fixed)) for t in themes]
+        return fit_as_members(self._rows(pool), prototypes(own, descriptions), own_bars(own, descriptions))
 
     def _place(self, pool: list[str], *, cluster_rest: bool) -> None:
         """Put insights into the themes they fit; cluster the rest into new suggestions, or
@@ -136,12 +165,7 @@ class ThemeBoard:
         themes = self.board.themes
         rest = pool
         if themes and pool:
-            descriptions = [self._description_vector(t) for t in themes]
-            if all(not t.members for t in themes):  # only fresh seeds: sort into their descriptions
-                fits = sort_into_seeds(self._rows(pool), self._model.np.array(descriptions))
-            else:
-                protos = prototypes([self._rows(t.members) for t in themes], descriptions)
-                fits = best_fit(self._rows(pool), protos)
+            fits = self._fits(pool)
             rest = []
             for insight_id, fit in zip(pool, fits, strict=True):
                 if fit >= 0:
@@ -162,11 +186,17 @@ class ThemeBoard:
         self.board.unsorted.extend(rest)
 
     def _relabel(self) -> None:
+        """The app's keywords for the themes no one named, in French and in English (each from
+        the members in that language where they share enough words)."""
         unnamed = [t for t in self.board.themes if not t.named]
+        if not unnamed:
+            return
         groups = [[(self.insights[i].text, self.insights[i].lang) for i in t.members] for t in self.board.themes]
-        for theme, label in zip(self.board.themes, labels(groups, self.lang), strict=True):
+        by_lang = {lang: labels(groups, lang) for lang in LANGS}
+        for n, theme in enumerate(self.board.themes):
             if theme in unnamed:
-                theme.label = label or "…"
+                theme.names = {lang: by_lang[lang][n] for lang in LANGS if by_lang[lang][n]}
+                theme.label = theme.name(self.lang) or "…"
 
     # -- what the facilitator does ------------------------------------------------------------
     def suggest(self) -> None:
@@ -206,11 +236,22 @@ class ThemeBoard:
         self.save()
         return new
 
-    def rename(self, theme_id: str, label: str) -> None:
+    def rename(self, theme_id: str, label: str = "", *, fr: str | None = None, en: str | None = None) -> None:
+        """Name a theme: in French and in English (`fr`, `en`), or in the board's language only
+        (`label`). A name left empty is no name: that theme then shows its other name in both
+        languages (never the app's keywords in one and the facilitator's name in the other)."""
         theme = self.board.theme(theme_id)
-        if label.strip():
-            theme.label, theme.named = label.strip()[:120], True
+        given = {"fr": fr, "en": en} if fr is not None or en is not None else {self.lang: label}
+        names = {lang: text.strip()[:120] for lang, text in given.items() if text and text.strip()}
+        if names:
+            theme.names, theme.named = names, True
+            theme.label = theme.name(self.lang)
         self.save()
+
+    def names(self, theme: Theme) -> dict[str, str]:
+        """A theme's names by language, as members will read them (a board kept before names in
+        both languages: its one label, in the board's language)."""
+        return {lang: text for lang, text in theme.names.items() if text} or {self.lang: theme.label}
 
     def pin(self, theme_id: str, pinned: bool = True) -> None:
         self.board.theme(theme_id).pinned = pinned

@@ -15,7 +15,8 @@ MIN_THEME = 3  # a suggested group smaller than this goes to "unsorted"
 NEIGHBOURS = 10  # each insight is linked to this many nearest others
 MAX_THEMES = 12  # more suggested themes than this are merged, closest first: a facilitator reads them all
 RESOLUTION = 1.0  # Louvain's resolution: higher gives more, smaller themes
-FIT_THRESHOLD = 0.05  # similarity (centred) below which a new insight is "unsorted"
+FIT_THRESHOLD = 0.05  # similarity (centred) below which a new insight is "unsorted", whatever the theme
+OWN_QUANTILE = 0.25  # a theme takes an insight that fits it as well as its own members' lower quartile
 SEED_WEIGHT = 1.0  # how much a seed's description counts against its members' centre
 QUOTES = 3
 
@@ -101,6 +102,43 @@ def best_fit(x: np.ndarray, protos: np.ndarray, threshold: float = FIT_THRESHOLD
     sims = x @ protos.T
     best = sims.argmax(axis=1)
     return [int(b) if sims[i, b] >= threshold else -1 for i, b in enumerate(best)]
+
+
+def own_bars(groups: Sequence[np.ndarray], descriptions: Sequence[np.ndarray | None]) -> list[float]:
+    """For each theme, how well its own members fit it (docs/sharing.md): each member against
+    the prototype made without it (leave one out), the lower quartile of these fits (with fewer
+    than four members, the lowest), never below FIT_THRESHOLD. A theme none of whose members can
+    be measured (none, or one alone with no description) has no bar: infinity, it takes no one."""
+    numpy = model().np
+    bars = []
+    for members, description in zip(groups, descriptions, strict=True):
+        n = len(members)
+        fits = []
+        if n >= 2 or (n == 1 and description is not None):
+            total = members.sum(axis=0)
+            for i in range(n):
+                vector = numpy.zeros(512, dtype="float32")
+                if n > 1:
+                    vector += normalize((total - members[i]) / (n - 1))
+                if description is not None:
+                    vector += SEED_WEIGHT * description
+                fits.append(float(members[i] @ normalize(vector)))
+        if not fits:
+            bars.append(float("inf"))
+            continue
+        bar = float(numpy.quantile(fits, OWN_QUANTILE)) if n >= 4 else min(fits)
+        bars.append(max(bar, FIT_THRESHOLD))
+    return bars
+
+
+def fit_as_members(x: np.ndarray, protos: np.ndarray, bars: Sequence[float]) -> list[int]:
+    """For each insight, the theme it fits best when it fits it as well as that theme's own
+    members do (its bar, `own_bars`); else -1."""
+    if not len(protos) or not len(x):
+        return [-1] * len(x)
+    sims = x @ protos.T
+    best = sims.argmax(axis=1)
+    return [int(b) if sims[i, b] >= bars[b] else -1 for i, b in enumerate(best)]
 
 
 def sort_into_seeds(x: np.ndarray, descriptions: np.ndarray, rounds: int = 2,

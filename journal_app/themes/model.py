@@ -17,6 +17,13 @@ class Theme:
     description: str = ""  # a seed's description, in the facilitator's words
     pinned: bool = False  # kept as it is when themes are suggested again
     origin: str = "suggested"  # or "seeded", or "question" (the circle's question it answers)
+    # The name in each language ("fr", "en"): the facilitator's (named) or the app's keywords.
+    # A board kept before names in both languages has none: its `label` is the one name.
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, lang: str) -> str:
+        """The name in `lang`; a theme named in one language only shows that name in both."""
+        return self.names.get(lang) or self.names.get("en" if lang == "fr" else "fr") or self.label
 
 
 @dataclass

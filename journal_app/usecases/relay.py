@@ -214,10 +214,14 @@ def draft_harvest(db: Database, circle_id: str, lang: str, k: int | None = None)
 
     keys = Circles(db).owned_circle(circle_id)
     k = k or Harvest(db).k(circle_id)
-    report = build_report(ThemeBoard(db, circle_id, lang), keys.invitation.name, k)
+    board = ThemeBoard(db, circle_id, lang)
+    report = build_report(board, keys.invitation.name, k)
     shown = report.shown[:50]
-    harvest = CircleHarvest(keys.invitation.name, report.k, max(report.total, report.k), tuple(
-        HarvestTheme(v.theme.label, v.count, tuple((q.text, q.lang) for q in v.quotes[:5])) for v in shown))
+    themes = []
+    for view in shown:  # each name in French and in English, as the facilitator gave them
+        names = tuple((lg, text[:200]) for lg, text in sorted(board.names(view.theme).items(), reverse=True))
+        themes.append(HarvestTheme(names[0][1], view.count, tuple((q.text, q.lang) for q in view.quotes[:5]), names))
+    harvest = CircleHarvest(keys.invitation.name, report.k, max(report.total, report.k), tuple(themes))
     return PublishedHarvest(harvest_body(harvest), [[q.id for q in v.quotes[:5]] for v in shown],
                             [[i.id for i in v.insights] for v in shown])
 

@@ -36,6 +36,7 @@ class FacilitatorScreen:
         self.circle_id = circle_id if circle_id in owned else (owned[0] if owned else None)
         self.kind = ALL
         self.prompt = ALL
+        self.report_lang: str | None = None  # chosen by the facilitator; else the circle's language
         self.board: ThemeBoard | None = None
         self.loading = False
         self.busy = False  # a change is being made in a worker thread
@@ -211,15 +212,18 @@ class FacilitatorScreen:
         finally:
             self.busy = False
         harvest = harvest_from_body(draft.body)
-        automatic = {th.label for th in (self.board.board.themes if self.board else [])
+        lang, other = self.ctx.lang, "en" if self.ctx.lang == "fr" else "fr"
+        automatic = {th.name(lang) for th in (self.board.board.themes if self.board else [])
                      if not th.named and th.origin == "suggested"}
         lines: list[ft.Control] = [muted(t("facilitator.harvest_preview_help", k=harvest.k))]
-        for theme in harvest.themes:
-            lines.append(ft.Text(f"{theme.label} ({theme.count})", weight=ft.FontWeight.W_600))
+        for theme in harvest.themes:  # each name as members read it, in their language
+            lines.append(ft.Text(f"{theme.name(lang)} ({theme.count})", weight=ft.FontWeight.W_600))
+            if theme.name(other) != theme.name(lang):
+                lines.append(muted(t("facilitator.name_in_other_language", name=theme.name(other))))
             lines += [muted(t("facilitator.quote", text=text)) for text, _ in theme.quotes]
         if not harvest.themes:
             lines.append(ft.Text(t("facilitator.harvest_preview_empty", k=harvest.k)))
-        named_by_app = [th.label for th in harvest.themes if th.label in automatic]
+        named_by_app = [th.name(lang) for th in harvest.themes if th.name(lang) in automatic]
         if named_by_app:
             lines.append(ft.Text(t("facilitator.harvest_unnamed", names=", ".join(named_by_app)),
                                  color=ft.Colors.TERTIARY))
@@ -305,6 +309,9 @@ class FacilitatorScreen:
                                   on_click=lambda _: self.ctx.page.run_task(self.export, "markdown")),
                 ft.OutlinedButton(content=t("facilitator.export_csv"), icon=ft.Icons.DOWNLOAD,
                                   on_click=lambda _: self.ctx.page.run_task(self.export, "csv"))]),
+            ft.Row(wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+                ft.Text(t("facilitator.report_language")),
+                choice_chips([("fr", "Français"), ("en", "English")], self._report_lang(), self.choose_report_lang)]),
             muted(t("facilitator.report_help", k=k)),
             *([ft.Row(wrap=True, spacing=8, controls=[
                 ft.FilledButton(content=t("facilitator.harvest_publish"), icon=ft.Icons.SPA,
@@ -339,14 +346,17 @@ class FacilitatorScreen:
         t = self.ctx.t
         theme = view.theme
         small = view.count < k
+        lang, other = self.ctx.lang, "en" if self.ctx.lang == "fr" else "fr"
         title = ft.Row(wrap=True, controls=[
             *([ft.Icon(ft.Icons.PUSH_PIN, size=16)] if theme.pinned else []),
-            ft.Text(f"{theme.label} ({view.count})", size=16, weight=ft.FontWeight.W_600),
+            ft.Text(f"{theme.name(lang)} ({view.count})", size=16, weight=ft.FontWeight.W_600),
+            *([muted(t("facilitator.name_in_other_language", name=theme.name(other)))]
+              if theme.name(other) != theme.name(lang) else []),
             *([muted(t("facilitator.below_k", k=k))] if small else [])])
         others = [v.theme for v in views if v.theme.id != theme.id]
         actions = ft.Row(wrap=True, spacing=0, controls=[
             ft.TextButton(content=t("facilitator.rename"), icon=ft.Icons.EDIT,
-                          on_click=lambda _: self.rename_dialog(theme.id, theme.label)),
+                          on_click=lambda _: self.rename_dialog(theme.id)),
             ft.TextButton(content=t("facilitator.unpin" if theme.pinned else "facilitator.pin"),
                           icon=ft.Icons.PUSH_PIN,
                           on_click=self.acting(self._board().pin, theme.id, not theme.pinned)),
@@ -355,8 +365,8 @@ class FacilitatorScreen:
               if len(theme.members) >= 2 else []),
             *([ft.TextButton(content=t("facilitator.merge"), icon=ft.Icons.MERGE,
                              on_click=lambda _: self.choose_dialog(
-                                 t("facilitator.merge_into", name=theme.label),
-                                 [(o.id, o.label) for o in others],
+                                 t("facilitator.merge_into", name=theme.name(lang)),
+                                 [(o.id, o.name(lang)) for o in others],
                                  lambda target: self._board().merge(theme.id, target)))]
               if others else []),
             ft.TextButton(content=t("facilitator.dissolve"), icon=ft.Icons.CLEAR_ALL,
@@ -375,7 +385,7 @@ class FacilitatorScreen:
 
     def _insight_row(self, insight_id: str, text: str, views: list[ThemeView]) -> ft.Control:
         t = self.ctx.t
-        targets = [(v.theme.id, v.theme.label) for v in views] + [("", t("facilitator.unsorted_short"))]
+        targets = [(v.theme.id, v.theme.name(self.ctx.lang)) for v in views] + [("", t("facilitator.unsorted_short"))]
         return ft.Row(vertical_alignment=ft.CrossAxisAlignment.START, wrap=True, controls=[
             ft.Text(text, expand=True, size=13),
             ft.TextButton(content=t("facilitator.move"), on_click=lambda _: self.choose_dialog(
@@ -408,8 +418,19 @@ class FacilitatorScreen:
 
     # -- actions ------------------------------------------------------------------------------
     def choose_circle(self, circle_id: str) -> None:
-        self.circle_id, self.board = circle_id, None
+        self.circle_id, self.board, self.report_lang = circle_id, None, None
         self.refresh()
+
+    def _report_lang(self) -> str:
+        """The report's language: the facilitator's choice, else the circle's (m23)."""
+        from journal_app.usecases.reports import circle_language
+
+        if self.report_lang is None and self.circle_id is not None:
+            self.report_lang = circle_language(self.db, self.circle_id, self.ctx.lang)
+        return self.report_lang or self.ctx.lang
+
+    def choose_report_lang(self, lang: str) -> None:
+        self.report_lang = lang
 
     def filter_kind(self, kind: str) -> None:
         self.kind = kind
@@ -534,20 +555,32 @@ class FacilitatorScreen:
     async def export(self, fmt: str) -> None:
         if self.board is None or self.circle_id is None:
             return
-        report = themes_report(self.db, self.circle_id, self.ctx.lang, fmt=fmt, board=self.board)
+        report = themes_report(self.db, self.circle_id, self._report_lang(), fmt=fmt, board=self.board)
         if await self.ctx.send_bytes(report.name, report.text.encode(), report.mime_type):
             self.ctx.snack(self.ctx.t("facilitator.exported"))
 
     # -- dialogs ------------------------------------------------------------------------------
-    def rename_dialog(self, theme_id: str, label: str) -> None:
-        field = ft.TextField(label=self.ctx.t("facilitator.new_name"), value=label, autofocus=True)
+    def rename_dialog(self, theme_id: str) -> None:
+        """A name in French and one in English, as the circle's questions have: members read the
+        one in their language; a name given in one language only shows in both."""
+        t = self.ctx.t
+        theme = self._board().board.theme(theme_id)
+        # The app's keywords are offered in the screen's language only: a name typed there alone
+        # then shows in both languages, with no keywords left in the other.
+        names = theme.names if theme.named else {self.ctx.lang: theme.name(self.ctx.lang)}
 
         async def done(_: object) -> AsyncIterator[None]:
             self.ctx.page.pop_dialog()
-            async for step in self.act(self._board().rename, theme_id, field.value or ""):
+            async for step in self.act(lambda: self._board().rename(
+                    theme_id, fr=fields["fr"].value or "", en=fields["en"].value or "")):
                 yield step
 
-        self.ctx.show_dialog(ft.AlertDialog(title=ft.Text(self.ctx.t("facilitator.rename")), content=field,
+        fields = {lang: ft.TextField(label=t(f"facilitator.new_name_{lang}"), value=names.get(lang, ""),
+                                     autofocus=lang == self.ctx.lang, max_length=120, on_submit=done)
+                  for lang in ("fr", "en")}
+
+        content = ft.Column(tight=True, width=480, controls=[muted(t("facilitator.rename_help")), *fields.values()])
+        self.ctx.show_dialog(ft.AlertDialog(title=ft.Text(self.ctx.t("facilitator.rename")), content=content,
                                             actions=[ft.TextButton(content=self.ctx.t("common.cancel"),
                                                                    on_click=lambda _: self.close()),
                                                      ft.FilledButton(content=self.ctx.t("facilitator.ok"),

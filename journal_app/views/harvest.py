@@ -61,7 +61,7 @@ class HarvestScreen:
         for theme in harvest.themes:
             quotes = sorted(theme.quotes, key=lambda q: q[1] != lang)  # the member's language first
             controls.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
-                ft.Text(t("harvest.theme", label=theme.label, count=theme.count), weight=ft.FontWeight.W_600),
+                ft.Text(t("harvest.theme", label=theme.name(lang), count=theme.count), weight=ft.FontWeight.W_600),
                 *(ft.Text(t("facilitator.quote", text=text), italic=True) for text, _ in quotes),
             ]))))
         self.body.controls = controls
