@@ -23,9 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from journal_app.circles import Circles  # noqa: E402
-from journal_app.storage import Database, create_database  # noqa: E402
 from journal_app.themes import ThemeBoard  # noqa: E402
 from journal_app.themes.clustering import best_fit, prototypes, sort_into_seeds  # noqa: E402
+from journal_app.vault.storage import Database, create_database  # noqa: E402
 from tests.conftest import FAST_KDF, PASSPHRASE  # noqa: E402
 from tests.labelled_insights import (  # noqa: E402
     LABELLED_QUESTIONS,
