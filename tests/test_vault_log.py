@@ -344,3 +344,26 @@ def test_compaction_killed_midway_leaves_a_journal_that_opens_whole(tmp_path):
         finally:
             db.close()
         assert not list(tmp_path.glob("*.tmp"))  # a kill's leftovers are gone once it opened
+
+
+def test_the_app_says_once_that_an_interrupted_save_was_set_aside(tmp_path):
+    """Unlocking, as a person would, a journal whose last save a crash cut short."""
+    import flet as ft
+
+    from tests.flet_harness import run_ui
+    from tests.test_views import app
+
+    path = tmp_path / "journal.vault"
+    big_vault(path, 300)
+    db = open_database(path, PASSPHRASE)
+    Journal(db).add("Interrompue par une panne")
+    db.close()
+    path.write_bytes(path.read_bytes()[:-30])
+
+    async def body():
+        h, _ = await app(tmp_path)
+        await h.type(h.find(ft.TextField, "Phrase de passe"), PASSPHRASE)
+        await h.click(ft.FilledButton, "Déverrouiller")
+        await h.wait_for(lambda: h.has_text("Un enregistrement interrompu"))
+
+    run_ui(body)
