@@ -39,6 +39,7 @@ from journal_app.vault.storage import (  # noqa: E402
     Database,
     TablesBuilder,
     VaultStorage,
+    bulk,
     create_database,
     legacy_items,
 )
@@ -97,8 +98,9 @@ def open_with_kek(path: Path, kek: bytes, fmt: int):
         vault, content = vault1.Vault._open(path, False, _unwrapper(kek))
         return storage1.Database(vault, content, storage=storage1.VaultStorage)
     builder = TablesBuilder()
-    vault, _ = Vault._open(path, False, legacy_items, builder.apply, _unwrapper(kek))
-    return Database(vault, builder.built(), storage=VaultStorage)
+    with bulk():
+        vault, _ = Vault._open(path, False, legacy_items, builder.apply, _unwrapper(kek))
+        return Database(vault, builder.built(), storage=VaultStorage)
 
 
 def build(path: Path, items: list[dict], fmt: int) -> None:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
-from journal_app.vault.storage import Database
+from journal_app.vault.storage import Database, bulk
 
 KINDS = ("free", "focusing", "reflection")
 ROLES = ("facilitator", "participant", "scribe", "timekeeper", "other")
@@ -305,7 +305,8 @@ class Journal:
     @property
     def _entries(self) -> dict[str, Entry]:
         if self._cache is None:
-            self._cache = {str(doc.doc_id): entry_from_doc(doc) for doc in self._table}
+            with bulk():
+                self._cache = {str(doc.doc_id): entry_from_doc(doc) for doc in self._table}
         return self._cache
 
     def __len__(self) -> int:
@@ -347,9 +348,10 @@ class Journal:
         terms = fold(query).split()
         if not terms:
             return self.entries(where)
-        found = [entry for entry in list(self._entries.values())
-                 if all(term in self._folded_text(entry) for term in terms)
-                 and (where is None or where.matches(entry))]
+        with bulk():  # the first search folds every entry
+            found = [entry for entry in list(self._entries.values())
+                     if all(term in self._folded_text(entry) for term in terms)
+                     and (where is None or where.matches(entry))]
         return sorted(found, key=lambda e: e.created, reverse=True)
 
     def _folded_text(self, entry: Entry) -> str:
@@ -362,8 +364,9 @@ class Journal:
 
     def warm_up(self) -> None:
         """Prepare the search index ahead of the first search (the app runs it in a thread)."""
-        for entry in list(self._entries.values()):
-            self._folded_text(entry)
+        with bulk():
+            for entry in list(self._entries.values()):
+                self._folded_text(entry)
 
     def tags(self) -> list[tuple[str, int]]:
         """Every tag with how many entries carry it, most used first."""
