@@ -517,6 +517,16 @@ def _field_pixels(app: App, label: str):
     return Image.open(io.BytesIO(app.page.screenshot(clip=box))).convert("RGB")
 
 
+def _unlike(drawn, box) -> bool:
+    """Whether `drawn` shows something else than `box`. Softened first: the same box drawn in a
+    right-to-left run (Arabic) lands a fraction of a pixel aside, which changes the softened
+    picture by at most 5 levels of 255; every real glyph tried changed it by 47 or more."""
+    from PIL import ImageChops, ImageFilter
+
+    soft = [image.convert("L").filter(ImageFilter.GaussianBlur(1.5)) for image in (drawn, box)]
+    return ImageChops.difference(*soft).getextrema()[1] > 25
+
+
 def _colour_pixels(image) -> int:
     data = image.tobytes()  # RGB, three bytes a pixel
     return sum(1 for i in range(0, len(data), 3) if max(data[i:i + 3]) - min(data[i:i + 3]) > 80)
@@ -553,10 +563,10 @@ def test_emoji_syllabics_arabic_and_chinese_are_drawn_not_boxes(browser, server)
         for character in ["🙏", "💚", "ᐊ", "ᓐ", "م", "你", "好"]:
             title_alone(character)
             drawn = _field_pixels(app, "Titre")
-            while drawn.tobytes() == box.tobytes() and time.monotonic() < deadline:
+            while not _unlike(drawn, box) and time.monotonic() < deadline:
                 app.page.wait_for_timeout(250)
                 drawn = _field_pixels(app, "Titre")
-            if drawn.tobytes() == box.tobytes():
+            if not _unlike(drawn, box):
                 boxed.append(f"U+{ord(character):04X}")
                 continue
             if character in "🙏💚":
