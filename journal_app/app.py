@@ -151,10 +151,13 @@ def serve_web(main: Callable[[ft.Page], Awaitable[None]], host: str, port: int, 
     import uvicorn
 
     from journal_app.same_origin import SameOriginOnly, served_hosts
+    from journal_app.web_fonts import FallbackFonts
 
     asgi = ft.run(main, export_asgi_app=True, assets_dir=str(assets_dir()), no_cdn=True,
                   web_renderer=ft.WebRenderer.CANVAS_KIT)
-    guarded = SameOriginOnly(asgi, served_hosts(host, port, allowed_hosts))
+    # With no_cdn the client asks this server for Flutter's fallback fonts (emoji, syllabics,
+    # Arabic, Chinese): FallbackFonts answers them from webfonts/ (journal_app/web_fonts.py).
+    guarded = SameOriginOnly(FallbackFonts(asgi), served_hosts(host, port, allowed_hosts))
     url = f"http://{'localhost' if host in ('0.0.0.0', '::') else host}:{port}"
 
     async def opened() -> None:
