@@ -124,3 +124,21 @@ def test_weeks_are_said_as_people_say_them():
     assert format_week("2025-W03", "fr", today) == "semaine 3 de 2025"
     assert format_week("2026-W48", "en", today) == "week 48"
     assert format_week("pas une semaine", "fr", today) == "pas une semaine"
+
+
+def test_dates_are_read_as_people_type_them():
+    from datetime import date
+
+    from journal_app.i18n import parse_date
+
+    today = date(2026, 12, 6)
+    for typed, meant in [("2026-11-28", date(2026, 11, 28)), ("28/11/2026", date(2026, 11, 28)),
+                         ("28 novembre", date(2026, 11, 28)), ("le 1er déc. 2026", date(2026, 12, 1)),
+                         ("November 28", date(2026, 11, 28)), ("Nov 28, 2026", date(2026, 11, 28)),
+                         ("28th November", date(2026, 11, 28)), ("28 fevrier 2027", date(2027, 2, 28)),
+                         ("15 janvier", date(2027, 1, 15)),  # a meeting planned soon
+                         ("3 mai", date(2026, 5, 3))]:  # else looked back on
+        assert parse_date(typed, today) == meant, typed
+    for wrong in ["", "bonjour", "31 février", "32 novembre", "28 novembre 2026 midi", "13/13/2026"]:
+        with pytest.raises(ValueError):
+            parse_date(wrong, today)

@@ -190,7 +190,8 @@ def test_search_filters_and_ignores_accents(tmp_path):
         await h.type(h.find(ft.TextField, "Du"), (first.replace(year=first.year + 1)).isoformat())
         assert h.has_text("Aucune entrée ne correspond")
         await h.type(h.find(ft.TextField, "Du"), "pas une date")
-        assert h.has_text("Réunion du conseil") and h.find(ft.TextField, "Du").error == "AAAA-MM-JJ"
+        assert h.has_text("Réunion du conseil")
+        assert h.find(ft.TextField, "Du").error == "Écrivez la date comme 2026-11-27 ou 27 novembre."
         await h.type(h.find(ft.TextField, "Du"), "")
         await h.type(search, "introuvable")
         assert h.has_text("Aucune entrée ne correspond")
@@ -684,6 +685,27 @@ def test_the_meeting_date_is_picked_in_a_calendar_as_well_as_typed(tmp_path):
         assert h.find(ft.TextField, "Date de la rencontre").value == "2026-11-19"
         await h.wait_for(lambda: (shell.ctx.session.journal.entries()[0].meeting or None) is not None
                          and str(shell.ctx.session.journal.entries()[0].meeting.date) == "2026-11-19")
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_meeting_date_typed_the_french_way_is_understood(tmp_path):
+    """m1: « 28 novembre » was refused (« Écrivez la date sous la forme AAAA-MM-JJ »)."""
+    make_journal(tmp_path, [("Le corps a parlé", {"title": "Conseil"})])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await h.click(ft.ListTile, "Conseil")
+        field = h.find(ft.TextField, "Date de la rencontre")
+        await h.type(field, "le 1er novembre 2026")
+        await h.wait_for(lambda: (shell.ctx.session.journal.entries()[0].meeting or None) is not None
+                         and str(shell.ctx.session.journal.entries()[0].meeting.date) == "2026-11-01")
+        assert not field.error
+        await h.type(field, "32 novembre")
+        await h.wait_for(lambda: bool(field.error))
+        assert "27 novembre" in field.error
         shell.lock()
 
     run_ui(body)

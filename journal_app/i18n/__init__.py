@@ -6,10 +6,13 @@ both catalogs hold the same keys and the same {placeholders}.
 
 from __future__ import annotations
 
+import calendar
 import os
+import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -121,6 +124,62 @@ def format_short_date(value: date, lang: str) -> str:
     if normalize_language(lang) == "fr":
         return f"{value.day}\u00a0{name}"
     return f"{name}\u00a0{value.day}"
+
+
+_DATE_WORDS = re.compile(r"[^\W\d_]+\.?|\d+")
+_DATE_FILLERS = frozenset({"le", "er", "de", "du", "the", "of", "st", "nd", "rd", "th"})
+
+
+def _month_numbers() -> dict[str, int]:
+    """Every month name and abbreviation of both languages, lower case, without accents or dot."""
+    names: dict[str, int] = {}
+    for lang in LANGUAGES:
+        for listing in (months(lang), short_months(lang)):
+            for number, name in enumerate(listing, start=1):
+                plain = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
+                names[plain.rstrip(".")] = number
+                names[plain.rstrip(".")[:3]] = number
+    return names
+
+
+def parse_date(text: str, today: date | None = None) -> date:
+    """A date as a person types it, in French or English: « 2026-11-28 », « 28/11/2026 » (day
+    first, as in Quebec), « 28 novembre », « le 1er déc. 2026 », "November 28", "Nov 28, 2026".
+    Without a year, the latest such day that is at most two months ahead (meetings are mostly
+    looked back on, sometimes planned). Raises ValueError."""
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    today = today or date.today()
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    words = [w.rstrip(".") for w in _DATE_WORDS.findall(plain)]
+    names = _month_numbers()
+    numbers = [int(w) for w in words if w.isdigit()]
+    named = [names[w] for w in words if w in names]
+    if any(not w.isdigit() and w not in names and w not in _DATE_FILLERS for w in words):
+        raise ValueError(text)
+    if named:
+        if len(named) != 1 or not 1 <= len(numbers) <= 2:
+            raise ValueError(text)
+        month, day = named[0], numbers[0]
+        year = numbers[1] if len(numbers) == 2 else None
+    elif len(numbers) == 3:
+        first, second, third = numbers
+        day, month, year = (third, second, first) if first > 31 else (first, second, third)
+    else:
+        raise ValueError(text)
+    if year is None:
+        candidates = [date(y, month, day) for y in (today.year - 1, today.year, today.year + 1)
+                      if day <= calendar.monthrange(y, month)[1]] if 1 <= month <= 12 else []
+        if not candidates:
+            raise ValueError(text)
+        usable = [d for d in candidates if d <= today + timedelta(days=61)]
+        return max(usable) if usable else min(candidates)
+    if year < 100:
+        year += 2000
+    return date(year, month, day)
 
 
 def format_week(iso_week: str, lang: str, today: date | None = None) -> str:

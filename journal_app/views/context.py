@@ -12,7 +12,7 @@ import flet as ft
 
 from journal_app.diagnostics import record
 from journal_app.errors import RessentiError
-from journal_app.i18n import translate
+from journal_app.i18n import parse_date, translate
 from journal_app.journal import Meeting
 from journal_app.session import AutoLock, JournalSession
 from journal_app.settings import Settings, save_settings
@@ -151,7 +151,8 @@ class AppContext:
 
     def date_field(self, label: str, value: str, on_change: Callable[[Any], Any],
                    on_blur: Callable[[Any], Any] | None = None) -> ft.TextField:
-        """A date typed as AAAA-MM-JJ, or picked in a calendar from the button beside it."""
+        """A date typed as a person writes it (« 28 novembre », 2026-11-28), or picked in a
+        calendar from the button beside it."""
         field = ft.TextField(label=label, hint_text=self.t("editor.date_hint"), error_max_lines=3,
                              value=value, on_change=on_change, on_blur=on_blur)
 
@@ -163,7 +164,7 @@ class AppContext:
 
         def open_picker(_: object) -> None:
             try:
-                current = date.fromisoformat((field.value or "").strip())
+                current = parse_date(field.value or "")
             except ValueError:
                 current = date.today()
             self.show_dialog(ft.DatePicker(
@@ -182,7 +183,7 @@ class AppContext:
         day.error = None
         if text:
             try:
-                when = date.fromisoformat(text)
+                when = parse_date(text)
             except ValueError:
                 day.error = self.t("editor.bad_date")
         title = (name.value or "").strip()

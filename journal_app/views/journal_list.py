@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import flet as ft
 
-from journal_app.i18n import format_date, format_number, format_time, months, weekday_initials
+from journal_app.i18n import format_date, format_number, format_time, months, parse_date, weekday_initials
 from journal_app.journal import KINDS, Entry, EntryFilter, match_spans, preview
 from journal_app.views.context import AppContext
 from journal_app.views.theme import KIND_ICONS, choice_chips, heading, icon_button, muted, select_chip
@@ -88,9 +88,9 @@ class JournalScreen:
         if not text:
             return None
         try:
-            return date.fromisoformat(text)
+            return parse_date(text)
         except ValueError:
-            field.error = self.ctx.t("editor.date_hint")
+            field.error = self.ctx.t("editor.bad_date")
             return None
 
     def where(self) -> EntryFilter:
