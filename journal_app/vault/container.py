@@ -377,6 +377,9 @@ class Vault:
                                log.snapshot_size, self._rng)
         data = packed + frames
         write_atomically(self.path, data)
+        bak = backup_path(self.path)
+        if not forget and bak.exists() and bak.stat().st_size < len(data) // 2:
+            forget = True  # the journal more than doubled (an import): a backup of a fraction of it would not help
         self._header, self._chain = header, chain
         self._end = self._snapshot_end = len(data)
         self._needs_snapshot = False
