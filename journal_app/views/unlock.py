@@ -50,6 +50,14 @@ class UnlockScreen:
             ft.TextButton(content=t("unlock.forgot"), on_click=self._to_recover),
         ]
 
+    async def focus(self) -> None:
+        """Put the cursor where the person types: the passphrase (or the recovery key)."""
+        field = self.passphrase if self.mode == "unlock" else self.key
+        try:
+            await field.focus()
+        except Exception:  # a client that cannot focus: the person taps the field
+            pass
+
     def _to_recover(self, _: object) -> None:
         self.mode = "recover"
         self.render()
