@@ -495,3 +495,60 @@ def test_a_member_pastes_the_code_the_camera_read_and_shares_an_insight(browser,
         assert item.shared.insight.text == "Quand [personne A] a parlé, j’ai senti le groupe se poser."
     finally:
         db.lock()
+
+
+@pytest.mark.parametrize("font_px", [16, 32], ids=["1x", "2x"])
+def test_the_session_and_reflection_bars_stay_in_reach_on_every_step(browser, server, font_px):
+    """On a phone, at 1× and 2× text, « Suivant » and « Arrêter » and the time left are on
+    screen on every step of the longest session and every page of a reflection, without
+    scrolling; the answer box of each question gets the cursor."""
+    url, data = server
+    open_journal(data).lock()
+    height = 844
+    context = browser.new_context(viewport={"width": 390, "height": height})
+    context.add_init_script("document.addEventListener('DOMContentLoaded', () => "
+                            f"{{ document.documentElement.style.fontSize = '{font_px}px'; }});")
+    app = App(context.new_page(), f"phone-{font_px / 16:g}x-bar")
+
+    def on_screen(target, what: str) -> None:
+        target.wait_for(state="attached", timeout=20_000)
+        box = target.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390 \
+            and box["y"] >= 0 and box["y"] + box["height"] <= height, (what, box)
+
+    try:
+        app.open(url)
+        app.unlock()
+        app.click("Pratiques")
+        app.tap_text("Séance guidée de Wholebody Focusing")
+        app.click("Commencer")
+        for n in range(1, 10):
+            app.see(f"Étape {n} sur 9")
+            forward = "Terminer" if n == 9 else "Suivant"
+            for name in (forward, "Arrêter la séance", "Pause", "Précédent"):
+                on_screen(app.button(name), name)
+            on_screen(app.page.locator("xpath=//*[contains(@aria-label, 'restante')]").first, "temps")
+            if n in (1, 5, 9):
+                app.shot(f"{n}-etape")
+            if n < 9:
+                app.click(forward)
+        app.click("Arrêter la séance")
+        app.click("Ne rien garder")
+        app.tap_text("ORID après une rencontre")
+        app.see("De quelle rencontre s’agit-il?")
+        for n in range(0, 5):
+            if n:
+                app.see(f"Question {n} sur 4")
+            forward = "Terminer" if n == 4 else "Suivant"
+            for name in (forward, "Arrêter"):
+                on_screen(app.button(name), name)
+            if n in (1, 4):
+                app.shot(f"orid-{n}")
+            if n < 4:
+                app.click(forward)
+                if n < 3:  # the next question's answer box has the cursor
+                    label = ("Les faits", "Ce que j’ai ressenti", "Ce que j’en comprends")[n]
+                    app.page.wait_for_function(_HAS_KEYBOARD, arg=label, timeout=20_000)
+        assert app.outside_requests() == []
+    finally:
+        context.close()

@@ -13,7 +13,7 @@ from journal_app.practice import PracticeSession, State
 from journal_app.prompts.packs import Pack
 from journal_app.under_way import PracticesUnderWay
 from journal_app.views.context import AppContext
-from journal_app.views.theme import choice_chips, heading, muted, select_chip
+from journal_app.views.theme import compact_button, choice_chips, heading, muted, select_chip
 
 TICK_SECONDS = 1.0
 
@@ -56,8 +56,7 @@ class PlayerScreen:
             self.phase = "before"  # before, running, after
         self.active = True
         self.bell_rung_for: int | None = None
-        self.body = ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=16,
-                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.body = ft.Column()
         self._build_bar()
         self.root = ft.Column(expand=True, spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
                               controls=[self.body, self.bar])
@@ -79,11 +78,11 @@ class PlayerScreen:
             tight=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER,
             controls=[self.ring, self.remaining]))
         self.previous_button = ft.OutlinedButton(content=t("player.back"), icon=ft.Icons.ARROW_BACK,
-                                                 on_click=self.back)
+                                                 on_click=self.back, style=compact_button())
         self.pause_button = ft.OutlinedButton(content=t("player.pause"), icon=ft.Icons.PAUSE,
-                                              on_click=self.toggle_pause)
+                                              on_click=self.toggle_pause, style=compact_button())
         self.forward = ft.FilledButton(content=t("player.next"), icon=ft.Icons.ARROW_FORWARD,
-                                       on_click=self.next)
+                                       on_click=self.next, style=compact_button())
         self.stop_button = ft.TextButton(content=t("player.stop"), icon=ft.Icons.STOP_CIRCLE_OUTLINED,
                                          on_click=self.ask_abandon)
         self.bar = ft.Container(
@@ -139,7 +138,7 @@ class PlayerScreen:
         self.bar.visible = self.phase == "running"
         if self.phase == "before":
             self.before, block = self._rating(self.session.felt_before, self._pick_before)
-            self.body.controls = [
+            self._show_body([
                 heading(pack.title.get(lang)), ft.Text(pack.description.get(lang)),
                 ft.Text(t("player.before_question")), block,
                 muted(t("player.scale_help")),
@@ -147,7 +146,7 @@ class PlayerScreen:
                                 on_click=self.start),
                 ft.TextButton(content=t("common.back"), on_click=lambda _: self.leave_to(None)),
                 muted(t("practice.care"), size=13),
-            ]
+            ])
         elif self.phase == "running":
             self._render_step()
         else:
@@ -155,19 +154,25 @@ class PlayerScreen:
             self.handle = ft.TextField(label=t("player.handle"), helper=t("player.handle_help"),
                                        helper_max_lines=3, value=self.session.handle)
             self.save_error = ft.Text("", color=ft.Colors.ERROR)
-            self.body.controls = [
+            self._show_body([
                 *([muted(t("player.resumed_after"))] if self.resumed else []),
                 heading(t("player.after_title")), ft.Text(t("player.after_question")), block,
                 self.handle, self.save_error,
                 ft.FilledButton(content=t("player.save"), icon=ft.Icons.CHECK, on_click=self.save),
-            ]
+            ])
+
+    def _show_body(self, controls: list[ft.Control]) -> None:
+        """A new step or phase shows from its top: a new column, not the last one scrolled."""
+        self.body = ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=16,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=controls)
+        self.root.controls[0] = self.body
 
     def _render_step(self) -> None:
         t, lang, s = self.ctx.t, self.ctx.lang, self.session
         self.bell_note = muted("")
         self.notes = ft.TextField(label=t("player.notes"), multiline=True, min_lines=3,
                                   value=s.notes.get(s.step.id, ""), on_change=self._note)
-        self.body.controls = [
+        self._show_body([
             *([muted(t("player.resumed"))] if self.resumed else []),
             muted(t("player.step_of", n=s.index + 1, total=len(s.pack.steps))),
             # A live region: a screen reader reads the new step's title when it comes.
@@ -176,7 +181,7 @@ class PlayerScreen:
             ft.Text(s.step.text.get(lang), size=20),
             self.bell_note,
             self.notes,
-        ]
+        ])
         self.previous_button.content = t("player.back")
         self.previous_button.disabled = s.index == 0
         self._show_pause()

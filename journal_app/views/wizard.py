@@ -13,8 +13,7 @@ from journal_app.prompts.packs import Pack
 from journal_app.under_way import PracticesUnderWay, UnderWay
 from journal_app.views.autosave import Autosave
 from journal_app.views.context import AppContext
-from journal_app.views.theme import heading, muted, radio_row
-
+from journal_app.views.theme import compact_button, heading, muted, radio_row
 
 ANSWER_LINES = 5  # an answer box a few sentences high, not three lines
 
@@ -50,14 +49,13 @@ class WizardScreen:
         self.role = radio_row([("", t("editor.no_role"))] + [(r, t(f"role.{r}")) for r in ROLES],
                               self.role_value, self._role)
         self.status = muted("")
-        self.body = ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=14,
-                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.body = ft.Column()
         self.stop_button = ft.TextButton(content=t("wizard.stop"), icon=ft.Icons.STOP_CIRCLE_OUTLINED,
-                                         on_click=self.ask_stop)
+                                         on_click=self.ask_stop, style=compact_button())
         self.previous_button = ft.OutlinedButton(content=t("player.back"), icon=ft.Icons.ARROW_BACK,
-                                                 on_click=self.previous)
+                                                 on_click=self.previous, style=compact_button())
         self.forward = ft.FilledButton(content=t("player.next"), icon=ft.Icons.ARROW_FORWARD,
-                                       on_click=self.forward_page)
+                                       on_click=self.forward_page, style=compact_button())
         self.bar = ft.Container(
             padding=ft.Padding(0, 8, 0, 0), border=ft.Border(top=ft.BorderSide(1, ft.Colors.OUTLINE_VARIANT)),
             content=ft.Row(wrap=True, spacing=8, run_spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER,
@@ -105,15 +103,21 @@ class WizardScreen:
             body: list[ft.Control] = self._meeting_part()
             for i in range(len(self.pack.steps)):
                 body += [ft.Divider(), *self._question(i)]
-            self.body.controls = head + body
+            self._show_body(head + body)
             self.previous_button.visible = False
             self._forward_is_done(True)
             return
         body = self._meeting_part() if self.page_index == 0 else self._question(self.page_index - 1)
         counter = muted(t("wizard.page_of", n=self.page_index, total=last)) if self.page_index else None
-        self.body.controls = head + ([counter] if counter else []) + body
+        self._show_body(head + ([counter] if counter else []) + body)
         self.previous_button.visible = self.page_index > 0
         self._forward_is_done(self.page_index == last)
+
+    def _show_body(self, controls: list[ft.Control]) -> None:
+        """A new page shows from its top: a new column, not the last one scrolled."""
+        self.body = ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=14,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=controls)
+        self.root.controls[0] = self.body
 
     def _forward_is_done(self, done: bool) -> None:
         t = self.ctx.t
