@@ -13,7 +13,7 @@ from journal_app.practice import PracticeSession, State
 from journal_app.prompts.packs import Pack
 from journal_app.under_way import PracticesUnderWay
 from journal_app.views.context import AppContext
-from journal_app.views.theme import compact_button, choice_chips, heading, muted, select_chip
+from journal_app.views.theme import choice_chips, heading, muted, select_chip
 
 TICK_SECONDS = 1.0
 
@@ -77,12 +77,10 @@ class PlayerScreen:
         self.timer = ft.Semantics(label="", exclude_semantics=True, content=ft.Row(
             tight=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER,
             controls=[self.ring, self.remaining]))
-        self.previous_button = ft.OutlinedButton(content=t("player.back"), icon=ft.Icons.ARROW_BACK,
-                                                 on_click=self.back, style=compact_button())
-        self.pause_button = ft.OutlinedButton(content=t("player.pause"), icon=ft.Icons.PAUSE,
-                                              on_click=self.toggle_pause, style=compact_button())
+        self.previous_button = ft.OutlinedButton(content=t("player.back"), on_click=self.back)
+        self.pause_button = ft.OutlinedButton(content=t("player.pause"), on_click=self.toggle_pause)
         self.forward = ft.FilledButton(content=t("player.next"), icon=ft.Icons.ARROW_FORWARD,
-                                       on_click=self.next, style=compact_button())
+                                       on_click=self.next)
         self.stop_button = ft.TextButton(content=t("player.stop"), icon=ft.Icons.STOP_CIRCLE_OUTLINED,
                                          on_click=self.ask_abandon)
         self.bar = ft.Container(
@@ -197,7 +195,6 @@ class PlayerScreen:
     def _show_pause(self) -> None:
         running = self.session.state is State.RUNNING
         self.pause_button.content = self.ctx.t("player.pause") if running else self.ctx.t("player.resume")
-        self.pause_button.icon = ft.Icons.PAUSE if running else ft.Icons.PLAY_ARROW
 
     def _focus(self, button: ft.OutlinedButton | ft.FilledButton) -> None:
         """Keep the keyboard on the bar after a step (Flutter would else give it to the first

@@ -64,12 +64,6 @@ def _buttons(rest: ft.BorderSide | None = None) -> ft.ButtonStyle:
     return ft.ButtonStyle(side={ft.ControlState.FOCUSED: FOCUS_RING, ft.ControlState.DEFAULT: rest or none})
 
 
-def compact_button() -> ft.ButtonStyle:
-    """Narrower side padding, so a bar's three buttons share one line on a phone (the theme's
-    focus ring still applies: a button's own style only overrides what it sets)."""
-    return ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=12))
-
-
 def _theme(transitions: ft.PageTransitionsTheme) -> ft.Theme:
     return ft.Theme(
         color_scheme_seed=SEED, use_material3=True, page_transitions=transitions,

@@ -13,7 +13,7 @@ from journal_app.prompts.packs import Pack
 from journal_app.under_way import PracticesUnderWay, UnderWay
 from journal_app.views.autosave import Autosave
 from journal_app.views.context import AppContext
-from journal_app.views.theme import compact_button, heading, muted, radio_row
+from journal_app.views.theme import heading, muted, radio_row
 
 ANSWER_LINES = 5  # an answer box a few sentences high, not three lines
 
@@ -51,11 +51,10 @@ class WizardScreen:
         self.status = muted("")
         self.body = ft.Column()
         self.stop_button = ft.TextButton(content=t("wizard.stop"), icon=ft.Icons.STOP_CIRCLE_OUTLINED,
-                                         on_click=self.ask_stop, style=compact_button())
-        self.previous_button = ft.OutlinedButton(content=t("player.back"), icon=ft.Icons.ARROW_BACK,
-                                                 on_click=self.previous, style=compact_button())
+                                         on_click=self.ask_stop)
+        self.previous_button = ft.OutlinedButton(content=t("player.back"), on_click=self.previous)
         self.forward = ft.FilledButton(content=t("player.next"), icon=ft.Icons.ARROW_FORWARD,
-                                       on_click=self.forward_page, style=compact_button())
+                                       on_click=self.forward_page)
         self.bar = ft.Container(
             padding=ft.Padding(0, 8, 0, 0), border=ft.Border(top=ft.BorderSide(1, ft.Colors.OUTLINE_VARIANT)),
             content=ft.Row(wrap=True, spacing=8, run_spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER,
