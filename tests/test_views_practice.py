@@ -7,11 +7,11 @@ import re
 import flet as ft
 import pytest
 
+from journal_app.app import build_app
 from journal_app.practice import HANDLE_KEY, State
 from journal_app.views.player import PlayerScreen
 from journal_app.views.progress_screen import ProgressScreen
 from journal_app.views.wizard import WizardScreen
-from journal_app.app import build_app
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.flet_harness import new_harness, run_ui
 from tests.test_views import app, make_journal, unlock

@@ -13,7 +13,6 @@ from journal_app.vault import Rekeyed
 from journal_app.views.context import AppContext
 from journal_app.views.theme import heading, muted
 
-
 FOCUS_WAITS = (0.5, 1.0)  # seconds for a new screen to settle in the web client, then to report the cursor
 
 

@@ -109,7 +109,8 @@ class WizardScreen:
         body = self._meeting_part() if self.page_index == 0 else self._question(self.page_index - 1)
         counter = muted(t("wizard.page_of", n=self.page_index, total=last)) if self.page_index else None
         self._show_body(head + ([counter] if counter else []) + body)
-        self.previous_button.visible = self.page_index > 0
+        # Disabled rather than hidden on the first page: « Suivant » stays where the finger is.
+        self.previous_button.disabled = self.page_index == 0
         self._forward_is_done(self.page_index == last)
 
     def _show_body(self, controls: list[ft.Control]) -> None:
