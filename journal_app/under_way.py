@@ -39,11 +39,11 @@ def _from_doc(pack_id: str, doc: dict[str, Any]) -> UnderWay | None:
 
     try:
         notes, meeting = doc.get("notes", {}), doc.get("meeting", {})
-        entry_id = doc.get("entry_id")
+        entry_id, phase = doc.get("entry_id"), doc.get("phase")
         item = UnderWay(
             pack_id=pack_id, entry_id=entry_id if isinstance(entry_id, str) else None,
             place=max(0, int(doc.get("place", 0))), elapsed=max(0.0, float(doc.get("elapsed", 0.0))),
-            phase=doc.get("phase") if doc.get("phase") in PHASES else "running",
+            phase=phase if isinstance(phase, str) and phase in PHASES else "running",
             notes={str(k): str(v) for k, v in notes.items()},
             felt_before=rating(doc.get("felt_before")), felt_after=rating(doc.get("felt_after")),
             handle=str(doc.get("handle", "")), meeting={str(k): str(v) for k, v in meeting.items()})

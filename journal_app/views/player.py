@@ -204,7 +204,7 @@ class PlayerScreen:
 
         async def focus() -> None:
             try:
-                await target.focus()
+                await target.focus()  # type: ignore[no-untyped-call]
             except Exception:  # a client that cannot focus: the person still has the bar
                 pass
 

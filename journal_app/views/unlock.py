@@ -65,7 +65,7 @@ class UnlockScreen:
             if self.has_cursor or self.ctx.session.is_open:
                 return
             try:
-                await field.focus()
+                await field.focus()  # type: ignore[no-untyped-call]
             except Exception:  # a client that cannot focus: the person taps the field
                 return
 

@@ -135,7 +135,7 @@ class WizardScreen:
 
         async def focus() -> None:
             try:
-                await field.focus()
+                await field.focus()  # type: ignore[no-untyped-call]
             except Exception:  # a client that cannot focus: the person taps the field
                 pass
 
