@@ -501,7 +501,8 @@ def test_a_member_pastes_the_code_the_camera_read_and_shares_an_insight(browser,
 def test_the_session_and_reflection_bars_stay_in_reach_on_every_step(browser, server, font_px):
     """On a phone, at 1× and 2× text, « Suivant » and « Arrêter » and the time left are on
     screen on every step of the longest session and every page of a reflection, without
-    scrolling; the answer box of each question gets the cursor."""
+    scrolling; the keyboard stays on « Suivant » from step to step; the answer box of each
+    question gets the cursor. Screenshots in tests/artifacts/phone-*-bar-*.png."""
     url, data = server
     open_journal(data).lock()
     height = 844
@@ -530,7 +531,11 @@ def test_the_session_and_reflection_bars_stay_in_reach_on_every_step(browser, se
             on_screen(app.page.get_by_text(re.compile(r"s restantes?$|min restantes?$|écoulé$")).first, "temps")
             if n in (1, 5, 9):
                 app.shot(f"{n}-etape")
-            if n < 9:
+            if n == 2:  # the keyboard stayed on « Suivant » (not « Verrouiller »): Enter goes on
+                app.page.wait_for_function("() => document.activeElement?.textContent === 'Suivant'",
+                                           timeout=20_000)
+                app.page.keyboard.press("Enter")
+            elif n < 9:
                 app.click(forward)
         app.click("Arrêter la séance")
         app.click("Ne rien garder")

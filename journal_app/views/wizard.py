@@ -110,6 +110,7 @@ class WizardScreen:
         counter = muted(t("wizard.page_of", n=self.page_index, total=last)) if self.page_index else None
         self._show_body(head + ([counter] if counter else []) + body)
         # Disabled rather than hidden on the first page: « Suivant » stays where the finger is.
+        self.previous_button.visible = True
         self.previous_button.disabled = self.page_index == 0
         self._forward_is_done(self.page_index == last)
 
