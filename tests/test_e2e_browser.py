@@ -502,7 +502,8 @@ def test_the_session_and_reflection_bars_stay_in_reach_on_every_step(browser, se
     """On a phone, at 1× and 2× text, « Suivant » and « Arrêter » and the time left are on
     screen on every step of the longest session and every page of a reflection, without
     scrolling; the keyboard stays on « Suivant » from step to step; the answer box of each
-    question gets the cursor. Screenshots in tests/artifacts/phone-*-bar-*.png."""
+    question gets the cursor, and the lock screen puts it in the passphrase. Screenshots in
+    tests/artifacts/phone-*-bar-*.png."""
     url, data = server
     open_journal(data).lock()
     height = 844
@@ -554,6 +555,9 @@ def test_the_session_and_reflection_bars_stay_in_reach_on_every_step(browser, se
                 if n < 3:  # the next question's answer box has the cursor
                     label = ("Les faits", "Ce que j’ai ressenti", "Ce que j’en comprends")[n]
                     app.page.wait_for_function(_HAS_KEYBOARD, arg=label, timeout=20_000)
+        app.click("Verrouiller le journal")  # the lock screen: the cursor waits in the passphrase
+        app.see("Votre journal est verrouillé")
+        app.page.wait_for_function(_HAS_KEYBOARD, arg="Phrase de passe", timeout=20_000)
         assert app.outside_requests() == []
     finally:
         context.close()
