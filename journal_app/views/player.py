@@ -265,8 +265,8 @@ class PlayerScreen:
             self.session.pause()
         else:
             self.session.resume()
-            if self.resumed:  # taken up again after a lock: the screen is awake once more
-                self.ctx.page.run_task(self._keep_awake, True)
+            # After a lock the session comes back paused: keep the screen awake once more.
+            self.ctx.page.run_task(self._keep_awake, True)
         self._show_pause()
         self.tick()
 
