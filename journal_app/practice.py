@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from journal_app.errors import InvalidEntry
+from journal_app.errors import EntryNotFound, InvalidEntry
 from journal_app.i18n import translate
 from journal_app.journal import Entry, FeltShift, Journal
 from journal_app.prompts.packs import Pack, Step
+from journal_app.under_way import UnderWay
 
 HANDLE_KEY = ":handle"  # the colon keeps it apart from any step id
 
@@ -42,8 +43,25 @@ class PracticeSession:
     felt_before: int | None = None
     felt_after: int | None = None
     handle: str = ""
+    entry_id: str | None = None  # the entry already holding this session (resumed after a lock)
     _step_elapsed: float = 0.0  # seconds counted in the current step before the last resume
     _running_since: float | None = None
+
+    @classmethod
+    def resumed(cls, pack: Pack, lang: str, clock: Callable[[], float], where: UnderWay) -> PracticeSession:
+        """The session as it was left (see `under_way`), paused: the time the journal stayed
+        locked does not count, and the person takes it up again when ready."""
+        index = min(where.place, len(pack.steps) - 1)
+        elapsed = min(where.elapsed, float(pack.steps[index].duration or 0))
+        return cls(pack, lang, clock, state=State.PAUSED, index=index, notes=dict(where.notes),
+                   felt_before=where.felt_before, felt_after=where.felt_after, handle=where.handle,
+                   entry_id=where.entry_id, _step_elapsed=elapsed)
+
+    def under_way(self, phase: str = "running") -> UnderWay:
+        """Where the session stands, to resume it there (journal_app/under_way.py)."""
+        return UnderWay(pack_id=self.pack.id, entry_id=self.entry_id, place=self.index,
+                        elapsed=self.elapsed_in_step(), phase=phase, notes=dict(self.notes),
+                        felt_before=self.felt_before, felt_after=self.felt_after, handle=self.handle)
 
     # -- reading ------------------------------------------------------------------------------
     @property
@@ -132,6 +150,12 @@ class PracticeSession:
         self.state = State.ABANDONED
         if keep_notes and (any(n.strip() for n in self.notes.values()) or self.handle.strip()):
             return self._save(journal)
+        if not keep_notes and self.entry_id is not None:  # what a lock had kept goes too
+            try:
+                journal.delete(self.entry_id)
+            except EntryNotFound:
+                pass
+            self.entry_id = None
         return None
 
     def _save(self, journal: Journal) -> Entry:
@@ -146,5 +170,12 @@ class PracticeSession:
         shift = None
         if self.felt_before is not None or self.felt_after is not None:
             shift = FeltShift(self.felt_before, self.felt_after)
-        return journal.add(kind="focusing", title=title, answers=answers, felt_shift=shift,
-                           pack_id=self.pack.id, language=self.lang)
+        if self.entry_id is not None:  # resumed: the same entry, never a second one beside it
+            try:
+                return journal.update(self.entry_id, title=title, answers=answers, felt_shift=shift)
+            except EntryNotFound:  # deleted meanwhile: the words still go somewhere
+                pass
+        entry = journal.add(kind="focusing", title=title, answers=answers, felt_shift=shift,
+                            pack_id=self.pack.id, language=self.lang)
+        self.entry_id = entry.id
+        return entry

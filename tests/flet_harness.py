@@ -41,6 +41,7 @@ class MemoryConnection(Connection):
         self.patches = 0  # patch messages with at least one operation
         self.invoked: list[str] = []  # service methods called (the bell, the wake lock...)
         self.invoked_args: list[tuple[str, dict[str, Any]]] = []  # the same, with their arguments
+        self.invoked_on: list[tuple[str, int]] = []  # the same, with the control called (focus...)
         # What the client returns, by method name (else None); a cancelled picker gives no files.
         self.answers: dict[str, Any] = {"pick_files": []}
         self.held: set[str] = set()  # methods left open (a picker the person is still in)
@@ -59,6 +60,7 @@ class MemoryConnection(Connection):
             body = message.body
             self.invoked.append(body.name)
             self.invoked_args.append((body.name, dict(body.args or {})))
+            self.invoked_on.append((body.name, body.control_id))
             if body.name in self.held:
                 self._open_calls[body.name] = (body.control_id, body.call_id)
                 return
@@ -72,6 +74,10 @@ class MemoryConnection(Connection):
         page = self.session.page
         page.route = route
         self.loop.create_task(self.session.dispatch_event(page._i, "route_change", {"route": route}))
+
+    def focused(self, control: ft.BaseControl) -> bool:
+        """Whether the app has asked the client to give this control the keyboard focus."""
+        return ("focus", control._i) in self.invoked_on
 
     def is_open(self, name: str) -> bool:
         return name in self._open_calls

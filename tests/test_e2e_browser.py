@@ -587,3 +587,69 @@ def test_emoji_syllabics_arabic_and_chinese_are_drawn_not_boxes(browser, server)
         assert app.outside_requests() == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("font_px", [16, 32], ids=["1x", "2x"])
+def test_the_session_and_reflection_bars_stay_in_reach_on_every_step(browser, server, font_px):
+    """On a phone, at 1× and 2× text, « Suivant » and « Arrêter » and the time left are on
+    screen on every step of the longest session and every page of a reflection, without
+    scrolling; the keyboard stays on « Suivant » from step to step; the answer box of each
+    question gets the cursor, and the lock screen puts it in the passphrase. Screenshots in
+    tests/artifacts/phone-*-bar-*.png."""
+    url, data = server
+    open_journal(data).lock()
+    height = 844
+    context = browser.new_context(viewport={"width": 390, "height": height})
+    context.add_init_script("document.addEventListener('DOMContentLoaded', () => "
+                            f"{{ document.documentElement.style.fontSize = '{font_px}px'; }});")
+    app = App(context.new_page(), f"phone-{font_px / 16:g}x-bar")
+
+    def on_screen(target, what: str) -> None:
+        target.wait_for(state="attached", timeout=20_000)
+        box = target.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390 \
+            and box["y"] >= 0 and box["y"] + box["height"] <= height, (what, box)
+
+    try:
+        app.open(url)
+        app.unlock()
+        app.click("Pratiques")
+        app.tap_text("Séance guidée de Wholebody Focusing")
+        app.click("Commencer")
+        for n in range(1, 10):
+            app.see(f"Étape {n} sur 9")
+            forward = "Terminer" if n == 9 else "Suivant"
+            for name in (forward, "Arrêter la séance", "Pause", "Précédent"):
+                on_screen(app.button(name), name)
+            on_screen(app.page.get_by_text(re.compile(r"s restantes?$|min restantes?$|écoulé$")).first, "temps")
+            if n in (1, 5, 9):
+                app.shot(f"{n}-etape")
+            if n == 2:  # the keyboard stayed on « Suivant » (not « Verrouiller »): Enter goes on
+                app.page.wait_for_function("() => document.activeElement?.textContent === 'Suivant'",
+                                           timeout=20_000)
+                app.page.keyboard.press("Enter")
+            elif n < 9:
+                app.click(forward)
+        app.click("Arrêter la séance")
+        app.click("Ne rien garder")
+        app.tap_text("ORID après une rencontre")
+        app.see("De quelle rencontre s’agit-il?")
+        for n in range(0, 5):
+            if n:
+                app.see(f"Question {n} sur 4")
+            forward = "Terminer" if n == 4 else "Suivant"
+            for name in (forward, "Arrêter"):
+                on_screen(app.button(name), name)
+            if n in (1, 4):
+                app.shot(f"orid-{n}")
+            if n < 4:
+                app.click(forward)
+                if n < 3:  # the next question's answer box has the cursor
+                    label = ("Les faits", "Ce que j’ai ressenti", "Ce que j’en comprends")[n]
+                    app.page.wait_for_function(_HAS_KEYBOARD, arg=label, timeout=20_000)
+        app.click("Verrouiller le journal")  # the lock screen: the cursor waits in the passphrase
+        app.see("Votre journal est verrouillé")
+        app.page.wait_for_function(_HAS_KEYBOARD, arg="Phrase de passe", timeout=20_000)
+        assert app.outside_requests() == []
+    finally:
+        context.close()

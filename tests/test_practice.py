@@ -89,3 +89,48 @@ def test_actions_out_of_order_are_refused(six_steps):
     session.start()
     with pytest.raises(WrongMoment):
         session.resume()
+
+
+def test_a_session_left_under_way_resumes_paused_at_its_step_in_the_same_entry(six_steps, journal, db):
+    from journal_app.under_way import PracticesUnderWay
+
+    clock = Ticks()
+    session = PracticeSession(six_steps, "fr", clock, felt_before=4)
+    session.start()
+    session.set_note("Un poids.")
+    session.next()
+    clock.now += 40
+    session.set_note("Serré.")
+    kept = session.abandon(journal, keep_notes=True)  # the journal closes under it
+    places = PracticesUnderWay(db)
+    places.keep(session.under_way())
+    where = places.get(six_steps.id)
+    assert where is not None and where.entry_id == kept.id and where.place == 1 and where.elapsed == 40
+
+    clock.now += 3600  # locked for an hour: not counted
+    again = PracticeSession.resumed(six_steps, "fr", clock, where)
+    assert again.state is State.PAUSED and again.step.id == "felt-sense" and again.elapsed_in_step() == 40
+    again.resume()
+    again.set_note("Serré, puis plus large.")
+    entry = again.finish(journal)
+    assert entry.id == kept.id and len(journal) == 1  # the same entry, never a second
+    assert entry.answers == {"clearing": "Un poids.", "felt-sense": "Serré, puis plus large."}
+    assert entry.felt_shift.before == 4
+    places.forget(six_steps.id)
+    assert places.get(six_steps.id) is None
+
+
+def test_keep_nothing_after_a_resume_removes_what_the_lock_had_kept(six_steps, journal, db):
+    from journal_app.under_way import UnderWay
+
+    kept = journal.add(kind="focusing", title="partielle", answers={"clearing": "x"})
+    session = PracticeSession.resumed(six_steps, "fr", Ticks(), UnderWay(six_steps.id, entry_id=kept.id))
+    assert session.abandon(journal, keep_notes=False) is None
+    assert len(journal) == 0
+
+
+def test_a_place_this_version_cannot_read_starts_the_practice_anew(db):
+    from journal_app.under_way import TABLE, PracticesUnderWay
+
+    db.table(TABLE).insert_doc("orid", {"place": "deux", "notes": ["pas", "un", "dict"]})
+    assert PracticesUnderWay(db).get("orid") is None

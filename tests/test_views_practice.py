@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import flet as ft
 import pytest
 
+from journal_app.app import build_app
 from journal_app.practice import HANDLE_KEY, State
 from journal_app.views.player import PlayerScreen
 from journal_app.views.progress_screen import ProgressScreen
 from journal_app.views.wizard import WizardScreen
-from tests.flet_harness import run_ui
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.flet_harness import new_harness, run_ui
 from tests.test_views import app, make_journal, unlock
 
 
@@ -110,10 +114,10 @@ def test_stopping_a_session_asks_whether_to_keep_the_notes(tmp_path):
         await h.click(ft.ListTile, "Focusing en six mouvements")
         await h.click(ft.FilledButton, "Commencer")
         await h.type(h.find(ft.TextField, "Mes notes"), "À garder")
-        shell.lock()  # locking mid-session keeps what was written
+        shell.lock()  # locking mid-session keeps what was written, and where the session was
         await unlock(h)
-        assert h.has_text("Focusing en six mouvements")
         assert shell.ctx.session.journal.entries()[0].answers["clearing"] == "À garder"
+        assert h.find(ft.TextField, "Mes notes").value == "À garder"
         shell.lock()
 
     run_ui(body)
@@ -371,5 +375,269 @@ def test_a_chip_with_the_keyboard_focus_draws_a_ring_chosen_or_not(tmp_path):
         await h.fire(four, "blur")
         assert four.border_side is None
         shell.lock()
+
+    run_ui(body)
+
+
+# -- a guided session within reach (experience review 2026-12-03: M4, m7, m19, p3, p14, p15) -----
+
+def scrolls_away(control) -> bool:
+    """Whether the control sits in a scrolling column (it may leave the screen)."""
+    node = control.parent
+    while node is not None:
+        if getattr(node, "scroll", None) is not None:
+            return True
+        node = node.parent
+    return False
+
+
+def test_the_session_bar_stays_on_screen_while_the_step_scrolls(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        await h.click(ft.FilledButton, "Commencer")
+        for step in range(3):
+            forward = "Terminer" if step == 2 else "Suivant"
+            bar = [h.find(ft.OutlinedButton, "Précédent"), h.find(ft.OutlinedButton, "Pause"),
+                   h.find(ft.FilledButton, forward), h.find(ft.TextButton, "Arrêter la séance"),
+                   next(c for c in h.walk() if isinstance(c, ft.Text)  # the time left, « 1:00 »
+                        and re.fullmatch(r"\d+:\d\d", str(c.value or "")))]
+            assert not any(scrolls_away(c) for c in bar)
+            assert scrolls_away(h.find(ft.TextField, "Mes notes"))  # the step's text and notes scroll
+            if step < 2:
+                await h.click(ft.FilledButton, forward)
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_the_reflection_bar_stays_on_screen_and_the_answer_gets_the_cursor(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "ORID après une rencontre")
+        for label in ("Les faits", "Ce que j’ai ressenti", "Ce que j’en comprends", "Pour la suite"):
+            await h.click(ft.FilledButton, "Suivant")
+            answer = h.find(ft.TextField, label)
+            assert h.conn.focused(answer)  # the cursor in the answer, ready to type
+            assert answer.min_lines > 3 and scrolls_away(answer)
+            bar = [h.find(ft.TextButton, "Arrêter"), h.find(ft.OutlinedButton, "Précédent")]
+            bar.append(h.find(ft.FilledButton, "Terminer" if label == "Pour la suite" else "Suivant"))
+            assert not any(scrolls_away(c) for c in bar)
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_after_each_step_the_keyboard_stays_on_the_bar_not_on_the_lock(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        await h.click(ft.FilledButton, "Commencer")
+        for _ in range(2):
+            h.conn.invoked_on.clear()
+            forward = h.find(ft.FilledButton, "Suivant")
+            await h.click(ft.FilledButton, "Suivant")
+            assert h.conn.focused(forward)  # the same button, now « Suivant » or « Terminer »
+            assert not h.conn.focused(h.find(ft.IconButton, "Verrouiller le journal"))
+        h.conn.invoked_on.clear()
+        await h.click(ft.OutlinedButton, "Précédent")
+        assert h.conn.focused(h.find(ft.OutlinedButton, "Précédent"))
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_the_time_left_is_said_in_minutes_and_seconds_not_as_a_percentage(tmp_path):
+    for lang in ("fr", "en"):
+        make_journal(tmp_path / lang)
+
+    async def body():
+        for lang, said in (("fr", "1 min 58 s restantes"), ("en", "1 min 58 s left")):
+            h, shell = await app(tmp_path / lang, lang=lang)
+            shell.ctx.session.unlock(PASSPHRASE)
+            shell.render()
+            shell.go("/practice/focusing-six-steps")  # its first step: 5 minutes
+            await h.settle()
+            await h.click(ft.FilledButton, "Commencer" if lang == "fr" else "Start")
+            player = shell.screen
+            ticks = Ticks()
+            player.session.clock = ticks
+            player.session._running_since = 0.0
+            ticks.now = 182
+            player.tick()
+            timer = h.find(ft.Semantics, said)
+            assert timer.exclude_semantics  # the ring's own percentage is not read
+            ticks.now = 299
+            player.tick()
+            assert h.find(ft.Semantics, "1 s restante" if lang == "fr" else "1 s left")
+            shell.lock()
+
+    run_ui(body)
+
+
+def test_a_reload_mid_session_resumes_the_same_session_at_the_same_step(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        await h.choose("3")
+        await h.click(ft.FilledButton, "Commencer")
+        await h.type(h.find(ft.TextField, "Mes notes"), "Les épaules descendent.")
+        await h.click(ft.FilledButton, "Suivant")
+        await h.type(h.find(ft.TextField, "Mes notes"), "Un nœud dans le ventre.")
+        address = shell.route
+        shell.lock(show=False)  # the tab reloads: its page goes, the journal closes
+
+        h = await new_harness()
+        h.page.route = address  # the address the browser reloads
+        shell = build_app(h.page, tmp_path, autosave_delay=0.01)
+        shell.ctx.session._kdf = FAST_KDF
+        h.page.update()
+        await unlock(h)
+        player = shell.screen
+        assert isinstance(player, PlayerScreen) and h.has_text("Étape 2 sur 3")
+        assert h.has_text("Vous reprenez là où vous en étiez")
+        assert h.find(ft.TextField, "Mes notes").value == "Un nœud dans le ventre."
+        assert player.session.state is State.PAUSED  # the time locked did not count
+        await h.click(ft.OutlinedButton, "Reprendre")
+        await h.click(ft.FilledButton, "Suivant")
+        await h.click(ft.FilledButton, "Terminer")
+        await h.type(h.find(ft.TextField, "Un mot"), "galet")
+        await h.click(ft.FilledButton, "Enregistrer la séance")
+        [entry] = shell.ctx.session.journal.entries()  # one entry, not the partial one beside it
+        assert entry.answers["settle"] == "Les épaules descendent."
+        assert entry.answers["inventory"] == "Un nœud dans le ventre."
+        assert entry.felt_shift.before == 3
+        await to_practices(h)
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        assert h.has_text("Commencer")  # finished: the next session starts anew
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_reload_mid_reflection_keeps_the_answers_and_the_one_draft(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Les 4 L")
+        await h.type(h.find(ft.TextField, "Nom de la rencontre"), "Cercle de jeudi")
+        await h.click(ft.FilledButton, "Suivant")
+        await h.type(h.find(ft.TextField, "Ce que j’ai aimé"), "L’écoute du groupe.")
+        await h.wait_for(lambda: len(shell.ctx.session.journal) == 1)  # the draft, saved as typed
+        address = shell.route
+        shell.lock(show=False)
+
+        h = await new_harness()
+        h.page.route = address
+        shell = build_app(h.page, tmp_path, autosave_delay=0.01)
+        shell.ctx.session._kdf = FAST_KDF
+        h.page.update()
+        await unlock(h)
+        assert isinstance(shell.screen, WizardScreen) and h.has_text("Question 1 sur 4")
+        assert h.find(ft.TextField, "Ce que j’ai aimé").value == "L’écoute du groupe."
+        await h.click(ft.FilledButton, "Suivant")
+        await h.type(h.find(ft.TextField, "Ce que j’ai appris"), "Ralentir.")
+        await h.click(ft.OutlinedButton, "Précédent")
+        assert h.find(ft.TextField, "Ce que j’ai aimé").value == "L’écoute du groupe."
+        for _ in range(4):
+            if h.find_all(ft.FilledButton, "Terminer"):
+                break
+            await h.click(ft.FilledButton, "Suivant")
+        await h.click(ft.FilledButton, "Terminer")
+        [entry] = shell.ctx.session.journal.entries()  # never a second draft
+        assert entry.answers == {"liked": "L’écoute du groupe.", "learned": "Ralentir."}
+        assert entry.meeting.name == "Cercle de jeudi"
+        shell.lock()
+
+    run_ui(body)
+
+
+@pytest.mark.parametrize("how", ["browser", "app bar"])
+def test_back_during_a_session_asks_as_stop_does(tmp_path, how):
+    make_journal(tmp_path)
+
+    async def back(h, shell):
+        if how == "browser":  # the client reports the previous address
+            h.page.route = "/practices"
+            await h.fire(h.page, "route_change", {"route": "/practices"})
+        else:
+            await h.click(ft.IconButton, "Retour")
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        await h.click(ft.FilledButton, "Commencer")
+        await h.type(h.find(ft.TextField, "Mes notes"), "Presque rien.")
+        session_address = shell.route
+        await back(h, shell)
+        assert h.has_text("Arrêter maintenant?") and isinstance(shell.screen, PlayerScreen)
+        await h.click(ft.TextButton, "Reprendre la séance")
+        await h.settle()
+        assert shell.route == session_address and h.page.route == session_address
+        assert shell.screen.session.state is State.RUNNING
+        await back(h, shell)
+        await h.click(ft.TextButton, "Garder mes notes")
+        assert shell.route == "/practices" and not isinstance(shell.screen, PlayerScreen)
+        [entry] = shell.ctx.session.journal.entries()
+        assert entry.answers["settle"] == "Presque rien."
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        assert h.has_text("Commencer")  # stopped on purpose: nothing to resume
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_back_during_a_reflection_asks_and_can_drop_the_draft(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "ORID après une rencontre")
+        await h.click(ft.FilledButton, "Suivant")
+        await h.type(h.find(ft.TextField, "Les faits"), "On a parlé du budget.")
+        await h.wait_for(lambda: len(shell.ctx.session.journal) == 1)
+        h.page.route = "/practices"
+        await h.fire(h.page, "route_change", {"route": "/practices"})
+        assert h.has_text("Arrêter la réflexion?")
+        await h.click(ft.TextButton, "Ne rien garder")
+        assert shell.route == "/practices" and len(shell.ctx.session.journal) == 0
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_the_lock_screen_puts_the_cursor_in_the_passphrase(tmp_path):
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        h.conn.invoked_on.clear()
+        await h.click(ft.IconButton, "Verrouiller le journal")
+        field = h.find(ft.TextField, "Phrase de passe")
+        await h.wait_for(lambda: h.conn.focused(field), timeout=5)
 
     run_ui(body)

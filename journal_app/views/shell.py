@@ -3,8 +3,9 @@ back, and a reload lands on the same screen), navigation (bottom bar on phones, 
 screens, list and entry side by side), auto-lock, and locking when the app is hidden.
 
 Screens are registered in `views/routes.py`. A screen may have `leave() -> bool` (save what it
-holds; False keeps the person there) and `render()` (build again in a new language or layout,
-keeping its state).
+holds; False keeps the person there), `confirm_leave(go_on) -> bool` (False: it asks the person
+first, and calls `go_on` if they choose to go; a lock does not ask) and `render()` (build again
+in a new language or layout, keeping its state).
 """
 
 from __future__ import annotations
@@ -212,6 +213,11 @@ class Shell:
             if keep == len(addresses) == len(self.stack):
                 return True  # already there
         for shown in reversed(self.stack[keep:]):
+            # A practice under way asks first, as its own « Arrêter » does, then goes on.
+            confirm = getattr(shown.screen, "confirm_leave", None)
+            if confirm is not None and not confirm(lambda: self.go(address, rebuild=rebuild)):
+                return False
+        for shown in reversed(self.stack[keep:]):
             leave = getattr(shown.screen, "leave", None)
             if leave is not None and not leave():
                 return False
@@ -289,6 +295,9 @@ class Shell:
                                                     width=LOCK_SCREEN_WIDTH), navigation=False, centred=True)
         self.page.views[:] = [view]
         self.page.update()
+        focus = getattr(screen, "focus", None)
+        if focus is not None:  # the cursor in the passphrase field: Flutter's autofocus alone left it nowhere
+            self.page.run_task(focus)
 
     def _navigate(self, e: ft.Event[Any]) -> None:
         index = int(e.control.selected_index or 0)
@@ -301,8 +310,8 @@ class Shell:
         if e.route in self._pushed:
             del self._pushed[:self._pushed.index(e.route) + 1]
             return
-        if e.route != self.route:
-            self.go(e.route, push=False)
+        if e.route != self.route and not self.go(e.route, push=False) and self.ctx.session.is_open:
+            self._push(self.route)  # the screen stayed (it asks first): its address comes back
 
     # -- the journal --------------------------------------------------------------------------
     def journal_page(self, select: str | None) -> Any:

@@ -13,6 +13,8 @@ from journal_app.vault import Rekeyed
 from journal_app.views.context import AppContext
 from journal_app.views.theme import heading, muted
 
+FOCUS_WAITS = (0.5, 1.0)  # seconds for a new screen to settle in the web client, then to report the cursor
+
 
 class UnlockScreen:
     def __init__(self, ctx: AppContext, on_unlocked: Callable[[], None]) -> None:
@@ -32,8 +34,10 @@ class UnlockScreen:
 
     def _unlock(self) -> list[ft.Control]:
         t = self.ctx.t
-        self.passphrase = self.ctx.passphrase_field(t("unlock.passphrase"), autofocus=True,
-                                       on_submit=self.unlock)
+        self.has_cursor = False
+        self.passphrase = self.ctx.passphrase_field(t("unlock.passphrase"), autofocus=True, on_submit=self.unlock,
+                                                    on_focus=lambda _: self._cursor(True),
+                                                    on_blur=lambda _: self._cursor(False))
         self.button = ft.FilledButton(content=t("unlock.unlock"), icon=ft.Icons.LOCK_OPEN,
                                       on_click=self.unlock)
         self.error = ft.Text("", color=ft.Colors.ERROR)
@@ -49,6 +53,24 @@ class UnlockScreen:
             ft.Row(wrap=True, controls=[self.button, self.restore]),
             ft.TextButton(content=t("unlock.forgot"), on_click=self._to_recover),
         ]
+
+    async def focus(self) -> None:
+        """Put the cursor where the person types: the passphrase (or the recovery key). After a
+        lock, Flutter's autofocus left it nowhere, and a focus asked for while the new screen is
+        still settling in the web client is lost (seen in Chromium): asked once it has settled,
+        and again if the field does not say it has the cursor."""
+        field = self.passphrase if self.mode == "unlock" else self.key
+        for wait in FOCUS_WAITS:
+            await asyncio.sleep(wait)
+            if self.has_cursor or self.ctx.session.is_open:
+                return
+            try:
+                await field.focus()  # type: ignore[no-untyped-call]
+            except Exception:  # a client that cannot focus: the person taps the field
+                return
+
+    def _cursor(self, inside: bool) -> None:
+        self.has_cursor = inside
 
     def _to_recover(self, _: object) -> None:
         self.mode = "recover"
@@ -121,7 +143,9 @@ class UnlockScreen:
 
     def _recover(self) -> list[ft.Control]:
         t = self.ctx.t
+        self.has_cursor = False
         self.key = ft.TextField(label=t("unlock.recovery_key"), autofocus=True,
+                                on_focus=lambda _: self._cursor(True), on_blur=lambda _: self._cursor(False),
                                 hint_text="ABCD-EFGH-…", capitalization=ft.TextCapitalization.CHARACTERS)
         self.new = self.ctx.passphrase_field(t("unlock.new_passphrase"))
         self.again = self.ctx.passphrase_field(t("unlock.new_passphrase_again"), on_submit=self.recover)
