@@ -641,3 +641,22 @@ def test_the_lock_screen_puts_the_cursor_in_the_passphrase(tmp_path):
         await h.wait_for(lambda: h.conn.focused(field), timeout=5)
 
     run_ui(body)
+
+
+def test_the_crisis_numbers_are_one_tap_to_dial(tmp_path):
+    """m21: « 811 », « 1 866 APPELLE » and « 9-8-8 » were plain text; « 1 866 APPELLE » could
+    break across lines."""
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        notice = next(c for c in h.walk() if isinstance(c, ft.Text) and c.spans
+                      and "Info-Social" in "".join(s.text or "" for s in c.spans))
+        links = {s.text: s.url for s in notice.spans if s.url}
+        assert links == {"811": "tel:811", "1\u00a0866\u00a0APPELLE (277-3553)": "tel:+18662773553",
+                         "9-8-8": "tel:988", "9-1-1": "tel:911"}
+        shell.lock()
+
+    run_ui(body)

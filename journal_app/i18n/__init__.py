@@ -203,11 +203,12 @@ def format_date(value: date, lang: str) -> str:
 
 
 def format_time(value: datetime, lang: str) -> str:
-    """fr_CA: « 21 h 05 »; en_CA: "9:05 p.m."."""
+    """fr_CA: « 21 h 05 »; en_CA: "9:05 p.m.", with no-break spaces: a time never splits
+    across two lines."""
     if normalize_language(lang) == "fr":
-        return f"{value.hour} h {value.minute:02d}"
+        return f"{value.hour}\u00a0h\u00a0{value.minute:02d}"
     hour = value.hour % 12 or 12
-    return f"{hour}:{value.minute:02d} {'a.m.' if value.hour < 12 else 'p.m.'}"
+    return f"{hour}:{value.minute:02d}\u00a0{'a.m.' if value.hour < 12 else 'p.m.'}"
 
 
 def format_datetime(value: datetime, lang: str) -> str:

@@ -13,7 +13,7 @@ from journal_app.practice import PracticeSession, State
 from journal_app.prompts.packs import Pack
 from journal_app.under_way import PracticesUnderWay
 from journal_app.views.context import AppContext
-from journal_app.views.theme import choice_chips, heading, muted, select_chip
+from journal_app.views.theme import choice_chips, heading, muted, select_chip, with_phone_links
 
 TICK_SECONDS = 1.0
 
@@ -143,7 +143,7 @@ class PlayerScreen:
                 ft.FilledButton(content=t("player.start"), icon=ft.Icons.PLAY_ARROW,
                                 on_click=self.start),
                 ft.TextButton(content=t("common.back"), on_click=lambda _: self.leave_to(None)),
-                muted(t("practice.care"), size=13),
+                with_phone_links(t("practice.care"), size=13),
             ])
         elif self.phase == "running":
             self._render_step()

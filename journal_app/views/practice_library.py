@@ -9,7 +9,7 @@ import flet as ft
 from journal_app.prompts.library import PackLibrary
 from journal_app.prompts.packs import Pack
 from journal_app.views.context import AppContext
-from journal_app.views.theme import choice_chips, heading, icon_button, muted
+from journal_app.views.theme import choice_chips, heading, icon_button, muted, with_phone_links
 
 LENGTHS = {"all": (0, 10**9), "short": (0, 10 * 60), "long": (10 * 60 + 1, 10**9)}
 
@@ -42,7 +42,7 @@ class PracticeLibraryScreen:
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             heading(t("practice.title")),
             muted(t("practice.intro")),
-            muted(t("practice.care"), size=13),
+            with_phone_links(t("practice.care"), size=13),
             ft.Row(wrap=True, spacing=8, controls=[self.progress_button, self.import_button]),
             self.import_status,
             self.kind, self.length, self.list])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -97,6 +98,24 @@ def subscreen(back: str, on_back: Callable[[], object], title: str | ft.Text, *c
 
 def muted(text: str, size: int | None = None) -> ft.Text:
     return ft.Text(text, size=size, color=ft.Colors.ON_SURFACE_VARIANT)
+
+
+# Quebec's numbers in the practices' care notice, and what a tap on each one dials.
+_PHONE_NUMBERS = re.compile(r"1[\s\u00a0-]866[\s\u00a0-]APPELLE(?:[\s\u00a0]\(277-3553\))?|9-8-8|9-1-1|811")
+_DIALS = {"811": "tel:811", "9-8-8": "tel:988", "9-1-1": "tel:911"}
+
+
+def with_phone_links(text: str, size: int | None = None) -> ft.Text:
+    """A muted text whose phone numbers a tap dials (tel: links; on a phone, the dialer opens
+    with the number typed)."""
+    spans, at = [], 0
+    for match in _PHONE_NUMBERS.finditer(text):
+        number = match.group()
+        spans += [ft.TextSpan(text[at : match.start()]),
+                  ft.TextSpan(number, url=_DIALS.get(number, "tel:+18662773553"),
+                              style=ft.TextStyle(decoration=ft.TextDecoration.UNDERLINE))]
+        at = match.end()
+    return ft.Text(spans=[*spans, ft.TextSpan(text[at:])], size=size, color=ft.Colors.ON_SURFACE_VARIANT)
 
 
 def icon_button(icon: ft.IconData, label: str, on_click: Callable[[Any], Any], *,
