@@ -191,9 +191,12 @@ def test_progress_shows_weeks_and_the_felt_shift(tmp_path):
         assert h.has_text("2 pratiques en 12 semaines")
         chart = h.find(ft.Semantics, "pratiques en 12").content
         assert sum(group.rods[0].to_y for group in chart.groups) == 2
+        # m15: whole practices on the axis, in the reader's way of writing numbers
+        assert [(a.value, a.label.value) for a in chart.left_axis.labels] == [(v, str(v)) for v in range(4)]
         assert h.has_text("Comment je me sentais avant et après, à la dernière séance notée")
         line = h.find(ft.Semantics, "à la dernière séance").content
         assert [[(p.x, p.y) for p in d.points] for d in line.data_series] == [[(0, 2)], [(0, 6)]]
+        assert [a.value for a in line.left_axis.labels] == [0, 2, 4, 6, 8, 10]
         assert all(d.point for d in line.data_series)  # one session alone draws no line: dots
         assert line.min_x < 0 < line.max_x
         assert h.has_text("2 sur 10 avant, 6 sur 10 après")  # the same, said in words

@@ -8,7 +8,7 @@ from datetime import date
 import flet as ft
 import flet_charts as fc
 
-from journal_app.i18n import format_short_date
+from journal_app.i18n import format_number, format_short_date
 from journal_app.progress import felt_shifts, practice_weeks
 from journal_app.views.context import AppContext
 from journal_app.views.theme import back_row, heading, muted
@@ -37,6 +37,13 @@ class ProgressScreen:
         return ft.Row(spacing=6, tight=True, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
             ft.Container(width=24, height=4, bgcolor=color, border_radius=2), ft.Text(text)])
 
+    def _whole_numbers(self, top: int) -> fc.ChartAxis:
+        """The left axis in whole numbers, written the reader's way (no « 0.5 » of a practice)."""
+        step = max(1, -(-top // 5))
+        return fc.ChartAxis(label_size=30, labels=[
+            fc.ChartAxisLabel(value=v, label=ft.Text(format_number(v, self.ctx.lang), size=10))
+            for v in range(0, top + 1, step)])
+
     def control(self) -> ft.Control:
         t = self.ctx.t
         top = max([w.practices for w in self.weeks] + [1])
@@ -50,7 +57,7 @@ class ProgressScreen:
             bottom_axis=fc.ChartAxis(labels=[
                 fc.ChartAxisLabel(value=i, label=ft.Text(self._week_label(w.week_start), size=10))
                 for i, w in enumerate(self.weeks) if i % 3 == 0]),
-            left_axis=fc.ChartAxis(label_size=30))
+            left_axis=self._whole_numbers(top + 1))
         parts: list[ft.Control] = [
             back_row(t("common.back"), self.on_back),
             heading(t("progress.title")),
@@ -78,7 +85,7 @@ class ProgressScreen:
                 bottom_axis=fc.ChartAxis(labels=[
                     fc.ChartAxisLabel(value=i, label=ft.Text(format_short_date(p.day, self.ctx.lang), size=10))
                     for i, p in enumerate(self.shifts) if i % step == 0]),
-                left_axis=fc.ChartAxis(label_size=30))
+                left_axis=self._whole_numbers(10))
             last = self.shifts[-1]
             parts += [ft.Semantics(label=t("progress.shift_summary", count=len(self.shifts)), content=line),
                       ft.Row(wrap=True, spacing=16, controls=[
