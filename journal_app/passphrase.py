@@ -26,6 +26,7 @@ _COMMON = {
 class Strength:
     score: int  # 0 too weak, 1 weak, 2 fair, 3 good, 4 strong
     bits: float
+    public: bool = False  # a password everyone tries first, or the example the app shows
 
     @property
     def acceptable(self) -> bool:
@@ -33,6 +34,8 @@ class Strength:
 
     @property
     def key(self) -> str:
+        if self.public:
+            return "strength.public"
         return f"strength.{('too_weak', 'weak', 'fair', 'good', 'strong')[self.score]}"
 
 
@@ -49,7 +52,9 @@ def _folded(text: str) -> str:
 def estimate(passphrase: str) -> Strength:
     """Rough entropy: character pool and length, with credit for several words."""
     text = passphrase.strip()
-    if len(text) < MIN_PASSPHRASE_CHARS or _folded(text) in _public():
+    if _folded(text) in _public():
+        return Strength(0, 0.0, public=True)
+    if len(text) < MIN_PASSPHRASE_CHARS:
         return Strength(0, 0.0)
     pool = 0
     pool += 26 if any(c.islower() for c in text) else 0

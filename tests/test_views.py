@@ -452,13 +452,17 @@ def test_the_passphrase_form_judges_only_what_was_typed_and_refuses_its_own_exam
         assert h.has_text("galets tranquilles sous la pluie")
         first = h.find(ft.TextField, "Phrase de passe")
         await h.type(first, "Galets  tranquilles sous la PLUIE")  # the example, barely changed
-        assert h.has_text("Trop faible") and h.find(ft.FilledButton, "Créer").disabled
+        # m14: said for what it is, not « at least 8 characters » under 32 of them
+        assert h.has_text("l’exemple de l’écran") and h.find(ft.FilledButton, "Créer").disabled
+        assert not h.has_text("au moins 8 caractères")
         await h.type(first, "mes trois lunes bleues")
         again = h.find(ft.TextField, "Encore une fois")
         await h.type(again, "m")
         assert not again.error  # being typed, not wrong
         await h.type(again, "mes trois lunes")
         assert not again.error
+        await h.fire(again, "blur")  # m14: left the field with only a beginning: now it is wrong
+        assert again.error and h.has_text("ne sont pas identiques")
         await h.type(again, "mes trois lunes r")
         assert again.error and h.has_text("ne sont pas identiques")
         await h.type(again, "mes trois lunes bleues")

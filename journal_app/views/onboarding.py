@@ -71,7 +71,8 @@ class OnboardingScreen:
                                                helper=t("onboarding.passphrase_help"), helper_max_lines=3,
                                                on_change=self._check)
         self.second = self.ctx.passphrase_field(t("onboarding.passphrase_again"), error_max_lines=3,
-                                                on_change=self._check, on_submit=self._create)
+                                                on_change=self._check, on_submit=self._create,
+                                                on_blur=lambda _: self._check(finished=True))
         self.meter = ft.ProgressBar(value=0, semantics_label=t("onboarding.strength_label"))
         self.meter_text = muted("")  # nothing to judge before anything is typed
         self.create_button = ft.FilledButton(content=t("onboarding.create"), disabled=True,
@@ -93,7 +94,9 @@ class OnboardingScreen:
                 self.create_button]),
         ]
 
-    def _check(self, _: object = None) -> None:
+    def _check(self, _: object = None, *, finished: bool = False) -> None:
+        """`finished`: the person left the second field or pressed Enter: a beginning of the
+        first is no longer « being typed », it is different."""
         first, second = self.first.value or "", self.second.value or ""
         strength = estimate(first)
         self.meter.value = strength.score / 4
@@ -101,12 +104,14 @@ class OnboardingScreen:
         self.meter_text.value = self.ctx.t(strength.key) if first else ""
         same = first == second
         # While the second is a true beginning of the first, it is being typed, not wrong.
-        self.second.error = None if same or first.startswith(second) else self.ctx.t("onboarding.mismatch")
+        typing = first.startswith(second) and not (finished and second)
+        self.second.error = None if same or typing else self.ctx.t("onboarding.mismatch")
         self.create_button.disabled = not (strength.acceptable and same)
 
     async def _create(self, _: object = None) -> None:
-        self._check()
+        self._check(finished=True)
         if self.create_button.disabled:
+            self.ctx.page.update()
             return
         self.create_button.disabled = True
         self.error.value = ""
