@@ -8,10 +8,10 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
-from journal_app.vault.storage import Database, bulk
+from journal_app.vault.storage import Database, VaultStorage, bulk
 
 KINDS = ("free", "focusing", "reflection")
 ROLES = ("facilitator", "participant", "scribe", "timekeeper", "other")
@@ -296,6 +296,8 @@ class Journal:
         self._table = db.table(TABLE)
         self._clock = clock
         self._cache: dict[str, Entry] | None = None
+        self._storage = cast(VaultStorage, db.storage)
+        self._outside = self._outside_changes()  # changes made by another device, taken in
         # entry id -> (the entry as it was folded, its folded text). Keeping the entry lets a
         # reader tell a stale text from a fresh one without a lock (see `warm_up`).
         self._folded: dict[str, tuple[Entry, str]] = {}
@@ -304,10 +306,16 @@ class Journal:
     # -- reading ------------------------------------------------------------------------------
     @property
     def _entries(self) -> dict[str, Entry]:
+        if self._outside != self._outside_changes():  # another device's changes came in
+            self._outside = self._outside_changes()
+            self._cache, self._folded, self._tags = None, {}, None
         if self._cache is None:
             with bulk():
                 self._cache = {str(doc.doc_id): entry_from_doc(doc) for doc in self._table}
         return self._cache
+
+    def _outside_changes(self) -> int:
+        return getattr(self._storage, "outside_changes", 0)  # format 1's frozen storage has none
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -312,6 +312,12 @@ class VaultStorage(Storage):
         self.vault = vault
         self._tables = tables
         vault.attach(lambda: all_items(self._tables))
+        # Called with the tables before each save: may add to them (journal_app/sync stamps
+        # and queues what changed, in the same save).
+        self.before_save: Callable[[Tables], None] | None = None
+        # Raised when changes not made through the journal's own objects came in (another
+        # device's, journal_app/sync): the journal's caches are then built again.
+        self.outside_changes = 0
         # One writer at a time (a handler, a worker thread grouping themes, the auto-lock):
         # a change is read, made and saved under this lock, and closing waits for it.
         self.writing = threading.RLock()
@@ -327,6 +333,12 @@ class VaultStorage(Storage):
                     tables.pop(name)
                 for name, docs in data.items():
                     tables[name] = docs
+            if self.before_save is not None:
+                try:
+                    self.before_save(self._tables)
+                except BaseException:
+                    self.discard_changes()
+                    raise
             changes, forget = changes_of(self._tables)
             try:
                 self.vault.save(changes, forget=forget)
