@@ -163,7 +163,7 @@ def test_the_wizard_shows_every_question_on_a_wide_screen(tmp_path):
         h, shell = await app(tmp_path, width=1280)
         await unlock(h)
         shell.show_practices()
-        await h.click(ft.ListTile, "Les 4 L")
+        await h.click(ft.ListTile, "Bilan en quatre temps")
         for label in ("Ce que j’ai aimé", "Ce que j’ai appris", "Ce qui a manqué",
                       "Ce que je souhaite"):
             assert h.find(ft.TextField, label)
@@ -541,7 +541,7 @@ def test_a_reload_mid_reflection_keeps_the_answers_and_the_one_draft(tmp_path):
         h, shell = await app(tmp_path)
         await unlock(h)
         await to_practices(h)
-        await h.click(ft.ListTile, "Les 4 L")
+        await h.click(ft.ListTile, "Bilan en quatre temps")
         await h.type(h.find(ft.TextField, "Nom de la rencontre"), "Cercle de jeudi")
         await h.click(ft.FilledButton, "Suivant")
         await h.type(h.find(ft.TextField, "Ce que j’ai aimé"), "L’écoute du groupe.")
