@@ -578,12 +578,46 @@ _ORG_WORDS = (
 # A role at a named place points to one person: « la directrice générale du CPE Les Petits Pas »,
 # « analyste chez X à Y », « enseignante à l'école secondaire X », "therapist at the X Centre".
 _ROLE = re.compile(
-    rf"(?i:\b(?:seule?\s+|only\s+|executive\s+|night\s+|head\s+)?(?:{_ROLE_NOUNS}))\b"
+    rf"(?i:\b(?:seule?\s+|only\s+|executive\s+|night\s+|head\s+|charge\s+|store\s+|team\s+|union\s+|"
+    rf"shift\s+|floor\s+|assistant\s+|chief\s+|senior\s+|deputy\s+)?(?:{_ROLE_NOUNS}))\b"
     rf"(?:\s+[\w'’-]+){{0,5}}?\s+(?i:chez|du|de\s+la|des|de|d['’]|au|à\s+la|à\s+l['’]|à|aux|pour|at|of\s+the|of|for|with|in)"
     rf"\s*(?:(?i:the|le|la|les|l['’])\s*)?(?:(?i:{_ORG_WORDS})\s+){{0,3}}"
     rf"(?:{_CAP}\.?|[A-Z]{{2,}})(?:\s+(?:{_CAP}\.?|[A-Z]{{2,}}|de|du|des|of|the|"
     rf"(?i:palliative|unit|unité))\b){{0,6}}")
 _ORG_WORD = re.compile(rf"(?:{_ORG_WORDS})\Z", re.IGNORECASE)
+# A role at a workplace named by an ordinary word points to one person too, for whoever knows the
+# place: « mon boss au garage », « le coordo du comité », « la directrice générale du CLSC »,
+# "the charge nurse on 4 West", "my supervisor at the warehouse". The role nouns of above, and the
+# everyday words for a boss or a post; then a preposition; then a word that names a workplace, a
+# body or a ward (not « au travail », "at work": every worker has one).
+_ROLE_NOUNS_MORE = (
+    "boss|patron|patronne|coordo|coordonnateur|coordonnatrice|contremaître|contremaitre|foreman|"
+    "superviseur|superviseure|supérieure?|superieure?|gestionnaire|curé|cure|vicaire|maire|mairesse|"
+    "gérant|gerant|gerante|directeur|directrice|director|manager|supervisor|lead|rep|representative|"
+    "chair|chairman|chairwoman|pastor|priest|minister|mayor|owner|propriétaire|proprio|"
+    "représentante?|délégué|déléguée|steward|dispatcher|répartiteur|répartitrice|"
+    "contrôleur|controleuse|inspecteur|inspectrice|inspector|sergent|sergeant|captain|capitaine|"
+    "préposée?|infirmière|infirmier|nurse|responsable|chef|head|président|présidente|president|"
+    "secrétaire|secretary|travailleuse sociale|travailleur social|social worker|concierge|janitor|"
+    "surintendante?|superintendent|commis|clerk|caissière|caissier|cashier|cuisinier|cuisinière|cook")
+_WORKPLACES = (
+    "garage|comité|comite|shop|usine|dépanneur|depanneur|municipalité|municipalite|ville|village|paroisse|"
+    "conseil|école|ecole|hôpital|hopital|clinique|pharmacie|épicerie|epicerie|caisse|banque|entrepôt|entrepot|"
+    "restaurant|resto|département|departement|syndicat|église|eglise|cégep|cegep|polyvalente|garderie|"
+    "centre d['’]appels?|centre|CLSC|CHSLD|CPE|CIUSSS|CISSS|GMF|aréna|arena|bibliothèque|bibliotheque|"
+    "mairie|coop|coopérative|cooperative|scierie|moulin|mine|ferme|quincaillerie|station|caserne|poste|"
+    "warehouse|depot|call\s+cent(?:re|er)|plant|mill|factory|store|office|board|church|parish|school|"
+    "hospital|clinic|ward|union|company|firm|committee|council|band\s+office|detachment|arena|library|"
+    "bank|pharmacy|grocery|restaurant|diner|daycare|mine|farm|station|firehall|town\s+hall|city\s+hall")
+_NAMED_AFTER = re.compile(rf"(?:\s+(?:(?:de|du|des|of)\s+)?{_CAP}){{1,3}}")
+_WORKPLACE_ROLE = re.compile(
+    rf"(?i:\b(?:(?:charge|head|chief|senior|assistant|night|day|store|team|union|shift|floor|plant|office|"
+    rf"program|executive|deputy|vice|nurse|seule?|only)[\s-]+)?(?:{_ROLE_NOUNS_MORE})\b"
+    rf"(?:\s+[\w'’-]+){{0,3}}?"
+    rf"\s+(?:chez|du|de\s+la|de\s+l['’]|des|de|d['’]|au|aux|à\s+la|à\s+l['’]|a\s+la|a\s+l['’]|à|"
+    rf"at|of|on|in|for)\s*(?:(?:the|le|la|les|l['’])\s*)?)"
+    rf"(?:(?i:(?:{_WORKPLACES})\b(?:\s+(?:d['’]|de\s+)(?!(?:mon|ma|mes|ton|ta|sa|son|ses|la|le|les|l|un|une)\b)"
+    rf"[^\W\d_][\w'’-]+)?)|\d{{1,2}}\s?(?:[A-Z][a-z]+|[A-Z])\b|[A-Z]-?\d{{1,2}}\b)")
 _AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b|[-\s]years?[-\s]old\b|-year-old\b)", re.IGNORECASE)
 
 
@@ -679,6 +713,10 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(text):
             a, b = m.span("value") if "value" in pattern.groupindex else m.span()
             found.append((a, b, "address"))
+    for m in _WORKPLACE_ROLE.finditer(text):
+        # The workplace's own name right after it: « la gérante du Jean Coutu », « du CLSC de Lévis ».
+        name = _NAMED_AFTER.match(text, m.end())
+        found.append((m.start(), name.end() if name else m.end(), "role"))
     for m in _ROLE.finditer(text):
         end = m.end()
         if text[end - 1] == "." and len(text[m.start():end - 1].rsplit(None, 1)[-1]) > 3:
@@ -687,18 +725,26 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+_ORG_PARTICLES = frozenset("de du des d la le les l à au aux en of the in at and et".split())
+
+
 def _organization_end(text: str, end: int) -> int:
     """An organization's name goes on, within its sentence, to its last capitalized word over
     lower-case ones: « la Maison de la famille de Saint-Raymond », "the Family Resource Centre in
     Smiths Falls" (a role at a named place points to one person)."""
     best = previous = end
+    loose = 0
     for m in re.finditer(r"[\w’'-]+", text[end:end + 120]):
         if text[previous:end + m.start()].strip(" ’'"):  # punctuation ends the name
             break
         if m.group()[:1].isupper() or _ORG_WORD.match(m.group()):
-            best = end + m.end()
+            best, loose = end + m.end(), 0
         elif not m.group().islower():  # a number
             break
+        elif m.group() not in _ORG_PARTICLES:
+            loose += 1  # « de la famille de »: one word between; "called me into her office": a clause
+            if loose > 1:
+                break
         previous = end + m.end()
     return best
 
