@@ -420,7 +420,7 @@ def _names_in_context(text: str, lang: str) -> list[tuple[int, int, str]]:
             # Nor an ordinary word opening the sentence before the context ("Being called by my
             # name"); inside a sentence, a capital says a name (« Hier, Kami m’a dit »).
             window = text[max(0, start - 8):start]  # a window: the whole text before was quadratic
-            opens = start == len(window.lstrip(" «“\"(")) or re.search(r"[.!?…:\n]\s*[«“\"(]?\s*$", window) is not None
+            opens = start <= 8 and not window.strip(" «“\"(") or re.search(r"[.!?…:\n]\s*[«“\"(]?\s*$", window) is not None
             kept = [(a, b) for a, b, w in words if w not in _NOT_NAMES and w.title() not in _NOT_NAMES
                     and not (opens and lexicon().get(fold(w.strip(".,;:!?»"))) in ("D", "L"))]
             if kept:
@@ -542,8 +542,9 @@ _CAP = r"(?<![\w’'-])[A-ZÀ-Ý][\w’'-]+"
 _PLACE_SHAPES = [
     # An intersection: « au coin de Beaubien et de Saint-Denis », "corner of Bloor and Spadina".
     re.compile(rf"\b(?i:coin|angle|intersection|corner)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’]|of\s+)?"
-               rf"(?P<value>{_CAP}(?:\s{_CAP}){{0,2}}\s+(?i:et|pis|and|&)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’])?"
-               rf"{_CAP}(?:\s{_CAP}){{0,2}})"),
+               rf"(?P<value>{_CAP}(?:\s{_CAP}){{0,2}}\s+(?i:et|pis|and|&)\s+"
+               rf"(?i:de\s+la\s+|des\s+|du\s+|de\s+l['’]|de\s+|d['’]|l['’])?"
+               rf"[A-ZÀ-Ý][\w’'-]+(?:\s{_CAP}){{0,2}})"),
     # A civic number then a street's name, without the street word: « 1455 Maisonneuve, app. 12 ».
     re.compile(rf"(?<![\w.,])(?:\d{{1,5}}[{_DASH}])?{_CIVIC},?\s+(?:(?:des|de\s+la|du|de)\s+)?{_CAP}(?:\s{_CAP}){{0,2}}"
                rf"(?:,?\s*(?i:app\.?|appartement|apt\.?|unit|unité|suite|bureau|\#)\s*\d{{1,5}})?"),
@@ -555,6 +556,14 @@ _PLACE_SHAPES = [
     re.compile(rf"\b(?i:rue|avenue|boulevard|boul\.|chemin|rang|montée|côte)\s+(?:(?:de\s+la|des|du|de)\s+)?"
                rf"{_CAP}(?:[\s-]{_CAP}){{0,3}}"),
 ]
+# A numbered road in the country: with a civic number before it (« 1240 route 132 », « 78 rang 4 »,
+# "2200 Concession Road 5") or a marker after it (« route 132 près du km 18 », "Highway 17 near
+# mile 12"); « la route du retour », "on the road to something" stay.
+_RURAL = re.compile(
+    rf"(?P<civic>(?<![\w.,]){_CIVIC},?\s+)?(?i:route|rte|autoroute|highway|hwy|rang|concession(?:\s+road)?|"
+    rf"range\s+road|township\s+road|road|chemin)\s+\d{{1,4}}[A-Za-z]?\b"
+    rf"(?P<marker>\s+(?i:pr[eè]s\s+du|près\s+de|pres\s+de|au|at|near|by|vers|passé\s+le|past)\s+"
+    rf"(?i:km|kilom[eè]tre|mile|borne|sortie|exit)\s*\d{{1,4}})?")
 _ROLE_NOUNS = (
     "directeur|directrice|directeur général|coordonnat(?:eur|rice)|président|présidente|gérant|gérante|"
     "préposée?|infirmière|infirmier|pharmacien(?:ne)?|responsable|chef|adjointe?|secrétaire|conseill(?:er|ère)|"
@@ -713,6 +722,9 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(text):
             a, b = m.span("value") if "value" in pattern.groupindex else m.span()
             found.append((a, b, "address"))
+    for m in _RURAL.finditer(text):
+        if m.group("civic") or m.group("marker"):
+            found.append((m.start(), m.end(), "address"))
     for m in _WORKPLACE_ROLE.finditer(text):
         # The workplace's own name right after it: « la gérante du Jean Coutu », « du CLSC de Lévis ».
         name = _NAMED_AFTER.match(text, m.end())
@@ -799,7 +811,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     for m in _AGE.finditer(text):
         begin = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
         stop = min([i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1] or [len(text)])
-        if any(kind in ("name", "address") and begin <= a < stop for a, _, kind in found):
+        if any(kind in ("name", "address", "unsure") and begin <= a < stop for a, _, kind in found):
             found.append((m.start(), m.end(), "age"))
     if doubts is not None:
         doubts += lexical.doubts
