@@ -126,10 +126,25 @@ def _name_heads() -> frozenset[str]:
     return frozenset(k[:n] for k, v in lexicon().items() if v == "P" for n in (3, 4) if len(k) >= n + 2)
 
 
+# Quebec's everyday words that the dictionaries behind the lexicon leave out, many of them the
+# words of feeling of a tired member (« être à boutte », « avoir le motton », « se faire
+# bardasser »): ordinary words, kept, never taken for a name in no list.
+_QUEBEC_ORDINARY = frozenset(fold(w) for w in (
+    "boutte motton tabarnak calisse esti estie viarge taponner taponnage taponne bebelle bebelles tiguidou "
+    "drette toutte mautadine mouman popa moman boboche kétaine beubé bécosse bécosses braillage chialeux "
+    "maganée magané maganés bardasser bardassé bardassée badtrip flabe gossant téteux téteuse écornifler "
+    "frencher smatte smat paqueté paquetée chaudaille pognant varger fucké fuckée rushant rushé checké "
+    "jasette placotage niaisage tannante écoeurement écœurement décrisser décâlisser débarque capotée "
+    "pantoute astheure icitte asteure ousque pentoute pantout toé moé ouin ouais bof pfff").split())
+
+
 @cache
 def lexicon() -> dict[str, str]:
     raw = resources.files("journal_app").joinpath("data/lexicon.txt.gz").read_bytes()
-    return dict(line.split("\t", 1) for line in gzip.decompress(raw).decode("utf-8").splitlines())
+    words = dict(line.split("\t", 1) for line in gzip.decompress(raw).decode("utf-8").splitlines())
+    for word in _QUEBEC_ORDINARY:
+        words.setdefault(word, "D")
+    return words
 
 
 @dataclass(frozen=True)
@@ -336,6 +351,9 @@ def find_names(text: str, people: People | None = None) -> Found:
         elif cls in ("N", "R"):  # a name that is a word too, a rare word: « Pis Bouboule a dit »
             if not capital:
                 verdict.append("")
+            elif (not opens and prev in _CONJUNCTIONS and i >= 2 and tokens[i - 2][2][:1].isupper()
+                  and verdict[i - 2] in ("", "doubt") and lex.get(keys[i - 2]) in ("D", "N", "R")):
+                verdict.append("doubt")  # words given capitals side by side: "Patience and Faith"
             elif not opens:
                 # After an article, Quebec's « la Côté », « le Fanfan », or a word given a capital
                 # (« la Rose des vents »): removed, and doubted.
