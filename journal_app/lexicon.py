@@ -106,18 +106,22 @@ _SET_PHRASES = re.compile(
     r"\b(?:Jean|John|Luc|Luke|Marc|Mark|Matthieu|Matthew|Paul|Pierre|Peter)\s+\d{1,3}(?:\s?[,:.]\s?\d{1,3})?\b")
 
 
+_LOWER_I = re.compile(r"(?<![\w'’])i(?![\w'’])")
 _WITH_ME = re.compile(r"\s(?:et|pis|and|&)\s(?:moi|me|I)\b", re.IGNORECASE)
 _NOT_ME = frozenset("toi vous nous lui elle eux you dieu god".split())  # « toi et moi »
 _NOT_PERSON_VERBS = frozenset("et pis and also aussi avec lui nous vous me te se m' s'".split())
 
 
-def _uncapped(text: str, at: int, starts: list[int]) -> bool:
-    """Is the sentence holding `at` written without capitals (« i think », « pis la »)?"""
+def _uncapped(text: str, at: int, starts: list[int], seen: dict[int, bool]) -> bool:
+    """Is the sentence holding `at` written without capitals (« i think », « pis la »)? Each
+    sentence is read once (`seen`), so a long text without a full stop stays linear."""
     k = bisect_right(starts, at) - 1
-    begin = starts[k] if k >= 0 else 0
-    end = next((s for s in starts[k + 1:k + 2]), len(text))
-    sentence = text[begin:end]
-    return sentence[:1].islower() or re.search(r"(?<![\w'’])i(?![\w'’])", sentence) is not None
+    if k not in seen:
+        begin = starts[k] if k >= 0 else 0
+        end = starts[k + 1] if k + 1 < len(starts) else len(text)
+        sentence = text[begin:end]
+        seen[k] = sentence[:1].islower() or _LOWER_I.search(sentence) is not None
+    return seen[k]
 
 
 @cache
@@ -214,6 +218,7 @@ def find_names(text: str, people: People | None = None) -> Found:
     set_phrase = [m.span() for m in _SET_PHRASES.finditer(text)]
     starts = {m.end() for m in _SENTENCE_START.finditer(text)}
     starts_sorted = sorted(starts)
+    uncapped_seen: dict[int, bool] = {}
     # Sentences written all in capitals (« LA FATIGUE EST LÀ ») say nothing by their capitals.
     shouting = {i for i, (a, b, w) in enumerate(tokens) if w.isupper() and len(w) > 1}
     verdict: list[str] = []  # "name", "doubt", "unsure", ""
@@ -330,7 +335,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         # do (« yan m’a texté », "marcus texted"), is removed and doubted; from a writer who puts
         # no capitals in a sentence (« i think… », « pis la… »), before a verb of people too (a
         # name that is also a word, before a copula, only doubted: "hope was", "brandon was").
-        uncapped = not capital and _uncapped(text, a, starts_sorted)
+        uncapped = not capital and _uncapped(text, a, starts_sorted, uncapped_seen)
         texting = (not capital and cls in (None, "F", "R", "N")
                    and (strong or prev in _PERSON_BEFORE  # « ma chum steph », "texted jules"
                         or uncapped and not opens and cls in (None, "N") and nxt in _PREDICATES and nxt not in _NOT_PERSON_VERBS
