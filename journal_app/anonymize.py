@@ -420,7 +420,8 @@ def _names_in_context(text: str, lang: str) -> list[tuple[int, int, str]]:
             # Nor an ordinary word opening the sentence before the context ("Being called by my
             # name"); inside a sentence, a capital says a name (« Hier, Kami m’a dit »).
             window = text[max(0, start - 8):start]  # a window: the whole text before was quadratic
-            opens = start <= 8 and not window.strip(" «“\"(") or re.search(r"[.!?…:\n]\s*[«“\"(]?\s*$", window) is not None
+            opens = (start <= 8 and not window.strip(" «“\"(")
+                     or re.search(r"[.!?…:\n]\s*[«“\"(]?\s*$", window) is not None)
             kept = [(a, b) for a, b, w in words if w not in _NOT_NAMES and w.title() not in _NOT_NAMES
                     and not (opens and lexicon().get(fold(w.strip(".,;:!?»"))) in ("D", "L"))]
             if kept:
@@ -615,9 +616,9 @@ _WORKPLACES = (
     "restaurant|resto|département|departement|syndicat|église|eglise|cégep|cegep|polyvalente|garderie|"
     "centre d['’]appels?|centre|CLSC|CHSLD|CPE|CIUSSS|CISSS|GMF|aréna|arena|bibliothèque|bibliotheque|"
     "mairie|coop|coopérative|cooperative|scierie|moulin|mine|ferme|quincaillerie|station|caserne|poste|"
-    "warehouse|depot|call\s+cent(?:re|er)|plant|mill|factory|store|office|board|church|parish|school|"
-    "hospital|clinic|ward|union|company|firm|committee|council|band\s+office|detachment|arena|library|"
-    "bank|pharmacy|grocery|restaurant|diner|daycare|mine|farm|station|firehall|town\s+hall|city\s+hall")
+    r"warehouse|depot|call\s+cent(?:re|er)|plant|mill|factory|store|office|board|church|parish|school|"
+    r"hospital|clinic|ward|union|company|firm|committee|council|band\s+office|detachment|arena|library|"
+    r"bank|pharmacy|grocery|restaurant|diner|daycare|mine|farm|station|firehall|town\s+hall|city\s+hall")
 _NAMED_AFTER = re.compile(rf"(?:\s+(?:(?:de|du|des|of)\s+)?{_CAP}){{1,3}}")
 _WORKPLACE_ROLE = re.compile(
     rf"(?i:\b(?:(?:charge|head|chief|senior|assistant|night|day|store|team|union|shift|floor|plant|office|"

@@ -60,7 +60,7 @@ _TOWN_HEADS = frozenset("saint sainte st ste lac val mont notre pointe baie cap 
 _ELIDED = re.compile(r"^(?:[ldjmntsc]|qu)'")
 # A short capitalized word that begins a listed first name (« Gab », « Kev », "Deb", "Sal") is a
 # nickname when what follows says a person; three letters or four, so « Mo » needs « et moi ».
-_STRONG_PREDICATES = frozenset(("s'est ", "s’est ", 
+_STRONG_PREDICATES = frozenset(("s'est ", "s’est ",
     "m'a ", "m'avait ", "texted ", "told ", "said ", "asked ", "called ", "hugged ", "cried ", "laughed "))
 # Words after which a lower-case word no dictionary holds as ordinary is someone.
 _PERSON_BEFORE = frozenset(fold(w) for w in (
@@ -322,7 +322,8 @@ def find_names(text: str, people: People | None = None) -> Found:
                 and key not in _NOT_FIRST:
             after = tokens[i + 2][2].lower() if i + 2 < len(tokens) else ""
             done = nxt in _COPULAS and re.fullmatch(r"\w+(?:é|ée|és|u|ue|us|i|ie|is|it|ed)", after) is not None
-            if strong or prev in _PERSON_BEFORE or opens and nxt in _PREDICATES and nxt not in _COPULAS and nxt not in _NOT_PERSON_VERBS:
+            acts = nxt in _PREDICATES and nxt not in _COPULAS | _NOT_PERSON_VERBS  # « Gab a dit », "Kev said"
+            if strong or prev in _PERSON_BEFORE or opens and acts:
                 verdict.append("name")
                 continue
             if opens and done:  # « Gab est venu »: removed, and doubted
@@ -338,7 +339,8 @@ def find_names(text: str, people: People | None = None) -> Found:
         uncapped = not capital and _uncapped(text, a, starts_sorted, uncapped_seen)
         texting = (not capital and cls in (None, "F", "R", "N")
                    and (strong or prev in _PERSON_BEFORE  # « ma chum steph », "texted jules"
-                        or uncapped and not opens and cls in (None, "N") and nxt in _PREDICATES and nxt not in _NOT_PERSON_VERBS
+                        or uncapped and not opens and cls in (None, "N")
+                        and nxt in _PREDICATES and nxt not in _NOT_PERSON_VERBS
                         and not (cls == "N" and nxt in _COPULAS)))
         if uncapped and cls == "N" and nxt in _COPULAS and not people.knows(key):
             verdict.append("doubt")
