@@ -540,12 +540,14 @@ def _domains_and_handles(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 _CAP = r"(?<![\w’'-])[A-ZÀ-Ý][\w’'-]+"
+_STREET_WORD = r"(?i:rue|avenue|av\.|boulevard|boul\.|chemin|rang|route|montée|monte)\s+"
 _PLACE_SHAPES = [
     # An intersection: « au coin de Beaubien et de Saint-Denis », "corner of Bloor and Spadina".
     re.compile(rf"\b(?i:coin|angle|intersection|corner)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’]|of\s+)?"
-               rf"(?P<value>{_CAP}(?:\s{_CAP}){{0,2}}\s+(?i:et|pis|and|&)\s+"
+               rf"(?P<value>(?:{_STREET_WORD})?{_CAP}(?:\s{_CAP}){{0,2}}\s+(?i:et|pis|and|&)\s+"
                rf"(?i:de\s+la\s+|des\s+|du\s+|de\s+l['’]|de\s+|d['’]|l['’])?"
-               rf"[A-ZÀ-Ý][\w’'-]+(?:\s{_CAP}){{0,2}})"),
+               rf"(?:(?:{_STREET_WORD})?[A-ZÀ-Ý][\w’'-]+(?:\s{_CAP}){{0,2}}"
+               rf"|\d{{1,3}}(?:e|er|re|ème|ieme|st|nd|rd|th)\s+(?i:avenue|rue|rang|street)\b))"),
     # A civic number then a street's name, without the street word: « 1455 Maisonneuve, app. 12 ».
     re.compile(rf"(?<![\w.,])(?:\d{{1,5}}[{_DASH}])?{_CIVIC},?\s+(?:(?:des|de\s+la|du|de)\s+)?{_CAP}(?:\s{_CAP}){{0,2}}"
                rf"(?:,?\s*(?i:app\.?|appartement|apt\.?|unit|unité|suite|bureau|\#)\s*\d{{1,5}})?"),
@@ -565,6 +567,13 @@ _RURAL = re.compile(
     rf"range\s+road|township\s+road|road|chemin)\s+\d{{1,4}}[A-Za-z]?\b"
     rf"(?P<marker>\s+(?i:pr[eè]s\s+du|près\s+de|pres\s+de|au|at|near|by|vers|passé\s+le|past)\s+"
     rf"(?i:km|kilom[eè]tre|mile|borne|sortie|exit)\s*\d{{1,4}})?")
+# A road by its number alone, with a marker (« sur la 117 au km 210 »), and a road whose word is
+# written as a name with its number (« Rang 4 », "Sideroad 10", "Concession 5").
+_ROAD_NUMBER = re.compile(
+    rf"\b(?i:la|the)\s+(?P<value>\d{{1,4}}\s+(?i:pr[eè]s\s+du|près\s+de|pres\s+de|au|at|near|by|vers|past)\s+"
+    rf"(?i:km|kilom[eè]tre|mile|borne|sortie|exit)\s*\d{{1,4}})")
+_NAMED_ROAD = re.compile(r"\b(?:Rang|Route|Chemin|Sideroad|Side Road|Concession|Line|Range Road|Township Road)"
+                         r"\s+\d{1,4}[A-Za-z]?\b")
 _ROLE_NOUNS = (
     "directeur|directrice|directeur général|coordonnat(?:eur|rice)|président|présidente|gérant|gérante|"
     "préposée?|infirmière|infirmier|pharmacien(?:ne)?|responsable|chef|adjointe?|secrétaire|conseill(?:er|ère)|"
@@ -620,14 +629,29 @@ _WORKPLACES = (
     r"hospital|clinic|ward|union|company|firm|committee|council|band\s+office|detachment|arena|library|"
     r"bank|pharmacy|grocery|restaurant|diner|daycare|mine|farm|station|firehall|town\s+hall|city\s+hall")
 _NAMED_AFTER = re.compile(rf"(?:\s+(?:(?:de|du|des|of)\s+)?{_CAP}){{1,3}}")
+
+
+def _unaccented_too(words: str) -> str:
+    """An alternation that also matches its words typed without accents (« gerant », « prepose »)."""
+    for accented, plain in (("é", "[ée]"), ("è", "[èe]"), ("ê", "[êe]"), ("î", "[îi]"), ("ô", "[ôo]"),
+                            ("â", "[âa]"), ("û", "[ûu]")):
+        words = words.replace(accented, plain)
+    return words
+
+
+# What may come between a workplace noun and its kind: « l'école primaire », "the group home",
+# "the high school", « l'usine de papier ».
+_WORKPLACE_QUALIFIER = r"(?:\s+(?:primaire|secondaire|générale?|generale?|municipale?|communautaire|régionale?|regionale?|public|general|community|regional))?"
 _WORKPLACE_ROLE = re.compile(
     rf"(?i:\b(?:(?:charge|head|chief|senior|assistant|night|day|store|team|union|shift|floor|plant|office|"
-    rf"program|executive|deputy|vice|nurse|seule?|only)[\s-]+)?(?:{_ROLE_NOUNS_MORE})\b"
+    rf"program|executive|deputy|vice|nurse|seule?|only)[\s-]+)?(?:{_unaccented_too(_ROLE_NOUNS_MORE)}|cheffe|principal)\b"
     rf"(?:\s+[\w'’-]+){{0,3}}?"
     rf"\s+(?:chez|du|de\s+la|de\s+l['’]|des|de|d['’]|au|aux|à\s+la|à\s+l['’]|a\s+la|a\s+l['’]|à|"
     rf"at|of|on|in|for)\s*(?:(?:the|le|la|les|l['’])\s*)?)"
-    rf"(?:(?i:(?:{_WORKPLACES})\b(?:\s+(?:d['’]|de\s+)(?!(?:mon|ma|mes|ton|ta|sa|son|ses|la|le|les|l|un|une)\b)"
-    rf"[^\W\d_][\w'’-]+)?)|\d{{1,2}}\s?(?:[A-Z][a-z]+|[A-Z])\b|[A-Z]-?\d{{1,2}}\b)")
+    rf"(?:(?i:(?:group|nursing|care|foster|funeral|high|middle|elementary|public|food)\s+)?"
+    rf"(?i:(?:{_unaccented_too(_WORKPLACES)}|urgences?|soins\s+intensifs|étage|etage|unité|unite|home)\b"
+    rf"{_WORKPLACE_QUALIFIER}(?:\s+(?:d['’]|de\s+)(?!(?:mon|ma|mes|ton|ta|sa|son|ses|la|le|les|l|un|une)\b)"
+    rf"[^\W\d_][\w'’-]+)?)|\d{{1,2}}\s?(?:[A-Z][a-z]+|[A-Z])\b|[A-Z]-?\d{{1,2}}\b|[A-Z]{{2,6}}\b)")
 _AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b|[-\s]years?[-\s]old\b|-year-old\b)", re.IGNORECASE)
 
 
@@ -723,6 +747,8 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(text):
             a, b = m.span("value") if "value" in pattern.groupindex else m.span()
             found.append((a, b, "address"))
+    found += [(*m.span("value"), "address") for m in _ROAD_NUMBER.finditer(text)]
+    found += [(m.start(), m.end(), "address") for m in _NAMED_ROAD.finditer(text)]
     for m in _RURAL.finditer(text):
         if m.group("civic") or m.group("marker"):
             found.append((m.start(), m.end(), "address"))

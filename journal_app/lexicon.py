@@ -57,6 +57,9 @@ _COPULAS = frozenset("a avait est était sera va fait has had is was will would 
 # « Lac-Etchemin », « Val-Racine », « Mont-Laurier », « Notre-Dame-de-Lourdes ».
 _TOWN_HEADS = frozenset("saint sainte st ste lac val mont notre pointe baie cap riviere port fort grand grande petit "
                         "petite ile iles isle anse sault chute chutes east west north south new upper lower".split())
+# … of which these say a place whatever follows (« mont-tremblant », « Pointe-Lebel », « lac-supérieur »);
+# after an article, a thing (« un lac-à-l'épaule »).
+_PLACE_HEADS = frozenset("lac val mont pointe baie cap riviere port fort ile iles isle anse sault chute chutes".split())
 _ELIDED = re.compile(r"^(?:[ldjmntsc]|qu)'")
 # A short capitalized word that begins a listed first name (« Gab », « Kev », "Deb", "Sal") is a
 # nickname when what follows says a person; three letters or four, so « Mo » needs « et moi ».
@@ -106,6 +109,8 @@ _SET_PHRASES = re.compile(
     r"\b(?:Jean|John|Luc|Luke|Marc|Mark|Matthieu|Matthew|Paul|Pierre|Peter)\s+\d{1,3}(?:\s?[,:.]\s?\d{1,3})?\b")
 
 
+_PARTICIPLE = re.compile(r"\w+(?:é|ée|és|ées|u|ue|us|i|ie|is|it|ed|en)")
+_PLURAL_COPULAS = frozenset("are were sont etaient seront".split())
 _LOWER_I = re.compile(r"(?<![\w'’])i(?![\w'’])")
 _WITH_ME = re.compile(r"\s(?:et|pis|and|&)\s(?:moi|me|I)\b", re.IGNORECASE)
 _NOT_ME = frozenset("toi vous nous lui elle eux you dieu god".split())  # « toi et moi »
@@ -247,9 +252,11 @@ def find_names(text: str, people: People | None = None) -> Found:
             elif (key.split("-")[0] in ("saint", "sainte", "st", "ste") and None not in parts
                   and len(parts) == 2 and i and keys[i - 1] in _DETERMINERS):
                 cls = "L"  # « la Saint-Jean », « le Saint-Laurent » (a town takes no article: « à Saint-Zénon »)
-            elif i and keys[i - 1] in _DETERMINERS and None not in parts and "P" not in parts:
+            elif (i and keys[i - 1] in _DETERMINERS and tokens[i - 1][2] not in ("à", "À")
+                  and None not in parts and "P" not in parts):
                 cls = "D" if all(p in ("D", "R") for p in parts) else "N"  # « un lac-à-l'épaule », « le Saint-Esprit »
-            elif key.split("-")[0] in _TOWN_HEADS and (len(parts) >= 3 or parts[1] in ("P", "N", None)):
+            elif key.split("-")[0] in _TOWN_HEADS and (len(parts) >= 3 or parts[1] in ("P", "N", None)
+                                                      or key.split("-")[0] in _PLACE_HEADS):
                 cls = "P"  # a town, in any case: « st-jean-port-joli », « Val-Racine », « Lac-Etchemin »
             elif "P" in parts or None in parts or len(parts) >= 3 and capitals >= 2:  # « Notre-Dame-du-Portage »
                 cls = "P"
@@ -265,6 +272,13 @@ def find_names(text: str, people: People | None = None) -> Found:
             verdict.append("")
             continue
         if key in _ORDINARY_CAPITALS:
+            # « Ben » is « well » in Quebec, and a name: before what people do (« Ben a pleuré »),
+            # removed and doubted.
+            after = tokens[i + 2][2].lower() if i + 2 < len(tokens) else ""
+            acting = i + 1 < len(tokens) and keys[i + 1] in _COPULAS and _PARTICIPLE.fullmatch(after) is not None
+            if cls in ("N", "P") and word[:1].isupper() and not word.isupper() and acting:
+                verdict.append("unsure")
+                continue
             verdict.append("")
             continue
         near = {j for j in (i - 1, i + 1) if 0 <= j < len(tokens)}
@@ -302,6 +316,13 @@ def find_names(text: str, people: People | None = None) -> Found:
         if nxt in _CONJUNCTIONS:  # « Marie et moi », "Coco and Bibi"; not "Faith and doubt"
             after = tokens[i + 2][2] if i + 2 < len(tokens) else ""
             person_next = after[:1].isupper() or after.lower() in ("moi", "me", "i", "lui", "elle", "him", "her")
+            # Two words of the N class given capitals, then a verb that is not one of people: "Joy
+            # and Grace are what I want" (words, doubted); « Marie et Pierre sont venus » (people).
+            verb = keys[i + 3] if i + 3 < len(tokens) else ""
+            then = tokens[i + 4][2].lower() if i + 4 < len(tokens) else ""
+            if (cls == "N" and i + 2 < len(tokens) and lex.get(keys[i + 2]) == "N" and verb in _PLURAL_COPULAS
+                    and not _PARTICIPLE.fullmatch(then)):
+                person_next = False
         else:
             person_next = (nxt in _PREDICATES and not weak) or possessive or nxt_capital or past
         if (capital and cls in ("D", "R", "N", "F") and not (opens and cls == "D") and key not in _NOT_FIRST
@@ -321,7 +342,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         if capital and not word.isupper() and 3 <= len(key) <= 4 and cls == "D" and key in _name_heads() \
                 and key not in _NOT_FIRST:
             after = tokens[i + 2][2].lower() if i + 2 < len(tokens) else ""
-            done = nxt in _COPULAS and re.fullmatch(r"\w+(?:é|ée|és|u|ue|us|i|ie|is|it|ed)", after) is not None
+            done = nxt in _COPULAS and _PARTICIPLE.fullmatch(after) is not None
             acts = nxt in _PREDICATES and nxt not in _COPULAS | _NOT_PERSON_VERBS  # « Gab a dit », "Kev said"
             if strong or prev in _PERSON_BEFORE or opens and acts:
                 verdict.append("name")
