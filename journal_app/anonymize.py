@@ -570,8 +570,8 @@ _RURAL = re.compile(
 # A road by its number alone, with a marker (« sur la 117 au km 210 »), and a road whose word is
 # written as a name with its number (« Rang 4 », "Sideroad 10", "Concession 5").
 _ROAD_NUMBER = re.compile(
-    rf"\b(?i:la|the)\s+(?P<value>\d{{1,4}}\s+(?i:pr[eè]s\s+du|près\s+de|pres\s+de|au|at|near|by|vers|past)\s+"
-    rf"(?i:km|kilom[eè]tre|mile|borne|sortie|exit)\s*\d{{1,4}})")
+    r"\b(?i:la|the)\s+(?P<value>\d{1,4}\s+(?i:pr[eè]s\s+du|près\s+de|pres\s+de|au|at|near|by|vers|past)\s+"
+    r"(?i:km|kilom[eè]tre|mile|borne|sortie|exit)\s*\d{1,4})")
 _NAMED_ROAD = re.compile(r"\b(?:Rang|Route|Chemin|Sideroad|Side Road|Concession|Line|Range Road|Township Road)"
                          r"\s+\d{1,4}[A-Za-z]?\b")
 _ROLE_NOUNS = (
@@ -641,7 +641,8 @@ def _unaccented_too(words: str) -> str:
 
 # What may come between a workplace noun and its kind: « l'école primaire », "the group home",
 # "the high school", « l'usine de papier ».
-_WORKPLACE_QUALIFIER = r"(?:\s+(?:primaire|secondaire|générale?|generale?|municipale?|communautaire|régionale?|regionale?|public|general|community|regional))?"
+_WORKPLACE_QUALIFIER = (r"(?:\s+(?:primaire|secondaire|générale?|generale?|municipale?|communautaire|régionale?|"
+                        r"regionale?|public|general|community|regional))?")
 _WORKPLACE_ROLE = re.compile(
     rf"(?i:\b(?:(?:charge|head|chief|senior|assistant|night|day|store|team|union|shift|floor|plant|office|"
     rf"program|executive|deputy|vice|nurse|seule?|only)[\s-]+)?(?:{_unaccented_too(_ROLE_NOUNS_MORE)}|cheffe|principal)\b"

@@ -503,15 +503,48 @@ def test_what_the_new_rules_are_unsure_of_is_shown_as_a_doubt():
     assert [brandon.original[a:b] for a, b in brandon.open_doubts] == ["brandon"]
 
 
+@pytest.mark.parametrize("text, gone", [
+    ("le gerant du IGA ma offert plus d'heures", "IGA"),  # no accent, an acronym
+    ("La secrétaire de l'école primaire m'a reconnue.", "primaire"),
+    ("The night supervisor at the group home called the cops on me.", "group"),
+    ("On s'est arrêtés sur la 117 au km 210 pour respirer.", "210"),
+    ("My place is on Sideroad 10 near the old mill.", "10"),
+    ("au coin de la rue Principale et de la 2e avenue", "Principale"),
+    ("au coin de la rue Principale et de la 2e avenue", "2e"),
+    ("le chalet à lac-superieur est à vendre", "superieur"),
+    ("my cousin from mont-tremblant came down", "tremblant"),
+    ("Ben a pleuré, pis moi aussi.", "Ben"),
+])
+def test_roles_roads_corners_towns_and_ben_written_as_people_write_them(text, gone):
+    assert not re.search(rf"\b{gone}\b", anonymize(text, use_ner=False).text)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Ma thérapeute à l'hôpital m'a écoutée.", None),  # one of thousands: stays
+    ("Ben là, je sais pas quoi dire.", None),
+    ("Marie et Pierre sont venus.", "Marie"),  # people: removed
+])
+def test_care_roles_and_the_interjection_ben_stay_but_names_side_by_side_go(text, kept):
+    out = anonymize(text, use_ner=False).text
+    assert out == text if kept is None else kept not in out
+
+
+def test_words_of_the_name_class_side_by_side_before_a_verb_of_things_are_doubted_not_removed():
+    joy = anonymize("Joy and Grace are what I want more of.", "en", use_ner=False)
+    assert joy.text == joy.original
+    assert [joy.original[a:b] for a, b in joy.open_doubts] == ["Joy", "Grace"]
+
+
 DEV2 = labelled("anonymizer_dev2.json")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_second_development_set_meets_the_targets_in_each_language(lang):
-    """91 sentences written for round 5 (roles at a workplace, short names and initials, lower
-    case, country addresses, towns with an age; 22 traps): ≥ 95 % removed, ≥ 97 % kept."""
+    """138 sentences written for round 5 in two batches (roles at a workplace, short names and
+    initials, lower case, country addresses, towns with an age; 32 traps): ≥ 95 % removed,
+    ≥ 97 % kept, no trap changed."""
     items = [i for i in DEV2 if i["lang"] == lang]
-    assert len(items) >= 35 and sum(1 for i in items if not i["pii"]) >= 8
+    assert len(items) >= 55 and sum(1 for i in items if not i["pii"]) >= 12
     m = measure(items)
     assert sum(m["caught"].values()) / sum(m["total"].values()) >= 0.95, m["missed"]
     assert m["kept"] / m["words"] >= 0.97
