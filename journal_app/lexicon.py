@@ -318,9 +318,9 @@ def find_names(text: str, people: People | None = None) -> Found:
             person_next = after[:1].isupper() or after.lower() in ("moi", "me", "i", "lui", "elle", "him", "her")
             # Two words of the N class given capitals, then a verb that is not one of people: "Joy
             # and Grace are what I want" (words, doubted); « Marie et Pierre sont venus » (people).
-            verb = keys[i + 3] if i + 3 < len(tokens) else ""
+            link = keys[i + 3] if i + 3 < len(tokens) else ""
             then = tokens[i + 4][2].lower() if i + 4 < len(tokens) else ""
-            if (cls == "N" and i + 2 < len(tokens) and lex.get(keys[i + 2]) == "N" and verb in _PLURAL_COPULAS
+            if (cls == "N" and i + 2 < len(tokens) and lex.get(keys[i + 2]) == "N" and link in _PLURAL_COPULAS
                     and not _PARTICIPLE.fullmatch(then)):
                 person_next = False
         else:
