@@ -293,10 +293,11 @@ def find_names(text: str, people: People | None = None) -> Found:
             initials = len(word) <= 3 and (strong or prev in _PERSON_BEFORE or _WITH_ME.match(text, b))
             verdict.append("name" if initials else "")
             continue
-        # Beside « et moi », "and I": someone, whatever the word's class (« Mo pis moi », "Kev and I").
+        # Beside « et moi », "and I": someone (« Mo pis moi », "Kev and I"); a word that is also an
+        # ordinary one or a name that is a word ("Hope and I", « Rose et moi ») is removed and doubted.
         if (capital and not word.isupper() and cls != "L" and key not in _NOT_FIRST and key not in _NOT_ME
                 and _WITH_ME.match(text, b)):
-            verdict.append("name")
+            verdict.append("unsure" if cls in ("D", "N") else "name")
             continue
         opens = a in starts
         if opens:

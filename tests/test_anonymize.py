@@ -488,6 +488,7 @@ def test_country_roads_and_corners_are_addresses(text, gone):
     "Toi et moi on sait ce que c'est.",
     "My boss is fine, it's me who is tired.",
     "I worked as a cashier in a grocery store for years.",
+    "Rang 4 dans la salle, je me suis assise.",
 ])
 def test_ordinary_words_that_look_like_roles_roads_towns_or_nicknames_stay(text):
     assert anonymize(text, use_ner=False).text == text
@@ -499,6 +500,8 @@ def test_what_the_new_rules_are_unsure_of_is_shown_as_a_doubt():
     faith = anonymize("Patience and Faith are the words I picked.", "en", use_ner=False)
     start = faith.original.index("Faith")
     assert "Faith" in faith.text and (start, start + 5) in faith.open_doubts  # kept, and shown
+    hope = anonymize("Hope and I have a complicated relationship.", "en", use_ner=False)
+    assert "Hope" not in hope.text and (0, 4) in hope.doubts  # a word too: removed, and shown
     brandon = anonymize("i think brandon was hurt by what i said", "en", use_ner=False)
     assert [brandon.original[a:b] for a, b in brandon.open_doubts] == ["brandon"]
 
