@@ -572,8 +572,8 @@ _RURAL = re.compile(
 _ROAD_NUMBER = re.compile(
     r"\b(?i:la|the)\s+(?P<value>\d{1,4}\s+(?i:pr[eè]s\s+du|près\s+de|pres\s+de|au|at|near|by|vers|past)\s+"
     r"(?i:km|kilom[eè]tre|mile|borne|sortie|exit)\s*\d{1,4})")
-_NAMED_ROAD = re.compile(r"(?<=[a-zà-ÿ,] )(?:Rang|Route|Chemin|Sideroad|Side Road|Concession|Line|Range Road|Township Road)"
-                         r"\s+\d{1,4}[A-Za-z]?\b")
+_NAMED_ROAD = re.compile(r"(?<=[a-zà-ÿ,] )(?:Rang|Route|Chemin|Sideroad|Side Road|Concession|Line|Range Road|"
+                         r"Township Road)\s+\d{1,4}[A-Za-z]?\b")
 _ROLE_NOUNS = (
     "directeur|directrice|directeur général|coordonnat(?:eur|rice)|président|présidente|gérant|gérante|"
     "préposée?|infirmière|infirmier|pharmacien(?:ne)?|responsable|chef|adjointe?|secrétaire|conseill(?:er|ère)|"
