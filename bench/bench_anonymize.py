@@ -46,6 +46,11 @@ TEXTS = {
     "roles (analyste chez école …)": ("analyste chez école " * 5_000)[:100_000],
     "particles (Del Del …)": ("Xqz " + "Del " * 25_000)[:100_000],
     "flats (3-2280 3-2280 …)": ("3-2280 " * 14_286)[:100_000],
+    # Roles at a workplace, country roads, a writer without capitals, nicknames with « et moi ».
+    "roles at a workplace (boss au garage …)": ("boss au garage " * 6_667)[:100_000],
+    "country roads (12 rang 4 près du km 3 …)": ("12 rang 4 près du km 3 " * 4_348)[:100_000],
+    "no capitals, no full stop (i think x was …)": ("i think brandon was " * 5_000)[:100_000],
+    "« et moi » (Mo et moi …)": ("Mo et moi " * 10_000)[:100_000],
 }
 
 

@@ -420,7 +420,8 @@ def _names_in_context(text: str, lang: str) -> list[tuple[int, int, str]]:
             # Nor an ordinary word opening the sentence before the context ("Being called by my
             # name"); inside a sentence, a capital says a name (« Hier, Kami m’a dit »).
             window = text[max(0, start - 8):start]  # a window: the whole text before was quadratic
-            opens = start == len(window.lstrip(" «“\"(")) or re.search(r"[.!?…:\n]\s*[«“\"(]?\s*$", window) is not None
+            opens = (start <= 8 and not window.strip(" «“\"(")
+                     or re.search(r"[.!?…:\n]\s*[«“\"(]?\s*$", window) is not None)
             kept = [(a, b) for a, b, w in words if w not in _NOT_NAMES and w.title() not in _NOT_NAMES
                     and not (opens and lexicon().get(fold(w.strip(".,;:!?»"))) in ("D", "L"))]
             if kept:
@@ -539,11 +540,14 @@ def _domains_and_handles(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 _CAP = r"(?<![\w’'-])[A-ZÀ-Ý][\w’'-]+"
+_STREET_WORD = r"(?i:rue|avenue|av\.|boulevard|boul\.|chemin|rang|route|montée|monte)\s+"
 _PLACE_SHAPES = [
     # An intersection: « au coin de Beaubien et de Saint-Denis », "corner of Bloor and Spadina".
     re.compile(rf"\b(?i:coin|angle|intersection|corner)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’]|of\s+)?"
-               rf"(?P<value>{_CAP}(?:\s{_CAP}){{0,2}}\s+(?i:et|pis|and|&)\s+(?i:de\s+la\s+|des\s+|du\s+|de\s+|d['’])?"
-               rf"{_CAP}(?:\s{_CAP}){{0,2}})"),
+               rf"(?P<value>(?:{_STREET_WORD})?{_CAP}(?:\s{_CAP}){{0,2}}\s+(?i:et|pis|and|&)\s+"
+               rf"(?i:de\s+la\s+|des\s+|du\s+|de\s+l['’]|de\s+|d['’]|l['’])?"
+               rf"(?:(?:{_STREET_WORD})?[A-ZÀ-Ý][\w’'-]+(?:\s{_CAP}){{0,2}}"
+               rf"|\d{{1,3}}(?:e|er|re|ème|ieme|st|nd|rd|th)\s+(?i:avenue|rue|rang|street)\b))"),
     # A civic number then a street's name, without the street word: « 1455 Maisonneuve, app. 12 ».
     re.compile(rf"(?<![\w.,])(?:\d{{1,5}}[{_DASH}])?{_CIVIC},?\s+(?:(?:des|de\s+la|du|de)\s+)?{_CAP}(?:\s{_CAP}){{0,2}}"
                rf"(?:,?\s*(?i:app\.?|appartement|apt\.?|unit|unité|suite|bureau|\#)\s*\d{{1,5}})?"),
@@ -555,6 +559,21 @@ _PLACE_SHAPES = [
     re.compile(rf"\b(?i:rue|avenue|boulevard|boul\.|chemin|rang|montée|côte)\s+(?:(?:de\s+la|des|du|de)\s+)?"
                rf"{_CAP}(?:[\s-]{_CAP}){{0,3}}"),
 ]
+# A numbered road in the country: with a civic number before it (« 1240 route 132 », « 78 rang 4 »,
+# "2200 Concession Road 5") or a marker after it (« route 132 près du km 18 », "Highway 17 near
+# mile 12"); « la route du retour », "on the road to something" stay.
+_RURAL = re.compile(
+    rf"(?P<civic>(?<![\w.,]){_CIVIC},?\s+)?(?i:route|rte|autoroute|highway|hwy|rang|concession(?:\s+road)?|"
+    rf"range\s+road|township\s+road|road|chemin)\s+\d{{1,4}}[A-Za-z]?\b"
+    rf"(?P<marker>\s+(?i:pr[eè]s\s+du|près\s+de|pres\s+de|au|at|near|by|vers|passé\s+le|past)\s+"
+    rf"(?i:km|kilom[eè]tre|mile|borne|sortie|exit)\s*\d{{1,4}})?")
+# A road by its number alone, with a marker (« sur la 117 au km 210 »), and a road whose word is
+# written as a name with its number (« Rang 4 », "Sideroad 10", "Concession 5").
+_ROAD_NUMBER = re.compile(
+    r"\b(?i:la|the)\s+(?P<value>\d{1,4}\s+(?i:pr[eè]s\s+du|près\s+de|pres\s+de|au|at|near|by|vers|past)\s+"
+    r"(?i:km|kilom[eè]tre|mile|borne|sortie|exit)\s*\d{1,4})")
+_NAMED_ROAD = re.compile(r"(?<=[a-zà-ÿ,] )(?:Rang|Route|Chemin|Sideroad|Side Road|Concession|Line|Range Road|"
+                         r"Township Road)\s+\d{1,4}[A-Za-z]?\b")
 _ROLE_NOUNS = (
     "directeur|directrice|directeur général|coordonnat(?:eur|rice)|président|présidente|gérant|gérante|"
     "préposée?|infirmière|infirmier|pharmacien(?:ne)?|responsable|chef|adjointe?|secrétaire|conseill(?:er|ère)|"
@@ -578,12 +597,62 @@ _ORG_WORDS = (
 # A role at a named place points to one person: « la directrice générale du CPE Les Petits Pas »,
 # « analyste chez X à Y », « enseignante à l'école secondaire X », "therapist at the X Centre".
 _ROLE = re.compile(
-    rf"(?i:\b(?:seule?\s+|only\s+|executive\s+|night\s+|head\s+)?(?:{_ROLE_NOUNS}))\b"
+    rf"(?i:\b(?:seule?\s+|only\s+|executive\s+|night\s+|head\s+|charge\s+|store\s+|team\s+|union\s+|"
+    rf"shift\s+|floor\s+|assistant\s+|chief\s+|senior\s+|deputy\s+)?(?:{_ROLE_NOUNS}))\b"
     rf"(?:\s+[\w'’-]+){{0,5}}?\s+(?i:chez|du|de\s+la|des|de|d['’]|au|à\s+la|à\s+l['’]|à|aux|pour|at|of\s+the|of|for|with|in)"
     rf"\s*(?:(?i:the|le|la|les|l['’])\s*)?(?:(?i:{_ORG_WORDS})\s+){{0,3}}"
     rf"(?:{_CAP}\.?|[A-Z]{{2,}})(?:\s+(?:{_CAP}\.?|[A-Z]{{2,}}|de|du|des|of|the|"
     rf"(?i:palliative|unit|unité))\b){{0,6}}")
 _ORG_WORD = re.compile(rf"(?:{_ORG_WORDS})\Z", re.IGNORECASE)
+# A role at a workplace named by an ordinary word points to one person too, for whoever knows the
+# place: « mon boss au garage », « le coordo du comité », « la directrice générale du CLSC »,
+# "the charge nurse on 4 West", "my supervisor at the warehouse". The role nouns of above, and the
+# everyday words for a boss or a post; then a preposition; then a word that names a workplace, a
+# body or a ward (not « au travail », "at work": every worker has one).
+_ROLE_NOUNS_MORE = (
+    "boss|patron|patronne|coordo|coordonnateur|coordonnatrice|contremaître|contremaitre|foreman|"
+    "superviseur|superviseure|supérieure?|superieure?|gestionnaire|curé|cure|vicaire|maire|mairesse|"
+    "gérant|gerant|gerante|directeur|directrice|director|manager|supervisor|lead|rep|representative|"
+    "chair|chairman|chairwoman|pastor|priest|minister|mayor|owner|propriétaire|proprio|"
+    "représentante?|délégué|déléguée|steward|dispatcher|répartiteur|répartitrice|"
+    "contrôleur|controleuse|inspecteur|inspectrice|inspector|sergent|sergeant|captain|capitaine|"
+    "préposée?|infirmière|infirmier|nurse|responsable|chef|head|président|présidente|president|"
+    "secrétaire|secretary|travailleuse sociale|travailleur social|social worker|concierge|janitor|"
+    "surintendante?|superintendent|commis|clerk|caissière|caissier|cashier|cuisinier|cuisinière|cook")
+_WORKPLACES = (
+    "garage|comité|comite|shop|usine|dépanneur|depanneur|municipalité|municipalite|ville|village|paroisse|"
+    "conseil|école|ecole|hôpital|hopital|clinique|pharmacie|épicerie|epicerie|caisse|banque|entrepôt|entrepot|"
+    "restaurant|resto|département|departement|syndicat|église|eglise|cégep|cegep|polyvalente|garderie|"
+    "centre d['’]appels?|centre|CLSC|CHSLD|CPE|CIUSSS|CISSS|GMF|aréna|arena|bibliothèque|bibliotheque|"
+    "mairie|coop|coopérative|cooperative|scierie|moulin|mine|ferme|quincaillerie|station|caserne|poste|"
+    r"warehouse|depot|call\s+cent(?:re|er)|plant|mill|factory|store|office|board|church|parish|school|"
+    r"hospital|clinic|ward|union|company|firm|committee|council|band\s+office|detachment|arena|library|"
+    r"bank|pharmacy|grocery|restaurant|diner|daycare|mine|farm|station|firehall|town\s+hall|city\s+hall")
+_NAMED_AFTER = re.compile(rf"(?:\s+(?:(?:de|du|des|of)\s+)?{_CAP}){{1,3}}")
+
+
+def _unaccented_too(words: str) -> str:
+    """An alternation that also matches its words typed without accents (« gerant », « prepose »)."""
+    for accented, plain in (("é", "[ée]"), ("è", "[èe]"), ("ê", "[êe]"), ("î", "[îi]"), ("ô", "[ôo]"),
+                            ("â", "[âa]"), ("û", "[ûu]")):
+        words = words.replace(accented, plain)
+    return words
+
+
+# What may come between a workplace noun and its kind: « l'école primaire », "the group home",
+# "the high school", « l'usine de papier ».
+_WORKPLACE_QUALIFIER = (r"(?:\s+(?:primaire|secondaire|générale?|generale?|municipale?|communautaire|régionale?|"
+                        r"regionale?|public|general|community|regional))?")
+_WORKPLACE_ROLE = re.compile(
+    rf"(?i:\b(?:(?:charge|head|chief|senior|assistant|night|day|store|team|union|shift|floor|plant|office|"
+    rf"program|executive|deputy|vice|nurse|seule?|only)[\s-]+)?(?:{_unaccented_too(_ROLE_NOUNS_MORE)}|cheffe|principal)\b"
+    rf"(?:\s+[\w'’-]+){{0,3}}?"
+    rf"\s+(?:chez|du|de\s+la|de\s+l['’]|des|de|d['’]|au|aux|à\s+la|à\s+l['’]|a\s+la|a\s+l['’]|à|"
+    rf"at|of|on|in|for)\s*(?:(?:the|le|la|les|l['’])\s*)?)"
+    rf"(?:(?i:(?:group|nursing|care|foster|funeral|high|middle|elementary|public|food)\s+)?"
+    rf"(?i:(?:{_unaccented_too(_WORKPLACES)}|urgences?|soins\s+intensifs|étage|etage|unité|unite|home)\b"
+    rf"{_WORKPLACE_QUALIFIER}(?:\s+(?:d['’]|de\s+)(?!(?:mon|ma|mes|ton|ta|sa|son|ses|la|le|les|l|un|une)\b)"
+    rf"[^\W\d_][\w'’-]+)?)|\d{{1,2}}\s?(?:[A-Z][a-z]+|[A-Z])\b|[A-Z]-?\d{{1,2}}\b|[A-Z]{{2,6}}\b)")
 _AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b|[-\s]years?[-\s]old\b|-year-old\b)", re.IGNORECASE)
 
 
@@ -679,6 +748,15 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(text):
             a, b = m.span("value") if "value" in pattern.groupindex else m.span()
             found.append((a, b, "address"))
+    found += [(*m.span("value"), "address") for m in _ROAD_NUMBER.finditer(text)]
+    found += [(m.start(), m.end(), "address") for m in _NAMED_ROAD.finditer(text)]
+    for m in _RURAL.finditer(text):
+        if m.group("civic") or m.group("marker"):
+            found.append((m.start(), m.end(), "address"))
+    for m in _WORKPLACE_ROLE.finditer(text):
+        # The workplace's own name right after it: « la gérante du Jean Coutu », « du CLSC de Lévis ».
+        name = _NAMED_AFTER.match(text, m.end())
+        found.append((m.start(), name.end() if name else m.end(), "role"))
     for m in _ROLE.finditer(text):
         end = m.end()
         if text[end - 1] == "." and len(text[m.start():end - 1].rsplit(None, 1)[-1]) > 3:
@@ -687,18 +765,26 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+_ORG_PARTICLES = frozenset("de du des d la le les l à au aux en of the in at and et".split())
+
+
 def _organization_end(text: str, end: int) -> int:
     """An organization's name goes on, within its sentence, to its last capitalized word over
     lower-case ones: « la Maison de la famille de Saint-Raymond », "the Family Resource Centre in
     Smiths Falls" (a role at a named place points to one person)."""
     best = previous = end
+    loose = 0
     for m in re.finditer(r"[\w’'-]+", text[end:end + 120]):
         if text[previous:end + m.start()].strip(" ’'"):  # punctuation ends the name
             break
         if m.group()[:1].isupper() or _ORG_WORD.match(m.group()):
-            best = end + m.end()
+            best, loose = end + m.end(), 0
         elif not m.group().islower():  # a number
             break
+        elif m.group() not in _ORG_PARTICLES:
+            loose += 1  # « de la famille de »: one word between; "called me into her office": a clause
+            if loose > 1:
+                break
         previous = end + m.end()
     return best
 
@@ -753,7 +839,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     for m in _AGE.finditer(text):
         begin = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
         stop = min([i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1] or [len(text)])
-        if any(kind in ("name", "address") and begin <= a < stop for a, _, kind in found):
+        if any(kind in ("name", "address", "unsure") and begin <= a < stop for a, _, kind in found):
             found.append((m.start(), m.end(), "age"))
     if doubts is not None:
         doubts += lexical.doubts

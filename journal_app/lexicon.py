@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -52,7 +53,17 @@ _PREDICATES = frozenset(w for w in (
     "laughed cried called texted spoke brought looked wants wanted seems seemed").split())
 _PAST_IRREGULAR = frozenset("led sang spoke came went gave took made sat brought held read wrote shared".split())
 _COPULAS = frozenset("a avait est était sera va fait has had is was will would also aussi".split())
-_STRONG_PREDICATES = frozenset((
+# The first words of Quebec's (and Canada's) compound place names: « Sainte-Émélie »,
+# « Lac-Etchemin », « Val-Racine », « Mont-Laurier », « Notre-Dame-de-Lourdes ».
+_TOWN_HEADS = frozenset("saint sainte st ste lac val mont notre pointe baie cap riviere port fort grand grande petit "
+                        "petite ile iles isle anse sault chute chutes east west north south new upper lower".split())
+# … of which these say a place whatever follows (« mont-tremblant », « Pointe-Lebel », « lac-supérieur »);
+# after an article, a thing (« un lac-à-l'épaule »).
+_PLACE_HEADS = frozenset("lac val mont pointe baie cap riviere port fort ile iles isle anse sault chute chutes".split())
+_ELIDED = re.compile(r"^(?:[ldjmntsc]|qu)'")
+# A short capitalized word that begins a listed first name (« Gab », « Kev », "Deb", "Sal") is a
+# nickname when what follows says a person; three letters or four, so « Mo » needs « et moi ».
+_STRONG_PREDICATES = frozenset(("s'est ", "s’est ",
     "m'a ", "m'avait ", "texted ", "told ", "said ", "asked ", "called ", "hugged ", "cried ", "laughed "))
 # Words after which a lower-case word no dictionary holds as ordinary is someone.
 _PERSON_BEFORE = frozenset(fold(w) for w in (
@@ -98,10 +109,51 @@ _SET_PHRASES = re.compile(
     r"\b(?:Jean|John|Luc|Luke|Marc|Mark|Matthieu|Matthew|Paul|Pierre|Peter)\s+\d{1,3}(?:\s?[,:.]\s?\d{1,3})?\b")
 
 
+_PARTICIPLE = re.compile(r"\w+(?:é|ée|és|ées|u|ue|us|i|ie|is|it|ed|en)")
+_PLURAL_COPULAS = frozenset("are were sont etaient seront".split())
+_LOWER_I = re.compile(r"(?<![\w'’])i(?![\w'’])")
+_WITH_ME = re.compile(r"\s(?:et|pis|and|&)\s(?:moi|me|I)\b", re.IGNORECASE)
+_NOT_ME = frozenset("toi vous nous lui elle eux you dieu god".split())  # « toi et moi »
+_NOT_PERSON_VERBS = frozenset("et pis and also aussi avec lui nous vous me te se m' s'".split())
+
+
+def _uncapped(text: str, at: int, starts: list[int], seen: dict[int, bool]) -> bool:
+    """Is the sentence holding `at` written without capitals (« i think », « pis la »)? Each
+    sentence is read once (`seen`), so a long text without a full stop stays linear."""
+    k = bisect_right(starts, at) - 1
+    if k not in seen:
+        begin = starts[k] if k >= 0 else 0
+        end = starts[k + 1] if k + 1 < len(starts) else len(text)
+        sentence = text[begin:end]
+        seen[k] = sentence[:1].islower() or _LOWER_I.search(sentence) is not None
+    return seen[k]
+
+
+@cache
+def _name_heads() -> frozenset[str]:
+    """The first three and four letters of the listed first names and surnames (« gab », « kev »)."""
+    return frozenset(k[:n] for k, v in lexicon().items() if v == "P" for n in (3, 4) if len(k) >= n + 2)
+
+
+# Quebec's everyday words that the dictionaries behind the lexicon leave out, many of them the
+# words of feeling of a tired member (« être à boutte », « avoir le motton », « se faire
+# bardasser »): ordinary words, kept, never taken for a name in no list.
+_QUEBEC_ORDINARY = frozenset(fold(w) for w in (
+    "boutte motton tabarnak calisse esti estie viarge taponner taponnage taponne bebelle bebelles tiguidou "
+    "drette toutte mautadine mouman popa moman boboche kétaine beubé bécosse bécosses braillage chialeux "
+    "maganée magané maganés bardasser bardassé bardassée badtrip flabe gossant téteux téteuse écornifler "
+    "frencher smatte smat paqueté paquetée chaudaille pognant varger fucké fuckée rushant rushé checké "
+    "jasette placotage niaisage tannante écoeurement écœurement décrisser décâlisser débarque capotée "
+    "pantoute astheure icitte asteure ousque pentoute pantout toé moé ouin ouais bof pfff").split())
+
+
 @cache
 def lexicon() -> dict[str, str]:
     raw = resources.files("journal_app").joinpath("data/lexicon.txt.gz").read_bytes()
-    return dict(line.split("\t", 1) for line in gzip.decompress(raw).decode("utf-8").splitlines())
+    words = dict(line.split("\t", 1) for line in gzip.decompress(raw).decode("utf-8").splitlines())
+    for word in _QUEBEC_ORDINARY:
+        words.setdefault(word, "D")
+    return words
 
 
 @dataclass(frozen=True)
@@ -170,6 +222,8 @@ def find_names(text: str, people: People | None = None) -> Found:
         tokens.append((start, start + len(word), word))
     set_phrase = [m.span() for m in _SET_PHRASES.finditer(text)]
     starts = {m.end() for m in _SENTENCE_START.finditer(text)}
+    starts_sorted = sorted(starts)
+    uncapped_seen: dict[int, bool] = {}
     # Sentences written all in capitals (« LA FATIGUE EST LÀ ») say nothing by their capitals.
     shouting = {i for i, (a, b, w) in enumerate(tokens) if w.isupper() and len(w) > 1}
     verdict: list[str] = []  # "name", "doubt", "unsure", ""
@@ -190,13 +244,20 @@ def find_names(text: str, people: People | None = None) -> Found:
             if len(pieces) == 1:
                 cls = lex.get(pieces[0]) or ("R" if word[:1].islower() else None)
         if cls is None and "-" in key:
-            parts = [lex.get(p) for p in key.split("-")]
+            # « lac-à-l'épaule »: a part's elision is not the part (« l'épaule » is « épaule »).
+            parts = [lex.get(_ELIDED.sub("", p)) for p in key.split("-")]
             capitals = sum(p[:1].isupper() for p in word.split("-"))
             if key.startswith("ti-"):  # a Quebec diminutive: « Ti-Guy », « ti-loup »
                 cls = "P"
             elif (key.split("-")[0] in ("saint", "sainte", "st", "ste") and None not in parts
                   and len(parts) == 2 and i and keys[i - 1] in _DETERMINERS):
                 cls = "L"  # « la Saint-Jean », « le Saint-Laurent » (a town takes no article: « à Saint-Zénon »)
+            elif (i and keys[i - 1] in _DETERMINERS and tokens[i - 1][2] not in ("à", "À")
+                  and None not in parts and "P" not in parts):
+                cls = "D" if all(p in ("D", "R") for p in parts) else "N"  # « un lac-à-l'épaule », « le Saint-Esprit »
+            elif key.split("-")[0] in _TOWN_HEADS and (len(parts) >= 3 or parts[1] in ("P", "N", None)
+                                                      or key.split("-")[0] in _PLACE_HEADS):
+                cls = "P"  # a town, in any case: « st-jean-port-joli », « Val-Racine », « Lac-Etchemin »
             elif "P" in parts or None in parts or len(parts) >= 3 and capitals >= 2:  # « Notre-Dame-du-Portage »
                 cls = "P"
             else:  # « Saint-Jean », « Jean-Baptiste »: ordinary words, or names that are words too
@@ -211,13 +272,32 @@ def find_names(text: str, people: People | None = None) -> Found:
             verdict.append("")
             continue
         if key in _ORDINARY_CAPITALS:
+            # « Ben » is « well » in Quebec, and a name: before what people do (« Ben a pleuré »),
+            # removed and doubted.
+            after = tokens[i + 2][2].lower() if i + 2 < len(tokens) else ""
+            acting = i + 1 < len(tokens) and keys[i + 1] in _COPULAS and _PARTICIPLE.fullmatch(after) is not None
+            if cls in ("N", "P") and word[:1].isupper() and not word.isupper() and acting:
+                verdict.append("unsure")
+                continue
             verdict.append("")
             continue
         near = {j for j in (i - 1, i + 1) if 0 <= j < len(tokens)}
         in_shouting = i in shouting and sum(j in shouting for j in near) >= 1
         capital = word[:1].isupper() and not in_shouting
+        following = text[b:b + 12].lstrip().lower().replace("’", "'")
+        strong = any(following.startswith(p) for p in _STRONG_PREDICATES)
+        prev = keys[i - 1] if i else ""
         if word.isupper() and len(word) <= 5 and cls in (None, "F", "D") and not in_shouting:
-            verdict.append("")  # an acronym: CLSC, CPE, TDAH, RAMQ
+            # An acronym (CLSC, CPE, TDAH, RAMQ), unless two or three initials say someone:
+            # « JF m'a texté », « selon MC », "TJ said", « Gab pis moi ».
+            initials = len(word) <= 3 and (strong or prev in _PERSON_BEFORE or _WITH_ME.match(text, b))
+            verdict.append("name" if initials else "")
+            continue
+        # Beside « et moi », "and I": someone (« Mo pis moi », "Kev and I"); a word that is also an
+        # ordinary one or a name that is a word ("Hope and I", « Rose et moi ») is removed and doubted.
+        if (capital and not word.isupper() and cls != "L" and key not in _NOT_FIRST and key not in _NOT_ME
+                and _WITH_ME.match(text, b)):
+            verdict.append("unsure" if cls in ("D", "N") else "name")
             continue
         opens = a in starts
         if opens:
@@ -237,6 +317,13 @@ def find_names(text: str, people: People | None = None) -> Found:
         if nxt in _CONJUNCTIONS:  # « Marie et moi », "Coco and Bibi"; not "Faith and doubt"
             after = tokens[i + 2][2] if i + 2 < len(tokens) else ""
             person_next = after[:1].isupper() or after.lower() in ("moi", "me", "i", "lui", "elle", "him", "her")
+            # Two words of the N class given capitals, then a verb that is not one of people: "Joy
+            # and Grace are what I want" (words, doubted); « Marie et Pierre sont venus » (people).
+            link = keys[i + 3] if i + 3 < len(tokens) else ""
+            then = tokens[i + 4][2].lower() if i + 4 < len(tokens) else ""
+            if (cls == "N" and i + 2 < len(tokens) and lex.get(keys[i + 2]) == "N" and link in _PLURAL_COPULAS
+                    and not _PARTICIPLE.fullmatch(then)):
+                person_next = False
         else:
             person_next = (nxt in _PREDICATES and not weak) or possessive or nxt_capital or past
         if (capital and cls in ("D", "R", "N", "F") and not (opens and cls == "D") and key not in _NOT_FIRST
@@ -251,10 +338,35 @@ def find_names(text: str, people: People | None = None) -> Found:
             continue
         # Texting in lower case: a word no dictionary holds as ordinary, before what only people
         # do (« yan m’a texté », "marcus texted"), is removed and doubted.
-        following = text[b:b + 12].lstrip().lower().replace("’", "'")
+        # A short capitalized word that begins a listed first name is a clipped one (« Gab », « Kev »,
+        # "Deb", "Sal"): someone before what people do or after « avec », "with"; doubted elsewhere.
+        if capital and not word.isupper() and 3 <= len(key) <= 4 and cls == "D" and key in _name_heads() \
+                and key not in _NOT_FIRST:
+            after = tokens[i + 2][2].lower() if i + 2 < len(tokens) else ""
+            done = nxt in _COPULAS and _PARTICIPLE.fullmatch(after) is not None
+            acts = nxt in _PREDICATES and nxt not in _COPULAS | _NOT_PERSON_VERBS  # « Gab a dit », "Kev said"
+            if strong or prev in _PERSON_BEFORE or opens and acts:
+                verdict.append("name")
+                continue
+            if opens and done:  # « Gab est venu »: removed, and doubted
+                verdict.append("unsure")
+                continue
+            if not opens:
+                verdict.append("doubt")
+                continue
+        # Texting in lower case: a word no dictionary holds as ordinary, before what only people
+        # do (« yan m’a texté », "marcus texted"), is removed and doubted; from a writer who puts
+        # no capitals in a sentence (« i think… », « pis la… »), before a verb of people too (a
+        # name that is also a word, before a copula, only doubted: "hope was", "brandon was").
+        uncapped = not capital and _uncapped(text, a, starts_sorted, uncapped_seen)
         texting = (not capital and cls in (None, "F", "R", "N")
-                   and (any(following.startswith(p) for p in _STRONG_PREDICATES)
-                        or prev in _PERSON_BEFORE))  # « ma chum steph », "texted jules"
+                   and (strong or prev in _PERSON_BEFORE  # « ma chum steph », "texted jules"
+                        or uncapped and not opens and cls in (None, "N")
+                        and nxt in _PREDICATES and nxt not in _NOT_PERSON_VERBS
+                        and not (cls == "N" and nxt in _COPULAS)))
+        if uncapped and cls == "N" and nxt in _COPULAS and not people.knows(key):
+            verdict.append("doubt")
+            continue
         if people.knows(key) and (capital or cls not in ("D", "N") or len(key) > 3):
             # This member writes about them: caught in any case (« kiki », « ROSE »); a short
             # ordinary word in lower case (« lu », « ma ») is only doubted.
@@ -268,6 +380,9 @@ def find_names(text: str, people: People | None = None) -> Found:
         elif cls in ("N", "R"):  # a name that is a word too, a rare word: « Pis Bouboule a dit »
             if not capital:
                 verdict.append("")
+            elif (not opens and prev in _CONJUNCTIONS and i >= 2 and tokens[i - 2][2][:1].isupper()
+                  and verdict[i - 2] in ("", "doubt") and lex.get(keys[i - 2]) in ("D", "N", "R")):
+                verdict.append("doubt")  # words given capitals side by side: "Patience and Faith"
             elif not opens:
                 # After an article, Quebec's « la Côté », « le Fanfan », or a word given a capital
                 # (« la Rose des vents »): removed, and doubted.

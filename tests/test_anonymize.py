@@ -418,3 +418,151 @@ def test_the_new_readers_take_time_in_proportion_to_their_length(text):
     start = time.perf_counter()
     anonymize(text, "fr", use_ner=False)
     assert time.perf_counter() - start < 3
+
+
+# -- round 5: the kinds a held-out set found slipping (roles at a workplace, short names and
+# initials, names without capitals, country addresses, towns), by rule, with their traps --------
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("mon boss au garage ma encore crié dessus", "garage"),
+    ("Le coordo du comité a annulé la rencontre.", "coordo"),
+    ("La directrice générale du CLSC m'a convoquée.", "CLSC"),
+    ("la gérante du Jean Coutu ma regardée de travers", "Coutu"),
+    ("Le curé de la paroisse est venu me voir.", "paroisse"),
+    ("the new charge nurse on 4 West made me feel small", "West"),
+    ("My supervisor at the warehouse keeps changing my shifts.", "warehouse"),
+    ("the store manager at the Dollarama yelled at me", "Dollarama"),
+])
+def test_a_role_at_a_workplace_named_by_an_ordinary_word_is_removed(text, gone):
+    assert gone not in anonymize(text, use_ner=False).text
+
+
+def test_an_organization_s_name_does_not_run_over_the_rest_of_its_sentence():
+    out = anonymize("The head of HR at the plant called me into her office.", "en", use_ner=False).text
+    assert out.endswith("called me into her office."), out
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Selon MC, je devrais prendre une pause.", "MC"),
+    ("Mo pis moi on s'est chicanés encore.", "Mo"),
+    ("Kev and I finally talked about the money thing.", "Kev"),
+    ("Gab est venu au cercle pour la première fois.", "Gab"),
+    ("Pis la, real s'est mis a crier dans le stationnement.", "real"),
+    ("une femme de 38 ans de st-jean-port-joli ma contactee", "port"),
+    ("on est allés au chalet à Lac-Etchemin en fin de semaine", "Etchemin"),
+])
+def test_initials_clipped_names_names_without_capitals_and_towns_by_their_first_word(text, gone):
+    assert not re.search(rf"\b{gone}\b", anonymize(text, use_ner=False).text)
+
+
+@pytest.mark.parametrize("text, age", [
+    ("La seule femme de 60 ans à Val-Racine qui fait du Focusing, c'est moi.", "60 ans"),
+    ("une femme de 38 ans de st-jean-port-joli ma contactee", "38 ans"),
+])
+def test_an_age_beside_a_town_the_lexicon_doubts_is_removed(text, age):
+    assert age not in anonymize(text, use_ner=False).text
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("mon oncle reste au 78 rang 4 à côté de la ferme", "78"),
+    ("La maison est sur la route 132 pres du km 18.", "18"),
+    ("They found her car on route 138 near km 42.", "42"),
+    ("my brother lives out on Highway 17 near mile 12", "17"),
+    ("We live at 2200 Concession Road 5, past the church.", "5"),
+    ("On s'est rejoint au coin de Principale et de l'Église.", "Principale"),
+])
+def test_country_roads_and_corners_are_addresses(text, gone):
+    assert not re.search(rf"\b{gone}\b", anonymize(text, use_ner=False).text)
+
+
+@pytest.mark.parametrize("text", [
+    "J'ai senti le Saint-Esprit me traverser.",
+    "On a fait un lac-à-l'épaule avec l'équipe, c'était long mais utile.",
+    "Le Lac-à-l'épaule de la direction a duré deux jours.",
+    "Sur la route du retour j'ai pleuré toute seule dans l'auto.",
+    "I'm on the road to something, not sure what yet.",
+    "Ma patronne est correcte, c'est moi qui suis à boutte.",
+    "J'avais le motton toute la soirée.",
+    "Call me at the end of the week if you can.",
+    "Toi et moi on sait ce que c'est.",
+    "My boss is fine, it's me who is tired.",
+    "I worked as a cashier in a grocery store for years.",
+    "Rang 4 dans la salle, je me suis assise.",
+])
+def test_ordinary_words_that_look_like_roles_roads_towns_or_nicknames_stay(text):
+    assert anonymize(text, use_ner=False).text == text
+
+
+def test_what_the_new_rules_are_unsure_of_is_shown_as_a_doubt():
+    gab = anonymize("Gab est venu au cercle.", "fr", use_ner=False)
+    assert "Gab" not in gab.text and (0, 3) in gab.doubts  # removed, and shown: one tap puts it back
+    faith = anonymize("Patience and Faith are the words I picked.", "en", use_ner=False)
+    start = faith.original.index("Faith")
+    assert "Faith" in faith.text and (start, start + 5) in faith.open_doubts  # kept, and shown
+    hope = anonymize("Hope and I have a complicated relationship.", "en", use_ner=False)
+    assert "Hope" not in hope.text and (0, 4) in hope.doubts  # a word too: removed, and shown
+    brandon = anonymize("i think brandon was hurt by what i said", "en", use_ner=False)
+    assert [brandon.original[a:b] for a, b in brandon.open_doubts] == ["brandon"]
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("le gerant du IGA ma offert plus d'heures", "IGA"),  # no accent, an acronym
+    ("La secrétaire de l'école primaire m'a reconnue.", "primaire"),
+    ("The night supervisor at the group home called the cops on me.", "group"),
+    ("On s'est arrêtés sur la 117 au km 210 pour respirer.", "210"),
+    ("My place is on Sideroad 10 near the old mill.", "10"),
+    ("au coin de la rue Principale et de la 2e avenue", "Principale"),
+    ("au coin de la rue Principale et de la 2e avenue", "2e"),
+    ("le chalet à lac-superieur est à vendre", "superieur"),
+    ("my cousin from mont-tremblant came down", "tremblant"),
+    ("Ben a pleuré, pis moi aussi.", "Ben"),
+])
+def test_roles_roads_corners_towns_and_ben_written_as_people_write_them(text, gone):
+    assert not re.search(rf"\b{gone}\b", anonymize(text, use_ner=False).text)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Ma thérapeute à l'hôpital m'a écoutée.", None),  # one of thousands: stays
+    ("Ben là, je sais pas quoi dire.", None),
+    ("Marie et Pierre sont venus.", "Marie"),  # people: removed
+])
+def test_care_roles_and_the_interjection_ben_stay_but_names_side_by_side_go(text, kept):
+    out = anonymize(text, use_ner=False).text
+    assert out == text if kept is None else kept not in out
+
+
+def test_words_of_the_name_class_side_by_side_before_a_verb_of_things_are_doubted_not_removed():
+    joy = anonymize("Joy and Grace are what I want more of.", "en", use_ner=False)
+    assert joy.text == joy.original
+    assert [joy.original[a:b] for a, b in joy.open_doubts] == ["Joy", "Grace"]
+
+
+DEV2 = labelled("anonymizer_dev2.json")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_second_development_set_meets_the_targets_in_each_language(lang):
+    """138 sentences written for round 5 in two batches (roles at a workplace, short names and
+    initials, lower case, country addresses, towns with an age; 32 traps): ≥ 95 % removed,
+    ≥ 97 % kept, no trap changed."""
+    items = [i for i in DEV2 if i["lang"] == lang]
+    assert len(items) >= 55 and sum(1 for i in items if not i["pii"]) >= 12
+    m = measure(items)
+    assert sum(m["caught"].values()) / sum(m["total"].values()) >= 0.95, m["missed"]
+    assert m["kept"] / m["words"] >= 0.97
+    assert m["altered"] == 0
+
+
+@pytest.mark.parametrize("text", [
+    ("boss au garage " * 2_700)[:40_000],
+    ("12 rang 4 près du km 3 " * 1_800)[:40_000],
+    ("i think brandon was " * 2_000)[:40_000],
+    ("Mo et moi " * 4_000)[:40_000],
+], ids=["workplace roles", "country roads", "no capitals, no full stop", "et moi"])
+def test_the_round_5_readers_take_time_in_proportion_to_their_length(text):
+    import time
+
+    start = time.perf_counter()
+    anonymize(text, "fr", use_ner=False)
+    assert time.perf_counter() - start < 3
