@@ -416,7 +416,8 @@ def test_sentences_and_words_are_keyboard_toggles_that_keep_their_place(tmp_path
         assert a.checked is True and a.content.content.controls[1].controls[0].semantics_label is None  # « a »
         await h.fire(a.content, "click")
         assert word_pieces(h)[2] is a and a.checked is False and shown(a) == "[retiré]"
-        assert plain(a.content.content.controls[1].controls[0].semantics_label) == "« a », retiré : remplacé par [retiré]"
+        said = a.content.content.controls[1].controls[0].semantics_label
+        assert plain(said) == "« a », retiré : remplacé par [retiré]"
         assert "Le cercle [retiré] commencé" in screen.outgoing_text
         await h.fire(a.content, "click")  # Space again: the word is back, on the same control
         assert word_pieces(h)[2] is a and a.checked is True and "Le cercle a commencé" in screen.outgoing_text

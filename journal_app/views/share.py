@@ -330,8 +330,8 @@ class ShareScreen:
         word.value, word.semantics_label = text, said
         word.weight = None if kept else ft.FontWeight.W_600
         word.color = (ft.Colors.BLACK if doubt else None) if kept else ft.Colors.ON_TERTIARY_CONTAINER
-        word.style = ft.TextStyle(decoration=ft.TextDecoration.UNDERLINE, decoration_style=ft.TextDecorationStyle.DOTTED,
-                                  decoration_color=ft.Colors.AMBER_900) if doubt else None
+        word.style = ft.TextStyle(decoration=ft.TextDecoration.UNDERLINE, decoration_color=ft.Colors.AMBER_900,
+                                  decoration_style=ft.TextDecorationStyle.DOTTED) if doubt else None
         return piece
 
     def _word_pieces(self, start: int, end: int) -> list[ft.Control]:
