@@ -41,6 +41,7 @@ class MemoryConnection(Connection):
         self.patches = 0  # patch messages with at least one operation
         self.invoked: list[str] = []  # service methods called (the bell, the wake lock...)
         self.invoked_args: list[tuple[str, dict[str, Any]]] = []  # the same, with their arguments
+        self.focused: list[int] = []  # the controls given the focus (a field then says so)
         # What the client returns, by method name (else None); a cancelled picker gives no files.
         self.answers: dict[str, Any] = {"pick_files": []}
         self.held: set[str] = set()  # methods left open (a picker the person is still in)
@@ -66,6 +67,9 @@ class MemoryConnection(Connection):
                                 body.call_id, self.answers.get(body.name), None)
             if body.name == "push_route":  # the client moves to the address and says so
                 self.loop.call_soon(self._route_changed, body.args["route"])
+            if body.name == "focus":  # the client gives the control the focus, and it says so
+                self.focused.append(body.control_id)
+                self.loop.create_task(self.session.dispatch_event(body.control_id, "focus", None))
 
     def _route_changed(self, route: str) -> None:
         assert self.session is not None

@@ -124,3 +124,66 @@ def test_a_keyboard_alone_leaves_out_a_sentence_and_a_word(browser, server):  # 
                                             "Puis tout s’est posé.")
     finally:
         db.lock()
+
+
+def typed_into_text(app: App, text: str) -> None:
+    """The entry's « Texte » holds what was typed (Flutter's own editing element, which has the
+    cursor, or the field's node)."""
+    app.page.wait_for_function("""t => [...document.querySelectorAll('textarea, input')].some(f => f.value === t)""",
+                               arg=text, timeout=30_000)
+    app.see("Enregistré à", timeout=60_000)
+
+
+def test_a_keyboard_writes_a_first_entry_and_tabs_through_the_journal_by_region(browser, server):  # noqa: F811
+    """M3, on a laptop: Enter on « Écrire ma première entrée » then typing puts the words in the
+    entry (they were lost); Tab then goes from the navigation rail through the list and then
+    through the entry, never back and forth between the columns; Enter on « Écrire » in the
+    rail opens a new entry with the cursor in its text."""
+    url, data = server
+    open_journal(data).lock()  # an empty journal
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    app = App(context.new_page(), "keyboard-journal")
+    try:
+        app.open(url)
+        app.unlock()
+        app.see("Votre journal est vide pour l’instant")
+        app.page.mouse.click(640, 5)
+        tab_to(app, lambda s: s["label"] == "Écrire ma première entrée")
+        app.page.keyboard.press("Enter")
+        app.see("Nouvelle entrée")
+        app.page.keyboard.type("Premier jet au clavier")
+        typed_into_text(app, "Premier jet au clavier")
+        app.shot("1-first-entry")
+
+        app.page.mouse.click(640, 5)
+        app.page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        stops: list[dict] = []
+        for _ in range(40):
+            stop = tab(app)
+            if stop is None:
+                continue
+            if stops and stop["label"] == stops[0]["label"]:
+                break  # round again
+            stops.append(stop)
+        names = [s["label"] for s in stops]
+        column = ["rail" if s["x"] < 100 else "list" if s["x"] < 500 else "entry" for s in stops if s["y"] > 60]
+        regions = [c for i, c in enumerate(column) if i == 0 or c != column[i - 1]]
+        print(f"\nTab through the journal: {len(stops)} stops: " + " → ".join(n[:20] for n in names))
+        assert regions == ["rail", "list", "entry"], (regions, names)
+        assert names.index("Rechercher") < names.index("Filtres"), names  # the list in its own order
+        assert names.index("Titre") < names.index("Texte"), names
+
+        tab_to(app, lambda s: s["label"].startswith("Écrire"))
+        app.page.keyboard.press("Enter")
+        app.see("Nouvelle entrée")
+        app.page.keyboard.type("Deuxième, tout au clavier")
+        typed_into_text(app, "Deuxième, tout au clavier")
+        app.shot("2-write")
+    finally:
+        context.close()
+    session = open_journal(data)
+    try:
+        bodies = sorted(e.body for e in session.journal.entries())
+        assert bodies == ["Deuxième, tout au clavier", "Premier jet au clavier"]
+    finally:
+        session.lock()

@@ -689,6 +689,28 @@ def test_the_meeting_date_is_picked_in_a_calendar_as_well_as_typed(tmp_path):
     run_ui(body)
 
 
+def test_write_puts_the_cursor_in_the_text_on_a_wide_screen(tmp_path):
+    """M3: after « Write my first entry » (Enter or a tap) the words typed were lost: the new
+    entry's text is given the focus, and so is it after « Écrire » in the navigation rail."""
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await unlock(h)
+        await h.click(ft.FilledButton, "Écrire ma première entrée")
+        await h.wait_for(lambda: shell.editor is not None and shell.editor.body._i in h.conn.focused)
+        await h.type(shell.editor.body, "Premier jet")
+        await h.wait_for(lambda: bool(shell.ctx.session.journal.entries()))
+        first = shell.editor
+        rail = h.find(ft.NavigationRail)
+        rail.selected_index = 1  # « Écrire »
+        await h.fire(rail, "change")
+        await h.wait_for(lambda: shell.editor is not first and shell.editor.body._i in h.conn.focused)
+        shell.lock()
+
+    run_ui(body)
+
+
 def test_first_run_and_unlock_forms_are_centred_on_a_wide_screen(tmp_path):
     async def body():
         h = await new_harness(width=1280)

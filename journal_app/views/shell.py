@@ -54,6 +54,14 @@ class Shown:
     view: ft.View
 
 
+def region(content: ft.Control, *, expand: bool = False) -> ft.Control:
+    """A part of a wide screen that Tab goes through whole before the next (M3). Flutter orders
+    Tab by reading order, row by row across the columns, inside each group of focus; Flet has no
+    FocusTraversalGroup, but a keyboard listener is a focus node whose controls Flutter keeps
+    together (checked in Chromium: the rail, then the list, then the entry)."""
+    return ft.KeyboardListener(content=content, include_semantics=False, expand=expand)
+
+
 READING_WIDTH = 640  # about 75 characters of 16 px Roboto a line
 
 
@@ -86,7 +94,7 @@ class JournalPage:
     def control(self) -> ft.Control:
         return ft.Row(expand=True, vertical_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             ft.Container(content=self.list.control(), width=380), ft.VerticalDivider(width=1),
-            self.detail])
+            region(self.detail, expand=True)])
 
     def leave(self) -> bool:
         return self.editor.leave() if self.editor is not None else True
@@ -174,6 +182,11 @@ class Shell:
         shown = self._show(address, rebuild=rebuild)
         if shown and push:
             self._push(self.route)
+        editor = self.editor
+        if shown and editor is not None and editor.entry is None:
+            # « Écrire »: the cursor in the text, so what is typed next is written (M3); the
+            # field's autofocus alone lost it when the key that opened the entry had the focus.
+            self.page.run_task(editor.focus_text)
         return shown
 
     def _push(self, address: str) -> None:
