@@ -1,7 +1,6 @@
 """A keyboard-only person in Chromium: on the share screen, Tab reaches each sentence and each
-word and Space leaves it out (M2, m12); on a laptop, Tab goes through the journal by region,
-and « Écrire » puts the cursor where the text goes (M3). Focus is followed as the browser
-sees it (`document.activeElement`, which Flutter moves to the focused control's node)."""
+word and Space leaves it out (M2, m12). Focus is followed as the browser sees it
+(`document.activeElement`, which Flutter moves to the focused control's node)."""
 
 from __future__ import annotations
 
@@ -126,64 +125,52 @@ def test_a_keyboard_alone_leaves_out_a_sentence_and_a_word(browser, server):  # 
         db.lock()
 
 
-def typed_into_text(app: App, text: str) -> None:
-    """The entry's « Texte » holds what was typed (Flutter's own editing element, which has the
-    cursor, or the field's node)."""
-    app.page.wait_for_function("""t => [...document.querySelectorAll('textarea, input')].some(f => f.value === t)""",
-                               arg=text, timeout=30_000)
-    app.see("Enregistré à", timeout=60_000)
+def test_a_long_circle_question_is_whole_at_twice_the_text_size(browser, server, tmp_path):  # noqa: F811
+    """m13: on a phone at 2× text, the circle's questions were cut off mid-word without « … »
+    (« Qu'est-ce qui nous a »). The chip wraps within the screen, and its name is the whole
+    question."""
+    from datetime import date
 
+    from journal_app.circle_messages import questions_body, sign_message
+    from journal_app.circles import Circles, new_relay
+    from journal_app.session import JournalSession
+    from tests.conftest import FAST_KDF
 
-def test_a_keyboard_writes_a_first_entry_and_tabs_through_the_journal_by_region(browser, server):  # noqa: F811
-    """M3, on a laptop: Enter on « Écrire ma première entrée » then typing puts the words in the
-    entry (they were lost); Tab then goes from the navigation rail through the list and then
-    through the entry, never back and forth between the columns; Enter on « Écrire » in the
-    rail opens a new entry with the cursor in its text."""
+    question = "Qu’est-ce qui nous aide à rester présents les uns aux autres quand le cercle s’agite?"
+    facilitator = JournalSession(tmp_path / "animation", kdf=FAST_KDF)
+    facilitator.create(PASSPHRASE)
+    relay = new_relay("http://127.0.0.1:9")  # nothing listens: the member's app only reads what it holds
+    keys = Circles(facilitator.database).create("Cercle du jeudi", relay)
+    cid = keys.invitation.circle_id
+    Circles(facilitator.database).add_question(cid, question, "What helps us stay present to each other?")
+    questions = Circles(facilitator.database).questions(cid)
+    signed = sign_message(cid, "questions", 1, date.today(), questions_body(questions), relay.signing_private)
+    facilitator.lock()
+
     url, data = server
-    open_journal(data).lock()  # an empty journal
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    app = App(context.new_page(), "keyboard-journal")
+    session = open_journal(data)
+    session.journal.add("Le silence du début m’a aidé à arriver.", title="Cercle du jeudi")
+    circles = Circles(session.database)
+    circles.join(keys.invitation.code())
+    assert circles.keep_message(cid, signed)
+    session.lock()
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_init_script("document.addEventListener('DOMContentLoaded', () => "
+                            "{ document.documentElement.style.fontSize = '32px'; });")
+    app = App(context.new_page(), "phone-2x-question")
     try:
         app.open(url)
         app.unlock()
-        app.see("Votre journal est vide pour l’instant")
-        app.page.mouse.click(640, 5)
-        tab_to(app, lambda s: s["label"] == "Écrire ma première entrée")
-        app.page.keyboard.press("Enter")
-        app.see("Nouvelle entrée")
-        app.page.keyboard.type("Premier jet au clavier")
-        typed_into_text(app, "Premier jet au clavier")
-        app.shot("1-first-entry")
-
-        app.page.mouse.click(640, 5)
-        app.page.evaluate("() => document.activeElement && document.activeElement.blur()")
-        stops: list[dict] = []
-        for _ in range(40):
-            stop = tab(app)
-            if stop is None:
-                continue
-            if stops and stop["label"] == stops[0]["label"]:
-                break  # round again
-            stops.append(stop)
-        names = [s["label"] for s in stops]
-        column = ["rail" if s["x"] < 100 else "list" if s["x"] < 500 else "entry" for s in stops if s["y"] > 60]
-        regions = [c for i, c in enumerate(column) if i == 0 or c != column[i - 1]]
-        print(f"\nTab through the journal: {len(stops)} stops: " + " → ".join(n[:20] for n in names))
-        assert regions == ["rail", "list", "entry"], (regions, names)
-        assert names.index("Rechercher") < names.index("Filtres"), names  # the list in its own order
-        assert names.index("Titre") < names.index("Texte"), names
-
-        tab_to(app, lambda s: s["label"].startswith("Écrire"))
-        app.page.keyboard.press("Enter")
-        app.see("Nouvelle entrée")
-        app.page.keyboard.type("Deuxième, tout au clavier")
-        typed_into_text(app, "Deuxième, tout au clavier")
-        app.shot("2-write")
+        app.tap_text("Cercle du jeudi")
+        app.click("Partager")
+        chip = app.page.get_by_role("checkbox", name=question)
+        chip.wait_for(state="attached", timeout=60_000)
+        chip.scroll_into_view_if_needed()
+        box = chip.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        assert box["height"] > 70, box  # more than one line of 2× text: it wraps
+        app.shot("1-question")
+        print(f"\nthe question's chip at 2×: {box['width']:.0f} × {box['height']:.0f} px")
     finally:
         context.close()
-    session = open_journal(data)
-    try:
-        bodies = sorted(e.body for e in session.journal.entries())
-        assert bodies == ["Deuxième, tout au clavier", "Premier jet au clavier"]
-    finally:
-        session.lock()

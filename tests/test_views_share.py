@@ -426,3 +426,19 @@ def test_sentences_and_words_are_keyboard_toggles_that_keep_their_place(tmp_path
         shell.lock()
 
     run_ui(body)
+
+
+def test_a_long_question_chip_wraps_and_keeps_its_whole_text():
+    """m13: at 2× text the circle's questions were cut off mid-word (« Qu'est-ce qui nous a »),
+    with no « … » and nowhere to read the rest: the label wraps (up to three lines, then « … »),
+    a screen reader reads it whole, and a tooltip shows it whole."""
+    from journal_app.views.theme import choice_chips
+
+    question = "Qu’est-ce qui nous aide à rester présents les uns aux autres quand le cercle s’agite?"
+    row = choice_chips([("", "Aucune en particulier"), ("q1", question)], "", lambda v: None)
+    short, long = row.controls
+    assert long.label.value == question and long.label.semantics_label is None  # read whole
+    assert long.label.max_lines == 3 and long.label.overflow == ft.TextOverflow.ELLIPSIS and not long.label.no_wrap
+    assert isinstance(long.tooltip, ft.Tooltip) and long.tooltip.message == question
+    assert long.tooltip.exclude_from_semantics  # not read twice
+    assert short.tooltip is None

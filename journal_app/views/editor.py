@@ -80,10 +80,9 @@ class EditorScreen:
 
     async def focus_text(self) -> None:
         """Put the cursor in the text (« Écrire »: what is typed next is written, M3). The
-        client may not have drawn the field yet when first asked, and the new screen settling
-        takes the focus back about half a second later (seen in Chromium): ask again until the
-        field has held the cursor for a second (five seconds at most), unless the person has put
-        it in another field meanwhile."""
+        client may not have drawn the field yet when first asked, and a new view settling may
+        take it back once: ask again until the field has held the cursor for a second (five
+        seconds at most), unless the person has put it in another field meanwhile."""
         held = 0
         for _ in range(34):
             if self._cursor_elsewhere:
@@ -94,7 +93,10 @@ class EditorScreen:
                     return
             else:
                 held = 0
-                await self.body.focus()
+                try:
+                    await self.body.focus()
+                except (RuntimeError, TimeoutError):  # the entry left the screen (another opened)
+                    return
             await asyncio.sleep(0.15)
 
     def _cursor_in_text(self, has: bool) -> None:
