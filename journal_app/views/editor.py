@@ -94,7 +94,7 @@ class EditorScreen:
             else:
                 held = 0
                 try:
-                    await self.body.focus()
+                    await self.body.focus()  # type: ignore[no-untyped-call]  # Flet's own, untyped
                 except (RuntimeError, TimeoutError):  # the entry left the screen (another opened)
                     return
             await asyncio.sleep(0.15)

@@ -10,6 +10,7 @@ import asyncio
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import flet as ft
 
@@ -242,13 +243,13 @@ class ShareScreen:
             label = t("share.doubt_removed" if removed else "share.doubt_keep", word=word)
             chip = self._chips.get((a, b))
             if chip is None:
-                icon = ft.Icon(ft.Icons.HELP_OUTLINE, size=18, color=ft.Colors.AMBER_900)
-                text = ft.Text(word, color=ft.Colors.BLACK)
+                mark = ft.Icon(ft.Icons.HELP_OUTLINE, size=18, color=ft.Colors.AMBER_900)
+                shown = ft.Text(word, color=ft.Colors.BLACK)
                 chip = self._chips[(a, b)] = ft.Semantics(container=True, content=ft.Container(
-                    ink=True, padding=ft.Padding.symmetric(horizontal=8, vertical=6), border_radius=16,
+                    ink=True, padding=ft.Padding.symmetric(horizontal=8, vertical=11), border_radius=16,
                     border=ft.Border.all(2, ft.Colors.AMBER_800), data=("doubt", a, b),
                     on_click=lambda _, a=a, b=b: self.toggle_doubt(a, b),
-                    content=ft.Row(spacing=4, tight=True, controls=[icon, text])))
+                    content=ft.Row(spacing=4, tight=True, controls=[mark, shown])))
             box = chip.content
             assert isinstance(box, ft.Container) and isinstance(box.content, ft.Row)
             icon, text = box.content.controls
@@ -306,16 +307,16 @@ class ShareScreen:
         leaves (checked) or not."""
         piece = self._words.get(start)
         if piece is None:
-            word = ft.Text("")
-            mark = ft.Icon(ft.Icons.HELP_OUTLINE, size=14, color=ft.Colors.AMBER_900)
+            label = ft.Text("")
+            doubted = ft.Icon(ft.Icons.HELP_OUTLINE, size=14, color=ft.Colors.AMBER_900)
             # Two empty boxes give the touch target its minimum size, whatever the word's.
             piece = self._words[start] = ft.Semantics(container=True, content=ft.Container(
                 ink=True, border_radius=4, padding=ft.Padding.symmetric(horizontal=WORD_GAP), data=("word", start),
                 content=ft.Row(tight=True, spacing=2, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
                     ft.Container(width=0, height=MIN_TARGET),
                     ft.Column(tight=True, spacing=0, horizontal_alignment=ft.CrossAxisAlignment.CENTER, controls=[
-                        word, ft.Container(width=MIN_TARGET - 2 * WORD_GAP, height=0)]),
-                    mark])))
+                        label, ft.Container(width=MIN_TARGET - 2 * WORD_GAP, height=0)]),
+                    doubted])))
         box = piece.content
         assert isinstance(box, ft.Container) and isinstance(box.content, ft.Row)
         _, column, mark = box.content.controls
@@ -346,10 +347,10 @@ class ShareScreen:
                 if doubt is not None:  # doubted: amber, dotted underline, a question mark
                     label = t("share.doubt_keep", word=original[doubt[0]:doubt[1]])
                     pieces.append(self._word(m.start(), m.group(), kept=True, said=label, tip=label, doubt=True,
-                                             on_click=lambda d=doubt: self.toggle_doubt(*d)))
+                                             on_click=partial(self.toggle_doubt, *doubt)))
                     continue
                 pieces.append(self._word(m.start(), m.group(), kept=True, said=None, tip=t("share.tap_to_redact"),
-                                         on_click=lambda s=m.start(), e=m.end(): self.redact(s, e)))
+                                         on_click=partial(self.redact, m.start(), m.end())))
 
         for span in self.result.spans:
             if not start <= span.start < end:
@@ -359,7 +360,7 @@ class ShareScreen:
             pieces.append(self._word(span.start, span.replacement, kept=False,
                                      said=t("share.word_replaced", word=removed, replacement=span.replacement),
                                      tip=t("share.tap_to_restore", text=removed),
-                                     on_click=lambda s=span: self.restore(s)))
+                                     on_click=partial(self.restore, span)))
             last = span.end
         words(last, end)
         return pieces
