@@ -238,7 +238,7 @@ def test_long_journals_are_built_a_page_at_a_time(tmp_path):
     run_ui(body)
 
 
-def test_tags_are_chips_completed_from_the_journals_own_tags(tmp_path):
+def test_tags_are_completed_from_the_journals_own_tags_and_read_as_tags(tmp_path):
     make_journal(tmp_path, [("Le corps a parlé", {"title": "Conseil", "tags": ["conseil", "corps"]}),
                             ("Encore", {"title": "Cercle", "tags": ["cercle"]})])
 
@@ -260,12 +260,12 @@ def test_tags_are_chips_completed_from_the_journals_own_tags(tmp_path):
         assert field.value == ""
         await h.type(field, "Souffle,")  # a comma closes a new tag
         assert field.value == ""
-        chips = [c.label.value for c in h.find_all(ft.Chip) if c.on_delete]
-        assert chips == ["corps", "Souffle"]
-        souffle = h.find(ft.Chip, "Souffle")
-        await h.fire(souffle, "focus")  # Tab reaches it: the buttons' ring
-        assert souffle.border_side is not None and souffle.border_side.width >= 3
-        await h.fire(h.find(ft.Chip, "Souffle"), "delete")  # the chip's ✕
+        # Each tag is read as a tag, then its ✕ (a chip was read as a disabled checkbox, m20).
+        tags = [c for c in h.find_all(ft.Text) if c.semantics_label and c.semantics_label.startswith("Étiquette")]
+        assert [c.value for c in tags] == ["corps", "Souffle"]
+        assert [plain(c.semantics_label) for c in tags] == ["Étiquette « corps »", "Étiquette « Souffle »"]
+        assert not [c for c in h.find_all(ft.Chip) if c.on_delete]
+        await h.click(ft.IconButton, "Retirer l’étiquette « Souffle »")  # the tag's ✕
         await h.type(field, "pas fini")  # still typed when the entry is saved: kept too
         journal = shell.ctx.session.journal
         await h.wait_for(lambda: any(e.tags == ("corps", "pas fini") for e in journal.entries()))
