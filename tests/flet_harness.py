@@ -68,6 +68,8 @@ class MemoryConnection(Connection):
                                 body.call_id, self.answers.get(body.name), None)
             if body.name == "push_route":  # the client moves to the address and says so
                 self.loop.call_soon(self._route_changed, body.args["route"])
+            if body.name == "focus":  # the client gives the control the focus, and it says so
+                self.loop.create_task(self.session.dispatch_event(body.control_id, "focus", None))
 
     def _route_changed(self, route: str) -> None:
         assert self.session is not None

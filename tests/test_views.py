@@ -239,7 +239,7 @@ def test_long_journals_are_built_a_page_at_a_time(tmp_path):
     run_ui(body)
 
 
-def test_tags_are_chips_completed_from_the_journals_own_tags(tmp_path):
+def test_tags_are_completed_from_the_journals_own_tags_and_read_as_tags(tmp_path):
     make_journal(tmp_path, [("Le corps a parlé", {"title": "Conseil", "tags": ["conseil", "corps"]}),
                             ("Encore", {"title": "Cercle", "tags": ["cercle"]})])
 
@@ -261,12 +261,12 @@ def test_tags_are_chips_completed_from_the_journals_own_tags(tmp_path):
         assert field.value == ""
         await h.type(field, "Souffle,")  # a comma closes a new tag
         assert field.value == ""
-        chips = [c.label.value for c in h.find_all(ft.Chip) if c.on_delete]
-        assert chips == ["corps", "Souffle"]
-        souffle = h.find(ft.Chip, "Souffle")
-        await h.fire(souffle, "focus")  # Tab reaches it: the buttons' ring
-        assert souffle.border_side is not None and souffle.border_side.width >= 3
-        await h.fire(h.find(ft.Chip, "Souffle"), "delete")  # the chip's ✕
+        # Each tag is read as a tag, then its ✕ (a chip was read as a disabled checkbox, m20).
+        tags = [c for c in h.find_all(ft.Text) if c.semantics_label and c.semantics_label.startswith("Étiquette")]
+        assert [c.value for c in tags] == ["corps", "Souffle"]
+        assert [plain(c.semantics_label) for c in tags] == ["Étiquette « corps »", "Étiquette « Souffle »"]
+        assert not [c for c in h.find_all(ft.Chip) if c.on_delete]
+        await h.click(ft.IconButton, "Retirer l’étiquette « Souffle »")  # the tag's ✕
         await h.type(field, "pas fini")  # still typed when the entry is saved: kept too
         journal = shell.ctx.session.journal
         await h.wait_for(lambda: any(e.tags == ("corps", "pas fini") for e in journal.entries()))
@@ -710,6 +710,28 @@ def test_a_meeting_date_typed_the_french_way_is_understood(tmp_path):
         await h.type(field, "32 novembre")
         await h.wait_for(lambda: bool(field.error))
         assert "27 novembre" in field.error
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_write_puts_the_cursor_in_the_text_on_a_wide_screen(tmp_path):
+    """M3: after « Write my first entry » (Enter or a tap) the words typed were lost: the new
+    entry's text is given the focus, and so is it after « Écrire » in the navigation rail."""
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await unlock(h)
+        await h.click(ft.FilledButton, "Écrire ma première entrée")
+        await h.wait_for(lambda: shell.editor is not None and h.conn.focused(shell.editor.body))
+        await h.type(shell.editor.body, "Premier jet")
+        await h.wait_for(lambda: bool(shell.ctx.session.journal.entries()))
+        first = shell.editor
+        rail = h.find(ft.NavigationRail)
+        rail.selected_index = 1  # « Écrire »
+        await h.fire(rail, "change")
+        await h.wait_for(lambda: shell.editor is not first and h.conn.focused(shell.editor.body))
         shell.lock()
 
     run_ui(body)

@@ -7,7 +7,7 @@ import flet as ft
 from journal_app.circles import Circles
 from journal_app.sharing import CircleKeys, Withdrawal, open_envelope, read_bundle
 from journal_app.views.share import OutboxScreen, ShareScreen
-from tests.flet_harness import run_ui
+from tests.flet_harness import plain, run_ui
 from tests.test_views import app, make_journal, unlock
 
 TEXT = "Quand Sylvie a parlé, j’ai senti ma gorge se serrer. Écrivez-moi à s@exemple.ca."
@@ -16,6 +16,24 @@ TEXT = "Quand Sylvie a parlé, j’ai senti ma gorge se serrer. Écrivez-moi à 
 async def open_share(h, shell):
     await h.click(ft.ListTile, "Cercle")
     await h.click(ft.IconButton, "Partager")
+
+
+def word_pieces(h):
+    """« Mot par mot »: one control per word or replacement, read as the word and checked (it
+    leaves) or not."""
+    return [c for c in h.walk() if isinstance(c, ft.Semantics) and isinstance(c.content, ft.Container)
+            and isinstance(c.content.data, tuple) and c.content.data[:1] == ("word",)]
+
+
+def shown(piece):
+    """The text a word piece shows."""
+    return next(c.value for c in piece.content.content.controls[1].controls if isinstance(c, ft.Text))
+
+
+def word(h, text):
+    found = [p for p in word_pieces(h) if shown(p) == text]
+    assert found, [shown(p) for p in word_pieces(h)]
+    return found[0]
 
 
 async def share_screen(data_dir):
@@ -46,17 +64,11 @@ def test_consent_preview_redact_restore_and_confirm(tmp_path):
         assert not h.find(ft.FilledButton, "Je confirme").disabled
         # Word by word: tap a word to redact it, tap the name's placeholder to restore it.
         await h.choose("Mot par mot")
-        gorge = next(c for c in h.find_all(ft.Container) if isinstance(c.content, ft.Text)
-                     and c.content.value == "gorge")
-        await h.fire(gorge, "click")
+        await h.fire(word(h, "gorge").content, "click")
         assert "gorge" not in screen.outgoing_text and "[retiré]" in screen.outgoing_text
-        name = next(c for c in h.find_all(ft.Container) if isinstance(c.content, ft.Text)
-                    and c.content.value == "[personne A]")
-        await h.fire(name, "click")
+        await h.fire(word(h, "[personne A]").content, "click")
         assert "Sylvie" in screen.outgoing_text
-        quand = next(c for c in h.find_all(ft.Container) if isinstance(c.content, ft.Text)
-                     and c.content.value == "Quand")
-        await h.fire(quand, "click")  # a capitalized word: remembered as a marked name
+        await h.fire(word(h, "Quand").content, "click")  # a capitalized word: remembered as a marked name
         assert "Quand" in Circles(shell.ctx.session.database).marked_names()
         shown = screen.outgoing_text
         await h.click(ft.FilledButton, "Je confirme")
@@ -102,7 +114,7 @@ def test_a_passage_is_shared_by_keeping_some_sentences_only(tmp_path):
         assert screen.outgoing_text == ("Quand [personne A] a parlé, j’ai senti ma gorge se serrer."
                                         " […] Ma sœur m’attendait après.")
         await h.choose("Mot par mot")  # the words of the kept sentences only
-        words = [c.content.value for c in h.find_all(ft.Container) if isinstance(c.content, ft.Text)]
+        words = [shown(p) for p in word_pieces(h)]
         assert "retard." not in words and "Quand" in words and "posé." not in words
         await h.choose("Phrase par phrase")
         while any(t.checked for t in sentence_tiles(h)):  # a tap redraws the sentences
@@ -317,10 +329,9 @@ def test_a_doubted_word_is_marked_and_one_tap_removes_it_or_puts_it_back(tmp_pat
         await h.fire(chip(h, "Pierre").content, "click")  # and the proverb back as written
         assert "Pierre qui roule" in screen.outgoing_text
         await h.choose("Mot par mot")  # word by word, the kept doubt is marked in the text too
-        marked = [c for c in h.walk() if isinstance(c, ft.Semantics) and c.label and "Pierre" in c.label
-                  and isinstance(c.content, ft.Container) and c.content.data is None]
-        assert marked
-        await h.fire(marked[0].content, "click")
+        marked = word(h, "Pierre")
+        assert "peut-être un nom" in marked.content.content.controls[1].controls[0].semantics_label
+        await h.fire(marked.content, "click")
         assert "Pierre" not in screen.outgoing_text
         shown = screen.outgoing_text
         await h.click(ft.FilledButton, "Je confirme")
@@ -369,3 +380,65 @@ def test_sharing_again_says_what_was_shared_before_and_that_words_may_be_quoted(
         shell.lock()
 
     run_ui(body)
+
+
+def test_sentences_and_words_are_keyboard_toggles_that_keep_their_place(tmp_path):
+    """M2, m12: each sentence and each word is one control that Tab reaches and Space or Enter
+    toggles (an inked container: Flutter gives it the focus and the activate keys), read as its
+    text and whether it leaves, at least 44 px a side for a word (« a » was 12 × 20), without the
+    tooltip read before it. A toggle redraws the same control, so the keyboard's focus stays
+    on it (a new control would send it back to the top of the screen)."""
+    from journal_app.views.share import MIN_TARGET, WORD_GAP
+
+    text = "Le cercle a commencé en retard. Quand Sylvie a parlé, j’ai senti ma gorge se serrer."
+    make_journal(tmp_path, [(text, {"title": "Cercle"})])
+
+    async def body():
+        h, shell = await share_screen(tmp_path)
+        screen = shell.screen
+        first, second = sentence_tiles(h)
+        assert first.content.ink and second.content.ink
+        await h.fire(first.content, "click")  # what Space or Enter does on the focused sentence
+        assert sentence_tiles(h)[0] is first and first.checked is False
+        await h.fire(first.content, "click")
+        assert sentence_tiles(h)[0] is first and first.checked is True
+        await h.choose("Mot par mot")
+        pieces = word_pieces(h)
+        assert [shown(p) for p in pieces][:4] == ["Le", "cercle", "a", "commencé"]
+        for piece in pieces:
+            box = piece.content
+            assert box.ink and piece.container and isinstance(box.tooltip, ft.Tooltip)
+            assert box.tooltip.exclude_from_semantics  # « Touchez pour retirer ce mot » is not read first
+            tall, column, _ = box.content.controls
+            assert tall.height >= MIN_TARGET  # the target's height, whatever the text's
+            assert column.controls[1].width + 2 * WORD_GAP >= MIN_TARGET  # and its width
+        a = word(h, "a")
+        assert a.checked is True and a.content.content.controls[1].controls[0].semantics_label is None  # « a »
+        await h.fire(a.content, "click")
+        assert word_pieces(h)[2] is a and a.checked is False and shown(a) == "[retiré]"
+        said = a.content.content.controls[1].controls[0].semantics_label
+        assert plain(said) == "« a », retiré : remplacé par [retiré]"
+        assert "Le cercle [retiré] commencé" in screen.outgoing_text
+        await h.fire(a.content, "click")  # Space again: the word is back, on the same control
+        assert word_pieces(h)[2] is a and a.checked is True and "Le cercle a commencé" in screen.outgoing_text
+        name = word(h, "[personne A]")
+        assert name.checked is False and "Sylvie" in name.content.content.controls[1].controls[0].semantics_label
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_long_question_chip_wraps_and_keeps_its_whole_text():
+    """m13: at 2× text the circle's questions were cut off mid-word (« Qu'est-ce qui nous a »),
+    with no « … » and nowhere to read the rest: the label wraps (up to three lines, then « … »),
+    a screen reader reads it whole, and a tooltip shows it whole."""
+    from journal_app.views.theme import choice_chips
+
+    question = "Qu’est-ce qui nous aide à rester présents les uns aux autres quand le cercle s’agite?"
+    row = choice_chips([("", "Aucune en particulier"), ("q1", question)], "", lambda v: None)
+    short, long = row.controls
+    assert long.label.value == question and long.label.semantics_label is None  # read whole
+    assert long.label.max_lines == 3 and long.label.overflow == ft.TextOverflow.ELLIPSIS and not long.label.no_wrap
+    assert isinstance(long.tooltip, ft.Tooltip) and long.tooltip.message == question
+    assert long.tooltip.exclude_from_semantics  # not read twice
+    assert short.tooltip is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import flet as ft
@@ -43,10 +44,13 @@ class EditorScreen:
         e = self.entry
         meeting = e.meeting if e and e.meeting else Meeting()
         self.title = ft.TextField(label=t("editor.title"), value=e.title if e else "",
-                                  on_change=self._changed, on_blur=self._blurred)
+                                  on_change=self._changed, on_blur=self._blurred,
+                                  on_focus=lambda _: setattr(self, "_cursor_elsewhere", True))
         self.body = ft.TextField(label=t("editor.body"), value=e.body if e else "", multiline=True,
                                  min_lines=8, autofocus=e is None, on_change=self._changed,
-                                 on_blur=self._blurred)
+                                 on_blur=self._text_left, on_focus=lambda _: self._cursor_in_text(True))
+        self._has_cursor = False  # the text has the cursor (its field said so)
+        self._cursor_elsewhere = False  # the person put it in another field of this entry
         self.tag_list: list[str] = list(e.tags) if e else []
         self.tags = ft.TextField(label=t("editor.add_tag"), helper=t("editor.tags_help"),
                                  helper_max_lines=3, on_change=self._tag_typed, on_focus=self._tag_field_entered,
@@ -73,6 +77,34 @@ class EditorScreen:
                                          self.delete, disabled=e is None)
         self.delete_icon = self.delete_button
         self.shared = SharedNote(ctx, e, on_see_outbox) if e else None  # kept: it hears the relay
+
+    async def focus_text(self) -> None:
+        """Put the cursor in the text (« Écrire »: what is typed next is written, M3). The
+        client may not have drawn the field yet when first asked, and a new view settling may
+        take it back once: ask again until the field has held the cursor for a second (five
+        seconds at most), unless the person has put it in another field meanwhile."""
+        held = 0
+        for _ in range(34):
+            if self._cursor_elsewhere:
+                return
+            if self._has_cursor:
+                held += 1
+                if held == 7:
+                    return
+            else:
+                held = 0
+                try:
+                    await self.body.focus()  # type: ignore[no-untyped-call]  # Flet's own, untyped
+                except (RuntimeError, TimeoutError):  # the entry left the screen (another opened)
+                    return
+            await asyncio.sleep(0.15)
+
+    def _cursor_in_text(self, has: bool) -> None:
+        self._has_cursor = has
+
+    def _text_left(self, e: object = None) -> None:
+        self._has_cursor = False
+        self._blurred(e)
 
     def control(self) -> ft.Control:
         t = self.ctx.t
@@ -124,14 +156,23 @@ class EditorScreen:
     # -- tags: chips, with completion from the journal's own tags --------------------------------
     def _render_tags(self) -> None:
         t = self.ctx.t
+        # A tag is a text and its ✕ button, read « Étiquette « comité » » then « Retirer
+        # l’étiquette « comité » »: as a chip it was read as a disabled, unchecked checkbox (m20).
         self.tag_chips.controls = [
-            with_focus_ring(ft.Chip(label=ft.Text(tag), on_delete=lambda _, tag=tag: self._remove_tag(tag),
-                                    delete_icon_tooltip=t("editor.remove_tag", tag=tag)))
+            ft.Container(
+                border=ft.Border.all(1, ft.Colors.OUTLINE), border_radius=8, padding=ft.Padding.only(left=12),
+                content=ft.Row(tight=True, spacing=0, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+                    ft.Text(tag, semantics_label=t("editor.tag_named", tag=tag)),
+                    icon_button(ft.Icons.CLOSE, t("editor.remove_tag", tag=tag), self._remover(tag))]))
             for tag in self.tag_list]
         if self.suggesting:
             self._render_suggestions()
 
+    def _remover(self, tag: str) -> Callable[[object], None]:
+        return lambda _: self._remove_tag(tag)
+
     def _tag_field_entered(self, _: object = None) -> None:
+        self._cursor_elsewhere = True
         self.suggesting = True
         self._render_suggestions()
 

@@ -10,6 +10,7 @@ import asyncio
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import flet as ft
 
@@ -27,6 +28,8 @@ from journal_app.views.join_circle import JoinCircle
 from journal_app.views.theme import choice_chips, heading, muted, radio_row, subscreen
 
 _WORD = re.compile(r"\S+")
+MIN_TARGET = 44  # px a side: a word to touch in « Mot par mot » (WCAG 2.5.5, as on a phone)
+WORD_GAP = 3  # px on each side of a word, inside its target
 
 
 def status_text(ctx: AppContext, item: OutboxItem) -> str:
@@ -117,6 +120,12 @@ class ShareScreen:
         self.confirm = ft.FilledButton(content=t("share.confirm"), icon=ft.Icons.SEND,
                                        on_click=self.confirm_share, disabled=not joined)
         self.message = ft.Text("")
+        # The controls of the preview, kept from one tap to the next (by where their text
+        # begins): redrawn in place, the one a keyboard has the focus on keeps it (M2).
+        self._sentences: dict[int, ft.Semantics] = {}
+        self._words: dict[int, ft.Semantics] = {}
+        self._word_row = ft.Row(wrap=True, spacing=0, run_spacing=0)
+        self._chips: dict[tuple[int, int], ft.Semantics] = {}
         self.result = self._anonymize()
         self.render_preview()
 
@@ -196,14 +205,15 @@ class ShareScreen:
             self.preview.controls = [self._sentence(a, b) for a, b in self.result.sentences()]
         else:
             self.help.value = t("share.word_help")
-            row = ft.Row(wrap=True, spacing=2, run_spacing=4)
+            pieces: list[ft.Control] = []
             previous: int | None = None
             for a, b in self.kept():
                 if previous is not None and self.result.original[previous:a].strip():
-                    row.controls.append(muted("[…]"))
-                row.controls += self._word_pieces(a, b)
+                    pieces.append(ft.Container(content=muted("[…]"), padding=ft.Padding.symmetric(vertical=12)))
+                pieces += self._word_pieces(a, b)
                 previous = b
-            self.preview.controls = [row]
+            self._word_row.controls = pieces
+            self.preview.controls = [self._word_row]
         self._render_doubts()
         outgoing = self.outgoing_text
         self.leaving.value = outgoing or t("share.nothing_selected")
@@ -223,25 +233,36 @@ class ShareScreen:
 
     def _render_doubts(self) -> None:
         """A chip for each doubted word, amber with a question mark (kept) or crossed out with a
-        check (removed): one tap decides, and the chip says so to a screen reader."""
+        check (removed): one tap, or Tab then Space, decides, and the chip says so to a screen
+        reader."""
         t = self.ctx.t
         chips: list[ft.Control] = []
         for a, b, span in self.doubted():
             word = self.result.original[a:b]
             removed = span is not None
             label = t("share.doubt_removed" if removed else "share.doubt_keep", word=word)
-            chips.append(ft.Semantics(label=label, button=True, checked=removed, content=ft.Container(
-                padding=ft.Padding.symmetric(horizontal=8, vertical=6), border_radius=16,
-                bgcolor=ft.Colors.SURFACE if removed else ft.Colors.AMBER_100,
-                border=ft.Border.all(2, ft.Colors.AMBER_800),
-                tooltip=label, data=("doubt", a, b),
-                on_click=lambda _, a=a, b=b: self.toggle_doubt(a, b),
-                content=ft.Row(spacing=4, tight=True, controls=[
-                    ft.Icon(ft.Icons.CHECK if removed else ft.Icons.HELP_OUTLINE, size=18,
-                            color=ft.Colors.AMBER_900),
-                    ft.Text(word, color=ft.Colors.BLACK, style=ft.TextStyle(
-                        decoration=ft.TextDecoration.LINE_THROUGH if removed else ft.TextDecoration.UNDERLINE,
-                        decoration_style=ft.TextDecorationStyle.DOTTED))]))))
+            chip = self._chips.get((a, b))
+            if chip is None:
+                mark = ft.Icon(ft.Icons.HELP_OUTLINE, size=18, color=ft.Colors.AMBER_900)
+                shown = ft.Text(word, color=ft.Colors.BLACK)
+                chip = self._chips[(a, b)] = ft.Semantics(container=True, content=ft.Container(
+                    ink=True, padding=ft.Padding.symmetric(horizontal=8, vertical=11), border_radius=16,
+                    border=ft.Border.all(2, ft.Colors.AMBER_800), data=("doubt", a, b),
+                    on_click=lambda _, a=a, b=b: self.toggle_doubt(a, b),
+                    content=ft.Row(spacing=4, tight=True, controls=[mark, shown])))
+            box = chip.content
+            assert isinstance(box, ft.Container) and isinstance(box.content, ft.Row)
+            icon, text = box.content.controls
+            assert isinstance(icon, ft.Icon) and isinstance(text, ft.Text)
+            chip.label, chip.checked = label, removed
+            box.bgcolor = ft.Colors.SURFACE if removed else ft.Colors.AMBER_100
+            box.tooltip = ft.Tooltip(message=label, exclude_from_semantics=True)
+            icon.icon = ft.Icons.CHECK if removed else ft.Icons.HELP_OUTLINE
+            text.semantics_label = ""  # the chip's label says the word, once
+            text.style = ft.TextStyle(
+                decoration=ft.TextDecoration.LINE_THROUGH if removed else ft.TextDecoration.UNDERLINE,
+                decoration_style=ft.TextDecorationStyle.DOTTED)
+            chips.append(chip)
         self.doubts.visible = bool(chips)
         self.doubts.controls = [muted(t("share.doubts_title")),
                                 ft.Row(wrap=True, spacing=6, run_spacing=6, controls=chips)] if chips else []
@@ -256,23 +277,66 @@ class ShareScreen:
         self.render_preview()
 
     def _sentence(self, start: int, end: int) -> ft.Control:
-        """One sentence, kept or left out by a tap: a single control, announced with its text
-        (redactions included) and whether it is checked."""
+        """One sentence, kept or left out by a tap, or by Tab then Space or Enter: a single
+        control, announced with its text (redactions included) and whether it is checked."""
         kept = start not in self.left_out
-        return ft.Semantics(checked=kept, container=True, content=ft.Container(
-            padding=ft.Padding.symmetric(horizontal=8, vertical=10), border_radius=8,
-            bgcolor=ft.Colors.SURFACE if kept else None,
-            on_click=lambda _: self.toggle_sentence(start),
-            content=ft.Row(spacing=8, vertical_alignment=ft.CrossAxisAlignment.START, controls=[
-                ft.Icon(ft.Icons.CHECK_BOX if kept else ft.Icons.CHECK_BOX_OUTLINE_BLANK,
-                        color=ft.Colors.PRIMARY if kept else ft.Colors.ON_SURFACE_VARIANT),
-                ft.Text(self.result.part(start, end), expand=True,
-                        color=None if kept else ft.Colors.ON_SURFACE_VARIANT,
-                        style=None if kept else ft.TextStyle(decoration=ft.TextDecoration.LINE_THROUGH)),
-            ])))
+        tile = self._sentences.get(start)
+        if tile is None:
+            tile = self._sentences[start] = ft.Semantics(container=True, content=ft.Container(
+                ink=True, padding=ft.Padding.symmetric(horizontal=8, vertical=10), border_radius=8,
+                data=("sentence", start), on_click=lambda _: self.toggle_sentence(start),
+                content=ft.Row(spacing=8, vertical_alignment=ft.CrossAxisAlignment.START, controls=[
+                    ft.Icon(ft.Icons.CHECK_BOX), ft.Text("", expand=True)])))
+        box = tile.content
+        assert isinstance(box, ft.Container) and isinstance(box.content, ft.Row)
+        icon, text = box.content.controls
+        assert isinstance(icon, ft.Icon) and isinstance(text, ft.Text)
+        tile.checked = kept
+        box.bgcolor = ft.Colors.SURFACE if kept else None
+        icon.icon = ft.Icons.CHECK_BOX if kept else ft.Icons.CHECK_BOX_OUTLINE_BLANK
+        icon.color = ft.Colors.PRIMARY if kept else ft.Colors.ON_SURFACE_VARIANT
+        text.value = self.result.part(start, end)
+        text.color = None if kept else ft.Colors.ON_SURFACE_VARIANT
+        text.style = None if kept else ft.TextStyle(decoration=ft.TextDecoration.LINE_THROUGH)
+        return tile
+
+    def _word(self, start: int, text: str, *, kept: bool, said: str | None, tip: str,
+              on_click: Callable[[], None], doubt: bool = False) -> ft.Semantics:
+        """One word (or one replacement) of « Mot par mot »: reached with Tab, toggled with a tap,
+        Space or Enter; at least 44 × 44 px to touch (m12); read as the word and whether it
+        leaves (checked) or not."""
+        piece = self._words.get(start)
+        if piece is None:
+            label = ft.Text("")
+            doubted = ft.Icon(ft.Icons.HELP_OUTLINE, size=14, color=ft.Colors.AMBER_900)
+            # Two empty boxes give the touch target its minimum size, whatever the word's.
+            piece = self._words[start] = ft.Semantics(container=True, content=ft.Container(
+                ink=True, border_radius=4, padding=ft.Padding.symmetric(horizontal=WORD_GAP), data=("word", start),
+                content=ft.Row(tight=True, spacing=2, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+                    ft.Container(width=0, height=MIN_TARGET),
+                    ft.Column(tight=True, spacing=0, horizontal_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+                        label, ft.Container(width=MIN_TARGET - 2 * WORD_GAP, height=0)]),
+                    doubted])))
+        box = piece.content
+        assert isinstance(box, ft.Container) and isinstance(box.content, ft.Row)
+        _, column, mark = box.content.controls
+        assert isinstance(column, ft.Column) and isinstance(mark, ft.Icon)
+        word = column.controls[0]
+        assert isinstance(word, ft.Text)
+        piece.checked = kept
+        box.on_click = lambda _: on_click()
+        box.tooltip = ft.Tooltip(message=tip, exclude_from_semantics=True)
+        box.bgcolor = (ft.Colors.AMBER_100 if doubt else None) if kept else ft.Colors.TERTIARY_CONTAINER
+        mark.visible = doubt
+        word.value, word.semantics_label = text, said
+        word.weight = None if kept else ft.FontWeight.W_600
+        word.color = (ft.Colors.BLACK if doubt else None) if kept else ft.Colors.ON_TERTIARY_CONTAINER
+        word.style = ft.TextStyle(decoration=ft.TextDecoration.UNDERLINE, decoration_color=ft.Colors.AMBER_900,
+                                  decoration_style=ft.TextDecorationStyle.DOTTED) if doubt else None
+        return piece
 
     def _word_pieces(self, start: int, end: int) -> list[ft.Control]:
-        """Words and redactions of one sentence as tappable pieces."""
+        """Words and redactions of one sentence as pieces to toggle."""
         t = self.ctx.t
         pieces: list[ft.Control] = []
         original, last = self.result.original, start
@@ -282,32 +346,21 @@ class ShareScreen:
                 doubt = next(((x, y) for x, y in self.result.open_doubts if m.start() <= x < m.end()), None)
                 if doubt is not None:  # doubted: amber, dotted underline, a question mark
                     label = t("share.doubt_keep", word=original[doubt[0]:doubt[1]])
-                    pieces.append(ft.Semantics(label=label, button=True, content=ft.Container(
-                        content=ft.Row(spacing=2, tight=True, controls=[
-                            ft.Text(m.group(), style=ft.TextStyle(
-                                decoration=ft.TextDecoration.UNDERLINE,
-                                decoration_style=ft.TextDecorationStyle.DOTTED,
-                                decoration_color=ft.Colors.AMBER_900)),
-                            ft.Icon(ft.Icons.HELP_OUTLINE, size=14, color=ft.Colors.AMBER_900)]),
-                        bgcolor=ft.Colors.AMBER_100, border_radius=4, padding=ft.Padding.symmetric(horizontal=2),
-                        on_click=lambda _, d=doubt: self.toggle_doubt(*d), tooltip=label)))
+                    pieces.append(self._word(m.start(), m.group(), kept=True, said=label, tip=label, doubt=True,
+                                             on_click=partial(self.toggle_doubt, *doubt)))
                     continue
-                pieces.append(ft.Container(
-                    content=ft.Text(m.group()), padding=ft.Padding.symmetric(horizontal=2),
-                    on_click=lambda _, s=m.start(), e=m.end(): self.redact(s, e),
-                    tooltip=t("share.tap_to_redact")))
+                pieces.append(self._word(m.start(), m.group(), kept=True, said=None, tip=t("share.tap_to_redact"),
+                                         on_click=partial(self.redact, m.start(), m.end())))
 
         for span in self.result.spans:
             if not start <= span.start < end:
                 continue
             words(last, span.start)
-            pieces.append(ft.Container(
-                content=ft.Text(span.replacement, weight=ft.FontWeight.W_600,
-                                color=ft.Colors.ON_TERTIARY_CONTAINER),
-                bgcolor=ft.Colors.TERTIARY_CONTAINER, border_radius=4,
-                padding=ft.Padding.symmetric(horizontal=4),
-                on_click=lambda _, s=span: self.restore(s),
-                tooltip=t("share.tap_to_restore", text=original[span.start:span.end])))
+            removed = original[span.start:span.end]
+            pieces.append(self._word(span.start, span.replacement, kept=False,
+                                     said=t("share.word_replaced", word=removed, replacement=span.replacement),
+                                     tip=t("share.tap_to_restore", text=removed),
+                                     on_click=partial(self.restore, span)))
             last = span.end
         words(last, end)
         return pieces
@@ -324,7 +377,13 @@ class ShareScreen:
 
     def _mode(self, value: str) -> None:
         self.mode = value
+        self._forget_controls()
         self.render_preview()
+
+    def _forget_controls(self) -> None:
+        self._sentences.clear()
+        self._words.clear()
+        self._chips.clear()
 
     def _update_confirm(self, outgoing: str | None = None) -> None:
         outgoing = self.outgoing_text if outgoing is None else outgoing
@@ -344,6 +403,7 @@ class ShareScreen:
     def _source(self, value: str) -> None:
         self.source = value
         self.left_out = set()
+        self._forget_controls()
         self.result = self._anonymize()
         self.render_preview()
 

@@ -104,6 +104,7 @@ class Shell:
         self.route = HOME  # the address shown, or wanted while the journal is locked
         self.lock_screen: OnboardingScreen | UnlockScreen | None = None
         self._pushed: list[str] = []  # addresses sent to the client whose echo has not come back
+        self._focus_when_there: EditorScreen | None = None  # a new entry's text, once at its address
         self._was_wide = ctx.wide
         ctx.on_settings_changed = self._settings_changed
         self.page.on_resize = self._resized
@@ -175,6 +176,15 @@ class Shell:
         shown = self._show(address, rebuild=rebuild)
         if shown and push:
             self._push(self.route)
+        editor = self.editor
+        if shown and editor is not None and editor.entry is None:
+            # « Écrire »: the cursor in the text, so what is typed next is written (M3). The
+            # client's move to the new address takes the focus away as it lands (seen in
+            # Chromium): once it is there, then.
+            if self._pushed:
+                self._focus_when_there = editor
+            else:
+                self.page.run_task(editor.focus_text)
         return shown
 
     def _push(self, address: str) -> None:
@@ -309,6 +319,9 @@ class Shell:
         an address this shell pushed is not one: a late echo must not undo a newer move."""
         if e.route in self._pushed:
             del self._pushed[:self._pushed.index(e.route) + 1]
+            editor, self._focus_when_there = self._focus_when_there, None
+            if editor is not None and editor is self.editor and not self._pushed:
+                self.page.run_task(editor.focus_text)
             return
         if e.route != self.route and not self.go(e.route, push=False) and self.ctx.session.is_open:
             self._push(self.route)  # the screen stayed (it asks first): its address comes back
@@ -337,10 +350,12 @@ class Shell:
         """A new entry now has an address; side by side, the list shows it as it is written.
         The browser's address bar is not changed while the person writes: in the web client,
         a navigation then lost the focus and the letters being typed in the text (seen on a
-        desktop: the first autosave of the title, then only « J’a » of the text was kept)."""
+        desktop: the first autosave of the title, then only « J’a » of the text was kept). Nor
+        is the view's route: the client keys its page by it, and a new key drew the screen anew,
+        which took the cursor out of the text and lost the letters typed then (M3)."""
         top = self.stack[-1] if self.stack else None
         if top is not None and top.address == "/write":
-            top.address = top.view.route = self.route = f"/entry/{entry.id}"
+            top.address = self.route = f"/entry/{entry.id}"
         if top is not None and isinstance(top.screen, JournalPage):
             top.screen.list.selected = entry.id
             top.screen.list.refresh()  # the new entry joins the list, marked

@@ -128,10 +128,18 @@ def icon_button(icon: ft.IconData, label: str, on_click: Callable[[Any], Any], *
                          tooltip=ft.Tooltip(message=label, exclude_from_semantics=True))
 
 
+CHIP_LINES = 3  # lines a choice chip's label may take before « … »
+LONG_CHIP = 24  # characters past which a chip's label may not fit a phone at 2× text: a tooltip
+
+
 def choice_chip(text: str, value: Any, selected: bool, on_select: Callable[[Any], Any]) -> ft.Chip:
     """A chip for one of several options. The chosen one is filled with the primary colour and
-    carries a checkmark (the default tint differs from the others by only 1.2:1)."""
-    chip = ft.Chip(label=ft.Text(text), data=value, on_select=on_select, show_checkmark=True,
+    carries a checkmark (the default tint differs from the others by only 1.2:1). A long label
+    (a circle's question) wraps, up to three lines, then ends with « … », the whole text in a
+    tooltip: at 2× text it was cut off mid-word with nothing to say so (m13)."""
+    label = ft.Text(text, max_lines=CHIP_LINES, overflow=ft.TextOverflow.ELLIPSIS)
+    tip = ft.Tooltip(message=text, exclude_from_semantics=True) if len(text) > LONG_CHIP else None
+    chip = ft.Chip(label=label, data=value, on_select=on_select, show_checkmark=True, tooltip=tip,
                    check_color=ft.Colors.ON_PRIMARY, color={
                        ft.ControlState.SELECTED: ft.Colors.PRIMARY,
                        ft.ControlState.FOCUSED: FOCUS_HALO,
