@@ -127,7 +127,7 @@ def test_the_calendar_and_a_year_ago_open_their_entries(browser, server, size): 
         day.wait_for(timeout=20_000)  # named once: its date and count, not its number again
         app.shot("2-calendar")
         day.click()
-        app.see("1 sur 3")  # only that day's entry is listed
+        app.see("1 entrée sur 3")  # only that day's entry is listed
         assert app.page.get_by_role("button", name="Le jour trois").count() >= 1
         assert app.page.get_by_role("button", name="Aujourd’hui").count() == 0
         app.shot("3-day")

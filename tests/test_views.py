@@ -487,6 +487,42 @@ def test_flutters_own_words_follow_the_apps_language(tmp_path):
     run_ui(body)
 
 
+def test_a_day_tapped_in_the_calendar_is_said_ringed_and_its_emptiness_named(tmp_path):
+    """m2: a day tap became « 2 filtres actifs », the day was not highlighted, and an empty day
+    said « Aucune entrée ne correspond à cette recherche » though nothing was searched."""
+    from journal_app.i18n import format_date
+
+    make_journal(tmp_path, [("Le corps a parlé", {"title": "Conseil"})])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        assert h.has_text("1 entrée")
+        await h.click(ft.TextButton, "Calendrier")
+        written = shell.ctx.session.journal.entries()[0].created.date()
+        label = f"{format_date(written, 'fr')}, 1 entrée"
+        day = next(c for c in h.walk() if isinstance(c, ft.Text) and c.semantics_label == label)
+        cell = next(c for c in h.walk() if isinstance(c, ft.Semantics) and c.content is not None
+                    and getattr(c.content, "content", None) is day)
+        await h.fire(cell.content, "click")
+        assert h.has_text(f"Les entrées du {format_date(written, 'fr')}") and not h.has_text("filtres actifs")
+        assert "1 entrée" in h.texts()  # p7: the count says what it counts
+        ringed = next(c for c in h.walk() if isinstance(c, ft.Semantics) and c.selected)
+        assert ringed.content.content.value == str(written.day) and ringed.content.border is not None
+        other = written.replace(day=1) if written.day != 1 else written.replace(day=2)
+        label = f"{format_date(other, 'fr')}, 0 entrée"
+        empty = next(c for c in h.walk() if isinstance(c, ft.Text) and c.semantics_label == label)
+        cell = next(c for c in h.walk() if isinstance(c, ft.Semantics) and c.content is not None
+                    and getattr(c.content, "content", None) is empty)
+        await h.fire(cell.content, "click")
+        assert h.has_text(f"Aucune entrée le {format_date(other, 'fr')}.")
+        assert not h.has_text("ne correspond")
+
+        shell.lock()
+
+    run_ui(body)
+
+
 def test_active_filters_say_so_when_folded_and_clear_in_one_tap(tmp_path):
     """With the filters folded, nothing said a filter was active (« 0 sur 2 » and an empty
     search box), and nothing cleared them."""
@@ -504,6 +540,7 @@ def test_active_filters_say_so_when_folded_and_clear_in_one_tap(tmp_path):
         await h.unfold("Filtres")
         await h.choose("conseil (1)")
         assert h.has_text("2 filtres actifs") and h.has_text("Aucune entrée ne correspond")
+        assert h.has_text("0 entrée sur 2")  # p7: « 0 sur 2 » said what it counts
         await h.click(ft.TextButton, "Effacer les filtres")
         assert h.has_text("Dehors") and h.has_text("Rencontre du conseil") and not h.has_text("filtre actif")
         search = h.find(ft.TextField, "Rechercher")

@@ -103,9 +103,21 @@ class JournalScreen:
             tag=self.tag_value or None, since=since, until=self._day(self.until_field))
 
     def active_filters(self) -> int:
-        """How many filters narrow the list (folded away, they must still say so)."""
-        return sum([self.kind_value != "all", bool(self.tag_value), self.period_value != "all",
-                    bool((self.since_field.value or "").strip()), bool((self.until_field.value or "").strip())])
+        """How many filters narrow the list (folded away, they must still say so); a day
+        chosen in the calendar is one."""
+        dates = (bool((self.since_field.value or "").strip()) + bool((self.until_field.value or "").strip())
+                 if self._chosen_day() is None else 1)
+        return sum([self.kind_value != "all", bool(self.tag_value), self.period_value != "all"]) + dates
+
+    def _chosen_day(self) -> date | None:
+        """The day tapped in the calendar (the range from and to that day), if that is the range."""
+        since, until = (self.since_field.value or "").strip(), (self.until_field.value or "").strip()
+        if not since or since != until:
+            return None
+        try:
+            return parse_date(since)
+        except ValueError:
+            return None
 
     def _clear_filters(self, _: object = None) -> None:
         self.kind_value, self.tag_value, self.period_value = "all", "", "all"
@@ -151,12 +163,15 @@ class JournalScreen:
         cells: list[ft.Control] = [ft.Container(width=44, height=44)
                                    for _ in range((self.month.weekday() + 1) % 7)]  # Sunday first
         day = self.month
+        chosen = self._chosen_day()
         while day.month == self.month.month:
             n = counts.get(day.day, 0)
             label = t("journal.day_entries", date=format_date(day, lang), count=n)
-            # Named once: the day's number is drawn, its date and count are what is heard.
-            cells.append(ft.Semantics(button=True, content=ft.Container(
+            # Named once: the day's number is drawn, its date and count are what is heard. The
+            # day chosen is ringed, and said to be chosen.
+            cells.append(ft.Semantics(button=True, selected=day == chosen, content=ft.Container(
                 width=44, height=44, border_radius=22, alignment=ft.Alignment.CENTER,
+                border=ft.Border.all(2, ft.Colors.PRIMARY) if day == chosen else None,
                 bgcolor=ft.Colors.PRIMARY_CONTAINER if n else None,
                 on_click=lambda _, d=day: self._pick_day(d),
                 content=ft.Text(str(day.day), weight=ft.FontWeight.BOLD if n else None, semantics_label=label,
@@ -227,7 +242,9 @@ class JournalScreen:
         self._render_tags()
         self.results = journal.search(self.search.value or "", self.where())
         active = self.active_filters()
-        self.active.value = t("journal.active_filters", count=active)
+        day = self._chosen_day()
+        self.active.value = (t("journal.day_shown", date=format_date(day, self.ctx.lang)) if day and active == 1
+                             else t("journal.active_filters", count=active))
         self.active_row.visible = active > 0
         self.clear_search.visible = bool(self.search.value)
         self._show_memories(not active and not (self.search.value or "").strip())
@@ -239,10 +256,15 @@ class JournalScreen:
             self.count.value = ""
             self.list.controls = [self._welcome()]
             return
-        self.count.value = t("journal.count", shown=format_number(len(self.results), self.ctx.lang),
-                             total=format_number(total, self.ctx.lang))
+        shown = len(self.results)
+        self.count.value = (t("journal.count_all", count=total, n=format_number(total, self.ctx.lang))
+                            if shown == total else
+                            t("journal.count_some", count=shown, n=format_number(shown, self.ctx.lang),
+                              total=format_number(total, self.ctx.lang)))
         if not self.results:
-            self.list.controls = [ft.Container(padding=24, content=muted(t("journal.no_results")))]
+            empty = (t("journal.no_entry_that_day", date=format_date(day, self.ctx.lang))
+                     if day and active == 1 and not (self.search.value or "").strip() else t("journal.no_results"))
+            self.list.controls = [ft.Container(padding=24, content=muted(empty))]
             return
         self.show_more()
 
