@@ -247,13 +247,22 @@ def validate(entry: Entry) -> Entry:
 PREVIEW_CHARS = 180
 
 
-def preview(entry: Entry) -> str:
-    """The start of what the entry says, on one line, without repeating its headline."""
+def preview(entry: Entry, query: str = "") -> str:
+    """The start of what the entry says, on one line, without repeating its headline; with a
+    search, the passage around the first word found, when it is further on."""
     parts = [entry.body, *(v for k, v in entry.answers.items() if not k.startswith(":"))]
     text = " ".join(" ".join(parts).split())
     if not entry.title.strip() and text.startswith(entry.headline):
         text = text[len(entry.headline):].strip()
-    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS].rstrip() + "…"
+    if len(text) <= PREVIEW_CHARS:
+        return text
+    spans = match_spans(text, query) if query.strip() else []
+    if spans and spans[0][1] > PREVIEW_CHARS - 20:
+        start = max(0, spans[0][0] - 40)
+        start = text.rfind(" ", 0, start) + 1 if start else 0  # at a word's beginning
+        passage = text[start : start + PREVIEW_CHARS - 2].rstrip()
+        return "…" + passage + ("…" if start + PREVIEW_CHARS - 2 < len(text) else "")
+    return text[:PREVIEW_CHARS].rstrip() + "…"
 
 
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:

@@ -160,3 +160,16 @@ def test_fast_fold_is_the_reference_fold_on_every_character_and_on_journal_text(
     for _ in range(3000):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 30)))
         assert fold(text) == _fold_reference(text), text
+
+
+def test_a_search_shows_the_passage_where_the_word_was_found(journal):
+    """p6: only the first line was shown, without the match."""
+    from journal_app.journal import PREVIEW_CHARS, match_spans, preview
+
+    body = "Au début de la rencontre, on a fait le tour de table. " * 6 + "Puis nandu est revenu, doucement. Fin."
+    entry = journal.add(body, title="Cercle")
+    shown = preview(entry, "nandu")
+    assert "nandu" in shown and shown.startswith("…") and len(shown) <= PREVIEW_CHARS
+    assert match_spans(shown, "nandu")
+    assert preview(entry) == preview(entry, "") and "nandu" not in preview(entry)  # no search: the start
+    assert preview(entry, "rencontre") == preview(entry)  # found at the start already

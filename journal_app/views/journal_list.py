@@ -312,7 +312,7 @@ class JournalScreen:
         details = [format_time(entry.created, self.ctx.lang)]
         if entry.tags:
             details.append(" ".join(f"#{tag}" for tag in entry.tags))
-        shown = preview(entry)
+        shown = preview(entry, self.search.value or "")
         lines: list[ft.Control] = [muted(" · ".join(details))]
         if shown:
             lines.insert(0, self._marked(shown, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS))
