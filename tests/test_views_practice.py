@@ -711,6 +711,14 @@ def test_a_session_clicked_through_and_one_abandoned_count_as_what_was_done(tmp_
         await h.fire(next(b for b in dialog.actions if b.content == "Garder mes notes"), "click")
         assert len(shell.ctx.session.journal) == 2
 
+        # Each entry says what it was: taken to its end, or stopped, and the time it took.
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        assert h.has_text("Séance commencée, non terminée\u00a0: moins d’une minute de pratique, sans les pauses.")
+        shell.go("/")
+        await h.settle()
+        await h.click(ft.ListTile, "Séance guidée de Wholebody Focusing")
+        assert h.has_text("Séance menée jusqu’au bout\u00a0: 1\u00a0min de pratique, sans les pauses.")
+
         shell.go("/progress")
         await h.settle()
         assert h.has_text("En 12 semaines, 1\u00a0pratique menée jusqu’au bout.")
