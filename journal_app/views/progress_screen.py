@@ -51,7 +51,7 @@ class ProgressScreen:
         seconds = sum(w.seconds for w in self.weeks)
         untimed = sum(w.untimed for w in self.weeks)
         stopped = sum(w.stopped for w in self.weeks)
-        lines = [ft.Text(t("progress.done", count=sum(w.practices for w in self.weeks)))]
+        lines: list[ft.Control] = [ft.Text(t("progress.done", count=sum(w.practices for w in self.weeks)))]
         if round(seconds / 60):
             lines.append(ft.Text(t("progress.time.minutes", n=format_number(round(seconds / 60), self.ctx.lang))))
         elif seconds:
