@@ -67,7 +67,7 @@ class PracticeSession:
         """The session as it was left (see `under_way`), paused: the time the journal stayed
         locked does not count, and the person takes it up again when ready."""
         index = min(where.place, len(pack.steps) - 1)
-        elapsed = min(where.elapsed, float(pack.steps[index].duration or 0))
+        elapsed = min(where.elapsed, step_bound(pack.steps[index]))  # counted as it was, bounded
         return cls(pack, lang, clock, state=State.PAUSED, index=index, notes=dict(where.notes),
                    felt_before=where.felt_before, felt_after=where.felt_after, handle=where.handle,
                    entry_id=where.entry_id, reached_end=where.phase == "after", spent=where.spent,

@@ -183,10 +183,10 @@ def test_a_session_resumed_after_a_lock_adds_its_time_to_the_same_entry(six_step
     session.start()
     clock.now += 60
     session.next()
-    clock.now += 30
+    clock.now += 400  # longer than the step's 300 s: lingering counts (up to its bound)
     session.set_note("Serré.")
     kept = session.abandon(journal, keep_notes=True)  # the journal closes under it
-    assert (kept.practiced.seconds, kept.practiced.completed) == (90, False)
+    assert (kept.practiced.seconds, kept.practiced.completed) == (460, False)
     places = PracticesUnderWay(db)
     places.keep(session.under_way())
     clock.now += 3600  # locked: not counted
@@ -197,7 +197,7 @@ def test_a_session_resumed_after_a_lock_adds_its_time_to_the_same_entry(six_step
     clock.now += 50
     entry = again.finish(journal)
     assert entry.id == kept.id and len(journal) == 1
-    assert (entry.practiced.seconds, entry.practiced.completed) == (60 + 30 + 40 + 50, True)
+    assert (entry.practiced.seconds, entry.practiced.completed) == (60 + 400 + 40 + 50, True)
 
 
 def test_a_session_locked_after_its_last_step_is_complete(six_steps, journal, db):

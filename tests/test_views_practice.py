@@ -500,10 +500,14 @@ def test_a_reload_mid_session_resumes_the_same_session_at_the_same_step(tmp_path
         await to_practices(h)
         await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
         await h.choose("3")
+        ticks = Ticks()
+        shell.screen.session.clock = ticks
         await h.click(ft.FilledButton, "Commencer")
         await h.type(h.find(ft.TextField, "Mes notes"), "Les épaules descendent.")
+        ticks.now += 50
         await h.click(ft.FilledButton, "Suivant")
         await h.type(h.find(ft.TextField, "Mes notes"), "Un nœud dans le ventre.")
+        ticks.now += 20
         address = shell.route
         shell.lock(show=False)  # the tab reloads: its page goes, the journal closes
 
@@ -518,8 +522,12 @@ def test_a_reload_mid_session_resumes_the_same_session_at_the_same_step(tmp_path
         assert h.has_text("Vous reprenez là où vous en étiez")
         assert h.find(ft.TextField, "Mes notes").value == "Un nœud dans le ventre."
         assert player.session.state is State.PAUSED  # the time locked did not count
+        player.session.clock = ticks
+        ticks.now += 3600
         await h.click(ft.OutlinedButton, "Reprendre")
+        ticks.now += 30
         await h.click(ft.FilledButton, "Suivant")
+        ticks.now += 10
         await h.click(ft.FilledButton, "Terminer")
         await h.type(h.find(ft.TextField, "Un mot"), "galet")
         await h.click(ft.FilledButton, "Enregistrer la séance")
@@ -527,6 +535,7 @@ def test_a_reload_mid_session_resumes_the_same_session_at_the_same_step(tmp_path
         assert entry.answers["settle"] == "Les épaules descendent."
         assert entry.answers["inventory"] == "Un nœud dans le ventre."
         assert entry.felt_shift.before == 3
+        assert (entry.practiced.seconds, entry.practiced.completed) == (50 + 20 + 30 + 10, True)  # M7
         await to_practices(h)
         await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
         assert h.has_text("Commencer")  # finished: the next session starts anew
