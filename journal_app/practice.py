@@ -15,7 +15,7 @@ from enum import Enum
 
 from journal_app.errors import EntryNotFound, InvalidEntry
 from journal_app.i18n import translate
-from journal_app.journal import Entry, FeltShift, Journal, Practiced
+from journal_app.journal import MAX_PRACTICE_SECONDS, Entry, FeltShift, Journal, Practiced
 from journal_app.prompts.packs import Pack, Step
 from journal_app.under_way import UnderWay
 
@@ -96,7 +96,8 @@ class PracticeSession:
     def active_seconds(self) -> int:
         """The time actually spent in the steps so far: pauses left out, each visit to a step
         counted up to its bound, a session resumed after a lock counting what came before."""
-        return int(round(self.spent + min(self.elapsed_in_step(), step_bound(self.step))))
+        seconds = self.spent + min(self.elapsed_in_step(), step_bound(self.step))
+        return min(MAX_PRACTICE_SECONDS, int(round(seconds)))  # never a time the entry would refuse
 
     def remaining_in_step(self) -> float:
         return max(0.0, (self.step.duration or 0) - self.elapsed_in_step())
