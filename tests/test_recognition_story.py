@@ -267,9 +267,15 @@ def test_the_command_line_claims_endorses_receives_verifies_and_exports(tmp_path
     db = open_database(member / "journal.vault", PASS)
     Journal(db).add("Après la rencontre.", kind="reflection", pack_id="orid",
                     meeting=Meeting("Cercle", None, "timekeeper"))
+    Journal(db).add(kind="focusing", pack_id="check-in", answers={"settle": "Pas le temps."},
+                    practiced=Practiced(30, False))  # stopped at step 2: listed apart, never claimable
     db.close()
     listed = run(member, "badge", "list")
     assert listed.returncode == 0 and "role:timekeeper" in listed.stdout and "Focusing" in listed.stdout
+    assert "pack:check-in" not in listed.stdout
+    assert "Météo intérieure en cinq minutes — 1\u00a0séance commencée, non terminée (pas comptée)." in listed.stdout
+    refused = run(member, "badge", "claim", "focusing", "--name", "Camille", "--fact", "pack:check-in")
+    assert refused.returncode != 0 and "pack:check-in" in refused.stderr
     claimed = run(member, "badge", "claim", "focusing", "--name", "Camille", "--statement", STATEMENT,
                   "--fact", "role:timekeeper")
     assert claimed.returncode == 0, claimed.stderr
