@@ -18,6 +18,7 @@ ROLES = ("facilitator", "participant", "scribe", "timekeeper", "other")
 TABLE = "entries"
 MAX_TEXT_CHARS = 2_000_000  # one entry; a 1 MB body fits with room to spare
 MAX_TAGS = 50
+MAX_PRACTICE_SECONDS = 24 * 3600  # one session, noted by the player (each step is bounded)
 
 Clock = Callable[[], datetime]
 
@@ -42,6 +43,16 @@ class FeltShift:
 
 
 @dataclass(frozen=True)
+class Practiced:
+    """What the session player noted of a guided session: the active seconds it took (pauses
+    left out, each step bounded) and whether it reached its end or was stopped early. Entries
+    saved before the player noted it have none: their time is not known."""
+
+    seconds: int = 0
+    completed: bool = False
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     created: datetime
@@ -55,6 +66,7 @@ class Entry:
     felt_shift: FeltShift | None = None
     language: str = "fr"
     pack_id: str = ""
+    practiced: Practiced | None = None
 
     @property
     def headline(self) -> str:
@@ -186,12 +198,15 @@ def entry_to_doc(entry: Entry) -> dict[str, Any]:
             "before": entry.felt_shift.before, "after": entry.felt_shift.after},
         "language": entry.language,
         "pack_id": entry.pack_id,
+        "practiced": None if entry.practiced is None else {
+            "seconds": entry.practiced.seconds, "completed": entry.practiced.completed},
     }
 
 
 def entry_from_doc(doc: Mapping[str, Any]) -> Entry:
     meeting = doc.get("meeting")
     shift = doc.get("felt_shift")
+    practiced = doc.get("practiced")
     return Entry(
         id=doc["id"],
         created=datetime.fromisoformat(doc["created"]),
@@ -209,6 +224,7 @@ def entry_from_doc(doc: Mapping[str, Any]) -> Entry:
         felt_shift=None if not shift else FeltShift(shift.get("before"), shift.get("after")),
         language=doc.get("language", "fr"),
         pack_id=doc.get("pack_id", ""),
+        practiced=None if not practiced else Practiced(practiced.get("seconds", 0), practiced.get("completed", False)),
     )
 
 
@@ -241,6 +257,11 @@ def validate(entry: Entry) -> Entry:
         for value in (entry.felt_shift.before, entry.felt_shift.after):
             if value is not None and not (isinstance(value, int) and 0 <= value <= 10):
                 raise InvalidEntry(field="felt_shift", value=value)
+    if entry.practiced is not None:
+        seconds, completed = entry.practiced.seconds, entry.practiced.completed
+        if not (isinstance(seconds, int) and not isinstance(seconds, bool) and 0 <= seconds <= MAX_PRACTICE_SECONDS
+                and isinstance(completed, bool)):
+            raise InvalidEntry(field="practiced", value=repr(seconds)[:40])
     return replace(entry, tags=tags)
 
 
@@ -405,13 +426,14 @@ class Journal:
     def new_entry(self, body: str = "", *, title: str = "", kind: str = "free",
                   tags: Iterable[str] = (), answers: Mapping[str, str] | None = None,
                   meeting: Meeting | None = None, felt_shift: FeltShift | None = None,
-                  language: str = "fr", pack_id: str = "", created: datetime | None = None) -> Entry:
+                  language: str = "fr", pack_id: str = "", created: datetime | None = None,
+                  practiced: Practiced | None = None) -> Entry:
         """A checked entry with a fresh id, not stored yet."""
         now = self._clock()
         return validate(Entry(
             id=str(uuid.uuid4()), created=created or now, updated=now, kind=kind, title=title,
             body=body, answers=dict(answers or {}), tags=tuple(tags), meeting=meeting,
-            felt_shift=felt_shift, language=language, pack_id=pack_id))
+            felt_shift=felt_shift, language=language, pack_id=pack_id, practiced=practiced))
 
     def add(self, body: str = "", **fields: Any) -> Entry:
         """Create and save an entry (see `new_entry` for the fields)."""
@@ -451,7 +473,7 @@ class Journal:
         """Change some fields of an entry; `updated` is set to now."""
         current = self.get(entry_id)
         unknown = set(changes) - {"title", "body", "kind", "tags", "answers", "meeting",
-                                  "felt_shift", "language", "created", "pack_id"}
+                                  "felt_shift", "language", "created", "pack_id", "practiced"}
         if unknown:
             raise InvalidEntry(field=", ".join(sorted(unknown)), value="?")
         return self.put(replace(current, **changes, updated=self._clock()))

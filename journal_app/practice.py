@@ -1,7 +1,9 @@
 """The guided-session engine: a plain state machine driven by an injected clock.
 
 start → (pause ⇄ resume, next, back)* → finish, or abandon (keeping the notes or not).
-Time spent paused does not count. A finished session becomes an Entry of kind `focusing`.
+Time spent paused does not count. A finished session becomes an Entry of kind `focusing`, which
+notes the active time it took (each step counted up to `step_bound`, so a phone left open on a
+step does not count for hours) and whether it reached its end or was stopped early.
 """
 
 from __future__ import annotations
@@ -13,11 +15,22 @@ from enum import Enum
 
 from journal_app.errors import EntryNotFound, InvalidEntry
 from journal_app.i18n import translate
-from journal_app.journal import Entry, FeltShift, Journal
+from journal_app.journal import MAX_PRACTICE_SECONDS, Entry, FeltShift, Journal, Practiced
 from journal_app.prompts.packs import Pack, Step
 from journal_app.under_way import UnderWay
 
 HANDLE_KEY = ":handle"  # the colon keeps it apart from any step id
+
+
+UNTIMED_STEP_BOUND = 600  # a step with no suggested duration counts at most 10 minutes
+STEP_SLACK = 300  # a timed step counts at most twice its time, and never less than 5 minutes more
+
+
+def step_bound(step: Step) -> float:
+    """The most one visit to a step counts: lingering is practice, a phone left open is not."""
+    if not step.duration:
+        return float(UNTIMED_STEP_BOUND)
+    return float(max(2 * step.duration, step.duration + STEP_SLACK))
 
 
 class State(Enum):
@@ -44,6 +57,8 @@ class PracticeSession:
     felt_after: int | None = None
     handle: str = ""
     entry_id: str | None = None  # the entry already holding this session (resumed after a lock)
+    reached_end: bool = False  # the last step was ended (« Terminer »): the session is complete
+    spent: float = 0.0  # active seconds counted in the steps already left (each bounded)
     _step_elapsed: float = 0.0  # seconds counted in the current step before the last resume
     _running_since: float | None = None
 
@@ -52,16 +67,18 @@ class PracticeSession:
         """The session as it was left (see `under_way`), paused: the time the journal stayed
         locked does not count, and the person takes it up again when ready."""
         index = min(where.place, len(pack.steps) - 1)
-        elapsed = min(where.elapsed, float(pack.steps[index].duration or 0))
+        elapsed = min(where.elapsed, step_bound(pack.steps[index]))  # counted as it was, bounded
         return cls(pack, lang, clock, state=State.PAUSED, index=index, notes=dict(where.notes),
                    felt_before=where.felt_before, felt_after=where.felt_after, handle=where.handle,
-                   entry_id=where.entry_id, _step_elapsed=elapsed)
+                   entry_id=where.entry_id, reached_end=where.phase == "after", spent=where.spent,
+                   _step_elapsed=elapsed)
 
     def under_way(self, phase: str = "running") -> UnderWay:
         """Where the session stands, to resume it there (journal_app/under_way.py)."""
         return UnderWay(pack_id=self.pack.id, entry_id=self.entry_id, place=self.index,
                         elapsed=self.elapsed_in_step(), phase=phase, notes=dict(self.notes),
-                        felt_before=self.felt_before, felt_after=self.felt_after, handle=self.handle)
+                        felt_before=self.felt_before, felt_after=self.felt_after, handle=self.handle,
+                        spent=self.spent)
 
     # -- reading ------------------------------------------------------------------------------
     @property
@@ -75,6 +92,12 @@ class PracticeSession:
     def elapsed_in_step(self) -> float:
         running = self.clock() - self._running_since if self._running_since is not None else 0.0
         return self._step_elapsed + running
+
+    def active_seconds(self) -> int:
+        """The time actually spent in the steps so far: pauses left out, each visit to a step
+        counted up to its bound, a session resumed after a lock counting what came before."""
+        seconds = self.spent + min(self.elapsed_in_step(), step_bound(self.step))
+        return min(MAX_PRACTICE_SECONDS, int(round(seconds)))  # never a time the entry would refuse
 
     def remaining_in_step(self) -> float:
         return max(0.0, (self.step.duration or 0) - self.elapsed_in_step())
@@ -120,6 +143,7 @@ class PracticeSession:
         self._require(State.RUNNING, State.PAUSED)
         running = self.state is State.RUNNING
         self._stop_clock()
+        self.spent += min(self._step_elapsed, step_bound(self.step))
         self.index = index
         self._step_elapsed = 0.0
         if running:
@@ -133,6 +157,14 @@ class PracticeSession:
         if self.index > 0:
             self._move(self.index - 1)
 
+    def end_steps(self) -> None:
+        """The last step is done (« Terminer »): the clock stops, the session is complete even
+        if the last questions (the rating after, a handle word) are never answered."""
+        self._require(State.RUNNING, State.PAUSED)
+        if self.state is State.RUNNING:
+            self.pause()
+        self.reached_end = True
+
     def set_note(self, text: str, step_id: str | None = None) -> None:
         self.notes[step_id or self.step.id] = text
 
@@ -141,6 +173,7 @@ class PracticeSession:
         self._require(State.RUNNING, State.PAUSED)
         self._stop_clock()
         self.state = State.FINISHED
+        self.reached_end = True
         return self._save(journal)
 
     def abandon(self, journal: Journal, *, keep_notes: bool) -> Entry | None:
@@ -170,12 +203,14 @@ class PracticeSession:
         shift = None
         if self.felt_before is not None or self.felt_after is not None:
             shift = FeltShift(self.felt_before, self.felt_after)
+        practiced = Practiced(self.active_seconds(), self.reached_end)
         if self.entry_id is not None:  # resumed: the same entry, never a second one beside it
             try:
-                return journal.update(self.entry_id, title=title, answers=answers, felt_shift=shift)
+                return journal.update(self.entry_id, title=title, answers=answers, felt_shift=shift,
+                                      practiced=practiced)
             except EntryNotFound:  # deleted meanwhile: the words still go somewhere
                 pass
         entry = journal.add(kind="focusing", title=title, answers=answers, felt_shift=shift,
-                            pack_id=self.pack.id, language=self.lang)
+                            pack_id=self.pack.id, language=self.lang, practiced=practiced)
         self.entry_id = entry.id
         return entry

@@ -1,4 +1,7 @@
-"""Figures for the progress view: practices per week, felt shift before and after over time."""
+"""Figures for the progress view: practices per week, felt shift before and after over time.
+
+A practice counts once it reached its end (a session stopped early is counted apart), for the
+time the session player noted, never a pack's nominal duration (see recognition/portfolio.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,10 @@ from journal_app.journal import Entry
 @dataclass(frozen=True)
 class WeekCount:
     week_start: date  # the Monday
-    practices: int
+    practices: int  # taken to their end (sessions saved before the player noted it count too)
+    seconds: int = 0  # active time noted in the completed sessions
+    untimed: int = 0  # completed sessions with no time noted (saved before it was)
+    stopped: int = 0  # sessions started and stopped early: never in `practices`
 
 
 @dataclass(frozen=True)
@@ -26,15 +32,25 @@ def practice_weeks(entries: Iterable[Entry], today: date, weeks: int = 12) -> li
     """Guided practices (sessions and reflections) per ISO week, the last `weeks` weeks."""
     this_monday = today - timedelta(days=today.weekday())
     starts = [this_monday - timedelta(weeks=w) for w in reversed(range(weeks))]
-    counts = dict.fromkeys(starts, 0)
+    counts: dict[date, list[int]] = {s: [0, 0, 0, 0] for s in starts}  # done, seconds, untimed, stopped
     for entry in entries:
         if entry.kind == "free":
             continue
         day = entry.created.date()
-        monday = day - timedelta(days=day.weekday())
-        if monday in counts:
-            counts[monday] += 1
-    return [WeekCount(s, counts[s]) for s in starts]
+        week = counts.get(day - timedelta(days=day.weekday()))
+        if week is None:
+            continue
+        if entry.kind != "focusing":
+            week[0] += 1
+        elif entry.practiced is None:
+            week[0] += 1
+            week[2] += 1
+        elif entry.practiced.completed:
+            week[0] += 1
+            week[1] += entry.practiced.seconds
+        else:
+            week[3] += 1
+    return [WeekCount(s, *counts[s]) for s in starts]
 
 
 def felt_shifts(entries: Iterable[Entry]) -> list[ShiftPoint]:

@@ -15,6 +15,7 @@ from journal_app.vault.storage import Database
 
 TABLE = "under_way"
 PHASES = ("running", "after")
+MAX_SPENT = 12 * 3600.0  # a record saying more than this is not one the player wrote
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class UnderWay:
     entry_id: str | None = None  # the entry holding what was written so far, once there is one
     place: int = 0  # the session's step, or the reflection's page (0: its meeting)
     elapsed: float = 0.0  # seconds already spent in that step
+    spent: float = 0.0  # a session: active seconds counted in the steps left before (each bounded)
     phase: str = "running"  # a session: its steps, or "after" (its last questions)
     notes: dict[str, str] = field(default_factory=dict)  # step or question id -> text
     felt_before: int | None = None
@@ -43,6 +45,7 @@ def _from_doc(pack_id: str, doc: dict[str, Any]) -> UnderWay | None:
         item = UnderWay(
             pack_id=pack_id, entry_id=entry_id if isinstance(entry_id, str) else None,
             place=max(0, int(doc.get("place", 0))), elapsed=max(0.0, float(doc.get("elapsed", 0.0))),
+            spent=min(MAX_SPENT, max(0.0, float(doc.get("spent", 0.0)))),
             phase=phase if isinstance(phase, str) and phase in PHASES else "running",
             notes={str(k): str(v) for k, v in notes.items()},
             felt_before=rating(doc.get("felt_before")), felt_after=rating(doc.get("felt_after")),

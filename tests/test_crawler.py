@@ -12,7 +12,7 @@ import pytest
 from journal_app.app import build_app
 from journal_app.circles import Circles
 from journal_app.harvest import Harvest
-from journal_app.journal import FeltShift, Meeting
+from journal_app.journal import FeltShift, Meeting, Practiced
 from journal_app.session import JournalSession
 from journal_app.settings import Settings, save_settings
 from journal_app.sharing import CircleKeys, make_bundle, new_insight, seal
@@ -49,7 +49,9 @@ def crawl_journal(data_dir) -> dict[str, str]:
                        title="Après la rencontre du cercle", tags=["cercle", "corps"])
     guided = journal.add(kind="focusing", pack_id="check-in", title="Point de présence — « galet »",
                          answers={"settle": "Les épaules descendent.", ":handle": "galet"},
-                         felt_shift=FeltShift(3, 7))
+                         felt_shift=FeltShift(3, 7), practiced=Practiced(290, True))
+    journal.add(kind="focusing", pack_id="wholebody-focusing", title="Séance guidée de Wholebody Focusing",
+                answers={"arrive": "Les pieds."}, practiced=Practiced(40, False))  # stopped: shown apart
     reflection = journal.add(kind="reflection", pack_id="orid", title="ORID après une rencontre",
                              answers={"objective": "On a parlé du budget."},
                              meeting=Meeting(name="Cercle du jeudi", date=date(2026, 11, 26), role="scribe"))

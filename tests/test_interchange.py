@@ -13,7 +13,7 @@ import pytest
 
 from journal_app.errors import ExportTargetExists, MalformedImport, UnknownImportFormat
 from journal_app.interchange import import_path, markdown, ressenti_json
-from journal_app.journal import FeltShift, Meeting
+from journal_app.journal import FeltShift, Meeting, Practiced
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -68,7 +68,8 @@ def test_markdown_file_and_folder(journal, tmp_path):
 def test_json_export_is_lossless_and_reimports(journal, tmp_path, clock):
     journal.add("Corps\u00a0léger 🌿", title="Après", kind="focusing", tags=["corps"],
                 felt_shift=FeltShift(2, 8), answers={"wbf.ground": "Les pieds"},
-                meeting=Meeting("Cercle", datetime(2026, 11, 24).date(), "participant"))
+                meeting=Meeting("Cercle", datetime(2026, 11, 24).date(), "participant"),
+                practiced=Practiced(754, True))  # the time a session took travels with it
     journal.add("Deuxième")
     out = tmp_path / "export.json"
     assert ressenti_json.export(journal, out) == 2
@@ -137,3 +138,19 @@ def test_broken_zip_is_one_clear_error(journal, tmp_path):
     with pytest.raises(Exception) as caught:
         import_path(journal, bad)
     assert "Export.zip" in caught.value.message("en")
+
+
+@pytest.mark.parametrize("practiced", [{"seconds": "beaucoup", "completed": True}, {"seconds": -5, "completed": True},
+                                       {"seconds": 10**9, "completed": True}, {"seconds": 60, "completed": "oui"},
+                                       ["pas", "un", "dict"]])
+def test_a_session_time_that_is_not_one_skips_that_entry_only(journal, tmp_path, practiced):
+    """An import cannot slip an inflated or unreadable session time into the counts."""
+    good = {"id": "a1", "created": "2026-11-01T10:00:00-04:00", "updated": "2026-11-01T10:00:00-04:00",
+            "kind": "focusing", "pack_id": "check-in", "answers": {"settle": "Les épaules."},
+            "practiced": {"seconds": 300, "completed": True}}
+    bad = {**good, "id": "b2", "practiced": practiced}
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"format": "ressenti-export", "version": 1, "entries": [good, bad]}), encoding="utf-8")
+    report = import_path(journal, path)
+    assert report.added == 1 and [s.reason for s in report.skipped] == ["invalid"]
+    assert journal.entries()[0].practiced == Practiced(300, True)

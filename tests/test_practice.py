@@ -134,3 +134,84 @@ def test_a_place_this_version_cannot_read_starts_the_practice_anew(db):
 
     db.table(TABLE).insert_doc("orid", {"place": "deux", "notes": ["pas", "un", "dict"]})
     assert PracticesUnderWay(db).get("orid") is None
+
+
+def test_the_entry_notes_the_active_time_pauses_left_out_and_a_step_left_open_bounded(six_steps, journal):
+    """M7: the time a session took, as spent; a phone left open overnight on a step does not
+    count as hours, and the entry says the session reached its end."""
+    from journal_app.practice import step_bound
+
+    clock = Ticks()
+    session = PracticeSession(six_steps, "fr", clock)
+    session.start()
+    clock.now += 100
+    session.pause()
+    clock.now += 5000  # paused: not counted
+    session.resume()
+    clock.now += 20
+    session.next()
+    clock.now += 8 * 3600  # the phone left open on the second step all night
+    session.next()
+    clock.now += 30
+    session.end_steps()  # « Terminer »: the rating after comes next
+    clock.now += 600  # the questions after the steps are not practice time
+    entry = session.finish(journal)
+    bound = step_bound(six_steps.steps[1])
+    assert bound == 600  # twice the step's 300 s
+    assert entry.practiced is not None and entry.practiced.completed
+    assert entry.practiced.seconds == 100 + 20 + bound + 30
+
+
+def test_a_session_stopped_early_is_noted_as_not_completed(six_steps, journal):
+    clock = Ticks()
+    session = PracticeSession(six_steps, "fr", clock)
+    session.start()
+    clock.now += 12
+    session.next()
+    clock.now += 8
+    session.set_note("Pas aujourd’hui.")
+    entry = session.abandon(journal, keep_notes=True)
+    assert entry is not None and entry.practiced is not None
+    assert (entry.practiced.seconds, entry.practiced.completed) == (20, False)
+
+
+def test_a_session_resumed_after_a_lock_adds_its_time_to_the_same_entry(six_steps, journal, db):
+    from journal_app.under_way import PracticesUnderWay
+
+    clock = Ticks()
+    session = PracticeSession(six_steps, "fr", clock)
+    session.start()
+    clock.now += 60
+    session.next()
+    clock.now += 400  # longer than the step's 300 s: lingering counts (up to its bound)
+    session.set_note("Serré.")
+    kept = session.abandon(journal, keep_notes=True)  # the journal closes under it
+    assert (kept.practiced.seconds, kept.practiced.completed) == (460, False)
+    places = PracticesUnderWay(db)
+    places.keep(session.under_way())
+    clock.now += 3600  # locked: not counted
+    again = PracticeSession.resumed(six_steps, "fr", clock, places.get(six_steps.id))
+    again.resume()
+    clock.now += 40
+    again.next()
+    clock.now += 50
+    entry = again.finish(journal)
+    assert entry.id == kept.id and len(journal) == 1
+    assert (entry.practiced.seconds, entry.practiced.completed) == (60 + 400 + 40 + 50, True)
+
+
+def test_a_session_locked_after_its_last_step_is_complete(six_steps, journal, db):
+    """Locked on the questions after the steps (« Et maintenant »): it reached its end."""
+    from journal_app.under_way import PracticesUnderWay
+
+    clock = Ticks()
+    session = PracticeSession(six_steps, "fr", clock)
+    session.start()
+    clock.now += 70
+    session.end_steps()
+    session.handle = "galet"
+    kept = session.abandon(journal, keep_notes=True)
+    assert kept.practiced.completed and kept.practiced.seconds == 70
+    PracticesUnderWay(db).keep(session.under_way("after"))
+    again = PracticeSession.resumed(six_steps, "fr", clock, PracticesUnderWay(db).get(six_steps.id))
+    assert again.reached_end and again.finish(journal).practiced.seconds == 70

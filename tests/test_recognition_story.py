@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from journal_app.circles import Circles, new_relay
-from journal_app.journal import FeltShift, Journal, Meeting
+from journal_app.journal import FeltShift, Journal, Meeting, Practiced
 from journal_app.recognition.credentials import CredentialInvalid, check
 from journal_app.recognition.exchange import CODE_PREFIX, read_message, to_code, to_json
 from journal_app.recognition.wallet import (
@@ -23,7 +23,13 @@ from journal_app.recognition.wallet import (
     StatementMissing,
 )
 from journal_app.sharing import b64
-from journal_app.usecases.recognition import certificate_html, chosen_facts, describe_credential, portfolio_facts
+from journal_app.usecases.recognition import (
+    certificate_html,
+    chosen_facts,
+    describe_credential,
+    portfolio_facts,
+    portfolio_unfinished,
+)
 from journal_app.vault.storage import Database, create_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 
@@ -46,9 +52,12 @@ def circle(tmp_path):
         Circles(db).join(keys.invitation.code())
     journal = Journal(member)
     start = datetime(2026, 10, 1, 19, 0).astimezone()
-    for n in range(6):
+    for n in range(6):  # the first saved before the player noted time: its time is not known
         journal.add("Quelque chose de serré dans la poitrine, puis ça s’ouvre.", kind="focusing",
-                    pack_id="focusing-six-steps", felt_shift=FeltShift(3, 7), created=start + timedelta(days=7 * n))
+                    pack_id="focusing-six-steps", felt_shift=FeltShift(3, 7), created=start + timedelta(days=7 * n),
+                    practiced=Practiced(1500, True) if n else None)
+    journal.add("Pas le temps.", kind="focusing", pack_id="focusing-six-steps", felt_shift=FeltShift(1, None),
+                created=start + timedelta(days=7 * 6), practiced=Practiced(200, False))  # stopped: not counted
     for n, role in enumerate(("facilitator", "facilitator", "scribe")):
         journal.add("La rencontre a bien tourné.", kind="reflection", pack_id="orid",
                     meeting=Meeting("Cercle du jeudi", (start + timedelta(days=n)).date(), role))
@@ -70,9 +79,13 @@ def test_the_portfolio_counts_practices_minutes_feltshift_and_roles(circle):
     facts = {f.id: f for f in portfolio_facts(member, Journal(member).entries(), "fr")}
     assert set(facts) == {"pack:focusing-six-steps", "pack:orid", "meetings", "role:facilitator", "role:scribe"}
     six = facts["pack:focusing-six-steps"].text
-    assert six.startswith("6 pratiques, la dernière le 5 novembre 2026.") and "min" in six
+    assert six.startswith("6 pratiques, la dernière le 5 novembre 2026. En tout\u00a0: 125\u00a0min. "
+                          "Durée non notée pour 1\u00a0séance, enregistrée avant que le journal note le temps passé.")
     assert "avant\u00a0: 3,0, après\u00a0: 7,0" in six
     assert facts["role:facilitator"].text == "2 rencontres animées."
+    [stopped] = portfolio_unfinished(member, Journal(member).entries(), "fr")  # apart, never claimable
+    assert (stopped.id, stopped.text) == ("stopped:focusing-six-steps",
+                                          "1\u00a0séance commencée, non terminée (pas comptée).")
     assert facts["meetings"].text == "3 rencontres sur lesquelles j’ai réfléchi."
     assert portfolio_facts(member, Journal(member).entries(), "en")[-1].text == "1 meeting taking notes."
 
@@ -254,9 +267,15 @@ def test_the_command_line_claims_endorses_receives_verifies_and_exports(tmp_path
     db = open_database(member / "journal.vault", PASS)
     Journal(db).add("Après la rencontre.", kind="reflection", pack_id="orid",
                     meeting=Meeting("Cercle", None, "timekeeper"))
+    Journal(db).add(kind="focusing", pack_id="check-in", answers={"settle": "Pas le temps."},
+                    practiced=Practiced(30, False))  # stopped at step 2: listed apart, never claimable
     db.close()
     listed = run(member, "badge", "list")
     assert listed.returncode == 0 and "role:timekeeper" in listed.stdout and "Focusing" in listed.stdout
+    assert "pack:check-in" not in listed.stdout
+    assert "Météo intérieure en cinq minutes — 1\u00a0séance commencée, non terminée (pas comptée)." in listed.stdout
+    refused = run(member, "badge", "claim", "focusing", "--name", "Camille", "--fact", "pack:check-in")
+    assert refused.returncode != 0 and "pack:check-in" in refused.stderr
     claimed = run(member, "badge", "claim", "focusing", "--name", "Camille", "--statement", STATEMENT,
                   "--fact", "role:timekeeper")
     assert claimed.returncode == 0, claimed.stderr

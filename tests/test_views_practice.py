@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import flet as ft
@@ -499,10 +500,14 @@ def test_a_reload_mid_session_resumes_the_same_session_at_the_same_step(tmp_path
         await to_practices(h)
         await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
         await h.choose("3")
+        ticks = Ticks()
+        shell.screen.session.clock = ticks
         await h.click(ft.FilledButton, "Commencer")
         await h.type(h.find(ft.TextField, "Mes notes"), "Les épaules descendent.")
+        ticks.now += 50
         await h.click(ft.FilledButton, "Suivant")
         await h.type(h.find(ft.TextField, "Mes notes"), "Un nœud dans le ventre.")
+        ticks.now += 20
         address = shell.route
         shell.lock(show=False)  # the tab reloads: its page goes, the journal closes
 
@@ -517,8 +522,12 @@ def test_a_reload_mid_session_resumes_the_same_session_at_the_same_step(tmp_path
         assert h.has_text("Vous reprenez là où vous en étiez")
         assert h.find(ft.TextField, "Mes notes").value == "Un nœud dans le ventre."
         assert player.session.state is State.PAUSED  # the time locked did not count
+        player.session.clock = ticks
+        ticks.now += 3600
         await h.click(ft.OutlinedButton, "Reprendre")
+        ticks.now += 30
         await h.click(ft.FilledButton, "Suivant")
+        ticks.now += 10
         await h.click(ft.FilledButton, "Terminer")
         await h.type(h.find(ft.TextField, "Un mot"), "galet")
         await h.click(ft.FilledButton, "Enregistrer la séance")
@@ -526,6 +535,7 @@ def test_a_reload_mid_session_resumes_the_same_session_at_the_same_step(tmp_path
         assert entry.answers["settle"] == "Les épaules descendent."
         assert entry.answers["inventory"] == "Un nœud dans le ventre."
         assert entry.felt_shift.before == 3
+        assert (entry.practiced.seconds, entry.practiced.completed) == (50 + 20 + 30 + 10, True)  # M7
         await to_practices(h)
         await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
         assert h.has_text("Commencer")  # finished: the next session starts anew
@@ -660,6 +670,92 @@ def test_the_crisis_numbers_are_one_tap_to_dial(tmp_path):
         links = {s.text: s.url for s in notice.spans if s.url}
         assert links == {"811": "tel:811", "1\u00a0866\u00a0APPELLE (277-3553)": "tel:+18662773553",
                          "9-8-8": "tel:988", "9-1-1": "tel:911"}
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_session_clicked_through_and_one_abandoned_count_as_what_was_done(tmp_path):
+    """M7: the 22-minute Wholebody Focusing session clicked through in 45 s, and the check-in
+    stopped at step 2: « Compétences », « Mon parcours » and the signed claim count one practice
+    and the minute it took, never 22 minutes; the stopped one is shown apart, never claimable."""
+    from journal_app.circles import Circles, new_relay
+    from journal_app.recognition.exchange import read_message
+    from journal_app.session import JournalSession
+    from tests.conftest import FAST_KDF as KDF
+    from tests.test_views_recognition import journal_in, shown_code
+
+    facilitator = JournalSession(tmp_path / "f", kdf=KDF)
+    facilitator.create(PASSPHRASE)
+    keys = Circles(facilitator.database).create("Cercle du jeudi", relay=new_relay("http://127.0.0.1:9"))
+    facilitator.lock()
+    journal_in(tmp_path / "m", keys.invitation.code())
+
+    async def body():
+        h, shell = await app(tmp_path / "m")
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Séance guidée de Wholebody Focusing")
+        ticks = Ticks()
+        shell.screen.session.clock = ticks
+        await h.click(ft.FilledButton, "Commencer")
+        for _ in range(8):
+            ticks.now += 5
+            await h.click(ft.FilledButton, "Suivant")
+        ticks.now += 5
+        await h.click(ft.FilledButton, "Terminer")
+        ticks.now += 300  # the questions after are not practice time
+        await h.click(ft.FilledButton, "Enregistrer la séance")
+
+        await to_practices(h)
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        shell.screen.session.clock = ticks
+        await h.click(ft.FilledButton, "Commencer")
+        ticks.now += 20
+        await h.click(ft.FilledButton, "Suivant")
+        await h.type(h.find(ft.TextField, "Mes notes"), "Pas le temps.")
+        ticks.now += 10
+        await h.click(ft.TextButton, "Arrêter la séance")
+        dialog = next(c for c in h.page._dialogs.controls if isinstance(c, ft.AlertDialog))
+        await h.fire(next(b for b in dialog.actions if b.content == "Garder mes notes"), "click")
+        assert len(shell.ctx.session.journal) == 2
+
+        # Each entry says what it was: taken to its end, or stopped, and the time it took.
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        assert h.has_text("Séance commencée, non terminée\u00a0: moins d’une minute de pratique, sans les pauses.")
+        shell.go("/")
+        await h.settle()
+        await h.click(ft.ListTile, "Séance guidée de Wholebody Focusing")
+        assert h.has_text("Séance menée jusqu’au bout\u00a0: 1\u00a0min de pratique, sans les pauses.")
+
+        shell.go("/progress")
+        await h.settle()
+        assert h.has_text("En 12 semaines, 1\u00a0pratique menée jusqu’au bout.")
+        assert h.has_text("Temps passé en séance guidée\u00a0: 1\u00a0min (les pauses ne comptent pas).")
+        assert h.has_text("Commencée, non terminée\u00a0: 1\u00a0séance, qui n’est pas comptée.")
+        await h.click(ft.FilledButton, "Compétences")
+        wbf = "Séance guidée de Wholebody Focusing — 1 pratique, la dernière le "
+        counted = next(t for t in h.texts() if t.startswith(wbf))
+        assert counted.endswith("En tout\u00a0: 1\u00a0min.") and "22\u00a0min" not in counted
+        assert h.has_text("Météo intérieure en cinq minutes — 1\u00a0séance commencée, non terminée (pas comptée).")
+
+        shell.go("/skill/wholebody_focusing")
+        await h.settle()
+        labels = [b.label for b in h.find_all(ft.Checkbox)]
+        assert "Séance guidée de Wholebody Focusing" in labels
+        assert "Météo intérieure en cinq minutes" not in labels  # nothing to claim of it
+        await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
+        await h.type(h.find(ft.TextField, "Dans vos mots"), "Je reviens au sol.")
+        box = h.find(ft.Checkbox, "Séance guidée de Wholebody Focusing")
+        box.value = True
+        await h.fire(box, "change")
+        assert h.has_text("Compté par le journal — Séance guidée de Wholebody Focusing\u00a0: 1 pratique")
+        await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
+        await h.wait_for(lambda: any(t.startswith("RSNTR1-") for t in h.texts()))
+        claim = read_message(shown_code(h)).credential
+        said = json.dumps(claim, ensure_ascii=False)
+        assert "1 pratique, la dernière le" in said and "En tout\u00a0: 1\u00a0min." in said
+        assert "22\u00a0min" not in said and "Météo" not in said and "5\u00a0min" not in said
         shell.lock()
 
     run_ui(body)

@@ -62,7 +62,7 @@ def _circle(c: Command, db: Database) -> str:
 
 def list_all(c: Command, db: Database) -> int:
     from journal_app.journal import Journal
-    from journal_app.usecases.recognition import portfolio_facts, short_did
+    from journal_app.usecases.recognition import portfolio_facts, portfolio_unfinished, short_did
 
     recognition = _recognition(db)
     c.say(c.t("cli.badge.skills"))
@@ -75,6 +75,8 @@ def list_all(c: Command, db: Database) -> int:
         c.say(f"  {fact.id:24} {fact.name} — {fact.text}")
     if not facts:
         c.say("  " + c.t("cli.badge.no_facts"))
+    for stopped in portfolio_unfinished(db, Journal(db).entries(), c.lang):  # never claimable
+        c.say(f"  {'':24} {stopped.name} — {stopped.text}")
     c.say(c.t("cli.badge.credentials"))
     held = recognition.held()
     for item in held:

@@ -1,7 +1,10 @@
 """What the journal already knows of a member's practice, counted: practices per pack, meetings
 reflected on and the roles held, per month; and the skills list the member starts from.
 
-Only counts leave the journal, and only those the member ticks on a claim."""
+Counted honestly: a guided session counts once it reached its end, for the time the player noted
+(pauses left out, each step bounded), never the pack's nominal duration; a session stopped early
+is shown apart and never counted; one saved before the player noted time counts with its time
+« non notée ». Only counts leave the journal, and only those the member ticks on a claim."""
 
 from __future__ import annotations
 
@@ -22,11 +25,14 @@ SKILL_DOMAINS = ("self_governance", "collective_intelligence", "u_process", "sys
 @dataclass(frozen=True)
 class PackCount:
     pack_id: str
-    practices: int
-    minutes: int
-    last: date
+    practices: int  # completed sessions (and reflections); never the ones stopped early
+    minutes: int  # the active time noted in the completed sessions, rounded
+    last: date  # the last one counted (the last one started, when none is)
     before: float | None  # mean felt-shift rating before, where rated
     after: float | None
+    seconds: int = 0  # the same time, in seconds as noted
+    untimed: int = 0  # counted sessions saved before the player noted time: « durée non notée »
+    stopped: int = 0  # sessions begun and stopped before their end: shown, never counted
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,12 @@ def _mean(values: list[int]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def _counted(entry: Entry) -> bool:
+    """A practice that counts: a reflection, a session that reached its end, or a session
+    saved before the player noted its end (then its time is not known)."""
+    return entry.kind != "focusing" or entry.practiced is None or entry.practiced.completed
+
+
 def count_practice(entries: Iterable[Entry], packs: Mapping[str, Pack]) -> Practice:
     by_pack: dict[str, list[Entry]] = defaultdict(list)
     roles: Counter[str] = Counter()
@@ -67,40 +79,54 @@ def count_practice(entries: Iterable[Entry], packs: Mapping[str, Pack]) -> Pract
         month = entry.created.strftime("%Y-%m")
         if entry.kind != "free" and entry.pack_id:
             by_pack[entry.pack_id].append(entry)
-            practices_month[month] += 1
+            if _counted(entry):
+                practices_month[month] += 1
         if entry.meeting is not None:
             meetings += 1
             meetings_month[month] += 1
             if entry.meeting.role in ROLES:
                 roles[entry.meeting.role] += 1
     counts = []
-    for pack_id, done in by_pack.items():
-        pack = packs.get(pack_id)
-        seconds = pack.total_seconds if pack is not None and pack.kind == "session" else 0
+    for pack_id, begun in by_pack.items():
+        done = [e for e in begun if _counted(e)]
+        sessions = [e for e in done if e.kind == "focusing"]
+        seconds = sum(e.practiced.seconds for e in sessions if e.practiced is not None)
         shifts = [e.felt_shift for e in done if e.felt_shift is not None]
         counts.append(PackCount(
-            pack_id, len(done), round(seconds * len(done) / 60), max(e.created.date() for e in done),
+            pack_id, len(done), round(seconds / 60), max(e.created.date() for e in (done or begun)),
             _mean([s.before for s in shifts if s.before is not None]),
-            _mean([s.after for s in shifts if s.after is not None])))
-    counts.sort(key=lambda c: (-c.practices, c.pack_id))
+            _mean([s.after for s in shifts if s.after is not None]),
+            seconds=seconds, untimed=sum(1 for e in sessions if e.practiced is None),
+            stopped=len(begun) - len(done)))
+    counts.sort(key=lambda c: (-c.practices, -c.stopped, c.pack_id))
     months = sorted(set(practices_month) | set(meetings_month), reverse=True)
     return Practice(tuple(counts), meetings, dict(roles),
                     tuple(MonthCount(m, practices_month[m], meetings_month[m]) for m in months))
 
 
+def _title(pack_id: str, packs: Mapping[str, Pack], lang: str) -> str:
+    pack = packs.get(pack_id)
+    return pack.title.get(lang) if pack is not None else pack_id
+
+
 def facts(practice: Practice, packs: Mapping[str, Pack], lang: str) -> list[Fact]:
-    """The counts as sentences a claim can carry, in the claim's language."""
+    """The counts as sentences a claim can carry, in the claim's language: completed practices
+    and the time noted, never a session stopped early (see `unfinished`)."""
     found = []
     for count in practice.packs:
-        pack = packs.get(count.pack_id)
-        title = pack.title.get(lang) if pack is not None else count.pack_id
+        if not count.practices:
+            continue
         text = translate("badge.fact.practices", lang, count=count.practices, last=format_date(count.last, lang))
         if count.minutes:
             text += " " + translate("badge.fact.minutes", lang, n=format_number(count.minutes, lang))
+        elif count.seconds:
+            text += " " + translate("badge.fact.under_a_minute", lang)
+        if count.untimed:
+            text += " " + translate("badge.fact.untimed", lang, count=count.untimed)
         if count.before is not None and count.after is not None:
             text += " " + translate("badge.fact.shift", lang, before=format_number(count.before, lang, 1),
                                     after=format_number(count.after, lang, 1))
-        found.append(Fact(f"pack:{count.pack_id}", title, text))
+        found.append(Fact(f"pack:{count.pack_id}", _title(count.pack_id, packs, lang), text))
     if practice.meetings:
         found.append(Fact("meetings", translate("badge.fact.meetings_name", lang),
                           translate("badge.fact.meetings", lang, count=practice.meetings)))
@@ -109,3 +135,11 @@ def facts(practice: Practice, packs: Mapping[str, Pack], lang: str) -> list[Fact
             found.append(Fact(f"role:{role}", translate(f"role.{role}", lang).capitalize(),
                               translate(f"badge.fact.role.{role}", lang, count=practice.roles[role])))
     return found
+
+
+def unfinished(practice: Practice, packs: Mapping[str, Pack], lang: str) -> list[Fact]:
+    """Sessions begun and stopped before their end, per pack: shown to the member apart from
+    the counts, never offered for a claim."""
+    return [Fact(f"stopped:{c.pack_id}", _title(c.pack_id, packs, lang),
+                 translate("badge.fact.stopped", lang, count=c.stopped))
+            for c in practice.packs if c.stopped]

@@ -16,7 +16,7 @@ from journal_app.prompts.library import PackLibrary
 from journal_app.prompts.packs import Pack
 from journal_app.recognition.credentials import Checked, check
 from journal_app.recognition.exchange import Message
-from journal_app.recognition.portfolio import Fact, Practice, count_practice, facts
+from journal_app.recognition.portfolio import Fact, Practice, count_practice, facts, unfinished
 from journal_app.recognition.wallet import Held, Recognition, Review
 from journal_app.vault.storage import Database
 
@@ -27,8 +27,16 @@ def practice(db: Database, entries: Sequence[Entry]) -> tuple[Practice, dict[str
 
 
 def portfolio_facts(db: Database, entries: Sequence[Entry], lang: str) -> list[Fact]:
+    """The counts a claim may carry: completed practices and the time noted (never the nominal
+    duration, never a session stopped early)."""
     counted, packs = practice(db, entries)
     return facts(counted, packs, lang)
+
+
+def portfolio_unfinished(db: Database, entries: Sequence[Entry], lang: str) -> list[Fact]:
+    """Sessions started and not finished, per pack: shown to the member, never claimable."""
+    counted, packs = practice(db, entries)
+    return unfinished(counted, packs, lang)
 
 
 def chosen_facts(db: Database, entries: Sequence[Entry], lang: str, ids: Sequence[str]) -> list[Fact]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import flet as ft
 
-from journal_app.i18n import format_time
+from journal_app.i18n import format_number, format_time
 from journal_app.journal import KINDS, ROLES, Entry, Meeting, fold, parse_tags, tag_name
 from journal_app.practice import HANDLE_KEY
 from journal_app.prompts.library import PackLibrary
@@ -151,6 +151,13 @@ class EditorScreen:
         if shift and shift.before is not None and shift.after is not None:
             parts.insert(0, ft.Text(self.ctx.t("editor.felt_shift", before=shift.before, after=shift.after),
                                     weight=ft.FontWeight.W_500))
+        practiced = self.entry.practiced if self.entry else None
+        if practiced is not None:  # what the player noted (an entry saved before it did says nothing)
+            minutes = round(practiced.seconds / 60)
+            spent = (self.ctx.t("editor.session_minutes", n=format_number(minutes, self.ctx.lang)) if minutes
+                     else self.ctx.t("editor.session_under_a_minute"))
+            parts.insert(0, muted(self.ctx.t("editor.session_done" if practiced.completed
+                                             else "editor.session_stopped", time=spent)))
         return parts
 
     # -- tags: chips, with completion from the journal's own tags --------------------------------

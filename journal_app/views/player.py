@@ -286,8 +286,7 @@ class PlayerScreen:
 
     def finish(self, _: object = None) -> None:
         self.ctx.activity()
-        if self.session.state is State.RUNNING:
-            self.session.pause()
+        self.session.end_steps()  # the session is complete, rated after or not
         self.phase = "after"
         self.resumed = False
         self.render()

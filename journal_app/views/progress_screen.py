@@ -44,6 +44,24 @@ class ProgressScreen:
             fc.ChartAxisLabel(value=v, label=ft.Text(format_number(v, self.ctx.lang), size=10))
             for v in range(0, top + 1, step)])
 
+    def _counted(self) -> list[ft.Control]:
+        """The weeks in words: practices taken to their end, the time noted, and apart, what
+        was started and not finished (never counted)."""
+        t = self.ctx.t
+        seconds = sum(w.seconds for w in self.weeks)
+        untimed = sum(w.untimed for w in self.weeks)
+        stopped = sum(w.stopped for w in self.weeks)
+        lines: list[ft.Control] = [ft.Text(t("progress.done", count=sum(w.practices for w in self.weeks)))]
+        if round(seconds / 60):
+            lines.append(ft.Text(t("progress.time.minutes", n=format_number(round(seconds / 60), self.ctx.lang))))
+        elif seconds:
+            lines.append(ft.Text(t("progress.time.under_a_minute")))
+        if untimed:
+            lines.append(muted(t("progress.untimed", count=untimed)))
+        if stopped:
+            lines.append(muted(t("progress.stopped", count=stopped)))
+        return lines
+
     def control(self) -> ft.Control:
         t = self.ctx.t
         top = max([w.practices for w in self.weeks] + [1])
@@ -67,6 +85,7 @@ class ProgressScreen:
             ft.Text(t("progress.per_week")),
             ft.Semantics(label=t("progress.per_week_summary",
                                  count=sum(w.practices for w in self.weeks)), content=bars),
+            *self._counted(),
             ft.Text(t("progress.shift")),
         ]
         if self.shifts:

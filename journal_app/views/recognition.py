@@ -15,7 +15,7 @@ from journal_app.errors import RessentiError
 from journal_app.i18n import format_short_date
 from journal_app.recognition.credentials import Checked
 from journal_app.recognition.exchange import Message, qr_png, read_message, to_code, to_json
-from journal_app.recognition.portfolio import facts
+from journal_app.recognition.portfolio import facts, unfinished
 from journal_app.recognition.wallet import (
     ENDORSEMENTS_FOR_BADGE,
     Held,
@@ -178,6 +178,7 @@ class SkillsScreen:
                                       trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
                                       on_click=lambda _, sid=skill.id: self.on_skill(sid)))
         found = facts(counted, packs, lang)
+        stopped = unfinished(counted, packs, lang)  # shown apart: never in a claim
         months: list[ft.Control] = [ft.Text(t("badge.month", month=_month(m.month, lang), practices=m.practices,
                             meetings=m.meetings)) for m in counted.months[:12]]
         received = [h for h in held if h.role in ("endorsement", "badge")]
@@ -189,6 +190,8 @@ class SkillsScreen:
             self.message,
             heading(t("badge.counted"), size=18), muted(t("badge.counted_help")),
             *([ft.Text(f"{f.name} — {f.text}") for f in found] or [muted(t("cli.badge.no_facts"))]),
+            *([muted(t("badge.unfinished_help")), *[muted(f"{f.name} — {f.text}") for f in stopped]]
+              if stopped else []),
             *([ft.ExpansionTile(title=ft.Text(t("badge.per_month")), controls=months)] if months else []),
             heading(t("badge.received_title"), size=18),
             *([self._held(h) for h in received] or [muted(t("badge.none_received"))])]
