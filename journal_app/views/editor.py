@@ -126,9 +126,15 @@ class EditorScreen:
     # -- tags: chips, with completion from the journal's own tags --------------------------------
     def _render_tags(self) -> None:
         t = self.ctx.t
+        # A tag is a word in a frame and a button that removes it: a chip with only a ✕ was
+        # announced as a disabled, unchecked checkbox (m20).
         self.tag_chips.controls = [
-            with_focus_ring(ft.Chip(label=ft.Text(tag), on_delete=lambda _, tag=tag: self._remove_tag(tag),
-                                    delete_icon_tooltip=t("editor.remove_tag", tag=tag)))
+            ft.Container(
+                padding=ft.Padding.only(left=12), border=ft.Border.all(1, ft.Colors.OUTLINE), border_radius=8,
+                content=ft.Row(tight=True, spacing=0, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+                    ft.Text(tag, semantics_label=t("editor.tag_said", tag=tag)),
+                    icon_button(ft.Icons.CLOSE, t("editor.remove_tag", tag=tag),
+                                lambda _, tag=tag: self._remove_tag(tag))]))
             for tag in self.tag_list]
         if self.suggesting:
             self._render_suggestions()
