@@ -133,11 +133,13 @@ class EditorScreen:
                 padding=ft.Padding.only(left=12), border=ft.Border.all(1, ft.Colors.OUTLINE), border_radius=8,
                 content=ft.Row(tight=True, spacing=0, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
                     ft.Text(tag, semantics_label=t("editor.tag_said", tag=tag)),
-                    icon_button(ft.Icons.CLOSE, t("editor.remove_tag", tag=tag),
-                                lambda _, tag=tag: self._remove_tag(tag))]))
+                    icon_button(ft.Icons.CLOSE, t("editor.remove_tag", tag=tag), self._remover(tag))]))
             for tag in self.tag_list]
         if self.suggesting:
             self._render_suggestions()
+
+    def _remover(self, tag: str) -> Callable[[object], None]:
+        return lambda _: self._remove_tag(tag)
 
     def _tag_field_entered(self, _: object = None) -> None:
         self.suggesting = True
