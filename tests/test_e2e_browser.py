@@ -309,7 +309,7 @@ def test_first_run_write_lock_unlock_search_and_switch_language(browser, server,
         app.see("Enregistré à")
         app.shot("4-entree")
         if width < 900:
-            app.click("Retour au journal")
+            app.click("Retour")  # the app bar's arrow
         app.see("Après la rencontre du cercle")
         app.shot("5-journal")
         vault = (data / "journal.vault").read_bytes()

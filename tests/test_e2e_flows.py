@@ -121,7 +121,7 @@ def test_the_calendar_and_a_year_ago_open_their_entries(browser, server, size): 
         app.page.get_by_role("button", name="Il y a longtemps").first.click()
         app.page.wait_for_url(f"**/entry/{old.id}", timeout=20_000)  # that entry is open
         if size[0] < 600:
-            app.click("Retour au journal")
+            app.click("Retour")  # the app bar's arrow
         app.click("Calendrier")
         day = app.page.get_by_role("button", name=f"{format_date(other_day, 'fr')}, 1 entrée", exact=True)
         day.wait_for(timeout=20_000)  # named once: its date and count, not its number again

@@ -191,3 +191,35 @@ def test_every_destination_is_a_registered_route_and_every_route_is_reachable(tm
         shell.lock()
 
     run_ui(body)
+
+
+def back_controls(h) -> list[str]:
+    """The controls a screen reader names « Retour… » on the screen shown."""
+    named = []
+    for c in h.walk():
+        if isinstance(c, ft.IconButton) and isinstance(c.icon, ft.Icon):
+            named.append(c.icon.semantics_label or "")
+        elif isinstance(c, (ft.TextButton, ft.OutlinedButton, ft.FilledButton)) and isinstance(c.content, str):
+            named.append(c.content)
+    return [n for n in named if n.startswith("Retour")]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_screen_reached_from_another_has_one_back_control(tmp_path, width):
+    """Issue 28 (p1): the entry, shares, harvest, skills and circles screens had two back
+    controls, the app bar's arrow and a « Retour » button, both read by a screen reader."""
+    ids = rich_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path, width=width)
+        await unlock(h)
+        for route in ROUTES:
+            if route.parent is None or route.focus:  # a practice under way has its own way out
+                continue
+            address = address_of(route.pattern, ids)
+            assert shell.go(address), address
+            await h.settle()
+            assert len(back_controls(h)) == 1, (address, back_controls(h))
+        shell.lock()
+
+    run_ui(body)

@@ -794,3 +794,28 @@ def test_first_run_and_unlock_forms_are_centred_on_a_wide_screen(tmp_path):
         shell.lock()
 
     run_ui(unlock_screen)
+
+
+def test_the_entrys_tags_are_read_as_tags_not_as_disabled_checkboxes(tmp_path):
+    """Issue 28 (m20): each tag was a chip that screen readers announced as « comité, case à
+    cocher, non cochée, désactivée ». A tag is now read « Étiquette « comité » », beside a button
+    that removes it."""
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await h.click(ft.FilledButton, "première entrée")
+        await h.type(h.find(ft.TextField, "Texte"), "Une rencontre du comité.")
+        await h.type(h.find(ft.TextField, "Ajouter une étiquette"), "comité, corps,")
+        tags = shell.screen.tag_chips
+        assert not [c for c in h.walk(tags) if isinstance(c, ft.Chip)]  # a chip reads as a checkbox
+        said = [c.semantics_label for c in h.walk(tags) if isinstance(c, ft.Text)]
+        assert said == ["Étiquette «\u00a0comité\u00a0»", "Étiquette «\u00a0corps\u00a0»"]
+        await h.click(ft.IconButton, "Retirer l’étiquette «\u00a0comité\u00a0»")
+        assert [c.value for c in h.walk(tags) if isinstance(c, ft.Text)] == ["corps"]
+        journal = shell.ctx.session.journal
+        await h.wait_for(lambda: [e.tags for e in journal.entries()] == [("corps",)])
+        shell.lock()
+
+    run_ui(body)

@@ -329,3 +329,125 @@ def test_the_themes_report_is_in_the_circles_language_or_the_one_chosen(tmp_path
         shell.lock()
 
     run_ui(body)
+
+
+def card_button(h, label: str, button: str) -> ft.TextButton:
+    """The button `button` of the theme card titled `label`."""
+    for card in h.find_all(ft.Card):
+        inside = list(h.walk(card))
+        if any(isinstance(c, ft.Text) and isinstance(c.value, str) and c.value.startswith(f"{label} (")
+               for c in inside):
+            return next(c for c in inside if isinstance(c, ft.TextButton) and c.content == button)
+    raise AssertionError(f"no theme card titled {label!r}")
+
+
+def shown_dialog(h) -> ft.AlertDialog:
+    return [d for d in h.page._dialogs.controls if isinstance(d, ft.AlertDialog) and d.open][-1]
+
+
+def test_curating_themes_enter_renames_dialogs_are_named_and_a_merge_keeps_the_chosen_name(tmp_path):
+    """Issue 28 (m10): Enter did nothing in the Rename dialog; dialogs were announced as « Alert »;
+    the Merge dialog was 750 px tall with no counts; merging into « pause » renamed it with the
+    keywords of both themes."""
+    facilitator_journal(tmp_path, labelled_set()[::4])
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await open_dashboard(h, shell)
+        screen = shell.screen
+        await h.wait_for(lambda: h.has_text("Thèmes ("), timeout=60)
+        views, _ = screen.board.views()
+        first, second, third = views[0], views[1], views[2]
+        # Rename: type, then Enter.
+        await h.fire(card_button(h, first.theme.label, "Renommer"), "click")
+        assert shown_dialog(h).semantics_label == "Renommer"  # announced by its title
+        await h.type(h.find(ft.TextField, "Nom en français"), "Le temps des rencontres", submit=True)
+        await h.wait_for(lambda: h.has_text(f"Le temps des rencontres ({first.count})"))
+        assert not [d for d in h.page._dialogs.controls if isinstance(d, ft.AlertDialog) and d.open]
+        # Merge the third theme into the second, which the app named with its keywords.
+        target_name = second.theme.label
+        await h.fire(card_button(h, third.theme.label, "Fusionner"), "click")
+        dialog = shown_dialog(h)
+        assert dialog.semantics_label == f"Fusionner «\u00a0{third.theme.label}\u00a0» dans\u00a0:"
+        choices = dialog.content.content
+        assert isinstance(choices, ft.Column) and choices.tight  # as tall as its choices
+        assert h.find_all(ft.Radio, f"{target_name} ({second.count})")  # each theme with its count
+        await h.choose(f"{target_name} ({second.count})")
+        await h.fire(h.find_all(ft.FilledButton, "OK")[-1], "click")
+        merged = second.count + third.count
+        await h.wait_for(lambda: h.has_text(f"{target_name} ({merged})"), timeout=60)
+        # The questions of a set-aside dialog (ctx.ask) are named too.
+        await h.fire(h.find_all(ft.TextButton, "Mettre de côté")[0], "click")
+        assert shown_dialog(h).semantics_label == "Mettre cette idée de côté?"
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_the_circles_questions_stay_open_say_added_and_each_pair_reads_apart(tmp_path):
+    """Issue 28 (m10, p13): « Les questions du cercle » folded after each « Ajouter la
+    question », with no word; the French and English lines of the questions ran together."""
+    from journal_app.usecases.relay import create_circle
+    from tests.relay_live import relay_in_thread
+
+    with relay_in_thread(tmp_path / "relay") as url:
+        session = JournalSession(tmp_path / "f", kdf=FAST_KDF)
+        session.create(PASSPHRASE)
+        create_circle(session.database, "Cercle du jeudi", url)
+        session.lock()
+
+        async def body():
+            h, shell = await app(tmp_path / "f", width=1280)
+            await open_dashboard(h, shell)
+            await h.unfold("Les questions du cercle (0)")
+            for fr, en in (("Qu’est-ce qui vous a touché?", "What touched you?"),
+                           ("Que voulez-vous essayer?", "What do you want to try?")):
+                await h.type(h.find(ft.TextField, "La question en français"), fr)
+                await h.type(h.find(ft.TextField, "La question en anglais"), en)
+                await h.click(ft.OutlinedButton, "Ajouter la question")
+                tile = h.find(ft.ExpansionTile, "Les questions du cercle (")
+                assert tile.expanded, "the panel folded"
+                assert h.has_text("Question ajoutée.")
+                assert h.find(ft.TextField, "La question en français").value == ""
+            assert h.find(ft.ExpansionTile, "Les questions du cercle (2)").expanded
+            assert h.has_text("En français\u00a0: Qu’est-ce qui vous a touché?")
+            assert h.has_text("En anglais\u00a0: What touched you?")
+            tile = h.find(ft.ExpansionTile, "Les questions du cercle (2)")
+            assert [c for c in h.walk(tile) if isinstance(c, ft.Divider)], "the two pairs run together"
+            shell.lock()
+
+        run_ui(body)
+
+
+def test_facilitating_is_near_the_top_of_settings_and_its_screen_is_in_parts(tmp_path):
+    """Issue 28 (m9, p10): « Animer un cercle » sat at the bottom of Réglages (y≈1,460), and the
+    facilitator's screen mixed setup, questions, reports and themes in one scroll; « Langue »
+    hid under « Apparence »."""
+    facilitator_journal(tmp_path, labelled_set()[::4])
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await unlock(h)
+        shell.show_settings()
+        await h.settle()
+        texts = h.texts()
+        facilitate = texts.index("Animer un cercle")
+        assert facilitate < texts.index("Apparence") and facilitate < texts.index("Confidentialité")
+        # « Langue » is a section of its own, before « Apparence », not a line under it.
+        headings = [c.value for c in h.walk() if isinstance(c, ft.Text) and c.size == 18]
+        assert "Langue" in headings and headings.index("Langue") < headings.index("Apparence")
+        await h.click(ft.OutlinedButton, "Animer un cercle")
+        assert isinstance(shell.screen, FacilitatorScreen)
+        await h.wait_for(lambda: h.has_text("Thèmes ("), timeout=60)
+        texts = h.texts()
+        parts = ["Mise en place", "Idées reçues et thèmes", "Rapports et récolte"]
+        at = [texts.index(p) for p in parts]
+        assert at == sorted(at)
+        themes_at = next(i for i, t in enumerate(texts) if t.startswith("Thèmes ("))
+        assert texts.index("Seuil de confidentialité\u00a0: 5") < at[1] < themes_at < at[2]
+        assert at[2] < texts.index("Rapport Markdown")
+        headers = [c for c in h.walk() if isinstance(c, ft.Semantics) and c.header]
+        assert {c.content.value for c in headers} >= set(parts)
+        shell.lock()
+
+    run_ui(body)

@@ -759,3 +759,25 @@ def test_a_session_clicked_through_and_one_abandoned_count_as_what_was_done(tmp_
         shell.lock()
 
     run_ui(body)
+
+
+def test_a_practice_is_exported_from_one_button_not_an_icon_beside_every_card(tmp_path):
+    """Issue 28 (p17): an export icon beside every practice card was noise for members. One
+    « Exporter une pratique » beside « Importer une pratique » asks which one, then saves it."""
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        assert h.find_all(ft.Card)
+        assert not [c for card in h.find_all(ft.Card) for c in h.walk(card) if isinstance(c, ft.IconButton)]
+        await h.click(ft.OutlinedButton, "Exporter une pratique")
+        assert h.has_text("Quelle pratique exporter?")
+        await h.choose("ORID après une rencontre")
+        await h.click(ft.FilledButton, "Exporter")
+        await h.wait_for(lambda: h.has_text("Pratique orid exportée."))
+        assert "save_file" in h.conn.invoked
+        shell.lock()
+
+    run_ui(body)

@@ -258,9 +258,13 @@ class ThemeBoard:
         self.save()
 
     def merge(self, theme_id: str, into_id: str) -> None:
+        """Merge a theme into another, which keeps the name it had when the facilitator chose it
+        (the app's keywords, recomputed over both, had renamed it)."""
         source, target = self.board.theme(theme_id), self.board.theme(into_id)
         if source is target:
             return
+        if not target.named:
+            target.names, target.named = self.names(target), True
         target.members.extend(i for i in source.members if i not in target.members)
         target.pinned = target.pinned or source.pinned
         self.board.themes.remove(source)

@@ -231,6 +231,12 @@ class AppContext:
 
     def show_dialog(self, dialog: ft.DialogControl) -> None:
         """Show a dialog or snack bar and everything the handler changed before it: Flet's
-        show_dialog sends only the dialog, and then skips its automatic update."""
+        show_dialog sends only the dialog, and then skips its automatic update.
+        A dialog is announced by its title: Flutter names an untitled one « Alert » on the web
+        and on Android (m10)."""
+        if isinstance(dialog, ft.AlertDialog) and dialog.semantics_label is None:
+            title = dialog.title.value if isinstance(dialog.title, ft.Text) else dialog.title
+            if isinstance(title, str) and title:
+                dialog.semantics_label = title
         self.page.show_dialog(dialog)
         self.page.update()

@@ -111,7 +111,9 @@ class EditorScreen:
         return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             ft.Row(controls=[
-                icon_button(ft.Icons.ARROW_BACK, t("editor.back"), self.close),
+                # On a phone the app bar's arrow goes back (one back control, p1); side by side,
+                # the app bar has none, and this one closes the entry.
+                *([icon_button(ft.Icons.ARROW_BACK, t("editor.back"), self.close)] if self.ctx.wide else []),
                 ft.Container(content=self.status, expand=True),
                 icon_button(ft.Icons.IOS_SHARE, t("share.open"), self.share),
                 self.delete_button,

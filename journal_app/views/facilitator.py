@@ -53,6 +53,8 @@ class FacilitatorScreen:
                                       helper_max_lines=3, on_submit=self.create)
         self.question_fr = ft.TextField(label=ctx.t("facilitator.question_fr"), max_length=300)
         self.question_en = ft.TextField(label=ctx.t("facilitator.question_en"), max_length=300)
+        self.questions_open = False  # « Les questions du cercle » stays open while questions are added
+        self.questions_said = ""  # « Question ajoutée… » under the fields
         self.seed_field = ft.TextField(label=ctx.t("facilitator.seed_label"),
                                        hint_text=ctx.t("facilitator.seed_hint"), on_submit=self.seed)
         self.refresh()
@@ -80,6 +82,7 @@ class FacilitatorScreen:
         k = self.harvest.k(self.circle_id)
         parts += [
             ft.Text(keys.invitation.name, size=18, weight=ft.FontWeight.W_600),
+            *self._section(t("facilitator.section_setup")),
             ft.ExpansionTile(title=ft.Text(t("facilitator.invite")), controls=[
                 muted(t("facilitator.invite_help")),
                 ft.SelectionArea(content=ft.Text(keys.invitation.code(), size=12, font_family=MONOSPACE)),
@@ -92,23 +95,24 @@ class FacilitatorScreen:
                 ft.Semantics(label=t("facilitator.qr_label"), image=True, content=ft.Image(
                     src=keys.invitation.qr_png(scale=5), width=240, height=240))]),
             *([muted(t("facilitator.on_relay", url=keys.invitation.relay.url))] if keys.invitation.relay else []),
+            ft.Row(spacing=0, controls=[
+                icon_button(ft.Icons.REMOVE, t("facilitator.k_less"), self.set_k(k - 1), disabled=k <= MIN_K),
+                ft.Text(t("facilitator.k", k=k)),
+                icon_button(ft.Icons.ADD, t("facilitator.k_more"), self.set_k(k + 1))]),
+            muted(t("facilitator.k_limits")),
+            *([ft.Row(wrap=True, controls=[ft.OutlinedButton(
+                content=t("badge.circle_badge_button"), icon=ft.Icons.WORKSPACE_PREMIUM,
+                on_click=self._recognize)]), muted(t("badge.circle_badge_help"))] if self.on_recognize else []),
+            *([*self._section(t("facilitator.section_questions")), self._questions()]
+              if keys.invitation.relay else []),
+            *self._section(t("facilitator.section_received")),
             ft.Row(wrap=True, spacing=12, controls=[
                 *([ft.FilledButton(content=t("facilitator.receive"), icon=ft.Icons.DOWNLOAD_FOR_OFFLINE,
                                    on_click=lambda _: self.ctx.page.run_task(self.receive))]
                   if keys.invitation.relay else []),
                 (ft.OutlinedButton if keys.invitation.relay else ft.FilledButton)(
                     content=t("facilitator.import"), icon=ft.Icons.MOVE_TO_INBOX,
-                    on_click=lambda _: self.ctx.page.run_task(self.import_bundles)),
-                ft.Row(spacing=0, controls=[
-                    icon_button(ft.Icons.REMOVE, t("facilitator.k_less"), self.set_k(k - 1),
-                                disabled=k <= MIN_K),
-                    ft.Text(t("facilitator.k", k=k)),
-                    icon_button(ft.Icons.ADD, t("facilitator.k_more"), self.set_k(k + 1))])]),
-            muted(t("facilitator.k_limits")),
-            *([ft.Row(wrap=True, controls=[ft.OutlinedButton(
-                content=t("badge.circle_badge_button"), icon=ft.Icons.WORKSPACE_PREMIUM,
-                on_click=self._recognize)]), muted(t("badge.circle_badge_help"))] if self.on_recognize else []),
-            *([self._questions()] if keys.invitation.relay else []),
+                    on_click=lambda _: self.ctx.page.run_task(self.import_bundles))]),
         ]
         released = self.harvest.released(self.circle_id)
         waiting = self.harvest.waiting(self.circle_id)
@@ -137,12 +141,22 @@ class FacilitatorScreen:
         assert self.circle_id is not None
         t = self.ctx.t
         questions = self.circles.questions(self.circle_id)
-        rows: list[ft.Control] = [ft.Row(vertical_alignment=ft.CrossAxisAlignment.START, controls=[
-            ft.Column(spacing=2, expand=True, controls=[ft.Text(q.fr), muted(q.en)]),
-            ft.TextButton(content=t("facilitator.question_remove"), icon=ft.Icons.DELETE_OUTLINE,
-                          on_click=lambda _, qid=q.id: self.remove_question(qid))]) for q in questions]
-        return ft.ExpansionTile(title=ft.Text(t("facilitator.questions_title", count=len(questions))), controls=[
-            muted(t("facilitator.questions_help")), *rows, self.question_fr, self.question_en,
+        # Each question its own block, its French and English lines apart, the pairs spaced (p13).
+        rows: list[ft.Control] = [ft.Container(padding=ft.Padding.symmetric(vertical=6), content=ft.Row(
+            vertical_alignment=ft.CrossAxisAlignment.START, controls=[
+                ft.Column(spacing=6, expand=True, controls=[
+                    ft.Text(t("facilitator.question_in_fr", text=q.fr)),
+                    muted(t("facilitator.question_in_en", text=q.en))]),
+                ft.TextButton(content=t("facilitator.question_remove"), icon=ft.Icons.DELETE_OUTLINE,
+                              on_click=lambda _, qid=q.id: self.remove_question(qid))]))
+            for q in questions]
+        spaced: list[ft.Control] = []
+        for row in rows:
+            spaced += [*([ft.Divider(height=1)] if spaced else []), row]
+        said = [ft.Text(self.questions_said, color=ft.Colors.PRIMARY)] if self.questions_said else []
+        return ft.ExpansionTile(title=ft.Text(t("facilitator.questions_title", count=len(questions))),
+                                expanded=self.questions_open, on_change=self._questions_folded, controls=[
+            muted(t("facilitator.questions_help")), *spaced, self.question_fr, self.question_en, *said,
             ft.Row(wrap=True, spacing=8, controls=[
                 ft.OutlinedButton(content=t("facilitator.question_add"), icon=ft.Icons.ADD,
                                   on_click=lambda _: self.add_question()),
@@ -150,9 +164,18 @@ class FacilitatorScreen:
                                 disabled=not questions,
                                 on_click=self.acting(self._publish_questions))])])
 
+    def _questions_folded(self, e: ft.Event[ft.ExpansionTile]) -> None:
+        self.questions_open = e.data in (True, "true") if e.data is not None else bool(e.control.expanded)
+
+    def _section(self, title: str) -> list[ft.Control]:
+        """A part of the screen (setup, questions, themes, reports) set apart by a line and its heading."""
+        return [ft.Divider(height=24), ft.Semantics(header=True, content=ft.Text(
+            title, size=18, weight=ft.FontWeight.W_600, color=ft.Colors.PRIMARY))]
+
     def add_question(self) -> None:
         if self.circle_id is None:
             return
+        self.questions_open, self.questions_said = True, ""
         fr, en = (self.question_fr.value or "").strip(), (self.question_en.value or "").strip()
         if not (fr and en):
             self.question_en.error = self.ctx.t("facilitator.question_both")
@@ -164,9 +187,11 @@ class FacilitatorScreen:
             return
         self.question_fr.value = self.question_en.value = ""
         self.question_en.error = None
+        self.questions_said = self.ctx.t("facilitator.question_added")
         self.refresh()
 
     def remove_question(self, question_id: str) -> None:
+        self.questions_open, self.questions_said = True, ""
         if self.circle_id is not None:
             self.circles.set_questions(self.circle_id, [q for q in self.circles.questions(self.circle_id)
                                                         if q.id != question_id])
@@ -300,24 +325,11 @@ class FacilitatorScreen:
         views, unsorted = self.board.views(None if self.kind == ALL else self.kind,
                                            None if self.prompt == ALL else self.prompt)
         parts: list[ft.Control] = [
-            ft.Text(t("facilitator.themes", count=len(views)), size=18, weight=ft.FontWeight.W_600),
+            ft.Text(t("facilitator.themes", count=len(views)), size=16, weight=ft.FontWeight.W_600),
             *self._filters(),
             ft.Row(wrap=True, spacing=8, controls=[
                 ft.OutlinedButton(content=t("facilitator.suggest"), icon=ft.Icons.AUTO_AWESOME,
-                                  on_click=self.acting(self._board().suggest)),
-                ft.OutlinedButton(content=t("facilitator.export_markdown"), icon=ft.Icons.DOWNLOAD,
-                                  on_click=lambda _: self.ctx.page.run_task(self.export, "markdown")),
-                ft.OutlinedButton(content=t("facilitator.export_csv"), icon=ft.Icons.DOWNLOAD,
-                                  on_click=lambda _: self.ctx.page.run_task(self.export, "csv"))]),
-            ft.Row(wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
-                ft.Text(t("facilitator.report_language")),
-                choice_chips([("fr", "Français"), ("en", "English")], self._report_lang(), self.choose_report_lang)]),
-            muted(t("facilitator.report_help", k=k)),
-            *([ft.Row(wrap=True, spacing=8, controls=[
-                ft.FilledButton(content=t("facilitator.harvest_publish"), icon=ft.Icons.SPA,
-                                on_click=lambda _: self.ctx.page.run_task(self.preview_harvest))]),
-               muted(t("facilitator.harvest_help", k=k))]
-              if self.circle_id and self.circles.owned_circle(self.circle_id).invitation.relay else []),
+                                  on_click=self.acting(self._board().suggest))]),
             ft.Row(wrap=True, vertical_alignment=ft.CrossAxisAlignment.END, controls=[
                 ft.Container(content=self.seed_field, width=420),
                 ft.OutlinedButton(content=t("facilitator.seed"), icon=ft.Icons.LABEL, on_click=self.seed)]),
@@ -327,6 +339,23 @@ class FacilitatorScreen:
             parts.append(ft.Card(content=ft.Container(padding=12, content=ft.Column(spacing=6, controls=[
                 ft.Text(t("facilitator.unsorted", count=len(unsorted)), weight=ft.FontWeight.W_600),
                 *[self._insight_row(i.id, i.text, views) for i in unsorted[:20]]]))))
+        parts += [
+            *self._section(t("facilitator.section_reports")),
+            ft.Row(wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+                ft.Text(t("facilitator.report_language")),
+                choice_chips([("fr", "Français"), ("en", "English")], self._report_lang(), self.choose_report_lang)]),
+            ft.Row(wrap=True, spacing=8, controls=[
+                ft.OutlinedButton(content=t("facilitator.export_markdown"), icon=ft.Icons.DOWNLOAD,
+                                  on_click=lambda _: self.ctx.page.run_task(self.export, "markdown")),
+                ft.OutlinedButton(content=t("facilitator.export_csv"), icon=ft.Icons.DOWNLOAD,
+                                  on_click=lambda _: self.ctx.page.run_task(self.export, "csv"))]),
+            muted(t("facilitator.report_help", k=k)),
+            *([ft.Row(wrap=True, spacing=8, controls=[
+                ft.FilledButton(content=t("facilitator.harvest_publish"), icon=ft.Icons.SPA,
+                                on_click=lambda _: self.ctx.page.run_task(self.preview_harvest))]),
+               muted(t("facilitator.harvest_help", k=k))]
+              if self.circle_id and self.circles.owned_circle(self.circle_id).invitation.relay else []),
+        ]
         return parts
 
     def _trend(self, view: ThemeView) -> ft.Control:
@@ -353,7 +382,7 @@ class FacilitatorScreen:
             *([muted(t("facilitator.name_in_other_language", name=theme.name(other)))]
               if theme.name(other) != theme.name(lang) else []),
             *([muted(t("facilitator.below_k", k=k))] if small else [])])
-        others = [v.theme for v in views if v.theme.id != theme.id]
+        others = [v for v in views if v.theme.id != theme.id]
         actions = ft.Row(wrap=True, spacing=0, controls=[
             ft.TextButton(content=t("facilitator.rename"), icon=ft.Icons.EDIT,
                           on_click=lambda _: self.rename_dialog(theme.id)),
@@ -366,7 +395,7 @@ class FacilitatorScreen:
             *([ft.TextButton(content=t("facilitator.merge"), icon=ft.Icons.MERGE,
                              on_click=lambda _: self.choose_dialog(
                                  t("facilitator.merge_into", name=theme.name(lang)),
-                                 [(o.id, o.name(lang)) for o in others],
+                                 [(o.theme.id, f"{o.theme.name(lang)} ({o.count})") for o in others],
                                  lambda target: self._board().merge(theme.id, target)))]
               if others else []),
             ft.TextButton(content=t("facilitator.dissolve"), icon=ft.Icons.CLEAR_ALL,
@@ -385,7 +414,8 @@ class FacilitatorScreen:
 
     def _insight_row(self, insight_id: str, text: str, views: list[ThemeView]) -> ft.Control:
         t = self.ctx.t
-        targets = [(v.theme.id, v.theme.name(self.ctx.lang)) for v in views] + [("", t("facilitator.unsorted_short"))]
+        targets = [(v.theme.id, f"{v.theme.name(self.ctx.lang)} ({v.count})") for v in views] + [
+            ("", t("facilitator.unsorted_short"))]
         return ft.Row(vertical_alignment=ft.CrossAxisAlignment.START, wrap=True, controls=[
             ft.Text(text, expand=True, size=13),
             ft.TextButton(content=t("facilitator.move"), on_click=lambda _: self.choose_dialog(
@@ -591,7 +621,10 @@ class FacilitatorScreen:
         group = radio_row(options, "", lambda value: chosen.update(value=value))
         choices = group.content
         assert isinstance(choices, ft.Row)
-        group.content = ft.Column(controls=choices.controls, scroll=ft.ScrollMode.AUTO)
+        # As tall as its choices (a scrolling column took the whole screen's height), each
+        # choice with its count.
+        group.content = ft.Column(controls=choices.controls, scroll=ft.ScrollMode.AUTO, tight=True,
+                                  spacing=0, width=420)
 
         async def done(_: object) -> AsyncIterator[None]:
             self.ctx.page.pop_dialog()

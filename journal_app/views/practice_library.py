@@ -9,7 +9,7 @@ import flet as ft
 from journal_app.prompts.library import PackLibrary
 from journal_app.prompts.packs import Pack
 from journal_app.views.context import AppContext
-from journal_app.views.theme import choice_chips, heading, icon_button, muted, with_phone_links
+from journal_app.views.theme import choice_chips, heading, muted, radio_row, with_phone_links
 
 LENGTHS = {"all": (0, 10**9), "short": (0, 10 * 60), "long": (10 * 60 + 1, 10**9)}
 
@@ -33,6 +33,10 @@ class PracticeLibraryScreen:
                                                  on_click=lambda _: on_progress())
         self.import_button = ft.OutlinedButton(content=t("practice.import"),
                                                icon=ft.Icons.UPLOAD_FILE, on_click=self.pick_pack)
+        # Exporting is for the few who share a practice: one button asks which one (an icon beside
+        # every card was noise for members, p17).
+        self.export_button = ft.OutlinedButton(content=t("practice.export"), icon=ft.Icons.DOWNLOAD,
+                                               on_click=self.export_dialog)
         self.import_status = ft.Text("")
         self.refresh()
 
@@ -43,7 +47,7 @@ class PracticeLibraryScreen:
             heading(t("practice.title")),
             muted(t("practice.intro")),
             with_phone_links(t("practice.care"), size=13),
-            ft.Row(wrap=True, spacing=8, controls=[self.progress_button, self.import_button]),
+            ft.Row(wrap=True, spacing=8, controls=[self.progress_button, self.import_button, self.export_button]),
             self.import_status,
             self.kind, self.length, self.list])
 
@@ -69,15 +73,31 @@ class PracticeLibraryScreen:
                 title=ft.Text(pack.title.get(lang)),
                 subtitle=ft.Text(f"{t(f'pack.{pack.kind}')} · {length}\n{pack.description.get(lang)}"),
                 is_three_line=True,
-                trailing=icon_button(ft.Icons.DOWNLOAD, t("practice.export", title=pack.title.get(lang)),
-                                     self._exporter(pack)),
                 on_click=lambda _, p=pack: self.on_pick(p))))
         self.list.controls = cards or [muted(t("practice.none"))]
 
-    def _exporter(self, pack: Pack) -> Callable[[object], None]:
+    def export_dialog(self, _: object = None) -> None:
+        """Which practice to export, among all of them (the filters do not hide one here)."""
+        t, lang = self.ctx.t, self.ctx.lang
+        packs = {p.id: p for p in self.library.packs()}
+        chosen: dict[str, str] = {}
+        choices = radio_row([(p.id, p.title.get(lang)) for p in packs.values()], "",
+                            lambda value: chosen.update(id=value))
+        rows = choices.content
+        assert isinstance(rows, ft.Row)
+        choices.content = ft.Column(controls=rows.controls, scroll=ft.ScrollMode.AUTO, tight=True, spacing=0)
+
         def export(_: object) -> None:
-            self.ctx.page.run_task(self.export_pack, pack)
-        return export
+            if "id" not in chosen:
+                return
+            self.ctx.page.pop_dialog()
+            self.ctx.page.run_task(self.export_pack, packs[chosen["id"]])
+
+        self.ctx.show_dialog(ft.AlertDialog(
+            title=ft.Text(t("practice.export_which")),
+            content=ft.Column(tight=True, width=420, controls=[muted(t("practice.export_help")), choices]),
+            actions=[ft.TextButton(content=t("common.cancel"), on_click=lambda _: self.ctx.page.pop_dialog()),
+                     ft.FilledButton(content=t("practice.export_confirm"), on_click=export)]))
 
     # -- sharing packs ------------------------------------------------------------------------
     async def pick_pack(self, _: object = None) -> None:

@@ -11,7 +11,7 @@ import flet_charts as fc
 from journal_app.i18n import format_number, format_short_date
 from journal_app.progress import felt_shifts, practice_weeks
 from journal_app.views.context import AppContext
-from journal_app.views.theme import back_row, heading, muted
+from journal_app.views.theme import heading, muted
 
 
 class ProgressScreen:
@@ -77,7 +77,6 @@ class ProgressScreen:
                 for i, w in enumerate(self.weeks) if i % 3 == 0]),
             left_axis=self._whole_numbers(top + 1))
         parts: list[ft.Control] = [
-            back_row(t("common.back"), self.on_back),
             heading(t("progress.title")),
             *([ft.Row(wrap=True, controls=[ft.FilledButton(
                 content=t("badge.title"), icon=ft.Icons.WORKSPACE_PREMIUM, on_click=self._skills)]),

@@ -58,8 +58,16 @@ class SettingsScreen:
         return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=14,
                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             heading(t("settings.title")),
+            # Circles first: a facilitator looks for « Animer un cercle » here (m9).
+            section(t("share.circles")),
+            muted(t("share.circles_help")),
+            ft.Row(wrap=True, spacing=12, controls=[
+                ft.OutlinedButton(content=t("share.outbox"), icon=ft.Icons.OUTBOX,
+                                  on_click=lambda _: self.on_outbox and self.on_outbox()),
+                ft.OutlinedButton(content=t("facilitator.open"), icon=ft.Icons.GROUPS,
+                                  on_click=lambda _: self.on_facilitate and self.on_facilitate())]),
+            section(t("settings.language")), self.language,
             section(t("settings.appearance")),
-            muted(t("settings.language")), self.language,
             muted(t("settings.theme")), self.theme,
             section(t("settings.privacy")),
             muted(t("settings.auto_lock")), self.auto_lock,
@@ -83,13 +91,6 @@ class SettingsScreen:
                 ft.OutlinedButton(content=t("settings.export_markdown"), icon=ft.Icons.DOWNLOAD,
                                   on_click=lambda _: self.ctx.page.run_task(self.export, "markdown")),
             ]),
-            section(t("share.circles")),
-            muted(t("share.circles_help")),
-            ft.Row(wrap=True, spacing=12, controls=[
-                ft.OutlinedButton(content=t("share.outbox"), icon=ft.Icons.OUTBOX,
-                                  on_click=lambda _: self.on_outbox and self.on_outbox()),
-                ft.OutlinedButton(content=t("facilitator.open"), icon=ft.Icons.GROUPS,
-                                  on_click=lambda _: self.on_facilitate and self.on_facilitate())]),
             section(t("settings.about")),
             ft.Text(t("settings.about_text", version=__version__)),
             muted(t("settings.data_location", path=str(self.ctx.data_dir))),

@@ -82,18 +82,15 @@ def heading(text: str, size: int = 22) -> ft.Text:
     return ft.Text(text, size=size, weight=ft.FontWeight.W_600)
 
 
-def back_row(label: str, on_back: Callable[[], object]) -> ft.Row:
-    """« Retour » at the top of a screen reached from another."""
-    return ft.Row(controls=[ft.TextButton(content=label, icon=ft.Icons.ARROW_BACK, on_click=lambda _: on_back())])
-
-
 def subscreen(back: str, on_back: Callable[[], object], title: str | ft.Text, *controls: ft.Control) -> ft.Column:
-    """A screen reached from another: « Retour », its title (a heading the screen may change
-    later), then its controls, scrolling."""
+    """A screen reached from another: its title (a heading the screen may change later), then
+    its controls, scrolling. Its way back is the app bar's arrow, the one back control a screen
+    reader names (a « Retour » button here made two, p1); `back` and `on_back` are kept for the
+    screens that go back by themselves once done."""
+    del back, on_back
     return ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12,
                      horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
-                     controls=[back_row(back, on_back), heading(title) if isinstance(title, str) else title,
-                               *controls])
+                     controls=[heading(title) if isinstance(title, str) else title, *controls])
 
 
 def muted(text: str, size: int | None = None) -> ft.Text:
