@@ -523,6 +523,21 @@ def test_a_day_tapped_in_the_calendar_is_said_ringed_and_its_emptiness_named(tmp
     run_ui(body)
 
 
+def test_the_empty_journal_says_its_heading_once(tmp_path):
+    """p2: the empty state's icon was named with the heading, so a screen reader read it twice."""
+    make_journal(tmp_path, [])
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        heard = [c.value for c in h.walk() if isinstance(c, ft.Text)]
+        heard += [c.semantics_label for c in h.walk() if isinstance(c, ft.Icon) and c.semantics_label]
+        assert heard.count("Votre journal est vide pour l’instant") == 1
+        shell.lock()
+
+    run_ui(body)
+
+
 def test_active_filters_say_so_when_folded_and_clear_in_one_tap(tmp_path):
     """With the filters folded, nothing said a filter was active (« 0 sur 2 » and an empty
     search box), and nothing cleared them."""
