@@ -781,3 +781,21 @@ def test_a_practice_is_exported_from_one_button_not_an_icon_beside_every_card(tm
         shell.lock()
 
     run_ui(body)
+
+
+def test_the_scale_is_explained_before_its_chips(tmp_path):
+    """p16: « 0 : beaucoup de tension… » came after the 0–10 chips."""
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Séance guidée de Wholebody Focusing")
+        order = [c for c in shell.screen.body.controls]
+        help_at = next(i for i, c in enumerate(order) if isinstance(c, ft.Text) and (c.value or "").startswith("0"))
+        chips_at = next(i for i, c in enumerate(order) if any(isinstance(x, ft.Chip) for x in h.walk(c)))
+        assert help_at < chips_at
+        shell.lock()
+
+    run_ui(body)

@@ -138,8 +138,8 @@ class PlayerScreen:
             self.before, block = self._rating(self.session.felt_before, self._pick_before)
             self._show_body([
                 heading(pack.title.get(lang)), ft.Text(pack.description.get(lang)),
-                ft.Text(t("player.before_question")), block,
-                muted(t("player.scale_help")),
+                # p16: the scale is said before its chips, where the eyes arrive first
+                ft.Text(t("player.before_question")), muted(t("player.scale_help")), block,
                 ft.FilledButton(content=t("player.start"), icon=ft.Icons.PLAY_ARROW,
                                 on_click=self.start),
                 ft.TextButton(content=t("common.back"), on_click=lambda _: self.leave_to(None)),
