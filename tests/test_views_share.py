@@ -189,6 +189,14 @@ def test_outbox_withdraw_and_export(tmp_path):
         assert "save_file" in h.conn.invoked and "share_files" not in h.conn.invoked
         assert circles.outbox()[0].exported
         await h.click(ft.TextButton, "Retirer")
+        # p9: asked first, saying it cannot be undone; « Garder l’idée » keeps it
+        dialog = next(c for c in h.page._dialogs.controls if isinstance(c, ft.AlertDialog) and c.open)
+        assert "ne peut pas être annulé" in dialog.content.value
+        await h.fire(next(b for b in dialog.actions if b.content == "Garder l’idée"), "click")
+        assert not circles.outbox()[0].withdrawn
+        await h.click(ft.TextButton, "Retirer")
+        dialog = next(c for c in h.page._dialogs.controls if isinstance(c, ft.AlertDialog) and c.open)
+        await h.fire(next(b for b in dialog.actions if b.content == "Retirer"), "click")
         assert h.has_text("retiré") and circles.outbox()[0].withdrawn
         # From now on the file carries the withdrawal alone, never the text again.
         (envelope,) = read_bundle(circles.outbox_bundle(facilitator.invitation.circle_id))
@@ -252,6 +260,8 @@ def test_the_outbox_says_what_left_and_what_waits_and_the_confirmation_leads_the
         await h.settle()
         assert h.has_text(f"exportée le {format_date(date.today(), 'fr')}") and not h.has_text("en attente d’envoi")
         await h.click(ft.TextButton, "Retirer")
+        dialog = next(c for c in h.page._dialogs.controls if isinstance(c, ft.AlertDialog) and c.open)
+        await h.fire(next(b for b in dialog.actions if b.content == "Retirer"), "click")
         assert h.has_text("retirée")
 
     run_ui(body)

@@ -518,9 +518,16 @@ class OutboxScreen:
                 ft.Text(insight.text),
                 *([] if item.withdrawn else [ft.TextButton(
                     content=t("share.withdraw"), icon=ft.Icons.UNDO,
-                    on_click=lambda _, i=insight.id: self.withdraw(i))]),
+                    on_click=lambda _, i=insight.id: self.ask_withdraw(i))]),
             ]))))
         self.list.controls = items or [muted(t("share.empty"))]
+
+    def ask_withdraw(self, insight_id: str) -> None:
+        """p9: one tap withdrew at once, with no way back: asked first, saying what follows."""
+        t = self.ctx.t
+        self.ctx.ask(t("share.withdraw_title"), t("share.withdraw_text"), [
+            (t("share.withdraw_confirm"), lambda: self.withdraw(insight_id)),
+            (t("share.withdraw_keep"), None)])
 
     def withdraw(self, insight_id: str) -> None:
         withdraw_insight(self.circles, insight_id)
