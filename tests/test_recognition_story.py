@@ -87,7 +87,7 @@ def test_the_portfolio_counts_practices_minutes_feltshift_and_roles(circle):
     assert (stopped.id, stopped.text) == ("stopped:focusing-six-steps",
                                           "1\u00a0séance commencée, non terminée (pas comptée).")
     assert facts["meetings"].text == "3 rencontres sur lesquelles j’ai réfléchi."
-    assert portfolio_facts(member, Journal(member).entries(), "en")[-1].text == "1 meeting taking notes."
+    assert portfolio_facts(member, Journal(member).entries(), "en")[-1].text == "1 meeting where I took the notes."
 
 
 def test_a_claim_carries_only_the_statement_and_the_ticked_counts(circle):
@@ -279,7 +279,8 @@ def test_the_command_line_claims_endorses_receives_verifies_and_exports(tmp_path
     claimed = run(member, "badge", "claim", "focusing", "--name", "Camille", "--statement", STATEMENT,
                   "--fact", "role:timekeeper")
     assert claimed.returncode == 0, claimed.stderr
-    assert "Toutes les signatures tiennent" in claimed.stdout and "1 rencontre à garder le temps." in claimed.stdout
+    assert "Toutes les signatures tiennent" in claimed.stdout
+    assert "1 rencontre où j’ai gardé le temps." in claimed.stdout
     claim_id = claimed.stdout.split("(urn:uuid:")[1].split(")")[0]
     asked = run(member, "badge", "request", f"urn:uuid:{claim_id}", "-o", str(tmp_path / "demande.json"))
     request_code = asked.stdout.strip().splitlines()[-1]

@@ -53,14 +53,14 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         shell.go("/progress")
         await h.settle()
         await h.click(ft.FilledButton, "Compétences")
-        assert shell.route == "/skills" and h.has_text("2 rencontres à garder le temps.")
+        assert shell.route == "/skills" and h.has_text("2 rencontres où j’ai gardé le temps.")
         await h.fire(h.find(ft.ListTile, "Pratique entre pairs"), "click")
         assert shell.route == "/skill/peer_to_peer"
         await h.unfold("Renommer cette compétence")
         await h.type(h.find(ft.TextField, "Nom de la compétence"), "Pratique entre pairs, en ligne")
         await h.click(ft.OutlinedButton, "Renommer")
         assert h.has_text("Renommée «\u00a0Pratique entre pairs, en ligne\u00a0»")
-        assert h.has_text("Quoi\u00a0: Pratique entre pairs, en ligne")  # what will leave says it too
+        assert h.has_text("Compétence\u00a0: Pratique entre pairs, en ligne")  # what will leave says it too
         assert h.find(ft.Text, "Pratique entre pairs, en ligne").size == 22  # and so does the title
         await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
         assert h.has_text("Choisissez d’abord le nom")
@@ -71,7 +71,7 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         await h.fire(box, "change")
         assert h.has_text("Voici exactement ce qui partira")
         assert h.has_text(f"Ses mots\u00a0: «\u00a0{STATEMENT}\u00a0»")
-        assert h.has_text("Compté par le journal — Garde du temps\u00a0: 2 rencontres à garder le temps.")
+        assert h.has_text("Compté par le journal — Garde du temps\u00a0: 2 rencontres où j’ai gardé le temps.")
         # An entry pointed to as private evidence: kept for the skill, never in the credential.
         await h.unfold("Entrées en appui")
         [entry] = shell.ctx.session.journal.entries()[:1]
@@ -235,7 +235,7 @@ def test_a_skill_of_ones_own_is_added_saved_shared_as_a_file_and_removed(tmp_pat
         h.conn.answers["pick_files"] = picked(tmp_path / "demande.json")
         await h.click(ft.OutlinedButton, "Ouvrir un fichier")
         await h.wait_for(lambda: h.has_text("Toutes les signatures tiennent"))
-        assert h.has_text("Quoi\u00a0: Tenir un cercle de parole")
+        assert h.has_text("Compétence\u00a0: Tenir un cercle de parole")
 
         # Removed from the list, after saying yes; what was signed stays.
         shell.go(f"/skill/{skill_id}")

@@ -127,7 +127,7 @@ def describe_credential(checked: Checked, lang: str, circle_name: str = "", *, c
         lines.append(t("badge.issued_by_your_circle", circle=circle_name))
     elif checked.kind == "achievement" and not checked.self_issued:
         lines.append(t("badge.line.key_unknown"))
-    lines.append(t("badge.line.issuer", name=issuer, key=short_did(checked.issuer_id)))
+    lines.append(t("badge.line.issuer", name=issuer, key=t("badge.the_key", key=short_did(checked.issuer_id))))
     if checked.kind == "endorsement":
         lines.append(t("badge.line.endorses", title=checked.title))
         lines.append(t("badge.line.comment", text=checked.text))
