@@ -47,7 +47,7 @@ def crawl_journal(data_dir) -> dict[str, str]:
     journal = session.journal
     free = journal.add("J’ai senti une chaleur dans la poitrine quand Sylvie a parlé.",
                        title="Après la rencontre du cercle", tags=["cercle", "corps"])
-    guided = journal.add(kind="focusing", pack_id="check-in", title="Point de présence — « galet »",
+    guided = journal.add(kind="focusing", pack_id="check-in", title="« galet » — Point de présence",
                          answers={"settle": "Les épaules descendent.", ":handle": "galet"},
                          felt_shift=FeltShift(3, 7), practiced=Practiced(290, True))
     journal.add(kind="focusing", pack_id="wholebody-focusing", title="Séance guidée de Wholebody Focusing",

@@ -414,7 +414,7 @@ def test_a_short_guided_session_ends_in_the_journal(browser, server):
         app.see("Et maintenant, comment vous sentez-vous")
         app.fill("Un mot pour ce qui s’est présenté", "galet")
         app.click("Enregistrer la séance")
-        app.see("Météo intérieure en cinq minutes — « galet »")
+        app.see("« galet » — Météo intérieure en cinq minutes")  # p5: the handle first, never cut off
         app.shot("3-journal")
         vault = (data / "journal.vault").read_bytes()
         assert b"galet" not in vault and "épaules".encode() not in vault
