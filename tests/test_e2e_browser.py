@@ -325,7 +325,7 @@ def test_first_run_write_lock_unlock_search_and_switch_language(browser, server,
         app.see("Après la rencontre du cercle")
 
         app.fill("Rechercher", "RENCONTRE coeur")
-        app.see("1 sur 1")
+        app.see("1 entrée")
         app.see("Après la rencontre du cercle")
         app.fill("Rechercher", "introuvable")
         app.see("Aucune entrée ne correspond à cette recherche.")

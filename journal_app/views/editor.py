@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 
 import flet as ft
@@ -44,7 +45,7 @@ class EditorScreen:
         e = self.entry
         meeting = e.meeting if e and e.meeting else Meeting()
         self.title = ft.TextField(label=t("editor.title"), value=e.title if e else "",
-                                  on_change=self._changed, on_blur=self._blurred,
+                                  on_change=self._title_changed, on_blur=self._blurred,
                                   on_focus=lambda _: setattr(self, "_cursor_elsewhere", True))
         self.body = ft.TextField(label=t("editor.body"), value=e.body if e else "", multiline=True,
                                  min_lines=8, autofocus=e is None, on_change=self._changed,
@@ -84,20 +85,28 @@ class EditorScreen:
         take it back once: ask again until the field has held the cursor for a second (five
         seconds at most), unless the person has put it in another field meanwhile."""
         held = 0
+        had_it_at: float | None = None
         for _ in range(34):
             if self._cursor_elsewhere:
                 return
             if self._has_cursor:
                 held += 1
+                had_it_at = had_it_at or time.monotonic()
                 if held == 7:
                     return
             else:
+                if had_it_at is not None and time.monotonic() - had_it_at > 0.6:
+                    return  # held, then left later than a settling screen takes it: the person moved
                 held = 0
                 try:
                     await self.body.focus()  # type: ignore[no-untyped-call]  # Flet's own, untyped
                 except (RuntimeError, TimeoutError):  # the entry left the screen (another opened)
                     return
             await asyncio.sleep(0.15)
+
+    def _title_changed(self, e: object = None) -> None:
+        self._cursor_elsewhere = True  # typing in the title: the cursor is never taken back from it
+        self._changed(e)
 
     def _cursor_in_text(self, has: bool) -> None:
         self._has_cursor = has
