@@ -98,7 +98,7 @@ def open_with_kek(path: Path, kek: bytes, fmt: int):
         vault, content = vault1.Vault._open(path, False, _unwrapper(kek))
         return storage1.Database(vault, content, storage=storage1.VaultStorage)
     builder = TablesBuilder()
-    with bulk():
+    with bulk(kept=True):
         vault, _ = Vault._open(path, False, legacy_items, builder.apply, _unwrapper(kek))
         return Database(vault, builder.built(), storage=VaultStorage)
 

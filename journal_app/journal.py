@@ -340,7 +340,7 @@ class Journal:
             self._outside = self._outside_changes()
             self._cache, self._folded, self._tags = None, {}, None
         if self._cache is None:
-            with bulk():
+            with bulk(kept=True):
                 self._cache = {str(doc.doc_id): entry_from_doc(doc) for doc in self._table}
         return self._cache
 
@@ -386,7 +386,7 @@ class Journal:
         terms = fold(query).split()
         if not terms:
             return self.entries(where)
-        with bulk():  # the first search folds every entry
+        with bulk(kept=True):  # the first search folds every entry (the folded texts are kept)
             found = [entry for entry in list(self._entries.values())
                      if all(term in self._folded_text(entry) for term in terms)
                      and (where is None or where.matches(entry))]
@@ -402,7 +402,7 @@ class Journal:
 
     def warm_up(self) -> None:
         """Prepare the search index ahead of the first search (the app runs it in a thread)."""
-        with bulk():
+        with bulk(kept=True):
             for entry in list(self._entries.values()):
                 self._folded_text(entry)
 
