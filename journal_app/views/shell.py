@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import flet as ft
 
 from journal_app.errors import RessentiError
-from journal_app.journal import Entry
+from journal_app.journal import Entry, Journal
 from journal_app.prompts.packs import Pack
 from journal_app.usecases.entries import restore_entry
 from journal_app.views.context import AppContext
@@ -409,13 +410,20 @@ class Shell:
         self.lock_screen = None
         self.go(HOME)
 
+    def _warm_up_soon(self, journal: Journal) -> None:
+        time.sleep(1.0)
+        if self.ctx.session.is_open and self.ctx.session.journal is journal:
+            journal.warm_up()
+
     def _unlocked(self) -> None:
         self.ctx.activity()
         self.lock_screen = None
         self._show(self.route, rebuild=True)
         self._push(self.route)
-        # With thousands of entries the first search would pause to build its index: do it now.
-        self.page.run_thread(self.ctx.session.journal.warm_up)
+        # With thousands of entries the first search would pause to build its index: do it now,
+        # once the list is on screen (begun at once, it held Python's lock while the first
+        # screen was being sent).
+        self.page.run_thread(self._warm_up_soon, self.ctx.session.journal)
         if self.ctx.relay is not None:  # what waits for a circle's relay, and what the circle said
             self.ctx.relay.soon()
 
