@@ -17,6 +17,7 @@ FOCUS_WAITS = (0.5, 1.0)  # seconds for a new screen to settle in the web client
 
 
 class UnlockScreen:
+    has_cursor = ever_had_cursor = typed = False
     def __init__(self, ctx: AppContext, on_unlocked: Callable[[], None]) -> None:
         self.ctx = ctx
         self.on_unlocked = on_unlocked
@@ -34,10 +35,11 @@ class UnlockScreen:
 
     def _unlock(self) -> list[ft.Control]:
         t = self.ctx.t
-        self.has_cursor = False
+        self.has_cursor = self.ever_had_cursor = self.typed = False
         self.passphrase = self.ctx.passphrase_field(t("unlock.passphrase"), autofocus=True, on_submit=self.unlock,
                                                     on_focus=lambda _: self._cursor(True),
-                                                    on_blur=lambda _: self._cursor(False))
+                                                    on_blur=lambda _: self._cursor(False),
+                                                    on_change=self._typed)
         self.button = ft.FilledButton(content=t("unlock.unlock"), icon=ft.Icons.LOCK_OPEN,
                                       on_click=self.unlock)
         self.error = ft.Text("", color=ft.Colors.ERROR)
@@ -62,7 +64,9 @@ class UnlockScreen:
         field = self.passphrase if self.mode == "unlock" else self.key
         for wait in FOCUS_WAITS:
             await asyncio.sleep(wait)
-            if self.has_cursor or self.ctx.session.is_open:
+            # Once the person has typed, or the field ever had the cursor, it is never asked
+            # again: a focus asked for while letters arrive lost them in Chromium.
+            if self.has_cursor or self.ever_had_cursor or self.typed or self.ctx.session.is_open:
                 return
             try:
                 await field.focus()  # type: ignore[no-untyped-call]
@@ -71,6 +75,10 @@ class UnlockScreen:
 
     def _cursor(self, inside: bool) -> None:
         self.has_cursor = inside
+        self.ever_had_cursor = self.ever_had_cursor or inside
+
+    def _typed(self, _: object = None) -> None:
+        self.typed = True
 
     def _to_recover(self, _: object) -> None:
         self.mode = "recover"
@@ -143,9 +151,10 @@ class UnlockScreen:
 
     def _recover(self) -> list[ft.Control]:
         t = self.ctx.t
-        self.has_cursor = False
+        self.has_cursor = self.ever_had_cursor = self.typed = False
         self.key = ft.TextField(label=t("unlock.recovery_key"), autofocus=True,
                                 on_focus=lambda _: self._cursor(True), on_blur=lambda _: self._cursor(False),
+                                on_change=self._typed,
                                 hint_text="ABCD-EFGH-…", capitalization=ft.TextCapitalization.CHARACTERS)
         self.new = self.ctx.passphrase_field(t("unlock.new_passphrase"))
         self.again = self.ctx.passphrase_field(t("unlock.new_passphrase_again"), on_submit=self.recover)
