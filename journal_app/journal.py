@@ -345,7 +345,7 @@ class Journal:
         return self._cache
 
     def _outside_changes(self) -> int:
-        return getattr(self._storage, "outside_changes", 0)  # format 1's frozen storage has none
+        return self._storage.outside_changes
 
     def __len__(self) -> int:
         return len(self._entries)

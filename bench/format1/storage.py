@@ -172,6 +172,7 @@ class VaultStorage(Storage):
         # One writer at a time (a handler, a worker thread grouping themes, the auto-lock):
         # a change is read, made and saved under this lock, and closing waits for it.
         self.writing = threading.RLock()
+        self.outside_changes = 0  # what today's Journal reads (the one change to the frozen copy)
 
     def read(self) -> Tables:
         return self._tables

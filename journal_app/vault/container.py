@@ -61,6 +61,7 @@ from journal_app.vault.keys import (
     check_passphrase,
     format_recovery_key,
     new_header,
+    padded_length,
     parse_header,
     parse_recovery_key,
     recovery_kek,
@@ -374,7 +375,7 @@ class Vault:
         packed = header.pack()
         chain = log.Chain(packed[-32:], counter=self._chain.counter, journal_id=self._chain.journal_id)
         frames = log.seal_save(self._aes, chain, log.snapshot_payloads(self._all_items()),
-                               log.snapshot_size, self._rng)
+                               padded_length, self._rng)
         data = packed + frames
         write_atomically(self.path, data)
         bak = backup_path(self.path)
@@ -400,10 +401,7 @@ class Vault:
                     raise VaultDamaged()  # another key: not the file this vault wrote
                 self._header = header
             self._needs_snapshot = header.version != FORMAT_VERSION
-            source = self._source
             self._load(f, size, legacy, apply)
-            if source is not None and apply is not None:
-                self._source, self._items = source, None
         if self._lock.is_ours():  # read under our lock: what is on disk is what we now hold
             self._written, self._stale = written, False
         return self._items

@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from journal_app.errors import VaultDamaged
-from journal_app.vault.keys import MAGIC, padded_length
+from journal_app.vault.keys import MAGIC
 
 ITEMS, COMMIT = 1, 2  # record kinds
 # sealed length, bytes of this save still to come after this frame, CRC-32 of (sequence
@@ -36,7 +36,6 @@ _COMMIT = struct.Struct(">16sQI")  # journal id, save counter, records in this s
 DELETED = 0xFFFFFFFF  # an item's value length that says "deleted"
 _NONCE, _TAG = 12, 16
 _AAD_PREFIX = MAGIC + b"\x02record"
-FRAME_OVERHEAD = _FRAME.size + _NONCE + _TAG
 MIN_SEALED = _NONCE + _KIND.size + _TAG
 MAX_SEALED = 256 * 1024 * 1024
 COMMIT_PLAIN = 64  # a commit record's padded size: all commits look alike
@@ -154,10 +153,6 @@ def snapshot_payloads(items: Sequence[tuple[bytes, bytes | memoryview]]) -> list
     if group or not payloads:
         payloads.append(encode_items(group))
     return payloads
-
-
-def snapshot_size(n: int) -> int:
-    return padded_length(n)
 
 
 @dataclass

@@ -26,20 +26,20 @@ def _read(path: Path) -> dict[str, object]:
     return raw if isinstance(raw, dict) else {}
 
 
-def seen_counter(vault_path: Path, journal_id: bytes) -> int:
-    seen = _read(Path(vault_path).parent / FILE_NAME).get("seen")
-    value = seen.get(journal_id.hex()) if isinstance(seen, dict) else None
-    return value if isinstance(value, int) else 0
+def _seen(raw: dict[str, object]) -> dict[str, object]:
+    seen = raw.get("seen")
+    return seen if isinstance(seen, dict) else {}
 
 
 def remember_seen(vault_path: Path, journal_id: bytes, counter: int) -> bool:
-    """Note `counter` as seen; whether the file is older than what this device saw before."""
-    previous = seen_counter(vault_path, journal_id)
+    """Note `counter` as seen; whether the file is older than what this device saw before (the
+    settings file read once)."""
+    path = Path(vault_path).parent / FILE_NAME
+    raw = _read(path)
+    seen = _seen(raw)
+    previous = seen.get(journal_id.hex())
+    previous = previous if isinstance(previous, int) else 0
     if counter > previous:
-        path = Path(vault_path).parent / FILE_NAME
-        raw = _read(path)
-        seen = raw.get("seen") if isinstance(raw.get("seen"), dict) else {}
-        assert isinstance(seen, dict)
         seen[journal_id.hex()] = counter
         raw["seen"] = seen
         try:
