@@ -155,6 +155,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("address", re.compile(
         rf"(?<!\w)(?i:{_UNIT})\b\d{{1,6}}\s+(?:[A-Z][\w'-]*\s){{1,4}}(?:{_STREET_EN})"
         rf"(?:\s(?:West|East|North|South|W|E|N|S)\b)?")),
+    # Country and post-office addresses: "Rural Route 2", "RR 3", "PO Box 318", « C.P. 45 », « case
+    # postale 12 », « route rurale 2 », "General Delivery"; a lot or a concession with its number.
+    ("address", re.compile(
+        r"\b(?:rural\s+route|r\.?\s?r\.?|p\.?\s?o\.?\s+box|post\s+office\s+box|box|c\.\s?p\.|case\s+postale|"
+        r"bo[iî]te\s+postale|route\s+rurale|lot|concession|conc\.?)\s*#?\s*\d{1,5}\b", re.IGNORECASE)),
     # A birthday without its year, said as one: « ma fête c'est le 3 mars », "my birthday is March 3rd".
     ("birth_date", re.compile(
         rf"\b(?:(?:ma|sa|ta|my|his|her)\s+(?:fête|fete|anniversaire|bday|birthday)|né(?:e)?|born)\s+"
@@ -167,7 +172,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _UNIT_AFTER = re.compile(
-    r"[ \t]*,?[ \t]*((?:app|apt|appartement|unit|unité|suite|bureau|local)\.?|\#)?[ \t]*\d{1,5}[A-Za-z]?\b",
+    r"[ \t]*,?[ \t]*((?:app|apt|appartement|unit|unité|suite|bureau|local|lot|box)\.?|\#)?[ \t]*\d{1,5}[A-Za-z]?\b",
     re.IGNORECASE)
 _PHONE_CONTEXT = re.compile(r"\b(?:t[ée]l|téléphone|telephone|cell|cellulaire|numéro|no|appel\w*|texte\w*|textos?|"
                             r"rejoindre|joindre|phone|call|text|number|reach)\b", re.IGNORECASE)
@@ -593,7 +598,8 @@ _ORG_WORDS = (
     "caisse|communautaire|municipale|résidence|garderie|refuge|coop|coopérative|entreprise|compagnie|"
     "school|high|elementary|public|hospital|clinic|center|library|food|bank|church|parish|mill|paper|"
     "plant|factory|store|shop|community|general|memorial|shelter|pantry|daycare|home|house|office|"
-    "company|firm|university|residence")
+    "company|firm|university|residence|choir|chorale|club|league|ligue|team|équipe|equipe|troupe|legion|"
+    "group|groupe|chapter|branch|succursale|dépanneur|depanneur|garage|arena|aréna")
 # A role at a named place points to one person: « la directrice générale du CPE Les Petits Pas »,
 # « analyste chez X à Y », « enseignante à l'école secondaire X », "therapist at the X Centre".
 _ROLE = re.compile(
@@ -765,7 +771,9 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-_ORG_PARTICLES = frozenset("de du des d la le les l à au aux en of the in at and et".split())
+_ORG_PARTICLES = frozenset("de du des d la le les l à au aux en of the in at and et on sur".split())
+# A verb ends an organization's name (« … in Lachute is Joanne's ex »).
+_ORG_STOP = frozenset("is was est a has had said says told who which that qui que était".split())
 
 
 def _organization_end(text: str, end: int) -> int:
@@ -780,6 +788,8 @@ def _organization_end(text: str, end: int) -> int:
         if m.group()[:1].isupper() or _ORG_WORD.match(m.group()):
             best, loose = end + m.end(), 0
         elif not m.group().islower():  # a number
+            break
+        elif m.group() in _ORG_STOP:
             break
         elif m.group() not in _ORG_PARTICLES:
             loose += 1  # « de la famille de »: one word between; "called me into her office": a clause
@@ -824,8 +834,13 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
                                                                     "social insurance"))):
                     continue
             found.append((start, end, kind))
-    for m in _TITLES.finditer(text):
-        found.append((m.start("value"), m.end("value"), "name"))
+    for m in _TITLES.finditer(text):  # the title with the name: « Mme Saint-Fleur », "Mrs. Tran"
+        found.append((m.start(), m.end("value"), "name"))
+    for m in _TITLES_TYPED.finditer(text):  # typed fast: « dr bélanger », « mme tremblay »
+        found.append((m.start(), m.end(), "name"))
+    for m in _INITIALS.finditer(text):  # « J.-G. », « m.-a. », « b.o. », "J.F."
+        if re.sub(r"[^a-z]", "", m.group().lower()) not in _NOT_INITIALS:
+            found.append((m.start(), m.end(), "name"))
     marked = [n.strip() for n in marked_names if len(n.strip()) >= 2]
     known = People([*(people.names if people else ()), *marked])
     lexical = find_names(text, known)
@@ -835,17 +850,96 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     for name in marked:
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
             found.append((m.start(), m.end(), "name"))
+    for m in _ROLE_AT_NAMED.finditer(text):
+        words = m.group("value").split()
+        if fold(words[0]) in _NOT_MODIFIERS or any(fold(w) in ("is", "est", "was", "a") for w in words[:-2]):
+            continue
+        found.append((m.start("value"), _organization_end(text, m.end("value") - 1), "role"))
+    found = _grow(text, found)
     # An age says little alone, but with a name or a small town it points to one person.
-    for m in _AGE.finditer(text):
-        begin = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
-        stop = min([i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1] or [len(text)])
-        if any(kind in ("name", "address", "unsure") and begin <= a < stop for a, _, kind in found):
-            found.append((m.start(), m.end(), "age"))
+    for pattern in (_AGE, _BARE_AGE):
+        for m in pattern.finditer(text):
+            begin = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+            stop = min([i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1] or [len(text)])
+            if any(kind in ("name", "address", "unsure", "role") and begin <= a < stop for a, _, kind in found):
+                found.append((m.start("age") if "age" in pattern.groupindex else m.start(),
+                              m.end("age") if "age" in pattern.groupindex else m.end(), "age"))
     if doubts is not None:
         doubts += lexical.doubts
     if use_ner and lang == "fr":
         found += [(s, e, "name") for s, e in _ner_names(text)]
     return found
+
+
+# Typed fast, a title in lower case before a name in any case (never « me », a pronoun).
+_TITLES_TYPED = re.compile(r"(?<![\w.])(?:dr|dre|mme|mr|mrs|ms|mlle)\.?\s+[^\W\d_][\w’'-]+"
+                           r"(?:\s+[A-ZÀ-Ý][\w’'-]+)?")
+# Initials: two or three letters each with its dot (« J.-G. », « m.-a. », « b.o. », "J.F.").
+_INITIALS = re.compile(r"(?<![\w.’'])(?:[^\W\d_]\.[-‐]?){1,2}[^\W\d_]\.(?![\w])")
+_NOT_INITIALS = frozenset("am pm eg ie ps pps nb us uk usa bc ad vs cv qc rdv svp aka rip ok tv dj cad "
+                          "ca ie etc vm ml".split())
+# A bare number beside a name or a place that is an age: "Bridget O'Malley, 79, from…", "Daniel B, 41,",
+# "lost his job, 54 and starting over", "his kokum in Waswanipi is 93", « Gin (81) ».
+_BARE_AGE = re.compile(r"(?:[,(]\s?|\b(?:is|was|est|turned|turns|aged|âgée?|agee?)\s)"
+                       r"(?P<age>\d{1,3})(?=\s*(?:[,)]|$|[.!?;]\s|[.!?;]$|\s(?:and|et|pis|but|mais|now|"
+                       r"maintenant|asteure|yo|y\.o\.)\b))", re.IGNORECASE)
+_DETERMINERS = frozenset(
+    "le la les l un une mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ce cette "
+    "the a an my our his her their your this that".split())
+# Words before a role that are not part of it: what links, what people do.
+_NOT_MODIFIERS = frozenset(fold(w) for w in (
+    "as is was am are be been being works worked working work comme est était suis es sont travaille "
+    "travaillait travaillé works and et or ou pis but mais with avec to of for at in on from de du des "
+    "by par pour à au aux en dans sur chez who qui that que she he it i you we they elle il je tu on "
+    "nous vous ils elles also aussi now maintenant still encore just juste only seule seul new nouvelle "
+    "nouveau called named appelé appelée met rencontré saw vu knew connais told dit").split())
+# A role in apposition or said with « comme », "as a": « Abdoulaye, chauffeur chez Transports
+# Paradis », « travaille comme mécanicien chez Garage Lortie », "works as a dental hygienist at
+# Maple Ridge Dental": the job and the named place (to the end of its name).
+_ROLE_AT_NAMED = re.compile(
+    r"(?:(?<=,\s)|(?<=\bcomme\s)|(?<=\bas\s)|(?<=\bas\san\s)|(?<=\bas\sa\s)|(?<=\bque\s)|(?<=tant\sque\s))"
+    r"(?P<value>(?:[a-zà-ÿ][a-zà-ÿ'’-]+\s){0,2}[a-zà-ÿ][a-zà-ÿ'’-]+\s+"
+    r"(?:chez|at|for|with|à\sla|à\sl['’]|au|du|de\sla|of)\s+(?:the\s+)?[A-ZÀ-Ý])")
+_PARTICLE_BEFORE = re.compile(r"(?:\b(?:de|du|des)\s+|\bd['’])$", re.IGNORECASE)
+_INITIAL_AFTER = re.compile(r"\s+(?:[A-ZÀ-Ý](?![\w’'])\.?|[a-zà-ÿ]\.)(?![\w’'])")
+
+
+def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """What belongs to a stretch found but lies beside it: the article or possessive of a role
+    (« la directrice du CPE… », "my manager at…": the role is the phrase); a name's initial
+    (« ginette T. », "Annie Q", "Daniel B"); initials before a name (« J.-G. Bouchard »); the
+    particle of a street (« sur de Castelnau coin St-Denis »)."""
+    grown = []
+    for start, end, kind in found:
+        if kind == "role":
+            # The words that make the role exact (« night shift supervisor », "payroll clerk",
+            # "youth worker"), then its article or possessive.
+            for _ in range(2):
+                m = re.search(r"(?:(?<=\s)|^)([a-z][a-z-]+)\s+$", text[max(0, start - 20):start])
+                if not m or fold(m.group(1)) in _NOT_MODIFIERS or m.group(1) in _DETERMINERS:
+                    break
+                start -= len(m.group(0))
+            m = re.search(r"(?:(?<=\s)|^)([^\W\d_]+)\s+$", text[max(0, start - 12):start])
+            if m and m.group(1).lower() in _DETERMINERS:
+                start -= len(m.group(0))
+            elif re.search(r"\b[lL]['’]$", text[max(0, start - 3):start]):
+                start -= 2
+        elif kind == "address":
+            m = _PARTICLE_BEFORE.search(text[max(0, start - 5):start])
+            if m:
+                start -= len(m.group())
+            m = re.match(r"\s\d{1,4}\b(?![.,:]\d|\s?(?:h|min|km|ans|years|\$|%))", text[end:])
+            if m:  # "14 Sideroad 9", « rang 4 »
+                end += m.end()
+        elif kind == "name":
+            m = _INITIAL_AFTER.match(text, end)
+            if m and text[m.start():m.end()].strip(" .") not in ("I", "A", "À", "O"):
+                end = m.end()
+            m = re.search(r"(?:^|(?<=\s))(?:[A-ZÀ-Ý]\.[-‐]?){1,3}\s*$", text[max(0, start - 10):start])
+            if m:
+                start -= len(m.group())
+        grown.append((start, end, kind))
+    return grown
 
 
 def _letters(n: int) -> str:

@@ -46,13 +46,13 @@ _FUNCTION = frozenset(fold(w) for w in (
 _PARTICLES = frozenset("van der den de da del della di du des la le los las dos das do von bin ben ibn al el te ter "
                        "st ste saint sainte mac mc o".split())
 # After a name opening a sentence: what a person does (« Kiki était là », "Bashir asked").
-_PREDICATES = frozenset(w for w in (
+_PREDICATES = frozenset(fold(w) for w in (
     "a avait est était sera m' m'a m’a s' s'est lui nous vous me te se et pis aussi avec va vient "
     "fait dit pense trouve semble reste arrive part parle pleure rit m'avait n'a n'est "
     "has had is was will would said says told asks asked thinks thought and also "
     "laughed cried called texted spoke brought looked wants wanted seems seemed").split())
 _PAST_IRREGULAR = frozenset("led sang spoke came went gave took made sat brought held read wrote shared".split())
-_COPULAS = frozenset("a avait est était sera va fait has had is was will would also aussi".split())
+_COPULAS = frozenset(fold(w) for w in "a avait est était sera va fait has had is was will would also aussi".split())
 # The first words of Quebec's (and Canada's) compound place names: « Sainte-Émélie »,
 # « Lac-Etchemin », « Val-Racine », « Mont-Laurier », « Notre-Dame-de-Lourdes ».
 _TOWN_HEADS = frozenset("saint sainte st ste lac val mont notre pointe baie cap riviere port fort grand grande petit "
@@ -63,7 +63,8 @@ _PLACE_HEADS = frozenset("lac val mont pointe baie cap riviere port fort ile ile
 _ELIDED = re.compile(r"^(?:[ldjmntsc]|qu)'")
 # A short capitalized word that begins a listed first name (« Gab », « Kev », "Deb", "Sal") is a
 # nickname when what follows says a person; three letters or four, so « Mo » needs « et moi ».
-_STRONG_PREDICATES = frozenset(("s'est ", "s’est ",
+_STRONG_PREDICATES = frozenset(("s'est ", "s’est ", "ma dit ", "ma texté ", "ma texte ", "ma écrit ",
+    "ma appelé ", "ma demandé ",
     "m'a ", "m'avait ", "texted ", "told ", "said ", "asked ", "called ", "hugged ", "cried ", "laughed "))
 # Words after which a lower-case word no dictionary holds as ordinary is someone.
 _PERSON_BEFORE = frozenset(fold(w) for w in (
@@ -73,7 +74,12 @@ _PERSON_BEFORE = frozenset(fold(w) for w in (
     "partner boyfriend girlfriend husband wife with w texted called drove").split())
 # After a word, what says it is someone: "Sparky, the guy with the guitar", « Ti-Lou, la fille d'en haut ».
 _APPOSITION = re.compile(r",\s(?:the|a|le|la|un|une|cette|ce)\s(?:guy|gars|woman|femme|man|homme|lady|dame|girl|fille|"
-                         r"boy|garçon|kid|one|old|vieux|vieille|grande?|petite?)\b", re.IGNORECASE)
+                         r"boy|garçon|kid|one|old|vieux|vieille|grande?|petite?)\b|"
+                         r",\s(?:my|our|his|her|their|mon|ma|notre|son|sa|le|la|the)\s(?:neighbou?r|friend|voisine?|"
+                         r"fils|daughter|son|mother|mère|mere|father|père|pere|sister|s(?:œ|oe)ur|brother|fr[èe]re|"
+                         r"cousine?|wife|husband|mari|chum|blonde|amie?|coll[èe]gue|co-?worker|colleague|boss|aunt|tante|"
+                         r"oncle|uncle|grandma|grandpa|grand-m[èe]re|grand-p[èe]re|niece|ni[èe]ce|nephew|neveu|"
+                         r"child|enfant|partner|conjointe?|coloc|roommate)\b", re.IGNORECASE)
 # Letters of Vietnamese, Polish, Czech, Turkish, Romanian, Nordic… spellings, in no French or
 # English word: a word holding one is nobody's ordinary word here, whatever it folds to.
 _FOREIGN_LETTERS = re.compile("[ãõĩũÃÕĨŨơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐłŁøØşŞğıąężźśćńčšžřěůășțőűåÅ"
@@ -144,7 +150,23 @@ _QUEBEC_ORDINARY = frozenset(fold(w) for w in (
     "maganée magané maganés bardasser bardassé bardassée badtrip flabe gossant téteux téteuse écornifler "
     "frencher smatte smat paqueté paquetée chaudaille pognant varger fucké fuckée rushant rushé checké "
     "jasette placotage niaisage tannante écoeurement écœurement décrisser décâlisser débarque capotée "
-    "pantoute astheure icitte asteure ousque pentoute pantout toé moé ouin ouais bof pfff").split())
+    "pantoute astheure icitte asteure ousque pentoute pantout toé moé ouin ouais bof pfff "
+    "lac-à-l'épaule lac-à-l’épaule").split())
+_J_FORMS = frozenset("ai avais etais suis sais vais veux peux dois fais vas".split())
+# Capitalized words that name a time or a language, not a place: "in June", « en Français ».
+_CALENDAR = frozenset(fold(w) for w in (
+    "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet "
+    "août septembre octobre novembre décembre monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april may june july august september october november december "
+    "french english spanish français anglais espagnol christmas easter présence presence silence "
+    "focusing").split())
+# Before a capitalized word, what says a place: "starting over in Cobalt", « vit seule a Saint-Paulin ».
+_PLACE_BEFORE = frozenset(fold(w) for w in "from in near à a vers près outside around".split())
+# After a word, an age says a person: « rosalie (7 ans) », "Bridget O'Malley, 79, from…".
+_AGE_AFTER = re.compile(r"\s*(?:\(\s*\d{1,3}\s*(?:ans?|yo|y\.o\.|years?(?: old)?)?\s*\)|,\s*\d{1,3}\s*"
+                        r"(?:ans|yo|years? old)?\s*,)")
+# What people say or do, after a well-known place's name that is someone's too ("Diego says").
+_SPEAKS = frozenset(fold(w) for w in "says said told asked thinks texted wants dit pense trouve".split())
 
 
 @cache
@@ -235,6 +257,9 @@ def find_names(text: str, people: People | None = None) -> Found:
         if (cls is None and key.endswith("s") and lex.get(key[:-1]) == "D"
                 and (i == 0 or fold(tokens[i - 1][2]) not in ("the", "les"))):
             cls = "D"  # a plural: "on Sundays" (but "the Bakers" are a family)
+        if (cls is None and word.islower() and len(key) > 2 and key[0] == "j"
+                and (lex.get(key[1:]) in ("D", "R", "F") or key[1:] in _J_FORMS)):
+            cls = "D"  # texting's « j' » glued to its verb: « jreste », « jentends », « jle »
         if cls and _FOREIGN_LETTERS.search(word) and key not in _FUNCTION:
             cls = None  # letters no French or English word holds: « Võ », « Łutselk'e », « Đặng »
         if cls is None and "-" in key:  # « Jean-Baptiste », « Saint-Onge », « Lac-Mégantic »
@@ -250,13 +275,16 @@ def find_names(text: str, people: People | None = None) -> Found:
             if key.startswith("ti-"):  # a Quebec diminutive: « Ti-Guy », « ti-loup »
                 cls = "P"
             elif (key.split("-")[0] in ("saint", "sainte", "st", "ste") and None not in parts
-                  and len(parts) == 2 and i and keys[i - 1] in _DETERMINERS):
+                  and len(parts) == 2 and i and keys[i - 1] in _DETERMINERS and keys[i - 1] != "a"):
                 cls = "L"  # « la Saint-Jean », « le Saint-Laurent » (a town takes no article: « à Saint-Zénon »)
             elif (i and keys[i - 1] in _DETERMINERS and tokens[i - 1][2] not in ("à", "À")
                   and None not in parts and "P" not in parts):
                 cls = "D" if all(p in ("D", "R") for p in parts) else "N"  # « un lac-à-l'épaule », « le Saint-Esprit »
             elif key.split("-")[0] in _TOWN_HEADS and (len(parts) >= 3 or parts[1] in ("P", "N", None)
-                                                      or key.split("-")[0] in _PLACE_HEADS):
+                                                      or key.split("-")[0] in _PLACE_HEADS
+                                                      or key.split("-")[0] in ("saint", "sainte", "st", "ste")
+                                                      and (word[:1].isupper() or i and keys[i - 1] in _PLACE_BEFORE)):
+                # « à Saint-Paulin », « Mme Saint-Fleur »: without an article, a town or a family name
                 cls = "P"  # a town, in any case: « st-jean-port-joli », « Val-Racine », « Lac-Etchemin »
             elif "P" in parts or None in parts or len(parts) >= 3 and capitals >= 2:  # « Notre-Dame-du-Portage »
                 cls = "P"
@@ -287,10 +315,13 @@ def find_names(text: str, people: People | None = None) -> Found:
         following = text[b:b + 12].lstrip().lower().replace("’", "'")
         strong = any(following.startswith(p) for p in _STRONG_PREDICATES)
         prev = keys[i - 1] if i else ""
+        then = fold(tokens[i + 1][2]) if i + 1 < len(tokens) else ""
         if word.isupper() and len(word) <= 5 and cls in (None, "F", "D") and not in_shouting:
             # An acronym (CLSC, CPE, TDAH, RAMQ), unless two or three initials say someone:
             # « JF m'a texté », « selon MC », "TJ said", « Gab pis moi ».
-            initials = len(word) <= 3 and (strong or prev in _PERSON_BEFORE or _WITH_ME.match(text, b))
+            initials = len(word) <= 3 and (strong or prev in _PERSON_BEFORE or _WITH_ME.match(text, b)
+                                           or len(word) == 2 and a in starts and then in _PREDICATES
+                                           and then not in _NOT_PERSON_VERBS)
             verdict.append("name" if initials else "")
             continue
         # Beside « et moi », "and I": someone (« Mo pis moi », "Kev and I"); a word that is also an
@@ -305,7 +336,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         prev = keys[i - 1] if i else ""
         # What follows a word opening a sentence says whether it is someone: a verb of people
         # (« Kiki était là », "Bashir asked"), a possessive ("Yusuf's daughter"), a family name.
-        nxt = tokens[i + 1][2].lower().replace("’", "'") if i + 1 < len(tokens) else ""
+        nxt = fold(tokens[i + 1][2]).replace("’", "'") if i + 1 < len(tokens) else ""
         possessive = text[b:b + 2] in ("'s", "’s")
         nxt_capital = (i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() and keys[i + 1] not in _FUNCTION
                        and text[b:tokens[i + 1][0]].strip() == "")
@@ -364,6 +395,24 @@ def find_names(text: str, people: People | None = None) -> Found:
                         or uncapped and not opens and cls in (None, "N")
                         and nxt in _PREDICATES and nxt not in _NOT_PERSON_VERBS
                         and not (cls == "N" and nxt in _COPULAS)))
+        after = tokens[i + 2][2].lower() if i + 2 < len(tokens) else ""
+        if (uncapped and opens and cls in (None, "F", "N") and not people.knows(key)
+                and (nxt in _PREDICATES and nxt not in _NOT_PERSON_VERBS and nxt not in _COPULAS
+                     or nxt in _COPULAS and _PARTICIPLE.fullmatch(after) and cls != "N")):
+            # Opening a sentence written without capitals, before what people do: « dan thinks »,
+            # « lan est née »: removed, and doubted.
+            verdict.append("unsure")
+            continue
+        if cls != "D" and _AGE_AFTER.match(text, b) and (capital or cls in (None, "N", "F", "P")):
+            verdict.append("name")  # « rosalie (7 ans) », "Bridget, 79,": someone
+            continue
+        if cls == "L" and capital and (strong or nxt in _SPEAKS):
+            verdict.append("name")  # "Diego says", « Florence m'a dit »
+            continue
+        if (cls in ("D", "R") and capital and not opens and prev in _PLACE_BEFORE and key not in _CALENDAR
+                and key not in _ORDINARY_CAPITALS and not word.isupper()):
+            verdict.append("unsure")  # a place named by ordinary words: "in Cobalt", "from Moose Factory"
+            continue
         if uncapped and cls == "N" and nxt in _COPULAS and not people.knows(key):
             verdict.append("doubt")
             continue
@@ -453,7 +502,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         pair = (lex.get(keys[i]), lex.get(keys[i + 1]))
         if (tokens[i][2].islower() and tokens[i + 1][2].islower() and text[tokens[i][1]:tokens[i + 1][0]] == " "
                 and "" not in (keys[i], keys[i + 1])
-                and (pair in (("N", None), ("P", None), (None, "N"), (None, "P"))
+                and (pair in (("N", None), ("P", None), (None, "N"), (None, "P"), ("N", "N"))
                      and "unsure" in (verdict[i], verdict[i + 1])
                      or pair[0] == "N" and verdict[i + 1] == "name" and pair[1] in (None, "P", "F"))):
             verdict[i] = verdict[i + 1] = "name"
