@@ -167,8 +167,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?P<value>{_DATE_NO_YEAR})",
         re.IGNORECASE)),
     # A birth year: « née en 1987 », "born in 1974".
-    ("birth_date", re.compile(r"\b(?:née?s?|né\(e\)|né·e|born)\s+(?:en|in)\s+(?P<value>(?:19|20)\d{2})\b",
-                              re.IGNORECASE)),
+    ("birth_date", re.compile(rf"\b(?:née?s?|né\(e\)|né·e|born)\s+(?:en|in)\s+"
+                              rf"(?P<value>(?:{_MONTH}\s*)?(?:19|20)\d{{2}})\b", re.IGNORECASE)),
+    # A handle: Discord's « raphou#2231 »; dotted words ending in digits (« joanie.blais.771 »).
+    ("handle", re.compile(r"(?<![\w@#.])[A-Za-z][\w.]{1,31}#\d{4}\b|"
+                          r"(?<![\w@.])[a-z][a-z_]*\.[a-z][a-z_]*(?:\.[a-z_]+)?\.?\d{1,6}(?![\w.]|\.\w)")),
 ]
 
 _UNIT_AFTER = re.compile(
@@ -685,7 +688,9 @@ def _birth_dates(text: str) -> Iterator[tuple[int, int, str]]:
         before = text[max(0, m.start() - 60):m.start()]
         b_dot = re.search(r"(?:^|[\s(,])b\.\s*\Z", before)  # "b. Oct 4 1944"
         before = re.split(r"[.!?\n](?:\s|$)", before)[-1]
-        if _BIRTH_CUE.search(before) or b_dot:
+        after = re.split(r"[.!?\n](?:\s|$)", text[m.end():m.end() + 60])[0]
+        # … or after it: « Le 6 déc. 1974, c'est sa date de naissance »
+        if _BIRTH_CUE.search(before) or b_dot or _BIRTH_CUE.search(after):
             skip = len(m.group()) - len(re.sub(r"(?i)^the\s+", "", m.group()))
             yield m.start() + skip, m.start() + len(m.group().rstrip(".,")), "birth_date"
 
@@ -850,10 +855,13 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     for name in marked:
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
             found.append((m.start(), m.end(), "name"))
+    names_end = {b for _, b, kind in found if kind == "name"}
     for m in _ROLE_AT_NAMED.finditer(text):
         words = m.group("value").split()
         if fold(words[0]) in _NOT_MODIFIERS or any(fold(w) in ("is", "est", "was", "a") for w in words[:-2]):
             continue
+        if text[m.start() - 2:m.start()] == ", " and m.start() - 2 not in names_end:
+            continue  # after a comma, only in apposition to someone: « Abdoulaye Ndiaye, chauffeur chez… »
         found.append((m.start("value"), _organization_end(text, m.end("value") - 1), "role"))
     found = _grow(text, found)
     # An age says little alone, but with a name or a small town it points to one person.
@@ -930,6 +938,9 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
                 start -= len(m.group())
             m = re.match(r"\s\d{1,4}\b(?![.,:]\d|\s?(?:h|min|km|ans|years|\$|%))", text[end:])
             if m:  # "14 Sideroad 9", « rang 4 »
+                end += m.end()
+            m = re.match(r"\s(?:ouest|est|nord|sud|west|east|north|south)\b", text[end:], re.IGNORECASE)
+            if m:  # « rang 4 ouest »
                 end += m.end()
         elif kind == "name":
             m = _INITIAL_AFTER.match(text, end)

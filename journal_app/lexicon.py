@@ -46,13 +46,15 @@ _FUNCTION = frozenset(fold(w) for w in (
 _PARTICLES = frozenset("van der den de da del della di du des la le los las dos das do von bin ben ibn al el te ter "
                        "st ste saint sainte mac mc o".split())
 # After a name opening a sentence: what a person does (« Kiki était là », "Bashir asked").
-_PREDICATES = frozenset(fold(w) for w in (
+_PREDICATES = frozenset(v for w in (
     "a avait est était sera m' m'a m’a s' s'est lui nous vous me te se et pis aussi avec va vient "
     "fait dit pense trouve semble reste arrive part parle pleure rit m'avait n'a n'est "
     "has had is was will would said says told asks asked thinks thought and also "
-    "laughed cried called texted spoke brought looked wants wanted seems seemed").split())
+    "laughed cried called texted spoke brought looked wants wanted seems seemed").split() for v in (w, fold(w)))
+_PAST_MORE = frozenset("sent left got kept felt lost found stayed drove called yelled".split())
 _PAST_IRREGULAR = frozenset("led sang spoke came went gave took made sat brought held read wrote shared".split())
-_COPULAS = frozenset(fold(w) for w in "a avait est était sera va fait has had is was will would also aussi".split())
+_COPULAS = frozenset(v for w in "a avait est était sera va fait has had is was will would also aussi".split()
+                     for v in (w, fold(w)))
 # The first words of Quebec's (and Canada's) compound place names: « Sainte-Émélie »,
 # « Lac-Etchemin », « Val-Racine », « Mont-Laurier », « Notre-Dame-de-Lourdes ».
 _TOWN_HEADS = frozenset("saint sainte st ste lac val mont notre pointe baie cap riviere port fort grand grande petit "
@@ -161,7 +163,7 @@ _CALENDAR = frozenset(fold(w) for w in (
     "french english spanish français anglais espagnol christmas easter présence presence silence "
     "focusing").split())
 # Before a capitalized word, what says a place: "starting over in Cobalt", « vit seule a Saint-Paulin ».
-_PLACE_BEFORE = frozenset(fold(w) for w in "from in near à a vers près outside around".split())
+_PLACE_BEFORE = frozenset("from in near à vers près pres outside around".split())  # as written: « a » is "a"
 # After a word, an age says a person: « rosalie (7 ans) », "Bridget O'Malley, 79, from…".
 _AGE_AFTER = re.compile(r"\s*(?:\(\s*\d{1,3}\s*(?:ans?|yo|y\.o\.|years?(?: old)?)?\s*\)|,\s*\d{1,3}\s*"
                         r"(?:ans|yo|years? old)?\s*,)")
@@ -257,7 +259,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         if (cls is None and key.endswith("s") and lex.get(key[:-1]) == "D"
                 and (i == 0 or fold(tokens[i - 1][2]) not in ("the", "les"))):
             cls = "D"  # a plural: "on Sundays" (but "the Bakers" are a family)
-        if (cls is None and word.islower() and len(key) > 2 and key[0] == "j"
+        if (cls in (None, "F") and word.islower() and len(key) > 2 and key[0] == "j"
                 and (lex.get(key[1:]) in ("D", "R", "F") or key[1:] in _J_FORMS)):
             cls = "D"  # texting's « j' » glued to its verb: « jreste », « jentends », « jle »
         if cls and _FOREIGN_LETTERS.search(word) and key not in _FUNCTION:
@@ -283,7 +285,8 @@ def find_names(text: str, people: People | None = None) -> Found:
             elif key.split("-")[0] in _TOWN_HEADS and (len(parts) >= 3 or parts[1] in ("P", "N", None)
                                                       or key.split("-")[0] in _PLACE_HEADS
                                                       or key.split("-")[0] in ("saint", "sainte", "st", "ste")
-                                                      and (word[:1].isupper() or i and keys[i - 1] in _PLACE_BEFORE)):
+                                                      and (word[:1].isupper() or i and tokens[i - 1][2].lower()
+                                                           in _PLACE_BEFORE | {"a"})):
                 # « à Saint-Paulin », « Mme Saint-Fleur »: without an article, a town or a family name
                 cls = "P"  # a town, in any case: « st-jean-port-joli », « Val-Racine », « Lac-Etchemin »
             elif "P" in parts or None in parts or len(parts) >= 3 and capitals >= 2:  # « Notre-Dame-du-Portage »
@@ -336,7 +339,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         prev = keys[i - 1] if i else ""
         # What follows a word opening a sentence says whether it is someone: a verb of people
         # (« Kiki était là », "Bashir asked"), a possessive ("Yusuf's daughter"), a family name.
-        nxt = fold(tokens[i + 1][2]).replace("’", "'") if i + 1 < len(tokens) else ""
+        nxt = tokens[i + 1][2].lower().replace("’", "'") if i + 1 < len(tokens) else ""
         possessive = text[b:b + 2] in ("'s", "’s")
         nxt_capital = (i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() and keys[i + 1] not in _FUNCTION
                        and text[b:tokens[i + 1][0]].strip() == "")
@@ -357,6 +360,8 @@ def find_names(text: str, people: People | None = None) -> Found:
                 person_next = False
         else:
             person_next = (nxt in _PREDICATES and not weak) or possessive or nxt_capital or past
+            # "Pete from the circle", « Gilles (le gars de… »: someone, for a name that is also a word.
+            person_next = person_next or cls in ("N", "F") and (nxt == "from" or text[b:b + 2] == " (")
         if (capital and cls in ("D", "R", "N", "F") and not (opens and cls == "D") and key not in _NOT_FIRST
                 and _APPOSITION.match(text, b, b + 24)):  # not "Outside, the man was smoking"
             verdict.append("name" if cls in ("N", "F") else "unsure")
@@ -409,7 +414,8 @@ def find_names(text: str, people: People | None = None) -> Found:
         if cls == "L" and capital and (strong or nxt in _SPEAKS):
             verdict.append("name")  # "Diego says", « Florence m'a dit »
             continue
-        if (cls in ("D", "R") and capital and not opens and prev in _PLACE_BEFORE and key not in _CALENDAR
+        if (cls in ("D", "R") and capital and not opens and i and tokens[i - 1][2].lower() in _PLACE_BEFORE
+                and key not in _CALENDAR
                 and key not in _ORDINARY_CAPITALS and not word.isupper()):
             verdict.append("unsure")  # a place named by ordinary words: "in Cobalt", "from Moose Factory"
             continue
@@ -437,8 +443,13 @@ def find_names(text: str, people: People | None = None) -> Found:
                 # (« la Rose des vents »): removed, and doubted.
                 thing = nxt_capital or nxt in ("des", "de", "du", "d'", "of")  # « la Rose des vents »
                 verdict.append(("doubt" if thing else "unsure") if prev in _DETERMINERS else "name")
+            elif person_next:
+                verdict.append("name")
             else:
-                verdict.append("name" if person_next else "doubt")
+                # A name that is also a word, opening before a verb in the past ("Lorraine sent",
+                # "CHARLOTTE yelled"): removed, and doubted.
+                acted = cls == "N" and (nxt in _PAST_MORE or len(nxt) > 4 and nxt.endswith("ed") and nxt != "showed")
+                verdict.append("unsure" if acted else "doubt")
         elif cls == "F":
             if not capital:
                 verdict.append("")
