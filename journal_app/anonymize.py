@@ -668,6 +668,8 @@ _AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b|[-\s]years?[-\s]old\b|-year-old\b)", re
 # A date with its year near a word of birth, before it in the same sentence: « Fête de Clothilde :
 # 5 mai 1950 », « Sa date de naissance, 12-03-88 », "born, she says, on the 3rd of march 1990".
 _ANY_DATE = re.compile(rf"(?<![\w{_DASH}/.]){_DATE}(?![\w{_DASH}/])", re.IGNORECASE)
+_FEAST = re.compile(r"\bf[êe]te\s+(?:de\s+la\s+saint|de\s+saint|des\s+(?:p[èe]res|m[èe]res|morts|rois)|"
+                    r"nationale|du\s+travail|du\s+canada|de\s+no[ëe]l)", re.IGNORECASE)
 _BIRTH_CUE = re.compile(r"\b(?:née?s?|naissance|naître|naitre|fête|fete|anniversaire|bday|birthday|birth|born|"
                         r"dob|ddn)\b", re.IGNORECASE)
 
@@ -689,7 +691,10 @@ def _birth_dates(text: str) -> Iterator[tuple[int, int, str]]:
         b_dot = re.search(r"(?:^|[\s(,])b\.\s*\Z", before)  # "b. Oct 4 1944"
         before = re.split(r"[.!?\n](?:\s|$)", before)[-1]
         after = re.split(r"[.!?\n](?:\s|$)", text[m.end():m.end() + 60])[0]
-        # … or after it: « Le 6 déc. 1974, c'est sa date de naissance »
+        # … or after it: « Le 6 déc. 1974, c'est sa date de naissance »; not a feast (« Fête de la
+        # Sainte-Anne le 26 juillet », « la fête nationale »).
+        if _FEAST.search(before):
+            continue
         if _BIRTH_CUE.search(before) or b_dot or _BIRTH_CUE.search(after):
             skip = len(m.group()) - len(re.sub(r"(?i)^the\s+", "", m.group()))
             yield m.start() + skip, m.start() + len(m.group().rstrip(".,")), "birth_date"
@@ -790,15 +795,16 @@ def _organization_end(text: str, end: int) -> int:
     for m in re.finditer(r"[\w’'-]+", text[end:end + 120]):
         if text[previous:end + m.start()].strip(" ’'"):  # punctuation ends the name
             break
-        if m.group()[:1].isupper() or _ORG_WORD.match(m.group()):
+        word = re.sub(r"^(?:[ldLD]|qu)['’]", "", m.group())  # « de l'Hôpital », « d'amitié »
+        if word[:1].isupper() or _ORG_WORD.match(word):
             best, loose = end + m.end(), 0
         elif not m.group().islower():  # a number
             break
         elif m.group() in _ORG_STOP:
             break
         elif m.group() not in _ORG_PARTICLES:
-            loose += 1  # « de la famille de »: one word between; "called me into her office": a clause
-            if loose > 1:
+            loose += 1  # « d'amitié autochtone de »: two words between; "called me into her office": a clause
+            if loose > 2:
                 break
         previous = end + m.end()
     return best
@@ -825,6 +831,9 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
                 if not _PHONE_CONTEXT.search(text[max(0, start - 30):start]):
                     continue
                 kind = "phone"
+            if kind == "address" and value.isupper() and any(
+                    w in _CAPS_NOT_ADDRESS for w in re.findall(r"[^\W\d_]+", value.lower())):
+                continue  # a sentence in capitals: « 36 ANS SUR LA ROUTE », « EN 2019 PIS J'AI »
             if kind == "address":  # the flat after the street (« rue Bélanger app 4 », "Bank St, apt 2")
                 unit = _UNIT_AFTER.match(text, end)
                 if unit and (unit.group(1) or re.search(r"(?i)\b(?:app|apt|appartement|unit|unité|suite)\.?$",
@@ -842,6 +851,10 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     for m in _TITLES.finditer(text):  # the title with the name: « Mme Saint-Fleur », "Mrs. Tran"
         found.append((m.start(), m.end("value"), "name"))
     for m in _TITLES_TYPED.finditer(text):  # typed fast: « dr bélanger », « mme tremblay »
+        found.append((m.start(), m.end(), "name"))
+    for m in _TITLE_WORDS.finditer(text):  # « le docteur Boudreau », « maître Obas »
+        found.append((m.start(), m.end(), "name"))
+    for m in _HYPHEN_INITIALS.finditer(text):  # « M-C », « J-F »
         found.append((m.start(), m.end(), "name"))
     for m in _INITIALS.finditer(text):  # « J.-G. », « m.-a. », « b.o. », "J.F."
         if re.sub(r"[^a-z]", "", m.group().lower()) not in _NOT_INITIALS:
@@ -864,6 +877,11 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
             continue  # after a comma, only in apposition to someone: « Abdoulaye Ndiaye, chauffeur chez… »
         found.append((m.start("value"), _organization_end(text, m.end("value") - 1), "role"))
     found = _grow(text, found)
+    # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
+    # that names someone or somewhere points to a person, in whichever sentence of it.
+    if any(kind in ("name", "address", "unsure", "role") for _, _, kind in found):
+        found += [(m.start(g), m.end(g), "age") for m in _SAID_AGE.finditer(text)
+                  for g in ("age", "age2") if m.group(g)]
     # An age says little alone, but with a name or a small town it points to one person.
     for pattern in (_AGE, _BARE_AGE):
         for m in pattern.finditer(text):
@@ -879,9 +897,15 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     return found
 
 
+_CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour en dans que qui il elle on je "
+                               "ans heures heure kilomètres km the and of in for to at is was i my".split())
 # Typed fast, a title in lower case before a name in any case (never « me », a pronoun).
 _TITLES_TYPED = re.compile(r"(?<![\w.])(?:dr|dre|mme|mr|mrs|ms|mlle)\.?\s+[^\W\d_][\w’'-]+"
                            r"(?:\s+[A-ZÀ-Ý][\w’'-]+)?")
+_TITLE_WORDS = re.compile(r"\b(?:docteure?|madame|monsieur|ma[îi]tre|p[èe]re|s(?:œ|oe)ur|fr[èe]re|doctor|"
+                          r"professeure?|professor|pasteure?|pastor|imam|rabbi|abbé|curé)\s+[A-ZÀ-Ý][\w’'-]+"
+                          r"(?:\s+[A-ZÀ-Ý][\w’'-]+)?")
+_HYPHEN_INITIALS = re.compile(r"(?<![\w.’'-])[A-Z]-[A-Z](?![\w’'-])")
 # Initials: two or three letters each with its dot (« J.-G. », « m.-a. », « b.o. », "J.F.").
 _INITIALS = re.compile(r"(?<![\w.’'])(?:[^\W\d_]\.[-‐]?){1,2}[^\W\d_]\.(?![\w])")
 _NOT_INITIALS = frozenset("am pm eg ie ps pps nb us uk usa bc ad vs cv qc rdv svp aka rip ok tv dj cad "
@@ -891,6 +915,19 @@ _NOT_INITIALS = frozenset("am pm eg ie ps pps nb us uk usa bc ad vs cv qc rdv sv
 _BARE_AGE = re.compile(r"(?:[,(]\s?|\b(?:is|was|est|turned|turns|aged|âgée?|agee?)\s)"
                        r"(?P<age>\d{1,3})(?=\s*(?:[,)]|$|[.!?;]\s|[.!?;]$|\s(?:and|et|pis|but|mais|now|"
                        r"maintenant|asteure|yo|y\.o\.)\b))", re.IGNORECASE)
+_NUMBER_WORDS_FR = (r"(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
+                    r"vingt|trente|quarante|cinquante|soixante|septante|octante|nonante|cent)(?:[-\s](?:et[-\s])?"
+                    r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
+                    r"seize|vingts?))*")
+_NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+                    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?")
+_SAID_AGE = re.compile(
+    rf"\b(?:j['’]ai|j['’]avais|jai|t['’]as|il\s+a|elle\s+a|a|avait|aura|à|âgée?\s+de|agee?\s+de)\s+"
+    rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR})\s+ans)\b(?!\s+(?:de|d['’]|plus\s+tard|après|apres|que|qu['’]))|"
+    rf"\b(?:she['’]s|he['’]s|shes|hes|i['’]m|im|is|was|turns|turned|turning|aged)\s+"
+    rf"(?P<age2>\d{{1,3}}|{_NUMBER_WORDS_EN})(?=\s*(?:years?\s+old|yo\b|[,.;!?)]|$|\s(?:and|but|now|today|"
+    rf"on|this|next|last|in)\b))", re.IGNORECASE)
 _DETERMINERS = frozenset(
     "le la les l un une mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ce cette "
     "the a an my our his her their your this that".split())
@@ -905,10 +942,13 @@ _NOT_MODIFIERS = frozenset(fold(w) for w in (
 # Paradis », « travaille comme mécanicien chez Garage Lortie », "works as a dental hygienist at
 # Maple Ridge Dental": the job and the named place (to the end of its name).
 _ROLE_AT_NAMED = re.compile(
-    r"(?:(?<=,\s)|(?<=\bcomme\s)|(?<=\bas\s)|(?<=\bas\san\s)|(?<=\bas\sa\s)|(?<=\bque\s)|(?<=tant\sque\s))"
+    r"(?:(?<=,\s)|(?<=\bcomme\s)|(?<=\bas\s)|(?<=\bas\san\s)|(?<=\bas\sa\s)|(?<=\bque\s)|(?<=tant\sque\s)|"
+    r"(?<=\bI'm\sthe\s)|(?<=\bI’m\sthe\s)|(?<=\bam\sthe\s)|(?<=\bsuis\sle\s)|(?<=\bsuis\sla\s)|(?<=\bsuis\sl['’]))"
     r"(?P<value>(?:[a-zà-ÿ][a-zà-ÿ'’-]+\s){0,2}[a-zà-ÿ][a-zà-ÿ'’-]+\s+"
-    r"(?:chez|at|for|with|à\sla|à\sl['’]|au|du|de\sla|of)\s+(?:the\s+)?[A-ZÀ-Ý])")
+    rf"(?:chez|at|for|with|à\sla|à\sl['’]|au|du|de\sla|of)\s+(?:the\s+)?(?:(?i:{_ORG_WORDS})\s+)?[A-ZÀ-Ý])")
 _PARTICLE_BEFORE = re.compile(r"(?:\b(?:de|du|des)\s+|\bd['’])$", re.IGNORECASE)
+_DESCRIPTOR_BEFORE = re.compile(r"(?:\b(?:(?:le|la|the)\s+)?(?:vieux|vieille|petite?|p['’]tite?|grande?|"
+                                r"old\s+man|old\s+lady|big|little)\s+)$", re.IGNORECASE)
 _INITIAL_AFTER = re.compile(r"\s+(?:[A-ZÀ-Ý](?![\w’'])\.?|[a-zà-ÿ]\.)(?![\w’'])")
 
 
@@ -948,6 +988,9 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
                 end = m.end()
             m = re.search(r"(?:^|(?<=\s))(?:[A-ZÀ-Ý]\.[-‐]?){1,3}\s*$", text[max(0, start - 10):start])
             if m:
+                start -= len(m.group())
+            m = _DESCRIPTOR_BEFORE.search(text[max(0, start - 16):start])
+            if m:  # « la petite Tremblay », « le vieux Kowalski », "old man Kowalski"
                 start -= len(m.group())
         grown.append((start, end, kind))
     return grown

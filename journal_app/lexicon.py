@@ -155,6 +155,20 @@ _QUEBEC_ORDINARY = frozenset(fold(w) for w in (
     "pantoute astheure icitte asteure ousque pentoute pantout toé moé ouin ouais bof pfff "
     "lac-à-l'épaule lac-à-l’épaule").split())
 _J_FORMS = frozenset("ai avais etais suis sais vais veux peux dois fais vas".split())
+# Everyday words of the languages Quebec's circles speak besides French and English, which the
+# dictionaries leave out (greetings, kin, food, faith): Haitian Creole, Atikamekw, Innu and Cree,
+# Inuktitut, Vietnamese, Spanish, Arabic and Tagalog words written in Latin letters.
+_COMMUNITY_WORDS = frozenset(fold(w) for w in (
+    "bondye mèsi mesi konnen manje diri pwa lakay fanmi zanmi kijan ou mwen nou yo sa bagay bèl bon "
+    "anpil kounye a soup joumou griyo pikliz djon kreyòl kreyol ayiti lavi kè ke tanpri souple "
+    "kwe kwei mikwetc miguetc tshinashkumitin niaut kokom kokum mishomis nokomis mushum meegwetch miigwech "
+    "chiniskomitin wachiya wachiye kuei nitanish nikawi nohtawi atikamekw nehirowisiw innu innus ilnu "
+    "anishinaabe cri eeyou iiyiyiu inuk inuit inuktitut nakurmiik qujannamiik ullaakkut ataata anaana "
+    "má ba con chị anh em ơi phở bánh chưng mì tết áo dài nước mắm cơm xin chào cảm ơn bà ông "
+    "abuela abuelo abuelita mija mijo querida querido cariño gracias dios mío chévere mamá papá "
+    "habibi habibti yalla inshallah hamdoulah hamdullah salam khalti khalto teta jedda "
+    "lola lolo ate kuya tito tita salamat po opo mahal kita ingat "
+    "joual tabarnouche sacrament bine binerie").split())
 # Capitalized words that name a time or a language, not a place: "in June", « en Français ».
 _CALENDAR = frozenset(fold(w) for w in (
     "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet "
@@ -231,6 +245,30 @@ def _near_listed_name(key: str) -> bool:
     return any(lex.get(e) == "P" for e in edits)
 
 
+def _edits(key: str) -> list[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    edits = [a + b[1:] for a, b in splits if b] + [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    return edits + [a + c + b[1:] for a, b in splits if b for c in letters] + [a + c + b for a, b in splits
+                                                                                for c in letters]
+
+
+def _typo_of_a_word(key: str) -> bool:
+    """A word in lower case that no list holds, but one letter away from a common word of the
+    dictionaries (« tonite », "nervus", "baloon", "becuz", "agian") or glued to an elision
+    (« cetait », « lexercice », « lhopital », « quil »): a typo or texting, not a name. Five
+    letters at least (« dan », « lan » stay names), never one letter from a listed name."""
+    if not 5 <= len(key) <= 24:
+        return False
+    lex = lexicon()
+    for head in ("jusqu", "qu", "l", "d", "j", "m", "t", "s", "c", "n"):
+        rest = key[len(head):]
+        if key.startswith(head) and len(rest) >= 3 and lex.get(rest) in ("D", "R", "F"):
+            return True
+    edits = _edits(key)
+    return not any(lex.get(e) == "P" for e in edits) and sum(lex.get(e) == "D" for e in edits) >= 1
+
+
 def find_names(text: str, people: People | None = None) -> Found:
     """People's names (and small places, which point to people as much) and the doubted words."""
     lex = lexicon()
@@ -262,7 +300,9 @@ def find_names(text: str, people: People | None = None) -> Found:
         if (cls in (None, "F") and word.islower() and len(key) > 2 and key[0] == "j"
                 and (lex.get(key[1:]) in ("D", "R", "F") or key[1:] in _J_FORMS)):
             cls = "D"  # texting's « j' » glued to its verb: « jreste », « jentends », « jle »
-        if cls and _FOREIGN_LETTERS.search(word) and key not in _FUNCTION:
+        if cls is None and key in _COMMUNITY_WORDS:
+            cls = "D"
+        if cls and _FOREIGN_LETTERS.search(word) and key not in _FUNCTION and key not in _COMMUNITY_WORDS:
             cls = None  # letters no French or English word holds: « Võ », « Łutselk'e », « Đặng »
         if cls is None and "-" in key:  # « Jean-Baptiste », « Saint-Onge », « Lac-Mégantic »
             pieces = key.split("-")
@@ -457,6 +497,9 @@ def find_names(text: str, people: People | None = None) -> Found:
                 verdict.append("name")
             else:
                 verdict.append("name" if person_next else "doubt")
+        elif cls is None and word.islower() and not people.knows(key) and prev not in _PERSON_BEFORE \
+                and not strong and _typo_of_a_word(key):
+            verdict.append("")  # « tonite », « cetait »: a word typed fast
         elif cls is None:
             # In no list at all: a name when written like one inside a sentence, or opening one
             # before what people do; else doubted (a rare word, a typo, a name in lower case).
