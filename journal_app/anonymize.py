@@ -683,7 +683,7 @@ def _birth_dates(text: str) -> Iterator[tuple[int, int, str]]:
     # Without its year, after a birthday in its sentence: « Anniversaire de Gisèle : 8 août ».
     for m in _NO_YEAR_DATE.finditer(text):
         before = re.split(r"[.!?\n](?:\s|$)", text[max(0, m.start() - 50):m.start()])[-1]
-        if _BIRTHDAY_CUE.search(before):
+        if _BIRTHDAY_CUE.search(before) and not _FEAST.search(before):
             skip = len(m.group()) - len(re.sub(r"(?i)^the\s+", "", m.group()))  # "is the [date of birth]"
             yield m.start() + skip, m.start() + len(m.group().rstrip(".,")), "birth_date"
     for m in _ANY_DATE.finditer(text):
@@ -876,7 +876,10 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         if text[m.start() - 2:m.start()] == ", " and m.start() - 2 not in names_end:
             continue  # after a comma, only in apposition to someone: « Abdoulaye Ndiaye, chauffeur chez… »
         found.append((m.start("value"), _organization_end(text, m.end("value") - 1), "role"))
-    found = _grow(text, found)
+    found = [(a, b, kind) for a, b, kind in _grow(text, found)
+             if not (kind == "address" and text[a:b].isupper() and any(  # a sentence in capitals
+                 w in _CAPS_NOT_ADDRESS for w in re.findall(r"[^\W\d_]+", text[a:b].lower())))]
+    found += [(m.start(), m.end(), "address") for m in _RANG.finditer(text)]
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
     # that names someone or somewhere points to a person, in whichever sentence of it.
     if any(kind in ("name", "address", "unsure", "role") for _, _, kind in found):
@@ -897,12 +900,16 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     return found
 
 
+# A country road by its number: « dans le rang 6 nord », "on Sideroad 10", « concession 4 ».
+_RANG = re.compile(r"(?:(?<=\ble\s)|(?<=\bdu\s)|(?<=\bau\s)|(?<=\bon\s)|(?<=\bthe\s)|(?<=\bsur\s))"
+                   r"(?:rang|concession|sideroad|side\s+road|range\s+road|township\s+road)\s+\d{1,3}\b"
+                   r"(?:\s+(?:nord|sud|est|ouest|north|south|east|west)\b)?", re.IGNORECASE)
 _CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour en dans que qui il elle on je "
                                "ans heures heure kilomètres km the and of in for to at is was i my".split())
 # Typed fast, a title in lower case before a name in any case (never « me », a pronoun).
 _TITLES_TYPED = re.compile(r"(?<![\w.])(?:dr|dre|mme|mr|mrs|ms|mlle)\.?\s+[^\W\d_][\w’'-]+"
                            r"(?:\s+[A-ZÀ-Ý][\w’'-]+)?")
-_TITLE_WORDS = re.compile(r"\b(?:docteure?|madame|monsieur|ma[îi]tre|p[èe]re|s(?:œ|oe)ur|fr[èe]re|doctor|"
+_TITLE_WORDS = re.compile(r"\b(?:docteure?|madame|monsieur|ma[îi]tre|(?-i:P[èe]re|S(?:œ|oe)ur|Fr[èe]re)|doctor|"
                           r"professeure?|professor|pasteure?|pastor|imam|rabbi|abbé|curé)\s+[A-ZÀ-Ý][\w’'-]+"
                           r"(?:\s+[A-ZÀ-Ý][\w’'-]+)?")
 _HYPHEN_INITIALS = re.compile(r"(?<![\w.’'-])[A-Z]-[A-Z](?![\w’'-])")

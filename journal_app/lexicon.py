@@ -470,6 +470,8 @@ def find_names(text: str, people: People | None = None) -> Found:
             verdict.append("doubt")
         elif cls == "P":
             verdict.append("name")
+        elif cls is None and word.islower() and prev not in _PERSON_BEFORE and not strong and _typo_of_a_word(key):
+            verdict.append("")  # « tonite », « cetait »: a word typed fast
         elif texting:
             verdict.append("unsure")
         elif cls in ("N", "R"):  # a name that is a word too, a rare word: « Pis Bouboule a dit »
@@ -497,9 +499,6 @@ def find_names(text: str, people: People | None = None) -> Found:
                 verdict.append("name")
             else:
                 verdict.append("name" if person_next else "doubt")
-        elif cls is None and word.islower() and not people.knows(key) and prev not in _PERSON_BEFORE \
-                and not strong and _typo_of_a_word(key):
-            verdict.append("")  # « tonite », « cetait »: a word typed fast
         elif cls is None:
             # In no list at all: a name when written like one inside a sentence, or opening one
             # before what people do; else doubted (a rare word, a typo, a name in lower case).
