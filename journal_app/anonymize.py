@@ -462,7 +462,8 @@ def _numbers(text: str) -> Iterator[tuple[int, int, str]]:
         if _NOT_AN_ID.fullmatch(value) or re.fullmatch(rf"(?:19|20)\d\d(?:\s?[{_DASH}/]\s?(?:19|20)?\d\d)?", value):
             continue
         labelled = _ID_LABEL.search(text[max(0, start - 40):start]) is not None
-        if digits >= 7 or (digits >= 4 and letters >= 1 and len(value) >= 6) or (labelled and digits >= 4):
+        bank = digits == 3 and not letters and re.search(r"(?i)\binstitution\s*:?\s*$", text[max(0, start - 14):start])
+        if digits >= 7 or (digits >= 4 and letters >= 1 and len(value) >= 6) or (labelled and digits >= 4) or bank:
             if digits < 7 and not letters and _QUANTITY.match(text, end):
                 continue
             prefix = _RUN_PREFIX.search(text, max(0, start - 4), start)
@@ -798,8 +799,11 @@ def _organization_end(text: str, end: int) -> int:
         word = re.sub(r"^(?:[ldLD]|qu)['’]", "", m.group())  # « de l'Hôpital », « d'amitié »
         if word[:1].isupper() or _ORG_WORD.match(word):
             best, loose = end + m.end(), 0
-        elif not m.group().islower():  # a number
-            break
+        elif not m.group().islower():  # a number, unless a road's (« on Route 138 », « de la 117 »)
+            if not (m.group().isdigit() and re.search(r"(?i)\b(?:route|rang|highway|hwy|la|chemin)\s*$",
+                                                        text[max(0, end + m.start() - 10):end + m.start()])):
+                break
+            best, loose = end + m.end(), 0
         elif m.group() in _ORG_STOP:
             break
         elif m.group() not in _ORG_PARTICLES:
@@ -854,6 +858,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         found.append((m.start(), m.end(), "name"))
     for m in _TITLE_WORDS.finditer(text):  # « le docteur Boudreau », « maître Obas »
         found.append((m.start(), m.end(), "name"))
+    for m in _TITLES_CAPS.finditer(text):  # a sentence in capitals: "SISTER BERNADETTE LAFLAMME"
+        found.append((m.start(), m.end(), "name"))
     for m in _HYPHEN_INITIALS.finditer(text):  # « M-C », « J-F »
         found.append((m.start(), m.end(), "name"))
     for m in _INITIALS.finditer(text):  # « J.-G. », « m.-a. », « b.o. », "J.F."
@@ -876,6 +882,10 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         if text[m.start() - 2:m.start()] == ", " and m.start() - 2 not in names_end:
             continue  # after a comma, only in apposition to someone: « Abdoulaye Ndiaye, chauffeur chez… »
         found.append((m.start("value"), _organization_end(text, m.end("value") - 1), "role"))
+    for m in _THE_ONE_AT.finditer(text):  # "the checkout girl at the IGA in Maniwaki"
+        if lexicon().get(fold(m.group("org"))) == "L" or fold(m.group("value").split()[0]) in _NOT_MODIFIERS:
+            continue
+        found.append((m.start("value"), _organization_end(text, m.start("org")), "role"))
     found = [(a, b, kind) for a, b, kind in _grow(text, found)
              if not (kind == "address" and text[a:b].isupper() and any(  # a sentence in capitals
                  w in _CAPS_NOT_ADDRESS for w in re.findall(r"[^\W\d_]+", text[a:b].lower())))]
@@ -909,9 +919,13 @@ _CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour
 # Typed fast, a title in lower case before a name in any case (never « me », a pronoun).
 _TITLES_TYPED = re.compile(r"(?<![\w.])(?:dr|dre|mme|mr|mrs|ms|mlle)\.?\s+[^\W\d_][\w’'-]+"
                            r"(?:\s+[A-ZÀ-Ý][\w’'-]+)?")
-_TITLE_WORDS = re.compile(r"\b(?:docteure?|madame|monsieur|ma[îi]tre|(?-i:P[èe]re|S(?:œ|oe)ur|Fr[èe]re)|doctor|"
+_TITLE_WORDS = re.compile(r"\b(?:docteure?|madame|monsieur|ma[îi]tre|P[èe]re|S(?:œ|oe)ur|Fr[èe]re|"
+                          r"(?<=\b[Ll]e\s)p[èe]re|(?<=\b[Ll]a\s)s(?:œ|oe)ur|(?<=\b[Ll]e\s)fr[èe]re|doctor|"
                           r"professeure?|professor|pasteure?|pastor|imam|rabbi|abbé|curé)\s+[A-ZÀ-Ý][\w’'-]+"
                           r"(?:\s+[A-ZÀ-Ý][\w’'-]+)?")
+_TITLES_CAPS = re.compile(r"\b(?:SISTER|BROTHER|FATHER|MOTHER|MRS?|MS|DR|DRE|MME|MLLE|DOCTEUR|DOCTEURE|DOCTOR|"
+                          r"MADAME|MONSIEUR|PÈRE|PERE|SOEUR|SŒUR|FRÈRE|FRERE|ABBÉ|IMAM|PASTOR|PASTEUR)\.?"
+                          r"(?:\s+[A-ZÀ-Ý][A-ZÀ-Ý’'-]+){1,3}\b")
 _HYPHEN_INITIALS = re.compile(r"(?<![\w.’'-])[A-Z]-[A-Z](?![\w’'-])")
 # Initials: two or three letters each with its dot (« J.-G. », « m.-a. », « b.o. », "J.F.").
 _INITIALS = re.compile(r"(?<![\w.’'])(?:[^\W\d_]\.[-‐]?){1,2}[^\W\d_]\.(?![\w])")
@@ -943,7 +957,7 @@ _NOT_MODIFIERS = frozenset(fold(w) for w in (
     "as is was am are be been being works worked working work comme est était suis es sont travaille "
     "travaillait travaillé works and et or ou pis but mais with avec to of for at in on from de du des "
     "by par pour à au aux en dans sur chez who qui that que she he it i you we they elle il je tu on "
-    "nous vous ils elles also aussi now maintenant still encore just juste only seule seul new nouvelle "
+    "nous vous ils elles also aussi now maintenant still encore just juste new nouvelle "
     "nouveau called named appelé appelée met rencontré saw vu knew connais told dit").split())
 # A role in apposition or said with « comme », "as a": « Abdoulaye, chauffeur chez Transports
 # Paradis », « travaille comme mécanicien chez Garage Lortie », "works as a dental hygienist at
@@ -953,6 +967,10 @@ _ROLE_AT_NAMED = re.compile(
     r"(?<=\bI'm\sthe\s)|(?<=\bI’m\sthe\s)|(?<=\bam\sthe\s)|(?<=\bsuis\sle\s)|(?<=\bsuis\sla\s)|(?<=\bsuis\sl['’]))"
     r"(?P<value>(?:[a-zà-ÿ][a-zà-ÿ'’-]+\s){0,2}[a-zà-ÿ][a-zà-ÿ'’-]+\s+"
     rf"(?:chez|at|for|with|à\sla|à\sl['’]|au|du|de\sla|of)\s+(?:the\s+)?(?:(?i:{_ORG_WORDS})\s+)?[A-ZÀ-Ý])")
+_CORNER_BEFORE = re.compile(r"(?:\b(?:the\s+)?corner\s+of\s+|"
+                            r"\b(?:au\s+)?coin\s+(?:de\s+la\s+|de\s+l['’]|de\s+|du\s+)?)$", re.IGNORECASE)
+_THE_ONE_AT = re.compile(r"\b(?:[Tt]he|[Oo]ur|[Mm]y)\s+(?P<value>(?:[a-z][a-z-]+\s){0,2}[a-z][a-z-]+\s+(?:at|from)\s+"
+                         r"the\s+(?P<org>[A-Z][\w’'&-]+))")
 _PARTICLE_BEFORE = re.compile(r"(?:\b(?:de|du|des)\s+|\bd['’])$", re.IGNORECASE)
 _DESCRIPTOR_BEFORE = re.compile(r"(?:\b(?:(?:le|la|the)\s+)?(?:vieux|vieille|petite?|p['’]tite?|grande?|"
                                 r"old\s+man|old\s+lady|big|little)\s+)$", re.IGNORECASE)
@@ -980,6 +998,9 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
             elif re.search(r"\b[lL]['’]$", text[max(0, start - 3):start]):
                 start -= 2
         elif kind == "address":
+            m = _CORNER_BEFORE.search(text[max(0, start - 22):start])
+            if m:  # « au coin de Beaubien… », "the corner of Elm and…": the corner is the address
+                start -= len(m.group())
             m = _PARTICLE_BEFORE.search(text[max(0, start - 5):start])
             if m:
                 start -= len(m.group())

@@ -181,6 +181,25 @@ _PLACE_BEFORE = frozenset("from in near à vers près pres outside around".split
 # After a word, an age says a person: « rosalie (7 ans) », "Bridget O'Malley, 79, from…".
 _AGE_AFTER = re.compile(r"\s*(?:\(\s*\d{1,3}\s*(?:ans?|yo|y\.o\.|years?(?: old)?)?\s*\)|,\s*\d{1,3}\s*"
                         r"(?:ans|yo|years? old)?\s*,)")
+# Quebec's most common family names (tools/build_lexicon.py), some of them words too (« côté »,
+# « parent », « plante »): after a first name in lower case, a family name (« helene cote »).
+_QUEBEC_SURNAMES = frozenset(fold(w) for w in (
+    "Tremblay Gagnon Roy Côté Bouchard Gauthier Morin Lavoie Fortin Gagné Ouellet Pelletier Bélanger "
+    "Lévesque Bergeron Leblanc Paquette Girard Simard Boucher Caron Beaulieu Cloutier Dubé Poirier "
+    "Fournier Lapointe Leclerc Lefebvre Poulin Thibault Nadeau Martin Landry Martel Bédard Grenier "
+    "Lessard Bernier Richard Michaud Hébert Desjardins Couture Turcotte Lachance Parent Blais Gosselin "
+    "Savard Proulx Beaudoin Demers Perreault Boudreau Lemieux Cyr Perron Dufour Dion Mercier Bolduc "
+    "Bérubé Boisvert Langlois Ménard Therrien Plante Bilodeau Blanchette Dussault Champagne Paradis "
+    "Fortier Vallée Lacroix Labelle Brassard Lemay Deschênes Rousseau Guay Charbonneau Tessier "
+    "Lambert Vachon Leduc Chabot Poitras Allard Brunet Laflamme Picard Labrecque Lalonde Robitaille "
+    "Larouche Ouimet Gingras Grégoire Marcotte Rioux Vézina Houle Boily").split())
+# Who says something without being anyone in particular: "Everyone said", « Maman m'a dit ».
+_GENERIC_PEOPLE = frozenset(fold(w) for w in (
+    "everyone everybody someone somebody nobody anyone anybody people mom mum dad mother father grandma "
+    "grandpa granny nana papa maman mama mère père grand-mère grand-père teacher doctor nurse boss "
+    "facilitator animatrice animateur tout tous toutes personne quelqu'un quelqu’un chacun chacune "
+    "elle il they he she we you i on nous vous ils elles the my our his her their everything nothing "
+    "something all both each one two three some many few most another other others").split())
 # What people say or do, after a well-known place's name that is someone's too ("Diego says").
 _SPEAKS = frozenset(fold(w) for w in "says said told asked thinks texted wants dit pense trouve".split())
 
@@ -325,8 +344,8 @@ def find_names(text: str, people: People | None = None) -> Found:
             elif key.split("-")[0] in _TOWN_HEADS and (len(parts) >= 3 or parts[1] in ("P", "N", None)
                                                       or key.split("-")[0] in _PLACE_HEADS
                                                       or key.split("-")[0] in ("saint", "sainte", "st", "ste")
-                                                      and (word[:1].isupper() or i and tokens[i - 1][2].lower()
-                                                           in _PLACE_BEFORE | {"a"})):
+                                                      and (word[:1].isupper() or key.split("-")[0] in ("st", "ste")
+                                                           or i and tokens[i - 1][2].lower() in _PLACE_BEFORE | {"a"})):
                 # « à Saint-Paulin », « Mme Saint-Fleur »: without an article, a town or a family name
                 cls = "P"  # a town, in any case: « st-jean-port-joli », « Val-Racine », « Lac-Etchemin »
             elif "P" in parts or None in parts or len(parts) >= 3 and capitals >= 2:  # « Notre-Dame-du-Portage »
@@ -507,6 +526,9 @@ def find_names(text: str, people: People | None = None) -> Found:
                 verdict.append("name")
             else:
                 verdict.append("unsure")
+        elif (cls == "D" and opens and capital and not word.isupper() and nxt in _SPEAKS
+              and key not in _GENERIC_PEOPLE and key not in _ORDINARY_CAPITALS):
+            verdict.append("unsure")  # "Beanie said": a nickname that is a word, before what people say
         else:  # D, L: ordinary, unless a name stands right beside it (« Sylvie Côté »)
             verdict.append("")
     # A capitalized word joined to a name is part of it (« Mamadou Diallo », « van der Berg »):
@@ -557,6 +579,7 @@ def find_names(text: str, people: People | None = None) -> Found:
                 and "" not in (keys[i], keys[i + 1])
                 and (pair in (("N", None), ("P", None), (None, "N"), (None, "P"), ("N", "N"))
                      and "unsure" in (verdict[i], verdict[i + 1])
+                     or pair == ("P", "N") and verdict[i] == "name" and keys[i + 1] in _QUEBEC_SURNAMES
                      or pair[0] == "N" and verdict[i + 1] == "name" and pair[1] in (None, "P", "F"))):
             verdict[i] = verdict[i + 1] = "name"
     for i in range(n - 1):
