@@ -890,6 +890,9 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
              if not (kind == "address" and text[a:b].isupper() and any(  # a sentence in capitals
                  w in _CAPS_NOT_ADDRESS for w in re.findall(r"[^\W\d_]+", text[a:b].lower())))]
     found += [(m.start(), m.end(), "address") for m in _RANG.finditer(text)]
+    for m in _NAMED_SITE.finditer(text):
+        if m.group("value")[:1].isupper() and lexicon().get(fold(m.group("value").split()[0])) != "L":
+            found.append((m.start(), m.end(), "address"))
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
     # that names someone or somewhere points to a person, in whichever sentence of it.
     if any(kind in ("name", "address", "unsure", "role") for _, _, kind in found):
@@ -919,7 +922,8 @@ _CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour
 # Typed fast, a title in lower case before a name in any case (never « me », a pronoun).
 _TITLES_TYPED = re.compile(r"(?<![\w.])(?:dr|dre|mme|mr|mrs|ms|mlle)\.?\s+[^\W\d_][\w’'-]+"
                            r"(?:\s+[A-ZÀ-Ý][\w’'-]+)?")
-_TITLE_WORDS = re.compile(r"\b(?:docteure?|madame|monsieur|ma[îi]tre|P[èe]re|S(?:œ|oe)ur|Fr[èe]re|"
+_TITLE_WORDS = re.compile(r"\b(?:docteure?|madame|monsieur|ma[îi]tre|se[ñn]ora|se[ñn]or|do[ñn]a|don|sra\.?|sr\.?|"
+                          r"P[èe]re|S(?:œ|oe)ur|Fr[èe]re|"
                           r"(?<=\b[Ll]e\s)p[èe]re|(?<=\b[Ll]a\s)s(?:œ|oe)ur|(?<=\b[Ll]e\s)fr[èe]re|doctor|"
                           r"professeure?|professor|pasteure?|pastor|imam|rabbi|abbé|curé)\s+[A-ZÀ-Ý][\w’'-]+"
                           r"(?:\s+[A-ZÀ-Ý][\w’'-]+)?")
@@ -945,7 +949,7 @@ _NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven
                     r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?")
 _SAID_AGE = re.compile(
     rf"\b(?:j['’]ai|j['’]avais|jai|t['’]as|il\s+a|elle\s+a|a|avait|aura|à|âgée?\s+de|agee?\s+de)\s+"
-    rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR})\s+ans)\b(?!\s+(?:de|d['’]|plus\s+tard|après|apres|que|qu['’]))|"
+    rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR})\s+(?:ans|años|anos))\b(?!\s+(?:de|d['’]|plus\s+tard|après|apres|que|qu['’]))|"
     rf"\b(?:she['’]s|he['’]s|shes|hes|i['’]m|im|is|was|turns|turned|turning|aged)\s+"
     rf"(?P<age2>\d{{1,3}}|{_NUMBER_WORDS_EN})(?=\s*(?:years?\s+old|yo\b|[,.;!?)]|$|\s(?:and|but|now|today|"
     rf"on|this|next|last|in)\b))", re.IGNORECASE)
@@ -967,6 +971,13 @@ _ROLE_AT_NAMED = re.compile(
     r"(?<=\bI'm\sthe\s)|(?<=\bI’m\sthe\s)|(?<=\bam\sthe\s)|(?<=\bsuis\sle\s)|(?<=\bsuis\sla\s)|(?<=\bsuis\sl['’]))"
     r"(?P<value>(?:[a-zà-ÿ][a-zà-ÿ'’-]+\s){0,2}[a-zà-ÿ][a-zà-ÿ'’-]+\s+"
     rf"(?:chez|at|for|with|à\sla|à\sl['’]|au|du|de\sla|of)\s+(?:the\s+)?(?:(?i:{_ORG_WORDS})\s+)?[A-ZÀ-Ý])")
+_LABEL_BEFORE = re.compile(r"\b(?:transit|institution|compte|folio|account|acct)\s*(?:no\.?|n°|#|:)?\s*$",
+                           re.IGNORECASE)  # a bank account's parts; « NAS : », "SIN" say the kind, and stay
+# A named place where someone lives, works or studies: « l'école Hélène-Boullé », « au parc
+# Aimé-Léonard », "the Résidence Les Jardins du Campanile", « au CHSLD Saint-Joseph ».
+_NAMED_SITE = re.compile(r"\b(?:(?i:parc|école|ecole|église|eglise|paroisse|aréna|arena|résidence|residence|"
+                         r"hôpital|hopital|park|school|church|parish)|CHSLD|CHUS|CHUM|CHU|CLSC|CPE|HLM)\s+"
+                         r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:de|du|des|la|le|les|of|the)\s+)?[A-ZÀ-Ý][\w’'-]+){0,3})")
 _CORNER_BEFORE = re.compile(r"(?:\b(?:the\s+)?corner\s+of\s+|"
                             r"\b(?:au\s+)?coin\s+(?:de\s+la\s+|de\s+l['’]|de\s+|du\s+)?)$", re.IGNORECASE)
 _THE_ONE_AT = re.compile(r"\b(?:[Tt]he|[Oo]ur|[Mm]y)\s+(?P<value>(?:[a-z][a-z-]+\s){0,2}[a-z][a-z-]+\s+(?:at|from)\s+"
@@ -997,6 +1008,10 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
                 start -= len(m.group(0))
             elif re.search(r"\b[lL]['’]$", text[max(0, start - 3):start]):
                 start -= 2
+        elif kind in ("id", "bank", "health_card", "sin", "licence"):
+            m = _LABEL_BEFORE.search(text[max(0, start - 16):start])
+            if m:  # « transit 30451 », « folio 0512874 »: the label goes with the number
+                start -= len(m.group())
         elif kind == "address":
             m = _CORNER_BEFORE.search(text[max(0, start - 22):start])
             if m:  # « au coin de Beaubien… », "the corner of Elm and…": the corner is the address

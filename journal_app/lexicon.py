@@ -76,7 +76,7 @@ _PERSON_BEFORE = frozenset(fold(w) for w in (
     "partner boyfriend girlfriend husband wife with w texted called drove").split())
 # After a word, what says it is someone: "Sparky, the guy with the guitar", « Ti-Lou, la fille d'en haut ».
 _APPOSITION = re.compile(r",\s(?:the|a|le|la|un|une|cette|ce)\s(?:guy|gars|woman|femme|man|homme|lady|dame|girl|fille|"
-                         r"boy|garçon|kid|one|old|vieux|vieille|grande?|petite?)\b|"
+                         r"boy|garçon|kid|one|old|vieux|vieille|grande?|petite?|jeune|young)\b|"
                          r",\s(?:my|our|his|her|their|mon|ma|notre|son|sa|le|la|the)\s(?:neighbou?r|friend|voisine?|"
                          r"fils|daughter|son|mother|mère|mere|father|père|pere|sister|s(?:œ|oe)ur|brother|fr[èe]re|"
                          r"cousine?|wife|husband|mari|chum|blonde|amie?|coll[èe]gue|co-?worker|colleague|boss|aunt|tante|"
