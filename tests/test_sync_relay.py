@@ -286,3 +286,19 @@ def test_a_device_killed_mid_sync_loses_nothing_and_takes_nothing_twice(devices,
     phone.journal, laptop.journal = Journal(phone.db), Journal(laptop.db)
     assert phone.sync.pending() == []
     assert [laptop.journal.get(e.id) for e in made] == made and len(laptop.journal) == len(phone.journal)
+
+
+def test_a_sync_that_would_delete_a_quarter_of_the_journal_waits_on_the_relay_until_confirmed(devices):
+    phone, laptop = devices
+    made = [phone.journal.add(f"Entrée {n}") for n in range(8)]
+    sync_to(phone, laptop)
+    for entry in made[:4]:
+        phone.journal.delete(entry.id)
+    transport.send(phone.sync, phone.link, gap=no_gap)
+    from journal_app.sync.engine import MassDeletion
+
+    with pytest.raises(MassDeletion):
+        transport.receive(laptop.sync, laptop.link)
+    assert len(laptop.journal) == 9  # nothing taken, and the envelopes still wait on the relay
+    received = transport.receive(laptop.sync, laptop.link, allow_mass_deletion=True)  # the person said yes
+    assert received.envelopes >= 1 and len(laptop.journal) == 5
