@@ -302,3 +302,25 @@ def test_a_sync_that_would_delete_a_quarter_of_the_journal_waits_on_the_relay_un
     assert len(laptop.journal) == 9  # nothing taken, and the envelopes still wait on the relay
     received = transport.receive(laptop.sync, laptop.link, allow_mass_deletion=True)  # the person said yes
     assert received.envelopes >= 1 and len(laptop.journal) == 5
+
+
+def test_the_operator_sets_the_per_circle_bound(tmp_path):
+    port = free_port()
+    process = relay_process(tmp_path / "relay", port, more=("--personal-mailboxes", "2"))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url)
+        client = RelayClient(url)
+        mailbox, send = capabilities.new_mailbox(), capabilities.new_capability()
+        sign = signing_public_key(new_signing_key(secrets.token_bytes))
+        client.register(mailbox, capabilities.digest(send), capabilities.digest(capabilities.new_capability()),
+                        b64(sign))
+        circle = RelayAccess(url, mailbox, send, sign)
+        transport.open_mailbox(client, circle, "téléphone")
+        transport.open_mailbox(client, circle, "portable")
+        with pytest.raises(SyncRefused) as full:
+            transport.open_mailbox(client, circle, "tablette")
+        assert full.value.reason == "personal_mailboxes_full"
+    finally:
+        process.terminate()
+        process.wait(30)
