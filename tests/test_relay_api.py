@@ -572,3 +572,46 @@ def test_a_member_opens_personal_mailboxes_with_the_circles_send_capability_boun
     for device in (phone, laptop, tablet):
         row = by_id[device.mailbox]
         assert row[-1] is None and circle.mailbox not in repr(row) and circle.send not in repr(row)
+
+
+def test_a_relay_database_from_before_personal_mailboxes_is_migrated_and_its_circles_open_them(engine, tmp_path):
+    """Migration 3 on a database that migration 2 left, with a circle in it, on both engines."""
+    from journal_app.relay.schema import MIGRATIONS
+
+    url, folder = engine
+    circle, phone = new_circle(), new_circle()
+    reg = circle.registration()
+    row = (circle.mailbox, reg["send"], reg["read"], reg["sign"], DAY.isoformat())
+    if url is None:
+        conn = sqlite3.connect(folder / "relay.sqlite3")
+        conn.execute("CREATE TABLE relay_schema (version INTEGER NOT NULL)")
+        for migration in MIGRATIONS[:2]:
+            for statement in migration.sqlite:
+                conn.execute(statement)
+        conn.execute("INSERT INTO relay_schema VALUES (2)")
+        conn.execute("INSERT INTO mailboxes VALUES (?, ?, ?, ?, ?, 0)", row)
+        conn.commit()
+        conn.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            conn.execute("CREATE TABLE relay_schema (version INTEGER NOT NULL)")
+            for migration in MIGRATIONS[:2]:
+                for statement in migration.postgres:
+                    conn.execute(statement)
+            conn.execute("INSERT INTO relay_schema VALUES (2)")
+            conn.execute("INSERT INTO mailboxes VALUES (%s, %s, %s, %s, %s, 0)", row)
+    with TestClient(create_app(open_store(url, folder), limits=OPEN, today=Today())) as client:
+        assert opening(client, circle, phone).status_code == 201
+        assert post(client, phone, circle.envelope()).status_code == 202
+    if url is None:
+        conn = sqlite3.connect(folder / "relay.sqlite3")
+        found = conn.execute("SELECT id, opened FROM mailboxes").fetchall()
+        version = conn.execute("SELECT max(version) FROM relay_schema").fetchone()[0]
+        conn.close()
+    else:
+        with psycopg.connect(url) as conn:
+            found = conn.execute("SELECT id, opened FROM mailboxes").fetchall()
+            version = conn.execute("SELECT max(version) FROM relay_schema").fetchone()[0]
+    assert version == LATEST == 3 and dict(found) == {circle.mailbox: 1, phone.mailbox: None}
