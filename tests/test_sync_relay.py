@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -324,3 +325,151 @@ def test_the_operator_sets_the_per_circle_bound(tmp_path):
     finally:
         process.terminate()
         process.wait(30)
+
+
+# --- the crash loop (issue 27: « SIGKILL the relay and a device during sync 20 times ») ----------
+CRASHING_DEVICE = """
+import random, sys, time
+from journal_app.errors import RessentiError
+from journal_app.relay_client import RelayClient
+from journal_app.sync import transport
+from journal_app.sync.engine import Sync
+from journal_app.vault.storage import open_database
+import tests.relay_live  # a relay on this computer is allowed here
+path, passphrase, what, hold = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+acknowledge = RelayClient.acknowledge
+def saying(*args, **kwargs):
+    print("saved", flush=True)  # the save is done, the acknowledgement about to leave
+    time.sleep(hold)
+    return acknowledge(*args, **kwargs)
+RelayClient.acknowledge = saying
+db = open_database(path, passphrase)
+try:
+    sync, link = Sync(db), transport.link_of(db)
+    if what == "send":
+        print(transport.send(sync, link, gap=lambda: print("posted", flush=True)), flush=True)
+    else:
+        print(transport.receive(sync, link), flush=True)
+except RessentiError as exc:  # the relay killed under it: said, nothing lost
+    print(type(exc).__name__, flush=True)
+db.close()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_devices_and_the_relay_killed_20_times_during_sync_lose_nothing_and_take_nothing_twice(
+        tmp_path, request, engine):
+    import random
+    import threading
+
+    from journal_app.vault.storage import open_database
+
+    database_url = request.getfixturevalue("postgres_url") if engine == "postgres" else None
+    seed = random.SystemRandom().randrange(1 << 32)
+    rng = random.Random(seed)
+    port, folder = free_port(), tmp_path / "relay"
+    url = f"http://127.0.0.1:{port}"
+    relay = relay_process(folder, port, database_url)
+    wait_healthy(url)
+    client = RelayClient(url)
+    mailbox, send = capabilities.new_mailbox(), capabilities.new_capability()
+    sign = signing_public_key(new_signing_key(secrets.token_bytes))
+    client.register(mailbox, capabilities.digest(send), capabilities.digest(capabilities.new_capability()), b64(sign))
+    circle = RelayAccess(url, mailbox, send, sign)
+    group, paths, owns = SyncGroup.create(), {}, {}
+    for name in ("phone", "laptop"):
+        db, _ = create_database(tmp_path / name / "journal.vault", PASSPHRASE, kdf=FAST_KDF)
+        sync = Sync(db)
+        Journal(db).add(f"Première entrée, {name}")
+        owns[name] = transport.open_mailbox(client, circle, sync.device)
+        paths[name] = db.vault.path
+        db.close()
+    for name, other in (("phone", "laptop"), ("laptop", "phone")):
+        db = open_database(paths[name], PASSPHRASE)
+        transport.keep_link(db, Link(url, group, owns[name], (replace_read(owns[other]),)))
+        db.close()
+    relay_kills = device_kills = 0
+
+    def run(what: str, name: str, kill_device: bool, kill_relay: bool) -> None:
+        nonlocal relay, relay_kills, device_kills
+        hold = 30.0 if kill_device else 0.0
+        child = subprocess.Popen([sys.executable, "-c", CRASHING_DEVICE, str(paths[name]), PASSPHRASE, what,
+                                  str(hold)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+        if kill_relay:
+            def kill() -> None:
+                relay.send_signal(signal.SIGKILL)
+            threading.Timer(rng.uniform(0.3, 1.5), kill).start()  # some time into the child's run
+        target = rng.choice(("posted", "saved", "posted")) if kill_device else None
+        killer = threading.Timer(rng.uniform(0.5, 2.5), lambda: child.poll() is None and child.kill()) \
+            if kill_device else None
+        if killer:
+            killer.start()
+        assert child.stdout is not None
+        for line in child.stdout:
+            if target and line.strip() == target.encode() and child.poll() is None:
+                child.send_signal(signal.SIGKILL)
+                break
+        code = child.wait(120)
+        if killer:
+            killer.cancel()
+        if code == -signal.SIGKILL:
+            device_kills += 1
+        else:
+            assert code == 0, child.stderr.read() if child.stderr else code
+        if kill_relay:
+            time.sleep(1.6)
+            if relay.wait(30) == -signal.SIGKILL:
+                relay_kills += 1
+            relay = relay_process(folder, port, database_url)
+            wait_healthy(url)
+
+    try:
+        for round_ in range(20):
+            db = open_database(paths["phone"], PASSPHRASE)
+            Sync(db)
+            journal = Journal(db)
+            journal.add(f"Tour {round_}: " + "des mots " * rng.choice((5, 300, 3000)))  # 3000: in parts
+            ids = sorted(e.id for e in journal.entries())
+            journal.update(rng.choice(ids), body=f"Reprise au tour {round_}")
+            if round_ % 4 == 3:
+                journal.delete(rng.choice(ids))
+            db.close()
+            if round_ % 5 == 0:
+                db = open_database(paths["laptop"], PASSPHRASE)
+                Sync(db)
+                Journal(db).add(f"Du portable, tour {round_}")
+                db.close()
+            relay_at_send = rng.random() < 0.5
+            run("send", "phone", kill_device=True, kill_relay=relay_at_send)
+            run("receive", "laptop", kill_device=True, kill_relay=not relay_at_send)
+            if round_ % 5 == 0:
+                run("send", "laptop", kill_device=False, kill_relay=False)
+                run("receive", "phone", kill_device=False, kill_relay=False)
+        for _ in range(2):  # then, undisturbed, until all is across
+            for sender, receiver in (("phone", "laptop"), ("laptop", "phone")):
+                run("send", sender, kill_device=False, kill_relay=False)
+                run("receive", receiver, kill_device=False, kill_relay=False)
+    finally:
+        if relay.poll() is None:
+            relay.terminate()
+            relay.wait(30)
+    phone_db, laptop_db = open_database(paths["phone"], PASSPHRASE), open_database(paths["laptop"], PASSPHRASE)
+    try:
+        phone_docs = {e.id: e for e in Journal(phone_db).entries()}
+        laptop_docs = {e.id: e for e in Journal(laptop_db).entries()}
+        assert phone_docs == laptop_docs, f"seed {seed}"
+        assert not any("conflicts" in (phone_db.table("entries").get_doc(i) or {}) for i in phone_docs), f"seed {seed}"
+        assert Sync(phone_db).pending() == [] and Sync(laptop_db).pending() == []
+        assert len(phone_docs) == 2 + 20 + 4 - 5  # firsts, one a round, the laptop's four, five deleted
+    finally:
+        phone_db.close()
+        laptop_db.close()
+    print(f"\nsync crash loop ({'postgres' if database_url else 'sqlite'}, seed {seed}): "
+          f"{device_kills} devices and {relay_kills} relays killed")
+    assert device_kills >= 10 and relay_kills >= 10
+
+
+def replace_read(mailbox: DeviceMailbox) -> DeviceMailbox:
+    return DeviceMailbox(mailbox.device, mailbox.mailbox, mailbox.send)
