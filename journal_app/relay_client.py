@@ -42,7 +42,8 @@ class RelayRefused(RelayError):
     key = "error.relay_refused"
 
     REASONS = ("capability_refused", "mailbox_full", "rate_limited", "signature_refused", "older_than_kept",
-               "registration_refused", "registration_token_missing", "not_a_padded_envelope")
+               "registration_refused", "registration_token_missing", "not_a_padded_envelope",
+               "personal_mailboxes_full")
 
     def __init__(self, status: int, reason: str = "", retry_after: int | None = None) -> None:
         super().__init__(status=status)
@@ -164,6 +165,15 @@ class RelayClient:
         status, doc = self._call("PUT", f"/v1/mailboxes/{mailbox}",
                                  {"send": send_digest, "read": read_digest, "sign": signing_key},
                                  headers={"X-Ressenti-Registration": token} if token else None)
+        return str(doc.get("status")) if isinstance(doc, dict) else str(status)
+
+    def open_personal(self, mailbox: str, send_digest: str, read_digest: str, signing_key: str,
+                      circle_mailbox: str, circle_send_capability: str) -> str:
+        """A personal mailbox (one of the member's devices, docs/sync.md), opened with a circle's
+        send capability in place of the registration token: "created" or "same"."""
+        status, doc = self._call("PUT", f"/v1/mailboxes/{mailbox}",
+                                 {"send": send_digest, "read": read_digest, "sign": signing_key},
+                                 circle_send_capability, headers={"X-Ressenti-Circle": circle_mailbox})
         return str(doc.get("status")) if isinstance(doc, dict) else str(status)
 
     def post_envelope(self, mailbox: str, send_capability: str, envelope: dict[str, Any]) -> None:

@@ -351,14 +351,33 @@ def seal(message: Insight | Withdrawal, invitation: Invitation,
             del fields[optional]  # as version 1 wrote it: an older reader still takes it
     plain = json.dumps({"type": kind, **fields}, ensure_ascii=False,
                        separators=(",", ":")).encode("utf-8")
+    return seal_plain(plain, invitation.circle_id, invitation.public_key, _AAD, rng)
+
+
+def seal_plain(plain: bytes, label: str, public_key: bytes, aad: bytes,
+               rng: Callable[[int], bytes] = secrets.token_bytes) -> dict[str, Any]:
+    """Padded and sealed to an X25519 public key: an envelope whose `circle` field is `label`
+    (20 hex digits) and whose associated data is `aad ‖ label`. The sync between a member's
+    devices seals its changes so too (journal_app/sync/transport.py): a carrier sees the same."""
+    if len(plain) > MAX_PADDED - 4:
+        raise ValueError("too long for one envelope")
     ephemeral = X25519PrivateKey.from_private_bytes(rng(32))
     epk = ephemeral.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(invitation.public_key))
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public_key))
     nonce = rng(12)
-    sealed = AESGCM(_key(shared, epk, invitation.public_key)).encrypt(
-        nonce, _pad(plain), _AAD + invitation.circle_id.encode())
-    return {"v": ENVELOPE_VERSION, "circle": invitation.circle_id, "epk": b64(epk),
-            "nonce": b64(nonce), "ct": b64(sealed)}
+    sealed = AESGCM(_key(shared, epk, public_key)).encrypt(nonce, _pad(plain), aad + label.encode())
+    return {"v": ENVELOPE_VERSION, "circle": label, "epk": b64(epk), "nonce": b64(nonce), "ct": b64(sealed)}
+
+
+def open_plain(envelope: dict[str, Any], label: str, public_key: bytes, private_key: bytes, aad: bytes) -> bytes:
+    """The padded plaintext `seal_plain` sealed, unpadded; EnvelopeDamaged if it does not open."""
+    try:
+        epk, nonce, sealed = (unb64(envelope[k]) for k in ("epk", "nonce", "ct"))
+        private = X25519PrivateKey.from_private_bytes(private_key)
+        shared = private.exchange(X25519PublicKey.from_public_bytes(epk))
+        return _unpad(AESGCM(_key(shared, epk, public_key)).decrypt(nonce, sealed, aad + label.encode()))
+    except (InvalidTag, ValueError, KeyError, TypeError):
+        raise EnvelopeDamaged() from None
 
 
 def open_envelope(envelope: dict[str, Any], circle: CircleKeys) -> Insight | Withdrawal:
@@ -367,14 +386,10 @@ def open_envelope(envelope: dict[str, Any], circle: CircleKeys) -> Insight | Wit
         raise BundleInvalid(detail="envelope")
     if envelope.get("circle") != circle.invitation.circle_id:
         raise WrongCircle()
+    plain = open_plain(envelope, circle.invitation.circle_id, circle.invitation.public_key, circle.private_key, _AAD)
     try:
-        epk, nonce, sealed = (unb64(envelope[k]) for k in ("epk", "nonce", "ct"))
-        private = X25519PrivateKey.from_private_bytes(circle.private_key)
-        shared = private.exchange(X25519PublicKey.from_public_bytes(epk))
-        plain = AESGCM(_key(shared, epk, circle.invitation.public_key)).decrypt(
-            nonce, sealed, _AAD + circle.invitation.circle_id.encode())
-        doc = json.loads(_unpad(plain).decode("utf-8"))
-    except (InvalidTag, ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
+        doc = json.loads(plain.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise EnvelopeDamaged() from None
     return message_from(doc)
 

@@ -66,11 +66,12 @@ def relay_in_thread(folder: Path, port: int | None = None, database_url: str | N
 
 
 def relay_process(folder: Path, port: int, database_url: str | None = None, rate: float = 100_000,
-                  log: Path | None = None, open_registration: bool = True) -> subprocess.Popen[bytes]:
+                  log: Path | None = None, open_registration: bool = True,
+                  more: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
     """`journal-app relay serve` in a process of its own (started, not yet answering); without
     `open_registration`, registering takes the token the relay keeps in `folder`."""
     args = [sys.executable, "-m", "journal_app", "relay", "serve", "--port", str(port), "--data-dir", str(folder),
-            "--rate", str(rate), "--quota", "1000000", *(["--open-registration"] if open_registration else [])]
+            "--rate", str(rate), "--quota", "1000000", *(["--open-registration"] if open_registration else []), *more]
     if database_url:
         args += ["--database-url", database_url]
     folder.mkdir(parents=True, exist_ok=True)

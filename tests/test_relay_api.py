@@ -25,6 +25,7 @@ from journal_app.circle_messages import (
 )
 from journal_app.relay import capabilities
 from journal_app.relay.app import Limits, create_app
+from journal_app.relay.schema import LATEST
 from journal_app.relay.storage import open_store
 from journal_app.sharing import CircleKeys, b64, new_insight, seal
 from tests.relay_live import OPEN
@@ -281,7 +282,8 @@ def test_the_relay_keeps_no_address_no_user_agent_no_time_and_logs_no_secret(rel
             dump = repr(conn.execute("SELECT * FROM envelopes").fetchall()) + repr(
                 conn.execute("SELECT * FROM mailboxes").fetchall())
     assert columns["envelopes"] == ["mailbox", "id", "day", "body"]
-    assert columns["mailboxes"] == ["id", "send_digest", "read_digest", "sign_key", "created_day", "envelopes"]
+    assert columns["mailboxes"] == ["id", "send_digest", "read_digest", "sign_key", "created_day", "envelopes",
+                                    "opened"]
     for secret in (circle.send, circle.read, "NavigateurUnique", "testclient", "127.0.0.1"):
         assert secret not in dump and secret not in caplog.text, secret
     assert any(json.loads(r.message)["event"] == "counts" for r in caplog.records)
@@ -435,7 +437,8 @@ def test_an_old_sqlite_relay_is_migrated_in_one_transaction_and_keeps_its_envelo
         assert listed(client, circle)["held"] == 2
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("SELECT max(version) FROM relay_schema").fetchone() == (2,)
+        assert conn.execute("SELECT max(version) FROM relay_schema").fetchone() == (LATEST,)
+        assert conn.execute("SELECT opened FROM mailboxes").fetchall() == [(0,)]  # a circle: opens some
         sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'envelopes'").fetchone()[0]
         assert "WITHOUT ROWID" in sql
         assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")} >= \
@@ -509,3 +512,106 @@ def test_postgres_order_is_blurred_every_hour(relay, engine):
             by_place = [r[0] for r in conn.execute("SELECT id FROM envelopes ORDER BY ctid")]
             assert by_place == sorted(by_place)
         assert len(listed(client, circle)["envelopes"]) == 4 and listed(client, circle)["held"] == 4
+
+
+# --- personal mailboxes (issue 27: a member's devices) -------------------------------------------
+def opening(client: TestClient, circle: Circle, personal: Circle, capability: str | None = None,
+            via: str | None = None):
+    """`personal`'s mailbox opened with `circle`'s send capability (or `capability`)."""
+    return client.put(f"/v1/mailboxes/{personal.mailbox}", json=personal.registration(),
+                      headers={**bearer(capability or circle.send), "X-Ressenti-Circle": via or circle.mailbox})
+
+
+def test_a_member_opens_personal_mailboxes_with_the_circles_send_capability_bounded_per_circle(relay, engine):
+    token = "jeton du relais"
+    with relay(Limits(registration_token=token, personal_mailboxes=3)) as client:
+        circle = new_circle()
+        assert client.put(f"/v1/mailboxes/{circle.mailbox}", json=circle.registration(),
+                          headers={"X-Ressenti-Registration": token}).status_code == 201
+        phone, laptop, tablet, fourth = (new_circle() for _ in range(4))
+        # Without the token, nor anyone's leave: the circle's send capability is enough.
+        assert opening(client, circle, phone).status_code == 201
+        assert opening(client, circle, phone).json() == {"status": "same"}  # again: not counted twice
+        other = new_circle()
+        other.mailbox = phone.mailbox
+        assert opening(client, circle, other).status_code == 409
+        # A wrong capability, the read capability, none, an unknown circle: refused, nothing opened.
+        assert opening(client, circle, fourth, capability=capabilities.new_capability()).status_code == 403
+        assert opening(client, circle, fourth, capability=circle.read).status_code == 403
+        assert client.put(f"/v1/mailboxes/{fourth.mailbox}", json=fourth.registration(),
+                          headers={"X-Ressenti-Circle": circle.mailbox}).status_code == 401
+        assert opening(client, circle, fourth, via=capabilities.new_mailbox()).status_code == 403
+        # A personal mailbox's own send capability opens none (else the bound could be escaped).
+        assert opening(client, phone, fourth).status_code == 403
+        assert opening(client, circle, laptop).status_code == 201
+        assert opening(client, circle, tablet).status_code == 201
+        full = opening(client, circle, fourth)
+        assert full.status_code == 507 and full.json() == {"error": "personal_mailboxes_full"}
+        assert opening(client, circle, tablet).status_code == 200  # one already open still answers
+        # A personal mailbox takes, lists and acknowledges envelopes as a circle's does.
+        envelope = circle.envelope()
+        assert post(client, phone, envelope).status_code == 202
+        page = listed(client, phone)
+        assert [i["envelope"] for i in page["envelopes"]] == [envelope] and page["held"] == 1
+        assert client.post(f"/v1/mailboxes/{phone.mailbox}/ack", json={"ids": [page["envelopes"][0]["id"]]},
+                           headers=bearer(phone.read)).json() == {"acknowledged": 1}
+        assert post(client, phone, envelope, capability=circle.send).status_code == 403
+    url, folder = engine
+    if url is None:
+        conn = sqlite3.connect(folder / "relay.sqlite3")
+        rows = conn.execute("SELECT * FROM mailboxes ORDER BY created_day, id").fetchall()
+        conn.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            rows = conn.execute("SELECT * FROM mailboxes ORDER BY created_day, id").fetchall()
+    # What links them to the circle: its counter; a personal mailbox's row names no circle.
+    by_id = {row[0]: row for row in rows}
+    assert len(rows) == 4 and by_id[circle.mailbox][-1] == 3
+    for device in (phone, laptop, tablet):
+        row = by_id[device.mailbox]
+        assert row[-1] is None and circle.mailbox not in repr(row) and circle.send not in repr(row)
+
+
+def test_a_relay_database_from_before_personal_mailboxes_is_migrated_and_its_circles_open_them(engine, tmp_path):
+    """Migration 3 on a database that migration 2 left, with a circle in it, on both engines."""
+    from journal_app.relay.schema import MIGRATIONS
+
+    url, folder = engine
+    circle, phone = new_circle(), new_circle()
+    reg = circle.registration()
+    row = (circle.mailbox, reg["send"], reg["read"], reg["sign"], DAY.isoformat())
+    if url is None:
+        conn = sqlite3.connect(folder / "relay.sqlite3")
+        conn.execute("CREATE TABLE relay_schema (version INTEGER NOT NULL)")
+        for migration in MIGRATIONS[:2]:
+            for statement in migration.sqlite:
+                conn.execute(statement)
+        conn.execute("INSERT INTO relay_schema VALUES (2)")
+        conn.execute("INSERT INTO mailboxes VALUES (?, ?, ?, ?, ?, 0)", row)
+        conn.commit()
+        conn.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            conn.execute("CREATE TABLE relay_schema (version INTEGER NOT NULL)")
+            for migration in MIGRATIONS[:2]:
+                for statement in migration.postgres:
+                    conn.execute(statement)
+            conn.execute("INSERT INTO relay_schema VALUES (2)")
+            conn.execute("INSERT INTO mailboxes VALUES (%s, %s, %s, %s, %s, 0)", row)
+    with TestClient(create_app(open_store(url, folder), limits=OPEN, today=Today())) as client:
+        assert opening(client, circle, phone).status_code == 201
+        assert post(client, phone, circle.envelope()).status_code == 202
+    if url is None:
+        conn = sqlite3.connect(folder / "relay.sqlite3")
+        found = conn.execute("SELECT id, opened FROM mailboxes").fetchall()
+        version = conn.execute("SELECT max(version) FROM relay_schema").fetchone()[0]
+        conn.close()
+    else:
+        with psycopg.connect(url) as conn:
+            found = conn.execute("SELECT id, opened FROM mailboxes").fetchall()
+            version = conn.execute("SELECT max(version) FROM relay_schema").fetchone()[0]
+    assert version == LATEST == 3 and dict(found) == {circle.mailbox: 1, phone.mailbox: None}

@@ -158,3 +158,28 @@ def test_the_sync_state_survives_closing_and_opening(devices, tmp_path):
         assert sync.device == device and len(sync.pending()) == 1
     finally:
         reopened.close()
+
+
+def test_a_change_replayed_after_two_newer_ones_changes_nothing(devices):
+    """Found through the relay (tests/test_sync_relay.py): the version held was recognised as
+    made from the replayed change only one step back; two steps back, the old text came back as
+    a « version en conflit »."""
+    (_, phone, phone_journal), (laptop_db, laptop, laptop_journal) = devices
+    entry = phone_journal.add("Version 1")
+    first = phone.pending()
+    hand_over(phone, laptop)
+    for n in (2, 3):
+        phone_journal.update(entry.id, body=f"Version {n}")
+        hand_over(phone, laptop)
+    again = laptop.take(first)  # someone posts the first envelope again
+    assert again.already == 1 and again.merged == 0
+    assert laptop_journal.get(entry.id).body == "Version 3"
+    assert "conflicts" not in laptop_db.table("entries").get_doc(entry.id)
+    # Nor a replay of the laptop's own older edit, come back through the phone's version.
+    laptop_journal.update(entry.id, body="Version 4, du portable")
+    mine = laptop.pending()
+    hand_over(laptop, phone)
+    phone_journal.update(entry.id, body="Version 5")
+    hand_over(phone, laptop)
+    assert laptop.take(mine).already == 1 and phone.take(mine).already == 1
+    assert laptop_journal.get(entry.id).body == phone_journal.get(entry.id).body == "Version 5"

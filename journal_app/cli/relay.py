@@ -40,6 +40,7 @@ def cmd_relay(c: Command) -> int:
     limits = Limits(rate_per_capability=c.args.rate * 4, burst_per_capability=max(1, int(c.args.rate * 40)),
                     rate_per_client=c.args.rate, burst_per_client=max(1, int(c.args.rate * 10)),
                     mailbox_quota=c.args.quota, ttl_days=c.args.ttl_days, registration_token=token or None,
+                    personal_mailboxes=c.args.personal_mailboxes,
                     open_registration=c.args.open_registration,
                     trusted_proxies=",".join(c.args.trusted_proxy or ["127.0.0.1", "::1"]))
     url = c.args.database_url or c.env.environ.get("RESSENTI_RELAY_DATABASE_URL") or None
@@ -60,6 +61,7 @@ def add_commands(g: Grammar) -> None:
     p.add_argument("--rate", type=float, default=50.0, metavar="N", help=g.h("relay_rate"))
     p.add_argument("--quota", type=int, default=20_000, metavar="N", help=g.h("relay_quota"))
     p.add_argument("--ttl-days", type=int, default=60, metavar="DAYS", help=g.h("relay_ttl"))
+    p.add_argument("--personal-mailboxes", type=int, default=64, metavar="N", help=g.h("relay_personal"))
     p.add_argument("--registration-token-file", metavar="FILE", help=g.h("relay_token"))
     p.add_argument("--open-registration", action="store_true", help=g.h("relay_open"))
     p.add_argument("--trusted-proxy", action="append", metavar="ADDRESS", help=g.h("relay_trusted_proxy"))

@@ -60,6 +60,9 @@ class Limits:
     burst_of_refusals: int = 30
     mailbox_quota: int = 20_000  # envelopes a mailbox may hold
     ttl_days: int = 60
+    # Personal mailboxes (a member's devices) one circle's send capability may open, all members
+    # together: the relay cannot tell members apart, so it cannot count per member.
+    personal_mailboxes: int = 64
     registration_token: str | None = None  # registering a mailbox needs it...
     open_registration: bool = False  # ...unless the operator opened registration to anyone
     trusted_proxies: str = "127.0.0.1,::1"  # whose X-Forwarded-For names the client
@@ -148,9 +151,11 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
         counts.add("refused", 429 if wait else status)
         return too_many(wait) if wait else _error(status, code)
 
-    async def authorized(request: Request, kind: str) -> tuple[Mailbox | None, Response | None]:
-        """The mailbox, if the request carries its `kind` capability ("send" or "read")."""
-        mailbox_id = request.path_params["mailbox"]
+    async def authorized(request: Request, kind: str,
+                         mailbox_id: str | None = None) -> tuple[Mailbox | None, Response | None]:
+        """The mailbox (the path's, or `mailbox_id`), if the request carries its `kind`
+        capability ("send" or "read")."""
+        mailbox_id = request.path_params["mailbox"] if mailbox_id is None else mailbox_id
         header = request.headers.get("authorization", "")
         if not header.startswith("Bearer "):
             return None, refused(request, 401, "capability_missing")
@@ -197,13 +202,23 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
 
     async def register(request: Request) -> Response:
         mailbox_id = request.path_params["mailbox"]
-        if not limits.open_registration:
+        circle_id = request.headers.get("x-ressenti-circle")
+        circle: Mailbox | None = None
+        if circle_id is not None:
+            # A personal mailbox, opened with a circle's send capability instead of the token.
+            circle, refusal = await authorized(request, "send", circle_id)
+            if refusal:
+                return refusal
+            assert circle is not None
+            if circle.opened is None:  # a personal mailbox opens none
+                return refused(request, 403, "capability_refused")
+        elif not limits.open_registration:
             given = request.headers.get("x-ressenti-registration", "")
             if not given:
                 return refused(request, 401, "registration_token_missing")
             if limits.registration_token is None or not _same_secret(given, limits.registration_token):
                 return refused(request, 403, "registration_refused")
-        throttled = limited(request, "register")
+        throttled = None if circle else limited(request, "register")
         if throttled:
             return throttled
         data = await body_of(request, 4096)
@@ -217,9 +232,15 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
                         for k in ("send", "read"))
                 and isinstance(doc["sign"], str) and capabilities.CAPABILITY.match(doc["sign"])):
             return _error(422, "not_a_registration")
-        outcome = await store.register(Mailbox(mailbox_id, doc["send"], doc["read"], doc["sign"]), today())
-        status = {"created": 201, "same": 200, "conflict": 409}[outcome]
-        counts.add("register", status)
+        asked = Mailbox(mailbox_id, doc["send"], doc["read"], doc["sign"])
+        if circle is None:
+            outcome = await store.register(asked, today())
+        else:
+            outcome = await store.open_personal(circle.id, asked, today(), limits.personal_mailboxes)
+        status = {"created": 201, "same": 200, "conflict": 409, "full": 507}[outcome]
+        counts.add("register" if circle is None else "open", status)
+        if outcome == "full":
+            return _error(507, "personal_mailboxes_full")
         return JSONResponse({"status": outcome}, status_code=status)
 
     async def post_envelope(request: Request) -> Response:

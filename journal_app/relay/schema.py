@@ -86,6 +86,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX envelopes_by_day ON envelopes (mailbox, day, id)",
         "CREATE INDEX envelopes_expiry ON envelopes (day)",
     ), postgres=()),
+    # Personal mailboxes (a member's devices, docs/sync.md): a member who holds a circle's send
+    # capability opens them without a registration token. What links them to the circle is one
+    # counter on the circle's row, `opened` (how many it has opened, bounded); a personal
+    # mailbox's own row has `opened` empty (it opens none: else the bound could be escaped by
+    # opening through a personal mailbox) and names no circle.
+    Migration(3, sqlite=(
+        "ALTER TABLE mailboxes ADD COLUMN opened INTEGER DEFAULT 0",
+    ), postgres=(
+        "ALTER TABLE mailboxes ADD COLUMN opened INTEGER DEFAULT 0",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].number

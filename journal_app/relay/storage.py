@@ -36,6 +36,9 @@ class Mailbox:
     read_digest: str
     sign_key: str  # base64url Ed25519 public key, to check the messages published to it
     envelopes: int = 0
+    # A circle's mailbox: how many personal mailboxes its send capability opened; a personal
+    # mailbox: None (it opens none).
+    opened: int | None = 0
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,11 @@ class Stored:
     id: str  # SHA-256 of the envelope, hex
     day: str  # ISO date: the day it was posted, never the time
     body: bytes
+
+
+class _Raced(Exception):
+    """Two requests opened the same personal mailbox at once (PostgreSQL): the loser's
+    transaction is undone and it asks again."""
 
 
 class QuotaFull(Exception):
@@ -54,6 +62,10 @@ class RelayStore(Protocol):
         """"created", "same" (registered already, with the same digests) or "conflict"."""
 
     async def mailbox(self, mailbox_id: str) -> Mailbox | None: ...
+
+    async def open_personal(self, circle_id: str, mailbox: Mailbox, day: date, bound: int) -> str:
+        """A personal mailbox opened with a circle's send capability: "created" (the circle's
+        counter goes up by one), "same", "conflict", or "full" (the circle opened `bound`)."""
 
     async def post(self, mailbox_id: str, envelope_id: str, body: bytes, day: date, quota: int) -> bool:
         """Keep an envelope (True), or say it was kept already (False); QuotaFull when full."""
@@ -214,11 +226,27 @@ class SqliteStore:
 
     async def mailbox(self, mailbox_id: str) -> Mailbox | None:
         def run(c: sqlite3.Connection) -> Mailbox | None:
-            row = c.execute("SELECT id, send_digest, read_digest, sign_key, envelopes FROM mailboxes "
+            row = c.execute("SELECT id, send_digest, read_digest, sign_key, envelopes, opened FROM mailboxes "
                             "WHERE id = ?", (mailbox_id,)).fetchone()
             return Mailbox(*row) if row else None
         result: Mailbox | None = await self._submit(run)
         return result
+
+    async def open_personal(self, circle_id: str, mailbox: Mailbox, day: date, bound: int) -> str:
+        def run(c: sqlite3.Connection) -> str:
+            row = c.execute("SELECT send_digest, read_digest, sign_key FROM mailboxes WHERE id = ?",
+                            (mailbox.id,)).fetchone()
+            if row is not None:
+                return "same" if tuple(row) == (mailbox.send_digest, mailbox.read_digest, mailbox.sign_key) \
+                    else "conflict"
+            if c.execute("UPDATE mailboxes SET opened = opened + 1 WHERE id = ? AND opened IS NOT NULL "
+                         "AND opened < ?", (circle_id, bound)).rowcount == 0:
+                return "full"
+            c.execute("INSERT INTO mailboxes (id, send_digest, read_digest, sign_key, created_day, opened) "
+                      "VALUES (?, ?, ?, ?, ?, NULL)", (mailbox.id, mailbox.send_digest, mailbox.read_digest,
+                                                      mailbox.sign_key, day.isoformat()))
+            return "created"
+        return str(await self._submit(run))
 
     async def post(self, mailbox_id: str, envelope_id: str, body: bytes, day: date, quota: int) -> bool:
         def run(c: sqlite3.Connection) -> bool:
@@ -361,12 +389,36 @@ class PostgresStore:
 
     async def mailbox(self, mailbox_id: str) -> Mailbox | None:
         async def run(c: Any) -> Mailbox | None:
-            cur = await c.execute("SELECT id, send_digest, read_digest, sign_key, envelopes FROM mailboxes "
+            cur = await c.execute("SELECT id, send_digest, read_digest, sign_key, envelopes, opened FROM mailboxes "
                                   "WHERE id = %s", (mailbox_id,))
             row = await cur.fetchone()
             return Mailbox(*row) if row else None
         result: Mailbox | None = await self._run(run)
         return result
+
+    async def open_personal(self, circle_id: str, mailbox: Mailbox, day: date, bound: int) -> str:
+        async def run(c: Any) -> str:
+            cur = await c.execute("SELECT send_digest, read_digest, sign_key FROM mailboxes WHERE id = %s",
+                                  (mailbox.id,))
+            row = await cur.fetchone()
+            if row is not None:
+                return "same" if tuple(row) == (mailbox.send_digest, mailbox.read_digest, mailbox.sign_key) \
+                    else "conflict"
+            # The circle's row is locked by this update until the commit: its count stays exact.
+            cur = await c.execute("UPDATE mailboxes SET opened = opened + 1 WHERE id = %s AND opened IS NOT NULL "
+                                  "AND opened < %s", (circle_id, bound))
+            if cur.rowcount == 0:
+                return "full"
+            cur = await c.execute("INSERT INTO mailboxes (id, send_digest, read_digest, sign_key, created_day, "
+                                  "opened) VALUES (%s, %s, %s, %s, %s, NULL) ON CONFLICT (id) DO NOTHING",
+                                  (mailbox.id, mailbox.send_digest, mailbox.read_digest, mailbox.sign_key, day))
+            if cur.rowcount == 0:
+                raise _Raced()  # opened at the same moment by another request: undone, asked again
+            return "created"
+        try:
+            return str(await self._run(run))
+        except _Raced:
+            return str(await self._run(run))
 
     async def post(self, mailbox_id: str, envelope_id: str, body: bytes, day: date, quota: int) -> bool:
         async def run(c: Any) -> bool:

@@ -52,10 +52,13 @@ class Change:
     doc: dict[str, Any] | None  # None: deleted
     stamp: Stamp
     base: Stamp | None  # the version it was made from, None for a new document
+    # Each device's latest change in this version's history (this one included): a change whose
+    # stamp is not later than its device's here was seen already, however far back.
+    seen: dict[str, Stamp] = field(default_factory=dict)
 
     def pack(self) -> dict[str, Any]:
         return {"table": self.table, "id": self.id, "doc": self.doc, "stamp": self.stamp.pack(),
-                "base": self.base.pack() if self.base else None}
+                "base": self.base.pack() if self.base else None, "seen": _pack_seen(self.seen)}
 
     @classmethod
     def unpack(cls, raw: dict[str, Any]) -> Change:
@@ -64,7 +67,31 @@ class Change:
         if (stamp is None or not isinstance(raw.get("table"), str) or not isinstance(raw.get("id"), str)
                 or not (doc is None or isinstance(doc, dict))):
             raise ValueError("not a change")
-        return cls(raw["table"], raw["id"], doc, stamp, Stamp.unpack(raw.get("base")))
+        return cls(raw["table"], raw["id"], doc, stamp, Stamp.unpack(raw.get("base")),
+                   _with(_unpack_seen(raw.get("seen")), stamp))
+
+
+def _pack_seen(seen: dict[str, Stamp]) -> dict[str, Any]:
+    return {device: stamp.pack() for device, stamp in sorted(seen.items())}
+
+
+def _unpack_seen(raw: object) -> dict[str, Stamp]:
+    seen: dict[str, Stamp] = {}
+    if isinstance(raw, dict):
+        for device, packed in raw.items():
+            stamp = Stamp.unpack(packed)
+            if isinstance(device, str) and stamp is not None and stamp.device == device:
+                seen[device] = stamp
+    return seen
+
+
+def _with(seen: dict[str, Stamp], *stamps: Stamp | None, more: dict[str, Stamp] | None = None) -> dict[str, Stamp]:
+    """`seen` with these stamps and `more` added, each device's latest kept."""
+    out = dict(seen)
+    for stamp in [*stamps, *(more or {}).values()]:
+        if stamp is not None and (stamp.device not in out or out[stamp.device] < stamp):
+            out[stamp.device] = stamp
+    return out
 
 
 @dataclass
@@ -123,6 +150,7 @@ class Sync:
             doc = tables.get(table, {}).get(doc_id)
             held = meta.get(_meta_key(table, doc_id))
             base = Stamp.unpack(held["stamp"]) if held else None
+            history = _unpack_seen(held.get("seen")) if held else {}
             # A change of this document still waiting to leave is replaced by this one, made
             # from what the other devices last received (an autosave storm sends one change, and
             # a deleted entry's earlier text does not wait in the queue).
@@ -131,8 +159,10 @@ class Sync:
                     base = Stamp.unpack(queued.get("base"))
                     out.pop(key)
             stamp = clock.now()
-            meta[_meta_key(table, doc_id)] = {"stamp": stamp.pack(), "base": base.pack() if base else None}
-            change = Change(table, doc_id, dict(doc) if doc is not None else None, stamp, base)
+            seen = _with(history, held and Stamp.unpack(held["stamp"]), stamp)
+            meta[_meta_key(table, doc_id)] = {"stamp": stamp.pack(), "base": base.pack() if base else None,
+                                              "seen": _pack_seen(seen)}
+            change = Change(table, doc_id, dict(doc) if doc is not None else None, stamp, base, seen)
             out[f"{stamp.wall_ms:015d}-{stamp.counter:06d}-{stamp.device}"] = change.pack()
         self._keep_clock(tables, clock)
 
@@ -186,13 +216,16 @@ class Sync:
         held_meta = meta.get(key)
         held = Stamp.unpack(held_meta["stamp"]) if held_meta else None
         held_base = Stamp.unpack(held_meta.get("base")) if held_meta else None
+        held_seen = _with(_unpack_seen(held_meta.get("seen")) if held_meta else {}, held, held_base)
         table = tables.setdefault(change.table, {})
-        if held == change.stamp or (held_base is not None and held_base == change.stamp):
-            taken.already += 1  # seen, or what the version here was made from
+        mine = held_seen.get(change.stamp.device)
+        if mine is not None and change.stamp <= mine:
+            taken.already += 1  # seen: the version here, or one it was made from, however far back
             return
         if held is None or held == change.base:
             _put(table, change.id, change.doc)
-            meta[key] = {"stamp": change.stamp.pack(), "base": change.base.pack() if change.base else None}
+            meta[key] = {"stamp": change.stamp.pack(), "base": change.base.pack() if change.base else None,
+                         "seen": _pack_seen(_with(change.seen, change.stamp, more=held_seen))}
             taken.replaced += 1
             return
         # Made apart: merged the same way on every device.
@@ -206,7 +239,8 @@ class Sync:
             merged = later if later is not None else earlier  # an edit beats a delete
         _put(table, change.id, merged)
         top = max(change.stamp, held)
-        meta[key] = {"stamp": top.pack(), "base": None}
+        meta[key] = {"stamp": top.pack(), "base": None,
+                     "seen": _pack_seen(_with(change.seen, change.stamp, more=held_seen))}
         taken.merged += 1
 
 
