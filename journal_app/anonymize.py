@@ -603,7 +603,8 @@ _ORG_WORDS = (
     "school|high|elementary|public|hospital|clinic|center|library|food|bank|church|parish|mill|paper|"
     "plant|factory|store|shop|community|general|memorial|shelter|pantry|daycare|home|house|office|"
     "company|firm|university|residence|choir|chorale|club|league|ligue|team|équipe|equipe|troupe|legion|"
-    "group|groupe|chapter|branch|succursale|dépanneur|depanneur|garage|arena|aréna")
+    "group|groupe|chapter|branch|succursale|dépanneur|depanneur|garage|arena|aréna|station|camp|populaire|"
+    "elementary|secondary|middle")
 # A role at a named place points to one person: « la directrice générale du CPE Les Petits Pas »,
 # « analyste chez X à Y », « enseignante à l'école secondaire X », "therapist at the X Centre".
 _ROLE = re.compile(
@@ -782,7 +783,7 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-_ORG_PARTICLES = frozenset("de du des d la le les l à au aux en of the in at and et on sur".split())
+_ORG_PARTICLES = frozenset("de du des d la le les l à a au aux en of the in at and et on sur".split())
 # A verb ends an organization's name (« … in Lachute is Joanne's ex »).
 _ORG_STOP = frozenset("is was est a has had said says told who which that qui que était".split())
 
@@ -921,7 +922,7 @@ _CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour
                                "ans heures heure kilomètres km the and of in for to at is was i my".split())
 # Typed fast, a title in lower case before a name in any case (never « me », a pronoun).
 _TITLES_TYPED = re.compile(r"(?<![\w.])(?:dr|dre|mme|mr|mrs|ms|mlle)\.?\s+[^\W\d_][\w’'-]+"
-                           r"(?:\s+[A-ZÀ-Ý][\w’'-]+)?")
+                           r"(?:\s+[A-ZÀ-Ý][\w’'-]+|\s+(?=[a-zà-ÿ]+\s*(?:[,.;!?]|$))[a-zà-ÿ]+)?")
 _TITLE_WORDS = re.compile(r"\b(?:docteure?|madame|monsieur|ma[îi]tre|se[ñn]ora|se[ñn]or|do[ñn]a|don|sra\.?|sr\.?|"
                           r"P[èe]re|S(?:œ|oe)ur|Fr[èe]re|"
                           r"(?<=\b[Ll]e\s)p[èe]re|(?<=\b[Ll]a\s)s(?:œ|oe)ur|(?<=\b[Ll]e\s)fr[èe]re|doctor|"
@@ -950,8 +951,9 @@ _NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven
 _SAID_AGE = re.compile(
     rf"\b(?:j['’]ai|j['’]avais|jai|t['’]as|il\s+a|elle\s+a|a|avait|aura|à|âgée?\s+de|agee?\s+de)\s+"
     rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR})\s+(?:ans|años|anos))\b(?!\s+(?:de|d['’]|plus\s+tard|après|apres|que|qu['’]))|"
-    rf"\b(?:she['’]s|he['’]s|shes|hes|i['’]m|im|is|was|turns|turned|turning|aged)\s+"
-    rf"(?P<age2>\d{{1,3}}|{_NUMBER_WORDS_EN})(?=\s*(?:years?\s+old|yo\b|[,.;!?)]|$|\s(?:and|but|now|today|"
+    rf"\b(?:she['’]s|he['’]s|shes|hes|i['’]m|im|is|was|turns|turned|turning|aged|now|maybe|about|around|"
+    rf"almost|nearly|barely|only)\s+"
+    rf"(?P<age2>\d{{1,3}}|{_NUMBER_WORDS_EN})(?=\s*(?:years?\s+old|yrs?\s+old|y/?o\b|[,.;!?)]|$|\s(?:and|but|now|today|"
     rf"on|this|next|last|in)\b))", re.IGNORECASE)
 _DETERMINERS = frozenset(
     "le la les l un une mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ce cette "
@@ -961,22 +963,25 @@ _NOT_MODIFIERS = frozenset(fold(w) for w in (
     "as is was am are be been being works worked working work comme est était suis es sont travaille "
     "travaillait travaillé works and et or ou pis but mais with avec to of for at in on from de du des "
     "by par pour à au aux en dans sur chez who qui that que she he it i you we they elle il je tu on "
-    "nous vous ils elles also aussi now maintenant still encore just juste new nouvelle "
-    "nouveau called named appelé appelée met rencontré saw vu knew connais told dit").split())
+    "nous vous ils elles also aussi now maintenant still encore just juste "
+    "called named appelé appelée met rencontré saw vu knew connais told dit").split())
 # A role in apposition or said with « comme », "as a": « Abdoulaye, chauffeur chez Transports
 # Paradis », « travaille comme mécanicien chez Garage Lortie », "works as a dental hygienist at
 # Maple Ridge Dental": the job and the named place (to the end of its name).
 _ROLE_AT_NAMED = re.compile(
     r"(?:(?<=,\s)|(?<=\bcomme\s)|(?<=\bas\s)|(?<=\bas\san\s)|(?<=\bas\sa\s)|(?<=\bque\s)|(?<=tant\sque\s)|"
     r"(?<=\bI'm\sthe\s)|(?<=\bI’m\sthe\s)|(?<=\bam\sthe\s)|(?<=\bsuis\sle\s)|(?<=\bsuis\sla\s)|(?<=\bsuis\sl['’]))"
-    r"(?P<value>(?:[a-zà-ÿ][a-zà-ÿ'’-]+\s){0,2}[a-zà-ÿ][a-zà-ÿ'’-]+\s+"
+    r"(?P<value>(?:(?:the|le|la|l['’])\s?)?(?:[a-zà-ÿ][a-zà-ÿ'’-]+\s){0,2}[a-zà-ÿ][a-zà-ÿ'’-]+\s+"
     rf"(?:chez|at|for|with|à\sla|à\sl['’]|au|du|de\sla|of)\s+(?:the\s+)?(?:(?i:{_ORG_WORDS})\s+)?[A-ZÀ-Ý])")
 _LABEL_BEFORE = re.compile(r"\b(?:transit|institution|compte|folio|account|acct)\s*(?:no\.?|n°|#|:)?\s*$",
                            re.IGNORECASE)  # a bank account's parts; « NAS : », "SIN" say the kind, and stay
 # A named place where someone lives, works or studies: « l'école Hélène-Boullé », « au parc
 # Aimé-Léonard », "the Résidence Les Jardins du Campanile", « au CHSLD Saint-Joseph ».
 _NAMED_SITE = re.compile(r"\b(?:(?i:parc|école|ecole|église|eglise|paroisse|aréna|arena|résidence|residence|"
-                         r"hôpital|hopital|park|school|church|parish)|CHSLD|CHUS|CHUM|CHU|CLSC|CPE|HLM)\s+"
+                         r"hôpital|hopital|park|school|church|parish|salon\s+funéraire|salon\s+funeraire|chapelle|"
+                         r"chapel|érablière|erabliere|cabane\s+à\s+sucre|palais\s+de\s+justice|maison\s+de\s+naissance|"
+                         r"cimetière|cimetiere|cemetery|clinique|clinic|café|cafe|pub|resto|restaurant|camp|lac)|"
+                         r"CHSLD|CHUS|CHUM|CHU|CLSC|CPE|HLM)\s+(?:(?:de|du|des|d['’])\s*)?"
                          r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:de|du|des|la|le|les|of|the)\s+)?[A-ZÀ-Ý][\w’'-]+){0,3})")
 _CORNER_BEFORE = re.compile(r"(?:\b(?:the\s+)?corner\s+of\s+|"
                             r"\b(?:au\s+)?coin\s+(?:de\s+la\s+|de\s+l['’]|de\s+|du\s+)?)$", re.IGNORECASE)

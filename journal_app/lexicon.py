@@ -526,6 +526,11 @@ def find_names(text: str, people: People | None = None) -> Found:
                 verdict.append("name")
             else:
                 verdict.append("unsure")
+        elif (cls == "D" and capital and not opens and not word.isupper() and prev not in _DETERMINERS
+              and not tokens[i - 1][2][:1].isupper()  # « Le Petit Prince dit », "Body Wisdom says"
+              and key not in _ORDINARY_CAPITALS and key not in _CALENDAR and nxt in _PREDICATES
+              and nxt not in _NOT_PERSON_VERBS and (nxt not in _COPULAS or _PARTICIPLE.fullmatch(after))):
+            verdict.append("unsure")  # « si Rosaire était mort », "when Pickles said": a name that is a word
         elif (cls == "D" and opens and capital and not word.isupper() and nxt in _SPEAKS
               and key not in _GENERIC_PEOPLE and key not in _ORDINARY_CAPITALS):
             verdict.append("unsure")  # "Beanie said": a nickname that is a word, before what people say
