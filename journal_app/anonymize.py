@@ -639,6 +639,31 @@ _WORKPLACES = (
     r"warehouse|depot|call\s+cent(?:re|er)|plant|mill|factory|store|office|board|church|parish|school|"
     r"hospital|clinic|ward|union|company|firm|committee|council|band\s+office|detachment|arena|library|"
     r"bank|pharmacy|grocery|restaurant|diner|daycare|mine|farm|station|firehall|town\s+hall|city\s+hall")
+# Jobs people name each other by, beyond the roles above (« le garagiste », « le chiro », "the vet").
+_JOBS = (
+    "garagiste|mécanicien(?:ne)?|mecanicien(?:ne)?|mécano|mecano|chiro|chiropraticien(?:ne)?|vétérinaire|"
+    "veterinaire|véto|veto|dentiste|hygiéniste|hygieniste|prof|professeure?|coiffeu(?:r|se)|bouch(?:er|ère|ere)|"
+    "boulang(?:er|ère|ere)|épici(?:er|ère)|facteur|factrice|plombier|électricien(?:ne)?|electricien(?:ne)?|"
+    "menuisier|chauffeu(?:r|se)|camionneu(?:r|se)|serveu(?:r|se)|barmaid|barman|massothérapeute|"
+    "acupuncteur|acupunctrice|sage-femme|ambulanci(?:er|ère)|polici(?:er|ère)|pompi(?:er|ère)|"
+    "agricult(?:eur|rice)|fermi(?:er|ère)|pêcheur|pecheur|guide|pasteur|rabbin|imam|juge|greffi(?:er|ère)|"
+    "trésori(?:er|ère)|tresori(?:er|ere)|libraire|optométriste|orthodontiste|psy|sacristain|bedeau|"
+    r"organiste|chanoine|notaire|curé|vicaire|maire|mairesse|conseill(?:er|ère)\s+municipale?|"
+    "mechanic|vet|veterinarian|dentist|hygienist|chiropractor|chiro|barber|hairdresser|butcher|baker|"
+    r"mailman|postman|mail\s+carrier|postmistress|postmaster|plumber|electrician|carpenter|driver|"
+    r"bus\s+driver|trucker|waiter|waitress|server|bartender|massage\s+therapist|midwife|cop|"
+    r"police\s+officer|firefighter|farmer|fisherman|minister|rabbi|judge|mayor|councillor|treasurer|"
+    r"optometrist|coach|trainer|instructor|tutor|landlord|landlady|security\s+guard|doorman|"
+    f"{_ROLE_NOUNS}|{_ROLE_NOUNS_MORE}")
+# A job at a named place, town or street: « le chiro à Havre-Aubert », « le vétérinaire de
+# Saint-Fabien », « la prof de français de l'école Jaanimmarik », "the dentist on Côte-Vertu",
+# "the English-speaking nurse at the Paspébiac CLSC".
+_JOB_AT_PLACE = re.compile(
+    rf"(?i:\b(?:(?:le|la|l['’]|the|my|mon|ma|notre|our|his|her|son|sa|leur|their)\s*)?"
+    rf"(?<![\w-])(?:[^\W\d_]{{1,20}}(?:-[^\W\d_]{{1,20}})?\s+)?"
+    rf"(?:{_JOBS})(?:\s+(?:de|d['’])\s*[a-zà-ÿ]+)?\s+(?:à|a|au|aux|de|du|des|d['’]|chez|sur\s+la|sur|on|at|in|"
+    rf"from|of)\s*(?:(?:the|la|le|l['’])\s*)?(?:(?:{_WORKPLACES}|{_ORG_WORDS})\s+(?:(?:de|du|d['’]|of)\s*)?)?)"
+    rf"(?=[A-ZÀ-Ý])")
 _NAMED_AFTER = re.compile(rf"(?:\s+(?:(?:de|du|des|of)\s+)?{_CAP}){{1,3}}")
 
 
@@ -883,6 +908,10 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         if text[m.start() - 2:m.start()] == ", " and m.start() - 2 not in names_end:
             continue  # after a comma, only in apposition to someone: « Abdoulaye Ndiaye, chauffeur chez… »
         found.append((m.start("value"), _organization_end(text, m.end("value") - 1), "role"))
+    for m in _JOB_AT_PLACE.finditer(text):
+        end = _organization_end(text, m.end())
+        if end > m.end() and fold(m.group().split()[0]) not in _NOT_MODIFIERS:
+            found.append((m.start(), end, "role"))
     for m in _THE_ONE_AT.finditer(text):  # "the checkout girl at the IGA in Maniwaki"
         if lexicon().get(fold(m.group("org"))) == "L" or fold(m.group("value").split()[0]) in _NOT_MODIFIERS:
             continue
@@ -900,8 +929,12 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         found += [(m.start(g), m.end(g), "age") for m in _SAID_AGE.finditer(text)
                   for g in ("age", "age2") if m.group(g)]
     # An age says little alone, but with a name or a small town it points to one person.
+    someone = any(kind in ("name", "address", "unsure", "role") for _, _, kind in found)
     for pattern in (_AGE, _BARE_AGE):
         for m in pattern.finditer(text):
+            if pattern is _BARE_AGE and someone:  # "He's my late husband's brother, 62, still…"
+                found.append((m.start("age"), m.end("age"), "age"))
+                continue
             begin = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
             stop = min([i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1] or [len(text)])
             if any(kind in ("name", "address", "unsure", "role") and begin <= a < stop for a, _, kind in found):
@@ -951,9 +984,9 @@ _NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven
 _SAID_AGE = re.compile(
     rf"\b(?:j['’]ai|j['’]avais|jai|t['’]as|il\s+a|elle\s+a|a|avait|aura|à|âgée?\s+de|agee?\s+de)\s+"
     rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR})\s+(?:ans|años|anos))\b(?!\s+(?:de|d['’]|plus\s+tard|après|apres|que|qu['’]))|"
-    rf"\b(?:she['’]s|he['’]s|shes|hes|i['’]m|im|is|was|turns|turned|turning|aged|now|maybe|about|around|"
+    rf"\b(?:she['’]s|he['’]s|shes|hes|i['’]m|im|i\s+am|is|was|turns|turned|turning|aged|now|maybe|about|around|"
     rf"almost|nearly|barely|only)\s+"
-    rf"(?P<age2>\d{{1,3}}|{_NUMBER_WORDS_EN})(?=\s*(?:years?\s+old|yrs?\s+old|y/?o\b|[,.;!?)]|$|\s(?:and|but|now|today|"
+    rf"(?P<age2>\d{{1,3}}|{_NUMBER_WORDS_EN})(?=\s*(?:years?\s+old|yrs?\b|y/?o\b|[,.;!?)]|$|\s(?:and|but|not|now|today|"
     rf"on|this|next|last|in)\b))", re.IGNORECASE)
 _DETERMINERS = frozenset(
     "le la les l un une mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ce cette "
@@ -980,7 +1013,9 @@ _LABEL_BEFORE = re.compile(r"\b(?:transit|institution|compte|folio|account|acct)
 _NAMED_SITE = re.compile(r"\b(?:(?i:parc|école|ecole|église|eglise|paroisse|aréna|arena|résidence|residence|"
                          r"hôpital|hopital|park|school|church|parish|salon\s+funéraire|salon\s+funeraire|chapelle|"
                          r"chapel|érablière|erabliere|cabane\s+à\s+sucre|palais\s+de\s+justice|maison\s+de\s+naissance|"
-                         r"cimetière|cimetiere|cemetery|clinique|clinic|café|cafe|pub|resto|restaurant|camp|lac)|"
+                         r"cimetière|cimetiere|cemetery|clinique|clinic|café|cafe|pub|resto|restaurant|camp|lac|"
+                         r"cégep|cegep|collège|college|université|universite|university|polyvalente|garderie|"
+                         r"bibliothèque|bibliotheque|library|manoir|foyer|refuge|shelter)|"
                          r"CHSLD|CHUS|CHUM|CHU|CLSC|CPE|HLM)\s+(?:(?:de|du|des|d['’])\s*)?"
                          r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:de|du|des|la|le|les|of|the)\s+)?[A-ZÀ-Ý][\w’'-]+){0,3})")
 _CORNER_BEFORE = re.compile(r"(?:\b(?:the\s+)?corner\s+of\s+|"
@@ -989,7 +1024,13 @@ _THE_ONE_AT = re.compile(r"\b(?:[Tt]he|[Oo]ur|[Mm]y)\s+(?P<value>(?:[a-z][a-z-]+
                          r"the\s+(?P<org>[A-Z][\w’'&-]+))")
 _PARTICLE_BEFORE = re.compile(r"(?:\b(?:de|du|des)\s+|\bd['’])$", re.IGNORECASE)
 _DESCRIPTOR_BEFORE = re.compile(r"(?:\b(?:(?:le|la|the)\s+)?(?:vieux|vieille|petite?|p['’]tite?|grande?|"
-                                r"old\s+man|old\s+lady|big|little)\s+)$", re.IGNORECASE)
+                                r"old\s+man|old\s+lady|big|little|chi|chị|anh|em|cô|co|chú|chu|bác|bac|ate|kuya|"
+                                r"ma['’]am)\s+)$", re.IGNORECASE)
+_TOWN_AFTER = re.compile(r"(?:,\s*(?:\d{1,2}e\s+étage|\d{1,2}(?:st|nd|rd|th)\s+floor))?"
+                         r",\s*[A-ZÀ-Ý][\w’'-]+(?:[\s-][A-ZÀ-Ý][\w’'-]+){0,2}(?:\s*\((?:Québec|Quebec|QC|Ontario|ON)\))?"
+                         r"(?=\s*(?:,|\s(?:QC|ON|NB|NS)\b|\s[A-Za-z]\d[A-Za-z]|$|[.;!?)]))|,\s*(?:\d{1,2}e\s+étage|"
+                         r"\d{1,2}(?:st|nd|rd|th)\s+floor)")
+_ACADIAN = re.compile(r"\s+à\s+[A-ZÀ-Ý][\w’'-]+(?=[\s,.;!?)]|$)")
 _INITIAL_AFTER = re.compile(r"\s+(?:[A-ZÀ-Ý](?![\w’'])\.?|[a-zà-ÿ]\.)(?![\w’'])")
 
 
@@ -1030,7 +1071,14 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
             m = re.match(r"\s(?:ouest|est|nord|sud|west|east|north|south)\b", text[end:], re.IGNORECASE)
             if m:  # « rang 4 ouest »
                 end += m.end()
-        elif kind == "name":
+            m = _TOWN_AFTER.match(text, end)
+            if m:  # "57 rue Laval, Gatineau", « 2345 rue King Ouest, app. 6, Sherbrooke (Québec) »
+                end = m.end()
+        elif kind in ("name", "unsure"):
+            m = _ACADIAN.match(text, end)
+            while m and kind == "name":  # « Gilles à Léonard à Zéphir »: a name by its forebears
+                end = m.end()
+                m = _ACADIAN.match(text, end)
             m = _INITIAL_AFTER.match(text, end)
             if m and text[m.start():m.end()].strip(" .") not in ("I", "A", "À", "O"):
                 end = m.end()

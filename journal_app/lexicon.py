@@ -33,7 +33,8 @@ _ORDINARY_CAPITALS = frozenset(fold(w) for w in (
     "Ressenti Cercle Collectif Dieu God Bon Seigneur Lord Inner Critic Higher Self Ok OK Oui Non Merci "
     "Bravo Salut Allo Allô Bonjour Bonsoir Tsé Coudonc Ben Pis Genre Mdr Lol Omg Idk Btw Ps "
     "Mme M Mr Mrs Ms Dr Dre Me Pr St Ste Mlle Madame Monsieur Docteur Docteure Professeur "
-    "Professeure Professor Doctor Sir Mister Miss bday").split())
+    "Professeure Professor Doctor Sir Mister Miss bday Interac Telegram Viber Zalo WeChat Netflix Costco "
+    "Amazon Dollarama Hydro-Québec SAAQ CNESST").split())
 # Function words that may open a sentence or stand in capitals (never a name on their own).
 _FUNCTION = frozenset(fold(w) for w in (
     "je j tu il elle on nous vous ils elles le la les l un une des de du d et ou mais donc car ni "
@@ -200,6 +201,9 @@ _GENERIC_PEOPLE = frozenset(fold(w) for w in (
     "facilitator animatrice animateur tout tous toutes personne quelqu'un quelqu’un chacun chacune "
     "elle il they he she we you i on nous vous ils elles the my our his her their everything nothing "
     "something all both each one two three some many few most another other others").split())
+_NAMING = frozenset(fold(w) for w in "named nommé nommée nommes appelle appelait prénommé prénommée".split())
+_HAS_AGE = re.compile(r"\s+(?:a|aura|avait|has|turns|turned|is|was|est)\s+\d{1,3}\s*(?:ans|an|years?|yo|y\.o\.)?"
+                      r"(?=[\s,.;!?)]|$)")
 # What people say or do, after a well-known place's name that is someone's too ("Diego says").
 _SPEAKS = frozenset(fold(w) for w in "says said told asked thinks texted wants dit pense trouve".split())
 
@@ -295,6 +299,8 @@ def find_names(text: str, people: People | None = None) -> Found:
     tokens: list[tuple[int, int, str]] = []
     for m in _TOKEN.finditer(text):
         start, word = m.start(), m.group()
+        if not any(c.isalpha() for c in word):
+            continue  # « 4½ »: a number's fraction, no word
         e = _ELISION.match(word)
         if e:
             start, word = start + e.end(), word[e.end():]
@@ -466,6 +472,12 @@ def find_names(text: str, people: People | None = None) -> Found:
             # Opening a sentence written without capitals, before what people do: « dan thinks »,
             # « lan est née »: removed, and doubted.
             verdict.append("unsure")
+            continue
+        if prev in _NAMING and (capital or cls in (None, "N", "F", "P")) and key not in _FUNCTION:
+            verdict.append("name")  # "a girl named Sunny", « s'appelle Marée »
+            continue
+        if cls != "L" and capital and not word.isupper() and _HAS_AGE.match(text, b):
+            verdict.append("name")  # « Lina a 6 ans », "Olive turns 12"
             continue
         if cls != "D" and _AGE_AFTER.match(text, b) and (capital or cls in (None, "N", "F", "P")):
             verdict.append("name")  # « rosalie (7 ans) », "Bridget, 79,": someone
