@@ -584,6 +584,33 @@ def test_a_reload_mid_reflection_keeps_the_answers_and_the_one_draft(tmp_path):
     run_ui(body)
 
 
+def test_the_player_has_one_back_control_the_app_bars(tmp_path):
+    """p1: the player's intro showed its own « Retour » button under the app bar's arrow, two
+    back controls read by a screen reader. The arrow alone stays; tapped before the session
+    starts it goes back to the practices, tapped during it, it asks as « Arrêter » does."""
+    from tests.test_routes import back_controls
+
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        assert isinstance(shell.screen, PlayerScreen) and back_controls(h) == ["Retour"]
+        await h.click(ft.IconButton, "Retour")
+        assert shell.route == "/practices" and not isinstance(shell.screen, PlayerScreen)
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        await h.click(ft.FilledButton, "Commencer")
+        assert back_controls(h) == ["Retour"]
+        await h.click(ft.IconButton, "Retour")
+        assert h.has_text("Arrêter maintenant?") and isinstance(shell.screen, PlayerScreen)
+        await h.click(ft.TextButton, "Reprendre la séance")
+        shell.lock()
+
+    run_ui(body)
+
+
 @pytest.mark.parametrize("how", ["browser", "app bar"])
 def test_back_during_a_session_asks_as_stop_does(tmp_path, how):
     make_journal(tmp_path)
