@@ -135,7 +135,7 @@ def test_the_wizard_asks_one_question_a_screen_on_a_phone_and_saves_a_draft(tmp_
         wizard = shell.screen
         assert isinstance(wizard, WizardScreen)
         await h.type(h.find(ft.TextField, "Nom de la rencontre"), "Cercle de jeudi")
-        await h.choose("prise de notes")
+        await h.choose("Prise de notes")
         await h.click(ft.FilledButton, "Suivant")
         assert h.has_text("Question 1 sur 4") and not h.has_text("Ce que j’ai ressenti")
         await h.type(h.find(ft.TextField, "Les faits"), "On a parlé du budget.")

@@ -132,7 +132,7 @@ def facts(practice: Practice, packs: Mapping[str, Pack], lang: str) -> list[Fact
                           translate("badge.fact.meetings", lang, count=practice.meetings)))
     for role in ROLES:
         if practice.roles.get(role):
-            found.append(Fact(f"role:{role}", translate(f"role.{role}", lang).capitalize(),
+            found.append(Fact(f"role:{role}", translate(f"role.{role}", lang),
                               translate(f"badge.fact.role.{role}", lang, count=practice.roles[role])))
     return found
 
