@@ -243,12 +243,12 @@ def test_the_felt_ratings_can_be_left_blank_before_and_after(tmp_path):
         await h.choose("Séances guidées")
         await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
         chips = [c for c in h.find_all(ft.Chip) if c.data in range(11)]
-        assert [c.label.value for c in chips] == [str(n) for n in range(11)]
+        assert [h.chip_text(c) for c in chips] == [str(n) for n in range(11)]
         assert not any(c.selected for c in chips)  # no preset value: the person chooses
         await h.choose("6")  # chosen, then taken back
         assert h.has_text("Ma note : 6 sur 10")
         await h.choose("4")  # another number: only it is chosen
-        assert [c.label.value for c in chips if c.selected] == ["4"]
+        assert [h.chip_text(c) for c in chips if c.selected] == ["4"]
         four = next(c for c in chips if c.data == 4)
         four.selected = False  # tapped again: the client unticks it
         await h.fire(four, "select")
@@ -579,6 +579,54 @@ def test_a_reload_mid_reflection_keeps_the_answers_and_the_one_draft(tmp_path):
         [entry] = shell.ctx.session.journal.entries()  # never a second draft
         assert entry.answers == {"liked": "L’écoute du groupe.", "learned": "Ralentir."}
         assert entry.meeting.name == "Cercle de jeudi"
+        shell.lock()
+
+    run_ui(body)
+
+
+def least_box(control) -> tuple[float, float]:
+    """The smallest width and height a control takes, whatever its text: its own size, or the
+    largest of what it stacks (a text alone may be as small as its glyphs)."""
+    if isinstance(control, ft.Stack):
+        boxes = [least_box(c) for c in control.controls]
+        return max(w for w, _ in boxes), max(h for _, h in boxes)
+    if isinstance(control, ft.Container):
+        inner = least_box(control.content) if control.content is not None else (0, 0)
+        return max(control.width or 0, inner[0]), max(control.height or 0, inner[1])
+    return 0, 0
+
+
+def test_the_0_to_10_chips_are_44_px_targets_before_and_after(tmp_path):
+    """p18: the numbers 0 to 10 before and after a session were 42 × 34 px semantic nodes (a
+    number is one digit or two, a chip took its glyphs' size): each is now at least 44 px a
+    side, said as its number, tapped and chosen the same way, and still 44 px once chosen."""
+    from journal_app.views.theme import MIN_TARGET
+
+    make_journal(tmp_path)
+
+    def numbers(h):
+        return [c for c in h.walk() if isinstance(c, ft.Chip) and h.chip_text(c).isdigit()]
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Séance guidée de Wholebody Focusing")
+        chips = numbers(h)
+        assert [h.chip_text(c) for c in chips] == [str(n) for n in range(11)]
+        for chip in chips:
+            assert min(least_box(chip.label)) >= MIN_TARGET, (h.chip_text(chip), least_box(chip.label))
+        await h.choose("7")
+        assert chips[7].selected and h.has_text("Ma note : 7 sur 10")
+        assert min(least_box(numbers(h)[7].label)) >= MIN_TARGET
+        await h.click(ft.FilledButton, "Commencer")
+        for _ in shell.screen.session.pack.steps[:-1]:
+            await h.click(ft.FilledButton, "Suivant")
+        await h.click(ft.FilledButton, "Terminer")
+        after = numbers(h)
+        assert len(after) == 11 and all(min(least_box(c.label)) >= MIN_TARGET for c in after)
+        await h.choose("10")
+        assert after[10].selected and h.has_text("Ma note : 10 sur 10")
         shell.lock()
 
     run_ui(body)

@@ -117,7 +117,7 @@ class PlayerScreen:
             select_chip(row, None)
             show(None)
 
-        row = choice_chips([(n, str(n)) for n in range(11)], value, picked, allow_none=True)
+        row = choice_chips([(n, str(n)) for n in range(11)], value, picked, allow_none=True, square=True)
         clear.on_click = cleared
         block = ft.Column(spacing=4, controls=[
             ft.Semantics(label=t("player.rating_label"), container=True, content=row),
