@@ -85,7 +85,7 @@ def test_the_portfolio_counts_practices_minutes_feltshift_and_roles(circle):
     assert facts["role:facilitator"].text == "2 rencontres animées."
     [stopped] = portfolio_unfinished(member, Journal(member).entries(), "fr")  # apart, never claimable
     assert (stopped.id, stopped.text) == ("stopped:focusing-six-steps",
-                                          "1\u00a0séance commencée, non terminée (pas comptée).")
+                                          "1\u00a0pratique commencée, non terminée (pas comptée).")
     assert facts["meetings"].text == "3 rencontres sur lesquelles j’ai réfléchi."
     assert portfolio_facts(member, Journal(member).entries(), "en")[-1].text == "1 meeting where I took the notes."
 
@@ -273,7 +273,7 @@ def test_the_command_line_claims_endorses_receives_verifies_and_exports(tmp_path
     listed = run(member, "badge", "list")
     assert listed.returncode == 0 and "role:timekeeper" in listed.stdout and "Focusing" in listed.stdout
     assert "pack:check-in" not in listed.stdout
-    assert "Météo intérieure en cinq minutes — 1\u00a0séance commencée, non terminée (pas comptée)." in listed.stdout
+    assert "Météo intérieure en cinq minutes — 1\u00a0pratique commencée, non terminée (pas comptée)." in listed.stdout
     refused = run(member, "badge", "claim", "focusing", "--name", "Camille", "--fact", "pack:check-in")
     assert refused.returncode != 0 and "pack:check-in" in refused.stderr
     claimed = run(member, "badge", "claim", "focusing", "--name", "Camille", "--statement", STATEMENT,

@@ -807,12 +807,12 @@ def test_a_session_clicked_through_and_one_abandoned_count_as_what_was_done(tmp_
         await h.settle()
         assert h.has_text("En 12 semaines, 1\u00a0pratique menée jusqu’au bout.")
         assert h.has_text("Temps passé en séance guidée\u00a0: 1\u00a0min (les pauses ne comptent pas).")
-        assert h.has_text("Commencée, non terminée\u00a0: 1\u00a0séance, qui n’est pas comptée.")
+        assert h.has_text("Commencée, non terminée\u00a0: 1\u00a0pratique, qui n’est pas comptée.")
         await h.click(ft.FilledButton, "Compétences")
         wbf = "Séance guidée de Wholebody Focusing — 1 pratique, la dernière le "
         counted = next(t for t in h.texts() if t.startswith(wbf))
         assert counted.endswith("En tout\u00a0: 1\u00a0min.") and "22\u00a0min" not in counted
-        assert h.has_text("Météo intérieure en cinq minutes — 1\u00a0séance commencée, non terminée (pas comptée).")
+        assert h.has_text("Météo intérieure en cinq minutes — 1\u00a0pratique commencée, non terminée (pas comptée).")
 
         shell.go("/skill/wholebody_focusing")
         await h.settle()
@@ -831,6 +831,77 @@ def test_a_session_clicked_through_and_one_abandoned_count_as_what_was_done(tmp_
         said = json.dumps(claim, ensure_ascii=False)
         assert "1 pratique, la dernière le" in said and "En tout\u00a0: 1\u00a0min." in said
         assert "22\u00a0min" not in said and "Météo" not in said and "5\u00a0min" not in said
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_reflection_stopped_after_one_answer_is_shown_apart_never_counted(tmp_path):
+    """M7 for reflections: an ORID stopped after its first answer counted as a practice like
+    one taken to « Terminer », in « Mon parcours », « Compétences » and a signed claim. Like a
+    session, a reflection counts once finished; one stopped is kept in the journal, said so
+    on its entry, shown apart and never claimable; a reflection the lock closed under and
+    finished later counts once."""
+    from journal_app.recognition.exchange import read_message
+    from tests.test_views_recognition import shown_code
+
+    make_journal(tmp_path)
+
+    async def stop_and_keep(h):
+        await h.click(ft.TextButton, "Arrêter")
+        dialog = next(c for c in h.page._dialogs.controls if isinstance(c, ft.AlertDialog))
+        await h.fire(next(b for b in dialog.actions if b.content == "Garder mes notes"), "click")
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        journal = shell.ctx.session.journal
+        await to_practices(h)
+        await h.click(ft.ListTile, "ORID après une rencontre")
+        await h.click(ft.FilledButton, "Suivant")
+        await h.type(h.find(ft.TextField, "Les faits"), "On était six.")
+        await h.wait_for(lambda: len(journal) == 1)
+        await stop_and_keep(h)
+        assert [e.answers for e in journal.entries()] == [{"objective": "On était six."}]
+
+        await to_practices(h)
+        await h.click(ft.ListTile, "ORID après une rencontre")
+        await h.click(ft.FilledButton, "Suivant")
+        await h.type(h.find(ft.TextField, "Les faits"), "On a parlé du budget.")
+        await h.wait_for(lambda: len(journal) == 2)
+        shell.lock()  # the journal closes under the reflection: it opens again where it was
+        await unlock(h)
+        assert isinstance(shell.screen, WizardScreen)
+        for _ in range(3):
+            await h.click(ft.FilledButton, "Suivant")
+        await h.click(ft.FilledButton, "Terminer")
+        assert len(journal) == 2
+
+        stopped = next(e for e in journal.entries() if e.answers["objective"] == "On était six.")
+        shell.go(f"/entry/{stopped.id}")
+        await h.settle()
+        assert h.has_text("Réflexion commencée, non terminée : elle n’est pas comptée dans votre parcours.")
+        assert not h.has_text("de pratique, sans les pauses")  # a reflection has no timer
+        shell.go("/progress")
+        await h.settle()
+        assert h.has_text("En 12 semaines, 1 pratique menée jusqu’au bout.")
+        assert h.has_text("Commencée, non terminée : 1 pratique, qui n’est pas comptée.")
+        await h.click(ft.FilledButton, "Compétences")
+        assert any(t.startswith("ORID après une rencontre — 1 pratique, la dernière le ") for t in h.texts())
+        assert h.has_text("ORID après une rencontre — 1 pratique commencée, non terminée (pas comptée).")
+
+        shell.go("/skill/collective_intelligence")
+        await h.settle()
+        await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
+        await h.type(h.find(ft.TextField, "Dans vos mots"), "Je nomme les faits avant d’interpréter.")
+        box = h.find(ft.Checkbox, "ORID après une rencontre")
+        box.value = True
+        await h.fire(box, "change")
+        assert h.has_text("Compté par le journal — ORID après une rencontre : 1 pratique")
+        await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
+        await h.wait_for(lambda: any(t.startswith("RSNTR1-") for t in h.texts()))
+        said = json.dumps(read_message(shown_code(h)).credential, ensure_ascii=False)
+        assert "1 pratique, la dernière le" in said and "2 pratiques" not in said
         shell.lock()
 
     run_ui(body)
