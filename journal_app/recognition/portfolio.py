@@ -4,7 +4,8 @@ reflected on and the roles held, per month; and the skills list the member start
 Counted honestly: a guided session counts once it reached its end, for the time the player noted
 (pauses left out, each step bounded), never the pack's nominal duration; a reflection once
 « Terminer » was tapped; a practice stopped early is shown apart and never counted; one saved
-before the journal noted this counts (a session's time then « non notée »). Only counts leave the journal, and only those the member ticks on a claim."""
+before the journal noted this counts (a session's time then « non notée »). Only counts leave
+the journal, and only those the member ticks on a claim."""
 
 from __future__ import annotations
 
