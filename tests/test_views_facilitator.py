@@ -9,7 +9,7 @@ from journal_app.session import JournalSession
 from journal_app.themes import ThemeBoard
 from journal_app.views.facilitator import FacilitatorScreen
 from tests.conftest import FAST_KDF
-from tests.flet_harness import run_ui
+from tests.flet_harness import plain, run_ui
 from tests.labelled_insights import import_circle, labelled_set
 from tests.test_views import PASSPHRASE, app, unlock
 
@@ -451,3 +451,67 @@ def test_facilitating_is_near_the_top_of_settings_and_its_screen_is_in_parts(tmp
         shell.lock()
 
     run_ui(body)
+
+
+def test_a_themes_weeks_are_a_line_and_a_small_sparkline_not_a_100_px_chart(tmp_path):
+    """p12: on a laptop each theme spent about 100 px on a bar chart, most often of one or two
+    bars. The trend is now one line (« 3 la semaine 43 · 5 la précédente ») beside a sparkline
+    24 px high, read by a screen reader as the count of each week."""
+    import re
+
+    import flet_charts as fc
+
+    rows = labelled_set()[::4]
+    facilitator_journal(tmp_path, rows)
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await open_dashboard(h, shell)
+        await h.wait_for(lambda: h.has_text("Thèmes ("), timeout=60)
+        views, _ = shell.screen.board.views()
+        cards = h.find_all(ft.Card)
+        assert not [c for card in cards for c in h.walk(card) if isinstance(c, fc.BarChart)]
+        seen = 0
+        for card in cards:
+            trends = [c for c in h.walk(card)
+                      if isinstance(c, ft.Semantics) and (c.label or "").startswith("Idées par semaine")]
+            if not trends:
+                continue
+            [trend] = trends
+            seen += 1
+            assert trend.exclude_semantics  # read once, as its label says
+            line = next(c.value for c in h.walk(trend) if isinstance(c, ft.Text))
+            assert re.fullmatch(r"\d+ (cette semaine|la semaine (dernière|\d+( de \d{4})?))( · \d+ la précédente)?",
+                                plain(line)), line
+            bars = [c for c in h.walk(trend) if isinstance(c, ft.Container)]
+            assert all(b.height <= 24 for b in bars)
+            said = re.findall(r"semaine \d+(?: de \d{4})?\u00a0: (\d+)", trend.label)
+            title = next(c.value for c in h.walk(card)
+                         if isinstance(c, ft.Text) and re.search(r"\(\d+\)$", c.value or ""))
+            assert sum(int(n) for n in said) == int(re.search(r"\((\d+)\)$", title).group(1))
+        assert seen == len([v for v in views if v.weeks]) > 0
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_the_trend_line_says_this_week_last_week_or_which_week_and_the_one_before():
+    from datetime import date
+
+    from journal_app.i18n import translate
+    from journal_app.views.facilitator import trend_line, week_series
+
+    def t(key, **values):
+        return translate(key, "fr", **values)
+
+    today = date(2026, 12, 9)  # a Wednesday of week 50
+    assert plain(trend_line([("2026-W50", 3)], today, t, "fr")) == "3 cette semaine"
+    two = [("2026-W48", 5), ("2026-W49", 3)]
+    assert plain(trend_line(two, today, t, "fr")) == "3 la semaine dernière · 5 la précédente"
+    assert plain(trend_line([("2026-W45", 2), ("2026-W47", 4)], today, t, "fr")) == "4 la semaine 47 · 0 la précédente"
+    assert plain(trend_line([("2025-W52", 1)], today, t, "fr")) == "1 la semaine 52 de 2025"
+    assert trend_line([("2026-W49", 1)], today, lambda k, **v: translate(k, "en", **v), "en") == "1 last week"
+    # The sparkline's weeks: none left out between the first and the last, at most twelve.
+    assert week_series([("2026-W52", 1), ("2027-W02", 2)]) == [("2026-W52", 1), ("2026-W53", 0), ("2027-W01", 0),
+                                                              ("2027-W02", 2)]
+    assert len(week_series([("2026-W01", 1), ("2026-W40", 2)])) == 12
