@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import flet as ft
+import pytest
 
 from journal_app.circles import Circles
 from journal_app.session import JournalSession
@@ -515,3 +516,47 @@ def test_the_trend_line_says_this_week_last_week_or_which_week_and_the_one_befor
     assert week_series([("2026-W52", 1), ("2027-W02", 2)]) == [("2026-W52", 1), ("2026-W53", 0), ("2027-W01", 0),
                                                               ("2027-W02", 2)]
     assert len(week_series([("2026-W01", 1), ("2026-W40", 2)])) == 12
+
+
+@pytest.mark.extras  # ZXing and Pillow come with the test extra
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_invitations_qr_code_has_modules_a_phone_reads_across_a_room(tmp_path, width):
+    """p11: a relay circle's invitation (about 390 characters) was 77 modules a side in 240 px:
+    3 px a module, resampled, with 2 modules of quiet zone. Its QR form (base32, low error
+    correction on a screen) has fewer modules, each whole pixels, at least 3 px on a phone and
+    6 on a laptop, with 4 modules of quiet zone; it reads back as the same invitation, and the
+    PNG saved to print keeps medium error correction."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from journal_app.circles import new_relay
+    from journal_app.sharing import parse_invitation
+    from tests.test_views_recognition import qr_geometry, shown_qr
+
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    keys = Circles(session.database).create("Cercle du jeudi", relay=new_relay("https://relais.cercle-focusing.ca"))
+    session.lock()
+
+    async def body():
+        h, shell = await app(tmp_path, width=width)
+        await open_dashboard(h, shell)
+        await h.unfold("Inviter des membres")
+        image = shown_qr(h, "Code QR de l’invitation au cercle")
+        module, modules, quiet = qr_geometry(image)
+        print(f"\ninvitation of {len(keys.invitation.code())} characters at {width} px: {modules} modules, "
+              f"{module:.2f} px each")
+        assert module >= (3 if width < 600 else 6) and module == int(module) and quiet >= 4
+        assert image.width <= width - 24
+        [found] = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.src)))
+        assert parse_invitation(found.text) == keys.invitation
+        await h.click(ft.OutlinedButton, "Enregistrer l’image du code QR")
+        await h.wait_for(lambda: "save_file" in h.conn.invoked)
+        [saved] = [args for name, args in h.conn.invoked_args if name == "save_file"]
+        [printed] = zxingcpp.read_barcodes(Image.open(io.BytesIO(saved["src_bytes"])))
+        assert parse_invitation(printed.text) == keys.invitation and printed.ec_level in ("M", "Q", "H")
+        shell.lock()
+
+    run_ui(body)

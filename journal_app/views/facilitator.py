@@ -14,13 +14,24 @@ from journal_app.harvest import MIN_K, Harvest
 from journal_app.i18n import format_week
 from journal_app.journal import KINDS
 from journal_app.prompts.library import PackLibrary
+from journal_app.sharing import Invitation
 from journal_app.themes import ThemeBoard, ThemeView
 from journal_app.usecases.bundles import describe_bundles, import_bundles
 from journal_app.usecases.reports import themes_report
 from journal_app.views.context import AppContext
-from journal_app.views.theme import MONOSPACE, choice_chips, icon_button, muted, radio_row, subscreen
+from journal_app.views.theme import (
+    MONOSPACE,
+    choice_chips,
+    icon_button,
+    muted,
+    qr_picture,
+    radio_row,
+    room,
+    subscreen,
+)
 
 ALL = "*"
+QR_MOST = 560  # pixels an invitation's QR code may take on a wide screen
 SPARK_HEIGHT = 24  # px: a theme's weeks as an inline sparkline (a bar chart took about 100 px, p12)
 SPARK_WEEKS = 12  # the most weeks a sparkline shows, the last ones
 
@@ -137,8 +148,7 @@ class FacilitatorScreen:
                     ft.OutlinedButton(content=t("facilitator.save_qr"), icon=ft.Icons.QR_CODE,
                                       on_click=lambda _: self.ctx.page.run_task(self.save_qr))]),
                 muted(t("facilitator.qr_help")),
-                ft.Semantics(label=t("facilitator.qr_label"), image=True, content=ft.Image(
-                    src=keys.invitation.qr_png(scale=5), width=240, height=240))]),
+                self._invitation_qr(keys.invitation)]),
             *([muted(t("facilitator.on_relay", url=keys.invitation.relay.url))] if keys.invitation.relay else []),
             ft.Row(spacing=0, controls=[
                 icon_button(ft.Icons.REMOVE, t("facilitator.k_less"), self.set_k(k - 1), disabled=k <= MIN_K),
@@ -402,6 +412,12 @@ class FacilitatorScreen:
               if self.circle_id and self.circles.owned_circle(self.circle_id).invitation.relay else []),
         ]
         return parts
+
+    def _invitation_qr(self, invitation: Invitation) -> ft.Control:
+        """Shown to be read by members' phones across a room or a video call: as large as the
+        screen allows (modules of 3 px on a phone, 8 on a laptop)."""
+        qr = invitation.qr_image(room(self.ctx.page, QR_MOST))
+        return qr_picture(qr.png, qr.side, self.ctx.t("facilitator.qr_label"))
 
     def _trend(self, view: ThemeView) -> ft.Control:
         """One line and, for more than one week, a sparkline one line high; a screen reader

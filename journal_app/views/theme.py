@@ -125,6 +125,20 @@ def icon_button(icon: ft.IconData, label: str, on_click: Callable[[Any], Any], *
                          tooltip=ft.Tooltip(message=label, exclude_from_semantics=True))
 
 
+def room(page: ft.Page, most: int) -> int:
+    """The width a block may take on this page, at most `most`: the page less the view's padding
+    and, on a wide screen, the navigation rail (a QR code's modules are sized to it)."""
+    width = int(page.width or 390) - 2 * 16
+    return min(most, width - 100 if width >= 900 else width)
+
+
+def qr_picture(png: bytes, side: int, label: str) -> ft.Semantics:
+    """A QR image shown pixel for pixel (`side`: its size), named for a screen reader. Scaled
+    without smoothing (on a screen of 2 or 3 pixels a point): a module's edge stays sharp."""
+    return ft.Semantics(label=label, image=True, content=ft.Image(
+        src=png, width=side, height=side, filter_quality=ft.FilterQuality.NONE))
+
+
 MIN_TARGET = 44  # px a side: the least a finger should have to touch (WCAG 2.5.5)
 CHIP_LINES = 3  # lines a choice chip's label may take before « … »
 LONG_CHIP = 24  # characters past which a chip's label may not fit a phone at 2× text: a tooltip
