@@ -59,7 +59,7 @@ def qr_image(text: str, width: int, error: str = "l") -> QrImage:
     import segno  # small, pure Python: only loaded when a QR image is asked for
 
     code = segno.make(text, error=error)
-    modules = code.symbol_size(scale=1, border=0)[0]
+    modules = int(code.symbol_size(scale=1, border=0)[0])
     module_px = max(MIN_MODULE_PX, min(MAX_MODULE_PX, width // (modules + 2 * QUIET_ZONE)))
     out = io.BytesIO()
     code.save(out, kind="png", scale=module_px, border=QUIET_ZONE)

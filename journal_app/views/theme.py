@@ -163,8 +163,9 @@ def choice_chip(text: str, value: Any, selected: bool, on_select: Callable[[Any]
                    check_color=ft.Colors.ON_PRIMARY, color={
                        ft.ControlState.SELECTED: ft.Colors.PRIMARY,
                        ft.ControlState.FOCUSED: FOCUS_HALO,
-                       ft.ControlState.DEFAULT: ft.Colors.TRANSPARENT},
-                   **({"padding": ft.Padding.all(0), "label_padding": ft.Padding.all(0)} if square else {}))
+                       ft.ControlState.DEFAULT: ft.Colors.TRANSPARENT})
+    if square:  # the box is the target: no padding around it
+        chip.padding = chip.label_padding = ft.Padding.all(0)
     mark_chip(chip, selected)
     return with_focus_ring(chip)
 
