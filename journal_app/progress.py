@@ -1,7 +1,8 @@
 """Figures for the progress view: practices per week, felt shift before and after over time.
 
-A practice counts once it reached its end (a session stopped early is counted apart), for the
-time the session player noted, never a pack's nominal duration (see recognition/portfolio.py)."""
+A practice counts once it reached its end (a session or a reflection stopped early is counted
+apart), for the time the session player noted, never a pack's nominal duration (see
+recognition/portfolio.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ class WeekCount:
     practices: int  # taken to their end (sessions saved before the player noted it count too)
     seconds: int = 0  # active time noted in the completed sessions
     untimed: int = 0  # completed sessions with no time noted (saved before it was)
-    stopped: int = 0  # sessions started and stopped early: never in `practices`
+    stopped: int = 0  # sessions and reflections started and stopped early: never in `practices`
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,9 @@ def practice_weeks(entries: Iterable[Entry], today: date, weeks: int = 12) -> li
         week = counts.get(day - timedelta(days=day.weekday()))
         if week is None:
             continue
-        if entry.kind != "focusing":
+        if entry.practiced is None:  # saved before the journal noted whether it was finished
             week[0] += 1
-        elif entry.practiced is None:
-            week[0] += 1
-            week[2] += 1
+            week[2] += int(entry.kind == "focusing")
         elif entry.practiced.completed:
             week[0] += 1
             week[1] += entry.practiced.seconds

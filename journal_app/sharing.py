@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from journal_app.errors import RessentiError
+from journal_app.qr import QrImage, from_base32, qr_form, qr_image, qr_prefix
 
 INVITE_PREFIX = "RSNT1-"  # a circle whose insights travel as files
 INVITE_PREFIX_V2 = "RSNT2-"  # a circle with a relay: its address, the send capability, the signing key
@@ -100,6 +101,20 @@ class Invitation:
     def code(self) -> str:
         """A short text to paste: prefix, base64url(JSON), and a 4-byte checksum against typos.
         Version 1 (RSNT1-) without a relay; version 2 (RSNT2-) with one."""
+        prefix, data = self._payload()
+        return prefix + b64(data)
+
+    def qr_text(self) -> str:
+        """What the QR code holds: the same invitation in base32 (« RSNT2Q-… »), which a QR code
+        holds in fewer modules (journal_app/qr.py); pasted, it joins like the code."""
+        return qr_form(*self._payload())
+
+    def qr_image(self, width: int, error: str = "l") -> QrImage:
+        """The QR code for a screen `width` pixels wide (low error correction: a screen does not
+        smudge; see journal_app/qr.py)."""
+        return qr_image(self.qr_text(), width, error)
+
+    def _payload(self) -> tuple[str, bytes]:
         doc: dict[str, str] = {"id": self.circle_id, "name": self.name, "pk": b64(self.public_key)}
         if self.relay is not None:
             doc |= {"relay": self.relay.url, "mb": self.relay.mailbox, "send": self.relay.send_capability,
@@ -108,16 +123,12 @@ class Invitation:
                 doc["rsig"] = b64(self.relay.proof)
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         check = hashlib.sha256(body).digest()[:4]
-        return (INVITE_PREFIX_V2 if self.relay else INVITE_PREFIX) + b64(body + check)
+        return (INVITE_PREFIX_V2 if self.relay else INVITE_PREFIX), body + check
 
-    def qr_png(self, scale: int = 6) -> bytes:
-        import io
-
-        import segno  # small, pure Python: only loaded when a QR image is asked for
-
-        out = io.BytesIO()
-        segno.make(self.code(), error="m").save(out, kind="png", scale=scale, border=2)
-        return out.getvalue()
+    def qr_png(self) -> bytes:
+        """The QR code as a file to print or send: medium error correction (paper gets creased),
+        modules of the largest size."""
+        return self.qr_image(width=10_000, error="m").png
 
 
 def relay_fields_signed(circle_id: str, public_key: bytes, relay: RelayAccess) -> bytes:
@@ -229,12 +240,16 @@ def _relay_access(doc: dict[str, Any]) -> RelayAccess | None:
 
 
 def parse_invitation(code: str) -> Invitation:
+    """An invitation from its code, or from its QR form (« RSNT2Q-… », what a camera read)."""
     text = "".join(code.split())
-    prefix = next((p for p in (INVITE_PREFIX, INVITE_PREFIX_V2) if text.startswith(p)), None)
-    if prefix is None or len(text) > 2000:
+    forms = [(p, p, unb64) for p in (INVITE_PREFIX, INVITE_PREFIX_V2)] + [
+        (qr_prefix(p), p, from_base32) for p in (INVITE_PREFIX, INVITE_PREFIX_V2)]
+    found = next(((shown, p, decode) for shown, p, decode in forms if text.startswith(shown)), None)
+    if found is None or len(text) > 2000:
         raise InvitationInvalid()
+    shown, prefix, decode = found
     try:
-        raw = unb64(text[len(prefix):])
+        raw = decode(text[len(shown):])
         body, check = raw[:-4], raw[-4:]
         if hashlib.sha256(body).digest()[:4] != check:
             raise InvitationInvalid()

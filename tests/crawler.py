@@ -84,7 +84,7 @@ def _text_of(value: Any) -> str:
         return value
     if isinstance(value, ft.Text):
         return value.value or "".join(span.text or "" for span in value.spans or [])
-    if isinstance(value, (ft.Row, ft.Column)):
+    if isinstance(value, (ft.Row, ft.Column, ft.Stack)):  # a stack: a text over a target's box
         return " ".join(filter(None, (_text_of(v) for v in value.controls)))
     return ""
 

@@ -232,10 +232,18 @@ class Harness:
         slider.value = value
         await self.fire(slider, "change")
 
+    @staticmethod
+    def chip_text(chip: ft.Chip) -> str:
+        """A chip's visible text: its label, or the text its label stacks over a target's box."""
+        label = chip.label
+        if isinstance(label, ft.Stack):
+            label = next((c for c in label.controls if isinstance(c, ft.Text)), None)
+        return str(label.value) if isinstance(label, ft.Text) else ""
+
     async def choose(self, text: str) -> None:
         """Pick an option shown as a chip, a radio button or a segment, by its visible text."""
         for c in self.walk():
-            if isinstance(c, ft.Chip) and isinstance(c.label, ft.Text) and c.label.value == text:
+            if isinstance(c, ft.Chip) and self.chip_text(c) == text:
                 c.selected = True
                 await self.fire(c, "select")
                 return

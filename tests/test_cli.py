@@ -55,8 +55,8 @@ def test_a_member_uses_the_command_line(tmp_path):
     assert len(json.loads(run(data, "list", "--json").stdout)) == 2
 
     shown = run(data, "show", entries[0]["id"][:8])
-    assert "Après la réunion" in shown.stdout and "réflexion" in shown.stdout
-    assert "reflection" in run(data, "show", entries[0]["id"][:8], lang="en_CA.UTF-8").stdout
+    assert "Après la réunion" in shown.stdout and "Réflexion" in shown.stdout
+    assert "Reflection" in run(data, "show", entries[0]["id"][:8], lang="en_CA.UTF-8").stdout
 
     export = run(data, "export", "-o", str(tmp_path / "out.json"))
     assert export.returncode == 0 and "n’est pas chiffré" in export.stderr

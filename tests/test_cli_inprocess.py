@@ -90,7 +90,7 @@ def test_add_list_search_show(journal):
     assert [e["title"] for e in found] == ["Jeudi"] and found[0]["tags"] == ["réunion", "cœur"]
     assert run(journal, "list", "--limit", "1").stdout.count("\n") == 1
     shown = run(journal, "show", found[0]["id"][:8])
-    assert "Après la réunion" in shown.stdout and "réflexion" in shown.stdout
+    assert "Après la réunion" in shown.stdout and "Réflexion" in shown.stdout
     assert json.loads(run(journal, "show", found[0]["id"], "--json").stdout)["title"] == "Jeudi"
     assert "identifiant" in run(journal, "show", "zzzzzzzz").one_line()
     nothing = run(journal, "search", "introuvable")

@@ -90,7 +90,7 @@ def test_system_language_defaults_to_french_when_unsure(env, expected):
 
 def test_unknown_language_falls_back_to_french():
     assert normalize_language("pt-BR") == "fr"
-    assert translate("kind.free", "en-CA") == "free writing"
+    assert translate("kind.free", "en-CA") == "Free writing"
 
 
 def test_plural_forms_follow_cldrs_rule_for_each_language():

@@ -5,6 +5,7 @@ whatever comes in malformed is one clear error with the vault unchanged."""
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from datetime import datetime, timedelta
 
@@ -85,7 +86,7 @@ def test_the_portfolio_counts_practices_minutes_feltshift_and_roles(circle):
     assert facts["role:facilitator"].text == "2 rencontres animées."
     [stopped] = portfolio_unfinished(member, Journal(member).entries(), "fr")  # apart, never claimable
     assert (stopped.id, stopped.text) == ("stopped:focusing-six-steps",
-                                          "1\u00a0séance commencée, non terminée (pas comptée).")
+                                          "1\u00a0pratique commencée, non terminée (pas comptée).")
     assert facts["meetings"].text == "3 rencontres sur lesquelles j’ai réfléchi."
     assert portfolio_facts(member, Journal(member).entries(), "en")[-1].text == "1 meeting where I took the notes."
 
@@ -154,8 +155,8 @@ def test_the_requests_qr_code_reads_back_at_the_size_the_screen_shows(circle):
     import zxingcpp
     from PIL import Image
 
-    from journal_app.recognition.exchange import qr_png
-    from journal_app.views.recognition import QR_MAX_CHARS, QR_SIZE
+    from journal_app.recognition.exchange import qr_image
+    from journal_app.views.recognition import QR_MAX_CHARS
 
     _, member, peers, cid = circle
     me, held = claim_made(member, cid)
@@ -163,11 +164,15 @@ def test_the_requests_qr_code_reads_back_at_the_size_the_screen_shows(circle):
         them = Recognition(peer)
         them.set_name(cid, f"Pair {n}")
         me.receive(them.endorse(me.request(held.id), "Une écoute qui laisse toute la place. " * 3, "fr", cid))
-    code = to_code(me.request(held.id))
+    request = me.request(held.id)
+    code = to_code(request)
     assert len(code) <= QR_MAX_CHARS
-    image = Image.open(io.BytesIO(qr_png(code))).convert("L").resize((QR_SIZE, QR_SIZE), Image.BILINEAR)
-    [found] = zxingcpp.read_barcodes(image)
-    assert found.text == code
+    shown = qr_image(request, 358)  # a phone's screen less its padding
+    image = Image.open(io.BytesIO(shown.png)).convert("L")
+    photo = image.resize((image.size[0] * 3 // 4,) * 2, Image.BILINEAR)  # a camera at some distance
+    for picture in (image, photo):
+        [found] = zxingcpp.read_barcodes(picture)
+        assert read_message(found.text) == read_message(code)
 
 
 def test_a_well_signed_credential_of_the_wrong_shape_is_refused_in_one_line(circle):
@@ -273,7 +278,7 @@ def test_the_command_line_claims_endorses_receives_verifies_and_exports(tmp_path
     listed = run(member, "badge", "list")
     assert listed.returncode == 0 and "role:timekeeper" in listed.stdout and "Focusing" in listed.stdout
     assert "pack:check-in" not in listed.stdout
-    assert "Météo intérieure en cinq minutes — 1\u00a0séance commencée, non terminée (pas comptée)." in listed.stdout
+    assert "Météo intérieure en cinq minutes — 1\u00a0pratique commencée, non terminée (pas comptée)." in listed.stdout
     refused = run(member, "badge", "claim", "focusing", "--name", "Camille", "--fact", "pack:check-in")
     assert refused.returncode != 0 and "pack:check-in" in refused.stderr
     claimed = run(member, "badge", "claim", "focusing", "--name", "Camille", "--statement", STATEMENT,
@@ -551,3 +556,19 @@ def test_badge_award_names_the_endorsers_and_asks_before_the_circle_signs(tmp_pa
     assert yes.returncode == 0 and yes.stdout.strip().splitlines()[-1].startswith(CODE_PREFIX), yes.stderr
     badge = read_message(yes.stdout.strip().splitlines()[-1])
     assert check(badge.credential).ok and check(badge.credential).issuer_name == "Cercle du jeudi"
+
+
+def test_a_requests_qr_form_reads_as_the_request_and_a_typo_is_refused(circle):
+    """p11: the QR code holds the request in base32 after « RSNTR1Q- »; pasted, it is the same
+    request (in the app and on the command line), and a changed letter is refused."""
+    from journal_app.recognition.credentials import CredentialInvalid
+    from journal_app.recognition.exchange import QR_PREFIX, to_qr_text
+
+    _, member, _, cid = circle
+    me, held = claim_made(member, cid)
+    request = me.request(held.id)
+    text = to_qr_text(request)
+    assert text.startswith(QR_PREFIX) and re.fullmatch(r"[A-Z0-9-]+", text)
+    assert read_message(text) == read_message(to_code(request)) == read_message(text.encode() + b"\n")
+    with pytest.raises(CredentialInvalid):
+        read_message(text[:60] + ("A" if text[60] != "A" else "B") + text[61:])

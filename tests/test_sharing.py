@@ -15,6 +15,7 @@ from journal_app.sharing import (
     CircleKeys,
     EnvelopeDamaged,
     Insight,
+    Invitation,
     InvitationInvalid,
     Withdrawal,
     b64,
@@ -167,5 +168,24 @@ def test_the_invitation_qr_image_reads_back_as_the_code_even_photographed_badly(
              .filter(ImageFilter.GaussianBlur(1)))
     for picture in (image, photo):
         [found] = zxingcpp.read_barcodes(picture)
-        assert found.text == invitation.code()
+        assert found.text == invitation.qr_text()  # the code's QR form (base32): it joins the same
         assert parse_invitation(found.text) == invitation
+
+
+def test_an_invitations_qr_form_joins_like_its_code_and_a_changed_letter_is_refused():
+    """p11: the QR code holds the invitation in base32 after « RSNT2Q- » (QR's alphanumeric mode,
+    fewer modules); what a camera read, pasted, is the same invitation; a typo is caught."""
+    from journal_app.circles import new_relay
+
+    keys = CircleKeys.create("Cercle du jeudi")
+    relayed = Invitation(keys.invitation.circle_id, keys.invitation.name, keys.invitation.public_key,
+                         new_relay("https://relais.example.org").access)
+    for invitation, prefix in ((keys.invitation, "RSNT1Q-"), (relayed, "RSNT2Q-")):
+        text = invitation.qr_text()
+        assert text.startswith(prefix) and re.fullmatch(r"[A-Z0-9-]+", text)  # all alphanumeric mode
+        assert parse_invitation(text) == invitation == parse_invitation(f"  {text[:40]}\n{text[40:]} ")
+        broken = text[:30] + ("A" if text[30] != "A" else "B") + text[31:]
+        with pytest.raises(InvitationInvalid):
+            parse_invitation(broken)
+    with pytest.raises(InvitationInvalid):
+        parse_invitation("RSNT2Q-" + keys.invitation.qr_text()[7:])  # a version 1 body under version 2

@@ -178,7 +178,7 @@ def test_search_filters_and_ignores_accents(tmp_path):
         await h.type(search, "reunion")
         assert h.has_text("Réunion du conseil") and not h.has_text("Dehors")
         await h.type(search, "")
-        await h.choose("séance guidée")
+        await h.choose("Séance guidée")
         assert h.has_text("Dehors") and not h.has_text("Réunion du conseil")
         await h.choose("Tous les types")
         assert not h.has_text("conseil (1)")  # the tags are counted once the filters unfold
@@ -301,6 +301,41 @@ def test_editor_autosaves_and_delete_can_be_undone(tmp_path):
     run_ui(body)
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_option_labels_start_with_a_capital_like_the_others(tmp_path, lang):
+    """Review 2026-12-03, French wording: the kinds and roles were « écriture libre »,
+    « animation »… beside « Phrase par phrase » and « Tous les types »; options read in
+    sentence case (lower case only inside a sentence), the role's « none » says it is a role.
+    The options are tapped by their shown label and the entry keeps what was chosen."""
+    labels = {"fr": ("Séance guidée", "Prise de notes", "Aucun rôle en particulier", "Écriture libre"),
+              "en": ("Guided session", "Scribe", "No role in particular", "Free writing")}[lang]
+    guided, scribe, no_role, free = labels
+    from tests.test_routes import unlock_en
+
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path, lang=lang)
+        if lang == "fr":
+            await unlock(h)
+            await h.click(ft.FilledButton, "première entrée")
+        else:
+            await unlock_en(h)
+            await h.click(ft.FilledButton, "first entry")
+        journal = shell.ctx.session.journal
+        await h.type(h.find(ft.TextField, "Titre" if lang == "fr" else "Title"), "Cercle")
+        await h.wait_for(lambda: len(journal) == 1)
+        assert h.find(ft.Radio, free) and h.find(ft.Radio, no_role)
+        await h.choose(guided)
+        await h.choose(scribe)
+        await h.wait_for(lambda: journal.entries()[0].kind == "focusing")
+        await h.wait_for(lambda: journal.entries()[0].meeting is not None)
+        assert journal.entries()[0].meeting.role == "scribe"
+        shell.lock()
+
+    run_ui(body)
+
+
 def test_settings_import_reports_and_export_holds_the_entries(tmp_path):
     make_journal(tmp_path)
     fixture = Path(__file__).parent / "fixtures" / "jrnl-export.json"
@@ -401,7 +436,7 @@ def test_every_interactive_control_has_a_label_or_tooltip(tmp_path):
                 if isinstance(c, (ft.TextField, ft.Checkbox, ft.Radio)):
                     assert c.label or c.tooltip, c
                 if isinstance(c, ft.Chip):
-                    assert isinstance(c.label, ft.Text) and c.label.value, c
+                    assert h.chip_text(c), c
                 if isinstance(c, ft.IconButton):  # named once, by its icon: any tooltip kept out
                     assert isinstance(c.icon, ft.Icon) and c.icon.semantics_label, c
                     assert not isinstance(c.parent, ft.Semantics) or not c.parent.label
@@ -550,7 +585,7 @@ def test_active_filters_say_so_when_folded_and_clear_in_one_tap(tmp_path):
         h, shell = await app(tmp_path)
         await unlock(h)
         assert not h.has_text("filtre actif") and not h.find_all(ft.TextButton, "Effacer les filtres")
-        await h.choose("séance guidée")
+        await h.choose("Séance guidée")
         assert h.has_text("1 filtre actif")
         await h.unfold("Filtres")
         await h.choose("conseil (1)")

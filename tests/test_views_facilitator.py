@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import flet as ft
+import pytest
 
 from journal_app.circles import Circles
 from journal_app.session import JournalSession
 from journal_app.themes import ThemeBoard
 from journal_app.views.facilitator import FacilitatorScreen
 from tests.conftest import FAST_KDF
-from tests.flet_harness import run_ui
+from tests.flet_harness import plain, run_ui
 from tests.labelled_insights import import_circle, labelled_set
 from tests.test_views import PASSPHRASE, app, unlock
 
@@ -448,6 +449,114 @@ def test_facilitating_is_near_the_top_of_settings_and_its_screen_is_in_parts(tmp
         assert at[2] < texts.index("Rapport Markdown")
         headers = [c for c in h.walk() if isinstance(c, ft.Semantics) and c.header]
         assert {c.content.value for c in headers} >= set(parts)
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_themes_weeks_are_a_line_and_a_small_sparkline_not_a_100_px_chart(tmp_path):
+    """p12: on a laptop each theme spent about 100 px on a bar chart, most often of one or two
+    bars. The trend is now one line (« 3 la semaine 43 · 5 la précédente ») beside a sparkline
+    24 px high, read by a screen reader as the count of each week."""
+    import re
+
+    import flet_charts as fc
+
+    rows = labelled_set()[::4]
+    facilitator_journal(tmp_path, rows)
+
+    async def body():
+        h, shell = await app(tmp_path, width=1280)
+        await open_dashboard(h, shell)
+        await h.wait_for(lambda: h.has_text("Thèmes ("), timeout=60)
+        views, _ = shell.screen.board.views()
+        cards = h.find_all(ft.Card)
+        assert not [c for card in cards for c in h.walk(card) if isinstance(c, fc.BarChart)]
+        seen = 0
+        for card in cards:
+            trends = [c for c in h.walk(card)
+                      if isinstance(c, ft.Semantics) and (c.label or "").startswith("Idées par semaine")]
+            if not trends:
+                continue
+            [trend] = trends
+            seen += 1
+            assert trend.exclude_semantics  # read once, as its label says
+            line = next(c.value for c in h.walk(trend) if isinstance(c, ft.Text))
+            assert re.fullmatch(r"\d+ (cette semaine|la semaine (dernière|\d+( de \d{4})?))( · \d+ la précédente)?",
+                                plain(line)), line
+            bars = [c for c in h.walk(trend) if isinstance(c, ft.Container)]
+            assert all(b.height <= 24 for b in bars)
+            said = re.findall(r"semaine \d+(?: de \d{4})?\u00a0: (\d+)", trend.label)
+            title = next(c.value for c in h.walk(card)
+                         if isinstance(c, ft.Text) and re.search(r"\(\d+\)$", c.value or ""))
+            assert sum(int(n) for n in said) == int(re.search(r"\((\d+)\)$", title).group(1))
+        assert seen == len([v for v in views if v.weeks]) > 0
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_the_trend_line_says_this_week_last_week_or_which_week_and_the_one_before():
+    from datetime import date
+
+    from journal_app.i18n import translate
+    from journal_app.views.facilitator import trend_line, week_series
+
+    def t(key, **values):
+        return translate(key, "fr", **values)
+
+    today = date(2026, 12, 9)  # a Wednesday of week 50
+    assert plain(trend_line([("2026-W50", 3)], today, t, "fr")) == "3 cette semaine"
+    two = [("2026-W48", 5), ("2026-W49", 3)]
+    assert plain(trend_line(two, today, t, "fr")) == "3 la semaine dernière · 5 la précédente"
+    assert plain(trend_line([("2026-W45", 2), ("2026-W47", 4)], today, t, "fr")) == "4 la semaine 47 · 0 la précédente"
+    assert plain(trend_line([("2025-W52", 1)], today, t, "fr")) == "1 la semaine 52 de 2025"
+    assert trend_line([("2026-W49", 1)], today, lambda k, **v: translate(k, "en", **v), "en") == "1 last week"
+    # The sparkline's weeks: none left out between the first and the last, at most twelve.
+    assert week_series([("2026-W52", 1), ("2027-W02", 2)]) == [("2026-W52", 1), ("2026-W53", 0), ("2027-W01", 0),
+                                                              ("2027-W02", 2)]
+    assert len(week_series([("2026-W01", 1), ("2026-W40", 2)])) == 12
+
+
+@pytest.mark.extras  # ZXing and Pillow come with the test extra
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_invitations_qr_code_has_modules_a_phone_reads_across_a_room(tmp_path, width):
+    """p11: a relay circle's invitation (about 390 characters) was 77 modules a side in 240 px:
+    3 px a module, resampled, with 2 modules of quiet zone. Its QR form (base32, low error
+    correction on a screen) has fewer modules, each whole pixels, at least 3 px on a phone and
+    6 on a laptop, with 4 modules of quiet zone; it reads back as the same invitation, and the
+    PNG saved to print keeps medium error correction."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from journal_app.circles import new_relay
+    from journal_app.sharing import parse_invitation
+    from tests.test_views_recognition import qr_geometry, shown_qr
+
+    session = JournalSession(tmp_path, kdf=FAST_KDF)
+    session.create(PASSPHRASE)
+    keys = Circles(session.database).create("Cercle du jeudi", relay=new_relay("https://relais.cercle-focusing.ca"))
+    session.lock()
+
+    async def body():
+        h, shell = await app(tmp_path, width=width)
+        await open_dashboard(h, shell)
+        await h.unfold("Inviter des membres")
+        image = shown_qr(h, "Code QR de l’invitation au cercle")
+        module, modules, quiet = qr_geometry(image)
+        print(f"\ninvitation of {len(keys.invitation.code())} characters at {width} px: {modules} modules, "
+              f"{module:.2f} px each")
+        assert module >= (3 if width < 600 else 6) and module == int(module) and quiet >= 4
+        assert image.width <= width - 24
+        [found] = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.src)))
+        assert parse_invitation(found.text) == keys.invitation
+        await h.click(ft.OutlinedButton, "Enregistrer l’image du code QR")
+        await h.wait_for(lambda: "save_file" in h.conn.invoked)
+        [saved] = [args for name, args in h.conn.invoked_args if name == "save_file"]
+        [printed] = zxingcpp.read_barcodes(Image.open(io.BytesIO(saved["src_bytes"])))
+        assert parse_invitation(printed.text) == keys.invitation and printed.ec_level in ("M", "Q", "H")
         shell.lock()
 
     run_ui(body)

@@ -135,7 +135,7 @@ def test_the_wizard_asks_one_question_a_screen_on_a_phone_and_saves_a_draft(tmp_
         wizard = shell.screen
         assert isinstance(wizard, WizardScreen)
         await h.type(h.find(ft.TextField, "Nom de la rencontre"), "Cercle de jeudi")
-        await h.choose("prise de notes")
+        await h.choose("Prise de notes")
         await h.click(ft.FilledButton, "Suivant")
         assert h.has_text("Question 1 sur 4") and not h.has_text("Ce que j’ai ressenti")
         await h.type(h.find(ft.TextField, "Les faits"), "On a parlé du budget.")
@@ -243,12 +243,12 @@ def test_the_felt_ratings_can_be_left_blank_before_and_after(tmp_path):
         await h.choose("Séances guidées")
         await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
         chips = [c for c in h.find_all(ft.Chip) if c.data in range(11)]
-        assert [c.label.value for c in chips] == [str(n) for n in range(11)]
+        assert [h.chip_text(c) for c in chips] == [str(n) for n in range(11)]
         assert not any(c.selected for c in chips)  # no preset value: the person chooses
         await h.choose("6")  # chosen, then taken back
         assert h.has_text("Ma note : 6 sur 10")
         await h.choose("4")  # another number: only it is chosen
-        assert [c.label.value for c in chips if c.selected] == ["4"]
+        assert [h.chip_text(c) for c in chips if c.selected] == ["4"]
         four = next(c for c in chips if c.data == 4)
         four.selected = False  # tapped again: the client unticks it
         await h.fire(four, "select")
@@ -584,6 +584,81 @@ def test_a_reload_mid_reflection_keeps_the_answers_and_the_one_draft(tmp_path):
     run_ui(body)
 
 
+def least_box(control) -> tuple[float, float]:
+    """The smallest width and height a control takes, whatever its text: its own size, or the
+    largest of what it stacks (a text alone may be as small as its glyphs)."""
+    if isinstance(control, ft.Stack):
+        boxes = [least_box(c) for c in control.controls]
+        return max(w for w, _ in boxes), max(h for _, h in boxes)
+    if isinstance(control, ft.Container):
+        inner = least_box(control.content) if control.content is not None else (0, 0)
+        return max(control.width or 0, inner[0]), max(control.height or 0, inner[1])
+    return 0, 0
+
+
+def test_the_0_to_10_chips_are_44_px_targets_before_and_after(tmp_path):
+    """p18: the numbers 0 to 10 before and after a session were 42 × 34 px semantic nodes (a
+    number is one digit or two, a chip took its glyphs' size): each is now at least 44 px a
+    side, said as its number, tapped and chosen the same way, and still 44 px once chosen."""
+    from journal_app.views.theme import MIN_TARGET
+
+    make_journal(tmp_path)
+
+    def numbers(h):
+        return [c for c in h.walk() if isinstance(c, ft.Chip) and h.chip_text(c).isdigit()]
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Séance guidée de Wholebody Focusing")
+        chips = numbers(h)
+        assert [h.chip_text(c) for c in chips] == [str(n) for n in range(11)]
+        for chip in chips:
+            assert min(least_box(chip.label)) >= MIN_TARGET, (h.chip_text(chip), least_box(chip.label))
+        await h.choose("7")
+        assert chips[7].selected and h.has_text("Ma note : 7 sur 10")
+        assert min(least_box(numbers(h)[7].label)) >= MIN_TARGET
+        await h.click(ft.FilledButton, "Commencer")
+        for _ in shell.screen.session.pack.steps[:-1]:
+            await h.click(ft.FilledButton, "Suivant")
+        await h.click(ft.FilledButton, "Terminer")
+        after = numbers(h)
+        assert len(after) == 11 and all(min(least_box(c.label)) >= MIN_TARGET for c in after)
+        await h.choose("10")
+        assert after[10].selected and h.has_text("Ma note : 10 sur 10")
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_the_player_has_one_back_control_the_app_bars(tmp_path):
+    """p1: the player's intro showed its own « Retour » button under the app bar's arrow, two
+    back controls read by a screen reader. The arrow alone stays; tapped before the session
+    starts it goes back to the practices, tapped during it, it asks as « Arrêter » does."""
+    from tests.test_routes import back_controls
+
+    make_journal(tmp_path)
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        await to_practices(h)
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        assert isinstance(shell.screen, PlayerScreen) and back_controls(h) == ["Retour"]
+        await h.click(ft.IconButton, "Retour")
+        assert shell.route == "/practices" and not isinstance(shell.screen, PlayerScreen)
+        await h.click(ft.ListTile, "Météo intérieure en cinq minutes")
+        await h.click(ft.FilledButton, "Commencer")
+        assert back_controls(h) == ["Retour"]
+        await h.click(ft.IconButton, "Retour")
+        assert h.has_text("Arrêter maintenant?") and isinstance(shell.screen, PlayerScreen)
+        await h.click(ft.TextButton, "Reprendre la séance")
+        shell.lock()
+
+    run_ui(body)
+
+
 @pytest.mark.parametrize("how", ["browser", "app bar"])
 def test_back_during_a_session_asks_as_stop_does(tmp_path, how):
     make_journal(tmp_path)
@@ -732,12 +807,12 @@ def test_a_session_clicked_through_and_one_abandoned_count_as_what_was_done(tmp_
         await h.settle()
         assert h.has_text("En 12 semaines, 1\u00a0pratique menée jusqu’au bout.")
         assert h.has_text("Temps passé en séance guidée\u00a0: 1\u00a0min (les pauses ne comptent pas).")
-        assert h.has_text("Commencée, non terminée\u00a0: 1\u00a0séance, qui n’est pas comptée.")
+        assert h.has_text("Commencée, non terminée\u00a0: 1\u00a0pratique, qui n’est pas comptée.")
         await h.click(ft.FilledButton, "Compétences")
         wbf = "Séance guidée de Wholebody Focusing — 1 pratique, la dernière le "
         counted = next(t for t in h.texts() if t.startswith(wbf))
         assert counted.endswith("En tout\u00a0: 1\u00a0min.") and "22\u00a0min" not in counted
-        assert h.has_text("Météo intérieure en cinq minutes — 1\u00a0séance commencée, non terminée (pas comptée).")
+        assert h.has_text("Météo intérieure en cinq minutes — 1\u00a0pratique commencée, non terminée (pas comptée).")
 
         shell.go("/skill/wholebody_focusing")
         await h.settle()
@@ -756,6 +831,77 @@ def test_a_session_clicked_through_and_one_abandoned_count_as_what_was_done(tmp_
         said = json.dumps(claim, ensure_ascii=False)
         assert "1 pratique, la dernière le" in said and "En tout\u00a0: 1\u00a0min." in said
         assert "22\u00a0min" not in said and "Météo" not in said and "5\u00a0min" not in said
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_reflection_stopped_after_one_answer_is_shown_apart_never_counted(tmp_path):
+    """M7 for reflections: an ORID stopped after its first answer counted as a practice like
+    one taken to « Terminer », in « Mon parcours », « Compétences » and a signed claim. Like a
+    session, a reflection counts once finished; one stopped is kept in the journal, said so
+    on its entry, shown apart and never claimable; a reflection the lock closed under and
+    finished later counts once."""
+    from journal_app.recognition.exchange import read_message
+    from tests.test_views_recognition import shown_code
+
+    make_journal(tmp_path)
+
+    async def stop_and_keep(h):
+        await h.click(ft.TextButton, "Arrêter")
+        dialog = next(c for c in h.page._dialogs.controls if isinstance(c, ft.AlertDialog))
+        await h.fire(next(b for b in dialog.actions if b.content == "Garder mes notes"), "click")
+
+    async def body():
+        h, shell = await app(tmp_path)
+        await unlock(h)
+        journal = shell.ctx.session.journal
+        await to_practices(h)
+        await h.click(ft.ListTile, "ORID après une rencontre")
+        await h.click(ft.FilledButton, "Suivant")
+        await h.type(h.find(ft.TextField, "Les faits"), "On était six.")
+        await h.wait_for(lambda: len(journal) == 1)
+        await stop_and_keep(h)
+        assert [e.answers for e in journal.entries()] == [{"objective": "On était six."}]
+
+        await to_practices(h)
+        await h.click(ft.ListTile, "ORID après une rencontre")
+        await h.click(ft.FilledButton, "Suivant")
+        await h.type(h.find(ft.TextField, "Les faits"), "On a parlé du budget.")
+        await h.wait_for(lambda: len(journal) == 2)
+        shell.lock()  # the journal closes under the reflection: it opens again where it was
+        await unlock(h)
+        assert isinstance(shell.screen, WizardScreen)
+        for _ in range(3):
+            await h.click(ft.FilledButton, "Suivant")
+        await h.click(ft.FilledButton, "Terminer")
+        assert len(journal) == 2
+
+        stopped = next(e for e in journal.entries() if e.answers["objective"] == "On était six.")
+        shell.go(f"/entry/{stopped.id}")
+        await h.settle()
+        assert h.has_text("Réflexion commencée, non terminée : elle n’est pas comptée dans votre parcours.")
+        assert not h.has_text("de pratique, sans les pauses")  # a reflection has no timer
+        shell.go("/progress")
+        await h.settle()
+        assert h.has_text("En 12 semaines, 1 pratique menée jusqu’au bout.")
+        assert h.has_text("Commencée, non terminée : 1 pratique, qui n’est pas comptée.")
+        await h.click(ft.FilledButton, "Compétences")
+        assert any(t.startswith("ORID après une rencontre — 1 pratique, la dernière le ") for t in h.texts())
+        assert h.has_text("ORID après une rencontre — 1 pratique commencée, non terminée (pas comptée).")
+
+        shell.go("/skill/collective_intelligence")
+        await h.settle()
+        await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
+        await h.type(h.find(ft.TextField, "Dans vos mots"), "Je nomme les faits avant d’interpréter.")
+        box = h.find(ft.Checkbox, "ORID après une rencontre")
+        box.value = True
+        await h.fire(box, "change")
+        assert h.has_text("Compté par le journal — ORID après une rencontre : 1 pratique")
+        await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
+        await h.wait_for(lambda: any(t.startswith("RSNTR1-") for t in h.texts()))
+        said = json.dumps(read_message(shown_code(h)).credential, ensure_ascii=False)
+        assert "1 pratique, la dernière le" in said and "2 pratiques" not in said
         shell.lock()
 
     run_ui(body)

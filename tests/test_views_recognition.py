@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import flet as ft
+import pytest
 
 from journal_app.circles import Circles, new_relay
 from journal_app.journal import Meeting
@@ -282,6 +283,77 @@ def test_a_skills_words_are_per_circle_on_its_page_and_none_is_lost_switching(tm
         assert claim.circle == tuesday.invitation.circle_id
         assert claim.checked().text == "Je laisse venir ce qui vient." and STATEMENT not in json.dumps(claim.document)
         assert recognition.skill("focusing", "fr").statement(thursday.invitation.circle_id) == STATEMENT
+        shell.lock()
+
+    run_ui(body)
+
+
+# -- QR codes a phone reads at a glance (experience review 2026-12-03, p11) --------------------
+MIN_MODULE_PX = 3  # a module's side on screen, at least
+
+
+def shown_qr(h, label: str) -> ft.Image:
+    [image] = [c for c in h.walk() if isinstance(c, ft.Image) and isinstance(c.parent, ft.Semantics)
+               and c.parent.label == label]
+    return image
+
+
+def qr_geometry(image: ft.Image) -> tuple[float, int, int]:
+    """What the screen shows of a QR image: a module's side in screen pixels, the modules a
+    side, and the quiet zone in modules. Read from the pixels: the top-left finder pattern's
+    first row is 7 dark modules."""
+    import io
+
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(image.src)).convert("L")
+    side, _ = picture.size
+    pixels = picture.load()
+    top = next(y for y in range(side) if any(pixels[x, y] < 128 for x in range(side)))
+    left = next(x for x in range(side) if pixels[x, top] < 128)
+    run = next(x for x in range(left, side) if pixels[x, top] >= 128) - left
+    module = run / 7
+    on_screen = (image.width or side) / side  # screen pixels an image pixel
+    return module * on_screen, round((side - 2 * left) / module), round(left / module)
+
+
+@pytest.mark.extras  # ZXing and Pillow come with the test extra
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_requests_qr_code_has_modules_a_phone_reads_at_a_glance(tmp_path, width):
+    """p11: a skill request of about 1,215 characters was a QR code of 117 modules a side squeezed
+    into 300 px (2.5 px a module, resampled, 2 modules of quiet zone). Its QR form is base32 (QR's
+    alphanumeric mode), each module whole pixels, 3 px at least on a phone, more on a laptop, a
+    quiet zone of 4 modules; a camera reads it back as the same request."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    facilitator = JournalSession(tmp_path / "f", kdf=FAST_KDF)
+    facilitator.create(PASSPHRASE)
+    keys = Circles(facilitator.database).create("Cercle du jeudi", relay=new_relay("http://127.0.0.1:9"))
+    facilitator.lock()
+    journal_in(tmp_path / "m", keys.invitation.code(), meetings=2)
+
+    async def body():
+        h, shell = await app(tmp_path / "m", width=width)
+        await unlock(h)
+        shell.go("/skill/peer_to_peer")
+        await h.settle()
+        await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
+        await h.type(h.find(ft.TextField, "Dans vos mots"), STATEMENT)
+        box = h.find(ft.Checkbox, "Garde du temps")
+        box.value = True
+        await h.fire(box, "change")
+        await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
+        await h.wait_for(lambda: any(t.startswith("RSNTR1-") for t in h.texts()))
+        image = shown_qr(h, "Code QR de la demande ou de la reconnaissance, à lire avec l’appareil photo")
+        module, modules, quiet = qr_geometry(image)
+        print(f"\nrequest of {len(shown_code(h))} characters at {width} px: {modules} modules, {module:.2f} px each")
+        assert module >= (MIN_MODULE_PX if width < 600 else 4) and module == int(module) and quiet >= 4
+        assert image.width <= width - 24  # within the screen, its padding left
+        [found] = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.src)))
+        assert read_message(found.text) == read_message(shown_code(h))
         shell.lock()
 
     run_ui(body)

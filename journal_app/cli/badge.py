@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
-from journal_app.recognition.exchange import Message, read_message, to_code, to_json
+from journal_app.recognition.exchange import CODE_PREFIX, QR_PREFIX, Message, read_message, to_code, to_json
 from journal_app.recognition.wallet import Recognition
 from journal_app.vault.storage import Database
 
@@ -27,7 +27,7 @@ def cmd_badge(c: Command) -> int:
 def _message(c: Command) -> Message:
     """A request or reply: a pasted code, or a file."""
     target = " ".join(c.args.target)
-    if target.strip().startswith("RSNTR1-"):
+    if target.strip().startswith((CODE_PREFIX, QR_PREFIX)):  # a code, or what a camera read of its QR
         return read_message(target)
     from journal_app.interchange import read_bytes
 

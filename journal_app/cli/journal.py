@@ -77,6 +77,7 @@ def cmd_show(c: Command) -> int:
         c.say(" ".join(f"#{t}" for t in entry.tags))
     if entry.meeting and entry.meeting.name:
         role = c.t(f"role.{entry.meeting.role}") if entry.meeting.role else ""
+        role = role[:1].lower() + role[1:]  # an option's label, here inside a line
         when = entry.meeting.date.isoformat() if entry.meeting.date else ""
         c.say(c.t("cli.meeting_line", name=entry.meeting.name,
                   details=", ".join(p for p in (when, role) if p)))

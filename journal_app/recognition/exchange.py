@@ -1,7 +1,8 @@
 """What travels between two members' apps for recognition (docs/badges.md): a request (the
 member's signed claim, and the endorsements it already has, for the circle's badge) and a reply
 (a peer's endorsement, or the circle's badge). Either as a JSON file, or as a code to paste or
-scan: `RSNTR1-` then base64url of the zlib-compressed JSON and a 4-byte checksum against typos.
+scan: `RSNTR1-` then base64url of the zlib-compressed JSON and a 4-byte checksum against typos;
+its QR code holds the same bytes in base32 after `RSNTR1Q-`, in fewer modules (journal_app/qr.py).
 
 A plain credential file (an Open Badges 3.0 JSON someone exported) is read as a reply too."""
 
@@ -13,12 +14,15 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from journal_app.qr import QrImage, from_base32, qr_form, qr_prefix
+from journal_app.qr import qr_image as _qr_image
 from journal_app.recognition.credentials import MAX_CREDENTIAL_BYTES, CredentialInvalid, parse
 from journal_app.sharing import b64, unb64
 
 FORMAT = "ressenti-recognition"
 VERSION = 1
 CODE_PREFIX = "RSNTR1-"
+QR_PREFIX = qr_prefix(CODE_PREFIX)  # « RSNTR1Q- »: the code's QR form, base32 (journal_app/qr.py)
 KINDS = ("request", "endorsement", "badge")
 MAX_ENDORSEMENTS = 20
 MAX_CODE_CHARS = 64 * 1024
@@ -44,27 +48,33 @@ def to_json(message: Message) -> bytes:
     return json.dumps(_document(message), ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def to_code(message: Message) -> str:
+def _payload(message: Message) -> bytes:
     body = zlib.compress(json.dumps(_document(message), ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
-    return CODE_PREFIX + b64(body + hashlib.sha256(body).digest()[:4])
+    return body + hashlib.sha256(body).digest()[:4]
 
 
-def qr_png(code: str, scale: int = 3) -> bytes:
-    """The code as a QR image (low error correction: a request is long, and read from a screen)."""
-    import io
+def to_code(message: Message) -> str:
+    return CODE_PREFIX + b64(_payload(message))
 
-    import segno  # small, pure Python: only loaded when a QR image is asked for
 
-    out = io.BytesIO()
-    segno.make(code, error="l").save(out, kind="png", scale=scale, border=2)
-    return out.getvalue()
+def to_qr_text(message: Message) -> str:
+    """What its QR code holds: the code's bytes in base32 after « RSNTR1Q- »."""
+    return qr_form(CODE_PREFIX, _payload(message))
+
+
+def qr_image(message: Message, width: int) -> QrImage:
+    """The message as a QR code for a screen `width` pixels wide (low error correction: a
+    request is long, and read from a screen)."""
+    return _qr_image(to_qr_text(message), width, "l")
 
 
 def _from_code(text: str) -> bytes:
     if len(text) > MAX_CODE_CHARS:
         raise CredentialInvalid()
+    qr = text.startswith(QR_PREFIX)
     try:
-        raw = unb64("".join(text[len(CODE_PREFIX):].split()))
+        rest = "".join(text[len(QR_PREFIX if qr else CODE_PREFIX):].split())
+        raw = from_base32(rest) if qr else unb64(rest)
     except ValueError:
         raise CredentialInvalid() from None
     body, check = raw[:-4], raw[-4:]
@@ -82,9 +92,9 @@ def _from_code(text: str) -> bytes:
 
 def read_message(data: bytes | str) -> Message:
     """A request or a reply, from a file's bytes or a pasted code; CredentialInvalid if not one."""
-    if isinstance(data, str) and data.strip().startswith(CODE_PREFIX):
+    if isinstance(data, str) and data.strip().startswith((CODE_PREFIX, QR_PREFIX)):
         data = _from_code(data.strip())
-    elif isinstance(data, bytes) and data.lstrip().startswith(CODE_PREFIX.encode()):
+    elif isinstance(data, bytes) and data.lstrip().startswith((CODE_PREFIX.encode(), QR_PREFIX.encode())):
         try:
             data = _from_code(data.decode("ascii").strip())
         except UnicodeDecodeError:

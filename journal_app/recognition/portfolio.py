@@ -2,9 +2,10 @@
 reflected on and the roles held, per month; and the skills list the member starts from.
 
 Counted honestly: a guided session counts once it reached its end, for the time the player noted
-(pauses left out, each step bounded), never the pack's nominal duration; a session stopped early
-is shown apart and never counted; one saved before the player noted time counts with its time
-« non notée ». Only counts leave the journal, and only those the member ticks on a claim."""
+(pauses left out, each step bounded), never the pack's nominal duration; a reflection once
+« Terminer » was tapped; a practice stopped early is shown apart and never counted; one saved
+before the journal noted this counts (a session's time then « non notée »). Only counts leave
+the journal, and only those the member ticks on a claim."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ class PackCount:
     after: float | None
     seconds: int = 0  # the same time, in seconds as noted
     untimed: int = 0  # counted sessions saved before the player noted time: « durée non notée »
-    stopped: int = 0  # sessions begun and stopped before their end: shown, never counted
+    stopped: int = 0  # sessions and reflections begun and stopped before their end: shown, never counted
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,9 @@ def _mean(values: list[int]) -> float | None:
 
 
 def _counted(entry: Entry) -> bool:
-    """A practice that counts: a reflection, a session that reached its end, or a session
-    saved before the player noted its end (then its time is not known)."""
-    return entry.kind != "focusing" or entry.practiced is None or entry.practiced.completed
+    """A practice that counts: a session or a reflection taken to its end, or one saved before
+    the journal noted whether it was (then a session's time is not known)."""
+    return entry.practiced is None or entry.practiced.completed
 
 
 def count_practice(entries: Iterable[Entry], packs: Mapping[str, Pack]) -> Practice:
@@ -132,14 +133,14 @@ def facts(practice: Practice, packs: Mapping[str, Pack], lang: str) -> list[Fact
                           translate("badge.fact.meetings", lang, count=practice.meetings)))
     for role in ROLES:
         if practice.roles.get(role):
-            found.append(Fact(f"role:{role}", translate(f"role.{role}", lang).capitalize(),
+            found.append(Fact(f"role:{role}", translate(f"role.{role}", lang),
                               translate(f"badge.fact.role.{role}", lang, count=practice.roles[role])))
     return found
 
 
 def unfinished(practice: Practice, packs: Mapping[str, Pack], lang: str) -> list[Fact]:
-    """Sessions begun and stopped before their end, per pack: shown to the member apart from
-    the counts, never offered for a claim."""
+    """Sessions and reflections begun and stopped before their end, per pack: shown to the
+    member apart from the counts, never offered for a claim."""
     return [Fact(f"stopped:{c.pack_id}", _title(c.pack_id, packs, lang),
                  translate("badge.fact.stopped", lang, count=c.stopped))
             for c in practice.packs if c.stopped]

@@ -163,7 +163,10 @@ class EditorScreen:
             parts.insert(0, ft.Text(self.ctx.t("editor.felt_shift", before=shift.before, after=shift.after),
                                     weight=ft.FontWeight.W_500))
         practiced = self.entry.practiced if self.entry else None
-        if practiced is not None:  # what the player noted (an entry saved before it did says nothing)
+        if practiced is not None and self.entry is not None and self.entry.kind == "reflection":
+            if not practiced.completed:  # a reflection has no timer: only whether it counts
+                parts.insert(0, muted(self.ctx.t("editor.reflection_stopped")))
+        elif practiced is not None:  # what the player noted (an entry saved before it did says nothing)
             minutes = round(practiced.seconds / 60)
             spent = (self.ctx.t("editor.session_minutes", n=format_number(minutes, self.ctx.lang)) if minutes
                      else self.ctx.t("editor.session_under_a_minute"))

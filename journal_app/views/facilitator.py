@@ -4,23 +4,79 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import date, timedelta
 from typing import Any
 
 import flet as ft
-import flet_charts as fc
 
 from journal_app.circles import CircleNameMissing, Circles, PublishedHarvest
 from journal_app.harvest import MIN_K, Harvest
 from journal_app.i18n import format_week
 from journal_app.journal import KINDS
 from journal_app.prompts.library import PackLibrary
+from journal_app.sharing import Invitation
 from journal_app.themes import ThemeBoard, ThemeView
 from journal_app.usecases.bundles import describe_bundles, import_bundles
 from journal_app.usecases.reports import themes_report
 from journal_app.views.context import AppContext
-from journal_app.views.theme import MONOSPACE, choice_chips, icon_button, muted, radio_row, subscreen
+from journal_app.views.theme import (
+    MONOSPACE,
+    choice_chips,
+    icon_button,
+    muted,
+    qr_picture,
+    radio_row,
+    room,
+    subscreen,
+)
 
 ALL = "*"
+QR_MOST = 560  # pixels an invitation's QR code may take on a wide screen
+SPARK_HEIGHT = 24  # px: a theme's weeks as an inline sparkline (a bar chart took about 100 px, p12)
+SPARK_WEEKS = 12  # the most weeks a sparkline shows, the last ones
+
+
+def _monday(iso_week: str) -> date:
+    year, _, week = iso_week.partition("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def _iso_week(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_series(weeks: list[tuple[str, int]], most: int = SPARK_WEEKS) -> list[tuple[str, int]]:
+    """A theme's insights per week from its first week to its last, a week without any at 0
+    (a sparkline with gaps closed up would lie about the rhythm), the last `most` weeks."""
+    try:
+        counts = {_monday(w): n for w, n in weeks}
+    except ValueError:  # not an ISO week: shown as it came
+        return weeks[-most:]
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    first = max(first, last - timedelta(weeks=most - 1))
+    return [(_iso_week(first + timedelta(weeks=i)), counts.get(first + timedelta(weeks=i), 0))
+            for i in range((last - first).days // 7 + 1)]
+
+
+def trend_line(weeks: list[tuple[str, int]], today: date, t: Callable[..., str], lang: str) -> str:
+    """A theme's last week in one line: « 3 cette semaine · 5 la précédente », « 2 la semaine 45 »."""
+    series = week_series(weeks)
+    if not series:
+        return ""
+    last, n = series[-1]
+    this_monday = today - timedelta(days=today.weekday())
+    try:
+        ago = (this_monday - _monday(last)).days // 7
+    except ValueError:
+        ago = -1
+    line = (t("facilitator.trend_this_week", n=n) if ago == 0 else t("facilitator.trend_last_week", n=n)
+            if ago == 1 else t("facilitator.trend_week", n=n, week=format_week(last, lang, today)))
+    if len(series) > 1:
+        line += " · " + t("facilitator.trend_before", n=series[-2][1])
+    return line
 
 
 class FacilitatorScreen:
@@ -92,8 +148,7 @@ class FacilitatorScreen:
                     ft.OutlinedButton(content=t("facilitator.save_qr"), icon=ft.Icons.QR_CODE,
                                       on_click=lambda _: self.ctx.page.run_task(self.save_qr))]),
                 muted(t("facilitator.qr_help")),
-                ft.Semantics(label=t("facilitator.qr_label"), image=True, content=ft.Image(
-                    src=keys.invitation.qr_png(scale=5), width=240, height=240))]),
+                self._invitation_qr(keys.invitation)]),
             *([muted(t("facilitator.on_relay", url=keys.invitation.relay.url))] if keys.invitation.relay else []),
             ft.Row(spacing=0, controls=[
                 icon_button(ft.Icons.REMOVE, t("facilitator.k_less"), self.set_k(k - 1), disabled=k <= MIN_K),
@@ -358,18 +413,28 @@ class FacilitatorScreen:
         ]
         return parts
 
+    def _invitation_qr(self, invitation: Invitation) -> ft.Control:
+        """Shown to be read by members' phones across a room or a video call: as large as the
+        screen allows (modules of 3 px on a phone, 8 on a laptop)."""
+        qr = invitation.qr_image(room(self.ctx.page, QR_MOST))
+        return qr_picture(qr.png, qr.side, self.ctx.t("facilitator.qr_label"))
+
     def _trend(self, view: ThemeView) -> ft.Control:
-        top = max([n for _, n in view.weeks] + [1])
-        chart = fc.BarChart(height=90, max_y=top, interactive=False, groups=[
-            fc.BarChartGroup(x=i, rods=[fc.BarChartRod(from_y=0, to_y=n, width=10, color=ft.Colors.PRIMARY)])
-            for i, (_, n) in enumerate(view.weeks)],
-            bottom_axis=fc.ChartAxis(labels=[
-                fc.ChartAxisLabel(value=i, label=ft.Text(
-                    self.ctx.t("facilitator.week", n=int(w[-2:])) if self.ctx.wide else w[-2:], size=10))
-                for i, (w, _) in enumerate(view.weeks)]))
+        """One line and, for more than one week, a sparkline one line high; a screen reader
+        hears every week's count instead (p12: a bar chart took about 100 px a theme)."""
+        series = week_series(view.weeks)
+        top = max([n for _, n in series] + [1])
+        spark = ft.Row(spacing=2, tight=True, height=SPARK_HEIGHT, vertical_alignment=ft.CrossAxisAlignment.END,
+                       controls=[ft.Container(width=5, border_radius=1,
+                                              height=max(2, round(SPARK_HEIGHT * n / top)) if n else 1,
+                                              bgcolor=ft.Colors.PRIMARY if n else ft.Colors.OUTLINE)
+                                 for _, n in series])
+        line = muted(trend_line(view.weeks, date.today(), self.ctx.t, self.ctx.lang))
         summary = ", ".join(self.ctx.t("facilitator.week_count", week=format_week(w, self.ctx.lang), n=n)
                             for w, n in view.weeks)
-        return ft.Semantics(label=self.ctx.t("facilitator.trend", weeks=summary), content=chart)
+        return ft.Semantics(label=self.ctx.t("facilitator.trend", weeks=summary), exclude_semantics=True,
+                            content=ft.Row(spacing=10, wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                                           controls=[*([spark] if len(series) > 1 else []), line]))
 
     def _theme_card(self, view: ThemeView, views: list[ThemeView], k: int) -> ft.Control:
         t = self.ctx.t

@@ -117,7 +117,7 @@ class PlayerScreen:
             select_chip(row, None)
             show(None)
 
-        row = choice_chips([(n, str(n)) for n in range(11)], value, picked, allow_none=True)
+        row = choice_chips([(n, str(n)) for n in range(11)], value, picked, allow_none=True, square=True)
         clear.on_click = cleared
         block = ft.Column(spacing=4, controls=[
             ft.Semantics(label=t("player.rating_label"), container=True, content=row),
@@ -142,7 +142,7 @@ class PlayerScreen:
                 ft.Text(t("player.before_question")), muted(t("player.scale_help")), block,
                 ft.FilledButton(content=t("player.start"), icon=ft.Icons.PLAY_ARROW,
                                 on_click=self.start),
-                ft.TextButton(content=t("common.back"), on_click=lambda _: self.leave_to(None)),
+                # No « Retour » here: the app bar's arrow is the screen's one way back (p1).
                 with_phone_links(t("practice.care"), size=13),
             ])
         elif self.phase == "running":

@@ -14,7 +14,7 @@ import flet as ft
 from journal_app.errors import RessentiError
 from journal_app.i18n import format_short_date
 from journal_app.recognition.credentials import Checked
-from journal_app.recognition.exchange import Message, qr_png, read_message, to_code, to_json
+from journal_app.recognition.exchange import Message, qr_image, read_message, to_code, to_json
 from journal_app.recognition.portfolio import facts, unfinished
 from journal_app.recognition.wallet import (
     ENDORSEMENTS_FOR_BADGE,
@@ -35,9 +35,9 @@ from journal_app.usecases.recognition import (
     verify_message,
 )
 from journal_app.views.context import AppContext
-from journal_app.views.theme import MONOSPACE, heading, muted, subscreen
+from journal_app.views.theme import MONOSPACE, heading, muted, qr_picture, room, subscreen
 
-QR_SIZE = 300  # pixels on screen (tests/test_recognition_story.py reads it back with ZXing at that size)
+QR_MOST = 720  # pixels a QR code may take on a wide screen (its modules are then 5 px or more)
 # Above that a QR code is too dense for a phone camera: the code and the file remain. A request with
 # three endorsements is about 2,050 (each endorsement carries its claim's digest since round 4).
 QR_MAX_CHARS = 2_200
@@ -67,8 +67,8 @@ class CodePanel:
                 ft.OutlinedButton(content=t("badge.save_file"), icon=ft.Icons.SAVE_ALT,
                                   on_click=lambda _: self.ctx.page.run_task(self.save))])]
         if len(self.code) <= QR_MAX_CHARS:
-            parts.append(ft.Semantics(label=t("badge.qr_label"), image=True,
-                                      content=ft.Image(src=qr_png(self.code), width=QR_SIZE, height=QR_SIZE)))
+            qr = qr_image(self.message, room(self.ctx.page, QR_MOST))
+            parts.append(qr_picture(qr.png, qr.side, t("badge.qr_label")))
         parts.append(ft.ExpansionTile(title=ft.Text(t("badge.show_code")), controls=[
             ft.SelectionArea(content=ft.Text(self.code, size=11, font_family=MONOSPACE))]))
         return ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=parts)

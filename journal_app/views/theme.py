@@ -125,22 +125,47 @@ def icon_button(icon: ft.IconData, label: str, on_click: Callable[[Any], Any], *
                          tooltip=ft.Tooltip(message=label, exclude_from_semantics=True))
 
 
+def room(page: ft.Page, most: int) -> int:
+    """The width a block may take on this page, at most `most`: the page less the view's padding
+    and, on a wide screen, the navigation rail (a QR code's modules are sized to it)."""
+    width = int(page.width or 390) - 2 * 16
+    return min(most, width - 100 if width >= 900 else width)
+
+
+def qr_picture(png: bytes, side: int, label: str) -> ft.Semantics:
+    """A QR image shown pixel for pixel (`side`: its size), named for a screen reader. Scaled
+    without smoothing (on a screen of 2 or 3 pixels a point): a module's edge stays sharp."""
+    return ft.Semantics(label=label, image=True, content=ft.Image(
+        src=png, width=side, height=side, filter_quality=ft.FilterQuality.NONE))
+
+
+MIN_TARGET = 44  # px a side: the least a finger should have to touch (WCAG 2.5.5)
 CHIP_LINES = 3  # lines a choice chip's label may take before « … »
 LONG_CHIP = 24  # characters past which a chip's label may not fit a phone at 2× text: a tooltip
 
 
-def choice_chip(text: str, value: Any, selected: bool, on_select: Callable[[Any], Any]) -> ft.Chip:
+def choice_chip(text: str, value: Any, selected: bool, on_select: Callable[[Any], Any], *,
+                square: bool = False) -> ft.Chip:
     """A chip for one of several options. The chosen one is filled with the primary colour and
     carries a checkmark (the default tint differs from the others by only 1.2:1). A long label
     (a circle's question) wraps, up to three lines, then ends with « … », the whole text in a
-    tooltip: at 2× text it was cut off mid-word with nothing to say so (m13)."""
-    label = ft.Text(text, max_lines=CHIP_LINES, overflow=ft.TextOverflow.ELLIPSIS)
+    tooltip: at 2× text it was cut off mid-word with nothing to say so (m13).
+    A `square` chip (a number, 0 to 10) is at least MIN_TARGET px a side whatever its glyphs
+    (« 0 » made a 42 × 34 px target, p18); its fill and the line under the numbers say which
+    one is chosen, a checkmark beside a digit would make it twice as wide."""
+    text_label = ft.Text(text, max_lines=CHIP_LINES, overflow=ft.TextOverflow.ELLIPSIS)
+    label: ft.Control = text_label
+    if square:  # the text centred over a box of the target's size, which grows with the text
+        label = ft.Stack(alignment=ft.Alignment.CENTER, controls=[
+            ft.Container(width=MIN_TARGET, height=MIN_TARGET), text_label])
     tip = ft.Tooltip(message=text, exclude_from_semantics=True) if len(text) > LONG_CHIP else None
-    chip = ft.Chip(label=label, data=value, on_select=on_select, show_checkmark=True, tooltip=tip,
+    chip = ft.Chip(label=label, data=value, on_select=on_select, show_checkmark=not square, tooltip=tip,
                    check_color=ft.Colors.ON_PRIMARY, color={
                        ft.ControlState.SELECTED: ft.Colors.PRIMARY,
                        ft.ControlState.FOCUSED: FOCUS_HALO,
                        ft.ControlState.DEFAULT: ft.Colors.TRANSPARENT})
+    if square:  # the box is the target: no padding around it
+        chip.padding = chip.label_padding = ft.Padding.all(0)
     mark_chip(chip, selected)
     return with_focus_ring(chip)
 
@@ -158,15 +183,19 @@ def with_focus_ring(chip: ft.Chip) -> ft.Chip:
 
 def mark_chip(chip: ft.Chip, selected: bool) -> None:
     chip.selected = selected
-    if isinstance(chip.label, ft.Text):
-        chip.label.color = ft.Colors.ON_PRIMARY if selected else None
+    label = chip.label
+    if isinstance(label, ft.Stack):  # a square chip's text, over its box
+        label = label.controls[-1]
+    if isinstance(label, ft.Text):
+        label.color = ft.Colors.ON_PRIMARY if selected else None
 
 
 def choice_chips(options: list[tuple[Any, str]], selected: Any, on_change: Callable[[Any], Any], *,
-                 allow_none: bool = False) -> ft.Row:
+                 allow_none: bool = False, square: bool = False) -> ft.Row:
     """A single choice among a few options, as filter chips (each one announced with its
     label and checked state; Flutter's dropdown menus have no accessible names on the web).
-    With `allow_none`, tapping the chosen chip again chooses nothing (`on_change(None)`)."""
+    With `allow_none`, tapping the chosen chip again chooses nothing (`on_change(None)`);
+    `square`: short labels (numbers) on targets at least MIN_TARGET px a side."""
     row = ft.Row(wrap=True, spacing=6, run_spacing=6)
 
     def picked(e: ft.Event[ft.Chip]) -> None:
@@ -174,7 +203,7 @@ def choice_chips(options: list[tuple[Any, str]], selected: Any, on_change: Calla
         select_chip(row, value)
         on_change(value)
 
-    row.controls = [choice_chip(text, value, value == selected, picked) for value, text in options]
+    row.controls = [choice_chip(text, value, value == selected, picked, square=square) for value, text in options]
     row.data = selected
     return row
 

@@ -8,7 +8,7 @@ from datetime import date
 import flet as ft
 
 from journal_app.errors import RessentiError
-from journal_app.journal import ROLES, Entry, Meeting
+from journal_app.journal import ROLES, Entry, Meeting, Practiced
 from journal_app.prompts.packs import Pack
 from journal_app.under_way import PracticesUnderWay, UnderWay
 from journal_app.views.autosave import Autosave
@@ -181,8 +181,10 @@ class WizardScreen:
             if self.entry is None:
                 if not answers:
                     return True  # nothing written yet: nothing to keep
+                # Begun, not finished: it counts as a practice once « Terminer » says so (M7).
                 self.entry = journal.add(kind="reflection", title=title, answers=answers,
-                                         meeting=meeting, pack_id=self.pack.id, language=self.ctx.lang)
+                                         meeting=meeting, pack_id=self.pack.id, language=self.ctx.lang,
+                                         practiced=Practiced(0, completed=False))
             else:
                 self.entry = journal.update(self.entry.id, title=title, answers=answers, meeting=meeting)
         except Exception as exc:
@@ -192,9 +194,17 @@ class WizardScreen:
         return True
 
     def done(self, _: object = None) -> None:
-        if self.autosave.flush():
-            self._end()
-            self.on_done(self.entry)
+        """« Terminer »: the reflection is finished, and from now on it counts as a practice."""
+        if not self.autosave.flush():
+            return
+        if self.entry is not None:
+            try:
+                self.entry = self.ctx.session.journal.update(self.entry.id, practiced=Practiced(0, completed=True))
+            except Exception as exc:
+                self.status.value = self.ctx.message(exc)
+                return
+        self._end()
+        self.on_done(self.entry)
 
     def _end(self) -> None:
         self.active = False
