@@ -1027,9 +1027,10 @@ _DESCRIPTOR_BEFORE = re.compile(r"(?:\b(?:(?:le|la|the)\s+)?(?:vieux|vieille|pet
                                 r"old\s+man|old\s+lady|big|little|chi|chị|anh|em|cô|co|chú|chu|bác|bac|ate|kuya|"
                                 r"ma['’]am)\s+)$", re.IGNORECASE)
 _TOWN_AFTER = re.compile(r"(?:,\s*(?:\d{1,2}e\s+étage|\d{1,2}(?:st|nd|rd|th)\s+floor))?"
-                         r",\s*[A-ZÀ-Ý][\w’'-]+(?:[\s-][A-ZÀ-Ý][\w’'-]+){0,2}(?:\s*\((?:Québec|Quebec|QC|Ontario|ON)\))?"
-                         r"(?=\s*(?:,|\s(?:QC|ON|NB|NS)\b|\s[A-Za-z]\d[A-Za-z]|$|[.;!?)]))|,\s*(?:\d{1,2}e\s+étage|"
+                         r",\s*[A-ZÀ-Ý][\w’'-]+(?:[\s-][A-ZÀ-Ý][\w’'-]+){0,2}(?:\s*\((?:Québec|Quebec|QC|Ontario|ON)\)|"
+                         r"(?=\s*(?:,|\s(?:QC|ON|NB|NS)\b|\s[A-Za-z]\d[A-Za-z]|$|[.;!?)])))|,\s*(?:\d{1,2}e\s+étage|"
                          r"\d{1,2}(?:st|nd|rd|th)\s+floor)")
+_ACADIAN_BEFORE = re.compile(r"(?:^|(?<=\s))([A-ZÀ-Ý][\w’'-]+)\s+à\s+$")
 _ACADIAN = re.compile(r"\s+à\s+[A-ZÀ-Ý][\w’'-]+(?=[\s,.;!?)]|$)")
 _INITIAL_AFTER = re.compile(r"\s+(?:[A-ZÀ-Ý](?![\w’'])\.?|[a-zà-ÿ]\.)(?![\w’'])")
 
@@ -1079,6 +1080,10 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
             while m and kind == "name":  # « Gilles à Léonard à Zéphir »: a name by its forebears
                 end = m.end()
                 m = _ACADIAN.match(text, end)
+            m = _ACADIAN_BEFORE.search(text[max(0, start - 30):start])
+            while m and kind == "name" and lexicon().get(fold(m.group(1))) not in ("L", "D"):
+                start -= len(m.group())
+                m = _ACADIAN_BEFORE.search(text[max(0, start - 30):start])
             m = _INITIAL_AFTER.match(text, end)
             if m and text[m.start():m.end()].strip(" .") not in ("I", "A", "À", "O"):
                 end = m.end()

@@ -392,6 +392,9 @@ def find_names(text: str, people: People | None = None) -> Found:
                                            and then not in _NOT_PERSON_VERBS)
             verdict.append("name" if initials else "")
             continue
+        if prev in _NAMING and (capital or cls in (None, "N", "F", "P")) and key not in _FUNCTION:
+            verdict.append("name")  # "a girl named Sunny", « s'appelle Marée »
+            continue
         # Beside « et moi », "and I": someone (« Mo pis moi », "Kev and I"); a word that is also an
         # ordinary one or a name that is a word ("Hope and I", « Rose et moi ») is removed and doubted.
         if (capital and not word.isupper() and cls != "L" and key not in _NOT_FIRST and key not in _NOT_ME
@@ -472,9 +475,6 @@ def find_names(text: str, people: People | None = None) -> Found:
             # Opening a sentence written without capitals, before what people do: « dan thinks »,
             # « lan est née »: removed, and doubted.
             verdict.append("unsure")
-            continue
-        if prev in _NAMING and (capital or cls in (None, "N", "F", "P")) and key not in _FUNCTION:
-            verdict.append("name")  # "a girl named Sunny", « s'appelle Marée »
             continue
         if cls != "L" and capital and not word.isupper() and _HAS_AGE.match(text, b):
             verdict.append("name")  # « Lina a 6 ans », "Olive turns 12"
