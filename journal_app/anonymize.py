@@ -920,12 +920,16 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
              if not (kind == "address" and text[a:b].isupper() and any(  # a sentence in capitals
                  w in _CAPS_NOT_ADDRESS for w in re.findall(r"[^\W\d_]+", text[a:b].lower())))]
     found += [(m.start(), m.end(), "address") for m in _RANG.finditer(text)]
+    for m in _SITE_BEFORE_KIND.finditer(text):
+        first = fold(m.group("value").split()[0])
+        if first not in ("the", "my", "our", "a", "at", "in", "le", "la") and lexicon().get(first) not in ("D",):
+            found.append((m.start(), m.end(), "address"))
     for m in _NAMED_SITE.finditer(text):
         if m.group("value")[:1].isupper() and lexicon().get(fold(m.group("value").split()[0])) != "L":
             found.append((m.start(), m.end(), "address"))
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
     # that names someone or somewhere points to a person, in whichever sentence of it.
-    if any(kind in ("name", "address", "unsure", "role") for _, _, kind in found):
+    if found:  # a name, a place, a phone, anything personal in the passage
         found += [(m.start(g), m.end(g), "age") for m in _SAID_AGE.finditer(text)
                   for g in ("age", "age2") if m.group(g)]
     # An age says little alone, but with a name or a small town it points to one person.
@@ -959,7 +963,8 @@ _TITLES_TYPED = re.compile(r"(?<![\w.])(?:dr|dre|mme|mr|mrs|ms|mlle)\.?\s+[^\W\d
 _TITLE_WORDS = re.compile(r"\b(?:docteure?|madame|monsieur|ma[îi]tre|se[ñn]ora|se[ñn]or|do[ñn]a|don|sra\.?|sr\.?|"
                           r"P[èe]re|S(?:œ|oe)ur|Fr[èe]re|"
                           r"(?<=\b[Ll]e\s)p[èe]re|(?<=\b[Ll]a\s)s(?:œ|oe)ur|(?<=\b[Ll]e\s)fr[èe]re|doctor|"
-                          r"professeure?|professor|pasteure?|pastor|imam|rabbi|abbé|curé)\s+[A-ZÀ-Ý][\w’'-]+"
+                          r"professeure?|professor|pasteure?|pastor|imam|rabbi|abbé|curé|notaire|avocate?|juge|"
+                          r"maire|mairesse)\s+[A-ZÀ-Ý][\w’'-]+"
                           r"(?:\s+[A-ZÀ-Ý][\w’'-]+)?")
 _TITLES_CAPS = re.compile(r"\b(?:SISTER|BROTHER|FATHER|MOTHER|MRS?|MS|DR|DRE|MME|MLLE|DOCTEUR|DOCTEURE|DOCTOR|"
                           r"MADAME|MONSIEUR|PÈRE|PERE|SOEUR|SŒUR|FRÈRE|FRERE|ABBÉ|IMAM|PASTOR|PASTEUR)\.?"
@@ -972,7 +977,8 @@ _NOT_INITIALS = frozenset("am pm eg ie ps pps nb us uk usa bc ad vs cv qc rdv sv
 # A bare number beside a name or a place that is an age: "Bridget O'Malley, 79, from…", "Daniel B, 41,",
 # "lost his job, 54 and starting over", "his kokum in Waswanipi is 93", « Gin (81) ».
 _BARE_AGE = re.compile(r"(?:[,(]\s?|\b(?:is|was|est|turned|turns|aged|âgée?|agee?)\s)"
-                       r"(?P<age>\d{1,3})(?=\s*(?:[,)]|$|[.!?;]\s|[.!?;]$|\s(?:and|et|pis|but|mais|now|"
+                       r"(?P<age>\d{1,3}|(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|"
+                       r"three|four|five|six|seven|eight|nine))?))(?=\s*(?:[,)]|$|[.!?;]\s|[.!?;]$|\s(?:and|et|pis|but|mais|now|"
                        r"maintenant|asteure|yo|y\.o\.)\b))", re.IGNORECASE)
 _NUMBER_WORDS_FR = (r"(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
                     r"vingt|trente|quarante|cinquante|soixante|septante|octante|nonante|cent)(?:[-\s](?:et[-\s])?"
@@ -982,11 +988,14 @@ _NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven
                     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                     r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?")
 _SAID_AGE = re.compile(
-    rf"\b(?:j['’]ai|j['’]avais|jai|t['’]as|il\s+a|elle\s+a|a|avait|aura|à|âgée?\s+de|agee?\s+de)\s+"
+    rf"\b(?:j['’]ai|j['’]avais|jai|t['’]as|il\s+a|elle\s+a|a|avait|aura|à|âgée?\s+de|agee?\s+de|"
+    rf"(?:j['’]ai|a|avait)\s+eu|(?:fils|fille|gars|grand|grande|petit|petite|fr[èe]re|s(?:œ|oe)ur|neveu|ni[èe]ce|"
+    rf"bébé|bebe|enfant|ado|cousine?|chum|blonde)\s+de)\s+"
     rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR})\s+(?:ans|años|anos))\b(?!\s+(?:de|d['’]|plus\s+tard|après|apres|que|qu['’]))|"
     rf"\b(?:she['’]s|he['’]s|shes|hes|i['’]m|im|i\s+am|is|was|turns|turned|turning|aged|now|maybe|about|around|"
-    rf"almost|nearly|barely|only)\s+"
-    rf"(?P<age2>\d{{1,3}}|{_NUMBER_WORDS_EN})(?=\s*(?:years?\s+old|yrs?\b|y/?o\b|[,.;!?)]|$|\s(?:and|but|not|now|today|"
+    rf"almost|nearly|barely|only|(?:passed|died)(?:\s+away)?\s+at|(?:morte?|décédée?|decedee?)\s+à)\s+"
+    rf"(?P<age2>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})(?:\s+years?\s+old|\s+yrs?(?:\s+old)?|\s+ans)?)"
+    rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|but|not|now|today|"
     rf"on|this|next|last|in)\b))", re.IGNORECASE)
 _DETERMINERS = frozenset(
     "le la les l un une mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ce cette "
@@ -1015,9 +1024,15 @@ _NAMED_SITE = re.compile(r"\b(?:(?i:parc|école|ecole|église|eglise|paroisse|ar
                          r"chapel|érablière|erabliere|cabane\s+à\s+sucre|palais\s+de\s+justice|maison\s+de\s+naissance|"
                          r"cimetière|cimetiere|cemetery|clinique|clinic|café|cafe|pub|resto|restaurant|camp|lac|"
                          r"cégep|cegep|collège|college|université|universite|university|polyvalente|garderie|"
-                         r"bibliothèque|bibliotheque|library|manoir|foyer|refuge|shelter)|"
+                         r"bibliothèque|bibliotheque|library|manoir|foyer|refuge|shelter|dépanneur|depanneur|garage|"
+                         r"mine|usine|ferme|quai|urgence|pourvoirie|motel|hôtel|hotel|auberge|boutique|magasin|"
+                         r"épicerie|epicerie|pharmacie|marina|farm|wharf)|"
                          r"CHSLD|CHUS|CHUM|CHU|CLSC|CPE|HLM)\s+(?:(?:de|du|des|d['’])\s*)?"
                          r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:de|du|des|la|le|les|of|the)\s+)?[A-ZÀ-Ý][\w’'-]+){0,3})")
+# A site named before its kind: "the Renfrew Victoria Hospital", "Dartmouth General", "Jaanimmarik School".
+_SITE_BEFORE_KIND = re.compile(r"\b(?P<value>(?:[A-ZÀ-Ý][\w’'-]+\s+){1,3}(?:Hospital|General|Clinic|School|"
+                               r"Church|Centre|Center|Arena|Library|Manor|Lodge|Mine|Farm|Dental|Pharmacy|Legion|"
+                               r"Academy|Cemetery|Marina))\b")
 _CORNER_BEFORE = re.compile(r"(?:\b(?:the\s+)?corner\s+of\s+|"
                             r"\b(?:au\s+)?coin\s+(?:de\s+la\s+|de\s+l['’]|de\s+|du\s+)?)$", re.IGNORECASE)
 _THE_ONE_AT = re.compile(r"\b(?:[Tt]he|[Oo]ur|[Mm]y)\s+(?P<value>(?:[a-z][a-z-]+\s){0,2}[a-z][a-z-]+\s+(?:at|from)\s+"
@@ -1087,6 +1102,11 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
             m = _INITIAL_AFTER.match(text, end)
             if m and text[m.start():m.end()].strip(" .") not in ("I", "A", "À", "O"):
                 end = m.end()
+                m = re.match(r"\s+([A-ZÀ-Ý][\w’'-]+)", text[end:])
+                if m and lexicon().get(fold(m.group(1))) not in ("D", "L") and fold(m.group(1)) not in ("the", "i"):
+                    end += m.end()  # "Ethan J. Brooks"
+            if re.search(r"(?:^|(?<=\s))L['’]$", text[max(0, start - 3):start]):
+                start -= 2  # « L'Anse-Saint-Jean », « L'Isle-aux-Coudres »: the article is the name's
             m = re.search(r"(?:^|(?<=\s))(?:[A-ZÀ-Ý]\.[-‐]?){1,3}\s*$", text[max(0, start - 10):start])
             if m:
                 start -= len(m.group())

@@ -59,10 +59,12 @@ _COPULAS = frozenset(v for w in "a avait est était sera va fait has had is was 
 # The first words of Quebec's (and Canada's) compound place names: « Sainte-Émélie »,
 # « Lac-Etchemin », « Val-Racine », « Mont-Laurier », « Notre-Dame-de-Lourdes ».
 _TOWN_HEADS = frozenset("saint sainte st ste lac val mont notre pointe baie cap riviere port fort grand grande petit "
+                        "grosse gros haute haut bas basse "
                         "petite ile iles isle anse sault chute chutes east west north south new upper lower".split())
 # … of which these say a place whatever follows (« mont-tremblant », « Pointe-Lebel », « lac-supérieur »);
 # after an article, a thing (« un lac-à-l'épaule »).
-_PLACE_HEADS = frozenset("lac val mont pointe baie cap riviere port fort ile iles isle anse sault chute chutes".split())
+_PLACE_HEADS = frozenset("lac val mont pointe baie cap riviere port fort ile iles isle anse sault chute chutes "
+                         "grosse gros haute haut bas basse".split())
 _ELIDED = re.compile(r"^(?:[ldjmntsc]|qu)'")
 # A short capitalized word that begins a listed first name (« Gab », « Kev », "Deb", "Sal") is a
 # nickname when what follows says a person; three letters or four, so « Mo » needs « et moi ».
@@ -177,8 +179,9 @@ _CALENDAR = frozenset(fold(w) for w in (
     "january february march april may june july august september october november december "
     "french english spanish français anglais espagnol christmas easter présence presence silence "
     "focusing").split())
-# Before a capitalized word, what says a place: "starting over in Cobalt", « vit seule a Saint-Paulin ».
-_PLACE_BEFORE = frozenset("from in near à vers près pres outside around".split())  # as written: « a » is "a"
+# Before a capitalized word, what says a place: "starting over in Cobalt", « vit seule a Saint-Paulin »
+# (as written: « a » is "a").
+_PLACE_BEFORE = frozenset("from in near à au aux vers près pres outside around depuis".split())
 # After a word, an age says a person: « rosalie (7 ans) », "Bridget O'Malley, 79, from…".
 _AGE_AFTER = re.compile(r"\s*(?:\(\s*\d{1,3}\s*(?:ans?|yo|y\.o\.|years?(?: old)?)?\s*\)|,\s*\d{1,3}\s*"
                         r"(?:ans|yo|years? old)?\s*,)")
@@ -521,7 +524,10 @@ def find_names(text: str, people: People | None = None) -> Found:
             else:
                 # A name that is also a word, opening before a verb in the past ("Lorraine sent",
                 # "CHARLOTTE yelled"): removed, and doubted.
-                acted = cls == "N" and (nxt in _PAST_MORE or len(nxt) > 4 and nxt.endswith("ed") and nxt != "showed")
+                acted = cls == "N" and (nxt in _PAST_MORE or len(nxt) > 4 and nxt.endswith("ed") and nxt != "showed"
+                                        or nxt in ("est", "a", "etait", "était")
+                                        and _PARTICIPLE.fullmatch(after) is not None
+                                        and after not in ("là", "la", "venue", "venu"))
                 verdict.append("unsure" if acted else "doubt")
         elif cls == "F":
             if not capital:
