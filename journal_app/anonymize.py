@@ -660,10 +660,26 @@ _JOBS = (
 # "the English-speaking nurse at the Paspébiac CLSC".
 _JOB_AT_PLACE = re.compile(
     rf"(?i:\b(?:(?:le|la|l['’]|the|my|mon|ma|notre|our|his|her|son|sa|leur|their)\s*)?"
+    rf"(?:(?:fille|fils|femme|mari|p[èe]re|m[èe]re|fr[èe]re|s(?:œ|oe)ur|daughter|son|wife|husband|father|mother|"
+    rf"brother|sister)\s+(?:du|de\s+la|de\s+l['’]|d['’]|of\s+the|of)\s*)?"
     rf"(?<![\w-])(?:[^\W\d_]{{1,20}}(?:-[^\W\d_]{{1,20}})?\s+)?"
     rf"(?:{_JOBS})(?:\s+(?:de|d['’])\s*[a-zà-ÿ]+)?\s+(?:à|a|au|aux|de|du|des|d['’]|chez|sur\s+la|sur|on|at|in|"
     rf"from|of)\s*(?:(?:the|la|le|l['’])\s*)?(?:(?:{_WORKPLACES}|{_ORG_WORDS})\s+(?:(?:de|du|d['’]|of)\s*)?)?)"
     rf"(?=[A-ZÀ-Ý])")
+# The only one of a kind somewhere is someone: "the only snowplow driver for the township of
+# Harrington", « la seule femme de ménage du Motel du Rocher », "the only pharmacy in Stoneham".
+_ONLY_ONE = re.compile(
+    r"\b(?:[Tt]he|[Ll]e|[Ll]a|[Ll]['’])\s*(?:only|seule?)\s+(?:[\w'’&-]{1,20}\s+){0,3}?"
+    r"(?:at|in|for|of|on|de|du|des|d['’]|à|au|chez|around|autour\s+de)\s*(?:(?:the|la|le|l['’])\s*)?"
+    r"(?:(?:township|town|village|parish|paroisse|municipalité|ville|three\s+parishes)\s+(?:of|de|around)\s+)?"
+    r"(?=[A-ZÀ-Ý])")
+# Who runs or keeps a place: "the one who runs the sugar shack past the covered bridge in
+# Saint-Benoît", "the woman who cleans the Tim Hortons on Route 117", « qui tient le dépanneur à… ».
+_WHO_RUNS = re.compile(
+    r"\b(?:who|qui|that)\s+(?:runs?|owns?|manages?|cleans?|sells?\s+[\w'’-]+\s+at|works?\s+at|plays?\s+[\w-]+\s+for|"
+    r"tien(?:t|nent)|gèrent|gère|possèdent|possède|travaille\s+(?:à|au|chez)|vend\s+[\w'’-]+\s+(?:à|au))\s+"
+    r"(?:[\w'’&-]{1,20}\s+){0,6}?(?:at|in|on|for|of|à|au|de|du|chez|the|la|le)\s*(?:the\s+|la\s+|le\s+|l['’])?"
+    r"(?=[A-ZÀ-Ý])")
 _NAMED_AFTER = re.compile(rf"(?:\s+(?:(?:de|du|des|of)\s+)?{_CAP}){{1,3}}")
 
 
@@ -908,6 +924,11 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         if text[m.start() - 2:m.start()] == ", " and m.start() - 2 not in names_end:
             continue  # after a comma, only in apposition to someone: « Abdoulaye Ndiaye, chauffeur chez… »
         found.append((m.start("value"), _organization_end(text, m.end("value") - 1), "role"))
+    for pattern in (_ONLY_ONE, _WHO_RUNS):
+        for m in pattern.finditer(text):
+            end = _organization_end(text, m.end())
+            if end > m.end():
+                found.append((m.start(), end, "role"))
     for m in _JOB_AT_PLACE.finditer(text):
         end = _organization_end(text, m.end())
         if end > m.end() and fold(m.group().split()[0]) not in _NOT_MODIFIERS:
@@ -922,7 +943,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += [(m.start(), m.end(), "address") for m in _RANG.finditer(text)]
     for m in _SITE_BEFORE_KIND.finditer(text):
         first = fold(m.group("value").split()[0])
-        if first not in ("the", "my", "our", "a", "at", "in", "le", "la") and lexicon().get(first) not in ("D",):
+        if first not in ("the", "my", "our", "a", "at", "in", "le", "la", "this", "that", "his", "her"):
             found.append((m.start(), m.end(), "address"))
     for m in _NAMED_SITE.finditer(text):
         if m.group("value")[:1].isupper() and lexicon().get(fold(m.group("value").split()[0])) != "L":
@@ -995,7 +1016,7 @@ _SAID_AGE = re.compile(
     rf"\b(?:she['’]s|he['’]s|shes|hes|i['’]m|im|i\s+am|is|was|turns|turned|turning|aged|now|maybe|about|around|"
     rf"almost|nearly|barely|only|(?:passed|died)(?:\s+away)?\s+at|(?:morte?|décédée?|decedee?)\s+à)\s+"
     rf"(?P<age2>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})(?:\s+years?\s+old|\s+yrs?(?:\s+old)?|\s+ans)?)"
-    rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|but|not|now|today|"
+    rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|but|not|now|today|yesterday|last|this|in|at|on|"
     rf"on|this|next|last|in)\b))", re.IGNORECASE)
 _DETERMINERS = frozenset(
     "le la les l un une mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ce cette "
@@ -1045,6 +1066,12 @@ _TOWN_AFTER = re.compile(r"(?:,\s*(?:\d{1,2}e\s+étage|\d{1,2}(?:st|nd|rd|th)\s+
                          r",\s*[A-ZÀ-Ý][\w’'-]+(?:[\s-][A-ZÀ-Ý][\w’'-]+){0,2}(?:\s*\((?:Québec|Quebec|QC|Ontario|ON)\)|"
                          r"(?=\s*(?:,|\s(?:QC|ON|NB|NS)\b|\s[A-Za-z]\d[A-Za-z]|$|[.;!?)])))|,\s*(?:\d{1,2}e\s+étage|"
                          r"\d{1,2}(?:st|nd|rd|th)\s+floor)")
+_SPELLED_YEAR = re.compile(
+    r"[\s,]+(?i:(?:mil|mille|deux\s+mille|nineteen|eighteen|two\s+thousand)(?:[\s-]+(?:et|and|neuf|huit|sept|"
+    r"cent|cents|un|deux|trois|quatre|cinq|six|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante|"
+    r"cinquante|soixante|septante|octante|nonante|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|oh))*)")
 _ACADIAN_BEFORE = re.compile(r"(?:^|(?<=\s))([A-ZÀ-Ý][\w’'-]+)\s+à\s+$")
 _ACADIAN = re.compile(r"\s+à\s+[A-ZÀ-Ý][\w’'-]+(?=[\s,.;!?)]|$)")
 _INITIAL_AFTER = re.compile(r"\s+(?:[A-ZÀ-Ý](?![\w’'])\.?|[a-zà-ÿ]\.)(?![\w’'])")
@@ -1090,7 +1117,15 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
             m = _TOWN_AFTER.match(text, end)
             if m:  # "57 rue Laval, Gatineau", « 2345 rue King Ouest, app. 6, Sherbrooke (Québec) »
                 end = m.end()
+        elif kind == "birth_date":
+            m = _SPELLED_YEAR.match(text, end)
+            if m:  # « le douze mars mil neuf cent trente-six », "the 22nd of November, two thousand nineteen"
+                end = m.end()
         elif kind in ("name", "unsure"):
+            if kind == "unsure":
+                m = re.match(r"(?:\s+[A-ZÀ-Ý][a-zà-ÿ’'-]+){1,2}(?=[\s,.;!?)]|$)", text[end:])
+                if m and all(fold(w) not in ("the", "i", "and") for w in m.group().split()):
+                    end += m.end()  # "in Black Lake": the place's other words
             m = _ACADIAN.match(text, end)
             while m and kind == "name":  # « Gilles à Léonard à Zéphir »: a name by its forebears
                 end = m.end()
@@ -1109,6 +1144,9 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
                 start -= 2  # « L'Anse-Saint-Jean », « L'Isle-aux-Coudres »: the article is the name's
             m = re.search(r"(?:^|(?<=\s))(?:[A-ZÀ-Ý]\.[-‐]?){1,3}\s*$", text[max(0, start - 10):start])
             if m:
+                start -= len(m.group())
+            m = re.search(r"\b(?:Mr|Mrs|Ms|Dr|M|Mme|Mlle)\.?\s+(?:and|et|&)\s+$", text[max(0, start - 12):start])
+            if m:  # "Mr. and Mrs. Desrosiers-Lavoie"
                 start -= len(m.group())
             m = _DESCRIPTOR_BEFORE.search(text[max(0, start - 16):start])
             if m:  # « la petite Tremblay », « le vieux Kowalski », "old man Kowalski"

@@ -395,6 +395,11 @@ def find_names(text: str, people: People | None = None) -> Found:
                                            and then not in _NOT_PERSON_VERBS)
             verdict.append("name" if initials else "")
             continue
+        if (prev in _CONJUNCTIONS and i >= 2 and verdict[i - 2] == "name" and capital and not word.isupper()
+                and cls not in ("L",) and key not in _ORDINARY_CAPITALS and key not in _NOT_ME
+                and key not in _CALENDAR):
+            verdict.append("name")  # « Pinotte pis Biscuit », "Noah and Liam"
+            continue
         if prev in _NAMING and (capital or cls in (None, "N", "F", "P")) and key not in _FUNCTION:
             verdict.append("name")  # "a girl named Sunny", « s'appelle Marée »
             continue
