@@ -659,11 +659,7 @@ _JOBS = (
 # Saint-Fabien », « la prof de français de l'école Jaanimmarik », "the dentist on Côte-Vertu",
 # "the English-speaking nurse at the Paspébiac CLSC".
 _JOB_AT_PLACE = re.compile(
-    rf"(?i:\b(?:(?:le|la|l['’]|the|my|mon|ma|notre|our|his|her|son|sa|leur|their)\s*)?"
-    rf"(?:(?:fille|fils|femme|mari|p[èe]re|m[èe]re|fr[èe]re|s(?:œ|oe)ur|daughter|son|wife|husband|father|mother|"
-    rf"brother|sister)\s+(?:du|de\s+la|de\s+l['’]|d['’]|of\s+the|of)\s*)?"
-    rf"(?<![\w-])(?:[^\W\d_]{{1,20}}(?:-[^\W\d_]{{1,20}})?\s+)?"
-    rf"(?:{_JOBS})(?:\s+(?:de|d['’])\s*[a-zà-ÿ]+)?\s+(?:à|a|au|aux|de|du|des|d['’]|chez|sur\s+la|sur|on|at|in|"
+    rf"(?i:(?<![\w-])(?:{_JOBS})(?:\s+(?:de|d['’])\s*[a-zà-ÿ]+)?\s+(?:à|a|au|aux|de|du|des|d['’]|chez|sur\s+la|sur|on|at|in|"
     rf"from|of)\s*(?:(?:the|la|le|l['’])\s*)?(?:(?:{_WORKPLACES}|{_ORG_WORDS})\s+(?:(?:de|du|d['’]|of)\s*)?)?)"
     rf"(?=[A-ZÀ-Ý])")
 # The only one of a kind somewhere is someone: "the only snowplow driver for the township of
@@ -680,6 +676,8 @@ _WHO_RUNS = re.compile(
     r"tien(?:t|nent)|gèrent|gère|possèdent|possède|travaille\s+(?:à|au|chez)|vend\s+[\w'’-]+\s+(?:à|au))\s+"
     r"(?:[\w'’&-]{1,20}\s+){0,6}?(?:at|in|on|for|of|à|au|de|du|chez|the|la|le)\s*(?:the\s+|la\s+|le\s+|l['’])?"
     r"(?=[A-ZÀ-Ý])")
+_KIN_OF = re.compile(r"\b(?:fille|fils|femme|mari|p[èe]re|m[èe]re|fr[èe]re|s(?:œ|oe)ur|daughter|son|wife|husband|"
+                     r"father|mother|brother|sister)\s+(?:du|de\s+la|de\s+l['’]|d['’]|of\s+the|of)\s*$", re.IGNORECASE)
 _NAMED_AFTER = re.compile(rf"(?:\s+(?:(?:de|du|des|of)\s+)?{_CAP}){{1,3}}")
 
 
@@ -931,8 +929,9 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
                 found.append((m.start(), end, "role"))
     for m in _JOB_AT_PLACE.finditer(text):
         end = _organization_end(text, m.end())
-        if end > m.end() and fold(m.group().split()[0]) not in _NOT_MODIFIERS:
-            found.append((m.start(), end, "role"))
+        if end > m.end():
+            kin = _KIN_OF.search(text[max(0, m.start() - 30):m.start()])  # « la fille du garagiste de… »
+            found.append((m.start() - (len(kin.group()) if kin else 0), end, "role"))
     for m in _THE_ONE_AT.finditer(text):  # "the checkout girl at the IGA in Maniwaki"
         if lexicon().get(fold(m.group("org"))) == "L" or fold(m.group("value").split()[0]) in _NOT_MODIFIERS:
             continue
