@@ -1,0 +1,219 @@
+"""Pairing a new device through a real relay process on loopback, and syncing after, with the
+command line run as two processes standing for two devices (issue 27; journal_app/sync/devices.py,
+journal_app/cli/device.py)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from journal_app.journal import Journal
+from journal_app.paths import vault_path
+from journal_app.relay_client import RelayClient
+from journal_app.sync import transport
+from journal_app.sync.devices import HolderPairing, JoinerPairing, PairingCode, PairingCodeInvalid
+from journal_app.sync.engine import Sync
+from journal_app.sync.pairing import PairingRefused
+from journal_app.usecases.relay import create_circle
+from journal_app.vault.storage import create_database, open_database
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.relay_live import free_port, relay_process, wait_healthy
+
+ROOT = Path(__file__).parent.parent
+DIGITS = re.compile(r"(\d{3} \d{3})")
+
+
+@pytest.fixture
+def relay_url(tmp_path):
+    port = free_port()
+    process = relay_process(tmp_path / "relay", port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def a_device(folder: Path, relay_url: str | None, entries: int = 0) -> Path:
+    """A vault in `folder` (as `journal-app --data-dir folder` finds it), with a circle on the
+    relay when `relay_url` is given, and some entries."""
+    db, _ = create_database(vault_path(folder), PASSPHRASE, kdf=FAST_KDF)
+    try:
+        if relay_url:
+            create_circle(db, "Cercle du jeudi", relay_url)
+        journal = Journal(db)
+        for n in range(entries):
+            journal.add(f"Entrée {n} : après le cercle, " + "des mots " * 30, title=f"Entrée {n}", tags=["cercle"])
+    finally:
+        db.close()
+    return folder
+
+
+def cli(folder: Path, *args: str, lang: str = "fr_CA.UTF-8") -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JOURNAL_APP_")}
+    env.update(LANG=lang, LC_ALL="", JOURNAL_APP_DATA_DIR=str(folder), JOURNAL_APP_PASSPHRASE=PASSPHRASE,
+               PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-m", "journal_app", "device", *args], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def read_until(stream, pattern: re.Pattern[str], timeout: float = 60) -> re.Match[str]:
+    """The first line of `stream` that matches (read in a thread: no sleeps, no blocking forever)."""
+    found: list[re.Match[str]] = []
+    seen: list[str] = []
+
+    def reader() -> None:
+        for line in stream:
+            seen.append(line)
+            match = pattern.search(line)
+            if match:
+                found.append(match)
+                return
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert found, seen
+    return found[0]
+
+
+def entries_of(folder: Path) -> dict[str, tuple[str, str]]:
+    db = open_database(vault_path(folder), PASSPHRASE)
+    try:
+        return {e.id: (e.title, e.body) for e in Journal(db).entries()}
+    finally:
+        db.close()
+
+
+def pair_by_cli(holder: Path, joiner: Path, answer: str = "o") -> tuple[subprocess.Popen[str], subprocess.Popen[str],
+                                                                           str, str]:
+    add = cli(holder, "add")
+    assert add.stdout is not None and add.stdin is not None
+    code = read_until(add.stdout, re.compile(r"(RSNTP1-[A-Z2-7]+)")).group(1)
+    join = cli(joiner, "join", code)
+    assert join.stdout is not None
+    on_joiner = read_until(join.stdout, DIGITS).group(1)
+    on_holder = read_until(add.stdout, DIGITS).group(1)
+    add.stdin.write(answer + "\n")
+    add.stdin.flush()
+    return add, join, on_holder, on_joiner
+
+
+def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=300)
+    return process.returncode, out, err
+
+
+def test_a_new_device_paired_through_the_command_line_receives_the_journal(tmp_path, relay_url):
+    phone = a_device(tmp_path / "téléphone", relay_url, entries=30)
+    laptop = a_device(tmp_path / "portable", None)
+    started = time.monotonic()
+    add, join, on_holder, on_joiner = pair_by_cli(phone, laptop)
+    assert on_holder == on_joiner
+    added, joined = finish(add), finish(join)
+    assert added[0] == 0 and joined[0] == 0, (added, joined)
+    assert "Jumelage fait" in added[1] and "est arrivé sur cet appareil" in joined[1]
+    assert "Traceback" not in added[2] + joined[2]
+    print(f"\npairing through the CLI, 30 entries: {time.monotonic() - started:.1f} s")
+    assert entries_of(laptop) == entries_of(phone) and len(entries_of(laptop)) == 30
+
+    # Written on one, `device sync` on both: seen on the other, both ways.
+    env = {**os.environ, "JOURNAL_APP_PASSPHRASE": PASSPHRASE, "PYTHONPATH": str(ROOT), "LANG": "fr_CA.UTF-8"}
+
+    def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "journal_app", "--data-dir", str(folder), *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    assert run(phone, "add", "--text", "Écrit sur le téléphone, après", "--title", "Après").returncode == 0
+    assert run(laptop, "add", "--text", "Écrit sur le portable, le soir", "--title", "Le soir").returncode == 0
+    for folder in (phone, laptop, phone):
+        done = run(folder, "device", "sync", "--now")
+        assert done.returncode == 0 and "Synchronisation" in done.stdout, done.stderr
+    phone_now, laptop_now = entries_of(phone), entries_of(laptop)
+    assert phone_now == laptop_now and len(phone_now) == 32
+    assert {"Après", "Le soir"} <= {title for title, _ in phone_now.values()}
+    listed = run(laptop, "device", "list")
+    assert "Cet appareil" in listed.stdout and "Autre appareil" in listed.stdout
+
+
+def test_digits_said_not_to_match_refuse_the_pairing_on_both_devices(tmp_path, relay_url):
+    phone = a_device(tmp_path / "téléphone", relay_url, entries=3)
+    laptop = a_device(tmp_path / "portable", None)
+    add, join, _, _ = pair_by_cli(phone, laptop, answer="n")
+    added, joined = finish(add), finish(join)
+    assert added[0] != 0 and "rien n’a quitté cet appareil" in added[2]
+    assert joined[0] != 0 and "Traceback" not in joined[2]
+    assert joined[2].strip().splitlines()[-1].startswith("Sur l’autre appareil, on a répondu que les six chiffres")
+    assert entries_of(laptop) == {}
+    db = open_database(vault_path(laptop), PASSPHRASE)
+    try:
+        assert transport.link_of(db) is None  # nothing of the sync group reached it
+    finally:
+        db.close()
+
+
+def test_a_swapped_code_shows_other_digits_and_a_mistyped_code_is_said(tmp_path, relay_url):
+    """Someone gives the new device their own code and answers the real holder themselves: the
+    two screens show different digits (in process, two pairings on one relay)."""
+    phone = a_device(tmp_path / "téléphone", relay_url, entries=1)
+    other = a_device(tmp_path / "autre", relay_url)
+    laptop = a_device(tmp_path / "portable", None)
+    dbs = [open_database(vault_path(f), PASSPHRASE) for f in (phone, other, laptop)]
+    try:
+        real, theirs = HolderPairing(Sync(dbs[0])), HolderPairing(Sync(dbs[1]))
+        real_code, their_code = real.start(), theirs.start()
+        results: dict[str, str] = {}
+        victim = JoinerPairing(Sync(dbs[2]), their_code)  # the new device got the swapped code
+        in_between = JoinerPairing(Sync(dbs[1]), real_code)  # the one in between answers the holder
+        threads = [threading.Thread(target=lambda: results.__setitem__("holder", real.digits(30))),
+                   threading.Thread(target=lambda: results.__setitem__("victim", victim.digits(30))),
+                   threading.Thread(target=lambda: results.__setitem__("theirs", theirs.digits(30))),
+                   threading.Thread(target=lambda: results.__setitem__("between", in_between.digits(30)))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert results["holder"] == results["between"] and results["victim"] == results["theirs"]
+        assert results["holder"] != results["victim"]  # what the person compares differs
+    finally:
+        for db in dbs:
+            db.close()
+    with pytest.raises(PairingCodeInvalid) as bad:
+        PairingCode.parse(real_code[:-5])
+    assert "RSNTP1-" in bad.value.message("fr") and "RSNTP1-" in bad.value.message("en")
+    assert isinstance(bad.value, PairingRefused)
+
+
+def test_pairing_messages_on_the_relay_are_padded_envelopes_like_any_other(tmp_path, relay_url):
+    from journal_app.sharing import padded_envelope_size
+
+    phone = a_device(tmp_path / "téléphone", relay_url, entries=1)
+    db = open_database(vault_path(phone), PASSPHRASE)
+    try:
+        pairing = HolderPairing(Sync(db))
+        code = PairingCode.parse(pairing.start())
+        laptop = a_device(tmp_path / "portable", None)
+        ldb = open_database(vault_path(laptop), PASSPHRASE)
+        try:
+            joiner = JoinerPairing(Sync(ldb), code.text())
+            commitment = joiner._joiner.commitment()
+            joiner._box.post({"step": "commit", "digest": "x", "tag": "y"})
+            del commitment
+        finally:
+            ldb.close()
+        listed, _ = RelayClient(relay_url).list_envelopes(code.mailbox, code.read)
+        assert len(listed) == 1
+        envelope = listed[0].envelope
+        assert set(envelope) == {"v", "circle", "epk", "nonce", "ct"} and padded_envelope_size(envelope) == 1024
+        assert envelope["circle"] != code.mailbox and b"commit" not in str(envelope).encode()
+    finally:
+        db.close()
