@@ -217,3 +217,65 @@ def test_pairing_messages_on_the_relay_are_padded_envelopes_like_any_other(tmp_p
         assert envelope["circle"] != code.mailbox and b"commit" not in str(envelope).encode()
     finally:
         db.close()
+
+
+def pair_in_process(holder_db, joiner_db) -> tuple[float, int]:
+    """Pair two open vaults (two threads stand for the two devices); the seconds it took and the
+    number of changes that arrived."""
+    started = time.monotonic()
+    holder = HolderPairing(Sync(holder_db))
+    joiner = JoinerPairing(Sync(joiner_db), holder.start())
+    digits: dict[str, str] = {}
+    got: dict[str, object] = {}
+    side = threading.Thread(target=lambda: digits.__setitem__("joiner", joiner.digits(60)))
+    side.start()
+    digits["holder"] = holder.digits(60)
+    side.join(60)
+    assert digits["holder"] == digits["joiner"]
+    side = threading.Thread(target=lambda: got.__setitem__("received", joiner.receive(120)))
+    side.start()
+    arrival = holder.confirm(120)
+    side.join(300)
+    received = got["received"]
+    assert isinstance(received, transport.Received) and received.envelopes == arrival.envelopes
+    return time.monotonic() - started, received.taken.replaced
+
+
+def test_the_app_syncs_at_unlock_with_the_random_delay_and_a_third_device_is_announced(tmp_path, relay_url):
+    from journal_app.usecases.devices import attach, describe_sync, sync_now
+
+    folders = [a_device(tmp_path / "téléphone", relay_url, entries=2), a_device(tmp_path / "portable", None),
+               a_device(tmp_path / "tablette", None)]
+    phone, laptop, tablet = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+    try:
+        pair_in_process(phone, laptop)
+        pair_in_process(laptop, tablet)  # the laptop adds the tablet: the phone hears of it
+        delays: list[str] = []
+        first = sync_now(phone, delay=lambda: delays.append("delay"))
+        assert first.error is None and transport.link_of(phone) is not None
+        assert {d.device for d in transport.link_of(phone).others} == {Sync(laptop).device, Sync(tablet).device}
+        for db in (phone, laptop, tablet):
+            attach(db)
+        entry = Journal(tablet).add("Écrit sur la tablette", title="Tablette")
+        tablet_round = sync_now(tablet, delay=lambda: delays.append("delay"))
+        assert tablet_round.sent == 1 and delays == ["delay"]  # the delay comes before a send only
+        phone_round = sync_now(phone, delay=lambda: delays.append("delay"))
+        assert Journal(phone).get(entry.id).title == "Tablette" and phone_round.received == 1
+        assert "1 changements reçus" in describe_sync(phone_round, "fr")[0]
+        assert sync_now(laptop, delay=lambda: None).received == 1 and Journal(laptop).get(entry.id).title == "Tablette"
+    finally:
+        for db in (phone, laptop, tablet):
+            db.close()
+
+
+@pytest.mark.slow
+def test_a_1000_entry_journal_arrives_on_a_new_device(tmp_path, relay_url):
+    folders = [a_device(tmp_path / "téléphone", relay_url, entries=1000), a_device(tmp_path / "portable", None)]
+    phone, laptop = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+    try:
+        seconds, arrived = pair_in_process(phone, laptop)
+        assert arrived >= 1000 and len(Journal(laptop)) == 1000
+        print(f"\n1,000 entries arrived on a new device in {seconds:.1f} s")
+    finally:
+        phone.close()
+        laptop.close()

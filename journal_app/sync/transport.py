@@ -309,7 +309,8 @@ def _device_of(doc: dict[str, Any]) -> DeviceMailbox:
         device = DeviceMailbox.unpack(raw) if isinstance(raw, dict) else None
     except (KeyError, TypeError):
         device = None
-    if device is None or not (capabilities.MAILBOX.match(device.mailbox) and capabilities.CAPABILITY.match(device.send)):
+    if device is None or not (capabilities.MAILBOX.match(device.mailbox)
+                              and capabilities.CAPABILITY.match(device.send)):
         raise EnvelopeDamaged()
     return replace(device, read="")
 
