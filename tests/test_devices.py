@@ -94,9 +94,9 @@ def entries_of(folder: Path) -> dict[str, tuple[str, str]]:
         db.close()
 
 
-def pair_by_cli(holder: Path, joiner: Path, answer: str = "o") -> tuple[subprocess.Popen[str], subprocess.Popen[str],
-                                                                           str, str]:
-    add = cli(holder, "add")
+def pair_by_cli(holder: Path, joiner: Path, answer: str = "o", *more: str
+                ) -> tuple[subprocess.Popen[str], subprocess.Popen[str], str, str, str]:
+    add = cli(holder, "add", *more)
     assert add.stdout is not None and add.stdin is not None
     code = read_until(add.stdout, re.compile(r"(RSNTP1-[A-Z2-7]+)")).group(1)
     join = cli(joiner, "join", code)
@@ -105,7 +105,7 @@ def pair_by_cli(holder: Path, joiner: Path, answer: str = "o") -> tuple[subproce
     on_holder = read_until(add.stdout, DIGITS).group(1)
     add.stdin.write(answer + "\n")
     add.stdin.flush()
-    return add, join, on_holder, on_joiner
+    return add, join, on_holder, on_joiner, code
 
 
 def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
@@ -117,13 +117,18 @@ def test_a_new_device_paired_through_the_command_line_receives_the_journal(tmp_p
     phone = a_device(tmp_path / "téléphone", relay_url, entries=30)
     laptop = a_device(tmp_path / "portable", None)
     started = time.monotonic()
-    add, join, on_holder, on_joiner = pair_by_cli(phone, laptop)
+    add, join, on_holder, on_joiner, code = pair_by_cli(phone, laptop, "o", "-o", str(tmp_path / "code.png"))
     assert on_holder == on_joiner
     added, joined = finish(add), finish(join)
     assert added[0] == 0 and joined[0] == 0, (added, joined)
     assert "Jumelage fait" in added[1] and "est arrivé sur cet appareil" in joined[1]
     assert "Traceback" not in added[2] + joined[2]
     print(f"\npairing through the CLI, 30 entries: {time.monotonic() - started:.1f} s")
+    import zxingcpp
+    from PIL import Image
+
+    [found] = zxingcpp.read_barcodes(Image.open(tmp_path / "code.png"))
+    assert found.text == code  # the QR image holds the same text as the code to copy
     assert entries_of(laptop) == entries_of(phone) and len(entries_of(laptop)) == 30
 
     # Written on one, `device sync` on both: seen on the other, both ways.
@@ -148,7 +153,7 @@ def test_a_new_device_paired_through_the_command_line_receives_the_journal(tmp_p
 def test_digits_said_not_to_match_refuse_the_pairing_on_both_devices(tmp_path, relay_url):
     phone = a_device(tmp_path / "téléphone", relay_url, entries=3)
     laptop = a_device(tmp_path / "portable", None)
-    add, join, _, _ = pair_by_cli(phone, laptop, answer="n")
+    add, join, _, _, _ = pair_by_cli(phone, laptop, answer="n")
     added, joined = finish(add), finish(join)
     assert added[0] != 0 and "rien n’a quitté cet appareil" in added[2]
     assert joined[0] != 0 and "Traceback" not in joined[2]
@@ -248,6 +253,7 @@ def test_the_app_syncs_at_unlock_with_the_random_delay_and_a_third_device_is_ann
                a_device(tmp_path / "tablette", None)]
     phone, laptop, tablet = (open_database(vault_path(f), PASSPHRASE) for f in folders)
     try:
+        before = Journal(tablet).add("Écrit sur la tablette avant le jumelage", title="Avant")
         pair_in_process(phone, laptop)
         pair_in_process(laptop, tablet)  # the laptop adds the tablet: the phone hears of it
         delays: list[str] = []
@@ -261,8 +267,12 @@ def test_the_app_syncs_at_unlock_with_the_random_delay_and_a_third_device_is_ann
         assert tablet_round.sent == 1 and delays == ["delay"]  # the delay comes before a send only
         phone_round = sync_now(phone, delay=lambda: delays.append("delay"))
         assert Journal(phone).get(entry.id).title == "Tablette" and phone_round.received == 1
-        assert "1 changements reçus" in describe_sync(phone_round, "fr")[0]
-        assert sync_now(laptop, delay=lambda: None).received == 1 and Journal(laptop).get(entry.id).title == "Tablette"
+        assert describe_sync(phone_round, "fr")[0] == "Synchronisation\u00a0: 1 changement reçu."
+        # The laptop takes the tablet's new entry, and the one it held before it was paired.
+        assert sync_now(laptop, delay=lambda: None).received == 2 and Journal(laptop).get(entry.id).title == "Tablette"
+        # What the tablet held before it was paired followed the member too, and nothing doubled.
+        assert Journal(laptop).get(before.id) == Journal(phone).get(before.id) == before
+        assert len(Journal(phone)) == len(Journal(laptop)) == len(Journal(tablet)) == 4
     finally:
         for db in (phone, laptop, tablet):
             db.close()
@@ -279,3 +289,25 @@ def test_a_1000_entry_journal_arrives_on_a_new_device(tmp_path, relay_url):
     finally:
         phone.close()
         laptop.close()
+
+
+def test_a_mistyped_or_expired_code_is_one_clear_sentence(tmp_path, relay_url):
+    phone = a_device(tmp_path / "téléphone", relay_url, entries=1)
+    db = open_database(vault_path(phone), PASSPHRASE)
+    try:
+        pairing = HolderPairing(Sync(db))
+        code = pairing.start()
+        from journal_app.sync.devices import PairingExpired
+
+        with pytest.raises(PairingExpired):
+            pairing.digits(timeout=0.5)  # no new device answered in time
+    finally:
+        db.close()
+    typo = code[:20] + ("A" if code[20] != "A" else "B") + code[21:]
+    with pytest.raises(PairingCodeInvalid):
+        PairingCode.parse(typo)
+    assert PairingCode.parse(code.lower()).text() == code  # typed in lower case, or cut in lines
+    for lang, words in (("fr_CA.UTF-8", "mal copié"), ("en_CA.UTF-8", "miscopied")):
+        joined = cli(a_device(tmp_path / f"portable-{lang}", None), "join", typo, lang=lang)
+        code_, out, err = finish(joined)
+        assert code_ != 0 and err.strip().splitlines() == [err.strip()] and words in err and "Traceback" not in err

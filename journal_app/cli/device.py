@@ -31,6 +31,14 @@ def add(c: Command) -> int:
         code = pairing.start()
         c.warn(c.t("devices.code_intro"))
         c.say(code)
+        if c.args.output:
+            from pathlib import Path
+
+            from journal_app.sync.devices import PairingCode
+            from journal_app.vault import write_atomically
+
+            write_atomically(Path(c.args.output), PairingCode.parse(code).qr_png(), keep_backup=False)
+            c.warn(c.t("devices.qr_written", file=c.args.output))
         c.warn(c.t("devices.waiting_new"))
         digits = pairing.digits()
         c.say(c.t("devices.digits", digits=_digits(digits)))
@@ -109,3 +117,4 @@ def add_commands(g: Grammar) -> None:
     p.add_argument("action", choices=tuple(ACTIONS), help=g.h("device_action"))
     p.add_argument("target", nargs="*", help=g.h("device_target"))
     p.add_argument("--now", action="store_true", help=g.h("device_now"))
+    p.add_argument("-o", "--output", metavar="QR.png", help=g.h("device_qr"))

@@ -17,6 +17,7 @@ the new mailbox and says how many envelopes it sent. The new device takes them i
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -76,7 +77,18 @@ class PairingCode:
         url = self.url.encode("utf-8")
         raw = (bytes([len(url)]) + url + unb64(self.mailbox) + unb64(self.send) + unb64(self.read)
                + self.offer.key + self.offer.secret)
-        return PREFIX + base64.b32encode(raw).decode("ascii").rstrip("=")
+        check = hashlib.sha256(raw).digest()[:4]  # a code copied wrong is said, not waited on
+        return PREFIX + base64.b32encode(raw + check).decode("ascii").rstrip("=")
+
+    def qr_png(self, scale: int = 6) -> bytes:
+        """The same text as a QR code (alphanumeric: base32 and the prefix are in its alphabet)."""
+        import io
+
+        import segno  # small, pure Python: only loaded when a QR image is asked for
+
+        out = io.BytesIO()
+        segno.make(self.text(), error="m").save(out, kind="png", scale=scale, border=2)
+        return out.getvalue()
 
     @classmethod
     def parse(cls, text: str) -> PairingCode:
@@ -86,6 +98,9 @@ class PairingCode:
         body = body[len(PREFIX):]
         try:
             raw = base64.b32decode(body + "=" * (-len(body) % 8))
+            raw, check = raw[:-4], raw[-4:]
+            if hashlib.sha256(raw).digest()[:4] != check:
+                raise ValueError("checksum")
             n = raw[0]
             url = raw[1:1 + n].decode("utf-8")
             rest = raw[1 + n:]
@@ -285,6 +300,9 @@ class JoinerPairing:
                                  unb64(circle["sign"]))
         except (ValueError, KeyError, TypeError):
             raise PairingRefused() from None
+        # What this device held before the pairing (written here first) follows the member too:
+        # it leaves for the other devices once the journal has arrived.
+        held_before = {(c.table, c.id) for c in self.sync.snapshot()}
         own = transport.open_mailbox(self.client, access, self.sync.ensure_device())
         link = Link(access.url, group, own, devices)
         transport.keep_link(self.db, link)
@@ -311,4 +329,7 @@ class JoinerPairing:
             if time.monotonic() > deadline:
                 raise PairingExpired()
             time.sleep(POLL)
+        mine = [c for c in self.sync.snapshot() if (c.table, c.id) in held_before]
+        if mine:
+            transport.post(mine, link, link.others, self.client, gap=lambda: None)
         return total

@@ -286,7 +286,7 @@ class Received:
     taken: Taken = field(default_factory=Taken)
     set_aside: int = 0  # did not open, or did not hold changes
     waiting: int = 0  # parts of a change whose other parts have not arrived
-    devices: int = 0  # new devices of the member's announced (now in the link)
+    announced: list[DeviceMailbox] = field(default_factory=list)  # new devices (now in the link)
 
 
 @dataclass
@@ -382,7 +382,7 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
                 if device.device != own.device:
                     link = link.with_device(device)
             keep_link(sync.database, link)
-            received.devices += len(devices)
+            received.announced += [d for d in devices if d.device != own.device]
             devices.clear()
         if changes:
             taken = sync.take(changes, allow_mass_deletion=allow_mass_deletion)  # saved here

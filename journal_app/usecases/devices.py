@@ -60,6 +60,10 @@ def sync_now(db: Database, *, delay: Callable[[], None] = privacy_delay,
         round_.received = received.taken.replaced + received.taken.merged
         round_.conflicts, round_.set_aside = received.taken.conflicts, received.set_aside
         link = transport.link_of(db) or link  # a new device may have been announced
+        if received.announced:
+            # Paired through another device: what this one holds goes to it whole, once (what this
+            # device sent before it heard of the new one may not have reached it otherwise).
+            transport.post(sync.snapshot(), link, received.announced, relay, gap=lambda: None)
         if sync.pending():
             delay()
             sent = transport.send(sync, link, relay)
@@ -74,7 +78,8 @@ def sync_now(db: Database, *, delay: Callable[[], None] = privacy_delay,
 def describe_sync(round_: SyncRound, lang: str) -> list[str]:
     if not round_.linked:
         return [translate("devices.not_paired", lang)]
-    lines = [translate("devices.synced", lang, received=round_.received, sent=round_.sent)]
+    lines = [translate("devices.received", lang, count=round_.received),
+             translate("devices.sent", lang, count=round_.sent)]
     if round_.conflicts:
         lines.append(translate("devices.conflicts", lang, count=len(round_.conflicts)))
     if round_.error is not None:
