@@ -43,7 +43,10 @@ _LABEL = b"ressenti sync mailbox label v1\n"
 LINK = "sync_link"  # the vault table (per device, never synced) that holds the link
 MAX_PLAIN = MAX_PADDED - 4  # the most one envelope carries (its padding's length prefix aside)
 PART = 12_000  # bytes of a too-large change in each part (base64 in the part: under MAX_PLAIN)
-ROUND = 10  # pages of a listing (1,000 envelopes each) taken in one save
+ROUND = 10  # pages of a listing taken in one save
+# Envelopes a page: a full sync envelope is some 23,000 characters listed, and the client reads
+# at most 8 MiB of an answer (1,000 full ones would not parse: a first arrival stopped there).
+PAGE = 200
 
 
 class SyncRelayError(RessentiError):
@@ -340,7 +343,7 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
         done: list[str] = []  # envelopes whose changes this round takes (or sets aside)
         changes: list[Change] = []
         for _ in range(ROUND):
-            page, after = _translated(client.list_envelopes, own.mailbox, own.read, after)
+            page, after = _translated(client.list_envelopes, own.mailbox, own.read, after, PAGE)
             for item in page:
                 try:
                     if item.envelope.get("circle") != label:
