@@ -152,10 +152,11 @@ def test_a_new_device_paired_through_the_command_line_receives_the_journal(tmp_p
 
 def test_digits_said_not_to_match_refuse_the_pairing_on_both_devices(tmp_path, relay_url):
     phone = a_device(tmp_path / "téléphone", relay_url, entries=3)
-    laptop = a_device(tmp_path / "portable", None)
+    laptop = tmp_path / "portable"  # no journal there yet: `device join` makes one first
     add, join, _, _, _ = pair_by_cli(phone, laptop, answer="n")
     added, joined = finish(add), finish(join)
     assert added[0] != 0 and "rien n’a quitté cet appareil" in added[2]
+    assert vault_path(laptop).exists()  # made by `device join`, which printed its recovery key
     assert joined[0] != 0 and "Traceback" not in joined[2]
     assert joined[2].strip().splitlines()[-1].startswith("Sur l’autre appareil, on a répondu que les six chiffres")
     assert entries_of(laptop) == {}
@@ -200,28 +201,22 @@ def test_a_swapped_code_shows_other_digits_and_a_mistyped_code_is_said(tmp_path,
 
 def test_pairing_messages_on_the_relay_are_padded_envelopes_like_any_other(tmp_path, relay_url):
     from journal_app.sharing import padded_envelope_size
+    from journal_app.sync.devices import PairingExpired
 
     phone = a_device(tmp_path / "téléphone", relay_url, entries=1)
-    db = open_database(vault_path(phone), PASSPHRASE)
+    laptop = a_device(tmp_path / "portable", None)
+    phone_db, laptop_db = (open_database(vault_path(f), PASSPHRASE) for f in (phone, laptop))
     try:
-        pairing = HolderPairing(Sync(db))
-        code = PairingCode.parse(pairing.start())
-        laptop = a_device(tmp_path / "portable", None)
-        ldb = open_database(vault_path(laptop), PASSPHRASE)
-        try:
-            joiner = JoinerPairing(Sync(ldb), code.text())
-            commitment = joiner._joiner.commitment()
-            joiner._box.post({"step": "commit", "digest": "x", "tag": "y"})
-            del commitment
-        finally:
-            ldb.close()
+        code = PairingCode.parse(HolderPairing(Sync(phone_db)).start())
+        with pytest.raises(PairingExpired):  # its commitment posted, no answer (the holder is away)
+            JoinerPairing(Sync(laptop_db), code.text()).digits(timeout=0.5)
         listed, _ = RelayClient(relay_url).list_envelopes(code.mailbox, code.read)
-        assert len(listed) == 1
-        envelope = listed[0].envelope
-        assert set(envelope) == {"v", "circle", "epk", "nonce", "ct"} and padded_envelope_size(envelope) == 1024
-        assert envelope["circle"] != code.mailbox and b"commit" not in str(envelope).encode()
     finally:
-        db.close()
+        phone_db.close()
+        laptop_db.close()
+    [envelope] = [item.envelope for item in listed]
+    assert set(envelope) == {"v", "circle", "epk", "nonce", "ct"} and padded_envelope_size(envelope) == 1024
+    assert len(envelope["circle"]) == 20 and envelope["circle"] != code.mailbox
 
 
 def pair_in_process(holder_db, joiner_db) -> tuple[float, int, int]:
