@@ -55,7 +55,10 @@ class JournalSession:
         return self._journal
 
     def _opened(self, db: Database) -> None:
+        from journal_app.usecases.devices import attach
+
         self.lock()
+        attach(db)  # paired with other devices: every save is stamped and queued for them
         self._db = db
         self._journal = Journal(db, self._clock)
 

@@ -147,8 +147,11 @@ class Command:
     def database(self) -> Iterator[Database]:
         """The vault's database, open for the time of the command, closed (and its lock let
         go) after."""
+        from journal_app.usecases.devices import attach
+
         db = open_database(self.vault, self.passphrase())
         try:
+            attach(db)  # paired with other devices: what this command changes is queued for them
             for note in opening_notes(db, self.lang):
                 self.warn(note)
             yield db

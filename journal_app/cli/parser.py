@@ -8,7 +8,7 @@ import re
 from typing import Any, NoReturn
 
 from journal_app import __version__
-from journal_app.cli import badge, circle, journal, prompts, relay, tools
+from journal_app.cli import badge, circle, device, journal, prompts, relay, tools
 from journal_app.cli.command import Grammar
 from journal_app.cli.env import Env
 from journal_app.i18n import translate
@@ -103,6 +103,6 @@ def build_parser(lang: str, env: Env) -> TranslatedParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=h("commands"))
 
     grammar = Grammar(sub, common, lang, env)
-    for group in (tools, journal, prompts, circle, relay, badge):
+    for group in (tools, journal, prompts, circle, device, relay, badge):
         group.add_commands(grammar)
     return parser

@@ -129,6 +129,19 @@ class Sync:
         device = tables[DEVICE]["self"]
         tables[DEVICE]["self"] = {**device, "last": clock.last.pack()}
 
+    def ensure_device(self) -> str:
+        """This device's id, made (with its clock) if the vault had none yet."""
+        if not self.device:
+            def update(tables: dict[str, dict[str, Any]]) -> None:
+                self._clock(cast(Tables, tables))
+
+            self._db.change(update)
+        return self.device
+
+    @property
+    def database(self) -> Database:
+        return self._db
+
     @property
     def device(self) -> str:
         device = self._stored().get(DEVICE, {}).get("self")
@@ -181,6 +194,36 @@ class Sync:
                 out.pop(key)
 
         self._db.change(update)
+
+    def snapshot(self) -> list[Change]:
+        """Every document of the synced tables as a change, for a new device (pairing): each
+        with the stamps of its last change; a document saved before sync was set up is stamped
+        now (in one save that queues nothing: it goes to the new device in the snapshot, and
+        the devices already paired hold it as it is)."""
+        changes: list[Change] = []
+
+        def update(tables: dict[str, dict[str, Any]]) -> None:
+            typed = cast(Tables, tables)
+            clock = self._clock(typed)
+            meta = typed.setdefault(META, {})
+            for table in sorted(SYNCED):
+                for doc_id, doc in sorted(typed.get(table, {}).items()):
+                    key = _meta_key(table, doc_id)
+                    if key not in meta:
+                        stamp = clock.now()
+                        meta[key] = {"stamp": stamp.pack(), "base": None, "seen": _pack_seen({stamp.device: stamp})}
+                    held = meta[key]
+                    stamp = cast(Stamp, Stamp.unpack(held["stamp"]))
+                    changes.append(Change(table, doc_id, dict(doc), stamp, Stamp.unpack(held.get("base")),
+                                          _with(_unpack_seen(held.get("seen")), stamp)))
+            self._keep_clock(typed, clock)
+
+        self._applying = True
+        try:
+            self._db.change(update)
+        finally:
+            self._applying = False
+        return changes
 
     # -- changes in ----------------------------------------------------------------------------
     def take(self, changes: Iterable[Change], *, allow_mass_deletion: bool = False) -> Taken:

@@ -35,6 +35,21 @@ from journal_app.errors import RessentiError
 _INFO_DIGITS = b"ressenti pairing v1 digits"
 _INFO_TRANSFER = b"ressenti pairing v1 transfer"
 _COMMIT = b"ressenti pairing v1 commit"
+_INFO_LATER = b"ressenti pairing v1 later "  # + b"a" (holder to new device) or b"b" (the reverse)
+
+
+def _seal_later(shared: bytes, secret: bytes, transcript: bytes, direction: bytes, blob: bytes) -> bytes:
+    key = _derive(shared, secret, _INFO_LATER + direction + transcript, 32)
+    nonce = secrets.token_bytes(12)
+    return nonce + AESGCM(key).encrypt(nonce, blob, transcript + direction)
+
+
+def _open_later(shared: bytes, secret: bytes, transcript: bytes, direction: bytes, sealed: bytes) -> bytes:
+    key = _derive(shared, secret, _INFO_LATER + direction + transcript, 32)
+    try:
+        return AESGCM(key).decrypt(sealed[:12], sealed[12:], transcript + direction)
+    except Exception:
+        raise PairingRefused() from None
 
 
 class PairingRefused(RessentiError):
@@ -124,6 +139,18 @@ class Holder:
         nonce = secrets.token_bytes(12)
         return nonce + AESGCM(key).encrypt(nonce, secrets_blob, self._transcript)
 
+    # After the secrets left: the rest of the pairing (the new device's mailbox, how much of the
+    # journal is on its way), sealed both ways under keys of the same exchange.
+    def seal_later(self, blob: bytes) -> bytes:
+        if self._shared is None or not self.used:
+            raise PairingRefused()
+        return _seal_later(self._shared, self.offer.secret, self._transcript, b"a", blob)
+
+    def open_later(self, sealed: bytes) -> bytes:
+        if self._shared is None or not self.used:
+            raise PairingRefused()
+        return _open_later(self._shared, self.offer.secret, self._transcript, b"b", sealed)
+
 
 class Joiner:
     """B: the new device."""
@@ -157,3 +184,13 @@ class Joiner:
             return AESGCM(key).decrypt(sealed[:12], sealed[12:], self._transcript)
         except Exception:
             raise PairingRefused() from None
+
+    def seal_later(self, blob: bytes) -> bytes:
+        if self._shared is None:
+            raise PairingRefused()
+        return _seal_later(self._shared, self._offer.secret, self._transcript, b"b", blob)
+
+    def open_later(self, sealed: bytes) -> bytes:
+        if self._shared is None:
+            raise PairingRefused()
+        return _open_later(self._shared, self._offer.secret, self._transcript, b"a", sealed)

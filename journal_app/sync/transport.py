@@ -43,7 +43,10 @@ _LABEL = b"ressenti sync mailbox label v1\n"
 LINK = "sync_link"  # the vault table (per device, never synced) that holds the link
 MAX_PLAIN = MAX_PADDED - 4  # the most one envelope carries (its padding's length prefix aside)
 PART = 12_000  # bytes of a too-large change in each part (base64 in the part: under MAX_PLAIN)
-ROUND = 10  # pages of a listing (1,000 envelopes each) taken in one save
+ROUND = 10  # pages of a listing taken in one save
+# Envelopes a page: a full sync envelope is some 23,000 characters listed, and the client reads
+# at most 8 MiB of an answer (1,000 full ones would not parse: a first arrival stopped there).
+PAGE = 200
 
 
 class SyncRelayError(RessentiError):
@@ -232,12 +235,22 @@ def send(sync: Sync, link: Link, client: RelayClient | None = None, *,
     """Post what waits to every other device's mailbox, a random 1–8 s between two envelopes
     (as a circle's insights leave); each batch is marked sent once every device's mailbox took
     it. SyncUnreachable or SyncRefused stop it: what was not taken waits for the next try."""
+    return post(sync.pending(), link, link.others, client, gap=gap, done=sync.sent)
+
+
+def post(changes: Iterable[Change], link: Link, devices: Iterable[DeviceMailbox],
+         client: RelayClient | None = None, *, gap: Callable[[], None] = _envelope_gap,
+         done: Callable[[list[Change]], None] | None = None,
+         progress: Callable[[int], None] | None = None) -> Sent:
+    """`changes` in envelopes to each of `devices`' mailboxes (`send`, and a new device's first
+    arrival: `Sync.snapshot`); `done(batch)` once every mailbox took a batch."""
     client = client or RelayClient(link.url)
     sent = Sent()
-    if not link.others:
+    devices = list(devices)
+    if not devices:
         return sent
-    for changes, plains in batches(sync.pending()):
-        for device in link.others:
+    for batch, plains in batches(changes):
+        for device in devices:
             label = link.group.label(device.mailbox)
             for plain in plains:
                 envelope = seal_plain(plain, label, link.group.public_key, _AAD)
@@ -245,9 +258,28 @@ def send(sync: Sync, link: Link, client: RelayClient | None = None, *,
                     gap()
                 _translated(client.post_envelope, device.mailbox, device.send, envelope)
                 sent.envelopes += 1
-        sync.sent(changes)
-        sent.changes += len(changes)
+        if done is not None:
+            done(batch)
+        sent.changes += len(batch)
+        if progress is not None:
+            progress(sent.changes)
     return sent
+
+
+def announce(link: Link, new: DeviceMailbox, client: RelayClient | None = None) -> int:
+    """Tell the member's other devices (all but `new`) that a new device's mailbox exists: a
+    sealed envelope like any other, `{"type": "sync-device", "device": {...}}` (its send
+    capability, never its read one). Each takes it into its link when it receives."""
+    client = client or RelayClient(link.url)
+    plain = _json({"type": "sync-device", "device": replace(new, read="").pack()})
+    count = 0
+    for device in link.others:
+        if device.device == new.device:
+            continue
+        envelope = seal_plain(plain, link.group.label(device.mailbox), link.group.public_key, _AAD)
+        _translated(client.post_envelope, device.mailbox, device.send, envelope)
+        count += 1
+    return count
 
 
 # --- receiving ---------------------------------------------------------------------------------
@@ -257,6 +289,7 @@ class Received:
     taken: Taken = field(default_factory=Taken)
     set_aside: int = 0  # did not open, or did not hold changes
     waiting: int = 0  # parts of a change whose other parts have not arrived
+    announced: list[DeviceMailbox] = field(default_factory=list)  # new devices (now in the link)
 
 
 @dataclass
@@ -271,6 +304,18 @@ def _opened(plain: bytes) -> Any:
         return json.loads(plain.decode("utf-8", "surrogatepass"))
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise EnvelopeDamaged() from None
+
+
+def _device_of(doc: dict[str, Any]) -> DeviceMailbox:
+    raw = doc.get("device")
+    try:
+        device = DeviceMailbox.unpack(raw) if isinstance(raw, dict) else None
+    except (KeyError, TypeError):
+        device = None
+    if device is None or not (capabilities.MAILBOX.match(device.mailbox)
+                              and capabilities.CAPABILITY.match(device.send)):
+        raise EnvelopeDamaged()
+    return replace(device, read="")
 
 
 def _changes_of(doc: Any) -> list[Change]:
@@ -292,12 +337,13 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
     label = group.label(own.mailbox)
     received = Received()
     parts: dict[str, _Parts] = {}  # by the whole's digest
+    devices: list[DeviceMailbox] = []  # a new device of the member's, announced
     after: str | None = None
     while True:
         done: list[str] = []  # envelopes whose changes this round takes (or sets aside)
         changes: list[Change] = []
         for _ in range(ROUND):
-            page, after = _translated(client.list_envelopes, own.mailbox, own.read, after)
+            page, after = _translated(client.list_envelopes, own.mailbox, own.read, after, PAGE)
             for item in page:
                 try:
                     if item.envelope.get("circle") != label:
@@ -313,7 +359,10 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
                         if held.of == of:
                             held.data[n] = unb64(data)
                         continue
-                    changes += _changes_of(doc)
+                    if isinstance(doc, dict) and doc.get("type") == "sync-device":
+                        devices.append(_device_of(doc))
+                    else:
+                        changes += _changes_of(doc)
                 except (EnvelopeDamaged, ValueError):
                     received.set_aside += 1
                 done.append(item.id)
@@ -331,6 +380,13 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
                 changes += _changes_of(_opened(whole))
             except EnvelopeDamaged:
                 received.set_aside += 1
+        if devices:  # kept before the acknowledgement, as the changes are
+            for device in devices:
+                if device.device != own.device:
+                    link = link.with_device(device)
+            keep_link(sync.database, link)
+            received.announced += [d for d in devices if d.device != own.device]
+            devices.clear()
         if changes:
             taken = sync.take(changes, allow_mass_deletion=allow_mass_deletion)  # saved here
             for name in ("replaced", "merged", "already"):

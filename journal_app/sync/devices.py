@@ -1,0 +1,335 @@
+"""Pairing a new device through the relay (docs/sync.md, « Pairing through the relay »).
+
+The device that holds the journal opens a short-lived pairing mailbox (a personal mailbox on
+the relay of one of the member's circles) and shows a code, `RSNTP1-` and base32 (the same text
+in the QR code): the relay's address, the pairing mailbox and its two capabilities, the offer's
+ephemeral key and its one-use secret. Both devices post to that mailbox and read it; every
+message is a padded envelope like any other, sealed to a key both derive from the one-use
+secret (the relay never sees it), with a label of its own. The steps are `sync/pairing.py`'s:
+the new device's commitment, the holder's nonce, the reveal, the six digits on both screens;
+once the person confirmed on the holder, the sync secrets (the group key, the devices'
+mailboxes, a circle's access to open a mailbox on the same relay) sealed for the new device.
+The new device opens its own personal mailbox and tells the holder (sealed under the same
+exchange); the holder tells its other devices, then sends a snapshot of the synced tables to
+the new mailbox and says how many envelopes it sent. The new device takes them in.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from journal_app.relay import capabilities
+from journal_app.relay_client import RelayClient
+from journal_app.sharing import EnvelopeDamaged, RelayAccess, b64, open_plain, seal_plain, unb64
+from journal_app.sync import transport
+from journal_app.sync.engine import Sync
+from journal_app.sync.pairing import Commitment, Holder, Joiner, Offer, PairingRefused, Reveal
+from journal_app.sync.transport import DeviceMailbox, Link, SyncGroup, _translated
+
+PREFIX = "RSNTP1-"
+_AAD = b"ressenti-pairing-v1:"
+_MAILBOX_KEY = b"ressenti pairing v1 mailbox key"
+WAIT = 600.0  # seconds a code stays good, and how long either side waits for the other
+POLL = 0.4  # seconds between two listings of the pairing mailbox
+
+
+class PairingExpired(PairingRefused):
+    """No answer in time: the code is no longer good."""
+
+    key = "error.pairing_expired"
+
+
+class PairingDeclined(PairingRefused):
+    """On the holder, the person said the six digits do not match."""
+
+    key = "error.pairing_declined"
+
+
+class PairingCodeInvalid(PairingRefused):
+    key = "error.pairing_code_invalid"
+
+
+class NoCircleRelay(PairingRefused):
+    """Sync goes through the relay of one of the member's circles: there is none."""
+
+    key = "error.pairing_no_relay"
+
+
+# --- the code --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PairingCode:
+    url: str
+    mailbox: str
+    send: str
+    read: str
+    offer: Offer
+
+    def text(self) -> str:
+        url = self.url.encode("utf-8")
+        raw = (bytes([len(url)]) + url + unb64(self.mailbox) + unb64(self.send) + unb64(self.read)
+               + self.offer.key + self.offer.secret)
+        check = hashlib.sha256(raw).digest()[:4]  # a code copied wrong is said, not waited on
+        return PREFIX + base64.b32encode(raw + check).decode("ascii").rstrip("=")
+
+    def qr_png(self, scale: int = 6) -> bytes:
+        """The same text as a QR code (alphanumeric: base32 and the prefix are in its alphabet)."""
+        import io
+
+        import segno  # small, pure Python: only loaded when a QR image is asked for
+
+        out = io.BytesIO()
+        segno.make(self.text(), error="m").save(out, kind="png", scale=scale, border=2)
+        return out.getvalue()
+
+    @classmethod
+    def parse(cls, text: str) -> PairingCode:
+        body = "".join(text.split()).upper()
+        if not body.startswith(PREFIX):
+            raise PairingCodeInvalid()
+        body = body[len(PREFIX):]
+        try:
+            raw = base64.b32decode(body + "=" * (-len(body) % 8))
+            raw, check = raw[:-4], raw[-4:]
+            if hashlib.sha256(raw).digest()[:4] != check:
+                raise ValueError("checksum")
+            n = raw[0]
+            url = raw[1:1 + n].decode("utf-8")
+            rest = raw[1 + n:]
+        except (ValueError, IndexError, UnicodeDecodeError):
+            raise PairingCodeInvalid() from None
+        if len(rest) != 16 + 32 + 32 + 32 + 16 or not url.startswith(("http://", "https://")):
+            raise PairingCodeInvalid()
+        return cls(url, b64(rest[:16]), b64(rest[16:48]), b64(rest[48:80]), Offer(rest[80:112], rest[112:]))
+
+    @property
+    def group(self) -> SyncGroup:
+        """The key the pairing's envelopes are sealed to: from the one-use secret, which only
+        the two devices hold."""
+        return SyncGroup(HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                              info=_MAILBOX_KEY).derive(self.offer.secret))
+
+
+class _Mailbox:
+    """The pairing mailbox, as one side sees it: post to it, and wait for the other side's
+    next message (each side acknowledges what it took; its own messages it leaves)."""
+
+    def __init__(self, code: PairingCode, me: str, client: RelayClient | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.code, self.me = code, me
+        self.client = client or RelayClient(code.url)
+        self.group = code.group
+        self.label = self.group.label(code.mailbox)
+        self._clock = clock
+
+    def post(self, doc: dict[str, Any]) -> None:
+        plain = json.dumps({**doc, "from": self.me}, separators=(",", ":")).encode()
+        envelope = seal_plain(plain, self.label, self.group.public_key, _AAD)
+        _translated(self.client.post_envelope, self.code.mailbox, self.code.send, envelope)
+
+    def wait(self, step: str, timeout: float = WAIT, poll: float = POLL) -> dict[str, Any]:
+        deadline = self._clock() + timeout
+        while True:
+            page, _ = _translated(self.client.list_envelopes, self.code.mailbox, self.code.read)
+            taken, found = [], None
+            for item in page:
+                try:
+                    doc = json.loads(open_plain(item.envelope, self.label, self.group.public_key,
+                                                self.group.private_key, _AAD))
+                except (EnvelopeDamaged, ValueError):
+                    taken.append(item.id)  # not the pairing's: set aside
+                    continue
+                if not isinstance(doc, dict) or doc.get("from") == self.me:
+                    continue
+                taken.append(item.id)
+                if found is None and doc.get("step") in (step, "refused"):
+                    found = doc
+            if taken:
+                _translated(self.client.acknowledge, self.code.mailbox, self.code.read, taken)
+            if found is not None:
+                if found.get("step") == "refused":
+                    raise PairingDeclined()
+                return found
+            if self._clock() > deadline:
+                raise PairingExpired()
+            time.sleep(poll)
+
+
+def _field(doc: dict[str, Any], name: str, size: int | None = None) -> bytes:
+    try:
+        value = unb64(str(doc[name]))
+    except (KeyError, ValueError):
+        raise PairingRefused() from None
+    if size is not None and len(value) != size:
+        raise PairingRefused()
+    return value
+
+
+def _circle_access(db: Any, url: str | None = None) -> RelayAccess:
+    """A circle's relay access the member holds (on `url` when given): its send capability
+    opens personal mailboxes."""
+    from journal_app.circles import Circles
+
+    circles = Circles(db)
+    found = [inv.relay for inv in circles.joined() if inv.relay is not None]
+    found += [keys.invitation.relay for keys in circles.owned() if keys.invitation.relay is not None]
+    for access in found:
+        if url is None or access.url.rstrip("/") == url.rstrip("/"):
+            return access
+    raise NoCircleRelay()
+
+
+# --- the holder ------------------------------------------------------------------------------
+@dataclass
+class Arrival:
+    changes: int = 0
+    envelopes: int = 0
+
+
+class HolderPairing:
+    """The device that holds the journal: `start()` (the code to show), `digits()` (waits for
+    the new device, then the six digits), then `confirm()` or `refuse()`."""
+
+    def __init__(self, sync: Sync, client_factory: Callable[[str], RelayClient] = RelayClient) -> None:
+        self.sync = sync
+        self.db = sync.database
+        self._factory = client_factory
+        self._holder = Holder()
+        self.link = transport.link_of(self.db)
+        self.access = _circle_access(self.db, self.link.url if self.link else None)
+        self.client = client_factory(self.access.url)
+        self.code: PairingCode | None = None
+        self._box: _Mailbox | None = None
+
+    def start(self) -> str:
+        if self.link is None:  # the first pairing: this device's own mailbox and the sync group
+            own = transport.open_mailbox(self.client, self.access, self.sync.ensure_device())
+            self.link = Link(self.access.url, SyncGroup.create(), own)
+            transport.keep_link(self.db, self.link)
+        box = transport.open_mailbox(self.client, self.access, "pairing")
+        self.code = PairingCode(self.access.url, box.mailbox, box.send, box.read, self._holder.offer)
+        self._box = _Mailbox(self.code, "holder", self.client)
+        return self.code.text()
+
+    def digits(self, timeout: float = WAIT) -> str:
+        assert self._box is not None
+        commit = self._box.wait("commit", timeout)
+        digest = _field(commit, "digest", 32)
+        nonce = self._holder.take_commitment(Commitment(digest, _field(commit, "tag", 32)))
+        self._box.post({"step": "nonce", "for": b64(digest), "nonce": b64(nonce)})
+        reveal = self._box.wait("reveal", timeout)
+        return self._holder.take_reveal(Reveal(_field(reveal, "key", 32), _field(reveal, "nonce", 16)))
+
+    def refuse(self) -> None:
+        """The digits differ (or the person said no): the new device hears it, nothing leaves."""
+        assert self._box is not None
+        self._holder.used = True
+        self._box.post({"step": "refused"})
+
+    def confirm(self, timeout: float = WAIT, progress: Callable[[int, int], None] | None = None) -> Arrival:
+        """The person saw the same digits: the secrets for the new device, then the journal."""
+        assert self._box is not None and self.link is not None
+        link = self.link
+        devices = [replace(link.own, read=""), *link.others]
+        blob = json.dumps({"url": link.url, "group": b64(link.group.private_key),
+                           "devices": [d.pack() for d in devices],
+                           "circle": {"mailbox": self.access.mailbox, "send": self.access.send_capability,
+                                      "sign": b64(self.access.signing_key)}}).encode()
+        self._box.post({"step": "secrets", "sealed": b64(self._holder.seal_for_new_device(blob))})
+        told = self._box.wait("device", timeout)
+        try:
+            raw = json.loads(self._holder.open_later(_field(told, "sealed")))
+            new = DeviceMailbox.unpack(raw)
+        except (ValueError, KeyError, TypeError):
+            raise PairingRefused() from None
+        if not (capabilities.MAILBOX.match(new.mailbox) and capabilities.CAPABILITY.match(new.send)):
+            raise PairingRefused()
+        transport.announce(link, new, self.client)  # the other devices will post to it too
+        self.link = link.with_device(new)
+        transport.keep_link(self.db, self.link)
+        snapshot = self.sync.snapshot()
+        total = len(snapshot)
+        sent = transport.post(snapshot, self.link, [new], self.client, gap=lambda: None,
+                              progress=(lambda n: progress(n, total)) if progress else None)
+        arrival = Arrival(sent.changes, sent.envelopes)
+        self._box.post({"step": "sent", "sealed": b64(self._holder.seal_later(
+            json.dumps({"changes": arrival.changes, "envelopes": arrival.envelopes}).encode()))})
+        return arrival
+
+
+# --- the new device --------------------------------------------------------------------------
+class JoinerPairing:
+    """The new device: `digits()` (the six digits to show), then `receive()` (waits for the
+    person's confirmation on the holder, opens its own mailbox, takes the journal)."""
+
+    def __init__(self, sync: Sync, code: str, client_factory: Callable[[str], RelayClient] = RelayClient) -> None:
+        self.sync = sync
+        self.db = sync.database
+        self.code = PairingCode.parse(code)
+        self.client = client_factory(self.code.url)
+        self._joiner = Joiner(self.code.offer)
+        self._box = _Mailbox(self.code, "joiner", self.client)
+
+    def digits(self, timeout: float = WAIT) -> str:
+        commitment = self._joiner.commitment()
+        self._box.post({"step": "commit", "digest": b64(commitment.digest), "tag": b64(commitment.tag)})
+        answer = self._box.wait("nonce", timeout)
+        if answer.get("for") != b64(commitment.digest):
+            raise PairingRefused()  # the holder answered someone else: this code was used
+        reveal, digits = self._joiner.reveal(_field(answer, "nonce", 16))
+        self._box.post({"step": "reveal", "key": b64(reveal.key), "nonce": b64(reveal.nonce)})
+        return digits
+
+    def receive(self, timeout: float = WAIT, progress: Callable[[int, int], None] | None = None
+                ) -> transport.Received:
+        secrets_doc = self._box.wait("secrets", timeout)
+        try:
+            got = json.loads(self._joiner.open_from_holder(_field(secrets_doc, "sealed")))
+            group = SyncGroup(unb64(got["group"]))
+            devices = tuple(replace(DeviceMailbox.unpack(d), read="") for d in got["devices"])
+            circle = got["circle"]
+            access = RelayAccess(str(got["url"]), str(circle["mailbox"]), str(circle["send"]),
+                                 unb64(circle["sign"]))
+        except (ValueError, KeyError, TypeError):
+            raise PairingRefused() from None
+        # What this device held before the pairing (written here first) follows the member too:
+        # it leaves for the other devices once the journal has arrived.
+        held_before = {(c.table, c.id) for c in self.sync.snapshot()}
+        own = transport.open_mailbox(self.client, access, self.sync.ensure_device())
+        link = Link(access.url, group, own, devices)
+        transport.keep_link(self.db, link)
+        self._box.post({"step": "device", "sealed": b64(self._joiner.seal_later(
+            json.dumps(replace(own, read="").pack()).encode()))})
+        told = self._box.wait("sent", timeout)
+        try:
+            expected = json.loads(self._joiner.open_later(_field(told, "sealed")))
+            envelopes, changes = int(expected["envelopes"]), int(expected["changes"])
+        except (ValueError, KeyError, TypeError):
+            raise PairingRefused() from None
+        total = transport.Received()
+        deadline = time.monotonic() + timeout
+        while total.envelopes < envelopes:
+            got_now = transport.receive(self.sync, link, self.client)
+            total.envelopes += got_now.envelopes
+            total.taken.replaced += got_now.taken.replaced
+            total.taken.merged += got_now.taken.merged
+            total.taken.already += got_now.taken.already
+            if progress is not None:
+                progress(min(total.taken.replaced + total.taken.merged + total.taken.already, changes), changes)
+            if total.envelopes >= envelopes:
+                break
+            if time.monotonic() > deadline:
+                raise PairingExpired()
+            time.sleep(POLL)
+        mine = [c for c in self.sync.snapshot() if (c.table, c.id) in held_before]
+        if mine:
+            transport.post(mine, link, link.others, self.client, gap=lambda: None)
+        return total
