@@ -604,6 +604,7 @@ _ORG_WORDS = (
     "plant|factory|store|shop|community|general|memorial|shelter|pantry|daycare|home|house|office|"
     "company|firm|university|residence|choir|chorale|club|league|ligue|team|équipe|equipe|troupe|legion|"
     "group|groupe|chapter|branch|succursale|dépanneur|depanneur|garage|arena|aréna|station|camp|populaire|"
+    "site|lodge|kitchen|yard|terminal|wicket|counter|comptoir|"
     "elementary|secondary|middle")
 # A role at a named place points to one person: « la directrice générale du CPE Les Petits Pas »,
 # « analyste chez X à Y », « enseignante à l'école secondaire X », "therapist at the X Centre".
@@ -654,12 +655,15 @@ _JOBS = (
     r"bus\s+driver|trucker|waiter|waitress|server|bartender|massage\s+therapist|midwife|cop|"
     r"police\s+officer|firefighter|farmer|fisherman|minister|rabbi|judge|mayor|councillor|treasurer|"
     r"optometrist|coach|trainer|instructor|tutor|landlord|landlady|security\s+guard|doorman|"
+    r"tech|deckhand|hand|orderly|housekeeper|housekeeping|foreman|attendant|aide|porter|cleaner|agronomist|"
+    r"agronome|sacristine|cheffe|infirmière-cheffe?|infirmier-chef|mère\s+d['’]accueil|famille\s+d['’]accueil|"
+    r"foster\s+(?:mother|father|parent)|welder|soudeur|soudeuse|"
     f"{_ROLE_NOUNS}|{_ROLE_NOUNS_MORE}")
 # A job at a named place, town or street: « le chiro à Havre-Aubert », « le vétérinaire de
 # Saint-Fabien », « la prof de français de l'école Jaanimmarik », "the dentist on Côte-Vertu",
 # "the English-speaking nurse at the Paspébiac CLSC".
 _JOB_AT_PLACE = re.compile(
-    rf"(?i:(?<![\w-])(?:{_JOBS})(?:\s+(?:de|d['’])\s*[a-zà-ÿ]+)?\s+(?:à|a|au|aux|de|du|des|d['’]|chez|sur\s+la|sur|on|at|in|"
+    rf"(?i:(?<![\w-])(?:ex-)?(?:{_JOBS})(?:\s+(?:de|d['’])\s*[a-zà-ÿ]+(?:\s+[a-zà-ÿ]{{3,}})?)?\s+(?:à|a|au|aux|de|du|des|d['’]|chez|sur\s+la|sur|on|at|in|"
     rf"from|of)\s*(?:(?:the|la|le|l['’])\s*)?(?:(?:{_WORKPLACES}|{_ORG_WORDS})\s+(?:(?:de|du|d['’]|of)\s*)?)?)"
     rf"(?=[A-ZÀ-Ý])")
 # The only one of a kind somewhere is someone: "the only snowplow driver for the township of
@@ -672,7 +676,8 @@ _ONLY_ONE = re.compile(
 # Who runs or keeps a place: "the one who runs the sugar shack past the covered bridge in
 # Saint-Benoît", "the woman who cleans the Tim Hortons on Route 117", « qui tient le dépanneur à… ».
 _WHO_RUNS = re.compile(
-    r"\b(?:who|qui|that)\s+(?:runs?|owns?|manages?|cleans?|sells?\s+[\w'’-]+\s+at|works?\s+at|plays?\s+[\w-]+\s+for|"
+    r"\b(?:who|qui|that)\s+(?:runs?|owns?|manages?|cleans?|sells?\s+[\w'’-]+\s+at|works?|plays?\s+[\w-]+\s+for|"
+    r"drives?|delivers?|livre|conduit|nettoie|"
     r"tien(?:t|nent)|gèrent|gère|possèdent|possède|travaille\s+(?:à|au|chez)|vend\s+[\w'’-]+\s+(?:à|au))\s+"
     r"(?:[\w'’&-]{1,20}\s+){0,6}?(?:at|in|on|for|of|à|au|de|du|chez|the|la|le)\s*(?:the\s+|la\s+|le\s+|l['’])?"
     r"(?=[A-ZÀ-Ý])")
@@ -837,11 +842,15 @@ def _organization_end(text: str, end: int) -> int:
         if text[previous:end + m.start()].strip(" ’'"):  # punctuation ends the name
             break
         word = re.sub(r"^(?:[ldLD]|qu)['’]", "", m.group())  # « de l'Hôpital », « d'amitié »
+        if word.isupper() and len(word) > 1 and word.lower() in _CAPS_STOP:
+            break  # a sentence in capitals: « … DE SAINT-ELZEAR DEPUIS 22 ANS PIS… »
         if word[:1].isupper() or _ORG_WORD.match(word):
             best, loose = end + m.end(), 0
-        elif not m.group().islower():  # a number, unless a road's (« on Route 138 », « de la 117 »)
-            if not (m.group().isdigit() and re.search(r"(?i)\b(?:route|rang|highway|hwy|la|chemin)\s*$",
-                                                        text[max(0, end + m.start() - 10):end + m.start()])):
+        elif not m.group().islower():  # a number, unless a road's (« on Route 138 », « de la 117 ») or a brand's
+            before = text[max(0, end + m.start() - 10):end + m.start()]
+            road = re.search(r"(?i)\b(?:route|rang|highway|hwy|la|chemin)\s*$", before)
+            brand = re.search(r"[A-ZÀ-Ý][\w’'-]*\s$", before) and best == end + m.start() - 1  # "the Super 8"
+            if not (m.group().isdigit() and (road or brand)):
                 break
             best, loose = end + m.end(), 0
         elif m.group() in _ORG_STOP:
@@ -975,6 +984,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
 _RANG = re.compile(r"(?:(?<=\ble\s)|(?<=\bdu\s)|(?<=\bau\s)|(?<=\bon\s)|(?<=\bthe\s)|(?<=\bsur\s))"
                    r"(?:rang|concession|sideroad|side\s+road|range\s+road|township\s+road)\s+\d{1,3}\b"
                    r"(?:\s+(?:nord|sud|est|ouest|north|south|east|west)\b)?", re.IGNORECASE)
+_CAPS_STOP = frozenset("depuis pis et je j il elle on nous vous qui que est a ont était pour avec mais quand "
+                       "personne since for and is was were who that with but when i he she we they".split())
 _CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour en dans que qui il elle on je "
                                "ans heures heure kilomètres km the and of in for to at is was i my".split())
 # Typed fast, a title in lower case before a name in any case (never « me », a pronoun).
@@ -1046,8 +1057,9 @@ _NAMED_SITE = re.compile(r"\b(?:(?i:parc|école|ecole|église|eglise|paroisse|ar
                          r"cégep|cegep|collège|college|université|universite|university|polyvalente|garderie|"
                          r"bibliothèque|bibliotheque|library|manoir|foyer|refuge|shelter|dépanneur|depanneur|garage|"
                          r"mine|usine|ferme|quai|urgence|pourvoirie|motel|hôtel|hotel|auberge|boutique|magasin|"
-                         r"épicerie|epicerie|pharmacie|marina|farm|wharf)|"
-                         r"CHSLD|CHUS|CHUM|CHU|CLSC|CPE|HLM)\s+(?:(?:de|du|des|d['’])\s*)?"
+                         r"épicerie|epicerie|pharmacie|marina|farm|wharf|maison|quincaillerie|fromagerie|"
+                         r"boulangerie|buanderie)|CHSLD|CHUS|CHUM|CHU|CLSC|CPE|HLM|St\.)"
+                         r"\s+(?:[a-zà-ÿ]{4,}\s+(?=(?:de|du|des|d['’])))?(?:(?:de|du|des|d['’])\s*)?"
                          r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:de|du|des|la|le|les|of|the)\s+)?[A-ZÀ-Ý][\w’'-]+){0,3})")
 # A site named before its kind: "the Renfrew Victoria Hospital", "Dartmouth General", "Jaanimmarik School".
 _SITE_BEFORE_KIND = re.compile(r"\b(?P<value>(?:[A-ZÀ-Ý][\w’'-]+\s+){1,3}(?:Hospital|General|Clinic|School|"
@@ -1062,7 +1074,7 @@ _DESCRIPTOR_BEFORE = re.compile(r"(?:\b(?:(?:le|la|the)\s+)?(?:vieux|vieille|pet
                                 r"old\s+man|old\s+lady|big|little|chi|chị|anh|em|cô|co|chú|chu|bác|bac|ate|kuya|"
                                 r"ma['’]am)\s+)$", re.IGNORECASE)
 _TOWN_AFTER = re.compile(r"(?:,\s*(?:\d{1,2}e\s+étage|\d{1,2}(?:st|nd|rd|th)\s+floor))?"
-                         r",\s*[A-ZÀ-Ý][\w’'-]+(?:[\s-][A-ZÀ-Ý][\w’'-]+){0,2}(?:\s*\((?:Québec|Quebec|QC|Ontario|ON)\)|"
+                         r"(?:,\s*(?:à\s+|in\s+)?|\s+(?:à|in)\s+)[A-ZÀ-Ý][\w’'-]+(?:[\s-][A-ZÀ-Ý][\w’'-]+){0,2}(?:\s*\((?:Québec|Quebec|QC|Ontario|ON)\)|"
                          r"(?=\s*(?:,|\s(?:QC|ON|NB|NS)\b|\s[A-Za-z]\d[A-Za-z]|$|[.;!?)])))|,\s*(?:\d{1,2}e\s+étage|"
                          r"\d{1,2}(?:st|nd|rd|th)\s+floor)")
 _SPELLED_YEAR = re.compile(
@@ -1107,6 +1119,8 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
             m = _PARTICLE_BEFORE.search(text[max(0, start - 5):start])
             if m:
                 start -= len(m.group())
+            elif re.search(r"(?:^|(?<=\s))[lL]['’]$", text[max(0, start - 3):start]):
+                start -= 2  # « l'Auberge du Lac-à-l'Eau-Claire »
             m = re.match(r"\s\d{1,4}\b(?![.,:]\d|\s?(?:h|min|km|ans|years|\$|%))", text[end:])
             if m:  # "14 Sideroad 9", « rang 4 »
                 end += m.end()
@@ -1114,8 +1128,9 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
             if m:  # « rang 4 ouest »
                 end += m.end()
             m = _TOWN_AFTER.match(text, end)
-            if m:  # "57 rue Laval, Gatineau", « 2345 rue King Ouest, app. 6, Sherbrooke (Québec) »
-                end = m.end()
+            town = re.findall(r"[A-ZÀ-Ý][\w’'-]+", m.group()) if m else []
+            if m and not (town and lexicon().get(fold(town[0])) == "L"):
+                end = m.end()  # "57 rue Laval, Gatineau", « 2345 rue King Ouest, app. 6, Sherbrooke (Québec) »
         elif kind == "birth_date":
             m = _SPELLED_YEAR.match(text, end)
             if m:  # « le douze mars mil neuf cent trente-six », "the 22nd of November, two thousand nineteen"

@@ -95,6 +95,11 @@ def _out(text: str, lang: str) -> str:
     ("Karen M. Fitzgerald led the check-in.", "en", ["Karen", "M", "Fitzgerald"]),
     ("Elle est née le trois juin mil neuf cent cinquante et un.", "fr", ["juin", "mil", "cinquante"]),
     ("Pinotte pis Biscuit m'ont ramenée.", "fr", ["Pinotte", "Biscuit"]),
+    # Seventh pass: more jobs, a brand's number, who works somewhere, a town after an address.
+    ("The night porter at the Comfort 9 in Kapuskasing was kind.", "en", ["porter", "Comfort", "Kapuskasing"]),
+    ("Mon ex-patron à la quincaillerie Gendron de Ripon m'a appelé.", "fr", ["patron", "Gendron", "Ripon"]),
+    ("the guy who works the till at the Foodland in Shelburne waved", "en", ["till", "Foodland", "Shelburne"]),
+    ("Écris-moi au 12, chemin du Moulin, à Sainte-Lucie.", "fr", ["Moulin", "Lucie"]),
 ])
 def test_round_6_removes_the_kinds_that_slipped(text: str, lang: str, gone: list[str]) -> None:
     out = _out(text, lang)
