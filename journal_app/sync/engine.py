@@ -195,11 +195,13 @@ class Sync:
 
         self._db.change(update)
 
-    def snapshot(self) -> list[Change]:
+    def snapshot(self, deleted: bool = False) -> list[Change]:
         """Every document of the synced tables as a change, for a new device (pairing): each
         with the stamps of its last change; a document saved before sync was set up is stamped
         now (in one save that queues nothing: it goes to the new device in the snapshot, and
-        the devices already paired hold it as it is)."""
+        the devices already paired hold it as it is). With `deleted`, the documents deleted
+        here too, as deletions with their stamps (for a device that missed changes: it deletes
+        them too, unless it edited them since)."""
         changes: list[Change] = []
 
         def update(tables: dict[str, dict[str, Any]]) -> None:
@@ -216,6 +218,13 @@ class Sync:
                     stamp = cast(Stamp, Stamp.unpack(held["stamp"]))
                     changes.append(Change(table, doc_id, dict(doc), stamp, Stamp.unpack(held.get("base")),
                                           _with(_unpack_seen(held.get("seen")), stamp)))
+            if deleted:
+                for key, held in sorted(meta.items()):
+                    table, _, doc_id = key.partition("\x1f")
+                    if table in SYNCED and doc_id not in typed.get(table, {}):
+                        stamp = cast(Stamp, Stamp.unpack(held["stamp"]))
+                        changes.append(Change(table, doc_id, None, stamp, Stamp.unpack(held.get("base")),
+                                              _with(_unpack_seen(held.get("seen")), stamp)))
             self._keep_clock(typed, clock)
 
         self._applying = True
