@@ -271,9 +271,12 @@ class Sync:
         held_seen = _with(_unpack_seen(held_meta.get("seen")) if held_meta else {}, held, held_base)
         table = tables.setdefault(change.table, {})
         mine = held_seen.get(change.stamp.device)
-        if mine is not None and change.stamp <= mine:
+        if mine is not None and change.stamp <= mine and all(
+                device in held_seen and stamp <= held_seen[device] for device, stamp in change.seen.items()):
             taken.already += 1  # seen: the version here, or one it was made from, however far back
             return
+        # (A version that holds a change not seen here, stamped with one seen here — another
+        # device's merge, sent in a snapshot when the change itself was lost — is merged below.)
         if held is None or held == change.base:
             _put(table, change.id, change.doc)
             meta[key] = {"stamp": change.stamp.pack(), "base": change.base.pack() if change.base else None,
