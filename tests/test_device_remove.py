@@ -9,8 +9,6 @@ import sqlite3
 import time
 from pathlib import Path
 
-import pytest
-
 from journal_app.journal import Journal
 from journal_app.paths import vault_path
 from journal_app.relay_client import RelayClient

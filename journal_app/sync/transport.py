@@ -421,17 +421,19 @@ def _heard_now(heard: dict[str, Any], mailbox: str, numbered: Iterable[tuple[str
     """The numbers received, per sender: all up to `high`, and those above it."""
     if heard.get("mailbox") != mailbox:  # a new mailbox: each sender's series starts again
         heard = {"mailbox": mailbox, "senders": {}}
-    senders = {k: {"high": int(v["high"]), "above": list(v["above"])} for k, v in heard["senders"].items()}
+    highs = {k: int(v["high"]) for k, v in heard["senders"].items()}
+    aboves = {k: {int(n) for n in v["above"]} for k, v in heard["senders"].items()}
     for sender, seq in numbered:
-        record = senders.setdefault(sender, {"high": 0, "above": []})
-        if seq > record["high"] and seq not in record["above"]:
-            record["above"].append(seq)
-    for record in senders.values():
-        above = set(record["above"])
-        while record["high"] + 1 in above:
-            record["high"] += 1
-            above.discard(record["high"])
-        record["above"] = sorted(above)
+        highs.setdefault(sender, 0)
+        if seq > highs[sender]:
+            aboves.setdefault(sender, set()).add(seq)
+    senders: dict[str, Any] = {}
+    for sender, high in highs.items():
+        above = aboves.get(sender, set())
+        while high + 1 in above:
+            high += 1
+            above.discard(high)
+        senders[sender] = {"high": high, "above": sorted(above)}
     return {"mailbox": mailbox, "senders": senders}
 
 
