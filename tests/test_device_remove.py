@@ -9,6 +9,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 from journal_app.journal import Journal
 from journal_app.paths import vault_path
 from journal_app.relay_client import RelayClient
@@ -110,6 +112,13 @@ def test_a_removed_device_reads_nothing_written_after_and_the_others_keep_syncin
         assert all(mailbox != c_link.own.mailbox for mailbox, _ in seen)
         c_round = sync(c)
         assert c_round.received == 0 and not {first.id, second.id, third.id} & set(texts(c))
+        # C, marking a new key of its own for B (it holds B's old mailbox, its send capability and
+        # its key): refused, C is no longer one of B's devices.
+        b_seen_by_c = next(d for d in c_link.others if d.device == Sync(b).device)
+        forged = transport.seal_rekey(c_link, b_seen_by_c, transport.SyncGroup.create(), c_link.own, Sync(a).device)
+        RelayClient(relay_url).post_envelope(b_seen_by_c.mailbox, b_seen_by_c.send, forged)
+        group = transport.link_of(b).group
+        assert sync(b).set_aside == 1 and transport.link_of(b).group == group
         # And the check itself can open what C could read before: it is not blind.
         before = seal_plain(b'{"type":"sync","changes":[]}', c_link.group.label(c_link.own.mailbox),
                             c_link.group.public_key, transport._AAD)
@@ -211,3 +220,39 @@ def test_a_device_offline_past_the_relays_time_to_live_catches_up_and_keeps_its_
     finally:
         process.terminate()
         process.wait(30)
+
+
+def test_devices_linked_before_they_had_keys_of_their_own_get_them_and_removal_waits(tmp_path, relay_url):  # noqa: F811
+    from dataclasses import replace
+
+    from journal_app.sync.devices import DeviceKeyMissing
+    from journal_app.usecases.devices import remove_device
+
+    folders = [a_device(tmp_path / n, relay_url if n == "a" else None, entries=1) for n in ("a", "b", "c")]
+    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+    try:
+        pair_in_process(a, b)
+        pair_in_process(a, c)
+        for db in (b, c, a, b, c):
+            sync(db)
+        for db in (a, b, c):  # as a vault paired before devices had keys of their own
+            link = transport.link_of(db)
+            transport.keep_link(db, replace(link, device_key=b"", own=replace(link.own, key=""),
+                                            others=tuple(replace(d, key="") for d in link.others)))
+        c_id = Sync(c).device
+        with pytest.raises(DeviceKeyMissing) as missing:
+            remove_device(a, c_id)
+        assert Sync(b).device in missing.value.message("fr") and "Synchronisez-le" in missing.value.message("fr")
+        assert "Sync it first" in missing.value.message("en")
+        for db in (b, a, b):  # each makes its key at its next sync and tells the others
+            sync(db)
+        assert all(d.key for d in transport.link_of(a).others if d.device != c_id)
+        remove_device(a, c_id)
+        sync(b)
+        assert transport.link_of(a).group == transport.link_of(b).group != transport.link_of(c).group
+        entry = Journal(b).add("Après", title="Après")
+        sync(b)
+        assert sync(a).received == 1 and Journal(a).get(entry.id).title == "Après"
+    finally:
+        for db in (a, b, c):
+            db.close()

@@ -382,8 +382,11 @@ def remove_device(sync: Sync, name: str, client_factory: Callable[[str], RelayCl
     remaining = [d for d in link.others if d.device != removed.device]
     if any(not d.key for d in remaining):
         raise DeviceKeyMissing(id=next(d.device for d in remaining if not d.key))
-    link = link.with_device_key()
     client = client_factory(link.url)
+    if not link.device_key:  # the others must know this device's key to trust its new sync key
+        link = link.with_device_key()
+        transport.keep_link(db, link)
+        transport.announce(link, link.own, client)
     access = _circle_access(db, link.url)
     group = SyncGroup.create()
     own = replace(transport.open_mailbox(client, access, link.own.device), key=link.own.key)

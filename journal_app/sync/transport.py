@@ -493,6 +493,7 @@ def _take_rekey(sync: Sync, link: Link, client: RelayClient, sender: DeviceMailb
     keeps its old one a while (drained), and tells the others its new mailbox under the new key."""
     from journal_app.sync.devices import _circle_access
 
+    link = link_of(sync.database) or link  # with the devices announced in the same round
     access = _circle_access(sync.database, link.url)
     own = replace(open_mailbox(client, access, link.own.device), key=link.own.key)
     others = [sender, *(d for d in link.others if d.device not in (removed, sender.device))]
@@ -557,6 +558,7 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
         changes: list[Change] = []
         heard: list[tuple[str, int]] = []
         rekey: tuple[DeviceMailbox, SyncGroup, str] | None = None
+        rekeys: list[Any] = []
         for _ in range(ROUND):
             page, after = _translated(client.list_envelopes, mailbox, read, after, PAGE)
             for item in page:
@@ -572,16 +574,10 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                             except EnvelopeDamaged:
                                 continue
                     if doc is None and matched and link.device_key:
-                        # This mailbox's label, not sealed to the sync key: a new key, maybe.
-                        try:
-                            found = _rekey_from(link, _opened(open_plain(
-                                item.envelope, str(circle), public_of(link.device_key), link.device_key,
-                                _REKEY_AAD)))
-                        except EnvelopeDamaged:
-                            found = None
-                        if found is None:
-                            raise EnvelopeDamaged()
-                        rekey = rekey or found
+                        # This mailbox's label, not sealed to the sync key: a new key, maybe (checked
+                        # at the end of the round, once the devices announced in it are known).
+                        rekeys.append(_opened(open_plain(item.envelope, str(circle), public_of(link.device_key),
+                                                         link.device_key, _REKEY_AAD)))
                         done.append(item.id)
                         continue
                     if doc is None:
@@ -634,6 +630,11 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
             keep_link(db, link)
             received.announced += [d for d in devices if d.device != link.own.device]
             devices.clear()
+        for doc in rekeys:
+            found = _rekey_from(link_of(db) or link, doc)
+            if found is None:
+                received.set_aside += 1
+            rekey = rekey or found
         if changes:
             taken = sync.take(changes, allow_mass_deletion=allow_mass_deletion)  # saved here
             for name in ("replaced", "merged", "already"):
