@@ -1,5 +1,5 @@
 """`journal-app device`: pair a new device with this journal (add, join), list the member's
-devices, and sync now (docs/sync.md)."""
+devices, sync now, and remove a lost device (docs/sync.md)."""
 
 from __future__ import annotations
 
@@ -108,7 +108,30 @@ def sync(c: Command) -> int:
     return EXIT_ERROR if round_.error else 0
 
 
-ACTIONS = {"add": add, "join": join, "list": list_devices, "sync": sync}
+def remove(c: Command) -> int:
+    from journal_app.sync import transport
+    from journal_app.sync.devices import find_device
+    from journal_app.usecases.devices import remove_device
+
+    if not c.args.target:
+        raise UsageError(c.t("argparse.required") % "DEVICE")
+    name = " ".join(c.args.target)
+    with c.database() as db:
+        link = transport.link_of(db)
+        if link is None:
+            c.warn(c.t("devices.not_paired"))
+            return EXIT_ERROR
+        device = find_device(link, name)  # an unknown name is said before anything is asked
+        answer = c.env.ask(c.t("devices.remove_confirm", id=device.device) + " ").strip().lower()
+        if answer not in ("o", "oui", "y", "yes"):
+            c.warn(c.t("devices.remove_cancelled"))
+            return EXIT_ERROR
+        removed = remove_device(db, device.device)
+    c.say(c.t("devices.removed", id=removed.device))
+    return 0
+
+
+ACTIONS = {"add": add, "join": join, "list": list_devices, "sync": sync, "remove": remove}
 
 
 def cmd_device(c: Command) -> int:

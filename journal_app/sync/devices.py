@@ -27,6 +27,7 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from journal_app.errors import RessentiError
 from journal_app.relay import capabilities
 from journal_app.relay_client import RelayClient
 from journal_app.sharing import EnvelopeDamaged, RelayAccess, b64, open_plain, seal_plain, unb64
@@ -212,8 +213,12 @@ class HolderPairing:
     def start(self) -> str:
         if self.link is None:  # the first pairing: this device's own mailbox and the sync group
             own = transport.open_mailbox(self.client, self.access, self.sync.ensure_device())
-            self.link = Link(self.access.url, SyncGroup.create(), own)
+            self.link = Link(self.access.url, SyncGroup.create(), own).with_device_key()
             transport.keep_link(self.db, self.link)
+        elif not self.link.device_key:  # paired before devices had keys of their own
+            self.link = self.link.with_device_key()
+            transport.keep_link(self.db, self.link)
+            transport.announce(self.link, self.link.own, self.client)
         box = transport.open_mailbox(self.client, self.access, "pairing")
         self.code = PairingCode(self.access.url, box.mailbox, box.send, box.read, self._holder.offer)
         self._box = _Mailbox(self.code, "holder", self.client)
@@ -257,7 +262,7 @@ class HolderPairing:
         transport.keep_link(self.db, self.link)
         snapshot = self.sync.snapshot()
         total = len(snapshot)
-        sent = transport.post(snapshot, self.link, [new], self.client, gap=lambda: None,
+        sent = transport.post(snapshot, self.link, [new], self.client, gap=lambda: None, db=self.db,
                               progress=(lambda n: progress(n, total)) if progress else None)
         arrival = Arrival(sent.changes, sent.envelopes)
         self._box.post({"step": "sent", "sealed": b64(self._holder.seal_later(
@@ -304,10 +309,10 @@ class JoinerPairing:
         # it leaves for the other devices once the journal has arrived.
         held_before = {(c.table, c.id) for c in self.sync.snapshot()}
         own = transport.open_mailbox(self.client, access, self.sync.ensure_device())
-        link = Link(access.url, group, own, devices)
+        link = Link(access.url, group, own, devices).with_device_key()
         transport.keep_link(self.db, link)
         self._box.post({"step": "device", "sealed": b64(self._joiner.seal_later(
-            json.dumps(replace(own, read="").pack()).encode()))})
+            json.dumps(replace(link.own, read="").pack()).encode()))})
         told = self._box.wait("sent", timeout)
         try:
             expected = json.loads(self._joiner.open_later(_field(told, "sealed")))
@@ -331,5 +336,65 @@ class JoinerPairing:
             time.sleep(POLL)
         mine = [c for c in self.sync.snapshot() if (c.table, c.id) in held_before]
         if mine:
-            transport.post(mine, link, link.others, self.client, gap=lambda: None)
+            transport.post(mine, link, link.others, self.client, gap=lambda: None, db=self.db)
         return total
+
+
+# --- removing a device (a lost phone) -----------------------------------------------------------
+class DeviceUnknown(RessentiError):
+    """No such device among the member's others (as this device knows them)."""
+
+    key = "error.device_unknown"
+
+
+class DeviceIsThisOne(DeviceUnknown):
+    key = "error.device_remove_self"
+
+
+class DeviceKeyMissing(RessentiError):
+    """A remaining device has not told its own key yet (paired before devices had one)."""
+
+    key = "error.device_key_missing"
+
+
+def find_device(link: Link, name: str) -> DeviceMailbox:
+    """One of the member's other devices by its id, or the start of it (as `device list` shows)."""
+    name = name.strip().lower()
+    if name and link.own.device.startswith(name):
+        raise DeviceIsThisOne(id=name)
+    found = [d for d in link.others if name and d.device.startswith(name)]
+    if len(found) != 1:
+        raise DeviceUnknown(id=name)
+    return found[0]
+
+
+def remove_device(sync: Sync, name: str, client_factory: Callable[[str], RelayClient] = RelayClient) -> DeviceMailbox:
+    """Remove one of the member's devices (a lost phone): a new sync key and a new mailbox for
+    this device; the new key, sealed to each remaining device's own key (never to the old sync
+    key, which the removed device holds), goes to each remaining device's mailbox, and each
+    takes it at its next sync (opening a new mailbox of its own, `transport._take_rekey`).
+    Nothing is sent to the removed device's mailbox any more. Returns the removed device."""
+    db = sync.database
+    link = transport.link_of(db)
+    if link is None:
+        raise DeviceUnknown(id=name)
+    removed = find_device(link, name)
+    remaining = [d for d in link.others if d.device != removed.device]
+    if any(not d.key for d in remaining):
+        raise DeviceKeyMissing(id=next(d.device for d in remaining if not d.key))
+    client = client_factory(link.url)
+    if not link.device_key:  # the others must know this device's key to trust its new sync key
+        link = link.with_device_key()
+        transport.keep_link(db, link)
+        transport.announce(link, link.own, client)
+    access = _circle_access(db, link.url)
+    group = SyncGroup.create()
+    own = replace(transport.open_mailbox(client, access, link.own.device), key=link.own.key)
+    # Every remaining device is told before this one changes: a stop in between changes nothing
+    # here (removing again draws another key; a device takes the newest it is sent).
+    for device in remaining:
+        envelope = transport.seal_rekey(link, device, group, own, removed.device)
+        _translated(client.post_envelope, device.mailbox, device.send, envelope)
+    retired = (*link.retired, transport.Retired(link.own.mailbox, link.own.read, link.group, transport.today()))
+    transport.keep_link(db, Link(link.url, group, own, tuple(remaining), link.device_key, retired))
+    return removed

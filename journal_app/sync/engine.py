@@ -195,11 +195,13 @@ class Sync:
 
         self._db.change(update)
 
-    def snapshot(self) -> list[Change]:
+    def snapshot(self, deleted: bool = False) -> list[Change]:
         """Every document of the synced tables as a change, for a new device (pairing): each
         with the stamps of its last change; a document saved before sync was set up is stamped
         now (in one save that queues nothing: it goes to the new device in the snapshot, and
-        the devices already paired hold it as it is)."""
+        the devices already paired hold it as it is). With `deleted`, the documents deleted
+        here too, as deletions with their stamps (for a device that missed changes: it deletes
+        them too, unless it edited them since)."""
         changes: list[Change] = []
 
         def update(tables: dict[str, dict[str, Any]]) -> None:
@@ -216,6 +218,13 @@ class Sync:
                     stamp = cast(Stamp, Stamp.unpack(held["stamp"]))
                     changes.append(Change(table, doc_id, dict(doc), stamp, Stamp.unpack(held.get("base")),
                                           _with(_unpack_seen(held.get("seen")), stamp)))
+            if deleted:
+                for key, held in sorted(meta.items()):
+                    table, _, doc_id = key.partition("\x1f")
+                    if table in SYNCED and doc_id not in typed.get(table, {}):
+                        stamp = cast(Stamp, Stamp.unpack(held["stamp"]))
+                        changes.append(Change(table, doc_id, None, stamp, Stamp.unpack(held.get("base")),
+                                              _with(_unpack_seen(held.get("seen")), stamp)))
             self._keep_clock(typed, clock)
 
         self._applying = True
@@ -262,9 +271,12 @@ class Sync:
         held_seen = _with(_unpack_seen(held_meta.get("seen")) if held_meta else {}, held, held_base)
         table = tables.setdefault(change.table, {})
         mine = held_seen.get(change.stamp.device)
-        if mine is not None and change.stamp <= mine:
+        if mine is not None and change.stamp <= mine and all(
+                device in held_seen and stamp <= held_seen[device] for device, stamp in change.seen.items()):
             taken.already += 1  # seen: the version here, or one it was made from, however far back
             return
+        # (A version that holds a change not seen here, stamped with one seen here — another
+        # device's merge, sent in a snapshot when the change itself was lost — is merged below.)
         if held is None or held == change.base:
             _put(table, change.id, change.doc)
             meta[key] = {"stamp": change.stamp.pack(), "base": change.base.pack() if change.base else None,

@@ -93,3 +93,13 @@ def devices(db: Database) -> tuple[DeviceMailbox | None, list[DeviceMailbox]]:
     if link is None:
         return None, []
     return link.own, list(link.others)
+
+
+def remove_device(db: Database, name: str, *,
+                  client: Callable[[str], RelayClient] = RelayClient) -> DeviceMailbox:
+    """« Retirer cet appareil » (a lost phone): the member's other devices draw a new sync key and
+    new mailboxes; the removed one can read nothing written after (docs/sync.md). Raises
+    DeviceUnknown, DeviceKeyMissing, SyncUnreachable or SyncRefused (each one sentence)."""
+    from journal_app.sync.devices import remove_device as remove
+
+    return remove(Sync(db), name, client)
