@@ -89,7 +89,7 @@ def test_add_a_device_shows_the_code_and_its_qr_asks_for_the_digits_and_sends_th
             await h.wait_for(lambda: "done" in received, timeout=60)
             assert "error" not in received, received
             db.close()
-            await h.click(ft.FilledButton, "Retour à mes appareils")
+            await h.click(ft.FilledButton, "Fermer")
             assert shell.route == "/devices"
             assert h.has_text("cet appareil") and h.has_text("ajouté le")
             assert h.find(ft.FilledButton, "Synchroniser").disabled is False

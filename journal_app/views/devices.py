@@ -172,7 +172,7 @@ class AddDeviceScreen:
         if self.error:
             out.append(ft.Text(self.error, color=ft.Colors.ERROR))
         if self.step in ("done", "failed"):
-            out.append(ft.Row([ft.FilledButton(content=t("devices.back_to_devices"),
+            out.append(ft.Row([ft.FilledButton(content=t("devices.close"),
                                                on_click=lambda _: self.on_back())]))
         self.root.controls = out
 
