@@ -255,6 +255,9 @@ def test_synchroniser_says_in_one_line_what_happened_and_the_relay_down_in_one_s
             await h.click(ft.FilledButton, "Synchroniser")
             await h.wait_for(lambda: h.has_text("3 changements reçus, 1 envoyé."), timeout=60)
             assert len(shell.ctx.session.journal) == 5  # its own two, the laptop's three
+            shell.show_journal()
+            await h.settle()
+            assert h.has_text("Portable 2")  # in the list, without unlocking again
             shell.lock()
 
         run_ui(body)
