@@ -45,7 +45,7 @@ def _big_digits(digits: str) -> ft.Text:
 class DevicesScreen:
     """Réglages → « Mes appareils »."""
 
-    def __init__(self, ctx: AppContext, on_add: Callable[[], None], *,
+    def __init__(self, ctx: AppContext, on_add: Callable[[], object], *,
                  delay: Callable[[], None] = privacy_delay, today: Callable[[], date] = date.today) -> None:
         self.ctx, self.on_add, self.delay, self.today = ctx, on_add, delay, today
         self.rows = ft.Column(spacing=4)
@@ -125,7 +125,7 @@ class _Bar:
 class AddDeviceScreen:
     """« Ajouter un appareil », on the device that holds the journal."""
 
-    def __init__(self, ctx: AppContext, on_back: Callable[[], None]) -> None:
+    def __init__(self, ctx: AppContext, on_back: Callable[[], object]) -> None:
         self.ctx, self.on_back = ctx, on_back
         self.cancel = threading.Event()
         self.pairing: Any = None

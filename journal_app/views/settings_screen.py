@@ -25,7 +25,7 @@ class SettingsScreen:
                  on_imported: Callable[[], None],
                  on_outbox: Callable[[], None] | None = None,
                  on_facilitate: Callable[[], None] | None = None,
-                 on_devices: Callable[[], None] | None = None) -> None:
+                 on_devices: Callable[[], object] | None = None) -> None:
         self.ctx = ctx
         self.on_lock = on_lock
         self.on_imported = on_imported
