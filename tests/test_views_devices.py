@@ -279,3 +279,14 @@ def test_synchroniser_says_in_one_line_what_happened_and_the_relay_down_in_one_s
 
     run_ui(down)
     assert FAST_KDF is not None
+
+
+def test_the_sync_line_in_french_and_english():
+    from journal_app.sync.transport import SyncUnreachable
+    from journal_app.usecases.devices import SyncRound, sync_line
+
+    assert sync_line(SyncRound(received=3, sent=1), "fr") == "3 changements reçus, 1 envoyé."
+    assert sync_line(SyncRound(received=1, sent=2), "en") == "1 change received, 2 sent."
+    down = SyncRound(error=SyncUnreachable())
+    assert sync_line(down, "fr").startswith("Le relais ne répond pas") and "reçu" not in sync_line(down, "fr")
+    assert sync_line(SyncRound(linked=False), "en") == "This journal is not paired with any other device."
