@@ -21,6 +21,7 @@ from journal_app.qr import qr_image
 from journal_app.usecases.devices import (
     PairingCancelled,
     device_list,
+    devices,
     privacy_delay,
     start_adding,
     start_joining,
@@ -304,6 +305,12 @@ class JoinDevice:
             self._go("digits")
             await asyncio.to_thread(self._receive, pairing)
         except Exception as exc:
+            if devices(db)[0] is not None:
+                # Paired, but the journal stopped arriving (the relay gone meanwhile): what came
+                # is here, the rest waits in this device's mailbox for « Synchroniser ».
+                self.ctx.snack(self.ctx.message(exc))
+                self.on_done()
+                return
             # Declined, expired, another code: one sentence, and the code can be pasted again
             # (nothing of the other journal was kept: the link is only kept once secrets came).
             self._go("code", self.ctx.message(exc))
