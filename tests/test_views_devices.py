@@ -222,21 +222,58 @@ def test_a_new_device_hears_no_from_the_other_and_can_paste_again(tmp_path):
         run_ui(body)
 
 
+def paired(phone: Path, laptop: Path):
+    """The two vaults paired through the use cases (no screen); the laptop's database, open."""
+    db = open_database(vault_path(phone), PASSPHRASE)
+    holder, joiner_db = HolderPairing(Sync(db)), open_database(vault_path(laptop), PASSPHRASE)
+    joiner = JoinerPairing(Sync(joiner_db), holder.start())
+    digits = in_thread(joiner.digits)
+    holder.digits()
+    received = in_thread(joiner.receive)
+    holder.confirm()
+    while "done" not in received or "done" not in digits:
+        threading.Event().wait(0.05)
+    db.close()
+    assert "error" not in received, received
+    return joiner_db
+
+
+def test_a_mass_deletion_is_asked_first_and_done_on_yes(tmp_path):
+    with relay_in_thread(tmp_path / "relay") as url:
+        phone = a_device(tmp_path / "phone", url, entries=8)
+        laptop = a_device(tmp_path / "laptop", None)
+        joiner_db = paired(phone, laptop)
+        journal = Journal(joiner_db)
+        for entry in journal.entries()[:4]:  # half the journal deleted on the laptop
+            journal.delete(entry.id)
+        from journal_app.usecases.devices import sync_now
+
+        assert sync_now(joiner_db, delay=lambda: None).sent == 4
+        joiner_db.close()
+
+        async def body():
+            h, shell = await app(phone)
+            await unlock(h)
+            shell.go("/devices")
+            await h.settle()
+            shell.screen.delay = lambda: None
+            await h.click(ft.FilledButton, "Synchroniser")
+            await h.wait_for(lambda: bool(h.find_all(ft.TextButton, "Oui, les effacer ici aussi")), timeout=60)
+            assert h.has_text("effacerait 4 de vos 8 entrées") and len(shell.ctx.session.journal) == 8
+            await h.click(ft.TextButton, "Oui, les effacer ici aussi")
+            await h.wait_for(lambda: h.has_text("4 changements reçus, 0 envoyé."), timeout=60)
+            assert len(shell.ctx.session.journal) == 4
+            shell.lock()
+
+        run_ui(body)
+
+
 def test_synchroniser_says_in_one_line_what_happened_and_the_relay_down_in_one_sentence(tmp_path):
     port = free_port()
     with relay_in_thread(tmp_path / "relay", port) as url:
         phone = a_device(tmp_path / "phone", url, entries=1)
         laptop = a_device(tmp_path / "laptop", None)
-        db = open_database(vault_path(phone), PASSPHRASE)
-        holder, joiner_db = HolderPairing(Sync(db)), open_database(vault_path(laptop), PASSPHRASE)
-        joiner = JoinerPairing(Sync(joiner_db), holder.start())
-        digits = in_thread(joiner.digits)
-        holder.digits()
-        received = in_thread(joiner.receive)
-        holder.confirm()
-        while "done" not in received or "done" not in digits:
-            threading.Event().wait(0.05)
-        db.close()
+        joiner_db = paired(phone, laptop)
         for n in range(3):  # written on the laptop, sent from there
             Journal(joiner_db).add(f"Écrit sur le portable {n}", title=f"Portable {n}")
         from journal_app.usecases.devices import sync_now

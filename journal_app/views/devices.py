@@ -18,6 +18,7 @@ import flet as ft
 
 from journal_app.i18n import format_date
 from journal_app.qr import qr_image
+from journal_app.sync.engine import MassDeletion
 from journal_app.usecases.devices import (
     PairingCancelled,
     device_list,
@@ -84,15 +85,21 @@ class DevicesScreen:
         self.rows.controls = lines
         self.sync_button.disabled = len(rows) < 2
 
-    async def synchronize(self) -> None:
+    async def synchronize(self, allow_mass_deletion: bool = False) -> None:
         self.ctx.activity()
         self.sync_button.disabled, self.working.visible = True, True
         self.status.value, self.status.color = self.ctx.t("devices.syncing"), None
         self.ctx.page.update()
         db = self.ctx.session.database
         try:
-            round_ = await asyncio.to_thread(sync_now, db, delay=self.delay)
-        except Exception as exc:  # a mass deletion, or the journal locked meanwhile
+            round_ = await asyncio.to_thread(sync_now, db, delay=self.delay, allow_mass_deletion=allow_mass_deletion)
+        except MassDeletion as exc:  # nothing deleted: the person decides
+            self.status.value, self.status.color = self.ctx.message(exc), ft.Colors.ERROR
+            self.ctx.ask(self.ctx.t("devices.mass_deletion_title"), self.ctx.message(exc), [
+                (self.ctx.t("devices.cancel"), None),
+                (self.ctx.t("devices.mass_deletion_yes"),
+                 lambda: self.ctx.page.run_task(self.synchronize, True) and None)])
+        except Exception as exc:  # the journal locked meanwhile
             self.status.value, self.status.color = self.ctx.message(exc), ft.Colors.ERROR
         else:
             self.status.value = sync_line(round_, self.ctx.lang)
