@@ -18,7 +18,7 @@ from journal_app.paths import vault_path
 from journal_app.sync.devices import HolderPairing, JoinerPairing
 from journal_app.sync.engine import Sync
 from journal_app.vault.storage import open_database
-from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.conftest import PASSPHRASE
 from tests.flet_harness import run_ui
 from tests.relay_live import free_port, relay_in_thread
 from tests.test_devices import a_device, entries_of
@@ -148,7 +148,7 @@ def test_cancel_while_waiting_leaves_and_the_new_device_hears_no(tmp_path):
         run_ui(body)
 
 
-async def choose_join(tmp_path: Path, h):
+async def choose_join(h):
     """First run on a new device, « J'ai déjà un journal sur un autre appareil » ticked."""
     offer = h.find(ft.Checkbox, "J’ai déjà un journal sur un autre appareil")
     offer.value = True
@@ -172,7 +172,7 @@ def test_a_new_device_pastes_the_code_sees_the_digits_and_receives_the_journal(t
 
         async def body():
             h, shell = await first_run(laptop)
-            await choose_join(tmp_path, h)
+            await choose_join(h)
             # A mistyped code: one sentence, the field still there.
             await h.type(h.find(ft.TextField, "Code de jumelage"), "RSNTP1-ABCDEF")
             await h.click(ft.FilledButton, "Jumeler")
@@ -204,7 +204,7 @@ def test_a_new_device_hears_no_from_the_other_and_can_paste_again(tmp_path):
 
         async def body():
             h, shell = await first_run(laptop)
-            await choose_join(tmp_path, h)
+            await choose_join(h)
             db = open_database(vault_path(phone), PASSPHRASE)
             holder = HolderPairing(Sync(db))
             code = holder.start()
@@ -315,7 +315,6 @@ def test_synchroniser_says_in_one_line_what_happened_and_the_relay_down_in_one_s
         shell.lock()
 
     run_ui(down)
-    assert FAST_KDF is not None
 
 
 def test_the_sync_line_in_french_and_english():
