@@ -95,10 +95,12 @@ class DevicesScreen:
             round_ = await asyncio.to_thread(sync_now, db, delay=self.delay, allow_mass_deletion=allow_mass_deletion)
         except MassDeletion as exc:  # nothing deleted: the person decides
             self.status.value, self.status.color = self.ctx.message(exc), ft.Colors.ERROR
+
+            def take_them() -> None:
+                self.ctx.page.run_task(self.synchronize, True)
+
             self.ctx.ask(self.ctx.t("devices.mass_deletion_title"), self.ctx.message(exc), [
-                (self.ctx.t("devices.cancel"), None),
-                (self.ctx.t("devices.mass_deletion_yes"),
-                 lambda: self.ctx.page.run_task(self.synchronize, True) and None)])
+                (self.ctx.t("devices.cancel"), None), (self.ctx.t("devices.mass_deletion_yes"), take_them)])
         except Exception as exc:  # the journal locked meanwhile
             self.status.value, self.status.color = self.ctx.message(exc), ft.Colors.ERROR
         else:
