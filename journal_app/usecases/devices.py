@@ -1,12 +1,16 @@
 """The member's devices (docs/sync.md): what the app calls at unlock and on « Synchroniser »,
-and what `journal-app device …` calls. The screens (« Mes appareils ») will call the same."""
+and what `journal-app device …` calls; the screens (« Mes appareils », journal_app/views/devices.py)
+call the same."""
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from journal_app.errors import RessentiError
 from journal_app.i18n import translate
@@ -15,6 +19,9 @@ from journal_app.sync import transport
 from journal_app.sync.engine import Sync
 from journal_app.sync.transport import DeviceMailbox
 from journal_app.vault.storage import Database
+
+if TYPE_CHECKING:
+    from journal_app.sync.devices import HolderPairing, JoinerPairing
 
 
 def attach(db: Database) -> Sync | None:
@@ -103,3 +110,111 @@ def remove_device(db: Database, name: str, *,
     from journal_app.sync.devices import remove_device as remove
 
     return remove(Sync(db), name, client)
+
+
+# --- for the screens (« Mes appareils », « Ajouter un appareil », « J'ai déjà un journal… ») --
+DAYS_TABLE = "device_days"  # device id -> the day this device first knew of it (stays on the device)
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    device: str
+    name: str  # short and readable: « Appareil 7F3A »
+    added: date | None
+    this: bool
+
+
+def short_name(device: str, lang: str) -> str:
+    """A device's id is long and random; its first four characters, upper case, tell two apart."""
+    return translate("devices.short_name", lang, id="".join(c for c in device if c.isalnum())[:4].upper())
+
+
+def remember_devices(db: Database, today: date) -> None:
+    """Note the day each device of the link was first known here (a device paired here: the day
+    of the pairing; one announced by another device: the day the news arrived)."""
+    own, others = devices(db)
+    ids = [d.device for d in ([own] if own else []) + others]
+    table = db.table(DAYS_TABLE)
+    if all(table.get_doc(i) for i in ids):
+        return
+
+    def update(tables: dict[str, dict[str, Any]]) -> None:
+        days = tables.setdefault(DAYS_TABLE, {})
+        for i in ids:
+            days.setdefault(i, {"day": today.isoformat()})
+
+    db.change(update)
+
+
+def device_list(db: Database, lang: str, today: date) -> list[DeviceRow]:
+    """This device first, then the others in the order they were added."""
+    remember_devices(db, today)
+    own, others = devices(db)
+    if own is None:
+        return []
+    table = db.table(DAYS_TABLE)
+
+    def day(device: str) -> date | None:
+        try:
+            return date.fromisoformat(str((table.get_doc(device) or {})["day"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    rows = [DeviceRow(own.device, short_name(own.device, lang), day(own.device), True)]
+    rows += [DeviceRow(d.device, short_name(d.device, lang), day(d.device), False) for d in others]
+    return rows
+
+
+def sync_line(round_: SyncRound, lang: str) -> str:
+    """What a round did, in one line: « 3 changements reçus, 1 envoyé. », or its error."""
+    if not round_.linked:
+        return translate("devices.not_paired", lang)
+    if round_.error is not None:
+        return round_.error.message(lang)
+    line = translate("devices.synced", lang, received=translate("devices.synced_received", lang,
+                                                                  count=round_.received),
+                     sent=translate("devices.synced_sent", lang, count=round_.sent))
+    if round_.conflicts:
+        line += " " + translate("devices.conflicts", lang, count=len(round_.conflicts))
+    return line
+
+
+class PairingCancelled(RessentiError):
+    """The person tapped « Annuler » while the app waited for the other device."""
+
+    key = "error.pairing_cancelled"
+
+
+class _Cancellable(RelayClient):
+    """A relay client that stops a pairing's wait at its next listing once `cancel` is set."""
+
+    def __init__(self, url: str, cancel: threading.Event) -> None:
+        super().__init__(url)
+        self._cancel = cancel
+
+    def list_envelopes(self, *args: Any, **kwargs: Any) -> Any:
+        if self._cancel.is_set():
+            raise PairingCancelled()
+        return super().list_envelopes(*args, **kwargs)
+
+
+def start_adding(db: Database, cancel: threading.Event) -> HolderPairing:
+    """« Ajouter un appareil »: the pairing on the device that holds the journal (its `start()`
+    gives the code). Raises NoCircleRelay when the member holds no circle with a relay."""
+    from journal_app.sync.devices import HolderPairing
+
+    return HolderPairing(Sync(db), client_factory=lambda url: _Cancellable(url, cancel))
+
+
+def start_joining(db: Database, code: str, cancel: threading.Event) -> JoinerPairing:
+    """« J'ai déjà un journal sur un autre appareil »: a mistyped code, or a journal already
+    paired, is said at once."""
+    from journal_app.sync.devices import JoinerPairing
+
+    if transport.link_of(db) is not None:
+        raise AlreadyPaired()
+    return JoinerPairing(Sync(db), code, client_factory=lambda url: _Cancellable(url, cancel))
+
+
+class AlreadyPaired(RessentiError):
+    key = "error.already_paired"

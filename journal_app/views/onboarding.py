@@ -1,4 +1,6 @@
-"""First run: language, a passphrase with strength feedback, the recovery key shown once."""
+"""First run: language, a passphrase with strength feedback, the recovery key shown once; and,
+for « J'ai déjà un journal sur un autre appareil », the pairing code pasted and the journal
+received (journal_app/views/devices.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import flet as ft
 
 from journal_app.passphrase import estimate
 from journal_app.views.context import AppContext
+from journal_app.views.devices import JoinDevice
 from journal_app.views.theme import heading, muted, recovery_key_block
 
 _STRENGTH_COLORS = [ft.Colors.ERROR, ft.Colors.ORANGE_700, ft.Colors.AMBER_700,
@@ -23,6 +26,8 @@ class OnboardingScreen:
         self.on_done = on_done
         self.recovery_key = ""
         self.step = "language"
+        self.joining = False  # « J'ai déjà un journal sur un autre appareil »
+        self.join: JoinDevice | None = None
         self.root = ft.Column(spacing=16, scroll=ft.ScrollMode.AUTO, expand=True,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.render()
@@ -32,7 +37,7 @@ class OnboardingScreen:
 
     def render(self) -> None:
         builder = {"language": self._language, "passphrase": self._passphrase,
-                   "recovery": self._recovery}[self.step]
+                   "recovery": self._recovery, "join": self._join}[self.step]
         self.root.controls = builder()
 
     def go(self, step: str) -> None:
@@ -92,7 +97,18 @@ class OnboardingScreen:
             ft.Row(wrap=True, controls=[
                 ft.TextButton(content=t("common.back"), on_click=lambda _: self.go("language")),
                 self.create_button]),
+            # A new device of a member who journals elsewhere: its own passphrase first (each
+            # device keeps its own), then the other device's pairing code.
+            ft.Checkbox(label=t("devices.join_offer"), value=self.joining, on_change=self._joining_changed),
+            muted(t("devices.join_offer_chosen") if self.joining else t("devices.join_offer_help")),
         ]
+
+    def _joining_changed(self, e: ft.Event[ft.Checkbox]) -> None:
+        self.joining = bool(e.control.value)
+        first, second = self.first.value, self.second.value
+        self.render()  # the line under the box says what comes next
+        self.first.value, self.second.value = first, second
+        self._check()
 
     def _check(self, _: object = None, *, finished: bool = False) -> None:
         """`finished`: the person left the second field or pressed Enter: a beginning of the
@@ -169,4 +185,15 @@ class OnboardingScreen:
         if not self.kept.value:
             return
         self.recovery_key = ""  # shown once: not kept in memory after this
+        if self.joining:
+            self.go("join")
+            return
         self.on_done()
+
+    # -- step 4, for a new device of a journal kept elsewhere ----------------------------------
+    def _join(self) -> list[ft.Control]:
+        if self.join is None:
+            self.join = JoinDevice(self.ctx, on_done=self.on_done, on_skip=self.on_done)
+        else:
+            self.join.render()
+        return [self.join.control()]

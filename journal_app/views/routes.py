@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import flet as ft
 
 from journal_app.prompts.library import PackLibrary
+from journal_app.views.devices import AddDeviceScreen, DevicesScreen
 from journal_app.views.facilitator import FacilitatorScreen
 from journal_app.views.harvest import HarvestScreen
 from journal_app.views.player import PlayerScreen
@@ -86,7 +87,11 @@ ROUTES: list[Route] = [
           parent="/skills", width=760),
     Route("/settings", NAV_SETTINGS, lambda s, p: SettingsScreen(
         s.ctx, on_lock=s.lock, on_imported=lambda: None, on_outbox=s.show_outbox,
-        on_facilitate=s.show_facilitator)),
+        on_facilitate=s.show_facilitator, on_devices=lambda: s.go("/devices"))),
+    Route("/devices", NAV_SETTINGS, lambda s, p: DevicesScreen(s.ctx, on_add=lambda: s.go("/devices/add")),
+          parent="/settings", width=760),
+    Route("/devices/add", NAV_SETTINGS, lambda s, p: AddDeviceScreen(s.ctx, on_back=lambda: s.go("/devices",
+          rebuild=True)), parent="/devices", width=760),
     Route("/shares", NAV_SETTINGS, lambda s, p: OutboxScreen(
         s.ctx, on_back=lambda: s.go_back(), on_harvest=lambda cid: s.go(f"/harvest/{cid}")),
           parent="/settings", width=760),

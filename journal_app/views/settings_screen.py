@@ -24,12 +24,14 @@ class SettingsScreen:
     def __init__(self, ctx: AppContext, on_lock: Callable[[], None],
                  on_imported: Callable[[], None],
                  on_outbox: Callable[[], None] | None = None,
-                 on_facilitate: Callable[[], None] | None = None) -> None:
+                 on_facilitate: Callable[[], None] | None = None,
+                 on_devices: Callable[[], object] | None = None) -> None:
         self.ctx = ctx
         self.on_lock = on_lock
         self.on_imported = on_imported
         self.on_outbox = on_outbox
         self.on_facilitate = on_facilitate
+        self.on_devices = on_devices
         t = ctx.t
         s = ctx.settings
         # Chips, not a segmented button: at twice the text size, they wrap rather than cut a word.
@@ -66,6 +68,10 @@ class SettingsScreen:
                                   on_click=lambda _: self.on_outbox and self.on_outbox()),
                 ft.OutlinedButton(content=t("facilitator.open"), icon=ft.Icons.GROUPS,
                                   on_click=lambda _: self.on_facilitate and self.on_facilitate())]),
+            section(t("devices.screen_title")),
+            ft.Row(wrap=True, spacing=12, controls=[
+                ft.OutlinedButton(content=t("devices.screen_title"), icon=ft.Icons.DEVICES,
+                                  on_click=lambda _: self.on_devices and self.on_devices())]),
             section(t("settings.language")), self.language,
             section(t("settings.appearance")),
             muted(t("settings.theme")), self.theme,
