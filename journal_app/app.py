@@ -67,6 +67,9 @@ def build_app(page: ft.Page, data_dir: Path, *, autosave_delay: float = 1.0,
     from journal_app.views.relay_sync import RelaySync
 
     ctx.relay = RelaySync(ctx)
+    from journal_app.views.device_sync import DeviceSync
+
+    ctx.devices = DeviceSync(ctx)
     shell = Shell(ctx)
     _shells.add(shell)
     shell.start()

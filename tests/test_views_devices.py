@@ -253,6 +253,7 @@ def test_a_mass_deletion_is_asked_first_and_done_on_yes(tmp_path):
 
         async def body():
             h, shell = await app(phone)
+            shell.ctx.devices.first = 3600  # the app's own rounds wait: « Synchroniser » is tapped here
             await unlock(h)
             shell.go("/devices")
             await h.settle()
@@ -283,6 +284,7 @@ def test_synchroniser_says_in_one_line_what_happened_and_the_relay_down_in_one_s
 
         async def body():
             h, shell = await app(phone)
+            shell.ctx.devices.first = 3600  # the app's own rounds wait: « Synchroniser » is tapped here
             await unlock(h)
             shell.ctx.session.journal.add("Écrit sur le téléphone", title="Téléphone")
             shell.go("/devices")
@@ -301,6 +303,7 @@ def test_synchroniser_says_in_one_line_what_happened_and_the_relay_down_in_one_s
 
     async def down():  # the relay stopped: one sentence, nothing lost
         h, shell = await app(phone)
+        shell.ctx.devices.first = 3600
         await unlock(h)
         shell.ctx.session.journal.add("Écrit pendant la panne", title="Panne")
         shell.go("/devices")
@@ -326,3 +329,36 @@ def test_the_sync_line_in_french_and_english():
     down = SyncRound(error=SyncUnreachable())
     assert sync_line(down, "fr").startswith("Le relais ne répond pas") and "reçu" not in sync_line(down, "fr")
     assert sync_line(SyncRound(linked=False), "en") == "This journal is not paired with any other device."
+
+
+def test_an_open_journal_takes_the_other_devices_changes_by_itself_and_shows_them(tmp_path):
+    """No tap: while the journal is open, the app's own rounds take what the laptop sent, and
+    the list shows it; they stop at the lock."""
+    with relay_in_thread(tmp_path / "relay") as url:
+        phone = a_device(tmp_path / "phone", url, entries=1)
+        laptop = a_device(tmp_path / "laptop", None)
+        joiner_db = paired(phone, laptop)
+        from journal_app.usecases.devices import sync_now
+
+        async def body():
+            h, shell = await app(phone)
+            rounds = []
+
+            def quick(db):  # the app's round, without the privacy delay, counted
+                rounds.append(1)
+                return sync_now(db, delay=lambda: None)
+
+            shell.ctx.devices.round_, shell.ctx.devices.first, shell.ctx.devices.period = quick, 0.1, 0.3
+            await unlock(h)
+            assert not h.has_text("Écrit sur le portable, seul")
+            Journal(joiner_db).add("Une phrase du soir.", title="Écrit sur le portable, seul")
+            assert sync_now(joiner_db, delay=lambda: None).sent == 1
+            await h.wait_for(lambda: h.has_text("Écrit sur le portable, seul"), timeout=60)
+            assert rounds  # the list shows it without a tap: the app's own round took it
+            shell.lock()
+            done = len(rounds)
+            await asyncio.sleep(1.0)
+            assert len(rounds) == done  # no round once locked
+
+        run_ui(body)
+        joiner_db.close()

@@ -54,6 +54,15 @@ def sync_now(db: Database, *, delay: Callable[[], None] = privacy_delay,
     """Take what the other devices sent, then, after the random delay, send what waits here.
     An error (the relay down, a refusal) is kept in the round, said in one sentence: nothing is
     lost, what waits leaves at the next try. MassDeletion is raised (the person decides)."""
+    with _ROUNDS:  # one round at a time (« Synchroniser » while the app's own round runs)
+        return _sync_round(db, delay, client, allow_mass_deletion)
+
+
+_ROUNDS = threading.Lock()
+
+
+def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str], RelayClient],
+                allow_mass_deletion: bool) -> SyncRound:
     from journal_app.sync.engine import MassDeletion
 
     link = transport.link_of(db)

@@ -36,6 +36,7 @@ class AppContext:
     wakelock: ft.Wakelock | None = None
     share: ft.Share | None = None  # the platform's share sheet (phones)
     relay: Any = None  # journal_app.views.relay_sync.RelaySync: when the app talks to a circle's relay
+    devices: Any = None  # journal_app.views.device_sync.DeviceSync: the member's other devices, while open
 
     @property
     def lang(self) -> str:

@@ -409,6 +409,9 @@ class Shell:
         """The first run is over: the journal is open."""
         self.lock_screen = None
         self.go(HOME)
+        if self.ctx.devices is not None:  # a journal received from another device at the first run
+            self.ctx.devices.on_received = self._changes_arrived
+            self.ctx.devices.start()
 
     def _warm_up_soon(self, journal: Journal) -> None:
         time.sleep(1.0)
@@ -426,6 +429,17 @@ class Shell:
         self.page.run_thread(self._warm_up_soon, self.ctx.session.journal)
         if self.ctx.relay is not None:  # what waits for a circle's relay, and what the circle said
             self.ctx.relay.soon()
+        if self.ctx.devices is not None:  # the member's other devices: what they wrote, what waits here
+            self.ctx.devices.on_received = self._changes_arrived
+            self.ctx.devices.start()
+
+    def _changes_arrived(self) -> None:
+        """Another device's changes came in: the journal's list shows them (other screens keep
+        what the person is doing; they read the new entries when next shown)."""
+        refresh = getattr(self.screen, "refresh", None)
+        if self.lock_screen is None and refresh is not None and self.route == HOME:
+            refresh()
+            self.page.update()
 
     def lock(self, show: bool = True) -> None:
         try:
@@ -438,6 +452,8 @@ class Shell:
             self.stack = []
             if self.ctx.relay is not None:
                 self.ctx.relay.stop()
+            if self.ctx.devices is not None:
+                self.ctx.devices.stop()
             self.ctx.session.lock()
         if show and self.ctx.session.exists():
             self.render()
