@@ -227,11 +227,7 @@ class Sync:
                                               _with(_unpack_seen(held.get("seen")), stamp)))
             self._keep_clock(typed, clock)
 
-        self._applying = True
-        try:
-            self._db.change(update)
-        finally:
-            self._applying = False
+        self._apply(update)
         return changes
 
     # -- changes in ----------------------------------------------------------------------------
@@ -253,13 +249,19 @@ class Sync:
                     self._take_one(typed, clock, change, taken)
             self._keep_clock(typed, clock)
 
+        self._apply(update, outside=True)
+        return taken
+
+    def _apply(self, update: Callable[[dict[str, dict[str, Any]]], None], *, outside: bool = False) -> None:
+        """One save of changes this engine makes itself (not stamped again as this device's);
+        `outside`: changes of another device, which readers must see (Journal reloads)."""
         self._applying = True
         try:
             self._db.change(update)
         finally:
             self._applying = False
-            cast(VaultStorage, self._db.storage).outside_changes += 1
-        return taken
+            if outside:
+                cast(VaultStorage, self._db.storage).outside_changes += 1
 
     def _take_one(self, tables: Tables, clock: Clock, change: Change, taken: Taken) -> None:
         clock.receive(change.stamp)
