@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
-from journal_app.sync.engine import Sync
+from journal_app.cli.command import EXIT_ERROR, YES, Command, Grammar, UsageError
 
 
 def _digits(digits: str) -> str:
@@ -27,10 +26,10 @@ def _progress(c: Command, key: str) -> Callable[[int, int], None]:
 
 
 def add(c: Command) -> int:
-    from journal_app.sync.devices import HolderPairing
+    from journal_app.usecases.devices import start_adding
 
     with c.database() as db:
-        pairing = HolderPairing(Sync(db))
+        pairing = start_adding(db)
         code = pairing.start()
         c.warn(c.t("devices.code_intro"))
         c.say(code)
@@ -46,7 +45,7 @@ def add(c: Command) -> int:
         digits = pairing.digits()
         c.say(c.t("devices.digits", digits=_digits(digits)))
         answer = c.env.ask(c.t("devices.confirm") + " ").strip().lower()
-        if answer not in ("o", "oui", "y", "yes"):
+        if answer not in YES:
             pairing.refuse()
             c.warn(c.t("devices.refused"))
             return EXIT_ERROR
@@ -56,9 +55,9 @@ def add(c: Command) -> int:
 
 
 def join(c: Command) -> int:
-    from journal_app.sync import transport
-    from journal_app.sync.devices import JoinerPairing, PairingCode
+    from journal_app.sync.devices import PairingCode
     from journal_app.usecases.access import create_journal
+    from journal_app.usecases.devices import AlreadyPaired, start_joining
 
     if not c.args.target:
         raise UsageError(c.t("argparse.required") % "CODE")
@@ -72,9 +71,10 @@ def join(c: Command) -> int:
         c.say(f"    {recovery_key}")
         c.say(c.t("cli.recovery_key_keep"))
     with c.database() as db:
-        if transport.link_of(db) is not None:
-            raise UsageError(c.t("devices.already_paired"))
-        pairing = JoinerPairing(Sync(db), code)
+        try:
+            pairing = start_joining(db, code)
+        except AlreadyPaired:  # said the command line's way: « journal-app device add » there
+            raise UsageError(c.t("devices.already_paired")) from None
         c.warn(c.t("devices.waiting_holder"))
         digits = pairing.digits()
         c.say(c.t("devices.digits", digits=_digits(digits)))
@@ -123,7 +123,7 @@ def remove(c: Command) -> int:
             return EXIT_ERROR
         device = find_device(link, name)  # an unknown name is said before anything is asked
         answer = c.env.ask(c.t("devices.remove_confirm", id=device.device) + " ").strip().lower()
-        if answer not in ("o", "oui", "y", "yes"):
+        if answer not in YES:
             c.warn(c.t("devices.remove_cancelled"))
             return EXIT_ERROR
         removed = remove_device(db, device.device)

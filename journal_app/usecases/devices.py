@@ -207,22 +207,27 @@ class _Cancellable(RelayClient):
         return super().list_envelopes(*args, **kwargs)
 
 
-def start_adding(db: Database, cancel: threading.Event) -> HolderPairing:
-    """« Ajouter un appareil »: the pairing on the device that holds the journal (its `start()`
-    gives the code). Raises NoCircleRelay when the member holds no circle with a relay."""
+def _clients(cancel: threading.Event | None) -> Callable[[str], RelayClient]:
+    return RelayClient if cancel is None else (lambda url: _Cancellable(url, cancel))
+
+
+def start_adding(db: Database, cancel: threading.Event | None = None) -> HolderPairing:
+    """« Ajouter un appareil », `journal-app device add`: the pairing on the device that holds the
+    journal (its `start()` gives the code). Raises NoCircleRelay when the member holds no circle
+    with a relay. `cancel`: the screen's « Annuler »."""
     from journal_app.sync.devices import HolderPairing
 
-    return HolderPairing(Sync(db), client_factory=lambda url: _Cancellable(url, cancel))
+    return HolderPairing(Sync(db), client_factory=_clients(cancel))
 
 
-def start_joining(db: Database, code: str, cancel: threading.Event) -> JoinerPairing:
-    """« J'ai déjà un journal sur un autre appareil »: a mistyped code, or a journal already
-    paired, is said at once."""
+def start_joining(db: Database, code: str, cancel: threading.Event | None = None) -> JoinerPairing:
+    """« J'ai déjà un journal sur un autre appareil », `journal-app device join`: a mistyped code,
+    or a journal already paired (AlreadyPaired), is said at once."""
     from journal_app.sync.devices import JoinerPairing
 
     if transport.link_of(db) is not None:
         raise AlreadyPaired()
-    return JoinerPairing(Sync(db), code, client_factory=lambda url: _Cancellable(url, cancel))
+    return JoinerPairing(Sync(db), code, client_factory=_clients(cancel))
 
 
 class AlreadyPaired(RessentiError):
