@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from journal_app.errors import RessentiError
 from journal_app.sync import transport
@@ -63,8 +63,3 @@ class DeviceSync:
                 except Exception:  # a screen taken off the page meanwhile
                     pass
             await asyncio.sleep(self.period)
-
-
-def attach(ctx: AppContext) -> Any:
-    ctx.devices = DeviceSync(ctx)
-    return ctx.devices
