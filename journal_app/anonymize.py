@@ -962,17 +962,14 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         found += [(m.start(g), m.end(g), "age") for m in _SAID_AGE.finditer(text)
                   for g in ("age", "age2") if m.group(g)]
     # An age says little alone, but with a name or a small town it points to one person.
-    someone = any(kind in ("name", "address", "unsure", "role") for _, _, kind in found)
-    for pattern in (_AGE, _BARE_AGE):
-        for m in pattern.finditer(text):
-            if pattern is _BARE_AGE and someone:  # "He's my late husband's brother, 62, still…"
-                found.append((m.start("age"), m.end("age"), "age"))
-                continue
-            begin = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
-            stop = min([i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1] or [len(text)])
-            if any(kind in ("name", "address", "unsure", "role") and begin <= a < stop for a, _, kind in found):
-                found.append((m.start("age") if "age" in pattern.groupindex else m.start(),
-                              m.end("age") if "age" in pattern.groupindex else m.end(), "age"))
+    anchors = [a for a, _, kind in found if kind in ("name", "address", "unsure", "role")]
+    if anchors:  # a bare number beside someone, anywhere in the passage: "…brother, 62, still…"
+        found += [(m.start("age"), m.end("age"), "age") for m in _BARE_AGE.finditer(text)]
+    for m in _AGE.finditer(text):  # « 38 ans » with someone in its sentence
+        begin = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+        stop = min([i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1] or [len(text)])
+        if any(begin <= a < stop for a in anchors):
+            found.append((m.start(), m.end(), "age"))
     if doubts is not None:
         doubts += lexical.doubts
     if use_ner and lang == "fr":
