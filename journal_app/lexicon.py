@@ -185,9 +185,9 @@ _PLACE_BEFORE = frozenset("from in near à au aux vers près pres outside around
 # After a word, an age says a person: « rosalie (7 ans) », "Bridget O'Malley, 79, from…".
 _AGE_AFTER = re.compile(r"\s*(?:\(\s*\d{1,3}\s*(?:ans?|yo|y\.o\.|years?(?: old)?)?\s*\)|,\s*\d{1,3}\s*"
                         r"(?:ans|yo|years? old)?\s*,)")
-# Quebec's most common family names (tools/build_lexicon.py), some of them words too (« côté »,
+# Quebec's most common family names (also read by tools/build_lexicon.py), some of them words too (« côté »,
 # « parent », « plante »): after a first name in lower case, a family name (« helene cote »).
-_QUEBEC_SURNAMES = frozenset(fold(w) for w in (
+QUEBEC_SURNAMES = frozenset(fold(w) for w in (
     "Tremblay Gagnon Roy Côté Bouchard Gauthier Morin Lavoie Fortin Gagné Ouellet Pelletier Bélanger "
     "Lévesque Bergeron Leblanc Paquette Girard Simard Boucher Caron Beaulieu Cloutier Dubé Poirier "
     "Fournier Lapointe Leclerc Lefebvre Poulin Thibault Nadeau Martin Landry Martel Bédard Grenier "
@@ -607,7 +607,7 @@ def find_names(text: str, people: People | None = None) -> Found:
                 and "" not in (keys[i], keys[i + 1])
                 and (pair in (("N", None), ("P", None), (None, "N"), (None, "P"), ("N", "N"))
                      and "unsure" in (verdict[i], verdict[i + 1])
-                     or pair == ("P", "N") and verdict[i] == "name" and keys[i + 1] in _QUEBEC_SURNAMES
+                     or pair == ("P", "N") and verdict[i] == "name" and keys[i + 1] in QUEBEC_SURNAMES
                      or pair[0] == "N" and verdict[i + 1] == "name" and pair[1] in (None, "P", "F"))):
             verdict[i] = verdict[i + 1] = "name"
     for i in range(n - 1):
