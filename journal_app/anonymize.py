@@ -16,13 +16,24 @@ member can redact another word or restore one before anything leaves the device.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
+from journal_app import tagger
 from journal_app.journal import fold
-from journal_app.lexicon import People, find_names, lexicon
+from journal_app.lexicon import (
+    CALENDAR,
+    COMMUNITY_WORDS,
+    FUNCTION_WORDS,
+    ORDINARY_CAPITALS,
+    People,
+    find_names,
+    lexicon,
+    typo_of_a_word,
+)
 
 # What people and keyboards put between the groups of a number: hyphen, non-breaking hyphen,
 # figure dash, en and em dashes, minus sign (phones and word processors turn one into another).
@@ -694,6 +705,53 @@ def _unaccented_too(words: str) -> str:
     return words
 
 
+# The patterns that begin with one of many words try every word of a long text in turn; Python's
+# regular expressions try each alternative there. `_Guarded` tries such a pattern only where a
+# word begins with the first letters of one of its words (the same matches, in the same order:
+# tests/test_anonymize_round7.py compares them).
+_LETTERS = re.compile(r"[^\W\d_]+")
+_META = re.compile(r"[()\[\]?*+\\.|{]")
+
+
+def _heads(alternation: str, more: Iterable[str] = ()) -> frozenset[str]:
+    """The first two and three letters of each word of an alternation (lower case, with and
+    without accents), and of the words that may come before them (`more`)."""
+    heads: set[str] = set()
+    depth, part, parts = 0, "", []
+    for ch in alternation:  # the alternatives at the top level
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            parts.append(part)
+            part = ""
+        else:
+            part += ch
+    for word in [*parts, part, *more]:
+        literal = _META.split(word, 1)[0].lower()
+        if len(literal) < 2:
+            raise ValueError(f"no literal start in {word!r}")
+        heads |= {literal[:3], fold(literal[:3])}
+    return frozenset(heads)
+
+
+class _Guarded:
+    def __init__(self, pattern: re.Pattern[str], heads: frozenset[str]) -> None:
+        self.pattern, self.heads = pattern, heads
+        self.groupindex = pattern.groupindex
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        end, heads, match = 0, self.heads, self.pattern.match
+        for word in _LETTERS.finditer(text):
+            start = word.start()
+            if start < end:
+                continue
+            w = word.group()[:3].lower()
+            if w in heads or w[:2] in heads:
+                m = match(text, start)
+                if m:
+                    yield m
+                    end = m.end()
+
+
 # What may come between a workplace noun and its kind: « l'école primaire », "the group home",
 # "the high school", « l'usine de papier ».
 _WORKPLACE_QUALIFIER = (r"(?:\s+(?:primaire|secondaire|générale?|generale?|municipale?|communautaire|régionale?|"
@@ -708,6 +766,12 @@ _WORKPLACE_ROLE = re.compile(
     rf"(?i:(?:{_unaccented_too(_WORKPLACES)}|urgences?|soins\s+intensifs|étage|etage|unité|unite|home)\b"
     rf"{_WORKPLACE_QUALIFIER}(?:\s+(?:d['’]|de\s+)(?!(?:mon|ma|mes|ton|ta|sa|son|ses|la|le|les|l|un|une)\b)"
     rf"[^\W\d_][\w'’-]+)?)|\d{{1,2}}\s?(?:[A-Z][a-z]+|[A-Z])\b|[A-Z]-?\d{{1,2}}\b|[A-Z]{{2,6}}\b)")
+_WORKPLACE_ROLE_SCAN = _Guarded(_WORKPLACE_ROLE, _heads(
+    f"{_ROLE_NOUNS_MORE}|cheffe|principal", "charge head chief senior assistant night day store team union shift "
+    "floor plant office program executive deputy vice nurse seul only".split()))
+_ROLE_SCAN = _Guarded(_ROLE, _heads(_ROLE_NOUNS, "seul only executive night head charge store team union shift "
+                                                 "floor assistant chief senior deputy".split()))
+_JOB_AT_PLACE_SCAN = _Guarded(_JOB_AT_PLACE, _heads(_JOBS, ["ex"]))
 _AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b|[-\s]years?[-\s]old\b|-year-old\b)", re.IGNORECASE)
 
 
@@ -803,7 +867,8 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
             found.append((*m.span("value"), "address"))
     for m in _HOME_PLACE.finditer(text):
         words = [fold(w) for w in re.findall(r"[^\W\d_]+", m.group("value"))]
-        if not m.group("value").isupper() and any(lexicon().get(w) != "L" for w in words):
+        if (not m.group("value").isupper() and any(lexicon().get(w) != "L" for w in words)
+                and words[0] not in _MONTHS):  # "moved in June"
             found.append((*m.span("value"), "address"))
     found += [(m.start(), m.end(), "email") for m in _PROVIDER.finditer(text)]
     for pattern in _PLACE_SHAPES:
@@ -815,11 +880,11 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
     for m in _RURAL.finditer(text):
         if m.group("civic") or m.group("marker"):
             found.append((m.start(), m.end(), "address"))
-    for m in _WORKPLACE_ROLE.finditer(text):
+    for m in _WORKPLACE_ROLE_SCAN.finditer(text):
         # The workplace's own name right after it: « la gérante du Jean Coutu », « du CLSC de Lévis ».
         name = _NAMED_AFTER.match(text, m.end())
         found.append((m.start(), name.end() if name else m.end(), "role"))
-    for m in _ROLE.finditer(text):
+    for m in _ROLE_SCAN.finditer(text):
         end = m.end()
         if text[end - 1] == "." and len(text[m.start():end - 1].rsplit(None, 1)[-1]) > 3:
             end -= 1  # the sentence's period, not an abbreviation's (« St. »)
@@ -861,6 +926,72 @@ def _organization_end(text: str, end: int) -> int:
                 break
         previous = end + m.end()
     return best
+
+
+# The margin above which the tagger's find is redacted; under it, the member sees it as a doubt
+# (the tagger reads with a lean towards finding: tools/train_tagger.py's LEAN).
+_TAGGER_SURE = 5.0
+
+
+_WORD = re.compile(r"[^\W_][\w’'-]*")
+
+
+def _glued(key: str) -> bool:
+    """« jle », « chu », « jsuis »: texting's pronoun glued to a little word."""
+    return key[:1] in "jlcdmnst" and (key[1:] in FUNCTION_WORDS or key[1:] in ("suis", "sais", "vais", "veux", "peux"))
+
+
+def _surety_needed(word: str) -> float:
+    """How sure the tagger must be to redact a word alone (its margin). A number, a little word of
+    every sentence (« La »), a well-known city, a word of a community's language (« Mèsi Bondye »),
+    a typo or words glued (« tonite », « lexercice », « jle », « fatiguée.me ») it never redacts:
+    the member sees them as doubts. An ordinary word with a capital (« Hier »), a word of our
+    practice (« Joy », « Présence ») or a month it redacts only when much surer than others."""
+    key = fold(word)
+    kind = lexicon().get(key)
+    if (not word[:1].isalpha() or kind == "L" or key in FUNCTION_WORDS or key in COMMUNITY_WORDS
+            or word.islower() and ("." in word or typo_of_a_word(key) or _glued(key))):
+        return float("inf")
+    if word[:1].isupper() and kind in ("D", "R") or key in ORDINARY_CAPITALS or key in CALENDAR:
+        return 3 * _TAGGER_SURE
+    return _TAGGER_SURE
+
+
+def _tagged(text: str, lang: str, rule_doubts: list[tuple[int, int]]
+            ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """What the trained tagger (journal_app/tagger.py) redacts, word by word, and what it doubts.
+    Where the rules doubt a word too (« Blanche », "Will": names and words), it must be surer
+    than elsewhere ("Joy and Grace are what I want more of")."""
+    model = tagger.model()
+    if model is None:
+        return [], []
+    rule_doubts = sorted(rule_doubts)
+    doubt_starts = [a for a, _ in rule_doubts]
+    tags = model.tag(text, lang)
+    redact: list[bool] = []
+    for t, label, margin in tags:
+        need = _surety_needed(t.word)
+        last = bisect_left(doubt_starts, t.end) - 1
+        if last >= 0 and rule_doubts[last][1] > t.start:
+            need = max(need, 3 * _TAGGER_SURE)
+        redact.append(label != "O" and margin >= need)
+    for i in range(1, len(tags) - 1):  # a little word inside a name or a role: « Marie de la Roche »
+        if tags[i][1] != "O" and not redact[i] and fold(tags[i][0].word) in FUNCTION_WORDS and redact[i - 1]:
+            j = i
+            while j < len(tags) and tags[j][1] == tags[i][1] and not redact[j]:
+                j += 1
+            if j < len(tags) and redact[j] and tags[j][1] == tags[i][1]:
+                redact[i:j] = [True] * (j - i)
+    found: list[tuple[int, int, str]] = []
+    doubted: list[tuple[int, int]] = []
+    for (t, label, _), sure in zip(tags, redact, strict=True):
+        if sure and found and found[-1][2] == tagger.KINDS[label] and t.start - found[-1][1] <= 1:
+            found[-1] = (found[-1][0], t.end, found[-1][2])
+        elif sure:
+            found.append((t.start, t.end, tagger.KINDS[label]))
+        elif label != "O" and t.word[:1].isalpha() and fold(t.word) not in FUNCTION_WORDS:
+            doubted.append((t.start, t.end))
+    return found, doubted
 
 
 def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True,
@@ -936,7 +1067,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
             end = _organization_end(text, m.end())
             if end > m.end():
                 found.append((m.start(), end, "role"))
-    for m in _JOB_AT_PLACE.finditer(text):
+    for m in _JOB_AT_PLACE_SCAN.finditer(text):
         end = _organization_end(text, m.end())
         if end > m.end():
             kin = _KIN_OF.search(text[max(0, m.start() - 30):m.start()])  # « la fille du garagiste de… »
@@ -972,6 +1103,11 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
             found.append((m.start(), m.end(), "age"))
     if doubts is not None:
         doubts += lexical.doubts
+    # What the trained tagger finds (journal_app/tagger.py): taken when it is sure, doubted when less.
+    tagged, tagger_doubts = _tagged(text, lang, lexical.doubts)
+    found += tagged
+    if doubts is not None:
+        doubts += tagger_doubts
     if use_ner and lang == "fr":
         found += [(s, e, "name") for s, e in _ner_names(text)]
     return found
@@ -981,6 +1117,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
 _RANG = re.compile(r"(?:(?<=\ble\s)|(?<=\bdu\s)|(?<=\bau\s)|(?<=\bon\s)|(?<=\bthe\s)|(?<=\bsur\s))"
                    r"(?:rang|concession|sideroad|side\s+road|range\s+road|township\s+road)\s+\d{1,3}\b"
                    r"(?:\s+(?:nord|sud|est|ouest|north|south|east|west)\b)?", re.IGNORECASE)
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
 _CAPS_STOP = frozenset("depuis pis et je j il elle on nous vous qui que est a ont était pour avec mais quand "
                        "personne since for and is was were who that with but when i he she we they".split())
 _CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour en dans que qui il elle on je "

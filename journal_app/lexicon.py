@@ -26,7 +26,7 @@ from importlib import resources
 from journal_app.journal import fold
 
 # Words written with a capital that name no one: our practices, tools, holidays, openers.
-_ORDINARY_CAPITALS = frozenset(fold(w) for w in (
+ORDINARY_CAPITALS = frozenset(fold(w) for w in (
     "Focusing Wholebody Theory Théorie U Presencing Social Theater Theatre Lab ORID Scharmer Gendlin "
     "Zoom Teams Meet Google Slack Signal WhatsApp Facebook Messenger Discord Jitsi Miro Insta Instagram "
     "TikTok Twitter Snap Snapchat LinkedIn YouTube Bluesky Threads Reddit Noël Pâques Halloween "
@@ -36,7 +36,7 @@ _ORDINARY_CAPITALS = frozenset(fold(w) for w in (
     "Professeure Professor Doctor Sir Mister Miss bday Interac Telegram Viber Zalo WeChat Netflix Costco "
     "Amazon Dollarama Hydro-Québec SAAQ CNESST").split())
 # Function words that may open a sentence or stand in capitals (never a name on their own).
-_FUNCTION = frozenset(fold(w) for w in (
+FUNCTION_WORDS = frozenset(fold(w) for w in (
     "je j tu il elle on nous vous ils elles le la les l un une des de du d et ou mais donc car ni "
     "ce cette ces c ça ca cela mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs qui que "
     "quoi quand comment pourquoi où si en y à au aux avec pour par sur sous dans chez vers pis tsé "
@@ -161,7 +161,7 @@ _J_FORMS = frozenset("ai avais etais suis sais vais veux peux dois fais vas".spl
 # Everyday words of the languages Quebec's circles speak besides French and English, which the
 # dictionaries leave out (greetings, kin, food, faith): Haitian Creole, Atikamekw, Innu and Cree,
 # Inuktitut, Vietnamese, Spanish, Arabic and Tagalog words written in Latin letters.
-_COMMUNITY_WORDS = frozenset(fold(w) for w in (
+COMMUNITY_WORDS = frozenset(fold(w) for w in (
     "bondye mèsi mesi konnen manje diri pwa lakay fanmi zanmi kijan ou mwen nou yo sa bagay bèl bon "
     "anpil kounye a soup joumou griyo pikliz djon kreyòl kreyol ayiti lavi kè ke tanpri souple "
     "kwe kwei mikwetc miguetc tshinashkumitin niaut kokom kokum mishomis nokomis mushum meegwetch miigwech "
@@ -173,12 +173,14 @@ _COMMUNITY_WORDS = frozenset(fold(w) for w in (
     "lola lolo ate kuya tito tita salamat po opo mahal kita ingat "
     "joual tabarnouche sacrament bine binerie").split())
 # Capitalized words that name a time or a language, not a place: "in June", « en Français ».
-_CALENDAR = frozenset(fold(w) for w in (
+CALENDAR = frozenset(fold(w) for w in (
     "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet "
     "août septembre octobre novembre décembre monday tuesday wednesday thursday friday saturday sunday "
     "january february march april may june july august september october november december "
     "french english spanish français anglais espagnol christmas easter présence presence silence "
     "focusing").split())
+# Before a month, what says it is one: "in June", "since May", « depuis Avril ».
+_WHEN = frozenset("in since until till by last next this early late mid of en depuis jusqu'en".split())
 # Before a capitalized word, what says a place: "starting over in Cobalt", « vit seule a Saint-Paulin »
 # (as written: « a » is "a").
 _PLACE_BEFORE = frozenset("from in near à au aux vers près pres outside around depuis".split())
@@ -242,7 +244,7 @@ class People:
         for name in self.names:
             for part in _TOKEN.findall(name):
                 key = fold(part)
-                if len(key) < 2 or key in _FUNCTION:
+                if len(key) < 2 or key in FUNCTION_WORDS:
                     continue
                 self.exact.add(key)
                 if len(key) >= 5:
@@ -279,7 +281,7 @@ def _edits(key: str) -> list[str]:
                                                                                 for c in letters]
 
 
-def _typo_of_a_word(key: str) -> bool:
+def typo_of_a_word(key: str) -> bool:
     """A word in lower case that no list holds, but one letter away from a common word of the
     dictionaries (« tonite », "nervus", "baloon", "becuz", "agian") or glued to an elision
     (« cetait », « lexercice », « lhopital », « quil »): a typo or texting, not a name. Five
@@ -328,9 +330,9 @@ def find_names(text: str, people: People | None = None) -> Found:
         if (cls in (None, "F") and word.islower() and len(key) > 2 and key[0] == "j"
                 and (lex.get(key[1:]) in ("D", "R", "F") or key[1:] in _J_FORMS)):
             cls = "D"  # texting's « j' » glued to its verb: « jreste », « jentends », « jle »
-        if cls is None and key in _COMMUNITY_WORDS:
+        if cls is None and key in COMMUNITY_WORDS:
             cls = "D"
-        if cls and _FOREIGN_LETTERS.search(word) and key not in _FUNCTION and key not in _COMMUNITY_WORDS:
+        if cls and _FOREIGN_LETTERS.search(word) and key not in FUNCTION_WORDS and key not in COMMUNITY_WORDS:
             cls = None  # letters no French or English word holds: « Võ », « Łutselk'e », « Đặng »
         if cls is None and "-" in key:  # « Jean-Baptiste », « Saint-Onge », « Lac-Mégantic »
             pieces = key.split("-")
@@ -367,10 +369,10 @@ def find_names(text: str, people: People | None = None) -> Found:
         if key in _MONTH_SHORT and re.match(r"\.?\s{0,2}\d", text[b:b + 4]):
             verdict.append("")  # « janv. 12 », "Jan. 12"
             continue
-        if len(key) < 2 or key in _FUNCTION or any(s <= a < e for s, e in set_phrase):
+        if len(key) < 2 or key in FUNCTION_WORDS or any(s <= a < e for s, e in set_phrase):
             verdict.append("")
             continue
-        if key in _ORDINARY_CAPITALS:
+        if key in ORDINARY_CAPITALS:
             # « Ben » is « well » in Quebec, and a name: before what people do (« Ben a pleuré »),
             # removed and doubted.
             after = tokens[i + 2][2].lower() if i + 2 < len(tokens) else ""
@@ -379,6 +381,9 @@ def find_names(text: str, people: People | None = None) -> Found:
                 verdict.append("unsure")
                 continue
             verdict.append("")
+            continue
+        if key in CALENDAR and i and keys[i - 1] in _WHEN:
+            verdict.append("")  # "in June", "since May", « depuis Avril »: a month, not April or June
             continue
         near = {j for j in (i - 1, i + 1) if 0 <= j < len(tokens)}
         in_shouting = i in shouting and sum(j in shouting for j in near) >= 1
@@ -396,11 +401,11 @@ def find_names(text: str, people: People | None = None) -> Found:
             verdict.append("name" if initials else "")
             continue
         if (prev in _CONJUNCTIONS and i >= 2 and verdict[i - 2] == "name" and capital and not word.isupper()
-                and cls not in ("L",) and key not in _ORDINARY_CAPITALS and key not in _NOT_ME
-                and key not in _CALENDAR):
+                and cls not in ("L",) and key not in ORDINARY_CAPITALS and key not in _NOT_ME
+                and key not in CALENDAR):
             verdict.append("name")  # « Pinotte pis Biscuit », "Noah and Liam"
             continue
-        if prev in _NAMING and (capital or cls in (None, "N", "F", "P")) and key not in _FUNCTION:
+        if prev in _NAMING and (capital or cls in (None, "N", "F", "P")) and key not in FUNCTION_WORDS:
             verdict.append("name")  # "a girl named Sunny", « s'appelle Marée »
             continue
         # Beside « et moi », "and I": someone (« Mo pis moi », "Kev and I"); a word that is also an
@@ -417,7 +422,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         # (« Kiki était là », "Bashir asked"), a possessive ("Yusuf's daughter"), a family name.
         nxt = tokens[i + 1][2].lower().replace("’", "'") if i + 1 < len(tokens) else ""
         possessive = text[b:b + 2] in ("'s", "’s")
-        nxt_capital = (i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() and keys[i + 1] not in _FUNCTION
+        nxt_capital = (i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper() and keys[i + 1] not in FUNCTION_WORDS
                        and text[b:tokens[i + 1][0]].strip() == "")
         # … or, for a word in no dictionary, an English verb in the past ("Tamsin offered"; not
         # "Joy showed up").
@@ -494,8 +499,8 @@ def find_names(text: str, people: People | None = None) -> Found:
             verdict.append("name")  # "Diego says", « Florence m'a dit »
             continue
         if (cls in ("D", "R") and capital and not opens and i and tokens[i - 1][2].lower() in _PLACE_BEFORE
-                and key not in _CALENDAR
-                and key not in _ORDINARY_CAPITALS and not word.isupper()):
+                and key not in CALENDAR
+                and key not in ORDINARY_CAPITALS and not word.isupper()):
             verdict.append("unsure")  # a place named by ordinary words: "in Cobalt", "from Moose Factory"
             continue
         if uncapped and cls == "N" and nxt in _COPULAS and not people.knows(key):
@@ -509,7 +514,7 @@ def find_names(text: str, people: People | None = None) -> Found:
             verdict.append("doubt")
         elif cls == "P":
             verdict.append("name")
-        elif cls is None and word.islower() and prev not in _PERSON_BEFORE and not strong and _typo_of_a_word(key):
+        elif cls is None and word.islower() and prev not in _PERSON_BEFORE and not strong and typo_of_a_word(key):
             verdict.append("")  # « tonite », « cetait »: a word typed fast
         elif texting:
             verdict.append("unsure")
@@ -551,11 +556,11 @@ def find_names(text: str, people: People | None = None) -> Found:
                 verdict.append("unsure")
         elif (cls == "D" and capital and not opens and not word.isupper() and prev not in _DETERMINERS
               and not tokens[i - 1][2][:1].isupper()  # « Le Petit Prince dit », "Body Wisdom says"
-              and key not in _ORDINARY_CAPITALS and key not in _CALENDAR and nxt in _PREDICATES
+              and key not in ORDINARY_CAPITALS and key not in CALENDAR and nxt in _PREDICATES
               and nxt not in _NOT_PERSON_VERBS and (nxt not in _COPULAS or _PARTICIPLE.fullmatch(after))):
             verdict.append("unsure")  # « si Rosaire était mort », "when Pickles said": a name that is a word
         elif (cls == "D" and opens and capital and not word.isupper() and nxt in _SPEAKS
-              and key not in _GENERIC_PEOPLE and key not in _ORDINARY_CAPITALS):
+              and key not in _GENERIC_PEOPLE and key not in ORDINARY_CAPITALS):
             verdict.append("unsure")  # "Beanie said": a nickname that is a word, before what people say
         else:  # D, L: ordinary, unless a name stands right beside it (« Sylvie Côté »)
             verdict.append("")
@@ -568,7 +573,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         # word in no list at all, too (« Espérance Uwimana m'a pris la main »).
         a, b, word = tokens[i]
         if (i in opening and verdict[i] != "name" and word[:1].isupper() and not word.isupper()
-                and keys[i] not in _FUNCTION and keys[i] not in _ORDINARY_CAPITALS and keys[i] not in _NOT_FIRST
+                and keys[i] not in FUNCTION_WORDS and keys[i] not in ORDINARY_CAPITALS and keys[i] not in _NOT_FIRST
                 and not keys[i].endswith(("ment", "ly")) and len(keys[i]) >= 2
                 and text[b:tokens[i + 1][0]] == " " and tokens[i + 1][2][:1].isupper()
                 and not tokens[i + 1][2].isupper()):
@@ -582,7 +587,7 @@ def find_names(text: str, people: People | None = None) -> Found:
     for order, step in ((range(n), -1), (range(n - 1, -1, -1), 1)):
         for i in order:
             a, b, word = tokens[i]
-            if verdict[i] == "name" or keys[i] in _ORDINARY_CAPITALS or keys[i] in _FUNCTION:
+            if verdict[i] == "name" or keys[i] in ORDINARY_CAPITALS or keys[i] in FUNCTION_WORDS:
                 continue
             for j in (i + step,):
                 if not 0 <= j < n or verdict[j] != "name":
@@ -614,7 +619,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         # A capitalized word before particles then a name: « Maria de los Ángeles Gutiérrez ».
         if verdict[i] == "name" or not tokens[i][2][:1].isupper() or lex.get(keys[i]) in ("D", "L"):
             continue
-        if keys[i] in _FUNCTION or keys[i] in _ORDINARY_CAPITALS:
+        if keys[i] in FUNCTION_WORDS or keys[i] in ORDINARY_CAPITALS:
             continue
         k = i + 1
         while k < n and k - i <= 4 and keys[k] in _PARTICLES and text[tokens[k - 1][1]:tokens[k][0]] == " ":
@@ -641,7 +646,7 @@ def find_names(text: str, people: People | None = None) -> Found:
                     k += 1
                 # « Pedro Pablo de la Rosa »: after particles, a capitalized word the article made doubtful.
                 joins = verdict[k] == "name" or (tokens[k][2][:1].isupper() and not tokens[k][2].isupper()
-                                                 and keys[k] not in _FUNCTION and keys[k] not in _ORDINARY_CAPITALS)
+                                                 and keys[k] not in FUNCTION_WORDS and keys[k] not in ORDINARY_CAPITALS)
                 if k < len(tokens) and joins and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
                     end = tokens[k][1]
                     j = k + 1

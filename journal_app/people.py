@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from journal_app.journal import Entry, fold
-from journal_app.lexicon import _FUNCTION, _ORDINARY_CAPITALS, People, find_names, lexicon
+from journal_app.lexicon import FUNCTION_WORDS, ORDINARY_CAPITALS, People, find_names, lexicon
 from journal_app.vault.storage import Database
 
 TABLE, DOC = "people", "memory"
@@ -39,7 +39,7 @@ def names_in(text: str) -> dict[str, list[str]]:
     found = find_names(text)
     names = sorted({text[a:b] for a, b in found.names})
     capitals = sorted({m.group() for m in _CAPITAL_INSIDE.finditer(text)
-                       if fold(m.group()) not in _FUNCTION and fold(m.group()) not in _ORDINARY_CAPITALS
+                       if fold(m.group()) not in FUNCTION_WORDS and fold(m.group()) not in ORDINARY_CAPITALS
                        and lexicon().get(fold(m.group())) != "L"})
     lower = {fold(w) for w in _WORD.findall(text) if w.islower()}
     return {"names": names, "capitals": capitals, "lower": sorted(lower & {fold(c) for c in capitals})}

@@ -241,18 +241,6 @@ def test_the_memory_of_people_lives_in_the_vault_and_follows_the_entries(tmp_pat
     session.lock()
 
 
-def test_a_long_entry_is_anonymized_in_under_100_ms():
-    import time
-
-    words = ("Au cercle de jeudi, Sylvie a parlé du budget; écris-lui à sylvie.roy@exemple.qc.ca ou au "
-             "438 555-1234. J’ai senti ma gorge se serrer, pis Thibodeau a ri. ").split()
-    text = " ".join((words * (2000 // len(words) + 1))[:2000])
-    anonymize(text, "fr", use_ner=False)  # the lexicon loads once per process
-    start = time.perf_counter()
-    anonymize(text, "fr", use_ner=False)
-    assert time.perf_counter() - start < 0.1 * 3  # 100 ms here (bench); room for a loaded machine
-
-
 def test_a_name_in_capitals_does_not_take_the_next_capitalized_word_with_it():
     out = anonymize("J'ai vu SYLVIE Hier soir au cercle.", "fr", use_ner=False).text
     assert "SYLVIE" not in out and "Hier soir" in out
@@ -503,7 +491,8 @@ def test_what_the_new_rules_are_unsure_of_is_shown_as_a_doubt():
     hope = anonymize("Hope and I have a complicated relationship.", "en", use_ner=False)
     assert "Hope" not in hope.text and (0, 4) in hope.doubts  # a word too: removed, and shown
     brandon = anonymize("i think brandon was hurt by what i said", "en", use_ner=False)
-    assert [brandon.original[a:b] for a, b in brandon.open_doubts] == ["brandon"]
+    # In lower case, a name in no list of words: the rules doubt it, the tagger (round 7) is sure.
+    assert "brandon" not in brandon.text and (8, 15) in brandon.doubts  # removed, and shown
 
 
 @pytest.mark.parametrize("text, gone", [

@@ -352,6 +352,27 @@ def test_a_doubted_word_is_marked_and_one_tap_removes_it_or_puts_it_back(tmp_pat
     run_ui(body)
 
 
+
+def test_a_word_the_tagger_doubts_is_marked_and_one_tap_removes_it(tmp_path):
+    """« Rock » beside « Blanche »: the trained tagger (journal_app/tagger.py) takes it for a name,
+    not surely enough to redact it. The consent screen marks it; one tap removes it."""
+    make_journal(tmp_path, [("Rock pis Blanche sont venus souper dimanche après le cercle.", {"title": "Cercle"})])
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    async def body():
+        h, shell = await share_screen(tmp_path)
+        screen = shell.screen
+        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
+        await h.click(ft.OutlinedButton, "Rejoindre")
+        [rock] = [c for c in doubt_chips(h) if "Rock" in c.label]
+        assert "peut-être un nom" in rock.label and rock.checked is False
+        assert "Rock pis" in screen.outgoing_text and "Blanche" not in screen.outgoing_text
+        await h.fire(rock.content, "click")
+        assert "Rock" not in screen.outgoing_text and "souper dimanche" in screen.outgoing_text
+        shell.lock()
+
+    run_ui(body)
+
 def test_a_name_the_journal_keeps_writing_is_caught_in_the_insight_however_typed(tmp_path):
     """« Kiki » is also an ordinary word (no list says it is a name); the member's journal writes
     it with a capital in two entries: the insight's « kiki » in lower case is redacted."""
