@@ -868,7 +868,7 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
     for m in _HOME_PLACE.finditer(text):
         words = [fold(w) for w in re.findall(r"[^\W\d_]+", m.group("value"))]
         if (not m.group("value").isupper() and any(lexicon().get(w) != "L" for w in words)
-                and words[0] not in _MONTHS):  # "moved in June"
+                and words[0] not in _ENGLISH_MONTHS):  # "moved in June"
             found.append((*m.span("value"), "address"))
     found += [(m.start(), m.end(), "email") for m in _PROVIDER.finditer(text)]
     for pattern in _PLACE_SHAPES:
@@ -1117,7 +1117,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
 _RANG = re.compile(r"(?:(?<=\ble\s)|(?<=\bdu\s)|(?<=\bau\s)|(?<=\bon\s)|(?<=\bthe\s)|(?<=\bsur\s))"
                    r"(?:rang|concession|sideroad|side\s+road|range\s+road|township\s+road)\s+\d{1,3}\b"
                    r"(?:\s+(?:nord|sud|est|ouest|north|south|east|west)\b)?", re.IGNORECASE)
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
+_ENGLISH_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split())
 _CAPS_STOP = frozenset("depuis pis et je j il elle on nous vous qui que est a ont était pour avec mais quand "
                        "personne since for and is was were who that with but when i he she we they".split())
 _CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour en dans que qui il elle on je "
