@@ -65,9 +65,12 @@ def main() -> None:
     start = time.perf_counter()
     anonymize(entry, "fr", use_ner=False)
     print(f"{'first call (loads the lexicon)':32} {time.perf_counter() - start:7.3f} s")
-    start = time.perf_counter()
-    anonymize(entry, "fr", use_ner=False)
-    print(f"{'a 2,000-word entry':32} {1000 * (time.perf_counter() - start):7.1f} ms  (target < 100 ms)")
+    times = []
+    for _ in range(7):  # the median of seven: one slow run on a shared machine says little
+        start = time.perf_counter()
+        anonymize(entry, "fr", use_ner=False)
+        times.append(time.perf_counter() - start)
+    print(f"{'a 2,000-word entry (median of 7)':32} {1000 * sorted(times)[3]:7.1f} ms  (target < 100 ms)")
     print(f"{'text (100,000 characters)':32} {'time':>8}")
     for label, text in TEXTS.items():
         start = time.perf_counter()
