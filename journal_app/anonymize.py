@@ -969,12 +969,18 @@ def _tagged(text: str, lang: str, rule_doubts: list[tuple[int, int]]
     doubt_starts = [a for a, _ in rule_doubts]
     tags = model.tag(text, lang)
     redact: list[bool] = []
+    needs: dict[str, float] = {}  # a word read once is judged once (no cache outlives the call)
     for t, label, margin in tags:
-        need = _surety_needed(t.word)
+        if label == "O":
+            redact.append(False)
+            continue
+        need = needs.get(t.word)
+        if need is None:
+            need = needs[t.word] = _surety_needed(t.word)
         last = bisect_left(doubt_starts, t.end) - 1
         if last >= 0 and rule_doubts[last][1] > t.start:
             need = max(need, 3 * _TAGGER_SURE)
-        redact.append(label != "O" and margin >= need)
+        redact.append(margin >= need)
     for i in range(1, len(tags) - 1):  # a little word inside a name or a role: « Marie de la Roche »
         if tags[i][1] != "O" and not redact[i] and fold(tags[i][0].word) in FUNCTION_WORDS and redact[i - 1]:
             j = i
@@ -1084,7 +1090,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         first = fold(m.group("value").split()[0])
         if first not in ("the", "my", "our", "a", "at", "in", "le", "la", "this", "that", "his", "her"):
             found.append((m.start(), m.end(), "address"))
-    for m in _NAMED_SITE.finditer(text):
+    for m in _NAMED_SITE_SCAN.finditer(text):
         if m.group("value")[:1].isupper() and lexicon().get(fold(m.group("value").split()[0])) != "L":
             found.append((m.start(), m.end(), "address"))
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
@@ -1196,6 +1202,9 @@ _NAMED_SITE = re.compile(r"\b(?:(?i:parc|école|ecole|église|eglise|paroisse|ar
                          r"boulangerie|buanderie)|CHSLD|CHUS|CHUM|CHU|CLSC|CPE|HLM|St\.)"
                          r"\s+(?:[a-zà-ÿ]{4,}\s+(?=(?:de|du|des|d['’])))?(?:(?:de|du|des|d['’])\s*)?"
                          r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:de|du|des|la|le|les|of|the)\s+)?[A-ZÀ-Ý][\w’'-]+){0,3})")
+_NAMED_SITE_SCAN = _Guarded(_NAMED_SITE, _heads(  # the site words, between « (?i: » and the acronyms
+    _NAMED_SITE.pattern[len(r"\b(?:(?i:"):_NAMED_SITE.pattern.index(")|CHSLD")]
+    + "|CHSLD|CHUS|CHUM|CHU|CLSC|CPE|HLM|St"))
 # A site named before its kind: "the Renfrew Victoria Hospital", "Dartmouth General", "Jaanimmarik School".
 _SITE_BEFORE_KIND = re.compile(r"\b(?P<value>(?:[A-ZÀ-Ý][\w’'-]+\s+){1,3}(?:Hospital|General|Clinic|School|"
                                r"Church|Centre|Center|Arena|Library|Manor|Lodge|Mine|Farm|Dental|Pharmacy|Legion|"

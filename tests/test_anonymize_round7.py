@@ -70,9 +70,11 @@ def test_the_guarded_scans_find_exactly_what_their_patterns_find() -> None:
     """Tried only where one of their words begins, the role and job patterns still find the same
     stretches, in the same order, on every labelled passage and the bench's long texts."""
     texts = [*_labelled_texts(), entry_of_2000_words(), *TEXTS.values(),
-             "l'ex-garagiste du village, la co-directrice du CPE Les Bourgeons, the charge nurse on 4 West"]
+             "l'ex-garagiste du village, la co-directrice du CPE Les Bourgeons, the charge nurse on 4 West",
+             "au CHSLD Saint-Joseph, St. Brigid's, l'École Jean-XXIII"]
     assert len(texts) > 4000
-    for scan in (anonymizer._ROLE_SCAN, anonymizer._WORKPLACE_ROLE_SCAN, anonymizer._JOB_AT_PLACE_SCAN):
+    for scan in (anonymizer._ROLE_SCAN, anonymizer._WORKPLACE_ROLE_SCAN, anonymizer._JOB_AT_PLACE_SCAN,
+                 anonymizer._NAMED_SITE_SCAN):
         found = 0
         for text in texts:
             expected = [m.span() for m in scan.pattern.finditer(text)]
