@@ -16,6 +16,7 @@ member can redact another word or restore one before anything leaves the device.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -435,6 +436,9 @@ def _names_in_context(text: str, lang: str) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(text):
             start, end = m.span("value")
             words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", text[start:end])]
+            cut = next((k for k in range(1, len(words)) if "\n" in text[start + words[k - 1][1]:start + words[k][0]]),
+                       len(words))
+            words = words[:cut]  # a name ends with its line (« avec Zorbek\nQuilla est venue »)
             # « Hier Ophélie m’a dit »: the opener is not part of the name.
             # Nor an ordinary word opening the sentence before the context ("Being called by my
             # name"); inside a sentence, a capital says a name (« Hier, Kami m’a dit »).
@@ -710,6 +714,9 @@ def _unaccented_too(words: str) -> str:
 # word begins with the first letters of one of its words (the same matches, in the same order:
 # tests/test_anonymize_round7.py compares them).
 _LETTERS = re.compile(r"[^\W\d_]+")
+# Letters that a case-blind pattern matches as others, which lower() does not give: « İ » and
+# « ı » match « i », « ſ » matches « s » (a word starting with one is always tried).
+_CASE_ODD = frozenset("İıſ")
 _META = re.compile(r"[()\[\]?*+\\.|{]")
 
 
@@ -744,8 +751,8 @@ class _Guarded:
             start = word.start()
             if start < end:
                 continue
-            w = word.group()[:3].lower()
-            if w in heads or w[:2] in heads:
+            w = word.group()[:3]
+            if w.lower() in heads or w[:2].lower() in heads or not _CASE_ODD.isdisjoint(w):
                 m = match(text, start)
                 if m:
                     yield m
@@ -933,7 +940,7 @@ def _organization_end(text: str, end: int) -> int:
 _TAGGER_SURE = 5.0
 
 
-_WORD = re.compile(r"[^\W_][\w’'-]*")
+_SPACE = ("", " ", "\u00a0")  # what may lie between two words of one name (not « , », not a line)
 
 
 def _glued(key: str) -> bool:
@@ -941,7 +948,7 @@ def _glued(key: str) -> bool:
     return key[:1] in "jlcdmnst" and (key[1:] in FUNCTION_WORDS or key[1:] in ("suis", "sais", "vais", "veux", "peux"))
 
 
-def _surety_needed(word: str) -> float:
+def _surety_needed(word: str, lang: str) -> float:
     """How sure the tagger must be to redact a word alone (its margin). A number, a little word of
     every sentence (« La »), a well-known city, a word of a community's language (« Mèsi Bondye »),
     a typo or words glued (« tonite », « lexercice », « jle », « fatiguée.me ») it never redacts:
@@ -950,7 +957,7 @@ def _surety_needed(word: str) -> float:
     key = fold(word)
     kind = lexicon().get(key)
     if (not word[:1].isalpha() or kind == "L" or key in FUNCTION_WORDS or key in COMMUNITY_WORDS
-            or word.islower() and ("." in word or typo_of_a_word(key) or _glued(key))):
+            or word.islower() and ("." in word or typo_of_a_word(key) or lang == "fr" and _glued(key))):
         return float("inf")
     if word[:1].isupper() and kind in ("D", "R") or key in ORDINARY_CAPITALS or key in CALENDAR:
         return 3 * _TAGGER_SURE
@@ -976,7 +983,7 @@ def _tagged(text: str, lang: str, rule_doubts: list[tuple[int, int]]
             continue
         need = needs.get(t.word)
         if need is None:
-            need = needs[t.word] = _surety_needed(t.word)
+            need = needs[t.word] = _surety_needed(t.word, lang)
         last = bisect_left(doubt_starts, t.end) - 1
         if last >= 0 and rule_doubts[last][1] > t.start:
             need = max(need, 3 * _TAGGER_SURE)
@@ -991,7 +998,7 @@ def _tagged(text: str, lang: str, rule_doubts: list[tuple[int, int]]
     found: list[tuple[int, int, str]] = []
     doubted: list[tuple[int, int]] = []
     for (t, label, _), sure in zip(tags, redact, strict=True):
-        if sure and found and found[-1][2] == tagger.KINDS[label] and t.start - found[-1][1] <= 1:
+        if sure and found and found[-1][2] == tagger.KINDS[label] and text[found[-1][1]:t.start] in _SPACE:
             found[-1] = (found[-1][0], t.end, found[-1][2])
         elif sure:
             found.append((t.start, t.end, tagger.KINDS[label]))
@@ -1346,10 +1353,17 @@ def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str,
     return Anonymized(text, tuple(out), lang, tuple(sorted(set(doubts))))
 
 
+# Characters that show nothing but cut a word in two for every pattern (« Ma\u200brie »): a
+# zero-width space, a word joiner, a byte-order mark, a soft hyphen. (Not the zero-width joiner
+# of emoji sequences.) Accents typed as combining marks are composed first (« Ame\u0301lie »).
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+
+
 def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
               use_ner: bool = True, people: People | None = None) -> Anonymized:
     """Find and replace the personal data in `text` ("auto": guess French or English).
     `people`: the names this member writes about (journal_app/people.py), caught however spelled."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     if lang not in ("fr", "en"):
         lang = detect_language(text)
     doubts: list[tuple[int, int]] = []

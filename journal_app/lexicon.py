@@ -180,7 +180,7 @@ CALENDAR = frozenset(fold(w) for w in (
     "french english spanish français anglais espagnol christmas easter présence presence silence "
     "focusing").split())
 # Before a month, what says it is one: "in June", "since May", « depuis Avril ».
-_WHEN = frozenset("in since until till by last next this early late mid of en depuis jusqu'en".split())
+_WHEN = frozenset("in since until till last next this early late mid en depuis jusqu'en".split())  # not "by April"
 # Before a capitalized word, what says a place: "starting over in Cobalt", « vit seule a Saint-Paulin »
 # (as written: « a » is "a").
 _PLACE_BEFORE = frozenset("from in near à au aux vers près pres outside around depuis".split())
@@ -645,9 +645,11 @@ def find_names(text: str, people: People | None = None) -> Found:
                 while k < len(tokens) and keys[k] in _PARTICLES and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
                     k += 1
                 # « Pedro Pablo de la Rosa »: after particles, a capitalized word the article made doubtful.
-                joins = verdict[k] == "name" or (tokens[k][2][:1].isupper() and not tokens[k][2].isupper()
-                                                 and keys[k] not in FUNCTION_WORDS and keys[k] not in ORDINARY_CAPITALS)
-                if k < len(tokens) and joins and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
+                # (the text may end on the particle: « appeler Sylvie de »)
+                joins = k < len(tokens) and (
+                    verdict[k] == "name" or (tokens[k][2][:1].isupper() and not tokens[k][2].isupper()
+                                             and keys[k] not in FUNCTION_WORDS and keys[k] not in ORDINARY_CAPITALS))
+                if joins and text[tokens[k - 1][1]:tokens[k][0]].strip() == "":
                     end = tokens[k][1]
                     j = k + 1
                 else:

@@ -137,7 +137,9 @@ class Model:
                 s = self.scores(features(toks, i, prev, prev2, lang))
                 best = max(range(5), key=s.__getitem__)
                 label = CLASSES[best]
-                margin = s[best] - max(v for k, v in enumerate(s) if k != best)
+                # How far a personal class is ahead of « none » (not of the next personal class:
+                # a word surely personal, name or place, is surely personal).
+                margin = s[best] - (s[0] if best else max(s[1:]))
             out.append((t, label, margin))
             prev2, prev = prev, label
         return out
@@ -166,7 +168,7 @@ def spans(text: str, lang: str, using: Model | None = None) -> Iterator[tuple[in
         return
     run: list[tuple[Token, str, float]] = []
     for item in [*m.tag(text, lang), (_PAD, "O", 0.0)]:
-        if run and (item[1] != run[-1][1] or item[0].start - run[-1][0].end > 1):
+        if run and (item[1] != run[-1][1] or text[run[-1][0].end:item[0].start] not in ("", " ", "\u00a0")):
             yield run[0][0].start, run[-1][0].end, KINDS[run[-1][1]], min(x[2] for x in run)
             run = []
         if item[1] != "O":

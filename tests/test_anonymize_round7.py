@@ -60,6 +60,8 @@ def test_months_after_in_are_months_not_people() -> None:
 def _labelled_texts() -> list[str]:
     texts = []
     for path in sorted((ROOT / "tests" / "data").glob("**/*.json")):
+        if path.parent.name == "heldout" and path.stem in ("blind_13", "blind_14"):
+            continue  # never read, not even in a failing test's message
         items = json.loads(path.read_text("utf-8"))
         if isinstance(items, list) and items and isinstance(items[0], dict) and "pii" in items[0]:
             texts += [item["text"] for item in items]
@@ -72,7 +74,7 @@ def test_the_guarded_scans_find_exactly_what_their_patterns_find() -> None:
     texts = [*_labelled_texts(), entry_of_2000_words(), *TEXTS.values(),
              "l'ex-garagiste du village, la co-directrice du CPE Les Bourgeons, the charge nurse on 4 West",
              "au CHSLD Saint-Joseph, St. Brigid's, l'École Jean-XXIII"]
-    assert len(texts) > 4000
+    assert len(texts) > 3800
     for scan in (anonymizer._ROLE_SCAN, anonymizer._WORKPLACE_ROLE_SCAN, anonymizer._JOB_AT_PLACE_SCAN,
                  anonymizer._NAMED_SITE_SCAN):
         found = 0
@@ -114,3 +116,36 @@ def test_the_training_tool_learns_a_new_way_of_naming(tmp_path: Path) -> None:
              for a, b, k, _ in tagger.spans(text, "fr", using=model) if k == kind and text[a:b] == "Wenonah"]
     assert found
     assert not list(tagger.spans("J'ai marché avec lenteur après le cercle.", "fr", using=model))
+
+
+# What a second reader of round 7 found (each failed before its fix).
+@pytest.mark.parametrize(("text", "lang", "gone"), [
+    ("Note: appeler Sylvie de", "fr", ["Sylvie"]),  # the text ends on a particle: it crashed
+    ("Thanks to Maria del", "en", ["Maria"]),
+    # accents typed apart (combining marks)
+    ("J'ai vu Ame\u0301lie Be\u0301langer hier avec He\u0301le\u0300ne.", "fr", ["Ame", "langer", "He"]),
+    ("Ma\u200brie est venue au cercle.", "fr", ["Ma", "rie"]),  # a zero-width space inside a name
+    ("Jo\u00adsée est venue au cercle.", "fr", ["Jo", "sée"]),  # a soft hyphen
+    ("Ma sœur est İnfirmière chez Desjardins à Lévis.", "fr", ["İnfirmière", "Desjardins"]),  # « İ » matches « i »
+    ("My aunt is the dırector of Lévis Inc.", "en", ["dırector"]),
+    ("Mon frère est ſecrétaire du comité de Lévis.", "fr", ["ſecrétaire"]),
+    ("I was hugged by April and it helped.", "en", ["April"]),  # after "by", a month is someone
+    ("The daughter of June called me tonight.", "en", ["June"]),
+])
+def test_what_the_review_of_round_7_found(text: str, lang: str, gone: list[str]) -> None:
+    out = anonymize(text, lang, use_ner=False).text
+    assert not set(gone) & set(_words(out)), out
+
+
+def test_two_names_apart_stay_two_and_a_line_stays_a_line() -> None:
+    assert anonymize("Hier j'ai marché avec Zorbek,Quilla pis moi.", "fr", use_ner=False).text == (
+        "Hier j'ai marché avec [personne A],[personne B] pis moi.")
+    assert anonymize("J'ai marché avec Zorbek\nQuilla est venue.", "fr", use_ner=False).text == (
+        "J'ai marché avec [personne A]\n[personne B] est venue.")
+
+
+def test_a_word_surely_personal_is_redacted_even_if_its_kind_is_unsure() -> None:
+    """The tagger's margin is how far a personal class is ahead of « none »."""
+    out = anonymize("slt c moi, g vu ton chum au cercle, yé correct? texto de Mélo à 1 h du matin.", "fr",
+                    use_ner=False).text
+    assert "Mélo" not in out and "chum au cercle" in out

@@ -50,7 +50,9 @@ def examples(items: list[dict]) -> list[tuple[list[tagger.Token], list[str | Non
         gold: list[str | None] = ["O"] * len(toks)
         for kind, value in item["pii"]:
             label = _CLASS_OF.get(kind)
-            for m in re.finditer(re.escape(value), text):
+            # The value as a whole word (« Luc », not the « luc » of "lucky"), else where it is.
+            found = list(re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", text)) or re.finditer(re.escape(value), text)
+            for m in found:
                 for k, t in enumerate(toks):
                     if t.start < m.end() and m.start() < t.end and t.shape != "p":
                         gold[k] = label  # None: the rules' kinds, no lesson either way
