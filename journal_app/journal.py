@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -11,7 +10,9 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
+from journal_app.folding import fold
 from journal_app.vault.storage import Database, VaultStorage, bulk
+from journal_app.vault.words import holds
 
 KINDS = ("free", "focusing", "reflection")
 ROLES = ("facilitator", "participant", "scribe", "timekeeper", "other")
@@ -96,66 +97,6 @@ class EntryFilter:
         if self.since and day < self.since:
             return False
         return not (self.until and day > self.until)
-
-
-# Combining marks of the Latin, Greek, Cyrillic, Hebrew and Arabic blocks, and generic ones.
-_COMBINING = re.compile(
-    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u064b-\u065f\u0670"
-    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-
-
-def _fold_slowly(text: str) -> str:
-    """Compatibility decomposition, combining marks dropped, case folded: what `fold` means."""
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
-
-
-# What most journals hold besides ASCII, after lower-casing: replaced in C by str.replace (many
-# times faster than str.translate or a regular expression on non-ASCII text).
-_COMMON_FOLDS = (("é", "e"), ("è", "e"), ("ê", "e"), ("ë", "e"), ("à", "a"), ("â", "a"), ("ä", "a"),
-                 ("î", "i"), ("ï", "i"), ("ô", "o"), ("ö", "o"), ("û", "u"), ("ù", "u"), ("ü", "u"),
-                 ("ç", "c"), ("ÿ", "y"), ("’", "'"), ("‘", "'"), ("œ", "oe"), ("æ", "ae"))
-
-
-def _changing_class() -> str:
-    """A character class of what folding may still change: below U+3000 and in the compatibility
-    blocks, the characters it does change (computed once, ~15,000 tried); above, everything."""
-    changed = [chr(c) for c in [*range(0x80, 0x3000), *range(0xF900, 0xD800 + 0x2800)]
-               if not 0xD800 <= c < 0xE000 and _fold_slowly(chr(c)) != chr(c)]
-    ranges = "\u3000-\uf8ff\U00010000-\U0010ffff"
-    return "[" + re.escape("".join(changed)) + ranges + "]"
-
-
-_CHANGING = re.compile(_changing_class())
-_CHANGING_RUN = re.compile(_CHANGING.pattern + "+")
-_RUNS: dict[str, str] = {}  # runs already folded: « é », « ’ » and the like come back often
-
-
-def _fold_run(match: re.Match[str]) -> str:
-    run = match.group()
-    folded = _RUNS.get(run)
-    if folded is None:
-        folded = _fold_slowly(run)
-        if len(_RUNS) < 4096:
-            _RUNS[run] = folded
-    return folded
-
-
-def fold(text: str) -> str:
-    """Lower-case and drop accents, so that "reunion" finds « Réunion » and "coeur" « cœur ».
-
-    The same as `_fold_slowly` after « ’ » → « ' », « œ » → « oe », « æ » → « ae » on every
-    character and on text whose combining marks come in canonical order (tests/test_journal.py
-    compares them), about 2.5 times as fast on French text: the first search of a large journal
-    folds every entry."""
-    text = text.lower()
-    if text.isascii():
-        return text
-    for accented, plain in _COMMON_FOLDS:
-        if accented in text:
-            text = text.replace(accented, plain)
-    if text.isascii() or not _CHANGING.search(text):
-        return text
-    return _CHANGING_RUN.sub(_fold_run, text)
 
 
 def parse_tags(text: str) -> tuple[str, ...]:
@@ -386,11 +327,37 @@ class Journal:
         terms = fold(query).split()
         if not terms:
             return self.entries(where)
-        with bulk(kept=True):  # the first search folds every entry (the folded texts are kept)
+        found = self._search_words(terms, where)
+        if found is not None:
+            return sorted(found, key=lambda e: e.created, reverse=True)
+        with bulk(kept=True):  # without the word list, the first search folds every entry
             found = [entry for entry in list(self._entries.values())
                      if all(term in self._folded_text(entry) for term in terms)
                      and (where is None or where.matches(entry))]
         return sorted(found, key=lambda e: e.created, reverse=True)
+
+    def _search_words(self, terms: list[str], where: EntryFilter | None) -> list[Entry] | None:
+        """The search through the vault's word list (journal_app/vault/words.py): each term
+        and the spellings of it the journal has, looked for in the entries' text as typed,
+        nothing folded. None when the list cannot say (the slow way then)."""
+        if self._folded and len(self._folded) == len(self._entries):
+            return None  # every entry folded already (`warm_up`): as fast
+        tables = self._storage.read()
+        counter = self.database.vault.counter
+        spellings = [self._storage.words.variants(tables, counter, term) for term in terms]
+        if any(s is None for s in spellings):
+            return None
+        cache = self._cache if self._outside == self._outside_changes() else None
+        found = []
+        with bulk(kept=True):
+            for doc_id, doc in tables.get(TABLE, {}).items():
+                if all(holds(doc, cast(tuple[str, ...], s)) for s in spellings):
+                    entry = cache.get(doc_id) if cache is not None else None
+                    if entry is None:
+                        entry = entry_from_doc(doc)
+                    if where is None or where.matches(entry):
+                        found.append(entry)
+        return found
 
     def _folded_text(self, entry: Entry) -> str:
         cached = self._folded.get(entry.id)
@@ -401,9 +368,13 @@ class Journal:
         return text
 
     def warm_up(self) -> None:
-        """Prepare the search index ahead of the first search (the app runs it in a thread)."""
+        """Prepare the first search (the app runs it in a thread): the entries, and the word
+        list's folded words; without a word list that covers the file, every entry folded."""
         with bulk(kept=True):
-            for entry in list(self._entries.values()):
+            entries = list(self._entries.values())
+            if self._storage.words.variants(self._storage.read(), self.database.vault.counter, "a") is not None:
+                return
+            for entry in entries:
                 self._folded_text(entry)
 
     def tags(self) -> list[tuple[str, int]]:

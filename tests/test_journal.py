@@ -138,7 +138,7 @@ def _fold_reference(text: str) -> str:
     """What fold meant before it was made fast: replacements, NFKD, marks dropped, casefold."""
     import unicodedata
 
-    from journal_app.journal import _COMBINING
+    from journal_app.folding import _COMBINING
 
     text = (text.replace("’", "'").replace("‘", "'").replace("œ", "oe").replace("Œ", "oe")
             .replace("æ", "ae").replace("Æ", "ae"))
