@@ -327,7 +327,8 @@ class Journal:
         terms = fold(query).split()
         if not terms:
             return self.entries(where)
-        found = self._search_words(terms, where)
+        folded_all = bool(self._folded) and len(self._folded) == len(self._entries)  # as fast (`warm_up`)
+        found = None if folded_all else self._search_words(terms, where)
         if found is not None:
             return sorted(found, key=lambda e: e.created, reverse=True)
         with bulk(kept=True):  # without the word list, the first search folds every entry
@@ -340,8 +341,6 @@ class Journal:
         """The search through the vault's word list (journal_app/vault/words.py): each term
         and the spellings of it the journal has, looked for in the entries' text as typed,
         nothing folded. None when the list cannot say (the slow way then)."""
-        if self._folded and len(self._folded) == len(self._entries):
-            return None  # every entry folded already (`warm_up`): as fast
         tables = self._storage.read()
         counter = self.database.vault.counter
         spellings = [self._storage.words.variants(tables, counter, term) for term in terms]
