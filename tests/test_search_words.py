@@ -7,8 +7,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from journal_app.journal import Journal, Meeting, search_text
 from journal_app.folding import fold
+from journal_app.journal import Journal, Meeting, search_text
 from journal_app.vault import Vault
 from journal_app.vault.storage import encode_value, item_key, open_database
 from journal_app.vault.words import TABLE

@@ -53,7 +53,7 @@ def changed_words(words: Iterable[str]) -> list[str]:
         folded = fold("\n".join(others)).split("\n")
         if len(folded) != len(others):  # never seen: a word whose fold holds a line break
             folded = [fold(word) for word in others]
-        changed.extend(word for word, f in zip(others, folded) if f != word)
+        changed.extend(word for word, f in zip(others, folded, strict=True) if f != word)
     return changed
 
 
@@ -149,7 +149,7 @@ class WordList:
             words.append(word)
         table[f"w{number}"] = {"words": "\n".join(words)}
         if self._folded is not None:
-            self._folded.extend(zip(changed, (fold(w) for w in changed)))
+            self._folded.extend(zip(changed, [fold(w) for w in changed], strict=True))
         self._variants = {}
 
     # -- searching --------------------------------------------------------------------------
@@ -168,7 +168,7 @@ class WordList:
             folded = fold("\n".join(words)).split("\n")
             if len(folded) != len(words):
                 folded = [fold(w) for w in words]
-            self._folded = list(zip(words, folded))
+            self._folded = list(zip(words, folded, strict=True))
         spellings: set[str] = set()
         for word, folded_word in self._folded:
             if term in folded_word and term not in word:
