@@ -342,8 +342,7 @@ class Journal:
         and the spellings of it the journal has, looked for in the entries' text as typed,
         nothing folded. None when the list cannot say (the slow way then)."""
         tables = self._storage.read()
-        counter = self.database.vault.counter
-        spellings = [self._storage.words.variants(tables, counter, term) for term in terms]
+        spellings = [self._storage.spellings(term) for term in terms]
         if any(s is None for s in spellings):
             return None
         cache = self._cache if self._outside == self._outside_changes() else None
@@ -371,7 +370,7 @@ class Journal:
         list's folded words; without a word list that covers the file, every entry folded."""
         with bulk(kept=True):
             entries = list(self._entries.values())
-            if self._storage.words.variants(self._storage.read(), self.database.vault.counter, "a") is not None:
+            if self._storage.spellings("a") is not None:
                 return
             for entry in entries:
                 self._folded_text(entry)

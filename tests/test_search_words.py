@@ -131,3 +131,14 @@ def test_a_deleted_entrys_words_leave_the_list_and_the_file(db, vault_file):
     assert b"Z\xc3\xa9phyrine" not in every_record(vault_file)  # the file and its backup
     assert b"Ginette" not in every_record(vault_file)
     assert [e.id for e in journal.search("sylvie")] == [keep.id]
+
+
+def test_an_edits_earlier_words_leave_the_list_at_the_next_rewrite(db, vault_file):
+    journal = Journal(db)
+    entry = journal.add("Ginette m’a parlé.")
+    journal.update(entry.id, body="Quelqu’un m’a parlé.")
+    db.vault.compact()
+    db.vault.forget_previous()
+    assert b"Ginette" not in every_record(vault_file)
+    assert [e.id for e in journal.search("quelqu'un")] == [entry.id]
+    assert journal._search_words(["ginette"], None) == []

@@ -329,9 +329,14 @@ class VaultStorage(Storage):
     def read(self) -> Tables:
         return self._tables
 
+    def spellings(self, term: str) -> tuple[str, ...] | None:
+        """What search looks for, for the folded word `term`, in the entries' text as typed
+        (journal_app/vault/words.py), or None when the word list cannot say."""
+        return self.words.variants(self._tables, self.vault.counter, term)
+
     def _all_items(self) -> Iterator[tuple[bytes, bytes]]:
         """Every document, for a rewrite of the file (which is a save of its own)."""
-        self.words.stamp(self._tables, self.vault.counter)
+        self.words.before_rewrite(self._tables, self.vault.counter)
         return all_items(self._tables)
 
     def write(self, data: dict[str, Any]) -> None:

@@ -76,6 +76,7 @@ class WordList:
 
     def reset(self) -> None:
         self._known: set[str] | None = None
+        self._rebuilt_for = -1  # the counter of the save whose `before_save` built the list
         self._folded: list[tuple[str, str]] | None = None
         self._variants: dict[str, tuple[str, ...]] = {}
 
@@ -94,6 +95,7 @@ class WordList:
         written = [doc_id for name, doc_id in tables.changed if name == ENTRIES]
         if not self.current(tables, counter) or any(doc_id not in entries for doc_id in written):
             self.rebuild(tables)
+            self._rebuilt_for = counter
         elif written:
             known = self._known_words(tables)
             new = _words_of(entries[doc_id] for doc_id in written) - known
@@ -101,13 +103,15 @@ class WordList:
                 self._add(tables, changed_words(sorted(new)), new)
         tables.setdefault(TABLE, {})[STATE] = {"version": VERSION, "counter": counter + 1}
 
-    def stamp(self, tables: Any, counter: int) -> None:
-        """Before a rewrite of the file (the save counter becomes `counter + 1`): a list that is
-        current stays current (not noted as a change: the rewrite writes every document)."""
-        table = tables.get(TABLE, {})
-        state = table.get(STATE)
-        if state is not None and state.get("counter") == counter and state.get("version") == VERSION:
-            dict.__setitem__(table, STATE, {"version": VERSION, "counter": counter + 1})
+    def before_rewrite(self, tables: Any, counter: int) -> None:
+        """Before a rewrite of the file (a save of its own, counter `counter + 1`): the list built
+        again from every entry (an edit's earlier words leave with the earlier versions), unless
+        this save's `before_save` just did; not noted as changes (the rewrite writes every document)."""
+        if self._rebuilt_for != counter:
+            self.rebuild(tables)
+        tables.setdefault(TABLE, {})
+        dict.__setitem__(tables[TABLE], STATE, {"version": VERSION, "counter": counter + 1})
+        tables.changed.difference_update([key for key in tables.changed if key[0] == TABLE])
 
     def rebuild(self, tables: Any) -> None:
         """The list made again from every entry (its earlier documents replaced)."""
