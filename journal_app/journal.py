@@ -12,7 +12,7 @@ from typing import Any, cast
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
 from journal_app.folding import fold
 from journal_app.vault.storage import Database, VaultStorage, bulk
-from journal_app.vault.words import holds
+from journal_app.vault.words import entry_texts
 
 KINDS = ("free", "focusing", "reflection")
 ROLES = ("facilitator", "participant", "scribe", "timekeeper", "other")
@@ -259,6 +259,13 @@ def search_text(entry: Entry) -> str:
                            entry.meeting.name if entry.meeting else ""]))
 
 
+def _typed(doc: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The texts search reads in an entry's document, as typed: body, title, the rest joined
+    (none of the spellings searched holds a space: looking in each is looking in them joined)."""
+    rest = "\n".join(entry_texts(doc)[2:]) if doc.get("answers") or doc.get("tags") or doc.get("meeting") else ""
+    return doc.get("body", ""), doc.get("title", ""), rest
+
+
 class Journal:
     """The member's entries. Reads come from memory; every change is saved before it returns."""
 
@@ -267,6 +274,8 @@ class Journal:
         self._table = db.table(TABLE)
         self._clock = clock
         self._cache: dict[str, Entry] | None = None
+        self._hits: dict[str, Entry] = {}  # entries a search made before `_cache` was (see `_search_words`)
+        self._texts: dict[str, tuple[str, str, str]] = {}  # entry id -> its texts as typed (`_typed`)
         self._storage = cast(VaultStorage, db.storage)
         self._outside = self._outside_changes()  # changes made by another device, taken in
         # entry id -> (the entry as it was folded, its folded text). Keeping the entry lets a
@@ -279,10 +288,12 @@ class Journal:
     def _entries(self) -> dict[str, Entry]:
         if self._outside != self._outside_changes():  # another device's changes came in
             self._outside = self._outside_changes()
-            self._cache, self._folded, self._tags = None, {}, None
+            self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
         if self._cache is None:
+            hits = self._hits
             with bulk(kept=True):
-                self._cache = {str(doc.doc_id): entry_from_doc(doc) for doc in self._table}
+                self._cache = {str(doc.doc_id): hits.get(str(doc.doc_id)) or entry_from_doc(doc) for doc in self._table}
+            self._hits = {}
         return self._cache
 
     def _outside_changes(self) -> int:
@@ -345,16 +356,35 @@ class Journal:
         spellings = [self._storage.spellings(term) for term in terms]
         if any(s is None for s in spellings):
             return None
-        cache = self._cache if self._outside == self._outside_changes() else None
+        if self._outside != self._outside_changes():  # another device's changes came in
+            self._outside = self._outside_changes()
+            self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
+        # Without the entries made yet (a command's search, the first after opening), only the
+        # entries found are made, and kept for the next search and for the entries' cache.
+        cache = self._cache if self._cache is not None else self._hits
+        table = tables.get(TABLE, {})
+        texts = self._texts
+        for doc_id in texts.keys() - table.keys():
+            del texts[doc_id]
+        for doc_id in table.keys() - texts.keys():
+            texts[doc_id] = _typed(table[doc_id])
+        matched: Iterable[tuple[str, tuple[str, str, str]]] = texts.items()
+        for spelled in spellings:
+            if len(spelled) == 1:
+                one = spelled[0]
+                matched = [(k, t) for k, t in matched if one in t[0] or one in t[1] or one in t[2]]
+            else:
+                matched = [(k, t) for k, t in matched if any(x in t[0] or x in t[1] or x in t[2] for x in spelled)]
+        hits = {doc_id for doc_id, _ in matched}
+        docs = [(doc_id, doc) for doc_id, doc in table.items() if doc_id in hits]  # in the table's order
         found = []
         with bulk(kept=True):
-            for doc_id, doc in tables.get(TABLE, {}).items():
-                if all(holds(doc, cast(tuple[str, ...], s)) for s in spellings):
-                    entry = cache.get(doc_id) if cache is not None else None
-                    if entry is None:
-                        entry = entry_from_doc(doc)
-                    if where is None or where.matches(entry):
-                        found.append(entry)
+            for doc_id, doc in docs:
+                entry = cache.get(doc_id)
+                if entry is None:
+                    entry = cache[doc_id] = entry_from_doc(doc)
+                if where is None or where.matches(entry):
+                    found.append(entry)
         return found
 
     def _folded_text(self, entry: Entry) -> str:
@@ -366,13 +396,11 @@ class Journal:
         return text
 
     def warm_up(self) -> None:
-        """Prepare the first search (the app runs it in a thread): the entries, and the word
-        list's folded words; without a word list that covers the file, every entry folded."""
+        """Fold every entry ahead of searches (the app runs it in a thread, a second after
+        unlocking): a search typed before it ends goes through the vault's word list, the
+        ones after through the folded texts (a few times faster on accented words)."""
         with bulk(kept=True):
-            entries = list(self._entries.values())
-            if self._storage.spellings("a") is not None:
-                return
-            for entry in entries:
+            for entry in list(self._entries.values()):
                 self._folded_text(entry)
 
     def tags(self) -> list[tuple[str, int]]:
@@ -412,7 +440,7 @@ class Journal:
         """Store a whole entry, new or existing (used by the editor, import and undo)."""
         entry = validate(entry)
         doc = entry_to_doc(entry)
-        if entry.id in self._entries:
+        if entry.id in self._stored():
             self._table.update_doc(entry.id, doc)
         else:
             self._table.insert_doc(entry.id, doc)
@@ -422,7 +450,8 @@ class Journal:
     def put_new(self, entries: Iterable[Entry]) -> list[Entry]:
         """Store many new entries with a single save (import). Ids must not exist yet."""
         checked = [validate(e) for e in entries]
-        if any(e.id in self._entries for e in checked):
+        stored = self._stored()
+        if any(e.id in stored for e in checked):
             raise InvalidEntry(field="id", value="duplicate")
         if checked:
             self._table.insert_docs((e.id, entry_to_doc(e)) for e in checked)
@@ -433,9 +462,20 @@ class Journal:
     def contains(self, entry_id: str) -> bool:
         return entry_id in self._entries
 
+    def _stored(self) -> Mapping[str, Any]:
+        """The entries' documents as stored: whether an entry exists, without making every entry."""
+        return cast(Mapping[str, Any], self._storage.read().get(TABLE, {}))
+
     def _remember(self, entry: Entry) -> None:
-        self._entries[entry.id] = entry
+        if self._outside != self._outside_changes():  # another device's changes came in
+            self._outside = self._outside_changes()
+            self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
+        if self._cache is not None:
+            self._cache[entry.id] = entry
+        else:  # the entries are not made yet (a command): made when first needed
+            self._hits[entry.id] = entry
         self._folded.pop(entry.id, None)
+        self._texts.pop(entry.id, None)
         self._tags = None
 
     def update(self, entry_id: str, **changes: Any) -> Entry:
@@ -453,5 +493,6 @@ class Journal:
         self._table.remove_docs([entry.id])
         del self._entries[entry.id]
         self._folded.pop(entry.id, None)
+        self._texts.pop(entry.id, None)
         self._tags = None
         return entry

@@ -142,3 +142,20 @@ def test_an_edits_earlier_words_leave_the_list_at_the_next_rewrite(db, vault_fil
     assert b"Ginette" not in every_record(vault_file)
     assert [e.id for e in journal.search("quelqu'un")] == [entry.id]
     assert journal._search_words(["ginette"], None) == []
+
+
+def test_a_search_before_the_entries_are_made_then_changes_then_the_list(db, vault_file):
+    journal = Journal(db)
+    first = journal.add("Réunion du mardi.")
+    journal.add("Autre chose.")
+    db.close()
+    db2 = open_database(vault_file, PASSPHRASE)
+    journal2 = Journal(db2)  # a command: nothing made yet
+    found = journal2.search("reunion")
+    assert [e.id for e in found] == [first.id] and journal2._cache is None
+    changed = journal2.update(first.id, body="Réunion du jeudi.")
+    assert journal2.search("jeudi") == [changed] and journal2.search("mardi") == []
+    added = journal2.add("Troisième réunion.")
+    assert [e.id for e in journal2.search("reunion")] == [added.id, first.id]
+    assert journal2.get(first.id) == changed and len(journal2.entries()) == 3
+    db2.close()

@@ -198,12 +198,3 @@ class WordList:
                 return part
         return word
 
-
-def holds(doc: Mapping[str, Any], spellings: tuple[str, ...]) -> bool:
-    """Whether an entry's document holds one of `spellings` in a text search reads."""
-    title, body = doc.get("title", ""), doc.get("body", "")
-    for spelling in spellings:
-        if spelling in body or spelling in title:
-            return True
-    rest = entry_texts(doc)[2:]
-    return any(spelling in text for spelling in spellings for text in rest)
