@@ -262,7 +262,10 @@ def search_text(entry: Entry) -> str:
 def _typed(doc: Mapping[str, Any]) -> tuple[str, str, str]:
     """The texts search reads in an entry's document, as typed: body, title, the rest joined
     (none of the spellings searched holds a space: looking in each is looking in them joined)."""
-    rest = "\n".join(entry_texts(doc)[2:]) if doc.get("answers") or doc.get("tags") or doc.get("meeting") else ""
+    if doc.get("answers") or doc.get("meeting"):
+        rest = "\n".join(entry_texts(doc)[2:])
+    else:
+        rest = "\n".join(doc.get("tags") or ())
     return doc.get("body", ""), doc.get("title", ""), rest
 
 
