@@ -269,6 +269,17 @@ def _typed(doc: Mapping[str, Any]) -> tuple[str, str, str]:
     return doc.get("body", ""), doc.get("title", ""), rest
 
 
+def _holds(doc: Mapping[str, Any], spellings: tuple[str, ...]) -> bool:
+    """Whether an entry's document holds one of `spellings` in a text search reads."""
+    body, title = doc.get("body", ""), doc.get("title", "")
+    if any(spelling in body or spelling in title for spelling in spellings):
+        return True
+    if not (doc.get("answers") or doc.get("tags") or doc.get("meeting")):
+        return False
+    rest = _typed(doc)[2]
+    return any(spelling in rest for spelling in spellings)
+
+
 class Journal:
     """The member's entries. Reads come from memory; every change is saved before it returns."""
 
@@ -279,6 +290,7 @@ class Journal:
         self._cache: dict[str, Entry] | None = None
         self._hits: dict[str, Entry] = {}  # entries a search made before `_cache` was (see `_search_words`)
         self._texts: dict[str, tuple[str, str, str]] = {}  # entry id -> its texts as typed (`_typed`)
+        self._searches = 0  # through the word list
         self._storage = cast(VaultStorage, db.storage)
         self._outside = self._outside_changes()  # changes made by another device, taken in
         # entry id -> (the entry as it was folded, its folded text). Keeping the entry lets a
@@ -366,20 +378,26 @@ class Journal:
         # entries found are made, and kept for the next search and for the entries' cache.
         cache = self._cache if self._cache is not None else self._hits
         table = tables.get(TABLE, {})
-        texts = self._texts
-        for doc_id in texts.keys() - table.keys():
-            del texts[doc_id]
-        for doc_id in table.keys() - texts.keys():
-            texts[doc_id] = _typed(table[doc_id])
-        matched: Iterable[tuple[str, tuple[str, str, str]]] = texts.items()
-        for spelled in spellings:
-            if len(spelled) == 1:
-                one = spelled[0]
-                matched = [(k, t) for k, t in matched if one in t[0] or one in t[1] or one in t[2]]
-            else:
-                matched = [(k, t) for k, t in matched if any(x in t[0] or x in t[1] or x in t[2] for x in spelled)]
-        hits = {doc_id for doc_id, _ in matched}
-        docs = [(doc_id, doc) for doc_id, doc in table.items() if doc_id in hits]  # in the table's order
+        self._searches += 1
+        if self._searches == 1:  # the first (a command's only one): the documents read as they are
+            docs = list(table.items())
+            for spelled in spellings:
+                docs = [(doc_id, doc) for doc_id, doc in docs if _holds(doc, cast(tuple[str, ...], spelled))]
+        else:  # the next ones: each entry's texts kept at hand (`_typed`)
+            texts = self._texts
+            for doc_id in texts.keys() - table.keys():
+                del texts[doc_id]
+            for doc_id in table.keys() - texts.keys():
+                texts[doc_id] = _typed(table[doc_id])
+            matched: Iterable[tuple[str, tuple[str, str, str]]] = texts.items()
+            for spelled in spellings:
+                if len(spelled) == 1:
+                    one = spelled[0]
+                    matched = [(k, t) for k, t in matched if one in t[0] or one in t[1] or one in t[2]]
+                else:
+                    matched = [(k, t) for k, t in matched if any(x in t[0] or x in t[1] or x in t[2] for x in spelled)]
+            hits = {doc_id for doc_id, _ in matched}
+            docs = [(doc_id, doc) for doc_id, doc in table.items() if doc_id in hits]  # in the table's order
         found = []
         with bulk(kept=True):
             for doc_id, doc in docs:

@@ -66,10 +66,12 @@ def _check(journal: Journal, queries: list[str]) -> int:
     for query in queries:
         expected = _folding_every_entry(journal, query)
         assert [e.id for e in journal.search(query)] == expected, query
-        found = journal._search_words(fold(query).split(), None)
+        found = journal._search_words(fold(query).split(), None)  # a later search: texts kept at hand
         if found is not None:
             through_list += 1
             assert sorted(e.id for e in found) == sorted(expected), query
+            first = Journal(journal.database)._search_words(fold(query).split(), None)  # a first search
+            assert first is not None and sorted(e.id for e in first) == sorted(expected), query
     return through_list
 
 
