@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
-from journal_app.folding import fold
+from journal_app.folding import fold as fold  # used from here by the rest of the app
 from journal_app.vault.storage import Database, VaultStorage, bulk
 from journal_app.vault.words import entry_texts
 
@@ -374,9 +374,10 @@ class Journal:
         and the spellings of it the journal has, looked for in the entries' text as typed,
         nothing folded. None when the list cannot say (the slow way then)."""
         tables = self._storage.read()
-        spellings = [self._storage.spellings(term) for term in terms]
-        if any(s is None for s in spellings):
+        asked = [self._storage.spellings(term) for term in terms]
+        if any(s is None for s in asked):
             return None
+        spellings = cast(list[tuple[str, ...]], asked)
         if self._outside != self._outside_changes():  # another device's changes came in
             self._outside = self._outside_changes()
             self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
@@ -388,7 +389,7 @@ class Journal:
         if self._searches == 1:  # the first (a command's only one): the documents read as they are
             docs = list(table.items())
             for spelled in spellings:
-                docs = [(doc_id, doc) for doc_id, doc in docs if _holds(doc, cast(tuple[str, ...], spelled))]
+                docs = [(doc_id, doc) for doc_id, doc in docs if _holds(doc, spelled)]
         else:  # the next ones: each entry's texts kept at hand (`_typed`)
             texts = self._texts
             for doc_id in texts.keys() - table.keys():
