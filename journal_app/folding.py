@@ -32,8 +32,17 @@ def _changing_class() -> str:
     return "[" + re.escape("".join(changed)) + ranges + "]"
 
 
-_CHANGING = re.compile(_changing_class())
-_CHANGING_RUN = re.compile(_CHANGING.pattern + "+")
+_changing_runs: re.Pattern[str] | None = None  # made on first use (about 30 ms: most commands fold nothing)
+
+
+def _changing() -> re.Pattern[str]:
+    """Runs of the characters folding may still change."""
+    global _changing_runs
+    if _changing_runs is None:
+        _changing_runs = re.compile(_changing_class() + "+")
+    return _changing_runs
+
+
 _RUNS: dict[str, str] = {}  # runs already folded: « é », « ’ » and the like come back often
 
 
@@ -60,6 +69,9 @@ def fold(text: str) -> str:
     for accented, plain in _COMMON_FOLDS:
         if accented in text:
             text = text.replace(accented, plain)
-    if text.isascii() or not _CHANGING.search(text):
+    if text.isascii():
         return text
-    return _CHANGING_RUN.sub(_fold_run, text)
+    runs = _changing()
+    if not runs.search(text):
+        return text
+    return runs.sub(_fold_run, text)
