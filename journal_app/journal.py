@@ -307,7 +307,10 @@ class Journal:
         if self._cache is None:
             hits = self._hits
             with bulk(kept=True):
-                self._cache = {str(doc.doc_id): hits.get(str(doc.doc_id)) or entry_from_doc(doc) for doc in self._table}
+                if hits:  # entries a search made already
+                    self._cache = {str(d.doc_id): hits.get(str(d.doc_id)) or entry_from_doc(d) for d in self._table}
+                else:
+                    self._cache = {str(doc.doc_id): entry_from_doc(doc) for doc in self._table}
             self._hits = {}
         return self._cache
 
