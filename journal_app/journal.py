@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -11,7 +10,9 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
+from journal_app.folding import fold as fold  # used from here by the rest of the app
 from journal_app.vault.storage import Database, VaultStorage, bulk
+from journal_app.vault.words import entry_texts
 
 KINDS = ("free", "focusing", "reflection")
 ROLES = ("facilitator", "participant", "scribe", "timekeeper", "other")
@@ -96,66 +97,6 @@ class EntryFilter:
         if self.since and day < self.since:
             return False
         return not (self.until and day > self.until)
-
-
-# Combining marks of the Latin, Greek, Cyrillic, Hebrew and Arabic blocks, and generic ones.
-_COMBINING = re.compile(
-    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u064b-\u065f\u0670"
-    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-
-
-def _fold_slowly(text: str) -> str:
-    """Compatibility decomposition, combining marks dropped, case folded: what `fold` means."""
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
-
-
-# What most journals hold besides ASCII, after lower-casing: replaced in C by str.replace (many
-# times faster than str.translate or a regular expression on non-ASCII text).
-_COMMON_FOLDS = (("é", "e"), ("è", "e"), ("ê", "e"), ("ë", "e"), ("à", "a"), ("â", "a"), ("ä", "a"),
-                 ("î", "i"), ("ï", "i"), ("ô", "o"), ("ö", "o"), ("û", "u"), ("ù", "u"), ("ü", "u"),
-                 ("ç", "c"), ("ÿ", "y"), ("’", "'"), ("‘", "'"), ("œ", "oe"), ("æ", "ae"))
-
-
-def _changing_class() -> str:
-    """A character class of what folding may still change: below U+3000 and in the compatibility
-    blocks, the characters it does change (computed once, ~15,000 tried); above, everything."""
-    changed = [chr(c) for c in [*range(0x80, 0x3000), *range(0xF900, 0xD800 + 0x2800)]
-               if not 0xD800 <= c < 0xE000 and _fold_slowly(chr(c)) != chr(c)]
-    ranges = "\u3000-\uf8ff\U00010000-\U0010ffff"
-    return "[" + re.escape("".join(changed)) + ranges + "]"
-
-
-_CHANGING = re.compile(_changing_class())
-_CHANGING_RUN = re.compile(_CHANGING.pattern + "+")
-_RUNS: dict[str, str] = {}  # runs already folded: « é », « ’ » and the like come back often
-
-
-def _fold_run(match: re.Match[str]) -> str:
-    run = match.group()
-    folded = _RUNS.get(run)
-    if folded is None:
-        folded = _fold_slowly(run)
-        if len(_RUNS) < 4096:
-            _RUNS[run] = folded
-    return folded
-
-
-def fold(text: str) -> str:
-    """Lower-case and drop accents, so that "reunion" finds « Réunion » and "coeur" « cœur ».
-
-    The same as `_fold_slowly` after « ’ » → « ' », « œ » → « oe », « æ » → « ae » on every
-    character and on text whose combining marks come in canonical order (tests/test_journal.py
-    compares them), about 2.5 times as fast on French text: the first search of a large journal
-    folds every entry."""
-    text = text.lower()
-    if text.isascii():
-        return text
-    for accented, plain in _COMMON_FOLDS:
-        if accented in text:
-            text = text.replace(accented, plain)
-    if text.isascii() or not _CHANGING.search(text):
-        return text
-    return _CHANGING_RUN.sub(_fold_run, text)
 
 
 def parse_tags(text: str) -> tuple[str, ...]:
@@ -318,6 +259,27 @@ def search_text(entry: Entry) -> str:
                            entry.meeting.name if entry.meeting else ""]))
 
 
+def _typed(doc: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The texts search reads in an entry's document, as typed: body, title, the rest joined
+    (none of the spellings searched holds a space: looking in each is looking in them joined)."""
+    if doc.get("answers") or doc.get("meeting"):
+        rest = "\n".join(entry_texts(doc)[2:])
+    else:
+        rest = "\n".join(doc.get("tags") or ())
+    return doc.get("body", ""), doc.get("title", ""), rest
+
+
+def _holds(doc: Mapping[str, Any], spellings: tuple[str, ...]) -> bool:
+    """Whether an entry's document holds one of `spellings` in a text search reads."""
+    body, title = doc.get("body", ""), doc.get("title", "")
+    if any(spelling in body or spelling in title for spelling in spellings):
+        return True
+    if not (doc.get("answers") or doc.get("tags") or doc.get("meeting")):
+        return False
+    rest = _typed(doc)[2]
+    return any(spelling in rest for spelling in spellings)
+
+
 class Journal:
     """The member's entries. Reads come from memory; every change is saved before it returns."""
 
@@ -326,6 +288,9 @@ class Journal:
         self._table = db.table(TABLE)
         self._clock = clock
         self._cache: dict[str, Entry] | None = None
+        self._hits: dict[str, Entry] = {}  # entries a search made before `_cache` was (see `_search_words`)
+        self._texts: dict[str, tuple[str, str, str]] = {}  # entry id -> its texts as typed (`_typed`)
+        self._searches = 0  # through the word list
         self._storage = cast(VaultStorage, db.storage)
         self._outside = self._outside_changes()  # changes made by another device, taken in
         # entry id -> (the entry as it was folded, its folded text). Keeping the entry lets a
@@ -338,10 +303,15 @@ class Journal:
     def _entries(self) -> dict[str, Entry]:
         if self._outside != self._outside_changes():  # another device's changes came in
             self._outside = self._outside_changes()
-            self._cache, self._folded, self._tags = None, {}, None
+            self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
         if self._cache is None:
+            hits = self._hits
             with bulk(kept=True):
-                self._cache = {str(doc.doc_id): entry_from_doc(doc) for doc in self._table}
+                if hits:  # entries a search made already
+                    self._cache = {str(d.doc_id): hits.get(str(d.doc_id)) or entry_from_doc(d) for d in self._table}
+                else:
+                    self._cache = {str(doc.doc_id): entry_from_doc(doc) for doc in self._table}
+            self._hits = {}
         return self._cache
 
     def _outside_changes(self) -> int:
@@ -386,11 +356,61 @@ class Journal:
         terms = fold(query).split()
         if not terms:
             return self.entries(where)
-        with bulk(kept=True):  # the first search folds every entry (the folded texts are kept)
+        folded_all = bool(self._folded) and len(self._folded) == len(self._entries)  # as fast (`warm_up`)
+        found = None if folded_all else self._search_words(terms, where)
+        if found is not None:
+            return sorted(found, key=lambda e: e.created, reverse=True)
+        with bulk(kept=True):  # without the word list, the first search folds every entry
             found = [entry for entry in list(self._entries.values())
                      if all(term in self._folded_text(entry) for term in terms)
                      and (where is None or where.matches(entry))]
         return sorted(found, key=lambda e: e.created, reverse=True)
+
+    def _search_words(self, terms: list[str], where: EntryFilter | None) -> list[Entry] | None:
+        """The search through the vault's word list (journal_app/vault/words.py): each term
+        and the spellings of it the journal has, looked for in the entries' text as typed,
+        nothing folded. None when the list cannot say (the slow way then)."""
+        tables = self._storage.read()
+        asked = [self._storage.spellings(term) for term in terms]
+        if any(s is None for s in asked):
+            return None
+        spellings = cast(list[tuple[str, ...]], asked)
+        if self._outside != self._outside_changes():  # another device's changes came in
+            self._outside = self._outside_changes()
+            self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
+        # Without the entries made yet (a command's search, the first after opening), only the
+        # entries found are made, and kept for the next search and for the entries' cache.
+        cache = self._cache if self._cache is not None else self._hits
+        table = tables.get(TABLE, {})
+        self._searches += 1
+        if self._searches == 1:  # the first (a command's only one): the documents read as they are
+            docs = list(table.items())
+            for spelled in spellings:
+                docs = [(doc_id, doc) for doc_id, doc in docs if _holds(doc, spelled)]
+        else:  # the next ones: each entry's texts kept at hand (`_typed`)
+            texts = self._texts
+            for doc_id in texts.keys() - table.keys():
+                del texts[doc_id]
+            for doc_id in table.keys() - texts.keys():
+                texts[doc_id] = _typed(table[doc_id])
+            matched: Iterable[tuple[str, tuple[str, str, str]]] = texts.items()
+            for spelled in spellings:
+                if len(spelled) == 1:
+                    one = spelled[0]
+                    matched = [(k, t) for k, t in matched if one in t[0] or one in t[1] or one in t[2]]
+                else:
+                    matched = [(k, t) for k, t in matched if any(x in t[0] or x in t[1] or x in t[2] for x in spelled)]
+            hits = {doc_id for doc_id, _ in matched}
+            docs = [(doc_id, doc) for doc_id, doc in table.items() if doc_id in hits]  # in the table's order
+        found = []
+        with bulk(kept=True):
+            for doc_id, doc in docs:
+                entry = cache.get(doc_id)
+                if entry is None:
+                    entry = cache[doc_id] = entry_from_doc(doc)
+                if where is None or where.matches(entry):
+                    found.append(entry)
+        return found
 
     def _folded_text(self, entry: Entry) -> str:
         cached = self._folded.get(entry.id)
@@ -401,7 +421,9 @@ class Journal:
         return text
 
     def warm_up(self) -> None:
-        """Prepare the search index ahead of the first search (the app runs it in a thread)."""
+        """Fold every entry ahead of searches (the app runs it in a thread, a second after
+        unlocking): a search typed before it ends goes through the vault's word list, the
+        ones after through the folded texts (a few times faster on accented words)."""
         with bulk(kept=True):
             for entry in list(self._entries.values()):
                 self._folded_text(entry)
@@ -443,7 +465,7 @@ class Journal:
         """Store a whole entry, new or existing (used by the editor, import and undo)."""
         entry = validate(entry)
         doc = entry_to_doc(entry)
-        if entry.id in self._entries:
+        if entry.id in self._stored():
             self._table.update_doc(entry.id, doc)
         else:
             self._table.insert_doc(entry.id, doc)
@@ -453,7 +475,8 @@ class Journal:
     def put_new(self, entries: Iterable[Entry]) -> list[Entry]:
         """Store many new entries with a single save (import). Ids must not exist yet."""
         checked = [validate(e) for e in entries]
-        if any(e.id in self._entries for e in checked):
+        stored = self._stored()
+        if any(e.id in stored for e in checked):
             raise InvalidEntry(field="id", value="duplicate")
         if checked:
             self._table.insert_docs((e.id, entry_to_doc(e)) for e in checked)
@@ -464,9 +487,20 @@ class Journal:
     def contains(self, entry_id: str) -> bool:
         return entry_id in self._entries
 
+    def _stored(self) -> Mapping[str, Any]:
+        """The entries' documents as stored: whether an entry exists, without making every entry."""
+        return cast(Mapping[str, Any], self._storage.read().get(TABLE, {}))
+
     def _remember(self, entry: Entry) -> None:
-        self._entries[entry.id] = entry
+        if self._outside != self._outside_changes():  # another device's changes came in
+            self._outside = self._outside_changes()
+            self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
+        if self._cache is not None:
+            self._cache[entry.id] = entry
+        else:  # the entries are not made yet (a command): made when first needed
+            self._hits[entry.id] = entry
         self._folded.pop(entry.id, None)
+        self._texts.pop(entry.id, None)
         self._tags = None
 
     def update(self, entry_id: str, **changes: Any) -> Entry:
@@ -484,5 +518,6 @@ class Journal:
         self._table.remove_docs([entry.id])
         del self._entries[entry.id]
         self._folded.pop(entry.id, None)
+        self._texts.pop(entry.id, None)
         self._tags = None
         return entry

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 
 
 def argon2id(secret: bytes, salt: bytes, *, memory_kib: int, iterations: int, lanes: int,
@@ -50,6 +49,8 @@ class CryptoVersions:
 @cache
 def crypto_versions() -> CryptoVersions:
     """Computed once a process (it runs a tiny Argon2 to ask OpenSSL); Settings shows it."""
+    from importlib import metadata  # here: importing it costs every command ~15 ms
+
     import cryptography
     from cryptography.hazmat.backends.openssl.backend import backend
 

@@ -138,7 +138,7 @@ def _fold_reference(text: str) -> str:
     """What fold meant before it was made fast: replacements, NFKD, marks dropped, casefold."""
     import unicodedata
 
-    from journal_app.journal import _COMBINING
+    from journal_app.folding import _COMBINING
 
     text = (text.replace("’", "'").replace("‘", "'").replace("œ", "oe").replace("Œ", "oe")
             .replace("æ", "ae").replace("Æ", "ae"))
@@ -173,3 +173,18 @@ def test_a_search_shows_the_passage_where_the_word_was_found(journal):
     assert match_spans(shown, "nandu")
     assert preview(entry) == preview(entry, "") and "nandu" not in preview(entry)  # no search: the start
     assert preview(entry, "rencontre") == preview(entry)  # found at the start already
+
+
+def test_an_entry_read_from_its_document_has_every_field_and_equals_the_one_saved(journal):
+    from dataclasses import fields
+
+    from journal_app.journal import Entry, Practiced, entry_from_doc, entry_to_doc
+
+    entry = journal.add("Corps", title="T", tags=["a"], answers={"q": "r"},
+                        meeting=Meeting("Cercle", date(2026, 11, 24), "scribe"), felt_shift=FeltShift(2, 8),
+                        practiced=Practiced(60, True))
+    again = entry_from_doc(entry_to_doc(entry))
+    assert set(vars(again)) == {f.name for f in fields(Entry)}
+    assert again == entry and replace(again, title="U").title == "U"
+    bare = entry_from_doc({"id": "x", "created": "2026-11-28T12:00:00+00:00", "updated": "2026-11-28T12:00:00+00:00"})
+    assert set(vars(bare)) == {f.name for f in fields(Entry)} and bare.kind == "free" and bare.meeting is None

@@ -112,6 +112,12 @@ def test_an_independent_reader_following_the_doc_reads_a_format2_vault(vault_fil
         assert not [r for r in records if r[0] == "notes"]
         assert found[entry.id]["body"] == "Lu par un autre programme 🌿 (corrigé)"
         assert found[entry.id]["tags"] == ["doc"] and found[entry.id]["created"] == entry.created.isoformat()
+        # The word list: the entries' words that folding changes, and its state.
+        lists = {doc_id: record for table, doc_id, record in records if table == "search_words"}
+        assert lists.pop("state")["version"] == 1
+        words = {w for record in lists.values() for w in record["words"].split("\n")}
+        assert {"Interop", "Lu", "(corrigé)", "Long", "Une", "Assez"} <= words
+        assert not words & {"programme", "autre", "🌿", "par"}
 
 
 def test_an_independent_reader_following_the_doc_reads_a_format1_vault(vault_file):

@@ -172,7 +172,10 @@ class VaultStorage(Storage):
         # One writer at a time (a handler, a worker thread grouping themes, the auto-lock):
         # a change is read, made and saved under this lock, and closing waits for it.
         self.writing = threading.RLock()
-        self.outside_changes = 0  # what today's Journal reads (the one change to the frozen copy)
+        self.outside_changes = 0  # what today's Journal reads (the changes to the frozen copy)
+
+    def spellings(self, term: str) -> None:  # no word list: today's Journal folds every entry
+        return None
 
     def read(self) -> Tables:
         return self._tables

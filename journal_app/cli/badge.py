@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
-from journal_app.recognition.exchange import CODE_PREFIX, QR_PREFIX, Message, read_message, to_code, to_json
-from journal_app.recognition.wallet import Recognition
 from journal_app.vault.storage import Database
+
+if TYPE_CHECKING:  # imported when a badge command runs: every other command starts faster
+    from journal_app.recognition.exchange import Message
+    from journal_app.recognition.wallet import Recognition
 
 
 def cmd_badge(c: Command) -> int:
@@ -26,6 +29,8 @@ def cmd_badge(c: Command) -> int:
 
 def _message(c: Command) -> Message:
     """A request or reply: a pasted code, or a file."""
+    from journal_app.recognition.exchange import CODE_PREFIX, QR_PREFIX, read_message
+
     target = " ".join(c.args.target)
     if target.strip().startswith((CODE_PREFIX, QR_PREFIX)):  # a code, or what a camera read of its QR
         return read_message(target)
@@ -36,6 +41,8 @@ def _message(c: Command) -> Message:
 
 def _give(c: Command, message: Message) -> None:
     """A request or reply to hand over: to -o FILE as JSON, and always as a code to paste."""
+    from journal_app.recognition.exchange import to_code, to_json
+
     if c.args.output:
         from journal_app.interchange import write_export
 
@@ -45,6 +52,8 @@ def _give(c: Command, message: Message) -> None:
 
 
 def _recognition(db: Database) -> Recognition:
+    from journal_app.recognition.wallet import Recognition
+
     return Recognition(db)
 
 

@@ -7,12 +7,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from journal_app.circles import Circles, FileDelivery
 from journal_app.cli.command import EXIT_ERROR, Command, Grammar, UsageError
 from journal_app.errors import RessentiError
 from journal_app.vault import write_atomically
 from journal_app.vault.storage import Database
+
+if TYPE_CHECKING:
+    from journal_app.circles import Circles
+
+
+def _circles(db: Database) -> Circles:
+    """Imported when a circle command runs: every other command starts faster."""
+    from journal_app.circles import Circles
+
+    return Circles(db)
 
 
 def cmd_circle(c: Command) -> int:
@@ -66,7 +76,7 @@ def questions(c: Command, db: Database, circle_id: str) -> int:
     from journal_app.circles import QuestionInvalid
     from journal_app.usecases.relay import publish_questions
 
-    circles = Circles(db)
+    circles = _circles(db)
     for text in c.args.add or []:
         fr, sep, en = text.partition("|")
         if not sep:
@@ -102,7 +112,7 @@ def publish_harvest(c: Command, db: Database, circle_id: str) -> int:
 
 
 def invite(c: Command, db: Database, circle_id: str) -> int:
-    invitation = Circles(db).owned_circle(circle_id).invitation
+    invitation = _circles(db).owned_circle(circle_id).invitation
     c.say(invitation.code())
     if c.args.output:
         write_atomically(Path(c.args.output), invitation.qr_png(), keep_backup=False)
@@ -113,7 +123,7 @@ def invite(c: Command, db: Database, circle_id: str) -> int:
 def join(c: Command, db: Database, code: str) -> int:
     from journal_app.circles import RelayNeedsConsent
 
-    circles = Circles(db)
+    circles = _circles(db)
     try:
         invitation = circles.join(code)
     except RelayNeedsConsent as exc:
@@ -128,7 +138,7 @@ def join(c: Command, db: Database, code: str) -> int:
 
 
 def list_circles(c: Command, db: Database, _: str) -> int:
-    circles = Circles(db)
+    circles = _circles(db)
     for keys in circles.owned():
         c.say(f"{keys.invitation.circle_id}  {keys.invitation.name}  ({c.t('cli.circle_owned')})")
     for invitation in circles.joined():
@@ -137,11 +147,13 @@ def list_circles(c: Command, db: Database, _: str) -> int:
 
 
 def export_outbox(c: Command, db: Database, circle_id: str) -> int:
-    circles = Circles(db)
+    circles = _circles(db)
     joined = [i.circle_id for i in circles.joined()]
     circle_id = circle_id or (joined[0] if len(joined) == 1 else "")
     if not circle_id:
         raise UsageError(c.t("cli.circle_which", ids=", ".join(joined) or "—"))
+    from journal_app.circles import FileDelivery
+
     count = circles.deliver_outbox(circle_id, FileDelivery(Path(c.args.output), overwrite=c.args.force))
     c.say(c.t("cli.circle_exported", count=count, file=c.args.output))
     return 0
@@ -150,7 +162,7 @@ def export_outbox(c: Command, db: Database, circle_id: str) -> int:
 def seed(c: Command, db: Database, circle_id: str) -> int:
     from journal_app.themes import ThemeBoard
 
-    Circles(db).owned_circle(circle_id)
+    _circles(db).owned_circle(circle_id)
     named = [(n.strip(), d.strip()) for n, _, d in (t.partition(":") for t in c.args.theme)]
     for theme in ThemeBoard(db, circle_id, c.lang).seed_many(named):
         c.say(c.t("cli.theme_seeded", name=theme.label, count=len(theme.members)))

@@ -326,7 +326,7 @@ class Vault:
                 raise
             return
         chain = self._chain.copy()
-        frames = log.seal_save(self._aes, chain, [log.encode_items([c]) for c in changes],
+        frames = log.seal_save(self._aes, chain, [log.encode_items(r) for r in _records(changes)],
                                log.appended_size, self._rng)
         self._append(frames)
         self._chain = chain
@@ -456,6 +456,27 @@ class Vault:
     @property
     def is_open(self) -> bool:
         return self._lock.held
+
+
+SMALL_ITEM = 64  # bytes of value: such an item (the word list's state) goes in another's record
+
+
+def _records(changes: list[tuple[bytes, Value | None]]) -> list[list[tuple[bytes, Value | None]]]:
+    """The records of an appended save: one per document, small items riding in the first
+    one (a record is padded to at least 512 bytes; a save's keys are distinct)."""
+    records: list[list[tuple[bytes, Value | None]]] = []
+    small: list[tuple[bytes, Value | None]] = []
+    for change in changes:
+        if change[1] is not None and len(change[1]) <= SMALL_ITEM:
+            small.append(change)
+        else:
+            records.append([change])
+    if small:
+        if records:
+            records[0].extend(small)
+        else:
+            records.append(small)
+    return records
 
 
 def _format_of(path: Path) -> int | None:

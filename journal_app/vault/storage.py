@@ -26,6 +26,7 @@ from journal_app.errors import SaveFailed, VaultDamaged
 from journal_app.vault.container import Opened, Rekeyed, Vault
 from journal_app.vault.keys import KdfParams
 from journal_app.vault.seen import remember_seen
+from journal_app.vault.words import WordList
 
 DOCUMENT_FORMAT = "ressenti-document"
 DOCUMENT_VERSION = 1
@@ -311,7 +312,10 @@ class VaultStorage(Storage):
     def __init__(self, vault: Vault, tables: Tables) -> None:
         self.vault = vault
         self._tables = tables
-        vault.attach(lambda: all_items(self._tables))
+        # The words of the entries that folding changes, kept in the vault for search
+        # (journal_app/vault/words.py): every save keeps them.
+        self.words = WordList()
+        vault.attach(self._all_items)
         # Called with the tables before each save: may add to them (journal_app/sync stamps
         # and queues what changed, in the same save).
         self.before_save: Callable[[Tables], None] | None = None
@@ -325,6 +329,16 @@ class VaultStorage(Storage):
     def read(self) -> Tables:
         return self._tables
 
+    def spellings(self, term: str) -> tuple[str, ...] | None:
+        """What search looks for, for the folded word `term`, in the entries' text as typed
+        (journal_app/vault/words.py), or None when the word list cannot say."""
+        return self.words.variants(self._tables, self.vault.counter, term)
+
+    def _all_items(self) -> Iterator[tuple[bytes, bytes]]:
+        """Every document, for a rewrite of the file (which is a save of its own)."""
+        self.words.before_rewrite(self._tables, self.vault.counter)
+        return all_items(self._tables)
+
     def write(self, data: dict[str, Any]) -> None:
         with self.writing:
             if data is not self._tables:  # a whole new set of tables (TinyDB's drop_tables)
@@ -333,12 +347,13 @@ class VaultStorage(Storage):
                     tables.pop(name)
                 for name, docs in data.items():
                     tables[name] = docs
-            if self.before_save is not None:
-                try:
+            try:
+                if self.before_save is not None:
                     self.before_save(self._tables)
-                except BaseException:
-                    self.discard_changes()
-                    raise
+                self.words.before_save(self._tables, self.vault.counter)
+            except BaseException:
+                self.discard_changes()
+                raise
             changes, forget = changes_of(self._tables)
             try:
                 self.vault.save(changes, forget=forget)
@@ -355,6 +370,7 @@ class VaultStorage(Storage):
             builder = TablesBuilder()
             self.vault.read(legacy_items, builder.apply)
             self._tables = builder.built()
+            self.words.reset()
 
     def close(self) -> None:
         with self.writing:  # never under a writer: an in-flight save finishes first

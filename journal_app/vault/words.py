@@ -1,0 +1,200 @@
+"""The journal's word list: every word of the entries that folding changes, kept in the vault.
+
+Search ignores case and accents: an entry holds a query's word when the word (folded) is inside
+the entry's folded text. Folding a large journal's every entry is what made the first search
+slow (about 1 s at 50,000 entries). Folding works character by character, so a word `t` (folded:
+no capital, no accent, no space) is inside an entry's folded text exactly when the entry's own
+text holds `t` as typed, or holds a word that folding changes and whose folded form holds `t`
+(« Poitrine », « réunion », « j’ai »). Those words are few: the vault keeps them in a table of
+their own (`search_words`, never synced), so a search looks for `t` and for the spellings of it
+that the journal really has (« Réunion », « réunion »), in the entries' text as typed.
+
+The list may hold more words than the entries (an edit's earlier words, until the next rewrite
+of the file): a word no entry holds finds nothing. It must never hold fewer: every save adds the
+new words of the entries it writes; a deletion and every rewrite of the file build it again, so
+the words of a deleted entry leave the file with its text. Its `state` document carries the
+save counter of the save that last kept it; a file saved since by a version that did not keep
+it (the counter differs) is searched the slow way until the next save builds the list again.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from journal_app.folding import fold
+
+TABLE = "search_words"
+ENTRIES = "entries"
+STATE = "state"
+VERSION = 1
+CHUNK_CHARS = 1000  # words are stored in documents of about this many characters
+
+
+def entry_texts(doc: Mapping[str, Any]) -> list[str]:
+    """The texts of an entry's document that search reads (as `journal.search_text` joins them)."""
+    meeting = doc.get("meeting")
+    return [doc.get("title", ""), doc.get("body", ""), *(doc.get("answers") or {}).values(),
+            *(doc.get("tags") or ()), meeting.get("name", "") if meeting else ""]
+
+
+def changed_words(words: Iterable[str]) -> list[str]:
+    """The words that folding changes, among `words`."""
+    changed = []
+    others = []
+    for word in words:
+        if word.isascii():
+            if word.lower() != word:
+                changed.append(word)
+        else:
+            others.append(word)
+    if others:
+        folded = fold("\n".join(others)).split("\n")
+        if len(folded) != len(others):  # never seen: a word whose fold holds a line break
+            folded = [fold(word) for word in others]
+        changed.extend(word for word, f in zip(others, folded, strict=True) if f != word)
+    return changed
+
+
+def _words_of(docs: Iterable[Mapping[str, Any]]) -> set[str]:
+    words: set[str] = set()
+    for doc in docs:
+        for text in entry_texts(doc):
+            if text:
+                words.update(text.split())
+    return words
+
+
+class WordList:
+    """The word list of one open vault: kept in `tables` (TinyDB's, as the storage holds them),
+    with what it knows in memory (built when first needed, dropped when the tables are read
+    again)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self._known: set[str] | None = None
+        self._rebuilt_for = -1  # the counter of the save whose `before_save` built the list
+        self._folded: list[tuple[str, str]] | None = None
+        self._variants: dict[str, tuple[str, ...]] = {}
+
+    # -- keeping it -------------------------------------------------------------------------
+    @staticmethod
+    def current(tables: Mapping[str, Any], counter: int) -> bool:
+        """Whether the list in `tables` covers every entry of a file whose last save is `counter`."""
+        state = tables.get(TABLE, {}).get(STATE)
+        return state is not None and state.get("version") == VERSION and state.get("counter") == counter
+
+    def before_save(self, tables: Any, counter: int) -> None:
+        """Called with the tables before a save that will have the save counter `counter + 1`:
+        adds the words of the entries it writes, or builds the list again (after a deletion,
+        or when it does not cover the file), then stamps it with the save's counter."""
+        entries = tables.get(ENTRIES, {})
+        written = [doc_id for name, doc_id in tables.changed if name == ENTRIES]
+        if not self.current(tables, counter) or any(doc_id not in entries for doc_id in written):
+            self.rebuild(tables)
+            self._rebuilt_for = counter
+        elif written:
+            known = self._known_words(tables)
+            new = _words_of(entries[doc_id] for doc_id in written) - known
+            if new:
+                self._add(tables, changed_words(sorted(new)), new)
+        tables.setdefault(TABLE, {})[STATE] = {"version": VERSION, "counter": counter + 1}
+
+    def before_rewrite(self, tables: Any, counter: int) -> None:
+        """Before a rewrite of the file (a save of its own, counter `counter + 1`): the list built
+        again from every entry (an edit's earlier words leave with the earlier versions), unless
+        this save's `before_save` just did; not noted as changes (the rewrite writes every document)."""
+        if self._rebuilt_for != counter:
+            self.rebuild(tables)
+        tables.setdefault(TABLE, {})
+        dict.__setitem__(tables[TABLE], STATE, {"version": VERSION, "counter": counter + 1})
+        tables.changed.difference_update([key for key in tables.changed if key[0] == TABLE])
+
+    def rebuild(self, tables: Any) -> None:
+        """The list made again from every entry (its earlier documents replaced)."""
+        words = _words_of(tables.get(ENTRIES, {}).values())
+        changed = sorted(changed_words(words))
+        table = tables.setdefault(TABLE, {})
+        for doc_id in [d for d in table if d != STATE]:
+            del table[doc_id]
+        self.reset()
+        self._known = set()
+        self._add(tables, changed, words)
+
+    def _known_words(self, tables: Mapping[str, Any]) -> set[str]:
+        if self._known is None:
+            self._known = set(self._stored(tables))
+        return self._known
+
+    @staticmethod
+    def _stored(tables: Mapping[str, Any]) -> Iterator[str]:
+        for doc_id, doc in tables.get(TABLE, {}).items():
+            if doc_id != STATE and doc.get("words"):
+                yield from doc["words"].split("\n")
+
+    def _add(self, tables: Any, changed: list[str], seen: set[str]) -> None:
+        """Store the `changed` words (in the last document while it has room) and remember
+        every word of `seen` as known (a word folding leaves alone needs no place in the list)."""
+        assert self._known is not None
+        self._known |= seen
+        if not changed:
+            return
+        table = tables.setdefault(TABLE, {})
+        chunks = sorted((int(d[1:]), d) for d in table if d.startswith("w") and d[1:].isdigit())
+        number = chunks[-1][0] if chunks else 0
+        words = table[f"w{number}"]["words"].split("\n") if chunks else []
+        for word in changed:
+            if words and sum(map(len, words)) + len(words) + len(word) > CHUNK_CHARS:
+                table[f"w{number}"] = {"words": "\n".join(words)}
+                number, words = number + 1, []
+            words.append(word)
+        table[f"w{number}"] = {"words": "\n".join(words)}
+        if self._folded is not None:
+            self._folded.extend(zip(changed, [fold(w) for w in changed], strict=True))
+        self._variants = {}
+
+    # -- searching --------------------------------------------------------------------------
+    def variants(self, tables: Mapping[str, Any], counter: int, term: str) -> tuple[str, ...] | None:
+        """The strings whose presence in an entry's text (as typed) says that the entry holds
+        the folded word `term`: `term` itself and the shortest spellings of it the journal has
+        (« Réunion » for "reunion"). None when the list cannot say (it does not cover the file,
+        or `term` holds a combining mark, which folding may reorder)."""
+        if not self.current(tables, counter) or fold(term) != term or any(map(unicodedata.combining, term)):
+            return None
+        found = self._variants.get(term)
+        if found is not None:
+            return found
+        if self._folded is None:
+            words = list(self._stored(tables))
+            folded = fold("\n".join(words)).split("\n")
+            if len(folded) != len(words):
+                folded = [fold(w) for w in words]
+            self._folded = list(zip(words, folded, strict=True))
+        spellings: set[str] = set()
+        for word, folded_word in self._folded:
+            if term in folded_word and term not in word:
+                spellings.add(self._shortest(word, folded_word, term))
+        shortest: list[str] = []
+        for spelling in sorted(spellings, key=len):
+            if not any(kept in spelling for kept in shortest):
+                shortest.append(spelling)
+        found = (term, *shortest)
+        if len(self._variants) > 64:
+            self._variants = {}
+        self._variants[term] = found
+        return found
+
+    @staticmethod
+    def _shortest(word: str, folded_word: str, term: str) -> str:
+        """The part of `word` that folds to `term` (where folding kept one character for one),
+        else the whole word."""
+        if len(folded_word) == len(word):
+            start = folded_word.find(term)
+            part = word[start : start + len(term)]
+            if term in fold(part):
+                return part
+        return word
+
