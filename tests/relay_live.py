@@ -77,3 +77,20 @@ def relay_process(folder: Path, port: int, database_url: str | None = None, rate
     folder.mkdir(parents=True, exist_ok=True)
     out = (log or folder / "relay.log").open("ab")
     return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "LANG": "C.UTF-8"})
+
+
+def envelope_rows(folder: Path, database_url: str | None = None) -> list[tuple[str, str, bytes]]:
+    """(mailbox, id, body) of every envelope a relay's database holds now: its SQLite file in
+    `folder`, or its PostgreSQL database."""
+    if database_url is None:
+        import sqlite3
+
+        conn = sqlite3.connect(folder / "relay.sqlite3")
+        try:
+            return [(m, i, bytes(b)) for m, i, b in conn.execute("SELECT mailbox, id, body FROM envelopes")]
+        finally:
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return [(m, i, bytes(b)) for m, i, b in conn.execute("SELECT mailbox, id, body FROM envelopes").fetchall()]
