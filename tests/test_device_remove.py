@@ -5,12 +5,8 @@ journal_app/sync/transport.py)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -23,7 +19,7 @@ from journal_app.sync.engine import Sync
 from journal_app.usecases.devices import attach, sync_now
 from journal_app.vault.storage import open_database
 from tests.conftest import PASSPHRASE
-from tests.relay_live import envelope_rows, free_port, relay_process, wait_healthy
+from tests.relay_live import LiveRelay, live_relay
 from tests.test_devices import a_device, cli, finish, pair_in_process, relay_url  # noqa: F401 (a fixture)
 
 
@@ -33,39 +29,11 @@ def sync(db):
     return round_
 
 
-@dataclass
-class LiveRelay:
-    """`journal-app relay serve` in a process of its own, on SQLite or PostgreSQL."""
-
-    url: str
-    port: int
-    folder: Path
-    database_url: str | None
-    process: subprocess.Popen[bytes]
-
-    def restart(self, *more: str) -> None:
-        self.process.terminate()
-        self.process.wait(30)
-        self.process = relay_process(self.folder, self.port, self.database_url, more=more)
-        wait_healthy(self.url)
-
-    def rows(self) -> dict[tuple[str, str], dict]:
-        """The envelopes the relay holds now, by (mailbox, id)."""
-        return {(m, i): json.loads(body) for m, i, body in envelope_rows(self.folder, self.database_url)}
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def relay(request, tmp_path) -> Iterator[LiveRelay]:
     database_url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    port = free_port()
-    live = LiveRelay(f"http://127.0.0.1:{port}", port, tmp_path / "relay", database_url,
-                     relay_process(tmp_path / "relay", port, database_url))
-    try:
-        wait_healthy(live.url)
+    with live_relay(tmp_path / "relay", database_url) as live:
         yield live
-    finally:
-        live.process.terminate()
-        live.process.wait(30)
 
 
 def opens_with(envelope: dict, link: transport.Link) -> bool:

@@ -323,3 +323,45 @@ def test_a_mistyped_or_expired_code_is_one_clear_sentence(tmp_path, relay_url):
         joined = cli(a_device(tmp_path / f"portable-{lang}", None), "join", typo, lang=lang)
         code_, out, err = finish(joined)
         assert code_ != 0 and err.strip().splitlines() == [err.strip()] and words in err and "Traceback" not in err
+
+
+def test_a_snapshot_to_a_newly_announced_device_stopped_half_way_goes_on_at_the_next_round(tmp_path):
+    """The laptop adds a tablet; the phone hears of it and sends the tablet what it holds (what
+    it wrote before may not have reached the tablet otherwise). The relay refuses half-way (the
+    tablet's mailbox full: a real relay restarted with a small quota): the next rounds go on from
+    where it stopped, until the tablet holds everything, and nothing arrives twice."""
+    from journal_app.usecases.devices import sync_now
+    from tests.relay_live import live_relay
+
+    with live_relay(tmp_path / "relay") as relay:
+        folders = [a_device(tmp_path / "téléphone", relay.url, entries=2), a_device(tmp_path / "portable", None),
+                   a_device(tmp_path / "tablette", None)]
+        phone, laptop, tablet = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+        try:
+            pair_in_process(phone, laptop)
+            written = [Journal(phone).add(f"Page {n} : " + "des mots écrits sur le téléphone " * 250,
+                                          title=f"Page {n}") for n in range(12)]
+            sent = transport.send(Sync(phone), transport.link_of(phone), gap=lambda: None)  # (without the 1–8 s gaps)
+            assert sent.changes == 12  # waiting in the laptop's mailbox
+            # The laptop adds the tablet before it took them: only the phone's snapshot, once it
+            # hears of the tablet, takes them there.
+            pair_in_process(laptop, tablet)
+            relay.restart("--quota", "3")  # a mailbox holds three envelopes at most now
+            rounds = []
+            for _ in range(12):
+                rounds.append(sync_now(phone, delay=lambda: None))
+                for db in (tablet, laptop):  # each takes what waits in its mailbox
+                    taken = sync_now(db, delay=lambda: None)
+                    assert taken.error is None or "pleine" in taken.error.message("fr"), taken.error
+                if rounds[-1].error is None and all(tablet.table("entries").get_doc(e.id) for e in written):
+                    break
+            assert rounds[0].error is not None and "pleine" in rounds[0].error.message("fr")  # stopped half-way
+            held = {e.id: e for e in Journal(tablet).entries()}
+            print(f"\n{len(rounds)} rounds: {[r.error is None for r in rounds]}")
+            assert all(held.get(e.id) == e for e in written)
+            assert len(held) == len(Journal(phone)) == len(Journal(laptop))
+            assert not any("conflicts" in tablet.table("entries").get_doc(e.id) for e in written)
+            assert len(rounds) <= 8  # it went on from where it stopped, not from the start each time
+        finally:
+            for db in (phone, laptop, tablet):
+                db.close()

@@ -75,11 +75,9 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
         received = transport.receive(sync, link, relay, allow_mass_deletion=allow_mass_deletion)
         round_.received = received.taken.replaced + received.taken.merged
         round_.conflicts, round_.set_aside = received.taken.conflicts, received.set_aside
-        link = transport.link_of(db) or link  # a new device may have been announced
-        if received.announced:
-            # Paired through another device: what this one holds goes to it whole, once (what this
-            # device sent before it heard of the new one may not have reached it otherwise).
-            transport.post(sync.snapshot(), link, received.announced, relay, gap=lambda: None)
+        # A device paired through another one was sent what this one holds, in `receive` (and a
+        # snapshot stopped half-way goes on at the next round).
+        link = transport.link_of(db) or link
         if sync.pending():
             delay()
             sent = transport.send(sync, link, relay)
