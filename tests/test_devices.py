@@ -142,7 +142,7 @@ def test_a_new_device_paired_through_the_command_line_receives_the_journal(tmp_p
     assert run(laptop, "add", "--text", "Écrit sur le portable, le soir", "--title", "Le soir").returncode == 0
     for folder in (phone, laptop, phone):
         done = run(folder, "device", "sync", "--now")
-        assert done.returncode == 0 and "Synchronisation" in done.stdout, done.stderr
+        assert done.returncode == 0 and "reçu" in done.stdout and "envoyé" in done.stdout, done.stderr
     phone_now, laptop_now = entries_of(phone), entries_of(laptop)
     assert phone_now == laptop_now and len(phone_now) == 32
     assert {"Après", "Le soir"} <= {title for title, _ in phone_now.values()}
@@ -262,7 +262,7 @@ def test_the_app_syncs_at_unlock_with_the_random_delay_and_a_third_device_is_ann
         assert tablet_round.sent == 1 and delays == ["delay"]  # the delay comes before a send only
         phone_round = sync_now(phone, delay=lambda: delays.append("delay"))
         assert Journal(phone).get(entry.id).title == "Tablette" and phone_round.received == 1
-        assert describe_sync(phone_round, "fr")[0] == "Synchronisation\u00a0: 1 changement reçu."
+        assert describe_sync(phone_round, "fr")[0] == "1 changement reçu, 0 envoyé."
         # The laptop takes the tablet's new entry, and the one it held before it was paired.
         assert sync_now(laptop, delay=lambda: None).received == 2 and Journal(laptop).get(entry.id).title == "Tablette"
         # What the tablet held before it was paired followed the member too, and nothing doubled.

@@ -90,10 +90,17 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
 
 
 def describe_sync(round_: SyncRound, lang: str) -> list[str]:
+    """What a round did, one sentence a fact: « 3 changements reçus, 1 envoyé. », the entries
+    now holding a version en conflit, its error. `journal-app device sync` prints them a line
+    each; the screen shows them on one line (`sync_line`). A round stopped before anything moved
+    (the relay down) says only that."""
     if not round_.linked:
         return [translate("devices.not_paired", lang)]
-    lines = [translate("devices.received", lang, count=round_.received),
-             translate("devices.sent", lang, count=round_.sent)]
+    lines = []
+    if round_.error is None or round_.received or round_.sent:
+        lines.append(translate("devices.synced", lang,
+                               received=translate("devices.synced_received", lang, count=round_.received),
+                               sent=translate("devices.synced_sent", lang, count=round_.sent)))
     if round_.conflicts:
         lines.append(translate("devices.conflicts", lang, count=len(round_.conflicts)))
     if round_.error is not None:
@@ -173,17 +180,8 @@ def device_list(db: Database, lang: str, today: date) -> list[DeviceRow]:
 
 
 def sync_line(round_: SyncRound, lang: str) -> str:
-    """What a round did, in one line: « 3 changements reçus, 1 envoyé. », or its error."""
-    if not round_.linked:
-        return translate("devices.not_paired", lang)
-    if round_.error is not None:
-        return round_.error.message(lang)
-    line = translate("devices.synced", lang, received=translate("devices.synced_received", lang,
-                                                                  count=round_.received),
-                     sent=translate("devices.synced_sent", lang, count=round_.sent))
-    if round_.conflicts:
-        line += " " + translate("devices.conflicts", lang, count=len(round_.conflicts))
-    return line
+    """What a round did, in one line (the screen): the sentences of `describe_sync`."""
+    return " ".join(describe_sync(round_, lang))
 
 
 class PairingCancelled(RessentiError):
