@@ -147,7 +147,7 @@ def test_a_new_device_paired_through_the_command_line_receives_the_journal(tmp_p
     assert phone_now == laptop_now and len(phone_now) == 32
     assert {"Après", "Le soir"} <= {title for title, _ in phone_now.values()}
     listed = run(laptop, "device", "list")
-    assert "Cet appareil" in listed.stdout and "Autre appareil" in listed.stdout
+    assert "cet appareil" in listed.stdout and "ajouté le" in listed.stdout
 
 
 def test_digits_said_not_to_match_refuse_the_pairing_on_both_devices(tmp_path, relay_url):
@@ -365,3 +365,35 @@ def test_a_snapshot_to_a_newly_announced_device_stopped_half_way_goes_on_at_the_
         finally:
             for db in (phone, laptop, tablet):
                 db.close()
+
+
+def test_device_list_on_the_command_line_names_devices_as_the_screen_does(tmp_path, relay_url):
+    """« Appareil 7F3A », the day it was added, « cet appareil »: the same lines as « Mes
+    appareils », in both languages (the ids alone said nothing to a person)."""
+    from datetime import date
+
+    from journal_app.i18n import format_date
+    from journal_app.usecases.devices import short_name
+
+    folders = [a_device(tmp_path / "téléphone", relay_url, entries=1), a_device(tmp_path / "portable", None)]
+    phone, laptop = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+    try:
+        pair_in_process(phone, laptop)
+        ids = Sync(phone).device, Sync(laptop).device
+    finally:
+        phone.close()
+        laptop.close()
+    for lang, locale, this, added in (("fr", "fr_CA.UTF-8", "cet appareil", "ajouté le"),
+                                      ("en", "en_CA.UTF-8", "this device", "added on")):
+        code, out, err = finish(cli(folders[0], "list", lang=locale))
+        assert code == 0 and "Traceback" not in err, err
+        assert out.splitlines() == [f"{short_name(ids[0], lang)} — {this}",
+                                    f"{short_name(ids[1], lang)} — {added} {format_date(date.today(), lang)}"]
+        assert ids[0] not in out and ids[1] not in out
+    # What the list shows is what `device remove` takes (answered no: nothing removed).
+    removal = cli(folders[0], "remove", short_name(ids[1], "fr").split()[-1])
+    assert removal.stdin is not None
+    removal.stdin.write("n\n")
+    removal.stdin.flush()
+    code, out, err = finish(removal)
+    assert ids[1] in out + err and "Rien n’a été retiré." in err and "Traceback" not in err, (out, err)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from journal_app.errors import RessentiError
-from journal_app.i18n import translate
+from journal_app.i18n import format_date, translate
 from journal_app.relay_client import RelayClient
 from journal_app.sync import transport
 from journal_app.sync.engine import Sync
@@ -177,6 +177,16 @@ def device_list(db: Database, lang: str, today: date) -> list[DeviceRow]:
     rows = [DeviceRow(own.device, short_name(own.device, lang), day(own.device), True)]
     rows += [DeviceRow(d.device, short_name(d.device, lang), day(d.device), False) for d in others]
     return rows
+
+
+def device_line(row: DeviceRow, lang: str) -> str:
+    """How a device is named to the person, on « Mes appareils » and by `journal-app device list`:
+    « Appareil 7F3A — cet appareil », « Appareil 2B9C — ajouté le 7 décembre 2026 »."""
+    if row.this:
+        return translate("devices.this_device", lang, name=row.name)
+    if row.added is not None:
+        return translate("devices.added_on", lang, name=row.name, day=format_date(row.added, lang))
+    return translate("devices.added_unknown", lang, name=row.name)
 
 
 def sync_line(round_: SyncRound, lang: str) -> str:
