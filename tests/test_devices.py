@@ -397,3 +397,31 @@ def test_device_list_on_the_command_line_names_devices_as_the_screen_does(tmp_pa
     removal.stdin.flush()
     code, out, err = finish(removal)
     assert ids[1] in out + err and "Rien n’a été retiré." in err and "Traceback" not in err, (out, err)
+
+
+def test_a_relay_address_too_long_for_a_pairing_code_is_said_before_anything_leaves(tmp_path, relay_url):
+    """A pairing code carries the relay's address in at most 255 bytes; a circle's relay may be
+    named in up to 300 characters (`sharing.relay_url_allowed`), behind a long path. Adding a
+    device from such a circle is one translated sentence when it starts (the use case and the
+    command), before any mailbox is opened or any link kept."""
+    from journal_app.circles import Circles, new_relay
+    from journal_app.errors import RelayUrlTooLong
+    from journal_app.sharing import relay_url_allowed
+    from journal_app.usecases.devices import start_adding
+
+    long_url = relay_url + "/relais-du-cercle-de-focusing-de-l-estrie/" + "chemin-du-mandataire/" * 10
+    assert 255 < len(long_url.encode()) <= 300 and relay_url_allowed(long_url)
+    folder = a_device(tmp_path / "téléphone", None, entries=1)
+    db = open_database(vault_path(folder), PASSPHRASE)
+    try:
+        Circles(db).create("Cercle du jeudi", new_relay(long_url))
+        with pytest.raises(RelayUrlTooLong) as too_long:
+            start_adding(db)
+        assert "255" in too_long.value.message("fr") and "255" in too_long.value.message("en")
+        assert transport.link_of(db) is None  # nothing kept, nothing opened on the relay
+    finally:
+        db.close()
+    for locale, words in (("fr_CA.UTF-8", "trop longue"), ("en_CA.UTF-8", "too long")):
+        code, out, err = finish(cli(folder, "add", lang=locale))
+        assert code != 0 and words in err and "Traceback" not in err and "RSNTP1-" not in out, (out, err)
+        assert err.strip().splitlines() == [err.strip()]
