@@ -353,7 +353,8 @@ def test_the_operator_sets_the_per_circle_bound(tmp_path):
 # (the device, the relay, or both), or told to go on. A kill lands where it matters (an envelope
 # taken by the relay and not yet marked sent; a save done, its acknowledgement not yet sent), not
 # after sleeps; a few land at a random moment instead (the vault's own writes: tests/test_crash.py).
-# Each process is started ahead, while the one before runs, and told its task when its turn comes.
+# Each device's process is started ahead, while the one before runs, and told its task when its
+# turn comes.
 CRASHING_DEVICE = """
 import json, sys
 from journal_app.errors import RessentiError
@@ -393,9 +394,11 @@ try:
     if what == "send":
         print(transport.send(sync, link, gap=lambda: None), flush=True)
     else:
-        print(transport.receive(sync, link), flush=True)
+        # A device killed in most rounds leaves a backlog; sent at last, it may delete more than a
+        # quarter of what the other holds: the person said yes (the guard has its own test above).
+        print(transport.receive(sync, link, allow_mass_deletion=True), flush=True)
 except RessentiError as exc:  # the relay killed under it: said, nothing lost
-    print(type(exc).__name__, flush=True)
+    print("error:", type(exc).__name__, flush=True)
 db.close()
 """
 STATES = ("posted", "saved")
@@ -485,12 +488,14 @@ def test_devices_and_the_relay_killed_20_times_during_sync_lose_nothing_and_take
             device_kills += 1
         else:
             assert code == 0, (lines, child.stderr.read() if child.stderr else code)
+        if not (device_at or relay_at or device_after is not None):  # undisturbed: it went through
+            assert not [line for line in lines if line.startswith("error:")], (what, name, lines, f"seed {seed}")
         if relay_at:
             if not relay_killed:
                 relay.send_signal(signal.SIGKILL)
                 relay.wait(30)
             relay_kills += 1
-            relay = relay_process(folder, port, database_url)
+            relay = relay_process(folder, port, database_url)  # the same relay database, the same port
             wait_healthy(url)
 
     try:
