@@ -162,3 +162,11 @@ class WebClientMissing(RessentiError):
 
 class PackNotFound(RessentiError):
     key = "error.pack_not_found"
+
+
+# --- the member's devices ----------------------------------------------------------------------
+class RelayUrlTooLong(RessentiError):
+    """A pairing code carries the relay's address in at most 255 bytes (`sync.devices.PairingCode`);
+    a circle's relay may be named in up to 300 characters (`sharing.relay_url_allowed`)."""
+
+    key = "error.pairing_relay_url_too_long"

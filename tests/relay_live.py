@@ -7,6 +7,7 @@ a relay on this computer is fine (tests/test_relay_client.py checks the refusal 
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -16,6 +17,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from journal_app.relay.app import Limits, create_app, server_config
@@ -77,3 +79,56 @@ def relay_process(folder: Path, port: int, database_url: str | None = None, rate
     folder.mkdir(parents=True, exist_ok=True)
     out = (log or folder / "relay.log").open("ab")
     return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "LANG": "C.UTF-8"})
+
+
+def envelope_rows(folder: Path, database_url: str | None = None) -> list[tuple[str, str, bytes]]:
+    """(mailbox, id, body) of every envelope a relay's database holds now: its SQLite file in
+    `folder`, or its PostgreSQL database."""
+    if database_url is None:
+        import sqlite3
+
+        conn = sqlite3.connect(folder / "relay.sqlite3")
+        try:
+            return [(m, i, bytes(b)) for m, i, b in conn.execute("SELECT mailbox, id, body FROM envelopes")]
+        finally:
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return [(m, i, bytes(b)) for m, i, b in conn.execute("SELECT mailbox, id, body FROM envelopes").fetchall()]
+
+
+@dataclass
+class LiveRelay:
+    """`journal-app relay serve` in a process of its own, on SQLite or PostgreSQL."""
+
+    url: str
+    port: int
+    folder: Path
+    database_url: str | None
+    process: subprocess.Popen[bytes]
+
+    def restart(self, *more: str) -> None:
+        self.process.terminate()
+        self.process.wait(30)
+        self.process = relay_process(self.folder, self.port, self.database_url, more=more)
+        wait_healthy(self.url)
+
+    def rows(self) -> dict[tuple[str, str], dict]:
+        """The envelopes the relay holds now, by (mailbox, id)."""
+        return {(m, i): json.loads(body) for m, i, body in envelope_rows(self.folder, self.database_url)}
+
+
+@contextmanager
+def live_relay(folder: Path, database_url: str | None = None, *more: str) -> Iterator[LiveRelay]:
+    """`journal-app relay serve` in a process of its own (SQLite in `folder`, or PostgreSQL),
+    answering; stopped after."""
+    port = free_port()
+    live = LiveRelay(f"http://127.0.0.1:{port}", port, folder, database_url,
+                     relay_process(folder, port, database_url, more=more))
+    try:
+        wait_healthy(live.url)
+        yield live
+    finally:
+        live.process.terminate()
+        live.process.wait(30)

@@ -1,13 +1,12 @@
 """Removing a lost device, and a device offline past the relay's time-to-live catching up, with
-a real relay process on loopback and vaults standing for the member's devices (issue 27, 5th
-item; journal_app/sync/devices.py `remove_device`, journal_app/sync/transport.py)."""
+a real relay process on loopback (on SQLite and on PostgreSQL) and vaults standing for the
+member's devices (issue 27, 5th item; journal_app/sync/devices.py `remove_device`,
+journal_app/sync/transport.py)."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import time
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
@@ -20,7 +19,7 @@ from journal_app.sync.engine import Sync
 from journal_app.usecases.devices import attach, sync_now
 from journal_app.vault.storage import open_database
 from tests.conftest import PASSPHRASE
-from tests.relay_live import free_port, relay_process, wait_healthy
+from tests.relay_live import LiveRelay, live_relay
 from tests.test_devices import a_device, cli, finish, pair_in_process, relay_url  # noqa: F401 (a fixture)
 
 
@@ -30,13 +29,11 @@ def sync(db):
     return round_
 
 
-def rows(folder: Path) -> dict[tuple[str, str], dict]:
-    """The envelopes the relay holds now, by (mailbox, id)."""
-    conn = sqlite3.connect(folder / "relay.sqlite3")
-    try:
-        return {(m, i): json.loads(bytes(b)) for m, i, b in conn.execute("SELECT mailbox, id, body FROM envelopes")}
-    finally:
-        conn.close()
+@pytest.fixture(params=["sqlite", "postgres"])
+def relay(request, tmp_path) -> Iterator[LiveRelay]:
+    database_url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    with live_relay(tmp_path / "relay", database_url) as live:
+        yield live
 
 
 def opens_with(envelope: dict, link: transport.Link) -> bool:
@@ -60,8 +57,9 @@ def texts(db) -> dict[str, str]:
     return {e.id: e.body for e in Journal(db).entries()}
 
 
-def test_a_removed_device_reads_nothing_written_after_and_the_others_keep_syncing(tmp_path, relay_url):  # noqa: F811
-    folders = [a_device(tmp_path / "a", relay_url, entries=2), a_device(tmp_path / "b", None),
+def test_a_removed_device_reads_nothing_written_after_and_the_others_keep_syncing(tmp_path, relay):
+    url = relay.url
+    folders = [a_device(tmp_path / "a", url, entries=2), a_device(tmp_path / "b", None),
                a_device(tmp_path / "c", None)]
     a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
     try:
@@ -90,23 +88,23 @@ def test_a_removed_device_reads_nothing_written_after_and_the_others_keep_syncin
         assert [d.device for d in transport.link_of(a).others] == [Sync(b).device]
         first = Journal(a).add("Écrit sur A après le retrait du téléphone perdu", title="Après")
         sync(a)
-        seen |= rows(tmp_path / "relay")  # the new key for B, A's entry
+        seen |= relay.rows()  # the new key for B, A's entry
         assert sync(b).received == 0  # B takes the new key (a round of its own)...
-        seen |= rows(tmp_path / "relay")  # B's new mailbox told to A
+        seen |= relay.rows()  # B's new mailbox told to A
         assert sync(b).received == 1  # ...then what A wrote under it, from the mailbox it left
         assert Journal(b).get(first.id).title == "Après"
         second = Journal(b).add("Écrit sur B, après aussi", title="B après")
         sync(b)
-        seen |= rows(tmp_path / "relay")
+        seen |= relay.rows()
         assert sync(a).received == 1 and Journal(a).get(second.id).title == "B après"
         third = Journal(a).add("Et encore sur A", title="Encore")
         sync(a)
-        seen |= rows(tmp_path / "relay")
+        seen |= relay.rows()
         assert sync(b).received == 1 and texts(a) == texts(b) and len(texts(a)) == 5
         assert transport.link_of(a).group == transport.link_of(b).group != c_link.group
         assert len(seen) >= 5
         # C's mailbox gets nothing new; nothing posted after the removal opens with C's secrets.
-        listed, _ = RelayClient(relay_url).list_envelopes(c_link.own.mailbox, c_link.own.read)
+        listed, _ = RelayClient(url).list_envelopes(c_link.own.mailbox, c_link.own.read)
         assert listed == []
         assert not [key for key, envelope in seen.items() if opens_with(envelope, c_link)]
         assert all(mailbox != c_link.own.mailbox for mailbox, _ in seen)
@@ -116,7 +114,7 @@ def test_a_removed_device_reads_nothing_written_after_and_the_others_keep_syncin
         # its key): refused, C is no longer one of B's devices.
         b_seen_by_c = next(d for d in c_link.others if d.device == Sync(b).device)
         forged = transport.seal_rekey(c_link, b_seen_by_c, transport.SyncGroup.create(), c_link.own, Sync(a).device)
-        RelayClient(relay_url).post_envelope(b_seen_by_c.mailbox, b_seen_by_c.send, forged)
+        RelayClient(url).post_envelope(b_seen_by_c.mailbox, b_seen_by_c.send, forged)
         group = transport.link_of(b).group
         assert sync(b).set_aside == 1 and transport.link_of(b).group == group
         # And the check itself can open what C could read before: it is not blind.
@@ -152,74 +150,56 @@ def test_removing_an_unknown_device_or_this_one_is_one_sentence(tmp_path, relay_
         a.close()
 
 
-def count_envelopes(folder: Path) -> int:
-    conn = sqlite3.connect(folder / "relay.sqlite3")
+def test_a_device_offline_past_the_relays_time_to_live_catches_up_and_keeps_its_changes(tmp_path, relay):
+    url = relay.url
+    folders = [a_device(tmp_path / "a", url, entries=3), a_device(tmp_path / "b", None)]
+    a, b = (open_database(vault_path(f), PASSPHRASE) for f in folders)
     try:
-        return int(conn.execute("SELECT count(*) FROM envelopes").fetchone()[0])
+        pair_in_process(a, b)
+        for db in (a, b):
+            attach(db)
+        sync(b)
+        sync(a)
+        e0, e1, e2 = sorted(Journal(a).entries(), key=lambda e: e.title)
+        # B goes away. A writes: edits e0, deletes e1, adds one; it leaves for B's mailbox.
+        Journal(a).update(e0.id, body="Réécrit sur A pendant l’absence de B")
+        Journal(a).delete(e1.id)
+        lost = Journal(a).add("Écrit sur A, envoyé, puis perdu au relais", title="Perdu")
+        assert sync(a).sent == 3
+        # B, offline, writes too (unsent): a new entry, an edit of e2, and e0 edited apart.
+        mine = Journal(b).add("Écrit sur B hors ligne", title="Hors ligne")
+        Journal(b).update(e2.id, body="e2 revu sur B")
+        Journal(b).update(e0.id, body="Réécrit sur B, sans savoir")
+        # The relay's time-to-live passes: restarted with a time-to-live already over, it
+        # drops everything it held when it starts (its hourly expiry).
+        relay.restart("--ttl-days", "-1")
+        deadline = time.monotonic() + 60
+        while relay.rows():
+            assert time.monotonic() < deadline, "the relay never expired its envelopes"
+            time.sleep(0.1)
+        later = Journal(a).add("Écrit sur A après", title="Après")
+        sync(a)
+        # B comes back: a number is missing in A's series; it asks A for a snapshot and
+        # sends what it wrote.
+        back = sync_now(b, delay=lambda: None)
+        assert back.error is None and back.received == 1 and back.sent == 3
+        assert later.id in texts(b) and lost.id not in texts(b)
+        sync(a)  # A takes B's changes and answers with what it holds
+        sync(b)  # B takes the snapshot, merged by the usual rules
+        assert Journal(b).get(lost.id).title == "Perdu"
+        assert e1.id not in texts(b)  # deleted on A while B was away
+        assert Journal(b).get(e2.id).body == Journal(a).get(e2.id).body == "e2 revu sur B"
+        assert Journal(a).get(mine.id).title == "Hors ligne"
+        for db in (a, b):  # e0, edited apart: both texts kept on the entry
+            entry = db.table("entries").get_doc(e0.id)
+            kept = {entry["body"], *(c["body"] for c in entry.get("conflicts", []))}
+            assert kept == {"Réécrit sur A pendant l’absence de B", "Réécrit sur B, sans savoir"}
+        assert texts(a) == texts(b) and len(texts(a)) == 5
+        assert Sync(a).pending() == Sync(b).pending() == []
+        assert sync(b).received == 0 and sync(a).received == 0  # settled: nothing asked again
     finally:
-        conn.close()
-
-
-def test_a_device_offline_past_the_relays_time_to_live_catches_up_and_keeps_its_changes(tmp_path):
-    port, folder = free_port(), tmp_path / "relay"
-    url = f"http://127.0.0.1:{port}"
-    process = relay_process(folder, port)
-    try:
-        wait_healthy(url)
-        folders = [a_device(tmp_path / "a", url, entries=3), a_device(tmp_path / "b", None)]
-        a, b = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-        try:
-            pair_in_process(a, b)
-            for db in (a, b):
-                attach(db)
-            sync(b)
-            sync(a)
-            e0, e1, e2 = sorted(Journal(a).entries(), key=lambda e: e.title)
-            # B goes away. A writes: edits e0, deletes e1, adds one; it leaves for B's mailbox.
-            Journal(a).update(e0.id, body="Réécrit sur A pendant l’absence de B")
-            Journal(a).delete(e1.id)
-            lost = Journal(a).add("Écrit sur A, envoyé, puis perdu au relais", title="Perdu")
-            assert sync(a).sent == 3
-            # B, offline, writes too (unsent): a new entry, an edit of e2, and e0 edited apart.
-            mine = Journal(b).add("Écrit sur B hors ligne", title="Hors ligne")
-            Journal(b).update(e2.id, body="e2 revu sur B")
-            Journal(b).update(e0.id, body="Réécrit sur B, sans savoir")
-            # The relay's time-to-live passes: restarted with a time-to-live already over, it
-            # drops everything it held when it starts (its hourly expiry).
-            process.terminate()
-            process.wait(30)
-            process = relay_process(folder, port, more=("--ttl-days", "-1"))
-            wait_healthy(url)
-            deadline = time.monotonic() + 60
-            while count_envelopes(folder):
-                assert time.monotonic() < deadline, "the relay never expired its envelopes"
-                time.sleep(0.1)
-            later = Journal(a).add("Écrit sur A après", title="Après")
-            sync(a)
-            # B comes back: a number is missing in A's series; it asks A for a snapshot and
-            # sends what it wrote.
-            back = sync_now(b, delay=lambda: None)
-            assert back.error is None and back.received == 1 and back.sent == 3
-            assert later.id in texts(b) and lost.id not in texts(b)
-            sync(a)  # A takes B's changes and answers with what it holds
-            sync(b)  # B takes the snapshot, merged by the usual rules
-            assert Journal(b).get(lost.id).title == "Perdu"
-            assert e1.id not in texts(b)  # deleted on A while B was away
-            assert Journal(b).get(e2.id).body == Journal(a).get(e2.id).body == "e2 revu sur B"
-            assert Journal(a).get(mine.id).title == "Hors ligne"
-            for db in (a, b):  # e0, edited apart: both texts kept on the entry
-                entry = db.table("entries").get_doc(e0.id)
-                kept = {entry["body"], *(c["body"] for c in entry.get("conflicts", []))}
-                assert kept == {"Réécrit sur A pendant l’absence de B", "Réécrit sur B, sans savoir"}
-            assert texts(a) == texts(b) and len(texts(a)) == 5
-            assert Sync(a).pending() == Sync(b).pending() == []
-            assert sync(b).received == 0 and sync(a).received == 0  # settled: nothing asked again
-        finally:
-            a.close()
-            b.close()
-    finally:
-        process.terminate()
-        process.wait(30)
+        a.close()
+        b.close()
 
 
 def test_devices_linked_before_they_had_keys_of_their_own_get_them_and_removal_waits(tmp_path, relay_url):  # noqa: F811

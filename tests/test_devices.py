@@ -142,12 +142,12 @@ def test_a_new_device_paired_through_the_command_line_receives_the_journal(tmp_p
     assert run(laptop, "add", "--text", "Écrit sur le portable, le soir", "--title", "Le soir").returncode == 0
     for folder in (phone, laptop, phone):
         done = run(folder, "device", "sync", "--now")
-        assert done.returncode == 0 and "Synchronisation" in done.stdout, done.stderr
+        assert done.returncode == 0 and "reçu" in done.stdout and "envoyé" in done.stdout, done.stderr
     phone_now, laptop_now = entries_of(phone), entries_of(laptop)
     assert phone_now == laptop_now and len(phone_now) == 32
     assert {"Après", "Le soir"} <= {title for title, _ in phone_now.values()}
     listed = run(laptop, "device", "list")
-    assert "Cet appareil" in listed.stdout and "Autre appareil" in listed.stdout
+    assert "cet appareil" in listed.stdout and "ajouté le" in listed.stdout
 
 
 def test_digits_said_not_to_match_refuse_the_pairing_on_both_devices(tmp_path, relay_url):
@@ -262,7 +262,7 @@ def test_the_app_syncs_at_unlock_with_the_random_delay_and_a_third_device_is_ann
         assert tablet_round.sent == 1 and delays == ["delay"]  # the delay comes before a send only
         phone_round = sync_now(phone, delay=lambda: delays.append("delay"))
         assert Journal(phone).get(entry.id).title == "Tablette" and phone_round.received == 1
-        assert describe_sync(phone_round, "fr")[0] == "Synchronisation\u00a0: 1 changement reçu."
+        assert describe_sync(phone_round, "fr")[0] == "1 changement reçu, 0 envoyé."
         # The laptop takes the tablet's new entry, and the one it held before it was paired.
         assert sync_now(laptop, delay=lambda: None).received == 2 and Journal(laptop).get(entry.id).title == "Tablette"
         # What the tablet held before it was paired followed the member too, and nothing doubled.
@@ -323,3 +323,105 @@ def test_a_mistyped_or_expired_code_is_one_clear_sentence(tmp_path, relay_url):
         joined = cli(a_device(tmp_path / f"portable-{lang}", None), "join", typo, lang=lang)
         code_, out, err = finish(joined)
         assert code_ != 0 and err.strip().splitlines() == [err.strip()] and words in err and "Traceback" not in err
+
+
+def test_a_snapshot_to_a_newly_announced_device_stopped_half_way_goes_on_at_the_next_round(tmp_path):
+    """The laptop adds a tablet; the phone hears of it and sends the tablet what it holds (what
+    it wrote before may not have reached the tablet otherwise). The relay refuses half-way (the
+    tablet's mailbox full: a real relay restarted with a small quota): the next rounds go on from
+    where it stopped, until the tablet holds everything, and nothing arrives twice."""
+    from journal_app.usecases.devices import sync_now
+    from tests.relay_live import live_relay
+
+    with live_relay(tmp_path / "relay") as relay:
+        folders = [a_device(tmp_path / "téléphone", relay.url, entries=2), a_device(tmp_path / "portable", None),
+                   a_device(tmp_path / "tablette", None)]
+        phone, laptop, tablet = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+        try:
+            pair_in_process(phone, laptop)
+            written = [Journal(phone).add(f"Page {n} : " + "des mots écrits sur le téléphone " * 250,
+                                          title=f"Page {n}") for n in range(12)]
+            sent = transport.send(Sync(phone), transport.link_of(phone), gap=lambda: None)  # (without the 1–8 s gaps)
+            assert sent.changes == 12  # waiting in the laptop's mailbox
+            # The laptop adds the tablet before it took them: only the phone's snapshot, once it
+            # hears of the tablet, takes them there.
+            pair_in_process(laptop, tablet)
+            relay.restart("--quota", "3")  # a mailbox holds three envelopes at most now
+            rounds = []
+            for _ in range(12):
+                rounds.append(sync_now(phone, delay=lambda: None))
+                for db in (tablet, laptop):  # each takes what waits in its mailbox
+                    taken = sync_now(db, delay=lambda: None)
+                    assert taken.error is None or "pleine" in taken.error.message("fr"), taken.error
+                if rounds[-1].error is None and all(tablet.table("entries").get_doc(e.id) for e in written):
+                    break
+            assert rounds[0].error is not None and "pleine" in rounds[0].error.message("fr")  # stopped half-way
+            held = {e.id: e for e in Journal(tablet).entries()}
+            print(f"\n{len(rounds)} rounds: {[r.error is None for r in rounds]}")
+            assert all(held.get(e.id) == e for e in written)
+            assert len(held) == len(Journal(phone)) == len(Journal(laptop))
+            assert not any("conflicts" in tablet.table("entries").get_doc(e.id) for e in written)
+            assert len(rounds) <= 8  # it went on from where it stopped, not from the start each time
+        finally:
+            for db in (phone, laptop, tablet):
+                db.close()
+
+
+def test_device_list_on_the_command_line_names_devices_as_the_screen_does(tmp_path, relay_url):
+    """« Appareil 7F3A », the day it was added, « cet appareil »: the same lines as « Mes
+    appareils », in both languages (the ids alone said nothing to a person)."""
+    from datetime import date
+
+    from journal_app.i18n import format_date
+    from journal_app.usecases.devices import short_name
+
+    folders = [a_device(tmp_path / "téléphone", relay_url, entries=1), a_device(tmp_path / "portable", None)]
+    phone, laptop = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+    try:
+        pair_in_process(phone, laptop)
+        ids = Sync(phone).device, Sync(laptop).device
+    finally:
+        phone.close()
+        laptop.close()
+    for lang, locale, this, added in (("fr", "fr_CA.UTF-8", "cet appareil", "ajouté le"),
+                                      ("en", "en_CA.UTF-8", "this device", "added on")):
+        code, out, err = finish(cli(folders[0], "list", lang=locale))
+        assert code == 0 and "Traceback" not in err, err
+        assert out.splitlines() == [f"{short_name(ids[0], lang)} — {this}",
+                                    f"{short_name(ids[1], lang)} — {added} {format_date(date.today(), lang)}"]
+        assert ids[0] not in out and ids[1] not in out
+    # What the list shows is what `device remove` takes (answered no: nothing removed).
+    removal = cli(folders[0], "remove", short_name(ids[1], "fr").split()[-1])
+    assert removal.stdin is not None
+    removal.stdin.write("n\n")
+    removal.stdin.flush()
+    code, out, err = finish(removal)
+    assert ids[1] in out + err and "Rien n’a été retiré." in err and "Traceback" not in err, (out, err)
+
+
+def test_a_relay_address_too_long_for_a_pairing_code_is_said_before_anything_leaves(tmp_path, relay_url):
+    """A pairing code carries the relay's address in at most 255 bytes; a circle's relay may be
+    named in up to 300 characters (`sharing.relay_url_allowed`), behind a long path. Adding a
+    device from such a circle is one translated sentence when it starts (the use case and the
+    command), before any mailbox is opened or any link kept."""
+    from journal_app.circles import Circles, new_relay
+    from journal_app.errors import RelayUrlTooLong
+    from journal_app.sharing import relay_url_allowed
+    from journal_app.usecases.devices import start_adding
+
+    long_url = relay_url + "/relais-du-cercle-de-focusing-de-l-estrie/" + "chemin-du-mandataire/" * 10
+    assert 255 < len(long_url.encode()) <= 300 and relay_url_allowed(long_url)
+    folder = a_device(tmp_path / "téléphone", None, entries=1)
+    db = open_database(vault_path(folder), PASSPHRASE)
+    try:
+        Circles(db).create("Cercle du jeudi", new_relay(long_url))
+        with pytest.raises(RelayUrlTooLong) as too_long:
+            start_adding(db)
+        assert "255" in too_long.value.message("fr") and "255" in too_long.value.message("en")
+        assert transport.link_of(db) is None  # nothing kept, nothing opened on the relay
+    finally:
+        db.close()
+    for locale, words in (("fr_CA.UTF-8", "trop longue"), ("en_CA.UTF-8", "too long")):
+        code, out, err = finish(cli(folder, "add", lang=locale))
+        assert code != 0 and words in err and "Traceback" not in err and "RSNTP1-" not in out, (out, err)
+        assert err.strip().splitlines() == [err.strip()]

@@ -331,6 +331,26 @@ def test_the_sync_line_in_french_and_english():
     assert sync_line(SyncRound(linked=False), "en") == "This journal is not paired with any other device."
 
 
+def test_the_command_line_and_the_screen_say_a_sync_round_in_the_same_words():
+    """`journal-app device sync` prints one fact a line (`describe_sync`), the screen one line
+    (`sync_line`): the same sentences, written once."""
+    from journal_app.sync.transport import SyncRefused, SyncUnreachable
+    from journal_app.usecases.devices import SyncRound, describe_sync, sync_line
+
+    rounds = [SyncRound(received=3, sent=1), SyncRound(received=1, sent=0, conflicts=["e1"]),
+              SyncRound(error=SyncUnreachable()), SyncRound(received=2, error=SyncRefused(507, "mailbox_full")),
+              SyncRound(linked=False)]
+    for lang in ("fr", "en"):
+        for round_ in rounds:
+            assert sync_line(round_, lang) == " ".join(describe_sync(round_, lang)), (lang, round_)
+    assert describe_sync(rounds[0], "fr") == ["3 changements reçus, 1 envoyé."]
+    assert describe_sync(rounds[1], "en") == [
+        "1 change received, 0 sent.", "1 entry now keeps a conflicting version: compare and choose."]
+    down, full = describe_sync(rounds[2], "fr"), describe_sync(rounds[3], "fr")
+    assert len(down) == 1 and down[0].startswith("Le relais ne répond pas")  # nothing moved: only that
+    assert full[0] == "2 changements reçus, 0 envoyé." and "pleine" in full[1]
+
+
 def test_an_open_journal_takes_the_other_devices_changes_by_itself_and_shows_them(tmp_path):
     """No tap: while the journal is open, the app's own rounds take what the laptop sent, and
     the list shows it; they stop at the lock."""

@@ -85,16 +85,19 @@ def join(c: Command) -> int:
 
 
 def list_devices(c: Command) -> int:
-    from journal_app.usecases.devices import devices
+    """The same lines as « Mes appareils »: « Appareil 7F3A — cet appareil », then the others and
+    the day each was added (`device remove 7F3A` takes the four characters)."""
+    from datetime import date
+
+    from journal_app.usecases.devices import device_line, device_list
 
     with c.database() as db:
-        own, others = devices(db)
-    if own is None:
+        rows = device_list(db, c.lang, date.today())
+    if not rows:
         c.warn(c.t("devices.not_paired"))
         return 0
-    c.say(c.t("devices.this_one", id=own.device))
-    for device in others:
-        c.say(c.t("devices.other_one", id=device.device))
+    for row in rows:
+        c.say(device_line(row, c.lang))
     return 0
 
 

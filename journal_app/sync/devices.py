@@ -27,7 +27,7 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from journal_app.errors import RessentiError
+from journal_app.errors import RelayUrlTooLong, RessentiError
 from journal_app.relay import capabilities
 from journal_app.relay_client import RelayClient
 from journal_app.sharing import EnvelopeDamaged, RelayAccess, b64, open_plain, seal_plain, unb64
@@ -41,6 +41,7 @@ _AAD = b"ressenti-pairing-v1:"
 _MAILBOX_KEY = b"ressenti pairing v1 mailbox key"
 WAIT = 600.0  # seconds a code stays good, and how long either side waits for the other
 POLL = 0.4  # seconds between two listings of the pairing mailbox
+MAX_URL = 255  # bytes of the relay's address a code carries (its length in one byte)
 
 
 class PairingExpired(PairingRefused):
@@ -76,6 +77,8 @@ class PairingCode:
 
     def text(self) -> str:
         url = self.url.encode("utf-8")
+        if len(url) > MAX_URL:
+            raise RelayUrlTooLong()
         raw = (bytes([len(url)]) + url + unb64(self.mailbox) + unb64(self.send) + unb64(self.read)
                + self.offer.key + self.offer.secret)
         check = hashlib.sha256(raw).digest()[:4]  # a code copied wrong is said, not waited on
@@ -206,6 +209,8 @@ class HolderPairing:
         self._holder = Holder()
         self.link = transport.link_of(self.db)
         self.access = _circle_access(self.db, self.link.url if self.link else None)
+        if len(self.access.url.encode("utf-8")) > MAX_URL:  # said before any mailbox is opened
+            raise RelayUrlTooLong()
         self.client = client_factory(self.access.url)
         self.code: PairingCode | None = None
         self._box: _Mailbox | None = None

@@ -279,7 +279,13 @@ class Sync:
             return
         # (A version that holds a change not seen here, stamped with one seen here — another
         # device's merge, sent in a snapshot when the change itself was lost — is merged below.)
-        if held is None or held == change.base:
+        # Made on the version held here: from it (its base), or from a later one of the same
+        # history (what it has seen covers everything held here, each device's latest change).
+        # The second: a queued change replaced by a newer edit keeps the queued one's base, and
+        # the queued one may have reached this device already (the relay took it, the sender
+        # stopped before marking it sent).
+        if held is None or held == change.base or all(
+                device in change.seen and stamp <= change.seen[device] for device, stamp in held_seen.items()):
             _put(table, change.id, change.doc)
             meta[key] = {"stamp": change.stamp.pack(), "base": change.base.pack() if change.base else None,
                          "seen": _pack_seen(_with(change.seen, change.stamp, more=held_seen))}

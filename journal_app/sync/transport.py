@@ -42,7 +42,7 @@ _AAD = b"ressenti-sync-v1:"  # not a circle's: a sync envelope never opens as an
 _LABEL = b"ressenti sync mailbox label v1\n"
 LINK = "sync_link"  # the vault table (per device, never synced) that holds the link
 _COUNTERS = "counters"  # in LINK: the last number this device gave an envelope, per mailbox
-_ASKED = "asked"  # in LINK: devices that asked this one for a snapshot, not yet answered
+_ASKED = "asked"  # in LINK: devices owed a snapshot (they asked, or were just announced), how far each went
 _HEARD = "heard"  # in LINK: the numbers this device's mailbox received, per sender
 _REKEY_AAD = b"ressenti-sync-rekey-v1:"  # a new sync key, sealed to one device's own key
 _REKEY_MAC = b"ressenti sync rekey v1 mac"
@@ -531,16 +531,60 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
             received.removed = rekey[2]
             _take_rekey(sync, link, client, *rekey)
             break
-    asked = list(_doc(db, _ASKED).get("devices", []))
-    if asked and not received.removed:
-        # Another device lost envelopes (past the relay's time-to-live): what this one holds,
-        # deletions too, to its mailbox; its own unsent changes it keeps and sends as usual.
+    owed = list(_doc(db, _ASKED).get("devices", []))
+    if owed and not received.removed:
+        # Another device lost envelopes (past the relay's time-to-live), or was just paired through
+        # another device (what this one sent before it heard of it may not have reached it): what
+        # this one holds, deletions too, to its mailbox; its own unsent changes it keeps and sends
+        # as usual. A snapshot stopped half-way (the relay down, a mailbox full) goes on from where
+        # it stopped at the next round.
         link = link_of(db) or link
         for device in link.others:
-            if device.device in asked:
-                post(sync.snapshot(deleted=True), link, [device], client, gap=lambda: None, db=db)
-        _keep_doc(db, _ASKED, {"devices": []})
+            if device.device in owed:
+                _send_snapshot(sync, link, device, client)
+        _keep_doc(db, _ASKED, {"devices": [], "after": {}})
     return received
+
+
+def _snapshot_key(change: Change) -> tuple[bool, str, str]:
+    """The order a snapshot is sent in (documents, then deletions, by table and id): where one
+    stopped half-way goes on from."""
+    return change.doc is None, change.table, change.id
+
+
+def _owe(db: Database, devices: Iterable[str], link: Link | None = None) -> None:
+    """Note, in one save (with the link, when given), that `devices` are owed a snapshot from the
+    start (before the acknowledgement of what said so: answered even after a stop)."""
+    devices = set(devices)
+
+    def update(tables: dict[str, dict[str, Any]]) -> None:
+        mine = tables.setdefault(LINK, {})
+        if link is not None:
+            mine["self"] = link.pack()
+        owed = dict(mine.get(_ASKED) or {})
+        after = {k: v for k, v in dict(owed.get("after") or {}).items() if k not in devices}
+        mine[_ASKED] = {"devices": sorted({*owed.get("devices", []), *devices}), "after": after}
+
+    db.change(update)
+
+
+def _send_snapshot(sync: Sync, link: Link, device: DeviceMailbox, client: RelayClient) -> None:
+    db = sync.database
+    changes = sorted(sync.snapshot(deleted=True), key=_snapshot_key)
+    went = _doc(db, _ASKED).get("after", {}).get(device.device)
+    if isinstance(went, list) and len(went) == 3:  # the part sent before a stop is not sent again
+        mark = (bool(went[0]), str(went[1]), str(went[2]))
+        changes = [c for c in changes if _snapshot_key(c) > mark]
+
+    def went_so_far(batch: list[Change]) -> None:
+        owed = _doc(db, _ASKED)
+        after = {**owed.get("after", {}), device.device: list(_snapshot_key(batch[-1]))}
+        _keep_doc(db, _ASKED, {**owed, "after": after})
+
+    post(changes, link, [device], client, gap=lambda: None, db=db, done=went_so_far)
+    owed = _doc(db, _ASKED)
+    _keep_doc(db, _ASKED, {"devices": [d for d in owed.get("devices", []) if d != device.device],
+                           "after": {k: v for k, v in owed.get("after", {}).items() if k != device.device}})
 
 
 def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Received, mailbox: str, read: str,
@@ -624,10 +668,13 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                 received.set_aside += 1
         if devices:  # kept before the acknowledgement, as the changes are
             link = link_of(db) or link
+            known = {d.device for d in link.others}
             for device in devices:
                 if device.device != link.own.device:
                     link = link.with_device(device)
-            keep_link(db, link)
+            # A device new here is owed what this one holds (a known one told its new mailbox or
+            # its key: it is not).
+            _owe(db, {d.device for d in devices} - known - {link.own.device}, link)
             received.announced += [d for d in devices if d.device != link.own.device]
             devices.clear()
         for doc in rekeys:
@@ -643,8 +690,7 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
         if heard:
             _keep_doc(db, _HEARD, _heard_now(_doc(db, _HEARD), mailbox, heard))
         if received.asked:  # kept before the acknowledgement: answered even after a stop
-            waiting = list(_doc(db, _ASKED).get("devices", []))
-            _keep_doc(db, _ASKED, {"devices": sorted({*waiting, *received.asked})})
+            _owe(db, received.asked)
         if rekey is None:  # an envelope under a key not yet taken waits for the next round
             received.set_aside += len(unknown)
             done += unknown

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from journal_app.errors import RessentiError
-from journal_app.i18n import translate
+from journal_app.i18n import format_date, translate
 from journal_app.relay_client import RelayClient
 from journal_app.sync import transport
 from journal_app.sync.engine import Sync
@@ -75,11 +75,9 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
         received = transport.receive(sync, link, relay, allow_mass_deletion=allow_mass_deletion)
         round_.received = received.taken.replaced + received.taken.merged
         round_.conflicts, round_.set_aside = received.taken.conflicts, received.set_aside
-        link = transport.link_of(db) or link  # a new device may have been announced
-        if received.announced:
-            # Paired through another device: what this one holds goes to it whole, once (what this
-            # device sent before it heard of the new one may not have reached it otherwise).
-            transport.post(sync.snapshot(), link, received.announced, relay, gap=lambda: None)
+        # A device paired through another one was sent what this one holds, in `receive` (and a
+        # snapshot stopped half-way goes on at the next round).
+        link = transport.link_of(db) or link
         if sync.pending():
             delay()
             sent = transport.send(sync, link, relay)
@@ -92,10 +90,17 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
 
 
 def describe_sync(round_: SyncRound, lang: str) -> list[str]:
+    """What a round did, one sentence a fact: « 3 changements reçus, 1 envoyé. », the entries
+    now holding a version en conflit, its error. `journal-app device sync` prints them a line
+    each; the screen shows them on one line (`sync_line`). A round stopped before anything moved
+    (the relay down) says only that."""
     if not round_.linked:
         return [translate("devices.not_paired", lang)]
-    lines = [translate("devices.received", lang, count=round_.received),
-             translate("devices.sent", lang, count=round_.sent)]
+    lines = []
+    if round_.error is None or round_.received or round_.sent:
+        lines.append(translate("devices.synced", lang,
+                               received=translate("devices.synced_received", lang, count=round_.received),
+                               sent=translate("devices.synced_sent", lang, count=round_.sent)))
     if round_.conflicts:
         lines.append(translate("devices.conflicts", lang, count=len(round_.conflicts)))
     if round_.error is not None:
@@ -174,18 +179,19 @@ def device_list(db: Database, lang: str, today: date) -> list[DeviceRow]:
     return rows
 
 
+def device_line(row: DeviceRow, lang: str) -> str:
+    """How a device is named to the person, on « Mes appareils » and by `journal-app device list`:
+    « Appareil 7F3A — cet appareil », « Appareil 2B9C — ajouté le 7 décembre 2026 »."""
+    if row.this:
+        return translate("devices.this_device", lang, name=row.name)
+    if row.added is not None:
+        return translate("devices.added_on", lang, name=row.name, day=format_date(row.added, lang))
+    return translate("devices.added_unknown", lang, name=row.name)
+
+
 def sync_line(round_: SyncRound, lang: str) -> str:
-    """What a round did, in one line: « 3 changements reçus, 1 envoyé. », or its error."""
-    if not round_.linked:
-        return translate("devices.not_paired", lang)
-    if round_.error is not None:
-        return round_.error.message(lang)
-    line = translate("devices.synced", lang, received=translate("devices.synced_received", lang,
-                                                                  count=round_.received),
-                     sent=translate("devices.synced_sent", lang, count=round_.sent))
-    if round_.conflicts:
-        line += " " + translate("devices.conflicts", lang, count=len(round_.conflicts))
-    return line
+    """What a round did, in one line (the screen): the sentences of `describe_sync`."""
+    return " ".join(describe_sync(round_, lang))
 
 
 class PairingCancelled(RessentiError):

@@ -16,11 +16,11 @@ from typing import Any
 
 import flet as ft
 
-from journal_app.i18n import format_date
 from journal_app.qr import qr_image
 from journal_app.sync.engine import MassDeletion
 from journal_app.usecases.devices import (
     PairingCancelled,
+    device_line,
     device_list,
     devices,
     privacy_delay,
@@ -73,13 +73,7 @@ class DevicesScreen:
         rows = device_list(self.ctx.session.database, lang, self.today())
         lines: list[ft.Control] = []
         for row in rows:
-            if row.this:
-                text = t("devices.this_device", name=row.name)
-            elif row.added is not None:
-                text = t("devices.added_on", name=row.name, day=format_date(row.added, lang))
-            else:
-                text = t("devices.added_unknown", name=row.name)
-            lines.append(ft.ListTile(leading=ft.Icon(ft.Icons.DEVICES), title=ft.Text(text)))
+            lines.append(ft.ListTile(leading=ft.Icon(ft.Icons.DEVICES), title=ft.Text(device_line(row, lang))))
         if len(rows) < 2:
             lines.append(muted(t("devices.none_yet")))
         self.rows.controls = lines
