@@ -396,7 +396,8 @@ def test_device_list_on_the_command_line_names_devices_as_the_screen_does(tmp_pa
     removal.stdin.write("n\n")
     removal.stdin.flush()
     code, out, err = finish(removal)
-    assert ids[1] in out + err and "Rien n’a été retiré." in err and "Traceback" not in err, (out, err)
+    assert f"«\u00a0{short_name(ids[1], 'fr')}\u00a0»" in out + err and ids[1] not in out + err, (out, err)
+    assert "Rien n’a été retiré." in err and "Traceback" not in err, (out, err)
 
 
 def test_a_relay_address_too_long_for_a_pairing_code_is_said_before_anything_leaves(tmp_path, relay_url):

@@ -114,7 +114,7 @@ def sync(c: Command) -> int:
 def remove(c: Command) -> int:
     from journal_app.sync import transport
     from journal_app.sync.devices import find_device
-    from journal_app.usecases.devices import remove_device
+    from journal_app.usecases.devices import remove_device, short_name
 
     if not c.args.target:
         raise UsageError(c.t("argparse.required") % "DEVICE")
@@ -125,12 +125,12 @@ def remove(c: Command) -> int:
             c.warn(c.t("devices.not_paired"))
             return EXIT_ERROR
         device = find_device(link, name)  # an unknown name is said before anything is asked
-        answer = c.env.ask(c.t("devices.remove_confirm", id=device.device) + " ").strip().lower()
+        answer = c.env.ask(c.t("devices.remove_confirm", name=short_name(device.device, c.lang)) + " ").strip().lower()
         if answer not in YES:
             c.warn(c.t("devices.remove_cancelled"))
             return EXIT_ERROR
         removed = remove_device(db, device.device)
-    c.say(c.t("devices.removed", id=removed.device))
+    c.say(c.t("devices.removed", name=short_name(removed.device, c.lang)))
     return 0
 
 
