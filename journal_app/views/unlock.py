@@ -13,7 +13,10 @@ from journal_app.vault import Rekeyed
 from journal_app.views.context import AppContext
 from journal_app.views.theme import heading, muted
 
-FOCUS_WAITS = (0.5, 1.0)  # seconds for a new screen to settle in the web client, then to report the cursor
+# Seconds for a new screen to settle in the web client, then to report the cursor, asked again
+# while it does not (a loaded machine took more than 1.5 s: the cursor was left nowhere); never
+# once the field has had it or a letter was typed.
+FOCUS_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 class UnlockScreen:
