@@ -79,7 +79,10 @@ def test_a_removed_device_reads_nothing_written_after_and_the_others_keep_syncin
     removal.stdin.write("o\n")
     removal.stdin.flush()
     code, out, err = finish(removal)
-    assert code == 0 and "Appareil retiré" in out and "Traceback" not in err, (out, err)
+    from journal_app.usecases.devices import short_name
+
+    assert code == 0 and f"«\u00a0{short_name(c_id, 'fr')}\u00a0» est retiré" in out, (out, err)
+    assert c_id not in out + err and "Traceback" not in err, (out, err)
     a = open_database(vault_path(folders[0]), PASSPHRASE)
     seen: dict[tuple[str, str], dict] = {}
     try:
