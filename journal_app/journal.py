@@ -301,9 +301,7 @@ class Journal:
     # -- reading ------------------------------------------------------------------------------
     @property
     def _entries(self) -> dict[str, Entry]:
-        if self._outside != self._outside_changes():  # another device's changes came in
-            self._outside = self._outside_changes()
-            self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
+        self._follow_outside()
         if self._cache is None:
             hits = self._hits
             with bulk(kept=True):
@@ -313,6 +311,12 @@ class Journal:
                     self._cache = {str(doc.doc_id): entry_from_doc(doc) for doc in self._table}
             self._hits = {}
         return self._cache
+
+    def _follow_outside(self) -> None:
+        """Another device's changes came in (sync): what was made from the documents is dropped."""
+        if self._outside != self._outside_changes():
+            self._outside = self._outside_changes()
+            self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
 
     def _outside_changes(self) -> int:
         return self._storage.outside_changes
@@ -375,9 +379,7 @@ class Journal:
         if any(s is None for s in asked):
             return None
         spellings = cast(list[tuple[str, ...]], asked)
-        if self._outside != self._outside_changes():  # another device's changes came in
-            self._outside = self._outside_changes()
-            self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
+        self._follow_outside()
         # Without the entries made yet (a command's search, the first after opening), only the
         # entries found are made, and kept for the next search and for the entries' cache.
         cache = self._cache if self._cache is not None else self._hits
@@ -492,9 +494,7 @@ class Journal:
         return cast(Mapping[str, Any], self._storage.read().get(TABLE, {}))
 
     def _remember(self, entry: Entry) -> None:
-        if self._outside != self._outside_changes():  # another device's changes came in
-            self._outside = self._outside_changes()
-            self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
+        self._follow_outside()
         if self._cache is not None:
             self._cache[entry.id] = entry
         else:  # the entries are not made yet (a command): made when first needed
