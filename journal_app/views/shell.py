@@ -409,9 +409,7 @@ class Shell:
         """The first run is over: the journal is open."""
         self.lock_screen = None
         self.go(HOME)
-        if self.ctx.devices is not None:  # a journal received from another device at the first run
-            self.ctx.devices.on_received = self._changes_arrived
-            self.ctx.devices.start()
+        self._start_device_sync()  # a journal received from another device at the first run
 
     def _warm_up_soon(self, journal: Journal) -> None:
         time.sleep(1.0)
@@ -429,7 +427,10 @@ class Shell:
         self.page.run_thread(self._warm_up_soon, self.ctx.session.journal)
         if self.ctx.relay is not None:  # what waits for a circle's relay, and what the circle said
             self.ctx.relay.soon()
-        if self.ctx.devices is not None:  # the member's other devices: what they wrote, what waits here
+        self._start_device_sync()  # the member's other devices: what they wrote, what waits here
+
+    def _start_device_sync(self) -> None:
+        if self.ctx.devices is not None:
             self.ctx.devices.on_received = self._changes_arrived
             self.ctx.devices.start()
 
