@@ -8,10 +8,6 @@ from collections.abc import Callable
 from journal_app.cli.command import EXIT_ERROR, YES, Command, Grammar, UsageError
 
 
-def _digits(digits: str) -> str:
-    return f"{digits[:3]} {digits[3:]}"
-
-
 def _progress(c: Command, key: str) -> Callable[[int, int], None]:
     """A line every tenth of the way (on stderr: stdout keeps the code and the digits)."""
     shown = {"at": -1}
@@ -26,7 +22,7 @@ def _progress(c: Command, key: str) -> Callable[[int, int], None]:
 
 
 def add(c: Command) -> int:
-    from journal_app.usecases.devices import start_adding
+    from journal_app.usecases.devices import spaced_digits, start_adding
 
     with c.database() as db:
         pairing = start_adding(db)
@@ -43,7 +39,7 @@ def add(c: Command) -> int:
             c.warn(c.t("devices.qr_written", file=c.args.output))
         c.warn(c.t("devices.waiting_new"))
         digits = pairing.digits()
-        c.say(c.t("devices.digits", digits=_digits(digits)))
+        c.say(c.t("devices.digits", digits=spaced_digits(digits)))
         answer = c.env.ask(c.t("devices.confirm") + " ").strip().lower()
         if answer not in YES:
             pairing.refuse()
@@ -57,7 +53,7 @@ def add(c: Command) -> int:
 def join(c: Command) -> int:
     from journal_app.sync.devices import PairingCode
     from journal_app.usecases.access import create_journal
-    from journal_app.usecases.devices import AlreadyPaired, start_joining
+    from journal_app.usecases.devices import AlreadyPaired, spaced_digits, start_joining
 
     if not c.args.target:
         raise UsageError(c.t("argparse.required") % "CODE")
@@ -77,7 +73,7 @@ def join(c: Command) -> int:
             raise UsageError(c.t("devices.already_paired")) from None
         c.warn(c.t("devices.waiting_holder"))
         digits = pairing.digits()
-        c.say(c.t("devices.digits", digits=_digits(digits)))
+        c.say(c.t("devices.digits", digits=spaced_digits(digits)))
         c.warn(c.t("devices.confirm_there"))
         received = pairing.receive(progress=_progress(c, "devices.receiving"))
     c.say(c.t("devices.joined", count=received.taken.replaced + received.taken.merged))

@@ -179,6 +179,11 @@ def device_list(db: Database, lang: str, today: date) -> list[DeviceRow]:
     return rows
 
 
+def spaced_digits(digits: str) -> str:
+    """The six digits both devices show, as read aloud: « 482 913 »."""
+    return f"{digits[:3]} {digits[3:]}"
+
+
 def device_line(row: DeviceRow, lang: str) -> str:
     """How a device is named to the person, on « Mes appareils » and by `journal-app device list`:
     « Appareil 7F3A — cet appareil », « Appareil 2B9C — ajouté le 7 décembre 2026 »."""

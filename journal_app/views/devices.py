@@ -24,6 +24,7 @@ from journal_app.usecases.devices import (
     device_list,
     devices,
     privacy_delay,
+    spaced_digits,
     start_adding,
     start_joining,
     sync_line,
@@ -35,12 +36,13 @@ from journal_app.views.theme import heading, muted, qr_picture, room
 QR_MOST = 420  # pixels the pairing code's QR image may take
 
 
-def _spaced(digits: str) -> str:
-    return f"{digits[:3]} {digits[3:]}"
+def _waiting(text: str) -> ft.Row:
+    """A spinner and what the app waits for."""
+    return ft.Row([ft.ProgressRing(width=20, height=20), muted(text)])
 
 
 def _big_digits(digits: str) -> ft.Text:
-    return ft.Text(_spaced(digits), size=44, weight=ft.FontWeight.BOLD, selectable=True,
+    return ft.Text(spaced_digits(digits), size=44, weight=ft.FontWeight.BOLD, selectable=True,
                    semantics_label=" ".join(digits))
 
 
@@ -126,7 +128,23 @@ class _Bar:
         self.ctx.page.update()
 
 
-class AddDeviceScreen:
+class _Steps:
+    """A screen that goes from step to step (what it shows is `render`'s)."""
+
+    ctx: AppContext
+    step: str
+    error: str
+
+    def render(self) -> None:
+        raise NotImplementedError
+
+    def _go(self, step: str, error: str = "") -> None:
+        self.step, self.error = step, error
+        self.render()
+        self.ctx.page.update()
+
+
+class AddDeviceScreen(_Steps):
     """« Ajouter un appareil », on the device that holds the journal."""
 
     def __init__(self, ctx: AppContext, on_back: Callable[[], object]) -> None:
@@ -151,7 +169,7 @@ class AddDeviceScreen:
         cancel = ft.TextButton(content=t("devices.cancel"), on_click=lambda _: self.ctx.page.run_task(self.stop))
         out: list[ft.Control] = [heading(t("devices.add_title"))]
         if self.step == "starting":
-            out += [ft.Row([ft.ProgressRing(width=20, height=20), muted(t("devices.preparing"))]), cancel]
+            out += [_waiting(t("devices.preparing")), cancel]
         elif self.step == "waiting":
             qr = qr_image(self.code, room(self.ctx.page, QR_MOST))
             out += [ft.Text(t("devices.add_intro")),
@@ -161,7 +179,7 @@ class AddDeviceScreen:
                         content=t("devices.copy_code"), icon=ft.Icons.COPY,
                         on_click=lambda _: self.ctx.page.run_task(self.copy))]),
                     qr_picture(qr.png, qr.side, t("devices.qr_label")),
-                    ft.Row([ft.ProgressRing(width=20, height=20), muted(t("devices.join_waiting"))]), cancel]
+                    _waiting(t("devices.join_waiting")), cancel]
         elif self.step == "digits":
             out += [ft.Text(t("devices.digits_question"), size=18), _big_digits(self.digits),
                     ft.Row(wrap=True, spacing=12, controls=[
@@ -180,10 +198,6 @@ class AddDeviceScreen:
                                                on_click=lambda _: self.on_back())]))
         self.root.controls = out
 
-    def _go(self, step: str, error: str = "") -> None:
-        self.step, self.error = step, error
-        self.render()
-        self.ctx.page.update()
 
     def _failed(self, exc: BaseException) -> None:
         self._go("failed", self.ctx.message(exc))
@@ -240,7 +254,7 @@ class AddDeviceScreen:
         return True
 
 
-class JoinDevice:
+class JoinDevice(_Steps):
     """On a new device (its own vault just made, open): the code pasted, the six digits, the
     journal received. `on_done` once it has arrived; `on_skip` for a new journal instead."""
 
@@ -270,10 +284,10 @@ class JoinDevice:
                         ft.FilledButton(content=t("devices.pair_button"),
                                         on_click=lambda _: self.ctx.page.run_task(self.pair))])]
         elif self.step == "waiting":
-            out += [ft.Row([ft.ProgressRing(width=20, height=20), muted(t("devices.join_waiting"))])]
+            out += [_waiting(t("devices.join_waiting"))]
         elif self.step == "digits":
             out += [_big_digits(self.digits), ft.Text(t("devices.join_confirm_there"), size=18),
-                    ft.Row([ft.ProgressRing(width=20, height=20), muted(t("devices.join_waiting"))])]
+                    _waiting(t("devices.join_waiting"))]
         elif self.step == "receiving":
             out += self.bar.controls()
         if self.error:
@@ -282,10 +296,6 @@ class JoinDevice:
             out.append(ft.TextButton(content=t("devices.skip_join"), on_click=lambda _: self.on_skip()))
         self.root.controls = out
 
-    def _go(self, step: str, error: str = "") -> None:
-        self.step, self.error = step, error
-        self.render()
-        self.ctx.page.update()
 
     async def paste(self) -> None:
         """The code copied from the other device, or the text the phone's camera read."""
