@@ -940,9 +940,6 @@ def _organization_end(text: str, end: int) -> int:
 _TAGGER_SURE = 5.0
 
 
-_SPACE = ("", " ", "\u00a0")  # what may lie between two words of one name (not « , », not a line)
-
-
 def _glued(key: str) -> bool:
     """« jle », « chu », « jsuis »: texting's pronoun glued to a little word."""
     return key[:1] in "jlcdmnst" and (key[1:] in FUNCTION_WORDS or key[1:] in ("suis", "sais", "vais", "veux", "peux"))
@@ -998,7 +995,7 @@ def _tagged(text: str, lang: str, rule_doubts: list[tuple[int, int]]
     found: list[tuple[int, int, str]] = []
     doubted: list[tuple[int, int]] = []
     for (t, label, _), sure in zip(tags, redact, strict=True):
-        if sure and found and found[-1][2] == tagger.KINDS[label] and text[found[-1][1]:t.start] in _SPACE:
+        if sure and found and found[-1][2] == tagger.KINDS[label] and text[found[-1][1]:t.start] in tagger.SPACE:
             found[-1] = (found[-1][0], t.end, found[-1][2])
         elif sure:
             found.append((t.start, t.end, tagger.KINDS[label]))

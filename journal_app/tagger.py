@@ -32,6 +32,7 @@ KINDS = {"name": "name", "place": "address", "role": "role", "age": "age"}
 # Words, numbers and each other sign; an elided article or pronoun is its own word (« l' », « qu' »).
 _TOKEN = re.compile(r"(?i:\b(?:[ldjmntsc]|qu|jusqu|lorsqu|puisqu)['’](?=\w))|\w+(?:[-'’.]\w+)*|[^\w\s]")
 _ENDS = frozenset(".!?…:;")
+SPACE = ("", " ", "\u00a0")  # what may lie between two words of one name (not « , », not a line)
 
 
 def _shape(word: str) -> str:
@@ -168,7 +169,7 @@ def spans(text: str, lang: str, using: Model | None = None) -> Iterator[tuple[in
         return
     run: list[tuple[Token, str, float]] = []
     for item in [*m.tag(text, lang), (_PAD, "O", 0.0)]:
-        if run and (item[1] != run[-1][1] or text[run[-1][0].end:item[0].start] not in ("", " ", "\u00a0")):
+        if run and (item[1] != run[-1][1] or text[run[-1][0].end:item[0].start] not in SPACE):
             yield run[0][0].start, run[-1][0].end, KINDS[run[-1][1]], min(x[2] for x in run)
             run = []
         if item[1] != "O":
