@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 
 import flet as ft
@@ -15,12 +16,17 @@ from journal_app.views.theme import heading, muted
 
 # Seconds for a new screen to settle in the web client, then to report the cursor, asked again
 # while it does not (a loaded machine took more than 1.5 s: the cursor was left nowhere); never
-# once the field has had it or a letter was typed.
+# once a letter was typed or the person moved the cursor away.
 FOCUS_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)
+# A cursor lost this soon after the field first had it was taken by the client settling the new
+# screen (seen in Chromium under load: had, lost a third of a second later, never asked again),
+# not by the person: it is asked for again.
+SETTLING = 2.0
 
 
 class UnlockScreen:
-    has_cursor = ever_had_cursor = typed = False
+    has_cursor = moved_away = typed = False
+    first_cursor: float | None = None
     def __init__(self, ctx: AppContext, on_unlocked: Callable[[], None]) -> None:
         self.ctx = ctx
         self.on_unlocked = on_unlocked
@@ -38,7 +44,8 @@ class UnlockScreen:
 
     def _unlock(self) -> list[ft.Control]:
         t = self.ctx.t
-        self.has_cursor = self.ever_had_cursor = self.typed = False
+        self.has_cursor = self.moved_away = self.typed = False
+        self.first_cursor = None
         self.passphrase = self.ctx.passphrase_field(t("unlock.passphrase"), autofocus=True, on_submit=self.unlock,
                                                     on_focus=lambda _: self._cursor(True),
                                                     on_blur=lambda _: self._cursor(False),
@@ -64,13 +71,16 @@ class UnlockScreen:
         lock, Flutter's autofocus left it nowhere, and a focus asked for while the new screen is
         still settling in the web client is lost (seen in Chromium): asked once it has settled,
         and again if the field does not say it has the cursor."""
-        field = self.passphrase if self.mode == "unlock" else self.key
+        mode = self.mode
+        field = self.passphrase if mode == "unlock" else self.key
         for wait in FOCUS_WAITS:
             await asyncio.sleep(wait)
-            # Once the person has typed, or the field ever had the cursor, it is never asked
-            # again: a focus asked for while letters arrive lost them in Chromium.
-            if self.has_cursor or self.ever_had_cursor or self.typed or self.ctx.session.is_open:
+            # Once the person has typed or moved the cursor, it is never asked again: a focus
+            # asked for while letters arrive lost them in Chromium.
+            if self.typed or self.moved_away or self.mode != mode or self.ctx.session.is_open:
                 return
+            if self.has_cursor:  # it may still be taken while the screen settles: looked at again
+                continue
             try:
                 await field.focus()  # type: ignore[no-untyped-call]
             except Exception:  # a client that cannot focus: the person taps the field
@@ -78,7 +88,11 @@ class UnlockScreen:
 
     def _cursor(self, inside: bool) -> None:
         self.has_cursor = inside
-        self.ever_had_cursor = self.ever_had_cursor or inside
+        now = time.monotonic()
+        if inside and self.first_cursor is None:
+            self.first_cursor = now
+        elif not inside and self.first_cursor is not None and now - self.first_cursor > SETTLING:
+            self.moved_away = True
 
     def _typed(self, _: object = None) -> None:
         self.typed = True
@@ -154,7 +168,8 @@ class UnlockScreen:
 
     def _recover(self) -> list[ft.Control]:
         t = self.ctx.t
-        self.has_cursor = self.ever_had_cursor = self.typed = False
+        self.has_cursor = self.moved_away = self.typed = False
+        self.first_cursor = None
         self.key = ft.TextField(label=t("unlock.recovery_key"), autofocus=True,
                                 on_focus=lambda _: self._cursor(True), on_blur=lambda _: self._cursor(False),
                                 on_change=self._typed,
