@@ -951,7 +951,7 @@ def _surety_needed(word: str, lang: str) -> float:
     a typo or words glued (« tonite », « lexercice », « jle », « fatiguée.me ») it never redacts:
     the member sees them as doubts. An ordinary word with a capital (« Hier »), a word of our
     practice (« Joy », « Présence ») or a month it redacts only when much surer than others."""
-    key = fold(word)
+    key = fold(word).rstrip("'’")  # an elided little word is one too (« l' », « qu' »)
     kind = lexicon().get(key)
     if (not word[:1].isalpha() or kind == "L" or key in FUNCTION_WORDS or key in COMMUNITY_WORDS
             or word.islower() and ("." in word or typo_of_a_word(key) or lang == "fr" and _glued(key))):
@@ -981,6 +981,8 @@ def _tagged(text: str, lang: str, rule_doubts: list[tuple[int, int]]
         need = needs.get(t.word)
         if need is None:
             need = needs[t.word] = _surety_needed(t.word, lang)
+        if label == "role" and t.word.islower():  # « le marc de café »: a role is the rules' phrase
+            need = max(need, 3 * _TAGGER_SURE)
         last = bisect_left(doubt_starts, t.end) - 1
         if last >= 0 and rule_doubts[last][1] > t.start:
             need = max(need, 3 * _TAGGER_SURE)
@@ -1350,6 +1352,102 @@ def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str,
     return Anonymized(text, tuple(out), lang, tuple(sorted(set(doubts))))
 
 
+# What joins two parts of one place or one role: "[the Irving] on [Route 2] in [Grand Falls]",
+# « [l'infirmière] de [l'urgence] à [Sainte-Agathe] ». Two such parts side by side are one
+# phrase: what lies between them says where, and goes with them.
+_BRIDGE = re.compile(r"[\s,]*(?:(?i:on|in|at|of|de|du|des|d['’]|à|a|au|aux|sur|near|près\s+de|pres\s+de|"
+                     r"coin|corner\s+of|and|et|pis|&)\s*)+(?:(?i:the|la|le|les|l['’])\s*)?\Z")
+# A workplace or a job said with ordinary words just before a place: "the corner store on
+# [Queen Street]", « la buanderie au [CHSLD de Sainte-Anne-des-Monts] », "the only vet at the
+# animal hospital in [Lac-Mégantic]": from its article to the place, one phrase.
+_NP_START = re.compile(r"(?<![\w'’-])(?i:(?:the|la|le|les|a|an|un|une|ma|mon|mes|my|our|notre|nos|their|leur|"
+                       r"son|sa|ses|his|her|ce|cette|this|that)\s+|l['’])")
+_LOCATIVE_END = re.compile(r"(?<![\w'’-])(?i:on|in|at|of|de|du|des|d['’]|à|a|au|aux|sur|near|chez|from|@)\s*"
+                           r"(?:(?i:the|la|le|l['’])\s*)?\Z")
+_SITE_WORDS = (
+    rf"{_WORKPLACES}|{_ORG_WORDS}|lodge|motel|hôtel|hotel|bakery|boulangerie|buanderie|"
+    rf"laundry|cuisine|salon|bar|pub|cafe|café|ranch|camping|campground|marina|walk-in|b&b|gîte|gite|"
+    rf"synagogue|mosque|mosquée|mosquee|gurdwara|temple|longhouse|chapel|chapelle|convent|couvent|"
+    rf"fromagerie|érablière|erabliere|sugar\s+shack|cabane\s+à\s+sucre|pantry|crossing|stop|rink|"
+    rf"piscine|pool|parc|park|hall|salle")
+_PHRASE_HEAD = re.compile(rf"(?<![\w'’-])(?i:{_JOBS}|{_SITE_WORDS})(?![\w'’-])")
+_SITE_HEAD = re.compile(rf"(?<![\w'’-])(?i:{_SITE_WORDS})(?![\w'’-])")
+# A town after a place or a role, that a rule took for a name: "[Route 117] in [Mont-Tremblant]";
+# a business before a place, that a rule took for a name: "the [Esso] on [Route 117]".
+_IN_TOWN = re.compile(r"[\s,]*(?i:in|à|au|aux|de|du|d['’]|near|près\s+de|pres\s+de|outside)\s*")
+_SITE_GAP = re.compile(r"\s+(?i:on|in|at)\s+(?:(?i:the)\s+)?")
+_THE = re.compile(r"(?<![\w'’-])(?i:the)\s+\Z")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?i:the|la|le|les)\s+|(?i:l['’]))\Z")
+_PHRASE_STOP = re.compile(r"[.,;:!?()«»\"“”\n\[\]]|(?<![\w'’-])(?i:qui|who|that|que|and|et|pis|but|mais|"
+                          r"est|sont|était|etait|étaient|sera|is|are|was|were|be|been|ai|as|ont|avait|has|have|"
+                          r"had|va|vont|goes|went)(?![\w'’-])")
+_PHRASE_KINDS = frozenset({"address", "role"})
+# Which kind one stretch found twice is said as: a number or a date as itself, then a place (the
+# tagger knows « in Tofino » is one where a rule only saw a capital), then a name, then a role.
+_TIE = {"address": 1, "name": 2, "role": 3}
+
+
+def _phrase_start(text: str, start: int, after: int, head: re.Pattern[str] = _PHRASE_HEAD) -> int:
+    """Where the phrase that ends with a place at `start` begins (not before `after`): the
+    nearest article before it whose words name a job or a workplace (`head`); `start` if none."""
+    if not _LOCATIVE_END.search(text, max(after, start - 12), start):
+        return start
+    window = max(after, start - 90)
+    for m in reversed(list(_NP_START.finditer(text, window, start))):
+        stretch = text[m.start():start]
+        if _PHRASE_STOP.search(stretch) or len(stretch.split()) > 10:
+            return start
+        if head.search(stretch):
+            return m.start()
+    return start
+
+
+def _one_phrase(text: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
+    """Are two stretches found apart two parts of one place or role?"""
+    gap = slice(left[1], right[0])
+    if right[0] - left[1] >= 40:
+        return False
+    if left[2] in _PHRASE_KINDS and right[2] in _PHRASE_KINDS:
+        return bool(_BRIDGE.match(text, gap.start, gap.stop))
+    if left[2] in _PHRASE_KINDS and right[2] == "name":
+        return bool(_IN_TOWN.fullmatch(text, gap.start, gap.stop))
+    if left[2] == "name" and right[2] in _PHRASE_KINDS:
+        return bool(_SITE_GAP.fullmatch(text, gap.start, gap.stop) and _THE.search(text, max(0, left[0] - 5), left[0]))
+    return False
+
+
+def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Whole places and roles: the parts of one that the finders give apart become one span, and
+    the workplace named by an ordinary word before a place goes with it."""
+    raw: list[tuple[int, int, str]] = sorted(
+        ((s.start, s.end, s.kind) if isinstance(s, Span) else (s[0], s[1], s[2]) for s in spans),
+        key=lambda s: (s[0], -(s[1] - s[0]), _TIE.get(s[2], 0)))
+    merged: list[tuple[int, int, str]] = []
+    for start, end, kind in raw:
+        if merged and start < merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end, merged[-1][2])
+            continue
+        if merged and _one_phrase(text, merged[-1], (start, end, kind)):
+            merged[-1] = (merged[-1][0], end, "role" if "role" in (kind, merged[-1][2]) else "address")
+            continue
+        merged.append((start, end, kind))
+    out: list[tuple[int, int, str]] = []
+    for start, end, kind in merged:
+        if kind == "name":  # "the bakery in [Wakefield]": a town a rule took for a name
+            site = _phrase_start(text, start, out[-1][1] if out else 0, _SITE_HEAD)
+            if site < start:
+                start, kind = site, "address"
+        elif kind in _PHRASE_KINDS:
+            start = _phrase_start(text, start, out[-1][1] if out else 0)
+            article = _ARTICLE_BEFORE.search(text, max(out[-1][1] if out else 0, start - 6), start)
+            if article and (kind == "role" or not article.group().strip().isalpha()):
+                # « de l'[adresse] » reads « de [adresse] », "told [role]" is "the [role]" with it
+                start = article.start()
+        out.append((start, end, kind))
+    return out
+
+
 # Characters that show nothing but cut a word in two for every pattern (« Ma\u200brie »): a
 # zero-width space, a word joiner, a byte-order mark, a soft hyphen. (Not the zero-width joiner
 # of emoji sequences.) Accents typed as combining marks are composed first (« Ame\u0301lie »).
@@ -1365,4 +1463,4 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
         lang = detect_language(text)
     doubts: list[tuple[int, int]] = []
     spans = find_spans(text, marked_names, use_ner, lang, people=people, doubts=doubts)
-    return _finish(text, spans, lang, doubts)
+    return _finish(text, _phrases(text, spans), lang, doubts)
