@@ -33,6 +33,7 @@ from journal_app.lexicon import (
     People,
     find_names,
     lexicon,
+    public_figures,
     typo_of_a_word,
 )
 
@@ -1463,4 +1464,30 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
         lang = detect_language(text)
     doubts: list[tuple[int, int]] = []
     spans = find_spans(text, marked_names, use_ner, lang, people=people, doubts=doubts)
+    named = [m.span() for m in _public_figures().finditer(text)]
+    if named:  # not one the member marked or writes about as someone they know
+        own = {fold(n.strip()) for n in (*marked_names, *(people.names if people else ()))}
+        named = [(a, b) for a, b in named if not any(fold(re.sub(r"['’]s\Z", "", text[a:b])) in k for k in own)]
+    if named:  # « comme disait Gendlin », "Otto Scharmer's Theory U": whose idea it is stays,
+        # marked as a doubt (a namesake, « l'aubergiste, Gilles Vigneault (pas celui-là) », is one
+        # tap away) unless it names our practice (« Gendlin »)
+        spans = [s for s in spans if s[2] not in ("name", "unsure") or not _inside(s[:2], named)]
+        doubts = [d for d in doubts if not _inside(d, named)]
+        for a, b in named:
+            name = re.sub(r"['’]s\Z", "", text[a:b])
+            if not any(fold(w) in ORDINARY_CAPITALS for w in name.split()):
+                doubts.append((a, a + len(name)))
     return _finish(text, _phrases(text, spans), lang, doubts)
+
+
+@cache
+def _public_figures() -> re.Pattern[str]:
+    """Where a public figure is named (lexicon.public_figures), accents typed or not."""
+    full, alone = public_figures()
+    names = sorted(full | alone, key=len, reverse=True)
+    return re.compile(r"(?<![\w'’-])(?:" + "|".join(
+        _unaccented_too(re.escape(n)).replace(r"\ ", r"\s+") for n in names) + r")(?:['’]s)?(?![\w-])", re.IGNORECASE)
+
+
+def _inside(span: tuple[int, int], stretches: list[tuple[int, int]]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in stretches)

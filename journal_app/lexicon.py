@@ -42,7 +42,8 @@ FUNCTION_WORDS = frozenset(fold(w) for w in (
     "quoi quand comment pourquoi où si en y à au aux avec pour par sur sous dans chez vers pis tsé "
     "i you he she it we they me him her us them my your his its our their the a an and or but so "
     "if when then this that these those with for from to of in on at by as is was are were be "
-    "le-la après avant aussi alors puis hier demain ensuite enfin today yesterday tomorrow").split())
+    "le-la après avant aussi alors puis hier demain ensuite enfin today yesterday tomorrow "
+    "comme selon like").split())
 # Particles inside a name: « Anneliese van der Berg », « Ahmad bin Said », « Marie de la Roche ».
 _PARTICLES = frozenset("van der den de da del della di du des la le los las dos das do von bin ben ibn al el te ter "
                        "st ste saint sainte mac mc o".split())
@@ -280,6 +281,16 @@ def _edits(key: str) -> list[str]:
     return edits + [a + c + b[1:] for a, b in splits if b for c in letters] + [a + c + b for a, b in splits
                                                                                 for c in letters]
 
+
+
+@cache
+def public_figures() -> tuple[frozenset[str], frozenset[str]]:
+    """The public figures a member names as such (data/public_figures.txt): their full names, and
+    the family names that alone name them."""
+    raw = resources.files("journal_app").joinpath("data/public_figures.txt").read_text("utf-8")
+    lines = [line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")]
+    return (frozenset(line for line in lines if not line.startswith("=")),
+            frozenset(line[1:] for line in lines if line.startswith("=")))
 
 def typo_of_a_word(key: str) -> bool:
     """A word in lower case that no list holds, but one letter away from a common word of the
@@ -560,7 +571,8 @@ def find_names(text: str, people: People | None = None) -> Found:
               and nxt not in _NOT_PERSON_VERBS and (nxt not in _COPULAS or _PARTICIPLE.fullmatch(after))):
             verdict.append("unsure")  # « si Rosaire était mort », "when Pickles said": a name that is a word
         elif (cls == "D" and opens and capital and not word.isupper() and nxt in _SPEAKS
-              and key not in _GENERIC_PEOPLE and key not in ORDINARY_CAPITALS):
+              and key not in _GENERIC_PEOPLE and key not in ORDINARY_CAPITALS
+              and key not in FUNCTION_WORDS):  # « Comme dit Brené Brown » opens with a little word
             verdict.append("unsure")  # "Beanie said": a nickname that is a word, before what people say
         else:  # D, L: ordinary, unless a name stands right beside it (« Sylvie Côté »)
             verdict.append("")

@@ -92,3 +92,33 @@ def test_a_person_beside_a_place_keeps_their_own_placeholder() -> None:
     out = anonymize("Ginette de Saint-Lin m'a appelée, pis Ginette est venue au cercle.", "fr", use_ner=False)
     assert out.text.count("[personne A]") == 2, out.text
     assert "Saint" not in _words(out.text) and "Lin" not in _words(out.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "doubted"),
+    [
+        ("Comme disait Gendlin, le corps sait avant nous.", "fr", []),
+        ("Otto Scharmer's Theory U changed how I listen.", "en", []),
+        ("J'ai écouté Leonard Cohen toute la soirée après le cercle.", "fr", ["Leonard Cohen"]),
+        ("Comme dit Brené Brown, la vulnérabilité est une force.", "fr", ["Brené Brown"]),
+        ("Ann Weiser Cornell's book is on my night table.", "en", ["Ann Weiser Cornell"]),
+        ("Comme dit Brene Brown, on se montre.", "fr", ["Brene Brown"]),
+    ],
+)
+def test_a_public_figure_named_as_such_stays_and_is_doubted_unless_it_names_our_practice(
+    text: str, lang: str, doubted: list[str]
+) -> None:
+    """The member sees whose idea it is, and removes a namesake with one tap."""
+    out = anonymize(text, lang, use_ner=False)
+    assert out.text == text
+    assert [text[a:b] for a, b in out.open_doubts] == doubted
+
+
+def test_a_neighbour_who_shares_a_name_with_a_public_figure_is_still_removed() -> None:
+    out = anonymize(
+        "Freud Tremblay, mon voisin, m'a aidée. Carl Jung aussi m'aide, par ses livres.", "fr", use_ner=False
+    )
+    assert "Tremblay" not in _words(out.text) and "Freud" not in _words(out.text)
+    assert "Carl Jung" in out.text
+    marked = anonymize("Leonard Cohen est le nom de mon cousin.", "fr", marked_names=["Leonard Cohen"], use_ner=False)
+    assert "Cohen" not in _words(marked.text)
