@@ -44,6 +44,7 @@ LINK = "sync_link"  # the vault table (per device, never synced) that holds the 
 _COUNTERS = "counters"  # in LINK: the last number this device gave an envelope, per mailbox
 _ASKED = "asked"  # in LINK: devices owed a snapshot (they asked, or were just announced), how far each went
 _HEARD = "heard"  # in LINK: the numbers this device's mailbox received, per sender
+_ARRIVING = "arriving"  # in LINK, on a device just paired: how far the journal's first arrival came
 _REKEY_AAD = b"ressenti-sync-rekey-v1:"  # a new sync key, sealed to one device's own key
 _REKEY_MAC = b"ressenti sync rekey v1 mac"
 RETIRED_DAYS = 7  # days a mailbox left at a removal is still drained
@@ -200,11 +201,41 @@ class Link:
                    tuple(Retired.unpack(r) for r in raw.get("retired", [])))
 
 
-def keep_link(db: Database, link: Link) -> None:
+def keep_link(db: Database, link: Link, *, arriving_from: str = "") -> None:
+    """Keep the link; with `arriving_from` (a device just paired), in the same save, that the
+    journal is on its way from that device and has not all arrived (`arrival`)."""
     def update(tables: dict[str, dict[str, Any]]) -> None:
         tables.setdefault(LINK, {})["self"] = link.pack()
+        if arriving_from:
+            tables[LINK][_ARRIVING] = {"from": arriving_from, "total": None, "done": 0, "end": None,
+                                       "complete": False}
 
     db.change(update)
+
+
+@dataclass(frozen=True)
+class Arriving:
+    """The journal's first arrival on a device just paired: the snapshot its holder sends,
+    between two markers (`_send_snapshot`), in that device's numbered series."""
+
+    sender: str
+    total: int | None  # changes in the snapshot, once its first marker came
+    done: int  # changes taken from the sender since the pairing
+    end: int | None  # the number of the snapshot's last envelope in the sender's series, once known
+    complete: bool
+
+    @classmethod
+    def unpack(cls, raw: dict[str, Any]) -> Arriving:
+        total, end = raw.get("total"), raw.get("end")
+        return cls(str(raw.get("from", "")), int(total) if total is not None else None, int(raw.get("done", 0)),
+                   int(end) if end is not None else None, bool(raw.get("complete")))
+
+
+def arrival(db: Database) -> Arriving | None:
+    """How far the journal's first arrival came here (None: this device was never paired as a
+    new one)."""
+    raw = db.table(LINK).get_doc(_ARRIVING)
+    return Arriving.unpack(raw) if raw else None
 
 
 def link_of(db: Database) -> Link | None:
@@ -437,6 +468,47 @@ def _heard_now(heard: dict[str, Any], mailbox: str, numbered: Iterable[tuple[str
     return {"mailbox": mailbox, "senders": senders}
 
 
+def _keep_heard(db: Database, mailbox: str, heard: list[tuple[str, int]], counted: list[tuple[str, int, int]],
+                marks: list[tuple[str, int, str, int]]) -> None:
+    """The numbers received, and, in the same save, how far a first arrival came: the changes of
+    its sender's envelopes not received before (an envelope taken again after a stop, or posted
+    twice, counts once), and what its markers say."""
+    def update(tables: dict[str, dict[str, Any]]) -> None:
+        mine = tables.setdefault(LINK, {})
+        before = _heard_now(dict(mine.get(_HEARD) or {}), mailbox, ())
+        mine[_HEARD] = _heard_now(before, mailbox, heard)
+        raw = mine.get(_ARRIVING)
+        if not raw or raw.get("complete"):
+            return
+        arriving = dict(raw)
+        sender = arriving.get("from")
+        record = before["senders"].get(sender, {"high": 0, "above": []})
+        new: set[int] = set()
+        for who, seq, count in counted:
+            if who == sender and seq > record["high"] and seq not in record["above"] and seq not in new:
+                new.add(seq)
+                arriving["done"] = int(arriving.get("done", 0)) + count
+        for who, seq, kind, total in marks:
+            if who == sender:
+                arriving["total"] = total
+                if kind == "sync-snapshot-end":
+                    arriving["end"] = seq
+        mine[_ARRIVING] = arriving
+
+    db.change(update)
+
+
+def _settle_arrival(db: Database, mailbox: str, waiting: int) -> None:
+    """A first arrival is complete once its last marker came and every envelope its sender
+    numbered up to it did (none waits in parts)."""
+    raw = _doc(db, _ARRIVING)
+    if not raw or raw.get("complete") or raw.get("end") is None or waiting:
+        return
+    record = _heard_now(_doc(db, _HEARD), mailbox, ())["senders"].get(raw.get("from"))
+    if record is not None and record["high"] >= int(raw["end"]):
+        _keep_doc(db, _ARRIVING, {**raw, "complete": True})
+
+
 def _missing(heard: dict[str, Any]) -> list[str]:
     """The senders with a number missing below one received."""
     return sorted(sender for sender, record in heard.get("senders", {}).items() if record["above"])
@@ -531,6 +603,8 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
             received.removed = rekey[2]
             _take_rekey(sync, link, client, *rekey)
             break
+    if not received.removed:
+        _settle_arrival(db, link.own.mailbox, received.waiting)
     owed = list(_doc(db, _ASKED).get("devices", []))
     if owed and not received.removed:
         # Another device lost envelopes (past the relay's time-to-live), or was just paired through
@@ -541,7 +615,7 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
         link = link_of(db) or link
         for device in link.others:
             if device.device in owed:
-                _send_snapshot(sync, link, device, client)
+                send_snapshot(sync, link, device, client)
         _keep_doc(db, _ASKED, {"devices": [], "after": {}})
     return received
 
@@ -550,6 +624,11 @@ def _snapshot_key(change: Change) -> tuple[bool, str, str]:
     """The order a snapshot is sent in (documents, then deletions, by table and id): where one
     stopped half-way goes on from."""
     return change.doc is None, change.table, change.id
+
+
+def owe_snapshot(db: Database, device: str, link: Link) -> None:
+    """Note, in the same save as `link`, that `device` (just paired here) is owed what this one holds."""
+    _owe(db, [device], link)
 
 
 def _owe(db: Database, devices: Iterable[str], link: Link | None = None) -> None:
@@ -568,23 +647,47 @@ def _owe(db: Database, devices: Iterable[str], link: Link | None = None) -> None
     db.change(update)
 
 
-def _send_snapshot(sync: Sync, link: Link, device: DeviceMailbox, client: RelayClient) -> None:
+def send_snapshot(sync: Sync, link: Link, device: DeviceMailbox, client: RelayClient,
+                   progress: Callable[[int, int], None] | None = None) -> Sent:
+    """What this device holds, deletions too, to `device`'s mailbox, between two markers (`{"type":
+    "sync-snapshot", "changes": n}` first, `"sync-snapshot-end"` last, numbered like any envelope:
+    a device just paired knows from them how much is coming and when all of it came). Stopped
+    half-way, it goes on from the last batch the relay took (kept in the vault after each)."""
     db = sync.database
     changes = sorted(sync.snapshot(deleted=True), key=_snapshot_key)
+    total = len(changes)
+    sent = Sent()
     went = _doc(db, _ASKED).get("after", {}).get(device.device)
     if isinstance(went, list) and len(went) == 3:  # the part sent before a stop is not sent again
         mark = (bool(went[0]), str(went[1]), str(went[2]))
         changes = [c for c in changes if _snapshot_key(c) > mark]
+    else:
+        _post_numbered(db, link, device, client, {"type": "sync-snapshot", "changes": total})
+        sent.envelopes += 1
+    remaining = len(changes)
 
     def went_so_far(batch: list[Change]) -> None:
         owed = _doc(db, _ASKED)
         after = {**owed.get("after", {}), device.device: list(_snapshot_key(batch[-1]))}
         _keep_doc(db, _ASKED, {**owed, "after": after})
 
-    post(changes, link, [device], client, gap=lambda: None, db=db, done=went_so_far)
+    posted = post(changes, link, [device], client, gap=lambda: None, db=db, done=went_so_far,
+                  progress=(lambda n: progress(n, remaining)) if progress else None)
+    _post_numbered(db, link, device, client, {"type": "sync-snapshot-end", "changes": total})
     owed = _doc(db, _ASKED)
     _keep_doc(db, _ASKED, {"devices": [d for d in owed.get("devices", []) if d != device.device],
                            "after": {k: v for k, v in owed.get("after", {}).items() if k != device.device}})
+    return Sent(posted.changes, sent.envelopes + posted.envelopes + 1)
+
+
+def _post_numbered(db: Database, link: Link, device: DeviceMailbox, client: RelayClient, doc: dict[str, Any]) -> None:
+    """One envelope (not changes) to `device`'s mailbox, numbered in this device's series for it."""
+    counters = _doc(db, _COUNTERS)
+    seq = int(counters.get(device.mailbox, 0)) + 1
+    plain = _numbered(_json(doc), link.own.device, seq)
+    envelope = seal_plain(plain, link.group.label(device.mailbox), link.group.public_key, _AAD)
+    _translated(client.post_envelope, device.mailbox, device.send, envelope)
+    _keep_doc(db, _COUNTERS, {**counters, device.mailbox: seq})  # only once the relay took it
 
 
 def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Received, mailbox: str, read: str,
@@ -601,6 +704,8 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
         unknown: list[str] = []  # with a label this device does not know (yet)
         changes: list[Change] = []
         heard: list[tuple[str, int]] = []
+        counted: list[tuple[str, int, int]] = []  # (sender, number, changes): a first arrival's progress
+        marks: list[tuple[str, int, str, int]] = []  # a snapshot's markers: (sender, number, type, changes)
         rekey: tuple[DeviceMailbox, SyncGroup, str] | None = None
         rekeys: list[Any] = []
         for _ in range(ROUND):
@@ -629,9 +734,11 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                             raise EnvelopeDamaged()
                         unknown.append(item.id)
                         continue
+                    number: tuple[str, int] | None = None
                     if numbered and isinstance(doc, dict) and isinstance(doc.get("from"), str) \
                             and type(doc.get("seq")) is int and doc["seq"] > 0:
-                        heard.append((doc["from"], doc["seq"]))
+                        number = (doc["from"], doc["seq"])
+                        heard.append(number)
                     if isinstance(doc, dict) and doc.get("type") == "sync-part":
                         n, of, data = doc.get("n"), doc.get("of"), doc.get("data")
                         if not (type(n) is int and type(of) is int and 0 <= n < of <= 10_000
@@ -641,14 +748,21 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                         held.ids.append(item.id)  # two tries' copies of a part: both acknowledged
                         if held.of == of:
                             held.data[n] = unb64(data)
+                        if number is not None:
+                            counted.append((*number, 1 if n == 0 else 0))
                         continue
-                    if isinstance(doc, dict) and doc.get("type") == "sync-device":
+                    if isinstance(doc, dict) and doc.get("type") in ("sync-snapshot", "sync-snapshot-end"):
+                        if number is not None and type(doc.get("changes")) is int:
+                            marks.append((*number, doc["type"], doc["changes"]))
+                    elif isinstance(doc, dict) and doc.get("type") == "sync-device":
                         devices.append(_device_of(doc))
                     elif isinstance(doc, dict) and doc.get("type") == "sync-ask":
                         if isinstance(doc.get("device"), str) and doc["device"] not in received.asked:
                             received.asked.append(doc["device"])
                     else:
-                        changes += _changes_of(doc)
+                        changes += (these := _changes_of(doc))
+                        if number is not None:
+                            counted.append((*number, len(these)))
                 except (EnvelopeDamaged, ValueError):
                     received.set_aside += 1
                 done.append(item.id)
@@ -688,7 +802,7 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                 setattr(received.taken, name, getattr(received.taken, name) + getattr(taken, name))
             received.taken.conflicts += taken.conflicts
         if heard:
-            _keep_doc(db, _HEARD, _heard_now(_doc(db, _HEARD), mailbox, heard))
+            _keep_heard(db, mailbox, heard, counted, marks)
         if received.asked:  # kept before the acknowledgement: answered even after a stop
             _owe(db, received.asked)
         if rekey is None:  # an envelope under a key not yet taken waits for the next round

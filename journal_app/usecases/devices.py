@@ -47,6 +47,9 @@ class SyncRound:
     conflicts: list[str] = field(default_factory=list)
     set_aside: int = 0
     error: RessentiError | None = None
+    # A journal's first arrival on this device, when it was not complete as the round began:
+    # how far it came by its end (said until it is complete, and once when it is).
+    arrival: transport.Arriving | None = None
 
 
 def sync_now(db: Database, *, delay: Callable[[], None] = privacy_delay,
@@ -71,6 +74,7 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
     sync = Sync(db)
     round_ = SyncRound()
     relay = client(link.url)
+    arriving = transport.arrival(db)
     try:
         received = transport.receive(sync, link, relay, allow_mass_deletion=allow_mass_deletion)
         round_.received = received.taken.replaced + received.taken.merged
@@ -86,6 +90,8 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
         raise
     except RessentiError as exc:
         round_.error = exc
+    if arriving is not None and not arriving.complete:
+        round_.arrival = transport.arrival(db)
     return round_
 
 
@@ -103,9 +109,26 @@ def describe_sync(round_: SyncRound, lang: str) -> list[str]:
                                sent=translate("devices.synced_sent", lang, count=round_.sent)))
     if round_.conflicts:
         lines.append(translate("devices.conflicts", lang, count=len(round_.conflicts)))
+    if round_.arrival is not None:
+        lines.append(arrival_line(round_.arrival, lang))
     if round_.error is not None:
         lines.append(round_.error.message(lang))
     return lines
+
+
+def arrival_line(arriving: transport.Arriving, lang: str) -> str:
+    """Whether the journal has all arrived on this device since it was paired, and how far it came."""
+    if arriving.complete:
+        return translate("devices.arrived_complete", lang)
+    if arriving.total is None:
+        return translate("devices.arriving_unknown", lang)
+    return translate("devices.arriving", lang, done=min(arriving.done, arriving.total), count=arriving.total)
+
+
+def arrival_under_way(db: Database) -> transport.Arriving | None:
+    """The journal's first arrival on this device, while it is not complete (« Mes appareils »)."""
+    arriving = transport.arrival(db)
+    return arriving if arriving is not None and not arriving.complete else None
 
 
 def devices(db: Database) -> tuple[DeviceMailbox | None, list[DeviceMailbox]]:

@@ -20,6 +20,8 @@ from journal_app.qr import qr_image
 from journal_app.sync.engine import MassDeletion
 from journal_app.usecases.devices import (
     PairingCancelled,
+    arrival_line,
+    arrival_under_way,
     device_line,
     device_list,
     devices,
@@ -78,6 +80,9 @@ class DevicesScreen:
             lines.append(ft.ListTile(leading=ft.Icon(ft.Icons.DEVICES), title=ft.Text(device_line(row, lang))))
         if len(rows) < 2:
             lines.append(muted(t("devices.none_yet")))
+        arriving = arrival_under_way(self.ctx.session.database)
+        if arriving is not None:  # said until the journal has all arrived here
+            lines.append(muted(arrival_line(arriving, lang)))
         self.rows.controls = lines
         self.sync_button.disabled = len(rows) < 2
 
