@@ -17,6 +17,7 @@ acknowledged; the parts of a change not all arrived yet stay on the relay until 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -47,6 +48,8 @@ _HEARD = "heard"  # in LINK: the numbers this device's mailbox received, per sen
 _ARRIVING = "arriving"  # in LINK, on a device just paired: how far the journal's first arrival came
 _REKEY_AAD = b"ressenti-sync-rekey-v1:"  # a new sync key, sealed to one device's own key
 _REKEY_MAC = b"ressenti sync rekey v1 mac"
+_ENVELOPE_MAC = b"ressenti sync envelope v1 mark"  # the key of a device's marks for another (`_marked`)
+_MARK = b',"mark":"'
 RETIRED_DAYS = 7  # days a mailbox left at a removal is still drained
 MAX_PLAIN = MAX_PADDED - 4  # the most one envelope carries (its padding's length prefix aside)
 PART = 12_000  # bytes of a too-large change in each part (base64 in the part: under MAX_PLAIN)
@@ -265,7 +268,7 @@ def _json(doc: object) -> bytes:
 
 
 _HEAD, _TAIL = b'{"type":"sync","changes":[', b"]}"
-_TRAILER = 64  # room kept for the sender's id and the envelope's number (`_numbered`)
+_TRAILER = 128  # room kept for the sender's id, the envelope's number and its mark (`_numbered`, `_marked`)
 
 
 def _parts(whole: bytes) -> list[bytes]:
@@ -322,6 +325,39 @@ def send(sync: Sync, link: Link, client: RelayClient | None = None, *,
     return post(sync.pending(), link, link.others, client, gap=gap, done=sync.sent, db=sync.database)
 
 
+def _marked(plain: bytes, link: Link, to: DeviceMailbox) -> bytes:
+    """The plaintext (a JSON object naming its sender in `from`) with its mark for `to`:
+    HMAC-SHA-256 under a key only this device and `to` derive (X25519 of their own keys), so `to`
+    knows which of its devices posted it; the removed device, which holds the old sync key and
+    the old mailboxes' send capabilities, cannot mark as another (`sender_of`). Unmarked when
+    either has no key of its own yet."""
+    if not (link.device_key and to.key):
+        return plain
+    mark = _mark(plain, to.device, _mac_key(link.device_key, unb64(to.key), _ENVELOPE_MAC))
+    return plain[:-1] + _MARK + mark.encode("ascii") + b'"}'
+
+
+def _mark(body: bytes, to: str, key: bytes) -> str:
+    return b64(hmac.new(key, b"ressenti-sync-mark-v1\x1f" + body + b"\x1f" + to.encode(), hashlib.sha256).digest())
+
+
+def sender_of(plain: bytes, doc: Any, link: Link) -> str:
+    """The device among this one's others whose mark this plaintext carries ("" if none does)."""
+    if not (isinstance(doc, dict) and isinstance(doc.get("from"), str) and isinstance(doc.get("mark"), str)
+            and link.device_key):
+        return ""
+    at = plain.rfind(_MARK)
+    sender = next((d for d in link.others if d.device == doc["from"] and d.key), None)
+    if sender is None or at < 0 or plain[at:] != _MARK + doc["mark"].encode("ascii", "replace") + b'"}':
+        return ""
+    try:
+        expected = _mark(plain[:at] + b"}", link.own.device, _mac_key(link.device_key, unb64(sender.key),
+                                                                      _ENVELOPE_MAC))
+    except ValueError:
+        return ""
+    return sender.device if hmac.compare_digest(doc["mark"], expected) else ""
+
+
 def _numbered(plain: bytes, me: str, seq: int) -> bytes:
     """The plaintext with its sender and its number in the sender's series for this mailbox: a
     number missing for good tells the receiver that envelopes were lost (the relay's time-to-live)."""
@@ -361,6 +397,7 @@ def post(changes: Iterable[Change], link: Link, devices: Iterable[DeviceMailbox]
                     if counters is not None:
                         seq = int(counters.get(device.mailbox, 0)) + 1
                         plain = _numbered(plain, link.own.device, seq)
+                    plain = _marked(plain, link, device)
                     envelope = seal_plain(plain, label, link.group.public_key, _AAD)
                     if sent.envelopes:
                         gap()
@@ -386,12 +423,13 @@ def announce(link: Link, new: DeviceMailbox, client: RelayClient | None = None) 
     sealed envelope like any other, `{"type": "sync-device", "device": {...}}` (its send
     capability, never its read one). Each takes it into its link when it receives."""
     client = client or RelayClient(link.url)
-    plain = _json({"type": "sync-device", "device": replace(new, read="").pack()})
+    plain = _json({"type": "sync-device", "device": replace(new, read="").pack(), "from": link.own.device})
     count = 0
     for device in link.others:
         if device.device == new.device:
             continue
-        envelope = seal_plain(plain, link.group.label(device.mailbox), link.group.public_key, _AAD)
+        envelope = seal_plain(_marked(plain, link, device), link.group.label(device.mailbox), link.group.public_key,
+                              _AAD)
         _translated(client.post_envelope, device.mailbox, device.send, envelope)
         count += 1
     return count
@@ -408,6 +446,7 @@ class Received:
     asked: list[str] = field(default_factory=list)  # devices that asked this one for a snapshot
     gaps: list[str] = field(default_factory=list)  # devices whose envelopes were lost here: asked
     removed: str = ""  # a device removed by another of the member's: this one took the new key
+    refused: int = 0  # in a mailbox left at a removal, not marked by a remaining device (the removed one's)
 
 
 @dataclass
@@ -514,13 +553,14 @@ def _missing(heard: dict[str, Any]) -> list[str]:
     return sorted(sender for sender, record in heard.get("senders", {}).items() if record["above"])
 
 
-def _mac_key(private_key: bytes, public_key: bytes) -> bytes:
+@functools.lru_cache(maxsize=64)
+def _mac_key(private_key: bytes, public_key: bytes, info: bytes = b"") -> bytes:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
     shared = X25519PrivateKey.from_private_bytes(private_key).exchange(X25519PublicKey.from_public_bytes(public_key))
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_REKEY_MAC).derive(shared)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info or _REKEY_MAC).derive(shared)
 
 
 def _rekey_mac(doc: dict[str, Any], to: str, key: bytes) -> str:
@@ -684,7 +724,7 @@ def _post_numbered(db: Database, link: Link, device: DeviceMailbox, client: Rela
     """One envelope (not changes) to `device`'s mailbox, numbered in this device's series for it."""
     counters = _doc(db, _COUNTERS)
     seq = int(counters.get(device.mailbox, 0)) + 1
-    plain = _numbered(_json(doc), link.own.device, seq)
+    plain = _marked(_numbered(_json(doc), link.own.device, seq), link, device)
     envelope = seal_plain(plain, link.group.label(device.mailbox), link.group.public_key, _AAD)
     _translated(client.post_envelope, device.mailbox, device.send, envelope)
     _keep_doc(db, _COUNTERS, {**counters, device.mailbox: seq})  # only once the relay took it
@@ -708,17 +748,20 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
         marks: list[tuple[str, int, str, int]] = []  # a snapshot's markers: (sender, number, type, changes)
         rekey: tuple[DeviceMailbox, SyncGroup, str] | None = None
         rekeys: list[Any] = []
+        rekey_ids: list[str] = []
+        aside: list[str] = []  # set aside (or refused): acknowledged even in a round that takes a new key
+        senders: list[str] = []  # who marked each announcement in `devices` ("" no one)
         for _ in range(ROUND):
             page, after = _translated(client.list_envelopes, mailbox, read, after, PAGE)
             for item in page:
                 try:
-                    doc, circle = None, item.envelope.get("circle")
+                    doc, plain, circle = None, b"", item.envelope.get("circle")
                     matched = any(circle == label for label, _ in keys)
                     for label, group in keys:
                         if circle == label:
                             try:
-                                doc = _opened(open_plain(item.envelope, label, group.public_key,
-                                                         group.private_key, _AAD))
+                                plain = open_plain(item.envelope, label, group.public_key, group.private_key, _AAD)
+                                doc = _opened(plain)
                                 break
                             except EnvelopeDamaged:
                                 continue
@@ -728,11 +771,20 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                         rekeys.append(_opened(open_plain(item.envelope, str(circle), public_of(link.device_key),
                                                          link.device_key, _REKEY_AAD)))
                         done.append(item.id)
+                        rekey_ids.append(item.id)
                         continue
                     if doc is None:
                         if matched:
                             raise EnvelopeDamaged()
                         unknown.append(item.id)
+                        continue
+                    sender = sender_of(plain, doc, link)
+                    if not numbered and not sender:
+                        # A mailbox left at a removal: only what one of the remaining devices marked
+                        # (the removed one holds the old key and these mailboxes' send capabilities).
+                        received.refused += 1
+                        done.append(item.id)
+                        aside.append(item.id)
                         continue
                     number: tuple[str, int] | None = None
                     if numbered and isinstance(doc, dict) and isinstance(doc.get("from"), str) \
@@ -756,6 +808,7 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                             marks.append((*number, doc["type"], doc["changes"]))
                     elif isinstance(doc, dict) and doc.get("type") == "sync-device":
                         devices.append(_device_of(doc))
+                        senders.append(sender)
                     elif isinstance(doc, dict) and doc.get("type") == "sync-ask":
                         if isinstance(doc.get("device"), str) and doc["device"] not in received.asked:
                             received.asked.append(doc["device"])
@@ -765,6 +818,7 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                             counted.append((*number, len(these)))
                 except (EnvelopeDamaged, ValueError):
                     received.set_aside += 1
+                    aside.append(item.id)
                 done.append(item.id)
             if after is None:
                 break
@@ -780,6 +834,22 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                 changes += _changes_of(_opened(whole))
             except EnvelopeDamaged:
                 received.set_aside += 1
+        candidate = link_of(db) or link  # with the devices announced in this round
+        for device in devices:
+            if device.device != candidate.own.device:
+                candidate = candidate.with_device(device)
+        for doc in rekeys:
+            found = _rekey_from(candidate, doc)
+            if found is None:
+                received.set_aside += 1
+            rekey = rekey or found
+        if rekey is not None:
+            # A device was removed: this round takes the new key only (and the devices the remaining
+            # ones announced, marked). The rest waits on the relay and is judged at the next round,
+            # from the mailbox this device leaves now, where only the remaining devices' marks count:
+            # what the removed device posted is refused, not taken with the key.
+            devices = [d for d, who in zip(devices, senders, strict=True) if who and who != rekey[2]]
+            changes, heard, received.asked, done = [], [], [], rekey_ids + aside
         if devices:  # kept before the acknowledgement, as the changes are
             link = link_of(db) or link
             known = {d.device for d in link.others}
@@ -791,11 +861,7 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
             _owe(db, {d.device for d in devices} - known - {link.own.device}, link)
             received.announced += [d for d in devices if d.device != link.own.device]
             devices.clear()
-        for doc in rekeys:
-            found = _rekey_from(link_of(db) or link, doc)
-            if found is None:
-                received.set_aside += 1
-            rekey = rekey or found
+            senders.clear()
         if changes:
             taken = sync.take(changes, allow_mass_deletion=allow_mass_deletion)  # saved here
             for name in ("replaced", "merged", "already"):
@@ -838,7 +904,8 @@ def _ask_snapshot(sync: Sync, link: Link, client: RelayClient, gaps: list[str], 
         record["high"], record["above"] = max([record["high"], *record["above"]]), []
         target = next((d for d in link.others if d.device == sender), None)
         if target is not None:
-            plain = _json({"type": "sync-ask", "device": link.own.device})
+            plain = _marked(_json({"type": "sync-ask", "device": link.own.device, "from": link.own.device}), link,
+                            target)
             envelope = seal_plain(plain, link.group.label(target.mailbox), link.group.public_key, _AAD)
             _translated(client.post_envelope, target.mailbox, target.send, envelope)
         received.gaps.append(sender)

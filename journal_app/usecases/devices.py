@@ -46,6 +46,7 @@ class SyncRound:
     received: int = 0  # changes taken in (new or merged)
     conflicts: list[str] = field(default_factory=list)
     set_aside: int = 0
+    refused: int = 0  # posted to a mailbox left at a removal by no remaining device (the removed one)
     error: RessentiError | None = None
     # A journal's first arrival on this device, when it was not complete as the round began:
     # how far it came by its end (said until it is complete, and once when it is).
@@ -79,6 +80,7 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
         received = transport.receive(sync, link, relay, allow_mass_deletion=allow_mass_deletion)
         round_.received = received.taken.replaced + received.taken.merged
         round_.conflicts, round_.set_aside = received.taken.conflicts, received.set_aside
+        round_.refused = received.refused
         # A device paired through another one was sent what this one holds, in `receive` (and a
         # snapshot stopped half-way goes on at the next round).
         link = transport.link_of(db) or link
@@ -109,6 +111,8 @@ def describe_sync(round_: SyncRound, lang: str) -> list[str]:
                                sent=translate("devices.synced_sent", lang, count=round_.sent)))
     if round_.conflicts:
         lines.append(translate("devices.conflicts", lang, count=len(round_.conflicts)))
+    if round_.refused:
+        lines.append(translate("devices.refused_removed", lang, count=round_.refused))
     if round_.arrival is not None:
         lines.append(arrival_line(round_.arrival, lang))
     if round_.error is not None:
