@@ -26,6 +26,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives import serialization
@@ -42,6 +43,7 @@ _T = TypeVar("_T")
 _AAD = b"ressenti-sync-v1:"  # not a circle's: a sync envelope never opens as an insight
 _LABEL = b"ressenti sync mailbox label v1\n"
 LINK = "sync_link"  # the vault table (per device, never synced) that holds the link
+DAYS = "device_days"  # device id -> the day this device first saw it (per device, never synced)
 _COUNTERS = "counters"  # in LINK: the last number this device gave an envelope, per mailbox
 _ASKED = "asked"  # in LINK: devices owed a snapshot (they asked, or were just announced), how far each went
 _HEARD = "heard"  # in LINK: the numbers this device's mailbox received, per sender
@@ -204,11 +206,42 @@ class Link:
                    tuple(Retired.unpack(r) for r in raw.get("retired", [])))
 
 
+def _put_link(tables: dict[str, dict[str, Any]], link: Link) -> None:
+    """The link into a save, with the day each device it names was first seen here (`DAYS`: a
+    device paired here, the pairing's day; one announced by another device, the day the news
+    arrived). Every save of the link goes through here: listing the devices only reads."""
+    tables.setdefault(LINK, {})["self"] = link.pack()
+    _put_days(tables, link)
+
+
+def _put_days(tables: dict[str, dict[str, Any]], link: Link) -> None:
+    days = tables.setdefault(DAYS, {})
+    for device in (link.own, *link.others):
+        if device.device not in days:
+            days[device.device] = {"day": date.today().isoformat()}
+
+
+def remember_days(db: Database) -> None:
+    """The day of each device the link names that has none yet (a vault paired before the days
+    were kept with the link): at a sync round, where a device is seen, never at a listing."""
+    link = link_of(db)
+    if link is None:
+        return
+    held = db.table(DAYS)
+    if all(held.get_doc(device.device) for device in (link.own, *link.others)):
+        return
+
+    def update(tables: dict[str, dict[str, Any]]) -> None:
+        _put_days(tables, link)
+
+    db.change(update)
+
+
 def keep_link(db: Database, link: Link, *, arriving_from: str = "") -> None:
     """Keep the link; with `arriving_from` (a device just paired), in the same save, that the
     journal is on its way from that device and has not all arrived (`arrival`)."""
     def update(tables: dict[str, dict[str, Any]]) -> None:
-        tables.setdefault(LINK, {})["self"] = link.pack()
+        _put_link(tables, link)
         if arriving_from:
             tables[LINK][_ARRIVING] = {"from": arriving_from, "total": None, "done": 0, "end": None,
                                        "complete": False}
@@ -677,9 +710,9 @@ def _owe(db: Database, devices: Iterable[str], link: Link | None = None) -> None
     devices = set(devices)
 
     def update(tables: dict[str, dict[str, Any]]) -> None:
-        mine = tables.setdefault(LINK, {})
         if link is not None:
-            mine["self"] = link.pack()
+            _put_link(tables, link)
+        mine = tables.setdefault(LINK, {})
         owed = dict(mine.get(_ASKED) or {})
         after = {k: v for k, v in dict(owed.get("after") or {}).items() if k not in devices}
         mine[_ASKED] = {"devices": sorted({*owed.get("devices", []), *devices}), "after": after}

@@ -78,6 +78,7 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
     arriving = transport.arrival(db)
     try:
         received = transport.receive(sync, link, relay, allow_mass_deletion=allow_mass_deletion)
+        transport.remember_days(db)  # a vault paired before the days were kept with the link
         round_.received = received.taken.replaced + received.taken.merged
         round_.conflicts, round_.set_aside = received.taken.conflicts, received.set_aside
         round_.refused = received.refused
@@ -154,9 +155,6 @@ def remove_device(db: Database, name: str, *,
 
 
 # --- for the screens (« Mes appareils », « Ajouter un appareil », « J'ai déjà un journal… ») --
-DAYS_TABLE = "device_days"  # device id -> the day this device first knew of it (stays on the device)
-
-
 @dataclass(frozen=True)
 class DeviceRow:
     device: str
@@ -170,40 +168,22 @@ def short_name(device: str, lang: str) -> str:
     return translate("devices.short_name", lang, id="".join(c for c in device if c.isalnum())[:4].upper())
 
 
-def remember_devices(db: Database, today: date) -> None:
-    """Note the day each device of the link was first known here (a device paired here: the day
-    of the pairing; one announced by another device: the day the news arrived)."""
-    own, others = devices(db)
-    ids = [d.device for d in ([own] if own else []) + others]
-    table = db.table(DAYS_TABLE)
-    if all(table.get_doc(i) for i in ids):
-        return
-
-    def update(tables: dict[str, dict[str, Any]]) -> None:
-        days = tables.setdefault(DAYS_TABLE, {})
-        for i in ids:
-            days.setdefault(i, {"day": today.isoformat()})
-
-    db.change(update)
-
-
-def device_list(db: Database, lang: str, today: date) -> list[DeviceRow]:
-    """This device first, then the others in the order they were added."""
-    remember_devices(db, today)
-    own, others = devices(db)
-    if own is None:
+def device_list(db: Database, lang: str) -> list[DeviceRow]:
+    """This device first, then the others in the order they were added, each with the day it was
+    first seen here (kept with the link when it was: a listing only reads)."""
+    link = transport.link_of(db)
+    if link is None:
         return []
-    table = db.table(DAYS_TABLE)
+    table = db.table(transport.DAYS)
 
-    def day(device: str) -> date | None:
+    def row(device: str, this: bool) -> DeviceRow:
         try:
-            return date.fromisoformat(str((table.get_doc(device) or {})["day"]))
+            added: date | None = date.fromisoformat(str((table.get_doc(device) or {})["day"]))
         except (KeyError, TypeError, ValueError):
-            return None
+            added = None
+        return DeviceRow(device, short_name(device, lang), added, this)
 
-    rows = [DeviceRow(own.device, short_name(own.device, lang), day(own.device), True)]
-    rows += [DeviceRow(d.device, short_name(d.device, lang), day(d.device), False) for d in others]
-    return rows
+    return [row(link.own.device, True), *(row(d.device, False) for d in link.others)]
 
 
 def spaced_digits(digits: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import flet as ft
@@ -52,8 +51,8 @@ class DevicesScreen:
     """Réglages → « Mes appareils »."""
 
     def __init__(self, ctx: AppContext, on_add: Callable[[], object], *,
-                 delay: Callable[[], None] = privacy_delay, today: Callable[[], date] = date.today) -> None:
-        self.ctx, self.on_add, self.delay, self.today = ctx, on_add, delay, today
+                 delay: Callable[[], None] = privacy_delay) -> None:
+        self.ctx, self.on_add, self.delay = ctx, on_add, delay
         self.rows = ft.Column(spacing=4)
         self.status = ft.Text("")
         self.working = ft.ProgressRing(width=20, height=20, visible=False)
@@ -74,7 +73,7 @@ class DevicesScreen:
 
     def refresh(self) -> None:
         t, lang = self.ctx.t, self.ctx.lang
-        rows = device_list(self.ctx.session.database, lang, self.today())
+        rows = device_list(self.ctx.session.database, lang)
         lines: list[ft.Control] = []
         for row in rows:
             lines.append(ft.ListTile(leading=ft.Icon(ft.Icons.DEVICES), title=ft.Text(device_line(row, lang))))
