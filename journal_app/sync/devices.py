@@ -270,12 +270,12 @@ class HolderPairing:
             raise PairingRefused() from None
         if not (capabilities.MAILBOX.match(new.mailbox) and capabilities.CAPABILITY.match(new.send)):
             raise PairingRefused()
-        transport.announce(link, new, self.client)  # the other devices will post to it too
         self.link = link.with_device(new)
         # The journal is owed to the new device in the same save as the link that names it: a
         # stop (this device, the relay) goes on from where it stopped at this device's next sync,
         # as for a device announced by another (`transport.receive`).
         transport.owe_snapshot(self.db, new.device, self.link)
+        transport.announce(link, new, self.client)  # the other devices will post to it too
         sent = transport.send_snapshot(self.sync, self.link, new, self.client, progress)
         return Arrival(sent.changes, sent.envelopes)
 

@@ -252,7 +252,7 @@ def keep_link(db: Database, link: Link, *, arriving_from: str = "") -> None:
 @dataclass(frozen=True)
 class Arriving:
     """The journal's first arrival on a device just paired: the snapshot its holder sends,
-    between two markers (`_send_snapshot`), in that device's numbered series."""
+    between two markers (`send_snapshot`), in that device's numbered series."""
 
     sender: str
     total: int | None  # changes in the snapshot, once its first marker came
