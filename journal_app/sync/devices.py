@@ -348,7 +348,10 @@ class JoinerPairing:
             time.sleep(POLL)
         if progress is not None and state is not None and state.total is not None:
             progress(state.total, state.total)
-        transport.send(self.sync, link, self.client, gap=lambda: None)  # what it held before
+        try:
+            transport.send(self.sync, link, self.client, gap=lambda: None)  # what it held before
+        except transport.SyncRelayError:
+            pass  # the journal is here; what it held waits in `sync_out` for the next sync
         return total
 
 
