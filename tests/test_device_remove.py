@@ -239,3 +239,53 @@ def test_devices_linked_before_they_had_keys_of_their_own_get_them_and_removal_w
     finally:
         for db in (a, b, c):
             db.close()
+
+
+def test_what_the_removed_device_posts_to_the_old_mailboxes_is_refused_and_said_once(tmp_path, relay_url):  # noqa: F811
+    """The lost phone, still on, keeps syncing: it holds the old sync key and the send
+    capabilities of the others' old mailboxes, which the relay keeps for its time-to-live. What it
+    posts there (before and after a remaining device heard of the removal) is refused by the
+    remaining devices, said in one translated line per round, never taken; the others' own
+    envelopes in those mailboxes still arrive."""
+    from journal_app.usecases.devices import describe_sync, remove_device
+
+    folders = [a_device(tmp_path / n, relay_url if n == "a" else None, entries=2 if n == "a" else 0)
+               for n in ("a", "b", "c")]
+    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+    try:
+        pair_in_process(a, b)
+        pair_in_process(a, c)
+        for db in (b, c, a, b, c):
+            sync(db)
+        for db in (a, b, c):
+            attach(db)
+        shared = Journal(a).entries()[0]
+        remove_device(a, Sync(c).device)
+        # The phone, lost before B heard of the removal: into B's mailbox (about to be left) and A's left one.
+        Journal(c).add("Écrit sur le téléphone perdu", title="Volé 1")
+        Journal(c).update(shared.id, body="Réécrit par qui a le téléphone")
+        assert sync(c).sent == 2
+        assert sync(b).received == 0  # B takes the new key; the phone's changes are not taken with it
+        assert "Volé 1" not in {e.title for e in Journal(b).entries()}
+        refused = sync(b)  # the mailbox B left, drained: the phone's envelope refused, said once
+        assert refused.refused == 1 and refused.received == 0
+        said = describe_sync(refused, "fr")
+        assert any("refusé" in line and "appareil retiré" in line for line in said), said
+        assert any("refused" in line for line in describe_sync(refused, "en"))
+        # Later, the phone again (into B's left mailbox); A writes under the new key.
+        Journal(c).add("Écrit encore sur le téléphone perdu", title="Volé 2")
+        Journal(c).update(shared.id, body="Réécrit encore par qui a le téléphone")
+        sync(c)
+        after = Journal(a).add("Écrit sur A", title="Après")
+        sync(a)
+        for db in (b, a, b):
+            round_ = sync(db)
+        assert Journal(b).get(after.id).title == "Après"  # the remaining devices still sync
+        for db in (a, b):
+            assert not {"Volé 1", "Volé 2"} & {e.title for e in Journal(db).entries()}
+            assert Journal(db).get(shared.id).body == shared.body
+        assert sync(b).refused == 0 and sync(a).refused == 0  # each refusal said once, not again
+        assert not [line for line in describe_sync(round_, "fr") if "refusé" in line]
+    finally:
+        for db in (a, b, c):
+            db.close()

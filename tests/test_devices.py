@@ -426,3 +426,27 @@ def test_a_relay_address_too_long_for_a_pairing_code_is_said_before_anything_lea
         code, out, err = finish(cli(folder, "add", lang=locale))
         assert code != 0 and words in err and "Traceback" not in err and "RSNTP1-" not in out, (out, err)
         assert err.strip().splitlines() == [err.strip()]
+
+
+def test_listing_the_devices_writes_nothing_the_day_a_device_was_first_seen_is_kept_then(tmp_path, relay_url):
+    """`device list` (and « Mes appareils ») only reads: the vault file is byte for byte the same
+    after it. The day each device was first seen here is kept when it is (the pairing, on both
+    devices), not the first time someone lists them."""
+    from datetime import date
+
+    from journal_app.i18n import format_date
+
+    folders = [a_device(tmp_path / "téléphone", relay_url, entries=1), a_device(tmp_path / "portable", None)]
+    phone, laptop = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+    try:
+        pair_in_process(phone, laptop)
+    finally:
+        phone.close()
+        laptop.close()
+    for folder in folders:
+        before = vault_path(folder).read_bytes()
+        code, out, err = finish(cli(folder, "list"))
+        assert code == 0 and "Traceback" not in err, err
+        assert vault_path(folder).read_bytes() == before  # a read writes nothing
+        [other] = [line for line in out.splitlines() if "cet appareil" not in line]
+        assert other.endswith(f"ajouté le {format_date(date.today(), 'fr')}")  # kept at the pairing

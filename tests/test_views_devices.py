@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import io
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import flet as ft
@@ -17,10 +19,10 @@ from journal_app.journal import Journal
 from journal_app.paths import vault_path
 from journal_app.sync.devices import HolderPairing, JoinerPairing
 from journal_app.sync.engine import Sync
-from journal_app.vault.storage import open_database
+from journal_app.vault.storage import Database, open_database
 from tests.conftest import PASSPHRASE
 from tests.flet_harness import run_ui
-from tests.relay_live import free_port, relay_in_thread
+from tests.relay_live import relay_in_thread
 from tests.test_devices import a_device, entries_of
 from tests.test_views import app, first_run, unlock
 
@@ -222,7 +224,16 @@ def test_a_new_device_hears_no_from_the_other_and_can_paste_again(tmp_path):
         run_ui(body)
 
 
-def paired(phone: Path, laptop: Path):
+@contextmanager
+def paired_through_a_relay(tmp_path: Path, entries: int) -> Iterator[tuple[Path, Database]]:
+    """A relay on loopback (stopped after), the phone with `entries` entries and a circle on it,
+    and the laptop, paired through it: the phone's folder, and the laptop's database, open."""
+    with relay_in_thread(tmp_path / "relay") as url:
+        phone = a_device(tmp_path / "phone", url, entries=entries)
+        yield phone, paired(phone, a_device(tmp_path / "laptop", None))
+
+
+def paired(phone: Path, laptop: Path) -> Database:
     """The two vaults paired through the use cases (no screen); the laptop's database, open."""
     db = open_database(vault_path(phone), PASSPHRASE)
     holder, joiner_db = HolderPairing(Sync(db)), open_database(vault_path(laptop), PASSPHRASE)
@@ -239,10 +250,7 @@ def paired(phone: Path, laptop: Path):
 
 
 def test_a_mass_deletion_is_asked_first_and_done_on_yes(tmp_path):
-    with relay_in_thread(tmp_path / "relay") as url:
-        phone = a_device(tmp_path / "phone", url, entries=8)
-        laptop = a_device(tmp_path / "laptop", None)
-        joiner_db = paired(phone, laptop)
+    with paired_through_a_relay(tmp_path, entries=8) as (phone, joiner_db):
         journal = Journal(joiner_db)
         for entry in journal.entries()[:4]:  # half the journal deleted on the laptop
             journal.delete(entry.id)
@@ -270,11 +278,7 @@ def test_a_mass_deletion_is_asked_first_and_done_on_yes(tmp_path):
 
 
 def test_synchroniser_says_in_one_line_what_happened_and_the_relay_down_in_one_sentence(tmp_path):
-    port = free_port()
-    with relay_in_thread(tmp_path / "relay", port) as url:
-        phone = a_device(tmp_path / "phone", url, entries=1)
-        laptop = a_device(tmp_path / "laptop", None)
-        joiner_db = paired(phone, laptop)
+    with paired_through_a_relay(tmp_path, entries=1) as (phone, joiner_db):
         for n in range(3):  # written on the laptop, sent from there
             Journal(joiner_db).add(f"Écrit sur le portable {n}", title=f"Portable {n}")
         from journal_app.usecases.devices import sync_now
@@ -354,10 +358,7 @@ def test_the_command_line_and_the_screen_say_a_sync_round_in_the_same_words():
 def test_an_open_journal_takes_the_other_devices_changes_by_itself_and_shows_them(tmp_path):
     """No tap: while the journal is open, the app's own rounds take what the laptop sent, and
     the list shows it; they stop at the lock."""
-    with relay_in_thread(tmp_path / "relay") as url:
-        phone = a_device(tmp_path / "phone", url, entries=1)
-        laptop = a_device(tmp_path / "laptop", None)
-        joiner_db = paired(phone, laptop)
+    with paired_through_a_relay(tmp_path, entries=1) as (phone, joiner_db):
         from journal_app.usecases.devices import sync_now
 
         async def body():

@@ -83,12 +83,10 @@ def join(c: Command) -> int:
 def list_devices(c: Command) -> int:
     """The same lines as « Mes appareils »: « Appareil 7F3A — cet appareil », then the others and
     the day each was added (`device remove 7F3A` takes the four characters)."""
-    from datetime import date
-
     from journal_app.usecases.devices import device_line, device_list
 
     with c.database() as db:
-        rows = device_list(db, c.lang, date.today())
+        rows = device_list(db, c.lang)
     if not rows:
         c.warn(c.t("devices.not_paired"))
         return 0

@@ -42,6 +42,7 @@ _MAILBOX_KEY = b"ressenti pairing v1 mailbox key"
 WAIT = 600.0  # seconds a code stays good, and how long either side waits for the other
 POLL = 0.4  # seconds between two listings of the pairing mailbox
 MAX_URL = 255  # bytes of the relay's address a code carries (its length in one byte)
+ARRIVAL_IDLE = 120.0  # seconds a new device waits with nothing arriving before it says the journal is not all there
 
 
 class PairingExpired(PairingRefused):
@@ -54,6 +55,13 @@ class PairingDeclined(PairingRefused):
     """On the holder, the person said the six digits do not match."""
 
     key = "error.pairing_declined"
+
+
+class ArrivalIncomplete(RessentiError):
+    """Paired, but the journal stopped arriving (the other device or the relay gone): the rest
+    comes at the next sync."""
+
+    key = "error.arrival_incomplete"
 
 
 class PairingCodeInvalid(PairingRefused):
@@ -262,17 +270,14 @@ class HolderPairing:
             raise PairingRefused() from None
         if not (capabilities.MAILBOX.match(new.mailbox) and capabilities.CAPABILITY.match(new.send)):
             raise PairingRefused()
-        transport.announce(link, new, self.client)  # the other devices will post to it too
         self.link = link.with_device(new)
-        transport.keep_link(self.db, self.link)
-        snapshot = self.sync.snapshot()
-        total = len(snapshot)
-        sent = transport.post(snapshot, self.link, [new], self.client, gap=lambda: None, db=self.db,
-                              progress=(lambda n: progress(n, total)) if progress else None)
-        arrival = Arrival(sent.changes, sent.envelopes)
-        self._box.post({"step": "sent", "sealed": b64(self._holder.seal_later(
-            json.dumps({"changes": arrival.changes, "envelopes": arrival.envelopes}).encode()))})
-        return arrival
+        # The journal is owed to the new device in the same save as the link that names it: a
+        # stop (this device, the relay) goes on from where it stopped at this device's next sync,
+        # as for a device announced by another (`transport.receive`).
+        transport.owe_snapshot(self.db, new.device, self.link)
+        transport.announce(link, new, self.client)  # the other devices will post to it too
+        sent = transport.send_snapshot(self.sync, self.link, new, self.client, progress)
+        return Arrival(sent.changes, sent.envelopes)
 
 
 # --- the new device --------------------------------------------------------------------------
@@ -311,37 +316,42 @@ class JoinerPairing:
         except (ValueError, KeyError, TypeError):
             raise PairingRefused() from None
         # What this device held before the pairing (written here first) follows the member too:
-        # it leaves for the other devices once the journal has arrived.
-        held_before = {(c.table, c.id) for c in self.sync.snapshot()}
+        # queued to leave like any change (it leaves once the journal has arrived, or at the next
+        # sync after a stop).
+        self.sync.queue(self.sync.snapshot())
         own = transport.open_mailbox(self.client, access, self.sync.ensure_device())
         link = Link(access.url, group, own, devices).with_device_key()
-        transport.keep_link(self.db, link)
+        # The holder sends the journal to the new mailbox from now on; how far it came is kept
+        # with the link (`transport.arrival`), so a stop goes on at the next sync.
+        transport.keep_link(self.db, link, arriving_from=devices[0].device)
         self._box.post({"step": "device", "sealed": b64(self._joiner.seal_later(
             json.dumps(replace(link.own, read="").pack()).encode()))})
-        told = self._box.wait("sent", timeout)
-        try:
-            expected = json.loads(self._joiner.open_later(_field(told, "sealed")))
-            envelopes, changes = int(expected["envelopes"]), int(expected["changes"])
-        except (ValueError, KeyError, TypeError):
-            raise PairingRefused() from None
         total = transport.Received()
-        deadline = time.monotonic() + timeout
-        while total.envelopes < envelopes:
+        idle = min(timeout, ARRIVAL_IDLE)
+        deadline = time.monotonic() + idle
+        while True:
+            link = transport.link_of(self.db) or link
             got_now = transport.receive(self.sync, link, self.client)
             total.envelopes += got_now.envelopes
             total.taken.replaced += got_now.taken.replaced
             total.taken.merged += got_now.taken.merged
             total.taken.already += got_now.taken.already
-            if progress is not None:
-                progress(min(total.taken.replaced + total.taken.merged + total.taken.already, changes), changes)
-            if total.envelopes >= envelopes:
+            state = transport.arrival(self.db)
+            if state is None or state.complete:
                 break
-            if time.monotonic() > deadline:
-                raise PairingExpired()
+            if progress is not None and state.total:
+                progress(min(state.done, state.total), state.total)
+            if got_now.envelopes:
+                deadline = time.monotonic() + idle
+            elif time.monotonic() > deadline:
+                raise ArrivalIncomplete(done=min(state.done, state.total or 0), total=state.total or 0)
             time.sleep(POLL)
-        mine = [c for c in self.sync.snapshot() if (c.table, c.id) in held_before]
-        if mine:
-            transport.post(mine, link, link.others, self.client, gap=lambda: None, db=self.db)
+        if progress is not None and state is not None and state.total is not None:
+            progress(state.total, state.total)
+        try:
+            transport.send(self.sync, link, self.client, gap=lambda: None)  # what it held before
+        except transport.SyncRelayError:
+            pass  # the journal is here; what it held waits in `sync_out` for the next sync
         return total
 
 

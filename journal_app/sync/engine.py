@@ -195,6 +195,19 @@ class Sync:
 
         self._db.change(update)
 
+    def queue(self, changes: Iterable[Change]) -> None:
+        """Queue these changes, as they are (stamps kept), to leave for the other devices (what a
+        device held before it was paired)."""
+        changes = list(changes)
+
+        def update(tables: dict[str, dict[str, Any]]) -> None:
+            out = tables.setdefault(OUT, {})
+            for change in changes:
+                out[f"{change.stamp.wall_ms:015d}-{change.stamp.counter:06d}-{change.stamp.device}"] = change.pack()
+
+        if changes:
+            self._apply(update)
+
     def snapshot(self, deleted: bool = False) -> list[Change]:
         """Every document of the synced tables as a change, for a new device (pairing): each
         with the stamps of its last change; a document saved before sync was set up is stamped

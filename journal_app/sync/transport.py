@@ -17,6 +17,7 @@ acknowledged; the parts of a change not all arrived yet stay on the relay until 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -25,6 +26,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives import serialization
@@ -41,11 +43,15 @@ _T = TypeVar("_T")
 _AAD = b"ressenti-sync-v1:"  # not a circle's: a sync envelope never opens as an insight
 _LABEL = b"ressenti sync mailbox label v1\n"
 LINK = "sync_link"  # the vault table (per device, never synced) that holds the link
+DAYS = "device_days"  # device id -> the day this device first saw it (per device, never synced)
 _COUNTERS = "counters"  # in LINK: the last number this device gave an envelope, per mailbox
 _ASKED = "asked"  # in LINK: devices owed a snapshot (they asked, or were just announced), how far each went
 _HEARD = "heard"  # in LINK: the numbers this device's mailbox received, per sender
+_ARRIVING = "arriving"  # in LINK, on a device just paired: how far the journal's first arrival came
 _REKEY_AAD = b"ressenti-sync-rekey-v1:"  # a new sync key, sealed to one device's own key
 _REKEY_MAC = b"ressenti sync rekey v1 mac"
+_ENVELOPE_MAC = b"ressenti sync envelope v1 mark"  # the key of a device's marks for another (`_marked`)
+_MARK = b',"mark":"'
 RETIRED_DAYS = 7  # days a mailbox left at a removal is still drained
 MAX_PLAIN = MAX_PADDED - 4  # the most one envelope carries (its padding's length prefix aside)
 PART = 12_000  # bytes of a too-large change in each part (base64 in the part: under MAX_PLAIN)
@@ -200,11 +206,72 @@ class Link:
                    tuple(Retired.unpack(r) for r in raw.get("retired", [])))
 
 
-def keep_link(db: Database, link: Link) -> None:
+def _put_link(tables: dict[str, dict[str, Any]], link: Link) -> None:
+    """The link into a save, with the day each device it names was first seen here (`DAYS`: a
+    device paired here, the pairing's day; one announced by another device, the day the news
+    arrived). Every save of the link goes through here: listing the devices only reads."""
+    tables.setdefault(LINK, {})["self"] = link.pack()
+    _put_days(tables, link)
+
+
+def _put_days(tables: dict[str, dict[str, Any]], link: Link) -> None:
+    days = tables.setdefault(DAYS, {})
+    for device in (link.own, *link.others):
+        if device.device not in days:
+            days[device.device] = {"day": date.today().isoformat()}
+
+
+def remember_days(db: Database) -> None:
+    """The day of each device the link names that has none yet (a vault paired before the days
+    were kept with the link): at a sync round, where a device is seen, never at a listing."""
+    link = link_of(db)
+    if link is None:
+        return
+    held = db.table(DAYS)
+    if all(held.get_doc(device.device) for device in (link.own, *link.others)):
+        return
+
     def update(tables: dict[str, dict[str, Any]]) -> None:
-        tables.setdefault(LINK, {})["self"] = link.pack()
+        _put_days(tables, link)
 
     db.change(update)
+
+
+def keep_link(db: Database, link: Link, *, arriving_from: str = "") -> None:
+    """Keep the link; with `arriving_from` (a device just paired), in the same save, that the
+    journal is on its way from that device and has not all arrived (`arrival`)."""
+    def update(tables: dict[str, dict[str, Any]]) -> None:
+        _put_link(tables, link)
+        if arriving_from:
+            tables[LINK][_ARRIVING] = {"from": arriving_from, "total": None, "done": 0, "end": None,
+                                       "complete": False}
+
+    db.change(update)
+
+
+@dataclass(frozen=True)
+class Arriving:
+    """The journal's first arrival on a device just paired: the snapshot its holder sends,
+    between two markers (`send_snapshot`), in that device's numbered series."""
+
+    sender: str
+    total: int | None  # changes in the snapshot, once its first marker came
+    done: int  # changes taken from the sender since the pairing
+    end: int | None  # the number of the snapshot's last envelope in the sender's series, once known
+    complete: bool
+
+    @classmethod
+    def unpack(cls, raw: dict[str, Any]) -> Arriving:
+        total, end = raw.get("total"), raw.get("end")
+        return cls(str(raw.get("from", "")), int(total) if total is not None else None, int(raw.get("done", 0)),
+                   int(end) if end is not None else None, bool(raw.get("complete")))
+
+
+def arrival(db: Database) -> Arriving | None:
+    """How far the journal's first arrival came here (None: this device was never paired as a
+    new one)."""
+    raw = db.table(LINK).get_doc(_ARRIVING)
+    return Arriving.unpack(raw) if raw else None
 
 
 def link_of(db: Database) -> Link | None:
@@ -234,7 +301,7 @@ def _json(doc: object) -> bytes:
 
 
 _HEAD, _TAIL = b'{"type":"sync","changes":[', b"]}"
-_TRAILER = 64  # room kept for the sender's id and the envelope's number (`_numbered`)
+_TRAILER = 128  # room kept for the sender's id, the envelope's number and its mark (`_numbered`, `_marked`)
 
 
 def _parts(whole: bytes) -> list[bytes]:
@@ -291,6 +358,39 @@ def send(sync: Sync, link: Link, client: RelayClient | None = None, *,
     return post(sync.pending(), link, link.others, client, gap=gap, done=sync.sent, db=sync.database)
 
 
+def _marked(plain: bytes, link: Link, to: DeviceMailbox) -> bytes:
+    """The plaintext (a JSON object naming its sender in `from`) with its mark for `to`:
+    HMAC-SHA-256 under a key only this device and `to` derive (X25519 of their own keys), so `to`
+    knows which of its devices posted it; the removed device, which holds the old sync key and
+    the old mailboxes' send capabilities, cannot mark as another (`sender_of`). Unmarked when
+    either has no key of its own yet."""
+    if not (link.device_key and to.key):
+        return plain
+    mark = _mark(plain, to.device, _mac_key(link.device_key, unb64(to.key), _ENVELOPE_MAC))
+    return plain[:-1] + _MARK + mark.encode("ascii") + b'"}'
+
+
+def _mark(body: bytes, to: str, key: bytes) -> str:
+    return b64(hmac.new(key, b"ressenti-sync-mark-v1\x1f" + body + b"\x1f" + to.encode(), hashlib.sha256).digest())
+
+
+def sender_of(plain: bytes, doc: Any, link: Link) -> str:
+    """The device among this one's others whose mark this plaintext carries ("" if none does)."""
+    if not (isinstance(doc, dict) and isinstance(doc.get("from"), str) and isinstance(doc.get("mark"), str)
+            and link.device_key):
+        return ""
+    at = plain.rfind(_MARK)
+    sender = next((d for d in link.others if d.device == doc["from"] and d.key), None)
+    if sender is None or at < 0 or plain[at:] != _MARK + doc["mark"].encode("ascii", "replace") + b'"}':
+        return ""
+    try:
+        expected = _mark(plain[:at] + b"}", link.own.device, _mac_key(link.device_key, unb64(sender.key),
+                                                                      _ENVELOPE_MAC))
+    except ValueError:
+        return ""
+    return sender.device if hmac.compare_digest(doc["mark"], expected) else ""
+
+
 def _numbered(plain: bytes, me: str, seq: int) -> bytes:
     """The plaintext with its sender and its number in the sender's series for this mailbox: a
     number missing for good tells the receiver that envelopes were lost (the relay's time-to-live)."""
@@ -330,6 +430,7 @@ def post(changes: Iterable[Change], link: Link, devices: Iterable[DeviceMailbox]
                     if counters is not None:
                         seq = int(counters.get(device.mailbox, 0)) + 1
                         plain = _numbered(plain, link.own.device, seq)
+                    plain = _marked(plain, link, device)
                     envelope = seal_plain(plain, label, link.group.public_key, _AAD)
                     if sent.envelopes:
                         gap()
@@ -355,12 +456,13 @@ def announce(link: Link, new: DeviceMailbox, client: RelayClient | None = None) 
     sealed envelope like any other, `{"type": "sync-device", "device": {...}}` (its send
     capability, never its read one). Each takes it into its link when it receives."""
     client = client or RelayClient(link.url)
-    plain = _json({"type": "sync-device", "device": replace(new, read="").pack()})
+    plain = _json({"type": "sync-device", "device": replace(new, read="").pack(), "from": link.own.device})
     count = 0
     for device in link.others:
         if device.device == new.device:
             continue
-        envelope = seal_plain(plain, link.group.label(device.mailbox), link.group.public_key, _AAD)
+        envelope = seal_plain(_marked(plain, link, device), link.group.label(device.mailbox), link.group.public_key,
+                              _AAD)
         _translated(client.post_envelope, device.mailbox, device.send, envelope)
         count += 1
     return count
@@ -377,6 +479,7 @@ class Received:
     asked: list[str] = field(default_factory=list)  # devices that asked this one for a snapshot
     gaps: list[str] = field(default_factory=list)  # devices whose envelopes were lost here: asked
     removed: str = ""  # a device removed by another of the member's: this one took the new key
+    refused: int = 0  # in a mailbox left at a removal, not marked by a remaining device (the removed one's)
 
 
 @dataclass
@@ -437,18 +540,60 @@ def _heard_now(heard: dict[str, Any], mailbox: str, numbered: Iterable[tuple[str
     return {"mailbox": mailbox, "senders": senders}
 
 
+def _keep_heard(db: Database, mailbox: str, heard: list[tuple[str, int]], counted: list[tuple[str, int, int]],
+                marks: list[tuple[str, int, str, int]]) -> None:
+    """The numbers received, and, in the same save, how far a first arrival came: the changes of
+    its sender's envelopes not received before (an envelope taken again after a stop, or posted
+    twice, counts once), and what its markers say."""
+    def update(tables: dict[str, dict[str, Any]]) -> None:
+        mine = tables.setdefault(LINK, {})
+        before = _heard_now(dict(mine.get(_HEARD) or {}), mailbox, ())
+        mine[_HEARD] = _heard_now(before, mailbox, heard)
+        raw = mine.get(_ARRIVING)
+        if not raw or raw.get("complete"):
+            return
+        arriving = dict(raw)
+        sender = arriving.get("from")
+        record = before["senders"].get(sender, {"high": 0, "above": []})
+        new: set[int] = set()
+        for who, seq, count in counted:
+            if who == sender and seq > record["high"] and seq not in record["above"] and seq not in new:
+                new.add(seq)
+                arriving["done"] = int(arriving.get("done", 0)) + count
+        for who, seq, kind, total in marks:
+            if who == sender:
+                arriving["total"] = total
+                if kind == "sync-snapshot-end":
+                    arriving["end"] = seq
+        mine[_ARRIVING] = arriving
+
+    db.change(update)
+
+
+def _settle_arrival(db: Database, mailbox: str, waiting: int) -> None:
+    """A first arrival is complete once its last marker came and every envelope its sender
+    numbered up to it did (none waits in parts)."""
+    raw = _doc(db, _ARRIVING)
+    if not raw or raw.get("complete") or raw.get("end") is None or waiting:
+        return
+    record = _heard_now(_doc(db, _HEARD), mailbox, ())["senders"].get(raw.get("from"))
+    if record is not None and record["high"] >= int(raw["end"]):
+        _keep_doc(db, _ARRIVING, {**raw, "complete": True})
+
+
 def _missing(heard: dict[str, Any]) -> list[str]:
     """The senders with a number missing below one received."""
     return sorted(sender for sender, record in heard.get("senders", {}).items() if record["above"])
 
 
-def _mac_key(private_key: bytes, public_key: bytes) -> bytes:
+@functools.lru_cache(maxsize=64)
+def _mac_key(private_key: bytes, public_key: bytes, info: bytes = b"") -> bytes:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
     shared = X25519PrivateKey.from_private_bytes(private_key).exchange(X25519PublicKey.from_public_bytes(public_key))
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_REKEY_MAC).derive(shared)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info or _REKEY_MAC).derive(shared)
 
 
 def _rekey_mac(doc: dict[str, Any], to: str, key: bytes) -> str:
@@ -531,6 +676,8 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
             received.removed = rekey[2]
             _take_rekey(sync, link, client, *rekey)
             break
+    if not received.removed:
+        _settle_arrival(db, link.own.mailbox, received.waiting)
     owed = list(_doc(db, _ASKED).get("devices", []))
     if owed and not received.removed:
         # Another device lost envelopes (past the relay's time-to-live), or was just paired through
@@ -541,7 +688,7 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
         link = link_of(db) or link
         for device in link.others:
             if device.device in owed:
-                _send_snapshot(sync, link, device, client)
+                send_snapshot(sync, link, device, client)
         _keep_doc(db, _ASKED, {"devices": [], "after": {}})
     return received
 
@@ -552,15 +699,20 @@ def _snapshot_key(change: Change) -> tuple[bool, str, str]:
     return change.doc is None, change.table, change.id
 
 
+def owe_snapshot(db: Database, device: str, link: Link) -> None:
+    """Note, in the same save as `link`, that `device` (just paired here) is owed what this one holds."""
+    _owe(db, [device], link)
+
+
 def _owe(db: Database, devices: Iterable[str], link: Link | None = None) -> None:
     """Note, in one save (with the link, when given), that `devices` are owed a snapshot from the
     start (before the acknowledgement of what said so: answered even after a stop)."""
     devices = set(devices)
 
     def update(tables: dict[str, dict[str, Any]]) -> None:
-        mine = tables.setdefault(LINK, {})
         if link is not None:
-            mine["self"] = link.pack()
+            _put_link(tables, link)
+        mine = tables.setdefault(LINK, {})
         owed = dict(mine.get(_ASKED) or {})
         after = {k: v for k, v in dict(owed.get("after") or {}).items() if k not in devices}
         mine[_ASKED] = {"devices": sorted({*owed.get("devices", []), *devices}), "after": after}
@@ -568,23 +720,47 @@ def _owe(db: Database, devices: Iterable[str], link: Link | None = None) -> None
     db.change(update)
 
 
-def _send_snapshot(sync: Sync, link: Link, device: DeviceMailbox, client: RelayClient) -> None:
+def send_snapshot(sync: Sync, link: Link, device: DeviceMailbox, client: RelayClient,
+                   progress: Callable[[int, int], None] | None = None) -> Sent:
+    """What this device holds, deletions too, to `device`'s mailbox, between two markers (`{"type":
+    "sync-snapshot", "changes": n}` first, `"sync-snapshot-end"` last, numbered like any envelope:
+    a device just paired knows from them how much is coming and when all of it came). Stopped
+    half-way, it goes on from the last batch the relay took (kept in the vault after each)."""
     db = sync.database
     changes = sorted(sync.snapshot(deleted=True), key=_snapshot_key)
+    total = len(changes)
+    sent = Sent()
     went = _doc(db, _ASKED).get("after", {}).get(device.device)
     if isinstance(went, list) and len(went) == 3:  # the part sent before a stop is not sent again
         mark = (bool(went[0]), str(went[1]), str(went[2]))
         changes = [c for c in changes if _snapshot_key(c) > mark]
+    else:
+        _post_numbered(db, link, device, client, {"type": "sync-snapshot", "changes": total})
+        sent.envelopes += 1
+    remaining = len(changes)
 
     def went_so_far(batch: list[Change]) -> None:
         owed = _doc(db, _ASKED)
         after = {**owed.get("after", {}), device.device: list(_snapshot_key(batch[-1]))}
         _keep_doc(db, _ASKED, {**owed, "after": after})
 
-    post(changes, link, [device], client, gap=lambda: None, db=db, done=went_so_far)
+    posted = post(changes, link, [device], client, gap=lambda: None, db=db, done=went_so_far,
+                  progress=(lambda n: progress(n, remaining)) if progress else None)
+    _post_numbered(db, link, device, client, {"type": "sync-snapshot-end", "changes": total})
     owed = _doc(db, _ASKED)
     _keep_doc(db, _ASKED, {"devices": [d for d in owed.get("devices", []) if d != device.device],
                            "after": {k: v for k, v in owed.get("after", {}).items() if k != device.device}})
+    return Sent(posted.changes, sent.envelopes + posted.envelopes + 1)
+
+
+def _post_numbered(db: Database, link: Link, device: DeviceMailbox, client: RelayClient, doc: dict[str, Any]) -> None:
+    """One envelope (not changes) to `device`'s mailbox, numbered in this device's series for it."""
+    counters = _doc(db, _COUNTERS)
+    seq = int(counters.get(device.mailbox, 0)) + 1
+    plain = _marked(_numbered(_json(doc), link.own.device, seq), link, device)
+    envelope = seal_plain(plain, link.group.label(device.mailbox), link.group.public_key, _AAD)
+    _translated(client.post_envelope, device.mailbox, device.send, envelope)
+    _keep_doc(db, _COUNTERS, {**counters, device.mailbox: seq})  # only once the relay took it
 
 
 def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Received, mailbox: str, read: str,
@@ -601,19 +777,24 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
         unknown: list[str] = []  # with a label this device does not know (yet)
         changes: list[Change] = []
         heard: list[tuple[str, int]] = []
+        counted: list[tuple[str, int, int]] = []  # (sender, number, changes): a first arrival's progress
+        marks: list[tuple[str, int, str, int]] = []  # a snapshot's markers: (sender, number, type, changes)
         rekey: tuple[DeviceMailbox, SyncGroup, str] | None = None
         rekeys: list[Any] = []
+        rekey_ids: list[str] = []
+        aside: list[str] = []  # set aside (or refused): acknowledged even in a round that takes a new key
+        senders: list[str] = []  # who marked each announcement in `devices` ("" no one)
         for _ in range(ROUND):
             page, after = _translated(client.list_envelopes, mailbox, read, after, PAGE)
             for item in page:
                 try:
-                    doc, circle = None, item.envelope.get("circle")
+                    doc, plain, circle = None, b"", item.envelope.get("circle")
                     matched = any(circle == label for label, _ in keys)
                     for label, group in keys:
                         if circle == label:
                             try:
-                                doc = _opened(open_plain(item.envelope, label, group.public_key,
-                                                         group.private_key, _AAD))
+                                plain = open_plain(item.envelope, label, group.public_key, group.private_key, _AAD)
+                                doc = _opened(plain)
                                 break
                             except EnvelopeDamaged:
                                 continue
@@ -623,15 +804,26 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                         rekeys.append(_opened(open_plain(item.envelope, str(circle), public_of(link.device_key),
                                                          link.device_key, _REKEY_AAD)))
                         done.append(item.id)
+                        rekey_ids.append(item.id)
                         continue
                     if doc is None:
                         if matched:
                             raise EnvelopeDamaged()
                         unknown.append(item.id)
                         continue
+                    sender = sender_of(plain, doc, link)
+                    if not numbered and not sender:
+                        # A mailbox left at a removal: only what one of the remaining devices marked
+                        # (the removed one holds the old key and these mailboxes' send capabilities).
+                        received.refused += 1
+                        done.append(item.id)
+                        aside.append(item.id)
+                        continue
+                    number: tuple[str, int] | None = None
                     if numbered and isinstance(doc, dict) and isinstance(doc.get("from"), str) \
                             and type(doc.get("seq")) is int and doc["seq"] > 0:
-                        heard.append((doc["from"], doc["seq"]))
+                        number = (doc["from"], doc["seq"])
+                        heard.append(number)
                     if isinstance(doc, dict) and doc.get("type") == "sync-part":
                         n, of, data = doc.get("n"), doc.get("of"), doc.get("data")
                         if not (type(n) is int and type(of) is int and 0 <= n < of <= 10_000
@@ -641,16 +833,25 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                         held.ids.append(item.id)  # two tries' copies of a part: both acknowledged
                         if held.of == of:
                             held.data[n] = unb64(data)
+                        if number is not None:
+                            counted.append((*number, 1 if n == 0 else 0))
                         continue
-                    if isinstance(doc, dict) and doc.get("type") == "sync-device":
+                    if isinstance(doc, dict) and doc.get("type") in ("sync-snapshot", "sync-snapshot-end"):
+                        if number is not None and type(doc.get("changes")) is int:
+                            marks.append((*number, doc["type"], doc["changes"]))
+                    elif isinstance(doc, dict) and doc.get("type") == "sync-device":
                         devices.append(_device_of(doc))
+                        senders.append(sender)
                     elif isinstance(doc, dict) and doc.get("type") == "sync-ask":
                         if isinstance(doc.get("device"), str) and doc["device"] not in received.asked:
                             received.asked.append(doc["device"])
                     else:
-                        changes += _changes_of(doc)
+                        changes += (these := _changes_of(doc))
+                        if number is not None:
+                            counted.append((*number, len(these)))
                 except (EnvelopeDamaged, ValueError):
                     received.set_aside += 1
+                    aside.append(item.id)
                 done.append(item.id)
             if after is None:
                 break
@@ -666,6 +867,22 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
                 changes += _changes_of(_opened(whole))
             except EnvelopeDamaged:
                 received.set_aside += 1
+        candidate = link_of(db) or link  # with the devices announced in this round
+        for device in devices:
+            if device.device != candidate.own.device:
+                candidate = candidate.with_device(device)
+        for doc in rekeys:
+            found = _rekey_from(candidate, doc)
+            if found is None:
+                received.set_aside += 1
+            rekey = rekey or found
+        if rekey is not None:
+            # A device was removed: this round takes the new key only (and the devices the remaining
+            # ones announced, marked). The rest waits on the relay and is judged at the next round,
+            # from the mailbox this device leaves now, where only the remaining devices' marks count:
+            # what the removed device posted is refused, not taken with the key.
+            devices = [d for d, who in zip(devices, senders, strict=True) if who and who != rekey[2]]
+            changes, heard, received.asked, done = [], [], [], rekey_ids + aside
         if devices:  # kept before the acknowledgement, as the changes are
             link = link_of(db) or link
             known = {d.device for d in link.others}
@@ -677,18 +894,14 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
             _owe(db, {d.device for d in devices} - known - {link.own.device}, link)
             received.announced += [d for d in devices if d.device != link.own.device]
             devices.clear()
-        for doc in rekeys:
-            found = _rekey_from(link_of(db) or link, doc)
-            if found is None:
-                received.set_aside += 1
-            rekey = rekey or found
+            senders.clear()
         if changes:
             taken = sync.take(changes, allow_mass_deletion=allow_mass_deletion)  # saved here
             for name in ("replaced", "merged", "already"):
                 setattr(received.taken, name, getattr(received.taken, name) + getattr(taken, name))
             received.taken.conflicts += taken.conflicts
         if heard:
-            _keep_doc(db, _HEARD, _heard_now(_doc(db, _HEARD), mailbox, heard))
+            _keep_heard(db, mailbox, heard, counted, marks)
         if received.asked:  # kept before the acknowledgement: answered even after a stop
             _owe(db, received.asked)
         if rekey is None:  # an envelope under a key not yet taken waits for the next round
@@ -724,7 +937,8 @@ def _ask_snapshot(sync: Sync, link: Link, client: RelayClient, gaps: list[str], 
         record["high"], record["above"] = max([record["high"], *record["above"]]), []
         target = next((d for d in link.others if d.device == sender), None)
         if target is not None:
-            plain = _json({"type": "sync-ask", "device": link.own.device})
+            plain = _marked(_json({"type": "sync-ask", "device": link.own.device, "from": link.own.device}), link,
+                            target)
             envelope = seal_plain(plain, link.group.label(target.mailbox), link.group.public_key, _AAD)
             _translated(client.post_envelope, target.mailbox, target.send, envelope)
         received.gaps.append(sender)

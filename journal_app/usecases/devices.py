@@ -46,7 +46,11 @@ class SyncRound:
     received: int = 0  # changes taken in (new or merged)
     conflicts: list[str] = field(default_factory=list)
     set_aside: int = 0
+    refused: int = 0  # posted to a mailbox left at a removal by no remaining device (the removed one)
     error: RessentiError | None = None
+    # A journal's first arrival on this device, when it was not complete as the round began:
+    # how far it came by its end (said until it is complete, and once when it is).
+    arrival: transport.Arriving | None = None
 
 
 def sync_now(db: Database, *, delay: Callable[[], None] = privacy_delay,
@@ -71,10 +75,13 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
     sync = Sync(db)
     round_ = SyncRound()
     relay = client(link.url)
+    arriving = transport.arrival(db)
     try:
         received = transport.receive(sync, link, relay, allow_mass_deletion=allow_mass_deletion)
+        transport.remember_days(db)  # a vault paired before the days were kept with the link
         round_.received = received.taken.replaced + received.taken.merged
         round_.conflicts, round_.set_aside = received.taken.conflicts, received.set_aside
+        round_.refused = received.refused
         # A device paired through another one was sent what this one holds, in `receive` (and a
         # snapshot stopped half-way goes on at the next round).
         link = transport.link_of(db) or link
@@ -86,6 +93,8 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
         raise
     except RessentiError as exc:
         round_.error = exc
+    if arriving is not None and not arriving.complete:
+        round_.arrival = transport.arrival(db)
     return round_
 
 
@@ -103,9 +112,28 @@ def describe_sync(round_: SyncRound, lang: str) -> list[str]:
                                sent=translate("devices.synced_sent", lang, count=round_.sent)))
     if round_.conflicts:
         lines.append(translate("devices.conflicts", lang, count=len(round_.conflicts)))
+    if round_.refused:
+        lines.append(translate("devices.refused_removed", lang, count=round_.refused))
+    if round_.arrival is not None:
+        lines.append(arrival_line(round_.arrival, lang))
     if round_.error is not None:
         lines.append(round_.error.message(lang))
     return lines
+
+
+def arrival_line(arriving: transport.Arriving, lang: str) -> str:
+    """Whether the journal has all arrived on this device since it was paired, and how far it came."""
+    if arriving.complete:
+        return translate("devices.arrived_complete", lang)
+    if arriving.total is None:
+        return translate("devices.arriving_unknown", lang)
+    return translate("devices.arriving", lang, done=min(arriving.done, arriving.total), count=arriving.total)
+
+
+def arrival_under_way(db: Database) -> transport.Arriving | None:
+    """The journal's first arrival on this device, while it is not complete (« Mes appareils »)."""
+    arriving = transport.arrival(db)
+    return arriving if arriving is not None and not arriving.complete else None
 
 
 def devices(db: Database) -> tuple[DeviceMailbox | None, list[DeviceMailbox]]:
@@ -127,9 +155,6 @@ def remove_device(db: Database, name: str, *,
 
 
 # --- for the screens (« Mes appareils », « Ajouter un appareil », « J'ai déjà un journal… ») --
-DAYS_TABLE = "device_days"  # device id -> the day this device first knew of it (stays on the device)
-
-
 @dataclass(frozen=True)
 class DeviceRow:
     device: str
@@ -143,40 +168,22 @@ def short_name(device: str, lang: str) -> str:
     return translate("devices.short_name", lang, id="".join(c for c in device if c.isalnum())[:4].upper())
 
 
-def remember_devices(db: Database, today: date) -> None:
-    """Note the day each device of the link was first known here (a device paired here: the day
-    of the pairing; one announced by another device: the day the news arrived)."""
-    own, others = devices(db)
-    ids = [d.device for d in ([own] if own else []) + others]
-    table = db.table(DAYS_TABLE)
-    if all(table.get_doc(i) for i in ids):
-        return
-
-    def update(tables: dict[str, dict[str, Any]]) -> None:
-        days = tables.setdefault(DAYS_TABLE, {})
-        for i in ids:
-            days.setdefault(i, {"day": today.isoformat()})
-
-    db.change(update)
-
-
-def device_list(db: Database, lang: str, today: date) -> list[DeviceRow]:
-    """This device first, then the others in the order they were added."""
-    remember_devices(db, today)
-    own, others = devices(db)
-    if own is None:
+def device_list(db: Database, lang: str) -> list[DeviceRow]:
+    """This device first, then the others in the order they were added, each with the day it was
+    first seen here (kept with the link when it was: a listing only reads)."""
+    link = transport.link_of(db)
+    if link is None:
         return []
-    table = db.table(DAYS_TABLE)
+    table = db.table(transport.DAYS)
 
-    def day(device: str) -> date | None:
+    def row(device: str, this: bool) -> DeviceRow:
         try:
-            return date.fromisoformat(str((table.get_doc(device) or {})["day"]))
+            added: date | None = date.fromisoformat(str((table.get_doc(device) or {})["day"]))
         except (KeyError, TypeError, ValueError):
-            return None
+            added = None
+        return DeviceRow(device, short_name(device, lang), added, this)
 
-    rows = [DeviceRow(own.device, short_name(own.device, lang), day(own.device), True)]
-    rows += [DeviceRow(d.device, short_name(d.device, lang), day(d.device), False) for d in others]
-    return rows
+    return [row(link.own.device, True), *(row(d.device, False) for d in link.others)]
 
 
 def spaced_digits(digits: str) -> str:

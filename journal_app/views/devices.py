@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import flet as ft
@@ -20,6 +19,8 @@ from journal_app.qr import qr_image
 from journal_app.sync.engine import MassDeletion
 from journal_app.usecases.devices import (
     PairingCancelled,
+    arrival_line,
+    arrival_under_way,
     device_line,
     device_list,
     devices,
@@ -50,8 +51,8 @@ class DevicesScreen:
     """Réglages → « Mes appareils »."""
 
     def __init__(self, ctx: AppContext, on_add: Callable[[], object], *,
-                 delay: Callable[[], None] = privacy_delay, today: Callable[[], date] = date.today) -> None:
-        self.ctx, self.on_add, self.delay, self.today = ctx, on_add, delay, today
+                 delay: Callable[[], None] = privacy_delay) -> None:
+        self.ctx, self.on_add, self.delay = ctx, on_add, delay
         self.rows = ft.Column(spacing=4)
         self.status = ft.Text("")
         self.working = ft.ProgressRing(width=20, height=20, visible=False)
@@ -72,12 +73,15 @@ class DevicesScreen:
 
     def refresh(self) -> None:
         t, lang = self.ctx.t, self.ctx.lang
-        rows = device_list(self.ctx.session.database, lang, self.today())
+        rows = device_list(self.ctx.session.database, lang)
         lines: list[ft.Control] = []
         for row in rows:
             lines.append(ft.ListTile(leading=ft.Icon(ft.Icons.DEVICES), title=ft.Text(device_line(row, lang))))
         if len(rows) < 2:
             lines.append(muted(t("devices.none_yet")))
+        arriving = arrival_under_way(self.ctx.session.database)
+        if arriving is not None:  # said until the journal has all arrived here
+            lines.append(muted(arrival_line(arriving, lang)))
         self.rows.controls = lines
         self.sync_button.disabled = len(rows) < 2
 
