@@ -56,6 +56,30 @@ def encode_value(doc: dict[str, Any]) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
+class Changes(set[Key]):
+    """The documents changed since the last save, by key; and, for the tables whose deletions
+    must leave the file (FORGET_ON_DELETE), each such document as it was before its first change
+    since then (`before`; None: it did not exist). The search word list reads them: a deleted
+    entry's words, and the words an edit took out, may have to leave it
+    (journal_app/vault/words.py)."""
+
+    __slots__ = ("before",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.before: dict[Key, dict[str, Any] | None] = {}
+
+    def note(self, key: Key, doc: Any) -> None:
+        """`key`'s document is about to change; `doc` is it now (None: there is none)."""
+        if key[0] in FORGET_ON_DELETE and key not in self.before:
+            self.before[key] = None if doc is None else dict(doc)
+        self.add(key)
+
+    def clear(self) -> None:
+        super().clear()
+        self.before.clear()
+
+
 class StoredDoc(dict):  # type: ignore[type-arg]
     """A stored document that notes itself as changed when it is changed in place.
 
@@ -66,7 +90,7 @@ class StoredDoc(dict):  # type: ignore[type-arg]
 
     __slots__ = ("_changed", "_table", "_id")  # the key's two parts apart: no tuple kept per document
 
-    def __init__(self, data: dict[str, Any], changed: set[Key] | None = None, key: Key | None = None) -> None:
+    def __init__(self, data: dict[str, Any], changed: Changes | None = None, key: Key | None = None) -> None:
         super().__init__(data)
         self._changed = changed
         self._table: str | None = key[0] if key is not None else None
@@ -74,7 +98,7 @@ class StoredDoc(dict):  # type: ignore[type-arg]
 
     def _touch(self) -> None:
         if self._changed is not None and self._table is not None and self._id is not None:
-            self._changed.add((self._table, self._id))
+            self._changed.note((self._table, self._id), self)
 
     def __setitem__(self, key: str, value: Any) -> None:
         self._touch()
@@ -115,27 +139,27 @@ class Tracked(dict):  # type: ignore[type-arg]
 
     __slots__ = ("name", "changed")
 
-    def __init__(self, name: str, changed: set[Key], docs: dict[str, Any] | None = None) -> None:
+    def __init__(self, name: str, changed: Changes, docs: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.name, self.changed = name, changed
         if docs:
             self.update(docs)
 
     def __setitem__(self, doc_id: str, doc: Any) -> None:
-        self.changed.add((self.name, doc_id))
+        self.changed.note((self.name, doc_id), dict.get(self, doc_id))
         super().__setitem__(doc_id, doc)
 
     def __delitem__(self, doc_id: str) -> None:
-        self.changed.add((self.name, doc_id))
+        self.changed.note((self.name, doc_id), dict.get(self, doc_id))
         super().__delitem__(doc_id)
 
     def pop(self, doc_id: str, *default: Any) -> Any:
-        self.changed.add((self.name, doc_id))
+        self.changed.note((self.name, doc_id), dict.get(self, doc_id))
         return super().pop(doc_id, *default)
 
     def popitem(self) -> tuple[str, Any]:
         doc_id, doc = super().popitem()
-        self.changed.add((self.name, doc_id))
+        self.changed.note((self.name, doc_id), doc)
         return doc_id, doc
 
     def setdefault(self, doc_id: str, default: Any = None) -> Any:
@@ -148,7 +172,8 @@ class Tracked(dict):  # type: ignore[type-arg]
             self[doc_id] = doc
 
     def clear(self) -> None:
-        self.changed.update((self.name, doc_id) for doc_id in self)
+        for doc_id, doc in self.items():
+            self.changed.note((self.name, doc_id), doc)
         super().clear()
 
 
@@ -160,7 +185,7 @@ class Tables(dict):  # type: ignore[type-arg]
 
     def __init__(self) -> None:
         super().__init__()
-        self.changed: set[Key] = set()
+        self.changed = Changes()
 
     def _tracked(self, name: str, docs: Any) -> Tracked:
         if isinstance(docs, Tracked) and docs.changed is self.changed and docs.name == name:
