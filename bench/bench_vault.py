@@ -100,7 +100,7 @@ def open_with_kek(path: Path, kek: bytes, fmt: int):
         return storage1.Database(vault, content, storage=storage1.VaultStorage)
     builder = TablesBuilder()
     with bulk(kept=True):
-        vault, _ = Vault._open(path, False, legacy_items, builder.apply, _unwrapper(kek))
+        vault, _ = Vault._open(path, False, legacy_items, builder, _unwrapper(kek))
         return Database(vault, builder.built(), storage=VaultStorage)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
 from journal_app.folding import fold as fold  # used from here by the rest of the app
@@ -280,8 +281,31 @@ def _holds(doc: Mapping[str, Any], spellings: tuple[str, ...]) -> bool:
     return any(spelling in rest for spelling in spellings)
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A method of Journal run under the storage's lock (see `Journal`)."""
+
+    @functools.wraps(method)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with cast(Journal, args[0])._lock:
+            return method(*args, **kwargs)
+
+    return run
+
+
 class Journal:
-    """The member's entries. Reads come from memory; every change is saved before it returns."""
+    """The member's entries. Reads come from memory; every change is saved before it returns.
+
+    Threads share it: the app's event loop lists, searches and saves while the warm-up thread
+    folds every entry (`warm_up`) and a device-sync round takes in another device's changes
+    (journal_app/sync, in a worker thread). What it keeps (the entries made, the texts a search
+    reads, the word list) and the storage's documents are read and changed under one lock, the
+    storage's writer lock: a search never reads a table or a cache a save is changing, and a save
+    never leaves a cache half-updated for a search to read (tests/test_search_concurrent.py).
+    Only folding, the long part of `warm_up`, runs outside it."""
 
     def __init__(self, db: Database, clock: Clock = local_now) -> None:
         self.database = db
@@ -292,6 +316,7 @@ class Journal:
         self._texts: dict[str, tuple[str, str, str]] = {}  # entry id -> its texts as typed (`_typed`)
         self._searches = 0  # through the word list
         self._storage = cast(VaultStorage, db.storage)
+        self._lock = self._storage.writing
         self._outside = self._outside_changes()  # changes made by another device, taken in
         # entry id -> (the entry as it was folded, its folded text). Keeping the entry lets a
         # reader tell a stale text from a fresh one without a lock (see `warm_up`).
@@ -321,9 +346,11 @@ class Journal:
     def _outside_changes(self) -> int:
         return self._storage.outside_changes
 
+    @_locked
     def __len__(self) -> int:
         return len(self._entries)
 
+    @_locked
     def get(self, entry_id: str) -> Entry:
         """The entry with this id, or with the only id that starts with it (as `git` does)."""
         found = self._entries.get(entry_id)
@@ -336,11 +363,13 @@ class Journal:
             raise EntryNotFound(id=entry_id)
         return matches[0]
 
+    @_locked
     def entries(self, where: EntryFilter | None = None) -> list[Entry]:
         """Entries newest first, optionally filtered."""
         chosen = self._entries.values() if where is None else filter(where.matches, self._entries.values())
         return sorted(chosen, key=lambda e: e.created, reverse=True)
 
+    @_locked
     def days_with_entries(self, year: int, month: int) -> dict[int, int]:
         """For a calendar: day of the month -> how many entries were written that day."""
         counts: dict[int, int] = {}
@@ -349,12 +378,14 @@ class Journal:
                 counts[entry.created.day] = counts.get(entry.created.day, 0) + 1
         return counts
 
+    @_locked
     def on_this_day(self, today: date) -> list[Entry]:
         """Entries written on this day of the year in earlier years, the most recent first."""
         found = [e for e in self._entries.values()
                  if (e.created.month, e.created.day) == (today.month, today.day) and e.created.year < today.year]
         return sorted(found, key=lambda e: e.created, reverse=True)
 
+    @_locked
     def search(self, query: str, where: EntryFilter | None = None) -> list[Entry]:
         """Entries holding every word of `query`, ignoring case and accents, newest first."""
         terms = fold(query).split()
@@ -426,10 +457,13 @@ class Journal:
         """Fold every entry ahead of searches (the app runs it in a thread, a second after
         unlocking): a search typed before it ends goes through the vault's word list, the
         ones after through the folded texts (a few times faster on accented words)."""
-        with bulk(kept=True):
-            for entry in list(self._entries.values()):
+        with self._lock:
+            entries = list(self._entries.values())
+        with bulk(kept=True):  # `_folded_text` needs no lock: a text is kept with its entry
+            for entry in entries:
                 self._folded_text(entry)
 
+    @_locked
     def tags(self) -> list[tuple[str, int]]:
         """Every tag with how many entries carry it, most used first."""
         if self._tags is None:
@@ -463,6 +497,7 @@ class Journal:
         """Create and save an entry (see `new_entry` for the fields)."""
         return self.put(self.new_entry(body, **fields))
 
+    @_locked
     def put(self, entry: Entry) -> Entry:
         """Store a whole entry, new or existing (used by the editor, import and undo)."""
         entry = validate(entry)
@@ -474,6 +509,7 @@ class Journal:
         self._remember(entry)
         return entry
 
+    @_locked
     def put_new(self, entries: Iterable[Entry]) -> list[Entry]:
         """Store many new entries with a single save (import). Ids must not exist yet."""
         checked = [validate(e) for e in entries]
@@ -486,6 +522,7 @@ class Journal:
             self._remember(entry)
         return checked
 
+    @_locked
     def contains(self, entry_id: str) -> bool:
         return entry_id in self._entries
 
@@ -503,6 +540,7 @@ class Journal:
         self._texts.pop(entry.id, None)
         self._tags = None
 
+    @_locked
     def update(self, entry_id: str, **changes: Any) -> Entry:
         """Change some fields of an entry; `updated` is set to now."""
         current = self.get(entry_id)
@@ -512,6 +550,7 @@ class Journal:
             raise InvalidEntry(field=", ".join(sorted(unknown)), value="?")
         return self.put(replace(current, **changes, updated=self._clock()))
 
+    @_locked
     def delete(self, entry_id: str) -> Entry:
         """Delete an entry and return it, so the caller can offer to undo with `put`."""
         entry = self.get(entry_id)

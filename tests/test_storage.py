@@ -8,8 +8,11 @@ from tinydb.operations import delete, increment
 from tinydb.operations import set as set_field
 from tinydb.table import Document
 
-from journal_app.vault.storage import open_database
-from tests.conftest import PASSPHRASE, every_record
+from journal_app.errors import VaultDamaged
+from journal_app.journal import Journal
+from journal_app.vault import Vault
+from journal_app.vault.storage import PARSE_GROUP, item_key, open_database
+from tests.conftest import FAST_KDF, PASSPHRASE, every_record
 
 
 def on_disk(vault_file, table):
@@ -59,3 +62,43 @@ def test_a_refused_change_leaves_memory_as_on_disk(db, vault_file):
     assert {d.doc_id for d in t} == {"a"}
     db.close()
     assert on_disk(vault_file, "things") == {"a": {"n": 1}}
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_opening_keeps_each_field_name_and_repeated_value_once(db, vault_file, many):
+    """Each document's field names were strings of their own: at 50,000 entries a fifth of the
+    memory the open journal takes (bench/bench_vault.py). Read in groups of about PARSE_GROUP
+    bytes, each is made once a group; an entry's id is its key's string, and kinds, languages
+    and tags are kept once each."""
+    journal = Journal(db)
+    count = 1 + 2 * PARSE_GROUP // 1000 if many else 3  # several groups, or one
+    journal.put_new(journal.new_entry("x" * 900, tags=["cercle", "corps"]) for _ in range(count))
+    journal.add("Écrite après", tags=["cercle"])  # a save of its own, appended
+    db.close()
+    reopened = open_database(vault_file, PASSPHRASE)
+    try:
+        docs = list(reopened.storage.read()["entries"].items())
+        first = docs[0][1]
+        assert len(docs) == count + 1
+        groups = 1 + count * 1000 // PARSE_GROUP + 1  # the snapshot's, and the appended save
+        assert len({id(name) for _, doc in docs for name in doc}) <= len(first) * groups
+        for doc_id, doc in docs:
+            assert doc["id"] is doc_id
+            assert doc["tags"][0] is first["tags"][0] and doc["language"] is first["language"]
+            assert doc["kind"] is first["kind"]
+        assert {e.body for e in Journal(reopened).entries()} == {"x" * 900, "Écrite après"}
+    finally:
+        reopened.close()
+
+
+@pytest.mark.parametrize("value", [b'{"n":1},{"n":2}', b"[1]", b'{"n":1} x', b'{"n":', b"\xff", b""])
+def test_a_stored_value_that_is_not_one_document_is_refused_and_the_vault_let_go(tmp_path, value):
+    path = tmp_path / "journal.vault"
+    items = [(item_key("things", "a"), b'{"n":0}'), (item_key("things", "b"), value),
+             (item_key("things", "c"), b'{"n":3}')]
+    vault, _ = Vault.create(path, PASSPHRASE, items, kdf=FAST_KDF)
+    vault.close()
+    with pytest.raises(VaultDamaged):
+        open_database(path, PASSPHRASE)
+    with pytest.raises(VaultDamaged):  # not "already open": the failed opening let go of its lock
+        open_database(path, PASSPHRASE)

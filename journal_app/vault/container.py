@@ -72,6 +72,8 @@ Items = dict[bytes, Value]
 # What opening gives each item to, in log order (None: deleted). Without one, the vault keeps
 # the items itself (`items()`); with one (TinyDB's storage), it keeps none, and asks `attach`'s
 # source for every item when it rewrites the log: the journal is then held once, parsed.
+# An `apply` that has a `loaded()` method (TablesBuilder) is told when the last item is given: it
+# may hold a few back and finish with them then (opening fails there if they are damaged).
 Apply = Callable[[bytes, Value | None], None]
 Source = Callable[[], Iterable[tuple[bytes, Value]]]
 # A format-1 document turned into items (the document's layout is the storage's business).
@@ -219,6 +221,7 @@ class Vault:
                     apply(key, value)
             except (ValueError, TypeError):
                 raise VaultDamaged() from None
+            _loaded(apply)
             self._end = self._snapshot_end = 0
             return Opened(from_format=1)
 
@@ -227,6 +230,7 @@ class Vault:
                 apply(key, value)
 
         replayed = log.read_log(f, HEADER_LEN, size, self._aes, self._header.pack()[-32:], apply_payload)
+        _loaded(apply)
         self._chain, self._end, self._snapshot_end = replayed.chain, replayed.end, replayed.snapshot_end
         return Opened(torn_bytes=replayed.torn)
 
@@ -477,6 +481,12 @@ def _records(changes: list[tuple[bytes, Value | None]]) -> list[list[tuple[bytes
         else:
             records.append(small)
     return records
+
+
+def _loaded(apply: Apply) -> None:
+    loaded = getattr(apply, "loaded", None)
+    if loaded is not None:
+        loaded()
 
 
 def _format_of(path: Path) -> int | None:

@@ -11,16 +11,21 @@ that the journal really has (« Réunion », « réunion »), in the entries' te
 
 The list may hold more words than the entries (an edit's earlier words, until the next rewrite
 of the file): a word no entry holds finds nothing. It must never hold fewer: every save adds the
-new words of the entries it writes; a deletion and every rewrite of the file build it again, so
-the words of a deleted entry leave the file with its text. Its `state` document carries the
-save counter of the save that last kept it; a file saved since by a version that did not keep
-it (the counter differs) is searched the slow way until the next save builds the list again.
+new words of the entries it writes. A deleted entry's words leave the file with its text: a save
+that deletes takes out of the list every word of the deleted entry, and every word an edit took
+out since the list was last exact (`residue`), that no entry's text still holds; every other
+rewrite of the file builds the list again. Its `state` document carries the save counter of the
+save that last kept it (a file saved since by a version that did not keep it, the counter
+differs, is searched the slow way until the next save builds the list again), and `exact` when
+no edit's earlier word is in it (after reopening, a deletion then needs no building).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import compress, count, repeat
+from operator import contains
 from typing import Any
 
 from journal_app.folding import fold
@@ -30,6 +35,9 @@ ENTRIES = "entries"
 STATE = "state"
 VERSION = 1
 CHUNK_CHARS = 1000  # words are stored in documents of about this many characters
+# A deletion looks for each of its words in the entries' texts; past this many passes over all
+# of them, building the list again costs less (about 20 passes, measured at 50,000 entries).
+FORGET_PASSES = 10
 
 
 def entry_texts(doc: Mapping[str, Any]) -> list[str]:
@@ -76,9 +84,15 @@ class WordList:
 
     def reset(self) -> None:
         self._known: set[str] | None = None
-        self._rebuilt_for = -1  # the counter of the save whose `before_save` built the list
+        # The counter of the save whose `before_save` built the list, or took a deleted entry's
+        # words out of it (the rewrite that follows needs no other building).
+        self._rebuilt_for = -1
         self._folded: list[tuple[str, str]] | None = None
         self._variants: dict[str, tuple[str, ...]] = {}
+        # Words of the list that may be in no entry's text any more: an edit took them out, or
+        # a deletion kept them for a text that holds them inside a longer word. None: not known
+        # (the list was not exact when read); a deletion then builds the list again.
+        self._residue: set[str] | None = None
 
     # -- keeping it -------------------------------------------------------------------------
     @staticmethod
@@ -89,29 +103,102 @@ class WordList:
 
     def before_save(self, tables: Any, counter: int) -> None:
         """Called with the tables before a save that will have the save counter `counter + 1`:
-        adds the words of the entries it writes, or builds the list again (after a deletion,
-        or when it does not cover the file), then stamps it with the save's counter."""
+        adds the words of the entries it writes, takes out the words of the entries it deletes
+        (or builds the list again, when that costs less or it does not cover the file), then
+        stamps it with the save's counter."""
         entries = tables.get(ENTRIES, {})
         written = [doc_id for name, doc_id in tables.changed if name == ENTRIES]
-        if not self.current(tables, counter) or any(doc_id not in entries for doc_id in written):
+        deleted = [doc_id for doc_id in written if doc_id not in entries]
+        before: Mapping[tuple[str, str], Any] = getattr(tables.changed, "before", {})
+        if not self.current(tables, counter):
             self.rebuild(tables)
             self._rebuilt_for = counter
-        elif written:
-            known = self._known_words(tables)
-            new = _words_of(entries[doc_id] for doc_id in written) - known
-            if new:
-                self._add(tables, changed_words(sorted(new)), new)
-        tables.setdefault(TABLE, {})[STATE] = {"version": VERSION, "counter": counter + 1}
+        else:
+            if self._residue is None and tables[TABLE][STATE].get("exact") is True:
+                self._residue = set()
+            if self._residue is not None:  # what edits take out
+                for doc_id in written:
+                    old, new = before.get((ENTRIES, doc_id)), entries.get(doc_id)
+                    if old is not None and new is not None:
+                        self._residue.update(changed_words(_words_of([old]) - _words_of([new])))
+            if deleted and not self._forget_deleted(tables, deleted, before):
+                self.rebuild(tables)
+            if deleted:
+                self._rebuilt_for = counter
+            present = [doc_id for doc_id in written if doc_id in entries]
+            if present:
+                known = self._known_words(tables)
+                new_words = _words_of(entries[doc_id] for doc_id in present) - known
+                if new_words:
+                    self._add(tables, changed_words(sorted(new_words)), new_words)
+        tables.setdefault(TABLE, {})[STATE] = self._state(counter + 1)
+
+    def _state(self, counter: int) -> dict[str, Any]:
+        state: dict[str, Any] = {"version": VERSION, "counter": counter}
+        if self._residue is not None and not self._residue:
+            state["exact"] = True
+        return state
 
     def before_rewrite(self, tables: Any, counter: int) -> None:
         """Before a rewrite of the file (a save of its own, counter `counter + 1`): the list built
         again from every entry (an edit's earlier words leave with the earlier versions), unless
-        this save's `before_save` just did; not noted as changes (the rewrite writes every document)."""
+        this save's `before_save` just built it or took a deletion's words out; not noted as
+        changes (the rewrite writes every document)."""
         if self._rebuilt_for != counter:
             self.rebuild(tables)
         tables.setdefault(TABLE, {})
-        dict.__setitem__(tables[TABLE], STATE, {"version": VERSION, "counter": counter + 1})
+        dict.__setitem__(tables[TABLE], STATE, self._state(counter + 1))
         tables.changed.difference_update([key for key in tables.changed if key[0] == TABLE])
+
+    def _forget_deleted(self, tables: Any, deleted: list[str], before: Mapping[tuple[str, str], Any]) -> bool:
+        """Take out of the list the words of the deleted entries, and the residue, that no
+        entry's text holds any more. False when that cannot be known, or would cost more than
+        building the list again: the caller builds it."""
+        if self._residue is None:
+            return False
+        words = set(self._residue)
+        for doc_id in deleted:
+            if (ENTRIES, doc_id) not in before:
+                return False  # the deleted version is not known
+            old = before[(ENTRIES, doc_id)]
+            if old is not None:  # (None: added and deleted before any save)
+                words.update(changed_words(_words_of([old])))
+        candidates = words & set(self._stored(tables))
+        # Every text search reads, entry after entry (references, not copies), each looked in by C.
+        texts = [text for doc in tables.get(ENTRIES, {}).values() for text in entry_texts(doc) if text]
+        budget = FORGET_PASSES * max(1, len(texts))
+        gone: set[str] = set()
+        residue: set[str] = set()
+        for word in candidates:  # a word many entries hold is found at once
+            found = next(compress(count(), map(contains, texts, repeat(word))), None)
+            if found is None:
+                gone.add(word)
+            elif word not in texts[found].split():
+                residue.add(word)  # inside a longer word only: checked again at the next deletion
+            budget -= len(texts) if found is None else found + 1
+            if budget < 0:
+                return False
+        self._residue = residue
+        if gone:
+            self._take_out(tables, gone)
+        return True
+
+    def _take_out(self, tables: Any, gone: set[str]) -> None:
+        table = tables.setdefault(TABLE, {})
+        for doc_id in [d for d in table if d != STATE]:
+            words = table[doc_id].get("words", "").split("\n")
+            kept = [word for word in words if word not in gone]
+            if len(kept) == len(words):
+                continue
+            if kept:
+                table[doc_id] = {"words": "\n".join(kept)}
+            else:
+                del table[doc_id]
+        if self._known is not None:
+            self._known -= gone
+        if self._folded is not None:
+            self._folded = [(word, folded) for word, folded in self._folded if word not in gone]
+        self._variants = {}
 
     def rebuild(self, tables: Any) -> None:
         """The list made again from every entry (its earlier documents replaced)."""
@@ -122,6 +209,7 @@ class WordList:
             del table[doc_id]
         self.reset()
         self._known = set()
+        self._residue = set()
         self._add(tables, changed, words)
 
     def _known_words(self, tables: Mapping[str, Any]) -> set[str]:
