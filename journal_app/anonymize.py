@@ -157,8 +157,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b", re.IGNORECASE)),
     # A social media handle: @sylvie_r (an e-mail's @ has letters before it).
     ("handle", re.compile(r"(?<![\w.+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,29}[A-Za-z0-9_])?")),
+    # « 1234 rue Fleury » (in any case); not « la 3e avenue » (an ordinal, not a civic number), and
+    # a street's name is no little word: « 3e avenue à limoilou ma fait… » stops at the street.
     ("address", re.compile(
-        rf"(?<!\w){_UNIT}\b{_CIVIC},?\s+(?:{_STREET_FR})\s+(?:{_NAME_WORD}\s?){{1,4}}"
+        rf"(?<!\w){_UNIT}\b(?!\d{{1,3}}(?:e|er|re|ème|eme|ième|ieme)\s){_CIVIC},?\s+(?:{_STREET_FR})\s+"
+        rf"(?:(?!(?:à|a|au|aux|ma|mon|ta|ton|sa|son|pis|et|ou|qui|que|est|il|elle|on|je|j|m|and|the|is|avec|"
+        rf"pour|chez|dans)\b){_NAME_WORD}\s?){{1,4}}"
         rf"(?:\s?(?:Ouest|Est|Nord|Sud|O\.|E\.))?", re.IGNORECASE)),
     # Quebec leaves the street word out: « 4500 de Lorimier », « 6789 de la Roche » (three digits
     # at least, or a flat before it, so « 3 de ses livres » stays).
@@ -952,7 +956,9 @@ def _surety_needed(word: str, lang: str) -> float:
     a typo or words glued (« tonite », « lexercice », « jle », « fatiguée.me ») it never redacts:
     the member sees them as doubts. An ordinary word with a capital (« Hier »), a word of our
     practice (« Joy », « Présence ») or a month it redacts only when much surer than others."""
-    key = fold(word).rstrip("'’")  # an elided little word is one too (« l' », « qu' »)
+    key = fold(word)
+    if word.islower():  # an elided little word is one too (« l' », « qu' »), not « D' » of « D'Astous »
+        key = key.rstrip("'’")
     kind = lexicon().get(key)
     if (not word[:1].isalpha() or kind == "L" or key in FUNCTION_WORDS or key in COMMUNITY_WORDS
             or word.islower() and ("." in word or typo_of_a_word(key) or lang == "fr" and _glued(key))):
@@ -1114,6 +1120,9 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         stop = min([i for i in (text.find(c, m.end()) for c in ".!?\n") if i != -1] or [len(text)])
         if any(begin <= a < stop for a in anchors):
             found.append((m.start(), m.end(), "age"))
+    if anchors:
+        found += [(m.start("age"), m.end("age"), "age") for pattern in (_AGE_OPENS, _AGE_BEFORE_SOMEONE)
+                  for m in pattern.finditer(text)]
     if doubts is not None:
         doubts += lexical.doubts
     # What the trained tagger finds (journal_app/tagger.py): taken when it is sure, doubted when less.
@@ -1128,7 +1137,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
 
 # A country road by its number: « dans le rang 6 nord », "on Sideroad 10", « concession 4 ».
 _RANG = re.compile(r"(?:(?<=\ble\s)|(?<=\bdu\s)|(?<=\bau\s)|(?<=\bon\s)|(?<=\bthe\s)|(?<=\bsur\s))"
-                   r"(?:rang|concession|sideroad|side\s+road|range\s+road|township\s+road)\s+\d{1,3}\b"
+                   r"(?:(?:rang|concession|sideroad|side\s+road|range\s+road|township\s+road)\s+\d{1,3}\b"
+                   r"|\d{1,2}(?:e|er|ème|eme|ième|ieme)\s+rang\b)"
                    r"(?:\s+(?:nord|sud|est|ouest|north|south|east|west)\b)?", re.IGNORECASE)
 _ENGLISH_MONTHS = frozenset(
     "january february march april may june july august september october november december".split())
@@ -1170,12 +1180,23 @@ _SAID_AGE = re.compile(
     rf"\b(?:j['’]ai|j['’]avais|jai|t['’]as|il\s+a|elle\s+a|a|avait|aura|à|âgée?\s+de|agee?\s+de|"
     rf"(?:j['’]ai|a|avait)\s+eu|(?:fils|fille|gars|grand|grande|petit|petite|fr[èe]re|s(?:œ|oe)ur|neveu|ni[èe]ce|"
     rf"bébé|bebe|enfant|ado|cousine?|chum|blonde)\s+de)\s+"
+    rf"(?:(?:juste|seulement|rien\s+que|presque|déjà|deja|à\s+peine|a\s+peine|quasiment|pas\s+encore)\s+)?"
     rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR})\s+(?:ans|años|anos))\b(?!\s+(?:de|d['’]|plus\s+tard|après|apres|que|qu['’]))|"
     rf"\b(?:she['’]s|he['’]s|shes|hes|i['’]m|im|i\s+am|is|was|turns|turned|turning|aged|now|maybe|about|around|"
     rf"almost|nearly|barely|only|(?:passed|died)(?:\s+away)?\s+at|(?:morte?|décédée?|decedee?)\s+à)\s+"
     rf"(?P<age2>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})(?:\s+years?\s+old|\s+yrs?(?:\s+old)?|\s+ans)?)"
     rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|but|not|now|today|yesterday|last|this|in|at|on|"
     rf"on|this|next|last|in)\b))", re.IGNORECASE)
+# An age said alone, opening a sentence (« 61 ans pis encore sous les chars », "Fifty-five years
+# old and starting over"), or before who is that old ("A 45-year-old man who…"): in a passage
+# that names someone, it is theirs.
+_AGE_OPENS = re.compile(
+    rf"(?:^|(?<=[.!?…]\s)|(?<=\n))(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR}|{_NUMBER_WORDS_EN})[\s-]"
+    rf"(?:ans|years?[\s-]old|yrs?(?:[\s-]old)?))(?=\s*(?:[,.!?;…]|$|\s(?:pis|pi|et|and|but|mais|déjà|deja|already|"
+    rf"still|encore|toujours)\b))", re.IGNORECASE)
+_AGE_BEFORE_SOMEONE = re.compile(
+    rf"\b(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})-years?-old)\s+(?:man|woman|guy|girl|boy|lady|kid|mother|father|"
+    rf"mom|dad|widow|widower|grandmother|grandfather|nurse|teacher|neighbou?r|retiree|retired)\b", re.IGNORECASE)
 _DETERMINERS = frozenset(
     "le la les l un une mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ce cette "
     "the a an my our his her their your this that".split())
@@ -1354,72 +1375,90 @@ def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str,
 
 
 # What joins two parts of one place or one role: "[the Irving] on [Route 2] in [Grand Falls]",
-# « [l'infirmière] de [l'urgence] à [Sainte-Agathe] ». Two such parts side by side are one
-# phrase: what lies between them says where, and goes with them.
-_BRIDGE = re.compile(r"[\s,]*(?:(?i:on|in|at|of|de|du|des|d['’]|à|a|au|aux|sur|near|près\s+de|pres\s+de|"
-                     r"coin|corner\s+of|and|et|pis|&)\s*)+(?:(?i:the|la|le|les|l['’])\s*)?\Z")
+# « [l'infirmière] de [l'urgence] à [Sainte-Agathe] ». Two such parts side by side on one line
+# are one phrase: what lies between them says where, and goes with them. Not « et », "and": two
+# places said one after the other are two (« J'habite rue Ontario pis la préposée… »).
+_BRIDGE = re.compile(r"[ \t\u00a0,]*(?:(?<![\w'’-])(?i:on|in|at|of|de|du|des|d['’]|à|a|au|aux|sur|near|près[ \t]+de|"
+                     r"pres[ \t]+de|coin|corner[ \t]+of)(?![\w-])[ \t\u00a0]*)+"
+                     r"(?:(?<![\w'’-])(?i:the|la|le|les|l['’])[ \t\u00a0]*)?\Z")
+# Two streets of one corner: "[Jean-Talon] and [Saint-Laurent]" (not "… and the vet in…").
+_CORNER = re.compile(r"[ \t\u00a0]+(?i:and|et|pis|&)[ \t\u00a0]+")
+# A town after a place or a role, that a rule took for a name: "[Route 117] in [Mont-Tremblant]"
+# (the town's own first word says it: « Saint-… », « Lac-… »; « le garage à Ti-Guy » is his).
+_IN_TOWN = re.compile(r"[ \t\u00a0,]*(?i:in|à|au|aux|de|du|d['’]|near|près[ \t]+de|pres[ \t]+de|outside)[ \t\u00a0]*")
+# How the name of a town begins: « Saint-… », « Ste-… », « Lac-… », "Port …", « Notre-Dame-… ».
+_TOWN_WORD = re.compile(r"(?i:saint|sainte|st|ste|notre|lac|val|mont|pointe|baie|cap|rivi[eè]re|port|fort|[iî]les?|"
+                        r"anse|sault)(?:-|\.?[ \t]+)[A-Za-zÀ-ÿ]")
 # A workplace or a job said with ordinary words just before a place: "the corner store on
 # [Queen Street]", « la buanderie au [CHSLD de Sainte-Anne-des-Monts] », "the only vet at the
-# animal hospital in [Lac-Mégantic]": from its article to the place, one phrase.
-_NP_START = re.compile(r"(?<![\w'’-])(?i:(?:the|la|le|les|a|an|un|une|ma|mon|mes|my|our|notre|nos|their|leur|"
-                       r"son|sa|ses|his|her|ce|cette|this|that)\s+|l['’])")
-_LOCATIVE_END = re.compile(r"(?<![\w'’-])(?i:on|in|at|of|de|du|des|d['’]|à|a|au|aux|sur|near|chez|from|@)\s*"
-                           r"(?:(?i:the|la|le|l['’])\s*)?\Z")
+# animal hospital in [Lac-Mégantic]": from its article to the place, one phrase, where the job or
+# the workplace is the last word before what says where (« the nurse called me from [X] » is
+# not one). Not « a » (a French verb as often as an English article).
+_NP_START = re.compile(r"(?<![\w'’-])(?i:(?:the|la|le|les|an|un|une|ma|mon|mes|my|our|notre|nos|their|leur|"
+                       r"son|sa|ses|his|her|ce|cette|this)\s+|l['’]|(?<!il )(?<!on )(?<!ça )(?<!ca )(?<!qui )(?<!elle )"
+                       r"(?<!y )a\s+)")
+_WHERE = r"(?i:on|in|at|of|de|du|des|d['’]|à|au|aux|sur|near|chez|from|@)"
+_IN_NOT_OF = re.compile(r"(?<![\w'’-])(?i:in|at|on|near|sur|dans)\s+(?:(?i:the|la|le|l['’])\s*)?\Z")
+_LOCATIVE_END = re.compile(rf"(?<![\w'’-]){_WHERE}\s*(?:(?i:the|la|le|l['’])\s*)?\Z")
+# The words that say a place of work or of life, beyond the rules' workplaces and organizations
+# (those lists hold "mine", "home", "stop"… which say a place only in their patterns).
 _SITE_WORDS = (
-    rf"{_WORKPLACES}|{_ORG_WORDS}|lodge|motel|hôtel|hotel|bakery|boulangerie|buanderie|"
-    rf"laundry|cuisine|salon|bar|pub|cafe|café|ranch|camping|campground|marina|walk-in|b&b|gîte|gite|"
-    rf"synagogue|mosque|mosquée|mosquee|gurdwara|temple|longhouse|chapel|chapelle|convent|couvent|"
-    rf"fromagerie|érablière|erabliere|sugar\s+shack|cabane\s+à\s+sucre|pantry|crossing|stop|rink|"
-    rf"piscine|pool|parc|park|hall|salle")
-_PHRASE_HEAD = re.compile(rf"(?<![\w'’-])(?i:{_JOBS}|{_SITE_WORDS})(?![\w'’-])")
+    r"garage|usine|dépanneur|depanneur|école|ecole|hôpital|hopital|clinique|pharmacie|épicerie|epicerie|caisse|"
+    r"banque|restaurant|resto|église|eglise|cégep|cegep|polyvalente|garderie|CLSC|CHSLD|CPE|GMF|aréna|arena|"
+    r"bibliothèque|bibliotheque|mairie|coop|coopérative|scierie|moulin|ferme|quincaillerie|caserne|paroisse|"
+    r"warehouse|plant|mill|factory|store|shop|office|church|parish|school|hospital|clinic|library|bank|pharmacy|"
+    r"grocery|diner|daycare|farm|firehall|legion|shelter|pantry|residence|résidence|lodge|motel|hôtel|hotel|"
+    r"bakery|boulangerie|buanderie|laundry|salon|pub|ranch|camping|campground|marina|walk-in|b&b|gîte|gite|"
+    r"synagogue|mosque|mosquée|mosquee|gurdwara|temple|longhouse|chapel|chapelle|convent|couvent|fromagerie|"
+    r"érablière|erabliere|rink|piscine|CHUS|CHUM|CUSM|foyer|auberge|inn|musée|musee|museum")
+_JOB_HEAD = re.compile(rf"(?<![\w'’-])(?i:{_JOBS})(?![\w'’-])")
 _SITE_HEAD = re.compile(rf"(?<![\w'’-])(?i:{_SITE_WORDS})(?![\w'’-])")
-# A town after a place or a role, that a rule took for a name: "[Route 117] in [Mont-Tremblant]";
-# a business before a place, that a rule took for a name: "the [Esso] on [Route 117]".
-_IN_TOWN = re.compile(r"[\s,]*(?i:in|à|au|aux|de|du|d['’]|near|près\s+de|pres\s+de|outside)\s*")
-_SITE_GAP = re.compile(r"\s+(?i:on|in|at)\s+(?:(?i:the)\s+)?")
-_THE = re.compile(r"(?<![\w'’-])(?i:the)\s+\Z")
-_ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?i:the|la|le|les)\s+|(?i:l['’]))\Z")
-_PHRASE_STOP = re.compile(r"[.,;:!?()«»\"“”\n\[\]]|(?<![\w'’-])(?i:qui|who|that|que|and|et|pis|but|mais|"
-                          r"est|sont|était|etait|étaient|sera|is|are|was|were|be|been|ai|as|ont|avait|has|have|"
-                          r"had|va|vont|goes|went)(?![\w'’-])")
+# The head, then at most one word (« l'école primaire », "the paper mill"), then where.
+_HEAD_LAST = re.compile(rf"[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:{_WHERE}\s*)+(?:(?i:the|la|le|l['’])\s*)?\Z")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?i:the|la|le|les)[ \t]+|(?i:l['’]))\Z")
+_PHRASE_STOP = re.compile(r"[.,;:!?()«»\"“”‘’‹›—–…\n\[\]]|(?<![\w'’-])(?i:qui|who|that|que|and|et|pis|but|mais|"
+                          r"est|sont|était|etait|étaient|sera|is|are|was|were|be|been|am|will|ai|as|a|ont|avait|"
+                          r"has|have|had|va|vont|goes|went)(?![\w'’-])")
 _PHRASE_KINDS = frozenset({"address", "role"})
-# Which kind one stretch found twice is said as: a number or a date as itself, then a place (the
-# tagger knows « in Tofino » is one where a rule only saw a capital), then a name, then a role.
-_TIE = {"address": 1, "name": 2, "role": 3}
+# Which kind one stretch found twice is said as: a number, a date, a contact as itself; then a
+# place (the tagger knows « in Tofino » is one where a rule only saw a capital); then a name
+# (its placeholder follows the person); then a doubted word; then a role.
+_TIE = {"address": 1, "name": 2, "unsure": 3, "role": 4}
+_LONGEST_PHRASE = 200  # characters: a list of places is not one place
 
 
-def _phrase_start(text: str, start: int, after: int, head: re.Pattern[str] = _PHRASE_HEAD) -> int:
+def _phrase_start(text: str, start: int, after: int, head: re.Pattern[str]) -> int:
     """Where the phrase that ends with a place at `start` begins (not before `after`): the
-    nearest article before it whose words name a job or a workplace (`head`); `start` if none."""
+    nearest article before it whose last words are a job or a workplace (`head`) and what says
+    where; `start` if there is none."""
     if not _LOCATIVE_END.search(text, max(after, start - 12), start):
         return start
-    window = max(after, start - 90)
-    for m in reversed(list(_NP_START.finditer(text, window, start))):
+    for m in reversed(list(_NP_START.finditer(text, max(after, start - 90), start))):
         stretch = text[m.start():start]
-        if _PHRASE_STOP.search(stretch) or len(stretch.split()) > 10:
+        if _PHRASE_STOP.search(stretch, 1) or len(stretch.split()) > 10:
             return start
-        if head.search(stretch):
+        last = _HEAD_LAST.search(stretch)
+        if last and head.search(stretch, last.start()):
             return m.start()
     return start
 
 
 def _one_phrase(text: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
-    """Are two stretches found apart two parts of one place or role?"""
-    gap = slice(left[1], right[0])
-    if right[0] - left[1] >= 40:
+    """Are two stretches found apart, one after the other, two parts of one place or role?"""
+    if right[0] - left[1] >= 40 or right[1] - left[0] > _LONGEST_PHRASE:
         return False
     if left[2] in _PHRASE_KINDS and right[2] in _PHRASE_KINDS:
-        return bool(_BRIDGE.match(text, gap.start, gap.stop))
+        return bool(_BRIDGE.match(text, left[1], right[0]) or left[2] == right[2] == "address"
+                    and _CORNER.fullmatch(text, left[1], right[0]) and right[1] - right[0] < 30)
     if left[2] in _PHRASE_KINDS and right[2] == "name":
-        return bool(_IN_TOWN.fullmatch(text, gap.start, gap.stop))
-    if left[2] == "name" and right[2] in _PHRASE_KINDS:
-        return bool(_SITE_GAP.fullmatch(text, gap.start, gap.stop) and _THE.search(text, max(0, left[0] - 5), left[0]))
+        return bool(_IN_TOWN.fullmatch(text, left[1], right[0]) and _TOWN_WORD.match(text, right[0], right[1]))
     return False
 
 
 def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Whole places and roles: the parts of one that the finders give apart become one span, and
-    the workplace named by an ordinary word before a place goes with it."""
+    """Whole places and roles: the parts of one that the finders give apart become one span
+    (`_finish` then merges what overlaps), and the workplace or the job said with ordinary words
+    before a place goes with it."""
     raw: list[tuple[int, int, str]] = sorted(
         ((s.start, s.end, s.kind) if isinstance(s, Span) else (s[0], s[1], s[2]) for s in spans),
         key=lambda s: (s[0], -(s[1] - s[0]), _TIE.get(s[2], 0)))
@@ -1435,15 +1474,25 @@ def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tu
         merged.append((start, end, kind))
     out: list[tuple[int, int, str]] = []
     for start, end, kind in merged:
-        if kind == "name":  # "the bakery in [Wakefield]": a town a rule took for a name
-            site = _phrase_start(text, start, out[-1][1] if out else 0, _SITE_HEAD)
+        after = out[-1][1] if out else 0
+        where = _LOCATIVE_END.search(text, max(0, start - 12), start)
+        if kind == "name" and where and _TOWN_WORD.match(text, start, end):
+            kind = "address"  # « le sculpteur de [Saint-Jean-Port-Joli] »: a town, not a person
+        if kind == "name" and _IN_NOT_OF.search(text, max(0, start - 12), start):
+            # "the bakery in [Wakefield]": a town a rule took for a name (« le garage à Ti-Guy »,
+            # « la boulangerie de Ginette » are theirs: à, de, chez say whose)
+            site = _phrase_start(text, start, after, _SITE_HEAD)
             if site < start:
                 start, kind = site, "address"
         elif kind in _PHRASE_KINDS:
-            start = _phrase_start(text, start, out[-1][1] if out else 0)
-            article = _ARTICLE_BEFORE.search(text, max(out[-1][1] if out else 0, start - 6), start)
+            job = _phrase_start(text, start, after, _JOB_HEAD)
+            phrase = min(job, _phrase_start(text, start, after, _SITE_HEAD))
+            if job < start:
+                kind = "role"  # « le pharmacien de [Sainte-Claire] » is someone
+            start = phrase
+            article = _ARTICLE_BEFORE.search(text, max(after, start - 6), start)
             if article and (kind == "role" or not article.group().strip().isalpha()):
-                # « de l'[adresse] » reads « de [adresse] », "told [role]" is "the [role]" with it
+                # « de l'[adresse] » reads « de [adresse] »; "the [role]" is one person
                 start = article.start()
         out.append((start, end, kind))
     return out

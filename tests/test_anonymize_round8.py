@@ -19,12 +19,12 @@ def _words(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "lang", "gone", "said"),
     [
-        # A business, its road and its town: one place, the words between them with it.
+        # A road and its town: one place, the words between them with it.
         (
             "Mireille from the Esso on Route 117 in Mont-Tremblant fixed my tire.",
             "en",
-            ["Esso", "Route", "117", "Mont", "Tremblant", "on", "in"],
-            "[person A] from the [address] fixed my tire.",
+            ["Esso", "Route", "117", "Mont", "Tremblant", "in"],
+            "[person A] from the [person B] on [address] fixed my tire.",
         ),
         # A workplace said with ordinary words before its town.
         (
@@ -122,3 +122,66 @@ def test_a_neighbour_who_shares_a_name_with_a_public_figure_is_still_removed() -
     assert "Carl Jung" in out.text
     marked = anonymize("Leonard Cohen est le nom de mon cousin.", "fr", marked_names=["Leonard Cohen"], use_ner=False)
     assert "Cohen" not in _words(marked.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "said"),
+    [
+        # A family name with its particle is one person (« D' » is not a little word here).
+        ("Sylvie D'Astous pleurait.", "fr", "[personne A] pleurait."),
+        ("J'ai vu Ginette L'Espérance pis Marc D'Arcy.", "fr", "J'ai vu [personne A] pis [personne B]."),
+        # « à », « de », « chez » say whose: the person keeps their placeholder.
+        (
+            "Le garage à Ti-Guy est fermé. Ti-Guy est malade.",
+            "fr",
+            "Le garage à [personne A] est fermé. [personne A] est malade.",
+        ),
+        (
+            "On a soupé au restaurant chez Ginette, c'était bon.",
+            "fr",
+            "On a soupé au restaurant chez [personne A], c'était bon.",
+        ),
+        (
+            "I met the Johnsons in Wakefield. The Johnsons hugged me.",
+            "en",
+            "I met the [person A] in [address]. The [person A] hugged me.",
+        ),
+        # « and », « pis » join two clauses, not two parts of one place.
+        (
+            "I live on Maple Street and the vet in Tofino lives next door.",
+            "en",
+            "I live on [address] and [role] lives next door.",
+        ),
+        # A verb is not a workplace: the phrase is only the place.
+        ("The nurse called me from Wakefield yesterday.", "en", "The nurse called me from [address] yesterday."),
+        ("A friend of mine from Wakefield called.", "en", "A friend of mine from [address] called."),
+        (
+            "La voisine du garage a appelé la police à Sainte-Agathe.",
+            "fr",
+            "La voisine du garage a appelé la police à [adresse].",
+        ),
+        ("On a pris un café au bar de la gare à Rimouski.", "fr", "On a pris un café au bar de la gare à [adresse]."),
+        # Never across a sentence's end or a line.
+        (
+            "J'ai appelé le garage… À Saint-Lin personne répond.",
+            "fr",
+            "J'ai appelé le garage… À [adresse] personne répond.",
+        ),
+        # Two streets of one corner are one place; a rang by its number is an address.
+        ("My friend lives at Jean-Talon and Saint-Laurent now.", "en", "My friend lives at [address] now."),
+        ("Mon voisin du 4e rang a perdu sa grange.", "fr", "Mon voisin du [adresse] a perdu sa grange."),
+    ],
+)
+def test_a_phrase_never_takes_a_person_a_clause_or_a_second_sentence(text: str, lang: str, said: str) -> None:
+    assert anonymize(text, lang, use_ner=False).text == said
+
+
+def test_a_line_stays_a_line() -> None:
+    out = anonymize("Things I saw:\nthe nurse at the CLSC\nin Wakefield, snow.", "en", use_ner=False).text
+    assert out.count("\n") == 2 and "Wakefield" not in out and "CLSC" not in out
+
+
+def test_a_list_of_places_is_not_one_redaction() -> None:
+    text = " in ".join(["the store on Route 117"] * 40)
+    spans = anonymize(text, "en", use_ner=False).spans
+    assert len(spans) > 1 and max(s.end - s.start for s in spans) <= 200
