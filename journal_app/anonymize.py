@@ -626,6 +626,9 @@ _ORG_WORDS = (
     "group|groupe|chapter|branch|succursale|dépanneur|depanneur|garage|arena|aréna|station|camp|populaire|"
     "site|lodge|kitchen|yard|terminal|wicket|counter|comptoir|"
     "elementary|secondary|middle")
+# The dot of « St. », « Ste. », "Mt." inside a name, not a sentence's end (« …de Ginette. Ginette… »).
+_ABBREVIATED = ("(?:(?:" + "|".join(f"(?<=\\b{w})" for w in "St Ste Mt Ft Pt Pte Dr Dre Mgr ST STE MT DR".split())
+                + r")\.)?")
 # A role at a named place points to one person: « la directrice générale du CPE Les Petits Pas »,
 # « analyste chez X à Y », « enseignante à l'école secondaire X », "therapist at the X Centre".
 _ROLE = re.compile(
@@ -633,7 +636,7 @@ _ROLE = re.compile(
     rf"shift\s+|floor\s+|assistant\s+|chief\s+|senior\s+|deputy\s+)?(?:{_ROLE_NOUNS}))\b"
     rf"(?:\s+[\w'’-]+){{0,5}}?\s+(?i:chez|du|de\s+la|des|de|d['’]|au|à\s+la|à\s+l['’]|à|aux|pour|at|of\s+the|of|for|with|in)"
     rf"\s*(?:(?i:the|le|la|les|l['’])\s*)?(?:(?i:{_ORG_WORDS})\s+){{0,3}}"
-    rf"(?:{_CAP}\.?|[A-Z]{{2,}})(?:\s+(?:{_CAP}\.?|[A-Z]{{2,}}|de|du|des|of|the|"
+    rf"(?:{_CAP}{_ABBREVIATED}|[A-Z]{{2,}})(?:\s+(?:{_CAP}{_ABBREVIATED}|[A-Z]{{2,}}|de|du|des|of|the|"
     rf"(?i:palliative|unit|unité))\b){{0,6}}")
 _ORG_WORD = re.compile(rf"(?:{_ORG_WORDS})\Z", re.IGNORECASE)
 # A role at a workplace named by an ordinary word points to one person too, for whoever knows the
@@ -1526,7 +1529,30 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
             name = re.sub(r"['’]s\Z", "", text[a:b])
             if not any(fold(w) in ORDINARY_CAPITALS for w in name.split()):
                 doubts.append((a, a + len(name)))
-    return _finish(text, _phrases(text, spans), lang, doubts)
+    return _finish(text, _phrases(text, _again(text, spans)), lang, doubts)
+
+
+def _again(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A name found once in a passage is a name wherever else the passage writes it with its
+    capital, even where nothing around it says so (« …l'avocate de Marc à Montréal. Marc a peur. »)."""
+    words = {w for a, b, kind in spans if kind == "name" for w in _LETTERS.findall(text[a:b])
+             if w[:1].isupper() and len(w) > 2 and fold(w) not in FUNCTION_WORDS and fold(w) not in ORDINARY_CAPITALS
+             and fold(w) not in CALENDAR and lexicon().get(fold(w)) != "L"}
+    if not words:
+        return spans
+    covered: list[list[int]] = []
+    for a, b in sorted((a, b) for a, b, _ in spans):  # what is found already, as stretches apart
+        if covered and a <= covered[-1][1]:
+            covered[-1][1] = max(covered[-1][1], b)
+        else:
+            covered.append([a, b])
+    starts = [a for a, _ in covered]
+    more = []
+    for m in re.finditer(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, sorted(words))) + r")(?![\w-])", text):
+        i = bisect_left(starts, m.end()) - 1
+        if i < 0 or covered[i][1] <= m.start():
+            more.append((m.start(), m.end(), "name"))
+    return spans + more
 
 
 @cache

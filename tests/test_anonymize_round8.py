@@ -185,3 +185,13 @@ def test_a_list_of_places_is_not_one_redaction() -> None:
     text = " in ".join(["the store on Route 117"] * 40)
     spans = anonymize(text, "en", use_ner=False).spans
     assert len(spans) > 1 and max(s.end - s.start for s in spans) <= 200
+
+
+def test_a_role_ends_with_its_sentence_and_a_name_found_once_is_found_again() -> None:
+    out = anonymize("J'ai parlé au médecin de Ginette. Ginette va mieux.", "fr", use_ner=False).text
+    assert out == "J'ai parlé au [fonction]. [personne A] va mieux."
+    out = anonymize("J'ai parlé à l'avocate de Marc à Montréal. Marc a peur.", "fr", use_ner=False).text
+    assert "Marc" not in out and out.endswith(". [personne A] a peur.")
+    assert anonymize("The pastor at St. Andrew's United in Tatamagouche called.", "en", use_ner=False).text == (
+        "[role] called."
+    )
