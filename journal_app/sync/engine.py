@@ -268,13 +268,17 @@ class Sync:
     def _apply(self, update: Callable[[dict[str, dict[str, Any]]], None], *, outside: bool = False) -> None:
         """One save of changes this engine makes itself (not stamped again as this device's);
         `outside`: changes of another device, which readers must see (Journal reloads)."""
+        storage = cast(VaultStorage, self._db.storage)
         self._applying = True
         try:
-            self._db.change(update)
+            with storage.writing:  # a reader under the same lock sees the change and its count together
+                try:
+                    self._db.change(update)
+                finally:
+                    if outside:
+                        storage.outside_changes += 1
         finally:
             self._applying = False
-            if outside:
-                cast(VaultStorage, self._db.storage).outside_changes += 1
 
     def _take_one(self, tables: Tables, clock: Clock, change: Change, taken: Taken) -> None:
         clock.receive(change.stamp)
