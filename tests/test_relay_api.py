@@ -283,7 +283,7 @@ def test_the_relay_keeps_no_address_no_user_agent_no_time_and_logs_no_secret(rel
                 conn.execute("SELECT * FROM mailboxes").fetchall())
     assert columns["envelopes"] == ["mailbox", "id", "day", "body"]
     assert columns["mailboxes"] == ["id", "send_digest", "read_digest", "sign_key", "created_day", "envelopes",
-                                    "opened"]
+                                    "opened", "opened_by", "active_day"]  # a day, never a time
     for secret in (circle.send, circle.read, "NavigateurUnique", "testclient", "127.0.0.1"):
         assert secret not in dump and secret not in caplog.text, secret
     assert any(json.loads(r.message)["event"] == "counts" for r in caplog.records)
@@ -566,12 +566,16 @@ def test_a_member_opens_personal_mailboxes_with_the_circles_send_capability_boun
 
         with psycopg.connect(url) as conn:
             rows = conn.execute("SELECT * FROM mailboxes ORDER BY created_day, id").fetchall()
-    # What links them to the circle: its counter; a personal mailbox's row names no circle.
+    # What links them to the circle: its counter, and on a personal mailbox's row a keyed digest
+    # of the circle's send capability (the same for the three), which names neither the circle
+    # nor its capability, nor matches the capability's kept digest.
     by_id = {row[0]: row for row in rows}
-    assert len(rows) == 4 and by_id[circle.mailbox][-1] == 3
+    assert len(rows) == 4 and by_id[circle.mailbox][6] == 3 and by_id[circle.mailbox][7] is None
+    assert len({by_id[d.mailbox][7] for d in (phone, laptop, tablet)}) == 1
     for device in (phone, laptop, tablet):
         row = by_id[device.mailbox]
-        assert row[-1] is None and circle.mailbox not in repr(row) and circle.send not in repr(row)
+        assert row[6] is None and circle.mailbox not in repr(row) and circle.send not in repr(row)
+        assert capabilities.digest(circle.send) not in repr(row)
 
 
 def test_a_relay_database_from_before_personal_mailboxes_is_migrated_and_its_circles_open_them(engine, tmp_path):
@@ -614,4 +618,58 @@ def test_a_relay_database_from_before_personal_mailboxes_is_migrated_and_its_cir
         with psycopg.connect(url) as conn:
             found = conn.execute("SELECT id, opened FROM mailboxes").fetchall()
             version = conn.execute("SELECT max(version) FROM relay_schema").fetchone()[0]
-    assert version == LATEST == 3 and dict(found) == {circle.mailbox: 1, phone.mailbox: None}
+    assert version == LATEST == 4 and dict(found) == {circle.mailbox: 1, phone.mailbox: None}
+
+
+def mailbox_ids(engine) -> set[str]:
+    url, folder = engine
+    if url is None:
+        conn = sqlite3.connect(folder / "relay.sqlite3")
+        found = {r[0] for r in conn.execute("SELECT id FROM mailboxes")}
+        conn.close()
+        return found
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return {r[0] for r in conn.execute("SELECT id FROM mailboxes")}
+
+
+def test_idle_personal_mailboxes_are_deleted_after_the_ttl_and_no_longer_count(relay, engine):
+    """The bound counts only the personal mailboxes in use: one that holds nothing and was not
+    posted to, listed nor acknowledged for the time-to-live goes with the hourly expiry."""
+    today = Today()
+    with relay(Limits(ttl_days=60, open_registration=True, personal_mailboxes=4), today) as client:
+        circle = registered(client)
+        pairing, left, phone, laptop = (new_circle() for _ in range(4))
+        for device in (pairing, left, phone, laptop):
+            assert opening(client, circle, device).status_code == 201
+        fifth = new_circle()
+        assert opening(client, circle, fifth).status_code == 507
+        # Day 30: the laptop holds an envelope nobody reads; day 50, the phone lists its mailbox.
+        today.day = DAY + timedelta(days=30)
+        assert post(client, laptop, circle.envelope()).status_code == 202
+        today.day = DAY + timedelta(days=50)
+        assert listed(client, phone)["envelopes"] == []
+        # Day 61: the pairing mailbox and the mailbox left were idle 61 days; the sweep deletes them.
+        today.day = DAY + timedelta(days=61)
+        assert client.portal.call(client.app.state.expire_now) == 0
+        assert mailbox_ids(engine) == {circle.mailbox, phone.mailbox, laptop.mailbox}
+        # Gone: its capabilities answer as an unknown mailbox's, and it counts no more.
+        assert post(client, left, circle.envelope()).status_code == 403
+        assert client.get(f"/v1/mailboxes/{left.mailbox}/envelopes", headers=bearer(left.read)).status_code == 403
+        assert opening(client, circle, fifth).status_code == 201
+        assert opening(client, circle, new_circle()).status_code == 201
+        assert opening(client, circle, new_circle()).status_code == 507
+        # Day 95: the laptop's envelope (day 30) expires, and the laptop's mailbox, then empty and
+        # idle since day 30, goes with it; the phone, listed on day 50, stays until day 110.
+        today.day = DAY + timedelta(days=95)
+        assert client.portal.call(client.app.state.expire_now) == 1
+        ids = mailbox_ids(engine)
+        assert laptop.mailbox not in ids and phone.mailbox in ids and circle.mailbox in ids
+        # A circle's own mailbox is never swept, however idle.
+        today.day = DAY + timedelta(days=400)
+        client.portal.call(client.app.state.expire_now)
+        assert mailbox_ids(engine) == {circle.mailbox}
+        # A swept mailbox opened again with the same id and digests is a new one (counted anew).
+        assert opening(client, circle, phone).status_code == 201
+        assert post(client, phone, circle.envelope()).status_code == 202

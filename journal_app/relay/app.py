@@ -38,7 +38,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from journal_app.circle_messages import KINDS, MessageForged, MessageInvalid, verify_message
 from journal_app.relay import capabilities
-from journal_app.relay.storage import Mailbox, QuotaFull, RelayStore
+from journal_app.relay.storage import Mailbox, MailboxGone, QuotaFull, RelayStore
 from journal_app.sharing import padded_envelope_size, unb64
 
 MAX_ENVELOPE_BODY = 32 * 1024  # the largest padded envelope is about 22 KiB as JSON
@@ -60,8 +60,9 @@ class Limits:
     burst_of_refusals: int = 30
     mailbox_quota: int = 20_000  # envelopes a mailbox may hold
     ttl_days: int = 60
-    # Personal mailboxes (a member's devices) one circle's send capability may open, all members
-    # together: the relay cannot tell members apart, so it cannot count per member.
+    # Personal mailboxes (a member's devices) one circle's send capability may hold open, all
+    # members together: the relay cannot tell members apart, so it cannot count per member. Only
+    # those in use count: one that holds nothing and was idle for `ttl_days` is deleted.
     personal_mailboxes: int = 64
     registration_token: str | None = None  # registering a mailbox needs it...
     open_registration: bool = False  # ...unless the operator opened registration to anyone
@@ -172,6 +173,12 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
             return None, throttled
         return mailbox, None
 
+    async def used(mailbox: Mailbox) -> None:
+        """A personal mailbox's last day of use, for the sweep (a circle's mailbox is never swept,
+        so its reads are not kept)."""
+        if mailbox.opened is None:
+            await store.touch(mailbox.id, today())
+
     async def body_of(request: Request, limit: int) -> bytes | None:
         declared = request.headers.get("content-length")
         if declared and (not declared.isdigit() or int(declared) > limit):
@@ -236,7 +243,9 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
         if circle is None:
             outcome = await store.register(asked, today())
         else:
-            outcome = await store.open_personal(circle.id, asked, today(), limits.personal_mailboxes)
+            opened_by = hmac.new(request.headers["authorization"][len("Bearer "):].strip().encode("ascii"),
+                                 b"ressenti relay personal mailbox v1", hashlib.sha256).hexdigest()
+            outcome = await store.open_personal(circle.id, opened_by, asked, today(), limits.personal_mailboxes)
         status = {"created": 201, "same": 200, "conflict": 409, "full": 507}[outcome]
         counts.add("register" if circle is None else "open", status)
         if outcome == "full":
@@ -263,6 +272,9 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
         except QuotaFull:
             counts.add("post", 507)
             return _error(507, "mailbox_full")
+        except MailboxGone:  # swept since the capability was checked: as an unknown mailbox
+            return refused(request, 403, "capability_refused")
+        await used(mailbox)
         counts.add("post", 202)
         return JSONResponse({"status": "accepted"}, status_code=202)  # new or already held: the same
 
@@ -285,6 +297,7 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
         except ValueError:
             return _error(422, "bad_limit")
         found = await store.listing(mailbox.id, cursor, limit)
+        await used(mailbox)
         counts.add("list", 200)
         return JSONResponse({
             "envelopes": [{"id": s.id, "day": s.day, "envelope": json.loads(s.body)} for s in found],
@@ -306,6 +319,7 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
                 and all(isinstance(i, str) and len(i) == 64 for i in ids)):
             return _error(422, "not_an_acknowledgement")
         gone = await store.ack(mailbox.id, ids)
+        await used(mailbox)
         counts.add("ack", 200, gone)
         return JSONResponse({"acknowledged": gone})
 
@@ -344,10 +358,19 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
         return JSONResponse({"messages": [json.loads(m) for m in found]})
 
     async def expire_now() -> int:
-        return await store.expire(today() - timedelta(days=limits.ttl_days))
+        """Delete the envelopes older than the time-to-live, then the personal mailboxes idle as
+        long that hold nothing (they no longer count against their circle's bound); how many
+        envelopes."""
+        before = today() - timedelta(days=limits.ttl_days)
+        gone = await store.expire(before)
+        swept = await store.sweep(before)
+        if swept:
+            counts.add("sweep", 200, swept)
+        return gone
 
     async def hourly() -> None:
-        """Expire old envelopes, blur the order of the recent ones, log the hour's counts."""
+        """Expire old envelopes and idle personal mailboxes, blur the order of the recent
+        envelopes, log the hour's counts."""
         try:
             gone = await expire_now()
             if gone:

@@ -96,6 +96,21 @@ MIGRATIONS: tuple[Migration, ...] = (
     ), postgres=(
         "ALTER TABLE mailboxes ADD COLUMN opened INTEGER DEFAULT 0",
     )),
+    # The bound counts only personal mailboxes in use (docs/relay.md): a personal mailbox's row
+    # keeps `opened_by`, HMAC-SHA-256 under the circle's send capability (which the relay does not
+    # keep: a copy of the database cannot tell which circle it names), so the relay counts the
+    # live rows a capability opened; and `active_day`, the last day it was posted to, listed or
+    # acknowledged, so the hourly expiry deletes one that holds nothing and was idle for the
+    # time-to-live. Rows opened before keep both empty: not counted, idle since their creation.
+    Migration(4, sqlite=(
+        "ALTER TABLE mailboxes ADD COLUMN opened_by TEXT",
+        "ALTER TABLE mailboxes ADD COLUMN active_day TEXT",
+        "CREATE INDEX mailboxes_opened_by ON mailboxes (opened_by)",
+    ), postgres=(
+        "ALTER TABLE mailboxes ADD COLUMN opened_by TEXT",
+        "ALTER TABLE mailboxes ADD COLUMN active_day DATE",
+        "CREATE INDEX mailboxes_opened_by ON mailboxes (opened_by)",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].number

@@ -57,18 +57,36 @@ class QuotaFull(Exception):
     """The mailbox holds as many envelopes as the relay allows."""
 
 
+class MailboxGone(Exception):
+    """The mailbox was deleted (an idle personal mailbox, by the hourly sweep) between the check
+    of the capability and the post."""
+
+
+class _Full(Exception):
+    """The circle's capability has `bound` personal mailboxes in use: the opening is undone."""
+
+
 class RelayStore(Protocol):
     async def register(self, mailbox: Mailbox, day: date) -> str:
         """"created", "same" (registered already, with the same digests) or "conflict"."""
 
     async def mailbox(self, mailbox_id: str) -> Mailbox | None: ...
 
-    async def open_personal(self, circle_id: str, mailbox: Mailbox, day: date, bound: int) -> str:
+    async def open_personal(self, circle_id: str, opened_by: str, mailbox: Mailbox, day: date, bound: int) -> str:
         """A personal mailbox opened with a circle's send capability: "created" (the circle's
-        counter goes up by one), "same", "conflict", or "full" (the circle opened `bound`)."""
+        counter goes up by one, the row keeps `opened_by`), "same", "conflict", or "full" (the
+        rows kept with `opened_by`, those in use, are `bound` already)."""
 
     async def post(self, mailbox_id: str, envelope_id: str, body: bytes, day: date, quota: int) -> bool:
-        """Keep an envelope (True), or say it was kept already (False); QuotaFull when full."""
+        """Keep an envelope (True), or say it was kept already (False); QuotaFull when full,
+        MailboxGone when the mailbox was deleted meanwhile."""
+
+    async def touch(self, mailbox_id: str, day: date) -> None:
+        """A personal mailbox was used that day (posted to, listed, acknowledged)."""
+
+    async def sweep(self, before: date) -> int:
+        """Delete the personal mailboxes that hold nothing and were last used before that day;
+        how many."""
 
     async def listing(self, mailbox_id: str, after: tuple[str, str] | None, limit: int) -> list[Stored]: ...
 
@@ -100,6 +118,13 @@ def open_store(database_url: str | None, data_dir: Path, *, pool_size: int = 8) 
         raise ValueError(database_url)
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     return SqliteStore(data_dir / "relay.sqlite3")
+
+
+# An idle personal mailbox: it opens none (`opened` empty), holds no envelope nor message, and was
+# last used (or, never used, created) before the day given.
+_SWEEP = ("DELETE FROM mailboxes WHERE opened IS NULL AND envelopes = 0 AND coalesce(active_day, created_day) < %s "
+          "AND NOT EXISTS (SELECT 1 FROM envelopes e WHERE e.mailbox = mailboxes.id) "
+          "AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.mailbox = mailboxes.id)")
 
 
 # --- SQLite ------------------------------------------------------------------------------------
@@ -232,24 +257,32 @@ class SqliteStore:
         result: Mailbox | None = await self._submit(run)
         return result
 
-    async def open_personal(self, circle_id: str, mailbox: Mailbox, day: date, bound: int) -> str:
+    async def open_personal(self, circle_id: str, opened_by: str, mailbox: Mailbox, day: date, bound: int) -> str:
         def run(c: sqlite3.Connection) -> str:
             row = c.execute("SELECT send_digest, read_digest, sign_key FROM mailboxes WHERE id = ?",
                             (mailbox.id,)).fetchone()
             if row is not None:
                 return "same" if tuple(row) == (mailbox.send_digest, mailbox.read_digest, mailbox.sign_key) \
                     else "conflict"
-            if c.execute("UPDATE mailboxes SET opened = opened + 1 WHERE id = ? AND opened IS NOT NULL "
-                         "AND opened < ?", (circle_id, bound)).rowcount == 0:
+            if c.execute("UPDATE mailboxes SET opened = opened + 1 WHERE id = ? AND opened IS NOT NULL",
+                         (circle_id,)).rowcount == 0:
                 return "full"
-            c.execute("INSERT INTO mailboxes (id, send_digest, read_digest, sign_key, created_day, opened) "
-                      "VALUES (?, ?, ?, ?, ?, NULL)", (mailbox.id, mailbox.send_digest, mailbox.read_digest,
-                                                      mailbox.sign_key, day.isoformat()))
+            if c.execute("SELECT count(*) FROM mailboxes WHERE opened_by = ?", (opened_by,)).fetchone()[0] >= bound:
+                raise _Full()  # this job's savepoint is undone: the counter stays as it was
+            c.execute("INSERT INTO mailboxes (id, send_digest, read_digest, sign_key, created_day, opened, opened_by, "
+                      "active_day) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
+                      (mailbox.id, mailbox.send_digest, mailbox.read_digest, mailbox.sign_key, day.isoformat(),
+                       opened_by, day.isoformat()))
             return "created"
-        return str(await self._submit(run))
+        try:
+            return str(await self._submit(run))
+        except _Full:
+            return "full"
 
     async def post(self, mailbox_id: str, envelope_id: str, body: bytes, day: date, quota: int) -> bool:
         def run(c: sqlite3.Connection) -> bool:
+            if c.execute("SELECT 1 FROM mailboxes WHERE id = ?", (mailbox_id,)).fetchone() is None:
+                raise MailboxGone()
             cur = c.execute("INSERT OR IGNORE INTO envelopes (mailbox, id, day, body) VALUES (?, ?, ?, ?)",
                             (mailbox_id, envelope_id, day.isoformat(), body))
             if cur.rowcount == 0:
@@ -306,6 +339,19 @@ class SqliteStore:
             for mailbox_id, n in counts:
                 c.execute("UPDATE mailboxes SET envelopes = envelopes - ? WHERE id = ?", (n, mailbox_id))
             gone: int = c.execute("DELETE FROM envelopes WHERE day < ?", (before.isoformat(),)).rowcount
+            self._scrub = self._scrub or gone > 0
+            return gone
+        return int(await self._submit(run))
+
+    async def touch(self, mailbox_id: str, day: date) -> None:
+        def run(c: sqlite3.Connection) -> None:
+            c.execute("UPDATE mailboxes SET active_day = ? WHERE id = ? AND (active_day IS NULL OR active_day < ?)",
+                      (day.isoformat(), mailbox_id, day.isoformat()))
+        await self._submit(run)
+
+    async def sweep(self, before: date) -> int:
+        def run(c: sqlite3.Connection) -> int:
+            gone: int = c.execute(_SWEEP.replace("%s", "?"), (before.isoformat(),)).rowcount
             self._scrub = self._scrub or gone > 0
             return gone
         return int(await self._submit(run))
@@ -396,7 +442,7 @@ class PostgresStore:
         result: Mailbox | None = await self._run(run)
         return result
 
-    async def open_personal(self, circle_id: str, mailbox: Mailbox, day: date, bound: int) -> str:
+    async def open_personal(self, circle_id: str, opened_by: str, mailbox: Mailbox, day: date, bound: int) -> str:
         async def run(c: Any) -> str:
             cur = await c.execute("SELECT send_digest, read_digest, sign_key FROM mailboxes WHERE id = %s",
                                   (mailbox.id,))
@@ -405,20 +451,30 @@ class PostgresStore:
                 return "same" if tuple(row) == (mailbox.send_digest, mailbox.read_digest, mailbox.sign_key) \
                     else "conflict"
             # The circle's row is locked by this update until the commit: its count stays exact.
-            cur = await c.execute("UPDATE mailboxes SET opened = opened + 1 WHERE id = %s AND opened IS NOT NULL "
-                                  "AND opened < %s", (circle_id, bound))
+            # The circle's row is locked by this update until the commit: its count stays exact
+            # (two openings with one capability wait for each other).
+            cur = await c.execute("UPDATE mailboxes SET opened = opened + 1 WHERE id = %s AND opened IS NOT NULL",
+                                  (circle_id,))
             if cur.rowcount == 0:
                 return "full"
+            cur = await c.execute("SELECT count(*) FROM mailboxes WHERE opened_by = %s", (opened_by,))
+            if (await cur.fetchone())[0] >= bound:
+                raise _Full()  # the transaction is rolled back: the counter stays as it was
             cur = await c.execute("INSERT INTO mailboxes (id, send_digest, read_digest, sign_key, created_day, "
-                                  "opened) VALUES (%s, %s, %s, %s, %s, NULL) ON CONFLICT (id) DO NOTHING",
-                                  (mailbox.id, mailbox.send_digest, mailbox.read_digest, mailbox.sign_key, day))
+                                  "opened, opened_by, active_day) VALUES (%s, %s, %s, %s, %s, NULL, %s, %s) "
+                                  "ON CONFLICT (id) DO NOTHING",
+                                  (mailbox.id, mailbox.send_digest, mailbox.read_digest, mailbox.sign_key, day,
+                                   opened_by, day))
             if cur.rowcount == 0:
                 raise _Raced()  # opened at the same moment by another request: undone, asked again
             return "created"
         try:
-            return str(await self._run(run))
-        except _Raced:
-            return str(await self._run(run))
+            try:
+                return str(await self._run(run))
+            except _Raced:
+                return str(await self._run(run))
+        except _Full:
+            return "full"
 
     async def post(self, mailbox_id: str, envelope_id: str, body: bytes, day: date, quota: int) -> bool:
         async def run(c: Any) -> bool:
@@ -431,7 +487,12 @@ class PostgresStore:
             if cur.rowcount == 0:
                 raise QuotaFull()  # the transaction is rolled back: the envelope is not kept
             return True
-        return bool(await self._run(run))
+        import psycopg
+
+        try:
+            return bool(await self._run(run))
+        except psycopg.errors.ForeignKeyViolation:
+            raise MailboxGone() from None
 
     async def listing(self, mailbox_id: str, after: tuple[str, str] | None, limit: int) -> list[Stored]:
         async def run(c: Any) -> list[Stored]:
@@ -472,6 +533,18 @@ class PostgresStore:
                             "(SELECT mailbox, count(*) AS n FROM envelopes WHERE day < %s GROUP BY mailbox) e "
                             "WHERE m.id = e.mailbox", (before,))
             cur = await c.execute("DELETE FROM envelopes WHERE day < %s", (before,))
+            return int(cur.rowcount)
+        return int(await self._run(run))
+
+    async def touch(self, mailbox_id: str, day: date) -> None:
+        async def run(c: Any) -> None:
+            await c.execute("UPDATE mailboxes SET active_day = %s WHERE id = %s "
+                            "AND (active_day IS NULL OR active_day < %s)", (day, mailbox_id, day))
+        await self._run(run)
+
+    async def sweep(self, before: date) -> int:
+        async def run(c: Any) -> int:
+            cur = await c.execute(_SWEEP, (before,))
             return int(cur.rowcount)
         return int(await self._run(run))
 
