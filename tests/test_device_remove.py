@@ -289,3 +289,57 @@ def test_what_the_removed_device_posts_to_the_old_mailboxes_is_refused_and_said_
     finally:
         for db in (a, b, c):
             db.close()
+
+
+def personal_mailboxes(relay: LiveRelay) -> int:
+    """How many personal mailboxes the relay's database holds."""
+    if relay.database_url is None:
+        import sqlite3
+
+        conn = sqlite3.connect(relay.folder / "relay.sqlite3")
+        try:
+            return int(conn.execute("SELECT count(*) FROM mailboxes WHERE opened IS NULL").fetchone()[0])
+        finally:
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(relay.database_url) as conn:
+        return int(conn.execute("SELECT count(*) FROM mailboxes WHERE opened IS NULL").fetchone()[0])
+
+
+def test_mailboxes_the_relay_deleted_as_idle_are_opened_again_and_nothing_is_lost(tmp_path, relay):
+    """Both devices away past the relay's time-to-live: the relay deletes their mailboxes (empty
+    and idle). The first back opens its own again and says, in one sentence, that the other's is
+    gone (its change waits); the other, back, opens its own again; the change arrives."""
+    url = relay.url
+    folders = [a_device(tmp_path / "a", url, entries=2), a_device(tmp_path / "b", None)]
+    a, b = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+    try:
+        pair_in_process(a, b)
+        for db in (a, b):
+            attach(db)
+        sync(b)
+        sync(a)
+        assert personal_mailboxes(relay) >= 2
+        relay.restart("--ttl-days", "-1")  # its hourly expiry, at start, with the time-to-live over
+        deadline = time.monotonic() + 60
+        while personal_mailboxes(relay):
+            assert time.monotonic() < deadline, "the relay never deleted the idle mailboxes"
+            time.sleep(0.1)
+        written = Journal(a).add("Écrit sur A au retour", title="Retour")
+        first = sync_now(a, delay=lambda: None)
+        assert isinstance(first.error, transport.SyncRefused) and first.error.reason == "other_mailbox_gone"
+        assert "rouvrira sa boîte" in first.error.message("fr")
+        assert "open its mailbox again" in first.error.message("en")
+        assert [c.id for c in Sync(a).pending()] == [written.id]  # it waits
+        assert personal_mailboxes(relay) == 1  # A's own, opened again
+        back = sync_now(b, delay=lambda: None)
+        assert back.error is None and personal_mailboxes(relay) == 2
+        again = sync(a)
+        assert again.sent == 1 and Sync(a).pending() == []
+        assert sync(b).received == 1
+        assert Journal(b).get(written.id).title == "Retour"
+        assert texts(a) == texts(b) and len(texts(a)) == 3
+    finally:
+        a.close()
+        b.close()

@@ -75,7 +75,7 @@ class SyncRefused(SyncRelayError):
     """The relay said no (a mailbox full, a capability it no longer knows, too many requests)."""
 
     key = "error.sync_refused"
-    REASONS = ("mailbox_full", "capability_refused", "personal_mailboxes_full", "rate_limited")
+    REASONS = ("mailbox_full", "capability_refused", "personal_mailboxes_full", "rate_limited", "other_mailbox_gone")
 
     def __init__(self, status: int, reason: str = "") -> None:
         super().__init__(status=status)
@@ -87,6 +87,18 @@ class SyncRefused(SyncRelayError):
         if self.reason in self.REASONS:
             return translate(f"error.sync.{self.reason}", lang)
         return translate(self.key, lang, status=self.status)
+
+
+def _post_to(client: RelayClient, device: DeviceMailbox, envelope: Any) -> None:
+    """One envelope to another device's mailbox. A mailbox the relay no longer knows was deleted
+    as idle (that device away past the relay's time-to-live; it opens it again when it syncs):
+    said as such, and what waits leaves at a later round."""
+    try:
+        _translated(client.post_envelope, device.mailbox, device.send, envelope)
+    except SyncRefused as exc:
+        if exc.reason == "capability_refused":
+            raise SyncRefused(exc.status, "other_mailbox_gone") from None
+        raise
 
 
 def _translated(call: Callable[..., _T], *args: Any) -> _T:
@@ -295,6 +307,18 @@ def open_mailbox(client: RelayClient, circle: RelayAccess, device: str) -> Devic
     raise SyncRefused(409, "conflict")
 
 
+def reopen_mailbox(client: RelayClient, circle: RelayAccess, own: DeviceMailbox) -> None:
+    """This device's own mailbox, deleted by the relay as idle, opened again as it was (a new
+    signing key: the relay keeps one for every mailbox, and a device's is never used)."""
+    from journal_app.circle_messages import new_signing_key, signing_public_key
+
+    sign = b64(signing_public_key(new_signing_key(secrets.token_bytes)))
+    answer = _translated(client.open_personal, own.mailbox, capabilities.digest(own.send),
+                         capabilities.digest(own.read), sign, circle.mailbox, circle.send_capability)
+    if answer not in ("created", "same"):
+        raise SyncRefused(409, "conflict")
+
+
 # --- changes in envelopes --------------------------------------------------------------------
 def _json(doc: object) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
@@ -434,7 +458,7 @@ def post(changes: Iterable[Change], link: Link, devices: Iterable[DeviceMailbox]
                     envelope = seal_plain(plain, label, link.group.public_key, _AAD)
                     if sent.envelopes:
                         gap()
-                    _translated(client.post_envelope, device.mailbox, device.send, envelope)
+                    _post_to(client, device, envelope)
                     if counters is not None:  # only once the relay took it: a number is never skipped
                         counters[device.mailbox] = seq
                     sent.envelopes += 1
@@ -463,7 +487,7 @@ def announce(link: Link, new: DeviceMailbox, client: RelayClient | None = None) 
             continue
         envelope = seal_plain(_marked(plain, link, device), link.group.label(device.mailbox), link.group.public_key,
                               _AAD)
-        _translated(client.post_envelope, device.mailbox, device.send, envelope)
+        _post_to(client, device, envelope)
         count += 1
     return count
 
@@ -671,7 +695,21 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
     sources = [(link.own.mailbox, link.own.read, [link.group], True)]
     sources += [(r.mailbox, r.read, [link.group, r.group], False) for r in link.retired]
     for mailbox, read, groups, numbered in sources:
-        rekey = _receive_from(sync, link, client, received, mailbox, read, groups, numbered, allow_mass_deletion)
+        try:
+            rekey = _receive_from(sync, link, client, received, mailbox, read, groups, numbered, allow_mass_deletion)
+        except SyncRefused as exc:
+            if exc.reason != "capability_refused":
+                raise
+            # The relay deleted the mailbox: it held nothing and no device used it for the
+            # relay's time-to-live (docs/relay.md). A mailbox left at a removal has nothing more
+            # to drain; this device's own is opened again, with the same id and capabilities
+            # (the others post to it as before), and read again, empty.
+            if not numbered:
+                continue
+            from journal_app.sync.devices import _circle_access
+
+            reopen_mailbox(client, _circle_access(db, link.url), link.own)
+            rekey = _receive_from(sync, link, client, received, mailbox, read, groups, numbered, allow_mass_deletion)
         if rekey is not None:
             received.removed = rekey[2]
             _take_rekey(sync, link, client, *rekey)
@@ -759,7 +797,7 @@ def _post_numbered(db: Database, link: Link, device: DeviceMailbox, client: Rela
     seq = int(counters.get(device.mailbox, 0)) + 1
     plain = _marked(_numbered(_json(doc), link.own.device, seq), link, device)
     envelope = seal_plain(plain, link.group.label(device.mailbox), link.group.public_key, _AAD)
-    _translated(client.post_envelope, device.mailbox, device.send, envelope)
+    _post_to(client, device, envelope)
     _keep_doc(db, _COUNTERS, {**counters, device.mailbox: seq})  # only once the relay took it
 
 
