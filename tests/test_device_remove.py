@@ -181,13 +181,19 @@ def test_a_device_offline_past_the_relays_time_to_live_catches_up_and_keeps_its_
             assert time.monotonic() < deadline, "the relay never expired its envelopes"
             time.sleep(0.1)
         later = Journal(a).add("Écrit sur A après", title="Après")
-        sync(a)
-        # B comes back: a number is missing in A's series; it asks A for a snapshot and
-        # sends what it wrote.
+        # The relay deleted the two mailboxes too (empty, idle past its time-to-live): A opens
+        # its own again; B's is gone until B comes back, and A's entry waits.
+        first = sync_now(a, delay=lambda: None)
+        assert isinstance(first.error, transport.SyncRefused) and first.error.reason == "other_mailbox_gone"
+        # B comes back: opens its own mailbox again (empty: it cannot tell yet that it lost
+        # anything) and sends what it wrote.
         back = sync_now(b, delay=lambda: None)
-        assert back.error is None and back.received == 1 and back.sent == 3
+        assert back.error is None and back.received == 0 and back.sent == 3
+        sync(a)  # A takes B's changes; its entry leaves for B's mailbox
+        # B: a number is missing in A's series; it asks A for a snapshot.
+        assert sync(b).received == 1
         assert later.id in texts(b) and lost.id not in texts(b)
-        sync(a)  # A takes B's changes and answers with what it holds
+        sync(a)  # A answers with what it holds
         sync(b)  # B takes the snapshot, merged by the usual rules
         assert Journal(b).get(lost.id).title == "Perdu"
         assert e1.id not in texts(b)  # deleted on A while B was away
