@@ -673,3 +673,31 @@ def test_idle_personal_mailboxes_are_deleted_after_the_ttl_and_no_longer_count(r
         # A swept mailbox opened again with the same id and digests is a new one (counted anew).
         assert opening(client, circle, phone).status_code == 201
         assert post(client, phone, circle.envelope()).status_code == 202
+
+
+def test_a_post_to_a_mailbox_swept_after_its_capability_was_checked_is_refused_not_a_500(engine):
+    """The race the app guards (`MailboxGone`): the hourly sweep deletes a personal mailbox
+    between the check of the capability and the post; the store says so, never a foreign key
+    error."""
+    import asyncio
+
+    from journal_app.relay.storage import Mailbox, MailboxGone
+
+    url, folder = engine
+    circle, phone = new_circle(), new_circle()
+
+    async def run() -> None:
+        store = open_store(url, folder)
+        try:
+            reg, mine = circle.registration(), phone.registration()
+            assert await store.register(Mailbox(circle.mailbox, reg["send"], reg["read"], reg["sign"]), DAY) == "created"
+            asked = Mailbox(phone.mailbox, mine["send"], mine["read"], mine["sign"])
+            assert await store.open_personal(circle.mailbox, "t" * 64, asked, DAY, 4) == "created"
+            assert await store.sweep(DAY + timedelta(days=1)) == 1
+            with pytest.raises(MailboxGone):
+                await store.post(phone.mailbox, "e" * 64, b"{}", DAY, 10)
+            assert await store.sweep(DAY + timedelta(days=1)) == 0
+        finally:
+            await store.close()
+
+    asyncio.run(run())

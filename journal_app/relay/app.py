@@ -273,7 +273,7 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
             counts.add("post", 507)
             return _error(507, "mailbox_full")
         except MailboxGone:  # swept since the capability was checked: as an unknown mailbox
-            return refused(request, 403, "capability_refused")
+            return _error(403, "capability_refused")
         await used(mailbox)
         counts.add("post", 202)
         return JSONResponse({"status": "accepted"}, status_code=202)  # new or already held: the same
