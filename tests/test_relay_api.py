@@ -690,7 +690,8 @@ def test_a_post_to_a_mailbox_swept_after_its_capability_was_checked_is_refused_n
         store = open_store(url, folder)
         try:
             reg, mine = circle.registration(), phone.registration()
-            assert await store.register(Mailbox(circle.mailbox, reg["send"], reg["read"], reg["sign"]), DAY) == "created"
+            kept = Mailbox(circle.mailbox, reg["send"], reg["read"], reg["sign"])
+            assert await store.register(kept, DAY) == "created"
             asked = Mailbox(phone.mailbox, mine["send"], mine["read"], mine["sign"])
             assert await store.open_personal(circle.mailbox, "t" * 64, asked, DAY, 4) == "created"
             assert await store.sweep(DAY + timedelta(days=1)) == 1
