@@ -450,7 +450,6 @@ class PostgresStore:
             if row is not None:
                 return "same" if tuple(row) == (mailbox.send_digest, mailbox.read_digest, mailbox.sign_key) \
                     else "conflict"
-            # The circle's row is locked by this update until the commit: its count stays exact.
             # The circle's row is locked by this update until the commit: its count stays exact
             # (two openings with one capability wait for each other).
             cur = await c.execute("UPDATE mailboxes SET opened = opened + 1 WHERE id = %s AND opened IS NOT NULL",
