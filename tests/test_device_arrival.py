@@ -211,3 +211,91 @@ def test_the_relay_killed_while_the_journal_arrives_goes_on_once_it_is_back(tmp_
         finally:
             phone.close()
             laptop.close()
+
+
+class _Killed(BaseException):
+    """The device's process dies here (nothing after it runs; what it saved stays)."""
+
+
+def test_the_old_device_killed_before_it_announced_the_new_one_announces_it_at_its_next_sync(tmp_path):
+    """A and B paired; the person pairs C with A, and A dies right after it saved the link to C,
+    before it told B about C (the announcement, sealed to B, never posted). A's next sync tells B:
+    B learns of C, what C writes reaches B and what B writes reaches C, nothing twice. (A's death is
+    its relay client stopping the process at the post to B's mailbox; its vault is then opened
+    again from the file, as after a kill.)"""
+    from journal_app.errors import RessentiError
+    from journal_app.relay_client import RelayClient
+    from journal_app.usecases.devices import sync_now
+    from tests.test_devices import pair_in_process
+
+    with live_relay(tmp_path / "relay") as relay:
+        folders = [a_device(tmp_path / "a", relay.url, entries=2), a_device(tmp_path / "b", None),
+                   a_device(tmp_path / "c", None)]
+        a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+        try:
+            pair_in_process(a, b)
+            for db in (b, a, b):
+                assert sync_now(db, delay=lambda: None).error is None
+            b_mailbox = transport.link_of(b).own.mailbox
+
+            class DiesBeforeTellingB(RelayClient):
+                def post_envelope(self, mailbox, send_capability, envelope):
+                    if mailbox == b_mailbox:
+                        raise _Killed()
+                    super().post_envelope(mailbox, send_capability, envelope)
+
+            holder = HolderPairing(Sync(a), DiesBeforeTellingB)
+            joiner = JoinerPairing(Sync(c), holder.start())
+            side = threading.Thread(target=joiner.digits, args=(60,))
+            side.start()
+            holder.digits(60)
+            side.join(60)
+            got: dict[str, object] = {}
+
+            def receive() -> None:
+                try:
+                    got["value"] = joiner.receive(timeout=3)
+                except RessentiError as exc:
+                    got["error"] = exc
+
+            side = threading.Thread(target=receive)
+            side.start()
+            try:
+                holder.confirm(60)
+                raise AssertionError("A died at the post to B")
+            except _Killed:
+                pass
+            side.join(120)
+            assert "error" in got  # nothing came from A: it died
+            a.close()
+            a = open_database(vault_path(folders[0]), PASSPHRASE)  # A opened again, from its file
+            c_id = Sync(c).device
+            assert c_id in {d.device for d in transport.link_of(a).others}  # the link to C was saved
+            assert c_id not in {d.device for d in transport.link_of(b).others}
+            assert sync_now(a, delay=lambda: None).error is None  # A's next sync: B is told, C gets the journal
+            assert sync_now(b, delay=lambda: None).error is None
+            assert c_id in {d.device for d in transport.link_of(b).others}  # B learned of C
+            assert sync_now(c, delay=lambda: None).error is None
+            assert transport.arrival(c) is None or transport.arrival(c).complete
+            on_c = Journal(c).add("Écrit sur C après le jumelage", title="Sur C")
+            on_b = Journal(b).add("Écrit sur B après le jumelage", title="Sur B")
+            for db in (c, b):
+                assert sync_now(db, delay=lambda: None).error is None
+            b_round = sync_now(b, delay=lambda: None)
+            c_round = sync_now(c, delay=lambda: None)
+            assert Journal(b).get(on_c.id).title == "Sur C"  # C's entry reached B
+            assert Journal(c).get(on_b.id).title == "Sur B"  # B's entry reached C
+            assert sync_now(a, delay=lambda: None).error is None
+            # A told B again at each round until B's relay took it? Once taken, B taking it again
+            # changes nothing: B's link names C once, and nothing is there twice.
+            for db in (b, c, a):
+                assert sync_now(db, delay=lambda: None).error is None
+            b_link = transport.link_of(b)
+            assert [d.device for d in b_link.others].count(c_id) == 1
+            texts = [{e.id: (e.title, e.body) for e in Journal(db).entries()} for db in (a, b, c)]
+            assert texts[0] == texts[1] == texts[2] and len(texts[0]) == 4
+            assert all(not any(doc.get("conflicts") for doc in db.table("entries").all()) for db in (a, b, c))
+            assert b_round.error is None and c_round.error is None
+        finally:
+            for db in (a, b, c):
+                db.close()
