@@ -271,11 +271,12 @@ class HolderPairing:
         if not (capabilities.MAILBOX.match(new.mailbox) and capabilities.CAPABILITY.match(new.send)):
             raise PairingRefused()
         self.link = link.with_device(new)
-        # The journal is owed to the new device in the same save as the link that names it: a
-        # stop (this device, the relay) goes on from where it stopped at this device's next sync,
-        # as for a device announced by another (`transport.receive`).
+        # The journal is owed to the new device, and its announcement to the other devices (they
+        # will post to it too), in the same save as the link that names it: a stop (this device,
+        # the relay) goes on from where it stopped at this device's next sync, as for a device
+        # announced by another (`transport.receive`).
         transport.owe_snapshot(self.db, new.device, self.link)
-        transport.announce(link, new, self.client)  # the other devices will post to it too
+        transport.send_announcements(self.db, self.link, self.client)
         sent = transport.send_snapshot(self.sync, self.link, new, self.client, progress)
         return Arrival(sent.changes, sent.envelopes)
 

@@ -46,6 +46,7 @@ LINK = "sync_link"  # the vault table (per device, never synced) that holds the 
 DAYS = "device_days"  # device id -> the day this device first saw it (per device, never synced)
 _COUNTERS = "counters"  # in LINK: the last number this device gave an envelope, per mailbox
 _ASKED = "asked"  # in LINK: devices owed a snapshot (they asked, or were just announced), how far each went
+_ANNOUNCING = "announcing"  # in LINK: devices (just paired here) still to announce to the others
 _HEARD = "heard"  # in LINK: the numbers this device's mailbox received, per sender
 _ARRIVING = "arriving"  # in LINK, on a device just paired: how far the journal's first arrival came
 _REKEY_AAD = b"ressenti-sync-rekey-v1:"  # a new sync key, sealed to one device's own key
@@ -716,6 +717,8 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
             break
     if not received.removed:
         _settle_arrival(db, link.own.mailbox, received.waiting)
+    if not received.removed:  # a device paired here, not yet announced to the others (a stop)
+        send_announcements(db, link_of(db) or link, client)
     owed = list(_doc(db, _ASKED).get("devices", []))
     if owed and not received.removed:
         # Another device lost envelopes (past the relay's time-to-live), or was just paired through
@@ -738,24 +741,46 @@ def _snapshot_key(change: Change) -> tuple[bool, str, str]:
 
 
 def owe_snapshot(db: Database, device: str, link: Link) -> None:
-    """Note, in the same save as `link`, that `device` (just paired here) is owed what this one holds."""
-    _owe(db, [device], link)
+    """Note, in the same save as `link`, that `device` (just paired here) is owed what this one
+    holds, and that the member's other devices are owed its announcement (`send_announcements`)."""
+    _owe(db, [device], link, announcing=[device])
 
 
-def _owe(db: Database, devices: Iterable[str], link: Link | None = None) -> None:
+def _owe(db: Database, devices: Iterable[str], link: Link | None = None, announcing: Iterable[str] = ()) -> None:
     """Note, in one save (with the link, when given), that `devices` are owed a snapshot from the
-    start (before the acknowledgement of what said so: answered even after a stop)."""
-    devices = set(devices)
+    start (before the acknowledgement of what said so: answered even after a stop), and that
+    `announcing` are still to be announced to the others."""
+    devices, announcing = set(devices), set(announcing)
 
     def update(tables: dict[str, dict[str, Any]]) -> None:
         if link is not None:
             _put_link(tables, link)
         mine = tables.setdefault(LINK, {})
+        if announcing:
+            mine[_ANNOUNCING] = {"devices": sorted({*dict(mine.get(_ANNOUNCING) or {}).get("devices", []),
+                                                    *announcing})}
         owed = dict(mine.get(_ASKED) or {})
         after = {k: v for k, v in dict(owed.get("after") or {}).items() if k not in devices}
         mine[_ASKED] = {"devices": sorted({*owed.get("devices", []), *devices}), "after": after}
 
     db.change(update)
+
+
+def send_announcements(db: Database, link: Link, client: RelayClient) -> int:
+    """Announce to the member's other devices each device still owed it (paired here: noted in the
+    save that named it, `owe_snapshot`), then forget it. A stop before (this device killed, the
+    relay down) sends it again at the next round: a device that took it already takes it again
+    and nothing changes (it names the device once, and owes it nothing more)."""
+    owed = [str(d) for d in _doc(db, _ANNOUNCING).get("devices", [])]
+    if not owed:
+        return 0
+    count = 0
+    for device in link.others:
+        if device.device in owed:
+            count += announce(link, device, client)
+    still = [d for d in _doc(db, _ANNOUNCING).get("devices", []) if d not in owed]
+    _keep_doc(db, _ANNOUNCING, {"devices": still})
+    return count
 
 
 def send_snapshot(sync: Sync, link: Link, device: DeviceMailbox, client: RelayClient,
