@@ -285,13 +285,20 @@ def test_the_old_device_killed_before_it_announced_the_new_one_announces_it_at_i
             c_round = sync_now(c, delay=lambda: None)
             assert Journal(b).get(on_c.id).title == "Sur C"  # C's entry reached B
             assert Journal(c).get(on_b.id).title == "Sur B"  # B's entry reached C
-            assert sync_now(a, delay=lambda: None).error is None
-            # A told B again at each round until B's relay took it? Once taken, B taking it again
-            # changes nothing: B's link names C once, and nothing is there twice.
-            for db in (b, c, a):
+            for db in (a, b, c, a):
                 assert sync_now(db, delay=lambda: None).error is None
+            # B taking the announcement again (A sends it at each round until the relay took it)
+            # changes nothing: B's link names C once, and B sends C nothing more.
+            a_link = transport.link_of(a)
+            assert transport.announce(a_link, next(d for d in a_link.others if d.device == c_id),
+                                      RelayClient(relay.url)) == 1
             b_link = transport.link_of(b)
-            assert [d.device for d in b_link.others].count(c_id) == 1
+            c_mailbox = transport.link_of(c).own.mailbox
+            waiting_for_c = {key for key in relay.rows() if key[0] == c_mailbox}
+            assert sync_now(b, delay=lambda: None).error is None
+            assert transport.link_of(b) == b_link and [d.device for d in b_link.others].count(c_id) == 1
+            assert {key for key in relay.rows() if key[0] == c_mailbox} == waiting_for_c
+            assert transport._doc(a, transport._ANNOUNCING).get("devices") == []  # A owes it no more
             texts = [{e.id: (e.title, e.body) for e in Journal(db).entries()} for db in (a, b, c)]
             assert texts[0] == texts[1] == texts[2] and len(texts[0]) == 4
             assert all(not any(doc.get("conflicts") for doc in db.table("entries").all()) for db in (a, b, c))
