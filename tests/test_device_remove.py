@@ -349,3 +349,58 @@ def test_mailboxes_the_relay_deleted_as_idle_are_opened_again_and_nothing_is_los
     finally:
         a.close()
         b.close()
+
+
+class _Killed(BaseException):
+    """The device's process dies here (nothing after it runs; what it saved stays)."""
+
+
+def test_a_device_killed_before_it_announced_its_new_mailbox_announces_it_at_its_next_sync(tmp_path, relay_url):  # noqa: F811
+    """A, B, C paired; A removes C; B takes the new key, keeps its new mailbox and dies before it
+    told A (the announcement, sealed to A, never posted). B's next sync tells A: A posts to B's new
+    mailbox (not only to the one B left, drained a week), both ways, nothing twice. (B's death is
+    its relay client stopping the process at the post to A's mailbox; its vault is then opened
+    again from the file, as after a kill.)"""
+    from journal_app.usecases.devices import remove_device
+
+    folders = [a_device(tmp_path / "a", relay_url, entries=2), a_device(tmp_path / "b", None),
+               a_device(tmp_path / "c", None)]
+    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+    try:
+        pair_in_process(a, b)
+        pair_in_process(a, c)
+        for db in (b, c, a, b, c):
+            sync(db)
+        remove_device(a, Sync(c).device[:6])
+        a_mailbox = transport.link_of(a).own.mailbox
+
+        class DiesBeforeTellingA(RelayClient):
+            def post_envelope(self, mailbox, send_capability, envelope):
+                if mailbox == a_mailbox:
+                    raise _Killed()
+                super().post_envelope(mailbox, send_capability, envelope)
+
+        with pytest.raises(_Killed):
+            sync_now(b, delay=lambda: None, client=DiesBeforeTellingA)
+        b.close()
+        b = open_database(vault_path(folders[1]), PASSPHRASE)  # B opened again, from its file
+        b_new = transport.link_of(b).own.mailbox
+        assert transport.link_of(b).group == transport.link_of(a).group  # B took the new key
+        assert [d.mailbox for d in transport.link_of(a).others] != [b_new]  # A was not told
+        sync(b)  # B's next sync tells A
+        sync(a)
+        assert [d.mailbox for d in transport.link_of(a).others] == [b_new]
+        on_a = Journal(a).add("Écrit sur A", title="Sur A")
+        on_b = Journal(b).add("Écrit sur B", title="Sur B")
+        sync(a)
+        sync(b)
+        assert sync(a).received == 1 and Journal(a).get(on_b.id).title == "Sur B"
+        assert Journal(b).get(on_a.id).title == "Sur A"
+        listed, _ = RelayClient(relay_url).list_envelopes(b_new, transport.link_of(b).own.read)
+        assert texts(a) == texts(b) and len(texts(a)) == 4
+        assert not any(doc.get("conflicts") for db in (a, b) for doc in db.table("entries").all())
+        assert transport._doc(b, transport._ANNOUNCING).get("devices") == []  # B owes it no more
+        assert listed == []
+    finally:
+        for db in (a, b, c):
+            db.close()

@@ -250,11 +250,15 @@ def remember_days(db: Database) -> None:
     db.change(update)
 
 
-def keep_link(db: Database, link: Link, *, arriving_from: str = "") -> None:
+def keep_link(db: Database, link: Link, *, arriving_from: str = "", announcing: str = "") -> None:
     """Keep the link; with `arriving_from` (a device just paired), in the same save, that the
-    journal is on its way from that device and has not all arrived (`arrival`)."""
+    journal is on its way from that device and has not all arrived (`arrival`); with `announcing`
+    (this device's id, its new mailbox), that the others are owed its announcement."""
     def update(tables: dict[str, dict[str, Any]]) -> None:
         _put_link(tables, link)
+        if announcing:
+            owed = dict(tables[LINK].get(_ANNOUNCING) or {}).get("devices", [])
+            tables[LINK][_ANNOUNCING] = {"devices": sorted({*owed, announcing})}
         if arriving_from:
             tables[LINK][_ARRIVING] = {"from": arriving_from, "total": None, "done": 0, "end": None,
                                        "complete": False}
@@ -669,8 +673,8 @@ def _take_rekey(sync: Sync, link: Link, client: RelayClient, sender: DeviceMailb
     others = [sender, *(d for d in link.others if d.device not in (removed, sender.device))]
     retired = (*link.retired, Retired(link.own.mailbox, link.own.read, link.group, today()))
     new = Link(link.url, group, own, tuple(others), link.device_key, retired)
-    keep_link(sync.database, new)
-    announce(new, own, client)
+    keep_link(sync.database, new, announcing=own.device)  # owed in the same save: sent again after a stop
+    send_announcements(sync.database, new, client)
     return new
 
 
@@ -768,14 +772,15 @@ def _owe(db: Database, devices: Iterable[str], link: Link | None = None, announc
 
 def send_announcements(db: Database, link: Link, client: RelayClient) -> int:
     """Announce to the member's other devices each device still owed it (paired here: noted in the
-    save that named it, `owe_snapshot`), then forget it. A stop before (this device killed, the
-    relay down) sends it again at the next round: a device that took it already takes it again
-    and nothing changes (it names the device once, and owes it nothing more)."""
+    save that named it, `owe_snapshot`; this one's new mailbox after a new key, `_take_rekey`),
+    then forget it. A stop before (this device killed, the relay down) sends it again at the next
+    round: a device that took it already takes it again and nothing changes (it names the device
+    once, and owes it nothing more)."""
     owed = [str(d) for d in _doc(db, _ANNOUNCING).get("devices", [])]
     if not owed:
         return 0
     count = 0
-    for device in link.others:
+    for device in (link.own, *link.others):
         if device.device in owed:
             count += announce(link, device, client)
     still = [d for d in _doc(db, _ANNOUNCING).get("devices", []) if d not in owed]
