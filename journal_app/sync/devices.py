@@ -229,9 +229,7 @@ class HolderPairing:
             self.link = Link(self.access.url, SyncGroup.create(), own).with_device_key()
             transport.keep_link(self.db, self.link)
         elif not self.link.device_key:  # paired before devices had keys of their own
-            self.link = self.link.with_device_key()
-            transport.keep_link(self.db, self.link)
-            transport.announce(self.link, self.link.own, self.client)
+            self.link = transport.give_device_key(self.db, self.link, self.client)
         box = transport.open_mailbox(self.client, self.access, "pairing")
         self.code = PairingCode(self.access.url, box.mailbox, box.send, box.read, self._holder.offer)
         self._box = _Mailbox(self.code, "holder", self.client)
@@ -400,9 +398,7 @@ def remove_device(sync: Sync, name: str, client_factory: Callable[[str], RelayCl
         raise DeviceKeyMissing(id=next(d.device for d in remaining if not d.key))
     client = client_factory(link.url)
     if not link.device_key:  # the others must know this device's key to trust its new sync key
-        link = link.with_device_key()
-        transport.keep_link(db, link)
-        transport.announce(link, link.own, client)
+        link = transport.give_device_key(db, link, client)
     access = _circle_access(db, link.url)
     group = SyncGroup.create()
     own = replace(transport.open_mailbox(client, access, link.own.device), key=link.own.key)

@@ -690,9 +690,7 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
     db = sync.database
     stored = link_of(db)
     if stored == link and not link.device_key:  # paired before devices had keys of their own
-        link = link.with_device_key()
-        keep_link(db, link)
-        announce(link, link.own, client)
+        link = give_device_key(db, link, client)
     fresh = [r for r in link.retired if today() - r.day <= RETIRED_DAYS]
     if len(fresh) != len(link.retired):
         link = replace(link, retired=tuple(fresh))
@@ -768,6 +766,16 @@ def _owe(db: Database, devices: Iterable[str], link: Link | None = None, announc
         mine[_ASKED] = {"devices": sorted({*owed.get("devices", []), *devices}), "after": after}
 
     db.change(update)
+
+
+def give_device_key(db: Database, link: Link, client: RelayClient) -> Link:
+    """A link made before devices had keys of their own gets this device's key, kept with its
+    announcement owed to the other devices in the same save, then sent (a stop in between sends
+    it at the next round: the others must know the key to trust a new sync key it draws)."""
+    link = link.with_device_key()
+    keep_link(db, link, announcing=link.own.device)
+    send_announcements(db, link, client)
+    return link
 
 
 def send_announcements(db: Database, link: Link, client: RelayClient) -> int:
