@@ -30,6 +30,7 @@ from journal_app.lexicon import (
     COMMUNITY_WORDS,
     FUNCTION_WORDS,
     ORDINARY_CAPITALS,
+    PLACE_HEADS,
     People,
     find_names,
     lexicon,
@@ -1389,9 +1390,16 @@ _CORNER = re.compile(r"[ \t\u00a0]+(?i:and|et|pis|&)[ \t\u00a0]+")
 # A town after a place or a role, that a rule took for a name: "[Route 117] in [Mont-Tremblant]"
 # (the town's own first word says it: « Saint-… », « Lac-… »; « le garage à Ti-Guy » is his).
 _IN_TOWN = re.compile(r"[ \t\u00a0,]*(?i:in|à|au|aux|de|du|d['’]|near|près[ \t]+de|pres[ \t]+de|outside)[ \t\u00a0]*")
-# How the name of a town begins: « Saint-… », « Ste-… », « Lac-… », "Port …", « Notre-Dame-… ».
-_TOWN_WORD = re.compile(r"(?i:saint|sainte|st|ste|notre|lac|val|mont|pointe|baie|cap|rivi[eè]re|port|fort|[iî]les?|"
-                        r"anse|sault)(?:-|\.?[ \t]+)[A-Za-zÀ-ÿ]")
+# How the name of a town begins: « Saint-… », « Ste-… », « Notre-Dame-… », and the lexicon's heads
+# of a place's name (« Lac-… », "Port …", « Rivière-… »).
+_TOWN_FIRST = re.compile(r"([^\W\d_]+)(?:-|\.?[ \t]+)[^\W\d_]")
+_TOWN_HEADS = PLACE_HEADS | {"saint", "sainte", "st", "ste", "notre"}
+
+
+def _town_named(text: str, start: int, end: int) -> bool:
+    """Does `text[start:end]` begin as the name of a town does?"""
+    first = _TOWN_FIRST.match(text, start, end)
+    return first is not None and fold(first.group(1)) in _TOWN_HEADS
 # A workplace or a job said with ordinary words just before a place: "the corner store on
 # [Queen Street]", « la buanderie au [CHSLD de Sainte-Anne-des-Monts] », "the only vet at the
 # animal hospital in [Lac-Mégantic]": from its article to the place, one phrase, where the job or
@@ -1454,7 +1462,7 @@ def _one_phrase(text: str, left: tuple[int, int, str], right: tuple[int, int, st
         return bool(_BRIDGE.match(text, left[1], right[0]) or left[2] == right[2] == "address"
                     and _CORNER.fullmatch(text, left[1], right[0]) and right[1] - right[0] < 30)
     if left[2] in _PHRASE_KINDS and right[2] == "name":
-        return bool(_IN_TOWN.fullmatch(text, left[1], right[0]) and _TOWN_WORD.match(text, right[0], right[1]))
+        return bool(_IN_TOWN.fullmatch(text, left[1], right[0]) and _town_named(text, right[0], right[1]))
     return False
 
 
@@ -1479,7 +1487,7 @@ def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tu
     for start, end, kind in merged:
         after = out[-1][1] if out else 0
         where = _LOCATIVE_END.search(text, max(0, start - 12), start)
-        if kind == "name" and where and _TOWN_WORD.match(text, start, end):
+        if kind == "name" and where and _town_named(text, start, end):
             kind = "address"  # « le sculpteur de [Saint-Jean-Port-Joli] »: a town, not a person
         if kind == "name" and _IN_NOT_OF.search(text, max(0, start - 12), start):
             # "the bakery in [Wakefield]": a town a rule took for a name (« le garage à Ti-Guy »,
@@ -1516,19 +1524,18 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
         lang = detect_language(text)
     doubts: list[tuple[int, int]] = []
     spans = find_spans(text, marked_names, use_ner, lang, people=people, doubts=doubts)
-    named = [m.span() for m in _public_figures().finditer(text)]
+    named = list(_public_figures().finditer(text))
     if named:  # not one the member marked or writes about as someone they know
         own = {fold(n.strip()) for n in (*marked_names, *(people.names if people else ()))}
-        named = [(a, b) for a, b in named if not any(fold(re.sub(r"['’]s\Z", "", text[a:b])) in k for k in own)]
+        named = [m for m in named if not any(fold(m.group("name")) in k for k in own)]
     if named:  # « comme disait Gendlin », "Otto Scharmer's Theory U": whose idea it is stays,
         # marked as a doubt (a namesake, « l'aubergiste, Gilles Vigneault (pas celui-là) », is one
         # tap away) unless it names our practice (« Gendlin »)
-        spans = [s for s in spans if s[2] not in ("name", "unsure") or not _inside(s[:2], named)]
-        doubts = [d for d in doubts if not _inside(d, named)]
-        for a, b in named:
-            name = re.sub(r"['’]s\Z", "", text[a:b])
-            if not any(fold(w) in ORDINARY_CAPITALS for w in name.split()):
-                doubts.append((a, a + len(name)))
+        stretches = [m.span() for m in named]
+        spans = [s for s in spans if s[2] not in ("name", "unsure") or not _inside(s[:2], stretches)]
+        doubts = [d for d in doubts if not _inside(d, stretches)]
+        doubts += [m.span("name") for m in named
+                   if not any(fold(w) in ORDINARY_CAPITALS for w in m.group("name").split())]
     return _finish(text, _phrases(text, _again(text, spans)), lang, doubts)
 
 
@@ -1558,9 +1565,8 @@ def _again(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int,
 @cache
 def _public_figures() -> re.Pattern[str]:
     """Where a public figure is named (lexicon.public_figures), accents typed or not."""
-    full, alone = public_figures()
-    names = sorted(full | alone, key=len, reverse=True)
-    return re.compile(r"(?<![\w'’-])(?:" + "|".join(
+    names = sorted(public_figures(), key=len, reverse=True)
+    return re.compile(r"(?<![\w'’-])(?P<name>" + "|".join(
         _unaccented_too(re.escape(n)).replace(r"\ ", r"\s+") for n in names) + r")(?:['’]s)?(?![\w-])", re.IGNORECASE)
 
 

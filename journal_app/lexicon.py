@@ -64,7 +64,7 @@ _TOWN_HEADS = frozenset("saint sainte st ste lac val mont notre pointe baie cap 
                         "petite ile iles isle anse sault chute chutes east west north south new upper lower".split())
 # … of which these say a place whatever follows (« mont-tremblant », « Pointe-Lebel », « lac-supérieur »);
 # after an article, a thing (« un lac-à-l'épaule »).
-_PLACE_HEADS = frozenset("lac val mont pointe baie cap riviere port fort ile iles isle anse sault chute chutes "
+PLACE_HEADS = frozenset("lac val mont pointe baie cap riviere port fort ile iles isle anse sault chute chutes "
                          "grosse gros haute haut bas basse".split())
 _ELIDED = re.compile(r"^(?:[ldjmntsc]|qu)'")
 # A short capitalized word that begins a listed first name (« Gab », « Kev », "Deb", "Sal") is a
@@ -282,15 +282,12 @@ def _edits(key: str) -> list[str]:
                                                                                 for c in letters]
 
 
-
 @cache
-def public_figures() -> tuple[frozenset[str], frozenset[str]]:
-    """The public figures a member names as such (data/public_figures.txt): their full names, and
-    the family names that alone name them."""
+def public_figures() -> frozenset[str]:
+    """The public figures a member names as such (data/public_figures.txt), as they are written."""
     raw = resources.files("journal_app").joinpath("data/public_figures.txt").read_text("utf-8")
-    lines = [line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")]
-    return (frozenset(line for line in lines if not line.startswith("=")),
-            frozenset(line[1:] for line in lines if line.startswith("=")))
+    return frozenset(line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#"))
+
 
 def typo_of_a_word(key: str) -> bool:
     """A word in lower case that no list holds, but one letter away from a common word of the
@@ -364,7 +361,7 @@ def find_names(text: str, people: People | None = None) -> Found:
                   and None not in parts and "P" not in parts):
                 cls = "D" if all(p in ("D", "R") for p in parts) else "N"  # « un lac-à-l'épaule », « le Saint-Esprit »
             elif key.split("-")[0] in _TOWN_HEADS and (len(parts) >= 3 or parts[1] in ("P", "N", None)
-                                                      or key.split("-")[0] in _PLACE_HEADS
+                                                      or key.split("-")[0] in PLACE_HEADS
                                                       or key.split("-")[0] in ("saint", "sainte", "st", "ste")
                                                       and (word[:1].isupper() or key.split("-")[0] in ("st", "ste")
                                                            or i and tokens[i - 1][2].lower() in _PLACE_BEFORE | {"a"})):
