@@ -202,7 +202,6 @@ class AddDeviceScreen(_Steps):
                                                on_click=lambda _: self.on_back())]))
         self.root.controls = out
 
-
     def _failed(self, exc: BaseException) -> None:
         self._go("failed", self.ctx.message(exc))
 
@@ -299,7 +298,6 @@ class JoinDevice(_Steps):
         if self.step == "code":
             out.append(ft.TextButton(content=t("devices.skip_join"), on_click=lambda _: self.on_skip()))
         self.root.controls = out
-
 
     async def paste(self) -> None:
         """The code copied from the other device, or the text the phone's camera read."""
