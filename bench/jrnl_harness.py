@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import subprocess
 import sys
 import time
 from datetime import datetime
@@ -50,6 +51,37 @@ def median_time(fn, repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+CONFIG = """\
+colors: {body: none, date: none, tags: none, title: none}
+default_hour: 9
+default_minute: 0
+editor: ''
+encrypt: true
+highlight: false
+indent_character: '|'
+journals:
+  default: {journal: %s, encrypt: true}
+linewrap: false
+tagsymbols: '#@'
+template: false
+timeformat: '%%F %%r'
+version: v4.6
+"""
+
+
+def cli_search(path: Path, workdir: Path, word: str) -> int:
+    """`jrnl -contains WORD --format short` end to end in a fresh process, as ours is timed: Python's
+    start, jrnl's imports, its PBKDF2, load, search, one line per hit. With no terminal (a new session)
+    jrnl's password prompt reads the piped line."""
+    config = workdir / "jrnl.yaml"
+    if not config.exists():
+        config.write_text(CONFIG % json.dumps(str(path)), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "jrnl", "--config-file", str(config), "-contains", word,
+                          "--format", "short"], input=PASSWORD + "\n", capture_output=True, text=True,
+                         start_new_session=True, check=True)
+    return len([line for line in out.stdout.splitlines() if line.strip()])
 
 
 def main() -> None:
@@ -95,9 +127,13 @@ def main() -> None:
         loaded.new_entry("Une entrée de plus.\nÉcrite pour mesurer l’ajout d’une entrée.")
         loaded.write()
 
+    cli_hits = cli_search(path, workdir, word)
+    if cli_hits != hits:
+        raise SystemExit(f"jrnl's command line printed {cli_hits} lines for {hits} hits")
+    cli_time = median_time(lambda: cli_search(path, workdir, word), max(1, repeats // 2))
     add_time = median_time(add, repeats)
     print(json.dumps({"kdf": kdf_time, "load": load_time, "search": search_time, "hits": hits,
-                      "add": add_time, "file_bytes": path.stat().st_size,
+                      "cli": cli_time, "add": add_time, "file_bytes": path.stat().st_size,
                       "version": __import__("jrnl").__version__}))
 
 

@@ -259,3 +259,15 @@ def test_circle_help_names_every_circle_command_and_a_relay_on_this_computer(tmp
     assert "RESSENTI_ALLOW_PRIVATE_RELAY=1" in relay_help  # a relay on this computer needs the user's word
     monkeypatch.setenv("RESSENTI_ALLOW_PRIVATE_RELAY", "1")
     assert all(relay_url_allowed(url.replace("PORT", "8765")) for url in local)
+
+
+def test_a_search_in_a_journal_never_paired_does_not_load_the_sync_transport(tmp_path):
+    """A command-line search is one Argon2id, one open and one look: a vault that was never paired
+    does not pay for the relay's and the devices' code (a third of the command's time at 1,000
+    entries, bench/bench_vault.py)."""
+    assert run(tmp_path, "init").returncode == 0
+    assert run(tmp_path, "add", "--text", "Une poitrine serrée après la rencontre").returncode == 0
+    found = run(tmp_path, "search", "poitrine", PYTHONPROFILEIMPORTTIME="1")
+    assert found.returncode == 0 and "poitrine" in found.stdout
+    assert "journal_app.journal" in found.stderr  # the profile of imports is there to read
+    assert "journal_app.sync.transport" not in found.stderr and "journal_app.relay_client" not in found.stderr

@@ -16,6 +16,7 @@ from journal_app.cli.terminal import safe_json, safe_text
 from journal_app.i18n import translate
 from journal_app.journal import KINDS, Entry, EntryFilter, Journal, entry_to_doc
 from journal_app.paths import data_dir, vault_path
+from journal_app.sync import is_linked
 from journal_app.usecases.access import opening_notes
 from journal_app.vault.storage import Database, open_database
 
@@ -147,11 +148,12 @@ class Command:
     def database(self) -> Iterator[Database]:
         """The vault's database, open for the time of the command, closed (and its lock let
         go) after."""
-        from journal_app.usecases.devices import attach
-
         db = open_database(self.vault, self.passphrase())
         try:
-            attach(db)  # paired with other devices: what this command changes is queued for them
+            if is_linked(db):  # paired with other devices: what this command changes is queued for them
+                from journal_app.usecases.devices import attach
+
+                attach(db)
             for note in opening_notes(db, self.lang):
                 self.warn(note)
             yield db

@@ -36,13 +36,13 @@ from journal_app.errors import RessentiError
 from journal_app.relay import capabilities
 from journal_app.relay_client import RelayClient, RelayRefused, RelayUnreachable
 from journal_app.sharing import MAX_PADDED, EnvelopeDamaged, RelayAccess, b64, open_plain, seal_plain, unb64
+from journal_app.sync import LINK
 from journal_app.sync.engine import Change, Sync, Taken
 from journal_app.vault.storage import Database
 
 _T = TypeVar("_T")
 _AAD = b"ressenti-sync-v1:"  # not a circle's: a sync envelope never opens as an insight
 _LABEL = b"ressenti sync mailbox label v1\n"
-LINK = "sync_link"  # the vault table (per device, never synced) that holds the link
 DAYS = "device_days"  # device id -> the day this device first saw it (per device, never synced)
 _COUNTERS = "counters"  # in LINK: the last number this device gave an envelope, per mailbox
 _ASKED = "asked"  # in LINK: devices owed a snapshot (they asked, or were just announced), how far each went
