@@ -994,6 +994,9 @@ def _tagged(text: str, lang: str, rule_doubts: list[tuple[int, int]]
             need = needs[t.word] = _surety_needed(t.word, lang)
         if label == "role" and t.word.islower():  # « le marc de café »: a role is the rules' phrase
             need = max(need, 3 * _TAGGER_SURE)
+        if tagger.KINDS[label] == "age" and not _AGE_WORD.fullmatch(t.word):
+            redact.append(False)  # "Marc was note-taker": an age is a number, in digits or in words
+            continue
         last = bisect_left(doubt_starts, t.end) - 1
         if last >= 0 and rule_doubts[last][1] > t.start:
             need = max(need, 3 * _TAGGER_SURE)
@@ -1096,8 +1099,9 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
             kin = _KIN_OF.search(text[max(0, m.start() - 30):m.start()])  # « la fille du garagiste de… »
             found.append((m.start() - (len(kin.group()) if kin else 0), end, "role"))
     for m in _THE_ONE_AT.finditer(text):  # "the checkout girl at the IGA in Maniwaki"
-        if lexicon().get(fold(m.group("org"))) == "L" or fold(m.group("value").split()[0]) in _NOT_MODIFIERS:
-            continue
+        before = m.group("value")[:m.start("org") - m.start("value")].split()[:-2]  # up to « at the »
+        if lexicon().get(fold(m.group("org"))) == "L" or any(fold(w) in _NOT_MODIFIERS for w in before):
+            continue  # "my sister works nights at the…": a verb, not a job
         found.append((m.start("value"), _organization_end(text, m.start("org")), "role"))
     found = [(a, b, kind) for a, b, kind in _grow(text, found)
              if not (kind == "address" and text[a:b].isupper() and any(  # a sentence in capitals
@@ -1262,6 +1266,8 @@ _SPELLED_YEAR = re.compile(
 _ACADIAN_BEFORE = re.compile(r"(?:^|(?<=\s))([A-ZÀ-Ý][\w’'-]+)\s+à\s+$")
 _ACADIAN = re.compile(r"\s+à\s+[A-ZÀ-Ý][\w’'-]+(?=[\s,.;!?)]|$)")
 _INITIAL_AFTER = re.compile(r"\s+(?:[A-ZÀ-Ý](?![\w’'])\.?|[a-zà-ÿ]\.)(?![\w’'])")
+# What the tagger may call an age: a number, in digits or in words, or the word that says it.
+_AGE_WORD = re.compile(rf"(?i:.*\d.*|{_NUMBER_WORDS_FR}|{_NUMBER_WORDS_EN}|ans|años|anos|years?|yrs?|old|y/o|an)")
 
 
 def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -1431,6 +1437,36 @@ _PHRASE_STOP = re.compile(r"[.,;:!?()«»\"“”‘’‹›—–…\n\[\]]|(?
                           r"est|sont|était|etait|étaient|sera|is|are|was|were|be|been|am|will|ai|as|a|ont|avait|"
                           r"has|have|had|va|vont|goes|went)(?![\w'’-])")
 _PHRASE_KINDS = frozenset({"address", "role"})
+# A workplace said right before its own name, with no word that says where: « l'école primaire
+# [Langevin] », « la clinique [du boulevard Sainte-Anne] », « au CLSC de [St-Jérôme] », « le centre
+# de réadaptation [Miam Uapukun] », « Place du [Portage] »; and after it, as English says it: "the
+# [Baie-Comeau] hospital". The head, at most two words that are not a verb or a clause (« primaire
+# », « de réadaptation »), then « de », « du », « des » only before a place (before a person they say
+# whose: « la boulangerie de Ginette »). From the article (« au », « du », « aux » stay: they say
+# where the sentence goes), or from a head that opens the name with its capital (« Place », «
+# Centre »).
+_SITE_NOUNS = _SITE_WORDS + (
+    r"|centre|center|institut|institute|collège|college|pavillon|salle|place|complexe|manoir|domaine|"
+    r"villa|jardins|carrefour|mine|station|program|programme|académie|academie|academy|"
+    r"polyclinique|centre-jeunesse|maison")
+# What says which kind of workplace, after its head: « primaire », « dentaire », « hospitalier »,
+# « sportif », « communautaire » (not a verb: « la garderie appellent »).
+_QUALIFIER = (r"(?i:[^\W\d_]+(?:aire|aires|al|ale|aux|ique|iques|el|elle|ier|ière|iere|if|ive|ien|ienne|ois|oise|"
+              r"ain|aine|é|ée))(?![\w'’-])")
+_SITE_BEFORE = re.compile(
+    r"(?:(?<![\w'’-])(?i:the|la|le|les|l['’])[ \t\u00a0]*|(?<=(?<![\w'’-])(?i:au) )|(?<=(?<![\w'’-])(?i:aux) )"
+    r"|(?<=(?<![\w'’-])(?i:du) )|(?<![\w'’-])(?=[A-ZÀ-Ý]))"
+    rf"(?P<head>(?i:{_SITE_NOUNS}))(?P<more>(?:[ \t\u00a0]+(?i:de|d['’])[ \t\u00a0]*[^\W\d_]+)?"
+    rf"(?:[ \t\u00a0]+{_QUALIFIER})?)"
+    r"(?P<link>[ \t\u00a0]+(?i:de|du|des|de[ \t\u00a0]+la)[ \t\u00a0]*|[ \t\u00a0]*(?i:d['’])|[ \t\u00a0]+)\Z")
+# English puts a workplace's name before it ("the Jackson school"): after it, a name is someone
+# doing something ("the school Sarah loves").
+_ENGLISH_SITES = frozenset(fold(w) for w in (
+    "warehouse plant mill factory store shop office church parish school hospital clinic library bank "
+    "pharmacy grocery diner daycare farm firehall legion shelter pantry residence lodge motel hotel bakery "
+    "laundry salon pub ranch camping campground marina walk-in synagogue mosque temple longhouse chapel "
+    "convent rink inn museum center institute college place villa station program academy").split())
+_SITE_AFTER = re.compile(rf"[ \t\u00a0]+(?i:{_SITE_NOUNS})(?![\w'’-])")
 # Which kind one stretch found twice is said as: a number, a date, a contact as itself; then a
 # place (the tagger knows « in Tofino » is one where a rule only saw a capital); then a name
 # (its placeholder follows the person); then a doubted word; then a role.
@@ -1466,6 +1502,23 @@ def _one_phrase(text: str, left: tuple[int, int, str], right: tuple[int, int, st
     return False
 
 
+def _site_named(text: str, start: int, end: int, kind: str, after: int) -> tuple[int, int, str]:
+    """A place or a name as the name of a workplace said beside it (`_SITE_BEFORE`, `_SITE_AFTER`):
+    the workplace and its name, one place."""
+    site = _SITE_BEFORE.search(text, max(after, start - 60), start)
+    if site and not (kind == "name" and (site.group("link").strip()
+                                          or fold(site.group("head")) in _ENGLISH_SITES
+                                          and not site.group("head")[:1].isupper())):
+        if not _PHRASE_STOP.search(site.group("more")):
+            return site.start(), end, "address"
+    if text.startswith((" ", "\t", "\u00a0"), end):  # "the [Amqui] hospital", "the [Sobeys] store"
+        beside = _SITE_AFTER.match(text, end)
+        article = _ARTICLE_BEFORE.search(text, max(after, start - 6), start)
+        if beside and article and article.group().strip().lower() == "the":
+            return article.start(), beside.end(), "address"
+    return start, end, kind
+
+
 def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Whole places and roles: the parts of one that the finders give apart become one span
     (`_finish` then merges what overlaps), and the workplace or the job said with ordinary words
@@ -1489,24 +1542,34 @@ def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tu
         where = _LOCATIVE_END.search(text, max(0, start - 12), start)
         if kind == "name" and where and _town_named(text, start, end):
             kind = "address"  # « le sculpteur de [Saint-Jean-Port-Joli] »: a town, not a person
-        if kind == "name" and _IN_NOT_OF.search(text, max(0, start - 12), start):
-            # "the bakery in [Wakefield]": a town a rule took for a name (« le garage à Ti-Guy »,
-            # « la boulangerie de Ginette » are theirs: à, de, chez say whose)
-            site = _phrase_start(text, start, after, _SITE_HEAD)
-            if site < start:
-                start, kind = site, "address"
-        elif kind in _PHRASE_KINDS:
-            job = _phrase_start(text, start, after, _JOB_HEAD)
-            phrase = min(job, _phrase_start(text, start, after, _SITE_HEAD))
-            if job < start:
-                kind = "role"  # « le pharmacien de [Sainte-Claire] » is someone
-            start = phrase
-            article = _ARTICLE_BEFORE.search(text, max(after, start - 6), start)
-            if article and (kind == "role" or not article.group().strip().isalpha()):
-                # « de l'[adresse] » reads « de [adresse] »; "the [role]" is one person
-                start = article.start()
-        out.append((start, end, kind))
+        grown = _grown(text, start, end, kind, after)
+        if kind in ("address", "name"):  # the workplace named beside it, and what goes with that
+            site = _site_named(text, start, end, kind, after)
+            if site != (start, end, kind):
+                grown = min(grown, _grown(text, *site, after), key=lambda s: (s[0], -s[1]))
+        out.append(grown)
     return out
+
+
+def _grown(text: str, start: int, end: int, kind: str, after: int) -> tuple[int, int, str]:
+    """A place or a role with the workplace or the job said before it (`_phrase_start`)."""
+    if kind == "name" and _IN_NOT_OF.search(text, max(0, start - 12), start):
+        # "the bakery in [Wakefield]": a town a rule took for a name (« le garage à Ti-Guy »,
+        # « la boulangerie de Ginette » are theirs: à, de, chez say whose)
+        site = _phrase_start(text, start, after, _SITE_HEAD)
+        if site < start:
+            start, kind = site, "address"
+    elif kind in _PHRASE_KINDS:
+        job = _phrase_start(text, start, after, _JOB_HEAD)
+        phrase = min(job, _phrase_start(text, start, after, _SITE_HEAD))
+        if job < start:
+            kind = "role"  # « le pharmacien de [Sainte-Claire] » is someone
+        start = phrase
+        article = _ARTICLE_BEFORE.search(text, max(after, start - 6), start)
+        if article and (kind == "role" or not article.group().strip().isalpha()):
+            # « de l'[adresse] » reads « de [adresse] »; "the [role]" is one person
+            start = article.start()
+    return start, end, kind
 
 
 # Characters that show nothing but cut a word in two for every pattern (« Ma\u200brie »): a

@@ -55,6 +55,16 @@ _PREDICATES = frozenset(v for w in (
     "laughed cried called texted spoke brought looked wants wanted seems seemed").split() for v in (w, fold(w)))
 _PAST_MORE = frozenset("sent left got kept felt lost found stayed drove called yelled".split())
 _PAST_IRREGULAR = frozenset("led sang spoke came went gave took made sat brought held read wrote shared".split())
+# What a person does, after a name that is also a word opening a sentence ("Julien came home",
+# "Ruth had us pause", "Claire would call that…"): removed and doubted, unless the word is one
+# people give a capital to as a thing they feel or a time of year ("Joy came in sideways", "Hope
+# was", "Summer had…").
+_MODALS = frozenset("had would will has was could should can".split())
+_CONCEPTS = frozenset(fold(w) for w in (
+    "joy grace hope faith patience peace love trust charity mercy serenity harmony destiny will may june "
+    "april august summer autumn winter spring dawn honor honour truth clarity courage wisdom presence "
+    "silence spirit sky rain storm star sunny prudence constance liberty justice fortune victory glory "
+    "felicity unity bliss nature earth river ocean rose iris").split())
 _COPULAS = frozenset(v for w in "a avait est était sera va fait has had is was will would also aussi".split()
                      for v in (w, fold(w)))
 # The first words of Quebec's (and Canada's) compound place names: « Sainte-Émélie »,
@@ -434,7 +444,8 @@ def find_names(text: str, people: People | None = None) -> Found:
                        and text[b:tokens[i + 1][0]].strip() == "")
         # … or, for a word in no dictionary, an English verb in the past ("Tamsin offered"; not
         # "Joy showed up").
-        past = len(nxt) > 4 and nxt.endswith("ed") and lex.get(fold(nxt)) in ("D", "R") and cls in (None, "F")
+        past = (len(nxt) > 4 and nxt.endswith("ed") and lex.get(fold(nxt)) in ("D", "R") or nxt in _PAST_IRREGULAR) \
+            and cls in (None, "F")
         # A name that is also a word (« Summer is my favourite season ») needs more than a copula.
         weak = cls == "N" and nxt in _COPULAS
         if nxt in _CONJUNCTIONS:  # « Marie et moi », "Coco and Bibi"; not "Faith and doubt"
@@ -543,6 +554,7 @@ def find_names(text: str, people: People | None = None) -> Found:
                 # A name that is also a word, opening before a verb in the past ("Lorraine sent",
                 # "CHARLOTTE yelled"): removed, and doubted.
                 acted = cls == "N" and (nxt in _PAST_MORE or len(nxt) > 4 and nxt.endswith("ed") and nxt != "showed"
+                                        or (nxt in _PAST_IRREGULAR or nxt in _MODALS) and key not in _CONCEPTS
                                         or nxt in ("est", "a", "etait", "était")
                                         and _PARTICIPLE.fullmatch(after) is not None
                                         and after not in ("là", "la", "venue", "venu"))
