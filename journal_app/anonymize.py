@@ -28,6 +28,7 @@ from journal_app.journal import fold
 from journal_app.lexicon import (
     CALENDAR,
     COMMUNITY_WORDS,
+    CONCEPTS,
     FUNCTION_WORDS,
     ORDINARY_CAPITALS,
     PLACE_HEADS,
@@ -198,7 +199,7 @@ _UNIT_AFTER = re.compile(
 _PHONE_CONTEXT = re.compile(r"\b(?:t[ée]l|téléphone|telephone|cell|cellulaire|numéro|no|appel\w*|texte\w*|textos?|"
                             r"rejoindre|joindre|phone|call|text|number|reach)\b", re.IGNORECASE)
 _TITLES = re.compile(r"\b(?:M\.|Mme\.?|Mmes\.?|Mlle\.?|Dr\.?|Dre\.?|Docteur|Docteure|Pr\.?|Me|Mr\.?|Mrs\.?|Ms\.?|"
-                     r"Monsieur|Madame|Mademoiselle|Professeur|Professeure|Professor|Prof\.?|Doctor|Sister|Brother|Father|"
+                     r"Monsieur|Madame|Mademoiselle|Professeur|Professeure|Professor|Prof\.?|Doctor|Sister|Brother|Father|Miss|Mx\.?|"
                      r"Sœur|Soeur|Frère|Père|Abbé|Rabbi|Imam|Pastor|Pasteur)\s+"
                      r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:van|der|de|la|du|bin|ben|al|el|te)\s+)*[A-ZÀ-Ý][\w’'-]+){0,4})")
 _NOT_SURNAMES = frozenset(
@@ -1136,6 +1137,10 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     # What the trained tagger finds (journal_app/tagger.py): taken when it is sure, doubted when less.
     tagged, tagger_doubts = _tagged(text, lang, lexical.doubts)
     found += tagged
+    signed = _SIGNED.search(text)
+    if signed and lexicon().get(fold(signed.group("name"))) in ("N", "F", "P") and fold(
+            signed.group("name")) not in ORDINARY_CAPITALS | CALENDAR | CONCEPTS:
+        found.append((*signed.span("name"), "name"))  # "…text me at 450-555-0122. Heather."
     if doubts is not None:
         doubts += tagger_doubts
     if use_ner and lang == "fr":
@@ -1143,6 +1148,9 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     return found
 
 
+# A passage signed with a first name: the last sentence is the name alone (« …appelle-moi. Ginette »,
+# "text me. — Heather.").
+_SIGNED = re.compile(r"(?:(?<=[.!?…]\s)|(?<=\n)|(?<=[-—–]\s))(?P<name>[A-ZÀ-Ý][a-zà-ÿ’'-]+)[.!]?\s*\Z")
 # A country road by its number: « dans le rang 6 nord », "on Sideroad 10", « concession 4 ».
 _RANG = re.compile(r"(?:(?<=\ble\s)|(?<=\bdu\s)|(?<=\bau\s)|(?<=\bon\s)|(?<=\bthe\s)|(?<=\bsur\s))"
                    r"(?:(?:rang|concession|sideroad|side\s+road|range\s+road|township\s+road)\s+\d{1,3}\b"
@@ -1157,7 +1165,8 @@ _CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour
 # Typed fast, a title in lower case before a name in any case (never « me », a pronoun).
 _TITLES_TYPED = re.compile(r"(?<![\w.])(?:dr|dre|mme|mr|mrs|ms|mlle)\.?\s+[^\W\d_][\w’'-]+"
                            r"(?:\s+[A-ZÀ-Ý][\w’'-]+|\s+(?=[a-zà-ÿ]+\s*(?:[,.;!?]|$))[a-zà-ÿ]+)?")
-_TITLE_WORDS = re.compile(r"\b(?:docteure?|madame|monsieur|ma[îi]tre|se[ñn]ora|se[ñn]or|do[ñn]a|don|sra\.?|sr\.?|"
+_TITLE_WORDS = re.compile(r"(?:(?<![\w'’-])(?:[Ll]a|[Ll]e|[Tt]he)\s+(?=[a-zé]))?"  # « la docteure Lemieux », whole
+                          r"\b(?:docteure?|veuve|widow|madame|monsieur|ma[îi]tre|se[ñn]ora|se[ñn]or|do[ñn]a|don|sra\.?|sr\.?|"
                           r"P[èe]re|S(?:œ|oe)ur|Fr[èe]re|"
                           r"(?<=\b[Ll]e\s)p[èe]re|(?<=\b[Ll]a\s)s(?:œ|oe)ur|(?<=\b[Ll]e\s)fr[èe]re|doctor|"
                           r"professeure?|professor|pasteure?|pastor|imam|rabbi|abbé|curé|notaire|avocate?|juge|"
@@ -1190,10 +1199,10 @@ _SAID_AGE = re.compile(
     rf"bébé|bebe|enfant|ado|cousine?|chum|blonde)\s+de)\s+"
     rf"(?:(?:juste|seulement|rien\s+que|presque|déjà|deja|à\s+peine|a\s+peine|quasiment|pas\s+encore)\s+)?"
     rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR})\s+(?:ans|años|anos))\b(?!\s+(?:de|d['’]|plus\s+tard|après|apres|que|qu['’]))|"
-    rf"\b(?:she['’]s|he['’]s|shes|hes|i['’]m|im|i\s+am|is|was|turns|turned|turning|aged|now|maybe|about|around|"
+    rf"\b(?:she['’]s|he['’]s|shes|hes|who['’]s|whos|who\s+is|i['’]m|im|i\s+am|is|was|turns|turned|turning|aged|now|maybe|about|around|"
     rf"almost|nearly|barely|only|(?:passed|died)(?:\s+away)?\s+at|(?:morte?|décédée?|decedee?)\s+à)\s+"
     rf"(?P<age2>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})(?:\s+years?\s+old|\s+yrs?(?:\s+old)?|\s+ans)?)"
-    rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|but|not|now|today|yesterday|last|this|in|at|on|"
+    rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|n|&|but|not|now|today|yesterday|last|this|in|at|on|"
     rf"on|this|next|last|in)\b))", re.IGNORECASE)
 # An age said alone, opening a sentence (« 61 ans pis encore sous les chars », "Fifty-five years
 # old and starting over"), or before who is that old ("A 45-year-old man who…"): in a passage

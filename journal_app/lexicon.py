@@ -34,7 +34,9 @@ ORDINARY_CAPITALS = frozenset(fold(w) for w in (
     "Bravo Salut Allo Allô Bonjour Bonsoir Tsé Coudonc Ben Pis Genre Mdr Lol Omg Idk Btw Ps "
     "Mme M Mr Mrs Ms Dr Dre Me Pr St Ste Mlle Madame Monsieur Docteur Docteure Professeur "
     "Professeure Professor Doctor Sir Mister Miss bday Interac Telegram Viber Zalo WeChat Netflix Costco "
-    "Amazon Dollarama Hydro-Québec SAAQ CNESST").split())
+    "Amazon Dollarama Hydro-Québec SAAQ CNESST "
+    "Mondays Tuesdays Wednesdays Thursdays Fridays Saturdays Sundays "  # "on Tuesdays", « les Mardis »
+    "Lundis Mardis Mercredis Jeudis Vendredis Samedis Dimanches").split())
 # Function words that may open a sentence or stand in capitals (never a name on their own).
 FUNCTION_WORDS = frozenset(fold(w) for w in (
     "je j tu il elle on nous vous ils elles le la les l un une des de du d et ou mais donc car ni "
@@ -54,13 +56,13 @@ _PREDICATES = frozenset(v for w in (
     "has had is was will would said says told asks asked thinks thought and also "
     "laughed cried called texted spoke brought looked wants wanted seems seemed").split() for v in (w, fold(w)))
 _PAST_MORE = frozenset("sent left got kept felt lost found stayed drove called yelled".split())
-_PAST_IRREGULAR = frozenset("led sang spoke came went gave took made sat brought held read wrote shared".split())
+_PAST_IRREGULAR = frozenset("led sang spoke came went gave took made sat brought held read wrote shared taught".split())
 # What a person does, after a name that is also a word opening a sentence ("Julien came home",
 # "Ruth had us pause", "Claire would call that…"): removed and doubted, unless the word is one
 # people give a capital to as a thing they feel or a time of year ("Joy came in sideways", "Hope
 # was", "Summer had…").
 _MODALS = frozenset("had would will has was could should can".split())
-_CONCEPTS = frozenset(fold(w) for w in (
+CONCEPTS = frozenset(fold(w) for w in (
     "joy grace hope faith patience peace love trust charity mercy serenity harmony destiny will may june "
     "april august summer autumn winter spring dawn honor honour truth clarity courage wisdom presence "
     "silence spirit sky rain storm star sunny prudence constance liberty justice fortune victory glory "
@@ -414,8 +416,9 @@ def find_names(text: str, people: People | None = None) -> Found:
             # An acronym (CLSC, CPE, TDAH, RAMQ), unless two or three initials say someone:
             # « JF m'a texté », « selon MC », "TJ said", « Gab pis moi ».
             initials = len(word) <= 3 and (strong or prev in _PERSON_BEFORE or _WITH_ME.match(text, b)
-                                           or len(word) == 2 and a in starts and then in _PREDICATES
-                                           and then not in _NOT_PERSON_VERBS)
+                                           or len(word) == 2 and (a in starts or prev in _CONJUNCTIONS)
+                                           and (then in _PREDICATES or then in _PAST_MORE or then in _PAST_IRREGULAR)
+                                           and then not in _NOT_PERSON_VERBS)  # "and PL left the light on"
             verdict.append("name" if initials else "")
             continue
         if (prev in _CONJUNCTIONS and i >= 2 and verdict[i - 2] == "name" and capital and not word.isupper()
@@ -503,7 +506,8 @@ def find_names(text: str, people: People | None = None) -> Found:
         after = tokens[i + 2][2].lower() if i + 2 < len(tokens) else ""
         if (uncapped and opens and cls in (None, "F", "N") and not people.knows(key)
                 and (nxt in _PREDICATES and nxt not in _NOT_PERSON_VERBS and nxt not in _COPULAS
-                     or nxt in _COPULAS and _PARTICIPLE.fullmatch(after) and cls != "N")):
+                     or nxt in _COPULAS and _PARTICIPLE.fullmatch(after) and cls != "N"
+                     or nxt in ("was", "is") and after == "like" and cls != "N")):  # "mya was like 'omg'"
             # Opening a sentence written without capitals, before what people do: « dan thinks »,
             # « lan est née »: removed, and doubted.
             verdict.append("unsure")
@@ -554,7 +558,7 @@ def find_names(text: str, people: People | None = None) -> Found:
                 # A name that is also a word, opening before a verb in the past ("Lorraine sent",
                 # "CHARLOTTE yelled"): removed, and doubted.
                 acted = cls == "N" and (nxt in _PAST_MORE or len(nxt) > 4 and nxt.endswith("ed") and nxt != "showed"
-                                        or (nxt in _PAST_IRREGULAR or nxt in _MODALS) and key not in _CONCEPTS
+                                        or (nxt in _PAST_IRREGULAR or nxt in _MODALS) and key not in CONCEPTS
                                         or nxt in ("est", "a", "etait", "était")
                                         and _PARTICIPLE.fullmatch(after) is not None
                                         and after not in ("là", "la", "venue", "venu"))
@@ -576,7 +580,8 @@ def find_names(text: str, people: People | None = None) -> Found:
                 verdict.append("unsure")
         elif (cls == "D" and capital and not opens and not word.isupper() and prev not in _DETERMINERS
               and not tokens[i - 1][2][:1].isupper()  # « Le Petit Prince dit », "Body Wisdom says"
-              and key not in ORDINARY_CAPITALS and key not in CALENDAR and nxt in _PREDICATES
+              and key not in ORDINARY_CAPITALS and key not in CALENDAR
+              and (nxt in _PREDICATES or nxt in _PAST_IRREGULAR and text[b:b + 1] == " " and key.isalpha())
               and nxt not in _NOT_PERSON_VERBS and (nxt not in _COPULAS or _PARTICIPLE.fullmatch(after))):
             verdict.append("unsure")  # « si Rosaire était mort », "when Pickles said": a name that is a word
         elif (cls == "D" and opens and capital and not word.isupper() and nxt in _SPEAKS

@@ -94,3 +94,39 @@ def test_the_tagger_calls_an_age_only_a_number() -> None:
     assert "Marc" not in out and "Lise" not in out, out
     said = anonymize("Mon voisin Gaétan, 67 ans, pellette encore son entrée.", "fr", use_ner=False).text
     assert "67" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [
+        # An age said after « who's », and before a texted "n".
+        ("My uncle Réal, who's 77 and still plows the lane, called.", "en", ["77", "Réal"], ["uncle", "plows"]),
+        ("called my grandma Thi Lan, shes 88 n still gardening", "en", ["88"], ["grandma", "gardening"]),
+        # A title and its article go with the name.
+        ("La docteure Pelletier m'a rappelée ce matin.", "fr", ["La", "docteure", "Pelletier"], ["rappelée", "matin"]),
+        ("Miss Denise at the front desk knows everyone.", "en", ["Miss", "Denise"], ["front", "desk", "knows"]),
+        # Two initials after « and », before what people do.
+        ("Home at eleven, and JB left soup on the stove.", "en", ["JB"], ["Home", "soup", "stove"]),
+        # A texted quotative after a name in lower case.
+        ("kaya was like 'no way' and we all laughed", "en", ["kaya"], ["laughed", "way"]),
+        # A passage signed with a first name.
+        ("Need a lift Thursday? Text me at 819-555-0147. Maureen.", "en", ["Maureen"], ["lift", "Thursday"]),
+    ],
+)
+def test_ages_titles_initials_and_signatures_said_as_people_say_them(text: str, lang: str, gone: list[str],
+                                                                       stays: list[str]) -> None:
+    out = anonymize(text, lang, use_ner=False).text
+    assert not set(gone) & set(_words(out)), out
+    assert set(stays) <= set(_words(out)), out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We meet Tuesdays at 7 in room 204.",
+        "Thanks for tonight, everyone. Peace.",
+        "Le cercle se réunit les Mercredis, au sous-sol.",
+    ],
+)
+def test_days_of_the_week_and_a_closing_word_stay(text: str) -> None:
+    assert anonymize(text, "auto", use_ner=False).text == text
