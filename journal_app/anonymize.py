@@ -1608,7 +1608,30 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
         doubts = [d for d in doubts if not _inside(d, stretches)]
         doubts += [m.span("name") for m in named
                    if not any(fold(w) in ORDINARY_CAPITALS for w in m.group("name").split())]
-    return _finish(text, _phrases(text, _again(text, spans)), lang, doubts)
+    return _finish(text, _phrases(text, _apposed(text, _again(text, spans))), lang, doubts)
+
+
+# A person's job and workplace said after their name: « Rosalie, la coordonnatrice de la cuisine
+# collective, a dit… », "Gord, the night manager at the Legion, said…": to the end of the clause.
+_APPOSED_ROLE = re.compile(
+    r",[ \t]+(?P<value>(?:(?:the|le|la|les|un|une|a|an|notre|our|leur|their)[ \t]+|l['’])(?:[\w'’-]+[ \t]+)?"
+    rf"(?i:{_JOBS})[ \t]+(?:de|du|des|d['’]|of|at|à|au|aux|chez|for|pour)[ \t]*[^,.;:!?()«»\"“”\n]{{2,70}}?)"
+    r"(?=[ \t]*(?:[,.;:!?)—–]|\Z))")
+
+
+_SINCE = re.compile(r"(?<![\w'’-])(?i:depuis|since|pendant|during|ago|years|ans)(?![\w'’-])")
+
+
+def _apposed(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The role said after a name found, as one redaction (`_APPOSED_ROLE`)."""
+    more = []
+    for _, end, kind in spans:
+        if kind == "name":
+            m = _APPOSED_ROLE.match(text, end)
+            rest = m.group("value")[len(m.group("value").split()[0]):] if m else ""
+            if m and not _PHRASE_STOP.search(rest) and not _SINCE.search(rest):
+                more.append((m.start("value"), m.end("value"), "role"))
+    return spans + more if more else spans
 
 
 def _again(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -130,3 +130,13 @@ def test_ages_titles_initials_and_signatures_said_as_people_say_them(text: str, 
 )
 def test_days_of_the_week_and_a_closing_word_stay(text: str) -> None:
     assert anonymize(text, "auto", use_ner=False).text == text
+
+
+def test_a_job_and_its_workplace_said_after_a_name_go_with_it() -> None:
+    text = "Huguette, la responsable du comptoir alimentaire, m'a serré la main longtemps."
+    out = anonymize(text, "fr", use_ner=False).text
+    assert not {"Huguette", "responsable", "comptoir", "alimentaire"} & set(_words(out)), out
+    assert {"serré", "main", "longtemps"} <= set(_words(out)), out
+    # Not how long: « depuis » ends what the job says.
+    kept = anonymize("Gérald, notre guide de canot depuis vingt ans, a pris sa retraite.", "fr", use_ner=False).text
+    assert "vingt" in kept and "retraite" in kept, kept
