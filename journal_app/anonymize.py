@@ -34,6 +34,7 @@ from journal_app.lexicon import (
     PLACE_HEADS,
     People,
     find_names,
+    jobs,
     lexicon,
     public_figures,
     typo_of_a_word,
@@ -666,6 +667,28 @@ _WORKPLACES = (
     r"hospital|clinic|ward|union|company|firm|committee|council|band\s+office|detachment|arena|library|"
     r"bank|pharmacy|grocery|restaurant|diner|daycare|mine|farm|station|firehall|town\s+hall|city\s+hall")
 # Jobs people name each other by, beyond the roles above (« le garagiste », « le chiro », "the vet").
+def _trie(words: Iterable[str]) -> str:
+    """One alternation for many words, shared beginnings said once (« infirmi(?:er|ère) »): Python's
+    regular expressions try each alternative in turn, so a list of hundreds costs hundreds of tries
+    at each place; a trie costs a few. The longest match is tried first; a space matches any spaces."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def said(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [(r"\s+" if ch == " " else re.escape(ch)) + said(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return "(?:" + said(tree) + ")"
+
+
 _JOBS = (
     "garagiste|mécanicien(?:ne)?|mecanicien(?:ne)?|mécano|mecano|chiro|chiropraticien(?:ne)?|vétérinaire|"
     "veterinaire|véto|veto|dentiste|hygiéniste|hygieniste|prof|professeure?|coiffeu(?:r|se)|bouch(?:er|ère|ere)|"
@@ -684,6 +707,8 @@ _JOBS = (
     r"agronome|sacristine|cheffe|infirmière-cheffe?|infirmier-chef|mère\s+d['’]accueil|famille\s+d['’]accueil|"
     r"foster\s+(?:mother|father|parent)|welder|soudeur|soudeuse|"
     f"{_ROLE_NOUNS}|{_ROLE_NOUNS_MORE}")
+_JOB_WORDS = _JOBS
+_JOBS += "|" + _trie(jobs())  # and the longer list of data/jobs.txt
 # A job at a named place, town or street: « le chiro à Havre-Aubert », « le vétérinaire de
 # Saint-Fabien », « la prof de français de l'école Jaanimmarik », "the dentist on Côte-Vertu",
 # "the English-speaking nurse at the Paspébiac CLSC".
@@ -788,7 +813,7 @@ _WORKPLACE_ROLE_SCAN = _Guarded(_WORKPLACE_ROLE, _heads(
     "floor plant office program executive deputy vice nurse seul only".split()))
 _ROLE_SCAN = _Guarded(_ROLE, _heads(_ROLE_NOUNS, "seul only executive night head charge store team union shift "
                                                  "floor assistant chief senior deputy".split()))
-_JOB_AT_PLACE_SCAN = _Guarded(_JOB_AT_PLACE, _heads(_JOBS, ["ex"]))
+_JOB_AT_PLACE_SCAN = _Guarded(_JOB_AT_PLACE, _heads(_JOB_WORDS, ["ex", *jobs()]))
 _AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b|[-\s]years?[-\s]old\b|-year-old\b)", re.IGNORECASE)
 
 

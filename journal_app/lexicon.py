@@ -301,6 +301,13 @@ def public_figures() -> frozenset[str]:
     return frozenset(line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#"))
 
 
+@cache
+def jobs() -> frozenset[str]:
+    """Jobs and callings that say who someone is beside their workplace (data/jobs.txt), lower case."""
+    raw = resources.files("journal_app").joinpath("data/jobs.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#"))
+
+
 def typo_of_a_word(key: str) -> bool:
     """A word in lower case that no list holds, but one letter away from a common word of the
     dictionaries (« tonite », "nervus", "baloon", "becuz", "agian") or glued to an elision

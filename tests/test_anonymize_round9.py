@@ -140,3 +140,33 @@ def test_a_job_and_its_workplace_said_after_a_name_go_with_it() -> None:
     # Not how long: « depuis » ends what the job says.
     kept = anonymize("Gérald, notre guide de canot depuis vingt ans, a pris sa retraite.", "fr", use_ner=False).text
     assert "vingt" in kept and "retraite" in kept, kept
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [
+        # Jobs from data/jobs.txt, with the workplace or the town that makes them one person.
+        ("L'ébéniste de Saint-Élie-de-Caxton m'a montré ses mains.", "fr",
+         ["ébéniste", "Élie", "Caxton"], ["montré", "mains"]),
+        ("The lighthouse keeper at Cap-des-Rosiers told us about the fog.", "en",
+         ["lighthouse", "keeper", "Rosiers"], ["told", "fog"]),
+        ("La répartitrice de Taxi Coop Rimouski a reconnu ma voix.", "fr",
+         ["répartitrice", "Taxi", "Rimouski"], ["reconnu", "voix"]),
+    ],
+)
+def test_a_job_from_the_longer_list_with_its_workplace_is_one_role(text: str, lang: str, gone: list[str],
+                                                                    stays: list[str]) -> None:
+    out = anonymize(text, lang, use_ner=False).text
+    assert not set(gone) & set(_words(out)), out
+    assert set(stays) <= set(_words(out)), out
+
+
+def test_the_list_of_jobs_is_read_whole_and_longest_first() -> None:
+    from journal_app.anonymize import _trie
+    from journal_app.lexicon import jobs
+
+    listed = jobs()
+    assert len(listed) > 400 and "chauffeur de taxi" in listed and "sculptor" in listed
+    pattern = re.compile(rf"(?i:{_trie(listed)})")
+    assert all(pattern.fullmatch(job) for job in listed)
+    assert pattern.match("chauffeuse d'autobus scolaire").group() == "chauffeuse d'autobus"
