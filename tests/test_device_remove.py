@@ -404,3 +404,65 @@ def test_a_device_killed_before_it_announced_its_new_mailbox_announces_it_at_its
     finally:
         for db in (a, b, c):
             db.close()
+
+
+@pytest.mark.parametrize("dies_at", ["open_personal", "announce", "acknowledge"])
+def test_a_device_killed_while_it_takes_a_new_key_takes_it_at_its_next_sync(tmp_path, relay_url, dies_at):  # noqa: F811
+    """A, B, C paired; A removes C. B dies while it takes the new key: as it opens its new mailbox
+    (the key's envelope listed, nothing kept yet), as it tells A its new mailbox (the key kept), or
+    as it acknowledges the key's envelope (all done but that). Opened again from its file, B's next
+    rounds hold the new key, one new mailbox, and A and B sync both ways, nothing twice. (Before,
+    the key's envelope was acknowledged first: B killed after lost the key, for good.)"""
+    from journal_app.usecases.devices import remove_device
+
+    folders = [a_device(tmp_path / "a", relay_url, entries=2), a_device(tmp_path / "b", None),
+               a_device(tmp_path / "c", None)]
+    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
+    try:
+        pair_in_process(a, b)
+        pair_in_process(a, c)
+        for db in (b, c, a, b, c):
+            sync(db)
+        remove_device(a, Sync(c).device[:6])
+        a_mailbox = transport.link_of(a).own.mailbox
+        b_old = transport.link_of(b).own.mailbox
+
+        class DiesTakingTheKey(RelayClient):
+            def open_personal(self, *args):
+                if dies_at == "open_personal":
+                    raise _Killed()
+                return super().open_personal(*args)
+
+            def post_envelope(self, mailbox, send_capability, envelope):
+                if dies_at == "announce" and mailbox == a_mailbox:
+                    raise _Killed()
+                super().post_envelope(mailbox, send_capability, envelope)
+
+            def acknowledge(self, mailbox, read_capability, ids):
+                if dies_at == "acknowledge" and mailbox == b_old:
+                    raise _Killed()
+                return super().acknowledge(mailbox, read_capability, ids)
+
+        with pytest.raises(_Killed):
+            sync_now(b, delay=lambda: None, client=DiesTakingTheKey)
+        b.close()
+        b = open_database(vault_path(folders[1]), PASSPHRASE)  # B opened again, from its file
+        sync(b)
+        sync(b)
+        b_link = transport.link_of(b)
+        assert b_link.group == transport.link_of(a).group != transport.link_of(c).group
+        assert b_link.own.mailbox != b_old and [r.mailbox for r in b_link.retired] == [b_old]
+        sync(a)
+        assert [d.mailbox for d in transport.link_of(a).others] == [b_link.own.mailbox]
+        on_a = Journal(a).add("Écrit sur A", title="Sur A")
+        on_b = Journal(b).add("Écrit sur B", title="Sur B")
+        sync(a)
+        sync(b)
+        assert sync(a).received == 1 and Journal(a).get(on_b.id).title == "Sur B"
+        assert Journal(b).get(on_a.id).title == "Sur A"
+        assert texts(a) == texts(b) and len(texts(a)) == 4
+        assert not any(doc.get("conflicts") for db in (a, b) for doc in db.table("entries").all())
+        assert transport.link_of(b).own.mailbox == b_link.own.mailbox  # the key taken once
+    finally:
+        for db in (a, b, c):
+            db.close()

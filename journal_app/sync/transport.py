@@ -714,8 +714,14 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
             reopen_mailbox(client, _circle_access(db, link.url), link.own)
             rekey = _receive_from(sync, link, client, received, mailbox, read, groups, numbered, allow_mass_deletion)
         if rekey is not None:
-            received.removed = rekey[2]
-            _take_rekey(sync, link, client, *rekey)
+            sender, group, removed, ids = rekey
+            received.removed = removed
+            _take_rekey(sync, link, client, sender, group, removed)
+            # Only now that the key is kept: a stop before finds its envelope again at the next
+            # round (and one after, in the mailbox just left, is a key taken already).
+            for start in range(0, len(ids), 5000):
+                _translated(client.acknowledge, mailbox, read, ids[start:start + 5000])
+            received.envelopes += len(ids)
             break
     if not received.removed:
         _settle_arrival(db, link.own.mailbox, received.waiting)
@@ -841,7 +847,9 @@ def _post_numbered(db: Database, link: Link, device: DeviceMailbox, client: Rela
 
 def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Received, mailbox: str, read: str,
                   groups: list[SyncGroup], numbered: bool, allow_mass_deletion: bool
-                  ) -> tuple[DeviceMailbox, SyncGroup, str] | None:
+                  ) -> tuple[DeviceMailbox, SyncGroup, str, list[str]] | None:
+    """Take what `mailbox` holds; a new sync key found there is returned (its sender, the key, the
+    device removed, and the ids of its envelopes, left unacknowledged until the key is kept)."""
     db = sync.database
     keys = [(group.label(mailbox), group) for group in groups]
     parts: dict[str, _Parts] = {}  # by the whole's digest
@@ -951,14 +959,18 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
             found = _rekey_from(candidate, doc)
             if found is None:
                 received.set_aside += 1
-            rekey = rekey or found
+            elif found[1] != candidate.group:
+                rekey = rekey or found
+            # else: a key this device took already (it stopped before it acknowledged the envelope)
         if rekey is not None:
             # A device was removed: this round takes the new key only (and the devices the remaining
             # ones announced, marked). The rest waits on the relay and is judged at the next round,
             # from the mailbox this device leaves now, where only the remaining devices' marks count:
             # what the removed device posted is refused, not taken with the key.
             devices = [d for d, who in zip(devices, senders, strict=True) if who and who != rekey[2]]
-            changes, heard, received.asked, done = [], [], [], rekey_ids + aside
+            # The key's own envelopes are acknowledged once the key is kept (`receive`): a stop in
+            # between finds them again, and a key taken already changes nothing.
+            changes, heard, received.asked, done = [], [], [], aside
         if devices:  # kept before the acknowledgement, as the changes are
             link = link_of(db) or link
             known = {d.device for d in link.others}
@@ -987,7 +999,7 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
             _translated(client.acknowledge, mailbox, read, done[start:start + 5000])
         received.envelopes += len(done)
         if rekey is not None:
-            return rekey
+            return (*rekey, rekey_ids)
         if after is None:
             if not numbered:
                 break
