@@ -184,7 +184,7 @@ def test_a_device_offline_past_the_relays_time_to_live_catches_up_and_keeps_its_
         # The relay deleted the two mailboxes too (empty, idle past its time-to-live): A opens
         # its own again; B's is gone until B comes back, and A's entry waits.
         first = sync_now(a, delay=lambda: None)
-        assert isinstance(first.error, transport.SyncRefused) and first.error.reason == "other_mailbox_gone"
+        assert first.error is None and first.away  # said calmly, not as an error
         # B comes back: opens its own mailbox again (empty: it cannot tell yet that it lost
         # anything) and sends what it wrote.
         back = sync_now(b, delay=lambda: None)
@@ -313,10 +313,15 @@ def personal_mailboxes(relay: LiveRelay) -> int:
         return int(conn.execute("SELECT count(*) FROM mailboxes WHERE opened IS NULL").fetchone()[0])
 
 
-def test_mailboxes_the_relay_deleted_as_idle_are_opened_again_and_nothing_is_lost(tmp_path, relay):
-    """Both devices away past the relay's time-to-live: the relay deletes their mailboxes (empty
-    and idle). The first back opens its own again and says, in one sentence, that the other's is
-    gone (its change waits); the other, back, opens its own again; the change arrives."""
+def test_both_devices_away_past_the_time_to_live_the_first_back_keeps_its_changes_calmly(tmp_path, relay):
+    """A and B paired; both away past the relay's time-to-live (the relay deletes their mailboxes,
+    empty and idle); B wrote while away. A comes back, writes and syncs: no error, one calm
+    translated line (its changes are kept for the other device), and they stay owed, round after
+    round, nothing posted twice. B comes back: B's changes reach A, A's reach B; nothing lost,
+    nothing twice, nothing left on the relay. (Before, A's round ended on an error,
+    « La boîte de votre autre appareil n’est plus sur le relais… ».)"""
+    from journal_app.usecases.devices import describe_sync, sync_line
+
     url = relay.url
     folders = [a_device(tmp_path / "a", url, entries=2), a_device(tmp_path / "b", None)]
     a, b = (open_database(vault_path(f), PASSPHRASE) for f in folders)
@@ -326,26 +331,43 @@ def test_mailboxes_the_relay_deleted_as_idle_are_opened_again_and_nothing_is_los
             attach(db)
         sync(b)
         sync(a)
+        e0, e1 = sorted(Journal(a).entries(), key=lambda e: e.title)
         assert personal_mailboxes(relay) >= 2
+        # B, in a drawer, had written (unsent): an entry and an edit.
+        on_b = Journal(b).add("Écrit sur B avant le tiroir", title="Sur B")
+        Journal(b).update(e0.id, body="e0 revu sur B")
         relay.restart("--ttl-days", "-1")  # its hourly expiry, at start, with the time-to-live over
         deadline = time.monotonic() + 60
         while personal_mailboxes(relay):
             assert time.monotonic() < deadline, "the relay never deleted the idle mailboxes"
             time.sleep(0.1)
-        written = Journal(a).add("Écrit sur A au retour", title="Retour")
-        first = sync_now(a, delay=lambda: None)
-        assert isinstance(first.error, transport.SyncRefused) and first.error.reason == "other_mailbox_gone"
-        assert "rouvrira sa boîte" in first.error.message("fr")
-        assert "open its mailbox again" in first.error.message("en")
-        assert [c.id for c in Sync(a).pending()] == [written.id]  # it waits
-        assert personal_mailboxes(relay) == 1  # A's own, opened again
+        # A comes back, writes and syncs.
+        on_a = Journal(a).add("Écrit sur A au retour", title="Retour")
+        Journal(a).update(e1.id, body="e1 revu sur A")
+        for _ in range(2):  # and again: the same calm line, the changes still kept, nothing posted
+            first = sync_now(a, delay=lambda: None)
+            assert first.error is None and first.away, first.error
+            said = describe_sync(first, "fr")
+            assert said == [sync_line(first, "fr")], said  # one line
+            assert "gardés ici" in said[0] and "autre appareil" in said[0], said
+            assert describe_sync(first, "en")[0].startswith("Your journal has not been opened on your other device")
+            assert sorted(c.id for c in Sync(a).pending()) == sorted([on_a.id, e1.id])
+            assert personal_mailboxes(relay) == 1  # A's own, opened again
+            assert relay.rows() == {}
+        # B comes back: opens its own mailbox again and sends what it wrote.
         back = sync_now(b, delay=lambda: None)
-        assert back.error is None and personal_mailboxes(relay) == 2
+        assert back.error is None and not back.away and back.received == 0 and back.sent == 2
+        assert personal_mailboxes(relay) == 2
         again = sync(a)
-        assert again.sent == 1 and Sync(a).pending() == []
-        assert sync(b).received == 1
-        assert Journal(b).get(written.id).title == "Retour"
-        assert texts(a) == texts(b) and len(texts(a)) == 3
+        assert not again.away and again.received == 2 and again.sent == 2 and Sync(a).pending() == []
+        assert sync(b).received == 2
+        assert Journal(b).get(on_a.id).title == "Retour" and Journal(a).get(on_b.id).title == "Sur B"
+        assert Journal(a).get(e0.id).body == "e0 revu sur B" and Journal(b).get(e1.id).body == "e1 revu sur A"
+        assert texts(a) == texts(b) and len(texts(a)) == 4
+        assert not any(doc.get("conflicts") for db in (a, b) for doc in db.table("entries").all())
+        assert Sync(a).pending() == Sync(b).pending() == []
+        assert sync(a).received == 0 and sync(b).received == 0  # settled: nothing twice, nothing asked
+        assert relay.rows() == {}
     finally:
         a.close()
         b.close()
