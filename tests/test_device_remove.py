@@ -20,7 +20,7 @@ from journal_app.usecases.devices import attach, sync_now
 from journal_app.vault.storage import open_database
 from tests.conftest import PASSPHRASE
 from tests.relay_live import LiveRelay, live_relay
-from tests.test_devices import a_device, cli, finish, pair_in_process, relay_url  # noqa: F401 (a fixture)
+from tests.test_devices import cli, finish, paired_devices, relay_url  # noqa: F401 (a fixture)
 
 
 def sync(db):
@@ -59,33 +59,25 @@ def texts(db) -> dict[str, str]:
 
 def test_a_removed_device_reads_nothing_written_after_and_the_others_keep_syncing(tmp_path, relay):
     url = relay.url
-    folders = [a_device(tmp_path / "a", url, entries=2), a_device(tmp_path / "b", None),
-               a_device(tmp_path / "c", None)]
-    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        pair_in_process(a, c)
-        for db in (b, c, a, b, c):
-            sync(db)
+    with paired_devices(tmp_path, url, entries=(2, 0, 0)) as devices:
+        a, b, c = devices.dbs
         c_link = transport.link_of(c)  # what the lost phone holds
         assert c_link is not None and c_link.device_key
         c_id = c_link.own.device
         assert {d.device for d in transport.link_of(b).others} == {Sync(a).device, c_id}
-    finally:
-        a.close()
-    # On A, the person removes C (the command line, as a person would; confirmed with « o »).
-    removal = cli(folders[0], "remove", c_id[:6])
-    assert removal.stdin is not None
-    removal.stdin.write("o\n")
-    removal.stdin.flush()
-    code, out, err = finish(removal)
-    from journal_app.usecases.devices import short_name
+        devices.close(0)
+        # On A, the person removes C (the command line, as a person would; confirmed with « o »).
+        removal = cli(devices.folders[0], "remove", c_id[:6])
+        assert removal.stdin is not None
+        removal.stdin.write("o\n")
+        removal.stdin.flush()
+        code, out, err = finish(removal)
+        from journal_app.usecases.devices import short_name
 
-    assert code == 0 and f"«\u00a0{short_name(c_id, 'fr')}\u00a0» est retiré" in out, (out, err)
-    assert c_id not in out + err and "Traceback" not in err, (out, err)
-    a = open_database(vault_path(folders[0]), PASSPHRASE)
-    seen: dict[tuple[str, str], dict] = {}
-    try:
+        assert code == 0 and f"«\u00a0{short_name(c_id, 'fr')}\u00a0» est retiré" in out, (out, err)
+        assert c_id not in out + err and "Traceback" not in err, (out, err)
+        a = devices.open(0)
+        seen: dict[tuple[str, str], dict] = {}
         for db in (a, b, c):
             attach(db)
         assert [d.device for d in transport.link_of(a).others] == [Sync(b).device]
@@ -124,21 +116,14 @@ def test_a_removed_device_reads_nothing_written_after_and_the_others_keep_syncin
         before = seal_plain(b'{"type":"sync","changes":[]}', c_link.group.label(c_link.own.mailbox),
                             c_link.group.public_key, transport._AAD)
         assert opens_with(before, c_link)
-    finally:
-        for db in (a, b, c):
-            db.close()
 
 
 def test_removing_an_unknown_device_or_this_one_is_one_sentence(tmp_path, relay_url):  # noqa: F811
-    folders = [a_device(tmp_path / "a", relay_url, entries=1), a_device(tmp_path / "b", None)]
-    a, b = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
+    with paired_devices(tmp_path, relay_url, entries=(1, 0), rounds=()) as devices:
+        a, b = devices.dbs
         own = Sync(a).device
         group = transport.link_of(a).group
-    finally:
-        a.close()
-        b.close()
+    folders = devices.folders
     for lang, target, words in (("fr_CA.UTF-8", "zz-inconnu", "Aucun de vos autres appareils"),
                                 ("en_CA.UTF-8", "zz-unknown", "None of your other devices"),
                                 ("fr_CA.UTF-8", own, "est cet appareil-ci"),
@@ -155,14 +140,8 @@ def test_removing_an_unknown_device_or_this_one_is_one_sentence(tmp_path, relay_
 
 def test_a_device_offline_past_the_relays_time_to_live_catches_up_and_keeps_its_changes(tmp_path, relay):
     url = relay.url
-    folders = [a_device(tmp_path / "a", url, entries=3), a_device(tmp_path / "b", None)]
-    a, b = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        for db in (a, b):
-            attach(db)
-        sync(b)
-        sync(a)
+    with paired_devices(tmp_path, url, entries=(3, 0), rounds=(1, 0)) as devices:
+        a, b = devices.dbs
         e0, e1, e2 = sorted(Journal(a).entries(), key=lambda e: e.title)
         # B goes away. A writes: edits e0, deletes e1, adds one; it leaves for B's mailbox.
         Journal(a).update(e0.id, body="Réécrit sur A pendant l’absence de B")
@@ -206,9 +185,6 @@ def test_a_device_offline_past_the_relays_time_to_live_catches_up_and_keeps_its_
         assert texts(a) == texts(b) and len(texts(a)) == 5
         assert Sync(a).pending() == Sync(b).pending() == []
         assert sync(b).received == 0 and sync(a).received == 0  # settled: nothing asked again
-    finally:
-        a.close()
-        b.close()
 
 
 def test_devices_linked_before_they_had_keys_of_their_own_get_them_and_removal_waits(tmp_path, relay_url):  # noqa: F811
@@ -217,13 +193,8 @@ def test_devices_linked_before_they_had_keys_of_their_own_get_them_and_removal_w
     from journal_app.sync.devices import DeviceKeyMissing
     from journal_app.usecases.devices import remove_device
 
-    folders = [a_device(tmp_path / n, relay_url if n == "a" else None, entries=1) for n in ("a", "b", "c")]
-    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        pair_in_process(a, c)
-        for db in (b, c, a, b, c):
-            sync(db)
+    with paired_devices(tmp_path, relay_url, entries=(1, 1, 1)) as devices:
+        a, b, c = devices.dbs
         for db in (a, b, c):  # as a vault paired before devices had keys of their own
             link = transport.link_of(db)
             transport.keep_link(db, replace(link, device_key=b"", own=replace(link.own, key=""),
@@ -242,9 +213,6 @@ def test_devices_linked_before_they_had_keys_of_their_own_get_them_and_removal_w
         entry = Journal(b).add("Après", title="Après")
         sync(b)
         assert sync(a).received == 1 and Journal(a).get(entry.id).title == "Après"
-    finally:
-        for db in (a, b, c):
-            db.close()
 
 
 def test_what_the_removed_device_posts_to_the_old_mailboxes_is_refused_and_said_once(tmp_path, relay_url):  # noqa: F811
@@ -255,16 +223,8 @@ def test_what_the_removed_device_posts_to_the_old_mailboxes_is_refused_and_said_
     envelopes in those mailboxes still arrive."""
     from journal_app.usecases.devices import describe_sync, remove_device
 
-    folders = [a_device(tmp_path / n, relay_url if n == "a" else None, entries=2 if n == "a" else 0)
-               for n in ("a", "b", "c")]
-    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        pair_in_process(a, c)
-        for db in (b, c, a, b, c):
-            sync(db)
-        for db in (a, b, c):
-            attach(db)
+    with paired_devices(tmp_path, relay_url, entries=(2, 0, 0)) as devices:
+        a, b, c = devices.dbs
         shared = Journal(a).entries()[0]
         remove_device(a, Sync(c).device)
         # The phone, lost before B heard of the removal: into B's mailbox (about to be left) and A's left one.
@@ -292,9 +252,6 @@ def test_what_the_removed_device_posts_to_the_old_mailboxes_is_refused_and_said_
             assert Journal(db).get(shared.id).body == shared.body
         assert sync(b).refused == 0 and sync(a).refused == 0  # each refusal said once, not again
         assert not [line for line in describe_sync(round_, "fr") if "refusé" in line]
-    finally:
-        for db in (a, b, c):
-            db.close()
 
 
 def personal_mailboxes(relay: LiveRelay) -> int:
@@ -323,14 +280,8 @@ def test_both_devices_away_past_the_time_to_live_the_first_back_keeps_its_change
     from journal_app.usecases.devices import describe_sync, sync_line
 
     url = relay.url
-    folders = [a_device(tmp_path / "a", url, entries=2), a_device(tmp_path / "b", None)]
-    a, b = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        for db in (a, b):
-            attach(db)
-        sync(b)
-        sync(a)
+    with paired_devices(tmp_path, url, entries=(2, 0), rounds=(1, 0)) as devices:
+        a, b = devices.dbs
         e0, e1 = sorted(Journal(a).entries(), key=lambda e: e.title)
         assert personal_mailboxes(relay) >= 2
         # B, in a drawer, had written (unsent): an entry and an edit.
@@ -368,9 +319,6 @@ def test_both_devices_away_past_the_time_to_live_the_first_back_keeps_its_change
         assert Sync(a).pending() == Sync(b).pending() == []
         assert sync(a).received == 0 and sync(b).received == 0  # settled: nothing twice, nothing asked
         assert relay.rows() == {}
-    finally:
-        a.close()
-        b.close()
 
 
 class _Killed(BaseException):
@@ -385,14 +333,8 @@ def test_a_device_killed_before_it_announced_its_new_mailbox_announces_it_at_its
     again from the file, as after a kill.)"""
     from journal_app.usecases.devices import remove_device
 
-    folders = [a_device(tmp_path / "a", relay_url, entries=2), a_device(tmp_path / "b", None),
-               a_device(tmp_path / "c", None)]
-    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        pair_in_process(a, c)
-        for db in (b, c, a, b, c):
-            sync(db)
+    with paired_devices(tmp_path, relay_url, entries=(2, 0, 0)) as devices:
+        a, b, c = devices.dbs
         remove_device(a, Sync(c).device[:6])
         a_mailbox = transport.link_of(a).own.mailbox
 
@@ -404,8 +346,7 @@ def test_a_device_killed_before_it_announced_its_new_mailbox_announces_it_at_its
 
         with pytest.raises(_Killed):
             sync_now(b, delay=lambda: None, client=DiesBeforeTellingA)
-        b.close()
-        b = open_database(vault_path(folders[1]), PASSPHRASE)  # B opened again, from its file
+        b = devices.open(1)  # B opened again, from its file
         b_new = transport.link_of(b).own.mailbox
         assert transport.link_of(b).group == transport.link_of(a).group  # B took the new key
         assert [d.mailbox for d in transport.link_of(a).others] != [b_new]  # A was not told
@@ -423,9 +364,6 @@ def test_a_device_killed_before_it_announced_its_new_mailbox_announces_it_at_its
         assert not any(doc.get("conflicts") for db in (a, b) for doc in db.table("entries").all())
         assert transport._doc(b, transport._ANNOUNCING).get("devices") == []  # B owes it no more
         assert listed == []
-    finally:
-        for db in (a, b, c):
-            db.close()
 
 
 @pytest.mark.parametrize("dies_at", ["open_personal", "announce", "acknowledge"])
@@ -437,14 +375,8 @@ def test_a_device_killed_while_it_takes_a_new_key_takes_it_at_its_next_sync(tmp_
     the key's envelope was acknowledged first: B killed after lost the key, for good.)"""
     from journal_app.usecases.devices import remove_device
 
-    folders = [a_device(tmp_path / "a", relay_url, entries=2), a_device(tmp_path / "b", None),
-               a_device(tmp_path / "c", None)]
-    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        pair_in_process(a, c)
-        for db in (b, c, a, b, c):
-            sync(db)
+    with paired_devices(tmp_path, relay_url, entries=(2, 0, 0)) as devices:
+        a, b, c = devices.dbs
         remove_device(a, Sync(c).device[:6])
         a_mailbox = transport.link_of(a).own.mailbox
         b_old = transport.link_of(b).own.mailbox
@@ -467,8 +399,7 @@ def test_a_device_killed_while_it_takes_a_new_key_takes_it_at_its_next_sync(tmp_
 
         with pytest.raises(_Killed):
             sync_now(b, delay=lambda: None, client=DiesTakingTheKey)
-        b.close()
-        b = open_database(vault_path(folders[1]), PASSPHRASE)  # B opened again, from its file
+        b = devices.open(1)  # B opened again, from its file
         sync(b)
         sync(b)
         b_link = transport.link_of(b)
@@ -485,6 +416,3 @@ def test_a_device_killed_while_it_takes_a_new_key_takes_it_at_its_next_sync(tmp_
         assert texts(a) == texts(b) and len(texts(a)) == 4
         assert not any(doc.get("conflicts") for db in (a, b) for doc in db.table("entries").all())
         assert transport.link_of(b).own.mailbox == b_link.own.mailbox  # the key taken once
-    finally:
-        for db in (a, b, c):
-            db.close()
