@@ -321,6 +321,49 @@ def test_both_devices_away_past_the_time_to_live_the_first_back_keeps_its_change
         assert relay.rows() == {}
 
 
+def test_one_of_three_devices_away_past_the_time_to_live_holds_nothing_back(tmp_path, relay_url):  # noqa: F811
+    """A, B, C paired; all away past the relay's time-to-live (the relay deletes their mailboxes).
+    A comes back and writes; B comes back; C stays in its drawer. A's change reaches B once (not
+    posted again at each round while C is away: it would fill B's mailbox), the rounds say C is
+    away calmly; C, back, gets all of it and sends what it wrote; nothing lost, nothing twice.
+    (Before, a batch left only once every other device took it: posted to B again at each round,
+    or never, depending on the order of B and C in A's link.)"""
+    with live_relay(tmp_path / "relay") as relay, \
+            paired_devices(tmp_path, relay.url, entries=(2, 0, 0)) as devices:
+        a, b, c = devices.dbs
+        assert personal_mailboxes(relay) >= 3
+        on_c = Journal(c).add("Écrit sur C avant le tiroir", title="Sur C")  # unsent
+        relay.restart("--ttl-days", "-1")
+        deadline = time.monotonic() + 60
+        while personal_mailboxes(relay):
+            assert time.monotonic() < deadline, "the relay never deleted the idle mailboxes"
+            time.sleep(0.1)
+        on_a = Journal(a).add("Écrit sur A au retour", title="Retour")
+        first = sync_now(a, delay=lambda: None)
+        assert first.error is None and first.away and first.sent == 0  # no one to take it yet
+        back = sync_now(b, delay=lambda: None)  # B comes back: opens its own mailbox again
+        assert back.error is None and back.received == 0
+        b_mailbox = transport.link_of(b).own.mailbox
+        for _ in range(3):  # A's rounds while C is away: its change goes to B once
+            round_ = sync_now(a, delay=lambda: None)
+            assert round_.error is None and round_.away, round_.error
+        assert Sync(a).pending() == []
+        assert len([key for key in relay.rows() if key[0] == b_mailbox]) == 1
+        assert sync(b).received == 1 and Journal(b).get(on_a.id).title == "Retour"
+        on_b = Journal(b).add("Écrit sur B", title="Sur B")
+        assert sync(b).sent == 1 and sync(a).received == 1
+        # C comes back: opens its own mailbox again, sends what it wrote; A sends it what it holds.
+        assert sync_now(c, delay=lambda: None).error is None
+        for db in (a, b, c, a, b, c):
+            assert not sync(db).away
+        assert texts(a) == texts(b) == texts(c) and len(texts(a)) == 5
+        assert {on_a.id, on_b.id, on_c.id} <= set(texts(c))
+        assert not any(doc.get("conflicts") for db in (a, b, c) for doc in db.table("entries").all())
+        assert Sync(a).pending() == Sync(b).pending() == Sync(c).pending() == []
+        assert all(sync(db).received == 0 for db in (a, b, c))  # settled
+        assert relay.rows() == {}
+
+
 class _Killed(BaseException):
     """The device's process dies here (nothing after it runs; what it saved stays)."""
 

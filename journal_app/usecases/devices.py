@@ -85,7 +85,7 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
         transport.remember_days(db)  # a vault paired before the days were kept with the link
         round_.received = received.taken.replaced + received.taken.merged
         round_.conflicts, round_.set_aside = received.taken.conflicts, received.set_aside
-        round_.refused = received.refused
+        round_.refused, round_.away = received.refused, received.away
         # A device paired through another one was sent what this one holds, in `receive` (and a
         # snapshot stopped half-way goes on at the next round).
         link = transport.link_of(db) or link
@@ -93,6 +93,7 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
             delay()
             sent = transport.send(sync, link, relay)
             round_.sent, round_.envelopes = sent.changes, sent.envelopes
+            round_.away = round_.away or bool(sent.away)
     except MassDeletion:
         raise
     except transport.SyncRefused as exc:
