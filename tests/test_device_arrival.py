@@ -226,83 +226,74 @@ def test_the_old_device_killed_before_it_announced_the_new_one_announces_it_at_i
     from journal_app.errors import RessentiError
     from journal_app.relay_client import RelayClient
     from journal_app.usecases.devices import sync_now
-    from tests.test_devices import pair_in_process
+    from tests.test_devices import paired_devices
 
-    with live_relay(tmp_path / "relay") as relay:
-        folders = [a_device(tmp_path / "a", relay.url, entries=2), a_device(tmp_path / "b", None),
-                   a_device(tmp_path / "c", None)]
-        a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-        try:
-            pair_in_process(a, b)
-            for db in (b, a, b):
-                assert sync_now(db, delay=lambda: None).error is None
-            b_mailbox = transport.link_of(b).own.mailbox
+    with live_relay(tmp_path / "relay") as relay, \
+            paired_devices(tmp_path, relay.url, entries=(2, 0, 0), paired=2) as devices:
+        a, b, c = devices.dbs
+        b_mailbox = transport.link_of(b).own.mailbox
 
-            class DiesBeforeTellingB(RelayClient):
-                def post_envelope(self, mailbox, send_capability, envelope):
-                    if mailbox == b_mailbox:
-                        raise _Killed()
-                    super().post_envelope(mailbox, send_capability, envelope)
+        class DiesBeforeTellingB(RelayClient):
+            def post_envelope(self, mailbox, send_capability, envelope):
+                if mailbox == b_mailbox:
+                    raise _Killed()
+                super().post_envelope(mailbox, send_capability, envelope)
 
-            holder = HolderPairing(Sync(a), DiesBeforeTellingB)
-            joiner = JoinerPairing(Sync(c), holder.start())
-            side = threading.Thread(target=joiner.digits, args=(60,))
-            side.start()
-            holder.digits(60)
-            side.join(60)
-            got: dict[str, object] = {}
+        holder = HolderPairing(Sync(a), DiesBeforeTellingB)
+        joiner = JoinerPairing(Sync(c), holder.start())
+        side = threading.Thread(target=joiner.digits, args=(60,))
+        side.start()
+        holder.digits(60)
+        side.join(60)
+        got: dict[str, object] = {}
 
-            def receive() -> None:
-                try:
-                    got["value"] = joiner.receive(timeout=3)
-                except RessentiError as exc:
-                    got["error"] = exc
-
-            side = threading.Thread(target=receive)
-            side.start()
+        def receive() -> None:
             try:
-                holder.confirm(60)
-                raise AssertionError("A died at the post to B")
-            except _Killed:
-                pass
-            side.join(120)
-            assert "error" in got  # nothing came from A: it died
-            a.close()
-            a = open_database(vault_path(folders[0]), PASSPHRASE)  # A opened again, from its file
-            c_id = Sync(c).device
-            assert c_id in {d.device for d in transport.link_of(a).others}  # the link to C was saved
-            assert c_id not in {d.device for d in transport.link_of(b).others}
-            assert sync_now(a, delay=lambda: None).error is None  # A's next sync: B is told, C gets the journal
-            assert sync_now(b, delay=lambda: None).error is None
-            assert c_id in {d.device for d in transport.link_of(b).others}  # B learned of C
-            assert sync_now(c, delay=lambda: None).error is None
-            assert transport.arrival(c) is None or transport.arrival(c).complete
-            on_c = Journal(c).add("Écrit sur C après le jumelage", title="Sur C")
-            on_b = Journal(b).add("Écrit sur B après le jumelage", title="Sur B")
-            for db in (c, b):
-                assert sync_now(db, delay=lambda: None).error is None
-            b_round = sync_now(b, delay=lambda: None)
-            c_round = sync_now(c, delay=lambda: None)
-            assert Journal(b).get(on_c.id).title == "Sur C"  # C's entry reached B
-            assert Journal(c).get(on_b.id).title == "Sur B"  # B's entry reached C
-            for db in (a, b, c, a):
-                assert sync_now(db, delay=lambda: None).error is None
-            # B taking the announcement again (A sends it at each round until the relay took it)
-            # changes nothing: B's link names C once, and B sends C nothing more.
-            a_link = transport.link_of(a)
-            assert transport.announce(a_link, next(d for d in a_link.others if d.device == c_id),
-                                      RelayClient(relay.url)) == 1
-            b_link = transport.link_of(b)
-            c_mailbox = transport.link_of(c).own.mailbox
-            waiting_for_c = {key for key in relay.rows() if key[0] == c_mailbox}
-            assert sync_now(b, delay=lambda: None).error is None
-            assert transport.link_of(b) == b_link and [d.device for d in b_link.others].count(c_id) == 1
-            assert {key for key in relay.rows() if key[0] == c_mailbox} == waiting_for_c
-            assert transport._doc(a, transport._ANNOUNCING).get("devices") == []  # A owes it no more
-            texts = [{e.id: (e.title, e.body) for e in Journal(db).entries()} for db in (a, b, c)]
-            assert texts[0] == texts[1] == texts[2] and len(texts[0]) == 4
-            assert all(not any(doc.get("conflicts") for doc in db.table("entries").all()) for db in (a, b, c))
-            assert b_round.error is None and c_round.error is None
-        finally:
-            for db in (a, b, c):
-                db.close()
+                got["value"] = joiner.receive(timeout=3)
+            except RessentiError as exc:
+                got["error"] = exc
+
+        side = threading.Thread(target=receive)
+        side.start()
+        try:
+            holder.confirm(60)
+            raise AssertionError("A died at the post to B")
+        except _Killed:
+            pass
+        side.join(120)
+        assert "error" in got  # nothing came from A: it died
+        a = devices.open(0)  # A opened again, from its file
+        c_id = Sync(c).device
+        assert c_id in {d.device for d in transport.link_of(a).others}  # the link to C was saved
+        assert c_id not in {d.device for d in transport.link_of(b).others}
+        assert sync_now(a, delay=lambda: None).error is None  # A's next sync: B is told, C gets the journal
+        assert sync_now(b, delay=lambda: None).error is None
+        assert c_id in {d.device for d in transport.link_of(b).others}  # B learned of C
+        assert sync_now(c, delay=lambda: None).error is None
+        assert transport.arrival(c) is None or transport.arrival(c).complete
+        on_c = Journal(c).add("Écrit sur C après le jumelage", title="Sur C")
+        on_b = Journal(b).add("Écrit sur B après le jumelage", title="Sur B")
+        for db in (c, b):
+            assert sync_now(db, delay=lambda: None).error is None
+        b_round = sync_now(b, delay=lambda: None)
+        c_round = sync_now(c, delay=lambda: None)
+        assert Journal(b).get(on_c.id).title == "Sur C"  # C's entry reached B
+        assert Journal(c).get(on_b.id).title == "Sur B"  # B's entry reached C
+        for db in (a, b, c, a):
+            assert sync_now(db, delay=lambda: None).error is None
+        # B taking the announcement again (A sends it at each round until the relay took it)
+        # changes nothing: B's link names C once, and B sends C nothing more.
+        a_link = transport.link_of(a)
+        assert transport.announce(a_link, next(d for d in a_link.others if d.device == c_id),
+                                  RelayClient(relay.url)) == 1
+        b_link = transport.link_of(b)
+        c_mailbox = transport.link_of(c).own.mailbox
+        waiting_for_c = {key for key in relay.rows() if key[0] == c_mailbox}
+        assert sync_now(b, delay=lambda: None).error is None
+        assert transport.link_of(b) == b_link and [d.device for d in b_link.others].count(c_id) == 1
+        assert {key for key in relay.rows() if key[0] == c_mailbox} == waiting_for_c
+        assert transport._doc(a, transport._ANNOUNCING).get("devices") == []  # A owes it no more
+        texts = [{e.id: (e.title, e.body) for e in Journal(db).entries()} for db in (a, b, c)]
+        assert texts[0] == texts[1] == texts[2] and len(texts[0]) == 4
+        assert all(not any(doc.get("conflicts") for doc in db.table("entries").all()) for db in (a, b, c))
+        assert b_round.error is None and c_round.error is None

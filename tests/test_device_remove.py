@@ -20,7 +20,7 @@ from journal_app.usecases.devices import attach, sync_now
 from journal_app.vault.storage import open_database
 from tests.conftest import PASSPHRASE
 from tests.relay_live import LiveRelay, live_relay
-from tests.test_devices import a_device, cli, finish, pair_in_process, relay_url  # noqa: F401 (a fixture)
+from tests.test_devices import cli, finish, paired_devices, relay_url  # noqa: F401 (a fixture)
 
 
 def sync(db):
@@ -59,33 +59,25 @@ def texts(db) -> dict[str, str]:
 
 def test_a_removed_device_reads_nothing_written_after_and_the_others_keep_syncing(tmp_path, relay):
     url = relay.url
-    folders = [a_device(tmp_path / "a", url, entries=2), a_device(tmp_path / "b", None),
-               a_device(tmp_path / "c", None)]
-    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        pair_in_process(a, c)
-        for db in (b, c, a, b, c):
-            sync(db)
+    with paired_devices(tmp_path, url, entries=(2, 0, 0)) as devices:
+        a, b, c = devices.dbs
         c_link = transport.link_of(c)  # what the lost phone holds
         assert c_link is not None and c_link.device_key
         c_id = c_link.own.device
         assert {d.device for d in transport.link_of(b).others} == {Sync(a).device, c_id}
-    finally:
-        a.close()
-    # On A, the person removes C (the command line, as a person would; confirmed with « o »).
-    removal = cli(folders[0], "remove", c_id[:6])
-    assert removal.stdin is not None
-    removal.stdin.write("o\n")
-    removal.stdin.flush()
-    code, out, err = finish(removal)
-    from journal_app.usecases.devices import short_name
+        devices.close(0)
+        # On A, the person removes C (the command line, as a person would; confirmed with « o »).
+        removal = cli(devices.folders[0], "remove", c_id[:6])
+        assert removal.stdin is not None
+        removal.stdin.write("o\n")
+        removal.stdin.flush()
+        code, out, err = finish(removal)
+        from journal_app.usecases.devices import short_name
 
-    assert code == 0 and f"«\u00a0{short_name(c_id, 'fr')}\u00a0» est retiré" in out, (out, err)
-    assert c_id not in out + err and "Traceback" not in err, (out, err)
-    a = open_database(vault_path(folders[0]), PASSPHRASE)
-    seen: dict[tuple[str, str], dict] = {}
-    try:
+        assert code == 0 and f"«\u00a0{short_name(c_id, 'fr')}\u00a0» est retiré" in out, (out, err)
+        assert c_id not in out + err and "Traceback" not in err, (out, err)
+        a = devices.open(0)
+        seen: dict[tuple[str, str], dict] = {}
         for db in (a, b, c):
             attach(db)
         assert [d.device for d in transport.link_of(a).others] == [Sync(b).device]
@@ -124,21 +116,14 @@ def test_a_removed_device_reads_nothing_written_after_and_the_others_keep_syncin
         before = seal_plain(b'{"type":"sync","changes":[]}', c_link.group.label(c_link.own.mailbox),
                             c_link.group.public_key, transport._AAD)
         assert opens_with(before, c_link)
-    finally:
-        for db in (a, b, c):
-            db.close()
 
 
 def test_removing_an_unknown_device_or_this_one_is_one_sentence(tmp_path, relay_url):  # noqa: F811
-    folders = [a_device(tmp_path / "a", relay_url, entries=1), a_device(tmp_path / "b", None)]
-    a, b = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
+    with paired_devices(tmp_path, relay_url, entries=(1, 0), rounds=()) as devices:
+        a, b = devices.dbs
         own = Sync(a).device
         group = transport.link_of(a).group
-    finally:
-        a.close()
-        b.close()
+    folders = devices.folders
     for lang, target, words in (("fr_CA.UTF-8", "zz-inconnu", "Aucun de vos autres appareils"),
                                 ("en_CA.UTF-8", "zz-unknown", "None of your other devices"),
                                 ("fr_CA.UTF-8", own, "est cet appareil-ci"),
@@ -155,14 +140,8 @@ def test_removing_an_unknown_device_or_this_one_is_one_sentence(tmp_path, relay_
 
 def test_a_device_offline_past_the_relays_time_to_live_catches_up_and_keeps_its_changes(tmp_path, relay):
     url = relay.url
-    folders = [a_device(tmp_path / "a", url, entries=3), a_device(tmp_path / "b", None)]
-    a, b = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        for db in (a, b):
-            attach(db)
-        sync(b)
-        sync(a)
+    with paired_devices(tmp_path, url, entries=(3, 0), rounds=(1, 0)) as devices:
+        a, b = devices.dbs
         e0, e1, e2 = sorted(Journal(a).entries(), key=lambda e: e.title)
         # B goes away. A writes: edits e0, deletes e1, adds one; it leaves for B's mailbox.
         Journal(a).update(e0.id, body="Réécrit sur A pendant l’absence de B")
@@ -184,7 +163,7 @@ def test_a_device_offline_past_the_relays_time_to_live_catches_up_and_keeps_its_
         # The relay deleted the two mailboxes too (empty, idle past its time-to-live): A opens
         # its own again; B's is gone until B comes back, and A's entry waits.
         first = sync_now(a, delay=lambda: None)
-        assert isinstance(first.error, transport.SyncRefused) and first.error.reason == "other_mailbox_gone"
+        assert first.error is None and first.away  # said calmly, not as an error
         # B comes back: opens its own mailbox again (empty: it cannot tell yet that it lost
         # anything) and sends what it wrote.
         back = sync_now(b, delay=lambda: None)
@@ -206,9 +185,6 @@ def test_a_device_offline_past_the_relays_time_to_live_catches_up_and_keeps_its_
         assert texts(a) == texts(b) and len(texts(a)) == 5
         assert Sync(a).pending() == Sync(b).pending() == []
         assert sync(b).received == 0 and sync(a).received == 0  # settled: nothing asked again
-    finally:
-        a.close()
-        b.close()
 
 
 def test_devices_linked_before_they_had_keys_of_their_own_get_them_and_removal_waits(tmp_path, relay_url):  # noqa: F811
@@ -217,13 +193,8 @@ def test_devices_linked_before_they_had_keys_of_their_own_get_them_and_removal_w
     from journal_app.sync.devices import DeviceKeyMissing
     from journal_app.usecases.devices import remove_device
 
-    folders = [a_device(tmp_path / n, relay_url if n == "a" else None, entries=1) for n in ("a", "b", "c")]
-    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        pair_in_process(a, c)
-        for db in (b, c, a, b, c):
-            sync(db)
+    with paired_devices(tmp_path, relay_url, entries=(1, 1, 1)) as devices:
+        a, b, c = devices.dbs
         for db in (a, b, c):  # as a vault paired before devices had keys of their own
             link = transport.link_of(db)
             transport.keep_link(db, replace(link, device_key=b"", own=replace(link.own, key=""),
@@ -242,9 +213,6 @@ def test_devices_linked_before_they_had_keys_of_their_own_get_them_and_removal_w
         entry = Journal(b).add("Après", title="Après")
         sync(b)
         assert sync(a).received == 1 and Journal(a).get(entry.id).title == "Après"
-    finally:
-        for db in (a, b, c):
-            db.close()
 
 
 def test_what_the_removed_device_posts_to_the_old_mailboxes_is_refused_and_said_once(tmp_path, relay_url):  # noqa: F811
@@ -255,16 +223,8 @@ def test_what_the_removed_device_posts_to_the_old_mailboxes_is_refused_and_said_
     envelopes in those mailboxes still arrive."""
     from journal_app.usecases.devices import describe_sync, remove_device
 
-    folders = [a_device(tmp_path / n, relay_url if n == "a" else None, entries=2 if n == "a" else 0)
-               for n in ("a", "b", "c")]
-    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        pair_in_process(a, c)
-        for db in (b, c, a, b, c):
-            sync(db)
-        for db in (a, b, c):
-            attach(db)
+    with paired_devices(tmp_path, relay_url, entries=(2, 0, 0)) as devices:
+        a, b, c = devices.dbs
         shared = Journal(a).entries()[0]
         remove_device(a, Sync(c).device)
         # The phone, lost before B heard of the removal: into B's mailbox (about to be left) and A's left one.
@@ -292,9 +252,6 @@ def test_what_the_removed_device_posts_to_the_old_mailboxes_is_refused_and_said_
             assert Journal(db).get(shared.id).body == shared.body
         assert sync(b).refused == 0 and sync(a).refused == 0  # each refusal said once, not again
         assert not [line for line in describe_sync(round_, "fr") if "refusé" in line]
-    finally:
-        for db in (a, b, c):
-            db.close()
 
 
 def personal_mailboxes(relay: LiveRelay) -> int:
@@ -313,42 +270,98 @@ def personal_mailboxes(relay: LiveRelay) -> int:
         return int(conn.execute("SELECT count(*) FROM mailboxes WHERE opened IS NULL").fetchone()[0])
 
 
-def test_mailboxes_the_relay_deleted_as_idle_are_opened_again_and_nothing_is_lost(tmp_path, relay):
-    """Both devices away past the relay's time-to-live: the relay deletes their mailboxes (empty
-    and idle). The first back opens its own again and says, in one sentence, that the other's is
-    gone (its change waits); the other, back, opens its own again; the change arrives."""
+def test_both_devices_away_past_the_time_to_live_the_first_back_keeps_its_changes_calmly(tmp_path, relay):
+    """A and B paired; both away past the relay's time-to-live (the relay deletes their mailboxes,
+    empty and idle); B wrote while away. A comes back, writes and syncs: no error, one calm
+    translated line (its changes are kept for the other device), and they stay owed, round after
+    round, nothing posted twice. B comes back: B's changes reach A, A's reach B; nothing lost,
+    nothing twice, nothing left on the relay. (Before, A's round ended on an error,
+    « La boîte de votre autre appareil n’est plus sur le relais… ».)"""
+    from journal_app.usecases.devices import describe_sync, sync_line
+
     url = relay.url
-    folders = [a_device(tmp_path / "a", url, entries=2), a_device(tmp_path / "b", None)]
-    a, b = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        for db in (a, b):
-            attach(db)
-        sync(b)
-        sync(a)
+    with paired_devices(tmp_path, url, entries=(2, 0), rounds=(1, 0)) as devices:
+        a, b = devices.dbs
+        e0, e1 = sorted(Journal(a).entries(), key=lambda e: e.title)
         assert personal_mailboxes(relay) >= 2
+        # B, in a drawer, had written (unsent): an entry and an edit.
+        on_b = Journal(b).add("Écrit sur B avant le tiroir", title="Sur B")
+        Journal(b).update(e0.id, body="e0 revu sur B")
         relay.restart("--ttl-days", "-1")  # its hourly expiry, at start, with the time-to-live over
         deadline = time.monotonic() + 60
         while personal_mailboxes(relay):
             assert time.monotonic() < deadline, "the relay never deleted the idle mailboxes"
             time.sleep(0.1)
-        written = Journal(a).add("Écrit sur A au retour", title="Retour")
-        first = sync_now(a, delay=lambda: None)
-        assert isinstance(first.error, transport.SyncRefused) and first.error.reason == "other_mailbox_gone"
-        assert "rouvrira sa boîte" in first.error.message("fr")
-        assert "open its mailbox again" in first.error.message("en")
-        assert [c.id for c in Sync(a).pending()] == [written.id]  # it waits
-        assert personal_mailboxes(relay) == 1  # A's own, opened again
+        # A comes back, writes and syncs.
+        on_a = Journal(a).add("Écrit sur A au retour", title="Retour")
+        Journal(a).update(e1.id, body="e1 revu sur A")
+        for _ in range(2):  # and again: the same calm line, the changes still kept, nothing posted
+            first = sync_now(a, delay=lambda: None)
+            assert first.error is None and first.away, first.error
+            said = describe_sync(first, "fr")
+            assert said == [sync_line(first, "fr")], said  # one line
+            assert "gardés ici" in said[0] and "autre appareil" in said[0], said
+            assert describe_sync(first, "en")[0].startswith("Your journal has not been opened on your other device")
+            assert sorted(c.id for c in Sync(a).pending()) == sorted([on_a.id, e1.id])
+            assert personal_mailboxes(relay) == 1  # A's own, opened again
+            assert relay.rows() == {}
+        # B comes back: opens its own mailbox again and sends what it wrote.
         back = sync_now(b, delay=lambda: None)
-        assert back.error is None and personal_mailboxes(relay) == 2
+        assert back.error is None and not back.away and back.received == 0 and back.sent == 2
+        assert personal_mailboxes(relay) == 2
         again = sync(a)
-        assert again.sent == 1 and Sync(a).pending() == []
-        assert sync(b).received == 1
-        assert Journal(b).get(written.id).title == "Retour"
-        assert texts(a) == texts(b) and len(texts(a)) == 3
-    finally:
-        a.close()
-        b.close()
+        assert not again.away and again.received == 2 and again.sent == 2 and Sync(a).pending() == []
+        assert sync(b).received == 2
+        assert Journal(b).get(on_a.id).title == "Retour" and Journal(a).get(on_b.id).title == "Sur B"
+        assert Journal(a).get(e0.id).body == "e0 revu sur B" and Journal(b).get(e1.id).body == "e1 revu sur A"
+        assert texts(a) == texts(b) and len(texts(a)) == 4
+        assert not any(doc.get("conflicts") for db in (a, b) for doc in db.table("entries").all())
+        assert Sync(a).pending() == Sync(b).pending() == []
+        assert sync(a).received == 0 and sync(b).received == 0  # settled: nothing twice, nothing asked
+        assert relay.rows() == {}
+
+
+def test_one_of_three_devices_away_past_the_time_to_live_holds_nothing_back(tmp_path, relay_url):  # noqa: F811
+    """A, B, C paired; all away past the relay's time-to-live (the relay deletes their mailboxes).
+    A comes back and writes; B comes back; C stays in its drawer. A's change reaches B once (not
+    posted again at each round while C is away: it would fill B's mailbox), the rounds say C is
+    away calmly; C, back, gets all of it and sends what it wrote; nothing lost, nothing twice.
+    (Before, a batch left only once every other device took it: posted to B again at each round,
+    or never, depending on the order of B and C in A's link.)"""
+    with live_relay(tmp_path / "relay") as relay, \
+            paired_devices(tmp_path, relay.url, entries=(2, 0, 0)) as devices:
+        a, b, c = devices.dbs
+        assert personal_mailboxes(relay) >= 3
+        on_c = Journal(c).add("Écrit sur C avant le tiroir", title="Sur C")  # unsent
+        relay.restart("--ttl-days", "-1")
+        deadline = time.monotonic() + 60
+        while personal_mailboxes(relay):
+            assert time.monotonic() < deadline, "the relay never deleted the idle mailboxes"
+            time.sleep(0.1)
+        on_a = Journal(a).add("Écrit sur A au retour", title="Retour")
+        first = sync_now(a, delay=lambda: None)
+        assert first.error is None and first.away and first.sent == 0  # no one to take it yet
+        back = sync_now(b, delay=lambda: None)  # B comes back: opens its own mailbox again
+        assert back.error is None and back.received == 0
+        b_mailbox = transport.link_of(b).own.mailbox
+        for _ in range(3):  # A's rounds while C is away: its change goes to B once
+            round_ = sync_now(a, delay=lambda: None)
+            assert round_.error is None and round_.away, round_.error
+        assert Sync(a).pending() == []
+        assert len([key for key in relay.rows() if key[0] == b_mailbox]) == 1
+        assert sync(b).received == 1 and Journal(b).get(on_a.id).title == "Retour"
+        on_b = Journal(b).add("Écrit sur B", title="Sur B")
+        assert sync(b).sent == 1 and sync(a).received == 1
+        # C comes back: opens its own mailbox again, sends what it wrote; A sends it what it holds.
+        assert sync_now(c, delay=lambda: None).error is None
+        for db in (a, b, c, a, b, c):
+            assert not sync(db).away
+        assert texts(a) == texts(b) == texts(c) and len(texts(a)) == 5
+        assert {on_a.id, on_b.id, on_c.id} <= set(texts(c))
+        assert not any(doc.get("conflicts") for db in (a, b, c) for doc in db.table("entries").all())
+        assert Sync(a).pending() == Sync(b).pending() == Sync(c).pending() == []
+        assert all(sync(db).received == 0 for db in (a, b, c))  # settled
+        assert relay.rows() == {}
 
 
 class _Killed(BaseException):
@@ -363,14 +376,8 @@ def test_a_device_killed_before_it_announced_its_new_mailbox_announces_it_at_its
     again from the file, as after a kill.)"""
     from journal_app.usecases.devices import remove_device
 
-    folders = [a_device(tmp_path / "a", relay_url, entries=2), a_device(tmp_path / "b", None),
-               a_device(tmp_path / "c", None)]
-    a, b, c = (open_database(vault_path(f), PASSPHRASE) for f in folders)
-    try:
-        pair_in_process(a, b)
-        pair_in_process(a, c)
-        for db in (b, c, a, b, c):
-            sync(db)
+    with paired_devices(tmp_path, relay_url, entries=(2, 0, 0)) as devices:
+        a, b, c = devices.dbs
         remove_device(a, Sync(c).device[:6])
         a_mailbox = transport.link_of(a).own.mailbox
 
@@ -382,8 +389,7 @@ def test_a_device_killed_before_it_announced_its_new_mailbox_announces_it_at_its
 
         with pytest.raises(_Killed):
             sync_now(b, delay=lambda: None, client=DiesBeforeTellingA)
-        b.close()
-        b = open_database(vault_path(folders[1]), PASSPHRASE)  # B opened again, from its file
+        b = devices.open(1)  # B opened again, from its file
         b_new = transport.link_of(b).own.mailbox
         assert transport.link_of(b).group == transport.link_of(a).group  # B took the new key
         assert [d.mailbox for d in transport.link_of(a).others] != [b_new]  # A was not told
@@ -401,6 +407,55 @@ def test_a_device_killed_before_it_announced_its_new_mailbox_announces_it_at_its
         assert not any(doc.get("conflicts") for db in (a, b) for doc in db.table("entries").all())
         assert transport._doc(b, transport._ANNOUNCING).get("devices") == []  # B owes it no more
         assert listed == []
-    finally:
-        for db in (a, b, c):
-            db.close()
+
+
+@pytest.mark.parametrize("dies_at", ["open_personal", "announce", "acknowledge"])
+def test_a_device_killed_while_it_takes_a_new_key_takes_it_at_its_next_sync(tmp_path, relay_url, dies_at):  # noqa: F811
+    """A, B, C paired; A removes C. B dies while it takes the new key: as it opens its new mailbox
+    (the key's envelope listed, nothing kept yet), as it tells A its new mailbox (the key kept), or
+    as it acknowledges the key's envelope (all done but that). Opened again from its file, B's next
+    rounds hold the new key, one new mailbox, and A and B sync both ways, nothing twice. (Before,
+    the key's envelope was acknowledged first: B killed after lost the key, for good.)"""
+    from journal_app.usecases.devices import remove_device
+
+    with paired_devices(tmp_path, relay_url, entries=(2, 0, 0)) as devices:
+        a, b, c = devices.dbs
+        remove_device(a, Sync(c).device[:6])
+        a_mailbox = transport.link_of(a).own.mailbox
+        b_old = transport.link_of(b).own.mailbox
+
+        class DiesTakingTheKey(RelayClient):
+            def open_personal(self, *args):
+                if dies_at == "open_personal":
+                    raise _Killed()
+                return super().open_personal(*args)
+
+            def post_envelope(self, mailbox, send_capability, envelope):
+                if dies_at == "announce" and mailbox == a_mailbox:
+                    raise _Killed()
+                super().post_envelope(mailbox, send_capability, envelope)
+
+            def acknowledge(self, mailbox, read_capability, ids):
+                if dies_at == "acknowledge" and mailbox == b_old:
+                    raise _Killed()
+                return super().acknowledge(mailbox, read_capability, ids)
+
+        with pytest.raises(_Killed):
+            sync_now(b, delay=lambda: None, client=DiesTakingTheKey)
+        b = devices.open(1)  # B opened again, from its file
+        sync(b)
+        sync(b)
+        b_link = transport.link_of(b)
+        assert b_link.group == transport.link_of(a).group != transport.link_of(c).group
+        assert b_link.own.mailbox != b_old and [r.mailbox for r in b_link.retired] == [b_old]
+        sync(a)
+        assert [d.mailbox for d in transport.link_of(a).others] == [b_link.own.mailbox]
+        on_a = Journal(a).add("Écrit sur A", title="Sur A")
+        on_b = Journal(b).add("Écrit sur B", title="Sur B")
+        sync(a)
+        sync(b)
+        assert sync(a).received == 1 and Journal(a).get(on_b.id).title == "Sur B"
+        assert Journal(b).get(on_a.id).title == "Sur A"
+        assert texts(a) == texts(b) and len(texts(a)) == 4
+        assert not any(doc.get("conflicts") for db in (a, b) for doc in db.table("entries").all())
+        assert transport.link_of(b).own.mailbox == b_link.own.mailbox  # the key taken once

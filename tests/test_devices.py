@@ -10,6 +10,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ from journal_app.sync.devices import HolderPairing, JoinerPairing, PairingCode, 
 from journal_app.sync.engine import Sync
 from journal_app.sync.pairing import PairingRefused
 from journal_app.usecases.relay import create_circle
-from journal_app.vault.storage import create_database, open_database
+from journal_app.vault.storage import Database, create_database, open_database
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.relay_live import free_port, relay_process, wait_healthy
 
@@ -239,6 +241,59 @@ def pair_in_process(holder_db, joiner_db) -> tuple[float, int, int]:
     received = got["received"]
     assert isinstance(received, transport.Received) and received.envelopes == arrival.envelopes
     return time.monotonic() - started, received.taken.replaced, received.envelopes
+
+
+class Devices:
+    """The member's devices of a test: their folders and their vaults, open (None once closed)."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = folders
+        self.dbs: list[Database | None] = [open_database(vault_path(f), PASSPHRASE) for f in folders]
+
+    def close(self, n: int) -> None:
+        """Device `n`'s vault closed (its process gone, or the command line about to open it)."""
+        db, self.dbs[n] = self.dbs[n], None
+        if db is not None:
+            db.close()
+
+    def open(self, n: int) -> Database:
+        """Device `n`'s vault opened again from its file (as after a kill)."""
+        self.close(n)
+        db = self.dbs[n] = open_database(vault_path(self.folders[n]), PASSPHRASE)
+        return db
+
+    def close_all(self) -> None:
+        for n in range(len(self.dbs)):
+            self.close(n)
+
+
+@contextmanager
+def paired_devices(tmp_path: Path, url: str, entries: Sequence[int], *, paired: int | None = None,
+                   rounds: Sequence[int] | None = None) -> Iterator[Devices]:
+    """One vault a device in `tmp_path` (« a », « b », « c »…), with `entries[n]` entries each, the
+    first with a circle on the relay at `url`; the first `paired` (all, unless told) paired with
+    the first one in turn (`pair_in_process`), then a sync round on each device of `rounds`, by
+    index, each without error (unless told: each other device, the first, each other again). All
+    closed after."""
+    from journal_app.usecases.devices import attach, sync_now
+
+    count = len(entries)
+    folders = [a_device(tmp_path / "abcdefgh"[n], url if n == 0 else None, entries=entries[n]) for n in range(count)]
+    devices = Devices(folders)
+    try:
+        dbs = devices.dbs
+        paired = count if paired is None else paired
+        for n in range(1, paired):
+            pair_in_process(dbs[0], dbs[n])
+        for db in dbs[:paired]:
+            attach(db)
+        others = list(range(1, paired))
+        for n in [*others, 0, *others] if rounds is None else rounds:
+            round_ = sync_now(dbs[n], delay=lambda: None)
+            assert round_.error is None, round_.error
+        yield devices
+    finally:
+        devices.close_all()
 
 
 def test_the_app_syncs_at_unlock_with_the_random_delay_and_a_third_device_is_announced(tmp_path, relay_url):

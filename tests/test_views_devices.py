@@ -383,3 +383,141 @@ def test_an_open_journal_takes_the_other_devices_changes_by_itself_and_shows_the
 
         run_ui(body)
         joiner_db.close()
+
+
+class _Killed(BaseException):
+    """The holder's process dies here (nothing after it runs; what it saved stays)."""
+
+
+def partly_arrived(tmp_path: Path, url: str, entries: int = 300) -> tuple[Path, Path]:
+    """The phone (`entries` entries) paired with the laptop through the relay at `url`, the phone
+    dead a third of the way through sending the journal: the laptop's journal has not all arrived
+    (its vault says how far). Both folders, both vaults closed."""
+    from tests.test_device_arrival import with_many_entries
+
+    phone = a_device(tmp_path / "phone", url, entries=1)
+    with_many_entries(phone, entries)
+    laptop = a_device(tmp_path / "laptop", None)
+    phone_db, laptop_db = (open_database(vault_path(f), PASSPHRASE) for f in (phone, laptop))
+    try:
+        holder = HolderPairing(Sync(phone_db))
+        joiner = JoinerPairing(Sync(laptop_db), holder.start())
+        digits = in_thread(lambda: joiner.digits(60))
+        holder.digits(60)
+        while "done" not in digits:
+            threading.Event().wait(0.05)
+        received = in_thread(lambda: joiner.receive(timeout=3))
+
+        def dies(done: int, total: int) -> None:
+            if done * 3 >= total:
+                raise _Killed()
+
+        try:
+            holder.confirm(60, progress=dies)
+            raise AssertionError("the phone died a third of the way")
+        except _Killed:
+            pass
+        while "done" not in received:
+            threading.Event().wait(0.05)
+        assert "error" in received  # the laptop stopped waiting: not all there
+    finally:
+        phone_db.close()
+        laptop_db.close()
+    return phone, laptop
+
+
+ARRIVING = r"Votre journal n’est pas encore tout arrivé\u00a0: (\d+) changements sur (\d+)\."
+COMPLETE = "Votre journal est maintenant arrivé au complet."
+
+
+def arrival_lines(h) -> list[str]:
+    """What « Mes appareils » says of the journal's arrival, as a person reads it."""
+    return [t for t in h.texts() if "arrivé" in t]
+
+
+def test_my_devices_says_how_far_the_journal_arrived_and_once_that_it_all_did(tmp_path):
+    """A laptop whose journal has not all arrived: « Mes appareils » says how much did, from its
+    vault; once the phone sends the rest and the app's own round takes it (no tap, the screen
+    open), it says the journal arrived in full; shown again later, it says nothing of it."""
+    import re
+
+    from journal_app.sync import transport
+    from journal_app.usecases.devices import sync_now
+
+    with relay_in_thread(tmp_path / "relay") as url:
+        phone, laptop = partly_arrived(tmp_path, url)
+        db = open_database(vault_path(laptop), PASSPHRASE)
+        try:
+            before = transport.arrival(db)
+        finally:
+            db.close()
+        assert before is not None and before.total and 0 < before.done < before.total
+
+        async def body():
+            h, shell = await app(laptop)
+            shell.ctx.devices.round_ = lambda d: sync_now(d, delay=lambda: None)  # the privacy delay, for the test
+            shell.ctx.devices.first, shell.ctx.devices.period = 0.1, 0.3
+            await unlock(h)
+            shell.show_settings()
+            await h.settle()
+            await h.click(ft.OutlinedButton, "Mes appareils")
+            assert shell.route == "/devices"
+            [line] = arrival_lines(h)
+            said = re.fullmatch(ARRIVING.replace(r"\u00a0", "\u00a0") + " .*", line)
+            assert said is not None, line
+            assert (int(said.group(1)), int(said.group(2))) == (before.done, before.total)
+            phone_db = open_database(vault_path(phone), PASSPHRASE)
+            try:  # the phone, back, sends the rest; the laptop's own round takes it
+                rest = in_thread(lambda: sync_now(phone_db, delay=lambda: None))
+                await h.wait_for(lambda: "done" in rest, timeout=60)
+            finally:
+                phone_db.close()
+            assert rest["value"].error is None
+            await h.wait_for(lambda: h.has_text(COMPLETE), timeout=60)
+            assert arrival_lines(h) == [COMPLETE]  # said once, the count gone
+            await asyncio.sleep(1.0)  # more rounds: said still once
+            assert arrival_lines(h) == [COMPLETE]
+            shell.show_journal()
+            await h.settle()
+            shell.go("/devices")
+            await h.settle()
+            assert arrival_lines(h) == []  # shown again: nothing more to say
+            shell.lock()
+
+        run_ui(body)
+        assert entries_of(laptop) == entries_of(phone)
+
+
+def test_synchroniser_on_my_devices_says_the_journal_arrived_in_full_once(tmp_path):
+    """The same laptop, the rest taken by « Synchroniser »: the count shown before, then one
+    « arrivé au complet » (in the round's line), never twice."""
+    from journal_app.usecases.devices import sync_now
+
+    with relay_in_thread(tmp_path / "relay") as url:
+        phone, laptop = partly_arrived(tmp_path, url)
+        phone_db = open_database(vault_path(phone), PASSPHRASE)
+        try:
+            assert sync_now(phone_db, delay=lambda: None).error is None  # the rest waits on the relay
+        finally:
+            phone_db.close()
+
+        async def body():
+            h, shell = await app(laptop)
+            shell.ctx.devices.first = 3600  # the app's own rounds wait: « Synchroniser » is tapped here
+            await unlock(h)
+            shell.go("/devices")
+            await h.settle()
+            [line] = arrival_lines(h)
+            assert line.startswith("Votre journal n’est pas encore tout arrivé\u00a0:") and "changements sur" in line
+            shell.screen.delay = lambda: None
+            await h.click(ft.FilledButton, "Synchroniser")
+            await h.wait_for(lambda: h.has_text(COMPLETE), timeout=60)
+            lines = arrival_lines(h)
+            assert len(lines) == 1 and COMPLETE in lines[0] and "pas encore" not in lines[0], lines
+            await h.click(ft.FilledButton, "Synchroniser")
+            await h.wait_for(lambda: h.has_text("0 changement reçu"), timeout=60)
+            assert arrival_lines(h) == []
+            shell.lock()
+
+        run_ui(body)
+        assert entries_of(laptop) == entries_of(phone)

@@ -377,14 +377,21 @@ def _envelope_gap() -> None:
 class Sent:
     changes: int = 0
     envelopes: int = 0
+    away: list[str] = field(default_factory=list)  # devices whose mailbox the relay deleted (`send`)
 
 
 def send(sync: Sync, link: Link, client: RelayClient | None = None, *,
          gap: Callable[[], None] = _envelope_gap) -> Sent:
     """Post what waits to every other device's mailbox, a random 1–8 s between two envelopes
     (as a circle's insights leave); each batch is marked sent once every device's mailbox took
-    it. SyncUnreachable or SyncRefused stop it: what was not taken waits for the next try."""
-    return post(sync.pending(), link, link.others, client, gap=gap, done=sync.sent, db=sync.database)
+    it. SyncUnreachable or SyncRefused stop it: what was not taken waits for the next try.
+
+    A device whose mailbox the relay deleted (away past its time-to-live) is passed over while
+    others take the batch: it is owed a snapshot instead (before the batch is marked sent), sent
+    once it is back and has opened its mailbox again (`receive`), and is named in `Sent.away`.
+    When no device takes a batch, it waits here (SyncRefused "other_mailbox_gone")."""
+    return post(sync.pending(), link, link.others, client, gap=gap, done=sync.sent, db=sync.database,
+                pass_away=True)
 
 
 def _marked(plain: bytes, link: Link, to: DeviceMailbox) -> bytes:
@@ -440,10 +447,13 @@ def _keep_doc(db: Database, name: str, doc: dict[str, Any]) -> None:
 def post(changes: Iterable[Change], link: Link, devices: Iterable[DeviceMailbox],
          client: RelayClient | None = None, *, gap: Callable[[], None] = _envelope_gap,
          done: Callable[[list[Change]], None] | None = None,
-         progress: Callable[[int], None] | None = None, db: Database | None = None) -> Sent:
+         progress: Callable[[int], None] | None = None, db: Database | None = None,
+         pass_away: bool = False) -> Sent:
     """`changes` in envelopes to each of `devices`' mailboxes (`send`, and a new device's first
     arrival: `Sync.snapshot`); `done(batch)` once every mailbox took a batch. With `db`, each
-    envelope carries its number in this device's series for that mailbox (kept in the vault)."""
+    envelope carries its number in this device's series for that mailbox (kept in the vault).
+    With `pass_away` (and `db`), a mailbox the relay deleted is passed over while another takes
+    the batch, its device owed a snapshot (`send`)."""
     client = client or RelayClient(link.url)
     sent = Sent()
     devices = list(devices)
@@ -452,21 +462,34 @@ def post(changes: Iterable[Change], link: Link, devices: Iterable[DeviceMailbox]
     counters = _doc(db, _COUNTERS) if db is not None else None
     try:
         for batch, plains in batches(changes):
-            for device in devices:
+            gone: SyncRefused | None = None
+            for device in list(devices):
                 label = link.group.label(device.mailbox)
-                for plain in plains:
-                    seq = 0
-                    if counters is not None:
-                        seq = int(counters.get(device.mailbox, 0)) + 1
-                        plain = _numbered(plain, link.own.device, seq)
-                    plain = _marked(plain, link, device)
-                    envelope = seal_plain(plain, label, link.group.public_key, _AAD)
-                    if sent.envelopes:
-                        gap()
-                    _post_to(client, device, envelope)
-                    if counters is not None:  # only once the relay took it: a number is never skipped
-                        counters[device.mailbox] = seq
-                    sent.envelopes += 1
+                try:
+                    for plain in plains:
+                        seq = 0
+                        if counters is not None:
+                            seq = int(counters.get(device.mailbox, 0)) + 1
+                            plain = _numbered(plain, link.own.device, seq)
+                        plain = _marked(plain, link, device)
+                        envelope = seal_plain(plain, label, link.group.public_key, _AAD)
+                        if sent.envelopes:
+                            gap()
+                        _post_to(client, device, envelope)
+                        if counters is not None:  # only once the relay took it: a number is never skipped
+                            counters[device.mailbox] = seq
+                        sent.envelopes += 1
+                except SyncRefused as exc:
+                    if not (pass_away and db is not None and exc.reason == "other_mailbox_gone"):
+                        raise
+                    gone = exc
+                    devices.remove(device)
+                    sent.away.append(device.device)
+            if gone is not None:
+                if not devices:  # no one took it: it waits here (and no one is owed anything)
+                    raise gone
+                assert db is not None
+                _owe(db, sent.away)  # before the batch is marked sent: a stop in between loses nothing
             if done is not None:
                 if db is not None and counters is not None:
                     _keep_doc(db, _COUNTERS, counters)
@@ -509,6 +532,7 @@ class Received:
     gaps: list[str] = field(default_factory=list)  # devices whose envelopes were lost here: asked
     removed: str = ""  # a device removed by another of the member's: this one took the new key
     refused: int = 0  # in a mailbox left at a removal, not marked by a remaining device (the removed one's)
+    away: bool = False  # a device owed a snapshot whose mailbox the relay deleted: still owed
 
 
 @dataclass
@@ -714,8 +738,14 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
             reopen_mailbox(client, _circle_access(db, link.url), link.own)
             rekey = _receive_from(sync, link, client, received, mailbox, read, groups, numbered, allow_mass_deletion)
         if rekey is not None:
-            received.removed = rekey[2]
-            _take_rekey(sync, link, client, *rekey)
+            sender, group, removed, ids = rekey
+            received.removed = removed
+            _take_rekey(sync, link, client, sender, group, removed)
+            # Only now that the key is kept: a stop before finds its envelope again at the next
+            # round (and one after, in the mailbox just left, is a key taken already).
+            for start in range(0, len(ids), 5000):
+                _translated(client.acknowledge, mailbox, read, ids[start:start + 5000])
+            received.envelopes += len(ids)
             break
     if not received.removed:
         _settle_arrival(db, link.own.mailbox, received.waiting)
@@ -729,10 +759,19 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
         # as usual. A snapshot stopped half-way (the relay down, a mailbox full) goes on from where
         # it stopped at the next round.
         link = link_of(db) or link
+        away: list[str] = []
         for device in link.others:
             if device.device in owed:
-                send_snapshot(sync, link, device, client)
-        _keep_doc(db, _ASKED, {"devices": [], "after": {}})
+                try:
+                    send_snapshot(sync, link, device, client)
+                except SyncRefused as exc:
+                    if exc.reason != "other_mailbox_gone":
+                        raise
+                    away.append(device.device)  # its mailbox deleted: still owed, once it is back
+        left = _doc(db, _ASKED)
+        _keep_doc(db, _ASKED, {"devices": [d for d in left.get("devices", []) if d in away],
+                               "after": {k: v for k, v in dict(left.get("after") or {}).items() if k in away}})
+        received.away = bool(away)
     return received
 
 
@@ -841,7 +880,9 @@ def _post_numbered(db: Database, link: Link, device: DeviceMailbox, client: Rela
 
 def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Received, mailbox: str, read: str,
                   groups: list[SyncGroup], numbered: bool, allow_mass_deletion: bool
-                  ) -> tuple[DeviceMailbox, SyncGroup, str] | None:
+                  ) -> tuple[DeviceMailbox, SyncGroup, str, list[str]] | None:
+    """Take what `mailbox` holds; a new sync key found there is returned (its sender, the key, the
+    device removed, and the ids of its envelopes, left unacknowledged until the key is kept)."""
     db = sync.database
     keys = [(group.label(mailbox), group) for group in groups]
     parts: dict[str, _Parts] = {}  # by the whole's digest
@@ -951,14 +992,18 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
             found = _rekey_from(candidate, doc)
             if found is None:
                 received.set_aside += 1
-            rekey = rekey or found
+            elif found[1] != candidate.group:
+                rekey = rekey or found
+            # else: a key this device took already (it stopped before it acknowledged the envelope)
         if rekey is not None:
             # A device was removed: this round takes the new key only (and the devices the remaining
             # ones announced, marked). The rest waits on the relay and is judged at the next round,
             # from the mailbox this device leaves now, where only the remaining devices' marks count:
             # what the removed device posted is refused, not taken with the key.
             devices = [d for d, who in zip(devices, senders, strict=True) if who and who != rekey[2]]
-            changes, heard, received.asked, done = [], [], [], rekey_ids + aside
+            # The key's own envelopes are acknowledged once the key is kept (`receive`): a stop in
+            # between finds them again, and a key taken already changes nothing.
+            changes, heard, received.asked, done = [], [], [], aside
         if devices:  # kept before the acknowledgement, as the changes are
             link = link_of(db) or link
             known = {d.device for d in link.others}
@@ -987,7 +1032,7 @@ def _receive_from(sync: Sync, link: Link, client: RelayClient, received: Receive
             _translated(client.acknowledge, mailbox, read, done[start:start + 5000])
         received.envelopes += len(done)
         if rekey is not None:
-            return rekey
+            return (*rekey, rekey_ids)
         if after is None:
             if not numbered:
                 break

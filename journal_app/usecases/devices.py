@@ -48,6 +48,9 @@ class SyncRound:
     set_aside: int = 0
     refused: int = 0  # posted to a mailbox left at a removal by no remaining device (the removed one)
     error: RessentiError | None = None
+    # Another device away past the relay's time-to-live (the relay deleted its mailbox, idle): not an
+    # error, what waits here is kept and leaves once that device is back and has opened it again.
+    away: bool = False
     # A journal's first arrival on this device, when it was not complete as the round began:
     # how far it came by its end (said until it is complete, and once when it is).
     arrival: transport.Arriving | None = None
@@ -57,7 +60,8 @@ def sync_now(db: Database, *, delay: Callable[[], None] = privacy_delay,
              client: Callable[[str], RelayClient] = RelayClient, allow_mass_deletion: bool = False) -> SyncRound:
     """Take what the other devices sent, then, after the random delay, send what waits here.
     An error (the relay down, a refusal) is kept in the round, said in one sentence: nothing is
-    lost, what waits leaves at the next try. MassDeletion is raised (the person decides)."""
+    lost, what waits leaves at the next try. Another device away past the relay's time-to-live is
+    no error (`away`): what waits here is kept for it. MassDeletion is raised (the person decides)."""
     with _ROUNDS:  # one round at a time (« Synchroniser » while the app's own round runs)
         return _sync_round(db, delay, client, allow_mass_deletion)
 
@@ -81,7 +85,7 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
         transport.remember_days(db)  # a vault paired before the days were kept with the link
         round_.received = received.taken.replaced + received.taken.merged
         round_.conflicts, round_.set_aside = received.taken.conflicts, received.set_aside
-        round_.refused = received.refused
+        round_.refused, round_.away = received.refused, received.away
         # A device paired through another one was sent what this one holds, in `receive` (and a
         # snapshot stopped half-way goes on at the next round).
         link = transport.link_of(db) or link
@@ -89,8 +93,14 @@ def _sync_round(db: Database, delay: Callable[[], None], client: Callable[[str],
             delay()
             sent = transport.send(sync, link, relay)
             round_.sent, round_.envelopes = sent.changes, sent.envelopes
+            round_.away = round_.away or bool(sent.away)
     except MassDeletion:
         raise
+    except transport.SyncRefused as exc:
+        if exc.reason == "other_mailbox_gone":  # what was not taken stays owed (`sync_out`, `_ASKED`, ...)
+            round_.away = True
+        else:
+            round_.error = exc
     except RessentiError as exc:
         round_.error = exc
     if arriving is not None and not arriving.complete:
@@ -106,7 +116,7 @@ def describe_sync(round_: SyncRound, lang: str) -> list[str]:
     if not round_.linked:
         return [translate("devices.not_paired", lang)]
     lines = []
-    if round_.error is None or round_.received or round_.sent:
+    if (round_.error is None and not round_.away) or round_.received or round_.sent:
         lines.append(translate("devices.synced", lang,
                                received=translate("devices.synced_received", lang, count=round_.received),
                                sent=translate("devices.synced_sent", lang, count=round_.sent)))
@@ -116,6 +126,8 @@ def describe_sync(round_: SyncRound, lang: str) -> list[str]:
         lines.append(translate("devices.refused_removed", lang, count=round_.refused))
     if round_.arrival is not None:
         lines.append(arrival_line(round_.arrival, lang))
+    if round_.away:
+        lines.append(translate("devices.other_away", lang))
     if round_.error is not None:
         lines.append(round_.error.message(lang))
     return lines

@@ -57,7 +57,9 @@ class DeviceSync:
                 return
             except RessentiError:  # the vault closed meanwhile (locked): the next unlock starts again
                 return
-            if self.last.received and self.on_received is not None:
+            # Changes came in, or the journal's first arrival was under way (it may have completed
+            # without a change new here): the screens that show them read them again.
+            if (self.last.received or self.last.arrival is not None) and self.on_received is not None:
                 try:
                     self.on_received()
                 except Exception:  # a screen taken off the page meanwhile

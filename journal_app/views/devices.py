@@ -53,6 +53,7 @@ class DevicesScreen:
     def __init__(self, ctx: AppContext, on_add: Callable[[], object], *,
                  delay: Callable[[], None] = privacy_delay) -> None:
         self.ctx, self.on_add, self.delay = ctx, on_add, delay
+        self.arriving_shown = False  # « pas encore tout arrivé » was shown here: its end is said once
         self.rows = ft.Column(spacing=4)
         self.status = ft.Text("")
         self.working = ft.ProgressRing(width=20, height=20, visible=False)
@@ -82,6 +83,9 @@ class DevicesScreen:
         arriving = arrival_under_way(self.ctx.session.database)
         if arriving is not None:  # said until the journal has all arrived here
             lines.append(muted(arrival_line(arriving, lang)))
+            self.arriving_shown = True
+        elif self.arriving_shown:  # it all came while this screen was shown (the app's own round)
+            lines.append(muted(t("devices.arrived_complete")))
         self.rows.controls = lines
         self.sync_button.disabled = len(rows) < 2
 
@@ -104,6 +108,8 @@ class DevicesScreen:
         except Exception as exc:  # the journal locked meanwhile
             self.status.value, self.status.color = self.ctx.message(exc), ft.Colors.ERROR
         else:
+            if round_.arrival is not None and round_.arrival.complete:
+                self.arriving_shown = False  # the round's line says it: once
             self.status.value = sync_line(round_, self.ctx.lang)
             self.status.color = ft.Colors.ERROR if round_.error is not None else ft.Colors.PRIMARY
         self.working.visible = False

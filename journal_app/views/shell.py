@@ -435,10 +435,11 @@ class Shell:
             self.ctx.devices.start()
 
     def _changes_arrived(self) -> None:
-        """Another device's changes came in: the journal's list shows them (other screens keep
-        what the person is doing; they read the new entries when next shown)."""
+        """Another device's changes came in: the journal's list shows them, and « Mes appareils »
+        how far the journal's first arrival came (other screens keep what the person is doing; they
+        read the new entries when next shown)."""
         refresh = getattr(self.screen, "refresh", None)
-        if self.lock_screen is None and refresh is not None and self.route == HOME:
+        if self.lock_screen is None and refresh is not None and self.route in (HOME, "/devices"):
             refresh()
             self.page.update()
 
