@@ -54,7 +54,14 @@ _DAY = (r"(?:\d{1,2}(?:er|re|ère|e|ème|ieme|ième|eme|st|nd|rd|th)?|premier|pr
         r"(?:vingt|trente)(?:[\s-](?:et[\s-])?(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf))?|"
         r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize)")
 # A year of four digits, or two (« 3 mars 86 », "March 3rd '86").
-_YEAR = r"(?:\d{4}|['’]?\d{2})(?!\d)"
+# A year said aloud (« mille neuf cent quatre-vingt-sept », "nineteen eighty-seven").
+_UNITS_SAID = (r"(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|"
+               r"trente|quarante|cinquante|soixante|septante|octante|nonante|one|two|three|four|five|six|seven|eight|"
+               r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|"
+               r"thirty|forty|fifty|sixty|seventy|eighty|ninety|et|and|oh)")
+_YEAR_SAID = (rf"(?i:(?:mil(?:le)?[\s-]+neuf[\s-]+cents?|deux[\s-]+mille|nineteen|two[\s-]+thousand)"
+              rf"(?:[\s-]+{_UNITS_SAID}){{0,4}})(?![\w-])")
+_YEAR = rf"(?:\d{{4}}|['’]?\d{{2}}|{_YEAR_SAID})(?!\d)"
 # A date: day then month (« 3ième de mars », "22nd of October", "12-Jan-1944"), month then day
 # ("Apr 3, 71", "Sept. 9th, '82"), or in digits.
 _DATE = (rf"(?:(?:the\s+)?{_DAY}(?:\s+|\s*[{_DASH}/]\s*)(?:(?:de|d['’]|of)\s+)?{_MONTH}"
@@ -129,7 +136,7 @@ def _bare_domains(text: str) -> Iterator[tuple[int, int]]:
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)),
     ("birth_date", re.compile(
-        rf"(?:\bné(?:e|\(e\))?\s+(?:le\s+)?|\bdate de naissance\s*:?\s*|\bDDN\s*:?\s*|\bborn\s+(?:on\s+)?|"
+        rf"(?:\bné(?:e|\(e\))?\s+(?:le\s+)?|\bdate de naissance\s*:?\s*(?:(?:c['’]?est|cest|est)\s+(?:le\s+)?)?|\bDDN\s*:?\s*|\bborn\s+(?:on\s+)?|"
         rf"\bdate of birth\s*:?\s*|\bDOB\s*:?\s*|\bbirthday\s+(?:is\s+)?(?:on\s+)?|"
         rf"\b(?:ma|sa|ta|my|his|her)\s+(?:fête|fete|anniversaire|bday|birthday)\s+(?:c['’]?est|c|is|cest|est)?\s*"
         rf"(?:le|on)?\s*|\bborn\s+)[(\[]?\s*"
@@ -499,13 +506,53 @@ _AT = re.compile(r"\s?(?:@|\(\s?at\s?\)|\[\s?at\s?\]|\{\s?at\s?\}|\barobas(?:e)?
                  r"\bat\b)\s?", re.IGNORECASE)
 _DOT = r"(?:\s?\.\s?|\s?[(\[]\s?(?:dot|point)\s?[)\]]\s?|\s(?:dot|point)\s)"
 _SPELLED_TAIL = re.compile(rf"[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}}){{1,4}}", re.IGNORECASE)
+_DOT_END = re.compile(r"(?:\.|dot|point)\s?[a-z]{2,6}\Z", re.IGNORECASE)
 _SPELLED_HEAD = re.compile(rf"[\w+'’-]{{1,64}}(?:{_DOT}[\w+'’-]{{1,64}}){{0,3}}\Z", re.IGNORECASE)
+
+
+# Said to a phone (dictated): the parts of an address come out as words with spaces, the dot
+# said: "sheila dot murphy at glengarry farm dot ca", « rafa ocampo quatre-vingt-onze arobase
+# gmail point com ». The domain: one to three words, then a spoken dot and the ending; the name
+# before « at »: up to four words back, not the words that ask for it ("email me at").
+_DICTATED_TAIL = re.compile(r"[a-z0-9-]{1,63}(?: [a-z0-9-]{1,63}){0,2} (?:dot|point) [a-z]{2,6}(?:(?: (?:dot|point) [a-z]{2,6}))?"
+                            r"(?![\w-])")
+_DICTATED_WORD = re.compile(r"[\w'’-]{1,64}\Z")
+_NOT_IN_ADDRESS = frozenset(fold(w) for w in (
+    "at me to moi à a email e-mail mail courriel adresse address is est c'est cest send envoie envoyez "
+    "write écris ecris my mon ma son sa his her the le la thing chose recipe photos photo it ça ca").split())
+
+
+def _dictated_email(text: str, at: re.Match[str]) -> tuple[int, int] | None:
+    tail = _DICTATED_TAIL.match(text, at.end(), min(len(text), at.end() + 120))
+    if not tail or tail.group().rsplit(" ", 1)[-1] not in _TLDS or not at.group().strip().isalpha():
+        return None
+    start = _dictated_head(text, at.start())
+    return (start, tail.end()) if start is not None else None
+
+
+def _dictated_head(text: str, at: int) -> int | None:
+    """Where the name of an address said before « at » begins: up to four words back."""
+    start, words = at, 0
+    while words < 4:
+        word = _DICTATED_WORD.search(text, max(0, start - 65), start)
+        if not word or fold(word.group()) in _NOT_IN_ADDRESS or not text[max(0, word.start() - 1):word.start()] in ("", " "):
+            break
+        start, words = word.start() - (1 if word.start() and text[word.start() - 1] == " " else 0), words + 1
+        if start == word.start():
+            break
+    if words == 0:
+        return None
+    return start + (1 if text[start] == " " else 0)
 
 
 def _spelled_emails(text: str) -> Iterator[tuple[int, int, str]]:
     for at in _AT.finditer(text):
         tail = _SPELLED_TAIL.match(text, at.end(), min(len(text), at.end() + 200))
-        if not tail:
+        if not tail or " " in text[at.end():tail.end()] and not _DOT_END.search(tail.group()):
+            said = _dictated_email(text, at) if text[at.start():at.end()].strip().lower() in ("at", "arobase",
+                                                                                               "arobas") else None
+            if said:
+                yield *said, "email"
             continue
         parts = re.split(_DOT, tail.group(), flags=re.IGNORECASE)
         last = parts[-1]
@@ -517,7 +564,12 @@ def _spelled_emails(text: str) -> Iterator[tuple[int, int, str]]:
             continue
         head = _SPELLED_HEAD.search(text, max(0, at.start() - 120), at.start())
         if head:
-            yield head.start(), tail.end(), "email"
+            start = head.start()
+            if (at.group().strip().lower() in ("at", "arobase", "arobas") and text[at.start():at.start() + 1] == " "
+                    and re.search(r" (?:dot|point) ", tail.group())):  # the whole address said aloud
+                said = _dictated_head(text, at.start())  # « marie eve tremblay arobase videotron point ca »
+                start = min(start, said) if said is not None else start
+            yield start, tail.end(), "email"
 
 
 _TLDS = frozenset(
@@ -862,6 +914,34 @@ _NUMBER_RUN = re.compile(rf"(?<![\w{_DASH}])(?:\d{{1,4}}(?!\d)|(?i:{_DIGIT_WORDS
                          rf"(?:[\s,.{_DASH}]{{1,3}}(?:\d{{1,4}}(?!\d)|(?i:{_DIGIT_WORDS})\b)){{2,}}")
 
 
+# A number said aloud after what it is (« transit zéro quatre cinq deux un », "plate is h v e four
+# eight two", « permis numéro… »): three digits or number words at least.
+_NUMBER_LABEL = re.compile(r"(?<![\w'’-])(?i:transit|institution|compte|account|acct|folio|succursale|branch|"
+                           r"permis|licen[cs]e|plaque|plate|dossier|file|carte|card|nas|sin|ramq|bande|band)"
+                           r"(?:\s+(?i:number|numéro|numero|no\.?|#|is|est|c['’]?est|cest))?[\s:,]*\Z")
+# A postal code said letter by letter: « g zéro l trois n zéro », "k one a zero b one".
+_POSTAL_SAID = re.compile(
+    rf"(?<![\w'’-])(?i:[abceghjklmnprstvxy][\s.-]+(?:\d|{_DIGIT_WORDS})[\s.-]+[a-z][\s.-]+(?:\d|{_DIGIT_WORDS})"
+    rf"[\s.-]+[a-z][\s.-]+(?:\d|{_DIGIT_WORDS}))(?![\w'’-])")
+
+
+_BANK_PART = re.compile(r"(?<![\w'’-])(?i:transit|institution|compte|account|acct|folio|succursale|branch)[\s:,#]*\Z")
+_PLATE = re.compile(r"(?<![\w'’-])(?i:plaque|plate|licen[cs]e\s+plate)(?:\s+(?i:is|est|c['’]?est|cest|number|numéro|#))?"
+                    r"[\s:,]*(?P<value>[A-Z0-9]{3}[\s-]?[A-Z0-9]{3,4})(?![\w-])")
+
+
+def _said_numbers(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _NUMBER_RUN.finditer(text):
+        if _NUMBER_LABEL.search(text, max(0, m.start() - 40), m.start()):
+            part = _BANK_PART.search(text, max(0, m.start() - 20), m.start())  # « transit zéro quatre… »: the
+            yield (part.start() if part else m.start()), m.end(), "id"  # parts of an account, named, go
+    for m in _PLATE.finditer(text):  # "plate is HVE 482"
+        if any(c.isdigit() for c in m.group("value")):
+            yield m.start("value"), m.end("value"), "id"
+    for m in _POSTAL_SAID.finditer(text):
+        yield m.start(), m.end(), "postal_code"
+
+
 def _spelled_phones(text: str) -> Iterator[tuple[int, int, str]]:
     for m in _NUMBER_RUN.finditer(text):
         parts = re.findall(r"\w+", m.group())
@@ -899,6 +979,7 @@ _POSSESSIVE_PLACE = re.compile(
 def _shapes(text: str) -> list[tuple[int, int, str]]:
     found = [*_numbers(text), *_spelled_emails(text), *_domains_and_handles(text), *_birth_dates(text)]
     found += _spelled_phones(text)
+    found += _said_numbers(text)
     for pattern in (*_SHORT_CORNER, _POSSESSIVE_PLACE):
         for m in pattern.finditer(text):
             if not m.group("value").isupper():
@@ -1178,7 +1259,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
 _SIGNED = re.compile(r"(?:(?<=[.!?…]\s)|(?<=\n)|(?<=[-—–]\s))(?P<name>[A-ZÀ-Ý][a-zà-ÿ’'-]+)[.!]?\s*\Z")
 # A country road by its number: « dans le rang 6 nord », "on Sideroad 10", « concession 4 ».
 _RANG = re.compile(r"(?:(?<=\ble\s)|(?<=\bdu\s)|(?<=\bau\s)|(?<=\bon\s)|(?<=\bthe\s)|(?<=\bsur\s))"
-                   r"(?:(?:rang|concession|sideroad|side\s+road|range\s+road|township\s+road)\s+\d{1,3}\b"
+                   rf"(?:(?:rang|concession|sideroad|side\s+road|range\s+road|township\s+road)\s+(?:\d{{1,3}}\b|"
+                   rf"(?:{_UNITS_SAID})(?![\w-]))"
                    r"|\d{1,2}(?:e|er|ème|eme|ième|ieme)\s+rang\b)"
                    r"(?:\s+(?:nord|sud|est|ouest|north|south|east|west)\b)?", re.IGNORECASE)
 _ENGLISH_MONTHS = frozenset(
@@ -1190,8 +1272,7 @@ _CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour
 # Typed fast, a title in lower case before a name in any case (never « me », a pronoun).
 _TITLES_TYPED = re.compile(r"(?<![\w.])(?:dr|dre|mme|mr|mrs|ms|mlle)\.?\s+[^\W\d_][\w’'-]+"
                            r"(?:\s+[A-ZÀ-Ý][\w’'-]+|\s+(?=[a-zà-ÿ]+\s*(?:[,.;!?]|$))[a-zà-ÿ]+)?")
-_TITLE_WORDS = re.compile(r"(?:(?<![\w'’-])(?:[Ll]a|[Ll]e|[Tt]he)\s+(?=[a-zé]))?"  # « la docteure Lemieux », whole
-                          r"\b(?:docteure?|veuve|widow|madame|monsieur|ma[îi]tre|se[ñn]ora|se[ñn]or|do[ñn]a|don|sra\.?|sr\.?|"
+_TITLE_WORDS = re.compile(r"\b(?:docteure?|veuve|widow|madame|monsieur|ma[îi]tre|se[ñn]ora|se[ñn]or|do[ñn]a|don|sra\.?|sr\.?|"
                           r"P[èe]re|S(?:œ|oe)ur|Fr[èe]re|"
                           r"(?<=\b[Ll]e\s)p[èe]re|(?<=\b[Ll]a\s)s(?:œ|oe)ur|(?<=\b[Ll]e\s)fr[èe]re|doctor|"
                           r"professeure?|professor|pasteure?|pastor|imam|rabbi|abbé|curé|notaire|avocate?|juge|"
@@ -1633,7 +1714,57 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
         doubts = [d for d in doubts if not _inside(d, stretches)]
         doubts += [m.span("name") for m in named
                    if not any(fold(w) in ORDINARY_CAPITALS for w in m.group("name").split())]
-    return _finish(text, _phrases(text, _apposed(text, _again(text, spans))), lang, doubts)
+    return _finish(text, _phrases(text, _widened(text, _apposed(text, _again(text, spans)))), lang, doubts)
+
+
+# What goes with a name or a place found, just before it, in any case (a note said to a phone has
+# no capitals): a title (« madame beaulieu », "doctor ferguson", "Elder Mary Jane"), with its
+# article kept (« la [docteure Lemieux] »); a family word used as one, with no « ma », "my" before it ("uncle
+# wayne", « tante lulu »); a street's word (« la [rue saint-charles] », "on [Main] st"); the article
+# of a town that opens its name (« à la [Pocatière] »).
+_NOT_AFTER_MINE = "".join(f"(?<!{w} )" for word in "my ma mon his her our sa son notre leur ta ton your their votre nos mes".split()
+                          for w in (word, word.capitalize())) + "(?<!'s )(?<!’s )"  # "Ray's cousin Bert"
+_TITLE_BEFORE = re.compile(
+    r"(?<![\w'’-])" + _NOT_AFTER_MINE + r"(?i:madame|monsieur|mme|mlle|m\.|mr|mrs|ms|mx|miss|mister|dr|dre|"
+    r"docteure?|doctor|doc|elder|sister|brother|father|fr[èe]re|s(?:œ|oe)ur|p[èe]re|abbé|pasteure?|pastor|"
+    r"imam|rabbi|kokum|kokom|coach|prof|professeure?|maître|maitre)\.?[ \t]+\Z")
+_KIN_BEFORE = re.compile(
+    r"(?<![\w'’-])" + _NOT_AFTER_MINE + r"(?<!la )(?<!le )(?<!the )(?<!The )(?<!La )(?<!Le )"
+    r"(?i:uncle|aunt|auntie|tante|oncle|cousin|cousine|mémère|memere|pépère|pepere|"
+    r"grand-maman|grand-papa|grandma|grandpa|granny|nana|papi|mamie)[ \t]+\Z")
+_STREET_BEFORE = re.compile(
+    rf"(?<![\w'’-])(?i:{_STREET_FR}|street|road|drive|lane|line|sideroad)"
+    r"(?:[ \t]+(?i:du|de[ \t]+la|des|de)|[ \t]*(?i:d['’]))?[ \t]*\Z")
+# Towns whose name opens with its article: « à La Pocatière », « à La Tuque », « aux Escoumins ».
+_ARTICLE_TOWNS = frozenset(fold(w) for w in (
+    "pocatière tuque malbaie sarre prairie baie doré reine minerve conception pêche macaza patrie "
+    "présentation durantaye guadeloupe visitation rédemption motte corne morandière estrie escoumins "
+    "éboulements cèdres coteaux méchins bergeronnes hauteurs îles islet bic").split())
+_CIVIC_SAID = re.compile(rf"(?<![\w'’-])(?:(?i:(?!et\b|and\b|oh\b){_UNITS_SAID}|cent|cents|hundred|mille|thousand)"
+                         r"[\s-]+(?:(?i:et|and)[\s-]+)?){1,4}\Z")
+_TOWN_ARTICLE = re.compile(r"(?<=\b[àÀa] )(?i:la|le|les)[ \t]+\Z")
+
+
+def _widened(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out = []
+    for start, end, kind in spans:
+        if kind in ("name", "unsure"):
+            before = _TITLE_BEFORE.search(text, max(0, start - 30), start) or _KIN_BEFORE.search(
+                text, max(0, start - 20), start)
+            if before:
+                start = before.start()
+
+        if kind == "address" and (said := _CIVIC_SAID.search(text, max(0, start - 60), start)):
+            start = said.start()  # « deux cent [quarante-huit rang du Petit-Brûlé] »: a civic number said
+        if kind in ("address", "unsure", "name"):
+            street = _STREET_BEFORE.search(text, max(0, start - 30), start) if kind == "address" else None
+            if street:
+                start = street.start()
+            elif (town := _TOWN_ARTICLE.search(text, max(0, start - 6), start)) and fold(
+                    text[start:end].split()[0].split("-")[0]) in _ARTICLE_TOWNS:
+                start = town.start()
+        out.append((start, end, kind))
+    return out
 
 
 # A person's job and workplace said after their name: « Rosalie, la coordonnatrice de la cuisine
