@@ -136,7 +136,8 @@ def _bare_domains(text: str) -> Iterator[tuple[int, int]]:
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)),
     ("birth_date", re.compile(
-        rf"(?:\bné(?:e|\(e\))?\s+(?:le\s+)?|\bdate de naissance\s*:?\s*(?:(?:c['’]?est|cest|est)\s+(?:le\s+)?)?|\bDDN\s*:?\s*|\bborn\s+(?:on\s+)?|"
+        rf"(?:\bné(?:e|\(e\))?\s+(?:le\s+)?|\bdate de naissance\s*:?\s*(?:(?:c['’]?est|cest|est)\s+(?:le\s+)?)?|"
+        rf"\bDDN\s*:?\s*|\bborn\s+(?:on\s+)?|"
         rf"\bdate of birth\s*:?\s*|\bDOB\s*:?\s*|\bbirthday\s+(?:is\s+)?(?:on\s+)?|"
         rf"\b(?:ma|sa|ta|my|his|her)\s+(?:fête|fete|anniversaire|bday|birthday)\s+(?:c['’]?est|c|is|cest|est)?\s*"
         rf"(?:le|on)?\s*|\bborn\s+)[(\[]?\s*"
@@ -514,8 +515,8 @@ _SPELLED_HEAD = re.compile(rf"[\w+'’-]{{1,64}}(?:{_DOT}[\w+'’-]{{1,64}}){{0,
 # said: "sheila dot murphy at glengarry farm dot ca", « rafa ocampo quatre-vingt-onze arobase
 # gmail point com ». The domain: one to three words, then a spoken dot and the ending; the name
 # before « at »: up to four words back, not the words that ask for it ("email me at").
-_DICTATED_TAIL = re.compile(r"[a-z0-9-]{1,63}(?: [a-z0-9-]{1,63}){0,2} (?:dot|point) [a-z]{2,6}(?:(?: (?:dot|point) [a-z]{2,6}))?"
-                            r"(?![\w-])")
+_DICTATED_TAIL = re.compile(r"[a-z0-9-]{1,63}(?: [a-z0-9-]{1,63}){0,2} (?:dot|point) [a-z]{2,6}"
+                            r"(?:(?: (?:dot|point) [a-z]{2,6}))?(?![\w-])")
 _DICTATED_WORD = re.compile(r"[\w'’-]{1,64}\Z")
 _NOT_IN_ADDRESS = frozenset(fold(w) for w in (
     "at me to moi à a email e-mail mail courriel adresse address is est c'est cest send envoie envoyez "
@@ -535,7 +536,8 @@ def _dictated_head(text: str, at: int) -> int | None:
     start, words = at, 0
     while words < 4:
         word = _DICTATED_WORD.search(text, max(0, start - 65), start)
-        if not word or fold(word.group()) in _NOT_IN_ADDRESS or not text[max(0, word.start() - 1):word.start()] in ("", " "):
+        glued = text[max(0, word.start() - 1):word.start()] not in ("", " ") if word else True
+        if not word or glued or fold(word.group()) in _NOT_IN_ADDRESS:
             break
         start, words = word.start() - (1 if word.start() and text[word.start() - 1] == " " else 0), words + 1
         if start == word.start():
@@ -926,8 +928,8 @@ _POSTAL_SAID = re.compile(
 
 
 _BANK_PART = re.compile(r"(?<![\w'’-])(?i:transit|institution|compte|account|acct|folio|succursale|branch)[\s:,#]*\Z")
-_PLATE = re.compile(r"(?<![\w'’-])(?i:plaque|plate|licen[cs]e\s+plate)(?:\s+(?i:is|est|c['’]?est|cest|number|numéro|#))?"
-                    r"[\s:,]*(?P<value>[A-Z0-9]{3}[\s-]?[A-Z0-9]{3,4})(?![\w-])")
+_PLATE = re.compile(r"(?<![\w'’-])(?i:plaque|plate|licen[cs]e\s+plate)"
+                    r"(?:\s+(?i:is|est|c['’]?est|cest|number|numéro|#))?[\s:,]*(?P<value>[A-Z0-9]{3}[\s-]?[A-Z0-9]{3,4})(?![\w-])")
 
 
 def _said_numbers(text: str) -> Iterator[tuple[int, int, str]]:
@@ -1272,7 +1274,8 @@ _CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour
 # Typed fast, a title in lower case before a name in any case (never « me », a pronoun).
 _TITLES_TYPED = re.compile(r"(?<![\w.])(?:dr|dre|mme|mr|mrs|ms|mlle)\.?\s+[^\W\d_][\w’'-]+"
                            r"(?:\s+[A-ZÀ-Ý][\w’'-]+|\s+(?=[a-zà-ÿ]+\s*(?:[,.;!?]|$))[a-zà-ÿ]+)?")
-_TITLE_WORDS = re.compile(r"\b(?:docteure?|veuve|widow|madame|monsieur|ma[îi]tre|se[ñn]ora|se[ñn]or|do[ñn]a|don|sra\.?|sr\.?|"
+_TITLE_WORDS = re.compile(r"\b(?:docteure?|veuve|widow|madame|monsieur|ma[îi]tre|se[ñn]ora|se[ñn]or|do[ñn]a|don|"
+                          r"sra\.?|sr\.?|"
                           r"P[èe]re|S(?:œ|oe)ur|Fr[èe]re|"
                           r"(?<=\b[Ll]e\s)p[èe]re|(?<=\b[Ll]a\s)s(?:œ|oe)ur|(?<=\b[Ll]e\s)fr[èe]re|doctor|"
                           r"professeure?|professor|pasteure?|pastor|imam|rabbi|abbé|curé|notaire|avocate?|juge|"
@@ -1722,8 +1725,8 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
 # article kept (« la [docteure Lemieux] »); a family word used as one, with no « ma », "my" before it ("uncle
 # wayne", « tante lulu »); a street's word (« la [rue saint-charles] », "on [Main] st"); the article
 # of a town that opens its name (« à la [Pocatière] »).
-_NOT_AFTER_MINE = "".join(f"(?<!{w} )" for word in "my ma mon his her our sa son notre leur ta ton your their votre nos mes".split()
-                          for w in (word, word.capitalize())) + "(?<!'s )(?<!’s )"  # "Ray's cousin Bert"
+_MINE = "my ma mon his her our sa son notre leur ta ton your their votre nos mes".split()
+_NOT_AFTER_MINE = "".join(f"(?<!{w} )" for word in _MINE for w in (word, word.capitalize())) + "(?<!'s )(?<!’s )"
 _TITLE_BEFORE = re.compile(
     r"(?<![\w'’-])" + _NOT_AFTER_MINE + r"(?i:madame|monsieur|mme|mlle|m\.|mr|mrs|ms|mx|miss|mister|dr|dre|"
     r"docteure?|doctor|doc|elder|sister|brother|father|fr[èe]re|s(?:œ|oe)ur|p[èe]re|abbé|pasteure?|pastor|"

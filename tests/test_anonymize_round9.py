@@ -196,7 +196,8 @@ def test_the_list_of_jobs_is_read_whole_and_longest_first() -> None:
         ("ma date de naissance cest le douze mars mille neuf cent soixante-huit", "fr",
          ["douze", "mars", "soixante"], ["naissance"]),
         ("we live on concession nine past the creek", "en", ["nine"], ["live", "creek"]),
-        ("deux cent douze rang Sainte-Anne, c'est chez nous", "fr", ["deux", "cent", "douze", "rang", "Anne"], ["chez"]),
+        ("deux cent douze rang Sainte-Anne, c'est chez nous", "fr",
+         ["deux", "cent", "douze", "rang", "Anne"], ["chez"]),
         ("plate is GXR 719 if you see it in the lot", "en", ["GXR", "719"], ["plate", "lot"]),
     ],
 )
