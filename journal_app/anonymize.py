@@ -569,8 +569,8 @@ def _spelled_emails(text: str) -> Iterator[tuple[int, int, str]]:
             start = head.start()
             if (at.group().strip().lower() in ("at", "arobase", "arobas") and text[at.start():at.start() + 1] == " "
                     and re.search(r" (?:dot|point) ", tail.group())):  # the whole address said aloud
-                said = _dictated_head(text, at.start())  # « marie eve tremblay arobase videotron point ca »
-                start = min(start, said) if said is not None else start
+                spoken = _dictated_head(text, at.start())  # « marie eve tremblay arobase videotron point ca »
+                start = min(start, spoken) if spoken is not None else start
             yield start, tail.end(), "email"
 
 
@@ -720,19 +720,21 @@ _WORKPLACES = (
     r"warehouse|depot|call\s+cent(?:re|er)|plant|mill|factory|store|office|board|church|parish|school|"
     r"hospital|clinic|ward|union|company|firm|committee|council|band\s+office|detachment|arena|library|"
     r"bank|pharmacy|grocery|restaurant|diner|daycare|mine|farm|station|firehall|town\s+hall|city\s+hall")
-# Jobs people name each other by, beyond the roles above (« le garagiste », « le chiro », "the vet").
+_Trie = dict[str, "_Trie"]
+
+
 def _trie(words: Iterable[str]) -> str:
     """One alternation for many words, shared beginnings said once (« infirmi(?:er|ère) »): Python's
     regular expressions try each alternative in turn, so a list of hundreds costs hundreds of tries
     at each place; a trie costs a few. The longest match is tried first; a space matches any spaces."""
-    tree: dict[str, dict] = {}
+    tree: _Trie = {}
     for word in words:
         node = tree
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def said(node: dict[str, dict]) -> str:
+    def said(node: _Trie) -> str:
         ends = "" in node
         branches = [(r"\s+" if ch == " " else re.escape(ch)) + said(sub) for ch, sub in sorted(node.items()) if ch]
         if not branches:
@@ -743,6 +745,7 @@ def _trie(words: Iterable[str]) -> str:
     return "(?:" + said(tree) + ")"
 
 
+# Jobs people name each other by, beyond the roles above (« le garagiste », « le chiro », "the vet").
 _JOBS = (
     "garagiste|mécanicien(?:ne)?|mecanicien(?:ne)?|mécano|mecano|chiro|chiropraticien(?:ne)?|vétérinaire|"
     "veterinaire|véto|veto|dentiste|hygiéniste|hygieniste|prof|professeure?|coiffeu(?:r|se)|bouch(?:er|ère|ere)|"
