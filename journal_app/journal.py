@@ -204,7 +204,7 @@ def validate(entry: Entry) -> Entry:
         if not (isinstance(seconds, int) and not isinstance(seconds, bool) and 0 <= seconds <= MAX_PRACTICE_SECONDS
                 and isinstance(completed, bool)):
             raise InvalidEntry(field="practiced", value=repr(seconds)[:40])
-    return replace(entry, tags=tags)
+    return entry if tags == entry.tags else replace(entry, tags=tags)
 
 
 PREVIEW_CHARS = 180
@@ -495,12 +495,14 @@ class Journal:
 
     def add(self, body: str = "", **fields: Any) -> Entry:
         """Create and save an entry (see `new_entry` for the fields)."""
-        return self.put(self.new_entry(body, **fields))
+        return self._put_checked(self.new_entry(body, **fields))  # `new_entry` checked it
 
-    @_locked
     def put(self, entry: Entry) -> Entry:
         """Store a whole entry, new or existing (used by the editor, import and undo)."""
-        entry = validate(entry)
+        return self._put_checked(validate(entry))
+
+    @_locked
+    def _put_checked(self, entry: Entry) -> Entry:
         doc = entry_to_doc(entry)
         if entry.id in self._stored():
             self._table.update_doc(entry.id, doc)

@@ -50,10 +50,14 @@ def split_key(key: bytes) -> Key:
     return table.decode("utf-8"), doc_id.decode("utf-8", "surrogatepass")
 
 
+# json.dumps with these options makes a new encoder at every call: one, made once.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def encode_value(doc: dict[str, Any]) -> bytes:
     """A stored document as the vault keeps it: compact JSON in UTF-8."""
     # surrogatepass: a lone surrogate typed or pasted somewhere must not make a save fail.
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return _encode(doc).encode("utf-8", "surrogatepass")
 
 
 class Changes(set[Key]):
@@ -368,7 +372,15 @@ class StrIdTable(Table):
         return cast(dict[str, Any] | None, self.get(doc_id=cast(int, doc_id)))
 
     def insert_doc(self, doc_id: str, doc: dict[str, Any]) -> None:
-        self.insert(Document(doc, doc_id=cast(int, doc_id)))
+        # As TinyDB's `insert` of a Document, without its two copies of the document: the one
+        # copy kept is the stored document itself (the caller's dict is not held).
+        def updater(table: dict[int, Any]) -> None:
+            if doc_id in table:
+                raise ValueError(f"Document with ID {doc_id} already exists")
+            tracked = cast(Tracked, table)
+            tracked[doc_id] = StoredDoc(doc, tracked.changed, (tracked.name, doc_id))
+
+        self._update_table(updater)
 
     def insert_docs(self, docs: Iterable[tuple[str, dict[str, Any]]]) -> None:
         self.insert_multiple(Document(doc, doc_id=cast(int, doc_id)) for doc_id, doc in docs)
