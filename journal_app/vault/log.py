@@ -39,7 +39,7 @@ _AAD_PREFIX = MAGIC + b"\x02record"
 MIN_SEALED = _NONCE + _KIND.size + _TAG
 MAX_SEALED = 256 * 1024 * 1024
 COMMIT_PLAIN = 64  # a commit record's padded size: all commits look alike
-SNAPSHOT_CHUNK = 1 << 20  # a snapshot's items go in records of about this much
+SNAPSHOT_CHUNK = 1 << 16  # a snapshot's items go in records of about this much
 
 
 def appended_size(n: int) -> int:

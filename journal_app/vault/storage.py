@@ -239,7 +239,7 @@ def legacy_items(content: memoryview) -> Iterator[tuple[bytes, bytes]]:
 # json.loads without its Python wrapper (a third of the time of opening a large journal): the C
 # scanner, as json.loads uses it; what it refuses raises StopIteration or ValueError.
 _scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-PARSE_GROUP = 1 << 20  # bytes of values parsed at once when opening (`TablesBuilder`)
+PARSE_GROUP = 1 << 16  # bytes of values parsed at once when opening (`TablesBuilder`)
 # Fields whose values (texts, or lists of texts) many documents repeat: an entry's kind,
 # language and tags. Opening keeps one string for each value met rather than one per document.
 SHARED_FIELDS = ("kind", "language", "tags")
@@ -259,6 +259,7 @@ class TablesBuilder:
         self._raw: dict[str, dict[str, StoredDoc]] = {}
         self._pending: list[tuple[str, str, bytes | memoryview]] = []
         self._shared: dict[str, str] = {}  # the values of SHARED_FIELDS met so far, each kept once
+        self._names: dict[str, str] = {}  # the tables' names, each kept once
         self._pending_bytes = 0
 
     def __call__(self, key: bytes, value: bytes | memoryview | None) -> None:
@@ -267,6 +268,7 @@ class TablesBuilder:
             name, doc_id = split_key(key)
         except UnicodeDecodeError:
             raise VaultDamaged() from None
+        name = self._names.setdefault(name, name)  # one string per table, not one per document
         if value is None:
             self._parse_pending()  # in log order: what came before is put first
             self._raw.get(name, {}).pop(doc_id, None)
@@ -316,7 +318,7 @@ class TablesBuilder:
             table = Tracked(name, self.tables.changed)
             dict.update(table, docs)  # as read: nothing to save
             dict.__setitem__(self.tables, name, table)
-        self._raw, self._shared = {}, {}
+        self._raw, self._shared, self._names = {}, {}, {}
         return self.tables
 
 
