@@ -47,8 +47,9 @@ def test_an_opened_journals_entries_share_what_they_repeat_and_their_answers_sta
     with pytest.raises(TypeError):
         first.answers["q"] = "changé"  # type: ignore[index]
     assert second.answers == {}
-    names = {id(doc._table) for doc in again.storage.read()["entries"].values()}
-    assert len(names) == 1  # one string for the table's name, not one per document
+    docs = again.storage.read()["entries"].values()
+    assert len({id(doc._table) for doc in docs}) == 1  # one string for the table's name, not one per document
+    assert all(doc["updated"] is doc["created"] for doc in docs)  # never changed: one string for both
     again.close()
 
 
