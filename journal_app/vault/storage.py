@@ -239,10 +239,12 @@ def legacy_items(content: memoryview) -> Iterator[tuple[bytes, bytes]]:
 # json.loads without its Python wrapper (a third of the time of opening a large journal): the C
 # scanner, as json.loads uses it; what it refuses raises StopIteration or ValueError.
 _scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-# Bytes of values parsed at once when opening (`TablesBuilder`): about 30 entries. 1 MiB made
-# opening hold 4 MiB of buffers at once (the group's bytes, their text twice as large with « ’ »,
-# the records they come from), which was most of the peak of a journal under 10 MB.
+# Bytes of values parsed at once when opening (`TablesBuilder`): about 30 entries at first, up to
+# 1 MiB in a large journal. 1 MiB from the start made opening hold 4 MiB of buffers at once (the
+# group's bytes, their text twice as large with « ’ », the records they come from), which was
+# most of the peak of a journal under 10 MB.
 PARSE_GROUP = 1 << 16
+PARSE_GROUP_MAX = 1 << 20
 # Fields whose values (texts, or lists of texts) many documents repeat: an entry's kind,
 # language and tags. Opening keeps one string for each value met rather than one per document.
 SHARED_FIELDS = ("kind", "language", "tags")
@@ -252,9 +254,9 @@ class TablesBuilder:
     """TinyDB's tables, built from the vault's items as opening reads them (in log order): values
     are parsed a group at a time and let go, so the journal is held once, parsed.
 
-    A group of values (about PARSE_GROUP bytes) is parsed as one JSON array: the parser then
-    makes each field name once for the whole group instead of once per document (at 50,000
-    entries, a fifth of the memory the journal took once open); a document's id is the same
+    A group of values (PARSE_GROUP bytes, more in a large journal) is parsed as one JSON array:
+    the parser then makes each field name once for the whole group instead of once per document
+    (at 50,000 entries, a fifth of the memory the journal took once open); a document's id is the same
     string as its key's, its `updated` the same as its `created` when they are equal, the values
     of SHARED_FIELDS and the tables' names are kept once each."""
 
@@ -265,6 +267,8 @@ class TablesBuilder:
         self._shared: dict[str, str] = {}  # the values of SHARED_FIELDS met so far, each kept once
         self._names: dict[str, str] = {}  # the tables' names, each kept once
         self._pending_bytes = 0
+        self._parsed = 0  # bytes of values parsed so far
+        self._group = PARSE_GROUP  # bytes of values to parse at once, from now on
 
     def __call__(self, key: bytes, value: bytes | memoryview | None) -> None:
         """One item, as the vault reads it (this is the vault's `apply`)."""
@@ -279,7 +283,7 @@ class TablesBuilder:
             return
         self._pending.append((name, doc_id, value))
         self._pending_bytes += len(value)
-        if self._pending_bytes >= PARSE_GROUP:
+        if self._pending_bytes >= self._group:
             self._parse_pending()
 
     def loaded(self) -> None:
@@ -287,6 +291,10 @@ class TablesBuilder:
         self._parse_pending()
 
     def _parse_pending(self) -> None:
+        self._parsed += self._pending_bytes
+        # Past 4 MiB read, a group grows with what is held already (a 64th of it): the field
+        # names made again at each group stay few, the group's buffers a small share of the peak.
+        self._group = min(max(PARSE_GROUP, self._parsed >> 6), PARSE_GROUP_MAX)
         pending, self._pending, self._pending_bytes = self._pending, [], 0
         if not pending:
             return
