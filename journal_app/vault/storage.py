@@ -392,9 +392,9 @@ class StrIdTable(Table):
         # As TinyDB's `insert` of a Document, without its two copies of the document: the one
         # copy kept is the stored document itself (the caller's dict is not held).
         def updater(table: dict[int, Any]) -> None:
-            if doc_id in table:
-                raise ValueError(f"Document with ID {doc_id} already exists")
             tracked = cast(Tracked, table)
+            if doc_id in tracked:
+                raise ValueError(f"Document with ID {doc_id} already exists")
             tracked[doc_id] = StoredDoc(doc, tracked.changed, (tracked.name, doc_id))
 
         self._update_table(updater)
