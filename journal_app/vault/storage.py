@@ -397,6 +397,7 @@ class StrIdTable(Table):
                 raise ValueError(f"Document with ID {doc_id} already exists")
             tracked[doc_id] = StoredDoc(doc, tracked.changed, (tracked.name, doc_id))
 
+        self._next_id = None  # as TinyDB does: a counter given later is worked out again
         self._update_table(updater)
 
     def insert_docs(self, docs: Iterable[tuple[str, dict[str, Any]]]) -> None:
