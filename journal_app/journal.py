@@ -54,7 +54,7 @@ class Practiced:
     completed: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a journal holds one per entry while open
 class Entry:
     id: str
     created: datetime
@@ -145,19 +145,53 @@ def entry_to_doc(entry: Entry) -> dict[str, Any]:
     }
 
 
-def entry_from_doc(doc: Mapping[str, Any]) -> Entry:
+class _NoAnswers(dict):  # type: ignore[type-arg]
+    """The answers of an entry that has none: one empty mapping that every such entry shares,
+    so it refuses to be changed (an entry is never changed in place)."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("an entry's answers are not changed in place")
+
+    __setitem__ = __delitem__ = update = setdefault = pop = popitem = clear = __ior__ = _refuse
+
+
+NO_ANSWERS: Mapping[str, str] = _NoAnswers()
+
+
+def _zone_kept(moment: datetime, shared: dict[Any, Any]) -> datetime:
+    """`moment` with the time zone object other entries of the same offset already use."""
+    zone = moment.tzinfo
+    if zone is None:
+        return moment
+    kept = shared.setdefault(zone, zone)
+    return moment if kept is zone else moment.replace(tzinfo=kept)
+
+
+def entry_from_doc(doc: Mapping[str, Any], shared: dict[Any, Any] | None = None) -> Entry:
+    """The entry a stored document holds. With `shared` (a journal making all its entries), the
+    values many entries repeat (time zones, lists of tags) are made once and shared: they
+    cannot change, and a large journal holds one entry per document while it is open."""
     meeting = doc.get("meeting")
     shift = doc.get("felt_shift")
     practiced = doc.get("practiced")
+    answers = doc.get("answers")
+    created = datetime.fromisoformat(doc["created"])
+    updated = created if doc["updated"] == doc["created"] else datetime.fromisoformat(doc["updated"])
+    tags = tuple(doc.get("tags") or ())
+    if shared is not None:
+        created, updated = _zone_kept(created, shared), _zone_kept(updated, shared)
+        tags = shared.setdefault(tags, tags)
     return Entry(
         id=doc["id"],
-        created=datetime.fromisoformat(doc["created"]),
-        updated=datetime.fromisoformat(doc["updated"]),
+        created=created,
+        updated=updated,
         kind=doc.get("kind", "free"),
         title=doc.get("title", ""),
         body=doc.get("body", ""),
-        answers=dict(doc.get("answers") or {}),
-        tags=tuple(doc.get("tags") or ()),
+        answers=dict(answers) if answers else NO_ANSWERS,
+        tags=tags,
         meeting=None if not meeting else Meeting(
             name=meeting.get("name", ""),
             date=date.fromisoformat(meeting["date"]) if meeting.get("date") else None,
@@ -204,7 +238,7 @@ def validate(entry: Entry) -> Entry:
         if not (isinstance(seconds, int) and not isinstance(seconds, bool) and 0 <= seconds <= MAX_PRACTICE_SECONDS
                 and isinstance(completed, bool)):
             raise InvalidEntry(field="practiced", value=repr(seconds)[:40])
-    return replace(entry, tags=tags)
+    return entry if tags == entry.tags else replace(entry, tags=tags)
 
 
 PREVIEW_CHARS = 180
@@ -329,11 +363,13 @@ class Journal:
         self._follow_outside()
         if self._cache is None:
             hits = self._hits
-            with bulk(kept=True):
+            shared: dict[Any, Any] = {}
+            with bulk(kept=True):  # from the stored documents themselves (TinyDB's iteration copies each)
                 if hits:  # entries a search made already
-                    self._cache = {str(d.doc_id): hits.get(str(d.doc_id)) or entry_from_doc(d) for d in self._table}
+                    self._cache = {doc_id: hits.get(doc_id) or entry_from_doc(doc, shared)
+                                   for doc_id, doc in self._stored().items()}
                 else:
-                    self._cache = {str(doc.doc_id): entry_from_doc(doc) for doc in self._table}
+                    self._cache = {doc_id: entry_from_doc(doc, shared) for doc_id, doc in self._stored().items()}
             self._hits = {}
         return self._cache
 
@@ -495,12 +531,14 @@ class Journal:
 
     def add(self, body: str = "", **fields: Any) -> Entry:
         """Create and save an entry (see `new_entry` for the fields)."""
-        return self.put(self.new_entry(body, **fields))
+        return self._put_checked(self.new_entry(body, **fields))  # `new_entry` checked it
 
-    @_locked
     def put(self, entry: Entry) -> Entry:
         """Store a whole entry, new or existing (used by the editor, import and undo)."""
-        entry = validate(entry)
+        return self._put_checked(validate(entry))
+
+    @_locked
+    def _put_checked(self, entry: Entry) -> Entry:
         doc = entry_to_doc(entry)
         if entry.id in self._stored():
             self._table.update_doc(entry.id, doc)

@@ -64,6 +64,20 @@ def test_a_refused_change_leaves_memory_as_on_disk(db, vault_file):
     assert on_disk(vault_file, "things") == {"a": {"n": 1}}
 
 
+def test_insert_doc_keeps_its_own_copy_and_refuses_a_taken_id(db, vault_file):
+    """`insert_doc` stores the document without TinyDB's `insert` (two copies of it at each added
+    entry): as with TinyDB, the caller's dict is not the one kept, and a taken id is refused."""
+    t = db.table("things")
+    mine = {"n": 1}
+    t.insert_doc("a", mine)
+    mine["n"] = 99
+    with pytest.raises(ValueError):
+        t.insert_doc("a", {"n": 2})
+    assert t.get_doc("a") == {"n": 1}
+    db.close()
+    assert on_disk(vault_file, "things") == {"a": {"n": 1}}
+
+
 @pytest.mark.parametrize("many", [False, True])
 def test_opening_keeps_each_field_name_and_repeated_value_once(db, vault_file, many):
     """Each document's field names were strings of their own: at 50,000 entries a fifth of the

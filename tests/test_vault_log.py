@@ -25,8 +25,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from journal_app.errors import VaultDamaged
 from journal_app.journal import Journal
 from journal_app.usecases.access import opening_notes
-from journal_app.vault import HEADER_LEN, Vault, backup_path
+from journal_app.vault import HEADER_LEN, Vault, backup_path, parse_header
 from journal_app.vault.keys import _RECOVERY_BYTES, new_header, padded_length
+from journal_app.vault.log import read_log
 from journal_app.vault.storage import encode_value, item_key, open_database
 from tests.conftest import FAST_KDF, PASSPHRASE, every_record
 
@@ -164,6 +165,22 @@ def test_a_deleted_entry_is_gone_from_the_file_and_the_backup_when_delete_return
     assert b"Ginette" not in every_record(path)  # every record of the file and of its backup
     assert backup_path(path).exists()
     db.close()
+
+
+def test_a_snapshot_is_written_in_records_of_about_64_kib(tmp_path):
+    """Opening decrypts and parses the log a record at a time: a snapshot in records of 1 MiB
+    made opening hold about 4 MiB of buffers at once, four times a small journal's file."""
+    path = tmp_path / "journal.vault"
+    big_vault(path, 1000)  # about 0.5 MB of items
+    data = path.read_bytes()
+    header = parse_header(data)
+    key = AESGCM(Vault._unwrap_passphrase(header, PASSPHRASE))
+    sizes: list[int] = []
+    with open(path, "rb") as f:
+        read_log(f, HEADER_LEN, len(data), key, header.pack()[-32:], lambda payload: sizes.append(len(payload)))
+    largest = max(len(encode_value(entry_doc(n))) + 64 for n in range(1000))
+    assert len(sizes) >= 6 and max(sizes) <= 64 * 1024 + largest
+    assert sum(sizes) > 400_000
 
 
 def test_superseded_versions_leave_at_the_next_compaction_and_the_file_stays_near_its_snapshot(tmp_path):

@@ -361,6 +361,7 @@ class Vault:
             while view:
                 view = view[os.write(fd, view) :]
             (os.fdatasync if hasattr(os, "fdatasync") else os.fsync)(fd)
+            written = os.fstat(fd)  # the file this save wrote (opened by its name just now)
         except OSError as exc:
             try:
                 os.ftruncate(fd, self._end)
@@ -369,7 +370,7 @@ class Vault:
             raise save_error(exc) from exc
         finally:
             os.close(fd)
-        self._written = file_id(self.path)
+        self._written = (written.st_dev, written.st_ino, written.st_size, written.st_mtime_ns)
 
     def compact(self, *, forget: bool = False) -> None:
         """Rewrite the log as one snapshot of the live items, atomically, the previous file

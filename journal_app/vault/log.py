@@ -39,7 +39,9 @@ _AAD_PREFIX = MAGIC + b"\x02record"
 MIN_SEALED = _NONCE + _KIND.size + _TAG
 MAX_SEALED = 256 * 1024 * 1024
 COMMIT_PLAIN = 64  # a commit record's padded size: all commits look alike
-SNAPSHOT_CHUNK = 1 << 20  # a snapshot's items go in records of about this much
+# A snapshot's items go in records of about this much: opening holds one record's ciphertext and
+# plaintext at once (1 MiB, before: the most of a small journal's peak).
+SNAPSHOT_CHUNK = 1 << 16
 
 
 def appended_size(n: int) -> int:

@@ -50,10 +50,14 @@ def split_key(key: bytes) -> Key:
     return table.decode("utf-8"), doc_id.decode("utf-8", "surrogatepass")
 
 
+# json.dumps with these options makes a new encoder at every call: one, made once.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def encode_value(doc: dict[str, Any]) -> bytes:
     """A stored document as the vault keeps it: compact JSON in UTF-8."""
     # surrogatepass: a lone surrogate typed or pasted somewhere must not make a save fail.
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return _encode(doc).encode("utf-8", "surrogatepass")
 
 
 class Changes(set[Key]):
@@ -235,7 +239,12 @@ def legacy_items(content: memoryview) -> Iterator[tuple[bytes, bytes]]:
 # json.loads without its Python wrapper (a third of the time of opening a large journal): the C
 # scanner, as json.loads uses it; what it refuses raises StopIteration or ValueError.
 _scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-PARSE_GROUP = 1 << 20  # bytes of values parsed at once when opening (`TablesBuilder`)
+# Bytes of values parsed at once when opening (`TablesBuilder`): about 30 entries at first, up to
+# 1 MiB in a large journal. 1 MiB from the start made opening hold 4 MiB of buffers at once (the
+# group's bytes, their text twice as large with « ’ », the records they come from), which was
+# most of the peak of a journal under 10 MB.
+PARSE_GROUP = 1 << 16
+PARSE_GROUP_MAX = 1 << 20
 # Fields whose values (texts, or lists of texts) many documents repeat: an entry's kind,
 # language and tags. Opening keeps one string for each value met rather than one per document.
 SHARED_FIELDS = ("kind", "language", "tags")
@@ -245,17 +254,21 @@ class TablesBuilder:
     """TinyDB's tables, built from the vault's items as opening reads them (in log order): values
     are parsed a group at a time and let go, so the journal is held once, parsed.
 
-    A group of values (about PARSE_GROUP bytes) is parsed as one JSON array: the parser then
-    makes each field name once for the whole group instead of once per document (at 50,000
-    entries, a fifth of the memory the journal took once open); a document's id is the same
-    string as its key's, and the values of SHARED_FIELDS are kept once each."""
+    A group of values (PARSE_GROUP bytes, more in a large journal) is parsed as one JSON array:
+    the parser then makes each field name once for the whole group instead of once per document
+    (at 50,000 entries, a fifth of the memory the journal took once open); a document's id is the same
+    string as its key's, its `updated` the same as its `created` when they are equal, the values
+    of SHARED_FIELDS and the tables' names are kept once each."""
 
     def __init__(self) -> None:
         self.tables = Tables()
         self._raw: dict[str, dict[str, StoredDoc]] = {}
         self._pending: list[tuple[str, str, bytes | memoryview]] = []
         self._shared: dict[str, str] = {}  # the values of SHARED_FIELDS met so far, each kept once
+        self._names: dict[str, str] = {}  # the tables' names, each kept once
         self._pending_bytes = 0
+        self._parsed = 0  # bytes of values parsed so far
+        self._group = PARSE_GROUP  # bytes of values to parse at once, from now on
 
     def __call__(self, key: bytes, value: bytes | memoryview | None) -> None:
         """One item, as the vault reads it (this is the vault's `apply`)."""
@@ -263,13 +276,14 @@ class TablesBuilder:
             name, doc_id = split_key(key)
         except UnicodeDecodeError:
             raise VaultDamaged() from None
+        name = self._names.setdefault(name, name)  # one string per table, not one per document
         if value is None:
             self._parse_pending()  # in log order: what came before is put first
             self._raw.get(name, {}).pop(doc_id, None)
             return
         self._pending.append((name, doc_id, value))
         self._pending_bytes += len(value)
-        if self._pending_bytes >= PARSE_GROUP:
+        if self._pending_bytes >= self._group:
             self._parse_pending()
 
     def loaded(self) -> None:
@@ -277,6 +291,10 @@ class TablesBuilder:
         self._parse_pending()
 
     def _parse_pending(self) -> None:
+        self._parsed += self._pending_bytes
+        # Past 4 MiB read, a group grows with what is held already (a 64th of it): the field
+        # names made again at each group stay few, the group's buffers a small share of the peak.
+        self._group = min(max(PARSE_GROUP, self._parsed >> 6), PARSE_GROUP_MAX)
         pending, self._pending, self._pending_bytes = self._pending, [], 0
         if not pending:
             return
@@ -295,6 +313,9 @@ class TablesBuilder:
         for (name, doc_id, _), doc in zip(pending, docs, strict=True):
             if doc.get("id") == doc_id:
                 doc_id = doc["id"]  # one string for the key and the field
+            created = doc.get("created")
+            if created is not None and doc.get("updated") == created:
+                doc["updated"] = created  # an entry never changed: one string for both
             for field in SHARED_FIELDS:
                 value = doc.get(field)
                 if value.__class__ is str:
@@ -312,7 +333,7 @@ class TablesBuilder:
             table = Tracked(name, self.tables.changed)
             dict.update(table, docs)  # as read: nothing to save
             dict.__setitem__(self.tables, name, table)
-        self._raw, self._shared = {}, {}
+        self._raw, self._shared, self._names = {}, {}, {}
         return self.tables
 
 
@@ -368,7 +389,16 @@ class StrIdTable(Table):
         return cast(dict[str, Any] | None, self.get(doc_id=cast(int, doc_id)))
 
     def insert_doc(self, doc_id: str, doc: dict[str, Any]) -> None:
-        self.insert(Document(doc, doc_id=cast(int, doc_id)))
+        # As TinyDB's `insert` of a Document, without its two copies of the document: the one
+        # copy kept is the stored document itself (the caller's dict is not held).
+        def updater(table: dict[int, Any]) -> None:
+            tracked = cast(Tracked, table)
+            if doc_id in tracked:
+                raise ValueError(f"Document with ID {doc_id} already exists")
+            tracked[doc_id] = StoredDoc(doc, tracked.changed, (tracked.name, doc_id))
+
+        self._next_id = None  # as TinyDB does: a counter given later is worked out again
+        self._update_table(updater)
 
     def insert_docs(self, docs: Iterable[tuple[str, dict[str, Any]]]) -> None:
         self.insert_multiple(Document(doc, doc_id=cast(int, doc_id)) for doc_id, doc in docs)
