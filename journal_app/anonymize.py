@@ -1248,6 +1248,11 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     # What the trained tagger finds (journal_app/tagger.py): taken when it is sure, doubted when less.
     tagged, tagger_doubts = _tagged(text, lang, lexical.doubts)
     found += tagged
+    for m in (m for pattern in _INTRODUCED for m in pattern.finditer(text)):  # who speaks: « ginette roy ici »
+        words = [fold(w) for w in m.group("who").split()]
+        if not any(w in FUNCTION_WORDS or w in _NOT_WHO for w in words) and any(
+                lexicon().get(w) not in ("D", "L") for w in words):  # not « dehors ici il neige »
+            found.append((*m.span("who"), "name"))
     signed = _SIGNED.search(text)
     if signed and lexicon().get(fold(signed.group("name"))) in ("N", "F", "P") and fold(
             signed.group("name")) not in ORDINARY_CAPITALS | CALENDAR | CONCEPTS:
@@ -1259,6 +1264,16 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     return found
 
 
+# Who speaks, at the start of a note said to a phone: « ginette roy ici, je dicte… », "hi it's dee
+# dee here", "this is tom calling".
+_WHO = r"(?P<who>[^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*){0,3}?)"
+_INTRODUCED = [
+    re.compile(rf"\A\s*(?:(?i:salut|allo|allô|bonjour)[,\s]+)?{_WHO}\s+(?i:ici)(?![\w'’-])"),  # « ginette roy ici »
+    re.compile(rf"(?i:this\s+is|it['’]s|its)\s+{_WHO}\s+(?i:calling|speaking)(?![\w'’-])"),  # "this is tom calling"
+    re.compile(rf"\A\s*(?i:hi|hey|hello)[,\s]+(?i:this\s+is|it['’]s|its)\s+{_WHO}\s+(?i:here)(?![\w'’-])"),
+]
+_NOT_WHO = frozenset("je moi on nous tout toute tous rien personne quelqu'un everyone someone nobody nothing "
+                     "everything anyone i me we all somebody ici here calling speaking".split())
 # A passage signed with a first name: the last sentence is the name alone (« …appelle-moi. Ginette »,
 # "text me. — Heather.").
 _SIGNED = re.compile(r"(?:(?<=[.!?…]\s)|(?<=\n)|(?<=[-—–]\s))(?P<name>[A-ZÀ-Ý][a-zà-ÿ’'-]+)[.!]?\s*\Z")
@@ -1304,7 +1319,7 @@ _NUMBER_WORDS_FR = (r"(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|d
                     r"seize|vingts?))*")
 _NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-                    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?")
+                    r"(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)(?![\w-]))?")
 _SAID_AGE = re.compile(
     rf"\b(?:j['’]ai|j['’]avais|jai|t['’]as|il\s+a|elle\s+a|a|avait|aura|à|âgée?\s+de|agee?\s+de|"
     rf"(?:j['’]ai|a|avait)\s+eu|(?:fils|fille|gars|grand|grande|petit|petite|fr[èe]re|s(?:œ|oe)ur|neveu|ni[èe]ce|"

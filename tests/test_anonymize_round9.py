@@ -223,3 +223,13 @@ def test_what_only_looks_like_it_stays(text: str) -> None:
     for word in ("my", "uncle", "work", "fine", "park", "deux", "trois", "et"):
         if word in _words(text):
             assert word in _words(out), out
+
+
+def test_who_speaks_at_the_start_of_a_voice_note_is_removed_and_the_word_here_stays() -> None:
+    said = anonymize("rolande fecteau ici je dicte dans le char pour dire merci", "fr", use_ner=False).text
+    assert "rolande" not in said and "fecteau" not in said
+    assert said.endswith("ici je dicte dans le char pour dire merci"), said
+    called = anonymize("this is bernie calling about the drive on sunday", "en", use_ner=False).text
+    assert "bernie" not in called and "calling about the drive" in called
+    for text in ("dehors ici il neige encore", "tout le monde ici était fatigué", "it's cold here tonight"):
+        assert anonymize(text, "auto", use_ner=False).text == text
