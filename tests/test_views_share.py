@@ -473,3 +473,41 @@ def test_a_long_question_chip_wraps_and_keeps_its_whole_text():
     assert isinstance(long.tooltip, ft.Tooltip) and long.tooltip.message == question
     assert long.tooltip.exclude_from_semantics  # not read twice
     assert short.tooltip is None
+
+
+def test_a_text_said_to_the_phone_asks_to_be_read_word_by_word_and_one_tap_removes_a_word(tmp_path):
+    """A voice note has no capitals: the anonymizer finds much less in it (docs/sharing.md, round
+    9). The consent screen says so, and word by word one tap removes what it missed."""
+    make_journal(tmp_path, [("a soir au cercle la grosse lamontagne du dépanneur ma pris dans ses bras pis "
+                             "jai pleuré comme un bébé", {"title": "Cercle"})])
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    async def body():
+        h, shell = await share_screen(tmp_path)
+        screen = shell.screen
+        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
+        await h.click(ft.OutlinedButton, "Rejoindre")
+        assert h.has_text("sans majuscules") and screen.caution.visible
+        assert "lamontagne" not in screen.outgoing_text and "du dépanneur" in screen.outgoing_text
+        await h.choose("Mot par mot")
+        await h.fire(word(h, "dépanneur").content, "click")  # where she works says who she is: out too
+        assert "dépanneur" not in screen.outgoing_text and "pleuré comme un bébé" in screen.outgoing_text
+        shown = screen.outgoing_text
+        await h.click(ft.FilledButton, "Je confirme")
+        [item] = Circles(shell.ctx.session.database).outbox()
+        assert open_envelope(item.shared.envelope, facilitator).text == shown
+        shell.lock()
+
+    run_ui(body)
+
+
+def test_a_text_written_with_capitals_shows_no_caution(tmp_path):
+    make_journal(tmp_path, [("Ce soir au cercle, j’ai senti ma gorge se serrer pendant le partage.",
+                             {"title": "Cercle"})])
+
+    async def body():
+        h, shell = await share_screen(tmp_path)
+        assert not shell.screen.caution.visible and not h.has_text("sans majuscules")
+        shell.lock()
+
+    run_ui(body)

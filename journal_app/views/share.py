@@ -115,6 +115,12 @@ class ShareScreen:
         self.preview = ft.Column(spacing=4, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         # The words the anonymizer doubts (maybe a name), shown apart in both modes, one tap each.
         self.doubts = ft.Column(spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        # Said to a phone or typed without capitals: the anonymizer misses more; the member reads closely.
+        self.caution = ft.Container(
+            visible=False, padding=12, border_radius=8, border=ft.Border.all(2, ft.Colors.AMBER_800),
+            content=ft.Row(spacing=8, controls=[
+                ft.Icon(ft.Icons.WARNING_AMBER_ROUNDED, color=ft.Colors.AMBER_900),
+                ft.Text(t("share.without_capitals"), expand=True)]))
         self.help = muted("")
         self.leaving = ft.Text("")
         self.confirm = ft.FilledButton(content=t("share.confirm"), icon=ft.Icons.SEND,
@@ -148,6 +154,7 @@ class ShareScreen:
                   choice_chips([("sentences", t("share.by_sentence")), ("words", t("share.by_word"))],
                                self.mode, self._mode),
                   self.help,
+                  self.caution,
                   self.doubts,
                   ft.Container(content=self.preview, padding=12, border_radius=8,
                                bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST),
@@ -215,6 +222,7 @@ class ShareScreen:
             self._word_row.controls = pieces
             self.preview.controls = [self._word_row]
         self._render_doubts()
+        self.caution.visible = self.result.written_without_capitals
         outgoing = self.outgoing_text
         self.leaving.value = outgoing or t("share.nothing_selected")
         self.leaving.color = None if outgoing else ft.Colors.ON_SURFACE_VARIANT
