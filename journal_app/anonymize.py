@@ -37,6 +37,8 @@ from journal_app.lexicon import (
     jobs,
     lexicon,
     public_figures,
+    town_key,
+    towns,
     typo_of_a_word,
 )
 
@@ -943,6 +945,43 @@ _PLATE = re.compile(r"(?<![\w'’-])(?i:plaque|plate|licen[cs]e\s+plate)"
                     r"(?:\s+(?i:is|est|c['’]?est|cest|number|numéro|#))?[\s:,]*(?P<value>[A-Z0-9]{3}[\s-]?[A-Z0-9]{3,4})(?![\w-])")
 
 
+# A town of the gazetteer (lexicon.towns()) after what says where, in any case and spelling:
+# « on descend à shawville », "from campbell's bay", « à st-pie », « à saint côme linière » (not after
+# « au », « du »: « au mont Royal », « du Saint-Esprit » are things).
+_WHERE_WORD = re.compile(r"(?<![\w'’-])(?i:à|a|de|d['’]|in|at|near|from|to|vers|près\s+de|pres\s+de|"
+                         r"outside|around|by)(?:\s+|(?<=['’]))")
+_PLACE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+@cache
+def _town_heads() -> frozenset[str]:
+    return frozenset(key.split(" ", 1)[0] for key in towns())
+
+
+def _towns_said(text: str) -> Iterator[tuple[int, int, str]]:
+    known, heads = towns(), _town_heads()
+    for where in _WHERE_WORD.finditer(text):
+        first = _PLACE_WORD.match(text, where.end())
+        if not first or town_key(first.group()).split(" ", 1)[0] not in heads:
+            continue  # most words after « de », "in" begin no town's name
+        end, words, best = where.end(), [], 0
+        for _ in range(5):
+            word = _PLACE_WORD.match(text, end)
+            if not word:
+                break
+            words.append(word.group())
+            key = town_key(" ".join(words))
+            article, _, rest = key.partition(" ")
+            if key in known and not (article in ("l", "la", "le", "les") and lexicon().get(rest) in ("D", "R")):
+                best = word.end()  # not « de l'orignal », the animal (« au », « du » say a thing too)
+            gap = re.match(r"[ \t-]|\.[ \t-]?", text[word.end():word.end() + 2])
+            if not gap:
+                break
+            end = word.end() + len(gap.group())
+        if best:
+            yield where.end(), best, "address"
+
+
 def _said_numbers(text: str) -> Iterator[tuple[int, int, str]]:
     for m in _NUMBER_RUN.finditer(text):
         if _NUMBER_LABEL.search(text, max(0, m.start() - 40), m.start()):
@@ -1269,6 +1308,9 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         doubts += tagger_doubts
     if use_ner and lang == "fr":
         found += [(s, e, "name") for s, e in _ner_names(text)]
+    # The gazetteer's towns where nothing else found anything (what the finders found keeps its
+    # own reading: « de [Maniwaki] » as they say it).
+    found += [t for t in _towns_said(text) if not any(a < t[1] and t[0] < b for a, b, _ in found)]
     return found
 
 

@@ -302,6 +302,48 @@ def public_figures() -> frozenset[str]:
 
 
 @cache
+def towns() -> frozenset[str]:
+    """Canada's towns and villages (data/towns_ca.txt, GeoNames), folded, hyphens and apostrophes
+    as spaces (« saint come liniere », "campbell s bay"), the well-known cities of the lexicon left
+    out (they point to no one)."""
+    raw = resources.files("journal_app").joinpath("data/towns_ca.txt").read_text("utf-8")
+    lex = lexicon()
+    out = set()
+    for line in raw.splitlines():
+        if line.strip() and not line.startswith("#"):
+            key = town_key(line)
+            if (lex.get(key.replace(" ", "-")) != "L" and lex.get(key) != "L" and key not in _CITIES
+                    and (" " in key or lex.get(key) not in ("D", "R"))):  # not "hope", "downtown", "mission"
+                out.add(key)
+    return frozenset(out)
+
+
+# Canada's cities of some 45,000 people or more: where they are says little about who (the
+# labelled sets do not count them), beside the lexicon's well-known places.
+_CITIES = frozenset((
+    "toronto|montreal|calgary|ottawa|edmonton|winnipeg|mississauga|vancouver|brampton|hamilton|surrey|quebec|"
+    "halifax|laval|london|markham|vaughan|gatineau|saskatoon|kitchener|longueuil|burnaby|windsor|regina|"
+    "oakville|richmond|richmond hill|burlington|oshawa|sherbrooke|sudbury|greater sudbury|abbotsford|levis|"
+    "coquitlam|barrie|saguenay|kelowna|guelph|trois rivieres|whitby|cambridge|saint catharines|milton|langley|"
+    "kingston|ajax|waterloo|terrebonne|saanich|saint john s|thunder bay|delta|brantford|chatham|red deer|"
+    "nanaimo|pickering|lethbridge|kamloops|saint jean sur richelieu|niagara falls|sydney|chilliwack|brossard|"
+    "maple ridge|newmarket|repentigny|peterborough|moncton|saint john|victoria|drummondville|saint jerome|"
+    "granby|fredericton|blainville|mirabel|shawinigan|dollard des ormeaux|chateauguay|saint hyacinthe|"
+    "charlottetown|north vancouver|sault sainte marie|sarnia|wood buffalo|fort mcmurray|prince george|"
+    "medicine hat|grande prairie|airdrie|halton hills|welland|north bay|belleville|cornwall|timmins|"
+    "saint albert|dieppe|rimouski|victoriaville|mascouche|beloeil|montreal nord|montreal est|montreal ouest|"
+    "quebec city"
+).split("|"))
+
+
+def town_key(words: str) -> str:
+    """A place's name as `towns()` holds it: folded, « st », « ste » said in full, one space
+    between its words."""
+    parts = re.split(r"[\s'’.-]+", fold(words))
+    return " ".join({"st": "saint", "ste": "sainte", "mt": "mont"}.get(p, p) for p in parts if p)
+
+
+@cache
 def jobs() -> frozenset[str]:
     """Jobs and callings that say who someone is beside their workplace (data/jobs.txt), lower case."""
     raw = resources.files("journal_app").joinpath("data/jobs.txt").read_text("utf-8")

@@ -232,3 +232,30 @@ def test_who_speaks_at_the_start_of_a_voice_note_is_removed_and_the_word_here_st
     assert "bernie" not in called and "calling about the drive" in called
     for text in ("dehors ici il neige encore", "tout le monde ici était fatigué", "it's cold here tonight"):
         assert anonymize(text, "auto", use_ner=False).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [
+        # The gazetteer's towns (data/towns_ca.txt, GeoNames), after what says where, in any case.
+        ("on monte à shawville pour noël chez ma tante", "fr", ["shawville"], ["monte", "noël", "tante"]),
+        ("we drove from chisasibi in the snow", "en", ["chisasibi"], ["drove", "snow"]),
+        ("elle reste a st-pie depuis le printemps", "fr", ["st", "pie"], ["reste", "printemps"]),
+    ],
+)
+def test_a_town_of_the_gazetteer_is_found_in_lower_case(text: str, lang: str, gone: list[str],
+                                                         stays: list[str]) -> None:
+    _gone_and_kept(text, lang, gone, stays)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on a marché au mont Royal dimanche",  # a mountain, after « au »
+        "j'ai vu de l'orignal dans le bois",  # the animal, not L'Orignal in Ontario
+        "we went to Montreal and to Toronto for the weekend",  # big cities say little of who
+        "there was hope in the room tonight",
+    ],
+)
+def test_what_only_shares_a_towns_name_stays(text: str) -> None:
+    assert anonymize(text, "auto", use_ner=False).text == text
