@@ -1310,7 +1310,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         found += [(s, e, "name") for s, e in _ner_names(text)]
     # The gazetteer's towns where nothing else found anything (what the finders found keeps its
     # own reading: « de [Maniwaki] » as they say it).
-    found += [t for t in _towns_said(text) if not any(a < t[1] and t[0] < b for a, b, _ in found)]
+    found += [t for t in _towns_said(text)
+              if not any(a < t[1] and t[0] < b and kind not in ("name", "unsure", "role") for a, b, kind in found)]
     return found
 
 
@@ -1321,9 +1322,13 @@ _INTRODUCED = [
     re.compile(rf"\A\s*(?:(?i:salut|allo|allô|bonjour)[,\s]+)?{_WHO}\s+(?i:ici)(?![\w'’-])"),  # « ginette roy ici »
     re.compile(rf"(?i:this\s+is|it['’]s|its)\s+{_WHO}\s+(?i:calling|speaking)(?![\w'’-])"),  # "this is tom calling"
     re.compile(rf"\A\s*(?i:hi|hey|hello)[,\s]+(?i:this\s+is|it['’]s|its)\s+{_WHO}\s+(?i:here)(?![\w'’-])"),
+    # "noah here um…", "um okay rami here in english…", « euh denis ici… »: after a voice note's fillers
+    re.compile(rf"\A\s*(?:(?i:um|uh|euh|okay|ok|so|bon|alors|voice\s+note|note\s+vocale|hi|hey|salut|allo)[,\s]+)*"
+               rf"{_WHO}\s+(?i:here|ici)(?![\w'’-])"),
 ]
 _NOT_WHO = frozenset("je moi on nous tout toute tous rien personne quelqu'un everyone someone nobody nothing "
-                     "everything anyone i me we all somebody ici here calling speaking".split())
+                     "everything anyone i me we all somebody ici here calling speaking um uh euh okay ok so bon "
+                     "alors hi hey salut allo voice note vocale".split())
 # A passage signed with a first name: the last sentence is the name alone (« …appelle-moi. Ginette »,
 # "text me. — Heather.").
 _SIGNED = re.compile(r"(?:(?<=[.!?…]\s)|(?<=\n)|(?<=[-—–]\s))(?P<name>[A-ZÀ-Ý][a-zà-ÿ’'-]+)[.!]?\s*\Z")
@@ -1613,7 +1618,8 @@ _SITE_WORDS = (
     r"grocery|diner|daycare|farm|firehall|legion|shelter|pantry|residence|résidence|lodge|motel|hôtel|hotel|"
     r"bakery|boulangerie|buanderie|laundry|salon|pub|ranch|camping|campground|marina|walk-in|b&b|gîte|gite|"
     r"synagogue|mosque|mosquée|mosquee|gurdwara|temple|longhouse|chapel|chapelle|convent|couvent|fromagerie|"
-    r"érablière|erabliere|rink|piscine|CHUS|CHUM|CUSM|foyer|auberge|inn|musée|musee|museum")
+    r"érablière|erabliere|rink|piscine|CHUS|CHUM|CUSM|foyer|auberge|inn|musée|musee|museum|centre|center|"
+    r"studio|atelier|institut|institute|pavillon|complexe|manoir|relais|band\s+office|bureau\s+de\s+bande")
 _JOB_HEAD = re.compile(rf"(?<![\w'’-])(?i:{_JOBS})(?![\w'’-])")
 _SITE_HEAD = re.compile(rf"(?<![\w'’-])(?i:{_SITE_WORDS})(?![\w'’-])")
 # The head, then at most one word (« l'école primaire », "the paper mill"), then where.

@@ -259,3 +259,12 @@ def test_a_town_of_the_gazetteer_is_found_in_lower_case(text: str, lang: str, go
 )
 def test_what_only_shares_a_towns_name_stays(text: str) -> None:
     assert anonymize(text, "auto", use_ner=False).text == text
+
+
+def test_who_speaks_after_a_voice_notes_fillers_and_a_town_a_rule_only_doubted() -> None:
+    said = anonymize("um okay maeve here um the group was a lot tonight", "en", use_ner=False).text
+    assert "maeve" not in said and said.endswith("here um the group was a lot tonight"), said
+    plain = "ok here is the thing about tonight"
+    assert anonymize(plain, "en", use_ner=False).text == plain
+    vet = anonymize("took the dog to the only vet in shawville and cried", "en", use_ner=False).text
+    assert "shawville" not in vet and "vet" not in vet and vet.endswith("and cried"), vet
