@@ -983,10 +983,6 @@ def _towns_said(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def _said_numbers(text: str) -> Iterator[tuple[int, int, str]]:
-    for m in _NUMBER_RUN.finditer(text):
-        if _NUMBER_LABEL.search(text, max(0, m.start() - 40), m.start()):
-            part = _BANK_PART.search(text, max(0, m.start() - 20), m.start())  # « transit zéro quatre… »: the
-            yield (part.start() if part else m.start()), m.end(), "id"  # parts of an account, named, go
     for m in _PLATE.finditer(text):  # "plate is HVE 482"
         if any(c.isdigit() for c in m.group("value")):
             yield m.start("value"), m.end("value"), "id"
@@ -996,6 +992,10 @@ def _said_numbers(text: str) -> Iterator[tuple[int, int, str]]:
 
 def _spelled_phones(text: str) -> Iterator[tuple[int, int, str]]:
     for m in _NUMBER_RUN.finditer(text):
+        if _NUMBER_LABEL.search(text, max(0, m.start() - 40), m.start()):  # a number said after what it is
+            part = _BANK_PART.search(text, max(0, m.start() - 20), m.start())  # « transit zéro quatre… »: the
+            yield (part.start() if part else m.start()), m.end(), "id"  # parts of an account, named, go
+            continue
         parts = re.findall(r"\w+", m.group())
         words = sum(not p.isdigit() for p in parts)
         digits = words + sum(len(p) for p in parts if p.isdigit())
@@ -1822,9 +1822,24 @@ _CIVIC_SAID = re.compile(rf"(?<![\w'’-])(?:(?i:(?!et\b|and\b|oh\b){_UNITS_SAID
 _TOWN_ARTICLE = re.compile(r"(?<=\b[àÀa] )(?i:la|le|les)[ \t]+\Z")
 
 
+_WORD_BEFORE = re.compile(r"([^\W\d_](?:[\w-]*[^\W\d_])?)\.?[ \t]+\Z")
+_WIDENING = frozenset(fold(w) for w in (
+    "madame monsieur mme mlle m mr mrs ms mx miss mister dr dre docteur docteure doctor doc elder sister brother "
+    "father frere soeur sœur pere abbe pasteur pasteure pastor imam rabbi kokum kokom coach prof professeur "
+    "professeure maitre uncle aunt auntie tante oncle cousin cousine memere pepere grandma grandpa granny nana "
+    "papi mamie grand-maman grand-papa du de la des d la le les").split()
+    + [fold(w) for w in _STREET_FR.replace("\\.", "").split("|")]
+    + "street road drive lane line sideroad".split())
+
+
 def _widened(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     out = []
     for start, end, kind in spans:
+        before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+        if not (before and fold(before.group(1)) in _WIDENING) and not (
+                kind == "address" and _CIVIC_SAID.search(text, max(0, start - 60), start)):
+            out.append((start, end, kind))  # nothing before it that would widen it (most spans)
+            continue
         if kind in ("name", "unsure"):
             before = _TITLE_BEFORE.search(text, max(0, start - 30), start) or _KIN_BEFORE.search(
                 text, max(0, start - 20), start)
