@@ -51,6 +51,8 @@ TEXTS = {
     "country roads (12 rang 4 près du km 3 …)": ("12 rang 4 près du km 3 " * 4_348)[:100_000],
     "no capitals, no full stop (i think x was …)": ("i think brandon was " * 5_000)[:100_000],
     "« et moi » (Mo et moi …)": ("Mo et moi " * 10_000)[:100_000],
+    "towns said (à Shawville avec Marc …)": ("on est allé à Shawville avec Marc. " * 3000)[:100_000],
+    "numbers said (compte un deux …)": ("transit un deux trois compte quatre cinq six " * 3000)[:100_000],
 }
 
 

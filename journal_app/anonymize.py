@@ -198,7 +198,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.IGNORECASE)),
     # A birth year: « née en 1987 », "born in 1974".
     ("birth_date", re.compile(rf"\b(?:née?s?|né\(e\)|né·e|born)\s+(?:en|in)\s+"
-                              rf"(?P<value>(?:{_MONTH}\s*)?(?:19|20)\d{{2}})\b", re.IGNORECASE)),
+                              rf"(?P<value>(?:{_MONTH}\s*)?(?:(?:19|20)\d{{2}}\b|{_YEAR_SAID}))", re.IGNORECASE)),
     # A handle: Discord's « raphou#2231 »; dotted words ending in digits (« joanie.blais.771 »).
     ("handle", re.compile(r"(?<![\w@#.])[A-Za-z][\w.]{1,31}#\d{4}\b|"
                           r"(?<![\w@.])[a-z][a-z_]*\.[a-z][a-z_]*(?:\.[a-z_]+)?\.?\d{1,6}(?![\w.]|\.\w)")),
@@ -282,8 +282,18 @@ class Anonymized:
         """A text said to a phone or typed fast, with (almost) no capital letters: names, places and
         roles are found much less well in it (64 % removed on voice notes nobody showed the rules,
         docs/sharing.md), so the consent screen asks the member to read it word by word."""
-        words = _LETTERS.findall(self.original)
-        return len(words) >= 8 and sum(w[:1].isupper() for w in words) <= len(words) // 50
+        words = list(_LETTERS.finditer(self.original))
+        if len(words) < 5:
+            return False
+        letters = [c for c in self.original if c.isalpha()]
+        if sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+            return True  # all in capitals: no capital says a name either
+        # Capitals that say nothing of a name do not count: "I", an acronym; and, in a text without a
+        # full stop (said to a phone), the first word, which the phone gave its capital.
+        said = not re.search(r"[.!?…]", self.original)
+        named = sum(1 for w in words if w.group()[:1].isupper() and not w.group().isupper()
+                    and not (said and w.start() == words[0].start()))
+        return named * 50 < len(words)
 
     @property
     def open_doubts(self) -> list[tuple[int, int]]:
@@ -942,15 +952,40 @@ _POSTAL_SAID = re.compile(
 
 _BANK_PART = re.compile(r"(?<![\w'’-])(?i:transit|institution|compte|account|acct|folio|succursale|branch)[\s:,#]*\Z")
 _PLATE = re.compile(r"(?<![\w'’-])(?i:plaque|plate|licen[cs]e\s+plate)"
-                    r"(?:\s+(?i:is|est|c['’]?est|cest|number|numéro|#))?[\s:,]*(?P<value>[A-Z0-9]{3}[\s-]?[A-Z0-9]{3,4})(?![\w-])")
+                    r"(?:\s+(?i:is|est|c['’]?est|cest|number|numéro|#))?[\s:,]*(?P<value>(?i:[a-z0-9]{3}[\s-]?[a-z0-9]{3,4}))"
+                    r"(?![\w-])")
 
 
 # A town of the gazetteer (lexicon.towns()) after what says where, in any case and spelling:
 # « on descend à shawville », "from campbell's bay", « à st-pie », « à saint côme linière » (not after
 # « au », « du »: « au mont Royal », « du Saint-Esprit » are things).
-_WHERE_WORD = re.compile(r"(?<![\w'’-])(?i:à|a|de|d['’]|in|at|near|from|to|vers|près\s+de|pres\s+de|"
-                         r"outside|around|by)(?:\s+|(?<=['’]))")
+_WHERE_WORD = {  # not "a" in English: an article, not « à » typed fast
+    "fr": re.compile(r"(?<![\w'’-])(?i:à|a|de|d['’]|vers|près\s+de|pres\s+de)(?:\s+|(?<=['’]))"),
+    "en": re.compile(r"(?<![\w'’-])(?i:in|at|near|from|to|outside|around|by)\s+"),
+}
 _PLACE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _towns_beside(text: str, found: list[tuple[int, int, str]], lang: str) -> list[tuple[int, int, str]]:
+    """The gazetteer's towns that no finder's place already holds whole (a name, a doubt or the
+    tagger's role on a town's word gives way to it; a place found in part, "[campbell's] bay", grows)."""
+    towns_found = list(_towns_said(text, lang))
+    if not towns_found:
+        return []
+    held = sorted((a, b) for a, b, kind in found if kind not in ("name", "unsure", "role"))
+    starts = [a for a, _ in held]
+    out = []
+    for start, end, kind in towns_found:
+        i = bisect_left(starts, end) - 1  # the held stretches that begin before the town ends
+        whole = False
+        while i >= 0 and held[i][0] > start - 200:
+            if held[i][0] <= start and end <= held[i][1]:
+                whole = True
+                break
+            i -= 1
+        if not whole:
+            out.append((start, end, kind))
+    return out
 
 
 @cache
@@ -958,9 +993,9 @@ def _town_heads() -> frozenset[str]:
     return frozenset(key.split(" ", 1)[0] for key in towns())
 
 
-def _towns_said(text: str) -> Iterator[tuple[int, int, str]]:
+def _towns_said(text: str, lang: str = "fr") -> Iterator[tuple[int, int, str]]:
     known, heads = towns(), _town_heads()
-    for where in _WHERE_WORD.finditer(text):
+    for where in _WHERE_WORD.get(lang, _WHERE_WORD["fr"]).finditer(text):
         first = _PLACE_WORD.match(text, where.end())
         if not first or town_key(first.group()).split(" ", 1)[0] not in heads:
             continue  # most words after « de », "in" begin no town's name
@@ -990,9 +1025,24 @@ def _said_numbers(text: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), "postal_code"
 
 
+def _labelled(text: str, at: int) -> bool:
+    """Is the number said at `at` said after what it is (« dossier », "plate", « transit »)? Not
+    « je compte un, deux, trois » (« compte » says an account only beside its other parts)."""
+    label = _NUMBER_LABEL.search(text, max(0, at - 40), at)
+    if not label:
+        return False
+    if fold(label.group().split()[0]).startswith("compte"):
+        return bool(_ACCOUNT_NEAR.search(text, max(0, at - 120), at))
+    return True
+
+
+_ACCOUNT_NEAR = re.compile(r"(?<![\w'’-])(?i:transit|institution|folio|succursale|num[ée]ro\s+de\s+compte|"
+                           r"no\.?\s+de\s+compte|account)(?![\w'’-])")
+
+
 def _spelled_phones(text: str) -> Iterator[tuple[int, int, str]]:
     for m in _NUMBER_RUN.finditer(text):
-        if _NUMBER_LABEL.search(text, max(0, m.start() - 40), m.start()):  # a number said after what it is
+        if _labelled(text, m.start()):  # a number said after what it is
             part = _BANK_PART.search(text, max(0, m.start() - 20), m.start())  # « transit zéro quatre… »: the
             yield (part.start() if part else m.start()), m.end(), "id"  # parts of an account, named, go
             continue
@@ -1302,7 +1352,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
             found.append((*m.span("who"), "name"))
     signed = _SIGNED.search(text)
     if signed and lexicon().get(fold(signed.group("name"))) in ("N", "F", "P") and fold(
-            signed.group("name")) not in ORDINARY_CAPITALS | CALENDAR | CONCEPTS:
+            signed.group("name")) not in ORDINARY_CAPITALS | CALENDAR | CONCEPTS | _CLOSINGS:
         found.append((*signed.span("name"), "name"))  # "…text me at 450-555-0122. Heather."
     if doubts is not None:
         doubts += tagger_doubts
@@ -1310,11 +1360,14 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         found += [(s, e, "name") for s, e in _ner_names(text)]
     # The gazetteer's towns where nothing else found anything (what the finders found keeps its
     # own reading: « de [Maniwaki] » as they say it).
-    found += [t for t in _towns_said(text)
-              if not any(a < t[1] and t[0] < b and kind not in ("name", "unsure", "role") for a, b, kind in found)]
+    found += _towns_beside(text, found, lang)
     return found
 
 
+# How a passage may close that names no one: « Namasté. », "Onwards.", "Shanti."
+_CLOSINGS = frozenset(fold(w) for w in (
+    "namaste namasté shanti onwards onward amen aho ciao salut bisous bye cheers blessings gratitude "
+    "merci thanks love peace hugs xoxo courage").split())
 # Who speaks, at the start of a note said to a phone: « ginette roy ici, je dicte… », "hi it's dee
 # dee here", "this is tom calling".
 _WHO = r"(?P<who>[^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*){0,3}?)"
@@ -1638,7 +1691,7 @@ _PHRASE_KINDS = frozenset({"address", "role"})
 # where the sentence goes), or from a head that opens the name with its capital (« Place », «
 # Centre »).
 _SITE_NOUNS = _SITE_WORDS + (
-    r"|centre|center|institut|institute|collège|college|pavillon|salle|place|complexe|manoir|domaine|"
+    r"|collège|college|salle|place|domaine|"
     r"villa|jardins|carrefour|mine|station|program|programme|académie|academie|academy|"
     r"polyclinique|centre-jeunesse|maison")
 # What says which kind of workplace, after its head: « primaire », « dentaire », « hospitalier »,
@@ -1657,7 +1710,8 @@ _ENGLISH_SITES = frozenset(fold(w) for w in (
     "warehouse plant mill factory store shop office church parish school hospital clinic library bank "
     "pharmacy grocery diner daycare farm firehall legion shelter pantry residence lodge motel hotel bakery "
     "laundry salon pub ranch camping campground marina walk-in synagogue mosque temple longhouse chapel "
-    "convent rink inn museum center institute college place villa station program academy").split())
+    "convent rink inn museum center centre institute college place villa station program academy studio "
+    "atelier relais").split())
 _SITE_AFTER = re.compile(rf"[ \t\u00a0]+(?i:{_SITE_NOUNS})(?![\w'’-])")
 # Which kind one stretch found twice is said as: a number, a date, a contact as itself; then a
 # place (the tagger knows « in Tofino » is one where a rule only saw a capital); then a name
@@ -1698,9 +1752,10 @@ def _site_named(text: str, start: int, end: int, kind: str, after: int) -> tuple
     """A place or a name as the name of a workplace said beside it (`_SITE_BEFORE`, `_SITE_AFTER`):
     the workplace and its name, one place."""
     site = _SITE_BEFORE.search(text, max(after, start - 60), start)
+    english = site is not None and fold(site.group("head")) in _ENGLISH_SITES and not site.group("more") and bool(
+        re.search(r"(?i:the|a|an|our|my|her|his|their)\s+\Z", text[max(0, site.start("head") - 8):site.start("head")]))
     if site and not (kind == "name" and (site.group("link").strip()
-                                          or fold(site.group("head")) in _ENGLISH_SITES
-                                          and not site.group("head")[:1].isupper())):
+                                          or english and not site.group("head")[:1].isupper())):
         if not _PHRASE_STOP.search(site.group("more")):
             return site.start(), end, "address"
     if text.startswith((" ", "\t", "\u00a0"), end):  # "the [Amqui] hospital", "the [Sobeys] store"
@@ -1802,9 +1857,9 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
 _MINE = "my ma mon his her our sa son notre leur ta ton your their votre nos mes".split()
 _NOT_AFTER_MINE = "".join(f"(?<!{w} )" for word in _MINE for w in (word, word.capitalize())) + "(?<!'s )(?<!’s )"
 _TITLE_BEFORE = re.compile(
-    r"(?<![\w'’-])" + _NOT_AFTER_MINE + r"(?i:madame|monsieur|mme|mlle|m\.|mr|mrs|ms|mx|miss|mister|dr|dre|"
+    r"(?<![\w-])" + _NOT_AFTER_MINE + r"(?i:madame|monsieur|mme|mlle|m\.|mr|mrs|ms|mx|miss|mister|dr|dre|"
     r"docteure?|doctor|doc|elder|sister|brother|father|fr[èe]re|s(?:œ|oe)ur|p[èe]re|abbé|pasteure?|pastor|"
-    r"imam|rabbi|kokum|kokom|coach|prof|professeure?|maître|maitre)\.?[ \t]+\Z")
+    r"imam|rabbi|kokum|kokom|coach|prof|professeure?|maître|maitre|curé|cure|vicaire|nurse)\.?[ \t]+\Z")
 _KIN_BEFORE = re.compile(
     r"(?<![\w'’-])" + _NOT_AFTER_MINE + r"(?<!la )(?<!le )(?<!the )(?<!The )(?<!La )(?<!Le )"
     r"(?i:uncle|aunt|auntie|tante|oncle|cousin|cousine|mémère|memere|pépère|pepere|"
@@ -1822,11 +1877,11 @@ _CIVIC_SAID = re.compile(rf"(?<![\w'’-])(?:(?i:(?!et\b|and\b|oh\b){_UNITS_SAID
 _TOWN_ARTICLE = re.compile(r"(?<=\b[àÀa] )(?i:la|le|les)[ \t]+\Z")
 
 
-_WORD_BEFORE = re.compile(r"([^\W\d_](?:[\w-]*[^\W\d_])?)\.?[ \t]+\Z")
 _WIDENING = frozenset(fold(w) for w in (
     "madame monsieur mme mlle m mr mrs ms mx miss mister dr dre docteur docteure doctor doc elder sister brother "
     "father frere soeur sœur pere abbe pasteur pasteure pastor imam rabbi kokum kokom coach prof professeur "
-    "professeure maitre uncle aunt auntie tante oncle cousin cousine memere pepere grandma grandpa granny nana "
+    "professeure maitre cure vicaire nurse uncle aunt auntie tante oncle cousin cousine memere pepere grandma grandpa "
+    "granny nana "
     "papi mamie grand-maman grand-papa du de la des d la le les").split()
     + [fold(w) for w in _STREET_FR.replace("\\.", "").split("|")]
     + "street road drive lane line sideroad".split())
@@ -1835,8 +1890,10 @@ _WIDENING = frozenset(fold(w) for w in (
 def _widened(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     out = []
     for start, end, kind in spans:
-        before = _WORD_BEFORE.search(text, max(0, start - 24), start)
-        if not (before and fold(before.group(1)) in _WIDENING) and not (
+        tail = text[max(0, start - 24):start]
+        words = tail.split() if tail[-1:] in (" ", "\t") else ()
+        before = re.split(r"['’]", words[-1].rstrip(".").lower())[-1] if words else ""  # the word just before
+        if not (before and fold(before) in _WIDENING) and not (
                 kind == "address" and _CIVIC_SAID.search(text, max(0, start - 60), start)):
             out.append((start, end, kind))  # nothing before it that would widen it (most spans)
             continue
@@ -1849,9 +1906,12 @@ def _widened(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, in
         if kind == "address" and (said := _CIVIC_SAID.search(text, max(0, start - 60), start)):
             start = said.start()  # « deux cent [quarante-huit rang du Petit-Brûlé] »: a civic number said
         if kind in ("address", "unsure", "name"):
-            street = _STREET_BEFORE.search(text, max(0, start - 30), start) if kind == "address" else None
-            if street:
-                start = street.start()
+            street = _STREET_BEFORE.search(text, max(0, start - 30), start)
+            if street and kind != "address" and (re.search(r"[^\W\d_]\s*\Z", street.group()) is None
+                                                 or fold(street.group().split()[0]) == "place"):
+                street = None  # a name after « place de », « rue du »: someone's (« à la place de Marie »)
+            if street:  # « la rue [saint-charles] », « le chemin [Ginette] »: a street, whatever found it
+                start, kind = street.start(), "address"
             elif (town := _TOWN_ARTICLE.search(text, max(0, start - 6), start)) and fold(
                     text[start:end].split()[0].split("-")[0]) in _ARTICLE_TOWNS:
                 start = town.start()
@@ -1877,8 +1937,11 @@ def _apposed(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, in
         if kind == "name":
             m = _APPOSED_ROLE.match(text, end)
             rest = m.group("value")[len(m.group("value").split()[0]):] if m else ""
-            if m and not _PHRASE_STOP.search(rest) and not _SINCE.search(rest):
-                more.append((m.start("value"), m.end("value"), "role"))
+            if m and not _PHRASE_STOP.search(rest):
+                since = _SINCE.search(text, m.start("value"), m.end("value"))  # « …collective depuis vingt ans »:
+                stop = text[:since.start()].rstrip() if since else text[:m.end("value")]  # the role, not how long
+                if len(stop) > m.start("value") + len(m.group("value").split()[0]) + 1:
+                    more.append((m.start("value"), len(stop), "role"))
     return spans + more if more else spans
 
 

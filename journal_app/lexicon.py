@@ -312,8 +312,10 @@ def towns() -> frozenset[str]:
     for line in raw.splitlines():
         if line.strip() and not line.startswith("#"):
             key = town_key(line)
+            words = [w for w in key.split() if w not in ("saint", "sainte", "notre", "dame")]
+            ordinary = all(lex.get(w) in ("D", "R") or w in FUNCTION_WORDS for w in words)
             if (lex.get(key.replace(" ", "-")) != "L" and lex.get(key) != "L" and key not in _CITIES
-                    and (" " in key or lex.get(key) not in ("D", "R"))):  # not "hope", "downtown", "mission"
+                    and not (ordinary and len(words) == len(key.split()))):  # not "hope", "high level", "city park"
                 out.add(key)
     return frozenset(out)
 
@@ -332,7 +334,12 @@ _CITIES = frozenset((
     "charlottetown|north vancouver|sault sainte marie|sarnia|wood buffalo|fort mcmurray|prince george|"
     "medicine hat|grande prairie|airdrie|halton hills|welland|north bay|belleville|cornwall|timmins|"
     "saint albert|dieppe|rimouski|victoriaville|mascouche|beloeil|montreal nord|montreal est|montreal ouest|"
-    "quebec city"
+    "quebec city|"
+    # and places known the world over, that a Canadian village shares or a visitor names
+    "paris|florence|dublin|delhi|vienna|athens|berlin|dresden|stratford|oxford|lisbon|warsaw|moscow|belfast|"
+    "glasgow|aberdeen|york|new york|rome|naples|venice|cairo|lima|santiago|havana|manila|hanoi|beirut|damascus|"
+    "whistler|banff|jasper|tofino|niagara|niagara on the lake|mont tremblant|tremblant|chinatown|"
+    "vieux montreal|vieux quebec|old montreal"
 ).split("|"))
 
 

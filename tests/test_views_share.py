@@ -511,3 +511,4 @@ def test_a_text_written_with_capitals_shows_no_caution(tmp_path):
         shell.lock()
 
     run_ui(body)
+
