@@ -1856,16 +1856,20 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
 # of a town that opens its name (« à la [Pocatière] »).
 _MINE = "my ma mon his her our sa son notre leur ta ton your their votre nos mes".split()
 _NOT_AFTER_MINE = "".join(f"(?<!{w} )" for word in _MINE for w in (word, word.capitalize())) + "(?<!'s )(?<!’s )"
+_TITLES_BEFORE = (
+    "madame monsieur mme mlle m. mr mrs ms mx miss mister dr dre docteur docteure doctor doc elder sister brother "
+    "father frère frere sœur soeur père pere abbé pasteur pasteure pastor imam rabbi kokum kokom coach prof "
+    "professeur professeure maître maitre curé cure vicaire nurse").split()
+_KIN_TITLES = ("uncle aunt auntie tante oncle cousin cousine mémère memere pépère pepere grand-maman grand-papa "
+               "grandma grandpa granny nana papi mamie").split()
+_STREET_WORDS = f"{_STREET_FR}|street|road|drive|lane|line|sideroad"
 _TITLE_BEFORE = re.compile(
-    r"(?<![\w-])" + _NOT_AFTER_MINE + r"(?i:madame|monsieur|mme|mlle|m\.|mr|mrs|ms|mx|miss|mister|dr|dre|"
-    r"docteure?|doctor|doc|elder|sister|brother|father|fr[èe]re|s(?:œ|oe)ur|p[èe]re|abbé|pasteure?|pastor|"
-    r"imam|rabbi|kokum|kokom|coach|prof|professeure?|maître|maitre|curé|cure|vicaire|nurse)\.?[ \t]+\Z")
+    r"(?<![\w-])" + _NOT_AFTER_MINE + "(?i:" + "|".join(map(re.escape, _TITLES_BEFORE)) + r")\.?[ \t]+\Z")
 _KIN_BEFORE = re.compile(
     r"(?<![\w'’-])" + _NOT_AFTER_MINE + r"(?<!la )(?<!le )(?<!the )(?<!The )(?<!La )(?<!Le )"
-    r"(?i:uncle|aunt|auntie|tante|oncle|cousin|cousine|mémère|memere|pépère|pepere|"
-    r"grand-maman|grand-papa|grandma|grandpa|granny|nana|papi|mamie)[ \t]+\Z")
+    "(?i:" + "|".join(map(re.escape, _KIN_TITLES)) + r")[ \t]+\Z")
 _STREET_BEFORE = re.compile(
-    rf"(?<![\w'’-])(?i:{_STREET_FR}|street|road|drive|lane|line|sideroad)"
+    rf"(?<![\w'’-])(?i:{_STREET_WORDS})"
     r"(?:[ \t]+(?i:du|de[ \t]+la|des|de)|[ \t]*(?i:d['’]))?[ \t]*\Z")
 # Towns whose name opens with its article: « à La Pocatière », « à La Tuque », « aux Escoumins ».
 _ARTICLE_TOWNS = frozenset(fold(w) for w in (
@@ -1877,14 +1881,9 @@ _CIVIC_SAID = re.compile(rf"(?<![\w'’-])(?:(?i:(?!et\b|and\b|oh\b){_UNITS_SAID
 _TOWN_ARTICLE = re.compile(r"(?<=\b[àÀa] )(?i:la|le|les)[ \t]+\Z")
 
 
-_WIDENING = frozenset(fold(w) for w in (
-    "madame monsieur mme mlle m mr mrs ms mx miss mister dr dre docteur docteure doctor doc elder sister brother "
-    "father frere soeur sœur pere abbe pasteur pasteure pastor imam rabbi kokum kokom coach prof professeur "
-    "professeure maitre cure vicaire nurse uncle aunt auntie tante oncle cousin cousine memere pepere grandma grandpa "
-    "granny nana "
-    "papi mamie grand-maman grand-papa du de la des d la le les").split()
-    + [fold(w) for w in _STREET_FR.replace("\\.", "").split("|")]
-    + "street road drive lane line sideroad".split())
+# The words after which `_widened` has anything to look at (most spans have none before them).
+_WIDENING = frozenset(fold(w.rstrip(".")) for w in (*_TITLES_BEFORE, *_KIN_TITLES, *_STREET_WORDS.replace("\\.", "").split("|"),
+                                        "du", "de", "la", "des", "d", "le", "les"))
 
 
 def _widened(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
