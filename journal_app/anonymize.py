@@ -552,19 +552,17 @@ def _dictated_email(text: str, at: re.Match[str]) -> tuple[int, int] | None:
 
 
 def _dictated_head(text: str, at: int) -> int | None:
-    """Where the name of an address said before « at » begins: up to four words back."""
-    start, words = at, 0
-    while words < 4:
-        word = _DICTATED_WORD.search(text, max(0, start - 65), start)
-        glued = text[max(0, word.start() - 1):word.start()] not in ("", " ") if word else True
-        if not word or glued or fold(word.group()) in _NOT_IN_ADDRESS:
+    """Where the name of an address said before « at » begins: up to four words back, each
+    after a space (not glued to what comes before), none of the words that ask for it."""
+    start, end = None, at
+    for _ in range(4):
+        word = _DICTATED_WORD.search(text, max(0, end - 65), end)
+        if not word or text[word.start() - 1:word.start()] not in ("", " ") or fold(word.group()) in _NOT_IN_ADDRESS:
             break
-        start, words = word.start() - (1 if word.start() and text[word.start() - 1] == " " else 0), words + 1
-        if start == word.start():
+        start, end = word.start(), word.start() - 1
+        if start == 0:
             break
-    if words == 0:
-        return None
-    return start + (1 if text[start] == " " else 0)
+    return start
 
 
 def _spelled_emails(text: str) -> Iterator[tuple[int, int, str]]:
@@ -1882,8 +1880,9 @@ _TOWN_ARTICLE = re.compile(r"(?<=\b[àÀa] )(?i:la|le|les)[ \t]+\Z")
 
 
 # The words after which `_widened` has anything to look at (most spans have none before them).
-_WIDENING = frozenset(fold(w.rstrip(".")) for w in (*_TITLES_BEFORE, *_KIN_TITLES, *_STREET_WORDS.replace("\\.", "").split("|"),
-                                        "du", "de", "la", "des", "d", "le", "les"))
+_WIDENING = frozenset(fold(w.rstrip(".")) for w in (
+    *_TITLES_BEFORE, *_KIN_TITLES, *_STREET_WORDS.replace("\\.", "").split("|"),
+    "du", "de", "la", "des", "d", "le", "les"))
 
 
 def _widened(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
