@@ -257,8 +257,7 @@ def keep_link(db: Database, link: Link, *, arriving_from: str = "", announcing: 
     def update(tables: dict[str, dict[str, Any]]) -> None:
         _put_link(tables, link)
         if announcing:
-            owed = dict(tables[LINK].get(_ANNOUNCING) or {}).get("devices", [])
-            tables[LINK][_ANNOUNCING] = {"devices": sorted({*owed, announcing})}
+            _add_announcing(tables[LINK], [announcing])
         if arriving_from:
             tables[LINK][_ARRIVING] = {"from": arriving_from, "total": None, "done": 0, "end": None,
                                        "complete": False}
@@ -296,31 +295,31 @@ def link_of(db: Database) -> Link | None:
     return Link.unpack(raw) if raw else None
 
 
-def open_mailbox(client: RelayClient, circle: RelayAccess, device: str) -> DeviceMailbox:
-    """This device's personal mailbox, opened on a circle's relay with its send capability."""
+def _open_personal(client: RelayClient, circle: RelayAccess, box: DeviceMailbox) -> bool:
+    """Open `box` on a circle's relay with its send capability: whether the relay took it."""
     from journal_app.circle_messages import new_signing_key, signing_public_key
 
+    # A signing key as a circle's would have (the relay keeps one for every mailbox; a device's
+    # is never used).
+    sign = b64(signing_public_key(new_signing_key(secrets.token_bytes)))
+    answer = _translated(client.open_personal, box.mailbox, capabilities.digest(box.send),
+                         capabilities.digest(box.read), sign, circle.mailbox, circle.send_capability)
+    return answer in ("created", "same")
+
+
+def open_mailbox(client: RelayClient, circle: RelayAccess, device: str) -> DeviceMailbox:
+    """This device's personal mailbox, opened on a circle's relay with its send capability."""
     for _ in range(3):
         mine = DeviceMailbox(device, capabilities.new_mailbox(), capabilities.new_capability(),
                              capabilities.new_capability())
-        # A signing key as a circle's would have (the relay keeps one for every mailbox).
-        sign = b64(signing_public_key(new_signing_key(secrets.token_bytes)))
-        answer = _translated(client.open_personal, mine.mailbox, capabilities.digest(mine.send),
-                             capabilities.digest(mine.read), sign, circle.mailbox, circle.send_capability)
-        if answer in ("created", "same"):
+        if _open_personal(client, circle, mine):
             return mine
     raise SyncRefused(409, "conflict")
 
 
 def reopen_mailbox(client: RelayClient, circle: RelayAccess, own: DeviceMailbox) -> None:
-    """This device's own mailbox, deleted by the relay as idle, opened again as it was (a new
-    signing key: the relay keeps one for every mailbox, and a device's is never used)."""
-    from journal_app.circle_messages import new_signing_key, signing_public_key
-
-    sign = b64(signing_public_key(new_signing_key(secrets.token_bytes)))
-    answer = _translated(client.open_personal, own.mailbox, capabilities.digest(own.send),
-                         capabilities.digest(own.read), sign, circle.mailbox, circle.send_capability)
-    if answer not in ("created", "same"):
+    """This device's own mailbox, deleted by the relay as idle, opened again as it was."""
+    if not _open_personal(client, circle, own):
         raise SyncRefused(409, "conflict")
 
 
@@ -749,8 +748,7 @@ def receive(sync: Sync, link: Link, client: RelayClient | None = None, *,
             break
     if not received.removed:
         _settle_arrival(db, link.own.mailbox, received.waiting)
-    if not received.removed:  # a device paired here, not yet announced to the others (a stop)
-        send_announcements(db, link_of(db) or link, client)
+        send_announcements(db, link_of(db) or link, client)  # a device paired here, not yet announced (a stop)
     owed = list(_doc(db, _ASKED).get("devices", []))
     if owed and not received.removed:
         # Another device lost envelopes (past the relay's time-to-live), or was just paired through
@@ -798,13 +796,18 @@ def _owe(db: Database, devices: Iterable[str], link: Link | None = None, announc
             _put_link(tables, link)
         mine = tables.setdefault(LINK, {})
         if announcing:
-            mine[_ANNOUNCING] = {"devices": sorted({*dict(mine.get(_ANNOUNCING) or {}).get("devices", []),
-                                                    *announcing})}
+            _add_announcing(mine, announcing)
         owed = dict(mine.get(_ASKED) or {})
         after = {k: v for k, v in dict(owed.get("after") or {}).items() if k not in devices}
         mine[_ASKED] = {"devices": sorted({*owed.get("devices", []), *devices}), "after": after}
 
     db.change(update)
+
+
+def _add_announcing(mine: dict[str, Any], devices: Iterable[str]) -> None:
+    """In the LINK table being saved: `devices` are owed their announcement (`send_announcements`)."""
+    owed = dict(mine.get(_ANNOUNCING) or {}).get("devices", [])
+    mine[_ANNOUNCING] = {"devices": sorted({*owed, *devices})}
 
 
 def give_device_key(db: Database, link: Link, client: RelayClient) -> Link:

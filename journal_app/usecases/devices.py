@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from journal_app.errors import RessentiError
 from journal_app.i18n import format_date, translate
 from journal_app.relay_client import RelayClient
-from journal_app.sync import transport
+from journal_app.sync import is_linked, transport
 from journal_app.sync.engine import Sync
 from journal_app.sync.transport import DeviceMailbox
 from journal_app.vault.storage import Database
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def attach(db: Database) -> Sync | None:
     """At opening: a vault paired with other devices stamps and queues what each save changes
     (a vault never paired does not: nothing would carry it)."""
-    return Sync(db) if transport.link_of(db) is not None else None
+    return Sync(db) if is_linked(db) else None
 
 
 def privacy_delay() -> None:
