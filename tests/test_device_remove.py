@@ -57,6 +57,16 @@ def texts(db) -> dict[str, str]:
     return {e.id: e.body for e in Journal(db).entries()}
 
 
+def written_on_each_arrives_on_the_other(a, b, sync) -> None:
+    """An entry written on A and one on B, a round on each: each is on the other."""
+    on_a = Journal(a).add("Écrit sur A", title="Sur A")
+    on_b = Journal(b).add("Écrit sur B", title="Sur B")
+    sync(a)
+    sync(b)
+    assert sync(a).received == 1 and Journal(a).get(on_b.id).title == "Sur B"
+    assert Journal(b).get(on_a.id).title == "Sur A"
+
+
 def test_a_removed_device_reads_nothing_written_after_and_the_others_keep_syncing(tmp_path, relay):
     url = relay.url
     with paired_devices(tmp_path, url, entries=(2, 0, 0)) as devices:
@@ -396,12 +406,7 @@ def test_a_device_killed_before_it_announced_its_new_mailbox_announces_it_at_its
         sync(b)  # B's next sync tells A
         sync(a)
         assert [d.mailbox for d in transport.link_of(a).others] == [b_new]
-        on_a = Journal(a).add("Écrit sur A", title="Sur A")
-        on_b = Journal(b).add("Écrit sur B", title="Sur B")
-        sync(a)
-        sync(b)
-        assert sync(a).received == 1 and Journal(a).get(on_b.id).title == "Sur B"
-        assert Journal(b).get(on_a.id).title == "Sur A"
+        written_on_each_arrives_on_the_other(a, b, sync)
         listed, _ = RelayClient(relay_url).list_envelopes(b_new, transport.link_of(b).own.read)
         assert texts(a) == texts(b) and len(texts(a)) == 4
         assert not any(doc.get("conflicts") for db in (a, b) for doc in db.table("entries").all())
@@ -450,12 +455,7 @@ def test_a_device_killed_while_it_takes_a_new_key_takes_it_at_its_next_sync(tmp_
         assert b_link.own.mailbox != b_old and [r.mailbox for r in b_link.retired] == [b_old]
         sync(a)
         assert [d.mailbox for d in transport.link_of(a).others] == [b_link.own.mailbox]
-        on_a = Journal(a).add("Écrit sur A", title="Sur A")
-        on_b = Journal(b).add("Écrit sur B", title="Sur B")
-        sync(a)
-        sync(b)
-        assert sync(a).received == 1 and Journal(a).get(on_b.id).title == "Sur B"
-        assert Journal(b).get(on_a.id).title == "Sur A"
+        written_on_each_arrives_on_the_other(a, b, sync)
         assert texts(a) == texts(b) and len(texts(a)) == 4
         assert not any(doc.get("conflicts") for db in (a, b) for doc in db.table("entries").all())
         assert transport.link_of(b).own.mailbox == b_link.own.mailbox  # the key taken once

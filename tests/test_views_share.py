@@ -44,6 +44,12 @@ async def share_screen(data_dir):
     return h, shell
 
 
+async def join(h, facilitator) -> None:
+    """The invitation pasted and « Rejoindre » tapped, as a member does on the share screen."""
+    await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
+    await h.click(ft.OutlinedButton, "Rejoindre")
+
+
 def test_consent_preview_redact_restore_and_confirm(tmp_path):
     make_journal(tmp_path, [(TEXT, {"title": "Cercle"})])
     facilitator = CircleKeys.create("Cercle du jeudi")
@@ -59,8 +65,7 @@ def test_consent_preview_redact_restore_and_confirm(tmp_path):
         await h.type(h.find(ft.TextField, "Code d’invitation"), "RSNT1-faux")
         await h.click(ft.OutlinedButton, "Rejoindre")
         assert h.has_text("pas valide")
-        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
-        await h.click(ft.OutlinedButton, "Rejoindre")
+        await join(h, facilitator)
         assert not h.find(ft.FilledButton, "Je confirme").disabled
         # Word by word: tap a word to redact it, tap the name's placeholder to restore it.
         await h.choose("Mot par mot")
@@ -323,8 +328,7 @@ def test_a_doubted_word_is_marked_and_one_tap_removes_it_or_puts_it_back(tmp_pat
     async def body():
         h, shell = await share_screen(tmp_path)
         screen = shell.screen
-        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
-        await h.click(ft.OutlinedButton, "Rejoindre")
+        await join(h, facilitator)
         assert h.has_text("À vérifier")
         pierre, shkurta = chip(h, "Pierre"), chip(h, "shkurta")
         assert "peut-être un nom" in pierre.label and pierre.checked is False
@@ -362,8 +366,7 @@ def test_a_word_the_tagger_doubts_is_marked_and_one_tap_removes_it(tmp_path):
     async def body():
         h, shell = await share_screen(tmp_path)
         screen = shell.screen
-        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
-        await h.click(ft.OutlinedButton, "Rejoindre")
+        await join(h, facilitator)
         [rock] = [c for c in doubt_chips(h) if "Rock" in c.label]
         assert "peut-être un nom" in rock.label and rock.checked is False
         assert "Rock pis" in screen.outgoing_text and "Blanche" not in screen.outgoing_text
@@ -399,8 +402,7 @@ def test_sharing_again_says_what_was_shared_before_and_that_words_may_be_quoted(
         h, shell = await share_screen(tmp_path)
         assert h.has_text("cités, sans votre nom, à tout le cercle")
         assert not h.has_text("Vous avez déjà partagé")
-        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
-        await h.click(ft.OutlinedButton, "Rejoindre")
+        await join(h, facilitator)
         await h.click(ft.FilledButton, "Je confirme")
         circles = Circles(shell.ctx.session.database)
         await h.wait_for(lambda: bool(circles.outbox()))
@@ -485,8 +487,7 @@ def test_a_text_said_to_the_phone_asks_to_be_read_word_by_word_and_one_tap_remov
     async def body():
         h, shell = await share_screen(tmp_path)
         screen = shell.screen
-        await h.type(h.find(ft.TextField, "Code d’invitation"), facilitator.invitation.code())
-        await h.click(ft.OutlinedButton, "Rejoindre")
+        await join(h, facilitator)
         assert h.has_text("sans majuscules") and screen.caution.visible
         assert "lamontagne" not in screen.outgoing_text and "du dépanneur" in screen.outgoing_text
         await h.choose("Mot par mot")
