@@ -20,7 +20,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from journal_app import tagger
@@ -36,6 +36,7 @@ from journal_app.lexicon import (
     find_names,
     jobs,
     lexicon,
+    ordinary_towns,
     public_figures,
     town_key,
     towns,
@@ -1015,6 +1016,27 @@ def _towns_said(text: str, lang: str = "fr") -> Iterator[tuple[int, int, str]]:
             yield where.end(), best, "address"
 
 
+_PROVINCE = re.compile(r"(?<![\w'’-])(?:(?i:qc|québec|quebec|ontario)|ON|NB|NS|BC|AB|MB|SK|PE|PEI|"
+                       r"NL|YT|NT|NU)(?![\w'’-])(?!\s+(?:a|est|is)\b)")
+_BEFORE_PROVINCE = re.compile(r"[\w'’.],?[ \t]+\Z")
+
+
+def _towns_before_province(text: str) -> Iterator[tuple[int, int, str]]:
+    """A town whose name is an ordinary word, where its province follows: "pine road low quebec",
+    "Hope, BC" (read back from the province: a few words at most)."""
+    for m in _PROVINCE.finditer(text):
+        gap = _BEFORE_PROVINCE.search(text, max(0, m.start() - 8), m.start())
+        if not gap:
+            continue
+        start = gap.start() + 1
+        before = text[max(0, start - 60):start]
+        words = list(re.finditer(r"[^\W\d_][\w'’-]*\Z|[^\W\d_][\w'’-]*(?=[ \t]+)", before))[-3:]
+        for k in range(len(words)):  # the longest ending of the words that is such a town
+            if town_key(before[words[k].start():]) in ordinary_towns():
+                yield start - len(before) + words[k].start(), m.end(), "address"
+                break
+
+
 def _said_numbers(text: str) -> Iterator[tuple[int, int, str]]:
     for m in _PLATE.finditer(text):  # "plate is HVE 482"
         if any(c.isdigit() for c in m.group("value")):
@@ -1321,11 +1343,14 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     for m in _NAMED_SITE_SCAN.finditer(text):
         if m.group("value")[:1].isupper() and lexicon().get(fold(m.group("value").split()[0])) != "L":
             found.append((m.start(), m.end(), "address"))
+    found += _chez(text)
+    found += _sites_typed(text)
+    found += _streets_said(text)
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
     # that names someone or somewhere points to a person, in whichever sentence of it.
     if found:  # a name, a place, a phone, anything personal in the passage
-        found += [(m.start(g), m.end(g), "age") for m in _SAID_AGE.finditer(text)
-                  for g in ("age", "age2") if m.group(g)]
+        found += _said_ages(text)
+    found += _person_ages(text)
     # An age says little alone, but with a name or a small town it points to one person.
     anchors = [a for a, _, kind in found if kind in ("name", "address", "unsure", "role")]
     if anchors:  # a bare number beside someone, anywhere in the passage: "…brother, 62, still…"
@@ -1359,7 +1384,151 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     # The gazetteer's towns where nothing else found anything (what the finders found keeps its
     # own reading: « de [Maniwaki] » as they say it).
     found += _towns_beside(text, found, lang)
+    found += _towns_before_province(text)
     return found
+
+
+_CHEZ = re.compile(r"(?:(?<![\w'’-])(?P<site>(?i:garage|dépanneur|depanneur|dep|resto|restaurant|salon|boutique|"
+                   r"épicerie|epicerie|bar|casse-croûte|casse-croute|magasin|atelier|cantine|ferme|pharmacie)\s+))?"
+                   r"(?<![\w'’-])(?i:chez)\s+(?P<name>[^\W\d_][\w'’-]*)(?:\s+(?P<more>[^\W\d_][\w'’-]*))?")
+_NOT_CHEZ = frozenset(fold(w) for w in "nous vous moi toi lui eux elle elles soi nous-autres vous-autres "
+                      "nouzautres vouzautres mes mon ma ta ton tes sa son ses leur leurs".split())
+
+
+def _chez(text: str) -> list[tuple[int, int, str]]:
+    """A business known by its owner's name: « chez Lauzon », « le dépanneur chez Mado », « la job chez
+    lauzon » (a word no dictionary has as ordinary, or a name, in any case), a place that points to
+    the few who work or shop there. Not « chez nous », « chez le dentiste », « chez Costco »."""
+    out: list[tuple[int, int, str]] = []
+    if "chez" not in text.lower():
+        return out
+    for m in _CHEZ.finditer(text):
+        key = fold(m.group("name"))
+        if key in FUNCTION_WORDS or key in _NOT_CHEZ or key in ORDINARY_CAPITALS or key in _CLITICS_CHEZ:
+            continue
+        if lexicon().get(key) not in (None, "F"):
+            continue  # « chez Marie-Ève », « au resto chez Ginette »: someone's, the name is found as one
+        if _glued(key) or key[:1] in "ld" and lexicon().get(key[1:]) in ("D", "R"):
+            continue  # « chez lorthophoniste »: « l' » glued to its word, typed fast
+        end = m.end("name")
+        more = m.group("more")
+        if (more and fold(more) not in FUNCTION_WORDS and not re.search(r"['’]", more) and len(more) > 2
+                and more[:1].isupper() == m.group("name")[:1].isupper()
+                and lexicon().get(fold(more)) in (None, "F", "P", "N")):
+            end = m.end("more")  # « chez Jean Coutu »
+        # With its workplace, one place (« le [dépanneur chez Mado] »); alone, « chez » stays.
+        out.append((m.start("site") if m.group("site") else m.start("name"), end, "address"))
+    return out
+
+
+_CLITICS_CHEZ = frozenset(("y", "en", "t"))
+@cache
+def _site_typed() -> tuple[re.Pattern[str], frozenset[str]]:
+    """The pattern, and the first words of the sites it reads (« salon » of « salon funéraire »)."""
+    heads = _NAMED_SITE.pattern[len(r"\b(?:(?i:"):_NAMED_SITE.pattern.index(")|CHSLD")] + "|chsld|clsc|cpe"
+    firsts = frozenset(form for alternative in heads.split("|")
+                       for first in [re.split(r"\\s|\[|\(", alternative)[0].lower()] for form in (first, fold(first)))
+    return re.compile(
+        rf"(?<![\w'’-])(?P<site>{heads})"
+        r"\s+(?:(?:de|du|des|de\s+la)\s+|d['’])?(?P<name>[a-zà-ÿ][\w'’-]*)(?P<more>(?:\s+[a-zà-ÿ][\w'’-]*){0,2})",
+        re.IGNORECASE), firsts
+
+
+_SITES_ENGLISH_FIRST = frozenset(fold(w) for w in (
+    "park school church parish chapel cemetery clinic college university library shelter farm wharf mine camp "
+    "café cafe pub motel hotel marina").split())
+_ELIDED_WORD = re.compile(r"(?:[ldjmntsc]|qu)['’]", re.IGNORECASE)
+
+
+def _sites_typed(text: str) -> list[tuple[int, int, str]]:
+    """A workplace or a place of life typed in lower case with its own name, a word no dictionary
+    holds as ordinary: « au salon funéraire brunet », « la pharmacie proxim de wakefield », « l'école
+    st-joseph ». Not « l'école secondaire », « le parc en face »."""
+    out: list[tuple[int, int, str]] = []
+    pattern, firsts = _site_typed()
+    for start in _starts_of(text, firsts):
+        m = pattern.match(text, start)
+        if m is None:
+            continue
+        name = m.group("name")
+        key = fold(name)
+        if key in FUNCTION_WORDS or lexicon().get(key) not in (None, "F", "P") or _glued(key) \
+                or key in ORDINARY_CAPITALS or key in CALENDAR:
+            continue
+        if not name.islower() or _ELIDED_WORD.match(name) or fold(m.group("site")) in _SITES_ENGLISH_FIRST:
+            continue  # « la clinique m'a rassurée », « le CLSC c'est… », "the church hall" (English names it first)
+        end = m.end("name")
+        for w in re.finditer(r"[^\W\d_][\w'’-]*", m.group("more")):  # « la pharmacie jean coutu »
+            word = fold(w.group())
+            if (word in FUNCTION_WORDS or lexicon().get(word) not in (None, "F", "P") or _glued(word)
+                    or _ELIDED_WORD.match(w.group())):
+                break
+            end = m.start("more") + w.end()
+        article = _ARTICLE_BEFORE.search(text, max(0, m.start() - 5), m.start())
+        out.append((m.start() - (len(article.group()) if article else 0), end, "address"))  # « la [fromagerie x] »
+    return out
+_EN_STREET = ("street|st|road|rd|avenue|ave|drive|dr|lane|ln|crescent|cres|court|ct|way|boulevard|blvd|"
+              "terrace|line|sideroad|trail|circle|pkwy|parkway|hwy|highway")
+_CIVIC_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+                r"thousand|oh|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
+                r"seize|vingt|vingts|trente|quarante|cinquante|soixante|cent|cents|mille|et")
+_SAID_CIVIC = rf"(?:(?:{_CIVIC_WORDS})[\s-]+){{2,6}}"
+# A civic number, said in words or typed in lower case, then the street's name and its word: "two
+# forty pine road", "31 mill road", « deux cent seize chemin riverside »; and a street in lower case
+# whose name no dictionary has: "on kichi mikan rd".
+_STREET_SAID_EN = re.compile(
+    rf"(?<![\w'’-])(?P<num>\d{{2,6}}\s+|{_SAID_CIVIC})(?P<name>(?:[^\W\d_][\w'’-]*\s+){{1,3}}?)"
+    rf"(?:{_EN_STREET})\b\.?(?!\s+(?:trip|trips|rage|map|maps|work|sign|signs|test)\b)", re.IGNORECASE)
+_STREET_SAID_FR = re.compile(
+    rf"(?<![\w'’-])(?P<num>{_SAID_CIVIC})(?P<street>{_STREET_FR})\s+"
+    r"(?P<name>(?:(?:de\s+la|de|du|des)\s+|d['’])?[^\W\d_][\w'’-]*)(?P<more>(?:\s+[^\W\d_][\w'’-]*){0,2})",
+    re.IGNORECASE)
+_STREET_ON = re.compile(r"(?<![\w'’-])(?i:on|off|sur|at)\s+(?P<v>(?:[^\W\d_][\w'’-]*\s+){1,3}"
+                        r"(?i:rd|st|ave|blvd|street|road|avenue|drive|lane|ln|crescent|cres|way))\b\.?")
+_NOT_IN_STREET = frozenset(fold(w) for w in "am pm h hr hrs min mins minutes hours days weeks months years times km "
+                           "kg more of on the to for in at with and or my our his her your a an".split())
+
+
+_STREET_ABBREVIATED = re.compile(r"rd|st|ave|blvd|street|road|avenue|drive|lane|ln|crescent|cres|way",
+                                 re.IGNORECASE)
+_NUMBER_BEFORE = re.compile(rf"\d|(?<![\w'’-])(?i:{_CIVIC_WORDS})(?![\w'’-])")
+_ANY_STREET = frozenset(form for w in f"{_EN_STREET}|{_STREET_FR}".split("|")
+                        for form in (w.replace("\\.", ""), fold(w.replace("\\.", ""))))
+
+
+def _streets_said(text: str) -> list[tuple[int, int, str]]:
+    """`_STREET_SAID_EN`, `_STREET_SAID_FR`, `_STREET_ON`, read only in the few words before and
+    after a street's word (most texts have none)."""
+    out: list[tuple[int, int, str]] = []
+    done = 0
+    for at in _starts_of(text, _ANY_STREET):
+        street = _LETTERS.match(text, at)
+        if street is None or street.end() <= done:
+            continue
+        start, stop = max(done, street.start() - 90), min(len(text), street.end() + 60)
+        if _STREET_ABBREVIATED.fullmatch(street.group()) is None and not _NUMBER_BEFORE.search(
+                text, start, street.start()):
+            continue  # "in a way", « à sa place »: no number before, no street in short
+        for m in _STREET_SAID_EN.finditer(text, start, stop):
+            if not any(fold(w) in _NOT_IN_STREET or fold(w) in FUNCTION_WORDS for w in m.group("name").split()):
+                out.append((m.start(), m.end(), "address"))
+        for m in _STREET_SAID_FR.finditer(text, start, stop):
+            end = m.end("name")
+            for w in re.finditer(r"[^\W\d_][\w'’-]*", m.group("more")):  # the name's other words, not « juste »
+                word = w.group()
+                if fold(word) in FUNCTION_WORDS or word.islower() and lexicon().get(fold(word)) in ("D", "R"):
+                    break
+                end = m.start("more") + w.end()
+            out.append((m.start(), end, "address"))
+        for m in _STREET_ON.finditer(text, start, stop):
+            words = m.group("v").split()[:-1]
+            if any(fold(w) in FUNCTION_WORDS for w in words):
+                continue
+            if any(lexicon().get(fold(w)) not in ("D", "R", "L") for w in words):
+                out.append((m.start("v"), m.end(), "address"))
+        done = stop
+    return out
 
 
 # How a passage may close that names no one: « Namasté. », "Onwards.", "Shanti."
@@ -1431,12 +1600,79 @@ _SAID_AGE = re.compile(
     rf"(?:j['’]ai|a|avait)\s+eu|(?:fils|fille|gars|grand|grande|petit|petite|fr[èe]re|s(?:œ|oe)ur|neveu|ni[èe]ce|"
     rf"bébé|bebe|enfant|ado|cousine?|chum|blonde)\s+de)\s+"
     rf"(?:(?:juste|seulement|rien\s+que|presque|déjà|deja|à\s+peine|a\s+peine|quasiment|pas\s+encore)\s+)?"
-    rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR})\s+(?:ans|años|anos))\b(?!\s+(?:de|d['’]|plus\s+tard|après|apres|que|qu['’]))|"
+    rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR})\s+(?:ans|años|anos))\b(?!\s+(?:de|d['’]|plus\s+tard|après|apres|que|qu['’]))",
+    re.IGNORECASE)
+_SAID_AGE_EN = re.compile(
     rf"\b(?:she['’]s|he['’]s|shes|hes|who['’]s|whos|who\s+is|i['’]m|im|i\s+am|is|was|turns|turned|turning|aged|now|maybe|about|around|"
     rf"almost|nearly|barely|only|(?:passed|died)(?:\s+away)?\s+at|(?:morte?|décédée?|decedee?)\s+à)\s+"
     rf"(?P<age2>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})(?:\s+years?\s+old|\s+yrs?(?:\s+old)?|\s+ans)?)"
     rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|n|&|but|not|now|today|yesterday|last|this|in|at|on|"
     rf"on|this|next|last|in)\b))", re.IGNORECASE)
+_PERSON_AGE = re.compile(
+    rf"\b(?:(?:she|he|i|you|they)['’]s|shes|hes|i['’]m|im|i\s+am|(?:she|he)\s+is|(?:she|he|i)['’]ll\s+be|"
+    rf"(?:she|he|i)\s+(?:will|would)\s+be|(?:she|he|i)['’]d\s+be|(?:younger|older)\s+than|turned|turns|turning)\s+"
+    rf"(?:(?:only|just|almost|nearly|barely|already|still|now)\s+)?"
+    rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})(?:\s+years?\s+old|\s+yrs?(?:\s+old)?)?)"
+    rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|n|&|but|not|now|today|yesterday|last|this|in|at|on|next|for|tho|"
+    rf"though|lol|already|years?|yrs?|and|with|w|when|so|or)\b))", re.IGNORECASE)
+_AGE_TRIGGERS = frozenset("she he i you they shes hes im younger older turned turns turning".split())
+_YEARS_OLD = re.compile(rf"\b(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})-(?:years?|months?)-old)\b", re.IGNORECASE)
+_NTH_BIRTHDAY = re.compile(
+    r"\b(?P<age>(?:\d{1,3}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+    r"thirtieth|fortieth|fiftieth|sixtieth|seventieth|eightieth|ninetieth|hundredth)\s+(?:birthday|bday))\b",
+    re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def _word_index(text: str) -> dict[str, list[int]]:
+    """Where each word (in lower case) begins: the readers that open on a few words look them up
+    here rather than each scanning the text (one pass for all of them)."""
+    index: dict[str, list[int]] = {}
+    for m in _LETTERS.finditer(text):
+        index.setdefault(m.group().lower(), []).append(m.start())
+    return index
+
+
+def _starts_of(text: str, words: Iterable[str]) -> list[int]:
+    index = _word_index(text)
+    return sorted(i for w in words for i in index.get(w, ()))
+
+
+_ANS = re.compile(r"(?<![\w'’-])(?i:ans|años|anos)(?![\w'’-])")
+_SAID_AGE_TRIGGERS = frozenset(form for w in (
+    "she he shes hes who whos i im is was turns turned turning aged now maybe about around almost nearly barely "
+    "only passed died morte mort décédée décédé").split() for form in (w, fold(w)))
+
+
+def _said_ages(text: str) -> list[tuple[int, int, str]]:
+    """`_SAID_AGE` (« elle a 81 ans », only where « ans » is said) and `_SAID_AGE_EN` ("she's 70",
+    tried only where one of its first words is)."""
+    out = [m.span("age") for m in _SAID_AGE.finditer(text)] if _ANS.search(text) else []
+    done, match = 0, _SAID_AGE_EN.match
+    for start in _starts_of(text, _SAID_AGE_TRIGGERS):
+        if start >= done and (m := match(text, start)):
+            out.append(m.span("age2"))
+            done = m.end()
+    return [(a, b, "age") for a, b in out]
+
+
+def _person_ages(text: str) -> Iterator[tuple[int, int, str]]:
+    """`_PERSON_AGE`, "a 15-year-old", "her seventh birthday": each read only where its words are."""
+    matches, done, match = [], 0, _PERSON_AGE.match
+    for start in _starts_of(text, _AGE_TRIGGERS):  # what says an age opens with one of a few words
+        if start >= done and (m := match(text, start)):
+            matches.append(m)
+            done = m.end()
+    lower = text.lower()
+    if "-old" in lower:
+        matches += _YEARS_OLD.finditer(text)
+    if "birthday" in lower or "bday" in lower:
+        matches += _NTH_BIRTHDAY.finditer(text)
+    for m in matches:
+        yield m.start("age"), m.end("age"), "age"
+
+
 # An age said alone, opening a sentence (« 61 ans pis encore sous les chars », "Fifty-five years
 # old and starting over"), or before who is that old ("A 45-year-old man who…"): in a passage
 # that names someone, it is theirs.
@@ -1633,6 +1869,7 @@ def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str,
 _BRIDGE = re.compile(r"[ \t\u00a0,]*(?:(?<![\w'’-])(?i:on|in|at|of|de|du|des|d['’]|à|a|au|aux|sur|near|près[ \t]+de|"
                      r"pres[ \t]+de|coin|corner[ \t]+of)(?![\w-])[ \t\u00a0]*)+"
                      r"(?:(?<![\w'’-])(?i:the|la|le|les|l['’])[ \t\u00a0]*)?\Z")
+_OF = re.compile(r"[ \t\u00a0]+(?i:de|du|des|of|de[ \t\u00a0]+la)[ \t\u00a0]+|[ \t\u00a0]+(?i:d['’])")
 # Two streets of one corner: "[Jean-Talon] and [Saint-Laurent]" (not "… and the vet in…").
 _CORNER = re.compile(r"[ \t\u00a0]+(?i:and|et|pis|&)[ \t\u00a0]+")
 # A town after a place or a role, that a rule took for a name: "[Route 117] in [Mont-Tremblant]"
@@ -1678,7 +1915,8 @@ _HEAD_LAST = re.compile(rf"[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:{_WHERE}\s*)+(?:(?i
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(?:(?i:the|la|le|les)[ \t]+|(?i:l['’]))\Z")
 _PHRASE_STOP = re.compile(r"[.,;:!?()«»\"“”‘’‹›—–…\n\[\]]|(?<![\w'’-])(?i:qui|who|that|que|and|et|pis|but|mais|"
                           r"est|sont|était|etait|étaient|sera|is|are|was|were|be|been|am|will|ai|as|a|ont|avait|"
-                          r"has|have|had|va|vont|goes|went)(?![\w'’-])")
+                          r"has|have|had|va|vont|goes|went)(?![\w'’-])|(?<![\w'’-])(?i:c['’](?:est|était|etait)|cest)"
+                          r"(?![\w'’-])")
 _PHRASE_KINDS = frozenset({"address", "role"})
 # A workplace said right before its own name, with no word that says where: « l'école primaire
 # [Langevin] », « la clinique [du boulevard Sainte-Anne] », « au CLSC de [St-Jérôme] », « le centre
@@ -1691,7 +1929,8 @@ _PHRASE_KINDS = frozenset({"address", "role"})
 _SITE_NOUNS = _SITE_WORDS + (
     r"|collège|college|salle|place|domaine|"
     r"villa|jardins|carrefour|mine|station|program|programme|académie|academie|academy|"
-    r"polyclinique|centre-jeunesse|maison")
+    r"polyclinique|centre-jeunesse|maison|mémorial|memorial|cimetière|cimetiere|cemetery|monastère|monastere|"
+    r"abbaye|abbey|ermitage|sanctuaire")
 # What says which kind of workplace, after its head: « primaire », « dentaire », « hospitalier »,
 # « sportif », « communautaire » (not a verb: « la garderie appellent »).
 _QUALIFIER = (r"(?i:[^\W\d_]+(?:aire|aires|al|ale|aux|ique|iques|el|elle|ier|ière|iere|if|ive|ien|ienne|ois|oise|"
@@ -1741,6 +1980,9 @@ def _one_phrase(text: str, left: tuple[int, int, str], right: tuple[int, int, st
     if left[2] in _PHRASE_KINDS and right[2] in _PHRASE_KINDS:
         return bool(_BRIDGE.match(text, left[1], right[0]) or left[2] == right[2] == "address"
                     and _CORNER.fullmatch(text, left[1], right[0]) and right[1] - right[0] < 30)
+    if {left[2], right[2]} <= {"address", "unsure"} and "address" in (left[2], right[2]):
+        # « aux [Jardins] du [Ruisseau] », « l'[église saint-camille] de [farrellton] »: one place's name
+        return bool(_OF.fullmatch(text, left[1], right[0]))
     if left[2] in _PHRASE_KINDS and right[2] == "name":
         return bool(_IN_TOWN.fullmatch(text, left[1], right[0]) and _town_named(text, right[0], right[1]))
     return False
@@ -1831,7 +2073,10 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
     if lang not in ("fr", "en"):
         lang = detect_language(text)
     doubts: list[tuple[int, int]] = []
-    spans = find_spans(text, marked_names, use_ner, lang, people=people, doubts=doubts)
+    try:
+        spans = find_spans(text, marked_names, use_ner, lang, people=people, doubts=doubts)
+    finally:
+        _word_index.cache_clear()  # no copy of the text outlives the call
     named = list(_public_figures().finditer(text))
     if named:  # not one the member marked or writes about as someone they know
         own = {fold(n.strip()) for n in (*marked_names, *(people.names if people else ()))}
@@ -1867,7 +2112,7 @@ _KIN_BEFORE = re.compile(
     r"(?<![\w'’-])" + _NOT_AFTER_MINE + r"(?<!la )(?<!le )(?<!the )(?<!The )(?<!La )(?<!Le )"
     "(?i:" + "|".join(map(re.escape, _KIN_TITLES)) + r")[ \t]+\Z")
 _STREET_BEFORE = re.compile(
-    rf"(?<![\w'’-])(?i:{_STREET_WORDS})"
+    rf"(?<![\w'’-])(?<!suis )(?<!est )(?<!es )(?<!sont )(?<!être )(?<!etre )(?<!été )(?<!ete )(?i:{_STREET_WORDS})"
     r"(?:[ \t]+(?i:du|de[ \t]+la|des|de)|[ \t]*(?i:d['’]))?[ \t]*\Z")
 # Towns whose name opens with its article: « à La Pocatière », « à La Tuque », « aux Escoumins ».
 _ARTICLE_TOWNS = frozenset(fold(w) for w in (

@@ -320,6 +320,17 @@ def towns() -> frozenset[str]:
     return frozenset(out)
 
 
+@cache
+def ordinary_towns() -> frozenset[str]:
+    """The towns `towns()` leaves out because their names are ordinary words ("low", "hope",
+    « la pêche »): a town only where a province follows (« low, quebec »)."""
+    raw = resources.files("journal_app").joinpath("data/towns_ca.txt").read_text("utf-8")
+    keys = {town_key(line) for line in raw.splitlines() if line.strip() and not line.startswith("#")}
+    lex = lexicon()
+    return frozenset(k for k in keys - towns() if k not in _CITIES and lex.get(k) != "L"
+                     and lex.get(k.replace(" ", "-")) != "L")
+
+
 # Canada's cities of some 45,000 people or more: where they are says little about who (the
 # labelled sets do not count them), beside the lexicon's well-known places.
 _CITIES = frozenset((
