@@ -106,7 +106,9 @@ class StoredDoc(dict):  # type: ignore[type-arg]
 
     def __init__(self, data: dict[str, Any], changed: Changes | None = None, key: Key | None = None) -> None:
         super().__init__(data)
-        self._repack()
+        body = dict.get(self, PACKED)
+        if body.__class__ is str:  # (`_repack`, inline: opening makes one per document)
+            dict.__setitem__(self, PACKED, packed(body))
         self._changed = changed
         self._table: str | None = key[0] if key is not None else None
         self._id: str | None = key[1] if key is not None else None
