@@ -131,8 +131,9 @@ class StoredDoc(dict):  # type: ignore[type-arg]
         return shown(dict.get(self, key, default))
 
     def __iter__(self) -> Iterator[str]:
-        # Overridden (as it was) so that CPython's dict(doc), {**doc} and dict.update(doc) read
-        # the fields through `keys` and `__getitem__`, not the dict's own storage.
+        # Overridden (the same iteration) so that CPython's dict(doc), {**doc}, f(**doc) and
+        # d.update(doc) read the fields through `keys` and `__getitem__`: a dict subclass that
+        # keeps dict's own __iter__ is copied from the dict's storage, the body as bytes.
         return dict.__iter__(self)
 
     def plain(self) -> dict[str, Any]:
