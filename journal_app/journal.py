@@ -606,7 +606,7 @@ class Journal:
         self._follow_outside()
         held = held_get(self._stored().get(entry.id) or {})("body")
         if held.__class__ is bytes:  # kept with its stored document's UTF-8, not a text of its own
-            entry = replace(entry, body=held)
+            entry = replace(entry, body=cast(str, held))  # read back as text (`_text_kept_as_utf8`)
         if self._cache is not None:
             self._cache[entry.id] = entry
         else:  # the entries are not made yet (a command): made when first needed
