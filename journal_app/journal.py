@@ -333,17 +333,20 @@ def _typed(doc: Mapping[str, Any]) -> tuple[bytes, str, str]:
     return held_body(doc), get("title", ""), rest
 
 
-def _holds(doc: Mapping[str, Any], spellings: tuple[str, ...], encoded: tuple[bytes, ...]) -> bool:
-    """Whether an entry's document holds one of `spellings` (`encoded`: the same, as UTF-8) in a
-    text search reads."""
+def _holds(doc: Mapping[str, Any], spellings: tuple[tuple[str, bytes], ...]) -> bool:
+    """Whether an entry's document holds one of `spellings` (each as text and as UTF-8, the body
+    being searched as it is held) in a text search reads."""
     get = held_get(doc)
-    body, title = held_body(doc), get("title", "")
-    if any(spelling in body for spelling in encoded) or any(spelling in title for spelling in spellings):
-        return True
+    body, title = get("body", b""), get("title", "")
+    if body.__class__ is not bytes:
+        body = utf8(body)  # a document not stored yet
+    for spelling, encoded in spellings:
+        if encoded in body or spelling in title:
+            return True
     if not (get("answers") or get("tags") or get("meeting")):
         return False
     rest = _typed(doc)[2]
-    return any(spelling in rest for spelling in spellings)
+    return any(spelling in rest for spelling, _ in spellings)
 
 
 _P = ParamSpec("_P")
@@ -483,11 +486,12 @@ class Journal:
         cache = self._cache if self._cache is not None else self._hits
         table = tables.get(TABLE, {})
         self._searches += 1
-        encoded = [tuple(utf8(s) for s in spelled) for spelled in spellings]  # bodies are searched as UTF-8
+        # Each spelling as text and as UTF-8: bodies are searched as they are held.
+        encoded = [tuple((s, utf8(s)) for s in spelled) for spelled in spellings]
         if self._searches == 1:  # the first (a command's only one): the documents read as they are
             docs = list(table.items())
-            for spelled, as_utf8 in zip(spellings, encoded, strict=True):
-                docs = [(doc_id, doc) for doc_id, doc in docs if _holds(doc, spelled, as_utf8)]
+            for pairs in encoded:
+                docs = [(doc_id, doc) for doc_id, doc in docs if _holds(doc, pairs)]
         else:  # the next ones: each entry's texts kept at hand (`_typed`)
             texts = self._texts
             for doc_id in texts.keys() - table.keys():
@@ -495,12 +499,11 @@ class Journal:
             for doc_id in table.keys() - texts.keys():
                 texts[doc_id] = _typed(table[doc_id])
             matched: Iterable[tuple[str, tuple[bytes, str, str]]] = texts.items()
-            for spelled, as_utf8 in zip(spellings, encoded, strict=True):
-                if len(spelled) == 1:
-                    one, one_utf8 = spelled[0], as_utf8[0]
+            for pairs in encoded:
+                if len(pairs) == 1:
+                    one, one_utf8 = pairs[0]
                     matched = [(k, t) for k, t in matched if one_utf8 in t[0] or one in t[1] or one in t[2]]
                 else:
-                    pairs = tuple(zip(spelled, as_utf8, strict=True))
                     matched = [(k, t) for k, t in matched
                                if any(b in t[0] or x in t[1] or x in t[2] for x, b in pairs)]
             hits = {doc_id for doc_id, _ in matched}
