@@ -12,8 +12,9 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
 from journal_app.folding import fold as fold  # used from here by the rest of the app
+from journal_app.vault.packed import held_body, held_get, utf8
 from journal_app.vault.storage import Database, VaultStorage, bulk
-from journal_app.vault.words import entry_texts
+from journal_app.vault.words import other_texts
 
 KINDS = ("free", "focusing", "reflection")
 ROLES = ("facilitator", "participant", "scribe", "timekeeper", "other")
@@ -80,6 +81,25 @@ class Entry:
                 if line.strip():
                     return line.strip()
         return ""
+
+
+def _text_kept_as_utf8(slot: Any) -> property:
+    """An Entry's body: given as text (`str`), kept as the entry was given it. An entry made from
+    its stored document keeps the document's own UTF-8 bytes (journal_app/vault/storage.py
+    `StoredDoc`): a journal holds its bodies once, at about half the memory of text (« ’ » makes
+    Python keep a text at two bytes a character). Made into text when read (about 1 µs)."""
+
+    def read(entry: Entry) -> str:
+        value = slot.__get__(entry, Entry)
+        return value.decode("utf-8", "surrogatepass") if value.__class__ is bytes else value
+
+    def keep(entry: Entry, value: str | bytes) -> None:
+        slot.__set__(entry, value)  # only through `object.__setattr__`: the dataclass is frozen
+
+    return property(read, keep, doc="The entry's text.")
+
+
+setattr(Entry, "body", _text_kept_as_utf8(Entry.__dict__["body"]))  # noqa: B010 (mypy: a field replaced)
 
 
 @dataclass(frozen=True)
@@ -173,23 +193,30 @@ def entry_from_doc(doc: Mapping[str, Any], shared: dict[Any, Any] | None = None)
     """The entry a stored document holds. With `shared` (a journal making all its entries), the
     values many entries repeat (time zones, lists of tags) are made once and shared: they
     cannot change, and a large journal holds one entry per document while it is open."""
-    meeting = doc.get("meeting")
-    shift = doc.get("felt_shift")
-    practiced = doc.get("practiced")
-    answers = doc.get("answers")
-    created = datetime.fromisoformat(doc["created"])
-    updated = created if doc["updated"] == doc["created"] else datetime.fromisoformat(doc["updated"])
-    tags = tuple(doc.get("tags") or ())
+    get = held_get(doc)  # the body as the document holds it: the entry keeps the same bytes
+    meeting = get("meeting")
+    shift = get("felt_shift")
+    practiced = get("practiced")
+    answers = get("answers")
+    created_at, updated_at = get("created"), get("updated")
+    if created_at is None or updated_at is None:
+        raise KeyError("created" if created_at is None else "updated")
+    created = datetime.fromisoformat(created_at)
+    updated = created if updated_at == created_at else datetime.fromisoformat(updated_at)
+    tags = tuple(get("tags") or ())
     if shared is not None:
         created, updated = _zone_kept(created, shared), _zone_kept(updated, shared)
         tags = shared.setdefault(tags, tags)
+    entry_id = get("id")
+    if entry_id is None:
+        raise KeyError("id")
     return Entry(
-        id=doc["id"],
+        id=entry_id,
         created=created,
         updated=updated,
-        kind=doc.get("kind", "free"),
-        title=doc.get("title", ""),
-        body=doc.get("body", ""),
+        kind=get("kind", "free"),
+        title=get("title", ""),
+        body=get("body", ""),
         answers=dict(answers) if answers else NO_ANSWERS,
         tags=tags,
         meeting=None if not meeting else Meeting(
@@ -198,8 +225,8 @@ def entry_from_doc(doc: Mapping[str, Any], shared: dict[Any, Any] | None = None)
             role=meeting.get("role", ""),
         ),
         felt_shift=None if not shift else FeltShift(shift.get("before"), shift.get("after")),
-        language=doc.get("language", "fr"),
-        pack_id=doc.get("pack_id", ""),
+        language=get("language", "fr"),
+        pack_id=get("pack_id", ""),
         practiced=None if not practiced else Practiced(practiced.get("seconds", 0), practiced.get("completed", False)),
     )
 
@@ -294,25 +321,32 @@ def search_text(entry: Entry) -> str:
                            entry.meeting.name if entry.meeting else ""]))
 
 
-def _typed(doc: Mapping[str, Any]) -> tuple[str, str, str]:
-    """The texts search reads in an entry's document, as typed: body, title, the rest joined
-    (none of the spellings searched holds a space: looking in each is looking in them joined)."""
-    if doc.get("answers") or doc.get("meeting"):
-        rest = "\n".join(entry_texts(doc)[2:])
+def _typed(doc: Mapping[str, Any]) -> tuple[bytes, str, str]:
+    """The texts search reads in an entry's document, as typed: body (as UTF-8), title, the rest
+    joined (none of the spellings searched holds a space: looking in each is looking in them
+    joined)."""
+    get = held_get(doc)
+    if get("answers") or get("meeting"):
+        rest = "\n".join(other_texts(doc))
     else:
-        rest = "\n".join(doc.get("tags") or ())
-    return doc.get("body", ""), doc.get("title", ""), rest
+        rest = "\n".join(get("tags") or ())
+    return held_body(doc), get("title", ""), rest
 
 
-def _holds(doc: Mapping[str, Any], spellings: tuple[str, ...]) -> bool:
-    """Whether an entry's document holds one of `spellings` in a text search reads."""
-    body, title = doc.get("body", ""), doc.get("title", "")
-    if any(spelling in body or spelling in title for spelling in spellings):
-        return True
-    if not (doc.get("answers") or doc.get("tags") or doc.get("meeting")):
+def _holds(doc: Mapping[str, Any], spellings: tuple[tuple[str, bytes], ...]) -> bool:
+    """Whether an entry's document holds one of `spellings` (each as text and as UTF-8, the body
+    being searched as it is held) in a text search reads."""
+    get = held_get(doc)
+    body, title = get("body", b""), get("title", "")
+    if body.__class__ is not bytes:
+        body = utf8(body)  # a document not stored yet
+    for spelling, encoded in spellings:
+        if encoded in body or spelling in title:
+            return True
+    if not (get("answers") or get("tags") or get("meeting")):
         return False
     rest = _typed(doc)[2]
-    return any(spelling in rest for spelling in spellings)
+    return any(spelling in rest for spelling, _ in spellings)
 
 
 _P = ParamSpec("_P")
@@ -347,7 +381,7 @@ class Journal:
         self._clock = clock
         self._cache: dict[str, Entry] | None = None
         self._hits: dict[str, Entry] = {}  # entries a search made before `_cache` was (see `_search_words`)
-        self._texts: dict[str, tuple[str, str, str]] = {}  # entry id -> its texts as typed (`_typed`)
+        self._texts: dict[str, tuple[bytes, str, str]] = {}  # entry id -> its texts as typed (`_typed`)
         self._searches = 0  # through the word list
         self._storage = cast(VaultStorage, db.storage)
         self._lock = self._storage.writing
@@ -452,23 +486,26 @@ class Journal:
         cache = self._cache if self._cache is not None else self._hits
         table = tables.get(TABLE, {})
         self._searches += 1
+        # Each spelling as text and as UTF-8: bodies are searched as they are held.
+        encoded = [tuple((s, utf8(s)) for s in spelled) for spelled in spellings]
         if self._searches == 1:  # the first (a command's only one): the documents read as they are
             docs = list(table.items())
-            for spelled in spellings:
-                docs = [(doc_id, doc) for doc_id, doc in docs if _holds(doc, spelled)]
+            for pairs in encoded:
+                docs = [(doc_id, doc) for doc_id, doc in docs if _holds(doc, pairs)]
         else:  # the next ones: each entry's texts kept at hand (`_typed`)
             texts = self._texts
             for doc_id in texts.keys() - table.keys():
                 del texts[doc_id]
             for doc_id in table.keys() - texts.keys():
                 texts[doc_id] = _typed(table[doc_id])
-            matched: Iterable[tuple[str, tuple[str, str, str]]] = texts.items()
-            for spelled in spellings:
-                if len(spelled) == 1:
-                    one = spelled[0]
-                    matched = [(k, t) for k, t in matched if one in t[0] or one in t[1] or one in t[2]]
+            matched: Iterable[tuple[str, tuple[bytes, str, str]]] = texts.items()
+            for pairs in encoded:
+                if len(pairs) == 1:
+                    one, one_utf8 = pairs[0]
+                    matched = [(k, t) for k, t in matched if one_utf8 in t[0] or one in t[1] or one in t[2]]
                 else:
-                    matched = [(k, t) for k, t in matched if any(x in t[0] or x in t[1] or x in t[2] for x in spelled)]
+                    matched = [(k, t) for k, t in matched
+                               if any(b in t[0] or x in t[1] or x in t[2] for x, b in pairs)]
             hits = {doc_id for doc_id, _ in matched}
             docs = [(doc_id, doc) for doc_id, doc in table.items() if doc_id in hits]  # in the table's order
         found = []
@@ -570,6 +607,9 @@ class Journal:
 
     def _remember(self, entry: Entry) -> None:
         self._follow_outside()
+        held = held_get(self._stored().get(entry.id) or {})("body")
+        if held.__class__ is bytes:  # kept with its stored document's UTF-8, not a text of its own
+            entry = replace(entry, body=cast(str, held))  # read back as text (`_text_kept_as_utf8`)
         if self._cache is not None:
             self._cache[entry.id] = entry
         else:  # the entries are not made yet (a command): made when first needed

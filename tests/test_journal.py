@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import gc
+import json
 from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
+from journal_app.interchange import markdown, ressenti_json
 from journal_app.journal import EntryFilter, FeltShift, Journal, Meeting, fold
-from journal_app.vault.storage import open_database
-from tests.conftest import PASSPHRASE
+from journal_app.sync.engine import Change, Sync
+from journal_app.vault.storage import create_database, open_database
+from tests.conftest import FAST_KDF, PASSPHRASE
 
 
 def test_add_read_update_delete(journal, clock):
@@ -60,6 +64,78 @@ def test_changes_are_saved_before_returning(journal, db, vault_file):
     db2 = open_database(vault_file, PASSPHRASE)
     assert Journal(db2).get(entry.id).tags == ("vite",)
     db2.close()
+
+
+def test_a_body_with_apostrophes_and_emoji_comes_back_exactly_everywhere(tmp_path, clock):
+    """Opened entries keep their bodies as UTF-8 (journal_app/vault/packed.py): saved, opened
+    again, searched (the first search and the next ones), exported and sent to another device,
+    a body is the text typed, to the character."""
+    body = "J’ai senti 🌿 une chaleur dans la poitrine… « là » \ud800 et \"ici\"\n\tÉté 🧘🏽‍♀️ fin"
+    path = tmp_path / "journal.vault"
+    db, _ = create_database(path, PASSPHRASE, kdf=FAST_KDF)
+    sync = Sync(db, wall=lambda: 1_800_000_000.0)
+    entry = Journal(db, clock).add(body, title="Galet’s 🌿", tags=["cercle"])
+    change = next(c for c in sync.pending() if c.id == entry.id)
+    sent = Change.unpack(json.loads(json.dumps(change.pack(), ensure_ascii=False)))
+    assert change.doc is not None and change.doc["body"] == body and sent.doc == change.doc
+    journal = Journal(db, clock)
+    other = journal.add("Rien de tel ici.")
+    db.close()
+    db = open_database(path, PASSPHRASE)
+    try:
+        journal = Journal(db, clock)
+        # the first search (the documents as held), then the next ones (the texts kept at hand)
+        for word in ("j’ai", "🌿", "CHALEUR", "ete", "poitrine…", "\ud800", "galet’s", "🧘🏽‍♀️"):
+            assert [e.id for e in journal.search(word)] == [entry.id], word
+        assert {e.id for e in journal.search("ici")} == {other.id, entry.id}, (other.id, entry.id)
+        assert journal.get(entry.id).body == body and journal.get(entry.id) == entry
+        assert journal.search("chaleur")[0].body == body
+        exported = json.loads(ressenti_json.export_text(journal, [journal.get(entry.id)]))
+        assert exported["entries"][0]["body"] == body
+        assert body in markdown.export_text(journal, [journal.get(entry.id)])
+        sync = Sync(db, wall=lambda: 1_800_000_100.0)
+        again = journal.update(entry.id, title="Autre")  # the body read back and saved again
+        change = next(c for c in sync.pending() if c.id == entry.id)
+        assert again.body == body and change.doc is not None and change.doc["body"] == body
+        snapshot = sync.snapshot()  # every document, for a new device
+        assert next(c for c in snapshot if c.id == entry.id).doc["body"] == body
+        laptop, _ = create_database(tmp_path / "laptop" / "journal.vault", PASSPHRASE, kdf=FAST_KDF)
+        try:
+            Sync(laptop, wall=lambda: 1_800_000_200.0).take(snapshot)
+            assert Journal(laptop).get(entry.id).body == body and Journal(laptop).search("j’ai")[0].body == body
+        finally:
+            laptop.close()
+    finally:
+        db.close()
+    for opened in (path, tmp_path / "laptop" / "journal.vault"):
+        db = open_database(opened, PASSPHRASE)
+        try:
+            assert Journal(db).get(entry.id).body == body
+        finally:
+            db.close()
+
+
+def test_an_entry_holds_its_body_once_with_its_stored_document(journal, db, vault_file):
+    """Added, imported, edited or made at opening, an entry keeps the very body its stored
+    document holds (no second copy of the journal's text while it is open)."""
+
+    def shares(entry_id: str, journal: Journal) -> bool:
+        held = dict.get(journal.database.storage.read()["entries"][entry_id], "body")
+        return any(ref is held for ref in gc.get_referents(journal.get(entry_id)))
+
+    added = journal.add("Écrit au retour, l’esprit calme.")
+    imported = journal.put_new([journal.new_entry(f"Importée {n}, c’est ça.") for n in range(3)])
+    edited = journal.update(imported[0].id, body="Reprise : l’eau du lac.")
+    for entry_id in (added.id, imported[1].id, edited.id):
+        assert shares(entry_id, journal)
+    db.close()
+    db = open_database(vault_file, PASSPHRASE)
+    try:
+        reopened = Journal(db)
+        reopened.search("lac")  # entries made by a search, then the others
+        assert all(shares(e.id, reopened) for e in reopened.entries())
+    finally:
+        db.close()
 
 
 def test_search_ignores_case_and_accents(journal):

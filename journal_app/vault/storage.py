@@ -25,6 +25,7 @@ from tinydb.table import Document, Table
 from journal_app.errors import SaveFailed, VaultDamaged
 from journal_app.vault.container import Opened, Rekeyed, Vault
 from journal_app.vault.keys import KdfParams
+from journal_app.vault.packed import PACKED, packed, shown
 from journal_app.vault.seen import remember_seen
 from journal_app.vault.words import WordList
 
@@ -55,7 +56,9 @@ _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def encode_value(doc: dict[str, Any]) -> bytes:
-    """A stored document as the vault keeps it: compact JSON in UTF-8."""
+    """A stored document as the vault keeps it: compact JSON in UTF-8 (its body as text)."""
+    if isinstance(doc, StoredDoc):
+        doc = doc.plain()
     # surrogatepass: a lone surrogate typed or pasted somewhere must not make a save fail.
     return _encode(doc).encode("utf-8", "surrogatepass")
 
@@ -85,17 +88,27 @@ class Changes(set[Key]):
 
 
 class StoredDoc(dict):  # type: ignore[type-arg]
-    """A stored document that notes itself as changed when it is changed in place.
+    """A stored document that notes itself as changed when it is changed in place, and holds its
+    body as UTF-8 (journal_app/vault/packed.py).
 
     TinyDB changes documents by assigning top-level fields (`doc.update(fields)`), which notes
     the document, so a write encodes and saves only what changed. Code must not mutate a stored
     document's nested lists or dicts in place (the journal never does: it stores fresh dicts).
+
+    Every way of reading a field gives the body as text: indexing, `get`, `items`, `values`,
+    `copy`, comparing, and what CPython's C code reads of a dict subclass (`dict(doc)`, `{**doc}`,
+    `f(**doc)`, json's encoder: since `__iter__` is overridden, these go through `keys` and
+    `__getitem__`, or through `items`). Only `dict`'s own methods called on it (`dict.get(doc,
+    ...)`, as `held_get` does) see the bytes. A copy is a plain dict.
     """
 
     __slots__ = ("_changed", "_table", "_id")  # the key's two parts apart: no tuple kept per document
 
     def __init__(self, data: dict[str, Any], changed: Changes | None = None, key: Key | None = None) -> None:
         super().__init__(data)
+        body = dict.get(self, PACKED)
+        if body.__class__ is str:  # (`_repack`, inline: opening makes one per document)
+            dict.__setitem__(self, PACKED, packed(body))
         self._changed = changed
         self._table: str | None = key[0] if key is not None else None
         self._id: str | None = key[1] if key is not None else None
@@ -104,9 +117,66 @@ class StoredDoc(dict):  # type: ignore[type-arg]
         if self._changed is not None and self._table is not None and self._id is not None:
             self._changed.note((self._table, self._id), self)
 
+    def _repack(self) -> None:
+        """The body held as UTF-8, if it was just given as text."""
+        body = dict.get(self, PACKED)
+        if body.__class__ is str:
+            dict.__setitem__(self, PACKED, packed(body))
+
+    # -- reading: the body as text -----------------------------------------------------------
+    def __getitem__(self, key: str) -> Any:
+        return shown(dict.__getitem__(self, key))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return shown(dict.get(self, key, default))
+
+    def __iter__(self) -> Iterator[str]:
+        # Overridden (the same iteration) so that CPython's dict(doc), {**doc}, f(**doc) and
+        # d.update(doc) read the fields through `keys` and `__getitem__`: a dict subclass that
+        # keeps dict's own __iter__ is copied from the dict's storage, the body as bytes.
+        return dict.__iter__(self)
+
+    def plain(self) -> dict[str, Any]:
+        """The document as a plain dict, its body as text."""
+        return {key: shown(value) for key, value in dict.items(self)}
+
+    def items(self) -> Any:
+        return self.plain().items()
+
+    def values(self) -> Any:
+        return self.plain().values()
+
+    def copy(self) -> dict[str, Any]:
+        return self.plain()
+
+    __copy__ = copy
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (self.plain(),)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StoredDoc):
+            other = other.plain()
+        return self.plain() == other
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return repr(self.plain())
+
+    def __or__(self, other: Any) -> Any:
+        return self.plain() | other
+
+    def __ror__(self, other: Any) -> Any:
+        return other | self.plain()
+
+    # -- changing: noted, the body packed ------------------------------------------------------
     def __setitem__(self, key: str, value: Any) -> None:
         self._touch()
-        super().__setitem__(key, value)
+        super().__setitem__(key, packed(value) if key == PACKED else value)
 
     def __delitem__(self, key: str) -> None:
         self._touch()
@@ -115,26 +185,31 @@ class StoredDoc(dict):  # type: ignore[type-arg]
     def update(self, *args: Any, **kwargs: Any) -> None:
         self._touch()
         super().update(*args, **kwargs)
+        self._repack()
 
     def pop(self, *args: Any) -> Any:
         self._touch()
-        return super().pop(*args)
+        return shown(super().pop(*args))
 
     def popitem(self) -> tuple[str, Any]:
         self._touch()
-        return super().popitem()
+        key, value = super().popitem()
+        return key, shown(value)
 
     def setdefault(self, key: str, default: Any = None) -> Any:
         self._touch()
-        return super().setdefault(key, default)
+        value = super().setdefault(key, default)
+        self._repack()
+        return shown(value)
 
     def clear(self) -> None:
         self._touch()
         super().clear()
 
-    def __ior__(self, other: Any) -> StoredDoc:  # type: ignore[misc]
+    def __ior__(self, other: Any) -> StoredDoc:
         self._touch()
         super().update(other)
+        self._repack()
         return self
 
 

@@ -29,6 +29,7 @@ from operator import contains
 from typing import Any
 
 from journal_app.folding import fold
+from journal_app.vault.packed import held_body, held_get, shown, utf8
 
 TABLE = "search_words"
 ENTRIES = "entries"
@@ -42,9 +43,13 @@ FORGET_PASSES = 10
 
 def entry_texts(doc: Mapping[str, Any]) -> list[str]:
     """The texts of an entry's document that search reads (as `journal.search_text` joins them)."""
+    return [doc.get("title", ""), doc.get("body", ""), *other_texts(doc)]
+
+
+def other_texts(doc: Mapping[str, Any]) -> list[str]:
+    """The texts search reads in an entry's document besides its title and body."""
     meeting = doc.get("meeting")
-    return [doc.get("title", ""), doc.get("body", ""), *(doc.get("answers") or {}).values(),
-            *(doc.get("tags") or ()), meeting.get("name", "") if meeting else ""]
+    return [*(doc.get("answers") or {}).values(), *(doc.get("tags") or ()), meeting.get("name", "") if meeting else ""]
 
 
 def changed_words(words: Iterable[str]) -> list[str]:
@@ -164,18 +169,36 @@ class WordList:
             if old is not None:  # (None: added and deleted before any save)
                 words.update(changed_words(_words_of([old])))
         candidates = words & set(self._stored(tables))
-        # Every text search reads, entry after entry (references, not copies), each looked in by C.
-        texts = [text for doc in tables.get(ENTRIES, {}).values() for text in entry_texts(doc) if text]
-        budget = FORGET_PASSES * max(1, len(texts))
+        # Every text search reads, entry after entry (references, not copies), each looked in by
+        # C: the bodies as held, in UTF-8 (journal_app/vault/packed.py), the other texts as text.
+        texts: list[str] = []
+        bodies: list[bytes] = []
+        for doc in tables.get(ENTRIES, {}).values():
+            get = held_get(doc)
+            body, title = held_body(doc), get("title", "")
+            if body:
+                bodies.append(body)
+            if title:
+                texts.append(title)
+            if get("answers") or get("tags") or get("meeting"):
+                texts.extend(text for text in other_texts(doc) if text)
+        searched = len(texts) + len(bodies)
+        budget = FORGET_PASSES * max(1, searched)
         gone: set[str] = set()
         residue: set[str] = set()
         for word in candidates:  # a word many entries hold is found at once
             found = next(compress(count(), map(contains, texts, repeat(word))), None)
+            if found is not None:
+                text = texts[found]
+            else:
+                in_body = next(compress(count(), map(contains, bodies, repeat(utf8(word)))), None)
+                if in_body is not None:
+                    found, text = len(texts) + in_body, shown(bodies[in_body])
             if found is None:
                 gone.add(word)
-            elif word not in texts[found].split():
+            elif word not in text.split():
                 residue.add(word)  # inside a longer word only: checked again at the next deletion
-            budget -= len(texts) if found is None else found + 1
+            budget -= searched if found is None else found + 1
             if budget < 0:
                 return False
         self._residue = residue
