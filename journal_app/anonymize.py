@@ -1344,6 +1344,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         if m.group("value")[:1].isupper() and lexicon().get(fold(m.group("value").split()[0])) != "L":
             found.append((m.start(), m.end(), "address"))
     found += _chez(text)
+    found += _kin_named(text)
     found += _sites_typed(text)
     found += _streets_said(text)
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
@@ -1422,6 +1423,31 @@ def _chez(text: str) -> list[tuple[int, int, str]]:
 
 
 _CLITICS_CHEZ = frozenset(("y", "en", "t"))
+# A family's name with the word « famille », "family" (« la famille Park », "the Park family"), and
+# a first name in lower case after a family word used as a title ("kokum rose", « tante lulu »).
+_FAMILY_NAMED = re.compile(r"(?<![\w'’-])(?i:famille)\s+(?P<a>[A-ZÀ-Ý][\w'’-]+)"
+                           r"|(?<![\w'’-])(?i:the)\s+(?P<b>[A-ZÀ-Ý][\w'’-]+)\s+family(?![\w'’-])")
+_KIN_NAMED = re.compile(r"(?<![\w'’-])(?<!my )(?<!ma )(?<!mon )(?<!our )(?<!his )(?<!her )(?<!sa )(?<!son )"
+                        r"(?i:kokum|kokom|uncle|aunt|auntie|tante|oncle|mémère|memere|pépère|pepere|grandma|grandpa|"
+                        r"granny|papi|mamie|cousin|cousine)[ \t]+(?P<name>[a-zà-ÿ][\w'’-]+)")
+
+
+def _kin_named(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    if "famil" in text.lower():
+        for m in _FAMILY_NAMED.finditer(text):
+            group = "a" if m.group("a") else "b"
+            key = fold(m.group(group))
+            if key not in ORDINARY_CAPITALS and key not in FUNCTION_WORDS and key not in CALENDAR:
+                out.append((*m.span(group), "name"))
+    for m in _KIN_NAMED.finditer(text):
+        key = fold(m.group("name"))
+        if (key not in FUNCTION_WORDS and lexicon().get(key) in (None, "F", "P", "N") and not _glued(key)
+                and not _ELIDED_WORD.match(m.group("name"))):  # « mamie t'es mon soleil »
+            out.append((m.start(), m.end(), "name"))  # the family word with it, as `_widened` takes it
+    return out
+
+
 @cache
 def _site_typed() -> tuple[re.Pattern[str], frozenset[str]]:
     """The pattern, and the first words of the sites it reads (« salon » of « salon funéraire »)."""

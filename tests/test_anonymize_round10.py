@@ -41,6 +41,10 @@ def _words(text: str) -> list[str]:
          ["reste", "depuis", "mai"]),
         # A street in lower case whose name no dictionary has.
         ("we met on wabanaki rd last summer", "en", ["wabanaki"], ["met", "last", "summer"]),
+        # A family's name with « famille », "family"; a first name after a family word used as a title.
+        ("Les fleurs de la famille Kwon m'ont touchée.", "fr", ["Kwon"], ["fleurs", "famille", "touchée"]),
+        ("we sang for the Okafor family tonight", "en", ["Okafor"], ["sang", "family", "tonight"]),
+        ("drove kokum lily to bingo tonight", "en", ["lily"], ["drove", "bingo", "tonight"]),
         # Two parts of one place's name.
         ("Maman est rendue aux Jardins du Ruisseau-Vert depuis mars.", "fr", ["Jardins", "Ruisseau", "Vert"],
          ["Maman", "rendue", "depuis", "mars"]),
@@ -65,6 +69,9 @@ def test_round_10_finds(text: str, lang: str, gone: list[str], stays: list[str])
         # « chez » before what is no business.
         ("je rentre chez nous après le cercle", "fr"),
         ("rendez-vous chez le dentiste demain", "fr"),
+        # A family word before what is no name.
+        ("il m'a dit mamie t'es mon soleil", "fr"),
+        ("the Holy Family chapel was cold", "en"),
         # A workplace's kind, not its name.
         ("l'école secondaire est loin d'ici", "fr"),
         ("at night school we read Rilke", "en"),
