@@ -1344,6 +1344,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         if m.group("value")[:1].isupper() and lexicon().get(fold(m.group("value").split()[0])) != "L":
             found.append((m.start(), m.end(), "address"))
     found += _chez(text)
+    found += _said_shapes(text)
     found += _kin_named(text)
     found += _sites_typed(text)
     found += _streets_said(text)
@@ -1423,6 +1424,59 @@ def _chez(text: str) -> list[tuple[int, int, str]]:
 
 
 _CLITICS_CHEZ = frozenset(("y", "en", "t"))
+# A file or case number of letter and digit groups (« dossier 2026-CN-08817 », "permit 2026-PC-04417"):
+# three groups at least, letters in one, five digits in all (not a date: it has no letter).
+_CASE_NUMBER = re.compile(r"(?<![\w-])(?=[A-Za-z0-9-]*[A-Za-z])(?:[A-Za-z0-9]{1,8}-){2,4}[A-Za-z0-9]{1,8}(?![\w-])")
+# A web address said aloud: "www dot physiototo dot ca slash booking", « gofundme point com slash
+# hommage réjean lalonde », « zoom point us barre oblique j barre oblique … »: its name, then the
+# words after each slash (three at most after the last).
+_SAID_DOT = r"\s+(?i:dot|point)\s+"
+_SAID_SLASH = r"\s+(?i:slash|barre\s+oblique)\s+"
+_SAID_URL = re.compile(
+    rf"(?<![\w'’-])(?:(?i:www|w\s+w\s+w){_SAID_DOT})?[^\W_][\w-]*(?:{_SAID_DOT}[^\W_][\w-]*)*{_SAID_DOT}"
+    r"(?i:com|ca|org|net|us|fr|io|info|quebec|ly|me|gg|be|co)(?![\w'’-])"
+    rf"(?P<path>(?:{_SAID_SLASH}[^\W_][\w'’-]*(?:\s+(?!(?i:slash|barre)\b)[^\W_][\w'’-]*){{0,2}}"
+    r"(?=\s+(?i:slash|barre)\b))*"
+    rf"(?:{_SAID_SLASH}[^\W_][\w'’-]*(?:\s+[^\W_][\w'’-]*){{0,2}})?)")
+# Letters and digits said one by one after what they are: "plate f four seven k r w", « code
+# permanent p i e w un deux zéro cinq… »: five at least, two letters and two numbers among them.
+_SPELLED_TOKEN = (r"(?:[a-zA-Z]|zéro|zero|oh|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|one|two|three|four|"
+                  r"five|seven|eight|nine|\d)")
+_SPELLED_CODE = re.compile(rf"(?<![\w'’-]){_SPELLED_TOKEN}(?:[ \t]+{_SPELLED_TOKEN}){{4,20}}(?![\w'’-])")
+_SINGLE_LETTER = re.compile(r"[a-zA-Z]")
+
+
+def _said_shapes(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for m in _CASE_NUMBER.finditer(text):
+        if sum(c.isdigit() for c in m.group()) >= 5:
+            out.append((m.start(), m.end(), "id"))
+    lower = text.lower()
+    if " dot " in lower or " point " in lower:
+        for m in _SAID_URL.finditer(text):
+            name = fold(re.split(r"\s", m.group())[0])
+            tld = fold(re.split(r"[\s/]", m.group()[:len(m.group()) - len(m.group("path"))].rstrip())[-1])
+            if not (m.group("path") or name in ("www", "w") or tld in ("com", "org", "net", "io", "quebec", "info")
+                    or name not in FUNCTION_WORDS and lexicon().get(name) in (None, "F")):
+                continue  # « on a fait le point ça va mieux » typed without its cedilla
+            end = m.end()
+            path = m.group("path")
+            last = max(path.lower().rfind("slash"), path.lower().rfind("oblique"))
+            words = list(_LETTERS.finditer(path, max(0, last)))[1:]  # after the last slash
+            for w in words[1:]:  # the first is the path's; then names, not the sentence's words
+                key = fold(w.group())
+                if key in FUNCTION_WORDS or _ELIDED_WORD.match(w.group()) or lexicon().get(key) in ("D", "R"):
+                    end = m.start("path") + w.start()
+                    break
+            out.append((m.start(), len(text[:end].rstrip()), "url"))
+    for m in _SPELLED_CODE.finditer(text):
+        tokens = m.group().split()
+        letters = sum(1 for t in tokens if _SINGLE_LETTER.fullmatch(t) and t.lower() not in ("a", "y", "i"))
+        if letters >= 2 and len(tokens) - letters >= 2:
+            out.append((m.start(), m.end(), "id"))
+    return out
+
+
 # A family's name with the word « famille », "family" (« la famille Park », "the Park family"), and
 # a first name in lower case after a family word used as a title ("kokum rose", « tante lulu »).
 _FAMILY_NAMED = re.compile(r"(?<![\w'’-])(?i:famille)\s+(?P<a>[A-ZÀ-Ý][\w'’-]+)"
@@ -1432,8 +1486,28 @@ _KIN_NAMED = re.compile(r"(?<![\w'’-])(?<!my )(?<!ma )(?<!mon )(?<!our )(?<!hi
                         r"granny|papi|mamie|cousin|cousine)[ \t]+(?P<name>[a-zà-ÿ][\w'’-]+)")
 
 
+# A title said or typed in lower case before a family name, with its particle: « monsieur la roche »,
+# "doctor le duc", « madame bergeront », « monsieur yves tremblay ».
+_TITLE_SAID = re.compile(r"(?<![\w'’-])(?i:monsieur|madame|mister|missus|doctor|docteur|docteure|maître|maitre)[ \t]+"
+                         r"(?:(?P<particle>la|le|de|du|des|van|von|da|di|mc|mac|st|ste|saint|sainte)[ \t]+)?"
+                         r"(?P<w1>[a-zà-ÿ][\w'’-]+)(?:[ \t]+(?P<w2>[a-zà-ÿ][\w'’-]+))?")
+
+
 def _kin_named(text: str) -> list[tuple[int, int, str]]:
     out = []
+    for m in _TITLE_SAID.finditer(text):
+        first = fold(m.group("w1"))
+        kind = lexicon().get(first)
+        if first in FUNCTION_WORDS or _ELIDED_WORD.match(m.group("w1")) or kind == "L" or (
+                m.group("w1").lower() in jobs() or first in jobs()) or (
+                kind in ("D", "R", "N") and not m.group("particle")):
+            continue  # « monsieur le maire », "doctor who"; « monsieur la roche » is someone
+        end = m.end("w1")
+        second = m.group("w2")
+        if (second and kind in ("P", "N") and fold(second) not in FUNCTION_WORDS and not _ELIDED_WORD.match(second)
+                and lexicon().get(fold(second)) in (None, "F", "P", "N")):
+            end = m.end("w2")  # « monsieur yves tremblay »
+        out.append((m.start(), end, "name"))
     if "famil" in text.lower():
         for m in _FAMILY_NAMED.finditer(text):
             group = "a" if m.group("a") else "b"

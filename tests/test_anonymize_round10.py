@@ -45,6 +45,17 @@ def _words(text: str) -> list[str]:
         ("Les fleurs de la famille Kwon m'ont touchée.", "fr", ["Kwon"], ["fleurs", "famille", "touchée"]),
         ("we sang for the Okafor family tonight", "en", ["Okafor"], ["sang", "family", "tonight"]),
         ("drove kokum lily to bingo tonight", "en", ["lily"], ["drove", "bingo", "tonight"]),
+        # A case number of letter and digit groups; a web address said aloud; letters and digits
+        # said one by one; a title said before a family name with its particle.
+        ("Mon dossier au tribunal : 2025-QC-11872, audience en mars.", "fr", ["2025", "QC", "11872"],
+         ["dossier", "tribunal", "audience", "mars"]),
+        ("her page is www dot lunabeads dot ca slash shop slash marisol", "en", ["lunabeads", "shop", "marisol"],
+         ["her", "page"]),
+        ("le site c'est tricotine point com barre oblique boutique si ça vous tente", "fr",
+         ["tricotine", "boutique"], ["site", "tente"]),
+        ("his plate is g six two m t r and he drove off", "en", ["six", "two"], ["plate", "drove", "off"]),
+        ("la travailleuse sociale madame de lorimier m'a rappelée", "fr", ["lorimier"], ["rappelée"]),
+        ("the vet, doctor le blanc, was kind", "en", ["blanc"], ["vet", "kind"]),
         # Two parts of one place's name.
         ("Maman est rendue aux Jardins du Ruisseau-Vert depuis mars.", "fr", ["Jardins", "Ruisseau", "Vert"],
          ["Maman", "rendue", "depuis", "mars"]),
@@ -72,6 +83,11 @@ def test_round_10_finds(text: str, lang: str, gone: list[str], stays: list[str])
         # A family word before what is no name.
         ("il m'a dit mamie t'es mon soleil", "fr"),
         ("the Holy Family chapel was cold", "en"),
+        # A title before a role, a point said in French, a date.
+        ("monsieur le maire a parlé longtemps", "fr"),
+        ("on a fait le point ca va mieux", "fr"),
+        ("the doctor said rest", "en"),
+        ("rendez-vous le 2026-12-07 à 9h", "fr"),
         # A workplace's kind, not its name.
         ("l'école secondaire est loin d'ici", "fr"),
         ("at night school we read Rilke", "en"),
