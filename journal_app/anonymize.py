@@ -1344,6 +1344,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         if m.group("value")[:1].isupper() and lexicon().get(fold(m.group("value").split()[0])) != "L":
             found.append((m.start(), m.end(), "address"))
     found += _chez(text)
+    found += _unique_people(text)
     found += _said_shapes(text)
     found += _kin_named(text)
     found += _sites_typed(text)
@@ -1424,9 +1425,65 @@ def _chez(text: str) -> list[tuple[int, int, str]]:
 
 
 _CLITICS_CHEZ = frozenset(("y", "en", "t"))
+# Who is the only or the last one of a kind, to the end of the clause: "the only Filipino nurse on
+# nights at the CHSLD", « le seul prêtre qui reste pour les quatre paroisses », « la dernière de la
+# famille qui parle la langue », "the last Morrison still fishing out of Shigawake": one person.
+_UNIQUE = re.compile(r"(?<![\w'’-])(?i:the|le|la|l['’]|her|his|sa|son|leur|their)[ \t]*(?i:only|last|seule?|dernier|"
+                     r"dernière|derniere|unique)[ \t]+(?P<words>(?:[\w'’-]+[ \t]+){0,2}[\w'’-]+)"
+                     r"(?P<rest>[^.,;:!?()«»\"“”\n]{0,90})")
+_PERSON_NOUNS = frozenset(fold(w) for w in (
+    "woman man guy girl boy kid lady member worker employee fisherman farmer femme homme gars fille garçon "
+    "enfant membre employé employée travailleur travailleuse bénévole volunteer parent mom dad mère père "
+    "grand-mère grand-père granny native speaker locuteur locutrice").split())
+_GROUPS = frozenset(fold(w) for w in (
+    "famille family équipe team gang clan génération generation lignée village paroisse parish crew").split())
+_NOT_PEOPLE = frozenset(fold(w) for w in (
+    "place thing things time times way moment chose choses fois façon endroit address adresse day days night year "
+    "jour jours soir année week semaine minute hour heure word mot question reason raison option choice choix idea "
+    "idée truc stuff part partie piece bit").split())
+_GENERIC_ONES = frozenset(fold(w) for w in "one person personne".split())
+_TITLED_ONLY = re.compile(r"\b(?:Only|Last|Seule?|Dernier|Dernière|ONLY|LAST|SEULE?)\b")
+_MAIN_VERBS = frozenset("m'a l'a t'a s'est m'avait m'ont a est était etait ont sont has had is was were are said says "
+                        "told asked gave gives means will would can could dit".split())
+_CLAUSE_JOIN = re.compile(r"[ \t]+(?i:and|et|pis|but|mais|so|donc|because|parce)(?![\w'’-])")
+
+
+def _unique_people(text: str) -> list[tuple[int, int, str]]:
+    lower = text.lower()
+    if not any(w in lower for w in ("only", "last", "seul", "dernier", "derniè", "dernie", "unique")):
+        return []
+    out = []
+    for m in _UNIQUE.finditer(text):
+        words = m.group("words").split()
+        keys = [fold(w) for w in words]
+        if keys[0] in _NOT_PEOPLE or _TITLED_ONLY.search(m.group()):
+            continue  # "the only place Mom laughed", "the Last Post", a text in capitals
+        person = any(k in _PERSON_NOUNS or k in jobs() or w.lower() in jobs()
+                     for w, k in zip(words, keys, strict=True)) or (
+            words[0][:1].isupper() and not words[0].isupper() and keys[0] not in FUNCTION_WORDS
+            and keys[0] not in ORDINARY_CAPITALS)  # "the only Filipino nurse", "the last Morrison"
+        family = keys[0] in ("de", "of") and any(k in _GROUPS for k in keys[1:])  # « la dernière de la famille »
+        generic = keys[0] in _GENERIC_ONES and any(c.isupper() or c.isdigit() for c in m.group("rest"))
+        if not (person or family or generic):
+            continue
+        stop = _CLAUSE_JOIN.search(text, m.end("words"), m.end())
+        end = stop.start() if stop else m.end()
+        previous, count = "", 0
+        for w in re.finditer(r"[^\s]+", text[m.end("words"):end]):  # to the sentence's own verb, ten words at most
+            word = w.group().lower().replace("’", "'")
+            count += 1
+            if (count > 10 or word in _MAIN_VERBS and previous not in ("qui", "who", "that", "which")
+                    or word in ("qui", "who", "that", "which") and count > 2):  # said enough: « …à Rimouski qui… »
+                end = m.end("words") + w.start()
+                break
+            previous = word
+        out.append((m.start(), len(text[:end].rstrip()), "role"))
+    return out
+
+
 # A file or case number of letter and digit groups (« dossier 2026-CN-08817 », "permit 2026-PC-04417"):
 # three groups at least, letters in one, five digits in all (not a date: it has no letter).
-_CASE_NUMBER = re.compile(r"(?<![\w-])(?=[A-Za-z0-9-]*[A-Za-z])(?:[A-Za-z0-9]{1,8}-){2,4}[A-Za-z0-9]{1,8}(?![\w-])")
+_CASE_NUMBER = re.compile(r"(?<![\w-])(?:[A-Za-z0-9]{1,8}-){2,4}[A-Za-z0-9]{1,8}(?![\w-])")
 # A web address said aloud: "www dot physiototo dot ca slash booking", « gofundme point com slash
 # hommage réjean lalonde », « zoom point us barre oblique j barre oblique … »: its name, then the
 # words after each slash (three at most after the last).
@@ -1449,7 +1506,7 @@ _SINGLE_LETTER = re.compile(r"[a-zA-Z]")
 def _said_shapes(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for m in _CASE_NUMBER.finditer(text):
-        if sum(c.isdigit() for c in m.group()) >= 5:
+        if sum(c.isdigit() for c in m.group()) >= 5 and any(c.isalpha() for c in m.group()):
             out.append((m.start(), m.end(), "id"))
     lower = text.lower()
     if " dot " in lower or " point " in lower:
@@ -1493,9 +1550,17 @@ _TITLE_SAID = re.compile(r"(?<![\w'’-])(?i:monsieur|madame|mister|missus|docto
                          r"(?P<w1>[a-zà-ÿ][\w'’-]+)(?:[ \t]+(?P<w2>[a-zà-ÿ][\w'’-]+))?")
 
 
+_TITLE_WORDS_SAID = frozenset("monsieur madame mister missus doctor docteur docteure maître maitre".split())
+_KIN_WORDS = frozenset("kokum kokom uncle aunt auntie tante oncle mémère memere pépère pepere grandma grandpa "
+                       "granny papi mamie cousin cousine".split())
+
+
 def _kin_named(text: str) -> list[tuple[int, int, str]]:
     out = []
-    for m in _TITLE_SAID.finditer(text):
+    for start in _starts_of(text, _TITLE_WORDS_SAID):
+        m = _TITLE_SAID.match(text, start)
+        if m is None:
+            continue
         first = fold(m.group("w1"))
         kind = lexicon().get(first)
         if first in FUNCTION_WORDS or _ELIDED_WORD.match(m.group("w1")) or kind == "L" or (
@@ -1514,7 +1579,10 @@ def _kin_named(text: str) -> list[tuple[int, int, str]]:
             key = fold(m.group(group))
             if key not in ORDINARY_CAPITALS and key not in FUNCTION_WORDS and key not in CALENDAR:
                 out.append((*m.span(group), "name"))
-    for m in _KIN_NAMED.finditer(text):
+    for start in _starts_of(text, _KIN_WORDS):
+        m = _KIN_NAMED.match(text, start)
+        if m is None:
+            continue
         key = fold(m.group("name"))
         if (key not in FUNCTION_WORDS and lexicon().get(key) in (None, "F", "P", "N") and not _glued(key)
                 and not _ELIDED_WORD.match(m.group("name"))):  # « mamie t'es mon soleil »

@@ -56,6 +56,12 @@ def _words(text: str) -> list[str]:
         ("his plate is g six two m t r and he drove off", "en", ["six", "two"], ["plate", "drove", "off"]),
         ("la travailleuse sociale madame de lorimier m'a rappelée", "fr", ["lorimier"], ["rappelée"]),
         ("the vet, doctor le blanc, was kind", "en", ["blanc"], ["vet", "kind"]),
+        # Who is the only or the last one of a kind, to the clause's end, not the sentence's verb.
+        ("Nadia is the only Somali interpreter at the clinic in Val-d'Or and she is tired.", "en",
+         ["Somali", "interpreter", "clinic"], ["tired"]),
+        ("C'est le seul forgeron qui reste dans les trois rangs.", "fr", ["forgeron", "reste", "rangs"], ["C"]),
+        ("la seule sage-femme du village m'a rassurée hier", "fr", ["sage", "femme", "village"],
+         ["rassurée", "hier"]),
         # Two parts of one place's name.
         ("Maman est rendue aux Jardins du Ruisseau-Vert depuis mars.", "fr", ["Jardins", "Ruisseau", "Vert"],
          ["Maman", "rendue", "depuis", "mars"]),
@@ -88,6 +94,11 @@ def test_round_10_finds(text: str, lang: str, gone: list[str], stays: list[str])
         ("on a fait le point ca va mieux", "fr"),
         ("the doctor said rest", "en"),
         ("rendez-vous le 2026-12-07 à 9h", "fr"),
+        # The only or the last of what is no person.
+        ("I felt like the only one who cared.", "en"),
+        ("it was the only place Mom really laughed", "en"),
+        ("la seule chose que je sais, c'est que je respire", "fr"),
+        ("Remembrance Day, the poppies, the Last Post, all of it", "en"),
         # A workplace's kind, not its name.
         ("l'école secondaire est loin d'ici", "fr"),
         ("at night school we read Rilke", "en"),
