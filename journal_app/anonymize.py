@@ -1458,7 +1458,7 @@ def _unique_people(text: str) -> list[tuple[int, int, str]]:
         keys = [fold(w) for w in words]
         if keys[0] in _NOT_PEOPLE or _TITLED_ONLY.search(m.group()):
             continue  # "the only place Mom laughed", "the Last Post", a text in capitals
-        person = any(k in _PERSON_NOUNS or k in jobs() or w.lower() in jobs()
+        person = any(k in _PERSON_NOUNS or k in jobs() or w.lower() in jobs() or _JOB_HEAD.fullmatch(w)
                      for w, k in zip(words, keys, strict=True)) or (
             words[0][:1].isupper() and not words[0].isupper() and keys[0] not in FUNCTION_WORDS
             and keys[0] not in ORDINARY_CAPITALS)  # "the only Filipino nurse", "the last Morrison"

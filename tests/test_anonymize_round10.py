@@ -62,6 +62,7 @@ def _words(text: str) -> list[str]:
         ("C'est le seul forgeron qui reste dans les trois rangs.", "fr", ["forgeron", "reste", "rangs"], ["C"]),
         ("la seule sage-femme du village m'a rassurée hier", "fr", ["sage", "femme", "village"],
          ["rassurée", "hier"]),
+        ("j'étais le seul mécano du village qui parle anglais.", "fr", ["mécano", "village"], ["étais"]),
         # Two parts of one place's name.
         ("Maman est rendue aux Jardins du Ruisseau-Vert depuis mars.", "fr", ["Jardins", "Ruisseau", "Vert"],
          ["Maman", "rendue", "depuis", "mars"]),
