@@ -1394,8 +1394,9 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
 _CHEZ = re.compile(r"(?:(?<![\w'’-])(?P<site>(?i:garage|dépanneur|depanneur|dep|resto|restaurant|salon|boutique|"
                    r"épicerie|epicerie|bar|casse-croûte|casse-croute|magasin|atelier|cantine|ferme|pharmacie)\s+))?"
                    r"(?<![\w'’-])(?i:chez)\s+(?P<name>[^\W\d_][\w'’-]*)(?:\s+(?P<more>[^\W\d_][\w'’-]*))?")
-_NOT_CHEZ = frozenset(fold(w) for w in "nous vous moi toi lui eux elle elles soi nous-autres vous-autres "
-                      "nouzautres vouzautres mes mon ma ta ton tes sa son ses leur leurs".split())
+# What may follow « chez » that is no business and no function word: « chez moi », « chez eux »,
+# « chez nous-autres », « chez t'… ».
+_NOT_CHEZ = frozenset(fold(w) for w in "moi toi lui eux soi t nous-autres vous-autres nouzautres vouzautres".split())
 
 
 def _chez(text: str) -> list[tuple[int, int, str]]:
@@ -1407,7 +1408,7 @@ def _chez(text: str) -> list[tuple[int, int, str]]:
         return out
     for m in _CHEZ.finditer(text):
         key = fold(m.group("name"))
-        if key in FUNCTION_WORDS or key in _NOT_CHEZ or key in ORDINARY_CAPITALS or key in _CLITICS_CHEZ:
+        if key in FUNCTION_WORDS or key in _NOT_CHEZ or key in ORDINARY_CAPITALS:
             continue
         if lexicon().get(key) not in (None, "F"):
             continue  # « chez Marie-Ève », « au resto chez Ginette »: someone's, the name is found as one
@@ -1424,7 +1425,6 @@ def _chez(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-_CLITICS_CHEZ = frozenset(("y", "en", "t"))
 # Who is the only or the last one of a kind, to the end of the clause: "the only Filipino nurse on
 # nights at the CHSLD", « le seul prêtre qui reste pour les quatre paroisses », « la dernière de la
 # famille qui parle la langue », "the last Morrison still fishing out of Shigawake": one person.
@@ -1538,29 +1538,24 @@ def _said_shapes(text: str) -> list[tuple[int, int, str]]:
 # a first name in lower case after a family word used as a title ("kokum rose", « tante lulu »).
 _FAMILY_NAMED = re.compile(r"(?<![\w'’-])(?i:famille)\s+(?P<a>[A-ZÀ-Ý][\w'’-]+)"
                            r"|(?<![\w'’-])(?i:the)\s+(?P<b>[A-ZÀ-Ý][\w'’-]+)\s+family(?![\w'’-])")
+_KIN_TITLES = ("uncle aunt auntie tante oncle cousin cousine mémère memere pépère pepere grand-maman grand-papa "
+               "grandma grandpa granny nana papi mamie").split()
+_KIN_WORDS = ("kokum", "kokom", *(w for w in _KIN_TITLES if "-" not in w and w != "nana"))
 _KIN_NAMED = re.compile(r"(?<![\w'’-])(?<!my )(?<!ma )(?<!mon )(?<!our )(?<!his )(?<!her )(?<!sa )(?<!son )"
-                        r"(?i:kokum|kokom|uncle|aunt|auntie|tante|oncle|mémère|memere|pépère|pepere|grandma|grandpa|"
-                        r"granny|papi|mamie|cousin|cousine)[ \t]+(?P<name>[a-zà-ÿ][\w'’-]+)")
+                        rf"(?i:{'|'.join(_KIN_WORDS)})[ \t]+(?P<name>[a-zà-ÿ][\w'’-]+)")
 
 
 # A title said or typed in lower case before a family name, with its particle: « monsieur la roche »,
 # "doctor le duc", « madame bergeront », « monsieur yves tremblay ».
-_TITLE_SAID = re.compile(r"(?<![\w'’-])(?i:monsieur|madame|mister|missus|doctor|docteur|docteure|maître|maitre)[ \t]+"
+_TITLE_WORDS_SAID = ("monsieur", "madame", "mister", "missus", "doctor", "docteur", "docteure", "maître", "maitre")
+_TITLE_SAID = re.compile(rf"(?<![\w'’-])(?i:{'|'.join(_TITLE_WORDS_SAID)})[ \t]+"
                          r"(?:(?P<particle>la|le|de|du|des|van|von|da|di|mc|mac|st|ste|saint|sainte)[ \t]+)?"
                          r"(?P<w1>[a-zà-ÿ][\w'’-]+)(?:[ \t]+(?P<w2>[a-zà-ÿ][\w'’-]+))?")
 
 
-_TITLE_WORDS_SAID = frozenset("monsieur madame mister missus doctor docteur docteure maître maitre".split())
-_KIN_WORDS = frozenset("kokum kokom uncle aunt auntie tante oncle mémère memere pépère pepere grandma grandpa "
-                       "granny papi mamie cousin cousine".split())
-
-
 def _kin_named(text: str) -> list[tuple[int, int, str]]:
     out = []
-    for start in _starts_of(text, _TITLE_WORDS_SAID):
-        m = _TITLE_SAID.match(text, start)
-        if m is None:
-            continue
+    for m in _matched_at(text, _TITLE_WORDS_SAID, _TITLE_SAID):
         first = fold(m.group("w1"))
         kind = lexicon().get(first)
         if first in FUNCTION_WORDS or _ELIDED_WORD.match(m.group("w1")) or kind == "L" or (
@@ -1579,10 +1574,7 @@ def _kin_named(text: str) -> list[tuple[int, int, str]]:
             key = fold(m.group(group))
             if key not in ORDINARY_CAPITALS and key not in FUNCTION_WORDS and key not in CALENDAR:
                 out.append((*m.span(group), "name"))
-    for start in _starts_of(text, _KIN_WORDS):
-        m = _KIN_NAMED.match(text, start)
-        if m is None:
-            continue
+    for m in _matched_at(text, _KIN_WORDS, _KIN_NAMED):
         key = fold(m.group("name"))
         if (key not in FUNCTION_WORDS and lexicon().get(key) in (None, "F", "P", "N") and not _glued(key)
                 and not _ELIDED_WORD.match(m.group("name"))):  # « mamie t'es mon soleil »
@@ -1614,10 +1606,7 @@ def _sites_typed(text: str) -> list[tuple[int, int, str]]:
     st-joseph ». Not « l'école secondaire », « le parc en face »."""
     out: list[tuple[int, int, str]] = []
     pattern, firsts = _site_typed()
-    for start in _starts_of(text, firsts):
-        m = pattern.match(text, start)
-        if m is None:
-            continue
+    for m in _matched_at(text, firsts, pattern):
         name = m.group("name")
         key = fold(name)
         if key in FUNCTION_WORDS or lexicon().get(key) not in (None, "F", "P") or _glued(key) \
@@ -1637,10 +1626,7 @@ def _sites_typed(text: str) -> list[tuple[int, int, str]]:
     return out
 _EN_STREET = ("street|st|road|rd|avenue|ave|drive|dr|lane|ln|crescent|cres|court|ct|way|boulevard|blvd|"
               "terrace|line|sideroad|trail|circle|pkwy|parkway|hwy|highway")
-_CIVIC_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-                r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-                r"thousand|oh|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
-                r"seize|vingt|vingts|trente|quarante|cinquante|soixante|cent|cents|mille|et")
+_CIVIC_WORDS = rf"{_UNITS_SAID}|vingts|cent|cents|hundred|thousand|mille"
 _SAID_CIVIC = rf"(?:(?:{_CIVIC_WORDS})[\s-]+){{2,6}}"
 # A civic number, said in words or typed in lower case, then the street's name and its word: "two
 # forty pine road", "31 mill road", « deux cent seize chemin riverside »; and a street in lower case
@@ -1670,9 +1656,8 @@ def _streets_said(text: str) -> list[tuple[int, int, str]]:
     after a street's word (most texts have none)."""
     out: list[tuple[int, int, str]] = []
     done = 0
-    for at in _starts_of(text, _ANY_STREET):
-        street = _LETTERS.match(text, at)
-        if street is None or street.end() <= done:
+    for street in _matched_at(text, _ANY_STREET, _LETTERS):
+        if street.end() <= done:
             continue
         start, stop = max(done, street.start() - 90), min(len(text), street.end() + 60)
         if _STREET_ABBREVIATED.fullmatch(street.group()) is None and not _NUMBER_BEFORE.search(
@@ -1802,9 +1787,14 @@ def _word_index(text: str) -> dict[str, list[int]]:
     return index
 
 
-def _starts_of(text: str, words: Iterable[str]) -> list[int]:
-    index = _word_index(text)
-    return sorted(i for w in words for i in index.get(w, ()))
+def _matched_at(text: str, words: Iterable[str], pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """`pattern` tried only where one of `words` (lower case) begins, as `finditer` would find it
+    there: one match does not overlap the one before."""
+    index, done = _word_index(text), 0
+    for start in sorted(i for w in words for i in index.get(w, ())):
+        if start >= done and (m := pattern.match(text, start)):
+            yield m
+            done = m.end()
 
 
 _ANS = re.compile(r"(?<![\w'’-])(?i:ans|años|anos)(?![\w'’-])")
@@ -1817,21 +1807,13 @@ def _said_ages(text: str) -> list[tuple[int, int, str]]:
     """`_SAID_AGE` (« elle a 81 ans », only where « ans » is said) and `_SAID_AGE_EN` ("she's 70",
     tried only where one of its first words is)."""
     out = [m.span("age") for m in _SAID_AGE.finditer(text)] if _ANS.search(text) else []
-    done, match = 0, _SAID_AGE_EN.match
-    for start in _starts_of(text, _SAID_AGE_TRIGGERS):
-        if start >= done and (m := match(text, start)):
-            out.append(m.span("age2"))
-            done = m.end()
+    out += [m.span("age2") for m in _matched_at(text, _SAID_AGE_TRIGGERS, _SAID_AGE_EN)]
     return [(a, b, "age") for a, b in out]
 
 
 def _person_ages(text: str) -> Iterator[tuple[int, int, str]]:
     """`_PERSON_AGE`, "a 15-year-old", "her seventh birthday": each read only where its words are."""
-    matches, done, match = [], 0, _PERSON_AGE.match
-    for start in _starts_of(text, _AGE_TRIGGERS):  # what says an age opens with one of a few words
-        if start >= done and (m := match(text, start)):
-            matches.append(m)
-            done = m.end()
+    matches = list(_matched_at(text, _AGE_TRIGGERS, _PERSON_AGE))  # what says an age opens with a few words
     lower = text.lower()
     if "-old" in lower:
         matches += _YEARS_OLD.finditer(text)
@@ -2271,8 +2253,6 @@ _TITLES_BEFORE = (
     "madame monsieur mme mlle m. mr mrs ms mx miss mister dr dre docteur docteure doctor doc elder sister brother "
     "father frère frere sœur soeur père pere abbé pasteur pasteure pastor imam rabbi kokum kokom coach prof "
     "professeur professeure maître maitre curé cure vicaire nurse").split()
-_KIN_TITLES = ("uncle aunt auntie tante oncle cousin cousine mémère memere pépère pepere grand-maman grand-papa "
-               "grandma grandpa granny nana papi mamie").split()
 _STREET_WORDS = f"{_STREET_FR}|street|road|drive|lane|line|sideroad"
 _TITLE_BEFORE = re.compile(
     r"(?<![\w-])" + _NOT_AFTER_MINE + "(?i:" + "|".join(map(re.escape, _TITLES_BEFORE)) + r")\.?[ \t]+\Z")

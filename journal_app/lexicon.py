@@ -302,21 +302,25 @@ def public_figures() -> frozenset[str]:
 
 
 @cache
+def _town_keys() -> frozenset[str]:
+    """Every name of data/towns_ca.txt as `town_key` gives it."""
+    raw = resources.files("journal_app").joinpath("data/towns_ca.txt").read_text("utf-8")
+    return frozenset(town_key(line) for line in raw.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@cache
 def towns() -> frozenset[str]:
     """Canada's towns and villages (data/towns_ca.txt, GeoNames), folded, hyphens and apostrophes
     as spaces (« saint come liniere », "campbell s bay"), the well-known cities of the lexicon left
     out (they point to no one)."""
-    raw = resources.files("journal_app").joinpath("data/towns_ca.txt").read_text("utf-8")
     lex = lexicon()
     out = set()
-    for line in raw.splitlines():
-        if line.strip() and not line.startswith("#"):
-            key = town_key(line)
-            words = [w for w in key.split() if w not in ("saint", "sainte", "notre", "dame")]
-            ordinary = all(lex.get(w) in ("D", "R") or w in FUNCTION_WORDS for w in words)
-            if (lex.get(key.replace(" ", "-")) != "L" and lex.get(key) != "L" and key not in _CITIES
-                    and not (ordinary and len(words) == len(key.split()))):  # not "hope", "high level", "city park"
-                out.add(key)
+    for key in _town_keys():
+        words = [w for w in key.split() if w not in ("saint", "sainte", "notre", "dame")]
+        ordinary = all(lex.get(w) in ("D", "R") or w in FUNCTION_WORDS for w in words)
+        if (lex.get(key.replace(" ", "-")) != "L" and lex.get(key) != "L" and key not in _CITIES
+                and not (ordinary and len(words) == len(key.split()))):  # not "hope", "high level", "city park"
+            out.add(key)
     return frozenset(out)
 
 
@@ -324,10 +328,8 @@ def towns() -> frozenset[str]:
 def ordinary_towns() -> frozenset[str]:
     """The towns `towns()` leaves out because their names are ordinary words ("low", "hope",
     « la pêche »): a town only where a province follows (« low, quebec »)."""
-    raw = resources.files("journal_app").joinpath("data/towns_ca.txt").read_text("utf-8")
-    keys = {town_key(line) for line in raw.splitlines() if line.strip() and not line.startswith("#")}
     lex = lexicon()
-    return frozenset(k for k in keys - towns() if k not in _CITIES and lex.get(k) != "L"
+    return frozenset(k for k in _town_keys() - towns() if k not in _CITIES and lex.get(k) != "L"
                      and lex.get(k.replace(" ", "-")) != "L")
 
 
