@@ -337,9 +337,7 @@ def _holds(doc: Mapping[str, Any], spellings: tuple[tuple[str, bytes], ...]) -> 
     """Whether an entry's document holds one of `spellings` (each as text and as UTF-8, the body
     being searched as it is held) in a text search reads."""
     get = held_get(doc)
-    body, title = get("body", b""), get("title", "")
-    if body.__class__ is not bytes:
-        body = utf8(body)  # a document not stored yet
+    body, title = held_body(doc), get("title", "")  # (a document not stored yet: its body made UTF-8)
     for spelling, encoded in spellings:
         if encoded in body or spelling in title:
             return True
