@@ -380,9 +380,12 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
             log.exception("expiry failed")
         counts.flush()
 
+    first_round = asyncio.Event()  # set once the round made at start-up is done (tests wait on it)
+
     async def expiry_loop() -> None:
         while True:
             await hourly()
+            first_round.set()
             await asyncio.sleep(3600)
 
     @contextlib.asynccontextmanager
@@ -406,6 +409,7 @@ def create_app(store: RelayStore, *, limits: Limits = Limits(),
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.expire_now = expire_now
     app.state.hourly = hourly
+    app.state.first_round = first_round
     app.state.kinds = KINDS
     # The client's address, from the proxy's X-Forwarded-For when the connection comes from a
     # trusted proxy (uvicorn's middleware; the address lives in the request, in memory only).
