@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from typing import Any, ParamSpec, TypeVar, cast
+from datetime import date, datetime, timezone
+from typing import Any, ParamSpec, TypeVar, cast, overload
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
 from journal_app.folding import fold as fold  # used from here by the rest of the app
@@ -109,15 +109,21 @@ class EntryFilter:
     since: date | None = None  # inclusive, by local date of creation
     until: date | None = None  # inclusive
 
+    @property
+    def dated_only(self) -> bool:
+        """Whether it asks only for a range of days (or nothing): told by when each entry was
+        written, without making the entries."""
+        return not (self.kind or self.tag)
+
+    def matches_day(self, day: date) -> bool:
+        return not (self.since and day < self.since) and not (self.until and day > self.until)
+
     def matches(self, entry: Entry) -> bool:
         if self.kind and entry.kind != self.kind:
             return False
         if self.tag and fold(self.tag.lstrip("#@")) not in {fold(t) for t in entry.tags}:
             return False
-        day = entry.created.date()
-        if self.since and day < self.since:
-            return False
-        return not (self.until and day > self.until)
+        return self.matches_day(entry.created.date())
 
 
 def parse_tags(text: str) -> tuple[str, ...]:
@@ -347,6 +353,63 @@ def _holds(doc: Mapping[str, Any], spellings: tuple[tuple[str, bytes], ...]) -> 
     return any(spelling in rest for spelling, _ in spellings)
 
 
+def _moment(when: datetime) -> float:
+    """When an entry was written, as a number that sorts as the moments do (whatever their
+    offsets: a journal kept across daylight saving time has two)."""
+    return (when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)).timestamp()
+
+
+class Newest(Sequence[Entry]):
+    """A journal's entries newest first, each made when it is first read. Unlocking a large
+    journal shows its first page without making the entries nobody has scrolled to yet (at
+    50,000 entries, making them all takes a quarter of a second). It reads the documents as they
+    were when it was made: an entry deleted since reads as it was, as in a list of entries."""
+
+    __slots__ = ("_journal", "_docs")
+
+    def __init__(self, journal: Journal, docs: list[tuple[str, Mapping[str, Any]]]) -> None:
+        self._journal = journal
+        self._docs = docs
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            with self._journal._lock:
+                return [self._journal._entry_of(doc_id, doc) for doc_id, doc in self._docs[index]]
+        doc_id, doc = self._docs[index]
+        with self._journal._lock:
+            return self._journal._entry_of(doc_id, doc)
+
+    def __iter__(self) -> Iterator[Entry]:
+        """Every entry: all are made at once (sharing their time zones and tags), when the
+        journal has not made them yet."""
+        journal = self._journal
+        with journal._lock:
+            made = journal._entries
+        for doc_id, doc in self._docs:
+            entry = made.get(doc_id)
+            if entry is None:
+                with journal._lock:
+                    entry = journal._entry_of(doc_id, doc)
+            yield entry
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} entries, newest first>"
+
+
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -388,6 +451,10 @@ class Journal:
         # reader tell a stale text from a fresh one without a lock (see `warm_up`).
         self._folded: dict[str, tuple[Entry, str]] = {}
         self._tags: list[tuple[str, int]] | None = None  # dropped at every change
+        # entry id -> when it was written, read from the documents (`_written_at`), and the ids
+        # newest first: what the list, the calendar and « ce jour-là » need, without the entries.
+        self._written: dict[str, datetime] | None = None
+        self._newest: list[str] | None = None  # dropped at every change
 
     # -- reading ------------------------------------------------------------------------------
     @property
@@ -410,56 +477,102 @@ class Journal:
         if self._outside != self._outside_changes():
             self._outside = self._outside_changes()
             self._cache, self._folded, self._tags, self._hits, self._texts = None, {}, None, {}, {}
+            self._written = self._newest = None
+
+    def _entry_of(self, doc_id: str, doc: Mapping[str, Any]) -> Entry:
+        """The entry of one document, made now if it was not (under the lock). Kept only if the
+        document is still the stored one."""
+        self._follow_outside()
+        made = self._cache if self._cache is not None else self._hits
+        entry = made.get(doc_id)
+        if entry is None:
+            with bulk(kept=True):
+                entry = entry_from_doc(doc)
+            if self._stored().get(doc_id) is doc:
+                made[doc_id] = entry
+        return entry
+
+    def _written_at(self) -> dict[str, datetime]:
+        """Entry id -> when it was written, from the documents (under the lock)."""
+        self._follow_outside()
+        if self._written is None:
+            written: dict[str, datetime] = {}
+            for doc_id, doc in self._stored().items():
+                created = held_get(doc)("created")
+                if created is None:
+                    raise KeyError("created")
+                written[doc_id] = datetime.fromisoformat(created)
+            self._written = written
+        return self._written
+
+    def _newest_ids(self) -> list[str]:
+        """Every entry's id, newest first (ties in the order stored, as a stable sort leaves them)."""
+        written = self._written_at()
+        if self._newest is None:
+            moments = {doc_id: _moment(when) for doc_id, when in written.items()}
+            self._newest = sorted(moments, key=moments.__getitem__, reverse=True)
+        return self._newest
 
     def _outside_changes(self) -> int:
         return self._storage.outside_changes
 
     @_locked
     def __len__(self) -> int:
-        return len(self._entries)
+        self._follow_outside()
+        return len(self._stored())
 
     @_locked
     def get(self, entry_id: str) -> Entry:
         """The entry with this id, or with the only id that starts with it (as `git` does)."""
-        found = self._entries.get(entry_id)
-        if found is not None:
-            return found
-        matches = [e for key, e in self._entries.items() if key.startswith(entry_id)] if entry_id else []
+        self._follow_outside()
+        stored = self._stored()
+        doc = stored.get(entry_id)
+        if doc is not None:
+            return self._entry_of(entry_id, doc)
+        matches = [key for key in stored if key.startswith(entry_id)] if entry_id else []
         if len(matches) > 1:
             raise AmbiguousEntryId(id=entry_id, count=len(matches))
         if not matches:
             raise EntryNotFound(id=entry_id)
-        return matches[0]
+        return self._entry_of(matches[0], stored[matches[0]])
 
     @_locked
-    def entries(self, where: EntryFilter | None = None) -> list[Entry]:
-        """Entries newest first, optionally filtered."""
-        chosen = self._entries.values() if where is None else filter(where.matches, self._entries.values())
+    def entries(self, where: EntryFilter | None = None) -> Sequence[Entry]:
+        """Entries newest first, optionally filtered. Without a filter, or one of days only, the
+        entries are made as they are read (`Newest`)."""
+        if where is None or where.dated_only:
+            stored, written = self._stored(), self._written_at()
+            ids = self._newest_ids()
+            if where is not None and (where.since or where.until):
+                ids = [doc_id for doc_id in ids if where.matches_day(written[doc_id].date())]
+            return Newest(self, [(doc_id, stored[doc_id]) for doc_id in ids])
+        chosen = filter(where.matches, self._entries.values())
         return sorted(chosen, key=lambda e: e.created, reverse=True)
 
     @_locked
     def days_with_entries(self, year: int, month: int) -> dict[int, int]:
         """For a calendar: day of the month -> how many entries were written that day."""
         counts: dict[int, int] = {}
-        for entry in self._entries.values():
-            if entry.created.year == year and entry.created.month == month:
-                counts[entry.created.day] = counts.get(entry.created.day, 0) + 1
+        for when in self._written_at().values():
+            if when.year == year and when.month == month:
+                counts[when.day] = counts.get(when.day, 0) + 1
         return counts
 
     @_locked
     def on_this_day(self, today: date) -> list[Entry]:
         """Entries written on this day of the year in earlier years, the most recent first."""
-        found = [e for e in self._entries.values()
-                 if (e.created.month, e.created.day) == (today.month, today.day) and e.created.year < today.year]
-        return sorted(found, key=lambda e: e.created, reverse=True)
+        stored = self._stored()
+        found = [self._entry_of(doc_id, stored[doc_id]) for doc_id, when in self._written_at().items()
+                 if (when.month, when.day) == (today.month, today.day) and when.year < today.year]
+        return sorted(found, key=lambda e: _moment(e.created), reverse=True)
 
     @_locked
-    def search(self, query: str, where: EntryFilter | None = None) -> list[Entry]:
+    def search(self, query: str, where: EntryFilter | None = None) -> Sequence[Entry]:
         """Entries holding every word of `query`, ignoring case and accents, newest first."""
         terms = fold(query).split()
         if not terms:
             return self.entries(where)
-        folded_all = bool(self._folded) and len(self._folded) == len(self._entries)  # as fast (`warm_up`)
+        folded_all = bool(self._folded) and len(self._folded) == len(self)  # as fast (`warm_up`)
         found = None if folded_all else self._search_words(terms, where)
         if found is not None:
             return sorted(found, key=lambda e: e.created, reverse=True)
@@ -597,7 +710,8 @@ class Journal:
 
     @_locked
     def contains(self, entry_id: str) -> bool:
-        return entry_id in self._entries
+        self._follow_outside()
+        return entry_id in self._stored()
 
     def _stored(self) -> Mapping[str, Any]:
         """The entries' documents as stored: whether an entry exists, without making every entry."""
@@ -615,6 +729,9 @@ class Journal:
         self._folded.pop(entry.id, None)
         self._texts.pop(entry.id, None)
         self._tags = None
+        if self._written is not None:
+            self._written[entry.id] = entry.created
+        self._newest = None
 
     @_locked
     def update(self, entry_id: str, **changes: Any) -> Entry:
@@ -631,8 +748,7 @@ class Journal:
         """Delete an entry and return it, so the caller can offer to undo with `put`."""
         entry = self.get(entry_id)
         self._table.remove_docs([entry.id])
-        del self._entries[entry.id]
-        self._folded.pop(entry.id, None)
-        self._texts.pop(entry.id, None)
-        self._tags = None
+        for kept in (self._cache or {}, self._hits, self._written or {}, self._folded, self._texts):
+            kept.pop(entry.id, None)
+        self._tags = self._newest = None
         return entry

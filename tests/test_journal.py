@@ -5,13 +5,13 @@ from __future__ import annotations
 import gc
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from journal_app.errors import AmbiguousEntryId, EntryNotFound, InputTooLarge, InvalidEntry
 from journal_app.interchange import markdown, ressenti_json
-from journal_app.journal import EntryFilter, FeltShift, Journal, Meeting, fold
+from journal_app.journal import EntryFilter, FeltShift, Journal, Meeting, entry_from_doc, fold
 from journal_app.sync.engine import Change, Sync
 from journal_app.vault.storage import create_database, open_database
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -167,6 +167,45 @@ def test_filters_by_kind_tag_and_dates(journal, clock):
     assert journal.entries(EntryFilter(until=old.created.date())) == [old]
     assert journal.search("", EntryFilter(kind="reflection")) == [new]
     assert journal.tags() == [("corps", 1), ("Réunion", 1)]
+
+
+def test_the_list_makes_only_the_entries_read_newest_first_across_daylight_saving(db, vault_file, monkeypatch):
+    """Unlocking shows the first page of a large journal without making every entry. The order
+    is the moments' own: in November, 01:10 at -05:00 comes after 01:30 at -04:00, though its
+    text sorts first. An entry deleted after the list was made still reads as it was."""
+    zone = {"edt": timezone(timedelta(hours=-4)), "est": timezone(timedelta(hours=-5))}
+    moments = [datetime(2026, 11, 1, 1, 30, tzinfo=zone["edt"]),  # 05:30 UTC
+               datetime(2026, 11, 1, 1, 10, tzinfo=zone["est"]),  # 06:10 UTC: the later one
+               datetime(2026, 3, 8, 1, 30, tzinfo=zone["est"]),
+               datetime(2026, 3, 8, 3, 10, tzinfo=zone["edt"])]
+    first = Journal(db)
+    first.put_new(first.new_entry(f"Entrée {n}", created=when) for n, when in enumerate(moments * 10))
+    db.close()
+    again = open_database(vault_file, PASSPHRASE)
+    journal = Journal(again)
+    made = []
+
+    def counted(doc, shared=None):
+        made.append(doc)
+        return entry_from_doc(doc, shared)
+
+    monkeypatch.setattr("journal_app.journal.entry_from_doc", counted)
+    listed = journal.search("", EntryFilter())
+    assert len(listed) == 40 and not made
+    page = listed[:4]
+    assert len(made) == 4
+    assert [e.created for e in page] == [moments[1], moments[1], moments[1], moments[1]]
+    assert [e.created for e in listed[10:12]] == [moments[0], moments[0]]
+    assert len(made) == 6 and listed[0] is page[0]  # made once
+    assert journal.get(page[1].id[:30]) is page[1] and len(made) == 6
+    assert journal.days_with_entries(2026, 3) == {8: 20} and len(made) == 6
+    assert [e.created for e in listed] == sorted(moments * 10, reverse=True)  # every one, when read through
+    journal.delete(page[2].id)
+    assert listed[2].body == page[2].body and len(journal) == 39
+    assert journal.entries(EntryFilter(since=date(2026, 11, 1))) == listed[:2] + listed[3:20]
+    assert journal.entries(EntryFilter(until=date(2026, 3, 7))) == []
+    assert journal.on_this_day(date(2027, 3, 8)) == listed[20:]
+    again.close()
 
 
 def test_ambiguous_and_unknown_ids(journal):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -175,7 +175,7 @@ class Command:
             headline = headline[:69] + "…"
         return "  ".join(p for p in (stamp, entry.id[:8], f"[{kind}]", headline, tags) if p)
 
-    def print_entries(self, entries: list[Entry]) -> None:
+    def print_entries(self, entries: Sequence[Entry]) -> None:
         if self.args.json:
             self.say_json([entry_to_doc(e) for e in entries])
         elif not entries:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 import flet as ft
@@ -23,7 +23,7 @@ class JournalScreen:
         self.ctx = ctx
         self.on_open = on_open
         self.today = today
-        self.results: list[Entry] = []
+        self.results: Sequence[Entry] = []
         self.shown = 0
         self.selected: str | None = None  # the entry open beside the list, on a wide screen
         t = ctx.t
