@@ -205,6 +205,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                           r"(?<![\w@.])[a-z][a-z_]*\.[a-z][a-z_]*(?:\.[a-z_]+)?\.?\d{1,6}(?![\w.]|\.\w)")),
 ]
 
+# A flat said before its building: "unit 6 at …", « l'appartement 4 au … », "apt 2, …".
+_UNIT_BEFORE = re.compile(r"(?<![\w'’-])(?i:(?:l['’])?(?:app|apt|appartement|apartment|unit|unité|suite|logement)\.?)"
+                          r"[ \t]*\d{1,5}[A-Za-z]?[ \t]*(?:,|-|(?i:at|au|à|a|in|dans))?[ \t]*\Z")
 _UNIT_AFTER = re.compile(
     r"[ \t]*,?[ \t]*((?:app|apt|appartement|unit|unité|suite|bureau|local|lot|box)\.?|\#)?[ \t]*\d{1,5}[A-Za-z]?\b",
     re.IGNORECASE)
@@ -1941,6 +1944,7 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
             town = re.findall(r"[A-ZÀ-Ý][\w’'-]+", m.group()) if m else []
             if m and not (town and lexicon().get(fold(town[0])) == "L"):
                 end = m.end()  # "57 rue Laval, Gatineau", « 2345 rue King Ouest, app. 6, Sherbrooke (Québec) »
+            start, end = _with_flat(text, start, end)
         elif kind == "birth_date":
             m = _SPELLED_YEAR.match(text, end)
             if m:  # « le douze mars mil neuf cent trente-six », "the 22nd of November, two thousand nineteen"
@@ -2107,6 +2111,63 @@ _TIE = {"address": 1, "name": 2, "unsure": 3, "role": 4}
 _LONGEST_PHRASE = 200  # characters: a list of places is not one place
 
 
+# Someone, or someone's home or business, told by where it is: « la doyenne de la [rue Lanctôt] »,
+# « elle qui élève les chèvres sur le [rang Saint-Paul] », "the one with the Clydesdales on [Route
+# 201]", "her store on the 132 in [Pabos Mills]". The head: « celle qui », « elle qui », "the one",
+# or an article or possessive, one word at most, then a word for a person or a dwelling; then
+# eight words at most, none a clause's (`_PHRASE_STOP`), to the place found, after what says where.
+_SOMEONE_NOUNS = (
+    "one|ones|guy|gal|lady|woman|man|girl|boy|kid|couple|family|fella|doyenne|doyen|dame|madame|monsieur|"
+    "bonhomme|gars|fille|femme|homme|garçon|garcon|store|shop|farm|ferme|"
+    "house|maison|chalet|camp|cabin|trailer|roulotte|bungalow|boutique|commerce|business|place|shack|cabane|"
+    "résidence|residence|home")
+_SOMEONE_HOMES = frozenset(fold(w) for w in (
+    "store shop farm ferme house maison chalet camp cabin trailer roulotte bungalow boutique commerce business "
+    "place shack cabane résidence residence home").split())
+_SOMEONE = re.compile(
+    r"(?<![\w'’-])(?:(?i:celle|celui|elle|lui|she|he)[ \t]+(?i:qui|who)"
+    r"|(?i:the|that|la|le|l['’]|her|his|their|my|our|sa|son|leur|ma|mon|notre)[ \t]*(?:[^\W\d_]+[ \t]+)?"
+    rf"(?P<noun>(?i:{_SOMEONE_NOUNS})))(?![\w'’-])")
+_SOMEONE_ALONE = frozenset("one ones doyenne doyen".split())  # "the one at [the Esso]" says one person
+_WHO_NEXT = re.compile(r"[ \t]*(?i:qui|who|that|with|avec)(?![\w'’-])")
+_THEIR = frozenset("her his their sa son leur".split())  # someone's home: not « le », "the", "my"
+_CLAUSE_MARK = re.compile(r"[.,;:!?()«»\"“”\n\[\]]")
+# What follows the head of such a phrase: where (« de la », "on", "with"), or whom (« qui », "who").
+_SOMEONE_NEXT = re.compile(r"[ \t]*(?:(?i:de|du|des|d['’]|à|a|au|aux|sur|chez|près|pres|proche|derrière|derriere|"
+                           r"devant|après|apres|avant|avec|en|dans|on|in|at|near|by|from|of|with|over|past|behind|"
+                           r"across|beside|next|up|down|off|before|after|around|qui|who|that)(?![\w'’-])|[ \t]*$)")
+
+
+def _with_flat(text: str, start: int, end: int) -> tuple[int, int]:
+    """An address with the flat said beside it, whatever found the place: « aux Jardins du Lac,
+    appartement 312 », "unit 6 at 1450 boulevard Monchamp"."""
+    m = _UNIT_AFTER.match(text, end)
+    if m and m.group(1):
+        end = m.end()
+    m = _UNIT_BEFORE.search(text, max(0, start - 24), start)
+    return (m.start() if m else start), end
+
+
+def _someone_start(text: str, start: int, after: int) -> tuple[int, bool] | None:
+    """Where a phrase that tells someone (or their home) by the place found at `start` begins
+    (`_SOMEONE`), and whether it tells a home; None if there is none."""
+    if not _LOCATIVE_END.search(text, max(after, start - 12), start):
+        return None
+    for m in reversed(list(_SOMEONE.finditer(text, max(after, start - 90), start))):
+        between = text[m.end():start]
+        if (_CLAUSE_MARK.search(between) or _PHRASE_STOP.search(between) or len(between.split()) > 8
+                or m.group("noun") and not _SOMEONE_NEXT.match(between)):  # « elle qui » says whom already
+            return None
+        noun = fold(m.group("noun") or "")
+        if noun and noun not in _SOMEONE_ALONE and noun not in _SOMEONE_HOMES and not _WHO_NEXT.match(between):
+            return None  # « le gars de [Saint-Lin] »: a man, and his town (« le gars qui… » is one man)
+        home = noun in _SOMEONE_HOMES
+        if home and fold(m.group().split()[0]) not in _THEIR:
+            return None  # « le chalet à [Val-David] », "the new place on [Elm]": whose, it does not say
+        return m.start(), home
+    return None
+
+
 def _phrase_start(text: str, start: int, after: int, head: re.Pattern[str]) -> int:
     """Where the phrase that ends with a place at `start` begins (not before `after`): the
     nearest article before it whose last words are a job or a workplace (`head`) and what says
@@ -2174,22 +2235,28 @@ def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tu
             continue
         merged.append((start, end, kind))
     out: list[tuple[int, int, str]] = []
+    reach = 0  # the end of the last place or role (`_grown` reaches over the names after it)
     for start, end, kind in merged:
         after = out[-1][1] if out else 0
         where = _LOCATIVE_END.search(text, max(0, start - 12), start)
         if kind == "name" and where and _town_named(text, start, end):
             kind = "address"  # « le sculpteur de [Saint-Jean-Port-Joli] »: a town, not a person
-        grown = _grown(text, start, end, kind, after)
+        grown = _grown(text, start, end, kind, after, reach)
         if kind in ("address", "name"):  # the workplace named beside it, and what goes with that
             site = _site_named(text, start, end, kind, after)
             if site != (start, end, kind):
                 grown = min(grown, _grown(text, *site, after), key=lambda s: (s[0], -s[1]))
         out.append(grown)
+        if grown[2] not in ("name", "unsure"):
+            reach = max(reach, grown[1])
     return out
 
 
-def _grown(text: str, start: int, end: int, kind: str, after: int) -> tuple[int, int, str]:
-    """A place or a role with the workplace or the job said before it (`_phrase_start`)."""
+def _grown(text: str, start: int, end: int, kind: str, after: int, reach: int | None = None) -> tuple[int, int, str]:
+    """A place or a role with the workplace or the job said before it (`_phrase_start`), or the
+    person or home it tells (`_someone_start`, back to `reach`: over the names found on the way,
+    "the one with the [Clydesdales] on [Route 201]")."""
+    reach = after if reach is None else reach
     if kind == "name" and _IN_NOT_OF.search(text, max(0, start - 12), start):
         # "the bakery in [Wakefield]": a town a rule took for a name (« le garage à Ti-Guy »,
         # « la boulangerie de Ginette » are theirs: à, de, chez say whose)
@@ -2201,11 +2268,18 @@ def _grown(text: str, start: int, end: int, kind: str, after: int) -> tuple[int,
         phrase = min(job, _phrase_start(text, start, after, _SITE_HEAD))
         if job < start:
             kind = "role"  # « le pharmacien de [Sainte-Claire] » is someone
+        elif phrase == start:
+            someone = _someone_start(text, start, reach)
+            if someone is not None:
+                phrase, home = someone
+                kind = "address" if home else "role"
         start = phrase
         article = _ARTICLE_BEFORE.search(text, max(after, start - 6), start)
         if article and (kind == "role" or not article.group().strip().isalpha()):
             # « de l'[adresse] » reads « de [adresse] »; "the [role]" is one person
             start = article.start()
+    if kind == "address":
+        start, end = _with_flat(text, start, end)
     return start, end, kind
 
 
