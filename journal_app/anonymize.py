@@ -38,6 +38,7 @@ from journal_app.lexicon import (
     lexicon,
     ordinary_towns,
     public_figures,
+    public_names,
     town_key,
     towns,
     typo_of_a_word,
@@ -46,6 +47,7 @@ from journal_app.lexicon import (
 # What people and keyboards put between the groups of a number: hyphen, non-breaking hyphen,
 # figure dash, en and em dashes, minus sign (phones and word processors turn one into another).
 _DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
+_ARTICLE_AT = re.compile(r"(?:(?i:the|la|le|les)[ \t]+|(?i:l['’]))?")  # "the [St. Lawrence]"
 _MONTHS = ("janvier|janv|jan|février|fevrier|févr|fevr|fév|fev|mars|mar|avril|avr|mai|juin|juillet|juil|"
            "août|aout|septembre|sept|sep|octobre|oct|novembre|nov|décembre|decembre|déc|dec|"
            "january|february|feb|march|april|apr|may|june|jun|july|jul|august|aug|september|october|"
@@ -954,7 +956,7 @@ _POSTAL_SAID = re.compile(
 
 _BANK_PART = re.compile(r"(?<![\w'’-])(?i:transit|institution|compte|account|acct|folio|succursale|branch)[\s:,#]*\Z")
 _PLATE = re.compile(r"(?<![\w'’-])(?i:plaque|plate|licen[cs]e\s+plate)"
-                    r"(?:\s+(?i:is|est|c['’]?est|cest|number|numéro|#))?[\s:,]*(?P<value>(?i:[a-z0-9]{3}[\s-]?[a-z0-9]{3,4}))"
+                    r"(?:[\s,]+(?i:is|was|est|c['’]?est|cest|c['’]?[ée]tait|number|numéro|#))?[\s:,]*(?P<value>(?i:[a-z0-9]{3}[\s-]?[a-z0-9]{3,4}))"
                     r"(?![\w-])")
 
 
@@ -1506,8 +1508,45 @@ _SPELLED_CODE = re.compile(rf"(?<![\w'’-]){_SPELLED_TOKEN}(?:[ \t]+{_SPELLED_T
 _SINGLE_LETTER = re.compile(r"[a-zA-Z]")
 
 
+# A code said after what it is, whatever its shape: « Numéro d'employé 88317 », "her union file at
+# the SITM is 77-0342", « le code de la porte … : 4471# », "booking is QK7TRM", « vol AC 1834 »: the
+# label, then in the same sentence, within a few words, a run of three digits at least, or of
+# letters and digits mixed (not a year alone, a time or an amount).
+_CODE_LABEL = re.compile(
+    r"(?<![\w'’-])(?i:num[ée]ro\s+d['’]employ[ée]|employee\s+(?:number|no\.?|#|id)|matricule|file|dossier|code|"
+    r"booking|réservation|reservation|confirmation|vol|flight|badge|member(?:ship)?\s+(?:number|no\.?|#)|"
+    r"num[ée]ro\s+de\s+membre|claim|réclamation|reclamation|ticket|billet|commande|order|référence|reference|"
+    r"case)(?![\w'’-])")
+_CODE_VALUE = re.compile(r"(?<![\w'’$.,:-])(?:(?:[A-Z]{1,4}[ -]?)?\d[\d -]{1,14}\d#?|\d{3,}#?"
+                         r"|(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{4,12})(?![\w'’$%-]|[.,:]\d)")
+_CODE_WINDOW = 50
+_YEAR_ALONE = re.compile(r"(?:19|20)\d\d")
+# A code in capitals and digits mixed, standing alone: "QK7TRM" (not a word with a number: COVID19).
+_CAPS_CODE = re.compile(r"(?<![\w'’-])(?=[A-Z]*\d)(?=\d*[A-Z]\d*[A-Z])[A-Z0-9]{5,10}(?![\w'’-])")
+
+
+def _coded(text: str) -> Iterator[tuple[int, int, str]]:
+    for label in _CODE_LABEL.finditer(text):
+        window = text[label.end():label.end() + _CODE_WINDOW]
+        stop = re.search(r"[.!?](?:\s|$)|\n", window)
+        value = _CODE_VALUE.search(text, label.end(), label.end() + (stop.start() if stop else len(window)))
+        if value and not _YEAR_ALONE.fullmatch(value.group().strip()) and not _word_numbered(value.group()):
+            yield value.start(), value.end(), "id"
+    for m in _CAPS_CODE.finditer(text):
+        if not _word_numbered(m.group()):
+            yield m.start(), m.end(), "id"
+
+
+def _word_numbered(value: str) -> bool:
+    """A word with a number, not a code: COVID19, "Room12"; or letters that are a word (B12FOOD)."""
+    letters = re.sub(r"[\d #-]", " ", value).split()
+    if len(letters) == 1 and len(letters[0]) >= 4 and value.startswith(letters[0]):
+        return True
+    return any(lexicon().get(fold(w)) in ("D", "R") and len(w) > 2 for w in letters)
+
+
 def _said_shapes(text: str) -> list[tuple[int, int, str]]:
-    out: list[tuple[int, int, str]] = []
+    out: list[tuple[int, int, str]] = list(_coded(text))
     for m in _CASE_NUMBER.finditer(text):
         if sum(c.isdigit() for c in m.group()) >= 5 and any(c.isalpha() for c in m.group()):
             out.append((m.start(), m.end(), "id"))
@@ -2125,8 +2164,8 @@ _SOMEONE_HOMES = frozenset(fold(w) for w in (
     "store shop farm ferme house maison chalet camp cabin trailer roulotte bungalow boutique commerce business "
     "place shack cabane résidence residence home").split())
 _SOMEONE = re.compile(
-    r"(?<![\w'’-])(?:(?i:celle|celui|elle|lui|she|he)[ \t]+(?i:qui|who)"
-    r"|(?i:the|that|la|le|l['’]|her|his|their|my|our|sa|son|leur|ma|mon|notre)[ \t]*(?:[^\W\d_]+[ \t]+)?"
+    r"(?:(?<![\w'’-])(?i:celle|celui|elle|lui|she|he)[ \t]+(?i:qui|who)"
+    r"|(?<![\w'’-])(?i:the|that|la|le|l['’]|her|his|their|my|our|sa|son|leur|ma|mon|notre)[ \t]*(?:[^\W\d_]+[ \t]+)?"
     rf"(?P<noun>(?i:{_SOMEONE_NOUNS})))(?![\w'’-])")
 _SOMEONE_ALONE = frozenset("one ones doyenne doyen".split())  # "the one at [the Esso]" says one person
 _WHO_NEXT = re.compile(r"[ \t]*(?i:qui|who|that|with|avec)(?![\w'’-])")
@@ -2138,11 +2177,21 @@ _SOMEONE_NEXT = re.compile(r"[ \t]*(?:(?i:de|du|des|d['’]|à|a|au|aux|sur|chez
                            r"across|beside|next|up|down|off|before|after|around|qui|who|that)(?![\w'’-])|[ \t]*$)")
 
 
+# After a place, where in it: « , 4e étage, chambre 417, lit B », « , au 68 », "room 214", « pavillon
+# Parent chambre 3214 », « , numéro 241 ».
+_INSIDE = re.compile(r"(?:[ \t]*,?[ \t]*(?:\d{1,2}(?:e|er|ème|eme|st|nd|rd|th)[ \t]+(?i:étage|etage|floor)"
+                     r"|(?i:chambre|room|lit|bed|aile|wing|porte|door|local|bureau|numéro|numero|no\.?|au|pavillon"
+                     r"|bloc|block|unit|unité|app\.?|apt\.?|appartement|suite)[ \t]+(?:[^\W\d_]+[ \t]+(?i:chambre|room)"
+                     r"[ \t]+)?[0-9]{1,5}[A-Za-z]?|(?i:lit|bed)[ \t]+[A-Z])(?![\w'’-]))+")
 def _with_flat(text: str, start: int, end: int) -> tuple[int, int]:
     """An address with the flat said beside it, whatever found the place: « aux Jardins du Lac,
-    appartement 312 », "unit 6 at 1450 boulevard Monchamp"."""
+    appartement 312 », "unit 6 at 1450 boulevard Monchamp"; and where in it (« chambre 417, lit B »).
+    (Not the landmark beside it, « près de l'école »: a phrase stops where the place stops.)"""
     m = _UNIT_AFTER.match(text, end)
     if m and m.group(1):
+        end = m.end()
+    m = _INSIDE.match(text, end)
+    if m:
         end = m.end()
     m = _UNIT_BEFORE.search(text, max(0, start - 24), start)
     return (m.start() if m else start), end
@@ -2153,9 +2202,11 @@ def _someone_start(text: str, start: int, after: int) -> tuple[int, bool] | None
     (`_SOMEONE`), and whether it tells a home; None if there is none."""
     if not _LOCATIVE_END.search(text, max(after, start - 12), start):
         return None
-    for m in reversed(list(_SOMEONE.finditer(text, max(after, start - 90), start))):
+    for m in reversed(list(_SOMEONE.finditer(text, max(after, start - 100), start))):
         between = text[m.end():start]
-        if (_CLAUSE_MARK.search(between) or _PHRASE_STOP.search(between) or len(between.split()) > 8
+        opener = _WHO_NEXT.match(between)  # "the woman who …": the clause's own word, not a stop
+        rest = between[opener.end():] if opener else between
+        if (_CLAUSE_MARK.search(between) or _PHRASE_STOP.search(rest) or len(between.split()) > 10
                 or m.group("noun") and not _SOMEONE_NEXT.match(between)):  # « elle qui » says whom already
             return None
         noun = fold(m.group("noun") or "")
@@ -2252,6 +2303,17 @@ def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tu
     return out
 
 
+# After a place or a role, what tells it from the others, set apart by a comma: ", the one with the
+# purple glasses", « , celui avec les chaises oranges », « , la seule de l'école », ", the only one
+# open in winter", ", the small one by the marina": to the clause's end, ten words at most.
+_SINGLED_OUT = re.compile(
+    r"[ \t]*,[ \t]*(?:(?i:the|that)[ \t]+(?:(?i:only|small|big|old|new|little|last|first|other)[ \t]+)?(?i:one)"
+    r"|(?i:celui|celle|la[ \t]+seule|le[ \t]+seul|the[ \t]+only|l['’]unique|la[ \t]+dernière|le[ \t]+dernier))"
+    r"[ \t]+(?i:with|by|near|at|on|in|who|that|open|behind|next|across|avec|qui|de|du|des|d['’]|à|au|aux|sur|près|"
+    r"pres|proche|derrière|derriere|en)(?![\w'’-])"
+    r"(?:[ \t]+[^\s,.;:!?()«»\"“”\[\]]+){0,9}?(?=[ \t]*(?:[,.;:!?)»\"”\n]|$))")
+
+
 def _grown(text: str, start: int, end: int, kind: str, after: int, reach: int | None = None) -> tuple[int, int, str]:
     """A place or a role with the workplace or the job said before it (`_phrase_start`), or the
     person or home it tells (`_someone_start`, back to `reach`: over the names found on the way,
@@ -2280,6 +2342,10 @@ def _grown(text: str, start: int, end: int, kind: str, after: int, reach: int | 
             start = article.start()
     if kind == "address":
         start, end = _with_flat(text, start, end)
+    if kind in _PHRASE_KINDS:
+        m = _SINGLED_OUT.match(text, end)
+        if m:  # "…at the Maniwaki school, the one with the purple glasses": the same one, told apart
+            end = m.end()
     return start, end, kind
 
 
@@ -2313,6 +2379,16 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
         doubts = [d for d in doubts if not _inside(d, stretches)]
         doubts += [m.span("name") for m in named
                    if not any(fold(w) in ORDINARY_CAPITALS for w in m.group("name").split())]
+    shared = [m.span() for m in _public_names().finditer(text)]
+    if shared:  # « la Saint-Valentin », "the St. Lawrence", "April 14": nobody's (unless marked)
+        own = {fold(n.strip()) for n in (*marked_names, *(people.names if people else ()))}
+        shared = [s for s in shared if fold(text[s[0]:s[1]]) not in own]
+        ends = {b for _, b, kind in spans if kind in ("name", "unsure", "address", "role")}
+        spans = [s for s in spans if s[2] not in ("name", "unsure", "address", "role")
+                 or not _inside((_ARTICLE_AT.match(text, s[0], s[1]).end(), s[1]), shared)
+                 # a province after the town found: "Preston, Ontario" is one address
+                 or any(text[e:s[0]].strip(" ,") == "" for e in ends if e <= s[0] and s[0] - e <= 2)]
+        doubts = [d for d in doubts if not _inside(d, shared)]
     return _finish(text, _phrases(text, _widened(text, _apposed(text, _again(text, spans)))), lang, doubts)
 
 
@@ -2439,6 +2515,21 @@ def _public_figures() -> re.Pattern[str]:
     names = sorted(public_figures(), key=len, reverse=True)
     return re.compile(r"(?<![\w'’-])(?P<name>" + "|".join(
         _unaccented_too(re.escape(n)).replace(r"\ ", r"\s+") for n in names) + r")(?:['’]s)?(?![\w-])", re.IGNORECASE)
+
+
+_ARTICLE_AT = re.compile(r"(?:(?i:the|la|le|les)[ \t]+|(?i:l['’]))?")  # "the [St. Lawrence]"
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre")
+
+
+@cache
+def _public_names() -> re.Pattern[str]:
+    """Where a name everyone shares is written (lexicon.public_names), accents typed or not; and a
+    month before its day or with its « 's » ("April 14", "February's insight")."""
+    names = sorted(public_names(), key=len, reverse=True)
+    listed = "|".join(_unaccented_too(re.escape(n)).replace(r"\ ", r"\s+").replace("'", "['’]") for n in names)
+    month = rf"(?:{_MONTHS})(?:['’]s(?!\w)|(?=\s+\d{{1,2}}(?!\d)))"
+    return re.compile(rf"(?<![\w'’-])(?:(?:{listed})(?:['’]s)?|{month})(?![\w-])", re.IGNORECASE)
 
 
 def _inside(span: tuple[int, int], stretches: list[tuple[int, int]]) -> bool:

@@ -304,6 +304,13 @@ def public_figures() -> frozenset[str]:
 
 
 @cache
+def public_names() -> frozenset[str]:
+    """Names everyone shares, holidays, regions, rivers, countries (data/public_names.txt)."""
+    raw = resources.files("journal_app").joinpath("data/public_names.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@cache
 def _town_keys() -> frozenset[str]:
     """Every name of data/towns_ca.txt as `town_key` gives it."""
     raw = resources.files("journal_app").joinpath("data/towns_ca.txt").read_text("utf-8")
