@@ -217,7 +217,8 @@ _PHONE_CONTEXT = re.compile(r"\b(?:t[ée]l|téléphone|telephone|cell|cellulaire
                             r"rejoindre|joindre|phone|call|text|number|reach)\b", re.IGNORECASE)
 _TITLES = re.compile(r"\b(?:M\.|Mme\.?|Mmes\.?|Mlle\.?|Dr\.?|Dre\.?|Docteur|Docteure|Pr\.?|Me|Mr\.?|Mrs\.?|Ms\.?|"
                      r"Monsieur|Madame|Mademoiselle|Professeur|Professeure|Professor|Prof\.?|Doctor|Sister|Brother|Father|Miss|Mx\.?|"
-                     r"Sœur|Soeur|Frère|Père|Abbé|Rabbi|Imam|Pastor|Pasteur)\s+"
+                     r"Sœur|Soeur|Frère|Père|Abbé|Rabbi|Imam|Pastor|Pasteur|Rev\.?|Revd\.?|Reverend|Révérend|Fr\.|"
+                     r"Sr\.|Sra\.|Srta\.|Sgt\.?|Cpl\.?|Capt\.?|Mgr\.?|Msgr\.?|Hon\.?)\s+"
                      r"(?P<value>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:van|der|de|la|du|bin|ben|al|el|te)\s+)*[A-ZÀ-Ý][\w’'-]+){0,4})")
 _NOT_SURNAMES = frozenset(
     "Je J’ai J'ai Il Elle On Nous Vous Ils Elles Et Mais Ou Donc Car Le La Les Un Une Des Ce Cette "
@@ -1940,6 +1941,29 @@ _INITIAL_AFTER = re.compile(r"\s+(?:[A-ZÀ-Ý](?![\w’'])\.?|[a-zà-ÿ]\.)(?![\
 _AGE_WORD = re.compile(rf"(?i:.*\d.*|{_NUMBER_WORDS_FR}|{_NUMBER_WORDS_EN}|ans|años|anos|years?|yrs?|old|y/o|an)")
 
 
+_ROLE_TITLE = re.compile(r"(?:(?<=\s)|^)(?i:monsieur|madame|mister|mr\.?|mrs\.?|ms\.?|m\.|mme)\s+$")
+
+
+def _role_start(text: str, start: int) -> int:
+    """Where a role found at `start` begins: the words that make it exact (« night shift
+    supervisor », "payroll clerk", « la nouvelle infirmière-chef »), then its article or
+    possessive, then a title said before it (« monsieur le maire de Normandin »)."""
+    for _ in range(2):
+        m = re.search(r"(?:(?<=\s)|^)([a-z][a-z-]+)\s+$", text[max(0, start - 20):start])
+        if not m or fold(m.group(1)) in _NOT_MODIFIERS or m.group(1) in _DETERMINERS:
+            break
+        start -= len(m.group(0))
+    m = re.search(r"(?:(?<=\s)|^)([^\W\d_]+)\s+$", text[max(0, start - 12):start])
+    if m and m.group(1).lower() in _DETERMINERS:
+        start -= len(m.group(0))
+    elif re.search(r"\b[lL]['’]$", text[max(0, start - 3):start]):
+        start -= 2
+    else:
+        return start
+    m = _ROLE_TITLE.search(text, max(0, start - 10), start)
+    return m.start() if m else start
+
+
 def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """What belongs to a stretch found but lies beside it: the article or possessive of a role
     (« la directrice du CPE… », "my manager at…": the role is the phrase); a name's initial
@@ -1948,18 +1972,7 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
     grown = []
     for start, end, kind in found:
         if kind == "role":
-            # The words that make the role exact (« night shift supervisor », "payroll clerk",
-            # "youth worker"), then its article or possessive.
-            for _ in range(2):
-                m = re.search(r"(?:(?<=\s)|^)([a-z][a-z-]+)\s+$", text[max(0, start - 20):start])
-                if not m or fold(m.group(1)) in _NOT_MODIFIERS or m.group(1) in _DETERMINERS:
-                    break
-                start -= len(m.group(0))
-            m = re.search(r"(?:(?<=\s)|^)([^\W\d_]+)\s+$", text[max(0, start - 12):start])
-            if m and m.group(1).lower() in _DETERMINERS:
-                start -= len(m.group(0))
-            elif re.search(r"\b[lL]['’]$", text[max(0, start - 3):start]):
-                start -= 2
+            start = _role_start(text, start)
         elif kind in ("id", "bank", "health_card", "sin", "licence"):
             m = _LABEL_BEFORE.search(text[max(0, start - 16):start])
             if m:  # « transit 30451 », « folio 0512874 »: the label goes with the number
