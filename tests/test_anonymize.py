@@ -403,9 +403,11 @@ def test_dates_numbers_roles_and_words_that_are_not_personal_stay(text):
 def test_the_new_readers_take_time_in_proportion_to_their_length(text):
     import time
 
+    # 100,000 hostile characters take about 2 s here (bench/bench_anonymize.py prints each); a
+    # reader gone quadratic takes minutes. The bound leaves room for a busy two-core CI machine.
     start = time.perf_counter()
     anonymize(text, "fr", use_ner=False)
-    assert time.perf_counter() - start < 3
+    assert time.perf_counter() - start < 12
 
 
 # -- round 5: the kinds a held-out set found slipping (roles at a workplace, short names and
@@ -552,6 +554,8 @@ def test_the_second_development_set_meets_the_targets_in_each_language(lang):
 def test_the_round_5_readers_take_time_in_proportion_to_their_length(text):
     import time
 
+    # 100,000 hostile characters take about 2 s here (bench/bench_anonymize.py prints each); a
+    # reader gone quadratic takes minutes. The bound leaves room for a busy two-core CI machine.
     start = time.perf_counter()
     anonymize(text, "fr", use_ner=False)
-    assert time.perf_counter() - start < 3
+    assert time.perf_counter() - start < 12
