@@ -810,8 +810,9 @@ _WHO_RUNS = re.compile(
     r"\b(?:who|qui|that)\s+(?:runs?|owns?|manages?|cleans?|sells?\s+[\w'’-]+\s+at|works?|plays?\s+[\w-]+\s+for|"
     r"drives?|delivers?|livre|conduit|nettoie|"
     r"tien(?:t|nent)|gèrent|gère|possèdent|possède|travaille\s+(?:à|au|chez)|vend\s+[\w'’-]+\s+(?:à|au))\s+"
-    r"(?:[\w'’&-]{1,20}\s+){0,6}?(?:at|in|on|for|of|à|au|de|du|chez|the|la|le)\s*(?:the\s+|la\s+|le\s+|l['’])?"
-    r"(?=[A-ZÀ-Ý])")
+    r"(?:[\w'’&-]{1,20}\s+){0,6}?(?:at|in|on|for|of|à|au|de|du|chez|the|la|le|sur)\s*(?:the\s+|la\s+|le\s+|l['’])?"
+    r"(?=[A-ZÀ-Ý]"  # a named place, or a road by its number (not "the 24 hr taxi")
+    r"|(?:(?<=the )|(?<=la ))\d{2,3}(?![\d'’-]|[ \t]*(?i:h|hr|hrs|hours?|heures?|km|min|ans|years?|\$|%|e|th)\b))")
 _KIN_OF = re.compile(r"\b(?:fille|fils|femme|mari|p[èe]re|m[èe]re|fr[èe]re|s(?:œ|oe)ur|daughter|son|wife|husband|"
                      r"father|mother|brother|sister)\s+(?:du|de\s+la|de\s+l['’]|d['’]|of\s+the|of)\s*$", re.IGNORECASE)
 _NAMED_AFTER = re.compile(rf"(?:\s+(?:(?:de|du|des|of)\s+)?{_CAP}){{1,3}}")
@@ -1324,8 +1325,9 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         found.append((m.start("value"), _organization_end(text, m.end("value") - 1), "role"))
     for pattern in (_ONLY_ONE, _WHO_RUNS):
         for m in pattern.finditer(text):
-            end = _organization_end(text, m.end())
-            if end > m.end():
+            road = re.match(r"\d{2,3}(?!\d)", text[m.end():]) if pattern is _WHO_RUNS else None  # a road: "on the 169"
+            end = m.end() + road.end() if road else _organization_end(text, m.end())
+            if end > m.end():  # "who runs the blueberry stand on the 169"
                 found.append((m.start(), end, "role"))
     for m in _JOB_AT_PLACE_SCAN.finditer(text):
         end = _organization_end(text, m.end())
@@ -1354,6 +1356,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _kin_named(text)
     found += _sites_typed(text)
     found += _streets_said(text)
+    found += _described(text)
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
     # that names someone or somewhere points to a person, in whichever sentence of it.
     if found:  # a name, a place, a phone, anything personal in the passage
@@ -1402,6 +1405,55 @@ _CHEZ = re.compile(r"(?:(?<![\w'’-])(?P<site>(?i:garage|dépanneur|depanneur|d
 # What may follow « chez » that is no business and no function word: « chez moi », « chez eux »,
 # « chez nous-autres », « chez t'… ».
 _NOT_CHEZ = frozenset(fold(w) for w in "moi toi lui eux soi t nous-autres vous-autres nouzautres vouzautres".split())
+
+
+# Someone said by where they work, in ordinary words: « la fille du zoo », « le gars de la shop »,
+# "the girl at the bakery", « la madame de la caisse »: a word for a person, then the workplace.
+_PERSON_SAID = (r"gars|fille|femme|dame|madame|monsieur|bonhomme|jeune|guy|girl|woman|lady|man|kid|boy|fella|gal|"
+                r"p['’]tit|petit|petite")
+_WORK_SITES = (r"zoo|quarry|carrière|carriere|smelter|aluminerie|fonderie|foundry|prison|pénitencier|penitencier|"
+               r"penitentiary|detention|crab\s+plant|fish\s+plant|usine\s+de\s+crabe|usine\s+de\s+poisson|sawmill|"
+               r"moulin\s+à\s+scie|scierie|papetière|papetiere|paper\s+mill|kiosque|stand|cantine|casse-croûte|"
+               r"casse-croute|bleuetière|bleuetiere|érablière|erabliere|sugar\s+shack|cabane\s+à\s+sucre|presbytère|"
+               r"presbytere|rectory|post\s+office|bureau\s+de\s+poste|poste|DPJ|SAAQ|CNESST|dépanneur|depanneur|dep|"
+               r"shop|bakery|boulangerie|pharmacy|pharmacie|bank|banque|caisse|garage|arena|aréna|library|"
+               r"bibliothèque|bibliotheque|clinic|clinique|CLSC|CHSLD|mill|plant|factory|usine|mine|store|magasin|"
+               r"épicerie|epicerie|grocery|restaurant|resto|diner|gas\s+station|station-service|traversier|ferry|"
+               r"marina|wharf|quai|motel|legion|town\s+hall|hôtel\s+de\s+ville|mairie|coop|co-op|laundromat|"
+               r"buanderie|daycare|garderie|barber\s+shop|salon|feed\s+store|hardware\s+store|quincaillerie|"
+               r"fromagerie|cheese\s+factory|dairy|laiterie|abattoir|slaughterhouse|nursing\s+home|foyer|résidence")
+_PERSON_AT_WORK = re.compile(
+    r"(?<![\w'’-])(?i:le|la|l['’]|the|that|this|ce|cette)[ \t]*(?:(?i:nouvelle?|new|vieille?|old|jeune|young|"
+    rf"petite?|little|grande?|big)[ \t]+)?(?i:{_PERSON_SAID})[ \t]+(?i:du|de[ \t]+la|de[ \t]+l['’]|des|d['’]|à[ \t]+la|"
+    r"au|from[ \t]+the|at[ \t]+the|of[ \t]+the|in[ \t]+the|on[ \t]+the|who[ \t]+works[ \t]+at[ \t]+the)[ \t]*"
+    rf"(?i:{_WORK_SITES})(?:[ \t]+(?i:de|d['’]|à)[ \t]*[^\W\d_]+)?(?![\w'’-])")  # « du salon d'ongles »
+# A home given as directions: "the yellow house past the covered bridge", « la maison bleue au bout
+# du rang 4 », "the last house before the cliffs", "second house on the left": a home told apart
+# by a colour or a rank, then where it is, to the clause's end (eight words at most).
+_COLOUR = (r"yellow|blue|red|green|white|grey|gray|brown|black|pink|orange|jaune|bleue?|rouge|verte?|blanche?|"
+           r"grise?|brune?|noire?|rose")
+_RANK = (r"last|first|second|third|2nd|3rd|dernière|derniere|dernier|première|premiere|deuxième|deuxieme|"
+         r"troisième|troisieme|2e|3e")
+_HOME_SAID = (r"house|maison|farm|ferme|trailer|roulotte|bungalow|chalet|cabin|camp|driveway|entrée|entree|duplex|"
+              r"triplex|building|bloc|mobile\s+home|maison\s+mobile|shack|cabane|barn|grange")
+_DIRECTIONS = re.compile(
+    r"(?<![\w'’-])(?<!(?i:\ba) )(?<!(?i:\bun) )(?<!(?i:une) )"  # not "a blue house" (a dream's, anyone's)
+    rf"(?:(?i:the|la|le|that)[ \t]+)?(?:(?P<before>(?i:{_COLOUR}|{_RANK}))[ \t]+)?"
+    rf"(?i:{_HOME_SAID})(?:[ \t]+(?P<after>(?i:{_COLOUR})))?[ \t]+"
+    r"(?i:before|after|past|at[ \t]+the[ \t]+end[ \t]+of|on[ \t]+the[ \t]+(?:left|right)|across[ \t]+from|next[ \t]+to|"
+    r"behind|au[ \t]+bout[ \t]+d[eu']|après|apres|avant|passé|passe|à[ \t]+gauche|a[ \t]+gauche|à[ \t]+droite|"
+    r"a[ \t]+droite|en[ \t]+face[ \t]+d[eu']|à[ \t]+côté[ \t]+d[eu']|derrière|derriere)"
+    r"(?![\w'’-])(?:[ \t]+[^\s,.;:!?()«»\"“”\[\]]+){0,8}?"
+    r"(?=[ \t]*(?:[,.;:!?)»\"”\n]|$|(?i:period|point|virgule|comma)(?![\w'’-])))")  # what a dictating phone says
+
+
+def _described(text: str) -> list[tuple[int, int, str]]:
+    """Someone said by where they work (`_PERSON_AT_WORK`), a home given as directions (`_DIRECTIONS`)."""
+    out = [(m.start(), m.end(), "role") for m in _PERSON_AT_WORK.finditer(text)]
+    for m in _DIRECTIONS.finditer(text):
+        if m.group("before") or m.group("after"):  # told apart: not "the house on the hill"
+            out.append((m.start(), m.end(), "address"))
+    return out
 
 
 def _chez(text: str) -> list[tuple[int, int, str]]:
