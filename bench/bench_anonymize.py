@@ -49,6 +49,7 @@ TEXTS = {
     # Roles at a workplace, country roads, a writer without capitals, nicknames with « et moi ».
     "roles at a workplace (boss au garage …)": ("boss au garage " * 6_667)[:100_000],
     "country roads (12 rang 4 près du km 3 …)": ("12 rang 4 près du km 3 " * 4_348)[:100_000],
+    "names everyone shares (Marie Québec …)": ("Marie Québec " * 7_700)[:100_000],
     "no capitals, no full stop (i think x was …)": ("i think brandon was " * 5_000)[:100_000],
     "« et moi » (Mo et moi …)": ("Mo et moi " * 10_000)[:100_000],
     "towns said (à Shawville avec Marc …)": ("on est allé à Shawville avec Marc. " * 3000)[:100_000],

@@ -399,7 +399,9 @@ def test_dates_numbers_roles_and_words_that_are_not_personal_stay(text):
     ("analyste chez école " * 2_500)[:40_000],
     "Xqz " + "Del " * 10_000,
     "3-2280 " * 6_000,
-], ids=["birth cues", "number words", "slashes", "at between capitals", "roles", "particles", "flats"])
+    "Marie Québec " * 15_400,  # 200,000 characters: a name beside a name everyone shares, thousands of times
+], ids=["birth cues", "number words", "slashes", "at between capitals", "roles", "particles", "flats",
+        "names everyone shares"])
 def test_the_new_readers_take_time_in_proportion_to_their_length(text):
     import time
 
