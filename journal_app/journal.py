@@ -487,8 +487,7 @@ class Journal:
         made = self._cache if self._cache is not None else self._hits
         entry = made.get(doc_id)
         if entry is None:
-            with bulk(kept=True):
-                entry = entry_from_doc(doc)
+            entry = entry_from_doc(doc)
             if self._stored().get(doc_id) is doc:
                 made[doc_id] = entry
         return entry
@@ -594,8 +593,7 @@ class Journal:
         spellings = cast(list[tuple[str, ...]], asked)
         self._follow_outside()
         # Without the entries made yet (a command's search, the first after opening), only the
-        # entries found are made, and kept for the next search and for the entries' cache.
-        cache = self._cache if self._cache is not None else self._hits
+        # entries found are made (`_entry_of`), and kept for the next search and for the entries' cache.
         table = tables.get(TABLE, {})
         self._searches += 1
         # Each spelling as text and as UTF-8: bodies are searched as they are held.
@@ -623,9 +621,7 @@ class Journal:
         found = []
         with bulk(kept=True):
             for doc_id, doc in docs:
-                entry = cache.get(doc_id)
-                if entry is None:
-                    entry = cache[doc_id] = entry_from_doc(doc)
+                entry = self._entry_of(doc_id, doc)
                 if where is None or where.matches(entry):
                     found.append(entry)
         return found
