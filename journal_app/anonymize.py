@@ -1409,8 +1409,9 @@ _NOT_CHEZ = frozenset(fold(w) for w in "moi toi lui eux soi t nous-autres vous-a
 
 # Someone said by where they work, in ordinary words: « la fille du zoo », « le gars de la shop »,
 # "the girl at the bakery", « la madame de la caisse »: a word for a person, then the workplace.
-_PERSON_SAID = (r"gars|fille|femme|dame|madame|monsieur|bonhomme|jeune|guy|girl|woman|lady|man|kid|boy|fella|gal|"
-                r"p['’]tit|petit|petite")
+# The words for a person that say no one in particular alone (« le gars », "the lady").
+_PERSON_WORDS = "gars|fille|femme|dame|madame|monsieur|bonhomme|guy|girl|woman|lady|man|kid|boy|fella|gal"
+_PERSON_SAID = _PERSON_WORDS + r"|jeune|p['’]tit|petit|petite"
 _WORK_SITES = (r"zoo|quarry|carrière|carriere|smelter|aluminerie|fonderie|foundry|prison|pénitencier|penitencier|"
                r"penitentiary|detention|crab\s+plant|fish\s+plant|usine\s+de\s+crabe|usine\s+de\s+poisson|sawmill|"
                r"moulin\s+à\s+scie|scierie|papetière|papetiere|paper\s+mill|kiosque|stand|cantine|casse-croûte|"
@@ -2228,8 +2229,7 @@ _LONGEST_PHRASE = 200  # characters: a list of places is not one place
 # or an article or possessive, one word at most, then a word for a person or a dwelling; then
 # ten words at most, none a clause's (`_PHRASE_STOP`), to the place found, after what says where.
 _SOMEONE_NOUNS = (
-    "one|ones|guy|gal|lady|woman|man|girl|boy|kid|couple|family|fella|doyenne|doyen|dame|madame|monsieur|"
-    "bonhomme|gars|fille|femme|homme|garçon|garcon|store|shop|farm|ferme|"
+    f"one|ones|couple|family|doyenne|doyen|homme|garçon|garcon|{_PERSON_WORDS}|store|shop|farm|ferme|"
     "house|maison|chalet|camp|cabin|trailer|roulotte|bungalow|boutique|commerce|business|place|shack|cabane|"
     "résidence|residence|home")
 _SOMEONE_HOMES = frozenset(fold(w) for w in (

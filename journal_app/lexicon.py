@@ -220,7 +220,7 @@ _GENERIC_PEOPLE = frozenset(fold(w) for w in (
     "elle il they he she we you i on nous vous ils elles the my our his her their everything nothing "
     "something all both each one two three some many few most another other others").split())
 # "and" as texting writes it, between two people: « arjun n simran », "jess & kim".
-_TEXTED_AND = frozenset(("n", "&", "and", "et", "pis"))
+_TEXTED_AND = (_CONJUNCTIONS - {"ou", "or"}) | {"n"}
 _NAMING = frozenset(fold(w) for w in "named nommé nommée nommes appelle appelait prénommé prénommée".split())
 _HAS_AGE = re.compile(r"\s+(?:a|aura|avait|has|turns|turned|is|was|est)\s+\d{1,3}\s*(?:ans|an|years?|yo|y\.o\.)?"
                       r"(?=[\s,.;!?)]|$)")
@@ -419,6 +419,15 @@ def find_names(text: str, people: People | None = None) -> Found:
     verdict: list[str] = []  # "name", "doubt", "unsure", ""
     opening: set[int] = set()  # the tokens opening a sentence
     keys = [fold(w) for _, _, w in tokens]
+
+    def acts_after(j: int) -> bool:
+        """Whether token j is a word in no dictionary before a verb in the past ("simran danced")."""
+        if j + 1 >= len(tokens) or lex.get(keys[j]) not in (None, "F") or keys[j] in FUNCTION_WORDS:
+            return False
+        verb = tokens[j + 1][2].lower()
+        return (len(verb) > 4 and verb.endswith("ed") and lex.get(fold(verb)) in ("D", "R")
+                or verb in _PAST_IRREGULAR)
+
     for i, (a, b, word) in enumerate(tokens):
         key = keys[i]
         cls = lex.get(key)
@@ -576,16 +585,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         # no capitals in a sentence (« i think… », « pis la… »), before a verb of people too (a
         # name that is also a word, before a copula, only doubted: "hope was", "brandon was").
         uncapped = not capital and _uncapped(text, a, starts_sorted, uncapped_seen)
-
         adjacent = i + 1 < len(tokens) and not text[b:tokens[i + 1][0]].strip()  # the next word, right after
-
-        def _acts_after(j: int) -> bool:
-            """Whether token j is a word in no dictionary before a verb in the past."""
-            if j + 1 >= len(tokens) or lex.get(keys[j]) not in (None, "F") or keys[j] in FUNCTION_WORDS:
-                return False
-            verb = tokens[j + 1][2].lower()
-            return (len(verb) > 4 and verb.endswith("ed") and lex.get(fold(verb)) in ("D", "R")
-                    or verb in _PAST_IRREGULAR)
         texting = (not capital and cls in (None, "F", "R", "N")
                    and (strong or prev in _PERSON_BEFORE  # « ma chum steph », "texted jules"
                         or uncapped and not opens and cls in (None, "N")
@@ -594,7 +594,7 @@ def find_names(text: str, people: People | None = None) -> Found:
                         # a word in no dictionary, before a verb in the past ("simran danced"), or
                         # joined to one that is (« arjun n simran danced », "jess & kim left")
                         or uncapped and past and len(key) > 2 and key not in COMMUNITY_WORDS and adjacent
-                        or uncapped and cls in (None, "F") and nxt in _TEXTED_AND and _acts_after(i + 2)))
+                        or uncapped and cls in (None, "F") and nxt in _TEXTED_AND and acts_after(i + 2)))
         after = tokens[i + 2][2].lower() if i + 2 < len(tokens) else ""
         if (uncapped and opens and cls in (None, "F", "N") and not people.knows(key)
                 and (nxt in _PREDICATES and nxt not in _NOT_PERSON_VERBS and nxt not in _COPULAS
