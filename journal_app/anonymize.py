@@ -1357,6 +1357,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _sites_typed(text)
     found += _streets_said(text)
     found += _described(text)
+    found += _described_people(text)
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
     # that names someone or somewhere points to a person, in whichever sentence of it.
     if found:  # a name, a place, a phone, anything personal in the passage
@@ -2379,13 +2380,25 @@ def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tu
 
 # After a place or a role, what tells it from the others, set apart by a comma: ", the one with the
 # purple glasses", « , celui avec les chaises oranges », « , la seule de l'école », ", the only one
-# open in winter", ", the small one by the marina": to the clause's end, ten words at most.
+# open in winter", ", the small one by the marina", ", the quiet man who whistles hymns in the boiler
+# room", « , la petite blonde qui fait son stage au MAPAQ »: to the clause's end, ten words at most,
+# and not over a verb that is the sentence's own, after the first ("…, the guy who plows our road
+# came by": not "came by").
+_CLAUSE_VERBS = (r"came|comes|went|goes|called|texted|said|says|told|tells|asked|cried|laughed|left|got|gave|"
+                 r"took|brought|sent|is|was|are|were|has|had|will|would|can|could|did|does|est|était|etait|ont|"
+                 r"sont|avait|m['’]a|l['’]a|t['’]a|m['’]|l['’]|vient|va|dit|and|et|pis|but|mais|or|ou|so|donc|"
+                 r"because|parce|when|quand|if|si|ma(?=[ \t]+[a-zà-ÿ]+(?:é|ée|és|it|is|u|ue|i))")  # « ma » for « m'a »
 _SINGLED_OUT = re.compile(
     r"[ \t]*,[ \t]*(?:(?i:the|that)[ \t]+(?:(?i:only|small|big|old|new|little|last|first|other)[ \t]+)?(?i:one)"
-    r"|(?i:celui|celle|la[ \t]+seule|le[ \t]+seul|the[ \t]+only|l['’]unique|la[ \t]+dernière|le[ \t]+dernier))"
+    r"|(?i:celui|celle|la[ \t]+seule|le[ \t]+seul|the[ \t]+only|l['’]unique|la[ \t]+dernière|le[ \t]+dernier)"
+    rf"|(?:(?i:the|le|la)[ \t]+|(?i:l['’]))(?:[^\W\d_][\w'’-]*[ \t]+){{0,2}}?(?i:{_PERSON_SAID}|{_JOBS}|one|"
+    r"blonde?|brune?|brunette|rousse|redhead|barbu|moustachu|chauve))"
     r"[ \t]+(?i:with|by|near|at|on|in|who|that|open|behind|next|across|avec|qui|de|du|des|d['’]|à|au|aux|sur|près|"
-    r"pres|proche|derrière|derriere|en)(?![\w'’-])"
-    r"(?:[ \t]+[^\s,.;:!?()«»\"“”\[\]]+){0,9}?(?=[ \t]*(?:[,.;:!?)»\"”\n]|$))")
+    r"pres|proche|derrière|derriere|en|from)(?![\w'’-])"
+    r"(?:[ \t]+[^\s,.;:!?()«»\"“”\[\]]+)?"
+    rf"(?:[ \t]+(?!(?i:{_CLAUSE_VERBS})(?![\w'’-]))[^\s,.;:!?()«»\"“”\[\]]+){{0,8}}?"
+    r"(?=[ \t]*(?:[,.;:!?)»\"”\n]|$)"
+    rf"|[ \t]+(?i:{_CLAUSE_VERBS})(?![\w'’-]))")
 
 
 def _grown(text: str, start: int, end: int, kind: str, after: int, reach: int | None = None) -> tuple[int, int, str]:
@@ -2652,3 +2665,161 @@ class _Stretches:
     def hold(self, span: tuple[int, int]) -> bool:
         i = bisect_right(self._starts, span[0]) - 1
         return i >= 0 and span[1] <= self._ends[i]
+
+
+
+# Someone said by what they are and what sets them apart, without a name: "my boss at the quarry",
+# « le coach de hockey de mon gars », « la fille qui fait les ménages au presbytère », "the man with
+# the red truck who plows our road", "the Guatemalan guy who sleeps over the milk house". Read as a
+# small grammar: a determiner (« le », "my", "Hugh's"), two words at most, a word for a job or a
+# person, then noun phrases joined by prepositions, and one clause of « qui », "who", to the
+# sentence's own verb. Taken only when it says one person: a job with a named place, a workplace or
+# whose (« de mon gars »); a word for a person with a workplace, or with what they do now to
+# something of theirs or someone's ("who plows our road"; not "who spoke first tonight").
+_DP_PERSONS = frozenset(fold(w) for w in (
+    "woman man guy girl boy kid lady fella gal gars fille femme dame madame monsieur bonhomme garçon jeune").split())
+_DP_JOBS = frozenset(fold(w) for w in (
+    "boss patron patronne supervisor superviseur superviseure manager gérant gérante contremaître foreman coach "
+    "assistant assistante landlord landlady proprio").split())
+_DP_TOKEN = re.compile(r"(?i:[ldjmnst]|qu)['’](?=\w)|[\w-]+(?:['’]\w+)*|[^\w\s]")
+_DP_DETS = frozenset(fold(w) for w in (
+    "le la l' les the ce cette ces that this mon ma mes my our notre nos his her sa son ses leur leurs their your "
+    "ton ta tes votre vos un une a an").split())
+_DP_OWNERS = frozenset(fold(w) for w in "mon ma mes my our notre nos his her sa son ses leur leurs their your ton ta "
+                       "tes votre vos".split())
+_DP_PREPS = frozenset((  # as written: « a » is a verb, « à » a preposition
+    "de du des d' d’ à au aux at from of on in with avec sur chez over near behind derrière derriere "
+    "dans").split())
+# Whose: « le coach de hockey de mon gars », "the nurse who looks after my mother".
+_DP_KIN = frozenset(fold(w) for w in (
+    "gars fils fille garçon garcon kid kids son daughter boy girl père pere mère mere frère frere sœur soeur "
+    "father mother dad mom mum brother sister neveu nièce niece nephew oncle tante uncle aunt cousin cousine "
+    "grand-mère grand-père grandmother grandfather grandma grandpa mari femme wife husband chum blonde "
+    "beau-frère belle-sœur belle-soeur beau-père belle-mère enfant enfants children child bébé baby").split())
+_DP_RELS = frozenset(("qui", "who", "that", "whose"))
+_DP_BEFORE_VERB = frozenset(fold(w) for w in (
+    "ne n' me m' te t' se s' lui nous vous y en always still never also just toujours souvent often usually "
+    "jamais encore").split())
+_DP_STOPS = frozenset(fold(w) for w in (
+    "and et pis but mais or ou so donc because parce quand when if si then puis alors depuis since pendant during "
+    "hier yesterday today aujourd'hui tonight demain tomorrow encore again enfin finally toujours always jamais "
+    "never still just already déjà maintenant now je j' i tu you il elle he she on we nous they ils elles me m' "
+    "te t' se s' y en ne n' qui who that whose came comes went goes called calls texted said says told tells "
+    "asked cried laughed left got gave took made brought sent drove stopped died passed showed helped knows knew "
+    "wants wanted thinks thought looked vient va passe fait dit pense veut sait revient arrive appelle parle "
+    "pleure rit keeps kept is was are were has had will would can could est était a ont sont avait").split())
+_DP_AUXILIARIES = frozenset(fold(w) for w in "a as ont avait avaient est sont était has have had was were is are "
+                            "been".split())
+_DP_PAST = frozenset(fold(w) for w in (
+    "was were had did said came went spoke told gave took made got left sat stood ran brought thought felt saw "
+    "knew wrote taught bought caught fought met lost found held kept sold paid led fed heard meant sent spent "
+    "won wore drove rode rose chose spoke broke woke ate fell forgot grew threw flew drew began sang swam lay "
+    "avait avaient était étaient fut").split())
+_DP_GATHERINGS = frozenset(fold(w) for w in "circle cercle group groupe session meeting réunion zoom pair "
+                           "dyade triade".split())
+_DP_SITE = re.compile(rf"(?i:{_WORK_SITES})")
+_DP_PARTICIPLE = re.compile(r"[a-zà-ÿ]+(?:é|ée|és|ées|i|is|ie|it|u|us|ue|ert|ort|int|ed|en)\Z")
+
+_DP_BEFORE = re.compile(r"(?<![\w'’-])(?:(?i:le|la|l['’]|the|ce|cette|mon|ma|my|his|her|sa|son|notre|our|leur|"
+                        r"their|your|ton|ta|votre)|(?P<owner>[A-ZÀ-Ý][\w-]*)['’]s)[ \t]*"
+                        r"(?P<adj>(?:[^\W\d_][\w-]*[ \t]+){0,2})\Z")
+
+
+@cache
+def _dp_heads() -> frozenset[str]:
+    return _DP_PERSONS | _DP_JOBS | frozenset(j for j in jobs() if " " not in j)
+
+
+def _dp_word(tok: str) -> bool:
+    return tok[:1].isalnum() and fold(tok) not in _DP_STOPS and tok.lower() not in _DP_PREPS
+
+
+def _dp_phrase(toks: list[re.Match[str]], i: int) -> tuple[int, bool, bool, int]:
+    """A noun phrase from toks[i]: (where it ends, a capital in it, a workplace in it, its
+    determiner: 0 none, 1 an article, 2 whose it is)."""
+    n, owner = len(toks), 0
+    if i < n and (toks[i].group().lower() in _DP_DETS or re.fullmatch(r"[A-ZÀ-Ý][\w-]*['’]s", toks[i].group())):
+        owner = 2 if fold(toks[i].group()) in _DP_OWNERS or toks[i].group()[-2:] in ("'s", "’s") else 1
+        i += 1
+    first, capital, site = i, False, False
+    while i < n and i - first < 3 and _dp_word(toks[i].group()):
+        word = toks[i].group()
+        key = fold(word)
+        if i > first and word.lower() in _DP_DETS:
+            break  # « de la 2e avenue ma regardée »: « ma » typed for « m'a »
+        if i > first and word.islower() and (toks[i - 1].group()[:1].isupper() and not _SITE_HEAD.fullmatch(word)
+                                             or len(word) > 4 and word.endswith("ed")):
+            break  # "the Dollarama on Main yelled", "…in Cap-Chat lets me"
+        if i > first and len(key) > 5 and key.endswith(("ait", "aient")):
+            break  # « au presbytère pleurait »
+        if owner == 2 and i == first and key not in _DP_KIN:
+            owner = 1  # "our circle": no one's
+        if word[:1].isupper() and key not in FUNCTION_WORDS and key not in ORDINARY_CAPITALS and (
+                lexicon().get(key) != "L"):
+            capital = True
+        if key in _DP_GATHERINGS:
+            capital, owner = False, 0  # "the nun from our Knowlton circle", "who leads our circle": one of us
+        if _SITE_HEAD.fullmatch(word) or _DP_SITE.fullmatch(word):
+            site = True
+        i += 1
+    return (i if i > first else -1), capital, site, owner
+
+
+def _described_people(text: str) -> list[tuple[int, int, str]]:
+    """Each word for a job or a person (looked up in the word index), read back to its determiner
+    and on through its phrases (`_dp_phrase`) and its clause."""
+    out: list[tuple[int, int, str]] = []
+    index, heads, done = _word_index(text), _dp_heads(), 0
+    for at in sorted(i for w, starts in index.items() if fold(w) in heads for i in starts):
+        if at < done or at > 0 and text[at - 1] == "-":
+            continue
+        det = _DP_BEFORE.search(text, max(0, at - 50), at)
+        if det is None or any(not _dp_word(w) or fold(w) in FUNCTION_WORDS for w in det.group("adj").split()) or (
+                det.group("owner") and fold(det.group("owner")) in FUNCTION_WORDS):
+            continue
+        word = _PLACE_WORD.match(text, at)
+        if word is None:
+            continue
+        person = fold(word.group()) in _DP_PERSONS
+        line_end = text.find("\n", at)  # a line is its own phrase
+        stop = min(len(text) if line_end < 0 else line_end, at + 240)
+        toks = list(_DP_TOKEN.finditer(text, word.end(), stop))
+        i, end, capital, site, owner, doing, claused = 0, None, False, False, False, False, False
+        while i < len(toks):
+            key = toks[i].group().lower()
+            if key in _DP_PREPS:
+                j, c, s, o = _dp_phrase(toks, i + 1)
+                if j < 0 or capital and not c:
+                    break  # named: « la gérante du Jean Coutu » (not « de la 2e avenue » after it)
+                capital, site, owner, i = capital or c, site or s, owner or o == 2, j
+            elif key in _DP_RELS and not claused:
+                claused, j = True, i + 1
+                while j < len(toks) and fold(toks[j].group()) in _DP_BEFORE_VERB:
+                    j += 1
+                if j >= len(toks) or not toks[j].group()[:1].isalpha() or toks[j].group().lower() in _DP_PREPS:
+                    break
+                verb = fold(toks[j].group())
+                past = verb in _DP_PAST or len(verb) > 5 and verb.endswith(("ed", "ait", "aient"))  # not « fait »
+                j += 1
+                if verb in _DP_AUXILIARIES and j < len(toks) and _DP_PARTICIPLE.fullmatch(toks[j].group()):
+                    past, j = True, j + 1  # « qui a perdu », "who has worked"
+                k, c, s, o = _dp_phrase(toks, j)
+                if k < 0 and j < len(toks) and toks[j].group().lower() in _DP_PREPS:
+                    k, c, s, o = _dp_phrase(toks, j + 1)  # "who sleeps over the milk house"
+                if past and not c:
+                    break  # "the teacher who sat next to me tonight": what they did, not who they are
+                if k > 0:
+                    j = k
+                    capital, site, owner = capital or c, site or s, owner or o == 2
+                    doing = doing or not past and o > 0
+                i = j
+            else:
+                break
+            end = toks[i - 1].end()
+        if end is None:
+            continue
+        if (capital or owner) if not person else (site or doing):
+            out.append((det.start(), end, "role"))
+            done = end
+    return out
+

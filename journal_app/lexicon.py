@@ -84,6 +84,7 @@ _ELIDED = re.compile(r"^(?:[ldjmntsc]|qu)'")
 _STRONG_PREDICATES = frozenset(("s'est ", "s’est ", "ma dit ", "ma texté ", "ma texte ", "ma écrit ",
     "ma appelé ", "ma demandé ",
     "m'a ", "m'avait ", "texted ", "told ", "said ", "asked ", "called ", "hugged ", "cried ", "laughed "))
+_STRONG_START = re.compile("|".join(map(re.escape, sorted(_STRONG_PREDICATES, key=len, reverse=True))))
 # Words after which a lower-case word no dictionary holds as ordinary is someone.
 _PERSON_BEFORE = frozenset(fold(w) for w in (
     "chum blonde conjoint conjointe coloc voisin voisine amie ami soeur sœur frère frere cousin "
@@ -496,7 +497,7 @@ def find_names(text: str, people: People | None = None) -> Found:
         in_shouting = i in shouting and sum(j in shouting for j in near) >= 1
         capital = word[:1].isupper() and not in_shouting
         following = text[b:b + 12].lstrip().lower().replace("’", "'")
-        strong = any(following.startswith(p) for p in _STRONG_PREDICATES)
+        strong = _STRONG_START.match(following) is not None
         prev = keys[i - 1] if i else ""
         then = fold(tokens[i + 1][2]) if i + 1 < len(tokens) else ""
         if word.isupper() and len(word) <= 5 and cls in (None, "F", "D") and not in_shouting:

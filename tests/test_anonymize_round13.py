@@ -1,0 +1,58 @@
+"""Round 13 of the anonymizer (docs/sharing.md, "Round 13"): someone described without a name,
+read as a small grammar (a determiner, a word for a job or a person, the phrases and the clause
+that set them apart, to the sentence's own verb), and what a comma adds after a role. Each case
+reads a kind; the guards say what stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_anonymize_round9 import _gone_and_kept
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [
+        ("Le contremaître de l'entrepôt des pièces à Lac-Etchemin m'a encore crié après.", "fr",
+         ["contremaître", "entrepôt", "pièces", "Etchemin"], ["crié", "après"]),
+        ("The night supervisor of the loading dock at Boulanger Freight told me to go home.", "en",
+         ["supervisor", "loading", "dock", "Freight"], ["told", "home"]),
+        ("La femme qui fait le ménage au presbytère pleurait dans l'auto.", "fr",
+         ["femme", "ménage", "presbytère"], ["pleurait", "auto"]),
+        ("the man with the green truck who plows our lane came by with eggs", "en",
+         ["man", "green", "truck", "plows", "lane"], ["came", "eggs"]),
+        ("the old guy who sweeps the arena on Sundays waved at me", "en", ["guy", "sweeps", "arena"], ["waved"]),
+        ("Le coach de soccer de mon neveu dit qu'il a du talent.", "fr", ["coach", "soccer", "neveu"], ["talent"]),
+        ("The caretaker at Saint-Donat school, the tall man who hums in the hallways, found my glove.", "en",
+         ["caretaker", "Donat", "tall", "hums", "hallways"], ["found", "glove"]),
+        ("La gérante de la caisse de Saint-Fabien, la petite blonde avec les lunettes rouges, m'a rappelée.", "fr",
+         ["gérante", "Fabien", "blonde", "lunettes"], ["rappelée"]),
+        ("le bonhomme qui garde nos vaches l'été est malade", "fr", ["bonhomme", "garde", "vaches"], ["malade"]),
+    ],
+)
+def test_someone_described_without_a_name(text: str, lang: str, gone: list[str], stays: list[str]) -> None:
+    _gone_and_kept(text, lang, gone, stays)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "stays"),
+    [
+        ("the woman who spoke first tonight cried and I cried with her", "en", ["woman", "spoke", "first"]),
+        ("the man who came to the door in my dream carried a lantern", "en", ["man", "door", "dream"]),
+        ("the woman who leads our circle asked us to breathe", "en", ["woman", "leads", "circle"]),
+        ("Un gars de la shop m'a dit bonjour.", "fr", ["gars", "shop", "bonjour"]),
+        ("My therapist at the hospital told me to slow down.", "en", ["therapist", "hospital", "told"]),
+        ("Elle m'a dit que la femme qui a parlé de sa mère pleurait.", "fr", ["femme", "parlé", "mère"]),
+        ("Le capitaine a annoncé du vent à 40 km/h, personne a bronché.", "fr", ["capitaine", "annoncé", "vent"]),
+        ("Things I saw:\nthe nurse at the CLSC\nin the snow.", "en", ["snow"]),
+    ],
+)
+def test_who_is_not_set_apart_stays(text: str, lang: str, stays: list[str]) -> None:
+    _gone_and_kept(text, lang, [], stays)
+
+
+def test_the_clause_stops_at_the_sentence_s_own_verb() -> None:
+    """"…who plows our lane came by": the description goes, "came by" stays, and so does what a
+    dictating phone's « ma » (for « m'a ») begins."""
+    _gone_and_kept("le gars de nuit au dépanneur de Saint-Lin ma fait un clin d'oeil", "fr",
+                   ["nuit", "dépanneur", "Lin"], ["fait", "clin", "oeil"])
