@@ -1358,6 +1358,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _streets_said(text)
     found += _described(text)
     found += _described_people(text)
+    found += _senders(text)
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
     # that names someone or somewhere points to a person, in whichever sentence of it.
     if found:  # a name, a place, a phone, anything personal in the passage
@@ -2823,3 +2824,44 @@ def _described_people(text: str) -> list[tuple[int, int, str]]:
             done = end
     return out
 
+
+
+# A message pasted with its sender, as a phone shows it: "camila txt dec 21 22:14 '…'", « seb texto
+# 17/04 08:55 « … » », « pl texto 24 aout », "claudette email to the group, oct 8:": the word
+# before "txt", « texto », "email"… at a line's or a sentence's start, before a date, a time, a
+# colon or a quote, is who wrote it (not « le texto », "mom txt", "group email").
+_SENT_WITH = (r"txt|texto|textos|text|sms|msg|email|e-mail|courriel|vm|voicemail|dm|message|messenger|whatsapp|"
+              r"signal|fb")
+_SENT_NEXT = (r"(?=\d|[:«\"“'‘]|(?i:to|à|au|aux|de|du|on|le|jan|feb|f[ée]v|mar|apr|avr|may|mai|jun|juin|jul|juil|"
+              r"aug|ao[ûu]|sep|oct|nov|dec|d[ée]c|lun|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun|hier|"
+              r"yesterday|today|ce[ \t]+matin|this[ \t]+morning)(?![\w'’-]))")  # a date, a time, what was said
+_SENDER = re.compile(
+    r"(?:^|(?<=\n)|(?<=[.!?;—–] )|(?<=[«\"“(] ))[ \t]*(?P<name>[^\W\d_][\w'’.-]{0,20}?)"
+    r"(?:[ \t]+(?P<more>[^\W\d_][\w'’-]{1,20}))?"
+    rf"[ \t]+(?i:{_SENT_WITH})(?![\w'’-])[ \t]*{_SENT_NEXT}")
+_SENDER_AFTER = re.compile(
+    rf"(?:^|(?<=\n)|(?<=[.!?;—–] )|(?<=[«\"“(] ))[ \t]*(?i:{_SENT_WITH})[ \t]+(?:(?i:de|from|d['’])[ \t]*)?"
+    r"(?P<name>[^\W\d_][\w'’.-]{0,20}?)(?:[ \t]+(?P<more>[^\W\d_][\w'’-]{1,20}))?[ \t]*,?[ \t]*" + _SENT_NEXT)
+_NOT_SENDERS = frozenset(fold(w) for w in (
+    "new old last first long short quick group another same dernier premier gros petit ce cet cette this that "
+    "mon ma my your his her our their son sa ton ta le la les un une a an the notre votre leur "
+    "pasted copied forwarded collé colle copié copie transféré transfere reçu recu received sent envoyé envoye "
+    "dernier gros long autre other").split())
+
+
+def _senders(text: str) -> list[tuple[int, int, str]]:
+    lower = text.lower()
+    if not any(w in lower for w in ("txt", "text", "sms", "msg", "mail", "courriel", "vm", "voicemail", "dm",
+                                    "message", "whatsapp", "signal", "fb")):
+        return []
+    out = []
+    for m in (m for pattern in (_SENDER, _SENDER_AFTER) for m in pattern.finditer(text)):
+        words = [m.group("name")] + ([m.group("more")] if m.group("more") else [])
+        keys = [fold(w).rstrip(".") for w in words]
+        if any(k in FUNCTION_WORDS or k in _NOT_SENDERS or k in _DP_KIN or k in ORDINARY_CAPITALS
+               or k in CALENDAR for k in keys):
+            continue
+        if any(lexicon().get(k) in ("D", "R", "L") and len(k) > 3 for k in keys):
+            continue  # "Agency text:", "work email": an ordinary word, not a name (« pl », "jf" may be)
+        out.append((m.start("name"), m.end("more") if m.group("more") else m.end("name"), "name"))
+    return out

@@ -56,3 +56,29 @@ def test_the_clause_stops_at_the_sentence_s_own_verb() -> None:
     dictating phone's « ma » (for « m'a ») begins."""
     _gone_and_kept("le gars de nuit au dépanneur de Saint-Lin ma fait un clin d'oeil", "fr",
                    ["nuit", "dépanneur", "Lin"], ["fait", "clin", "oeil"])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [
+        ("nour txt mar 3 21:40 'we landed, call tmrw' — je l'ai appelée", "en", ["nour"], ["landed", "appelée"]),
+        ("gab texto 12/05 07:15 « chu en retard » pis moi aussi", "fr", ["gab"], ["retard"]),
+        ("texto jf 3 juin 18:02 « viens-tu au cercle? »", "fr", ["jf"], ["texto", "cercle"]),
+        ("Texto de Yasmina ce matin : « on annule ».", "fr", ["Yasmina"], ["Texto", "annule"]),
+    ],
+)
+def test_who_sent_a_pasted_message(text: str, lang: str, gone: list[str], stays: list[str]) -> None:
+    _gone_and_kept(text, lang, gone, stays)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "stays"),
+    [
+        ("mom txt 9:14 'call me when you can'", "en", ["mom", "txt"]),
+        ("Agency text: 'shift Sat 8am-4pm, thx'", "en", ["Agency", "text"]),
+        ("le texto 12 h 30 m'a réveillée", "fr", ["texto", "réveillée"]),
+        ("Group email, oct 8: the room is booked.", "en", ["Group", "email", "room"]),
+    ],
+)
+def test_a_message_with_no_sender_named_stays(text: str, lang: str, stays: list[str]) -> None:
+    _gone_and_kept(text, lang, [], stays)
