@@ -2431,9 +2431,7 @@ def _grown(text: str, start: int, end: int, kind: str, after: int, reach: int | 
     if kind == "address":
         start, end = _with_flat(text, start, end)
     if kind in _PHRASE_KINDS:
-        m = _SINGLED_OUT.match(text, end)
-        if m:  # "…at the Maniwaki school, the one with the purple glasses": the same one, told apart
-            end = m.end()
+        end = _told_apart(text, end, kind)
     return start, end, kind
 
 
@@ -2766,9 +2764,86 @@ def _dp_phrase(toks: list[re.Match[str]], i: int) -> tuple[int, bool, bool, int]
     return (i if i > first else -1), capital, site, owner
 
 
+class _Told:
+    """What a description's phrases and clause say (`_dp_tail`)."""
+    __slots__ = ("end", "capital", "site", "owner", "doing")
+
+    def __init__(self) -> None:
+        self.end: int | None = None
+        self.capital = self.site = self.owner = self.doing = False
+
+
+def _dp_tail(text: str, start: int, past_too: bool = False) -> _Told:
+    """From `start` (after a word for a person), the phrases joined by prepositions and one clause
+    of « qui », "who", on one line, to the sentence's own verb. A clause in the past is taken only
+    if it names a place (or with `past_too`: an appositive, whose person is already told apart)."""
+    told = _Told()
+    line_end = text.find("\n", start)  # a line is its own phrase
+    toks = list(_DP_TOKEN.finditer(text, start, min(len(text) if line_end < 0 else line_end, start + 240)))
+    i, claused, past = 0, False, False
+    while i < len(toks):
+        key = toks[i].group().lower()
+        if key in _DP_PREPS:
+            j, c, s, o = _dp_phrase(toks, i + 1)
+            if j < 0 or told.capital and not c and not claused:
+                break  # named: « la gérante du Jean Coutu » (not « de la 2e avenue » after it)
+            told.capital, told.site, told.owner = told.capital or c, told.site or s, told.owner or o == 2
+            told.doing = told.doing or claused and not past and (o > 0 or c)  # "who parks … at the Metro"
+            i = j
+        elif key in _DP_RELS and not claused:
+            claused, j = True, i + 1
+            while j < len(toks) and fold(toks[j].group()) in _DP_BEFORE_VERB:
+                j += 1
+            if j >= len(toks) or not toks[j].group()[:1].isalpha() or toks[j].group().lower() in _DP_PREPS:
+                break
+            verb = fold(toks[j].group())
+            past = verb in _DP_PAST or len(verb) > 5 and verb.endswith(("ed", "ait", "aient"))  # not « fait »
+            j += 1
+            if verb in _DP_AUXILIARIES and j < len(toks) and _DP_PARTICIPLE.fullmatch(toks[j].group()):
+                past, j = True, j + 1  # « qui a perdu », "who has worked"
+            k, c, s, o = _dp_phrase(toks, j)
+            if k < 0 and j < len(toks) and toks[j].group().lower() in _DP_PREPS:
+                k, c, s, o = _dp_phrase(toks, j + 1)  # "who sleeps over the milk house"
+            if past and not c and not past_too:
+                break  # "the teacher who sat next to me tonight": what they did, not who they are
+            if k > 0:
+                j = k
+                told.capital, told.site, told.owner = told.capital or c, told.site or s, told.owner or o == 2
+                told.doing = told.doing or not past and o > 0
+            i = j
+        else:
+            break
+        told.end = toks[i - 1].end()
+    return told
+
+
+# An appositive after a role or someone's relative: ", the one with the red glasses who did our
+# mortgage", « , la grande rousse qui travaille au Tigre Géant »: the same person, told apart.
+_APPOSITIVE = re.compile(
+    r"[ \t]*,[ \t]*(?:(?:(?i:the|le|la)[ \t]+|(?i:l['’]))(?P<adj>(?:[^\W\d_][\w'’-]*[ \t]+){0,2}?)"
+    rf"(?i:{_PERSON_SAID}|{_JOBS}|one|blonde?|brune?|brunette|rousse|redhead|barbu|moustachu|chauve)"
+    r"|(?i:celui|celle))(?![\w'’-])")
+
+
+def _told_apart(text: str, end: int, kind: str = "role") -> int:
+    """After a place or a role, the end of what tells it from the others (`_SINGLED_OUT`; for a
+    role, an appositive that describes the same person, `_apposed_description`)."""
+    m = _SINGLED_OUT.match(text, end)
+    return max(m.end() if m else end, _apposed_description(text, end) if kind == "role" else end)
+
+
+def _apposed_description(text: str, end: int) -> int:
+    """Where an appositive that describes the one just named ends (`end` if there is none)."""
+    m = _APPOSITIVE.match(text, end)
+    if m is None or any(not _dp_word(w) or fold(w) in FUNCTION_WORDS for w in (m.group("adj") or "").split()):
+        return end
+    told = _dp_tail(text, m.end(), past_too=True)
+    return end if told.end is None else told.end
+
+
 def _described_people(text: str) -> list[tuple[int, int, str]]:
     """Each word for a job or a person (looked up in the word index), read back to its determiner
-    and on through its phrases (`_dp_phrase`) and its clause."""
+    and on through its phrases and its clause (`_dp_tail`)."""
     out: list[tuple[int, int, str]] = []
     index, heads, done = _word_index(text), _dp_heads(), 0
     for at in sorted(i for w, starts in index.items() if fold(w) in heads for i in starts):
@@ -2779,49 +2854,13 @@ def _described_people(text: str) -> list[tuple[int, int, str]]:
                 det.group("owner") and fold(det.group("owner")) in FUNCTION_WORDS):
             continue
         word = _PLACE_WORD.match(text, at)
-        if word is None:
-            continue
+        if word is None or word.group()[:1].isupper():
+            continue  # « J'ai lu La Femme qui fuit »: a title
+        told = _dp_tail(text, word.end())
         person = fold(word.group()) in _DP_PERSONS
-        line_end = text.find("\n", at)  # a line is its own phrase
-        stop = min(len(text) if line_end < 0 else line_end, at + 240)
-        toks = list(_DP_TOKEN.finditer(text, word.end(), stop))
-        i, end, capital, site, owner, doing, claused = 0, None, False, False, False, False, False
-        while i < len(toks):
-            key = toks[i].group().lower()
-            if key in _DP_PREPS:
-                j, c, s, o = _dp_phrase(toks, i + 1)
-                if j < 0 or capital and not c:
-                    break  # named: « la gérante du Jean Coutu » (not « de la 2e avenue » after it)
-                capital, site, owner, i = capital or c, site or s, owner or o == 2, j
-            elif key in _DP_RELS and not claused:
-                claused, j = True, i + 1
-                while j < len(toks) and fold(toks[j].group()) in _DP_BEFORE_VERB:
-                    j += 1
-                if j >= len(toks) or not toks[j].group()[:1].isalpha() or toks[j].group().lower() in _DP_PREPS:
-                    break
-                verb = fold(toks[j].group())
-                past = verb in _DP_PAST or len(verb) > 5 and verb.endswith(("ed", "ait", "aient"))  # not « fait »
-                j += 1
-                if verb in _DP_AUXILIARIES and j < len(toks) and _DP_PARTICIPLE.fullmatch(toks[j].group()):
-                    past, j = True, j + 1  # « qui a perdu », "who has worked"
-                k, c, s, o = _dp_phrase(toks, j)
-                if k < 0 and j < len(toks) and toks[j].group().lower() in _DP_PREPS:
-                    k, c, s, o = _dp_phrase(toks, j + 1)  # "who sleeps over the milk house"
-                if past and not c:
-                    break  # "the teacher who sat next to me tonight": what they did, not who they are
-                if k > 0:
-                    j = k
-                    capital, site, owner = capital or c, site or s, owner or o == 2
-                    doing = doing or not past and o > 0
-                i = j
-            else:
-                break
-            end = toks[i - 1].end()
-        if end is None:
-            continue
-        if (capital or owner) if not person else (site or doing):
-            out.append((det.start(), end, "role"))
-            done = end
+        if told.end is not None and ((told.capital or told.owner) if not person else (told.site or told.doing)):
+            done = _told_apart(text, told.end)
+            out.append((det.start(), done, "role"))
     return out
 
 
