@@ -82,3 +82,9 @@ def test_who_sent_a_pasted_message(text: str, lang: str, gone: list[str], stays:
 )
 def test_a_message_with_no_sender_named_stays(text: str, lang: str, stays: list[str]) -> None:
     _gone_and_kept(text, lang, [], stays)
+
+
+def test_a_word_that_opens_its_sentence_is_someone_when_a_relative_of_someone_follows() -> None:
+    """« Rami, le frère de Nadia, » : « rami » is a card game, but here someone's brother."""
+    _gone_and_kept("Rami, le frère de Nadia, tient le petit resto.", "fr", ["Rami", "Nadia"], ["frère", "resto"])
+    _gone_and_kept("Hier, la fille de Ginette est passée.", "fr", ["Ginette"], ["Hier", "fille", "passée"])
