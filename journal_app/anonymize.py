@@ -1357,7 +1357,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _sites_typed(text)
     found += _streets_said(text)
     found += _described(text)
-    found += _described_people(text)
+    described, described_doubts = _described_people(text)
+    found += described
     found += _senders(text)
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
     # that names someone or somewhere points to a person, in whichever sentence of it.
@@ -1391,7 +1392,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
             signed.group("name")) not in ORDINARY_CAPITALS | CALENDAR | CONCEPTS | _CLOSINGS:
         found.append((*signed.span("name"), "name"))  # "…text me at 450-555-0122. Heather."
     if doubts is not None:
-        doubts += tagger_doubts
+        doubts += tagger_doubts + described_doubts
     if use_ner and lang == "fr":
         found += [(s, e, "name") for s, e in _ner_names(text)]
     # The gazetteer's towns where nothing else found anything (what the finders found keeps its
@@ -2841,10 +2842,13 @@ def _apposed_description(text: str, end: int) -> int:
     return end if told.end is None else told.end
 
 
-def _described_people(text: str) -> list[tuple[int, int, str]]:
+def _described_people(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
     """Each word for a job or a person (looked up in the word index), read back to its determiner
-    and on through its phrases and its clause (`_dp_tail`)."""
+    and on through its phrases and its clause (`_dp_tail`). What says one person is found; what
+    says someone at a workplace nobody named ("my therapist at the hospital") or a person and
+    their town (« le gars de Rimouski ») is doubted: the member sees it, and one tap removes it."""
     out: list[tuple[int, int, str]] = []
+    doubted: list[tuple[int, int]] = []
     index, heads, done = _word_index(text), _dp_heads(), 0
     for at in sorted(i for w, starts in index.items() if fold(w) in heads for i in starts):
         if at < done or at > 0 and text[at - 1] == "-":
@@ -2858,10 +2862,14 @@ def _described_people(text: str) -> list[tuple[int, int, str]]:
             continue  # « J'ai lu La Femme qui fuit »: a title
         told = _dp_tail(text, word.end())
         person = fold(word.group()) in _DP_PERSONS
-        if told.end is not None and ((told.capital or told.owner) if not person else (told.site or told.doing)):
+        if told.end is None:
+            continue
+        if (told.capital or told.owner) if not person else (told.site or told.doing):
             done = _told_apart(text, told.end)
             out.append((det.start(), done, "role"))
-    return out
+        elif told.site or told.capital or told.owner:
+            doubted.append((det.start(), told.end))
+    return out, doubted
 
 
 

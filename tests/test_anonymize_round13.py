@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from journal_app.anonymize import anonymize
 from tests.test_anonymize_round9 import _gone_and_kept
 
 
@@ -88,3 +89,18 @@ def test_a_word_that_opens_its_sentence_is_someone_when_a_relative_of_someone_fo
     """« Rami, le frère de Nadia, » : « rami » is a card game, but here someone's brother."""
     _gone_and_kept("Rami, le frère de Nadia, tient le petit resto.", "fr", ["Rami", "Nadia"], ["frère", "resto"])
     _gone_and_kept("Hier, la fille de Ginette est passée.", "fr", ["Ginette"], ["Hier", "fille", "passée"])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "doubted"),
+    [
+        ("My therapist at the hospital told me to slow down.", "en", "My therapist at the hospital"),
+        ("Mon médecin à la clinique m'a rassurée.", "fr", "Mon médecin à la clinique"),
+    ],
+)
+def test_someone_at_a_workplace_nobody_named_stays_and_is_shown(text: str, lang: str, doubted: str) -> None:
+    """Not one person for sure (a hospital has many therapists), so it stays, marked on the consent
+    screen: one tap removes it."""
+    out = anonymize(text, lang, use_ner=False)
+    assert out.text == text
+    assert [text[a:b] for a, b in out.open_doubts] == [doubted]

@@ -376,6 +376,32 @@ def test_a_word_the_tagger_doubts_is_marked_and_one_tap_removes_it(tmp_path):
 
     run_ui(body)
 
+def test_someone_described_at_a_workplace_nobody_named_is_marked_and_one_tap_removes_them(tmp_path):
+    """« Mon médecin à la clinique »: not one person for sure, so it would leave as written, but the
+    consent screen marks the whole description as maybe someone people would recognize; one tap
+    removes it, another puts it back."""
+    make_journal(tmp_path, [("Mon médecin à la clinique m’a rassurée après le cercle.", {"title": "Cercle"})])
+    facilitator = CircleKeys.create("Cercle du jeudi")
+
+    async def body():
+        h, shell = await share_screen(tmp_path)
+        screen = shell.screen
+        await join(h, facilitator)
+        [doctor] = [c for c in doubt_chips(h) if "médecin" in c.label]
+        assert "Mon médecin à la clinique" in doctor.label and "quelqu’un qu’on reconnaîtrait" in doctor.label
+        assert doctor.checked is False and "Mon médecin à la clinique" in screen.outgoing_text
+        await h.fire(doctor.content, "click")
+        assert "médecin" not in screen.outgoing_text and "clinique" not in screen.outgoing_text
+        assert "rassurée après le cercle" in screen.outgoing_text
+        [doctor] = [c for c in doubt_chips(h) if "médecin" in c.label]
+        assert doctor.checked is True
+        await h.fire(doctor.content, "click")
+        assert "Mon médecin à la clinique" in screen.outgoing_text
+        shell.lock()
+
+    run_ui(body)
+
+
 def test_a_name_the_journal_keeps_writing_is_caught_in_the_insight_however_typed(tmp_path):
     """« Kiki » is also an ordinary word (no list says it is a name); the member's journal writes
     it with a capital in two entries: the insight's « kiki » in lower case is redacted."""

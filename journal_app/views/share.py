@@ -32,6 +32,12 @@ MIN_TARGET = 44  # px a side: a word to touch in « Mot par mot » (WCAG 2.5.5, 
 WORD_GAP = 3  # px on each side of a word, inside its target
 
 
+def _doubt_keep(t: Callable[..., str], word: str) -> str:
+    """What a kept doubt says: a word may be a name; three words or more describe someone (« Mon
+    médecin à la clinique »)."""
+    return t("share.doubt_keep_someone" if len(word.split()) >= 3 else "share.doubt_keep", word=word)
+
+
 def status_text(ctx: AppContext, item: OutboxItem) -> str:
     """« en attente d’envoi », « envoyée le 3 décembre 2026 » (the relay took it), « exportée
     le 27 novembre 2026 » (a share file carried it) or « retirée »."""
@@ -248,7 +254,7 @@ class ShareScreen:
         for a, b, span in self.doubted():
             word = self.result.original[a:b]
             removed = span is not None
-            label = t("share.doubt_removed" if removed else "share.doubt_keep", word=word)
+            label = t("share.doubt_removed", word=word) if removed else _doubt_keep(t, word)
             chip = self._chips.get((a, b))
             if chip is None:
                 mark = ft.Icon(ft.Icons.HELP_OUTLINE, size=18, color=ft.Colors.AMBER_900)
@@ -353,7 +359,7 @@ class ShareScreen:
             for m in _WORD.finditer(original, a, b):
                 doubt = next(((x, y) for x, y in self.result.open_doubts if m.start() <= x < m.end()), None)
                 if doubt is not None:  # doubted: amber, dotted underline, a question mark
-                    label = t("share.doubt_keep", word=original[doubt[0]:doubt[1]])
+                    label = _doubt_keep(t, original[doubt[0]:doubt[1]])
                     pieces.append(self._word(m.start(), m.group(), kept=True, said=label, tip=label, doubt=True,
                                              on_click=partial(self.toggle_doubt, *doubt)))
                     continue
