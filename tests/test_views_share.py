@@ -357,16 +357,19 @@ def test_a_doubted_word_is_marked_and_one_tap_removes_it_or_puts_it_back(tmp_pat
 
 
 
+async def consent_for(tmp_path, text):
+    """The consent screen for a journal of one entry, `text`, in a circle just joined."""
+    make_journal(tmp_path, [(text, {"title": "Cercle"})])
+    h, shell = await share_screen(tmp_path)
+    await join(h, CircleKeys.create("Cercle du jeudi"))
+    return h, shell, shell.screen
+
+
 def test_a_word_the_tagger_doubts_is_marked_and_one_tap_removes_it(tmp_path):
     """« Rock » beside « Blanche »: the trained tagger (journal_app/tagger.py) takes it for a name,
     not surely enough to redact it. The consent screen marks it; one tap removes it."""
-    make_journal(tmp_path, [("Rock pis Blanche sont venus souper dimanche après le cercle.", {"title": "Cercle"})])
-    facilitator = CircleKeys.create("Cercle du jeudi")
-
     async def body():
-        h, shell = await share_screen(tmp_path)
-        screen = shell.screen
-        await join(h, facilitator)
+        h, shell, screen = await consent_for(tmp_path, "Rock pis Blanche sont venus souper dimanche après le cercle.")
         [rock] = [c for c in doubt_chips(h) if "Rock" in c.label]
         assert "peut-être un nom" in rock.label and rock.checked is False
         assert "Rock pis" in screen.outgoing_text and "Blanche" not in screen.outgoing_text
@@ -376,17 +379,13 @@ def test_a_word_the_tagger_doubts_is_marked_and_one_tap_removes_it(tmp_path):
 
     run_ui(body)
 
+
 def test_someone_described_at_a_workplace_nobody_named_is_marked_and_one_tap_removes_them(tmp_path):
     """« Mon médecin à la clinique »: not one person for sure, so it would leave as written, but the
     consent screen marks the whole description as maybe someone people would recognize; one tap
     removes it, another puts it back."""
-    make_journal(tmp_path, [("Mon médecin à la clinique m’a rassurée après le cercle.", {"title": "Cercle"})])
-    facilitator = CircleKeys.create("Cercle du jeudi")
-
     async def body():
-        h, shell = await share_screen(tmp_path)
-        screen = shell.screen
-        await join(h, facilitator)
+        h, shell, screen = await consent_for(tmp_path, "Mon médecin à la clinique m’a rassurée après le cercle.")
         [doctor] = [c for c in doubt_chips(h) if "médecin" in c.label]
         assert "Mon médecin à la clinique" in doctor.label and "quelqu’un qu’on reconnaîtrait" in doctor.label
         assert doctor.checked is False and "Mon médecin à la clinique" in screen.outgoing_text
