@@ -54,6 +54,8 @@ TEXTS = {
     "« et moi » (Mo et moi …)": ("Mo et moi " * 10_000)[:100_000],
     "towns said (à Shawville avec Marc …)": ("on est allé à Shawville avec Marc. " * 3000)[:100_000],
     "numbers said (compte un deux …)": ("transit un deux trois compte quatre cinq six " * 3000)[:100_000],
+    "jobs described (le boss de …)": ("le boss de " * 10_000)[:100_000],
+    "appositives (the guy, the one who …)": ("the guy, the one who " * 5000)[:100_000],
 }
 
 

@@ -2382,25 +2382,13 @@ def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tu
 
 # After a place or a role, what tells it from the others, set apart by a comma: ", the one with the
 # purple glasses", « , celui avec les chaises oranges », « , la seule de l'école », ", the only one
-# open in winter", ", the small one by the marina", ", the quiet man who whistles hymns in the boiler
-# room", « , la petite blonde qui fait son stage au MAPAQ »: to the clause's end, ten words at most,
-# and not over a verb that is the sentence's own, after the first ("…, the guy who plows our road
-# came by": not "came by").
-_CLAUSE_VERBS = (r"came|comes|went|goes|called|texted|said|says|told|tells|asked|cried|laughed|left|got|gave|"
-                 r"took|brought|sent|is|was|are|were|has|had|will|would|can|could|did|does|est|était|etait|ont|"
-                 r"sont|avait|m['’]a|l['’]a|t['’]a|m['’]|l['’]|vient|va|dit|and|et|pis|but|mais|or|ou|so|donc|"
-                 r"because|parce|when|quand|if|si|ma(?=[ \t]+[a-zà-ÿ]+(?:é|ée|és|it|is|u|ue|i))")  # « ma » for « m'a »
+# open in winter", ", the small one by the marina": to the clause's end, ten words at most.
 _SINGLED_OUT = re.compile(
     r"[ \t]*,[ \t]*(?:(?i:the|that)[ \t]+(?:(?i:only|small|big|old|new|little|last|first|other)[ \t]+)?(?i:one)"
-    r"|(?i:celui|celle|la[ \t]+seule|le[ \t]+seul|the[ \t]+only|l['’]unique|la[ \t]+dernière|le[ \t]+dernier)"
-    rf"|(?:(?i:the|le|la)[ \t]+|(?i:l['’]))(?:[^\W\d_][\w'’-]*[ \t]+){{0,2}}?(?i:{_PERSON_SAID}|{_JOBS}|one|"
-    r"blonde?|brune?|brunette|rousse|redhead|barbu|moustachu|chauve))"
+    r"|(?i:celui|celle|la[ \t]+seule|le[ \t]+seul|the[ \t]+only|l['’]unique|la[ \t]+dernière|le[ \t]+dernier))"
     r"[ \t]+(?i:with|by|near|at|on|in|who|that|open|behind|next|across|avec|qui|de|du|des|d['’]|à|au|aux|sur|près|"
-    r"pres|proche|derrière|derriere|en|from)(?![\w'’-])"
-    r"(?:[ \t]+[^\s,.;:!?()«»\"“”\[\]]+)?"
-    rf"(?:[ \t]+(?!(?i:{_CLAUSE_VERBS})(?![\w'’-]))[^\s,.;:!?()«»\"“”\[\]]+){{0,8}}?"
-    r"(?=[ \t]*(?:[,.;:!?)»\"”\n]|$)"
-    rf"|[ \t]+(?i:{_CLAUSE_VERBS})(?![\w'’-]))")
+    r"pres|proche|derrière|derriere|en)(?![\w'’-])"
+    r"(?:[ \t]+[^\s,.;:!?()«»\"“”\[\]]+){0,9}?(?=[ \t]*(?:[,.;:!?)»\"”\n]|$))")
 
 
 def _grown(text: str, start: int, end: int, kind: str, after: int, reach: int | None = None) -> tuple[int, int, str]:
@@ -2432,7 +2420,7 @@ def _grown(text: str, start: int, end: int, kind: str, after: int, reach: int | 
     if kind == "address":
         start, end = _with_flat(text, start, end)
     if kind in _PHRASE_KINDS:
-        end = _told_apart(text, end, kind)
+        end = _told_apart(text, end)
     return start, end, kind
 
 
@@ -2455,6 +2443,7 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
         shared = _public_names(text)
     finally:
         _word_index.cache_clear()  # no copy of the text outlives the call
+        _tokens_of.cache_clear()
     own = {fold(n.strip()) for n in (*marked_names, *(people.names if people else ()))}  # marked, or written of
     named = list(_public_figures().finditer(text))
     if named:  # not one the member marked or writes about as someone they know
@@ -2670,59 +2659,66 @@ class _Stretches:
 
 # Someone said by what they are and what sets them apart, without a name: "my boss at the quarry",
 # « le coach de hockey de mon gars », « la fille qui fait les ménages au presbytère », "the man with
-# the red truck who plows our road", "the Guatemalan guy who sleeps over the milk house". Read as a
-# small grammar: a determiner (« le », "my", "Hugh's"), two words at most, a word for a job or a
-# person, then noun phrases joined by prepositions, and one clause of « qui », "who", to the
-# sentence's own verb. Taken only when it says one person: a job with a named place, a workplace or
-# whose (« de mon gars »); a word for a person with a workplace, or with what they do now to
-# something of theirs or someone's ("who plows our road"; not "who spoke first tonight").
-_DP_PERSONS = frozenset(fold(w) for w in (
-    "woman man guy girl boy kid lady fella gal gars fille femme dame madame monsieur bonhomme garçon jeune").split())
+# the red truck who plows our road". Read as a small grammar: a determiner (« le », "my",
+# "Hugh's"), two words at most, a word for a job or a person, then noun phrases joined by
+# prepositions, and one clause of « qui », "who", to the sentence's own verb. Taken only when it
+# says one person: a job with a named place or whose (« de mon gars »); a word for a person with a
+# workplace, or with what they do now to something of ours or a named place ("who plows our road";
+# not "who spoke first tonight", not "the woman who holds the space").
+_DP_PERSONS = frozenset(fold(w) for w in (*_PERSON_WORDS.split("|"), "garçon", "jeune"))
 _DP_JOBS = frozenset(fold(w) for w in (
     "boss patron patronne supervisor superviseur superviseure manager gérant gérante contremaître foreman coach "
     "assistant assistante landlord landlady proprio").split())
 _DP_TOKEN = re.compile(r"(?i:[ldjmnst]|qu)['’](?=\w)|[\w-]+(?:['’]\w+)*|[^\w\s]")
-_DP_DETS = frozenset(fold(w) for w in (
-    "le la l' les the ce cette ces that this mon ma mes my our notre nos his her sa son ses leur leurs their your "
-    "ton ta tes votre vos un une a an").split())
-_DP_OWNERS = frozenset(fold(w) for w in "mon ma mes my our notre nos his her sa son ses leur leurs their your ton ta "
-                       "tes votre vos".split())
+_DP_DEFINITE = ("le", "la", "l'", "the", "ce", "cette")  # not « un », "a": "a guy at work" is anyone
+_DP_MINE = ("mon", "ma", "mes", "my", "our", "notre", "nos")
+_DP_OWNERS = frozenset((*_DP_MINE, "his", "her", "sa", "son", "ses", "leur", "leurs", "their", "your", "ton", "ta",
+                        "tes", "votre", "vos"))
+_DP_DETS = frozenset((*_DP_DEFINITE, *_DP_OWNERS, "les", "ces", "that", "this", "un", "une", "a", "an"))
+_DP_BEFORE = re.compile(
+    r"(?<![\w'’-])(?:(?i:" + "|".join(d.replace("'", "['’]") for d in (*_DP_DEFINITE, *_DP_OWNERS))
+    + r")|(?P<owner>[A-ZÀ-Ý][\w-]*)['’]s)[ \t]*(?P<adj>(?:[^\W\d_][\w-]*[ \t]+){0,2})\Z")
 _DP_PREPS = frozenset((  # as written: « a » is a verb, « à » a preposition
-    "de du des d' d’ à au aux at from of on in with avec sur chez over near behind derrière derriere "
-    "dans").split())
+    "de du des d' à au aux at from of on in with avec sur chez over near behind derrière derriere dans by "
+    "au-dessus en-dessous au-delà près proche devant sous across beside past above below under next to").split())
 # Whose: « le coach de hockey de mon gars », "the nurse who looks after my mother".
 _DP_KIN = frozenset(fold(w) for w in (
-    "gars fils fille garçon garcon kid kids son daughter boy girl père pere mère mere frère frere sœur soeur "
-    "father mother dad mom mum brother sister neveu nièce niece nephew oncle tante uncle aunt cousin cousine "
-    "grand-mère grand-père grandmother grandfather grandma grandpa mari femme wife husband chum blonde "
-    "beau-frère belle-sœur belle-soeur beau-père belle-mère enfant enfants children child bébé baby").split())
+    "gars fils fille garçon kid kids son daughter boy girl père mère frère sœur soeur father mother dad mom mum "
+    "brother sister neveu nièce nephew niece oncle tante uncle aunt cousin cousine grand-mère grand-père "
+    "grandmother grandfather grandma grandpa mari femme wife husband chum blonde beau-frère belle-sœur "
+    "belle-soeur beau-père belle-mère enfant enfants children child bébé baby").split())
 _DP_RELS = frozenset(("qui", "who", "that", "whose"))
+_DP_ENGLISH = frozenset("the my our his her their your this that at from of on in with over near behind".split())
 _DP_BEFORE_VERB = frozenset(fold(w) for w in (
     "ne n' me m' te t' se s' lui nous vous y en always still never also just toujours souvent often usually "
     "jamais encore").split())
+# What begins another clause: a conjunction, a pronoun, a word of time, a verb of the sentence.
 _DP_STOPS = frozenset(fold(w) for w in (
     "and et pis but mais or ou so donc because parce quand when if si then puis alors depuis since pendant during "
+    "for pour "
     "hier yesterday today aujourd'hui tonight demain tomorrow encore again enfin finally toujours always jamais "
     "never still just already déjà maintenant now je j' i tu you il elle he she on we nous they ils elles me m' "
     "te t' se s' y en ne n' qui who that whose came comes went goes called calls texted said says told tells "
     "asked cried laughed left got gave took made brought sent drove stopped died passed showed helped knows knew "
-    "wants wanted thinks thought looked vient va passe fait dit pense veut sait revient arrive appelle parle "
-    "pleure rit keeps kept is was are were has had will would can could est était a ont sont avait").split())
+    "wants wanted thinks thought looked keeps kept is was are were has had will would can could "
+    "est était a ont sont avait vient va passe fait dit pense veut sait peut revient arrive part reste appelle "
+    "parle pleure rit sourit crie chiale gueule chante fume aime travaille demande donne prend met regarde "
+    "attend écoute sort entre rentre boit mange dort marche court").split())
 _DP_AUXILIARIES = frozenset(fold(w) for w in "a as ont avait avaient est sont était has have had was were is are "
                             "been".split())
 _DP_PAST = frozenset(fold(w) for w in (
     "was were had did said came went spoke told gave took made got left sat stood ran brought thought felt saw "
     "knew wrote taught bought caught fought met lost found held kept sold paid led fed heard meant sent spent "
-    "won wore drove rode rose chose spoke broke woke ate fell forgot grew threw flew drew began sang swam lay "
+    "won wore drove rode rose chose broke woke ate fell forgot grew threw flew drew began sang swam lay "
     "avait avaient était étaient fut").split())
 _DP_GATHERINGS = frozenset(fold(w) for w in "circle cercle group groupe session meeting réunion zoom pair "
                            "dyade triade".split())
 _DP_SITE = re.compile(rf"(?i:{_WORK_SITES})")
+_DP_ROADS = frozenset(fold(w) for w in (  # not « place », « côte »: « prendre sa place »
+    "rang rue route chemin boulevard boul avenue montée road street lane drive concession sideroad highway "
+    "autoroute").split())
 _DP_PARTICIPLE = re.compile(r"[a-zà-ÿ]+(?:é|ée|és|ées|i|is|ie|it|u|us|ue|ert|ort|int|ed|en)\Z")
-
-_DP_BEFORE = re.compile(r"(?<![\w'’-])(?:(?i:le|la|l['’]|the|ce|cette|mon|ma|my|his|her|sa|son|notre|our|leur|"
-                        r"their|your|ton|ta|votre)|(?P<owner>[A-ZÀ-Ý][\w-]*)['’]s)[ \t]*"
-                        r"(?P<adj>(?:[^\W\d_][\w-]*[ \t]+){0,2})\Z")
+_DP_REACH = 240  # characters: a description is a clause, not a page
 
 
 @cache
@@ -2730,87 +2726,110 @@ def _dp_heads() -> frozenset[str]:
     return _DP_PERSONS | _DP_JOBS | frozenset(j for j in jobs() if " " not in j)
 
 
+def _dp_key(tok: str) -> str:
+    return tok.lower().replace("’", "'")
+
+
 def _dp_word(tok: str) -> bool:
-    return tok[:1].isalnum() and fold(tok) not in _DP_STOPS and tok.lower() not in _DP_PREPS
+    return tok[:1].isalnum() and fold(tok) not in _DP_STOPS and _dp_key(tok) not in _DP_PREPS
 
 
-def _dp_phrase(toks: list[re.Match[str]], i: int) -> tuple[int, bool, bool, int]:
-    """A noun phrase from toks[i]: (where it ends, a capital in it, a workplace in it, its
-    determiner: 0 none, 1 an article, 2 whose it is)."""
-    n, owner = len(toks), 0
-    if i < n and (toks[i].group().lower() in _DP_DETS or re.fullmatch(r"[A-ZÀ-Ý][\w-]*['’]s", toks[i].group())):
-        owner = 2 if fold(toks[i].group()) in _DP_OWNERS or toks[i].group()[-2:] in ("'s", "’s") else 1
+class _Phrase:
+    """A noun phrase read by `_dp_phrase`: where it ends (-1: none), and what it says."""
+    __slots__ = ("end", "capital", "site", "whose", "mine")
+
+    def __init__(self) -> None:
+        self.end = -1
+        self.capital = self.site = False  # a name or a place; a workplace
+        self.whose = self.mine = False  # someone's relative (« de mon gars »); ours ("our road")
+
+
+def _dp_phrase(toks: list[re.Match[str]], i: int) -> _Phrase:
+    """A noun phrase from toks[i]: a determiner, then three words at most, to the first that
+    begins something else (a verb of the sentence after the place: "on Main yelled", « au
+    presbytère pleurait », "our lane brings")."""
+    phrase, n, owner = _Phrase(), len(toks), False
+    english = i > 0 and _dp_key(toks[i - 1].group()) in _DP_ENGLISH or i < n and _dp_key(toks[i].group()) in _DP_ENGLISH
+    det = i < n and (_dp_key(toks[i].group()) in _DP_DETS or re.fullmatch(r"[A-ZÀ-Ý][\w-]*['’]s", toks[i].group()))
+    if det:
+        owner = _dp_key(toks[i].group()) in _DP_OWNERS or toks[i].group()[-2:] in ("'s", "’s")
+        phrase.mine = _dp_key(toks[i].group()) in _DP_MINE
         i += 1
-    first, capital, site = i, False, False
+    first = i
     while i < n and i - first < 3 and _dp_word(toks[i].group()):
         word = toks[i].group()
         key = fold(word)
-        if i > first and word.lower() in _DP_DETS:
-            break  # « de la 2e avenue ma regardée »: « ma » typed for « m'a »
-        if i > first and word.islower() and (toks[i - 1].group()[:1].isupper() and not _SITE_HEAD.fullmatch(word)
-                                             or len(word) > 4 and word.endswith("ed")):
-            break  # "the Dollarama on Main yelled", "…in Cap-Chat lets me"
-        if i > first and len(key) > 5 and key.endswith(("ait", "aient")):
-            break  # « au presbytère pleurait »
-        if owner == 2 and i == first and key not in _DP_KIN:
-            owner = 1  # "our circle": no one's
+        site = bool(_SITE_HEAD.fullmatch(word) or _DP_SITE.fullmatch(word) or key in _DP_ROADS)
+        closes = i + 1 >= n or not toks[i + 1].group()[:1].isalnum()  # the phrase's last word: "…accent,"
+        if i > first and (_dp_key(word) in _DP_DETS or word.islower() and not site and (
+                toks[i - 1].group()[:1].isupper() and not (owner or det and closes)  # "on Main yelled"
+                or i - first == 2 and not phrase.capital  # "the red truck" is two words; a third is the sentence's
+                or len(key) > 4 and key.endswith("ed") or len(key) > 5 and key.endswith(("ait", "aient"))
+                or english and key.endswith("s") and not key.endswith(("ss", "us", "is"))
+                and lexicon().get(key[:-1]) == "D")):  # "our lane brings" (not "the school buses": lost)
+            break
+        if owner and i == first:
+            phrase.whose = key in _DP_KIN  # "our circle": no one's
         if word[:1].isupper() and key not in FUNCTION_WORDS and key not in ORDINARY_CAPITALS and (
                 lexicon().get(key) != "L"):
-            capital = True
+            phrase.capital = True
+        phrase.site = phrase.site or site
         if key in _DP_GATHERINGS:
-            capital, owner = False, 0  # "the nun from our Knowlton circle", "who leads our circle": one of us
-        if _SITE_HEAD.fullmatch(word) or _DP_SITE.fullmatch(word):
-            site = True
+            phrase.capital = phrase.mine = False  # "the nun from our Knowlton circle": one of us
         i += 1
-    return (i if i > first else -1), capital, site, owner
+    phrase.end = i if i > first else -1
+    return phrase
 
 
 class _Told:
     """What a description's phrases and clause say (`_dp_tail`)."""
-    __slots__ = ("end", "capital", "site", "owner", "doing")
+    __slots__ = ("end", "capital", "site", "whose", "doing")
 
     def __init__(self) -> None:
         self.end: int | None = None
-        self.capital = self.site = self.owner = self.doing = False
+        self.capital = self.site = self.whose = self.doing = False
+
+    def take(self, phrase: _Phrase) -> None:
+        self.capital, self.site = self.capital or phrase.capital, self.site or phrase.site
+        self.whose = self.whose or phrase.whose
 
 
-def _dp_tail(text: str, start: int, past_too: bool = False) -> _Told:
-    """From `start` (after a word for a person), the phrases joined by prepositions and one clause
-    of « qui », "who", on one line, to the sentence's own verb. A clause in the past is taken only
-    if it names a place (or with `past_too`: an appositive, whose person is already told apart)."""
+def _dp_tail(toks: list[re.Match[str]], apposed: bool = False) -> _Told:
+    """Over `toks` (after a word for a person, one line, `_DP_REACH` characters at most): the
+    phrases joined by prepositions and one clause of « qui », "who", to the sentence's own verb.
+    A clause in the past is taken only if it names a place, and after a named place no more
+    phrases but named ones (unless `apposed`: an appositive, whose person is already told apart)."""
     told = _Told()
-    line_end = text.find("\n", start)  # a line is its own phrase
-    toks = list(_DP_TOKEN.finditer(text, start, min(len(text) if line_end < 0 else line_end, start + 240)))
     i, claused, past = 0, False, False
     while i < len(toks):
-        key = toks[i].group().lower()
+        key = _dp_key(toks[i].group())
         if key in _DP_PREPS:
-            j, c, s, o = _dp_phrase(toks, i + 1)
-            if j < 0 or told.capital and not c and not claused:
+            phrase = _dp_phrase(toks, i + 1)
+            if phrase.end < 0 or told.capital and not phrase.capital and not claused and not apposed:
                 break  # named: « la gérante du Jean Coutu » (not « de la 2e avenue » after it)
-            told.capital, told.site, told.owner = told.capital or c, told.site or s, told.owner or o == 2
-            told.doing = told.doing or claused and not past and (o > 0 or c)  # "who parks … at the Metro"
-            i = j
+            told.take(phrase)
+            told.doing = told.doing or claused and not past and (phrase.mine or phrase.capital or phrase.site)
+            i = phrase.end
         elif key in _DP_RELS and not claused:
             claused, j = True, i + 1
             while j < len(toks) and fold(toks[j].group()) in _DP_BEFORE_VERB:
                 j += 1
-            if j >= len(toks) or not toks[j].group()[:1].isalpha() or toks[j].group().lower() in _DP_PREPS:
+            if j >= len(toks) or not toks[j].group()[:1].isalpha() or _dp_key(toks[j].group()) in _DP_PREPS:
                 break
             verb = fold(toks[j].group())
             past = verb in _DP_PAST or len(verb) > 5 and verb.endswith(("ed", "ait", "aient"))  # not « fait »
             j += 1
             if verb in _DP_AUXILIARIES and j < len(toks) and _DP_PARTICIPLE.fullmatch(toks[j].group()):
                 past, j = True, j + 1  # « qui a perdu », "who has worked"
-            k, c, s, o = _dp_phrase(toks, j)
-            if k < 0 and j < len(toks) and toks[j].group().lower() in _DP_PREPS:
-                k, c, s, o = _dp_phrase(toks, j + 1)  # "who sleeps over the milk house"
-            if past and not c and not past_too:
+            phrase = _dp_phrase(toks, j)
+            if phrase.end < 0 and j < len(toks) and _dp_key(toks[j].group()) in _DP_PREPS:
+                phrase = _dp_phrase(toks, j + 1)  # "who sleeps over the milk house"
+            if past and not phrase.capital and not apposed:
                 break  # "the teacher who sat next to me tonight": what they did, not who they are
-            if k > 0:
-                j = k
-                told.capital, told.site, told.owner = told.capital or c, told.site or s, told.owner or o == 2
-                told.doing = told.doing or not past and o > 0
+            if phrase.end > 0:
+                j = phrase.end
+                told.take(phrase)
+                told.doing = told.doing or not past and (phrase.mine or phrase.capital or phrase.site)
             i = j
         else:
             break
@@ -2818,28 +2837,67 @@ def _dp_tail(text: str, start: int, past_too: bool = False) -> _Told:
     return told
 
 
-# An appositive after a role or someone's relative: ", the one with the red glasses who did our
-# mortgage", « , la grande rousse qui travaille au Tigre Géant »: the same person, told apart.
+class _Tokens:
+    """A text's tokens (`_DP_TOKEN`), read once; each description looks at a few of them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.all = list(_DP_TOKEN.finditer(text))
+        self.starts = [t.start() for t in self.all]
+
+    def after(self, start: int) -> list[re.Match[str]]:
+        """The tokens from `start` to the line's end, `_DP_REACH` characters at most."""
+        line_end = self.text.find("\n", start, start + _DP_REACH)
+        stop = start + _DP_REACH if line_end < 0 else line_end
+        a = bisect_left(self.starts, start)
+        return self.all[a:bisect_left(self.starts, stop, a)]
+
+
+# An appositive after a role: ", the quiet man who hums in the hallways", « , la petite blonde avec
+# les lunettes rouges », ", the one with the red glasses who did our mortgage": the same person.
 _APPOSITIVE = re.compile(
-    r"[ \t]*,[ \t]*(?:(?:(?i:the|le|la)[ \t]+|(?i:l['’]))(?P<adj>(?:[^\W\d_][\w'’-]*[ \t]+){0,2}?)"
-    rf"(?i:{_PERSON_SAID}|{_JOBS}|one|blonde?|brune?|brunette|rousse|redhead|barbu|moustachu|chauve)"
+    r"[ \t]*,[ \t]*(?:(?:(?i:the|le|la)[ \t]+|(?i:l['’]))(?P<adj>(?:[^\W\d_][\w'’-]*[ \t]+){0,2})"
+    rf"(?i:{_PERSON_WORDS}|{_JOBS}|one|blonde?|brune?|brunette|rousse|redhead|barbu|moustachu|chauve)"
     r"|(?i:celui|celle))(?![\w'’-])")
 
 
-def _told_apart(text: str, end: int, kind: str = "role") -> int:
-    """After a place or a role, the end of what tells it from the others (`_SINGLED_OUT`; for a
-    role, an appositive that describes the same person, `_apposed_description`)."""
+@lru_cache(maxsize=4)
+def _tokens_of(text: str) -> _Tokens:
+    """A text's tokens, read once for all its descriptions (cleared, as `_word_index`, after each call)."""
+    return _Tokens(text)
+
+
+def _told_apart(text: str, end: int) -> int:
+    """After a place or a role, the end of what tells it from the others (`_SINGLED_OUT`), or of
+    an appositive that describes a person there, read as `_dp_tail` reads ("…the Irving on Route
+    2, the guy with the red truck")."""
     m = _SINGLED_OUT.match(text, end)
-    return max(m.end() if m else end, _apposed_description(text, end) if kind == "role" else end)
+    out = m.end() if m else end
+    a = _APPOSITIVE.match(text, end)
+    if a and not any(not _dp_word(w) or fold(w) in FUNCTION_WORDS for w in (a.group("adj") or "").split()):
+        told = _dp_tail(_tokens_of(text).after(a.end()), apposed=True)
+        stop = told.end or a.end()
+        closed = _CLOSED.match(text, stop)  # "…, the skinny one with the Leafs cap who always calls me cuz, asked"
+        rest = closed.group("rest").split() if closed else []
+        if closed and (told.end or any(_dp_key(w) in _DP_PREPS or _dp_key(w) in _DP_RELS for w in rest)) and not any(
+                _said_by_the_sentence(w) for w in rest):
+            stop = closed.end("rest")  # not ", the young one named Tim,": no more than a name
+        elif not told.end:
+            stop = end
+        out = max(out, stop)
+    return out
 
 
-def _apposed_description(text: str, end: int) -> int:
-    """Where an appositive that describes the one just named ends (`end` if there is none)."""
-    m = _APPOSITIVE.match(text, end)
-    if m is None or any(not _dp_word(w) or fold(w) in FUNCTION_WORDS for w in (m.group("adj") or "").split()):
-        return end
-    told = _dp_tail(text, m.end(), past_too=True)
-    return end if told.end is None else told.end
+# What an appositive may end with before its closing comma: eight words, none a verb of the
+# sentence ("…with the red truck yelled at me, again" is not one).
+_CLOSED = re.compile(r"(?P<rest>(?:[ \t]+[^\s,.;:!?()«»\"“”\[\]]+){0,8}?)[ \t]*,")
+_SENTENCE_VERBS = _MAIN_VERBS | _DP_PAST | frozenset("and et pis but mais or ou".split())
+
+
+def _said_by_the_sentence(word: str) -> bool:
+    key = fold(word).replace("’", "'")
+    return key in _SENTENCE_VERBS or len(key) > 4 and key.endswith("ed") or len(key) > 5 and key.endswith(
+        ("ait", "aient"))
 
 
 def _described_people(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
@@ -2850,27 +2908,22 @@ def _described_people(text: str) -> tuple[list[tuple[int, int, str]], list[tuple
     out: list[tuple[int, int, str]] = []
     doubted: list[tuple[int, int]] = []
     index, heads, done = _word_index(text), _dp_heads(), 0
-    for at in sorted(i for w, starts in index.items() if fold(w) in heads for i in starts):
-        if at < done or at > 0 and text[at - 1] == "-":
-            continue
+    for at, word in sorted((i, w) for w, starts in index.items() if fold(w) in heads for i in starts):
+        if at < done or at > 0 and text[at - 1] == "-" or text[at:at + 1].isupper():
+            continue  # « belle-sœur »; « J'ai lu La Femme qui fuit »: a title
         det = _DP_BEFORE.search(text, max(0, at - 50), at)
         if det is None or any(not _dp_word(w) or fold(w) in FUNCTION_WORDS for w in det.group("adj").split()) or (
                 det.group("owner") and fold(det.group("owner")) in FUNCTION_WORDS):
             continue
-        word = _PLACE_WORD.match(text, at)
-        if word is None or word.group()[:1].isupper():
-            continue  # « J'ai lu La Femme qui fuit »: a title
-        told = _dp_tail(text, word.end())
-        person = fold(word.group()) in _DP_PERSONS
+        told = _dp_tail(_tokens_of(text).after(at + len(word)))
         if told.end is None:
             continue
-        if (told.capital or told.owner) if not person else (told.site or told.doing):
+        if (told.capital or told.whose) if fold(word) not in _DP_PERSONS else (told.site or told.doing):
             done = _told_apart(text, told.end)
             out.append((det.start(), done, "role"))
-        elif told.site or told.capital or told.owner:
+        elif told.site or told.capital or told.whose:
             doubted.append((det.start(), told.end))
     return out, doubted
-
 
 
 # A message pasted with its sender, as a phone shows it: "camila txt dec 21 22:14 '…'", « seb texto
@@ -2890,16 +2943,16 @@ _SENDER_AFTER = re.compile(
     rf"(?:^|(?<=\n)|(?<=[.!?;—–] )|(?<=[«\"“(] ))[ \t]*(?i:{_SENT_WITH})[ \t]+(?:(?i:de|from|d['’])[ \t]*)?"
     r"(?P<name>[^\W\d_][\w'’.-]{0,20}?)(?:[ \t]+(?P<more>[^\W\d_][\w'’-]{1,20}))?[ \t]*,?[ \t]*" + _SENT_NEXT)
 _NOT_SENDERS = frozenset(fold(w) for w in (
-    "new old last first long short quick group another same dernier premier gros petit ce cet cette this that "
-    "mon ma my your his her our their son sa ton ta le la les un une a an the notre votre leur "
-    "pasted copied forwarded collé colle copié copie transféré transfere reçu recu received sent envoyé envoye "
-    "dernier gros long autre other").split())
+    "new old last first long short quick group another same other autre dernier premier gros petit ce cet cette "
+    "this that pasted copied forwarded collé copié transféré reçu received sent envoyé "
+    "hr rh it ti admin team équipe office bureau school école bank banque").split())
+_SENT_WORDS = tuple(_SENT_WITH.split("|"))
+_FROM_BEFORE = re.compile(r"(?i)\b(?:de|from|d['’])\s*\Z")
 
 
 def _senders(text: str) -> list[tuple[int, int, str]]:
     lower = text.lower()
-    if not any(w in lower for w in ("txt", "text", "sms", "msg", "mail", "courriel", "vm", "voicemail", "dm",
-                                    "message", "whatsapp", "signal", "fb")):
+    if not any(w in lower for w in _SENT_WORDS):
         return []
     out = []
     for m in (m for pattern in (_SENDER, _SENDER_AFTER) for m in pattern.finditer(text)):
@@ -2908,7 +2961,9 @@ def _senders(text: str) -> list[tuple[int, int, str]]:
         if any(k in FUNCTION_WORDS or k in _NOT_SENDERS or k in _DP_KIN or k in ORDINARY_CAPITALS
                or k in CALENDAR for k in keys):
             continue
-        if any(lexicon().get(k) in ("D", "R", "L") and len(k) > 3 for k in keys):
-            continue  # "Agency text:", "work email": an ordinary word, not a name (« pl », "jf" may be)
+        said_whose = m.re is _SENDER_AFTER and _FROM_BEFORE.search(text, m.start(), m.start("name"))
+        if any(lexicon().get(k) in ("D", "R", "L") and (len(k) > 3 or not w.islower() and not said_whose)
+               for w, k in zip(words, keys, strict=True)):
+            continue  # "Key message:", "work email": a word; « pl », « gab », « Texto de Sol » may be someone
         out.append((m.start("name"), m.end("more") if m.group("more") else m.end("name"), "name"))
     return out

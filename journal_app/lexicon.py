@@ -99,12 +99,12 @@ _APPOSITION = re.compile(r",\s(?:the|a|le|la|un|une|cette|ce)\s(?:guy|gars|woman
                          r"cousine?|wife|husband|mari|chum|blonde|amie?|coll[èe]gue|co-?worker|colleague|boss|aunt|tante|"
                          r"oncle|uncle|grandma|grandpa|grand-m[èe]re|grand-p[èe]re|niece|ni[èe]ce|nephew|neveu|"
                          r"child|enfant|partner|conjointe?|coloc|roommate)\b", re.IGNORECASE)
-# … and, for a word that opens its sentence, a relative of someone named: « Rami, le frère de Nadia, »,
-# "Rose, the daughter of Tom," (not "Outside, my sister was smoking").
+# … and, for a word that opens its sentence, a relative of someone named, set apart by two commas:
+# « Rami, le frère de Nadia, », "Rose, the daughter of Tom," (not "Outside, the sister of Anne was…").
 _APPOSITION_OF = re.compile(r",\s(?:the|le|la|l['’])\s?(?:fils|fille|daughter|son|mother|mère|mere|father|père|pere|"
                             r"sister|s(?:œ|oe)ur|brother|fr[èe]re|cousine?|wife|husband|mari|femme|chum|blonde|"
                             r"aunt|tante|oncle|uncle|niece|ni[èe]ce|nephew|neveu|voisine?|neighbou?r|friend|amie?)"
-                            r"\s(?:de|du|d['’]|of)\s?[A-ZÀ-Ý]")
+                            r"\s(?:de|du|d['’]|of)\s?[A-ZÀ-Ý][\w'’-]*(?:\s[A-ZÀ-Ý][\w'’-]*)?,")  # closed by its comma
 # Letters of Vietnamese, Polish, Czech, Turkish, Romanian, Nordic… spellings, in no French or
 # English word: a word holding one is nobody's ordinary word here, whatever it folds to.
 _FOREIGN_LETTERS = re.compile("[ãõĩũÃÕĨŨơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐłŁøØşŞğıąężźśćńčšžřěůășțőűåÅ"
@@ -561,7 +561,7 @@ def find_names(text: str, people: People | None = None) -> Found:
             person_next = person_next or cls in ("N", "F") and (nxt == "from" or text[b:b + 2] == " (")
         if (capital and cls in ("D", "R", "N", "F") and key not in _NOT_FIRST
                 and (not (opens and cls == "D") and _APPOSITION.match(text, b, b + 24)  # not "Outside, the man was…"
-                     or _APPOSITION_OF.match(text, b, b + 30))):
+                     or _APPOSITION_OF.match(text, b, b + 60))):
             verdict.append("name" if cls in ("N", "F") else "unsure")
             continue
         # A doubled syllable in lower case (« lolo », "jojo") is a nickname, unless an article

@@ -104,3 +104,32 @@ def test_someone_at_a_workplace_nobody_named_stays_and_is_shown(text: str, lang:
     out = anonymize(text, lang, use_ner=False)
     assert out.text == text
     assert [text[a:b] for a, b in out.open_doubts] == [doubted]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "stays"),
+    [  # the review's cases: the sentence's own verb stays, and sentences about no one stay whole
+        ("My boss at the Irving, the guy with the red truck yelled at me again.", "en", ["yelled", "again"]),
+        ("Le coach de hockey de mon gars, le grand barbu avec la casquette gueulait après les arbitres.", "fr",
+         ["gueulait", "arbitres"]),
+        ("the man who plows our lane brings eggs on Sundays", "en", ["brings", "eggs", "Sundays"]),
+        ("the guy who sweeps the arena waves at me every morning", "en", ["waves", "morning"]),
+        ("The guy with the red truck who plows our road honks every time.", "en", ["honks", "time"]),
+        ("Being the woman who holds the space for everyone is exhausting.", "en", ["woman", "holds", "space"]),
+        ("Je veux être la femme qui prend sa place dans le cercle.", "fr", ["femme", "prend", "place"]),
+        ("Le gars qui a le plus de peine est souvent celui qui parle le moins.", "fr", ["gars", "peine", "parle"]),
+        ("Dehors, la fille de Ginette fumait.", "fr", ["Dehors", "fille", "fumait"]),
+        ("Outside, the sister of Anne was smoking.", "en", ["Outside", "sister", "smoking"]),
+        ("Key message: slow down and breathe.", "en", ["Key", "message", "breathe"]),
+        ("Big text to myself: you are allowed to rest.", "en", ["Big", "text", "rest"]),
+        ("Email from HR: meeting moved.", "en", ["Email", "HR", "meeting"]),
+    ],
+)
+def test_what_the_sentence_says_stays(text: str, lang: str, stays: list[str]) -> None:
+    _gone_and_kept(text, lang, [], stays)
+
+
+def test_a_straight_and_a_curly_apostrophe_read_the_same() -> None:
+    straight = anonymize("la femme qui conduit l'autobus scolaire de Saint-Pacôme chante", "fr", use_ner=False)
+    curly = anonymize("la femme qui conduit l’autobus scolaire de Saint-Pacôme chante", "fr", use_ner=False)
+    assert straight.text == curly.text.replace("’", "'") and "chante" in straight.text
