@@ -13,7 +13,14 @@ import pytest
 from journal_app.circles import Circles
 from journal_app.i18n import format_date
 from journal_app.sharing import CircleKeys
-from tests.test_e2e_browser import CHROMIUM, App, browser, open_journal, server  # noqa: F401  (fixtures)
+from tests.test_e2e_browser import (  # noqa: F401  (fixtures)
+    _HAS_KEYBOARD,
+    CHROMIUM,
+    App,
+    browser,
+    open_journal,
+    server,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -184,6 +191,9 @@ def test_the_text_typed_while_the_title_is_first_saved_is_kept_whole(browser, se
         app.page.wait_for_timeout(700)  # a person moving to the text; the title saves meanwhile
         field = app.page.locator('textarea[aria-label="Texte"]')
         field.click()
+        # A person types once the cursor is in the text (on a busy machine, Flutter gives it the
+        # keyboard a moment after the click; a letter typed before that is typed nowhere).
+        app.page.wait_for_function(_HAS_KEYBOARD, arg="Texte", timeout=20_000)
         app.page.keyboard.type(body, delay=50)  # a second and more of typing, across the save
         app.see("Enregistré à")
         no_crash(app, data.parent / "server.log")
