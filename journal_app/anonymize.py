@@ -2656,7 +2656,6 @@ class _Stretches:
         return i >= 0 and span[1] <= self._ends[i]
 
 
-
 # Someone said by what they are and what sets them apart, without a name: "my boss at the quarry",
 # « le coach de hockey de mon gars », « la fille qui fait les ménages au presbytère », "the man with
 # the red truck who plows our road". Read as a small grammar: a determiner (« le », "my",
@@ -2666,9 +2665,7 @@ class _Stretches:
 # workplace, or with what they do now to something of ours or a named place ("who plows our road";
 # not "who spoke first tonight", not "the woman who holds the space").
 _DP_PERSONS = frozenset(fold(w) for w in (*_PERSON_WORDS.split("|"), "garçon", "jeune"))
-_DP_JOBS = frozenset(fold(w) for w in (
-    "boss patron patronne supervisor superviseur superviseure manager gérant gérante contremaître foreman coach "
-    "assistant assistante landlord landlady proprio").split())
+_DP_JOBS = frozenset(("coach", "assistant", "assistante"))  # beside data/jobs.txt (boss, contremaître, landlord…)
 _DP_TOKEN = re.compile(r"(?i:[ldjmnst]|qu)['’](?=\w)|[\w-]+(?:['’]\w+)*|[^\w\s]")
 _DP_DEFINITE = ("le", "la", "l'", "the", "ce", "cette")  # not « un », "a": "a guy at work" is anyone
 _DP_MINE = ("mon", "ma", "mes", "my", "our", "notre", "nos")
@@ -2764,7 +2761,7 @@ def _dp_phrase(toks: list[re.Match[str]], i: int) -> _Phrase:
         if i > first and (_dp_key(word) in _DP_DETS or word.islower() and not site and (
                 toks[i - 1].group()[:1].isupper() and not (owner or det and closes)  # "on Main yelled"
                 or i - first == 2 and not phrase.capital  # "the red truck" is two words; a third is the sentence's
-                or len(key) > 4 and key.endswith("ed") or len(key) > 5 and key.endswith(("ait", "aient"))
+                or _past_form(key)
                 or english and key.endswith("s") and not key.endswith(("ss", "us", "is"))
                 and lexicon().get(key[:-1]) == "D")):  # "our lane brings" (not "the school buses": lost)
             break
@@ -2876,15 +2873,13 @@ def _told_apart(text: str, end: int) -> int:
     a = _APPOSITIVE.match(text, end)
     if a and not any(not _dp_word(w) or fold(w) in FUNCTION_WORDS for w in (a.group("adj") or "").split()):
         told = _dp_tail(_tokens_of(text).after(a.end()), apposed=True)
-        stop = told.end or a.end()
-        closed = _CLOSED.match(text, stop)  # "…, the skinny one with the Leafs cap who always calls me cuz, asked"
+        closed = _CLOSED.match(text, told.end or a.end())  # "…, the skinny one with the Leafs cap who calls me cuz,"
         rest = closed.group("rest").split() if closed else []
         if closed and (told.end or any(_dp_key(w) in _DP_PREPS or _dp_key(w) in _DP_RELS for w in rest)) and not any(
-                _said_by_the_sentence(w) for w in rest):
-            stop = closed.end("rest")  # not ", the young one named Tim,": no more than a name
-        elif not told.end:
-            stop = end
-        out = max(out, stop)
+                _said_by_the_sentence(w) for w in rest):  # not ", the young one named Tim,": no more than a name
+            out = max(out, closed.end("rest"))
+        elif told.end:
+            out = max(out, told.end)
     return out
 
 
@@ -2896,8 +2891,12 @@ _SENTENCE_VERBS = _MAIN_VERBS | _DP_PAST | frozenset("and et pis but mais or ou"
 
 def _said_by_the_sentence(word: str) -> bool:
     key = fold(word).replace("’", "'")
-    return key in _SENTENCE_VERBS or len(key) > 4 and key.endswith("ed") or len(key) > 5 and key.endswith(
-        ("ait", "aient"))
+    return key in _SENTENCE_VERBS or _past_form(key)
+
+
+def _past_form(key: str) -> bool:
+    """A verb in the past by its ending: "yelled", « gueulait », « pleuraient » (not "red", « fait »)."""
+    return len(key) > 4 and key.endswith("ed") or len(key) > 5 and key.endswith(("ait", "aient"))
 
 
 def _described_people(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:

@@ -92,18 +92,18 @@ _PERSON_BEFORE = frozenset(fold(w) for w in (
     "friend buddy bff sister brother cousin colleague coworker neighbour neighbor roommate boss "
     "partner boyfriend girlfriend husband wife with w texted called drove").split())
 # After a word, what says it is someone: "Sparky, the guy with the guitar", « Ti-Lou, la fille d'en haut ».
+# Someone's relatives, neighbours and workmates, as an appositive says them.
+_RELATIVES = (r"neighbou?r|friend|voisine?|fils|daughter|son|mother|mère|mere|father|père|pere|sister|s(?:œ|oe)ur|"
+              r"brother|fr[èe]re|cousine?|wife|husband|mari|chum|blonde|amie?|coll[èe]gue|co-?worker|colleague|boss|"
+              r"aunt|tante|oncle|uncle|grandma|grandpa|grand-m[èe]re|grand-p[èe]re|niece|ni[èe]ce|nephew|neveu|"
+              r"child|enfant|partner|conjointe?|coloc|roommate")
 _APPOSITION = re.compile(r",\s(?:the|a|le|la|un|une|cette|ce)\s(?:guy|gars|woman|femme|man|homme|lady|dame|girl|fille|"
                          r"boy|garçon|kid|one|old|vieux|vieille|grande?|petite?|jeune|young)\b|"
-                         r",\s(?:my|our|his|her|their|mon|ma|notre|son|sa|le|la|the)\s(?:neighbou?r|friend|voisine?|"
-                         r"fils|daughter|son|mother|mère|mere|father|père|pere|sister|s(?:œ|oe)ur|brother|fr[èe]re|"
-                         r"cousine?|wife|husband|mari|chum|blonde|amie?|coll[èe]gue|co-?worker|colleague|boss|aunt|tante|"
-                         r"oncle|uncle|grandma|grandpa|grand-m[èe]re|grand-p[èe]re|niece|ni[èe]ce|nephew|neveu|"
-                         r"child|enfant|partner|conjointe?|coloc|roommate)\b", re.IGNORECASE)
+                         rf",\s(?:my|our|his|her|their|mon|ma|notre|son|sa|le|la|the)\s(?:{_RELATIVES})\b",
+                         re.IGNORECASE)
 # … and, for a word that opens its sentence, a relative of someone named, set apart by two commas:
 # « Rami, le frère de Nadia, », "Rose, the daughter of Tom," (not "Outside, the sister of Anne was…").
-_APPOSITION_OF = re.compile(r",\s(?:the|le|la|l['’])\s?(?:fils|fille|daughter|son|mother|mère|mere|father|père|pere|"
-                            r"sister|s(?:œ|oe)ur|brother|fr[èe]re|cousine?|wife|husband|mari|femme|chum|blonde|"
-                            r"aunt|tante|oncle|uncle|niece|ni[èe]ce|nephew|neveu|voisine?|neighbou?r|friend|amie?)"
+_APPOSITION_OF = re.compile(rf",\s(?:the|le|la|l['’])\s?(?:fille|femme|{_RELATIVES})"
                             r"\s(?:de|du|d['’]|of)\s?[A-ZÀ-Ý][\w'’-]*(?:\s[A-ZÀ-Ý][\w'’-]*)?,")  # closed by its comma
 # Letters of Vietnamese, Polish, Czech, Turkish, Romanian, Nordic… spellings, in no French or
 # English word: a word holding one is nobody's ordinary word here, whatever it folds to.
