@@ -669,6 +669,15 @@ _PLACE_SHAPES = [
     re.compile(rf"\b(?i:rue|avenue|boulevard|boul\.|chemin|rang|montée|côte)\s+(?:(?:de\s+la|des|du|de)\s+)?"
                rf"{_CAP}(?:[\s-]{_CAP}){{0,3}}"),
 ]
+_DIRECTIONS_SAID = "ouest|est|nord|sud|west|east|north|south|o|e|n|s"
+# A civic number and a street typed in lower case, told by its direction or its word after it:
+# "8821 sherbrooke est", « 4512 bannantyne ave », « 230 st-joseph o » (not « 12 ans est », "30
+# minutes east": the street's first word is not an ordinary one).
+_CIVIC_TYPED = re.compile(
+    rf"(?<![\w.,$#{_DASH}])(?:\d{{1,5}}[{_DASH}])?\d{{2,5}}[A-Za-z]?,?[ \t]+"
+    r"(?P<street>[a-zà-ÿ][\w’'-]+(?:[ \t][a-zà-ÿ][\w’'-]+)?)[ \t]+"
+    rf"(?:{_DIRECTIONS_SAID}|ave|av|st|street|rd|road|blvd|boul|dr|drive|cres|crescent)\b(?![{_DASH}'’])",
+    re.IGNORECASE)
 # A numbered road in the country: with a civic number before it (« 1240 route 132 », « 78 rang 4 »,
 # "2200 Concession Road 5") or a marker after it (« route 132 près du km 18 », "Highway 17 near
 # mile 12"); « la route du retour », "on the road to something" stay.
@@ -1127,6 +1136,11 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
             a, b = m.span("value") if "value" in pattern.groupindex else m.span()
             found.append((a, b, "address"))
     found += [(*m.span("value"), "address") for m in _ROAD_NUMBER.finditer(text)]
+    for m in _CIVIC_TYPED.finditer(text):
+        street = m.group("street")
+        first = fold(street.split()[0])
+        if "-" in street or (lexicon().get(first) != "D" and first not in FUNCTION_WORDS):
+            found.append((m.start(), m.end(), "address"))
     found += [(m.start(), m.end(), "address") for m in _NAMED_ROAD.finditer(text)]
     for m in _RURAL.finditer(text):
         if m.group("civic") or m.group("marker"):
@@ -2464,7 +2478,7 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
                  # a province after the town found: "Preston, Ontario" is one address
                  or any(e in ends and not text[e:s[0]].strip(" ,") for e in range(s[0] - 2, s[0] + 1))]
         doubts = [d for d in doubts if not public.hold(d)]
-    return _finish(text, _phrases(text, _widened(text, _apposed(text, _again(text, spans)))), lang, doubts)
+    return _finish(text, _phrases(text, _numbered(text, _widened(text, _apposed(text, _again(text, spans))))), lang, doubts)
 
 
 # What goes with a name or a place found, just before it, in any case (a note said to a phone has
@@ -2531,6 +2545,43 @@ def _widened(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, in
             elif (town := _TOWN_ARTICLE.search(text, max(0, start - 6), start)) and fold(
                     text[start:end].split()[0].split("-")[0]) in _ARTICLE_TOWNS:
                 start = town.start()
+        out.append((start, end, kind))
+    return out
+
+
+# A civic number just before a street found as a place: « 6721 st-denis », "27-B Harwood",
+# "7465 jean-talon ouest", « au 3-145 Principale »; not a time (« à 7 », "at 9"), a year (« en
+# 2019 »), a page or a count (« les 3 Tremblay »).
+_CIVIC_BEFORE = re.compile(rf"(?<![\w'’.,:/$#{_DASH}])(?P<civic>\d{{1,5}}(?:[{_DASH}]?[A-Za-z]|[{_DASH}]\d{{1,5}})?)[ \t]+\Z")
+_NOT_BEFORE_CIVIC = frozenset(fold(w) for w in (
+    "à a at vers around about by until till jusqu'à avant after après before since depuis en in of de des les the "
+    "these those ces mes my our nos their leurs his her ses page p chapitre chapter ch verset verse psaume psalm "
+    "jean john luc luke marc mark matthieu matthew no numéro number room chambre salle local top grade année year "
+    "niveau level step étape tome volume vol épisode episode saison season lot").split())
+_COUNTED_NEXT = re.compile(r"[ \t]*,[ \t]*\d{1,5}[ \t]+[a-zà-ÿ]")
+_DIRECTION_AFTER = re.compile(r"[ \t]+(?i:ouest|est|nord|sud|west|east|north|south|o|e|n|s)\b(?!['’-])")
+
+
+def _numbered(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A street found as a place, with its civic number before it, is an address, with
+    its direction and its flat (`_CIVIC_BEFORE`)."""
+    out = []
+    for start, end, kind in spans:
+        m = _CIVIC_BEFORE.search(text, max(0, start - 16), start) if kind == "address" else None
+        if m and _COUNTED_NEXT.match(text, end):
+            m = None  # "212 manakish, 40 kibbeh": things counted
+        if m:
+            words = text[max(0, m.start() - 16):m.start()].split()
+            before = fold(re.split(r"['’]", words[-1])[-1]) if words else ""
+            civic = m.group("civic")
+            if before in _NOT_BEFORE_CIVIC or not before and re.fullmatch(r"(?:19|20)\d\d", civic):
+                m = None
+        if m:
+            start, kind = m.start(), "address"
+            d = _DIRECTION_AFTER.match(text, end)
+            if d and not (len(d.group().strip()) == 1 and text[d.end():d.end() + 1] == "."):
+                end = d.end()
+            start, end = _with_flat(text, start, end)
         out.append((start, end, kind))
     return out
 

@@ -1,0 +1,33 @@
+"""Round 14 of the anonymizer (docs/sharing.md, "Round 14"). Each case reads a kind; the guards say
+what stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from journal_app.anonymize import anonymize
+from tests.test_anonymize_round9 import _gone_and_kept
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [  # the civic number goes with the street a finder took for a place, and so do its flat and direction
+        ("le proprio nous a mis dehors, 5318 st-hubert app 2, on est là depuis 9 ans", "fr",
+         ["5318", "hubert", "app"], ["proprio", "dehors", "depuis"]),
+        ("drop the casserole at 8821 sherbrooke est before six", "en", ["8821", "sherbrooke", "est"], ["casserole", "six"]),
+        ("Her new place is 14-C Lakeshore, near the lights.", "en", ["14", "Lakeshore"], ["place", "lights"]),
+    ],
+)
+def test_a_civic_number_goes_with_its_street(text: str, lang: str, gone: list[str], stays: list[str]) -> None:
+    _gone_and_kept(text, lang, gone, stays)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kept"),
+    [
+        ("Opening night: 212 samosas, 40 pakoras, and nobody fought.", "en", "212"),
+        ("On a lu Jean 3 16 ensemble, pis le silence après.", "fr", "16"),
+    ],
+)
+def test_numbers_that_are_not_civic_numbers_stay(text: str, lang: str, kept: str) -> None:
+    assert kept in anonymize(text, lang).text
