@@ -2478,7 +2478,8 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
                  # a province after the town found: "Preston, Ontario" is one address
                  or any(e in ends and not text[e:s[0]].strip(" ,") for e in range(s[0] - 2, s[0] + 1))]
         doubts = [d for d in doubts if not public.hold(d)]
-    return _finish(text, _phrases(text, _numbered(text, _widened(text, _apposed(text, _again(text, spans))))), lang, doubts)
+    spans = _numbered(text, _widened(text, _apposed(text, _again(text, spans))))
+    return _finish(text, _phrases(text, spans), lang, doubts)
 
 
 # What goes with a name or a place found, just before it, in any case (a note said to a phone has
@@ -2552,7 +2553,8 @@ def _widened(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, in
 # A civic number just before a street found as a place: « 6721 st-denis », "27-B Harwood",
 # "7465 jean-talon ouest", « au 3-145 Principale »; not a time (« à 7 », "at 9"), a year (« en
 # 2019 »), a page or a count (« les 3 Tremblay »).
-_CIVIC_BEFORE = re.compile(rf"(?<![\w'’.,:/$#{_DASH}])(?P<civic>\d{{1,5}}(?:[{_DASH}]?[A-Za-z]|[{_DASH}]\d{{1,5}})?)[ \t]+\Z")
+_CIVIC_BEFORE = re.compile(
+    rf"(?<![\w'’.,:/$#{_DASH}])(?P<civic>\d{{1,5}}(?:[{_DASH}]?[A-Za-z]|[{_DASH}]\d{{1,5}})?)[ \t]+\Z")
 _NOT_BEFORE_CIVIC = frozenset(fold(w) for w in (
     "à a at vers around about by until till jusqu'à avant after après before since depuis en in of de des les the "
     "these those ces mes my our nos their leurs his her ses page p chapitre chapter ch verset verse psaume psalm "

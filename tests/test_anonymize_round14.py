@@ -14,7 +14,8 @@ from tests.test_anonymize_round9 import _gone_and_kept
     [  # the civic number goes with the street a finder took for a place, and so do its flat and direction
         ("le proprio nous a mis dehors, 5318 st-hubert app 2, on est là depuis 9 ans", "fr",
          ["5318", "hubert", "app"], ["proprio", "dehors", "depuis"]),
-        ("drop the casserole at 8821 sherbrooke est before six", "en", ["8821", "sherbrooke", "est"], ["casserole", "six"]),
+        ("drop the casserole at 8821 sherbrooke est before six", "en",
+         ["8821", "sherbrooke", "est"], ["casserole", "six"]),
         ("Her new place is 14-C Lakeshore, near the lights.", "en", ["14", "Lakeshore"], ["place", "lights"]),
     ],
 )
