@@ -282,6 +282,9 @@ class Anonymized:
     # Words the anonymizer doubts (maybe a name, maybe not) and left as written: the consent
     # screen marks them, and the member redacts one with a tap.
     doubts: tuple[tuple[int, int], ...] = ()
+    # Those of the doubts that describe someone rather than maybe name them (« mon médecin à la
+    # clinique », "my therapist at the hospital"): the consent screen says so.
+    described: tuple[tuple[int, int], ...] = ()
 
     @property
     def written_without_capitals(self) -> bool:
@@ -359,13 +362,13 @@ class Anonymized:
 
     def without(self, span: Span) -> Anonymized:
         """Restore one redaction (the member decides this word may stay)."""
-        return _finish(self.original, [s for s in self.spans if s != span], self.lang, self.doubts)
+        return _finish(self.original, [s for s in self.spans if s != span], self.lang, self.doubts, self.described)
 
     def with_redaction(self, start: int, end: int) -> Anonymized:
         """Redact a stretch the member chose (a word the anonymizer missed)."""
         spans = [s for s in self.spans if s.end <= start or s.start >= end]
         spans.append(Span(start, end, "marked"))
-        return _finish(self.original, spans, self.lang, self.doubts)
+        return _finish(self.original, spans, self.lang, self.doubts, self.described)
 
 
 def _luhn(digits: str) -> bool:
@@ -1271,10 +1274,12 @@ def _tagged(text: str, lang: str, rule_doubts: list[tuple[int, int]]
 
 def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True,
                lang: str = "fr", people: People | None = None,
-               doubts: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+               doubts: list[tuple[int, int]] | None = None,
+               described: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
     """Every stretch of personal data, as (start, end, kind); overlaps are resolved later.
     The optional French model is used on French text only. The words doubted (neither clearly
-    a name nor clearly ordinary) are added to `doubts`."""
+    a name nor clearly ordinary) are added to `doubts`, and those of them that describe someone
+    to `described` as well."""
     found: list[tuple[int, int, str]] = []
     found += _shapes(text)
     for kind, spans in (("email", _emails(text)), ("url", _bare_domains(text))):
@@ -1371,8 +1376,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _sites_typed(text)
     found += _streets_said(text)
     found += _described(text)
-    described, described_doubts = _described_people(text)
-    found += described
+    people_described, described_doubts = _described_people(text)
+    found += people_described
     found += _senders(text)
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
     # that names someone or somewhere points to a person, in whichever sentence of it.
@@ -1407,6 +1412,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         found.append((*signed.span("name"), "name"))  # "…text me at 450-555-0122. Heather."
     if doubts is not None:
         doubts += tagger_doubts + described_doubts
+    if described is not None:
+        described += described_doubts
     if use_ner and lang == "fr":
         found += [(s, e, "name") for s, e in _ner_names(text)]
     # The gazetteer's towns where nothing else found anything (what the finders found keeps its
@@ -2118,7 +2125,7 @@ def _letters(n: int) -> str:
 
 
 def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str,
-            doubts: Iterable[tuple[int, int]] = ()) -> Anonymized:
+            doubts: Iterable[tuple[int, int]] = (), described: Iterable[tuple[int, int]] = ()) -> Anonymized:
     """Merge overlapping spans (the longest wins) and give names stable placeholders."""
     raw = [s if isinstance(s, Span) else Span(*s) for s in spans]
     raw.sort(key=lambda s: (s.start, -(s.end - s.start)))
@@ -2142,7 +2149,8 @@ def _finish(text: str, spans: Iterable[Span | tuple[int, int, str]], lang: str,
             out.append(replace(span, replacement=f"[{word} {people[key]}]"))
         else:
             out.append(replace(span, replacement=_LABELS.get(lang, _LABELS["fr"])[span.kind]))
-    return Anonymized(text, tuple(out), lang, tuple(sorted(set(doubts))))
+    doubts = tuple(sorted(set(doubts)))
+    return Anonymized(text, tuple(out), lang, doubts, tuple(d for d in sorted(set(described)) if d in doubts))
 
 
 # What joins two parts of one place or one role: "[the Irving] on [Route 2] in [Grand Falls]",
@@ -2452,8 +2460,9 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
     if lang not in ("fr", "en"):
         lang = detect_language(text)
     doubts: list[tuple[int, int]] = []
+    described: list[tuple[int, int]] = []
     try:
-        spans = find_spans(text, marked_names, use_ner, lang, people=people, doubts=doubts)
+        spans = find_spans(text, marked_names, use_ner, lang, people=people, doubts=doubts, described=described)
         shared = _public_names(text)
     finally:
         _word_index.cache_clear()  # no copy of the text outlives the call
@@ -2479,7 +2488,7 @@ def anonymize(text: str, lang: str = "auto", marked_names: Iterable[str] = (),
                  or any(e in ends and not text[e:s[0]].strip(" ,") for e in range(s[0] - 2, s[0] + 1))]
         doubts = [d for d in doubts if not public.hold(d)]
     spans = _numbered(text, _widened(text, _apposed(text, _again(text, spans))))
-    return _finish(text, _phrases(text, spans), lang, doubts)
+    return _finish(text, _phrases(text, spans), lang, doubts, described)
 
 
 # What goes with a name or a place found, just before it, in any case (a note said to a phone has

@@ -32,3 +32,14 @@ def test_a_civic_number_goes_with_its_street(text: str, lang: str, gone: list[st
 )
 def test_numbers_that_are_not_civic_numbers_stay(text: str, lang: str, kept: str) -> None:
     assert kept in anonymize(text, lang).text
+
+
+def test_a_doubt_says_whether_it_describes_someone_or_may_name_them() -> None:
+    """The consent screen's wording comes from the anonymizer: a description it doubts is one, a
+    public figure's name of three words is a name (not chosen by counting words)."""
+    text = "My therapist at the hospital said Martin Luther King would agree."
+    result = anonymize(text, "en")
+    doubted = {text[a:b] for a, b in result.doubts}
+    described = {text[a:b] for a, b in result.described}
+    assert "My therapist at the hospital" in described
+    assert "Martin Luther King" in doubted - described

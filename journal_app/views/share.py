@@ -32,10 +32,11 @@ MIN_TARGET = 44  # px a side: a word to touch in « Mot par mot » (WCAG 2.5.5, 
 WORD_GAP = 3  # px on each side of a word, inside its target
 
 
-def _doubt_keep(t: Callable[..., str], word: str) -> str:
-    """What a kept doubt says: a word may be a name; three words or more describe someone (« Mon
-    médecin à la clinique »)."""
-    return t("share.doubt_keep_someone" if len(word.split()) >= 3 else "share.doubt_keep", word=word)
+def _doubt_keep(t: Callable[..., str], result: Anonymized, start: int, end: int) -> str:
+    """What a kept doubt says: a word may be a name; a description may tell someone (« Mon médecin
+    à la clinique »), as the anonymizer says (`Anonymized.described`)."""
+    key = "share.doubt_keep_someone" if (start, end) in result.described else "share.doubt_keep"
+    return t(key, word=result.original[start:end])
 
 
 def status_text(ctx: AppContext, item: OutboxItem) -> str:
@@ -254,7 +255,7 @@ class ShareScreen:
         for a, b, span in self.doubted():
             word = self.result.original[a:b]
             removed = span is not None
-            label = t("share.doubt_removed", word=word) if removed else _doubt_keep(t, word)
+            label = t("share.doubt_removed", word=word) if removed else _doubt_keep(t, self.result, a, b)
             chip = self._chips.get((a, b))
             if chip is None:
                 mark = ft.Icon(ft.Icons.HELP_OUTLINE, size=18, color=ft.Colors.AMBER_900)
@@ -359,7 +360,7 @@ class ShareScreen:
             for m in _WORD.finditer(original, a, b):
                 doubt = next(((x, y) for x, y in self.result.open_doubts if m.start() <= x < m.end()), None)
                 if doubt is not None:  # doubted: amber, dotted underline, a question mark
-                    label = _doubt_keep(t, original[doubt[0]:doubt[1]])
+                    label = _doubt_keep(t, self.result, *doubt)
                     pieces.append(self._word(m.start(), m.group(), kept=True, said=label, tip=label, doubt=True,
                                              on_click=partial(self.toggle_doubt, *doubt)))
                     continue
