@@ -1088,8 +1088,14 @@ def _spelled_phones(text: str) -> Iterator[tuple[int, int, str]]:
         words = sum(not p.isdigit() for p in parts)
         digits = words + sum(len(p) for p in parts if p.isdigit())
         context = _PHONE_CONTEXT.search(text[max(0, m.start() - 30):m.start()])
-        if words >= 7 or words >= 2 and (digits >= 10 or digits >= 7 and context):
+        if (words >= 7 or words >= 2 and (digits >= 10 or digits >= 7 and context)) and not _counted(parts):
             yield m.start(), m.end(), "phone"
+
+
+def _counted(tokens: list[str]) -> bool:
+    """Numbers said one after the other, as one counts (« un deux trois quatre cinq six »), not a number."""
+    said = [int(t) if t.isdigit() else _SAID_DIGIT.get(t.lower(), -1) for t in tokens]
+    return all(b == a + 1 for a, b in zip(said, said[1:]))
 
 # An intersection written short: « Papineau coin Rachel », « Masson/2e Avenue », "Bank at
 # Somerset" (after « à », "at", "on"…), "Rideau/King Edward".
@@ -1384,6 +1390,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     if found:  # a name, a place, a phone, anything personal in the passage
         found += _said_ages(text)
     found += _person_ages(text)
+    found += _kin_ages(text)
     # An age says little alone, but with a name or a small town it points to one person.
     anchors = [a for a, _, kind in found if kind in ("name", "address", "unsure", "role")]
     if anchors:  # a bare number beside someone, anywhere in the passage: "…brother, 62, still…"
@@ -1588,7 +1595,12 @@ _SAID_URL = re.compile(
 # permanent p i e w un deux zéro cinq… »: five at least, two letters and two numbers among them.
 _SPELLED_TOKEN = (r"(?:[a-zA-Z]|zéro|zero|oh|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|one|two|three|four|"
                   r"five|seven|eight|nine|\d)")
-_SPELLED_CODE = re.compile(rf"(?<![\w'’-]){_SPELLED_TOKEN}(?:[ \t]+{_SPELLED_TOKEN}){{4,20}}(?![\w'’-])")
+# Said to a phone, a dash is a word: « L deux cinq un six tiret zéro huit… ».
+_SPELLED_CODE = re.compile(rf"(?<![\w'’-]){_SPELLED_TOKEN}(?:(?:[ \t]+(?i:tiret|dash|trait[ \t]+d['’]union))?[ \t]+"
+                           rf"{_SPELLED_TOKEN}){{4,24}}(?![\w'’-])")
+_SAID_DIGIT = {w: n for n, words in enumerate(("zéro zero oh", "un une one", "deux two", "trois three", "quatre four",
+                                                "cinq five", "six", "sept seven", "huit eight", "neuf nine"))
+               for w in words.split()}
 _SINGLE_LETTER = re.compile(r"[a-zA-Z]")
 
 
@@ -1654,10 +1666,17 @@ def _said_shapes(text: str) -> list[tuple[int, int, str]]:
                     break
             out.append((m.start(), len(text[:end].rstrip()), "url"))
     for m in _SPELLED_CODE.finditer(text):
-        tokens = m.group().split()
-        letters = sum(1 for t in tokens if _SINGLE_LETTER.fullmatch(t) and t.lower() not in ("a", "y", "i"))
-        if letters >= 2 and len(tokens) - letters >= 2:
-            out.append((m.start(), m.end(), "id"))
+        tokens = [t for t in m.group().split() if fold(t) not in ("tiret", "dash", "trait", "d'union")]
+        # a letter: not « a », « y », "i" in lower case (words), nor "I"; « A » in capitals beside a letter
+        letters = sum(1 for k, t in enumerate(tokens) if _SINGLE_LETTER.fullmatch(t) and (
+            t not in ("a", "y", "i", "I") or t == "A" and any(
+                _SINGLE_LETTER.fullmatch(u) for u in tokens[max(0, k - 1):k + 2:2])))
+        said = sum(t.isdigit() or t.lower() in _SAID_DIGIT for t in tokens)
+        if letters >= 2 and len(tokens) - letters >= 2 or said >= 6 and not _counted(tokens):
+            end = m.end()
+            while tokens and tokens[-1] in ("a", "y", "i", "I"):  # "…nine three eight i have the truck"
+                end = text.rindex(tokens.pop(), m.start(), end)
+            out.append((m.start(), len(text[:end].rstrip()), "id"))
     return out
 
 
@@ -1864,10 +1883,13 @@ _NOT_INITIALS = frozenset("am pm eg ie ps pps nb us uk usa bc ad vs cv qc rdv sv
                           "ca ie etc vm ml".split())
 # A bare number beside a name or a place that is an age: "Bridget O'Malley, 79, from…", "Daniel B, 41,",
 # "lost his job, 54 and starting over", "his kokum in Waswanipi is 93", « Gin (81) ».
-_BARE_AGE = re.compile(r"(?:[,(]\s?|\b(?:is|was|est|turned|turns|aged|âgée?|agee?)\s)"
+_WEEKDAYS = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|"
+             "saturday|sunday")
+_BARE_AGE = re.compile(r"(?:[,(]\s?|\b(?:is|was|est|turned|turns|aged|âgée?|agee?|(?:en\s+)?a\s+eu|(?:en\s+)?aurait\s+eu|"
+                       r"(?<!y\s)(?:il|elle)\s+a|vient\s+d['’]avoir|va\s+avoir)\s)"
                        r"(?P<age>\d{1,3}|(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|"
                        r"three|four|five|six|seven|eight|nine))?))(?=\s*(?:[,)]|$|[.!?;]\s|[.!?;]$|\s(?:and|et|pis|but|mais|now|"
-                       r"maintenant|asteure|yo|y\.o\.)\b))", re.IGNORECASE)
+                       rf"maintenant|asteure|yo|y\.o\.|hier|yesterday|{_WEEKDAYS})\b))", re.IGNORECASE)
 _NUMBER_WORDS_FR = (r"(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
                     r"vingt|trente|quarante|cinquante|soixante|septante|octante|nonante|cent)(?:[-\s](?:et[-\s])?"
                     r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
@@ -1948,6 +1970,36 @@ def _person_ages(text: str) -> Iterator[tuple[int, int, str]]:
         matches += _NTH_BIRTHDAY.finditer(text)
     for m in matches:
         yield m.start("age"), m.end("age"), "age"
+
+
+# An age said of a relative is theirs, with or without a name in the passage: « ma fille a 4 ans et
+# demi », « la ptite a eu 5 ans hier », "my son's 12", "her dad turns ninety Friday", « mon père a
+# 82 ans »; a bare number only where nothing follows that it would count ("my son is 12 minutes
+# late", « mon père a 2 chiens », « 40 ans de service » stay).
+_AGE_SAID = (rf"(?:\d{{1,3}}|{_NUMBER_WORDS_FR}|{_NUMBER_WORDS_EN})")
+_KIN_AGE = re.compile(
+    r"[\w'’-]+(?:[ \t]+(?i:aînée?|ainee?|cadette?|oldest|youngest|eldest|older|younger|little|baby|big)"
+    r"|[ \t]+[A-ZÀ-Ý][\w'’-]+)?"  # « ma fille aînée », "my son Kai"
+    r"(?:['’]s|[ \t]+(?i:a|avait|aura|va[ \t]+avoir|vient[ \t]+d['’]avoir|a[ \t]+eu|avait[ \t]+eu|fête[ \t]+ses|"
+    r"fete[ \t]+ses|de(?=[ \t]+\S+[ \t]+(?:ans|an|mois)\b)|is|was|turned|turns|turning|just[ \t]+turned|will[ \t]+be))"
+    r"[ \t]+(?:(?i:only|just|juste|seulement|déjà|deja|already|almost|presque|barely|à[ \t]+peine)[ \t]+)?"
+    rf"(?P<age>{_AGE_SAID}(?P<unit>[ \t]+(?i:ans|an|years?(?:[ \t]+old)?|yrs?(?:[ \t]+old)?|mois|months?)(?![\w'’-]))?"
+    r"(?:[ \t]+(?i:et[ \t]+demie?|and[ \t]+a[ \t]+half)(?![\w'’-]))?)"
+    r"(?(unit)(?![ \t]*(?i:de|d['’]|plus[ \t]+tard|que|qu['’]|of|ago|later)\b)"
+    rf"|(?=[ \t]*(?:[,.;:!?)]|$)|[ \t]+(?i:pis|et|and|but|mais|now|asteure|astheure|today|aujourd['’]hui|hier|"
+    rf"yesterday|tomorrow|demain|next|last|this|ce|cette|{_WEEKDAYS})\b))", re.IGNORECASE)
+# The words `_KIN_AGE` opens on, as `_word_index` holds them (runs of letters, in lower case).
+_KIN_AGE_WORDS = frozenset(
+    "gars fils fille garçon garcon kid son daughter boy girl père pere mère mere frère frere sœur soeur soeurs "
+    "father mother dad mom mum papa maman brother sister neveu nièce niece nephew oncle tante uncle aunt cousin "
+    "cousine grandmother grandfather grandma grandpa granny mari femme wife husband chum blonde enfant child bébé "
+    "bebe baby ptite ptit tite vieille vieux jeune kukum kokum mémère memere pépère pepere nana papi mamie "
+    "granddaughter grandson stepson stepdaughter".split())
+
+
+def _kin_ages(text: str) -> list[tuple[int, int, str]]:
+    """`_KIN_AGE`, tried where a word for a relative is (`_KIN_AGE_WORDS`)."""
+    return [(*m.span("age"), "age") for m in _matched_at(text, _KIN_AGE_WORDS, _KIN_AGE)]
 
 
 # An age said alone, opening a sentence (« 61 ans pis encore sous les chars », "Fifty-five years

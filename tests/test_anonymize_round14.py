@@ -34,6 +34,47 @@ def test_numbers_that_are_not_civic_numbers_stay(text: str, lang: str, kept: str
     assert kept in anonymize(text, lang).text
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [  # a relative's age is theirs, with no name in the passage
+        ("ma plus vieille a 7 ans et demi pis a veut un chien", "fr", ["7", "demi"], ["chien"]),
+        ("la ptite a eu 3 ans hier pis on a fait un gâteau", "fr", ["3"], ["hier", "gâteau"]),
+        ("my grandpa turns ninety Sunday and still splits wood", "en", ["ninety"], ["Sunday", "wood"]),
+        ("Rodrigue du cercle connaissait mon oncle. mon oncle a eu 71 samedi, pis il boude", "fr", ["71"], ["boude"]),
+    ],
+)
+def test_a_relatives_age_goes(text: str, lang: str, gone: list[str], stays: list[str]) -> None:
+    _gone_and_kept(text, lang, gone, stays)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kept"),
+    [
+        ("mon père a 40 ans de service à la voirie", "fr", "40"),
+        ("my son was 12 minutes late to the circle", "en", "12"),
+        ("ma fille a 3 chats pis un hamster", "fr", "3"),
+        ("j'ai compté un deux trois quatre cinq six sept huit pis j'ai respiré", "fr", "huit"),
+    ],
+)
+def test_numbers_that_are_not_ages_stay(text: str, lang: str, kept: str) -> None:
+    assert kept in anonymize(text, lang).text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [  # a code said to a phone, letters and digits, dashes said as words
+        ("mon numéro d'assurance c'est deux six A C neuf neuf un quatre zéro faut le garder", "fr",
+         ["neuf", "quatre"], ["garder"]),
+        ("le permis c'est M sept un deux tiret zéro trois huit huit tiret un cinq pis c'est tout", "fr",
+         ["sept", "tiret", "cinq"], ["permis", "tout"]),
+        ("reach me at six four seven two two one nine nine eight zero i am up late", "en",
+         ["six", "nine", "zero"], ["reach", "late"]),
+    ],
+)
+def test_a_number_said_digit_by_digit_goes(text: str, lang: str, gone: list[str], stays: list[str]) -> None:
+    _gone_and_kept(text, lang, gone, stays)
+
+
 def test_a_doubt_says_whether_it_describes_someone_or_may_name_them() -> None:
     """The consent screen's wording comes from the anonymizer: a description it doubts is one, a
     public figure's name of three words is a name (not chosen by counting words)."""
