@@ -1095,7 +1095,7 @@ def _spelled_phones(text: str) -> Iterator[tuple[int, int, str]]:
 def _counted(tokens: list[str]) -> bool:
     """Numbers said one after the other, as one counts (« un deux trois quatre cinq six »), not a number."""
     said = [int(t) if t.isdigit() else _SAID_DIGIT.get(t.lower(), -1) for t in tokens]
-    return all(b == a + 1 for a, b in zip(said, said[1:]))
+    return all(b == a + 1 for a, b in zip(said, said[1:], strict=False))
 
 # An intersection written short: « Papineau coin Rachel », « Masson/2e Avenue », "Bank at
 # Somerset" (after « à », "at", "on"…), "Rideau/King Edward".
@@ -1885,8 +1885,8 @@ _NOT_INITIALS = frozenset("am pm eg ie ps pps nb us uk usa bc ad vs cv qc rdv sv
 # "lost his job, 54 and starting over", "his kokum in Waswanipi is 93", « Gin (81) ».
 _WEEKDAYS = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|"
              "saturday|sunday")
-_BARE_AGE = re.compile(r"(?:[,(]\s?|\b(?:is|was|est|turned|turns|aged|âgée?|agee?|(?:en\s+)?a\s+eu|(?:en\s+)?aurait\s+eu|"
-                       r"(?<!y\s)(?:il|elle)\s+a|vient\s+d['’]avoir|va\s+avoir)\s)"
+_BARE_AGE = re.compile(r"(?:[,(]\s?|\b(?:is|was|est|turned|turns|aged|âgée?|agee?|(?:en\s+)?a\s+eu|"
+                       r"(?:en\s+)?aurait\s+eu|(?<!y\s)(?:il|elle)\s+a|vient\s+d['’]avoir|va\s+avoir)\s)"
                        r"(?P<age>\d{1,3}|(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|"
                        r"three|four|five|six|seven|eight|nine))?))(?=\s*(?:[,)]|$|[.!?;]\s|[.!?;]$|\s(?:and|et|pis|but|mais|now|"
                        rf"maintenant|asteure|yo|y\.o\.|hier|yesterday|{_WEEKDAYS})\b))", re.IGNORECASE)
