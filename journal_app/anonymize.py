@@ -681,6 +681,12 @@ _CIVIC_TYPED = re.compile(
     r"(?P<street>[a-zà-ÿ][\w’'-]+(?:[ \t][a-zà-ÿ][\w’'-]+)?)[ \t]+"
     rf"(?:{_DIRECTIONS_SAID}|ave|av|st|street|rd|road|blvd|boul|dr|drive|cres|crescent)\b(?![{_DASH}'’])",
     re.IGNORECASE)
+# A numbered street typed in lower case, where someone is: « sur la 6e avenue », « 1892 5e rue », "on
+# 3rd street" (not « la gérante du Jean Coutu de la 2e avenue »: a store's street).
+_NUMBERED_STREET = re.compile(
+    rf"(?:(?<![\w'’-])(?i:sur[ \t]+la|sur|on|in|dans[ \t]+la)[ \t]+|(?=\d{{1,5}},?[ \t]+\d))"
+    rf"(?P<value>(?<![\w.,{_DASH}])(?:\d{{1,5}},?[ \t]+)?\d{{1,3}}(?:e|er|re|ème|eme|st|nd|rd|th)[ \t]+"
+    r"(?:avenue|av\.?|ave\.?|rue|street|st\.?)(?![\w'’-]))")
 # A numbered road in the country: with a civic number before it (« 1240 route 132 », « 78 rang 4 »,
 # "2200 Concession Road 5") or a marker after it (« route 132 près du km 18 », "Highway 17 near
 # mile 12"); « la route du retour », "on the road to something" stay.
@@ -1145,6 +1151,7 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
             a, b = m.span("value") if "value" in pattern.groupindex else m.span()
             found.append((a, b, "address"))
     found += [(*m.span("value"), "address") for m in _ROAD_NUMBER.finditer(text)]
+    found += [(*m.span("value"), "address") for m in _NUMBERED_STREET.finditer(text)]
     for m in _CIVIC_TYPED.finditer(text):
         street = m.group("street")
         first = fold(street.split()[0])
@@ -1381,6 +1388,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _kin_named(text)
     found += _sites_typed(text)
     found += _streets_said(text)
+    found += [(m.start(), m.end(), "address") for m in _BOX_OR_DOOR.finditer(text)]
     found += _described(text)
     people_described, described_doubts = _described_people(text)
     found += people_described
@@ -1427,7 +1435,12 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     # own reading: « de [Maniwaki] » as they say it).
     found += _towns_beside(text, found, lang)
     found += _towns_before_province(text)
-    return found
+    # an age's half goes with it: « 4 ans et demi », "she's 4 and a half"
+    return [(a, b + (m.end() if kind == "age" and (m := _HALF.match(text[b:b + 16])) else 0), kind)
+            for a, b, kind in found]
+
+
+_HALF = re.compile(r"[ \t]+(?:et[ \t]+demie?|and[ \t]+a[ \t]+half)(?![\w'’-])", re.IGNORECASE)
 
 
 _CHEZ = re.compile(r"(?:(?<![\w'’-])(?P<site>(?i:garage|dépanneur|depanneur|dep|resto|restaurant|salon|boutique|"
@@ -1473,7 +1486,8 @@ _DIRECTIONS = re.compile(
     rf"(?:(?i:the|la|le|that)[ \t]+)?(?:(?P<before>(?i:{_COLOUR}|{_RANK}))[ \t]+)?"
     rf"(?i:{_HOME_SAID})(?:[ \t]+(?P<after>(?i:{_COLOUR})))?[ \t]+"
     r"(?i:before|after|past|at[ \t]+the[ \t]+end[ \t]+of|on[ \t]+the[ \t]+(?:left|right)|across[ \t]+from|next[ \t]+to|"
-    r"behind|au[ \t]+bout[ \t]+d[eu']|après|apres|avant|passé|passe|à[ \t]+gauche|a[ \t]+gauche|à[ \t]+droite|"
+    r"behind|by|near|près[ \t]+d[eu']|pres[ \t]+d[eu']|proche[ \t]+d[eu']|"
+    r"au[ \t]+bout[ \t]+d[eu']|après|apres|avant|passé|passe|à[ \t]+gauche|a[ \t]+gauche|à[ \t]+droite|"
     r"a[ \t]+droite|en[ \t]+face[ \t]+d[eu']|à[ \t]+côté[ \t]+d[eu']|derrière|derriere)"
     r"(?![\w'’-])(?:[ \t]+[^\s,.;:!?()«»\"“”\[\]]+){0,8}?"
     r"(?=[ \t]*(?:[,.;:!?)»\"”\n]|$|(?i:period|point|virgule|comma)(?![\w'’-])))")  # what a dictating phone says
@@ -1909,14 +1923,14 @@ _SAID_AGE_EN = re.compile(
     rf"almost|nearly|barely|only|(?:passed|died)(?:\s+away)?\s+at|(?:morte?|décédée?|decedee?)\s+à)\s+"
     rf"(?P<age2>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})(?:\s+years?\s+old|\s+yrs?(?:\s+old)?|\s+ans)?)"
     rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|n|&|but|not|now|today|yesterday|last|this|in|at|on|"
-    rf"on|this|next|last|in)\b))", re.IGNORECASE)
+    rf"on|this|next|last|in|{_WEEKDAYS})\b))", re.IGNORECASE)
 _PERSON_AGE = re.compile(
     rf"\b(?:(?:she|he|i|you|they)['’]s|shes|hes|i['’]m|im|i\s+am|(?:she|he)\s+is|(?:she|he|i)['’]ll\s+be|"
     rf"(?:she|he|i)\s+(?:will|would)\s+be|(?:she|he|i)['’]d\s+be|(?:younger|older)\s+than|turned|turns|turning)\s+"
     rf"(?:(?:only|just|almost|nearly|barely|already|still|now)\s+)?"
     rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})(?:\s+years?\s+old|\s+yrs?(?:\s+old)?)?)"
     rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|n|&|but|not|now|today|yesterday|last|this|in|at|on|next|for|tho|"
-    rf"though|lol|already|years?|yrs?|and|with|w|when|so|or)\b))", re.IGNORECASE)
+    rf"though|lol|already|years?|yrs?|and|with|w|when|so|or|{_WEEKDAYS})\b))", re.IGNORECASE)
 _AGE_TRIGGERS = frozenset("she he i you they shes hes im younger older turned turns turning".split())
 _YEARS_OLD = re.compile(rf"\b(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})-(?:years?|months?)-old)\b", re.IGNORECASE)
 _NTH_BIRTHDAY = re.compile(
@@ -2329,9 +2343,21 @@ _SOMEONE_NEXT = re.compile(r"[ \t]*(?:(?i:de|du|des|d['’]|à|a|au|aux|sur|chez
 # After a place, where in it: « , 4e étage, chambre 417, lit B », « , au 68 », "room 214", « pavillon
 # Parent chambre 3214 », « , numéro 241 ».
 _INSIDE = re.compile(r"(?:[ \t]*,?[ \t]*(?:\d{1,2}(?:e|er|ème|eme|st|nd|rd|th)[ \t]+(?i:étage|etage|floor)"
-                     r"|(?i:chambre|room|lit|bed|aile|wing|porte|door|local|bureau|numéro|numero|no\.?|au|pavillon"
-                     r"|bloc|block|unit|unité|app\.?|apt\.?|appartement|suite)[ \t]+(?:[^\W\d_]+[ \t]+(?i:chambre|room)"
-                     r"[ \t]+)?[0-9]{1,5}[A-Za-z]?|(?i:lit|bed)[ \t]+[A-Z])(?![\w'’-]))+")
+                     r"|(?i:chambre|room|lit|bed|aile|wing|porte|door|local|bureau|numéro|numero|number|no\.?|au|"
+                     r"pavillon|bloc|block|unit|unité|app\.?|apt\.?|appartement|suite)[ \t]+(?:[^\W\d_]+[ \t]+"
+                     r"(?i:chambre|room)[ \t]+)?[0-9]{1,5}[A-Za-z]?"
+                     r"|(?i:lit|bed|app\.?|apt\.?|appartement|apartment|unit|unité|suite)[ \t]+[A-Z])(?![\w'’-]))+")
+# A flat, a door, a box said alone, where someone lives or gets their mail: « porte 412 », "unit 3,
+# building 1027", « casier postal 118 », « case postale cinquante-deux », "P O box forty-four", "apt
+# 2B" (not "unit 3 of the workbook", « la boîte de 12 »).
+_BOX_WORDS = (r"casier[ \t]+postal|case[ \t]+postale|boîte[ \t]+postale|boite[ \t]+postale|c\.[ \t]?p\.|"
+              r"p\.?[ \t]?o\.?[ \t]*box|post[ \t]+office[ \t]+box|(?<=\bat[ \t])box|(?<=\bto[ \t])box|lot")
+_BOX_OR_DOOR = re.compile(
+    r"(?<![\w'’-])(?:(?:porte|appartement|apartment|apt\.?|app\.?|logement|building|bâtiment|batiment|unit|unité|house|"
+    rf"{_BOX_WORDS})[ \t]+(?:(?:no\.?|\#|numéro|numero|number)[ \t]*)?\d{{1,5}}[A-Za-z]?"
+    rf"|(?:{_BOX_WORDS}|rang)[ \t]+(?:{_NUMBER_WORDS_FR}|{_NUMBER_WORDS_EN})(?:[ \t{_DASH}]+(?:{_NUMBER_WORDS_FR}|"
+    rf"{_NUMBER_WORDS_EN}|cents?|hundred|mille|thousand)){{0,4}})(?![\w'’-])(?![ \t]+(?:of|de|du|des|d['’])\b)",
+    re.IGNORECASE)
 
 
 def _with_flat(text: str, start: int, end: int) -> tuple[int, int]:

@@ -17,6 +17,18 @@ from tests.test_anonymize_round9 import _gone_and_kept
         ("drop the casserole at 8821 sherbrooke est before six", "en",
          ["8821", "sherbrooke", "est"], ["casserole", "six"]),
         ("Her new place is 14-C Lakeshore, near the lights.", "en", ["14", "Lakeshore"], ["place", "lights"]),
+        # where someone lives or gets their mail, without a street
+        ("la lettre est partie au casier postal 204, pis j'attends", "fr", ["casier", "204"], ["lettre", "attends"]),
+        ("écrivez-lui à la case postale quarante-trois, elle répond toujours", "fr",
+         ["postale", "quarante"], ["écrivez", "répond"]),
+        ("mail it to P.O. box 77 before the storm", "en", ["box", "77"], ["mail", "storm"]),
+        ("they moved to unit 12, building 450, behind the arena", "en", ["12", "450"], ["moved", "arena"]),
+        ("on fête chez nous au 3e, porte 318, apportez rien", "fr", ["318"], ["fête", "apportez"]),
+        ("mon frère reste dans le rang trois depuis 1990", "fr", ["trois"], ["frère", "depuis"]),
+        ("je l'ai reconduite sur la 9e avenue après le cercle", "fr", ["9e", "avenue"], ["reconduite", "cercle"]),
+        ("Lorna lives in the green house by the wharf, same as always", "en", ["green", "wharf"], ["same", "always"]),
+        ("Ordered the drum from Kim at 8 rue Tecumseh, apt C, ready in June", "en", ["Tecumseh", "apt", "C"],
+         ["drum", "ready"]),
     ],
 )
 def test_a_civic_number_goes_with_its_street(text: str, lang: str, gone: list[str], stays: list[str]) -> None:
@@ -28,6 +40,10 @@ def test_a_civic_number_goes_with_its_street(text: str, lang: str, gone: list[st
     [
         ("Opening night: 212 samosas, 40 pakoras, and nobody fought.", "en", "212"),
         ("On a lu Jean 3 16 ensemble, pis le silence après.", "fr", "16"),
+        ("We did unit 3 of the workbook in silence.", "en", "3"),
+        ("Rang 4 dans la salle, je me suis assise.", "fr", "4"),
+        ("Il porte un chandail rouge au cercle.", "fr", "porte"),
+        ("we stood by the house by the lake and breathed", "en", "lake"),
     ],
 )
 def test_numbers_that_are_not_civic_numbers_stay(text: str, lang: str, kept: str) -> None:
