@@ -2264,7 +2264,13 @@ _SITE_WORDS = (
     r"bakery|boulangerie|buanderie|laundry|salon|pub|ranch|camping|campground|marina|walk-in|b&b|gîte|gite|"
     r"synagogue|mosque|mosquée|mosquee|gurdwara|temple|longhouse|chapel|chapelle|convent|couvent|fromagerie|"
     r"érablière|erabliere|rink|piscine|CHUS|CHUM|CUSM|foyer|auberge|inn|musée|musee|museum|centre|center|"
-    r"studio|atelier|institut|institute|pavillon|complexe|manoir|relais|band\s+office|bureau\s+de\s+bande")
+    r"studio|atelier|institut|institute|pavillon|complexe|manoir|relais|band\s+office|bureau\s+de\s+bande|"
+    # homes that are workplaces, cemeteries, and the chains a town has one of ("the Irving in [Edmundston]",
+    # « le Métro de [Saint-Apollinaire] »: with the town, one store, one staff)
+    r"nursing\s+home|funeral\s+home|care\s+home|group\s+home|cemetery|cimetière|cimetiere|"
+    r"rectory|hostel|wharf|quai|urgence|dep|dép|walmart|irving|sobeys|tim['’]?s|hortons|timmies|iga|"
+    r"metro|métro|provigo|maxi|costco|foodland|saq|coutu|pharmaprix|uniprix|familiprix|proxim|couche-tard|"
+    r"dollarama|tire|hardware|rona|ultramar|esso|petro-canada|mcdo|subway")
 _JOB_HEAD = re.compile(rf"(?<![\w'’-])(?i:{_JOBS})(?![\w'’-])")
 _SITE_HEAD = re.compile(rf"(?<![\w'’-])(?i:{_SITE_WORDS})(?![\w'’-])")
 # The head, then at most one word (« l'école primaire », "the paper mill"), then where.
@@ -2408,6 +2414,8 @@ def _phrase_start(text: str, start: int, after: int, head: re.Pattern[str]) -> i
             return start
         last = _HEAD_LAST.search(stretch)
         if last and head.search(stretch, last.start()):
+            if any(fold(w) in _DP_STOPS and w.lower() not in _DP_PREPS for w in stretch.split()[1:]):
+                return start  # « mon fils travaille au Walmart d'[X] »: a clause, not one phrase
             return m.start()
     return start
 

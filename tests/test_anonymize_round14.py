@@ -91,6 +91,23 @@ def test_a_number_said_digit_by_digit_goes(text: str, lang: str, gone: list[str]
     _gone_and_kept(text, lang, gone, stays)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [  # a chain's store with its town is one store, and one staff
+        ("she works nights at the Sobeys in Antigonish now", "en", ["Sobeys", "Antigonish"], ["nights", "now"]),
+        ("je l'ai croisée au Provigo de Saint-Raymond, elle pleurait", "fr", ["Provigo", "Raymond"], ["croisée"]),
+    ],
+)
+def test_a_chain_store_with_its_town_goes(text: str, lang: str, gone: list[str], stays: list[str]) -> None:
+    _gone_and_kept(text, lang, gone, stays)
+
+
+def test_a_workplace_after_a_verb_does_not_take_the_clause() -> None:
+    """« son fils travaille au Walmart de [Val-Bélair] »: the phrase is the store, not the clause."""
+    out = anonymize("La blonde à son fils travaille au Walmart de Val-Bélair pis a l'aime ça.", "fr").text
+    assert "travaille" in out and "fils" in out and "Bélair" not in out
+
+
 def test_a_doubt_says_whether_it_describes_someone_or_may_name_them() -> None:
     """The consent screen's wording comes from the anonymizer: a description it doubts is one, a
     public figure's name of three words is a name (not chosen by counting words)."""
