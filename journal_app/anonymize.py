@@ -1388,7 +1388,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _kin_named(text)
     found += _sites_typed(text)
     found += _streets_said(text)
-    found += [(m.start(), m.end(), "address") for m in _BOX_OR_DOOR.finditer(text)]
+    found += [(m.start(), m.end(), "address") for m in _matched_at(text, _BOX_OR_DOOR_WORDS, _BOX_OR_DOOR)]
     found += _described(text)
     people_described, described_doubts = _described_people(text)
     found += people_described
@@ -2364,6 +2364,8 @@ _BOX_OR_DOOR = re.compile(
     rf"|(?:{_BOX_WORDS}|rang)[ \t]+(?:{_NUMBER_WORDS_FR}|{_NUMBER_WORDS_EN})(?:[ \t{_DASH}]+(?:{_NUMBER_WORDS_FR}|"
     rf"{_NUMBER_WORDS_EN}|cents?|hundred|mille|thousand)){{0,4}})(?![\w'’-])(?![ \t]+(?:of|de|du|des|d['’])\b)",
     re.IGNORECASE)
+_BOX_OR_DOOR_WORDS = frozenset("porte appartement apartment apt app logement building bâtiment batiment unit unité "
+                               "house casier case boîte boite c p post box lot rang".split())
 
 
 def _with_flat(text: str, start: int, end: int) -> tuple[int, int]:
