@@ -2071,7 +2071,7 @@ _CORNER_BEFORE = re.compile(r"(?:\b(?:the\s+)?corner\s+of\s+|"
 _THE_ONE_AT = re.compile(r"\b(?:[Tt]he|[Oo]ur|[Mm]y)\s+(?P<value>(?:[a-z][a-z-]+\s){0,2}[a-z][a-z-]+\s+(?:at|from)\s+"
                          r"the\s+(?P<org>[A-Z][\w’'&-]+))")
 _PARTICLE_BEFORE = re.compile(r"(?:\b(?:de|du|des)\s+|\bd['’])$", re.IGNORECASE)
-_DESCRIPTOR_BEFORE = re.compile(r"(?:\b(?:(?:le|la|the)\s+)?(?:vieux|vieille|petite?|p['’]tite?|grande?|"
+_DESCRIPTOR_BEFORE = re.compile(r"(?:\b(?:(?:le|la|the)\s+)?(?:vieux|vieille|petite?|p['’]tite?|grande?|ti|"
                                 r"old\s+man|old\s+lady|big|little|chi|chị|anh|em|cô|co|chú|chu|bác|bac|ate|kuya|"
                                 r"ma['’]am)\s+)$", re.IGNORECASE)
 _TOWN_AFTER = re.compile(r"(?:,\s*(?:\d{1,2}e\s+étage|\d{1,2}(?:st|nd|rd|th)\s+floor))?"
@@ -2164,6 +2164,9 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
             while m and kind == "name" and lexicon().get(fold(m.group(1))) not in ("L", "D"):
                 start -= len(m.group())
                 m = _ACADIAN_BEFORE.search(text[max(0, start - 30):start])
+            m = _SURNAME_TYPED.match(text, end)
+            if m and kind == "name" and text[start:end].islower() and _surname_like(m.group(1)):
+                end = m.end()  # « aminata sow m'a appris… », "george cox said…": a surname in lower case
             m = _INITIAL_AFTER.match(text, end)
             if m and text[m.start():m.end()].strip(" .") not in ("I", "A", "À", "O"):
                 end = m.end()
@@ -2183,6 +2186,20 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
                 start -= len(m.group())
         grown.append((start, end, kind))
     return grown
+
+
+# A word in lower case between a first name in lower case and what a person does, strongly said:
+# their surname (« aminata sow m'a appris », "george cox said").
+_SURNAME_TYPED = re.compile(r"[ \t]+([^\W\d_][\w’'-]{1,24})(?=[ \t]+(?:m['’]a|m['’]avait|ma|a[ \t]+dit|said|says|told|"
+                            r"texted|asked|called|s['’]est|hugged|cried|laughed)(?![\w'’-]))")
+_NOT_SURNAMES_TYPED = frozenset(fold(w) for w in (
+    "hier aujourd'hui demain ce soir matin tantôt tantot encore toujours jamais aussi même meme moi toi lui elle "
+    "today yesterday tonight again also even always just then finally never herself himself").split())
+
+
+def _surname_like(word: str) -> bool:
+    key = fold(word)
+    return word.islower() and key not in FUNCTION_WORDS and key not in _NOT_SURNAMES_TYPED and key not in CALENDAR
 
 
 def _letters(n: int) -> str:

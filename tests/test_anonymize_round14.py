@@ -108,6 +108,24 @@ def test_a_workplace_after_a_verb_does_not_take_the_clause() -> None:
     assert "travaille" in out and "fils" in out and "Bélair" not in out
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [  # a surname typed in lower case, between a first name and what the person did
+        ("ma voisine fatoumata diallo m'a montré à faire du pain", "fr", ["fatoumata", "diallo"], ["voisine", "pain"]),
+        ("at the lodge yesterday george whitebear said i carry too much", "en",
+         ["george", "whitebear"], ["lodge", "carry"]),
+        ("Ti Rose, ma commère, m'a appelée ce matin", "fr", ["Ti", "Rose"], ["commère", "matin"]),
+    ],
+)
+def test_a_name_keeps_its_surname_and_its_diminutive(text: str, lang: str, gone: list[str], stays: list[str]) -> None:
+    _gone_and_kept(text, lang, gone, stays)
+
+
+def test_what_a_name_does_is_not_its_surname() -> None:
+    out = anonymize("ginette hier m'a dit de ralentir", "fr").text
+    assert "hier" in out and "ginette" not in out
+
+
 def test_a_doubt_says_whether_it_describes_someone_or_may_name_them() -> None:
     """The consent screen's wording comes from the anonymizer: a description it doubts is one, a
     public figure's name of three words is a name (not chosen by counting words)."""
