@@ -914,7 +914,8 @@ _WORKPLACE_ROLE_SCAN = _Guarded(_WORKPLACE_ROLE, _heads(
 _ROLE_SCAN = _Guarded(_ROLE, _heads(_ROLE_NOUNS, "seul only executive night head charge store team union shift "
                                                  "floor assistant chief senior deputy".split()))
 _JOB_AT_PLACE_SCAN = _Guarded(_JOB_AT_PLACE, _heads(_JOB_WORDS, ["ex", *jobs()]))
-_AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b|[-\s]years?[-\s]old\b|-year-old\b)", re.IGNORECASE)
+_AGE = re.compile(r"\b\d{1,3}(?:\s?ans\b(?!\s+(?:de|d['’])\s*(?:mariage|vie\s+commune|service|travail|carrière|"
+                  r"carriere|sobriété|sobriete|métier|metier)\b)|[-\s]years?[-\s]old\b|-year-old\b)", re.IGNORECASE)
 
 
 # A date with its year near a word of birth, before it in the same sentence: « Fête de Clothilde :
@@ -1393,6 +1394,10 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     people_described, described_doubts = _described_people(text)
     found += people_described
     found += _senders(text)
+    # What the trained tagger finds (journal_app/tagger.py): taken when it is sure, doubted when less.
+    # Before the ages: a name only the tagger finds makes an age beside it someone's.
+    tagged, tagger_doubts = _tagged(text, lang, lexical.doubts)
+    found += tagged
     # An age said as one (« elle a 81 ans », « j'ai 38 ans », "she's 70", "turns nine") in a passage
     # that names someone or somewhere points to a person, in whichever sentence of it.
     if found:  # a name, a place, a phone, anything personal in the passage
@@ -1413,9 +1418,6 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
                   for m in pattern.finditer(text)]
     if doubts is not None:
         doubts += lexical.doubts
-    # What the trained tagger finds (journal_app/tagger.py): taken when it is sure, doubted when less.
-    tagged, tagger_doubts = _tagged(text, lang, lexical.doubts)
-    found += tagged
     for m in (m for pattern in _INTRODUCED for m in pattern.finditer(text)):  # who speaks: « ginette roy ici »
         words = [fold(w) for w in m.group("who").split()]
         if not any(w in FUNCTION_WORDS or w in _NOT_WHO for w in words) and any(
@@ -1922,14 +1924,14 @@ _SAID_AGE_EN = re.compile(
     rf"\b(?:she['’]s|he['’]s|shes|hes|who['’]s|whos|who\s+is|i['’]m|im|i\s+am|is|was|turns|turned|turning|aged|now|maybe|about|around|"
     rf"almost|nearly|barely|only|(?:passed|died)(?:\s+away)?\s+at|(?:morte?|décédée?|decedee?)\s+à)\s+"
     rf"(?P<age2>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})(?:\s+years?\s+old|\s+yrs?(?:\s+old)?|\s+ans)?)"
-    rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|n|&|but|not|now|today|yesterday|last|this|in|at|on|"
+    rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s&\s|\s(?:and|n|but|not|now|today|yesterday|last|this|in|at|on|"
     rf"on|this|next|last|in|{_WEEKDAYS})\b))", re.IGNORECASE)
 _PERSON_AGE = re.compile(
     rf"\b(?:(?:she|he|i|you|they)['’]s|shes|hes|i['’]m|im|i\s+am|(?:she|he)\s+is|(?:she|he|i)['’]ll\s+be|"
     rf"(?:she|he|i)\s+(?:will|would)\s+be|(?:she|he|i)['’]d\s+be|(?:younger|older)\s+than|turned|turns|turning)\s+"
     rf"(?:(?:only|just|almost|nearly|barely|already|still|now)\s+)?"
     rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})(?:\s+years?\s+old|\s+yrs?(?:\s+old)?)?)"
-    rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s(?:and|n|&|but|not|now|today|yesterday|last|this|in|at|on|next|for|tho|"
+    rf"(?=\s*(?:y/?o\b|[,.;!?)]|$|\s&\s|\s(?:and|n|but|not|now|today|yesterday|last|this|in|at|on|next|for|tho|"
     rf"though|lol|already|years?|yrs?|and|with|w|when|so|or|{_WEEKDAYS})\b))", re.IGNORECASE)
 _AGE_TRIGGERS = frozenset("she he i you they shes hes im younger older turned turns turning".split())
 _YEARS_OLD = re.compile(rf"\b(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_EN})-(?:years?|months?)-old)\b", re.IGNORECASE)

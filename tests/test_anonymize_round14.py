@@ -126,6 +126,27 @@ def test_what_a_name_does_is_not_its_surname() -> None:
     assert "hier" in out and "ginette" not in out
 
 
+def test_an_age_beside_a_name_only_the_tagger_finds_goes() -> None:
+    """The tagger reads before the ages: the name it alone finds makes the age beside it someone's."""
+    out = anonymize("Sky, la fille de la trésorière, a 15 ans et elle est venue écouter.", "fr").text
+    assert "Sky" not in out and "15" not in out and "écouter" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kept"),
+    [
+        ("Ginette pis moi on a 30 ans de mariage le 12, je sais pas quoi lui acheter", "fr", "30"),
+        ("Marcel m'a dit : 35 ans de service pis pas un merci", "fr", "35"),
+    ],
+)
+def test_years_of_a_marriage_or_a_job_are_not_an_age(text: str, lang: str, kept: str) -> None:
+    assert kept in anonymize(text, lang).text
+
+
+def test_an_age_before_an_ampersand_goes() -> None:
+    assert "82" not in anonymize("Dr Lee says she can go home. she's 82 & still wants to drive", "en").text
+
+
 def test_a_doubt_says_whether_it_describes_someone_or_may_name_them() -> None:
     """The consent screen's wording comes from the anonymizer: a description it doubts is one, a
     public figure's name of three words is a name (not chosen by counting words)."""
