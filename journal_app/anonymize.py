@@ -577,14 +577,20 @@ def _dictated_head(text: str, at: int) -> int | None:
 def _spelled_emails(text: str) -> Iterator[tuple[int, int, str]]:
     for at in _AT.finditer(text):
         tail = _SPELLED_TAIL.match(text, at.end(), min(len(text), at.end() + 200))
-        if not tail or " " in text[at.end():tail.end()] and not _DOT_END.search(tail.group()):
+        letters = _LETTERS_SAID.match(text, tail.end()) if tail and re.search(
+            r"(?:dot|point) [a-z]\Z", tail.group(), re.IGNORECASE) else None
+        if letters and (tail.group()[-1] + letters.group().replace(" ", "")).lower() not in _TLDS:
+            letters = None  # « point c a », "dot c o m": the ending said letter by letter
+        if not tail or " " in text[at.end():tail.end()] and not (_DOT_END.search(tail.group()) or letters):
             said = _dictated_email(text, at) if text[at.start():at.end()].strip().lower() in ("at", "arobase",
                                                                                                "arobas") else None
             if said:
                 yield *said, "email"
             continue
         parts = re.split(_DOT, tail.group(), flags=re.IGNORECASE)
-        last = parts[-1]
+        last, end = parts[-1], tail.end()
+        if letters:
+            last, end = last + letters.group().replace(" ", ""), letters.end()
         if not re.fullmatch(r"[a-z]{2,6}", last, re.IGNORECASE) or last.lower() not in _TLDS:
             continue
         # Not two sentences: « Elle a fini. Ca va », "I was at work. It was" (an ending in lower
@@ -598,9 +604,10 @@ def _spelled_emails(text: str) -> Iterator[tuple[int, int, str]]:
                     and re.search(r" (?:dot|point) ", tail.group())):  # the whole address said aloud
                 spoken = _dictated_head(text, at.start())  # « marie eve tremblay arobase videotron point ca »
                 start = min(start, spoken) if spoken is not None else start
-            yield start, tail.end(), "email"
+            yield start, end, "email"
 
 
+_LETTERS_SAID = re.compile(r"(?: [a-z]){1,2}(?![\w'’-])")
 _TLDS = frozenset(
     "com ca org net info io fr quebec qc be ch us uk co me ly gl to tv app dev blog coach art shop online "
     "site xyz club life live page studio design tech ai gg fm am link news world today health care "

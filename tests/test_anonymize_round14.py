@@ -147,6 +147,19 @@ def test_an_age_before_an_ampersand_goes() -> None:
     assert "82" not in anonymize("Dr Lee says she can go home. she's 82 & still wants to drive", "en").text
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [
+        ("écrivez-moi à solange point cyr arobas cgocable point c a, je réponds le soir", "fr",
+         ["solange", "cyr", "cgocable"], ["réponds", "soir"]),
+        ("send it to bob dot tremblay at gmail dot c o m thanks", "en", ["bob", "tremblay", "gmail"], ["thanks"]),
+    ],
+)
+def test_an_address_whose_ending_is_spelled_letter_by_letter_goes(
+        text: str, lang: str, gone: list[str], stays: list[str]) -> None:
+    _gone_and_kept(text, lang, gone, stays)
+
+
 def test_a_doubt_says_whether_it_describes_someone_or_may_name_them() -> None:
     """The consent screen's wording comes from the anonymizer: a description it doubts is one, a
     public figure's name of three words is a name (not chosen by counting words)."""
