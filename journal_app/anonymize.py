@@ -1411,6 +1411,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         found += _said_ages(text)
     found += _person_ages(text)
     found += _kin_ages(text)
+    found += _kin_named_lower(text)
     # An age says little alone, but with a name or a small town it points to one person.
     anchors = [a for a, _, kind in found if kind in ("name", "address", "unsure", "role")]
     if anchors:  # a bare number beside someone, anywhere in the passage: "…brother, 62, still…"
@@ -1427,9 +1428,10 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         doubts += lexical.doubts
     for m in (m for pattern in _INTRODUCED for m in pattern.finditer(text)):  # who speaks: « ginette roy ici »
         words = [fold(w) for w in m.group("who").split()]
-        if not any(w in FUNCTION_WORDS or w in _NOT_WHO for w in words) and any(
-                lexicon().get(w) not in ("D", "L") for w in words):  # not « dehors ici il neige »
-            found.append((*m.span("who"), "name"))
+        signs = len(words) == 1 and re.match(r"[ \t]*[.,!:;]", text[m.end():m.end() + 3]) is not None
+        if not any(w in FUNCTION_WORDS or w in _NOT_WHO or w in _NOT_SIGNED for w in words) and (any(
+                lexicon().get(w) not in ("D", "L") for w in words) or signs):  # not « dehors ici il neige »
+            found.append((*m.span("who"), "name"))  # « ange ici. », "hope here,": a note signed as it opens
     signed = _SIGNED.search(text)
     if signed and lexicon().get(fold(signed.group("name"))) in ("N", "F", "P") and fold(
             signed.group("name")) not in ORDINARY_CAPITALS | CALENDAR | CONCEPTS | _CLOSINGS:
@@ -1861,13 +1863,18 @@ _CLOSINGS = frozenset(fold(w) for w in (
 # dee here", "this is tom calling".
 _WHO = r"(?P<who>[^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*){0,3}?)"
 _INTRODUCED = [
-    re.compile(rf"\A\s*(?:(?i:salut|allo|allô|bonjour)[,\s]+)?{_WHO}\s+(?i:ici)(?![\w'’-])"),  # « ginette roy ici »
+    # « ginette roy ici », « preet icitte »
+    re.compile(rf"\A\s*(?:(?i:salut|allo|allô|bonjour)[,\s]+)?{_WHO}\s+(?i:ici|icitte)(?![\w'’-])"),
     re.compile(rf"(?i:this\s+is|it['’]s|its)\s+{_WHO}\s+(?i:calling|speaking)(?![\w'’-])"),  # "this is tom calling"
     re.compile(rf"\A\s*(?i:hi|hey|hello)[,\s]+(?i:this\s+is|it['’]s|its)\s+{_WHO}\s+(?i:here)(?![\w'’-])"),
     # "noah here um…", "um okay rami here in english…", « euh denis ici… »: after a voice note's fillers
     re.compile(rf"\A\s*(?:(?i:um|uh|euh|okay|ok|so|bon|alors|voice\s+note|note\s+vocale|hi|hey|salut|allo)[,\s]+)*"
-               rf"{_WHO}\s+(?i:here|ici)(?![\w'’-])"),
+               rf"{_WHO}\s+(?i:here|ici|icitte)(?![\w'’-])"),
 ]
+# Words that open a note before « ici », "here" and are not who writes (« Dehors ici, il neige »).
+_NOT_SIGNED = frozenset(fold(w) for w in (
+    "dehors pareil même meme tout rien chaud froid beau calme tranquille correct ok okay bon ben so well out "
+    "right stuck home back still all everyone nobody life peace").split())
 _NOT_WHO = frozenset("je moi on nous tout toute tous rien personne quelqu'un everyone someone nobody nothing "
                      "everything anyone i me we all somebody ici here calling speaking um uh euh okay ok so bon "
                      "alors hi hey salut allo voice note vocale".split())
@@ -2023,6 +2030,47 @@ _KIN_AGE_WORDS = frozenset(
 def _kin_ages(text: str) -> list[tuple[int, int, str]]:
     """`_KIN_AGE`, tried where a word for a relative is (`_KIN_AGE_WORDS`)."""
     return [(*m.span("age"), "age") for m in _matched_at(text, _KIN_AGE_WORDS, _KIN_AGE)]
+
+
+# A name in lower case right after one's relative (« ma blonde nancy ma dit », "my son marc's wife",
+# "my daughter mei-ling got…"): someone, when what follows is what a person does strongly said
+# (« m'a », "said", "and i"), or their « 's »; after « is », « a », "got", only a word no dictionary
+# holds as ordinary. Not « ma fille aînée a dit », "my husband finally said", « ma sœur pis moi ».
+_KIN_NAME = re.compile(
+    r"(?<![\w'’-])(?i:ma|mon|my|our|notre|sa|son|his|her|their|leur|ta|ton|your)[ \t]+[^\W\d_]+(?:-[^\W\d_]+)?[ \t]+"
+    r"(?P<name>[a-zà-ÿ][\w-]{1,24})(?=['’]s[ \t]|[ \t]+(?:m['’]a|ma[ \t]+(?:dit|texté|texte|écrit|appelé|demandé)|"
+    r"a[ \t]+dit|said|says|told|texted|called|asked|turned|turns|cried|laughed|hugged|and[ \t]+i|pis[ \t]+moi|"
+    r"et[ \t]+moi|(?P<weak>is|was|a|est|got|came|went|wants|veut|voulait))\b)")
+_KIN_NAME_WORDS = _KIN_AGE_WORDS | frozenset(
+    "chum blonde coloc conjoint conjointe partner friend ami amie voisin voisine neighbour neighbor boss".split())
+_PREDICATE_WORDS = frozenset(fold(w) for w in (
+    "a avait est était sera va vient fait dit pense trouve semble reste arrive part parle pleure rit has had is was "
+    "will would said says told asks asked thinks thought laughed cried called texted spoke brought looked wants "
+    "wanted seems seemed got gets came went did does can could sent turned turns").split())
+_NOT_KIN_NAMES = frozenset(fold(w) for w in (
+    "aîné aînée ainé ainée cadet cadette plus préféré préférée favourite favorite oldest youngest eldest older younger "
+    "little big new nouveau nouvelle ex late défunt défunte adorée chérie here there now asteure astheure again encore "
+    "who qui que that when quand lol mdr too also home back then first last only really still well ok okay "
+    "là-bas icitte ici pareil aussi même meme dad mom papa maman").split())
+
+
+def _kin_named_lower(text: str) -> list[tuple[int, int, str]]:
+    """`_KIN_NAME`, tried where a word for a relative is."""
+    out = []
+    index, done = _word_index(text), 0
+    for at in sorted(i for w in _KIN_NAME_WORDS for i in index.get(w, ())):
+        m = _KIN_NAME.search(text, max(done, at - 8), at + 60)
+        if not m or not (m.start() < at < m.start("name")):
+            continue
+        key = fold(m.group("name"))
+        if m.group("weak") and lexicon().get(key) in ("D", "R"):
+            continue  # "my son bear is…" stays: « is » after a word is too common (« ma fille malade est… »)
+        if key in FUNCTION_WORDS or key in _NOT_KIN_NAMES or key in _NOT_SURNAMES_TYPED or key in CALENDAR or (
+                key in _KIN_NAME_WORDS or key in _PREDICATE_WORDS):
+            continue
+        out.append((*m.span("name"), "name"))
+        done = m.end("name")
+    return out
 
 
 # An age said alone, opening a sentence (« 61 ans pis encore sous les chars », "Fifty-five years
@@ -2273,7 +2321,10 @@ def _town_named(text: str, start: int, end: int) -> bool:
 # animal hospital in [Lac-Mégantic]": from its article to the place, one phrase, where the job or
 # the workplace is the last word before what says where (« the nurse called me from [X] » is
 # not one). Not « a » (a French verb as often as an English article).
-_NP_START = re.compile(r"(?<![\w'’-])(?i:(?:the|la|le|les|an|un|une|ma|mon|mes|my|our|notre|nos|their|leur|"
+_GLUED_SITES = (r"lh[oô]pital|l[ée]cole|l[ée]glise|lentrep[oô]t|lusine|lar[ée]na|l[ée]picerie|lurgence|"
+                r"lh[oô]tel|lauberge|latelier")
+_NP_START = re.compile(rf"(?<![\w'’-])(?i:(?={_GLUED_SITES}\b)|"
+                       r"(?:the|la|le|les|an|un|une|ma|mon|mes|my|our|notre|nos|their|leur|"
                        r"son|sa|ses|his|her|ce|cette|this)\s+|l['’]|(?<!il )(?<!on )(?<!ça )(?<!ca )(?<!qui )(?<!elle )"
                        r"(?<!y )a\s+)")
 _WHERE = r"(?i:on|in|at|of|de|du|des|d['’]|à|au|aux|sur|near|chez|from|@)"
@@ -2296,7 +2347,9 @@ _SITE_WORDS = (
     r"nursing\s+home|funeral\s+home|care\s+home|group\s+home|cemetery|cimetière|cimetiere|"
     r"rectory|hostel|wharf|quai|urgence|dep|dép|walmart|irving|sobeys|tim['’]?s|hortons|timmies|iga|"
     r"metro|métro|provigo|maxi|costco|foodland|saq|coutu|pharmaprix|uniprix|familiprix|proxim|couche-tard|"
-    r"dollarama|tire|hardware|rona|ultramar|esso|petro-canada|mcdo|subway")
+    r"dollarama|tire|hardware|rona|ultramar|esso|petro-canada|mcdo|subway|"
+    # typed fast, the article glued to its noun: « a lhopital general de [X] », « lecole des [X] »
+    rf"{_GLUED_SITES}")
 _JOB_HEAD = re.compile(rf"(?<![\w'’-])(?i:{_JOBS})(?![\w'’-])")
 _SITE_HEAD = re.compile(rf"(?<![\w'’-])(?i:{_SITE_WORDS})(?![\w'’-])")
 # The head, then at most one word (« l'école primaire », "the paper mill"), then where.

@@ -160,6 +160,34 @@ def test_an_address_whose_ending_is_spelled_letter_by_letter_goes(
     _gone_and_kept(text, lang, gone, stays)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "gone", "stays"),
+    [  # typed fast: a name in lower case after a relative, a note signed as it opens, an article glued
+        ("ma blonde josée ma dit que je parle en dormant", "fr", ["josée"], ["blonde", "dormant"]),
+        ("my daughter kiona got into nursing, we all cried", "en", ["kiona"], ["daughter", "nursing"]),
+        ("my son tobi's wife sent the ultrasound", "en", ["tobi"], ["son", "ultrasound"]),
+        ("ange ici. ma soeur pis moi on se parle pu", "fr", ["ange"], ["soeur", "parle"]),
+        ("mon pere est a lhopital de st-georges depuis hier", "fr", ["lhopital", "georges"], ["pere", "hier"]),
+    ],
+)
+def test_names_and_places_typed_fast(text: str, lang: str, gone: list[str], stays: list[str]) -> None:
+    _gone_and_kept(text, lang, gone, stays)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kept"),
+    [
+        ("ma fille aînée a dit que le cercle l'aide", "fr", "aînée"),
+        ("my husband finally said yes to the retreat", "en", "finally"),
+        ("She has my mother's eyebrows.", "en", "eyebrows"),
+        ("sa mère malade. Il travaille de nuit.", "fr", "malade"),
+        ("Dehors ici, il neige fort.", "fr", "Dehors"),
+    ],
+)
+def test_ordinary_words_after_a_relative_stay(text: str, lang: str, kept: str) -> None:
+    assert kept in anonymize(text, lang).text
+
+
 def test_a_doubt_says_whether_it_describes_someone_or_may_name_them() -> None:
     """The consent screen's wording comes from the anonymizer: a description it doubts is one, a
     public figure's name of three words is a name (not chosen by counting words)."""
