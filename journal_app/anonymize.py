@@ -579,7 +579,7 @@ def _spelled_emails(text: str) -> Iterator[tuple[int, int, str]]:
         tail = _SPELLED_TAIL.match(text, at.end(), min(len(text), at.end() + 200))
         letters = _LETTERS_SAID.match(text, tail.end()) if tail and re.search(
             r"(?:dot|point) [a-z]\Z", tail.group(), re.IGNORECASE) else None
-        if letters and (tail.group()[-1] + letters.group().replace(" ", "")).lower() not in _TLDS:
+        if tail and letters and (tail.group()[-1] + letters.group().replace(" ", "")).lower() not in _TLDS:
             letters = None  # « point c a », "dot c o m": the ending said letter by letter
         if not tail or " " in text[at.end():tail.end()] and not (_DOT_END.search(tail.group()) or letters):
             said = _dictated_email(text, at) if text[at.start():at.end()].strip().lower() in ("at", "arobase",
@@ -1447,8 +1447,13 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _towns_beside(text, found, lang)
     found += _towns_before_province(text)
     # an age's half goes with it: « 4 ans et demi », "she's 4 and a half"
-    return [(a, b + (m.end() if kind == "age" and (m := _HALF.match(text[b:b + 16])) else 0), kind)
-            for a, b, kind in found]
+    return [(a, b + _half(text, b) if kind == "age" else b, kind) for a, b, kind in found]
+
+
+def _half(text: str, end: int) -> int:
+    """How long the half after an age is (0 if there is none)."""
+    half = _HALF.match(text, end, end + 16)
+    return half.end() - end if half else 0
 
 
 _HALF = re.compile(r"[ \t]+(?:et[ \t]+demie?|and[ \t]+a[ \t]+half)(?![\w'’-])", re.IGNORECASE)
