@@ -188,6 +188,13 @@ def test_ordinary_words_after_a_relative_stay(text: str, lang: str, kept: str) -
     assert kept in anonymize(text, lang).text
 
 
+def test_a_word_before_pis_moi_opening_a_sentence_is_removed_and_doubted() -> None:
+    text = "sky pis moi on a adopté un chien, maman pis moi on l'a appelé Focus"
+    result = anonymize(text, "fr")
+    assert "sky" not in result.text and "maman pis moi" in result.text
+    assert (0, 3) in result.doubts  # one tap puts it back
+
+
 def test_a_doubt_says_whether_it_describes_someone_or_may_name_them() -> None:
     """The consent screen's wording comes from the anonymizer: a description it doubts is one, a
     public figure's name of three words is a name (not chosen by counting words)."""
