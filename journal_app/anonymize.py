@@ -2042,7 +2042,8 @@ def _kin_ages(text: str) -> list[tuple[int, int, str]]:
 # (« m'a », "said", "and i"), or their « 's »; after « is », « a », "got", only a word no dictionary
 # holds as ordinary. Not « ma fille aînée a dit », "my husband finally said", « ma sœur pis moi ».
 _KIN_NAME = re.compile(
-    r"(?<![\w'’-])(?i:ma|mon|my|our|notre|sa|son|his|her|their|leur|ta|ton|your)[ \t]+[^\W\d_]+(?:-[^\W\d_]+)?[ \t]+"
+    r"(?<![\w'’-])(?:(?i:ma|mon|my|our|notre|sa|son|his|her|their|leur|ta|ton|your)|[^\W\d_]+['’]s)[ \t]+"
+    r"[^\W\d_]+(?:-[^\W\d_]+)?[ \t]+"
     r"(?P<name>[a-zà-ÿ][\w-]{1,24})(?=['’]s[ \t]|[ \t]+(?:m['’]a|ma[ \t]+(?:dit|texté|texte|écrit|appelé|demandé)|"
     r"a[ \t]+dit|said|says|told|texted|called|asked|turned|turns|cried|laughed|hugged|and[ \t]+i|pis[ \t]+moi|"
     r"et[ \t]+moi|(?P<weak>is|was|a|est|got|came|went|wants|veut|voulait))\b)")

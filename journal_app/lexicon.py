@@ -605,6 +605,8 @@ def find_names(text: str, people: People | None = None) -> Found:
         uncapped = not capital and _uncapped(text, a, starts_sorted, uncapped_seen)
         adjacent = i + 1 < len(tokens) and not text[b:tokens[i + 1][0]].strip()  # the next word, right after
         texting = (not capital and cls in (None, "F", "R", "N")
+                   # not what a person does, though a list has it as a name: "my sister said no"
+                   and key not in _PREDICATES and key not in _PAST_MORE and key not in _PAST_IRREGULAR
                    and (strong or prev in _PERSON_BEFORE  # « ma chum steph », "texted jules"
                         or uncapped and not opens and cls in (None, "N")
                         and nxt in _PREDICATES and nxt not in _NOT_PERSON_VERBS
