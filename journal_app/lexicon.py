@@ -181,6 +181,9 @@ _QUEBEC_ORDINARY = frozenset(fold(w) for w in (
     "jasette placotage niaisage tannante écoeurement écœurement décrisser décâlisser débarque capotée "
     "pantoute astheure icitte asteure ousque pentoute pantout toé moé ouin ouais bof pfff "
     "lac-à-l'épaule lac-à-l’épaule").split())
+# What a phone's shorthand says, not who: "nvm found it", "idk got lost".
+_TEXTING = frozenset("nvm idk tbh omg lol btw imo smh ngl fyi jk ikr brb irl wtf ofc tmrw ttyl afaik lmao mdr "
+                     "ptdr jsp jpp tkt svp stp".split())
 _J_FORMS = frozenset("ai avais etais suis sais vais veux peux dois fais vas".split())
 # Everyday words of the languages Quebec's circles speak besides French and English, which the
 # dictionaries leave out (greetings, kin, food, faith): Haitian Creole, Atikamekw, Innu and Cree,
@@ -551,8 +554,8 @@ def find_names(text: str, people: People | None = None) -> Found:
                        and text[b:tokens[i + 1][0]].strip() == "")
         # … or, for a word in no dictionary, an English verb in the past ("Tamsin offered"; not
         # "Joy showed up").
-        past = (len(nxt) > 4 and nxt.endswith("ed") and lex.get(fold(nxt)) in ("D", "R") or nxt in _PAST_IRREGULAR) \
-            and cls in (None, "F")
+        past = (len(nxt) > 4 and nxt.endswith("ed") and lex.get(fold(nxt)) in ("D", "R") or nxt in _PAST_IRREGULAR
+                or nxt in _PAST_MORE) and cls in (None, "F") and key not in _TEXTING  # "wes got suspended"
         # A name that is also a word (« Summer is my favourite season ») needs more than a copula.
         weak = cls == "N" and nxt in _COPULAS
         if nxt in _CONJUNCTIONS:  # « Marie et moi », "Coco and Bibi"; not "Faith and doubt"

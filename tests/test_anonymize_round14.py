@@ -167,6 +167,7 @@ def test_an_address_whose_ending_is_spelled_letter_by_letter_goes(
         ("my daughter kiona got into nursing, we all cried", "en", ["kiona"], ["daughter", "nursing"]),
         ("my son tobi's wife sent the ultrasound", "en", ["tobi"], ["son", "ultrasound"]),
         ("joyce's husband teddy is back on the cardiac floor", "en", ["joyce", "teddy"], ["husband", "cardiac"]),
+        ("kiran got suspended again, 3 days", "en", ["kiran"], ["suspended", "days"]),
         ("ange ici. ma soeur pis moi on se parle pu", "fr", ["ange"], ["soeur", "parle"]),
         ("mon pere est a lhopital de st-georges depuis hier", "fr", ["lhopital", "georges"], ["pere", "hier"]),
     ],
@@ -185,6 +186,7 @@ def test_names_and_places_typed_fast(text: str, lang: str, gone: list[str], stay
         ("Dehors ici, il neige fort.", "fr", "Dehors"),
         ("My boss said no to the raise.", "en", "said"),  # « Said » is also a name: not here
         ("my sister said i looked lighter", "en", "said"),
+        ("nvm got it, see u thursday", "en", "nvm"),
     ],
 )
 def test_ordinary_words_after_a_relative_stay(text: str, lang: str, kept: str) -> None:
