@@ -1337,6 +1337,9 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         found.append((m.start(), m.end("value"), "name"))
     for m in _TITLES_TYPED.finditer(text):  # typed fast: « dr bélanger », « mme tremblay »
         found.append((m.start(), m.end(), "name"))
+    for m in _TITLE_SPELLED_TYPED.finditer(text):  # « madame fortin », « monsieur chen », "mister kowalski"
+        if (key := fold(m.group("who"))) not in FUNCTION_WORDS and lexicon().get(key) not in ("D", "R"):
+            found.append((m.start(), m.end(), "name"))
     for m in _TITLE_WORDS.finditer(text):  # « le docteur Boudreau », « maître Obas »
         found.append((m.start(), m.end(), "name"))
     for m in _TITLES_CAPS.finditer(text):  # a sentence in capitals: "SISTER BERNADETTE LAFLAMME"
@@ -1901,6 +1904,8 @@ _CAPS_NOT_ADDRESS = frozenset("sur la le les de des du pis et j ai a au aux pour
 # Typed fast, a title in lower case before a name in any case (never « me », a pronoun).
 _TITLES_TYPED = re.compile(r"(?<![\w.])(?:dr|dre|mme|mr|mrs|ms|mlle)\.?\s+[^\W\d_][\w’'-]+"
                            r"(?:\s+[A-ZÀ-Ý][\w’'-]+|\s+(?=[a-zà-ÿ]+\s*(?:[,.;!?]|$))[a-zà-ÿ]+)?")
+_TITLE_SPELLED_TYPED = re.compile(r"(?<![\w'’-])(?:madame|monsieur|mister|missus|docteur|docteure|doctor)[ \t]+"
+                                  r"(?P<who>[a-zà-ÿ][a-zà-ÿ-]+)(?![\w'’])")
 _TITLE_WORDS = re.compile(r"\b(?:docteure?|veuve|widow|madame|monsieur|ma[îi]tre|se[ñn]ora|se[ñn]or|do[ñn]a|don|"
                           r"sra\.?|sr\.?|"
                           r"P[èe]re|S(?:œ|oe)ur|Fr[èe]re|"
@@ -2060,6 +2065,12 @@ _NOT_KIN_NAMES = frozenset(fold(w) for w in (
     "là-bas icitte ici pareil aussi même meme dad mom papa maman").split())
 
 
+# Quebec's possessive after a relative: « la fille à nancy », « le gars à Ti-Paul », « le char à
+# julien » is not read (a thing), only a relative: « la fille a dit » is « a », has.
+_KIN_OF_NAMED = re.compile(r"(?<![\w'’-])(?i:la|le|les|sa|son|ses)[ \t]+[^\W\d_]+[ \t]+(?P<a>à|a)[ \t]+"
+                           r"(?P<name>[a-zà-ÿ][\w-]{1,24})(?![\w'’])")
+
+
 def _kin_named_lower(text: str) -> list[tuple[int, int, str]]:
     """`_KIN_NAME`, tried where a word for a relative is."""
     out = []
@@ -2076,6 +2087,15 @@ def _kin_named_lower(text: str) -> list[tuple[int, int, str]]:
             continue
         out.append((*m.span("name"), "name"))
         done = m.end("name")
+    for at in sorted(i for w in _KIN_NAME_WORDS for i in index.get(w, ())):
+        m = _KIN_OF_NAMED.search(text, max(0, at - 5), at + 50)
+        if not m or not (m.start() < at < m.start("a")):
+            continue
+        key = fold(m.group("name"))
+        if (key in FUNCTION_WORDS or key in _PREDICATE_WORDS or key in _NOT_KIN_NAMES or key in CALENDAR
+                or m.group("a") == "a" and lexicon().get(key) in ("D", "R")):
+            continue  # « la fille a peur », « le gars a dit »
+        out.append((*m.span("name"), "name"))
     return out
 
 

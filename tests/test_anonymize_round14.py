@@ -168,6 +168,8 @@ def test_an_address_whose_ending_is_spelled_letter_by_letter_goes(
         ("my son tobi's wife sent the ultrasound", "en", ["tobi"], ["son", "ultrasound"]),
         ("joyce's husband teddy is back on the cardiac floor", "en", ["joyce", "teddy"], ["husband", "cardiac"]),
         ("kiran got suspended again, 3 days", "en", ["kiran"], ["suspended", "days"]),
+        ("madame lachapelle den bas a cogné au plafond", "fr", ["lachapelle"], ["plafond"]),
+        ("on a amené la fille à kiona au pow wow", "fr", ["kiona"], ["fille", "pow"]),
         ("ange ici. ma soeur pis moi on se parle pu", "fr", ["ange"], ["soeur", "parle"]),
         ("mon pere est a lhopital de st-georges depuis hier", "fr", ["lhopital", "georges"], ["pere", "hier"]),
     ],
@@ -187,6 +189,9 @@ def test_names_and_places_typed_fast(text: str, lang: str, gone: list[str], stay
         ("My boss said no to the raise.", "en", "said"),  # « Said » is also a name: not here
         ("my sister said i looked lighter", "en", "said"),
         ("nvm got it, see u thursday", "en", "nvm"),
+        ("la madame m'a dit que c'était expiré", "fr", "m'a"),
+        ("la fille a peur du noir depuis l'été", "fr", "peur"),
+        ("madame est servie, disait ma grand-mère", "fr", "est"),
     ],
 )
 def test_ordinary_words_after_a_relative_stay(text: str, lang: str, kept: str) -> None:
