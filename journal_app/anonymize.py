@@ -1338,7 +1338,8 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     for m in _TITLES_TYPED.finditer(text):  # typed fast: « dr bélanger », « mme tremblay »
         found.append((m.start(), m.end(), "name"))
     for m in _TITLE_SPELLED_TYPED.finditer(text):  # « madame fortin », « monsieur chen », "mister kowalski"
-        if (key := fold(m.group("who"))) not in FUNCTION_WORDS and lexicon().get(key) not in ("D", "R"):
+        if (key := fold(m.group("who"))) not in FUNCTION_WORDS and key not in _PREDICATE_WORDS and lexicon().get(
+                key) not in ("D", "R"):  # not "the doctor said rest"
             found.append((m.start(), m.end(), "name"))
     for m in _TITLE_WORDS.finditer(text):  # « le docteur Boudreau », « maître Obas »
         found.append((m.start(), m.end(), "name"))
