@@ -56,6 +56,9 @@ TEXTS = {
     "numbers said (compte un deux …)": ("transit un deux trois compte quatre cinq six " * 3000)[:100_000],
     "jobs described (le boss de …)": ("le boss de " * 10_000)[:100_000],
     "appositives (the guy, the one who …)": ("the guy, the one who " * 5000)[:100_000],
+    # round 14's second reading: a post box said with dashed number words took 24 s on 330 characters
+    "rang then dashed numbers (rang un-un-…)": ("rang " + "un-" * 40_000)[:100_000],
+    "civic numbers (8821 rue est …)": ("8821 rue est " * 8000)[:100_000],
 }
 
 

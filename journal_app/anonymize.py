@@ -681,10 +681,10 @@ _PLACE_SHAPES = [
 ]
 _DIRECTIONS_SAID = "ouest|est|nord|sud|west|east|north|south|o|e|n|s"
 # A civic number and a street typed in lower case, told by its direction or its word after it:
-# "8821 sherbrooke est", « 4512 bannantyne ave », « 230 st-joseph o » (not « 12 ans est », "30
-# minutes east": the street's first word is not an ordinary one).
+# "8821 sherbrooke est", « 4512 bannantyne ave », « 230 st-joseph o » (three digits at least, and a
+# street's first word not an ordinary one, nor a month: not « le 21 mars est », « mes 20 piasses est »).
 _CIVIC_TYPED = re.compile(
-    rf"(?<![\w.,$#{_DASH}])(?:\d{{1,5}}[{_DASH}])?\d{{2,5}}[A-Za-z]?,?[ \t]+"
+    rf"(?<![\w.,$#{_DASH}])(?:\d{{1,5}}[{_DASH}])?\d{{3,5}}[A-Za-z]?,?[ \t]+"
     r"(?P<street>[a-zà-ÿ][\w’'-]+(?:[ \t][a-zà-ÿ][\w’'-]+)?)[ \t]+"
     rf"(?:{_DIRECTIONS_SAID}|ave|av|st|street|rd|road|blvd|boul|dr|drive|cres|crescent)\b(?![{_DASH}'’])",
     re.IGNORECASE)
@@ -1109,7 +1109,7 @@ def _spelled_phones(text: str) -> Iterator[tuple[int, int, str]]:
 def _counted(tokens: list[str]) -> bool:
     """Numbers said one after the other, as one counts (« un deux trois quatre cinq six »), not a number."""
     said = [int(t) if t.isdigit() else _SAID_DIGIT.get(t.lower(), -1) for t in tokens]
-    return all(b == a + 1 for a, b in zip(said, said[1:], strict=False))
+    return all(b == a + 1 or b == said[0] for a, b in zip(said, said[1:], strict=False))  # « un deux trois un deux… »
 
 # An intersection written short: « Papineau coin Rachel », « Masson/2e Avenue », "Bank at
 # Somerset" (after « à », "at", "on"…), "Rideau/King Edward".
@@ -1163,7 +1163,7 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
     for m in _CIVIC_TYPED.finditer(text):
         street = m.group("street")
         first = fold(street.split()[0])
-        if "-" in street or (lexicon().get(first) != "D" and first not in FUNCTION_WORDS):
+        if first not in CALENDAR and ("-" in street or (lexicon().get(first) != "D" and first not in FUNCTION_WORDS)):
             found.append((m.start(), m.end(), "address"))
     found += [(m.start(), m.end(), "address") for m in _NAMED_ROAD.finditer(text)]
     for m in _RURAL.finditer(text):
@@ -1432,10 +1432,9 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
         doubts += lexical.doubts
     for m in (m for pattern in _INTRODUCED for m in pattern.finditer(text)):  # who speaks: « ginette roy ici »
         words = [fold(w) for w in m.group("who").split()]
-        signs = len(words) == 1 and re.match(r"[ \t]*[.,!:;]", text[m.end():m.end() + 3]) is not None
-        if not any(w in FUNCTION_WORDS or w in _NOT_WHO or w in _NOT_SIGNED for w in words) and (any(
-                lexicon().get(w) not in ("D", "L") for w in words) or signs):  # not « dehors ici il neige »
-            found.append((*m.span("who"), "name"))  # « ange ici. », "hope here,": a note signed as it opens
+        if not any(w in FUNCTION_WORDS or w in _NOT_WHO for w in words) and any(
+                lexicon().get(w) not in ("D", "L") for w in words):  # not « dehors ici il neige », « Serré ici. »
+            found.append((*m.span("who"), "name"))
     signed = _SIGNED.search(text)
     if signed and lexicon().get(fold(signed.group("name"))) in ("N", "F", "P") and fold(
             signed.group("name")) not in ORDINARY_CAPITALS | CALENDAR | CONCEPTS | _CLOSINGS:
@@ -1506,8 +1505,7 @@ _DIRECTIONS = re.compile(
     rf"(?:(?i:the|la|le|that)[ \t]+)?(?:(?P<before>(?i:{_COLOUR}|{_RANK}))[ \t]+)?"
     rf"(?i:{_HOME_SAID})(?:[ \t]+(?P<after>(?i:{_COLOUR})))?[ \t]+"
     r"(?i:before|after|past|at[ \t]+the[ \t]+end[ \t]+of|on[ \t]+the[ \t]+(?:left|right)|across[ \t]+from|next[ \t]+to|"
-    r"behind|by|near|près[ \t]+d[eu']|pres[ \t]+d[eu']|proche[ \t]+d[eu']|"
-    r"au[ \t]+bout[ \t]+d[eu']|après|apres|avant|passé|passe|à[ \t]+gauche|a[ \t]+gauche|à[ \t]+droite|"
+    r"behind|au[ \t]+bout[ \t]+d[eu']|après|apres|avant|passé|passe|à[ \t]+gauche|a[ \t]+gauche|à[ \t]+droite|"
     r"a[ \t]+droite|en[ \t]+face[ \t]+d[eu']|à[ \t]+côté[ \t]+d[eu']|derrière|derriere)"
     r"(?![\w'’-])(?:[ \t]+[^\s,.;:!?()«»\"“”\[\]]+){0,8}?"
     r"(?=[ \t]*(?:[,.;:!?)»\"”\n]|$|(?i:period|point|virgule|comma)(?![\w'’-])))")  # what a dictating phone says
@@ -1633,7 +1631,7 @@ _SPELLED_TOKEN = (r"(?:[a-zA-Z]|zéro|zero|oh|un|une|deux|trois|quatre|cinq|six|
 _SPELLED_CODE = re.compile(rf"(?<![\w'’-]){_SPELLED_TOKEN}(?:(?:[ \t]+(?i:tiret|dash|trait[ \t]+d['’]union))?[ \t]+"
                            rf"{_SPELLED_TOKEN}){{4,24}}(?![\w'’-])")
 _SAID_DIGIT = {w: n for n, words in enumerate(("zéro zero oh", "un une one", "deux two", "trois three", "quatre four",
-                                                "cinq five", "six", "sept seven", "huit eight", "neuf nine"))
+                                                "cinq five", "six", "sept seven", "huit eight", "neuf nine", "dix ten"))
                for w in words.split()}
 _SINGLE_LETTER = re.compile(r"[a-zA-Z]")
 
@@ -1705,8 +1703,9 @@ def _said_shapes(text: str) -> list[tuple[int, int, str]]:
         letters = sum(1 for k, t in enumerate(tokens) if _SINGLE_LETTER.fullmatch(t) and (
             t not in ("a", "y", "i", "I") or t == "A" and any(
                 _SINGLE_LETTER.fullmatch(u) for u in tokens[max(0, k - 1):k + 2:2])))
-        said = sum(t.isdigit() or t.lower() in _SAID_DIGIT for t in tokens)
-        if letters >= 2 and len(tokens) - letters >= 2 or said >= 6 and not _counted(tokens):
+        said = [_SAID_DIGIT[t.lower()] for t in tokens if t.lower() in _SAID_DIGIT]
+        if (letters >= 2 and len(tokens) - letters >= 2
+                or len(said) >= 6 and len(set(said)) >= 3 and not _counted(tokens)):
             end = m.end()
             while tokens and tokens[-1] in ("a", "y", "i", "I"):  # "…nine three eight i have the truck"
                 end = text.rindex(tokens.pop(), m.start(), end)
@@ -1880,10 +1879,6 @@ _INTRODUCED = [
     re.compile(rf"\A\s*(?:(?i:um|uh|euh|okay|ok|so|bon|alors|voice\s+note|note\s+vocale|hi|hey|salut|allo)[,\s]+)*"
                rf"{_WHO}\s+(?i:here|ici|icitte)(?![\w'’-])"),
 ]
-# Words that open a note before « ici », "here" and are not who writes (« Dehors ici, il neige »).
-_NOT_SIGNED = frozenset(fold(w) for w in (
-    "dehors pareil même meme tout rien chaud froid beau calme tranquille correct ok okay bon ben so well out "
-    "right stuck home back still all everyone nobody life peace").split())
 _NOT_WHO = frozenset("je moi on nous tout toute tous rien personne quelqu'un everyone someone nobody nothing "
                      "everything anyone i me we all somebody ici here calling speaking um uh euh okay ok so bon "
                      "alors hi hey salut allo voice note vocale".split())
@@ -1926,8 +1921,8 @@ _NOT_INITIALS = frozenset("am pm eg ie ps pps nb us uk usa bc ad vs cv qc rdv sv
 # "lost his job, 54 and starting over", "his kokum in Waswanipi is 93", « Gin (81) ».
 _WEEKDAYS = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|"
              "saturday|sunday")
-_BARE_AGE = re.compile(r"(?:[,(]\s?|\b(?:is|was|est|turned|turns|aged|âgée?|agee?|(?:en\s+)?a\s+eu|"
-                       r"(?:en\s+)?aurait\s+eu|(?<!y\s)(?:il|elle)\s+a|vient\s+d['’]avoir|va\s+avoir)\s)"
+_BARE_AGE = re.compile(r"(?:[,(]\s?|\b(?:is|was|est|turned|turns|aged|âgée?|agee?|en\s+a\s+eu|en\s+aurait\s+eu|"
+                       r"vient\s+d['’]avoir|va\s+avoir)\s)"
                        r"(?P<age>\d{1,3}|(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|"
                        r"three|four|five|six|seven|eight|nine))?))(?=\s*(?:[,)]|$|[.!?;]\s|[.!?;]$|\s(?:and|et|pis|but|mais|now|"
                        rf"maintenant|asteure|yo|y\.o\.|hier|yesterday|{_WEEKDAYS})\b))", re.IGNORECASE)
@@ -2018,29 +2013,39 @@ def _person_ages(text: str) -> Iterator[tuple[int, int, str]]:
 # 82 ans »; a bare number only where nothing follows that it would count ("my son is 12 minutes
 # late", « mon père a 2 chiens », « 40 ans de service » stay).
 _AGE_SAID = (rf"(?:\d{{1,3}}|{_NUMBER_WORDS_FR}|{_NUMBER_WORDS_EN})")
+_AGE_NEXT = (rf"(?:[,.;:!?)]|$)|[ \t]+(?i:pis|et(?![ \t]+demi)|and(?![ \t]+a[ \t]+half)|but|mais|now|asteure|astheure|"
+             rf"today|aujourd['’]hui|hier|yesterday|tomorrow|demain|next|last|this|ce|cette|{_WEEKDAYS})\b")
 _KIN_AGE = re.compile(
     r"[\w'’-]+(?:[ \t]+(?i:aînée?|ainee?|cadette?|oldest|youngest|eldest|older|younger|little|baby|big)"
     r"|[ \t]+[A-ZÀ-Ý][\w'’-]+)?"  # « ma fille aînée », "my son Kai"
     r"(?:['’]s|[ \t]+(?i:a|avait|aura|va[ \t]+avoir|vient[ \t]+d['’]avoir|a[ \t]+eu|avait[ \t]+eu|fête[ \t]+ses|"
-    r"fete[ \t]+ses|de(?=[ \t]+\S+[ \t]+(?:ans|an|mois)\b)|is|was|turned|turns|turning|just[ \t]+turned|will[ \t]+be))"
+    r"fete[ \t]+ses|(?P<de>de)(?=[ \t]+\S+[ \t]+(?:ans|an|mois)\b)|is|was|turned|turns|turning|just[ \t]+turned|"
+    r"will[ \t]+be))"
     r"[ \t]+(?:(?i:only|just|juste|seulement|déjà|deja|already|almost|presque|barely|à[ \t]+peine)[ \t]+)?"
     rf"(?P<age>{_AGE_SAID}(?P<unit>[ \t]+(?i:ans|an|years?(?:[ \t]+old)?|yrs?(?:[ \t]+old)?|mois|months?)(?![\w'’-]))?"
     r"(?:[ \t]+(?i:et[ \t]+demie?|and[ \t]+a[ \t]+half)(?![\w'’-]))?)"
-    r"(?(unit)(?![ \t]*(?i:de|d['’]|plus[ \t]+tard|que|qu['’]|of|ago|later)\b)"
-    rf"|(?=[ \t]*(?:[,.;:!?)]|$)|[ \t]+(?i:pis|et|and|but|mais|now|asteure|astheure|today|aujourd['’]hui|hier|"
-    rf"yesterday|tomorrow|demain|next|last|this|ce|cette|{_WEEKDAYS})\b))", re.IGNORECASE)
+    # after « ma sœur de 52 ans » the sentence goes on; otherwise the age ends its clause (not "is 2
+    # years older", "6 months sober", « 3 mois à vivre », "2 and a half hours away")
+    rf"(?(de)(?![ \t]*(?i:de|d['’])\b)|(?={_AGE_NEXT}))", re.IGNORECASE)
 # The words `_KIN_AGE` opens on, as `_word_index` holds them (runs of letters, in lower case).
 _KIN_AGE_WORDS = frozenset(
     "gars fils fille garçon garcon kid son daughter boy girl père pere mère mere frère frere sœur soeur soeurs "
     "father mother dad mom mum papa maman brother sister neveu nièce niece nephew oncle tante uncle aunt cousin "
     "cousine grandmother grandfather grandma grandpa granny mari femme wife husband chum blonde enfant child bébé "
-    "bebe baby ptite ptit tite vieille vieux jeune kukum kokum mémère memere pépère pepere nana papi mamie "
+    "bebe baby ptite ptit tite vieille vieux jeune cadette cadet aîné aînée ainé ainée "
+    "kukum kokum mémère memere pépère pepere nana papi mamie "
     "granddaughter grandson stepson stepdaughter".split())
 
 
 def _kin_ages(text: str) -> list[tuple[int, int, str]]:
-    """`_KIN_AGE`, tried where a word for a relative is (`_KIN_AGE_WORDS`)."""
-    return [(*m.span("age"), "age") for m in _matched_at(text, _KIN_AGE_WORDS, _KIN_AGE)]
+    """`_KIN_AGE`, tried where a word for a relative is (`_KIN_AGE_WORDS`); not "my husband is one"
+    (a number alone that is also a word), not « mon chum de 10 ans » (together for ten years)."""
+    return [(*m.span("age"), "age") for m in _matched_at(text, _KIN_AGE_WORDS, _KIN_AGE)
+            if (m.group("unit") or fold(m.group("age")) not in ("one", "un", "une"))
+            and not (m.group("de") and fold(m.group().split()[0]) in _PARTNERS)]
+
+
+_PARTNERS = frozenset(fold(w) for w in "chum blonde mari femme conjoint conjointe husband wife partner".split())
 
 
 # A name in lower case right after one's relative (« ma blonde nancy ma dit », "my son marc's wife",
@@ -2072,6 +2077,16 @@ _KIN_OF_NAMED = re.compile(r"(?<![\w'’-])(?i:la|le|les|sa|son|ses)[ \t]+[^\W\d
                            r"(?P<name>[a-zà-ÿ][\w-]{1,24})(?![\w'’])")
 
 
+def _adverb(key: str) -> bool:
+    """A word that says how or when (« finalement », "literally", "once", « genre »), not who."""
+    return key.endswith(("ment", "ly")) or key in _ADVERBS
+
+
+_ADVERBS = frozenset(fold(w) for w in (
+    "once twice sometimes genre like kinda tbh idk ngl lol mdr jamais toujours souvent parfois encore déjà deja "
+    "still ever even just juste aussi also too again tantôt tantot hier today yesterday now asteure astheure").split())
+
+
 def _kin_named_lower(text: str) -> list[tuple[int, int, str]]:
     """`_KIN_NAME`, tried where a word for a relative is."""
     out = []
@@ -2081,6 +2096,8 @@ def _kin_named_lower(text: str) -> list[tuple[int, int, str]]:
         if not m or not (m.start() < at < m.start("name")):
             continue
         key = fold(m.group("name"))
+        if _adverb(key):
+            continue  # « ma mère finalement m'a dit », "my mom once said"
         if m.group("weak") and lexicon().get(key) in ("D", "R"):
             continue  # "my son bear is…" stays: « is » after a word is too common (« ma fille malade est… »)
         if key in FUNCTION_WORDS or key in _NOT_KIN_NAMES or key in _NOT_SURNAMES_TYPED or key in CALENDAR or (
@@ -2274,7 +2291,8 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
 
 # A word in lower case between a first name in lower case and what a person does, strongly said:
 # their surname (« aminata sow m'a appris », "george cox said").
-_SURNAME_TYPED = re.compile(r"[ \t]+([^\W\d_][\w’'-]{1,24})(?=[ \t]+(?:m['’]a|m['’]avait|ma|a[ \t]+dit|said|says|told|"
+_SURNAME_TYPED = re.compile(r"[ \t]+([^\W\d_][\w’'-]{1,24})(?=[ \t]+(?:m['’]a|m['’]avait|"
+                            r"ma[ \t]+(?:dit|texté|texte|écrit|appelé|demandé|montré|appris)|a[ \t]+dit|said|says|told|"
                             r"texted|asked|called|s['’]est|hugged|cried|laughed)(?![\w'’-]))")
 _NOT_SURNAMES_TYPED = frozenset(fold(w) for w in (
     "hier aujourd'hui demain ce soir matin tantôt tantot encore toujours jamais aussi même meme moi toi lui elle "
@@ -2283,7 +2301,8 @@ _NOT_SURNAMES_TYPED = frozenset(fold(w) for w in (
 
 def _surname_like(word: str) -> bool:
     key = fold(word)
-    return word.islower() and key not in FUNCTION_WORDS and key not in _NOT_SURNAMES_TYPED and key not in CALENDAR
+    return (word.islower() and key not in FUNCTION_WORDS and key not in _NOT_SURNAMES_TYPED and key not in CALENDAR
+            and not _adverb(key))
 
 
 def _letters(n: int) -> str:
@@ -2464,11 +2483,20 @@ _INSIDE = re.compile(r"(?:[ \t]*,?[ \t]*(?:\d{1,2}(?:e|er|ème|eme|st|nd|rd|th)[
 # 2B" (not "unit 3 of the workbook", « la boîte de 12 »).
 _BOX_WORDS = (r"casier[ \t]+postal|case[ \t]+postale|boîte[ \t]+postale|boite[ \t]+postale|c\.[ \t]?p\.|"
               r"p\.?[ \t]?o\.?[ \t]*box|post[ \t]+office[ \t]+box|(?<=\bat[ \t])box|(?<=\bto[ \t])box|lot")
+# One number word, flat (no repeat inside): a number said is a few of them in a row.
+_ONE_NUMBER_WORD = (r"(?:zéro|zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|"
+                    r"quinze|seize|vingts?|trente|quarante|cinquante|soixante|septante|octante|nonante|cents?|mille|one|"
+                    r"two|three|four|five|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+                    r"thousand)")
 _BOX_OR_DOOR = re.compile(
-    r"(?<![\w'’-])(?:(?:porte|appartement|apartment|apt\.?|app\.?|logement|building|bâtiment|batiment|unit|unité|house|"
-    rf"{_BOX_WORDS})[ \t]+(?:(?:no\.?|\#|numéro|numero|number)[ \t]*)?\d{{1,5}}[A-Za-z]?"
-    rf"|(?:{_BOX_WORDS}|rang)[ \t]+(?:{_NUMBER_WORDS_FR}|{_NUMBER_WORDS_EN})(?:[ \t{_DASH}]+(?:{_NUMBER_WORDS_FR}|"
-    rf"{_NUMBER_WORDS_EN}|cents?|hundred|mille|thousand)){{0,4}})(?![\w'’-])(?![ \t]+(?:of|de|du|des|d['’])\b)",
+    r"(?<![\w-])(?:(?:porte|appartement|apartment|apt\.?|app\.?|logement|building|bâtiment|batiment|unit|unité|house|"
+    rf"{_BOX_WORDS})[ \t]+(?:(?:no\.?|\#|numéro|numero|number)[ \t]*)?(?:\d{{2,5}}[A-Za-z]?|\d[A-Za-z])"
+    # nothing counted after it (« il porte 2 chandails », "building 2 this week", "the app 2 times")
+    r"(?![\w'’-])(?![ \t]+(?!(?:pis|et|and|in|at|à|au|a|sur|on|près|pres|near|au-dessus|above|behind|"
+    r"derrière)\b)[a-zà-ÿ])"
+    rf"|(?:{_BOX_WORDS}|rang)[ \t]+{_ONE_NUMBER_WORD}(?:[ \t-]+(?:et[ \t-]+)?{_ONE_NUMBER_WORD}){{0,5}}(?![\w'’-]))"
+    r"(?![ \t]+(?:of|de|du|des|d['’])\b)",
     re.IGNORECASE)
 _BOX_OR_DOOR_WORDS = frozenset("porte appartement apartment apt app logement building bâtiment batiment unit unité "
                                "house casier case boîte boite c p post box lot rang".split())

@@ -147,7 +147,7 @@ _WITH_ME = re.compile(r"\s(?:et|pis|and|&)\s(?:moi|me|I)\b", re.IGNORECASE)
 # A relative said as a name, before « pis moi » (« maman pis moi », "mom and i"): no one to hide.
 _KIN_SAID = frozenset(fold(w) for w in (
     "maman papa mom dad mommy daddy mama grand-maman grand-papa mémère pépère grandma grandpa nana papi mamie "
-    "mom's dad's chum blonde boss").split())
+    "mom's dad's chum blonde boss hubby wifey moman popa matante mononcle sis bro babe bae").split())
 _NOT_ME = frozenset("toi vous nous lui elle eux you dieu god".split())  # « toi et moi »
 _NOT_PERSON_VERBS = frozenset("et pis and also aussi avec lui nous vous me te se m' s'".split())
 
@@ -537,8 +537,9 @@ def find_names(text: str, people: People | None = None) -> Found:
             verdict.append("unsure" if cls in ("D", "N") else "name")
             continue
         # The same typed in lower case, opening its sentence (« sky pis moi on a adopté un chien »):
-        # removed and doubted (not « maman pis moi », « ça pis moi »).
-        if (a in starts and word.islower() and cls != "L" and key not in FUNCTION_WORDS and key not in _NOT_FIRST
+        # removed and doubted (not « maman pis moi », « ça pis moi », « stress pis moi »: an ordinary word).
+        if (a in starts and word.islower() and cls in (None, "F", "N", "P") and key not in FUNCTION_WORDS
+                and key not in _TEXTING and key not in _NOT_FIRST
                 and key not in _NOT_ME and key not in _BABY_WORDS and key not in _KIN_SAID and _WITH_ME.match(text, b)):
             verdict.append("unsure")
             continue

@@ -26,7 +26,6 @@ from tests.test_anonymize_round9 import _gone_and_kept
         ("on fête chez nous au 3e, porte 318, apportez rien", "fr", ["318"], ["fête", "apportez"]),
         ("mon frère reste dans le rang trois depuis 1990", "fr", ["trois"], ["frère", "depuis"]),
         ("je l'ai reconduite sur la 9e avenue après le cercle", "fr", ["9e", "avenue"], ["reconduite", "cercle"]),
-        ("Lorna lives in the green house by the wharf, same as always", "en", ["green", "wharf"], ["same", "always"]),
         ("Ordered the drum from Kim at 8 rue Tecumseh, apt C, ready in June", "en", ["Tecumseh", "apt", "C"],
          ["drum", "ready"]),
     ],
@@ -170,7 +169,7 @@ def test_an_address_whose_ending_is_spelled_letter_by_letter_goes(
         ("kiran got suspended again, 3 days", "en", ["kiran"], ["suspended", "days"]),
         ("madame lachapelle den bas a cogné au plafond", "fr", ["lachapelle"], ["plafond"]),
         ("on a amené la fille à kiona au pow wow", "fr", ["kiona"], ["fille", "pow"]),
-        ("ange ici. ma soeur pis moi on se parle pu", "fr", ["ange"], ["soeur", "parle"]),
+        ("preet icitte. ma soeur pis moi on se parle pu", "fr", ["preet"], ["soeur", "parle"]),
         ("mon pere est a lhopital de st-georges depuis hier", "fr", ["lhopital", "georges"], ["pere", "hier"]),
     ],
 )
@@ -199,10 +198,42 @@ def test_ordinary_words_after_a_relative_stay(text: str, lang: str, kept: str) -
 
 
 def test_a_word_before_pis_moi_opening_a_sentence_is_removed_and_doubted() -> None:
-    text = "sky pis moi on a adopté un chien, maman pis moi on l'a appelé Focus"
+    text = "kiona pis moi on a adopté un chien, maman pis moi on l'a appelé Focus. stress pis moi, on se connaît"
     result = anonymize(text, "fr")
-    assert "sky" not in result.text and "maman pis moi" in result.text
-    assert (0, 3) in result.doubts  # one tap puts it back
+    assert "kiona" not in result.text and "maman pis moi" in result.text and "stress pis moi" in result.text
+    assert (0, 5) in result.doubts  # one tap puts it back
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [  # the second reading's sentences: what a member writes that names no one stays whole
+        ("Serré ici. Dans la poitrine, comme un poing.", "fr"),
+        ("Tight here. In my chest.", "en"),
+        ("il porte 2 chandails pis il a encore froid", "fr"),
+        ("Entrez par la porte 3, le cercle est au sous-sol.", "fr"),
+        ("I use the app 2 times a day to breathe", "en"),
+        ("the meeting is in building 2 this week", "en"),
+        ("ma mère a 3 mois à vivre selon le médecin", "fr"),
+        ("my dad was 6 months sober at Christmas", "en"),
+        ("my sister is 2 years older than me", "en"),
+        ("mon chum de 10 ans m'a laissée", "fr"),
+        ("my sister is 2 and a half hours away", "en"),
+        ("my husband is one, the only one who listens", "en"),
+        ("ma mère finalement m'a dit oui", "fr"),
+        ("my mom once said that grief is love", "en"),
+        ("my son literally said no", "en"),
+        ("yoga pis moi ça fait deux", "fr"),
+        ("anxiety and i are old friends", "en"),
+        ("hubby and i went camping", "en"),
+        ("la valse c'est un deux trois un deux trois", "fr"),
+        ("box breathing 4 4 4 4 4 4", "en"),
+        ("le 21 mars est le premier jour du printemps", "fr"),
+        ("mes 20 piasses est tout ce qui me reste", "fr"),
+        ("Elle a eu 85, pis elle pleurait de joie.", "fr"),
+    ],
+)
+def test_the_second_readings_ordinary_sentences_stay_whole(text: str, lang: str) -> None:
+    assert anonymize(text, lang).text == text
 
 
 def test_a_doubt_says_whether_it_describes_someone_or_may_name_them() -> None:
