@@ -679,6 +679,8 @@ _PLACE_SHAPES = [
     re.compile(rf"\b(?i:rue|avenue|boulevard|boul\.|chemin|rang|montée|côte)\s+(?:(?:de\s+la|des|du|de)\s+)?"
                rf"{_CAP}(?:[\s-]{_CAP}){{0,3}}"),
 ]
+_ORDINAL_STREET_HINT = re.compile(r"\d(?:e|er|re|ème|eme|st|nd|rd|th)[ \t]")
+_CIVIC_HINT = re.compile(r"\d{3}")
 _DIRECTIONS_SAID = "ouest|est|nord|sud|west|east|north|south|o|e|n|s"
 # A civic number and a street typed in lower case, told by its direction or its word after it:
 # "8821 sherbrooke est", « 4512 bannantyne ave », « 230 st-joseph o » (three digits at least, and a
@@ -1159,8 +1161,9 @@ def _shapes(text: str) -> list[tuple[int, int, str]]:
             a, b = m.span("value") if "value" in pattern.groupindex else m.span()
             found.append((a, b, "address"))
     found += [(*m.span("value"), "address") for m in _ROAD_NUMBER.finditer(text)]
-    found += [(*m.span("value"), "address") for m in _NUMBERED_STREET.finditer(text)]
-    for m in _CIVIC_TYPED.finditer(text):
+    numbered = _ORDINAL_STREET_HINT.search(text) is not None  # most texts have no numbered street
+    found += [(*m.span("value"), "address") for m in (_NUMBERED_STREET.finditer(text) if numbered else ())]
+    for m in _CIVIC_TYPED.finditer(text) if _CIVIC_HINT.search(text) else ():
         street = m.group("street")
         first = fold(street.split()[0])
         if first not in CALENDAR and ("-" in street or (lexicon().get(first) != "D" and first not in FUNCTION_WORDS)):
