@@ -681,7 +681,9 @@ _PLACE_SHAPES = [
 ]
 _ORDINAL_STREET_HINT = re.compile(r"\d(?:e|er|re|ème|eme|st|nd|rd|th)[ \t]")
 _CIVIC_HINT = re.compile(r"\d{3}")
-_DIRECTIONS_SAID = "ouest|est|nord|sud|west|east|north|south|o|e|n|s"
+# A street's direction, in words and as its letter: « rang 4 ouest », « St-Joseph O ».
+_DIRECTION_WORDS = "ouest|est|nord|sud|west|east|north|south"
+_DIRECTIONS_SAID = f"{_DIRECTION_WORDS}|o|e|n|s"
 # A civic number and a street typed in lower case, told by its direction or its word after it:
 # "8821 sherbrooke est", « 4512 bannantyne ave », « 230 st-joseph o » (three digits at least, and a
 # street's first word not an ordinary one, nor a month: not « le 21 mars est », « mes 20 piasses est »).
@@ -2243,7 +2245,7 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
             m = re.match(r"\s\d{1,4}\b(?![.,:]\d|\s?(?:h|min|km|ans|years|\$|%))", text[end:])
             if m:  # "14 Sideroad 9", « rang 4 »
                 end += m.end()
-            m = re.match(r"\s(?:ouest|est|nord|sud|west|east|north|south)\b", text[end:], re.IGNORECASE)
+            m = re.match(rf"\s(?:{_DIRECTION_WORDS})\b", text[end:], re.IGNORECASE)
             if m:  # « rang 4 ouest »
                 end += m.end()
             m = _TOWN_AFTER.match(text, end)
@@ -2795,7 +2797,7 @@ _NOT_BEFORE_CIVIC = frozenset(fold(w) for w in (
     "jean john luc luke marc mark matthieu matthew no numéro number room chambre salle local top grade année year "
     "niveau level step étape tome volume vol épisode episode saison season lot").split())
 _COUNTED_NEXT = re.compile(r"[ \t]*,[ \t]*\d{1,5}[ \t]+[a-zà-ÿ]")
-_DIRECTION_AFTER = re.compile(r"[ \t]+(?i:ouest|est|nord|sud|west|east|north|south|o|e|n|s)\b(?!['’-])")
+_DIRECTION_AFTER = re.compile(rf"[ \t]+(?i:{_DIRECTIONS_SAID})\b(?!['’-])")
 
 
 def _numbered(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
