@@ -16,6 +16,7 @@ from bench.bench_anonymize import TEXTS, entry_of_2000_words
 from journal_app import anonymize as anonymizer
 from journal_app import tagger
 from journal_app.anonymize import anonymize
+from tests.anonymizer_sets import NEVER_READ
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -57,14 +58,10 @@ def test_months_after_in_are_months_not_people() -> None:
     assert "June" not in anonymize("June said the circle was heavy.", "en", use_ner=False).text
 
 
-# The held-out sets nobody has read (tests/data/heldout/README.md): measured, never shown.
-_NEVER_READ = ("blind_13", *(f"blind_{n}" for n in range(24, 33)))
-
-
 def _labelled_texts() -> list[str]:
     texts = []
     for path in sorted((ROOT / "tests" / "data").glob("**/*.json")):
-        if path.parent.name == "heldout" and path.stem in _NEVER_READ:
+        if path.parent.name == "heldout" and path.stem in NEVER_READ:
             continue  # never read, not even in a failing test's message
         items = json.loads(path.read_text("utf-8"))
         if isinstance(items, list) and items and isinstance(items[0], dict) and "pii" in items[0]:
