@@ -1464,9 +1464,6 @@ def _half(text: str, end: int) -> int:
     return half.end() - end if half else 0
 
 
-_HALF = re.compile(r"[ \t]+(?:et[ \t]+demie?|and[ \t]+a[ \t]+half)(?![\w'’-])", re.IGNORECASE)
-
-
 _CHEZ = re.compile(r"(?:(?<![\w'’-])(?P<site>(?i:garage|dépanneur|depanneur|dep|resto|restaurant|salon|boutique|"
                    r"épicerie|epicerie|bar|casse-croûte|casse-croute|magasin|atelier|cantine|ferme|pharmacie)\s+))?"
                    r"(?<![\w'’-])(?i:chez)\s+(?P<name>[^\W\d_][\w'’-]*)(?:\s+(?P<more>[^\W\d_][\w'’-]*))?")
@@ -1924,6 +1921,9 @@ _NOT_INITIALS = frozenset("am pm eg ie ps pps nb us uk usa bc ad vs cv qc rdv sv
                           "ca ie etc vm ml".split())
 # A bare number beside a name or a place that is an age: "Bridget O'Malley, 79, from…", "Daniel B, 41,",
 # "lost his job, 54 and starting over", "his kokum in Waswanipi is 93", « Gin (81) ».
+# An age's half: « 4 ans et demi », "4 and a half".
+_HALF_SAID = r"(?:et[ \t]+demie?|and[ \t]+a[ \t]+half)"
+_HALF = re.compile(rf"[ \t]+{_HALF_SAID}(?![\w'’-])", re.IGNORECASE)
 _WEEKDAYS = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|"
              "saturday|sunday")
 _BARE_AGE = re.compile(r"(?:[,(]\s?|\b(?:is|was|est|turned|turns|aged|âgée?|agee?|en\s+a\s+eu|en\s+aurait\s+eu|"
@@ -2028,7 +2028,7 @@ _KIN_AGE = re.compile(
     r"will[ \t]+be))"
     r"[ \t]+(?:(?i:only|just|juste|seulement|déjà|deja|already|almost|presque|barely|à[ \t]+peine)[ \t]+)?"
     rf"(?P<age>{_AGE_SAID}(?P<unit>[ \t]+(?i:ans|an|years?(?:[ \t]+old)?|yrs?(?:[ \t]+old)?|mois|months?)(?![\w'’-]))?"
-    r"(?:[ \t]+(?i:et[ \t]+demie?|and[ \t]+a[ \t]+half)(?![\w'’-]))?)"
+    rf"(?:[ \t]+(?i:{_HALF_SAID})(?![\w'’-]))?)"
     # after « ma sœur de 52 ans » the sentence goes on; otherwise the age ends its clause (not "is 2
     # years older", "6 months sober", « 3 mois à vivre », "2 and a half hours away")
     rf"(?(de)(?![ \t]*(?i:de|d['’])\b)|(?={_AGE_NEXT}))", re.IGNORECASE)
@@ -2083,13 +2083,16 @@ _KIN_OF_NAMED = re.compile(r"(?<![\w'’-])(?i:la|le|les|sa|son|ses)[ \t]+[^\W\d
 
 
 def _adverb(key: str) -> bool:
-    """A word that says how or when (« finalement », "literally", "once", « genre »), not who."""
-    return key.endswith(("ment", "ly")) or key in _ADVERBS
+    """A word that says how or when (« finalement », "literally", "once", « genre », "yesterday"), or
+    who is already said (« moi », "herself"): not someone's name, after a relative or a first name."""
+    return key.endswith(("ment", "ly")) or key in _NOT_NAMES_TYPED
 
 
-_ADVERBS = frozenset(fold(w) for w in (
+_NOT_NAMES_TYPED = frozenset(fold(w) for w in (
     "once twice sometimes genre like kinda tbh idk ngl lol mdr jamais toujours souvent parfois encore déjà deja "
-    "still ever even just juste aussi also too again tantôt tantot hier today yesterday now asteure astheure").split())
+    "still ever even just juste aussi also too again tantôt tantot hier today yesterday now asteure astheure "
+    "aujourd'hui demain ce soir matin même meme moi toi lui elle tonight always then finally never herself "
+    "himself").split())
 
 
 def _kin_named_lower(text: str) -> list[tuple[int, int, str]]:
@@ -2105,7 +2108,7 @@ def _kin_named_lower(text: str) -> list[tuple[int, int, str]]:
             continue  # « ma mère finalement m'a dit », "my mom once said"
         if m.group("weak") and lexicon().get(key) in ("D", "R"):
             continue  # "my son bear is…" stays: « is » after a word is too common (« ma fille malade est… »)
-        if key in FUNCTION_WORDS or key in _NOT_KIN_NAMES or key in _NOT_SURNAMES_TYPED or key in CALENDAR or (
+        if key in FUNCTION_WORDS or key in _NOT_KIN_NAMES or key in CALENDAR or (
                 key in _KIN_NAME_WORDS or key in _PREDICATE_WORDS):
             continue
         out.append((*m.span("name"), "name"))
@@ -2299,15 +2302,9 @@ def _grow(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, 
 _SURNAME_TYPED = re.compile(r"[ \t]+([^\W\d_][\w’'-]{1,24})(?=[ \t]+(?:m['’]a|m['’]avait|"
                             r"ma[ \t]+(?:dit|texté|texte|écrit|appelé|demandé|montré|appris)|a[ \t]+dit|said|says|told|"
                             r"texted|asked|called|s['’]est|hugged|cried|laughed)(?![\w'’-]))")
-_NOT_SURNAMES_TYPED = frozenset(fold(w) for w in (
-    "hier aujourd'hui demain ce soir matin tantôt tantot encore toujours jamais aussi même meme moi toi lui elle "
-    "today yesterday tonight again also even always just then finally never herself himself").split())
-
-
 def _surname_like(word: str) -> bool:
     key = fold(word)
-    return (word.islower() and key not in FUNCTION_WORDS and key not in _NOT_SURNAMES_TYPED and key not in CALENDAR
-            and not _adverb(key))
+    return word.islower() and key not in FUNCTION_WORDS and key not in CALENDAR and not _adverb(key)
 
 
 def _letters(n: int) -> str:
