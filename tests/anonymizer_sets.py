@@ -22,7 +22,7 @@ from journal_app.anonymize import PLACEHOLDER_PATTERN, anonymize
 SETS = ("anonymizer_set.json", "anonymizer_quebec.json", "anonymizer_dev.json")
 # The held-out sets nobody has read (tests/data/heldout/README.md): measured, scores only, never shown.
 NEVER_READ = frozenset(("blind_13", *(f"blind_{n}" for n in range(24, 33))))
-WORD = _WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+")
 
 
 def labelled(name: str) -> list[dict]:
@@ -37,6 +37,15 @@ def leaks(text: str, value: str, out: str) -> bool:
     rest = Counter(_WORD.findall(text.replace(value, " ", 1)))
     left = Counter(_WORD.findall(PLACEHOLDER_PATTERN.sub(" ", out)))  # « [e-mail] » is not « mail »
     return any(left[w] > rest[w] for w in _WORD.findall(value))
+
+
+def ordinary_kept(item: dict, out: str) -> tuple[int, int]:
+    """How many ordinary words (not part of a personal datum) the item's text holds, and how many
+    of them `out` still holds."""
+    private = Counter(w for _, value in item["pii"] for w in _WORD.findall(value))
+    ordinary = Counter(_WORD.findall(item["text"])) - private
+    left = Counter(_WORD.findall(out))
+    return sum(ordinary.values()), sum(min(n, left[w]) for w, n in ordinary.items())
 
 
 def measure(items: list[dict], use_ner: bool = False) -> dict:
@@ -54,11 +63,9 @@ def measure(items: list[dict], use_ner: bool = False) -> dict:
             else:
                 caught[kind] += 1
         leaking += any(leaks(item["text"], value, out) for _, value in item["pii"])
-        private = Counter(w for _, value in item["pii"] for w in _WORD.findall(value))
-        ordinary = Counter(_WORD.findall(item["text"])) - private
-        left = Counter(_WORD.findall(out))
-        words += sum(ordinary.values())
-        kept += sum(min(n, left[w]) for w, n in ordinary.items())
+        counted, left = ordinary_kept(item, out)
+        words += counted
+        kept += left
     return {"caught": caught, "total": total, "missed": missed, "clean": clean, "altered": altered,
             "words": words, "kept": kept, "leaking": leaking, "samples": sum(1 for i in items if i["pii"])}
 

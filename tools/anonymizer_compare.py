@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.anonymizer_sets import NEVER_READ, WORD, leaks  # noqa: E402
+from tests.anonymizer_sets import NEVER_READ, leaks, ordinary_kept  # noqa: E402
 
 
 def read_sets() -> list[Path]:
@@ -52,9 +52,7 @@ def compare(old: dict[str, list[dict]], new: dict[str, list[dict]], show: bool =
         for a, b in zip(items, new.get(name, []), strict=False):
             if a["out"] == b["out"]:
                 continue
-            private = Counter(w for _, v in a["pii"] for w in WORD.findall(v))
-            ordinary = Counter(WORD.findall(a["text"])) - private
-            kept = [sum(min(n, Counter(WORD.findall(x["out"]))[w]) for w, n in ordinary.items()) for x in (a, b)]
+            kept = [ordinary_kept(a, x["out"])[1] for x in (a, b)]
             gained = sum(leaks(a["text"], v, a["out"]) and not leaks(a["text"], v, b["out"]) for _, v in a["pii"])
             lost = sum(not leaks(a["text"], v, a["out"]) and leaks(a["text"], v, b["out"]) for _, v in a["pii"])
             total.update(gained=gained, lost=lost, words_lost=max(0, kept[0] - kept[1]),
