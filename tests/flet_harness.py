@@ -74,7 +74,10 @@ class MemoryConnection(Connection):
     def _route_changed(self, route: str) -> None:
         assert self.session is not None
         page = self.session.page
-        page.route = route
+        # As the client does: the new address comes as a patch the page already holds (so no
+        # update is owed for it), then the event. Setting page.route here instead left a change
+        # unsent until the event's handler ended, which a check in between saw (CI, loaded).
+        self.session.apply_page_patch({"route": route})
         self.loop.create_task(self.session.dispatch_event(page._i, "route_change", {"route": route}))
 
     def focused(self, control: ft.BaseControl) -> bool:
