@@ -207,6 +207,12 @@ class Harness:
         self.page.update()
         assert self.conn.patches == before, "a change was made but never sent to the client"
 
+    def client_sets(self, control: ft.BaseControl, **props: Any) -> None:
+        """What the person changed in a control, as the client sends it: a patch the page then
+        holds, owing no update (set as an attribute, it would wait for the event's handler to
+        end, and a check made sooner, on a loaded machine, saw a change never sent)."""
+        self.session.apply_patch(control._i, props)
+
     async def click(self, cls: type, label: str | None = None) -> None:
         await self.fire(self.find(cls, label), "click")
 
@@ -219,7 +225,7 @@ class Harness:
         return task
 
     async def type(self, field: ft.TextField, text: str, *, submit: bool = False) -> None:
-        field.value = text
+        self.client_sets(field, value=text)
         await self.fire(field, "change")
         if submit:
             await self.fire(field, "submit")
@@ -227,12 +233,12 @@ class Harness:
     async def unfold(self, title: str) -> None:
         """Tap a folded section's title (an ExpansionTile): the client unfolds it and says so."""
         tile = self.find(ft.ExpansionTile, title)
-        tile.expanded = True
+        self.client_sets(tile, expanded=True)
         await self.fire(tile, "change", True)
 
     async def slide(self, slider: ft.Slider, value: float) -> None:
         """Drag a slider to `value`, as a finger does: the client sets the value, then says so."""
-        slider.value = value
+        self.client_sets(slider, value=value)
         await self.fire(slider, "change")
 
     @staticmethod
@@ -247,20 +253,20 @@ class Harness:
         """Pick an option shown as a chip, a radio button or a segment, by its visible text."""
         for c in self.walk():
             if isinstance(c, ft.Chip) and self.chip_text(c) == text:
-                c.selected = True
+                self.client_sets(c, selected=True)
                 await self.fire(c, "select")
                 return
             if isinstance(c, ft.Radio) and c.label == text:
                 group = c.parent
                 while not isinstance(group, ft.RadioGroup):
                     group = group.parent
-                group.value = c.value
+                self.client_sets(group, value=c.value)
                 await self.fire(group, "change")
                 return
             if isinstance(c, ft.SegmentedButton):
                 for seg in c.segments:
                     if isinstance(seg.label, ft.Text) and seg.label.value == text:
-                        c.selected = [seg.value]
+                        self.client_sets(c, selected=[seg.value])
                         await self.fire(c, "change")
                         return
         raise AssertionError(f"no option {text!r}; texts: {self.texts()}")

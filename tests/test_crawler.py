@@ -128,7 +128,7 @@ async def crawl(data_dir, ids, lang: str, width: int, findings: Findings) -> Non
         if shell.ctx.session.is_open:
             return
         field = next(c for c in interactive(h) if getattr(c, "password", False))
-        field.value = PASSPHRASE
+        h.client_sets(field, value=PASSPHRASE)
         await h.fire(field, "submit")
         # Unlocking is not what is crawled (other tests hold it to every update): wait until
         # the journal is open and its screen fully sent, however slow the machine.

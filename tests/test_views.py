@@ -95,7 +95,7 @@ def test_first_run_creates_the_journal_and_shows_the_recovery_key_once(tmp_path)
         go_on = h.find(ft.FilledButton, "Continuer")
         assert go_on.disabled
         checkbox = h.find(ft.Checkbox)
-        checkbox.value = True
+        h.client_sets(checkbox, value=True)
         await h.fire(checkbox, "change")
         await h.click(ft.FilledButton, "Continuer")
         assert h.has_text("Votre journal est vide")
@@ -389,7 +389,7 @@ def test_language_switch_relabels_everything(tmp_path):
         h, shell = await app(tmp_path)
         await unlock(h)
         bar = h.page.views[-1].navigation_bar
-        bar.selected_index = 3
+        h.client_sets(bar, selected_index=3)
         await h.fire(bar, "change")
         assert h.has_text("Réglages")
         await h.choose("English")

@@ -153,7 +153,7 @@ def test_cancel_while_waiting_leaves_and_the_new_device_hears_no(tmp_path):
 async def choose_join(h):
     """First run on a new device, « J'ai déjà un journal sur un autre appareil » ticked."""
     offer = h.find(ft.Checkbox, "J’ai déjà un journal sur un autre appareil")
-    offer.value = True
+    h.client_sets(offer, value=True)
     await h.fire(offer, "change")
     assert h.has_text("vous collerez le code de jumelage")
     await h.type(h.find(ft.TextField, "Phrase de passe"), PASSPHRASE)
@@ -161,7 +161,7 @@ async def choose_join(h):
     await h.click(ft.FilledButton, "Créer mon journal")
     await h.wait_for(lambda: h.has_text("Votre clé de récupération"), timeout=30)
     box = h.find(ft.Checkbox, "J’ai mis ma clé")
-    box.value = True
+    h.client_sets(box, value=True)
     await h.fire(box, "change")
     await h.click(ft.FilledButton, "Continuer")
     assert h.has_text("Recevoir mon journal d’un autre appareil")

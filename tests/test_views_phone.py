@@ -45,7 +45,7 @@ async def lifecycle(h, state: str) -> None:
 
 async def open_settings(h) -> None:
     bar = h.page.views[-1].navigation_bar
-    bar.selected_index = 3
+    h.client_sets(bar, selected_index=3)
     await h.fire(bar, "change")
 
 
@@ -110,7 +110,7 @@ def test_a_pack_file_of_any_type_can_be_picked_and_is_checked(tmp_path):
         h, shell = await app(tmp_path)
         await unlock(h)
         bar = h.page.views[-1].navigation_bar
-        bar.selected_index = 2
+        h.client_sets(bar, selected_index=2)
         await h.fire(bar, "change")
         h.conn.answers["pick_files"] = picked(Path(__file__).parent / "fixtures" / "2024-05-01-marche.md")
         await h.click(ft.OutlinedButton, "Importer une pratique")
@@ -145,10 +145,10 @@ def test_a_ui_rebuilt_by_the_phone_takes_over_the_journal_and_keeps_what_was_typ
         h.page.platform, h.page.web = ft.PagePlatform.ANDROID, False
         await unlock(h)
         bar = h.page.views[-1].navigation_bar
-        bar.selected_index = 1
+        h.client_sets(bar, selected_index=1)
         await h.fire(bar, "change")
         text = next(f for f in h.find_all(ft.TextField) if f.multiline)
-        text.value = "Écrit juste avant que le téléphone reconstruise l’écran"
+        h.client_sets(text, value="Écrit juste avant que le téléphone reconstruise l’écran")
         await h.fire(text, "change")
         # Android rebuilds the UI in the same process; the old session is never disconnected.
         h2 = await new_harness()

@@ -20,7 +20,7 @@ from tests.test_views import app, make_journal, unlock
 
 async def to_practices(h):
     bar = h.page.views[-1].navigation_bar
-    bar.selected_index = 2
+    h.client_sets(bar, selected_index=2)
     await h.fire(bar, "change")
     assert h.has_text("Pratiques")
 
@@ -822,7 +822,7 @@ def test_a_session_clicked_through_and_one_abandoned_count_as_what_was_done(tmp_
         await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
         await h.type(h.find(ft.TextField, "Dans vos mots"), "Je reviens au sol.")
         box = h.find(ft.Checkbox, "Séance guidée de Wholebody Focusing")
-        box.value = True
+        h.client_sets(box, value=True)
         await h.fire(box, "change")
         assert h.has_text("Compté par le journal — Séance guidée de Wholebody Focusing\u00a0: 1 pratique")
         await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
@@ -895,7 +895,7 @@ def test_a_reflection_stopped_after_one_answer_is_shown_apart_never_counted(tmp_
         await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
         await h.type(h.find(ft.TextField, "Dans vos mots"), "Je nomme les faits avant d’interpréter.")
         box = h.find(ft.Checkbox, "ORID après une rencontre")
-        box.value = True
+        h.client_sets(box, value=True)
         await h.fire(box, "change")
         assert h.has_text("Compté par le journal — ORID après une rencontre : 1 pratique")
         await h.click(ft.FilledButton, "Signer et demander une reconnaissance")

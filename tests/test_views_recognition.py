@@ -68,7 +68,7 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
         await h.type(h.find(ft.TextField, "Dans vos mots"), STATEMENT)
         box = h.find(ft.Checkbox, "Garde du temps")
-        box.value = True
+        h.client_sets(box, value=True)
         await h.fire(box, "change")
         assert h.has_text("Voici exactement ce qui partira")
         assert h.has_text(f"Ses mots\u00a0: «\u00a0{STATEMENT}\u00a0»")
@@ -77,7 +77,7 @@ def test_claim_endorse_receive_and_the_circles_badge_through_the_screens(tmp_pat
         await h.unfold("Entrées en appui")
         [entry] = shell.ctx.session.journal.entries()[:1]
         proof = next(b for b in h.find_all(ft.Checkbox) if b.data == entry.id)
-        proof.value = True
+        h.client_sets(proof, value=True)
         await h.fire(proof, "change")
         assert Recognition(shell.ctx.session.database).skill("peer_to_peer", "fr").entries == (entry.id,)
         await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
@@ -343,7 +343,7 @@ def test_a_requests_qr_code_has_modules_a_phone_reads_at_a_glance(tmp_path, widt
         await h.type(h.find(ft.TextField, "Votre nom dans ce cercle"), "Camille")
         await h.type(h.find(ft.TextField, "Dans vos mots"), STATEMENT)
         box = h.find(ft.Checkbox, "Garde du temps")
-        box.value = True
+        h.client_sets(box, value=True)
         await h.fire(box, "change")
         await h.click(ft.FilledButton, "Signer et demander une reconnaissance")
         await h.wait_for(lambda: any(t.startswith("RSNTR1-") for t in h.texts()))
