@@ -130,11 +130,15 @@ class _Bar:
         return [self.text, self.bar]
 
     def tell(self, done: int, total: int) -> None:
-        """Called from the worker thread: the value is sent from the event loop."""
-        self.bar.value = (done / total) if total else 1.0
-        self.ctx.page.run_task(self._show)
+        """Called from the worker thread: the value is set and sent from the event loop (set
+        here, a change would sit unsent while the loop did something else)."""
+        self.ctx.page.run_task(self._show, done, total)
 
-    async def _show(self) -> None:
+    def show(self, done: int, total: int) -> None:
+        self.bar.value = (done / total) if total else 1.0
+
+    async def _show(self, done: int, total: int) -> None:
+        self.show(done, total)
         self.ctx.page.update()
 
 
@@ -336,16 +340,17 @@ class JoinDevice(_Steps):
             # (nothing of the other journal was kept: the link is only kept once secrets came).
             self._go("code", self.ctx.message(exc))
             return
+        self.step = "done"  # a step of its arrival still on its way to the loop shows nothing now
         self.on_done()
 
     def _receive(self, pairing: Any) -> None:
-        first = [True]
+        """In the worker thread: each step of the journal's arrival is shown from the loop."""
+        pairing.receive(progress=lambda done, total: self.ctx.page.run_task(self._arriving, done, total))
 
-        def tell(done: int, total: int) -> None:
-            if first[0]:  # the person confirmed there: the journal is on its way
-                first[0] = False
-                self.step = "receiving"
-                self.render()
-            self.bar.tell(done, total)
-
-        pairing.receive(progress=tell)
+    async def _arriving(self, done: int, total: int) -> None:
+        if self.step == "digits":  # the person confirmed there: the journal is on its way
+            self.step = "receiving"
+            self.render()
+        if self.step == "receiving":  # not once it has all come (a late step is not shown then)
+            self.bar.show(done, total)
+            self.ctx.page.update()
