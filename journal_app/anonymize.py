@@ -1409,6 +1409,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _described(text)
     people_described, described_doubts = _described_people(text)
     found += people_described
+    found += _kin_told_apart(text)
     found += _senders(text)
     # What the trained tagger finds (journal_app/tagger.py): taken when it is sure, doubted when less.
     # Before the ages: a name only the tagger finds makes an age beside it someone's.
@@ -3183,6 +3184,41 @@ def _said_by_the_sentence(word: str) -> bool:
 def _past_form(key: str) -> bool:
     """A verb in the past by its ending: "yelled", « gueulait », « pleuraient » (not "red", « fait »)."""
     return len(key) > 4 and key.endswith("ed") or len(key) > 5 and key.endswith(("ait", "aient"))
+
+
+# A relative or someone close, then who they are among the others, set apart by commas: "my
+# wife's sister, the one who does hair out of her basement in Lancaster,", « Ma tante Jacqueline,
+# celle qui tient le casse-croûte », « L'oncle de Benoît, celui qui vit dans le rang… », "Notre
+# animatrice, qui habite au-dessus de la caisse…": the relative and what tells them apart, one
+# person (read by `_told_apart`, or a clause « qui »/"who" closed by its comma).
+_KIN_HEAD = re.compile(
+    r"(?<![\w'’-])(?:(?i:my|our|his|her|their|your|mon|ma|mes|notre|nos|son|sa|ses|leur|ton|ta|votre|the|le|la|"
+    r"l['’])[ \t]*|[A-ZÀ-Ýa-zà-ÿ][\w-]*['’]s[ \t]+)(?:[^\W\d_][\w-]*(?:['’]s)?[ \t]+){0,2}?(?P<head>[^\W\d_][\w-]*)"
+    r"(?:[ \t]+(?i:de|du|d['’]|of|in|à|a|from|de[ \t]+la)[ \t]*[\w'’-]+(?:[ \t]+[A-ZÀ-Ý][\w'’-]*)?)?"
+    r"(?:[ \t]+[A-ZÀ-Ý][\w'’-]*)?(?=[ \t]*,)")
+_KIN_CLAUSE = re.compile(r"[ \t]*,[ \t]*(?i:qui|who)[ \t]+(?P<rest>[^\s,.;:!?()«»\"“”\[\]]+"
+                         r"(?:[ \t]+[^\s,.;:!?()«»\"“”\[\]]+){0,11})[ \t]*,")
+
+
+def _kin_told_apart(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    if "," not in text:
+        return out
+    heads = _dp_heads() | _DP_KIN
+    for m in _KIN_HEAD.finditer(text):
+        if fold(m.group("head")) not in heads:
+            continue
+        end = _told_apart(text, m.end())
+        if end == m.end():
+            clause = _KIN_CLAUSE.match(text, m.end())
+            rest = clause.group("rest").split() if clause else []
+            verbs = [w for w in rest[1:] if _dp_key(w) not in _DP_PREPS and _said_by_the_sentence(w)]
+            where = any(w[:1].isupper() or w[:1].isdigit() for w in rest)  # not « ma mère, qui est fatiguée, »
+            if clause and fold(rest[0]) not in _MAIN_VERBS and not verbs and where:
+                end = clause.end("rest")
+        if end > m.end():
+            out.append((m.start(), end, "role"))
+    return out
 
 
 def _described_people(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
