@@ -2624,7 +2624,16 @@ def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tu
         out.append(grown)
         if grown[2] not in ("name", "unsure"):
             reach = max(reach, grown[1])
-    return out
+    # Grown, two parts may now be one: "[The Imam] at [the mosque in Sainte-Foy]" (the place
+    # reached back to its workplace only now).
+    joined: list[tuple[int, int, str]] = []
+    for span in out:
+        if (joined and joined[-1][2] in _PHRASE_KINDS and span[2] in _PHRASE_KINDS and span[0] >= joined[-1][1]
+                and _one_phrase(text, joined[-1], span)):
+            joined[-1] = (joined[-1][0], span[1], "role" if "role" in (span[2], joined[-1][2]) else "address")
+        else:
+            joined.append(span)
+    return joined
 
 
 # After a place or a role, what tells it from the others, set apart by a comma: ", the one with the
@@ -3007,7 +3016,15 @@ _DP_REACH = 240  # characters: a description is a clause, not a page
 
 @cache
 def _dp_heads() -> frozenset[str]:
-    return _DP_PERSONS | _DP_JOBS | frozenset(j for j in jobs() if " " not in j)
+    # folded, as they are looked up (« préposée », « éducatrice » were never found as written)
+    return _DP_PERSONS | _DP_JOBS | frozenset(fold(j) for j in jobs() if " " not in j)
+
+
+@lru_cache(maxsize=8192)
+def _job_word(word: str) -> bool:
+    """A word of the rules' own list of jobs (`_JOBS`: « guide », « prof », "aide"), which
+    data/jobs.txt does not repeat."""
+    return bool(_JOB_HEAD.fullmatch(word))
 
 
 def _dp_key(tok: str) -> str:
@@ -3016,6 +3033,15 @@ def _dp_key(tok: str) -> str:
 
 def _dp_word(tok: str) -> bool:
     return tok[:1].isalnum() and fold(tok) not in _DP_STOPS and _dp_key(tok) not in _DP_PREPS
+
+
+_SAINT_FIRST = re.compile(r"(?i:st|ste|saint|sainte)-[^\W\d_]")
+
+
+def _townish(word: str) -> bool:
+    """One word that names a town, in whatever case: a town of the gazetteer (« lachute »,
+    "espanola") or « St-… », « Sainte-… »."""
+    return bool(_SAINT_FIRST.match(word)) or town_key(word) in towns()
 
 
 class _Phrase:
@@ -3055,8 +3081,8 @@ def _dp_phrase(toks: list[re.Match[str]], i: int) -> _Phrase:
         if owner and i == first:
             phrase.whose = key in _DP_KIN  # "our circle": no one's
         if word[:1].isupper() and key not in FUNCTION_WORDS and key not in ORDINARY_CAPITALS and (
-                lexicon().get(key) != "L"):
-            phrase.capital = True
+                lexicon().get(key) != "L") or word.islower() and _townish(word):
+            phrase.capital = True  # a name, or a town typed in lower case (« a st-zenon », "in espanola")
         phrase.site = phrase.site or site
         if key in _DP_GATHERINGS:
             phrase.capital = phrase.mine = False  # "the nun from our Knowlton circle": one of us
@@ -3087,8 +3113,8 @@ def _dp_tail(toks: list[re.Match[str]], apposed: bool = False) -> _Told:
     i, claused, past = 0, False, False
     while i < len(toks):
         key = _dp_key(toks[i].group())
-        if key in _DP_PREPS:
-            phrase = _dp_phrase(toks, i + 1)
+        if key in _DP_PREPS or key == "a" and i + 1 < len(toks) and _townish(toks[i + 1].group()):
+            phrase = _dp_phrase(toks, i + 1)  # « a » typed for « à » before a town: « le boucher du metro a lachute »
             if phrase.end < 0 or told.capital and not phrase.capital and not claused and not apposed:
                 break  # named: « la gérante du Jean Coutu » (not « de la 2e avenue » after it)
             told.take(phrase)
@@ -3229,7 +3255,7 @@ def _described_people(text: str) -> tuple[list[tuple[int, int, str]], list[tuple
     out: list[tuple[int, int, str]] = []
     doubted: list[tuple[int, int]] = []
     index, heads, done = _word_index(text), _dp_heads(), 0
-    for at, word in sorted((i, w) for w, starts in index.items() if fold(w) in heads for i in starts):
+    for at, word in sorted((i, w) for w, starts in index.items() if fold(w) in heads or _job_word(w) for i in starts):
         if at < done or at > 0 and text[at - 1] == "-" or text[at:at + 1].isupper():
             continue  # « belle-sœur »; « J'ai lu La Femme qui fuit »: a title
         det = _DP_BEFORE.search(text, max(0, at - 50), at)
