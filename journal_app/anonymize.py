@@ -2673,11 +2673,81 @@ def _grown(text: str, start: int, end: int, kind: str, after: int, reach: int | 
         if article and (kind == "role" or not article.group().strip().isalpha()):
             # « de l'[adresse] » reads « de [adresse] »; "the [role]" is one person
             start = article.start()
+    if kind == "role":  # whose it is goes with it: "[My kid's] hockey coach in Amos", "Gord's boss at…"
+        owner = _OWNER_BEFORE.search(text, max(after, start - 40), start)
+        if owner and (fold(owner.group("whose")) in _DP_KIN or owner.group("whose")[:1].isupper()
+                      and fold(owner.group("whose")) not in FUNCTION_WORDS):
+            start = owner.start()
     if kind == "address":
         start, end = _with_flat(text, start, end)
     if kind in _PHRASE_KINDS:
         end = _told_apart(text, end)
+    if kind == "role":
+        end = _relative_after(text, start, end)
     return start, end, kind
+
+
+# After a role, the clause that says which one: "[the midwife in Puvirnituq] who delivered my first
+# one", « [la sage-femme de la maison de naissance] qui m'avait accouchée », "[the coach at the
+# Knowlton arena], who trains my niece,": to the sentence's own verb or its comma.
+_REL_AFTER = re.compile(r"[ \t]*(?P<comma>,)?[ \t]*(?<![\w'’-])(?i:who|qui|that)[ \t]+")
+_REL_INSIDE = re.compile(r"(?P<comma>,)?[ \t]*(?<![\w'’-])(?i:who|qui|that)[ \t]+"
+                         r"(?!.*(?<![\w'’-])(?i:who|qui|that)[ \t])")  # the last one
+_CLAUSE_TOKEN = re.compile(r"[^\s,.;:!?()«»\"“”\[\]]+|[,.;:!?()«»\"“”\[\]]")
+_SUBJECTS = frozenset("i je j' il elle ils elles she he they we on nous you tu vous".split())
+
+
+def _verb_s(toks: list[re.Match[str]], i: int) -> bool:
+    """An English verb by its -s after a noun ("…plows our road honks", "…the arena waves")."""
+    key = _dp_key(toks[i].group())
+    return (i > 0 and _dp_key(toks[i - 1].group()) not in _DP_DETS and key.endswith("s")
+            and not key.endswith(("ss", "us", "is", "'s")) and lexicon().get(key[:-1]) == "D")
+
+
+def _relative_after(text: str, start: int, end: int) -> int:
+    m = _REL_AFTER.match(text, end)
+    inside = None if m else _REL_INSIDE.search(text, start, end)
+    if inside:  # the role read its clause's verb but not all of it: "[… who used to braid] my daughter's hair"
+        comma, i = bool(inside.group("comma")), 0
+        toks = list(_CLAUSE_TOKEN.finditer(text, end, min(len(text), end + 160)))
+        if not toks or _dp_key(toks[0].group()) not in _DP_DETS or not text[end:end + 1].isspace():
+            return end  # the description stopped before a verb ("…sweeps the arena | waves at me")
+    elif m:
+        comma, i = bool(m.group("comma")), 0
+        toks = list(_CLAUSE_TOKEN.finditer(text, m.end(), min(len(text), m.end() + 160)))
+        while i < len(toks) and fold(toks[i].group()) in _DP_BEFORE_VERB:
+            i += 1
+        if i >= len(toks) or not toks[i].group()[:1].isalpha():
+            return end
+        verb = fold(toks[i].group()).split("'")[-1]
+        i += 1
+        if verb in _DP_AUXILIARIES and i < len(toks) and _DP_PARTICIPLE.fullmatch(toks[i].group()):
+            i += 1  # « qui m'avait accouchée », "who has worked"
+        elif verb in _DP_AUXILIARIES:
+            return end  # "who was kind", « qui est aussi le mari de ma cousine »: what they are, said of them
+    else:
+        return end
+    first = i
+    words = 0
+    while i < len(toks):
+        word = toks[i].group()
+        key = _dp_key(word)
+        if not word[:1].isalnum():
+            break
+        if key in _SUBJECTS or words >= 10:
+            return end  # "who said I was fine": a clause in the clause, not said plainly enough
+        if key not in _DP_PREPS and (_said_by_the_sentence(word) or fold(word) in _CLAUSE_ENDS or _verb_s(toks, i)):
+            break
+        i, words = i + 1, words + 1
+    if comma and (i >= len(toks) or toks[i].group() != ","):
+        return end  # ", who …" is set apart by its closing comma
+    if not any(fold(t.group()) not in FUNCTION_WORDS and fold(t.group()) not in CONCEPTS for t in toks[first:i]):
+        return end  # « qui tricote », « qui fait du Focusing »: what they do, no one's mark
+    return toks[i - 1].end() if i > first or m else end
+
+
+_OWNER_BEFORE = re.compile(r"(?<![\w'’-])(?:(?i:my|our|his|her|their|your|the)[ \t]+)?"
+                           r"(?P<whose>[^\W\d_][\w-]*)['’]s[ \t]+\Z")
 
 
 # Characters that show nothing but cut a word in two for every pattern (« Ma\u200brie »): a
@@ -2997,6 +3067,11 @@ _DP_STOPS = frozenset(fold(w) for w in (
     "est était a ont sont avait vient va passe fait dit pense veut sait peut revient arrive part reste appelle "
     "parle pleure rit sourit crie chiale gueule chante fume aime travaille demande donne prend met regarde "
     "attend écoute sort entre rentre boit mange dort marche court").split())
+# What ends the clause: a conjunction, a word of time, the sentence's own verb (`_DP_STOPS`), not
+# what a clause holds ("who still sends me", « qui m'appelle encore »).
+_CLAUSE_ENDS = frozenset(w for w in _DP_STOPS if w not in frozenset(fold(w) for w in (
+    "me m' te t' se s' y en ne n' nous vous still always just encore toujours jamais never already deja "
+    "for pour").split()))
 _DP_AUXILIARIES = frozenset(fold(w) for w in "a as ont avait avaient est sont était has have had was were is are "
                             "been".split())
 _DP_PAST = frozenset(fold(w) for w in (

@@ -538,12 +538,14 @@ DEV2 = labelled("anonymizer_dev2.json")
 def test_the_second_development_set_meets_the_targets_in_each_language(lang):
     """138 sentences written for round 5 in two batches (roles at a workplace, short names and
     initials, lower case, country addresses, towns with an age; 32 traps): ≥ 95 % removed,
-    ≥ 97 % kept, no trap changed."""
+    ≥ 96 % kept (the issue asks 90 %), no trap changed. Round 15 takes the clause that tells
+    which one someone is with their role: « la seule femme de 60 ans à Val-Racine qui fait du
+    Focusing, c'est moi » loses « qui fait du Focusing » (97.0 → 96.4 % in French)."""
     items = [i for i in DEV2 if i["lang"] == lang]
     assert len(items) >= 55 and sum(1 for i in items if not i["pii"]) >= 12
     m = measure(items)
     assert sum(m["caught"].values()) / sum(m["total"].values()) >= 0.95, m["missed"]
-    assert m["kept"] / m["words"] >= 0.97
+    assert m["kept"] / m["words"] >= 0.96
     assert m["altered"] == 0
 
 
