@@ -1405,6 +1405,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _kin_named(text)
     found += _sites_typed(text)
     found += _streets_said(text)
+    found += _crossings(text)
     found += [(m.start(), m.end(), "address") for m in _matched_at(text, _BOX_OR_DOOR_WORDS, _BOX_OR_DOOR)]
     found += _described(text)
     people_described, described_doubts = _described_people(text)
@@ -1831,6 +1832,33 @@ _STREET_ABBREVIATED = re.compile(r"rd|st|ave|blvd|street|road|avenue|drive|lane|
 _NUMBER_BEFORE = re.compile(rf"\d|(?<![\w'’-])(?i:{_CIVIC_WORDS})(?![\w'’-])")
 _ANY_STREET = frozenset(form for w in f"{_EN_STREET}|{_STREET_FR}".split("|")
                         for form in (w.replace("\\.", ""), fold(w.replace("\\.", ""))))
+
+
+# A corner said with its two streets: « au coin de 3e avenue pis 14e rue », « l'intersection de la rue
+# Champlain et de l'avenue Roberval », "the corner of route 132 and rue de l'Église": one place,
+# from the word for a corner to the second street (each street a street's word with its name or
+# number, either way round, or a name with a capital).
+_STREET_OF = r"(?:(?i:de[ \t]+la|de[ \t]+l['’]|du|des|de|d['’]|of[ \t]+the|of|the)[ \t]*)?"
+_ONE_STREET = (rf"(?:(?i:{_STREET_FR}|{_EN_STREET}|conc|concession)\.?[ \t]+{_STREET_OF}"
+               r"(?:[\w'’-]+)(?:[ \t]+[A-ZÀ-Ý][\w'’-]*)?"
+               r"|(?:\d+(?:e|er|re|ème|eme|ième|ieme|th|st|nd|rd)?|[\w'’-]+)"
+               rf"[ \t]+(?i:{_STREET_FR}|{_EN_STREET})(?![\w'’-])\.?"
+               r"|[A-ZÀ-Ý][\w'’-]+(?:[ \t]+[A-ZÀ-Ý][\w'’-]+)?)")
+_CROSSING = re.compile(
+    r"(?<![\w'’-])(?:(?i:l['’]))?(?i:coin|corner|intersection|croisement|carrefour)[ \t]+"
+    rf"{_STREET_OF}(?P<a>{_ONE_STREET})[ \t]*(?i:et|and|pis|&|/)[ \t]*{_STREET_OF}(?P<b>{_ONE_STREET})")
+
+
+def _crossings(text: str) -> list[tuple[int, int, str]]:
+    lower = text.lower()
+    if not any(w in lower for w in ("coin", "corner", "intersection", "croisement", "carrefour")):
+        return []
+    out = []
+    for m in _CROSSING.finditer(text):
+        if any(fold(m.group(g).split()[0]) in FUNCTION_WORDS | ORDINARY_CAPITALS for g in ("a", "b")):
+            continue  # « au coin de la table et de la chaise »? (no street's word there: not matched)
+        out.append((m.start(), m.end(), "address"))
+    return out
 
 
 def _streets_said(text: str) -> list[tuple[int, int, str]]:
