@@ -3068,7 +3068,7 @@ _DP_OWNERS = frozenset((*_DP_MINE, "his", "her", "sa", "son", "ses", "leur", "le
 _DP_DETS = frozenset((*_DP_DEFINITE, *_DP_OWNERS, "les", "ces", "that", "this", "un", "une", "a", "an"))
 _DP_BEFORE = re.compile(
     r"(?<![\w'’-])(?:(?i:" + "|".join(d.replace("'", "['’]") for d in (*_DP_DEFINITE, *_DP_OWNERS))
-    + r")|(?P<owner>[A-ZÀ-Ý][\w-]*)['’]s)[ \t]*(?P<adj>(?:[^\W\d_][\w-]*[ \t]+){0,2})\Z")
+    + r")|(?P<owner>[A-ZÀ-Ý][\w-]*)['’]s)[ \t]*(?P<adj>(?:[^\W\d_][\w-]*(?:['’]s)?[ \t]+){0,2})\Z")
 _DP_PREPS = frozenset((  # as written: « a » is a verb, « à » a preposition
     "de du des d' à au aux at from of on in with avec sur chez over near behind derrière derriere dans by "
     "au-dessus en-dessous au-delà près proche devant sous across beside past above below under next to").split())
@@ -3141,10 +3141,17 @@ def _dp_word(tok: str) -> bool:
 _SAINT_FIRST = re.compile(r"(?i:st|ste|saint|sainte)-[^\W\d_]")
 
 
-def _townish(word: str) -> bool:
-    """One word that names a town, in whatever case: a town of the gazetteer (« lachute »,
-    "espanola") or « St-… », « Sainte-… »."""
-    return bool(_SAINT_FIRST.match(word)) or town_key(word) in towns()
+def _townish(word: str, then: Iterable[re.Match[str]] = ()) -> bool:
+    """A word that names a town or begins its name with the words `then` after it, in whatever
+    case: a town of the gazetteer (« lachute », "espanola", "glace bay") or « St-… », « Sainte-… »."""
+    if _SAINT_FIRST.match(word) or town_key(word) in towns():
+        return True
+    name = word
+    for more in then:  # two words or three: a town even when its words are ordinary ("glace bay")
+        name += " " + more.group()
+        if town_key(name) in towns() or town_key(name) in ordinary_towns():
+            return True
+    return False
 
 
 class _Phrase:
@@ -3184,7 +3191,7 @@ def _dp_phrase(toks: list[re.Match[str]], i: int) -> _Phrase:
         if owner and i == first:
             phrase.whose = key in _DP_KIN  # "our circle": no one's
         if word[:1].isupper() and key not in FUNCTION_WORDS and key not in ORDINARY_CAPITALS and (
-                lexicon().get(key) != "L") or word.islower() and _townish(word):
+                lexicon().get(key) != "L") or word.islower() and _townish(word, toks[i + 1:i + 3]):
             phrase.capital = True  # a name, or a town typed in lower case (« a st-zenon », "in espanola")
         phrase.site = phrase.site or site
         if key in _DP_GATHERINGS:
@@ -3216,7 +3223,7 @@ def _dp_tail(toks: list[re.Match[str]], apposed: bool = False) -> _Told:
     i, claused, past = 0, False, False
     while i < len(toks):
         key = _dp_key(toks[i].group())
-        if key in _DP_PREPS or key == "a" and i + 1 < len(toks) and _townish(toks[i + 1].group()):
+        if key in _DP_PREPS or key == "a" and i + 1 < len(toks) and _townish(toks[i + 1].group(), toks[i + 2:i + 4]):
             phrase = _dp_phrase(toks, i + 1)  # « a » typed for « à » before a town: « le boucher du metro a lachute »
             if phrase.end < 0 or told.capital and not phrase.capital and not claused and not apposed:
                 break  # named: « la gérante du Jean Coutu » (not « de la 2e avenue » after it)
