@@ -1407,6 +1407,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _streets_said(text)
     found += _crossings(text)
     found += [(m.start(), m.end(), "address") for m in _matched_at(text, _BOX_OR_DOOR_WORDS, _BOX_OR_DOOR)]
+    found += [(m.start(), m.end(), "address") for m in _CIVIC_FLAT.finditer(text)]
     found += _described(text)
     people_described, described_doubts = _described_people(text)
     found += people_described
@@ -2522,13 +2523,17 @@ _ONE_NUMBER_WORD = (r"(?:zéro|zero|un|une|deux|trois|quatre|cinq|six|sept|huit|
                     r"thousand)")
 _BOX_OR_DOOR = re.compile(
     r"(?<![\w-])(?:(?:porte|appartement|apartment|apt\.?|app\.?|logement|building|bâtiment|batiment|unit|unité|house|"
-    rf"{_BOX_WORDS})[ \t]+(?:(?:no\.?|\#|numéro|numero|number)[ \t]*)?(?:\d{{2,5}}[A-Za-z]?|\d[A-Za-z])"
+    rf"{_BOX_WORDS})[ \t]+(?:(?:no\.?|\#|numéro|numero|number)[ \t]*)?"
+    r"(?:\d{2,5}(?:-?[A-Za-z](?![\w'’]))?|\d[A-Za-z])"
     # nothing counted after it (« il porte 2 chandails », "building 2 this week", "the app 2 times")
     r"(?![\w'’-])(?![ \t]+(?!(?:pis|et|and|in|at|à|au|a|sur|on|près|pres|near|au-dessus|above|behind|"
     r"derrière)\b)[a-zà-ÿ])"
     rf"|(?:{_BOX_WORDS}|rang)[ \t]+{_ONE_NUMBER_WORD}(?:[ \t-]+(?:et[ \t-]+)?{_ONE_NUMBER_WORD}){{0,5}}(?![\w'’-]))"
     r"(?![ \t]+(?:of|de|du|des|d['’])\b)",
     re.IGNORECASE)
+# A civic number with its flat, no street said: « au 4520 app. 3 », "at 1450, unit 6".
+_CIVIC_FLAT = re.compile(r"(?<![\w'’.,-])(?<!\d )\d{3,5},?[ \t]+(?i:app\.?|apt\.?|appartement|apartment|unit|unité|\#)"
+                         r"[ \t]*\d{1,4}[A-Za-z]?(?![\w'’-])(?![ \t]+[a-zà-ÿ]{3,}(?<!pis)(?<!and))")
 _BOX_OR_DOOR_WORDS = frozenset("porte appartement apartment apt app logement building bâtiment batiment unit unité "
                                "house casier case boîte boite c p post box lot rang".split())
 
