@@ -2533,7 +2533,8 @@ _BOX_OR_DOOR = re.compile(
     re.IGNORECASE)
 # A civic number with its flat, no street said: « au 4520 app. 3 », "at 1450, unit 6".
 _CIVIC_FLAT = re.compile(r"(?<![\w'’.,-])(?<!\d )\d{3,5},?[ \t]+(?i:app\.?|apt\.?|appartement|apartment|unit|unité|\#)"
-                         r"[ \t]*\d{1,4}[A-Za-z]?(?![\w'’-])(?![ \t]+[a-zà-ÿ]{3,}(?<!pis)(?<!and))")
+                         r"[ \t]*\d{1,4}[A-Za-z]?(?![\w'’-])(?![ \t]+(?!(?:pis|et|and|in|at|à|au|a|sur|on|près|pres|"
+                         r"near|depuis|since|avec|with|pour|for|dans|chez|en|de|du|till|until|jusqu)\b)[a-zà-ÿ])")
 _BOX_OR_DOOR_WORDS = frozenset("porte appartement apartment apt app logement building bâtiment batiment unit unité "
                                "house casier case boîte boite c p post box lot rang".split())
 
@@ -3347,7 +3348,7 @@ def _kin_told_apart(text: str) -> list[tuple[int, int, str]]:
         return out
     heads = _dp_heads() | _DP_KIN
     for m in _KIN_HEAD.finditer(text):
-        if fold(m.group("head")) not in heads:
+        if fold(m.group("head")) not in heads and not _job_word(m.group("head")):
             continue
         end = _told_apart(text, m.end())
         if end == m.end():
