@@ -2420,6 +2420,9 @@ _SITE_WORDS = (
     r"synagogue|mosque|mosquée|mosquee|gurdwara|temple|longhouse|chapel|chapelle|convent|couvent|fromagerie|"
     r"érablière|erabliere|rink|piscine|CHUS|CHUM|CUSM|foyer|auberge|inn|musée|musee|museum|centre|center|"
     r"studio|atelier|institut|institute|pavillon|complexe|manoir|relais|band\s+office|bureau\s+de\s+bande|"
+    # where someone is met at work: the desk, the front office, the town's garage
+    r"réception|reception|accueil|front\s+desk|voirie|municipalité|municipalite|town\s+hall|city\s+hall|"
+    r"hôtel\s+de\s+ville|hotel\s+de\s+ville|dispensaire|dispensary|detachment|détachement|laundromat|"
     # homes that are workplaces, cemeteries, and the chains a town has one of ("the Irving in [Edmundston]",
     # « le Métro de [Saint-Apollinaire] »: with the town, one store, one staff)
     r"nursing\s+home|funeral\s+home|care\s+home|group\s+home|cemetery|cimetière|cimetiere|"
