@@ -112,6 +112,25 @@ _APPOSITION = re.compile(r",\s(?:the|a|le|la|un|une|cette|ce)\s(?:guy|gars|woman
                          r"boy|garçon|kid|one|old|vieux|vieille|grande?|petite?|jeune|young)\b|"
                          rf",\s(?:my|our|his|her|their|mon|ma|notre|son|sa|le|la|the)\s(?:{_RELATIVES})\b",
                          re.IGNORECASE)
+# … or their job: "Jacques, the harbour master in Caraquet,", « Sunny, la nouvelle préposée, ».
+_APPOSED_WORDS = re.compile(r",\s(?:the|a|an|le|la|l['’]|un|une|notre|our|my|mon|ma)\s?"
+                            r"(?P<words>[^\W\d_][\w-]*(?:\s[^\W\d_][\w-]*){0,2})")
+
+
+@cache
+def _jobs_folded() -> frozenset[str]:
+    return frozenset(fold(j) for j in jobs())
+
+
+def _job_apposed(text: str, at: int) -> bool:
+    """Is the word ending at `at` followed by an appositive that says a job?"""
+    m = _APPOSED_WORDS.match(text, at, at + 60)
+    if m is None:
+        return False
+    words = [fold(w) for w in m.group("words").split()]
+    return any(" ".join(words[i:j]) in _jobs_folded() for i in range(len(words)) for j in (i + 1, i + 2))
+
+
 # … and, for a word that opens its sentence, a relative of someone named, set apart by two commas:
 # « Rami, le frère de Nadia, », "Rose, the daughter of Tom," (not "Outside, the sister of Anne was…").
 _APPOSITION_OF = re.compile(rf",\s(?:the|le|la|l['’])\s?(?:fille|femme|{_RELATIVES})"
@@ -589,7 +608,8 @@ def find_names(text: str, people: People | None = None) -> Found:
             person_next = person_next or cls in ("N", "F") and capital and nxt in ("de", "du", "d") and (
                 _STRONG_LATER.search(text, b, _sentence_end(text, b, b + 60)) is not None)
         if (capital and cls in ("D", "R", "N", "F") and key not in _NOT_FIRST
-                and (not (opens and cls == "D") and _APPOSITION.match(text, b, b + 24)  # not "Outside, the man was…"
+                and (not (opens and cls == "D") and (_APPOSITION.match(text, b, b + 24)  # not "Outside, the man was…"
+                                                     or cls in ("N", "F") and _job_apposed(text, b))
                      or _APPOSITION_OF.match(text, b, b + 60))):
             verdict.append("name" if cls in ("N", "F") else "unsure")
             continue
