@@ -1970,7 +1970,7 @@ _NUMBER_WORDS_EN = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven
                     r"(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)(?![\w-]))?")
 _SAID_AGE = re.compile(
     rf"\b(?:j['’]ai|j['’]avais|jai|t['’]as|il\s+a|elle\s+a|a|avait|aura|à|âgée?\s+de|agee?\s+de|"
-    rf"(?:j['’]ai|a|avait)\s+eu|(?:fils|fille|gars|grand|grande|petit|petite|fr[èe]re|s(?:œ|oe)ur|neveu|ni[èe]ce|"
+    rf"(?:j['’]ai|a|avait|aurait|aura)\s+eu|aurait|va\s+avoir|vient\s+d['’]avoir|(?:fils|fille|gars|grand|grande|petit|petite|fr[èe]re|s(?:œ|oe)ur|neveu|ni[èe]ce|"
     rf"bébé|bebe|enfant|ado|cousine?|chum|blonde)\s+de)\s+"
     rf"(?:(?:juste|seulement|rien\s+que|presque|déjà|deja|à\s+peine|a\s+peine|quasiment|pas\s+encore)\s+)?"
     rf"(?P<age>(?:\d{{1,3}}|{_NUMBER_WORDS_FR})\s+(?:ans|años|anos))\b(?!\s+(?:de|d['’]|plus\s+tard|après|apres|que|qu['’]))",
