@@ -3163,6 +3163,9 @@ def _townish(word: str, then: Iterable[re.Match[str]] = ()) -> bool:
     return False
 
 
+_COMPOUND_BEFORE = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)*-\Z")
+
+
 class _Phrase:
     """A noun phrase read by `_dp_phrase`: where it ends (-1: none), and what it says."""
     __slots__ = ("end", "capital", "site", "whose", "mine")
@@ -3375,8 +3378,14 @@ def _described_people(text: str) -> tuple[list[tuple[int, int, str]], list[tuple
     doubted: list[tuple[int, int]] = []
     index, heads, done = _word_index(text), _dp_heads(), 0
     for at, word in sorted((i, w) for w, starts in index.items() if fold(w) in heads or _job_word(w) for i in starts):
-        if at < done or at > 0 and text[at - 1] == "-" or text[at:at + 1].isupper():
-            continue  # « belle-sœur »; « J'ai lu La Femme qui fuit »: a title
+        if at > 0 and text[at - 1] == "-":  # « belle-sœur »: not the word; « sage-femme »: the job
+            whole = _COMPOUND_BEFORE.search(text, max(0, at - 30), at)
+            compound = text[whole.start():at + len(word)] if whole else ""
+            if not compound or not (fold(compound) in heads or _job_word(compound)):
+                continue
+            at, word = whole.start(), compound
+        if at < done or text[at:at + 1].isupper():
+            continue  # « J'ai lu La Femme qui fuit »: a title
         det = _DP_BEFORE.search(text, max(0, at - 50), at)
         if det is None or any(not _dp_word(w) or fold(w) in FUNCTION_WORDS for w in det.group("adj").split()) or (
                 det.group("owner") and fold(det.group("owner")) in FUNCTION_WORDS):

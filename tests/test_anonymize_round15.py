@@ -34,6 +34,10 @@ from tests.test_anonymize_round9 import _gone_and_kept
         # a job written with its accents, as data/jobs.txt holds it
         ("La préposée de l'étage au CHSLD de Saint-Tite m'a souri ce matin.", "fr",
          ["préposée", "Tite"], ["souri", "matin"]),
+        # a job written with a hyphen (« sage-femme »), not a relative (« belle-sœur » stays)
+        ("La sage-femme de la maison de naissance de Mashteuiatsh m'a appelée hier.", "fr",
+         ["sage", "naissance", "Mashteuiatsh"], ["appelée", "hier"]),
+        ("Ma belle-sœur de Saint-Zénon est venue.", "fr", ["Zénon"], ["belle", "sœur", "venue"]),
     ],
 )
 def test_a_role_is_read_to_its_end(text: str, lang: str, gone: list[str], stays: list[str]) -> None:
