@@ -1407,7 +1407,7 @@ def find_spans(text: str, marked_names: Iterable[str] = (), use_ner: bool = True
     found += _streets_said(text)
     found += _crossings(text)
     found += [(m.start(), m.end(), "address") for m in _matched_at(text, _BOX_OR_DOOR_WORDS, _BOX_OR_DOOR)]
-    found += [(m.start(), m.end(), "address") for m in _CIVIC_FLAT.finditer(text)]
+    found += [(*m.span("addr"), "address") for m in _CIVIC_FLAT.finditer(text)]
     found += _described(text)
     people_described, described_doubts = _described_people(text)
     found += people_described
@@ -1850,14 +1850,18 @@ _CROSSING = re.compile(
     rf"{_STREET_OF}(?P<a>{_ONE_STREET})[ \t]*(?i:et|and|pis|&|/)[ \t]*{_STREET_OF}(?P<b>{_ONE_STREET})")
 
 
+_STREET_SAID = re.compile(rf"\d|(?<![\w'’-])(?i:{_STREET_FR}|{_EN_STREET}|conc|concession)(?![\w'’-])")
+
+
 def _crossings(text: str) -> list[tuple[int, int, str]]:
     lower = text.lower()
     if not any(w in lower for w in ("coin", "corner", "intersection", "croisement", "carrefour")):
         return []
     out = []
     for m in _CROSSING.finditer(text):
-        if any(fold(m.group(g).split()[0]) in FUNCTION_WORDS | ORDINARY_CAPITALS for g in ("a", "b")):
-            continue  # « au coin de la table et de la chaise »? (no street's word there: not matched)
+        if any(fold(m.group(g).split()[0]) in FUNCTION_WORDS | ORDINARY_CAPITALS for g in ("a", "b")) or not any(
+                _STREET_SAID.search(m.group(g)) for g in ("a", "b")):
+            continue  # "the intersection of Work and Life": no street's word, no number, on either side
         out.append((m.start(), m.end(), "address"))
     return out
 
@@ -2535,8 +2539,9 @@ _BOX_OR_DOOR = re.compile(
     r"(?![ \t]+(?:of|de|du|des|d['’])\b)",
     re.IGNORECASE)
 # A civic number with its flat, no street said: « au 4520 app. 3 », "at 1450, unit 6".
-_CIVIC_FLAT = re.compile(r"(?<![\w'’.,-])(?<!\d )\d{3,5},?[ \t]+(?i:app\.?|apt\.?|appartement|apartment|unit|unité|\#)"
-                         r"[ \t]*\d{1,4}[A-Za-z]?(?![\w'’-])(?![ \t]+(?!(?:pis|et|and|in|at|à|au|a|sur|on|près|pres|"
+_CIVIC_FLAT = re.compile(r"(?<![\w'’-])(?i:au|at|à|a|chez|on)[ \t]+"
+                         r"(?P<addr>\d{3,5},?[ \t]+(?i:app\.?|apt\.?|appartement|apartment|unit|unité)"
+                         r"[ \t]*\d{1,4}[A-Za-z]?)(?![\w'’-])(?![ \t]+(?!(?:pis|et|and|in|at|à|au|a|sur|on|près|pres|"
                          r"near|depuis|since|avec|with|pour|for|dans|chez|en|de|du|till|until|jusqu)\b)[a-zà-ÿ])")
 _BOX_OR_DOOR_WORDS = frozenset("porte appartement apartment apt app logement building bâtiment batiment unit unité "
                                "house casier case boîte boite c p post box lot rang".split())
@@ -2712,9 +2717,11 @@ def _grown(text: str, start: int, end: int, kind: str, after: int, reach: int | 
             start = article.start()
     if kind == "role":  # whose it is goes with it: "[My kid's] hockey coach in Amos", "Gord's boss at…"
         owner = _OWNER_BEFORE.search(text, max(after, start - 40), start)
-        if owner and (fold(owner.group("whose")) in _DP_KIN or owner.group("whose")[:1].isupper()
-                      and fold(owner.group("whose")) not in FUNCTION_WORDS):
-            start = owner.start()
+        whose = fold(owner.group("whose")) if owner else ""
+        if owner and not _ARTICLE_AFTER.match(text, start) and whose not in _NOT_OWNERS and (
+                whose in _DP_KIN or owner.group("whose")[:1].isupper() and whose not in FUNCTION_WORDS
+                and whose not in CALENDAR):
+            start = owner.start()  # not "There's the nurse…": a possessive has no article after it
     if kind == "address":
         start, end = _with_flat(text, start, end)
     if kind in _PHRASE_KINDS:
@@ -2727,9 +2734,8 @@ def _grown(text: str, start: int, end: int, kind: str, after: int, reach: int | 
 # After a role, the clause that says which one: "[the midwife in Puvirnituq] who delivered my first
 # one", « [la sage-femme de la maison de naissance] qui m'avait accouchée », "[the coach at the
 # Knowlton arena], who trains my niece,": to the sentence's own verb or its comma.
-_REL_AFTER = re.compile(r"[ \t]*(?P<comma>,)?[ \t]*(?<![\w'’-])(?i:who|qui|that)[ \t]+")
-_REL_INSIDE = re.compile(r"(?P<comma>,)?[ \t]*(?<![\w'’-])(?i:who|qui|that)[ \t]+"
-                         r"(?!.*(?<![\w'’-])(?i:who|qui|that)[ \t])")  # the last one
+_REL_AFTER = re.compile(r"[ \t]*(?P<comma>,)?[ \t]*(?<![\w'’-])(?i:who|qui)[ \t]+")
+_REL_INSIDE = re.compile(r"(?P<comma>,)?[ \t]*(?<![\w'’-])(?i:who|qui)[ \t]+")
 _CLAUSE_TOKEN = re.compile(r"[^\s,.;:!?()«»\"“”\[\]]+|[,.;:!?()«»\"“”\[\]]")
 _SUBJECTS = frozenset("i je j' il elle ils elles she he they we on nous you tu vous".split())
 
@@ -2743,7 +2749,10 @@ def _verb_s(toks: list[re.Match[str]], i: int) -> bool:
 
 def _relative_after(text: str, start: int, end: int) -> int:
     m = _REL_AFTER.match(text, end)
-    inside = None if m else _REL_INSIDE.search(text, start, end)
+    inside = None
+    if not m:
+        for found in _REL_INSIDE.finditer(text, start, end):
+            inside = found  # the last one
     if inside:  # the role read its clause's verb but not all of it: "[… who used to braid] my daughter's hair"
         comma, i = bool(inside.group("comma")), 0
         toks = list(_CLAUSE_TOKEN.finditer(text, end, min(len(text), end + 160)))
@@ -2783,6 +2792,8 @@ def _relative_after(text: str, start: int, end: int) -> int:
     return toks[i - 1].end() if i > first or m else end
 
 
+_ARTICLE_AFTER = re.compile(r"(?i:the|le|la|les|l['’])(?![\w-])")
+_NOT_OWNERS = frozenset("there here where who what that it let everyone everybody nobody someone one he she".split())
 _OWNER_BEFORE = re.compile(r"(?<![\w'’-])(?:(?i:my|our|his|her|their|your|the)[ \t]+)?"
                            r"(?P<whose>[^\W\d_][\w-]*)['’]s[ \t]+\Z")
 
@@ -3136,7 +3147,11 @@ def _dp_heads() -> frozenset[str]:
 def _job_word(word: str) -> bool:
     """A word of the rules' own list of jobs (`_JOBS`: « guide », « prof », "aide"), which
     data/jobs.txt does not repeat."""
-    return bool(_JOB_HEAD.fullmatch(word))
+    return bool(_JOB_HEAD.fullmatch(word)) and fold(word) not in _NOT_JOB_HEADS
+
+
+# Words of `_JOBS` that head no description alone: "the coach in my head", « mon guide intérieur ».
+_NOT_JOB_HEADS = frozenset("head hand chair lead cure aide porter".split())
 
 
 def _dp_key(tok: str) -> str:
@@ -3150,17 +3165,17 @@ def _dp_word(tok: str) -> bool:
 _SAINT_FIRST = re.compile(r"(?i:st|ste|saint|sainte)-[^\W\d_]")
 
 
-def _townish(word: str, then: Iterable[re.Match[str]] = ()) -> bool:
-    """A word that names a town or begins its name with the words `then` after it, in whatever
-    case: a town of the gazetteer (« lachute », "espanola", "glace bay") or « St-… », « Sainte-… »."""
-    if _SAINT_FIRST.match(word) or town_key(word) in towns():
-        return True
+def _townish(word: str, then: Iterable[re.Match[str]] = (), ordinary: bool = False) -> int:
+    """How many words, from `word` on with the words `then` after it, name a town in whatever
+    case (0: none): a town of the gazetteer (« lachute », "espanola", "grand falls") or « St-… »,
+    « Sainte-… »; with `ordinary`, one whose words are all ordinary too ("glace bay")."""
+    best = 1 if _SAINT_FIRST.match(word) or town_key(word) in towns() else 0
     name = word
-    for more in then:  # two words or three: a town even when its words are ordinary ("glace bay")
+    for n, more in enumerate(then, start=2):  # two words or three
         name += " " + more.group()
-        if town_key(name) in towns() or town_key(name) in ordinary_towns():
-            return True
-    return False
+        if town_key(name) in towns() or ordinary and town_key(name) in ordinary_towns():
+            best = n
+    return best
 
 
 _COMPOUND_BEFORE = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)*-\Z")
@@ -3202,15 +3217,24 @@ def _dp_phrase(toks: list[re.Match[str]], i: int) -> _Phrase:
             break
         if owner and i == first:
             phrase.whose = key in _DP_KIN  # "our circle": no one's
+        # a town typed in lower case (« a st-zenon », "in grand falls"; one of ordinary words only
+        # where a town stands, with no article: "in glace bay", not "at a high level")
+        town = _townish(word, toks[i + 1:i + 3], ordinary=not det and i == first) if word.islower() else 0
         if word[:1].isupper() and key not in FUNCTION_WORDS and key not in ORDINARY_CAPITALS and (
-                lexicon().get(key) != "L") or word.islower() and _townish(word, toks[i + 1:i + 3]):
-            phrase.capital = True  # a name, or a town typed in lower case (« a st-zenon », "in espanola")
+                lexicon().get(key) != "L") or town:
+            phrase.capital = True
+        if town > 1:
+            i += town - 1  # the town's other words are the phrase's too
         phrase.site = phrase.site or site
         if key in _DP_GATHERINGS:
             phrase.capital = phrase.mine = False  # "the nun from our Knowlton circle": one of us
         i += 1
     phrase.end = i if i > first else -1
     return phrase
+
+
+_TIMES_OF = frozenset("summer winter spring fall autumn day night year week morning evening afternoon time month "
+                      "weekend season".split())
 
 
 class _Told:
@@ -3235,7 +3259,8 @@ def _dp_tail(toks: list[re.Match[str]], apposed: bool = False) -> _Told:
     i, claused, past = 0, False, False
     while i < len(toks):
         key = _dp_key(toks[i].group())
-        if key in _DP_PREPS or key == "a" and i + 1 < len(toks) and _townish(toks[i + 1].group(), toks[i + 2:i + 4]):
+        if key in _DP_PREPS or key == "a" and i + 1 < len(toks) and _dp_key(toks[i + 1].group()) not in _DP_DETS and (
+                _townish(toks[i + 1].group(), toks[i + 2:i + 4])):
             phrase = _dp_phrase(toks, i + 1)  # « a » typed for « à » before a town: « le boucher du metro a lachute »
             if phrase.end < 0 or told.capital and not phrase.capital and not claused and not apposed:
                 break  # named: « la gérante du Jean Coutu » (not « de la 2e avenue » after it)
@@ -3243,6 +3268,8 @@ def _dp_tail(toks: list[re.Match[str]], apposed: bool = False) -> _Told:
             told.doing = told.doing or claused and not past and (phrase.mine or phrase.capital or phrase.site)
             i = phrase.end
         elif key in _DP_RELS and not claused:
+            if key == "that" and i + 1 < len(toks) and _dp_key(toks[i + 1].group()) in _TIMES_OF:
+                break  # "the doctor in Chibougamau that summer saved my life": a time, not a clause
             claused, j = True, i + 1
             while j < len(toks) and fold(toks[j].group()) in _DP_BEFORE_VERB:
                 j += 1
@@ -3348,6 +3375,28 @@ _KIN_CLAUSE = re.compile(r"[ \t]*,[ \t]*(?i:qui|who)[ \t]+(?P<rest>[^\s,.;:!?()�
                          r"(?:[ \t]+[^\s,.;:!?()«»\"“”\[\]]+){0,11})[ \t]*,")
 
 
+# A thing of theirs, said with its article: "the one who drives the water truck", « celui qui conduit
+# le pick-up noir » (not "the one who always laughs", « qui aimait Noël »).
+_THING_SAID = re.compile(r"(?<![\w'’-])(?i:the|a|an|his|her|their|our|my|le|la|les|un|une|son|sa|ses|leur|mon|ma|"
+                         r"des|du)[ \t]+(?!(?i:one|ones|only|seule?|same|même|meme)(?![\w'’-]))[^\W\d_]{3,}")
+_NOT_PLACES_SAID = frozenset("dieu god jesus jésus".split())
+
+
+def _says_where(text: str, start: int, end: int) -> bool:
+    """Does `text[start:end]` name a place, a person or a workplace (not "the one who always
+    laughs", « qui aimait Noël », "who turned 80 in May")?"""
+    for w in re.finditer(r"[^\W\d_][\w'’-]*", text[start:end]):
+        word, key = w.group(), fold(w.group())
+        if _SITE_HEAD.fullmatch(word) or _DP_SITE.fullmatch(word) or key in _DP_ROADS:
+            return True
+        if word.islower() and _townish(word):
+            return True
+        if word[:1].isupper() and key not in FUNCTION_WORDS | ORDINARY_CAPITALS | CALENDAR | CONCEPTS and (
+                lexicon().get(key) != "L" and w.start() > 2 and key not in _NOT_PLACES_SAID):
+            return True
+    return False
+
+
 def _kin_told_apart(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     if "," not in text:
@@ -3361,10 +3410,9 @@ def _kin_told_apart(text: str) -> list[tuple[int, int, str]]:
             clause = _KIN_CLAUSE.match(text, m.end())
             rest = clause.group("rest").split() if clause else []
             verbs = [w for w in rest[1:] if _dp_key(w) not in _DP_PREPS and _said_by_the_sentence(w)]
-            where = any(w[:1].isupper() or w[:1].isdigit() for w in rest)  # not « ma mère, qui est fatiguée, »
-            if clause and fold(rest[0]) not in _MAIN_VERBS and not verbs and where:
+            if clause and fold(rest[0]) not in _MAIN_VERBS and not verbs:
                 end = clause.end("rest")
-        if end > m.end():
+        if end > m.end() and (_says_where(text, m.end(), end) or _THING_SAID.search(text, m.end(), end)):
             out.append((m.start(), end, "role"))
     return out
 
@@ -3380,8 +3428,10 @@ def _described_people(text: str) -> tuple[list[tuple[int, int, str]], list[tuple
     for at, word in sorted((i, w) for w, starts in index.items() if fold(w) in heads or _job_word(w) for i in starts):
         if at > 0 and text[at - 1] == "-":  # « belle-sœur »: not the word; « sage-femme »: the job
             whole = _COMPOUND_BEFORE.search(text, max(0, at - 30), at)
-            compound = text[whole.start():at + len(word)] if whole else ""
-            if not compound or not (fold(compound) in heads or _job_word(compound)):
+            if whole is None:
+                continue
+            compound = text[whole.start():at + len(word)]
+            if not (fold(compound) in heads or _job_word(compound)):
                 continue
             at, word = whole.start(), compound
         if at < done or text[at:at + 1].isupper():

@@ -85,17 +85,6 @@ _STRONG_PREDICATES = frozenset(("s'est ", "s’est ", "ma dit ", "ma texté ", "
     "ma appelé ", "ma demandé ",
     "m'a ", "m'avait ", "texted ", "told ", "said ", "asked ", "called ", "hugged ", "cried ", "laughed "))
 _STRONG_START = re.compile("|".join(map(re.escape, sorted(_STRONG_PREDICATES, key=len, reverse=True))))
-_STRONG_LATER = re.compile(r"(?<= )(?:" + "|".join(map(re.escape, sorted(_STRONG_PREDICATES, key=len, reverse=True)))
-                           + r")")
-
-
-_SENTENCE_STOP = re.compile(r"[.!?\n]")
-
-
-def _sentence_end(text: str, start: int, most: int) -> int:
-    """Where the sentence from `start` ends, `most` at the latest."""
-    found = _SENTENCE_STOP.search(text, start, most)
-    return found.start() if found else most
 # Words after which a lower-case word no dictionary holds as ordinary is someone.
 _PERSON_BEFORE = frozenset(fold(w) for w in (
     "chum blonde conjoint conjointe coloc voisin voisine amie ami soeur sœur frère frere cousin "
@@ -603,10 +592,6 @@ def find_names(text: str, people: People | None = None) -> Found:
             person_next = (nxt in _PREDICATES and not weak) or possessive or nxt_capital or past
             # "Pete from the circle", « Gilles (le gars de… »: someone, for a name that is also a word.
             person_next = person_next or cls in ("N", "F") and (nxt == "from" or text[b:b + 2] == " (")
-            # « Caroline de l'accueil au CLSC m'a dit », « Frank de l'auberge m'a… »: who, by where they
-            # are from, then what only people do.
-            person_next = person_next or cls in ("N", "F") and capital and nxt in ("de", "du", "d") and (
-                _STRONG_LATER.search(text, b, _sentence_end(text, b, b + 60)) is not None)
         if (capital and cls in ("D", "R", "N", "F") and key not in _NOT_FIRST
                 and (not (opens and cls == "D") and (_APPOSITION.match(text, b, b + 24)  # not "Outside, the man was…"
                                                      or cls in ("N", "F") and _job_apposed(text, b))

@@ -212,6 +212,8 @@ class Harness:
         holds, owing no update (set as an attribute, it would wait for the event's handler to
         end, and a check made sooner, on a loaded machine, saw a change never sent)."""
         self.session.apply_patch(control._i, props)
+        for name, value in props.items():  # a misspelled field, or a control not on the page, takes nothing
+            assert getattr(control, name) == value, f"{type(control).__name__}.{name} was not set"
 
     async def click(self, cls: type, label: str | None = None) -> None:
         await self.fire(self.find(cls, label), "click")
