@@ -35,6 +35,7 @@ from journal_app.lexicon import (
     People,
     find_names,
     jobs,
+    jobs_folded,
     lexicon,
     ordinary_towns,
     public_figures,
@@ -2522,6 +2523,8 @@ _INSIDE = re.compile(r"(?:[ \t]*,?[ \t]*(?:\d{1,2}(?:e|er|ème|eme|st|nd|rd|th)[
 # 2B" (not "unit 3 of the workbook", « la boîte de 12 »).
 _BOX_WORDS = (r"casier[ \t]+postal|case[ \t]+postale|boîte[ \t]+postale|boite[ \t]+postale|c\.[ \t]?p\.|"
               r"p\.?[ \t]?o\.?[ \t]*box|post[ \t]+office[ \t]+box|(?<=\bat[ \t])box|(?<=\bto[ \t])box|lot")
+# The words that may follow a door's or a flat's number and go on saying where (not what is counted).
+_PLACE_LINKS = "pis|et|and|in|at|à|au|a|sur|on|près|pres|near"
 # One number word, flat (no repeat inside): a number said is a few of them in a row.
 _ONE_NUMBER_WORD = (r"(?:zéro|zero|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|"
                     r"quinze|seize|vingts?|trente|quarante|cinquante|soixante|septante|octante|nonante|cents?|mille|one|"
@@ -2533,16 +2536,16 @@ _BOX_OR_DOOR = re.compile(
     rf"{_BOX_WORDS})[ \t]+(?:(?:no\.?|\#|numéro|numero|number)[ \t]*)?"
     r"(?:\d{2,5}(?:-?[A-Za-z](?![\w'’]))?|\d[A-Za-z])"
     # nothing counted after it (« il porte 2 chandails », "building 2 this week", "the app 2 times")
-    r"(?![\w'’-])(?![ \t]+(?!(?:pis|et|and|in|at|à|au|a|sur|on|près|pres|near|au-dessus|above|behind|"
-    r"derrière)\b)[a-zà-ÿ])"
+    rf"(?![\w'’-])(?![ \t]+(?!(?:{_PLACE_LINKS}|au-dessus|above|behind|derrière)\b)[a-zà-ÿ])"
     rf"|(?:{_BOX_WORDS}|rang)[ \t]+{_ONE_NUMBER_WORD}(?:[ \t-]+(?:et[ \t-]+)?{_ONE_NUMBER_WORD}){{0,5}}(?![\w'’-]))"
     r"(?![ \t]+(?:of|de|du|des|d['’])\b)",
     re.IGNORECASE)
 # A civic number with its flat, no street said: « au 4520 app. 3 », "at 1450, unit 6".
 _CIVIC_FLAT = re.compile(r"(?<![\w'’-])(?i:au|at|à|a|chez|on)[ \t]+"
                          r"(?P<addr>\d{3,5},?[ \t]+(?i:app\.?|apt\.?|appartement|apartment|unit|unité)"
-                         r"[ \t]*\d{1,4}[A-Za-z]?)(?![\w'’-])(?![ \t]+(?!(?:pis|et|and|in|at|à|au|a|sur|on|près|pres|"
-                         r"near|depuis|since|avec|with|pour|for|dans|chez|en|de|du|till|until|jusqu)\b)[a-zà-ÿ])")
+                         r"[ \t]*\d{1,4}[A-Za-z]?)(?![\w'’-])"
+                         rf"(?![ \t]+(?!(?:{_PLACE_LINKS}|depuis|since|avec|with|pour|for|dans|chez|en|de|du|till|"
+                         r"until|jusqu)\b)[a-zà-ÿ])")
 _BOX_OR_DOOR_WORDS = frozenset("porte appartement apartment apt app logement building bâtiment batiment unit unité "
                                "house casier case boîte boite c p post box lot rang".split())
 
@@ -2634,6 +2637,11 @@ def _site_named(text: str, start: int, end: int, kind: str, after: int) -> tuple
     return start, end, kind
 
 
+def _joined(left: tuple[int, int, str], right: tuple[int, int, str]) -> tuple[int, int, str]:
+    """Two parts of one place or role, one span: a role if either is one."""
+    return left[0], right[1], "role" if "role" in (left[2], right[2]) else "address"
+
+
 def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Whole places and roles: the parts of one that the finders give apart become one span
     (`_finish` then merges what overlaps), and the workplace or the job said with ordinary words
@@ -2648,7 +2656,7 @@ def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tu
                 merged[-1] = (merged[-1][0], end, merged[-1][2])
             continue
         if merged and _one_phrase(text, merged[-1], (start, end, kind)):
-            merged[-1] = (merged[-1][0], end, "role" if "role" in (kind, merged[-1][2]) else "address")
+            merged[-1] = _joined(merged[-1], (start, end, kind))
             continue
         merged.append((start, end, kind))
     out: list[tuple[int, int, str]] = []
@@ -2672,7 +2680,7 @@ def _phrases(text: str, spans: Iterable[Span | tuple[int, int, str]]) -> list[tu
     for span in out:
         if (joined and joined[-1][2] in _PHRASE_KINDS and span[2] in _PHRASE_KINDS and span[0] >= joined[-1][1]
                 and _one_phrase(text, joined[-1], span)):
-            joined[-1] = (joined[-1][0], span[1], "role" if "role" in (span[2], joined[-1][2]) else "address")
+            joined[-1] = _joined(joined[-1], span)
         else:
             joined.append(span)
     return joined
@@ -2736,15 +2744,17 @@ def _grown(text: str, start: int, end: int, kind: str, after: int, reach: int | 
 # Knowlton arena], who trains my niece,": to the sentence's own verb or its comma.
 _REL_AFTER = re.compile(r"[ \t]*(?P<comma>,)?[ \t]*(?<![\w'’-])(?i:who|qui)[ \t]+")
 _REL_INSIDE = re.compile(r"(?P<comma>,)?[ \t]*(?<![\w'’-])(?i:who|qui)[ \t]+")
-_CLAUSE_TOKEN = re.compile(r"[^\s,.;:!?()«»\"“”\[\]]+|[,.;:!?()«»\"“”\[\]]")
 _SUBJECTS = frozenset("i je j' il elle ils elles she he they we on nous you tu vous".split())
+
+
+def _verb_by_its_s(key: str) -> bool:
+    """A word that may be an English verb by its -s: "brings", "waves" (not "glass", "bus", "his")."""
+    return key.endswith("s") and not key.endswith(("ss", "us", "is", "'s")) and lexicon().get(key[:-1]) == "D"
 
 
 def _verb_s(toks: list[re.Match[str]], i: int) -> bool:
     """An English verb by its -s after a noun ("…plows our road honks", "…the arena waves")."""
-    key = _dp_key(toks[i].group())
-    return (i > 0 and _dp_key(toks[i - 1].group()) not in _DP_DETS and key.endswith("s")
-            and not key.endswith(("ss", "us", "is", "'s")) and lexicon().get(key[:-1]) == "D")
+    return i > 0 and _dp_key(toks[i - 1].group()) not in _DP_DETS and _verb_by_its_s(_dp_key(toks[i].group()))
 
 
 def _relative_after(text: str, start: int, end: int) -> int:
@@ -2755,22 +2765,15 @@ def _relative_after(text: str, start: int, end: int) -> int:
             inside = found  # the last one
     if inside:  # the role read its clause's verb but not all of it: "[… who used to braid] my daughter's hair"
         comma, i = bool(inside.group("comma")), 0
-        toks = list(_CLAUSE_TOKEN.finditer(text, end, min(len(text), end + 160)))
+        toks = _tokens_of(text).after(end)
         if not toks or _dp_key(toks[0].group()) not in _DP_DETS or not text[end:end + 1].isspace():
             return end  # the description stopped before a verb ("…sweeps the arena | waves at me")
     elif m:
-        comma, i = bool(m.group("comma")), 0
-        toks = list(_CLAUSE_TOKEN.finditer(text, m.end(), min(len(text), m.end() + 160)))
-        while i < len(toks) and fold(toks[i].group()) in _DP_BEFORE_VERB:
-            i += 1
-        if i >= len(toks) or not toks[i].group()[:1].isalpha():
-            return end
-        verb = fold(toks[i].group()).split("'")[-1]
-        i += 1
-        if verb in _DP_AUXILIARIES and i < len(toks) and _DP_PARTICIPLE.fullmatch(toks[i].group()):
-            i += 1  # « qui m'avait accouchée », "who has worked"
-        elif verb in _DP_AUXILIARIES:
+        comma, toks = bool(m.group("comma")), _tokens_of(text).after(m.end())
+        said = _clause_verb(toks, 0)  # « qui m'avait accouchée », "who has worked"
+        if said is None or said[1] in _DP_AUXILIARIES and not said[2]:
             return end  # "who was kind", « qui est aussi le mari de ma cousine »: what they are, said of them
+        i = said[0]
     else:
         return end
     first = i
@@ -3140,7 +3143,7 @@ _DP_REACH = 240  # characters: a description is a clause, not a page
 @cache
 def _dp_heads() -> frozenset[str]:
     # folded, as they are looked up (« préposée », « éducatrice » were never found as written)
-    return _DP_PERSONS | _DP_JOBS | frozenset(fold(j) for j in jobs() if " " not in j)
+    return _DP_PERSONS | _DP_JOBS | frozenset(j for j in jobs_folded() if " " not in j)
 
 
 @lru_cache(maxsize=8192)
@@ -3212,8 +3215,7 @@ def _dp_phrase(toks: list[re.Match[str]], i: int) -> _Phrase:
                 toks[i - 1].group()[:1].isupper() and not (owner or det and closes)  # "on Main yelled"
                 or i - first == 2 and not phrase.capital  # "the red truck" is two words; a third is the sentence's
                 or _past_form(key)
-                or english and key.endswith("s") and not key.endswith(("ss", "us", "is"))
-                and lexicon().get(key[:-1]) == "D")):  # "our lane brings" (not "the school buses": lost)
+                or english and _verb_by_its_s(key))):  # "our lane brings" (not "the school buses": lost)
             break
         if owner and i == first:
             phrase.whose = key in _DP_KIN  # "our circle": no one's
@@ -3250,6 +3252,19 @@ class _Told:
         self.whose = self.whose or phrase.whose
 
 
+def _clause_verb(toks: list[re.Match[str]], j: int) -> tuple[int, str, bool] | None:
+    """A clause's verb from toks[j] (after « qui », "who"), past the words said before it (« m' »,
+    "still"): where the clause goes on after it (and after its participle: « qui a perdu »), the
+    verb folded, and whether a participle followed; None when no verb comes."""
+    while j < len(toks) and fold(toks[j].group()) in _DP_BEFORE_VERB:
+        j += 1
+    if j >= len(toks) or not toks[j].group()[:1].isalpha() or _dp_key(toks[j].group()) in _DP_PREPS:
+        return None
+    verb = fold(toks[j].group())
+    participle = verb in _DP_AUXILIARIES and j + 1 < len(toks) and _DP_PARTICIPLE.fullmatch(toks[j + 1].group())
+    return (j + 2 if participle else j + 1), verb, bool(participle)
+
+
 def _dp_tail(toks: list[re.Match[str]], apposed: bool = False) -> _Told:
     """Over `toks` (after a word for a person, one line, `_DP_REACH` characters at most): the
     phrases joined by prepositions and one clause of « qui », "who", to the sentence's own verb.
@@ -3270,16 +3285,13 @@ def _dp_tail(toks: list[re.Match[str]], apposed: bool = False) -> _Told:
         elif key in _DP_RELS and not claused:
             if key == "that" and i + 1 < len(toks) and _dp_key(toks[i + 1].group()) in _TIMES_OF:
                 break  # "the doctor in Chibougamau that summer saved my life": a time, not a clause
-            claused, j = True, i + 1
-            while j < len(toks) and fold(toks[j].group()) in _DP_BEFORE_VERB:
-                j += 1
-            if j >= len(toks) or not toks[j].group()[:1].isalpha() or _dp_key(toks[j].group()) in _DP_PREPS:
+            claused = True
+            said = _clause_verb(toks, i + 1)
+            if said is None:
                 break
-            verb = fold(toks[j].group())
-            past = verb in _DP_PAST or len(verb) > 5 and verb.endswith(("ed", "ait", "aient"))  # not « fait »
-            j += 1
-            if verb in _DP_AUXILIARIES and j < len(toks) and _DP_PARTICIPLE.fullmatch(toks[j].group()):
-                past, j = True, j + 1  # « qui a perdu », "who has worked"
+            j, verb, participle = said
+            # « qui a perdu », "who has worked"; not « fait »
+            past = participle or verb in _DP_PAST or len(verb) > 5 and verb.endswith(("ed", "ait", "aient"))
             phrase = _dp_phrase(toks, j)
             if phrase.end < 0 and j < len(toks) and _dp_key(toks[j].group()) in _DP_PREPS:
                 phrase = _dp_phrase(toks, j + 1)  # "who sleeps over the milk house"
@@ -3380,12 +3392,13 @@ _KIN_CLAUSE = re.compile(r"[ \t]*,[ \t]*(?i:qui|who)[ \t]+(?P<rest>[^\s,.;:!?()�
 _THING_SAID = re.compile(r"(?<![\w'’-])(?i:the|a|an|his|her|their|our|my|le|la|les|un|une|son|sa|ses|leur|mon|ma|"
                          r"des|du)[ \t]+(?!(?i:one|ones|only|seule?|same|même|meme)(?![\w'’-]))[^\W\d_]{3,}")
 _NOT_PLACES_SAID = frozenset("dieu god jesus jésus".split())
+_A_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 def _says_where(text: str, start: int, end: int) -> bool:
     """Does `text[start:end]` name a place, a person or a workplace (not "the one who always
     laughs", « qui aimait Noël », "who turned 80 in May")?"""
-    for w in re.finditer(r"[^\W\d_][\w'’-]*", text[start:end]):
+    for w in _A_WORD.finditer(text[start:end]):
         word, key = w.group(), fold(w.group())
         if _SITE_HEAD.fullmatch(word) or _DP_SITE.fullmatch(word) or key in _DP_ROADS:
             return True

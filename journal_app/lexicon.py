@@ -106,18 +106,13 @@ _APPOSED_WORDS = re.compile(r",\s(?:the|a|an|le|la|l['’]|un|une|notre|our|my|m
                             r"(?P<words>[^\W\d_][\w-]*(?:\s[^\W\d_][\w-]*){0,2})")
 
 
-@cache
-def _jobs_folded() -> frozenset[str]:
-    return frozenset(fold(j) for j in jobs())
-
-
 def _job_apposed(text: str, at: int) -> bool:
     """Is the word ending at `at` followed by an appositive that says a job?"""
     m = _APPOSED_WORDS.match(text, at, at + 60)
     if m is None:
         return False
     words = [fold(w) for w in m.group("words").split()]
-    return any(" ".join(words[i:j]) in _jobs_folded() for i in range(len(words)) for j in (i + 1, i + 2))
+    return any(" ".join(words[i:j]) in jobs_folded() for i in range(len(words)) for j in (i + 1, i + 2))
 
 
 # … and, for a word that opens its sentence, a relative of someone named, set apart by two commas:
@@ -410,6 +405,12 @@ def jobs() -> frozenset[str]:
     """Jobs and callings that say who someone is beside their workplace (data/jobs.txt), lower case."""
     raw = resources.files("journal_app").joinpath("data/jobs.txt").read_text("utf-8")
     return frozenset(line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@cache
+def jobs_folded() -> frozenset[str]:
+    """`jobs()` folded, as the words of a text are looked up (« préposée » as « preposee »)."""
+    return frozenset(fold(j) for j in jobs())
 
 
 def typo_of_a_word(key: str) -> bool:

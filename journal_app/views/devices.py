@@ -132,13 +132,10 @@ class _Bar:
     def tell(self, done: int, total: int) -> None:
         """Called from the worker thread: the value is set and sent from the event loop (set
         here, a change would sit unsent while the loop did something else)."""
-        self.ctx.page.run_task(self._show, done, total)
+        self.ctx.page.run_task(self.show, done, total)
 
-    def show(self, done: int, total: int) -> None:
+    async def show(self, done: int, total: int) -> None:
         self.bar.value = (done / total) if total else 1.0
-
-    async def _show(self, done: int, total: int) -> None:
-        self.show(done, total)
         self.ctx.page.update()
 
 
@@ -352,5 +349,4 @@ class JoinDevice(_Steps):
             self.step = "receiving"
             self.render()
         if self.step == "receiving":  # not once it has all come (a late step is not shown then)
-            self.bar.show(done, total)
-            self.ctx.page.update()
+            await self.bar.show(done, total)
